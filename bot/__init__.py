@@ -1,0 +1,1 @@
+"""Composition root and process entry: settings, wiring, the Telegram application, the CLI."""

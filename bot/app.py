@@ -1,0 +1,69 @@
+"""The python-telegram-bot Application: typed context, update ledger, handlers, menus."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
+
+from bot.container import Container
+from core.idempotency import update_scope
+from handlers.context import BotContext, BotData
+from handlers.menus import menu
+from handlers.setup import register
+
+log = logging.getLogger(__name__)
+
+
+class CrmApplication(Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]):
+    """Applies each update at most once, whichever process or redelivery brings it."""
+
+    async def process_update(self, update: object) -> None:
+        if not isinstance(update, Update):
+            await super().process_update(update)
+            return
+        ledger = self.bot_data.services.updates
+        with update_scope(update.update_id) as scope:
+            if await ledger.seen(update.update_id):
+                log.info("update %s already applied; skipped", update.update_id)
+                return
+            await super().process_update(update)
+            if not scope.claimed:
+                await ledger.record(update.update_id)
+
+
+def build_application(
+    container: Container,
+    token: str,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+    rate_limit: bool = True,
+) -> CrmApplication:
+    settings = container.settings
+    bot_data = BotData(container.services, container.catalogs, settings.privacy_policy_url)
+    builder = (
+        ApplicationBuilder()
+        .application_class(CrmApplication)
+        .token(token)
+        .base_url(base_url or settings.telegram_api_base_url)
+        .base_file_url(base_file_url or settings.telegram_file_base_url)
+        .context_types(ContextTypes(context=BotContext, bot_data=lambda: bot_data))
+        .concurrent_updates(settings.concurrent_updates)
+        .post_init(_post_init)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+    app: CrmApplication = builder.build()  # type: ignore[assignment]
+    register(app)
+    return app
+
+
+async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """The menu strangers see: /start and /help, in each language we speak."""
+    catalogs = app.bot_data.catalogs
+    for language in ("en", "ru"):
+        commands = [BotCommand(n, d) for n, d in menu(catalogs.get(language), None, False)]
+        code = None if language == catalogs.default else language
+        await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)

@@ -1,0 +1,97 @@
+"""The `astracrm` command: run the bot, migrate the database, check the configuration."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Sequence
+
+from bot.settings import ConfigError, Settings, load_settings
+from storage import migrate
+
+EXIT_CONFIG = 2
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        print(error, file=sys.stderr)
+        return EXIT_CONFIG
+    result: int = args.handler(settings, args)
+    return result
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="astracrm", description="A Telegram-first CRM.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    run = commands.add_parser("run", help="run the bot (long polling)")
+    run.set_defaults(handler=_run)
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True)
+    db_commands.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
+    db_commands.add_parser("check", help="compare models and schema").set_defaults(
+        handler=_db_check
+    )
+    check = commands.add_parser("check-config", help="validate settings and reach the database")
+    check.set_defaults(handler=_check_config)
+    return parser
+
+
+def _run(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.logs import configure_logging
+    from bot.runner import run_polling
+
+    if settings.telegram_bot_token is None:
+        print(
+            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and run\n"
+            "  TELEGRAM_BOT_TOKEN=123456:ABC... astracrm run\n"
+            "(or put it in .env).",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
+    configure_logging(settings.log_level)
+    migrate.upgrade(settings.database_url)
+    run_polling(settings)
+    return 0
+
+
+def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+    migrate.upgrade(settings.database_url)
+    print("database is at the latest schema")
+    return 0
+
+
+def _db_check(settings: Settings, _args: argparse.Namespace) -> int:
+    drift = migrate.check(settings.database_url)
+    if drift:
+        print(f"schema differs from the models: {drift}", file=sys.stderr)
+        return 1
+    print("schema matches the models")
+    return 0
+
+
+def _check_config(settings: Settings, _args: argparse.Namespace) -> int:
+    from storage.db import ping
+
+    token = "set" if settings.telegram_bot_token else "not set (sandbox)"
+    print(f"TELEGRAM_BOT_TOKEN: {token}")
+    print(f"TELEGRAM_API_BASE_URL: {settings.telegram_api_base_url}")
+    print(f"DATABASE_URL: {_mask(settings.database_url)}")
+    print(f"FILES_DIR: {settings.files_dir}")
+    try:
+        asyncio.run(ping(settings.database_url))
+    except Exception as error:  # noqa: BLE001 - reported as one line, exit code says the rest
+        print(f"database: unreachable ({type(error).__name__})", file=sys.stderr)
+        return EXIT_CONFIG
+    print("database: reachable")
+    return 0
+
+
+def _mask(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)

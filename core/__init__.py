@@ -1,0 +1,1 @@
+"""The functional core: domain types, rules, ports and use-case services (stdlib only)."""

@@ -1,0 +1,174 @@
+"""Domain types shared by every layer: enums and plain immutable records."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Role(enum.StrEnum):
+    OWNER = "owner"
+    MANAGER = "manager"
+    WORKER = "worker"
+
+
+class OrderStatus(enum.StrEnum):
+    NEW = "new"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class PaymentMethod(enum.StrEnum):
+    CASH = "cash"
+    CARD = "card"
+    TRANSFER = "transfer"
+
+
+class OrgStatus(enum.StrEnum):
+    ACTIVE = "active"
+    DEACTIVATED = "deactivated"
+    DELETED = "deleted"
+
+
+class ConsentKind(enum.StrEnum):
+    AGE_16 = "age_16"
+    PRIVACY_POLICY = "privacy_policy"
+
+
+class JobStatus(enum.StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    DEAD = "dead"
+
+
+LANGUAGES: tuple[str, ...] = ("en", "ru")
+
+
+@dataclass(frozen=True, slots=True)
+class TelegramProfile:
+    """Who sent an update, as Telegram describes them."""
+
+    telegram_id: int
+    first_name: str
+    last_name: str | None = None
+    username: str | None = None
+    language_code: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    id: int
+    telegram_id: int
+    first_name: str
+    last_name: str | None
+    username: str | None
+    language: str | None
+    telegram_language: str | None
+    active_org_id: int | None
+    age_confirmed_at: datetime | None
+    consent_at: datetime | None
+    consent_version: str | None
+    unreachable_at: datetime | None = None
+
+    @property
+    def display_name(self) -> str:
+        return " ".join(p for p in (self.first_name, self.last_name) if p) or "?"
+
+    @property
+    def onboarded(self) -> bool:
+        return self.language is not None and self.consent_at is not None
+
+    def preferred_language(self, default: str) -> str:
+        if self.language in LANGUAGES:
+            return self.language
+        return language_from_telegram(self.telegram_language, default)
+
+
+def language_from_telegram(code: str | None, default: str) -> str:
+    """Map Telegram's IETF language tag to one of ours, or the deployment default."""
+    if code:
+        base = code.split("-", 1)[0].lower()
+        if base in LANGUAGES:
+            return base
+    return default
+
+
+@dataclass(frozen=True, slots=True)
+class Organization:
+    id: int
+    name: str
+    timezone: str
+    currency: str
+    language: str
+    country: str
+    status: OrgStatus = OrgStatus.ACTIVE
+    photos_required: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Membership:
+    id: int
+    organization_id: int
+    user_id: int
+    role: Role
+    active: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class MemberView:
+    """A membership joined with the member's user record, for team lists."""
+
+    membership: Membership
+    user: User
+
+
+@dataclass(frozen=True, slots=True)
+class OrgChoice:
+    """One organization a person belongs to, with their role in it."""
+
+    organization: Organization
+    role: Role
+    active: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Invite:
+    id: int
+    organization_id: int
+    role: Role
+    created_by: int
+    expires_at: datetime
+    max_uses: int
+    uses: int
+    revoked_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The person acting in a use case, with their role in their active organization."""
+
+    user: User
+    organization: Organization | None = None
+    membership: Membership | None = None
+
+    @property
+    def role(self) -> Role | None:
+        if self.membership is None or not self.membership.active:
+            return None
+        return self.membership.role
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    id: int
+    kind: str
+    payload: dict[str, object]
+    attempts: int
+    organization_id: int | None = None
+    dedup_key: str | None = None
+    extra: dict[str, object] = field(default_factory=dict)

@@ -1,0 +1,81 @@
+"""What a use case tells the presentation layer happened; handlers render these as replies."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.dialogs import DialogState
+from core.domain import Organization, Role, User
+from core.errors import DomainError
+
+
+@dataclass(frozen=True, slots=True)
+class Prompt:
+    """A flow is waiting for the answer to `state.step`."""
+
+    state: DialogState
+
+
+@dataclass(frozen=True, slots=True)
+class Reask:
+    """The answer did not fit; show why and ask the same step again."""
+
+    state: DialogState
+    error: DomainError
+
+
+@dataclass(frozen=True, slots=True)
+class NoDialog:
+    """Nothing is in progress for this chat, so free text has no meaning yet."""
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    flow: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Declined:
+    """The person did not confirm their age or accept the policy; nothing was kept."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Welcome:
+    """An onboarded member came back: show what they can do."""
+
+    organization: Organization | None
+    role: Role | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrganizationCreated:
+    organization: Organization
+    categories: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Joined:
+    organization: Organization
+    role: Role
+    inviter: User | None
+    already_member: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageChanged:
+    language: str
+
+
+Outcome = (
+    Prompt
+    | Reask
+    | NoDialog
+    | Cancelled
+    | Declined
+    | Welcome
+    | OrganizationCreated
+    | Joined
+    | LanguageChanged
+)

@@ -1,0 +1,26 @@
+"""Use-case services, one use case per method, each inside its own unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.ports import Clock
+from core.services.dialogs import DialogService
+from core.services.invites import InviteService
+from core.services.start import StartService
+from core.services.team import TeamService
+from core.services.updates import UpdateLedger
+from core.services.users import UserService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything the presentation layers may call, built once by the composition root."""
+
+    clock: Clock
+    users: UserService
+    start: StartService
+    dialogs: DialogService
+    invites: InviteService
+    team: TeamService
+    updates: UpdateLedger

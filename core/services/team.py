@@ -1,0 +1,95 @@
+"""The team: listing members, changing roles, deactivating and reactivating, switching orgs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from core.domain import Actor, MemberView, OrgChoice, Role
+from core.errors import DomainError
+from core.permissions import Action, may_manage, require
+from core.ports import Clock, UnitOfWork, UowFactory
+
+
+@dataclass(frozen=True, slots=True)
+class MemberChange:
+    """A member after a change, and whether their command menu must be refreshed."""
+
+    member: MemberView
+    role_changed: bool
+
+
+class TeamService:
+    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def team(self, actor: Actor) -> Sequence[MemberView]:
+        require(actor, Action.TEAM_VIEW)
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            return await uow.members.team(actor.organization.id)
+
+    async def member(self, actor: Actor, membership_id: int) -> MemberView:
+        require(actor, Action.TEAM_VIEW)
+        async with self._uow() as uow:
+            return await _member(uow, actor, membership_id)
+
+    async def change_role(self, actor: Actor, membership_id: int, role: Role) -> MemberChange:
+        require(actor, Action.TEAM_VIEW)
+        async with self._uow() as uow:
+            view = await _member(uow, actor, membership_id)
+            current = view.membership.role
+            if current is role:
+                return MemberChange(view, role_changed=False)
+            if not (may_manage(actor.role, current) and may_manage(actor.role, role)):
+                raise DomainError("forbidden", action="change_role")
+            if current is Role.OWNER:
+                await _ensure_other_owner(uow, view)
+            await uow.members.update(view.membership.organization_id, membership_id, role=role)
+            await uow.commit()
+            return MemberChange(await _member(uow, actor, membership_id), role_changed=True)
+
+    async def set_active(self, actor: Actor, membership_id: int, active: bool) -> MemberChange:
+        require(actor, Action.TEAM_VIEW)
+        async with self._uow() as uow:
+            view = await _member(uow, actor, membership_id)
+            if view.membership.active == active:
+                return MemberChange(view, role_changed=False)
+            if not may_manage(actor.role, view.membership.role):
+                raise DomainError("forbidden", action="deactivate")
+            if not active and view.membership.role is Role.OWNER:
+                await _ensure_other_owner(uow, view)
+            stamp = None if active else self._clock.now()
+            org_id = view.membership.organization_id
+            await uow.members.update(org_id, membership_id, active=active, deactivated_at=stamp)
+            await uow.commit()
+            return MemberChange(await _member(uow, actor, membership_id), role_changed=True)
+
+    async def organizations(self, actor: Actor) -> Sequence[OrgChoice]:
+        async with self._uow() as uow:
+            return await uow.members.choices_for_user(actor.user.id)
+
+    async def switch(self, actor: Actor, org_id: int) -> OrgChoice:
+        async with self._uow() as uow:
+            for choice in await uow.members.choices_for_user(actor.user.id):
+                if choice.organization.id == org_id:
+                    if not choice.active:
+                        raise DomainError("access_revoked")
+                    await uow.users.update(actor.user.id, active_org_id=org_id)
+                    await uow.commit()
+                    return choice
+        raise DomainError("not_found")
+
+
+async def _member(uow: UnitOfWork, actor: Actor, membership_id: int) -> MemberView:
+    assert actor.organization is not None
+    for view in await uow.members.team(actor.organization.id):
+        if view.membership.id == membership_id:
+            return view
+    raise DomainError("not_found")
+
+
+async def _ensure_other_owner(uow: UnitOfWork, view: MemberView) -> None:
+    if await uow.members.count_active(view.membership.organization_id, Role.OWNER) <= 1:
+        raise DomainError("last_owner")

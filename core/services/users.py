@@ -1,0 +1,81 @@
+"""Who is acting: the person behind an update, their language and their active organization."""
+
+from __future__ import annotations
+
+from core.domain import LANGUAGES, Actor, Membership, TelegramProfile, User
+from core.errors import DomainError
+from core.outcomes import LanguageChanged
+from core.ports import Clock, UnitOfWork, UowFactory
+
+
+class UserService:
+    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def identify(self, profile: TelegramProfile) -> Actor:
+        """Find or register the sender, refresh their Telegram details, load their active role."""
+        async with self._uow() as uow:
+            user = await uow.users.by_telegram_id(profile.telegram_id)
+            changed = user is None or _differs(user, profile)
+            if user is None:
+                user = await uow.users.add(profile, self._clock.now())
+            elif changed:
+                user = await uow.users.update(
+                    user.id,
+                    first_name=profile.first_name,
+                    last_name=profile.last_name,
+                    username=profile.username,
+                    telegram_language=profile.language_code,
+                    unreachable_at=None,
+                )
+            actor = await load_actor(uow, user)
+            if changed or actor.user.active_org_id != user.active_org_id:
+                await uow.commit(claim_update=False)
+            return actor
+
+    async def set_language(self, actor: Actor, language: str) -> LanguageChanged:
+        if language not in LANGUAGES:
+            raise DomainError("choose_option")
+        async with self._uow() as uow:
+            await uow.users.update(actor.user.id, language=language)
+            await uow.commit()
+        return LanguageChanged(language)
+
+    async def mark_unreachable(self, telegram_id: int, reachable: bool = False) -> None:
+        """Telegram said the person blocked the bot (or came back)."""
+        async with self._uow() as uow:
+            user = await uow.users.by_telegram_id(telegram_id)
+            if user is None:
+                return
+            stamp = None if reachable else self._clock.now()
+            if (user.unreachable_at is None) == (stamp is None):
+                return
+            await uow.users.update(user.id, unreachable_at=stamp)
+            await uow.commit(claim_update=False)
+
+
+def _differs(user: User, profile: TelegramProfile) -> bool:
+    return (
+        user.first_name != profile.first_name
+        or user.last_name != profile.last_name
+        or user.username != profile.username
+        or user.telegram_language != profile.language_code
+        or user.unreachable_at is not None
+    )
+
+
+async def load_actor(uow: UnitOfWork, user: User) -> Actor:
+    """The user with their active organization; falls back to another active membership."""
+    membership: Membership | None = None
+    if user.active_org_id is not None:
+        membership = await uow.members.get(user.active_org_id, user.id)
+    if membership is None or not membership.active:
+        for choice in await uow.members.choices_for_user(user.id):
+            if choice.active:
+                user = await uow.users.update(user.id, active_org_id=choice.organization.id)
+                member = await uow.members.get(choice.organization.id, user.id)
+                return Actor(user, choice.organization, member)
+    if membership is None:
+        return Actor(user)
+    return Actor(user, await uow.orgs.get(membership.organization_id), membership)

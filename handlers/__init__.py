@@ -1,0 +1,1 @@
+"""Telegram presentation: parse an update, call one core service, render the reply."""

@@ -1,0 +1,94 @@
+"""/start, /help, /cancel, and every answer to a step of a flow (typed or tapped)."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from core.dialogs import DialogInput
+from core.outcomes import NoDialog, Prompt, Reask
+from handlers.context import BotContext
+from handlers.gate import load_actor
+from handlers.menus import commands_for
+from handlers.outcomes import show
+from handlers.replies import reply
+
+
+async def start(update: Update, ctx: BotContext) -> None:
+    payload = ctx.args[0] if ctx.args else None
+    chat = update.effective_chat
+    assert chat is not None
+    outcome = await ctx.services.start.begin(ctx.actor, chat.id, payload)
+    await show(update, ctx, outcome)
+
+
+async def help_command(update: Update, ctx: BotContext) -> None:
+    t, actor = ctx.t, ctx.actor
+    lines = [t("<b>What I can do</b>")]
+    for command in commands_for(actor.role, actor.user.onboarded):
+        lines.append(f"/{command.name} — {t(command.description)}")
+    if not actor.user.onboarded:
+        lines.append("")
+        lines.append(t("Send /start to set up your account."))
+    await reply(update, "\n".join(lines))
+
+
+async def cancel(update: Update, ctx: BotContext) -> None:
+    chat = update.effective_chat
+    assert chat is not None
+    await show(update, ctx, await ctx.services.dialogs.cancel(ctx.actor, chat.id))
+
+
+async def text_answer(update: Update, ctx: BotContext) -> None:
+    """Free text, a shared contact or a location: an answer to the current step, if any."""
+    message = update.effective_message
+    chat = update.effective_chat
+    assert message is not None and chat is not None
+    given = DialogInput(
+        text=message.text,
+        contact_phone=message.contact.phone_number if message.contact else None,
+        location=(message.location.latitude, message.location.longitude)
+        if message.location
+        else None,
+    )
+    outcome = await ctx.services.dialogs.answer(ctx.actor, chat.id, given)
+    if isinstance(outcome, NoDialog) and not ctx.actor.user.onboarded:
+        await reply(update, ctx.t("Let's get you set up first: send /start."))
+        return
+    await _show_fresh(update, ctx, outcome)
+
+
+async def choice_answer(update: Update, ctx: BotContext) -> None:
+    """A tapped button of a flow step: `d:<flow>:<step>:<value>`."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    _, flow, step, value = (query.data or "").split(":", 3)
+    state = await ctx.services.dialogs.current(ctx.actor, chat.id)
+    if state is None or state.flow != flow or state.step != step:
+        await query.answer(ctx.t.raw("This button is from an earlier step and no longer applies."))
+        return
+    outcome = await ctx.services.dialogs.answer(
+        ctx.actor, chat.id, DialogInput(choice=value, step=step)
+    )
+    await query.answer()
+    if not isinstance(outcome, Reask):
+        await query.edit_message_reply_markup(None)
+    await _show_fresh(update, ctx, outcome)
+
+
+async def _show_fresh(update: Update, ctx: BotContext, outcome: object) -> None:
+    """After a flow completes the person may have a new language or role: reload them first."""
+    continuing = isinstance(outcome, Prompt) and outcome.state.version > 0
+    if not (continuing or isinstance(outcome, Reask | NoDialog)):
+        await load_actor(update, ctx)
+    await show(update, ctx, outcome)  # type: ignore[arg-type]
+
+
+async def unknown_command(update: Update, ctx: BotContext) -> None:
+    await reply(update, ctx.t("I do not know that command. Send /help to see what I can do."))
+
+
+async def unsupported(update: Update, ctx: BotContext) -> None:
+    await reply(
+        update, ctx.t("I cannot use this kind of message here. Send /help to see what I can do.")
+    )

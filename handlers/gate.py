@@ -1,0 +1,74 @@
+"""Before any handler: who is this, which language, and may they do anything yet."""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ApplicationHandlerStop
+
+from core.domain import TelegramProfile
+from handlers.context import BotContext
+from handlers.replies import reply
+
+# What a person may do before finishing onboarding (or after losing access).
+OPEN_COMMANDS = frozenset({"/start", "/help", "/language", "/cancel"})
+
+
+async def identify(update: Update, ctx: BotContext) -> None:
+    """Load the actor once per update and stop updates they may not send yet."""
+    await load_actor(update, ctx)
+    if not ctx.has_actor:
+        return
+    actor = ctx.actor
+    if update.inline_query is not None:
+        return
+    if not actor.user.onboarded and not _onboarding_input(update, ctx):
+        await _refuse(update, ctx, ctx.t("Let's get you set up first: send /start."))
+    if actor.membership is not None and not actor.membership.active and not _is_start(update):
+        await _refuse(update, ctx, ctx.t("Your access to this organization was revoked. "
+                                         "Ask its owner if this is a mistake."))  # fmt: skip
+
+
+async def load_actor(update: Update, ctx: BotContext) -> None:
+    user = update.effective_user
+    if user is None or user.is_bot:
+        ctx.set_actor(None)
+        return
+    profile = TelegramProfile(
+        telegram_id=user.id,
+        first_name=user.first_name or "",
+        last_name=user.last_name,
+        username=user.username,
+        language_code=user.language_code,
+    )
+    actor = await ctx.services.users.identify(profile)
+    ctx.set_actor(actor, actor.user.preferred_language(ctx.bot_data.catalogs.default))
+
+
+def _command(update: Update) -> str | None:
+    message = update.effective_message
+    text = message.text if message is not None and update.callback_query is None else None
+    if not text or not text.startswith("/"):
+        return None
+    return text.split(maxsplit=1)[0].split("@", 1)[0].lower()
+
+
+def _is_start(update: Update) -> bool:
+    return _command(update) == "/start"
+
+
+def _onboarding_input(update: Update, ctx: BotContext) -> bool:
+    command = _command(update)
+    if command is not None:
+        return command in OPEN_COMMANDS
+    query = update.callback_query
+    if query is not None:
+        return (query.data or "").startswith("d:onboarding:")
+    return update.effective_message is not None
+
+
+async def _refuse(update: Update, ctx: BotContext, text: str) -> None:
+    if update.callback_query is not None:
+        await update.callback_query.answer(text[:200], show_alert=True)
+    else:
+        await reply(update, text)
+    raise ApplicationHandlerStop

@@ -1,0 +1,123 @@
+"""Rendering what a use case returned, shared by commands, free text and button taps."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from core.domain import Role
+from core.outcomes import (
+    Cancelled,
+    Declined,
+    Joined,
+    LanguageChanged,
+    NoDialog,
+    OrganizationCreated,
+    Outcome,
+    Prompt,
+    Reask,
+    Welcome,
+)
+from handlers.context import BotContext
+from handlers.errors import describe
+from handlers.i18n import N_, Translator
+from handlers.prompts import PromptEnv, render_prompt
+from handlers.publish import notify_user, refresh_menu
+from handlers.replies import reply
+
+ROLE_NAMES = {Role.OWNER: N_("owner"), Role.MANAGER: N_("manager"), Role.WORKER: N_("worker")}
+
+
+def role_name(t: Translator, role: Role) -> str:
+    return t.raw(ROLE_NAMES[role])
+
+
+def prompt_env(ctx: BotContext, update: Update) -> PromptEnv:
+    user = update.effective_user
+    code = (user.language_code or "") if user else ""
+    suggested = "ru" if code.lower().startswith("ru") else "en"
+    return PromptEnv(ctx.bot_data.privacy_policy_url, ctx.services.clock.now(), suggested)
+
+
+async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
+    """Reply with whatever the outcome calls for, in the actor's (possibly new) language."""
+    t = ctx.t
+    match outcome:
+        case Prompt(state) | Reask(state, _):
+            language = state.data.get("language") if state.flow == "onboarding" else None
+            tt = ctx.translator(language) if language else t
+            if isinstance(outcome, Reask):
+                await reply(update, describe(tt, outcome.error))
+            text, markup = render_prompt(tt, state, prompt_env(ctx, update))
+            await reply(update, text, markup)
+        case NoDialog():
+            await reply(update, t("I did not understand that. Send /help to see what I can do."))
+        case Cancelled(flow):
+            await reply(update, t("Cancelled.") if flow else t("There is nothing to cancel."))
+        case Declined(reason):
+            await _declined(update, t, reason)
+        case Welcome(org, role):
+            await _welcome(update, ctx, t, org.name if org else None, role)
+        case OrganizationCreated(org, categories):
+            await _created(update, ctx, t, org.name, categories)
+        case Joined():
+            await _joined(update, ctx, outcome)
+        case LanguageChanged():
+            await reply(update, t("Done. I will speak English from now on."))
+
+
+async def _declined(update: Update, t: Translator, reason: str) -> None:
+    if reason == "age":
+        text = t("Sorry, this service is only for people aged 16 and older.")
+    else:
+        text = t(
+            "Understood. Without accepting the privacy policy I cannot keep any of your data, "
+            "so I cannot continue. You can send /start again at any time."
+        )
+    await reply(update, text)
+
+
+async def _welcome(
+    update: Update, ctx: BotContext, t: Translator, org: str | None, role: Role | None
+) -> None:
+    if org is None or role is None:
+        await reply(update, t("Welcome back. Send /help to see what I can do."))
+        return
+    text = t(
+        "Welcome back to <b>{org}</b>. You are its {role}. Send /help to see what you can do.",
+        org=org,
+        role=role_name(t, role),
+    )
+    await reply(update, text)
+    await refresh_menu(ctx, ctx.actor.user.telegram_id, role, onboarded=True, t=t)
+
+
+async def _created(
+    update: Update, ctx: BotContext, t: Translator, name: str, categories: tuple[str, ...]
+) -> None:
+    text = t(
+        "<b>{org}</b> is ready and you are its owner.\n"
+        "Service categories: {categories}.\n\n"
+        "Next: invite your team with /invite.",
+        org=name,
+        categories=", ".join(categories),
+    )
+    await reply(update, text)
+    await refresh_menu(ctx, ctx.actor.user.telegram_id, Role.OWNER, onboarded=True, t=t)
+
+
+async def _joined(update: Update, ctx: BotContext, joined: Joined) -> None:
+    t = ctx.t
+    role = role_name(t, joined.role)
+    if joined.already_member:
+        text = t("You are already a member of <b>{org}</b>; it is now your active organization.",
+                 org=joined.organization.name)  # fmt: skip
+    else:
+        text = t("You joined <b>{org}</b> as a {role}. Send /help to see what you can do.",
+                 org=joined.organization.name, role=role)  # fmt: skip
+    await reply(update, text)
+    await refresh_menu(ctx, ctx.actor.user.telegram_id, joined.role, onboarded=True, t=t)
+    if joined.inviter is not None and not joined.already_member:
+        tt = ctx.translator(joined.inviter.preferred_language(ctx.bot_data.catalogs.default))
+        note = tt("{name} joined <b>{org}</b> as a {role}.", name=ctx.actor.user.display_name,
+                  org=joined.organization.name, role=role_name(tt, joined.role))  # fmt: skip
+        await notify_user(ctx, joined.inviter.telegram_id, note)

@@ -1,0 +1,47 @@
+"""Registers every handler on the application, in the order they must be tried."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import Update
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    MessageHandler,
+    TypeHandler,
+    filters,
+)
+
+from handlers import conversation, settings, team
+from handlers.errors import on_error
+from handlers.gate import identify
+
+PRIVATE = filters.ChatType.PRIVATE
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(TypeHandler(Update, identify), group=-1)
+    commands = {
+        "start": conversation.start,
+        "help": conversation.help_command,
+        "cancel": conversation.cancel,
+        "team": team.team,
+        "invite": team.invite,
+        "org": team.organizations,
+        "language": settings.language,
+        "settings": settings.settings,
+    }
+    for name, callback in commands.items():
+        app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
+    app.add_handler(CallbackQueryHandler(conversation.choice_answer, pattern=r"^d:"))
+    app.add_handler(CallbackQueryHandler(team.member_action, pattern=r"^tm:\d+"))
+    app.add_handler(CallbackQueryHandler(team.invite_action, pattern=r"^inv:"))
+    app.add_handler(CallbackQueryHandler(team.switch_org, pattern=r"^org:\d+$"))
+    app.add_handler(CallbackQueryHandler(settings.language_chosen, pattern=r"^lang:(en|ru)$"))
+    app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, conversation.unknown_command))
+    answers = (filters.TEXT | filters.CONTACT | filters.LOCATION) & PRIVATE
+    app.add_handler(MessageHandler(answers, conversation.text_answer))
+    app.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, conversation.unsupported))
+    app.add_error_handler(on_error)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Adapters for persistence: the database, object storage and the durable job table."""

@@ -1,0 +1,1 @@
+"""SQL repositories: every query scoped by organization, rows mapped to core records."""

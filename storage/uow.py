@@ -1,0 +1,73 @@
+"""The SQL unit of work: one session, one transaction, every repository bound to it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from core.idempotency import current_update
+from core.ports import Clock
+from storage.repositories.orgs import (
+    SqlCategoryRepository,
+    SqlInviteRepository,
+    SqlMembershipRepository,
+    SqlOrganizationRepository,
+)
+from storage.repositories.people import SqlConsentRepository, SqlUserRepository
+from storage.repositories.runtime import (
+    SqlDialogRepository,
+    SqlJobRepository,
+    SqlProcessedUpdateRepository,
+)
+
+
+class SqlUnitOfWork:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+        self._sessions = sessions
+        self._clock = clock
+        self._session: AsyncSession | None = None
+        self._committed = False
+
+    async def __aenter__(self) -> Self:
+        session = self._sessions()
+        self._session = session
+        self._committed = False
+        self.users = SqlUserRepository(session)
+        self.consents = SqlConsentRepository(session)
+        self.orgs = SqlOrganizationRepository(session)
+        self.members = SqlMembershipRepository(session)
+        self.invites = SqlInviteRepository(session)
+        self.categories = SqlCategoryRepository(session)
+        self.dialogs = SqlDialogRepository(session)
+        self.updates = SqlProcessedUpdateRepository(session)
+        self.jobs = SqlJobRepository(session)
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        assert self._session is not None
+        try:
+            if not self._committed:
+                await self._session.rollback()
+        finally:
+            await self._session.close()
+            self._session = None
+
+    async def commit(self, claim_update: bool = True) -> None:
+        """Commit; the first business commit of a Telegram update also records the update id,
+        so a redelivery of it finds the record and the whole use case is applied once."""
+        assert self._session is not None
+        scope = current_update() if claim_update else None
+        claiming = scope is not None and not scope.claimed
+        if scope is not None and claiming:
+            await self.updates.claim(scope.update_id, self._clock.now())
+        await self._session.commit()
+        self._committed = True
+        if scope is not None and claiming:
+            scope.claimed = True

@@ -1,0 +1,80 @@
+"""Shared fixtures: a migrated database per test, on SQLite and (when configured) PostgreSQL."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import text
+
+from core.clock import FixedClock
+from storage import migrate
+from storage.db import create_engine, session_factory
+from storage.tables import metadata
+from storage.uow import SqlUnitOfWork
+
+PG_URL = os.environ.get("TEST_DATABASE_URL")
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> str:
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    migrate.upgrade(f"sqlite:///{path}")
+    return str(path)
+
+
+async def _reset_pg_schema(url: str) -> None:
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+        await connection.execute(text("CREATE SCHEMA public"))
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_migrated() -> str:
+    if not PG_URL:
+        pytest.skip("TEST_DATABASE_URL is not set; PostgreSQL tests skipped")
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, _reset_pg_schema(PG_URL)).result()
+    migrate.upgrade(PG_URL)
+    return PG_URL
+
+
+async def _truncate(url: str) -> None:
+    engine = create_engine(url)
+    names = ", ".join(t.name for t in metadata.sorted_tables)
+    async with engine.begin() as connection:
+        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    await engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+async def db_url(request, tmp_path) -> str:
+    """A freshly migrated, empty database for this test."""
+    if request.param == "sqlite":
+        template = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "crm.db"
+        shutil.copyfile(template, path)
+        return f"sqlite:///{path}"
+    url = request.getfixturevalue("pg_migrated")
+    await _truncate(url)
+    return url
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+
+
+@pytest.fixture
+async def uow_factory(db_url, clock):
+    engine = create_engine(db_url)
+    sessions = session_factory(engine)
+    yield lambda: SqlUnitOfWork(sessions, clock)
+    await engine.dispose()
