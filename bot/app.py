@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
+from telegram.request import HTTPXRequest
 
 from bot.container import Container
+from bot.ordering import PerChatUpdateProcessor
+from bot.telegram_bot import TolerantBot
 from core.idempotency import update_scope
 from handlers.context import BotContext, BotData
 from handlers.menus import menu
@@ -17,7 +20,10 @@ from handlers.setup import register
 log = logging.getLogger(__name__)
 
 
-class CrmApplication(Application[ExtBot[None], BotContext, dict[Any, Any], dict[Any, Any], BotData, Any]):
+AnyDict = dict[Any, Any]
+
+
+class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, BotData, Any]):
     """Applies each update at most once, whichever process or redelivery brings it."""
 
     async def process_update(self, update: object) -> None:
@@ -42,20 +48,25 @@ def build_application(
     rate_limit: bool = True,
 ) -> CrmApplication:
     settings = container.settings
-    bot_data = BotData(container.services, container.catalogs, settings.privacy_policy_url)
+    limiter = cast(Any, AIORateLimiter(max_retries=3)) if rate_limit else None
+    bot = TolerantBot(
+        token,
+        base_url=base_url or settings.telegram_api_base_url,
+        base_file_url=base_file_url or settings.telegram_file_base_url,
+        request=HTTPXRequest(connection_pool_size=max(8, settings.concurrent_updates * 2)),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=30.0),
+        rate_limiter=limiter,
+    )
     builder = (
         ApplicationBuilder()
         .application_class(CrmApplication)
-        .token(token)
-        .base_url(base_url or settings.telegram_api_base_url)
-        .base_file_url(base_file_url or settings.telegram_file_base_url)
-        .context_types(ContextTypes(context=BotContext, bot_data=lambda: bot_data))
-        .concurrent_updates(settings.concurrent_updates)
+        .bot(bot)
+        .context_types(ContextTypes(context=BotContext, bot_data=BotData))
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .post_init(_post_init)
     )
-    if rate_limit:
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
-    app: CrmApplication = builder.build()  # type: ignore[assignment]
+    app = cast(CrmApplication, builder.build())
+    app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
     register(app)
     return app
 

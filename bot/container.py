@@ -18,8 +18,8 @@ from core.services.start import StartService
 from core.services.team import TeamService
 from core.services.updates import UpdateLedger
 from core.services.users import UserService
-from handlers.i18n import Catalogs
 from handlers.defaults import default_categories
+from handlers.i18n import Catalogs
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
 
@@ -48,7 +48,9 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
     return Container(settings, engine, services, catalogs)
 
 
-def make_services(uow: UowFactory, clock: Clock, catalogs: Catalogs, settings: Settings) -> Services:
+def make_services(
+    uow: UowFactory, clock: Clock, catalogs: Catalogs, settings: Settings
+) -> Services:
     def categories(language: str) -> Sequence[str]:
         return default_categories(catalogs.get(language))
 

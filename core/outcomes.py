@@ -64,6 +64,13 @@ class Joined:
 
 
 @dataclass(frozen=True, slots=True)
+class InviteFailed:
+    """Onboarding finished, but the invite it started from could not be used."""
+
+    error: DomainError
+
+
+@dataclass(frozen=True, slots=True)
 class LanguageChanged:
     language: str
 
@@ -77,5 +84,6 @@ Outcome = (
     | Welcome
     | OrganizationCreated
     | Joined
+    | InviteFailed
     | LanguageChanged
 )

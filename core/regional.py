@@ -23,9 +23,31 @@ COMMON_RU_ZONES: tuple[str, ...] = (
 )
 
 CURRENCIES: tuple[str, ...] = (
-    "RUB", "USD", "EUR", "KZT", "BYN", "UZS", "KGS", "AMD", "GEL", "AZN", "TRY", "AED",
-    "CNY", "GBP", "CHF", "PLN", "CZK", "RSD", "THB", "INR", "ILS", "UAH", "MDL", "TJS",
-)  # fmt: skip
+    "RUB",
+    "USD",
+    "EUR",
+    "KZT",
+    "BYN",
+    "UZS",
+    "KGS",
+    "AMD",
+    "GEL",
+    "AZN",
+    "TRY",
+    "AED",
+    "CNY",
+    "GBP",
+    "CHF",
+    "PLN",
+    "CZK",
+    "RSD",
+    "THB",
+    "INR",
+    "ILS",
+    "UAH",
+    "MDL",
+    "TJS",
+)
 COMMON_CURRENCIES: tuple[str, ...] = ("RUB", "USD", "EUR", "KZT", "BYN")
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -12,14 +11,21 @@ from core.services import Services
 from handlers.i18n import Catalogs, Translator
 
 
-@dataclass(slots=True)
 class BotData:
-    """Application-wide collaborators, built once by the composition root."""
+    """Application-wide collaborators, set once by the composition root before start-up.
+
+    python-telegram-bot constructs this object itself (it takes a class, not an instance),
+    so the collaborators arrive through `configure` right after the application is built.
+    """
 
     services: Services
     catalogs: Catalogs
     privacy_policy_url: str
-    extra: dict[str, Any] = field(default_factory=dict)
+
+    def configure(self, services: Services, catalogs: Catalogs, privacy_policy_url: str) -> None:
+        self.services = services
+        self.catalogs = catalogs
+        self.privacy_policy_url = privacy_policy_url
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

@@ -10,7 +10,7 @@ from handlers.context import BotContext
 from handlers.gate import load_actor
 from handlers.menus import commands_for
 from handlers.outcomes import show
-from handlers.replies import reply
+from handlers.replies import drop_keyboard, reply
 
 
 async def start(update: Update, ctx: BotContext) -> None:
@@ -72,7 +72,7 @@ async def choice_answer(update: Update, ctx: BotContext) -> None:
     )
     await query.answer()
     if not isinstance(outcome, Reask):
-        await query.edit_message_reply_markup(None)
+        await drop_keyboard(query)
     await _show_fresh(update, ctx, outcome)
 
 

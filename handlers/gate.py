@@ -24,8 +24,13 @@ async def identify(update: Update, ctx: BotContext) -> None:
     if not actor.user.onboarded and not _onboarding_input(update, ctx):
         await _refuse(update, ctx, ctx.t("Let's get you set up first: send /start."))
     if actor.membership is not None and not actor.membership.active and not _is_start(update):
-        await _refuse(update, ctx, ctx.t("Your access to this organization was revoked. "
-                                         "Ask its owner if this is a mistake."))  # fmt: skip
+        await _refuse(
+            update,
+            ctx,
+            ctx.t(
+                "Your access to this organization was revoked. Ask its owner if this is a mistake."
+            ),
+        )
 
 
 async def load_actor(update: Update, ctx: BotContext) -> None:

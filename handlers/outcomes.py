@@ -8,6 +8,7 @@ from core.domain import Role
 from core.outcomes import (
     Cancelled,
     Declined,
+    InviteFailed,
     Joined,
     LanguageChanged,
     NoDialog,
@@ -61,6 +62,9 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await _created(update, ctx, t, org.name, categories)
         case Joined():
             await _joined(update, ctx, outcome)
+        case InviteFailed(error):
+            hint = t("You can ask for a new link, or send /start to create your own organization.")
+            await reply(update, describe(t, error) + "\n" + hint)
         case LanguageChanged():
             await reply(update, t("Done. I will speak English from now on."))
 
@@ -83,12 +87,12 @@ async def _welcome(
         await reply(update, t("Welcome back. Send /help to see what I can do."))
         return
     text = t(
-        "Welcome back to <b>{org}</b>. You are its {role}. Send /help to see what you can do.",
+        "Welcome back to <b>{org}</b> (role: {role}). Send /help to see what you can do.",
         org=org,
         role=role_name(t, role),
     )
-    await reply(update, text)
     await refresh_menu(ctx, ctx.actor.user.telegram_id, role, onboarded=True, t=t)
+    await reply(update, text)
 
 
 async def _created(
@@ -101,23 +105,32 @@ async def _created(
         org=name,
         categories=", ".join(categories),
     )
-    await reply(update, text)
     await refresh_menu(ctx, ctx.actor.user.telegram_id, Role.OWNER, onboarded=True, t=t)
+    await reply(update, text)
 
 
 async def _joined(update: Update, ctx: BotContext, joined: Joined) -> None:
     t = ctx.t
     role = role_name(t, joined.role)
     if joined.already_member:
-        text = t("You are already a member of <b>{org}</b>; it is now your active organization.",
-                 org=joined.organization.name)  # fmt: skip
+        text = t(
+            "You are already a member of <b>{org}</b>; it is now your active organization.",
+            org=joined.organization.name,
+        )
     else:
-        text = t("You joined <b>{org}</b> as a {role}. Send /help to see what you can do.",
-                 org=joined.organization.name, role=role)  # fmt: skip
-    await reply(update, text)
+        text = t(
+            "You joined <b>{org}</b> (role: {role}). Send /help to see what you can do.",
+            org=joined.organization.name,
+            role=role,
+        )
     await refresh_menu(ctx, ctx.actor.user.telegram_id, joined.role, onboarded=True, t=t)
+    await reply(update, text)
     if joined.inviter is not None and not joined.already_member:
         tt = ctx.translator(joined.inviter.preferred_language(ctx.bot_data.catalogs.default))
-        note = tt("{name} joined <b>{org}</b> as a {role}.", name=ctx.actor.user.display_name,
-                  org=joined.organization.name, role=role_name(tt, joined.role))  # fmt: skip
+        note = tt(
+            "{name} joined <b>{org}</b> (role: {role}).",
+            name=ctx.actor.user.display_name,
+            org=joined.organization.name,
+            role=role_name(tt, joined.role),
+        )
         await notify_user(ctx, joined.inviter.telegram_id, note)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import (
+    CallbackQuery,
     InlineKeyboardMarkup,
     Message,
     ReplyKeyboardMarkup,
@@ -10,6 +11,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import ParseMode
+from telegram.error import BadRequest
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
@@ -21,3 +23,12 @@ async def reply(update: Update, text: str, markup: Markup = None) -> Message | N
     return await chat.send_message(
         text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
     )
+
+
+async def drop_keyboard(query: CallbackQuery) -> None:
+    """Remove the buttons of the tapped message; already gone (a double tap) is fine."""
+    try:
+        await query.edit_message_reply_markup(None)
+    except BadRequest as error:
+        if "not modified" not in error.message and "not found" not in error.message:
+            raise

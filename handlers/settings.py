@@ -10,7 +10,7 @@ from handlers.gate import load_actor
 from handlers.keyboards import button, rows
 from handlers.outcomes import role_name, show
 from handlers.publish import refresh_menu
-from handlers.replies import reply
+from handlers.replies import drop_keyboard, reply
 
 
 def _language_buttons(current: str) -> list[object]:
@@ -32,8 +32,13 @@ async def settings(update: Update, ctx: BotContext) -> None:
         t("Language: {language}", language=LANGUAGE_LABELS[ctx.locale]),
     ]
     if actor.organization is not None and actor.role is not None:
-        lines.append(t("Organization: {org} ({role})", org=actor.organization.name,
-                       role=role_name(t, actor.role)))  # fmt: skip
+        lines.append(
+            t(
+                "Organization: {org} ({role})",
+                org=actor.organization.name,
+                role=role_name(t, actor.role),
+            )
+        )
     lines.append(t("Tap a language to switch."))
     await reply(update, "\n".join(lines), rows(_language_buttons(ctx.locale)))  # type: ignore[arg-type]
 
@@ -44,8 +49,8 @@ async def language_chosen(update: Update, ctx: BotContext) -> None:
     code = (query.data or "").split(":", 1)[1]
     outcome = await ctx.services.users.set_language(ctx.actor, code)
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_keyboard(query)
     await load_actor(update, ctx)
-    await show(update, ctx, outcome)
     actor = ctx.actor
     await refresh_menu(ctx, actor.user.telegram_id, actor.role, actor.user.onboarded, ctx.t)
+    await show(update, ctx, outcome)

@@ -44,4 +44,4 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     answers = (filters.TEXT | filters.CONTACT | filters.LOCATION) & PRIVATE
     app.add_handler(MessageHandler(answers, conversation.text_answer))
     app.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, conversation.unsupported))
-    app.add_error_handler(on_error)  # type: ignore[arg-type]
+    app.add_error_handler(on_error)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from babel.dates import format_date
 from telegram import Update
 
 from core.domain import MemberView, Role
@@ -10,11 +11,11 @@ from core.permissions import may_invite, may_manage, roles_assignable_by
 from core.services.team import MemberChange
 from handlers.context import BotContext
 from handlers.gate import load_actor
-from handlers.i18n import Translator
+from handlers.i18n import Translator, escape
 from handlers.keyboards import button, column, rows
 from handlers.outcomes import role_name
 from handlers.publish import notify_user, refresh_menu
-from handlers.replies import reply
+from handlers.replies import drop_keyboard, reply
 
 
 def _member_line(t: Translator, view: MemberView) -> str:
@@ -27,7 +28,7 @@ async def team(update: Update, ctx: BotContext) -> None:
     members = await ctx.services.team.team(actor)
     assert actor.organization is not None
     lines = [t("<b>Team of {org}</b>", org=actor.organization.name)]
-    lines += [t("• {line}", line=_member_line(t, view)) for view in members]
+    lines += ["• " + escape(_member_line(t, view)) for view in members]
     manageable = [
         button(view.user.display_name, "tm", view.membership.id)
         for view in members
@@ -41,9 +42,12 @@ async def team(update: Update, ctx: BotContext) -> None:
 
 def member_card(t: Translator, view: MemberView, actor_role: Role | None) -> tuple[str, object]:
     m = view.membership
-    text = t("<b>{name}</b>\nRole: {role}\nStatus: {status}", name=view.user.display_name,
-             role=role_name(t, m.role),
-             status=t.raw("active") if m.active else t.raw("deactivated"))  # fmt: skip
+    text = t(
+        "<b>{name}</b>\nRole: {role}\nStatus: {status}",
+        name=view.user.display_name,
+        role=role_name(t, m.role),
+        status=t.raw("active") if m.active else t.raw("deactivated"),
+    )
     buttons = [
         button(t("Make {role}", role=role_name(t, role)), "tm", m.id, "role", role.value)
         for role in roles_assignable_by(actor_role)
@@ -87,8 +91,11 @@ async def _tell_member(ctx: BotContext, change: MemberChange) -> None:
     role = view.membership.role if view.membership.active else None
     await refresh_menu(ctx, view.user.telegram_id, role, onboarded=True, t=t)
     if view.membership.active:
-        note = t("Your role in <b>{org}</b> is now: {role}.", org=org.name,
-                 role=role_name(t, view.membership.role))  # fmt: skip
+        note = t(
+            "Your role in <b>{org}</b> is now: {role}.",
+            org=org.name,
+            role=role_name(t, view.membership.role),
+        )
     else:
         note = t("Your access to <b>{org}</b> was revoked.", org=org.name)
     await notify_user(ctx, view.user.telegram_id, note)
@@ -118,10 +125,10 @@ async def invite_action(update: Update, ctx: BotContext) -> None:
     if parts[1] == "rv":
         await ctx.services.invites.revoke(ctx.actor, int(parts[2]))
         await query.answer(ctx.t.raw("The link was revoked."))
-        await query.edit_message_reply_markup(None)
+        await drop_keyboard(query)
         return
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_keyboard(query)
     await _issue(update, ctx, Role(parts[1]))
 
 
@@ -131,17 +138,24 @@ async def _issue(
     t = ctx.t
     issued = await ctx.services.invites.create(ctx.actor, role, uses, days)
     link = f"https://t.me/{ctx.bot.username}?start={issued.token}"
-    expires = issued.invite.expires_at.date().isoformat()
-    text = t("Invite link for a {role}:\n{link}\n\n", role=role_name(t, role), link=link)
-    text += t.n("It works once and expires on {date}.",
-                "It works {count} times and expires on {date}.",
-                issued.invite.max_uses, date=expires)  # fmt: skip
+    expires = format_date(issued.invite.expires_at.date(), "long", locale=t.locale)
+    text = t("Invite link (role: {role}):\n{link}\n\n", role=role_name(t, role), link=link)
+    text += t.n(
+        "It works once and expires on {date}.",
+        "It works {count} times and expires on {date}.",
+        issued.invite.max_uses,
+        date=expires,
+    )
     await reply(update, text, column([button(t.raw("Revoke"), "inv", "rv", issued.invite.id)]))
 
 
 def _parse_role(text: str) -> Role:
-    aliases = {"worker": Role.WORKER, "работник": Role.WORKER, "manager": Role.MANAGER,
-               "менеджер": Role.MANAGER}  # fmt: skip
+    aliases = {
+        "worker": Role.WORKER,
+        "работник": Role.WORKER,
+        "manager": Role.MANAGER,
+        "менеджер": Role.MANAGER,
+    }
     role = aliases.get(text.casefold())
     if role is None:
         raise DomainError("invite_role_unknown")
@@ -165,9 +179,12 @@ async def organizations(update: Update, ctx: BotContext) -> None:
     for c in choices:
         mark = "✓ " if c.organization.id == current else ""
         state = "" if c.active else " — " + t.raw("deactivated")
-        lines.append(f"{mark}{c.organization.name} · {role_name(t, c.role)}{state}")
-    others = [button(c.organization.name, "org", c.organization.id) for c in choices
-              if c.active and c.organization.id != current]  # fmt: skip
+        lines.append(escape(f"{mark}{c.organization.name} · {role_name(t, c.role)}{state}"))
+    others = [
+        button(c.organization.name, "org", c.organization.id)
+        for c in choices
+        if c.active and c.organization.id != current
+    ]
     if others:
         lines.append(t("Tap one to switch to it."))
     await reply(update, "\n".join(lines), column(others) if others else None)
@@ -178,9 +195,15 @@ async def switch_org(update: Update, ctx: BotContext) -> None:
     assert query is not None
     choice = await ctx.services.team.switch(ctx.actor, int((query.data or "").split(":")[1]))
     await query.answer()
-    await query.edit_message_reply_markup(None)
+    await drop_keyboard(query)
     await load_actor(update, ctx)
     t = ctx.t
-    await reply(update, t("Now working in <b>{org}</b> as a {role}.", org=choice.organization.name,
-                          role=role_name(t, choice.role)))  # fmt: skip
     await refresh_menu(ctx, ctx.actor.user.telegram_id, choice.role, onboarded=True, t=t)
+    await reply(
+        update,
+        t(
+            "Now working in <b>{org}</b> (role: {role}).",
+            org=choice.organization.name,
+            role=role_name(t, choice.role),
+        ),
+    )

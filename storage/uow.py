@@ -7,6 +7,7 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core import ports
 from core.idempotency import current_update
 from core.ports import Clock
 from storage.repositories.orgs import (
@@ -24,6 +25,16 @@ from storage.repositories.runtime import (
 
 
 class SqlUnitOfWork:
+    users: ports.UserRepository
+    consents: ports.ConsentRepository
+    orgs: ports.OrganizationRepository
+    members: ports.MembershipRepository
+    invites: ports.InviteRepository
+    categories: ports.CategoryRepository
+    dialogs: ports.DialogRepository
+    updates: ports.ProcessedUpdateRepository
+    jobs: ports.JobRepository
+
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock

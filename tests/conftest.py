@@ -78,3 +78,7 @@ async def uow_factory(db_url, clock):
     sessions = session_factory(engine)
     yield lambda: SqlUnitOfWork(sessions, clock)
     await engine.dispose()
+
+
+# python-telegram-bot 22 warns unless durations are timedelta objects; opt in, as the bot does.
+os.environ.setdefault("PTB_TIMEDELTA", "true")

@@ -28,7 +28,11 @@ async def onboard(services: Services, person: TelegramProfile, language: str = "
     actor = await services.users.identify(person)
     chat = person.telegram_id
     await services.start.begin(actor, chat, None)
-    for given in (DialogInput(choice=language), DialogInput(choice="yes"), DialogInput(choice="accept")):
+    for given in (
+        DialogInput(choice=language),
+        DialogInput(choice="yes"),
+        DialogInput(choice="accept"),
+    ):
         await services.dialogs.answer(actor, chat, given)
     return await services.users.identify(person)
 
@@ -37,6 +41,10 @@ async def owner_with_org(services: Services, name: str = "Чистый дом") 
     person = profile("Owner")
     actor = await onboard(services, person)
     chat = person.telegram_id
-    for given in (DialogInput(text=name), DialogInput(choice="Europe/Moscow"), DialogInput(choice="RUB")):
+    for given in (
+        DialogInput(text=name),
+        DialogInput(choice="Europe/Moscow"),
+        DialogInput(choice="RUB"),
+    ):
         await services.dialogs.answer(actor, chat, given)
     return await services.users.identify(person)

@@ -7,7 +7,15 @@ from typing import Any
 
 from core.dialogs import DialogInput, Flow, Step, choice_of
 from core.domain import LANGUAGES, Actor, ConsentKind, Role
-from core.outcomes import Declined, OrganizationCreated, Outcome, Prompt, Welcome
+from core.errors import DomainError
+from core.outcomes import (
+    Declined,
+    InviteFailed,
+    OrganizationCreated,
+    Outcome,
+    Prompt,
+    Welcome,
+)
 from core.ports import Clock, UnitOfWork
 from core.regional import COMMON_CURRENCIES, COMMON_RU_ZONES, parse_currency, parse_timezone
 from core.services.invites import join_with_token
@@ -92,7 +100,10 @@ class OnboardingSpec:
         )
         token = data.get("invite")
         if isinstance(token, str) and token:
-            return await join_with_token(uow, user, token, now)
+            try:
+                return await join_with_token(uow, user, token, now)
+            except DomainError as error:
+                return InviteFailed(error)
         refreshed = await load_actor(uow, user)
         if refreshed.membership is not None:
             return Welcome(refreshed.organization, refreshed.role)

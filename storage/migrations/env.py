@@ -22,7 +22,9 @@ def _url() -> str:
     return async_url(url or DEFAULT_DATABASE_URL)
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     """Database-specific search structures (FTS5 shadow tables) live outside the metadata."""
     if type_ == "table" and name is not None:
         return not any(name == t or name.startswith(t + "_") for t in IGNORED_TABLES)

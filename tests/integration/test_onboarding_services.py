@@ -92,7 +92,9 @@ async def test_invite_lifecycle(services, uow_factory, clock):
 async def test_workers_and_managers_cannot_invite_managers(services):
     owner = await owner_with_org(services)
     manager = await onboard(services, profile("Mary"))
-    await services.invites.accept(manager, (await services.invites.create(owner, Role.MANAGER)).token)
+    await services.invites.accept(
+        manager, (await services.invites.create(owner, Role.MANAGER)).token
+    )
     manager = await services.users.identify(profile_of(manager))
     with pytest.raises(DomainError):
         await services.invites.create(manager, Role.MANAGER)
@@ -109,7 +111,9 @@ def profile_of(actor):
     from core.domain import TelegramProfile
 
     u = actor.user
-    return TelegramProfile(u.telegram_id, u.first_name, u.last_name, u.username, u.telegram_language)
+    return TelegramProfile(
+        u.telegram_id, u.first_name, u.last_name, u.username, u.telegram_language
+    )
 
 
 async def test_team_rules(services, clock):

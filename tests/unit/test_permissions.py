@@ -13,11 +13,20 @@ from core.permissions import (
 )
 
 MANAGER_ALLOWED = {
-    Action.TEAM_VIEW, Action.TEAM_INVITE_WORKER, Action.TEAM_MANAGE_WORKERS, Action.ORDER_CREATE,
-    Action.ORDER_VIEW_ALL, Action.ORDER_ASSIGN, Action.ORDER_CANCEL, Action.ORDER_WORK_OWN,
-    Action.CLIENT_VIEW, Action.CLIENT_EDIT, Action.CLIENT_MERGE, Action.CLIENT_CONTACTS_ANY,
+    Action.TEAM_VIEW,
+    Action.TEAM_INVITE_WORKER,
+    Action.TEAM_MANAGE_WORKERS,
+    Action.ORDER_CREATE,
+    Action.ORDER_VIEW_ALL,
+    Action.ORDER_ASSIGN,
+    Action.ORDER_CANCEL,
+    Action.ORDER_WORK_OWN,
+    Action.CLIENT_VIEW,
+    Action.CLIENT_EDIT,
+    Action.CLIENT_MERGE,
+    Action.CLIENT_CONTACTS_ANY,
     Action.DIGEST_VIEW,
-}  # fmt: skip
+}
 WORKER_ALLOWED = {Action.ORDER_WORK_OWN, Action.CLIENT_VIEW, Action.PLAN_RECEIVE}
 
 

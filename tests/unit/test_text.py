@@ -36,8 +36,12 @@ def test_clean_line_is_idempotent_and_has_no_controls(text):
 
 @pytest.mark.parametrize(
     ("typed", "zone"),
-    [("Europe/Moscow", "Europe/Moscow"), ("europe/berlin", "Europe/Berlin"),
-     ("New York", "America/New_York"), ("  Novosibirsk ", "Asia/Novosibirsk")],
-)  # fmt: skip
+    [
+        ("Europe/Moscow", "Europe/Moscow"),
+        ("europe/berlin", "Europe/Berlin"),
+        ("New York", "America/New_York"),
+        ("  Novosibirsk ", "Asia/Novosibirsk"),
+    ],
+)
 def test_time_zone_names(typed, zone):
     assert parse_timezone(typed) == zone

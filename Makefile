@@ -1,0 +1,37 @@
+# Two commands for a fresh machine: `make run` (the bot) and `make test` (the whole suite).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+KEYWORDS := -k t -k tt -k raw -k n:1,2 -k N_
+
+.PHONY: run test lint messages install
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	bash scripts/system-deps.sh
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/astracrm run
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/python scripts/check_migrations.py
+	$(BIN)/python -m pytest
+
+# Re-extract every user-visible string and merge it into the catalogs (then translate the new
+# entries in locales/ru/LC_MESSAGES/messages.po).
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-default-keywords $(KEYWORDS) --no-location \
+	  --omit-header -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching

@@ -1,0 +1,97 @@
+"""The real bot talking over HTTP to an in-process Telegram Bot API emulator.
+
+Used by the end-to-end tests and by the sandbox: the same `Application`, handlers, services
+and database as production, with only the Bot API base URL pointing at 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from telegram import Update
+
+from bot.app import CrmApplication, build_application
+from bot.container import Container, build_container
+from bot.settings import Settings
+from core.ports import Clock
+from sandbox.emulator import EmulatorServer, TelegramEmulator
+from storage import migrate
+
+SANDBOX_TOKEN = "123456789:SANDBOX-local-emulator-token"
+
+
+class LocalBot:
+    def __init__(
+        self,
+        settings: Settings,
+        emulator: TelegramEmulator | None = None,
+        port: int = 0,
+        clock: Clock | None = None,
+        poll_timeout: float = 1.0,
+    ) -> None:
+        self.settings = settings
+        self.emulator = emulator or TelegramEmulator(SANDBOX_TOKEN, bot_username="astracrm_bot")
+        self.server = EmulatorServer(self.emulator, port=port)
+        self._clock = clock
+        self._poll_timeout = poll_timeout
+        self.container: Container | None = None
+        self.app: CrmApplication | None = None
+
+    async def start(self) -> None:
+        migrate.upgrade(self.settings.database_url)
+        await self.server.start()
+        await self.start_bot()
+
+    async def start_bot(self) -> None:
+        """Build and start the bot alone (the emulator keeps running across restarts)."""
+        self.container = build_container(self.settings, self._clock)
+        app = build_application(
+            self.container,
+            self.emulator.token,
+            self.server.api_base_url,
+            self.server.file_base_url,
+            rate_limit=False,
+        )
+        await app.initialize()
+        if app.post_init is not None:  # run_polling would call it; we start the parts by hand
+            await app.post_init(app)
+        await app.start()
+        assert app.updater is not None
+        await app.updater.start_polling(
+            poll_interval=0.0, timeout=int(self._poll_timeout), allowed_updates=Update.ALL_TYPES
+        )
+        self.app = app
+
+    async def stop_bot(self) -> None:
+        app, self.app = self.app, None
+        if app is not None:
+            if app.updater is not None and app.updater.running:
+                await app.updater.stop()
+            if app.running:
+                await app.stop()
+            await app.shutdown()
+        if self.container is not None:
+            await self.container.close()
+            self.container = None
+
+    async def restart_bot(self) -> None:
+        """Stop the bot process's state entirely and start a fresh one on the same database."""
+        await self.stop_bot()
+        await self.start_bot()
+
+    async def stop(self) -> None:
+        await self.stop_bot()
+        await self.server.stop()
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.stop()

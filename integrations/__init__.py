@@ -1,0 +1,1 @@
+"""Adapters for external services, one module per service, each implementing a core port."""

@@ -1,0 +1,82 @@
+"""Unit of work, update ledger, optimistic dialog state and migrations, on both databases."""
+
+import asyncio
+
+import pytest
+
+from core.dialogs import DialogState
+from core.domain import Role
+from core.errors import ConcurrencyConflict, DuplicateUpdate
+from core.idempotency import update_scope
+from storage import migrate
+from tests.support import onboard, owner_with_org, profile, services_for
+
+
+async def test_leaving_without_commit_rolls_back(uow_factory, clock):
+    person = profile()
+    async with uow_factory() as uow:
+        await uow.users.add(person, clock.now())
+    async with uow_factory() as uow:
+        assert await uow.users.by_telegram_id(person.telegram_id) is None
+
+
+async def test_an_update_is_claimed_once_with_its_business_data(uow_factory, clock):
+    person = profile()
+    with update_scope(77) as scope:
+        async with uow_factory() as uow:
+            await uow.users.add(person, clock.now())
+            await uow.commit()
+        assert scope.claimed
+    async with uow_factory() as uow:
+        assert await uow.updates.seen(77)
+    other = profile()
+    with update_scope(77), pytest.raises(DuplicateUpdate):
+        async with uow_factory() as uow:
+            await uow.users.add(other, clock.now())
+            await uow.commit()
+    async with uow_factory() as uow:
+        assert await uow.users.by_telegram_id(other.telegram_id) is None, "redelivery applied"
+
+
+async def test_infrastructure_commits_do_not_claim(uow_factory, clock):
+    with update_scope(5) as scope:
+        async with uow_factory() as uow:
+            await uow.users.add(profile(), clock.now())
+            await uow.commit(claim_update=False)
+        assert not scope.claimed
+
+
+async def test_dialog_state_refuses_a_stale_write(uow_factory, clock):
+    async with uow_factory() as uow:
+        user = await uow.users.add(profile(), clock.now())
+        await uow.dialogs.save(1, user.id, DialogState("new_org", "name"), clock.now())
+        await uow.commit()
+    async with uow_factory() as uow:
+        read = await uow.dialogs.get(1, user.id)
+    assert read is not None and read.version == 1
+    async with uow_factory() as uow:
+        await uow.dialogs.save(1, user.id, DialogState("new_org", "timezone", {}, 1), clock.now())
+        await uow.commit()
+    async with uow_factory() as uow:
+        with pytest.raises(ConcurrencyConflict):
+            await uow.dialogs.save(
+                1, user.id, DialogState("new_org", "currency", {}, 1), clock.now()
+            )
+
+
+async def test_concurrent_joins_cannot_exceed_the_use_limit(uow_factory, clock):
+    services = services_for(uow_factory, clock)
+    owner = await owner_with_org(services)
+    token = (await services.invites.create(owner, Role.WORKER, uses=1)).token
+    people = [await onboard(services, profile(f"W{i}")) for i in range(4)]
+    results = await asyncio.gather(
+        *(services.invites.accept(p, token) for p in people), return_exceptions=True
+    )
+    assert sum(1 for r in results if not isinstance(r, BaseException)) == 1
+    team = await services.team.team(owner)
+    assert len(team) == 2
+
+
+async def test_schema_matches_models_after_upgrade(db_url):
+    migrate.upgrade(db_url)
+    assert migrate.check(db_url) is None
