@@ -141,8 +141,8 @@ async def _issue(
     expires = format_date(issued.invite.expires_at.date(), "long", locale=t.locale)
     text = t("Invite link (role: {role}):\n{link}\n\n", role=role_name(t, role), link=link)
     text += t.n(
-        "It works once and expires on {date}.",
-        "It works {count} times and expires on {date}.",
+        "Works once; valid until {date}",
+        "Works {count} times; valid until {date}",
         issued.invite.max_uses,
         date=expires,
     )

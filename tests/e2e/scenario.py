@@ -34,7 +34,7 @@ async def create_org(
     await owner.reply()
     await owner.tap("RUB")
     ready = await owner.reply()
-    assert "готова" in ready.text or "is ready" in ready.text, ready.text
+    assert "создана" in ready.text or "is ready" in ready.text, ready.text
 
 
 async def invite_link(inviter: UserDriver, role_label: str) -> str:

@@ -1,7 +1,12 @@
 """Issue scenarios: owners, invites, roles, deactivation and several organizations."""
 
+import asyncio
+
 from telegram import Update
 
+from core.clock import SystemClock
+from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
 from tests.e2e.scenario import create_org, invite_link, onboard
 
 
@@ -167,3 +172,30 @@ async def test_declining_then_starting_again(crm):
     assert "What I can do" in (await eve.reply()).text, "the second tap was answered again"
     await onboard(eve, "en")
     assert "business called" in (await eve.reply()).text
+
+
+async def test_a_user_who_blocks_the_bot_is_marked_and_comes_back(crm):
+    olga = crm.emulator.user(691, "Ольга", language_code="ru")
+    await create_org(olga)
+    token = await invite_link(olga, "Работник")
+    await olga.block()
+    ivan = crm.emulator.user(692, "Ivan", language_code="en")
+    await onboard(ivan, "en", payload=token)
+    assert "You joined" in (await ivan.reply()).text
+    assert await _eventually(crm, 691, lambda user: user.unreachable_at is not None)
+    await olga.unblock()
+    await olga.send("/help")
+    assert "Что я умею" in (await olga.reply()).text
+    assert await _eventually(crm, 691, lambda user: user.unreachable_at is None)
+
+
+async def _eventually(crm, telegram_id, predicate, seconds=5.0):
+    """Read the user row (without touching it) until `predicate` holds."""
+    sessions = session_factory(crm.container.engine)
+    for _ in range(int(seconds / 0.05)):
+        async with SqlUnitOfWork(sessions, SystemClock()) as uow:
+            user = await uow.users.by_telegram_id(telegram_id)
+        if user is not None and predicate(user):
+            return True
+        await asyncio.sleep(0.05)
+    return False

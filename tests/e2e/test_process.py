@@ -1,0 +1,66 @@
+"""`astracrm` as a real process: configuration errors, and `run` against the emulator."""
+
+import asyncio
+import os
+import signal
+import sys
+
+from sandbox.emulator import EmulatorServer, TelegramEmulator
+
+ASTRACRM = [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())"]
+
+
+async def _run(*args, env):
+    process = await asyncio.create_subprocess_exec(
+        *ASTRACRM, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
+    )
+    out, err = await asyncio.wait_for(process.communicate(), 60)
+    return process.returncode, out.decode(), err.decode()
+
+
+def _env(tmp_path, **extra):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("TELEGRAM_", "DATABASE_"))}
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/crm.db", PTB_TIMEDELTA="true", **extra)
+    return env
+
+
+async def test_invalid_setting_is_one_clear_line_and_exit_code_2(tmp_path):
+    code, _, err = await _run("check-config", env=_env(tmp_path, TELEGRAM_BOT_TOKEN="oops"))
+    assert code == 2
+    assert err.strip().count("\n") == 0 and "TELEGRAM_BOT_TOKEN" in err
+    assert "Traceback" not in err
+
+
+async def test_run_without_a_token_says_what_to_set(tmp_path):
+    code, _, err = await _run("run", env=_env(tmp_path))
+    assert code == 2 and "TELEGRAM_BOT_TOKEN" in err
+
+
+async def test_run_answers_in_both_languages_and_survives_malformed_updates(tmp_path):
+    emulator = TelegramEmulator("4242:PROCESS-TEST-TOKEN-abcdef", bot_username="crm_bot")
+    async with EmulatorServer(emulator) as server:
+        env = _env(
+            tmp_path,
+            TELEGRAM_BOT_TOKEN=emulator.token,
+            TELEGRAM_API_BASE_URL=server.api_base_url,
+            TELEGRAM_FILE_BASE_URL=server.file_base_url,
+        )
+        process = await asyncio.create_subprocess_exec(
+            *ASTRACRM, "run", env=env,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE,
+        )  # fmt: skip
+        try:
+            emulator.state.push_update("message", {"message_id": 1, "date": 0})
+            ru = emulator.user(801, "Ольга", language_code="ru")
+            await ru.send("/help")
+            assert "Что я умею" in (await ru.reply(timeout=30)).text
+            en = emulator.user(802, "Bob", language_code="en")
+            await en.send("/start")
+            assert "Choose your language" in (await en.reply()).text
+            await en.tap("✓ English")
+            assert "16" in (await en.reply()).text
+        finally:
+            process.send_signal(signal.SIGINT)
+            _, err = await asyncio.wait_for(process.communicate(), 30)
+        assert process.returncode == 0, err.decode()[-2000:]
+        assert "Ольга" not in err.decode() and emulator.token not in err.decode()
