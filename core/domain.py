@@ -172,3 +172,12 @@ class Job:
     organization_id: int | None = None
     dedup_key: str | None = None
     extra: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class AddressSuggestion:
+    """One address offered while typing: the text to keep and, when known, its coordinates."""
+
+    value: str
+    latitude: float | None = None
+    longitude: float | None = None

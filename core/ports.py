@@ -9,6 +9,7 @@ from typing import Any, Protocol, Self
 
 from core.dialogs import DialogState
 from core.domain import (
+    AddressSuggestion,
     ConsentKind,
     Invite,
     Membership,
@@ -133,3 +134,21 @@ class UnitOfWork(Protocol):
 
 
 UowFactory = Callable[[], UnitOfWork]
+
+
+class PhoneNormalizer(Protocol):
+    def normalize(self, text: str, country: str) -> str | None:
+        """The number in E.164 (`+79161234567`), or None when it is not a valid phone number."""
+        ...
+
+
+class AddressSuggester(Protocol):
+    async def suggest(self, query: str, language: str, limit: int = 5) -> list[AddressSuggestion]:
+        """Addresses matching what was typed; an empty list when none or the service failed."""
+        ...
+
+
+class StaticMaps(Protocol):
+    async def preview(self, latitude: float, longitude: float) -> bytes | None:
+        """A small PNG map with a marker, or None when the service is off or failed."""
+        ...
