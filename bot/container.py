@@ -1,38 +1,72 @@
-"""Wiring: the engine, the unit of work and every core service, built once per process."""
+"""Wiring: the engine, HTTP clients, the unit of work and every core service, built once."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
 from core.clock import SystemClock
-from core.ports import Clock, UowFactory
+from core.ports import AddressSuggester, Clock, PhoneNormalizer, StaticMaps, UowFactory
 from core.services import Services
-from core.services.dialogs import DialogService
+from core.services.client_flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
+from core.services.clients import ClientService
+from core.services.dialogs import DialogService, FlowSpec
 from core.services.invites import InviteService
+from core.services.new_order import NewOrderSpec
 from core.services.onboarding import NewOrganizationSpec, OnboardingSpec
+from core.services.order_flows import PaymentSpec, RescheduleSpec
+from core.services.orders import OrderService
 from core.services.start import StartService
 from core.services.team import TeamService
 from core.services.updates import UpdateLedger
 from core.services.users import UserService
 from handlers.defaults import default_categories
 from handlers.i18n import Catalogs
+from integrations.dadata import HttpDaDataSuggester
+from integrations.phones import PhonenumbersNormalizer
+from integrations.yandex_maps import HttpStaticMaps
 from storage.db import create_engine, session_factory
 from storage.uow import SqlUnitOfWork
+
+
+@dataclass(slots=True)
+class Adapters:
+    """The outside world as core ports; optional ones are None when not configured."""
+
+    phones: PhoneNormalizer
+    addresses: AddressSuggester | None
+    maps: StaticMaps | None
 
 
 @dataclass(slots=True)
 class Container:
     settings: Settings
     engine: AsyncEngine
+    http: httpx.AsyncClient
     services: Services
     catalogs: Catalogs
+    adapters: Adapters
 
     async def close(self) -> None:
+        await self.http.aclose()
         await self.engine.dispose()
+
+
+def build_adapters(settings: Settings, http: httpx.AsyncClient) -> Adapters:
+    addresses = maps = None
+    if settings.dadata_api_key is not None:
+        addresses = HttpDaDataSuggester(
+            http, settings.dadata_api_key.get_secret_value(), settings.dadata_base_url
+        )
+    if settings.yandex_maps_api_key is not None:
+        maps = HttpStaticMaps(
+            http, settings.yandex_maps_api_key.get_secret_value(), settings.yandex_static_maps_url
+        )
+    return Adapters(PhonenumbersNormalizer(), addresses, maps)
 
 
 def build_container(settings: Settings, clock: Clock | None = None) -> Container:
@@ -40,23 +74,32 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
     engine = create_engine(settings.database_url)
     sessions = session_factory(engine)
     catalogs = Catalogs(settings.default_language)
+    http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
+    adapters = build_adapters(settings, http)
 
     def uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(sessions, clock)
 
-    services = make_services(uow, clock, catalogs, settings)
-    return Container(settings, engine, services, catalogs)
+    services = make_services(uow, clock, catalogs, settings, adapters)
+    return Container(settings, engine, http, services, catalogs, adapters)
 
 
 def make_services(
-    uow: UowFactory, clock: Clock, catalogs: Catalogs, settings: Settings
+    uow: UowFactory, clock: Clock, catalogs: Catalogs, settings: Settings, adapters: Adapters
 ) -> Services:
     def categories(language: str) -> Sequence[str]:
         return default_categories(catalogs.get(language))
 
-    specs = (
+    orders = OrderService(uow, clock)
+    specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version),
         NewOrganizationSpec(clock, categories, settings.default_country),
+        NewOrderSpec(clock, orders, adapters.phones, adapters.addresses),
+        PaymentSpec(clock, orders),
+        RescheduleSpec(clock, orders),
+        NewClientSpec(clock, adapters.phones),
+        ClientEditSpec(clock, adapters.phones),
+        ClientMergeSpec(clock, adapters.phones),
     )
     return Services(
         clock=clock,
@@ -66,4 +109,6 @@ def make_services(
         invites=InviteService(uow, clock, settings.invite_days, settings.invite_uses),
         team=TeamService(uow, clock),
         updates=UpdateLedger(uow, clock),
+        clients=ClientService(uow, clock, adapters.phones),
+        orders=orders,
     )

@@ -27,10 +27,14 @@ class Settings(BaseSettings):
     privacy_policy_version: str = "2025-01"
     invite_days: int = Field(default=7, ge=1, le=90)
     invite_uses: int = Field(default=1, ge=1, le=100)
+    dadata_api_key: SecretStr | None = None
+    dadata_base_url: str = "https://suggestions.dadata.ru/suggestions/api/4_1/rs"
+    yandex_maps_api_key: SecretStr | None = None
+    yandex_static_maps_url: str = "https://static-maps.yandex.ru/v1"
     concurrent_updates: int = Field(default=8, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @field_validator("telegram_bot_token", mode="before")
+    @field_validator("telegram_bot_token", "dadata_api_key", "yandex_maps_api_key", mode="before")
     @classmethod
     def _empty_token_is_none(cls, value: object) -> object:
         return None if value == "" else value
@@ -44,7 +48,12 @@ class Settings(BaseSettings):
                 raise ValueError("expected the form 123456789:AA... from @BotFather")
         return value
 
-    @field_validator("telegram_api_base_url", "telegram_file_base_url")
+    @field_validator(
+        "telegram_api_base_url",
+        "telegram_file_base_url",
+        "dadata_base_url",
+        "yandex_static_maps_url",
+    )
     @classmethod
     def _http_url(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

@@ -27,7 +27,7 @@ class TolerantBot(ExtBot[None]):
         update_id = item.get("update_id") if isinstance(item, dict) else None
         try:
             Update.de_json(item, self)
-        except Exception as error:
+        except Exception as error:  # noqa: BLE001 - any parse failure means "skip this one"
             log.warning("malformed update %s skipped (%s)", update_id, type(error).__name__)
             return {"update_id": update_id if isinstance(update_id, int) else 0}
         return item

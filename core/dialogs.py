@@ -22,6 +22,7 @@ class DialogInput:
     choice: str | None = None
     step: str | None = None
     contact_phone: str | None = None
+    contact_name: str | None = None
     location: tuple[float, float] | None = None
 
 
@@ -64,6 +65,13 @@ class Flow:
             raise ValueError(f"flow {self.name} has no applicable step")
         return DialogState(self.name, first, initial)
 
+    def first(self, data: Mapping[str, Any]) -> DialogState:
+        """Start with data already looked up (the first step whose skip rule does not hold)."""
+        first = self._next_after(-1, data)
+        if first is None:
+            raise ValueError(f"flow {self.name} has no applicable step")
+        return DialogState(self.name, first, dict(data))
+
     def step(self, name: str) -> Step:
         for step in self.steps:
             if step.name == name:
@@ -76,20 +84,29 @@ class Flow:
                 return step.name
         return None
 
-    def advance(self, state: DialogState, given: DialogInput) -> Progress:
-        """Apply one input to the current step; DomainError means "ask this step again"."""
+    def apply(self, state: DialogState, given: DialogInput) -> tuple[int, dict[str, Any]]:
+        """Parse one input for the current step: (that step's index, the data with its value).
+        DomainError means "ask this step again"."""
         if state.flow != self.name:
             raise DomainError("dialog_outdated")
         if given.step is not None and given.step != state.step:
             raise DomainError("dialog_outdated")
         step = self.step(state.step)
         value = step.parse(given, state.data)
-        data = {**state.data, step.name: value}
         index = [s.name for s in self.steps].index(step.name)
+        return index, {**state.data, step.name: value}
+
+    def proceed(self, state: DialogState, index: int, data: Mapping[str, Any]) -> Progress:
+        """Move past step `index` given the (possibly enriched) data."""
         following = self._next_after(index, data)
         if following is None:
             return Progress(replace(state, data=data), finished=True)
         return Progress(replace(state, step=following, data=data), finished=False)
+
+    def advance(self, state: DialogState, given: DialogInput) -> Progress:
+        """Apply one input and move on, for flows that look nothing up between steps."""
+        index, data = self.apply(state, given)
+        return self.proceed(state, index, data)
 
 
 def choice_of(options: Mapping[str, str]) -> ChoiceParser:

@@ -181,3 +181,60 @@ class AddressSuggestion:
     value: str
     latitude: float | None = None
     longitude: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Client:
+    id: int
+    organization_id: int
+    name: str
+    phones: tuple[str, ...]
+    address: str | None
+    notes: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    id: int
+    organization_id: int
+    number: int
+    client_id: int | None
+    category_id: int | None
+    status: OrderStatus
+    address: str | None
+    latitude: float | None
+    longitude: float | None
+    scheduled_at: datetime | None
+    assignee_id: int | None
+    price_minor: int | None
+    paid_minor: int
+    payment_method: PaymentMethod | None
+    description: str | None
+    created_by: int | None
+    created_at: datetime
+    offered_at: datetime | None = None
+    version: int = 0
+
+    @property
+    def open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+OPEN_STATUSES = frozenset({OrderStatus.NEW, OrderStatus.ASSIGNED, OrderStatus.IN_PROGRESS})
+
+
+@dataclass(frozen=True, slots=True)
+class OrderEvent:
+    id: int
+    order_id: int
+    actor_id: int | None
+    kind: str
+    data: dict[str, object]
+    created_at: datetime

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from core.dialogs import DialogState
 from core.domain import Organization, Role, User
 from core.errors import DomainError
+from core.views import OrderChange
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,27 @@ class InviteFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class OrderCreated:
+    order_id: int
+    number: int
+    client_created: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChanged:
+    """A flow (payment, reschedule) changed an order; the change carries the notices."""
+
+    change: OrderChange
+
+
+@dataclass(frozen=True, slots=True)
+class ClientSaved:
+    client_id: int
+    created: bool
+    merged: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class LanguageChanged:
     language: str
 
@@ -85,5 +107,8 @@ Outcome = (
     | OrganizationCreated
     | Joined
     | InviteFailed
+    | OrderCreated
+    | OrderChanged
+    | ClientSaved
     | LanguageChanged
 )

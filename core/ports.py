@@ -10,16 +10,22 @@ from typing import Any, Protocol, Self
 from core.dialogs import DialogState
 from core.domain import (
     AddressSuggestion,
+    Category,
+    Client,
     ConsentKind,
     Invite,
     Membership,
     MemberView,
+    Order,
+    OrderEvent,
     Organization,
     OrgChoice,
     Role,
     TelegramProfile,
     User,
 )
+from core.listing import OrderFilter
+from core.search import SearchQuery
 
 
 class Clock(Protocol):
@@ -81,6 +87,70 @@ class ConsentRepository(Protocol):
 class CategoryRepository(Protocol):
     async def add_many(self, org_id: int, names: Sequence[str]) -> None: ...
     async def names(self, org_id: int) -> list[str]: ...
+    async def listing(self, org_id: int) -> list[Category]: ...
+
+
+class ClientRepository(Protocol):
+    async def many(self, org_id: int, ids: Sequence[int]) -> list[Client]: ...
+    async def get(self, org_id: int, client_id: int) -> Client | None: ...
+    async def add(
+        self,
+        org_id: int,
+        name: str,
+        phones: Sequence[str],
+        address: str | None,
+        notes: str | None,
+        now: datetime,
+    ) -> Client: ...
+    async def update(
+        self, org_id: int, client_id: int, now: datetime, **fields: Any
+    ) -> Client: ...
+    async def by_phone(self, org_id: int, phone: str) -> list[Client]: ...
+    async def search(
+        self, org_id: int, query: SearchQuery, limit: int = 20, offset: int = 0
+    ) -> list[Client]: ...
+    async def merge(self, org_id: int, keep_id: int, other_id: int, now: datetime) -> Client: ...
+    async def add_event(
+        self,
+        org_id: int,
+        client_id: int,
+        actor_id: int | None,
+        kind: str,
+        data: dict[str, Any],
+        now: datetime,
+    ) -> None: ...
+
+
+class OrderRepository(Protocol):
+    async def add(self, org_id: int, now: datetime, **fields: Any) -> Order: ...
+    async def get(self, org_id: int, order_id: int) -> Order | None: ...
+    async def by_number(self, org_id: int, number: int) -> Order | None: ...
+    async def change(self, order: Order, now: datetime, **fields: Any) -> Order | None:
+        """Apply the change only if the order is still at the version read; else None."""
+        ...
+
+    async def listing(
+        self, org_id: int, query: OrderFilter, limit: int, offset: int
+    ) -> list[Order]: ...
+    async def count(self, org_id: int, query: OrderFilter) -> int: ...
+    async def for_client(self, org_id: int, client_id: int, limit: int = 10) -> list[Order]: ...
+    async def holds_open_order(self, org_id: int, user_id: int, client_id: int) -> bool: ...
+    async def clients_with_open_orders(self, org_id: int, user_id: int) -> set[int]: ...
+    async def load(self, org_id: int, start: datetime, end: datetime) -> dict[int, int]: ...
+    async def add_event(
+        self, order: Order, actor_id: int | None, kind: str, data: dict[str, Any], now: datetime
+    ) -> None: ...
+    async def events(self, org_id: int, order_id: int) -> list[OrderEvent]: ...
+    async def remember_message(
+        self,
+        order: Order,
+        viewer_id: int,
+        chat_id: int,
+        message_id: int,
+        kind: str,
+        now: datetime,
+    ) -> None: ...
+    async def messages(self, org_id: int, order_id: int) -> list[tuple[int, int, int, str]]: ...
 
 
 class DialogRepository(Protocol):
@@ -119,6 +189,8 @@ class UnitOfWork(Protocol):
     invites: InviteRepository
     consents: ConsentRepository
     categories: CategoryRepository
+    clients: ClientRepository
+    orders: OrderRepository
     dialogs: DialogRepository
     updates: ProcessedUpdateRepository
     jobs: JobRepository

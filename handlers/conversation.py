@@ -92,3 +92,10 @@ async def unsupported(update: Update, ctx: BotContext) -> None:
     await reply(
         update, ctx.t("I cannot use this kind of message here. Send /help to see what I can do.")
     )
+
+
+async def stale_button(update: Update, ctx: BotContext) -> None:
+    """A button whose data no handler knows (an old message, a forged callback)."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer(ctx.t.raw("This button is no longer valid."))

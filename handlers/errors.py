@@ -12,6 +12,7 @@ from telegram.error import Forbidden
 
 from core.errors import DomainError, DuplicateUpdate
 from handlers.context import BotContext
+from handlers.gate import load_actor
 from handlers.i18n import N_, Translator
 from handlers.replies import reply
 
@@ -45,6 +46,46 @@ MESSAGES: dict[str, str] = {
     ),
     "last_owner": N_("An organization must keep at least one active owner."),
     "not_onboarded": N_("Let's get you set up first: send /start."),
+    "order_transition": N_("Order №{number} is {status} now, so this is not possible: {action}."),
+    "order_already": N_("Order №{number} is already {status}."),
+    "order_not_offered": N_("Order №{number} is not offered to workers."),
+    "order_taken": N_("Someone else has already taken order №{number}."),
+    "order_changed": N_("Order №{number} was just changed by someone else. Please look again."),
+    "order_gone": N_("This order is no longer available to you."),
+    "order_not_found": N_("There is no order №{number} that you can see."),
+    "phone_invalid": N_("That does not look like a phone number. Example: {example}"),
+    "client_duplicate": N_("A client with this phone already exists: {name}."),
+    "search_empty": N_("Type a part of a name or of a phone number."),
+    "client_query_empty": N_("Type a phone number or a name, or share a contact."),
+    "address_empty": N_("Type the address, share a location, or tap “No address”."),
+    "address_too_long": N_("The address is {length} characters long; the limit is {limit}."),
+    "text_too_long": N_("That is {length} characters; the limit is {limit}. Please shorten it."),
+    "date_invalid": N_("I could not read that date. Example: {example}"),
+    "time_invalid": N_("I could not read that time. Example: {example}"),
+    "date_past": N_("That time has already passed. Example: {example}"),
+    "money_invalid": N_("Type an amount in numbers, for example {example}."),
+    "money_range": N_("The amount must be more than zero and realistic, for example {example}."),
+    "merge_same": N_("A card cannot be merged with itself."),
+    "merge_nothing_found": N_("No other client matches. Try another name or phone."),
+}
+
+# Parameters that are codes themselves and are shown translated.
+STATUS_WORDS = {
+    "new": N_("new"),
+    "assigned": N_("assigned"),
+    "in_progress": N_("in progress"),
+    "done": N_("done"),
+    "cancelled": N_("cancelled"),
+}
+ACTION_WORDS = {
+    "assign": N_("assign"),
+    "offer": N_("offer to all"),
+    "take": N_("take"),
+    "start": N_("start"),
+    "done": N_("finish"),
+    "cancel": N_("cancel"),
+    "pay": N_("record a payment"),
+    "reschedule": N_("reschedule"),
 }
 
 
@@ -53,7 +94,12 @@ def describe(t: Translator, error: DomainError) -> str:
     if msgid is None:
         log.warning("untranslated domain error code %s", error.code)
         return t("Sorry, that did not work.")
-    return t(msgid, **error.params)
+    params = dict(error.params)
+    if isinstance(params.get("status"), str) and params["status"] in STATUS_WORDS:
+        params["status"] = t.raw(STATUS_WORDS[params["status"]])
+    if isinstance(params.get("action"), str) and params["action"] in ACTION_WORDS:
+        params["action"] = t.raw(ACTION_WORDS[params["action"]])
+    return t(msgid, **params)
 
 
 async def on_error(update: object, context: BotContext) -> None:
@@ -61,6 +107,8 @@ async def on_error(update: object, context: BotContext) -> None:
     error = context.error
     if isinstance(error, DuplicateUpdate):
         return
+    if isinstance(update, Update) and not context.has_actor:
+        await _speak_their_language(update, context)
     if isinstance(update, Update) and isinstance(error, DomainError):
         await _answer(update, context, describe(context.t, error))
         return
@@ -76,13 +124,21 @@ async def on_error(update: object, context: BotContext) -> None:
         await _answer(update, context, context.t("Sorry, something went wrong. Please try again."))
 
 
+async def _speak_their_language(update: Update, context: BotContext) -> None:
+    """Error handlers get a fresh context: find the person's language again."""
+    try:
+        await load_actor(update, context)
+    except Exception as failure:  # noqa: BLE001 - the database may be what failed
+        log.warning("no language for an error reply: %s", type(failure).__name__)
+
+
 async def _answer(update: Update, context: BotContext, text: str) -> None:
     try:
         if update.callback_query is not None:
             await update.callback_query.answer(_plain(text)[:200], show_alert=True)
             return
         await reply(update, text)
-    except Exception as failure:
+    except Exception as failure:  # noqa: BLE001 - the error handler itself must not fail
         log.warning("could not deliver an error reply: %s", type(failure).__name__)
 
 

@@ -21,6 +21,11 @@ class Command:
 COMMANDS: tuple[Command, ...] = (
     Command("start", N_("Start or return to the main screen"), None),
     Command("help", N_("What I can do"), None),
+    Command("neworder", N_("Create an order"), LEADS),
+    Command("orders", N_("Orders, by status"), EVERYONE),
+    Command("today", N_("Today's orders"), EVERYONE),
+    Command("client", N_("Find a client by name or phone"), EVERYONE),
+    Command("newclient", N_("Add a client"), LEADS),
     Command("team", N_("Your team: roles and access"), LEADS),
     Command("invite", N_("Invite a manager or a worker"), LEADS),
     Command("org", N_("Show or switch your organization"), EVERYONE),

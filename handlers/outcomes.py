@@ -7,21 +7,27 @@ from telegram import Update
 from core.domain import Role
 from core.outcomes import (
     Cancelled,
+    ClientSaved,
     Declined,
     InviteFailed,
     Joined,
     LanguageChanged,
     NoDialog,
+    OrderChanged,
+    OrderCreated,
     OrganizationCreated,
     Outcome,
     Prompt,
     Reask,
     Welcome,
 )
+from handlers.client_publish import send_client
 from handlers.context import BotContext
 from handlers.errors import describe
+from handlers.flow_prompts import render_prompt
 from handlers.i18n import N_, Translator
-from handlers.prompts import PromptEnv, render_prompt
+from handlers.order_publish import publish_change, send_card
+from handlers.prompts import PromptEnv
 from handlers.publish import notify_user, refresh_menu
 from handlers.replies import reply
 
@@ -36,7 +42,11 @@ def prompt_env(ctx: BotContext, update: Update) -> PromptEnv:
     user = update.effective_user
     code = (user.language_code or "") if user else ""
     suggested = "ru" if code.lower().startswith("ru") else "en"
-    return PromptEnv(ctx.bot_data.privacy_policy_url, ctx.services.clock.now(), suggested)
+    org = ctx.actor.organization if ctx.has_actor else None
+    currency = org.currency if org else "RUB"
+    return PromptEnv(
+        ctx.bot_data.privacy_policy_url, ctx.services.clock.now(), suggested, currency
+    )
 
 
 async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
@@ -65,6 +75,15 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
         case InviteFailed(error):
             hint = t("You can ask for a new link, or send /start to create your own organization.")
             await reply(update, describe(t, error) + "\n" + hint)
+        case OrderCreated(order_id, _, client_created):
+            await _order_created(update, ctx, order_id, client_created)
+        case OrderChanged(change):
+            await publish_change(ctx, change)
+            await reply(update, t("Saved: order №{number}.", number=change.card.order.number))
+        case ClientSaved(client_id, _, merged):
+            if merged:
+                await reply(update, t("Merged “{name}” into this card.", name=merged))
+            await send_client(update, ctx, client_id)
         case LanguageChanged():
             await reply(update, t("Done. I will speak English from now on."))
 
@@ -134,3 +153,13 @@ async def _joined(update: Update, ctx: BotContext, joined: Joined) -> None:
             role=role_name(tt, joined.role),
         )
         await notify_user(ctx, joined.inviter.telegram_id, note)
+
+
+async def _order_created(update: Update, ctx: BotContext, order_id: int, client_new: bool) -> None:
+    card = await ctx.services.orders.card(ctx.actor, order_id)
+    text = ctx.t("Order №{number} is created.", number=card.order.number)
+    if client_new and card.client is not None:
+        text += " " + ctx.t("New client “{name}” added.", name=card.client.name)
+    await reply(update, text)
+    assert update.effective_chat is not None
+    await send_card(ctx, update.effective_chat.id, card)

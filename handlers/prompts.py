@@ -21,6 +21,7 @@ class PromptEnv:
     policy_url: str
     now: datetime
     suggested_language: str
+    currency: str = "RUB"
 
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
@@ -93,7 +94,3 @@ PROMPTS: dict[tuple[str, str], Renderer] = {
     ("new_org", "timezone"): timezone,
     ("new_org", "currency"): currency,
 }
-
-
-def render_prompt(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    return PROMPTS[(state.flow, state.step)](t, state, env)

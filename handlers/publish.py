@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
@@ -33,16 +33,18 @@ async def refresh_menu(
 
 async def notify_user(
     ctx: BotContext, telegram_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> bool:
+) -> Message | None:
     """Send to a person's private chat; a blocked bot marks them unreachable instead of failing."""
     try:
-        await ctx.bot.send_message(
-            telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
+        return await ctx.bot.send_message(
+            telegram_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            disable_web_page_preview=True,
         )
     except Forbidden:
         await ctx.services.users.mark_unreachable(telegram_id)
-        return False
     except BadRequest as error:
         log.info("notification not delivered: %s", type(error).__name__)
-        return False
-    return True
+    return None

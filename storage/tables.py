@@ -183,6 +183,7 @@ class OrderRow(SQLModel, table=True):
     started_at: datetime | None = _ts()
     done_at: datetime | None = _ts()
     cancelled_at: datetime | None = _ts()
+    offered_at: datetime | None = _ts()
     version: int = 0
 
 
@@ -194,6 +195,34 @@ class OrderEventRow(SQLModel, table=True):
     actor_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
     kind: str = Field(max_length=32)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False)
+
+
+class ClientEventRow(SQLModel, table=True):
+    """Changes to a client card that are not about one order (edits, merges)."""
+
+    __tablename__ = "client_event"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    client_id: int = _fk("client.id")
+    actor_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    kind: str = Field(max_length=32)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False)
+
+
+class OrderMessageRow(SQLModel, table=True):
+    """A message showing an order (a card or an offer), kept so it can be edited in place."""
+
+    __tablename__ = "order_message"
+    __table_args__ = (UniqueConstraint("chat_id", "message_id"),)
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    order_id: int = _fk("work_order.id")
+    viewer_id: int = _fk("app_user.id", index=False)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    message_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    kind: str = Field(max_length=16, default="card")
     created_at: datetime = _ts(nullable=False)
 
 

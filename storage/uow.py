@@ -10,6 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import ports
 from core.idempotency import current_update
 from core.ports import Clock
+from storage.repositories.clients import SqlClientRepository
+from storage.repositories.orders import SqlOrderRepository
 from storage.repositories.orgs import (
     SqlCategoryRepository,
     SqlInviteRepository,
@@ -31,6 +33,8 @@ class SqlUnitOfWork:
     members: ports.MembershipRepository
     invites: ports.InviteRepository
     categories: ports.CategoryRepository
+    clients: ports.ClientRepository
+    orders: ports.OrderRepository
     dialogs: ports.DialogRepository
     updates: ports.ProcessedUpdateRepository
     jobs: ports.JobRepository
@@ -51,6 +55,8 @@ class SqlUnitOfWork:
         self.members = SqlMembershipRepository(session)
         self.invites = SqlInviteRepository(session)
         self.categories = SqlCategoryRepository(session)
+        self.clients = SqlClientRepository(session)
+        self.orders = SqlOrderRepository(session)
         self.dialogs = SqlDialogRepository(session)
         self.updates = SqlProcessedUpdateRepository(session)
         self.jobs = SqlJobRepository(session)

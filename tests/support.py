@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import itertools
 
-from bot.container import make_services
+from bot.container import Adapters, make_services
 from bot.settings import Settings
 from core.dialogs import DialogInput
 from core.domain import Actor, TelegramProfile
 from core.services import Services
 from handlers.i18n import Catalogs
+from integrations.phones import PhonenumbersNormalizer
 
 _ids = itertools.count(1000)
 
 
 def services_for(uow_factory, clock) -> Services:
     settings = Settings(_env_file=None, database_url="sqlite:///unused.db")  # type: ignore[call-arg]
-    return make_services(uow_factory, clock, Catalogs(), settings)
+    adapters = Adapters(PhonenumbersNormalizer(), None, None)
+    return make_services(uow_factory, clock, Catalogs(), settings, adapters)
 
 
 def profile(first_name: str = "Olga", language_code: str | None = "ru") -> TelegramProfile:

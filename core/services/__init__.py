@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.ports import Clock
+from core.services.clients import ClientService
 from core.services.dialogs import DialogService
 from core.services.invites import InviteService
+from core.services.orders import OrderService
 from core.services.start import StartService
 from core.services.team import TeamService
 from core.services.updates import UpdateLedger
@@ -24,3 +26,5 @@ class Services:
     invites: InviteService
     team: TeamService
     updates: UpdateLedger
+    clients: ClientService
+    orders: OrderService

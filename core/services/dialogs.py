@@ -19,9 +19,25 @@ class FlowSpec(Protocol):
 
     flow: Flow
 
+    async def enrich(
+        self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        """Look things up between steps (matches, suggestions, lists); may raise DomainError
+        to ask the same step again."""
+        ...
+
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
     ) -> Outcome: ...
+
+
+class SimpleFlowSpec:
+    """A flow whose steps need nothing looked up between them."""
+
+    async def enrich(
+        self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        return data
 
 
 class DialogService:
@@ -40,8 +56,9 @@ class DialogService:
     async def start(
         self, actor: Actor, chat_id: int, flow: str, data: Mapping[str, Any] | None = None
     ) -> Prompt:
-        state = self._specs[flow].flow.start(data)
+        spec = self._specs[flow]
         async with self._uow() as uow:
+            state = spec.flow.first(await spec.enrich(uow, actor, dict(data or {})))
             await uow.dialogs.save(chat_id, actor.user.id, state, self._clock.now())
             await uow.commit()
         return Prompt(state)
@@ -62,7 +79,8 @@ class DialogService:
                 return NoDialog()
             spec = self._specs[state.flow]
             try:
-                progress = spec.flow.advance(state, given)
+                index, data = spec.flow.apply(state, given)
+                progress = spec.flow.proceed(state, index, await spec.enrich(uow, actor, data))
             except DomainError as error:
                 return Reask(state, error)
             if progress.finished:

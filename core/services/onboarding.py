@@ -18,6 +18,7 @@ from core.outcomes import (
 )
 from core.ports import Clock, UnitOfWork
 from core.regional import COMMON_CURRENCIES, COMMON_RU_ZONES, parse_currency, parse_timezone
+from core.services.dialogs import SimpleFlowSpec
 from core.services.invites import join_with_token
 from core.services.users import load_actor
 from core.text import clean_name
@@ -66,7 +67,7 @@ TIMEZONE_CHOICES = COMMON_RU_ZONES
 CURRENCY_CHOICES = COMMON_CURRENCIES
 
 
-class OnboardingSpec:
+class OnboardingSpec(SimpleFlowSpec):
     """Completes first contact: records the answers and routes to an invite or a new org."""
 
     flow = ONBOARDING_FLOW
@@ -112,7 +113,7 @@ class OnboardingSpec:
         return Prompt(state)
 
 
-class NewOrganizationSpec:
+class NewOrganizationSpec(SimpleFlowSpec):
     """Completes organization creation: the creator becomes its owner."""
 
     flow = NEW_ORG_FLOW

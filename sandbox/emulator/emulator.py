@@ -95,6 +95,13 @@ class TelegramEmulator:
         self._drivers[id] = driver
         return driver
 
+    def remove_user(self, id: int) -> bool:
+        """Forget a persona and its private chat (the sandbox's "delete"); False if unknown."""
+        self._drivers.pop(id, None)
+        removed = self.state.chats.pop(id, None) is not None
+        self.state.changed()
+        return removed
+
     def subscribe(self) -> asyncio.Queue[Event]:
         """A queue of every event from now on (messages, edits, deletions, answers...)."""
         return self.state.bus.subscribe()

@@ -52,10 +52,14 @@ class UserDriver(ChatReader):
         return await self._deliver(fields)
 
     async def send_photo(
-        self, data: bytes, caption: str | None = None, media_group_id: str | None = None
+        self,
+        data: bytes,
+        caption: str | None = None,
+        media_group_id: str | None = None,
+        mime_type: str | None = None,
     ) -> dict[str, Any]:
         """A photo (stored as two PhotoSizes, downloadable by the bot)."""
-        fields: dict[str, Any] = {"photo": files.new_photo(self.state, data)}
+        fields: dict[str, Any] = {"photo": files.new_photo(self.state, data, mime_type)}
         if caption:
             fields["caption"] = caption
         if media_group_id:
@@ -83,11 +87,29 @@ class UserDriver(ChatReader):
         return await self._deliver(fields)
 
     async def send_voice(
-        self, data: bytes, duration: int, mime_type: str = "audio/ogg"
+        self, data: bytes, duration: int, mime_type: str = "audio/ogg", caption: str | None = None
     ) -> dict[str, Any]:
         """A voice note."""
         stored = self.state.add_file(data, "voice", mime_type)
-        return await self._deliver({"voice": files.voice(stored, duration)})
+        fields: dict[str, Any] = {"voice": files.voice(stored, duration)}
+        if caption:
+            fields["caption"] = caption
+        return await self._deliver(fields)
+
+    async def send_audio(
+        self,
+        data: bytes,
+        duration: int,
+        file_name: str | None = None,
+        mime_type: str = "audio/mpeg",
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """A music file (Telegram's Audio)."""
+        stored = self.state.add_file(data, "audio", mime_type, file_name)
+        fields: dict[str, Any] = {"audio": files.audio(stored, duration, {})}
+        if caption:
+            fields["caption"] = caption
+        return await self._deliver(fields)
 
     async def send_contact(
         self,
@@ -134,6 +156,18 @@ class UserDriver(ChatReader):
             return str(button["url"])
         if "callback_data" not in button:
             raise ScenarioError(f"button {label!r} has neither callback_data nor url")
+        self._push_callback(stored, str(button["callback_data"]))
+        return None
+
+    async def tap_data(self, message_id: int, callback_data: str) -> str:
+        """Tap the button carrying `callback_data` on a message; returns the callback query id."""
+        stored = self._keyboard_message(message_id)
+        buttons = [b for row in stored.message["reply_markup"]["inline_keyboard"] for b in row]
+        if not any(b.get("callback_data") == callback_data for b in buttons):
+            raise ScenarioError(f"no button with data {callback_data!r} on #{message_id}")
+        return self._push_callback(stored, callback_data)
+
+    def _push_callback(self, stored: StoredMessage, data: str) -> str:
         query_id = str(next(_QUERY_IDS))
         self._register_query(query_id, self.state.callback_answers)
         query = {
@@ -141,10 +175,10 @@ class UserDriver(ChatReader):
             "from": dict(self.user),
             "message": copy.deepcopy(stored.message),
             "chat_instance": str(-self.id),
-            "data": button["callback_data"],
+            "data": data,
         }
         self.state.push_update("callback_query", query)
-        return None
+        return query_id
 
     async def double_tap(self, label: str, message: BotMessage | int | None = None) -> None:
         """Two taps on the same button before the bot can react (an impatient thumb)."""

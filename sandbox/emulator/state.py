@@ -263,6 +263,14 @@ class EmulatorState:
         self.files_by_path[stored.file_path] = stored
         return stored
 
+    def restore_file(self, stored: StoredFile) -> None:
+        """Register a file saved by an earlier run; new file numbers continue above its own."""
+        self.files[stored.file_id] = stored
+        self.files_by_path[stored.file_path] = stored
+        digits = "".join(char for char in stored.file_unique_id if char.isdigit())
+        following = next(self._file_numbers)
+        self._file_numbers = itertools.count(max(following, int(digits or 0) + 1))
+
     def effective_commands(self, chat_id: int, language_code: str | None) -> list[Any]:
         """The command menu a private chat shows, in Telegram's scope lookup order."""
         languages = [language_code, ""] if language_code else [""]

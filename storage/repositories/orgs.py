@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.domain import (
+    Category,
     Invite,
     Membership,
     MemberView,
@@ -225,6 +226,14 @@ class SqlCategoryRepository:
     async def add_many(self, org_id: int, names: Sequence[str]) -> None:
         for position, name in enumerate(dict.fromkeys(names)):
             self._s.add(CategoryRow(organization_id=org_id, name=name, position=position))
+
+    async def listing(self, org_id: int) -> list[Category]:
+        stmt = (
+            select(CategoryRow)
+            .where(CategoryRow.organization_id == org_id, CategoryRow.active.is_(True))
+            .order_by(CategoryRow.position, CategoryRow.id)
+        )
+        return [Category(r.id, r.name) for r in (await self._s.execute(stmt)).scalars()]
 
     async def names(self, org_id: int) -> list[str]:
         stmt = (

@@ -1,0 +1,178 @@
+"""Clients: duplicate-safe capture, search, cards with history, edits and merges."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from core.domain import Actor, Client
+from core.errors import DomainError
+from core.listing import PAGE_SIZE
+from core.permissions import Action, allowed, require
+from core.ports import Clock, PhoneNormalizer, UnitOfWork, UowFactory
+from core.search import parse_query
+from core.text import clean_line, clean_name
+from core.views import ClientCard, ClientView, Page, client_view
+
+NOTES_MAX = 2000
+ADDRESS_MAX = 300
+EDITABLE = ("name", "phone", "address", "notes")
+
+
+async def contacts_visible(uow: UnitOfWork, actor: Actor, client_id: int) -> bool:
+    """Least privilege: a worker sees contacts only while holding an open order for them."""
+    if allowed(actor.role, Action.CLIENT_CONTACTS_ANY):
+        return True
+    assert actor.organization is not None
+    return await uow.orders.holds_open_order(actor.organization.id, actor.user.id, client_id)
+
+
+def clean_text(text: str | None, limit: int, code: str = "text_too_long") -> str | None:
+    value = clean_line(text or "")
+    if len(value) > limit:
+        raise DomainError(code, limit=limit, length=len(value))
+    return value or None
+
+
+class ClientService:
+    def __init__(self, uow: UowFactory, clock: Clock, phones: PhoneNormalizer) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._phones = phones
+
+    def normalize_phone(self, actor: Actor, text: str | None) -> str:
+        assert actor.organization is not None
+        phone = self._phones.normalize(text or "", actor.organization.country)
+        if phone is None:
+            raise DomainError("phone_invalid", example="+7 916 123-45-67")
+        return phone
+
+    async def find(self, actor: Actor, text: str, page: int = 0) -> Page[ClientView]:
+        require(actor, Action.CLIENT_VIEW)
+        assert actor.organization is not None
+        query = parse_query(text)
+        if query.empty:
+            raise DomainError("search_empty")
+        async with self._uow() as uow:
+            found = await uow.clients.search(
+                actor.organization.id, query, PAGE_SIZE + 1, page * PAGE_SIZE
+            )
+            views = await self._views(uow, actor, found[:PAGE_SIZE])
+        more = len(found) > PAGE_SIZE
+        return Page(tuple(views), page, page + (2 if more else 1), len(views))
+
+    async def _views(
+        self, uow: UnitOfWork, actor: Actor, clients: list[Client]
+    ) -> list[ClientView]:
+        if allowed(actor.role, Action.CLIENT_CONTACTS_ANY):
+            return [client_view(c, True) for c in clients]
+        assert actor.organization is not None
+        mine = await uow.orders.clients_with_open_orders(actor.organization.id, actor.user.id)
+        return [client_view(c, c.id in mine) for c in clients]
+
+    async def inline(self, actor: Actor, text: str) -> list[ClientView]:
+        """Inline-mode lookup: managers and owners only; anyone else gets nothing."""
+        if actor.role is None or not allowed(actor.role, Action.CLIENT_CONTACTS_ANY):
+            return []
+        query = parse_query(text)
+        if query.empty:
+            return []
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            return [
+                client_view(c, True)
+                for c in await uow.clients.search(actor.organization.id, query, 20)
+            ]
+
+    async def card(self, actor: Actor, client_id: int) -> ClientCard:
+        require(actor, Action.CLIENT_VIEW)
+        assert actor.organization is not None
+        org_id = actor.organization.id
+        async with self._uow() as uow:
+            client = await uow.clients.get(org_id, client_id)
+            if client is None:
+                raise DomainError("not_found")
+            visible = await contacts_visible(uow, actor, client_id)
+            orders = await uow.orders.for_client(org_id, client_id) if visible else []
+        return ClientCard(client_view(client, visible), tuple(orders))
+
+    async def create(
+        self,
+        actor: Actor,
+        name: str,
+        phone: str | None,
+        address: str | None = None,
+        notes: str | None = None,
+        allow_duplicate: bool = False,
+    ) -> Client:
+        require(actor, Action.CLIENT_EDIT)
+        assert actor.organization is not None
+        org_id, now = actor.organization.id, self._clock.now()
+        name = clean_name(name, 200)
+        phones = [self.normalize_phone(actor, phone)] if phone else []
+        async with self._uow() as uow:
+            if phones and not allow_duplicate:
+                same = await uow.clients.by_phone(org_id, phones[0])
+                if same:
+                    raise DomainError("client_duplicate", client_id=same[0].id, name=same[0].name)
+            client = await uow.clients.add(
+                org_id,
+                name,
+                phones,
+                clean_text(address, ADDRESS_MAX),
+                clean_text(notes, NOTES_MAX),
+                now,
+            )
+            await uow.clients.add_event(org_id, client.id, actor.user.id, "created", {}, now)
+            await uow.commit()
+            return client
+
+    async def edit(self, actor: Actor, client_id: int, field: str, value: str | None) -> Client:
+        require(actor, Action.CLIENT_EDIT)
+        assert actor.organization is not None
+        org_id, now = actor.organization.id, self._clock.now()
+        changes = self._edit_values(actor, field, value)
+        async with self._uow() as uow:
+            current = await uow.clients.get(org_id, client_id)
+            if current is None:
+                raise DomainError("not_found")
+            if "phones" in changes:
+                changes["phones"] = [*changes["phones"], *current.phones]
+            client = await uow.clients.update(org_id, client_id, now, **changes)
+            await uow.clients.add_event(
+                org_id, client_id, actor.user.id, "edited", {"field": field}, now
+            )
+            await uow.commit()
+            return client
+
+    def _edit_values(self, actor: Actor, field: str, value: str | None) -> dict[str, Any]:
+        if field == "name":
+            return {"name": clean_name(value, 200)}
+        if field == "phone":
+            return {"phones": [self.normalize_phone(actor, value)]}
+        if field == "address":
+            return {"address": clean_text(value, ADDRESS_MAX)}
+        if field == "notes":
+            return {"notes": clean_text(value, NOTES_MAX)}
+        raise DomainError("choose_option")
+
+    async def merge(self, actor: Actor, keep_id: int, other_id: int) -> Client:
+        require(actor, Action.CLIENT_MERGE)
+        assert actor.organization is not None
+        if keep_id == other_id:
+            raise DomainError("merge_same")
+        org_id, now = actor.organization.id, self._clock.now()
+        async with self._uow() as uow:
+            keep, other = (
+                await uow.clients.get(org_id, keep_id),
+                await uow.clients.get(org_id, other_id),
+            )
+            if keep is None or other is None:
+                raise DomainError("not_found")
+            merged = await uow.clients.merge(org_id, keep_id, other_id, now)
+            data = {"merged_id": other_id, "merged_name": other.name}
+            await uow.clients.add_event(org_id, keep_id, actor.user.id, "merged", data, now)
+            await uow.clients.add_event(
+                org_id, other_id, actor.user.id, "merged_into", {"into_id": keep_id}, now
+            )
+            await uow.commit()
+            return merged

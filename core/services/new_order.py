@@ -1,0 +1,295 @@
+"""/neworder as a flow: client (found or new, duplicate-safe), address, category, time,
+price, description, confirmation. Lookups happen in `prepare`, between steps."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from core.dialogs import DialogInput, Flow, Step, choice_of
+from core.domain import Actor
+from core.errors import DomainError
+from core.money import parse_money
+from core.outcomes import Cancelled, OrderCreated, Outcome
+from core.ports import AddressSuggester, Clock, PhoneNormalizer, UnitOfWork
+from core.search import parse_query
+from core.services.clients import ADDRESS_MAX, clean_text
+from core.services.orders import DESCRIPTION_MAX, OrderDraft, OrderService
+from core.text import clean_name
+from core.when import parse_time, parse_when, to_utc
+
+NEW_ORDER = "new_order"
+CANDIDATES = 6
+SKIP = "skip"
+
+
+def _client(given: DialogInput, _data: Mapping[str, Any]) -> dict[str, Any]:
+    if given.contact_phone:
+        return {"phone": given.contact_phone, "name": given.contact_name}
+    text = (given.text or "").strip()
+    if not text or given.choice is not None:
+        raise DomainError("client_query_empty")
+    return {"query": text[:200]}
+
+
+def _pick(given: DialogInput, data: Mapping[str, Any]) -> str:
+    options = {str(cid): label for cid, label in data.get("candidates", [])}
+    return choice_of({**options, "new": "new"})(given, data)
+
+
+def _name(given: DialogInput, _data: Mapping[str, Any]) -> str:
+    return clean_name(given.text, 200)
+
+
+def _phone(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
+    if given.choice == SKIP:
+        return None
+    if given.contact_phone:
+        return given.contact_phone
+    text = (given.text or "").strip()
+    if not text:
+        raise DomainError("phone_invalid", example="+7 916 123-45-67")
+    return text[:40]
+
+
+def _address(given: DialogInput, data: Mapping[str, Any]) -> dict[str, Any]:
+    if given.location is not None:
+        return {"text": None, "lat": given.location[0], "lon": given.location[1]}
+    if given.choice == "client" and data.get("client_address"):
+        return {"text": data["client_address"], "lat": None, "lon": None}
+    if given.choice == SKIP:
+        return {"text": None, "lat": None, "lon": None}
+    text = clean_text(given.text, ADDRESS_MAX, "address_too_long")
+    if not text:
+        raise DomainError("address_empty")
+    return {"text": text, "lat": None, "lon": None}
+
+
+def _address_pick(given: DialogInput, data: Mapping[str, Any]) -> str:
+    options = {str(i): s[0] for i, s in enumerate(data.get("suggestions", []))}
+    return choice_of({**options, "keep": "keep"})(given, data)
+
+
+def _category(given: DialogInput, data: Mapping[str, Any]) -> str:
+    options = {str(cid): name for cid, name in data.get("categories", [])}
+    return choice_of({**options, SKIP: SKIP})(given, data)
+
+
+def _when(given: DialogInput, data: Mapping[str, Any]) -> dict[str, str | None]:
+    today = date.fromisoformat(data["today"])
+    if given.choice == "none":
+        return {"day": None, "time": None}
+    text = {"today": "today", "tomorrow": "tomorrow", "after": "day after tomorrow"}.get(
+        given.choice or "", given.text or ""
+    )
+    answer = parse_when(text, today)
+    _not_past(answer.day, answer.at, data)
+    return {"day": answer.day.isoformat(), "time": answer.at.isoformat() if answer.at else None}
+
+
+def _time(given: DialogInput, data: Mapping[str, Any]) -> str:
+    at = parse_time(given.choice or given.text)
+    _not_past(date.fromisoformat(data["when"]["day"]), at, data)
+    return at.isoformat()
+
+
+def _not_past(day: date, at: time | None, data: Mapping[str, Any]) -> None:
+    """Orders are for the future; an hour of slack covers 'I am there right now'."""
+    now_local = datetime.fromisoformat(data["now_local"])
+    moment = datetime.combine(day, at or time(23, 59))
+    if moment < now_local - timedelta(hours=1):
+        raise DomainError("date_past", example="25.12 14:30")
+
+
+def _price(given: DialogInput, _data: Mapping[str, Any]) -> int | None:
+    return None if given.choice == SKIP else parse_money(given.text)
+
+
+def _description(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
+    if given.choice == SKIP:
+        return None
+    return clean_text(given.text, DESCRIPTION_MAX) or None
+
+
+def _chosen_client(data: Mapping[str, Any]) -> bool:
+    return data.get("client_pick", "new") != "new" or data.get("client_same") == "yes"
+
+
+NEW_ORDER_FLOW = Flow(
+    NEW_ORDER,
+    (
+        Step("client", _client, skip=lambda d: bool(d.get("resolved"))),
+        Step("client_pick", _pick, skip=lambda d: not d.get("candidates")),
+        Step("client_name", _name, skip=lambda d: _chosen_client(d) or bool(d.get("new_name"))),
+        Step("client_phone", _phone, skip=lambda d: _chosen_client(d) or bool(d.get("new_phone"))),
+        Step(
+            "client_same",
+            choice_of({"yes": "yes", "no": "no"}),
+            skip=lambda d: _chosen_client(d) or not d.get("same_candidate"),
+        ),
+        Step("address", _address),
+        Step("address_pick", _address_pick, skip=lambda d: not d.get("suggestions")),
+        Step("category", _category, skip=lambda d: not d.get("categories")),
+        Step("when", _when),
+        Step("time", _time, skip=lambda d: not d["when"]["day"] or bool(d["when"]["time"])),
+        Step("price", _price),
+        Step("description", _description),
+        Step("confirm", choice_of({"create": "create", "cancel": "cancel"})),
+    ),
+)
+
+
+class NewOrderSpec:
+    """Runs the /neworder flow; lookups (clients, categories, addresses) happen in `enrich`."""
+
+    flow = NEW_ORDER_FLOW
+
+    def __init__(
+        self,
+        clock: Clock,
+        orders: OrderService,
+        phones: PhoneNormalizer,
+        addresses: AddressSuggester | None = None,
+    ) -> None:
+        self._clock = clock
+        self._orders = orders
+        self._phones = phones
+        self._addresses = addresses
+
+    def _phone(self, actor: Actor, text: str) -> str | None:
+        assert actor.organization is not None
+        return self._phones.normalize(text, actor.organization.country)
+
+    async def enrich(
+        self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
+    ) -> Mapping[str, Any]:
+        assert actor.organization is not None
+        org = actor.organization
+        found = dict(data)
+        if "today" not in found:
+            now = self._clock.now()
+            local = now.astimezone(ZoneInfo(org.timezone)).replace(tzinfo=None)
+            found.update(today=local.date().isoformat(), now_local=local.isoformat())
+            found["categories"] = [[c.id, c.name] for c in await uow.categories.listing(org.id)]
+        if "client" in found and "resolved" not in found:
+            await self._resolve(uow, actor, found)
+        if found.get("client_phone") and "phone_ok" not in found:
+            phone = self._phone(actor, found["client_phone"])
+            if phone is None:
+                raise DomainError("phone_invalid", example="+7 916 123-45-67")
+            found.update(new_phone=phone, phone_ok=True)
+        await self._duplicates(uow, actor, found)
+        await self._chosen(uow, actor, found)
+        await self._suggest(actor, found)
+        return found
+
+    async def _resolve(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
+        assert actor.organization is not None
+        org_id, answer = actor.organization.id, data["client"]
+        raw = answer.get("phone") or answer.get("query") or ""
+        phone = self._phone(actor, raw)
+        if phone is not None:
+            matches = await uow.clients.by_phone(org_id, phone)
+            data.update(new_phone=phone, phone_ok=True, phone_checked=True)
+            if answer.get("name"):
+                data["new_name"] = clean_name(answer["name"], 200)
+        else:
+            matches = await uow.clients.search(org_id, parse_query(raw), CANDIDATES)
+            data["new_name"] = clean_name(raw, 200)
+        data["candidates"] = [[c.id, _label(c.name, c.phones)] for c in matches[:CANDIDATES]]
+        data["resolved"] = True
+
+    async def _duplicates(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
+        """The 'same client?' check, once, for a new client whose phone is already known."""
+        if _chosen_client(data) or data.get("phone_checked") or not data.get("new_phone"):
+            return
+        if "client_pick" not in data and data.get("candidates"):
+            return
+        assert actor.organization is not None
+        same = await uow.clients.by_phone(actor.organization.id, data["new_phone"])
+        data["phone_checked"] = True
+        if same:
+            data["same_candidate"] = [same[0].id, _label(same[0].name, same[0].phones)]
+
+    async def _chosen(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
+        client_id = _client_id(data)
+        if client_id is None or data.get("client_loaded") == client_id:
+            return
+        assert actor.organization is not None
+        client = await uow.clients.get(actor.organization.id, client_id)
+        if client is None:
+            raise DomainError("not_found")
+        data.update(
+            client_loaded=client_id, client_label=client.name, client_address=client.address
+        )
+
+    async def _suggest(self, actor: Actor, data: dict[str, Any]) -> None:
+        address = data.get("address")
+        if not address or not address.get("text") or "suggestions" in data:
+            return
+        data["suggestions"] = []
+        if self._addresses is None:
+            return
+        language = actor.user.language or "ru"
+        found = await self._addresses.suggest(address["text"], language, 5)
+        exact = [s for s in found if s.value != address["text"]]
+        data["suggestions"] = [[s.value, s.latitude, s.longitude] for s in exact[:5]]
+
+    async def complete(
+        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
+    ) -> Outcome:
+        if data["confirm"] != "create":
+            return Cancelled(NEW_ORDER)
+        assert actor.organization is not None
+        client_id, created = _client_id(data), False
+        if client_id is None:
+            client = await uow.clients.add(
+                actor.organization.id,
+                data.get("client_name") or data["new_name"],
+                [data["new_phone"]] if data.get("new_phone") else [],
+                None,
+                None,
+                self._clock.now(),
+            )
+            client_id, created = client.id, True
+        order = await self._orders.create(actor, _draft(data, client_id, actor), uow)
+        return OrderCreated(order.id, order.number, created)
+
+
+def _label(name: str, phones: tuple[str, ...]) -> str:
+    return f"{name} · {phones[0]}" if phones else name
+
+
+def _client_id(data: Mapping[str, Any]) -> int | None:
+    if data.get("client_same") == "yes":
+        return int(data["same_candidate"][0])
+    pick = data.get("client_pick")
+    return int(pick) if pick not in (None, "new") else None
+
+
+def _draft(data: Mapping[str, Any], client_id: int, actor: Actor) -> OrderDraft:
+    address = dict(data.get("address") or {})
+    pick = data.get("address_pick")
+    if pick not in (None, "keep"):
+        value, lat, lon = data["suggestions"][int(pick)]
+        address = {"text": value, "lat": lat, "lon": lon}
+    when, scheduled = data["when"], None
+    if when["day"]:
+        assert actor.organization is not None
+        at = data.get("time") or when["time"]
+        scheduled = to_utc(
+            date.fromisoformat(when["day"]), parse_time(at), actor.organization.timezone
+        )
+    category = data.get("category")
+    return OrderDraft(
+        client_id=client_id,
+        address=address.get("text"),
+        latitude=address.get("lat"),
+        longitude=address.get("lon"),
+        category_id=int(category) if category not in (None, SKIP) else None,
+        scheduled_at=scheduled,
+        price_minor=data.get("price"),
+        description=data.get("description"),
+    )

@@ -1,0 +1,312 @@
+"""Orders: creation, cards, the status machine applied, dispatch, lists and history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from core.domain import (
+    Actor,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    PaymentMethod,
+    Role,
+    User,
+)
+from core.errors import DomainError
+from core.listing import PAGE_SIZE, ListKind, build_filter, local_day_bounds
+from core.orders import OrderAction, available_actions, may_view, require_action
+from core.permissions import Action, allowed, require
+from core.ports import Clock, UnitOfWork, UowFactory
+from core.services.clients import contacts_visible
+from core.views import Notice, OrderCard, OrderChange, Page, WorkerLoad, client_view
+
+DESCRIPTION_MAX = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDraft:
+    client_id: int | None
+    address: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    category_id: int | None = None
+    scheduled_at: datetime | None = None
+    price_minor: int | None = None
+    description: str | None = None
+
+
+class OrderService:
+    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def create(
+        self, actor: Actor, draft: OrderDraft, uow: UnitOfWork | None = None
+    ) -> Order:
+        """Create in the caller's transaction when given one (the /neworder flow does)."""
+        require(actor, Action.ORDER_CREATE)
+        if uow is None:
+            async with self._uow() as own:
+                order = await self.create(actor, draft, own)
+                await own.commit()
+                return order
+        assert actor.organization is not None
+        if draft.description and len(draft.description) > DESCRIPTION_MAX:
+            raise DomainError(
+                "text_too_long", limit=DESCRIPTION_MAX, length=len(draft.description)
+            )
+        now = self._clock.now()
+        order = await uow.orders.add(
+            actor.organization.id,
+            now,
+            created_by=actor.user.id,
+            client_id=draft.client_id,
+            address=draft.address,
+            latitude=draft.latitude,
+            longitude=draft.longitude,
+            category_id=draft.category_id,
+            scheduled_at=draft.scheduled_at,
+            price_minor=draft.price_minor,
+            description=draft.description,
+        )
+        await uow.orders.add_event(order, actor.user.id, "created", {"status": "new"}, now)
+        return order
+
+    async def card(self, actor: Actor, order_id: int) -> OrderCard:
+        async with self._uow() as uow:
+            return await self._card(uow, actor, await self._get(uow, actor, order_id))
+
+    async def by_number(self, actor: Actor, number: int) -> OrderCard:
+        require(actor, Action.ORDER_WORK_OWN)
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            order = await uow.orders.by_number(actor.organization.id, number)
+            if order is None or not may_view(actor, order):
+                raise DomainError("order_not_found", number=number)
+            return await self._card(uow, actor, order)
+
+    async def _get(self, uow: UnitOfWork, actor: Actor, order_id: int) -> Order:
+        if actor.organization is None or actor.role is None:
+            raise DomainError("no_organization")
+        order = await uow.orders.get(actor.organization.id, order_id)
+        if order is None or not may_view(actor, order):
+            raise DomainError("order_gone")
+        return order
+
+    async def _card(self, uow: UnitOfWork, actor: Actor, order: Order) -> OrderCard:
+        assert actor.organization is not None
+        client = None
+        if order.client_id is not None:
+            found = await uow.clients.get(order.organization_id, order.client_id)
+            if found is not None:
+                client = client_view(found, await contacts_visible(uow, actor, found.id))
+        categories = {c.id: c.name for c in await uow.categories.listing(order.organization_id)}
+        assignee = await uow.users.get(order.assignee_id) if order.assignee_id else None
+        return OrderCard(
+            order,
+            actor.organization,
+            client,
+            categories.get(order.category_id or -1),
+            assignee,
+            tuple(available_actions(actor, order)),
+            actor.user,
+            sees_history=allowed(actor.role, Action.ORDER_VIEW_ALL),
+        )
+
+    async def act(
+        self,
+        actor: Actor,
+        order_id: int,
+        action: OrderAction,
+        uow: UnitOfWork | None = None,
+        **params: Any,
+    ) -> OrderChange:
+        """Apply one action, race-safe: a change made meanwhile by another tap or process wins
+        and this one is refused with a clear reason. In the caller's transaction if given."""
+        if uow is not None:
+            return await self._act(uow, actor, order_id, action, params)
+        async with self._uow() as own:
+            change = await self._act(own, actor, order_id, action, params)
+            await own.commit()
+            return change
+
+    async def _act(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        order_id: int,
+        action: OrderAction,
+        params: dict[str, Any],
+    ) -> OrderChange:
+        order = await self._get(uow, actor, order_id)
+        target = require_action(actor, order, action)
+        changes, event_data = self._changes(actor, order, action, target, params)
+        changed = await uow.orders.change(order, self._clock.now(), **changes)
+        if changed is None:
+            raise self._lost_race(action, order)
+        await uow.orders.add_event(
+            changed, actor.user.id, action.value, event_data, self._clock.now()
+        )
+        card = await self._card(uow, actor, changed)
+        notices = await self._notices(uow, actor, order, changed, action)
+        return OrderChange(card, tuple(notices), action.value)
+
+    def _lost_race(self, action: OrderAction, order: Order) -> DomainError:
+        if action is OrderAction.TAKE:
+            return DomainError("order_taken", number=order.number)
+        return DomainError("order_changed", number=order.number)
+
+    def _changes(
+        self,
+        actor: Actor,
+        order: Order,
+        action: OrderAction,
+        target: OrderStatus,
+        params: dict[str, Any],
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        now = self._clock.now()
+        changes: dict[str, Any] = {"status": target}
+        data: dict[str, Any] = {"from": order.status.value, "to": target.value}
+        if action is OrderAction.ASSIGN:
+            changes.update(assignee_id=params["assignee_id"], offered_at=None)
+            data.update(assignee_id=params["assignee_id"], previous_id=order.assignee_id)
+        elif action is OrderAction.OFFER:
+            changes.update(assignee_id=None, offered_at=now)
+        elif action is OrderAction.TAKE:
+            changes.update(assignee_id=actor.user.id, offered_at=None)
+            data.update(assignee_id=actor.user.id)
+        elif action is OrderAction.START:
+            changes.update(started_at=now)
+        elif action is OrderAction.DONE:
+            changes.update(done_at=now)
+        elif action is OrderAction.CANCEL:
+            changes.update(cancelled_at=now)
+        elif action is OrderAction.PAY:
+            return self._payment(order, params, changes)
+        elif action is OrderAction.RESCHEDULE:
+            changes.update(scheduled_at=params["scheduled_at"])
+            data = {"from": _iso(order.scheduled_at), "to": _iso(params["scheduled_at"])}
+        return changes, data
+
+    def _payment(
+        self, order: Order, params: dict[str, Any], changes: dict[str, Any]
+    ) -> tuple[dict[str, Any], dict[str, Any]]:
+        amount, method = int(params["amount_minor"]), PaymentMethod(params["method"])
+        if amount <= 0:
+            raise DomainError("money_range", example="3500")
+        changes.update(paid_minor=order.paid_minor + amount, payment_method=method)
+        return changes, {"amount_minor": amount, "method": method.value}
+
+    async def _notices(
+        self, uow: UnitOfWork, actor: Actor, before: Order, after: Order, action: OrderAction
+    ) -> list[Notice]:
+        recipients = await self._recipients(uow, actor, before, after, action)
+        notices = []
+        for user in recipients:
+            viewer = await _actor_for(uow, user, actor)
+            if viewer is not None and user.id != actor.user.id:
+                notices.append(Notice(user, action.value, await self._card(uow, viewer, after)))
+        return notices
+
+    async def _recipients(
+        self, uow: UnitOfWork, actor: Actor, before: Order, after: Order, action: OrderAction
+    ) -> list[User]:
+        assert actor.organization is not None
+        org_id = actor.organization.id
+        if action is OrderAction.OFFER:
+            team = await uow.members.team(org_id)
+            return [
+                v.user for v in team if v.membership.active and v.membership.role is Role.WORKER
+            ]
+        ids: list[int | None] = []
+        if action in (OrderAction.ASSIGN, OrderAction.CANCEL, OrderAction.RESCHEDULE):
+            ids += [after.assignee_id, before.assignee_id]
+        if action in (OrderAction.TAKE, OrderAction.START, OrderAction.DONE, OrderAction.PAY):
+            ids.append(after.created_by)
+        users = [await uow.users.get(i) for i in dict.fromkeys(ids) if i is not None]
+        return [u for u in users if u is not None]
+
+    async def workers(self, actor: Actor, order_id: int) -> list[WorkerLoad]:
+        """Active workers with how many orders each has on the order's day (or today)."""
+        require(actor, Action.ORDER_ASSIGN)
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            order = await self._get(uow, actor, order_id)
+            moment = order.scheduled_at or self._clock.now()
+            start, end = local_day_bounds(moment, actor.organization.timezone)
+            load = await uow.orders.load(actor.organization.id, start, end)
+            team = await uow.members.team(actor.organization.id)
+        workers = [
+            v.user for v in team if v.membership.active and v.membership.role is Role.WORKER
+        ]
+        return sorted(
+            (WorkerLoad(u, load.get(u.id, 0)) for u in workers),
+            key=lambda w: (w.orders_today, w.user.first_name),
+        )
+
+    async def listing(self, actor: Actor, kind: ListKind, page: int = 0) -> Page[OrderCard]:
+        require(actor, Action.ORDER_WORK_OWN)
+        assert actor.organization is not None
+        query = build_filter(actor, kind, self._clock.now())
+        async with self._uow() as uow:
+            total = await uow.orders.count(actor.organization.id, query)
+            orders = await uow.orders.listing(
+                actor.organization.id, query, PAGE_SIZE, page * PAGE_SIZE
+            )
+            cards = [await self._card(uow, actor, o) for o in orders]
+        pages = max(1, -(-total // PAGE_SIZE))
+        return Page(tuple(cards), page, pages, total)
+
+    async def history(self, actor: Actor, order_id: int) -> list[tuple[OrderEvent, User | None]]:
+        require(actor, Action.ORDER_VIEW_ALL)
+        async with self._uow() as uow:
+            order = await self._get(uow, actor, order_id)
+            events = await uow.orders.events(order.organization_id, order.id)
+            return [(e, await uow.users.get(e.actor_id) if e.actor_id else None) for e in events]
+
+    async def remember(self, card: OrderCard, chat_id: int, message_id: int, kind: str) -> None:
+        async with self._uow() as uow:
+            await uow.orders.remember_message(
+                card.order, card.viewer_id, chat_id, message_id, kind, self._clock.now()
+            )
+            await uow.commit(claim_update=False)
+
+    async def shown_in(self, card: OrderCard) -> list[tuple[int, int, int, str]]:
+        async with self._uow() as uow:
+            return await uow.orders.messages(card.order.organization_id, card.order.id)
+
+    async def card_for(self, viewer_id: int, order: Order) -> tuple[User | None, OrderCard | None]:
+        """The card as another member sees it: (the member, None) if they may no longer see
+        it (an offer someone else took, a member who left)."""
+        async with self._uow() as uow:
+            user = await uow.users.get(viewer_id)
+            viewer = await _actor_for(uow, user, None, order.organization_id) if user else None
+            if viewer is None or not may_view(viewer, order):
+                return user, None
+            return user, await self._card(uow, viewer, order)
+
+
+async def _actor_for(
+    uow: UnitOfWork, user: User | None, like: Actor | None, org_id: int | None = None
+) -> Actor | None:
+    """Another member of the same organization, as an actor (for rendering what they see)."""
+    if user is None:
+        return None
+    org_id = (
+        org_id
+        if org_id is not None
+        else (like.organization.id if like and like.organization else None)
+    )
+    if org_id is None:
+        return None
+    membership = await uow.members.get(org_id, user.id)
+    if membership is None or not membership.active:
+        return None
+    return Actor(user, await uow.orgs.get(org_id), membership)
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None

@@ -1,0 +1,88 @@
+"""Read models handed to the presentation layers: cards with exactly what the viewer may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from core.domain import Client, Order, Organization, User
+from core.orders import OrderAction
+
+
+@dataclass(frozen=True, slots=True)
+class ClientView:
+    """A client as one viewer may see them: without contacts unless they are allowed."""
+
+    id: int
+    name: str
+    phones: tuple[str, ...]
+    address: str | None
+    notes: str | None
+    contacts_visible: bool
+
+
+def client_view(client: Client, visible: bool) -> ClientView:
+    if visible:
+        return ClientView(
+            client.id, client.name, client.phones, client.address, client.notes, True
+        )
+    return ClientView(client.id, client.name, (), None, None, False)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderCard:
+    order: Order
+    organization: Organization
+    client: ClientView | None
+    category: str | None
+    assignee: User | None
+    actions: tuple[OrderAction, ...]
+    viewer: User
+    sees_history: bool = False
+
+    @property
+    def viewer_id(self) -> int:
+        return self.viewer.id
+
+    @property
+    def address_visible(self) -> bool:
+        return self.client is None or self.client.contacts_visible
+
+
+@dataclass(frozen=True, slots=True)
+class ClientCard:
+    view: ClientView
+    orders: tuple[Order, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """Someone other than the actor should hear about an order change."""
+
+    recipient: User
+    kind: str
+    card: OrderCard
+
+
+@dataclass(frozen=True, slots=True)
+class OrderChange:
+    card: OrderCard
+    notices: tuple[Notice, ...]
+    event: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerLoad:
+    user: User
+    orders_today: int
+
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    items: tuple[T, ...]
+    page: int
+    pages: int
+    total: int

@@ -1,0 +1,163 @@
+"""Pure renderers of order and client cards: (translator, card) -> HTML text and buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from core.domain import Order, OrderStatus, PaymentMethod
+from core.maps import map_link
+from core.orders import OrderAction
+from core.views import ClientCard, ClientView, OrderCard
+from handlers.formatting import money, phone, when
+from handlers.i18n import N_, Translator, escape
+from handlers.keyboards import button
+
+STATUS = {
+    OrderStatus.NEW: ("🆕", N_("New")),
+    OrderStatus.ASSIGNED: ("🟡", N_("Assigned")),
+    OrderStatus.IN_PROGRESS: ("🔧", N_("In progress")),
+    OrderStatus.DONE: ("✅", N_("Done")),
+    OrderStatus.CANCELLED: ("✖️", N_("Cancelled")),
+}
+METHOD = {
+    PaymentMethod.CASH: N_("cash"),
+    PaymentMethod.CARD: N_("card"),
+    PaymentMethod.TRANSFER: N_("transfer"),
+}
+ACTION = {
+    OrderAction.TAKE: N_("🙋 Take"),
+    OrderAction.START: N_("▶️ Start"),
+    OrderAction.DONE: N_("✅ Done"),
+    OrderAction.PAY: N_("💰 Payment"),
+    OrderAction.ASSIGN: N_("👷 Assign"),
+    OrderAction.OFFER: N_("📣 Offer to all"),
+    OrderAction.RESCHEDULE: N_("🕒 Reschedule"),
+    OrderAction.CANCEL: N_("✖️ Cancel"),
+}
+
+
+def status_label(t: Translator, status: OrderStatus) -> str:
+    icon, label = STATUS[status]
+    return f"{icon} {t.raw(label)}"
+
+
+def order_text(t: Translator, card: OrderCard) -> str:
+    o, org = card.order, card.organization
+    lines = [
+        t("<b>Order №{number}</b> · {status}", number=o.number, status=status_label(t, o.status))
+    ]
+    if card.client is not None:
+        lines.append("👤 " + _client_line(card.client))
+    lines.extend(_where_when(t, card))
+    if card.category:
+        lines.append("🧰 " + escape(card.category))
+    if card.assignee is not None:
+        lines.append("👷 " + escape(card.assignee.display_name))
+    elif o.offered_at is not None and o.status is OrderStatus.NEW:
+        lines.append(t("📣 Offered to all workers"))
+    lines.extend(_money_lines(t, o, org.currency))
+    if o.description:
+        lines.append("📝 " + escape(o.description))
+    return "\n".join(lines)
+
+
+def _client_line(client: ClientView) -> str:
+    parts = [escape(client.name)]
+    parts += [escape(phone(p)) for p in client.phones[:2]]
+    return " · ".join(parts)
+
+
+def _where_when(t: Translator, card: OrderCard) -> list[str]:
+    o, lines = card.order, []
+    if card.address_visible and (o.address or o.latitude is not None):
+        link = map_link(o.address, o.latitude, o.longitude)
+        label = escape(o.address or t.raw("Location on the map"))
+        lines.append(f'📍 <a href="{escape(link)}">{label}</a>' if link else f"📍 {label}")
+    elif not card.address_visible and o.address:
+        lines.append(t("📍 The address is shown to the worker who takes the order"))
+    if o.scheduled_at is not None:
+        lines.append("🕒 " + escape(when(t, o.scheduled_at, card.organization.timezone)))
+    else:
+        lines.append(t("🕒 Not scheduled"))
+    return lines
+
+
+def _money_lines(t: Translator, o: Order, currency: str) -> list[str]:
+    if o.price_minor is None and not o.paid_minor:
+        return []
+    price = money(t, o.price_minor, currency) if o.price_minor is not None else "—"
+    line = t("💰 {price} · paid {paid}", price=price, paid=money(t, o.paid_minor, currency))
+    if o.payment_method is not None:
+        line += f" ({t.raw(METHOD[o.payment_method])})"
+    return [line]
+
+
+def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | None:
+    o = card.order
+    buttons = [_action_button(t, o.id, a) for a in card.actions]
+    if card.client is not None and card.client.contacts_visible:
+        buttons.append(button(t.raw("👤 Client"), "c", card.client.id))
+    if card.sees_history:
+        buttons.append(button(t.raw("📜 History"), "oh", o.id))
+    if not buttons:
+        return None
+    grid = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup(grid)
+
+
+def _action_button(t: Translator, order_id: int, action: OrderAction) -> InlineKeyboardButton:
+    label = t.raw(ACTION[action])
+    if action is OrderAction.ASSIGN:
+        return button(label, "ow", order_id)
+    if action in (OrderAction.PAY, OrderAction.RESCHEDULE):
+        return button(label, "of", order_id, action.value)
+    return button(label, "oa", order_id, action.value)
+
+
+def order_line(t: Translator, card: OrderCard) -> str:
+    """One line of a list: number, time, status, client."""
+    o = card.order
+    moment = when(t, o.scheduled_at, card.organization.timezone) if o.scheduled_at else "—"
+    who = escape(card.client.name) if card.client else ""
+    return f"<b>№{o.number}</b> · {escape(moment)} · {STATUS[o.status][0]} {who}"
+
+
+def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> str:
+    v = card.view
+    lines = [f"👤 <b>{escape(v.name)}</b>"]
+    if v.contacts_visible:
+        lines += [f"📞 {escape(phone(p))}" for p in v.phones] or [t("📞 no phone yet")]
+        if v.address:
+            lines.append("📍 " + escape(v.address))
+        if v.notes:
+            lines.append("📝 " + escape(v.notes))
+    else:
+        lines.append(t("Contacts are visible only while you hold an open order for this client."))
+    if card.orders:
+        lines.append(t("<b>Orders</b>"))
+        for o in card.orders:
+            moment = when(t, o.scheduled_at, zone) if o.scheduled_at else "—"
+            price = f" · {money(t, o.price_minor, currency)}" if o.price_minor else ""
+            lines.append(f"№{o.number} · {escape(moment)} · {STATUS[o.status][0]}{price}")
+    return "\n".join(lines)
+
+
+def client_keyboard(
+    t: Translator, card: ClientCard, can_edit: bool
+) -> InlineKeyboardMarkup | None:
+    if not can_edit:
+        return None
+    cid = card.view.id
+    rows = [
+        [button(t.raw("➕ New order"), "cn", cid)],
+        [
+            button(t.raw("✏️ Name"), "ce", cid, "name"),
+            button(t.raw("📞 Add phone"), "ce", cid, "phone"),
+        ],
+        [
+            button(t.raw("📍 Address"), "ce", cid, "address"),
+            button(t.raw("📝 Notes"), "ce", cid, "notes"),
+        ],
+        [button(t.raw("🔗 Merge a duplicate"), "cm", cid)],
+    ]
+    return InlineKeyboardMarkup(rows)

@@ -1,0 +1,54 @@
+"""An order's event history as the manager reads it: who did what, when."""
+
+from __future__ import annotations
+
+from core.domain import OrderEvent, OrderStatus, Organization, PaymentMethod, User
+from handlers.cards import METHOD, STATUS
+from handlers.formatting import money, when
+from handlers.i18n import N_, Translator, escape
+
+KINDS = {
+    "created": N_("created the order"),
+    "assign": N_("assigned it"),
+    "offer": N_("offered it to all workers"),
+    "take": N_("took it"),
+    "start": N_("started"),
+    "done": N_("finished"),
+    "cancel": N_("cancelled it"),
+    "pay": N_("recorded a payment of {amount} ({method})"),
+    "reschedule": N_("rescheduled it"),
+}
+
+
+def history_text(
+    t: Translator, events: list[tuple[OrderEvent, User | None]], org: Organization
+) -> str:
+    lines = [t("<b>History</b>")]
+    for event, actor in events:
+        who = escape(actor.display_name) if actor else t.raw("someone")
+        moment = escape(when(t, event.created_at, org.timezone))
+        lines.append(f"{moment} · {who} {_describe(t, event, org)}")
+    return "\n".join(lines)
+
+
+def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:
+    msgid = KINDS.get(event.kind)
+    if msgid is None:
+        return escape(event.kind)
+    if event.kind == "pay":
+        amount = money(t, int(str(event.data.get("amount_minor", 0))), org.currency)
+        method = _method(event.data.get("method"))
+        return t(msgid, amount=amount, method=t.raw(METHOD[method]) if method else "—")
+    text = t(msgid)
+    target = str(event.data.get("to"))
+    if event.kind not in ("reschedule", "created") and target in _STATUSES:
+        text += f" → {STATUS[OrderStatus(target)][0]}"
+    return text
+
+
+_STATUSES = frozenset(s.value for s in OrderStatus)
+_METHODS = frozenset(m.value for m in PaymentMethod)
+
+
+def _method(raw: object) -> PaymentMethod | None:
+    return PaymentMethod(raw) if isinstance(raw, str) and raw in _METHODS else None

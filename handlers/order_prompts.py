@@ -1,0 +1,172 @@
+"""Prompts for the order flows: /neworder, payment and reschedule (pure renderers)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from babel.dates import format_date
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from core.dialogs import DialogState
+from core.domain import PaymentMethod
+from handlers.cards import METHOD
+from handlers.formatting import money, phone, wall_clock
+from handlers.i18n import Translator, escape
+from handlers.keyboards import button
+from handlers.prompts import PromptEnv, Rendered
+
+HOURS = ("09:00", "10:00", "12:00", "14:00", "16:00", "18:00")
+
+
+def _b(state: DialogState, label: str, value: object) -> InlineKeyboardButton:
+    return button(label, "d", state.flow, state.step, value)
+
+
+def _grid(buttons: list[InlineKeyboardButton], per_row: int = 2) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [buttons[i : i + per_row] for i in range(0, len(buttons), per_row)]
+    )
+
+
+def _skip(t: Translator, state: DialogState, label: str | None = None) -> InlineKeyboardButton:
+    return _b(state, label or t.raw("Skip"), "skip")
+
+
+def client(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    text = t(
+        "<b>New order</b>\nWho is the client? Type a phone number or a name, or share a "
+        "contact. /cancel stops."
+    )
+    return text, None
+
+
+def client_pick(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    buttons = [_b(state, label, cid) for cid, label in state.data["candidates"]]
+    buttons.append(_b(state, t.raw("➕ New client"), "new"))
+    return t("I found these clients. Which one is it?"), _grid(buttons, 1)
+
+
+def client_name(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    return t("A new client. What is their name?"), None
+
+
+def client_phone(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    text = t("Their phone number? For example +7 916 123-45-67.")
+    return text, _grid([_skip(t, state, t.raw("No phone"))])
+
+
+def client_same(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    _, label = state.data["same_candidate"]
+    text = t("This phone already belongs to <b>{client}</b>. Is it the same client?", client=label)
+    yes = _b(state, t.raw("Yes, the same"), "yes")
+    return text, _grid([yes, _b(state, t.raw("No, a new client"), "no")])
+
+
+def address(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    text = t("The address? Type it or share a location.")
+    buttons = []
+    if state.data.get("client_address"):
+        label = t.raw("Client's address: {address}").format(address=state.data["client_address"])
+        buttons.append(_b(state, label[:60], "client"))
+    buttons.append(_skip(t, state, t.raw("No address")))
+    return text, _grid(buttons, 1)
+
+
+def address_pick(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    buttons = [
+        _b(state, value[:60], i) for i, (value, _, _) in enumerate(state.data["suggestions"])
+    ]
+    buttons.append(_b(state, t.raw("Keep it as I typed"), "keep"))
+    return t("Did you mean one of these?"), _grid(buttons, 1)
+
+
+def category(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    buttons = [_b(state, name, cid) for cid, name in state.data["categories"]]
+    buttons.append(_skip(t, state))
+    return t("What kind of work?"), _grid(buttons)
+
+
+def when(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    today = date.fromisoformat(state.data["today"])
+    days = [
+        ("today", t.raw("Today")),
+        ("tomorrow", t.raw("Tomorrow")),
+        ("after", format_date(today + timedelta(days=2), "EEE d MMM", locale=t.locale)),
+    ]
+    buttons = [_b(state, label, value) for value, label in days]
+    buttons.append(_b(state, t.raw("Not scheduled"), "none"))
+    text = t("When? Tap a day or type a date and time, for example 25.12 14:30 or tomorrow 10:00.")
+    return text, _grid(buttons)
+
+
+def time_of_day(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    buttons = [_b(state, hour, hour) for hour in HOURS]
+    return t("At what time? Tap one or type it, for example 14:30."), _grid(buttons, 3)
+
+
+def price(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    return t("The price? Type an amount, for example 3500."), _grid([_skip(t, state)])
+
+
+def description(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    return t("Anything the worker should know? Type a description."), _grid([_skip(t, state)])
+
+
+def confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    d = state.data
+    client_name = d.get("client_label") or d.get("client_name") or d.get("new_name") or ""
+    lines = [t("<b>Check the new order</b>"), "👤 " + escape(client_name)]
+    if d.get("new_phone") and not d.get("client_label"):
+        lines[-1] += " · " + escape(phone(d["new_phone"]))
+    chosen = d.get("address_pick")
+    place = (
+        d["suggestions"][int(chosen)][0]
+        if chosen not in (None, "keep")
+        else (d.get("address") or {}).get("text")
+    )
+    lines.append("📍 " + escape(place or "—"))
+    when_answer = d["when"]
+    if when_answer["day"]:
+        at = d.get("time") or when_answer["time"]
+        lines.append("🕒 " + escape(wall_clock(t, when_answer["day"], at)))
+    if d.get("price"):
+        lines.append("💰 " + money(t, d["price"], env.currency))
+    if d.get("description"):
+        lines.append("📝 " + escape(d["description"]))
+    buttons = [_b(state, t.raw("✅ Create"), "create"), _b(state, t.raw("✖️ Cancel"), "cancel")]
+    return "\n".join(lines), _grid(buttons)
+
+
+def amount(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    text = t("Payment for order №{number}. How much was received?", number=state.data["number"])
+    buttons = []
+    if state.data.get("rest"):
+        buttons.append(_b(state, money(t, state.data["rest"], state.data["currency"]), "rest"))
+    return text, _grid(buttons) if buttons else None
+
+
+def method(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    buttons = [_b(state, t.raw(METHOD[m]).capitalize(), m.value) for m in PaymentMethod]
+    return t("How was it paid?"), _grid(buttons, 3)
+
+
+ORDER_PROMPTS: dict[tuple[str, str], Callable[[Translator, DialogState, PromptEnv], Rendered]] = {
+    ("new_order", "client"): client,
+    ("new_order", "client_pick"): client_pick,
+    ("new_order", "client_name"): client_name,
+    ("new_order", "client_phone"): client_phone,
+    ("new_order", "client_same"): client_same,
+    ("new_order", "address"): address,
+    ("new_order", "address_pick"): address_pick,
+    ("new_order", "category"): category,
+    ("new_order", "when"): when,
+    ("new_order", "time"): time_of_day,
+    ("new_order", "price"): price,
+    ("new_order", "description"): description,
+    ("new_order", "confirm"): confirm,
+    ("payment", "amount"): amount,
+    ("payment", "method"): method,
+    ("reschedule", "when"): when,
+    ("reschedule", "time"): time_of_day,
+}

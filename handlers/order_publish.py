@@ -1,0 +1,101 @@
+"""Showing orders: send a card and remember it, re-render every card after a change, and tell
+the people an order change concerns."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import InlineKeyboardMarkup, Message
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from core.views import Notice, OrderCard, OrderChange
+from handlers.cards import order_keyboard, order_text
+from handlers.context import BotContext
+from handlers.i18n import N_, Translator
+from handlers.publish import notify_user
+
+log = logging.getLogger(__name__)
+
+NOTICE = {
+    "assign": N_("👷 You have a new order:"),
+    "offer": N_("📣 A new order is open to take:"),
+    "take": N_("🙋 {name} took the order:"),
+    "start": N_("▶️ {name} started the order:"),
+    "done": N_("✅ {name} finished the order:"),
+    "pay": N_("💰 {name} recorded a payment:"),
+    "cancel": N_("✖️ {name} cancelled the order:"),
+    "reschedule": N_("🕒 {name} moved the order:"),
+}
+
+
+def translator_for(ctx: BotContext, card: OrderCard) -> Translator:
+    return ctx.translator(card.viewer.preferred_language(ctx.bot_data.catalogs.default))
+
+
+async def send_card(ctx: BotContext, chat_id: int, card: OrderCard, kind: str = "card") -> Message:
+    t = translator_for(ctx, card)
+    message = await ctx.bot.send_message(
+        chat_id,
+        order_text(t, card),
+        parse_mode=ParseMode.HTML,
+        reply_markup=order_keyboard(t, card),
+        disable_web_page_preview=True,
+    )
+    await ctx.services.orders.remember(card, chat_id, message.message_id, kind)
+    return message
+
+
+async def publish_change(ctx: BotContext, change: OrderChange) -> None:
+    """Edit every message that shows this order, then notify whom the change concerns."""
+    await refresh_cards(ctx, change.card)
+    actor_name = ctx.actor.user.display_name
+    for notice in change.notices:
+        await _notify(ctx, notice, actor_name)
+
+
+async def refresh_cards(ctx: BotContext, card: OrderCard) -> None:
+    for viewer_id, chat_id, message_id, _kind in await ctx.services.orders.shown_in(card):
+        user, view = await ctx.services.orders.card_for(viewer_id, card.order)
+        if view is None:
+            language = user.preferred_language(ctx.bot_data.catalogs.default) if user else None
+            await _retire(ctx, ctx.translator(language), chat_id, message_id, card)
+            continue
+        t = translator_for(ctx, view)
+        await _edit(ctx, chat_id, message_id, order_text(t, view), order_keyboard(t, view))
+
+
+async def _retire(
+    ctx: BotContext, t: Translator, chat_id: int, message_id: int, card: OrderCard
+) -> None:
+    """An offer someone else took: the message stays, without buttons or details."""
+    text = t("Order №{number} was taken by someone else.", number=card.order.number)
+    await _edit(ctx, chat_id, message_id, text, None)
+
+
+async def _edit(
+    ctx: BotContext, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
+) -> None:
+    try:
+        await ctx.bot.edit_message_text(
+            text,
+            chat_id=chat_id,
+            message_id=message_id,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            disable_web_page_preview=True,
+        )
+    except (BadRequest, Forbidden) as error:
+        if "not modified" not in str(error):
+            log.info("card %s not refreshed: %s", message_id, type(error).__name__)
+
+
+async def _notify(ctx: BotContext, notice: Notice, actor_name: str) -> None:
+    t = translator_for(ctx, notice.card)
+    header = t(NOTICE[notice.kind], name=actor_name)
+    text = header + "\n\n" + order_text(t, notice.card)
+    chat_id = notice.recipient.telegram_id
+    sent = await notify_user(ctx, chat_id, text, order_keyboard(t, notice.card))
+    if sent is not None:  # it shows the order too: keep it current when the order changes
+        kind = "offer" if notice.kind == "offer" else "card"
+        await ctx.services.orders.remember(notice.card, chat_id, sent.message_id, kind)

@@ -1,0 +1,210 @@
+"""/neworder, /orders, /order N, /today and the buttons on order cards."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from core.errors import DomainError
+from core.listing import ListKind
+from core.orders import OrderAction
+from core.services.new_order import NEW_ORDER
+from core.views import OrderCard, Page
+from handlers.cards import order_line
+from handlers.context import BotContext
+from handlers.history import history_text
+from handlers.i18n import N_, Translator
+from handlers.keyboards import button
+from handlers.order_publish import publish_change, send_card
+from handlers.outcomes import show
+from handlers.replies import reply
+
+LISTS = {
+    ListKind.OPEN: N_("Open"),
+    ListKind.TODAY: N_("Today"),
+    ListKind.UNASSIGNED: N_("Unassigned"),
+    ListKind.MINE: N_("Mine"),
+    ListKind.DONE: N_("Done"),
+    ListKind.CANCELLED: N_("Cancelled"),
+}
+
+
+def _chat(update: Update) -> int:
+    assert update.effective_chat is not None
+    return update.effective_chat.id
+
+
+async def new_order(update: Update, ctx: BotContext) -> None:
+    prompt = await ctx.services.dialogs.start(ctx.actor, _chat(update), NEW_ORDER)
+    await show(update, ctx, prompt)
+
+
+async def order_command(update: Update, ctx: BotContext) -> None:
+    """`/order 12` opens order №12."""
+    args = ctx.args or []
+    number = args[0].lstrip("№#") if args else ""
+    if not number.isdigit() or len(number) > 9:
+        await reply(update, ctx.t("Which order? For example: /order 12"))
+        return
+    card = await ctx.services.orders.by_number(ctx.actor, int(number))
+    await send_card(ctx, _chat(update), card)
+
+
+async def orders_command(update: Update, ctx: BotContext) -> None:
+    await _send_list(update, ctx, ListKind.OPEN, 0, edit=False)
+
+
+async def today(update: Update, ctx: BotContext) -> None:
+    """A worker's day (a manager's: everyone's), sorted by time, each order as a card."""
+    page = await ctx.services.orders.listing(ctx.actor, ListKind.TODAY, 0)
+    if not page.items:
+        await reply(update, ctx.t("Nothing scheduled for today."))
+        return
+    await reply(
+        update, ctx.t.n("<b>Today</b>: {count} order", "<b>Today</b>: {count} orders", page.total)
+    )
+    for card in page.items:
+        await send_card(ctx, _chat(update), card)
+
+
+async def list_page(update: Update, ctx: BotContext) -> None:
+    """`ol:<kind>:<page>` switches the filter or the page of the list message."""
+    query = update.callback_query
+    assert query is not None
+    _, kind, page = (query.data or "").split(":")
+    await query.answer()
+    await _send_list(update, ctx, ListKind(kind), int(page), edit=True)
+
+
+async def _send_list(
+    update: Update, ctx: BotContext, kind: ListKind, page: int, edit: bool
+) -> None:
+    t = ctx.t
+    result = await ctx.services.orders.listing(ctx.actor, kind, page)
+    lines = [t("<b>Orders: {filter}</b>", filter=t.raw(LISTS[kind]).lower())]
+    lines += [order_line(t, card) for card in result.items] or [t("No orders here.")]
+    markup = _list_keyboard(t, kind, result)
+    query = update.callback_query
+    if edit and query is not None:
+        await query.edit_message_text(
+            "\n".join(lines), parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+        )
+    else:
+        await reply(update, "\n".join(lines), markup)
+
+
+def _list_keyboard(t: Translator, kind: ListKind, page: Page[OrderCard]) -> InlineKeyboardMarkup:
+    opens = [button(f"№{c.order.number}", "o", c.order.id) for c in page.items]
+    rows = [opens[i : i + 4] for i in range(0, len(opens), 4)]
+    nav = []
+    if page.page > 0:
+        nav.append(button("◀️", "ol", kind.value, page.page - 1))
+    if page.page + 1 < page.pages:
+        nav.append(button("▶️", "ol", kind.value, page.page + 1))
+    if nav:
+        rows.append(nav)
+    filters = [
+        button(("• " if k is kind else "") + t.raw(label), "ol", k.value, 0)
+        for k, label in LISTS.items()
+    ]
+    rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
+    return InlineKeyboardMarkup(rows)
+
+
+async def open_card(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    card = await ctx.services.orders.card(ctx.actor, int((query.data or "").split(":")[1]))
+    await query.answer()
+    await send_card(ctx, _chat(update), card)
+
+
+async def act(update: Update, ctx: BotContext) -> None:
+    """`oa:<order>:<action>`: take, start, done, offer, cancel (cancel asks first)."""
+    query = update.callback_query
+    assert query is not None
+    _, order_id, name = (query.data or "").split(":")
+    action = OrderAction(name.removesuffix("!"))
+    if action is OrderAction.CANCEL and not name.endswith("!"):
+        sure = button(ctx.t.raw("Yes, cancel the order"), "oa", order_id, "cancel!")
+        await query.answer()
+        await reply(update, ctx.t("Cancel this order?"), InlineKeyboardMarkup([[sure]]))
+        return
+    change = await ctx.services.orders.act(ctx.actor, int(order_id), action)
+    await query.answer(_confirmation(ctx.t, action))
+    await publish_change(ctx, change)
+    if action is OrderAction.DONE and OrderAction.PAY in change.card.actions:
+        pay = button(ctx.t.raw("💰 Record payment"), "of", order_id, "pay")
+        await reply(update, ctx.t("Done! Was a payment received?"), InlineKeyboardMarkup([[pay]]))
+
+
+def _confirmation(t: Translator, action: OrderAction) -> str:
+    texts = {
+        OrderAction.TAKE: N_("The order is yours."),
+        OrderAction.START: N_("Started."),
+        OrderAction.DONE: N_("Marked as done."),
+        OrderAction.OFFER: N_("Offered to all workers."),
+        OrderAction.CANCEL: N_("The order was cancelled."),
+    }
+    return t.raw(texts.get(action, N_("Saved.")))
+
+
+async def workers(update: Update, ctx: BotContext) -> None:
+    """`ow:<order>`: the workers to assign to, with how busy each is that day."""
+    query = update.callback_query
+    assert query is not None
+    order_id = int((query.data or "").split(":")[1])
+    loads = await ctx.services.orders.workers(ctx.actor, order_id)
+    await query.answer()
+    if not loads:
+        await reply(update, ctx.t("There are no active workers yet. Invite one with /invite."))
+        return
+    buttons = [
+        [
+            button(
+                ctx.t("{name} · {count} that day", name=w.user.display_name, count=w.orders_today),
+                "oas",
+                order_id,
+                w.user.id,
+            )
+        ]
+        for w in loads
+    ]
+    buttons.append([button(ctx.t.raw("📣 Offer to all"), "oa", order_id, "offer")])
+    await reply(update, ctx.t("Assign to whom?"), InlineKeyboardMarkup(buttons))
+
+
+async def assign(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    _, order_id, user_id = (query.data or "").split(":")
+    change = await ctx.services.orders.act(
+        ctx.actor, int(order_id), OrderAction.ASSIGN, assignee_id=int(user_id)
+    )
+    await query.answer(ctx.t.raw("Assigned."))
+    await publish_change(ctx, change)
+
+
+async def order_flow(update: Update, ctx: BotContext) -> None:
+    """`of:<order>:pay|reschedule` starts the payment or the reschedule questions."""
+    query = update.callback_query
+    assert query is not None
+    _, order_id, flow = (query.data or "").split(":")
+    flows = {"pay": "payment", "reschedule": "reschedule"}
+    if flow not in flows:
+        raise DomainError("choose_option")
+    await ctx.services.orders.card(ctx.actor, int(order_id))  # checks the order is still visible
+    prompt = await ctx.services.dialogs.start(
+        ctx.actor, _chat(update), flows[flow], {"order_id": int(order_id)}
+    )
+    await query.answer()
+    await show(update, ctx, prompt)
+
+
+async def history(update: Update, ctx: BotContext) -> None:
+    query = update.callback_query
+    assert query is not None
+    order_id = int((query.data or "").split(":")[1])
+    events = await ctx.services.orders.history(ctx.actor, order_id)
+    await query.answer()
+    assert ctx.actor.organization is not None
+    await reply(update, history_text(ctx.t, events, ctx.actor.organization))

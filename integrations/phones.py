@@ -1,0 +1,65 @@
+"""Phone numbers as people type them, turned into E.164 with `phonenumbers` (libphonenumber).
+
+The library does the hard part (national prefixes such as the Russian `8`, country codes,
+number ranges); this module only cleans what it chokes on (thin spaces, en dashes, zero-width
+and direction marks pasted from other apps) and refuses anything with letters, because the
+library would otherwise read `1-800-FLOWERS` as digits or quietly drop an `ext. 12`.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import phonenumbers
+from phonenumbers import NumberParseException, PhoneNumberFormat
+
+# Longer input is not a phone number; the library itself gives up at 250 characters.
+MAX_INPUT = 64
+# Characters people put between digits; anything else (but spaces and digits) is not a phone.
+PHONE_PUNCTUATION = frozenset("+-()./")
+
+
+def clean_phone_text(text: str) -> str:
+    """Unicode spaces become plain spaces, dashes and minus signs hyphens, invisibles go."""
+    out: list[str] = []
+    for char in text:
+        category = unicodedata.category(char)
+        if char.isspace():
+            out.append(" ")
+        elif category == "Pd" or char == "\u2212":
+            out.append("-")
+        elif category != "Cf":  # zero-width spaces, direction marks, soft hyphens
+            out.append(char)
+    return "".join(out).strip()
+
+
+def looks_like_phone(text: str, min_digits: int = 3) -> bool:
+    """True when the text is only digits and phone punctuation, with at least `min_digits`.
+
+    For search boxes: `+7 (916) 12` is a phone fragment, `Иван 916` is not.
+    """
+    cleaned = clean_phone_text(text)
+    digits = 0
+    for char in cleaned:
+        if char.isdecimal():
+            digits += 1
+        elif char != " " and char not in PHONE_PUNCTUATION:
+            return False
+    return digits >= min_digits
+
+
+class PhonenumbersNormalizer:
+    """`core.ports.PhoneNormalizer` on top of Google's libphonenumber metadata."""
+
+    def normalize(self, text: str, country: str) -> str | None:
+        """E.164 for a valid number; `country` (ISO 3166 alpha-2) decides numbers without `+`."""
+        cleaned = clean_phone_text(text)
+        if not cleaned or len(cleaned) > MAX_INPUT or any(c.isalpha() for c in cleaned):
+            return None
+        try:
+            number = phonenumbers.parse(cleaned, country.strip().upper() or None)
+        except NumberParseException:
+            return None
+        if not phonenumbers.is_valid_number(number):
+            return None
+        return phonenumbers.format_number(number, PhoneNumberFormat.E164)

@@ -1,0 +1,56 @@
+"""`SandboxServer`: the emulator and the web chat on one port, with the world kept on disk."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sandbox.emulator.emulator import TelegramEmulator
+from sandbox.emulator.server import EmulatorServer
+from sandbox.web.app import build_sandbox_app, hub_of
+from sandbox.web.hub import ChatHub
+from sandbox.web.persist import WorldAutosave, load_world
+
+DEFAULT_PORT = 8080
+
+
+class SandboxServer(EmulatorServer):
+    """An `EmulatorServer` (Bot API, webhooks) whose app also serves the web chat.
+
+    With `world_path`, the saved world is loaded before serving and saved after changes and on
+    stop. Stopping ends the page's event streams first, so shutdown never waits on them.
+    """
+
+    def __init__(
+        self,
+        emulator: TelegramEmulator,
+        port: int = DEFAULT_PORT,
+        host: str = "127.0.0.1",
+        *,
+        world_path: Path | None = None,
+        title: str = "AstraCRM sandbox",
+    ) -> None:
+        super().__init__(emulator, port, host)
+        if world_path is not None:
+            load_world(emulator, world_path)  # before the app, so loaded history counts as read
+        self.web_app = build_sandbox_app(emulator, title=title)
+        self.app = self.web_app
+        self.autosave = WorldAutosave(emulator, world_path) if world_path is not None else None
+
+    @property
+    def hub(self) -> ChatHub:
+        """The web chat's hub."""
+        return hub_of(self.web_app)
+
+    async def start(self) -> None:
+        """Serve, then start saving changes."""
+        self.hub.closed = False
+        await super().start()
+        if self.autosave is not None:
+            self.autosave.start()
+
+    async def stop(self) -> None:
+        """End event streams, stop serving, then save the final world."""
+        self.hub.close()
+        await super().stop()
+        if self.autosave is not None:
+            await self.autosave.stop()

@@ -1,0 +1,33 @@
+// The sandbox JSON API: every call resolves to the decoded body or throws ApiError with the
+// server's message (the server answers every bad input with {ok: false, error}).
+
+export class ApiError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
+export async function api(path, { method = "GET", body, form } = {}) {
+  const init = { method, headers: {} };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  } else if (form !== undefined) {
+    init.body = form;
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (error) {
+    throw new ApiError("the sandbox is not reachable", 0);
+  }
+  const data = await response.json().catch(() => null);
+  if (!response.ok) {
+    throw new ApiError((data && data.error) || `${response.status} ${response.statusText}`, response.status);
+  }
+  return data;
+}
+
+export const post = (path, body) => api(path, { method: "POST", body });
+export const chatPath = (userId, action) => `/api/chats/${userId}/${action}`;

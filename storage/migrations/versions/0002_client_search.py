@@ -1,0 +1,101 @@
+"""client search: FTS5 trigram index on SQLite, pg_trgm GIN index on PostgreSQL
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-12-01
+
+Both databases also get a partial b-tree index over live clients in name order per
+organization: it serves listings, short (1-2 character) terms and very common terms, where
+walking the organization's clients in order and stopping at the first page beats collecting
+every trigram match. These objects are not in the SQLModel metadata; `include_object` in
+env.py keeps `alembic check` from reporting them.
+
+Note for later migrations: a SQLite batch operation that recreates `client` drops the
+triggers and the index below; recreate them (and run the 'rebuild') in that migration. On
+PostgreSQL the covering index holds `search_text`, so a document must stay under the b-tree
+row limit (about 2.7 KB).
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+
+revision: str = '0002'
+down_revision: str | None = '0001'
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+LIVE = 'deleted_at IS NULL AND merged_into_id IS NULL'
+# SQLite: the FTS5 rowid is (organization_id << 32) + client id, so a search scoped to one
+# organization reads only that organization's slice of every doclist (a rowid range). The
+# external content is a view exposing that rowid, which keeps 'rebuild' and
+# 'integrity-check' working.
+FTS_ROWID = '(organization_id << 32) + id'
+SQLITE_UPGRADE = (
+    f'CREATE VIEW client_fts_source AS SELECT {FTS_ROWID} AS fts_rowid, search_text FROM client',
+    "CREATE VIRTUAL TABLE client_fts USING fts5(search_text, content='client_fts_source', "
+    "content_rowid='fts_rowid', tokenize='trigram')",
+    "CREATE TRIGGER client_fts_ai AFTER INSERT ON client BEGIN "
+    "INSERT INTO client_fts(rowid, search_text) "
+    "VALUES ((new.organization_id << 32) + new.id, new.search_text); END",
+    "CREATE TRIGGER client_fts_ad AFTER DELETE ON client BEGIN "
+    "INSERT INTO client_fts(client_fts, rowid, search_text) "
+    "VALUES ('delete', (old.organization_id << 32) + old.id, old.search_text); END",
+    "CREATE TRIGGER client_fts_au AFTER UPDATE OF id, organization_id, search_text ON client "
+    "WHEN old.id IS NOT new.id OR old.organization_id IS NOT new.organization_id "
+    "OR old.search_text IS NOT new.search_text BEGIN "
+    "INSERT INTO client_fts(client_fts, rowid, search_text) "
+    "VALUES ('delete', (old.organization_id << 32) + old.id, old.search_text); "
+    "INSERT INTO client_fts(rowid, search_text) "
+    "VALUES ((new.organization_id << 32) + new.id, new.search_text); END",
+    # Existing rows, in rowid order (much faster than 'rebuild' over the unordered view).
+    'INSERT INTO client_fts(rowid, search_text) '
+    'SELECT fts_rowid, search_text FROM client_fts_source ORDER BY fts_rowid',
+    "INSERT INTO client_fts(client_fts) VALUES ('optimize')",
+    # Covering (SQLite wants the predicate's columns too, though they are always NULL here):
+    # walking an organization in name order never touches the table.
+    'CREATE INDEX ix_client_org_live_name ON client (organization_id, name_norm, id, '
+    f'search_text, deleted_at, merged_into_id) WHERE {LIVE}',
+)
+SQLITE_DOWNGRADE = (
+    'DROP INDEX IF EXISTS ix_client_org_live_name',
+    'DROP TRIGGER IF EXISTS client_fts_au',
+    'DROP TRIGGER IF EXISTS client_fts_ad',
+    'DROP TRIGGER IF EXISTS client_fts_ai',
+    'DROP TABLE IF EXISTS client_fts',
+    'DROP VIEW IF EXISTS client_fts_source',
+)
+POSTGRESQL_UPGRADE = (
+    'CREATE EXTENSION IF NOT EXISTS pg_trgm',
+    'CREATE INDEX ix_client_search_trgm ON client USING gin (search_text gin_trgm_ops)',
+    # Covering (index-only walk in name order); "C" ordering matches SQLite's BINARY.
+    'CREATE INDEX ix_client_org_live_name ON client '
+    f'(organization_id, name_norm COLLATE "C", id) INCLUDE (search_text) WHERE {LIVE}',
+)
+POSTGRESQL_DOWNGRADE = (
+    'DROP INDEX IF EXISTS ix_client_org_live_name',
+    'DROP INDEX IF EXISTS ix_client_search_trgm',
+    'DROP EXTENSION IF EXISTS pg_trgm',
+)
+
+
+def _run(statements: Sequence[str]) -> None:
+    for statement in statements:
+        op.execute(statement)
+
+
+def upgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        _run(SQLITE_UPGRADE)
+    elif dialect == 'postgresql':
+        _run(POSTGRESQL_UPGRADE)
+
+
+def downgrade() -> None:
+    dialect = op.get_bind().dialect.name
+    if dialect == 'sqlite':
+        _run(SQLITE_DOWNGRADE)
+    elif dialect == 'postgresql':
+        _run(POSTGRESQL_DOWNGRADE)

@@ -1,0 +1,123 @@
+"""Issue scenario: an order from creation to payment, with a pool race and least privilege."""
+
+from tests.e2e.scenario import create_org, invite_link, onboard
+
+
+async def _team(crm):
+    olga = crm.emulator.user(701, "Ольга", language_code="ru")
+    await create_org(olga)
+    workers = []
+    for uid, name in ((702, "Иван"), (703, "Wang")):
+        token = await invite_link(olga, "Работник")
+        worker = crm.emulator.user(uid, name, language_code="ru" if uid == 702 else "en")
+        await onboard(worker, "ru" if uid == 702 else "en", payload=token)
+        await worker.reply()
+        await olga.reply()
+        workers.append(worker)
+    return olga, workers
+
+
+async def _new_order(olga, client_text="+7 916 123-45-67", name="Пётр Сидоров"):
+    await olga.send("/neworder")
+    assert "Кто клиент" in (await olga.reply()).text
+    await olga.send(client_text)
+    question = await olga.reply()
+    if "зовут" in question.text:
+        await olga.send(name)
+        question = await olga.reply()
+    assert "Адрес" in question.text, question.text
+    await olga.send("Москва, ул. Сухонская, 11 <кв. 5>")
+    await olga.reply()
+    await olga.tap("Уборка")
+    await olga.reply()
+    await olga.tap("Завтра")
+    await olga.reply()
+    await olga.tap("10:00")
+    await olga.reply()
+    await olga.send("3 500")
+    await olga.reply()
+    await olga.tap("Пропустить")
+    confirm = await olga.reply()
+    assert "Сухонская" in confirm.text and "3\xa0500" in confirm.text
+    await olga.tap("✅ Создать")
+    assert "создан" in (await olga.reply()).text
+    return await olga.reply()
+
+
+async def test_order_from_creation_to_payment(crm):
+    olga, (ivan, wang) = await _team(crm)
+    card = await _new_order(olga)
+    assert "№1" in card.text and "Пётр Сидоров" in card.text and "+7 916 123-45-67" in card.text
+    assert "&lt;кв. 5&gt;" in card.html and "yandex.ru/maps" in card.html
+
+    # the same phone again: caught before a second client is created
+    await olga.send("/newclient")
+    await olga.reply()
+    await olga.send("Петя")
+    await olga.reply()
+    await olga.send("8 916 123 45 67")
+    same = await olga.reply()
+    assert "Пётр Сидоров" in same.text and "Открыть эту карточку" in same.labels
+
+    # offer to the pool; both workers tap Take at once; exactly one wins
+    await olga.tap("👷 Назначить", message=card)
+    await olga.reply()
+    await olga.tap("📣 Предложить всем")
+    offers = [await ivan.reply(), await wang.reply()]
+    assert "Сухонская" not in offers[0].text, "the address leaked before taking the order"
+    await ivan.tap("🙋 Взять", message=offers[0])
+    await wang.tap("🙋 Take", message=offers[1])
+    answers = sorted([await ivan.callback_answer() or "", await wang.callback_answer() or ""])
+    winners = [a for a in answers if a in ("Заказ ваш.", "The order is yours.")]
+    assert len(winners) == 1, answers
+    winner = ivan if "Заказ ваш." in answers else wang
+    loser = wang if winner is ivan else ivan
+    retired = await loser.wait_edit(loser.last().message_id)
+    assert "someone else" in retired.text or "кто-то другой" in retired.text
+    took = await olga.reply()
+    assert "берёт заказ" in took.text and winner.user["first_name"] in took.text
+
+    # the winner starts, finishes and records a cash payment; the manager hears of each step
+    card = winner.last()
+    start_label = "▶️ Начать" if winner is ivan else "▶️ Start"
+    await winner.tap(start_label, message=card)
+    assert "начинает" in (await olga.reply()).text
+    await winner.tap("✅ Готово" if winner is ivan else "✅ Done", message=card)
+    prompt = await winner.reply()
+    assert "💰" in prompt.labels[0]
+    assert "завершает" in (await olga.reply()).text
+    await winner.tap(prompt.labels[0])
+    amount = await winner.reply()
+    await winner.tap(amount.labels[0])  # the unpaid rest: 3 500
+    await winner.reply()
+    await winner.tap("Наличные" if winner is ivan else "Cash")
+    paid = await olga.reply()
+    assert "оплату" in paid.text and "наличные" in paid.text
+    manager_card = olga.last()
+    await olga.tap("📜 История", message=manager_card)
+    history = await olga.reply()
+    for step in ("создаёт заказ", "предлагает", "берёт", "начинает", "завершает", "оплату"):
+        assert step in history.text, history.text
+
+
+async def test_worker_sees_only_the_name_of_another_workers_client(crm):
+    olga, (ivan, wang) = await _team(crm)
+    card = await _new_order(olga)
+    await olga.tap("👷 Назначить", message=card)
+    await olga.reply()
+    await olga.tap("Иван · 0 в этот день")
+    await ivan.reply()
+    await wang.send("/client Сидоров")
+    found = await wang.reply()
+    await wang.tap(found.labels[0])
+    client = await wang.reply()
+    assert "Пётр Сидоров" in client.text and "916" not in client.text
+    assert "Contacts are visible only" in client.text
+    await ivan.send("/client 916 123")
+    mine = await ivan.reply()
+    await ivan.tap(mine.labels[0])
+    assert "+7 916 123-45-67" in (await ivan.reply()).text
+    answers = await wang.inline_query("Сидоров")
+    assert answers == []
+    manager_results = await olga.inline_query("916")
+    assert manager_results and manager_results[0]["title"] == "Пётр Сидоров"

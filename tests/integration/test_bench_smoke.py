@@ -1,0 +1,34 @@
+"""`python -m bench search --quick` runs end to end (as CI runs it) and writes its JSON."""
+
+from __future__ import annotations
+
+import json
+
+from bench.__main__ import main
+from bench.search import KINDS
+from tests.conftest import PG_URL
+
+BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
+
+
+def test_quick_search_benchmark_writes_its_report(tmp_path, capsys):
+    out = tmp_path / "results"
+    assert main(["search", "--quick", "--backends", ",".join(BACKENDS), "--out", str(out)]) == 0
+    [written] = out.glob("search-*.json")
+    report = json.loads(written.read_text(encoding="utf-8"))
+    assert report["benchmark"] == "search"
+    assert {"platform", "cpus", "python", "sqlite"} <= report["machine"].keys()
+    assert report["settings"]["quick"] is True
+    assert [run["backend"] for run in report["runs"]] == BACKENDS
+    for run in report["runs"]:
+        assert run["size"] == 2000 and run["big_org_size"] == 1000 and run["orgs"] > 1
+        assert {"insert_s", "index_s", "total_s"} <= run["load"].keys()
+        assert run["db_bytes"] > 0
+        assert list(run["results"]) == list(KINDS)
+        for result in run["results"].values():
+            for series in (result["search"], result["like"]):
+                assert {"p50", "p95", "p99", "mean", "max"} <= series.keys()
+                assert 0 <= series["p50"] <= series["p95"] <= series["p99"] <= series["max"]
+            assert result["avg_hits"] > 0
+    printed = capsys.readouterr().out
+    assert "p95 ms" in printed and "name_prefix" in printed
