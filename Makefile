@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
-KEYWORDS := -k t -k tt -k raw -k n:1,2 -k N_
+KEYWORDS := -k t -k tt -k raw -k n:1,2 -k N_ -k pt:1c,2 -k NP_:1c,2
 
 .PHONY: run test lint messages install
 

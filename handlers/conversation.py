@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import Contact, Update
 
 from core.dialogs import DialogInput
 from core.outcomes import NoDialog, Prompt, Reask
@@ -46,6 +46,7 @@ async def text_answer(update: Update, ctx: BotContext) -> None:
     given = DialogInput(
         text=message.text,
         contact_phone=message.contact.phone_number if message.contact else None,
+        contact_name=_contact_name(message.contact),
         location=(message.location.latitude, message.location.longitude)
         if message.location
         else None,
@@ -99,3 +100,9 @@ async def stale_button(update: Update, ctx: BotContext) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer(ctx.t.raw("This button is no longer valid."))
+
+
+def _contact_name(contact: Contact | None) -> str | None:
+    if contact is None:
+        return None
+    return " ".join(p for p in (contact.first_name, contact.last_name) if p) or None

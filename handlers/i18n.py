@@ -32,6 +32,11 @@ def N_(msgid: str) -> str:  # noqa: N802 - the gettext convention for "mark, tra
     return msgid
 
 
+def NP_(context: str, msgid: str) -> tuple[str, str]:  # noqa: N802 - gettext convention
+    """Mark a msgid that needs a context (the same English word, different translations)."""
+    return context, msgid
+
+
 def escape(value: object) -> str:
     if isinstance(value, Html):
         return value
@@ -55,6 +60,10 @@ class Translator:
     def raw(self, msgid: str) -> str:
         """The translation without formatting, for labels and button texts."""
         return self._tr.gettext(msgid)
+
+    def pt(self, context: str, msgid: str) -> str:
+        """A label whose English word means different things in different places."""
+        return self._tr.pgettext(context, msgid)
 
 
 def load_catalog(locale: str, directory: Path = LOCALES_DIR) -> gettext.NullTranslations:

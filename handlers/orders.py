@@ -12,19 +12,19 @@ from core.views import OrderCard, Page
 from handlers.cards import order_line
 from handlers.context import BotContext
 from handlers.history import history_text
-from handlers.i18n import N_, Translator
+from handlers.i18n import N_, NP_, Translator
 from handlers.keyboards import button
 from handlers.order_publish import publish_change, send_card
 from handlers.outcomes import show
 from handlers.replies import reply
 
 LISTS = {
-    ListKind.OPEN: N_("Open"),
-    ListKind.TODAY: N_("Today"),
-    ListKind.UNASSIGNED: N_("Unassigned"),
-    ListKind.MINE: N_("Mine"),
-    ListKind.DONE: N_("Done"),
-    ListKind.CANCELLED: N_("Cancelled"),
+    ListKind.OPEN: NP_("order list", "Open"),
+    ListKind.TODAY: NP_("order list", "Today"),
+    ListKind.UNASSIGNED: NP_("order list", "Unassigned"),
+    ListKind.MINE: NP_("order list", "Mine"),
+    ListKind.DONE: NP_("order list", "Done"),
+    ListKind.CANCELLED: NP_("order list", "Cancelled"),
 }
 
 
@@ -80,7 +80,7 @@ async def _send_list(
 ) -> None:
     t = ctx.t
     result = await ctx.services.orders.listing(ctx.actor, kind, page)
-    lines = [t("<b>Orders: {filter}</b>", filter=t.raw(LISTS[kind]).lower())]
+    lines = [t("<b>Orders: {filter}</b>", filter=t.pt(*LISTS[kind]).lower())]
     lines += [order_line(t, card) for card in result.items] or [t("No orders here.")]
     markup = _list_keyboard(t, kind, result)
     query = update.callback_query
@@ -103,7 +103,7 @@ def _list_keyboard(t: Translator, kind: ListKind, page: Page[OrderCard]) -> Inli
     if nav:
         rows.append(nav)
     filters = [
-        button(("• " if k is kind else "") + t.raw(label), "ol", k.value, 0)
+        button(("• " if k is kind else "") + t.pt(*label), "ol", k.value, 0)
         for k, label in LISTS.items()
     ]
     rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]

@@ -50,3 +50,10 @@ async def owner_with_org(services: Services, name: str = "Чистый дом") 
     ):
         await services.dialogs.answer(actor, chat, given)
     return await services.users.identify(person)
+
+
+def profile_of(actor: Actor) -> TelegramProfile:
+    u = actor.user
+    return TelegramProfile(
+        u.telegram_id, u.first_name, u.last_name, u.username, u.telegram_language
+    )

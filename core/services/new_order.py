@@ -13,6 +13,7 @@ from core.domain import Actor
 from core.errors import DomainError
 from core.money import parse_money
 from core.outcomes import Cancelled, OrderCreated, Outcome
+from core.permissions import Action, require
 from core.ports import AddressSuggester, Clock, PhoneNormalizer, UnitOfWork
 from core.search import parse_query
 from core.services.clients import ADDRESS_MAX, clean_text
@@ -165,6 +166,7 @@ class NewOrderSpec:
     async def enrich(
         self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
     ) -> Mapping[str, Any]:
+        require(actor, Action.ORDER_CREATE)
         assert actor.organization is not None
         org = actor.organization
         found = dict(data)

@@ -11,7 +11,7 @@ from core.dialogs import DialogInput, Flow, Step, choice_of
 from core.domain import Actor, PaymentMethod
 from core.errors import DomainError
 from core.money import parse_money
-from core.orders import OrderAction
+from core.orders import OrderAction, may_view, require_action
 from core.outcomes import OrderChanged, Outcome
 from core.ports import Clock, UnitOfWork
 from core.services.new_order import _not_past, _time, _when
@@ -40,6 +40,8 @@ RESCHEDULE_FLOW = Flow(
 
 
 class _OrderFlowSpec:
+    action: OrderAction
+
     def __init__(self, clock: Clock, orders: OrderService) -> None:
         self._clock = clock
         self._orders = orders
@@ -53,8 +55,9 @@ class _OrderFlowSpec:
             return found
         assert actor.organization is not None
         order = await uow.orders.get(actor.organization.id, int(found["order_id"]))
-        if order is None:
+        if order is None or not may_view(actor, order):
             raise DomainError("order_gone")
+        require_action(actor, order, self.action)
         local = self._clock.now().astimezone(ZoneInfo(actor.organization.timezone))
         rest = max((order.price_minor or 0) - order.paid_minor, 0)
         found.update(
@@ -69,6 +72,7 @@ class _OrderFlowSpec:
 
 class PaymentSpec(_OrderFlowSpec):
     flow = PAYMENT_FLOW
+    action = OrderAction.PAY
 
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
@@ -86,6 +90,7 @@ class PaymentSpec(_OrderFlowSpec):
 
 class RescheduleSpec(_OrderFlowSpec):
     flow = RESCHEDULE_FLOW
+    action = OrderAction.RESCHEDULE
 
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]

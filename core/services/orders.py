@@ -96,6 +96,19 @@ class OrderService:
             raise DomainError("order_gone")
         return order
 
+    async def _get_for(
+        self, uow: UnitOfWork, actor: Actor, order_id: int, action: OrderAction
+    ) -> Order:
+        """A late tap on an offer that someone else took says exactly that."""
+        if action is not OrderAction.TAKE or actor.organization is None:
+            return await self._get(uow, actor, order_id)
+        order = await uow.orders.get(actor.organization.id, order_id)
+        if order is None:
+            raise DomainError("order_gone")
+        if order.status is not OrderStatus.NEW or order.offered_at is None:
+            raise DomainError("order_taken", number=order.number)
+        return order
+
     async def _card(self, uow: UnitOfWork, actor: Actor, order: Order) -> OrderCard:
         assert actor.organization is not None
         client = None
@@ -141,7 +154,7 @@ class OrderService:
         action: OrderAction,
         params: dict[str, Any],
     ) -> OrderChange:
-        order = await self._get(uow, actor, order_id)
+        order = await self._get_for(uow, actor, order_id, action)
         target = require_action(actor, order, action)
         changes, event_data = self._changes(actor, order, action, target, params)
         changed = await uow.orders.change(order, self._clock.now(), **changes)

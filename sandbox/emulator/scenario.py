@@ -167,6 +167,14 @@ class UserDriver(ChatReader):
             raise ScenarioError(f"no button with data {callback_data!r} on #{message_id}")
         return self._push_callback(stored, callback_data)
 
+    def forge_callback(self, message_id: int, callback_data: str) -> str:
+        """A callback the message never carried: a stale button from an older version of the
+        message, or a hand-crafted one. Returns the callback query id."""
+        stored = self.state.find_message(self.chat, message_id)
+        if stored is None:
+            raise ScenarioError(f"no message #{message_id} in chat {self.id}")
+        return self._push_callback(stored, callback_data)
+
     def _push_callback(self, stored: StoredMessage, data: str) -> str:
         query_id = str(next(_QUERY_IDS))
         self._register_query(query_id, self.state.callback_answers)

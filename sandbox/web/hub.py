@@ -88,7 +88,8 @@ class ChatHub:
             raise WebError(409, f"persona {user_id} already exists")
         self._check_username(fields.get("username"), user_id)
         if user_id is None:
-            user_id = max([self._next_id, *(i + 1 for i in self.state.chats if i >= 700_000_001)])
+            taken = (chat_id + 1 for chat_id in self.state.chats if chat_id >= FIRST_PERSONA_ID)
+            user_id = max([self._next_id, *taken])
         self._next_id = max(self._next_id, user_id + 1)
         driver = self.emulator.user(user_id, **fields)
         self._read_up_to[user_id] = 0

@@ -182,7 +182,7 @@ def _restore_chat(emulator: TelegramEmulator, saved: dict[str, Any]) -> None:
     chat = driver.chat
     chat.user.clear()
     chat.user.update(user)
-    chat.blocked = saved["blocked"]
+    chat.started, chat.blocked = saved["started"], saved["blocked"]
     chat.messages = {
         int(item["message"]["message_id"]): StoredMessage(**item) for item in saved["messages"]
     }

@@ -11,16 +11,25 @@ from babel.messages.pofile import read_po
 from handlers.i18n import LOCALES_DIR, Catalogs
 
 ROOT = Path(__file__).resolve().parents[2]
-KEYWORDS = {"t": None, "tt": None, "raw": None, "n": (1, 2), "N_": None}
+KEYWORDS = {
+    "t": None,
+    "tt": None,
+    "raw": None,
+    "n": (1, 2),
+    "N_": None,
+    "pt": ((1, "c"), 2),
+    "NP_": ((1, "c"), 2),
+}
 METHOD_MAP = [("core/**.py", "python"), ("handlers/**.py", "python"), ("bot/**.py", "python")]
 
 
-def _source_messages() -> set[str | tuple[str, str]]:
-    found: set[str | tuple[str, str]] = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+def _source_messages() -> set[tuple[str, str | None]]:
+    """(msgid, context) of every marked string in the code."""
+    found: set[tuple[str, str | None]] = set()
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(ROOT), METHOD_MAP, keywords=KEYWORDS, comment_tags=()
     ):
-        found.add(message if isinstance(message, str) else (message[0], message[1]))
+        found.add((message if isinstance(message, str) else message[0], context))
     return found
 
 
@@ -36,9 +45,8 @@ def russian():
 
 def test_every_source_string_is_translated(russian):
     missing = []
-    for message in _source_messages():
-        msgid = message if isinstance(message, str) else message[0]
-        entry = russian.get(msgid)
+    for msgid, context in _source_messages():
+        entry = russian.get(msgid, context=context)
         empty = (
             entry is None
             or not entry.string

@@ -30,7 +30,7 @@ function audioElement(media) {
     : [media.performer, media.title || media.file_name].filter(Boolean).join(" – ") || "Audio";
   return h("div", { class: `audio-card ${media.kind}`, "data-testid": media.kind },
     h("div", { class: "audio-title", text: title }),
-    h("audio", { controls: true, preload: "metadata", src: media.url, "data-testid": "audio" }));
+    h("audio", { controls: true, preload: "metadata", src: media.url, "data-testid": "audio-player" }));
 }
 
 function fileChip(media) {
@@ -65,17 +65,12 @@ function meta(view) {
     h("time", { text: clock(view.date) }));
 }
 
-// The time sits in the bubble's corner; an invisible copy ends the text so the last line
-// leaves room for it (Telegram's layout), wrapping to a new line only when it must.
+// The time sits in the bubble's corner; the text ends with an invisible copy of it (a CSS
+// ::after, so it stays out of the text content) that keeps the last line clear of it, wrapping
+// to a new line only when it must, as Telegram does.
 function textElement(view) {
-  const text = h("div", { class: "text", html: view.html, "data-testid": "message-text" });
-  const spacer = meta(view);
-  spacer.classList.add("spacer");
-  spacer.removeAttribute("data-testid");
-  spacer.querySelector("[data-testid]")?.removeAttribute("data-testid");
-  spacer.setAttribute("aria-hidden", "true");
-  text.append(spacer);
-  return text;
+  const reserve = `${view.edited ? "edited " : ""}${clock(view.date)}`;
+  return h("div", { class: "text", html: view.html, "data-testid": "message-text", "data-meta": reserve });
 }
 
 function inlineKeyboard(view, actions) {
