@@ -28,8 +28,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="astracrm", description="A Telegram-first CRM.")
     commands = parser.add_subparsers(dest="command", required=True)
-    run = commands.add_parser("run", help="run the bot (long polling)")
+    run = commands.add_parser(
+        "run", help="run the bot (long polling); without a token, the local sandbox"
+    )
+    run.add_argument("--demo", action="store_true", help="sandbox: seed a demo organization")
     run.set_defaults(handler=_run)
+    sandbox = commands.add_parser("sandbox", help="the bot with a local web chat, no Telegram")
+    sandbox.add_argument("--demo", action="store_true", help="seed a demo organization")
+    sandbox.set_defaults(handler=_sandbox)
     db = commands.add_parser("db", help="database schema")
     db_commands = db.add_subparsers(dest="db_command", required=True)
     db_commands.add_parser("upgrade", help="apply migrations").set_defaults(handler=_db_upgrade)
@@ -41,22 +47,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(settings: Settings, _args: argparse.Namespace) -> int:
+def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
     from bot.runner import run_polling
 
     if settings.telegram_bot_token is None:
-        print(
-            "TELEGRAM_BOT_TOKEN is not set: create a bot with @BotFather and run\n"
-            "  TELEGRAM_BOT_TOKEN=123456:ABC... astracrm run\n"
-            "(or put it in .env).",
-            file=sys.stderr,
-        )
-        return EXIT_CONFIG
+        print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", flush=True)
+        return _sandbox(settings, args)
     configure_logging(settings.log_level)
     migrate.upgrade(settings.database_url)
     run_polling(settings)
     return 0
+
+
+def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.sandbox import run_sandbox
+
+    return run_sandbox(settings, demo=bool(getattr(args, "demo", False)))
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:

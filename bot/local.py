@@ -19,6 +19,11 @@ from sandbox.emulator import EmulatorServer, TelegramEmulator
 from storage import migrate
 
 SANDBOX_TOKEN = "123456789:SANDBOX-local-emulator-token"
+SANDBOX_BOT = "astracrm_bot"
+
+
+def new_emulator() -> TelegramEmulator:
+    return TelegramEmulator(SANDBOX_TOKEN, bot_first_name="AstraCRM", bot_username=SANDBOX_BOT)
 
 
 class LocalBot:
@@ -29,10 +34,13 @@ class LocalBot:
         port: int = 0,
         clock: Clock | None = None,
         poll_timeout: float = 1.0,
+        server: EmulatorServer | None = None,
     ) -> None:
         self.settings = settings
-        self.emulator = emulator or TelegramEmulator(SANDBOX_TOKEN, bot_username="astracrm_bot")
-        self.server = EmulatorServer(self.emulator, port=port)
+        if server is not None:
+            emulator = server.emulator
+        self.emulator = emulator or new_emulator()
+        self.server = server or EmulatorServer(self.emulator, port=port)
         self._clock = clock
         self._poll_timeout = poll_timeout
         self.container: Container | None = None

@@ -3,6 +3,8 @@
 set -euo pipefail
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# emoji in screenshots of the sandbox (cosmetic; the tests do not depend on it)
+[ -e /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ] || missing+=(fonts-noto-color-emoji)
 if [ "${#missing[@]}" -eq 0 ] || [ "${ASTRACRM_SKIP_SYSTEM_DEPS:-}" = "1" ]; then
   exit 0
 fi

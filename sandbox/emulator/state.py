@@ -207,7 +207,8 @@ class EmulatorState:
                 stored.message.pop(key, None)
             else:
                 stored.message[key] = value
-        stored.message["edit_date"] = int(time.time())
+        if "text" in fields or "caption" in fields:  # Telegram shows no "edited" for buttons alone
+            stored.message["edit_date"] = int(time.time())
         stored.version += 1
         self.changed("edited", chat.chat_id, copy.deepcopy(stored.message))
 

@@ -85,6 +85,7 @@ export class Composer {
   // --- popovers -----------------------------------------------------------------------
 
   closePopovers() {
+    this.menuRequest = (this.menuRequest || 0) + 1;
     $("command-menu").hidden = true;
     $("attach-menu").hidden = true;
   }
@@ -103,12 +104,15 @@ export class Composer {
   async showCommands(prefix) {
     const userId = this.ctx.userId();
     if (userId === null) return;
+    // Closing the menu (sending, Escape) while the list is loading must win over the late reply.
+    const request = (this.menuRequest = (this.menuRequest || 0) + 1);
     let commands = [];
     try {
       commands = (await api(chatPath(userId, "commands"))).commands;
     } catch (error) {
       toast(error.message, { error: true });
     }
+    if (request !== this.menuRequest) return;
     const matching = commands.filter((command) => command.command.startsWith(prefix.toLowerCase()));
     const menu = $("command-menu");
     menu.replaceChildren(...(matching.length ? matching.map((command) => this.commandItem(command))
