@@ -15,9 +15,9 @@ async def send(page, text: str) -> None:
     await page.keyboard.press("Enter")
 
 
-async def bot_says(page, text: str, timeout: float = 10_000):
+async def bot_says(page, text: str, wait_ms: float = 10_000):
     locator = page.locator(f'{MESSAGE}[data-from="bot"]').filter(has_text=text).last
-    await locator.wait_for(timeout=timeout)
+    await locator.wait_for(timeout=wait_ms)
     return locator
 
 
