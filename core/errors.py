@@ -23,3 +23,14 @@ class ConcurrencyConflict(Exception):
 
 class DuplicateUpdate(Exception):
     """This Telegram update was already applied by this or another process."""
+
+
+class ExternalServiceError(Exception):
+    """An outside service failed. `retryable` says whether trying again later may help
+    (timeouts, 429, 5xx) or not (bad credentials, a request it will always refuse)."""
+
+    def __init__(self, service: str, reason: str, retryable: bool = True) -> None:
+        super().__init__(f"{service}: {reason}")
+        self.service = service
+        self.reason = reason
+        self.retryable = retryable

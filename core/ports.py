@@ -224,3 +224,30 @@ class StaticMaps(Protocol):
     async def preview(self, latitude: float, longitude: float) -> bytes | None:
         """A small PNG map with a marker, or None when the service is off or failed."""
         ...
+
+
+class FileStore(Protocol):
+    """Object storage for photos, documents and recordings (S3 or a local folder)."""
+
+    async def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    async def get(self, key: str) -> bytes: ...
+    async def exists(self, key: str) -> bool: ...
+    async def delete(self, key: str) -> None: ...
+    async def keys(self, prefix: str) -> list[str]: ...
+    async def link(self, key: str, seconds: int) -> str | None:
+        """A time-limited download link (S3 presigned), or None where there is none."""
+        ...
+
+
+class SpeechRecognizer(Protocol):
+    async def recognize(
+        self, audio: bytes, mime_type: str, language: str, duration_seconds: float | None
+    ) -> str:
+        """The transcript; raises ExternalServiceError (retryable or not) on failure."""
+        ...
+
+
+class ChatModel(Protocol):
+    async def complete(self, system: str, user: str, json_mode: bool = True) -> str:
+        """The model's answer text; raises ExternalServiceError on failure."""
+        ...
