@@ -82,7 +82,7 @@ def _org_rows(count: int) -> list[dict[str, Any]]:
     ]
 
 
-def _client_row(c: FakeClient) -> dict[str, Any]:
+def client_row(c: FakeClient) -> dict[str, Any]:
     return {
         "id": c.id,
         "organization_id": c.organization_id,
@@ -106,7 +106,7 @@ async def _insert(engine: AsyncEngine, clients: list[FakeClient]) -> None:
     orgs = max(c.organization_id for c in clients)
     async with engine.begin() as connection:
         await connection.execute(insert(metadata.tables["organization"]), _org_rows(orgs))
-    for batch in _batches(_client_row(c) for c in clients):
+    for batch in _batches(client_row(c) for c in clients):
         async with engine.begin() as connection:
             await connection.execute(insert(metadata.tables["client"]), batch)
 

@@ -91,15 +91,16 @@ def make_services(
         return default_categories(catalogs.get(language))
 
     orders = OrderService(uow, clock)
+    clients = ClientService(uow, clock, adapters.phones)
     specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version),
         NewOrganizationSpec(clock, categories, settings.default_country),
         NewOrderSpec(clock, orders, adapters.phones, adapters.addresses),
         PaymentSpec(clock, orders),
         RescheduleSpec(clock, orders),
-        NewClientSpec(clock, adapters.phones),
-        ClientEditSpec(clock, adapters.phones),
-        ClientMergeSpec(clock, adapters.phones),
+        NewClientSpec(clients),
+        ClientEditSpec(clients),
+        ClientMergeSpec(clients),
     )
     return Services(
         clock=clock,
@@ -109,6 +110,6 @@ def make_services(
         invites=InviteService(uow, clock, settings.invite_days, settings.invite_uses),
         team=TeamService(uow, clock),
         updates=UpdateLedger(uow, clock),
-        clients=ClientService(uow, clock, adapters.phones),
+        clients=clients,
         orders=orders,
     )

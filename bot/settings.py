@@ -31,7 +31,7 @@ class Settings(BaseSettings):
     dadata_base_url: str = "https://suggestions.dadata.ru/suggestions/api/4_1/rs"
     yandex_maps_api_key: SecretStr | None = None
     yandex_static_maps_url: str = "https://static-maps.yandex.ru/v1"
-    sandbox_port: int = Field(default=8080, ge=1, le=65535)
+    sandbox_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     sandbox_dir: Path = Path("./data/sandbox")
     concurrent_updates: int = Field(default=8, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

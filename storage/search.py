@@ -1,19 +1,23 @@
 """Client search over `client.search_text`, in name order, fast at a million clients.
 
 Every term must occur in the document (AND). Terms of three or more characters are
-substrings, answered by a trigram index: on SQLite the FTS5 table `client_fts`, whose rowid
-is `(organization_id << 32) + id` so one organization is a rowid range; on PostgreSQL the
-pg_trgm GIN index (`search_text LIKE '%term%'`). Shorter terms cannot use trigrams: they match
-the start of a word and only filter rows found another way.
+substrings answered by a trigram index; shorter ones must start a word of the document and
+only filter rows found another way. Results come by `name_norm`, then id.
 
-Results are ordered by `name_norm` then id, so a common term would make the index route fetch
-and sort every match. Such queries instead *walk* the organization's live clients in name
-order over the covering index `ix_client_org_live_name`, stopping at the first page, which
-comes quickly precisely because the terms are common. Which route: SQLite counts the
-organization's index matches up to `PROBE_CAP` (a cheap rowid-range count); PostgreSQL, where
-such a count is not cheap, walks a first window of `WINDOW` clients and takes the index route
-only if the matches there are too sparse to finish the page within `WALK_BUDGET` clients.
-All user input is bound as parameters.
+SQLite: the FTS5 table `client_fts` numbers each document (organization, first two characters
+of the name as a 12-bit bucket, client id), so one organization is a rowid range and its
+matches stream out of the index in bucket order. Reading them in growing chunks until a later
+bucket is reached settles the first page by name after a few dozen matches, however common
+the term, without ever collecting all matches.
+
+PostgreSQL: the GIN index (pg_trgm, `search_text LIKE '%term%'`) cannot give matches in name
+order, so for a common term it would collect and sort all of them. A fixed sample of the
+table estimates how many rows match the long terms: up to `INDEX_BUDGET` the GIN index
+answers; beyond, the search walks the organization's live clients in name order over the
+covering index `ix_client_org_live_name` (index-only) until the page is full, which comes soon
+because the terms are common. Estimate and search are one statement.
+
+Queries of short terms only walk (both databases). All user input is bound as parameters.
 """
 
 # SQL text here is assembled from constant fragments and parameter names only; every value a
@@ -30,10 +34,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.search import MIN_TRIGRAM, SearchQuery
 
-PROBE_CAP = 1000
-WINDOW = 2000
-WALK_BUDGET = 16_000
-ORG_SHIFT = 32
+STREAM_FIRST = 64
+STREAM_BUDGET = 4096
+SAMPLE_PAGES = 64
+INDEX_BUDGET = 3000
+ORG_SHIFT, BUCKET_SHIFT = 44, 32
+ID_MASK = (1 << BUCKET_SHIFT) - 1
+MAX_SQLITE_ORG = 1 << (63 - ORG_SHIFT)
 LIVE = "c.deleted_at IS NULL AND c.merged_into_id IS NULL"
 PG_ORDER = 'c.name_norm COLLATE "C", c.id'
 
@@ -80,12 +87,12 @@ class _Sql:
             self.params[f"p{i}"] = like_pattern(term)
         return "".join(f" AND c.search_text LIKE :p{i} ESCAPE '/'" for i in range(len(self.long)))
 
-    def fts(self) -> str:
-        """FTS5 MATCH over this organization's rowid range (SQLite)."""
+    def fts(self, after: int | None = None) -> str:
+        """FTS5 MATCH over this organization's rowid range, or the part of it past `after`."""
         self.params["match"] = fts_match(self.long)
-        self.params["lo"] = self.org_id << ORG_SHIFT
-        self.params["hi"] = (self.org_id + 1) << ORG_SHIFT
-        return "client_fts MATCH :match AND client_fts.rowid >= :lo AND client_fts.rowid < :hi"
+        self.params["after"] = (self.org_id << ORG_SHIFT) - 1 if after is None else after
+        self.params["hi"], self.params["mask"] = (self.org_id + 1) << ORG_SHIFT, ID_MASK
+        return "client_fts MATCH :match AND client_fts.rowid > :after AND client_fts.rowid < :hi"
 
 
 def fts_match(terms: tuple[str, ...]) -> str:
@@ -117,64 +124,95 @@ async def _walk(session: AsyncSession, q: _Sql, limit: int, offset: int) -> list
     return await _ids(session, sql, q.params)
 
 
-async def _sqlite_index(session: AsyncSession, q: _Sql, limit: int, offset: int) -> list[int]:
+async def _chunk(session: AsyncSession, q: _Sql, after: int, k: int) -> list[Any]:
+    """The next `k` index matches after rowid `after`: (rowid, name_norm, id, wanted)."""
+    q.params["k"] = k
     sql = (
-        "SELECT c.id FROM client_fts CROSS JOIN client AS c ON c.id = client_fts.rowid - :lo "
-        f"WHERE {q.fts()} AND {LIVE}{q.word_prefixes()} "
-        f"ORDER BY {q.order}{_page(q.params, limit, offset)}"
+        "SELECT f.rowid, c.name_norm, c.id, "
+        f"({LIVE}{q.word_prefixes()}) FROM (SELECT client_fts.rowid FROM client_fts "
+        f"WHERE {q.fts(after)} ORDER BY client_fts.rowid LIMIT :k) AS f "
+        "CROSS JOIN client AS c ON c.id = (f.rowid & :mask)"
     )
-    return await _ids(session, sql, q.params)
+    return sorted((await session.execute(text(sql), q.params)).all())
 
 
-async def _sqlite_matches(session: AsyncSession, q: _Sql, cap: int) -> int:
-    """How many of the organization's FTS rows match the long terms, counted up to `cap`."""
-    q.params["cap"] = cap
-    sql = f"SELECT count(*) FROM (SELECT 1 FROM client_fts WHERE {q.fts()} LIMIT :cap)"
-    return int((await session.execute(text(sql), q.params)).scalar_one())
+async def _stream(session: AsyncSession, q: _Sql, need: int) -> list[int] | None:
+    """Matches in (name bucket, id) order until the first `need` by name are settled.
+
+    A bucket is settled once a later bucket has been reached. None past `STREAM_BUDGET`
+    matches (a common long term with a rare short one): the walk is cheaper then.
+    """
+    rows: list[Any] = []
+    after, k = (q.org_id << ORG_SHIFT) - 1, STREAM_FIRST
+    while len(rows) <= STREAM_BUDGET:
+        chunk = await _chunk(session, q, after, k)
+        rows += chunk
+        edge = chunk[-1][0] >> BUCKET_SHIFT if len(chunk) == k else None
+        settled = [r for r in rows if r[3] and (edge is None or r[0] >> BUCKET_SHIFT < edge)]
+        if edge is None or len(settled) >= need:
+            settled.sort(key=lambda r: (r[1], r[2]))
+            return [int(r[2]) for r in settled[:need]]
+        after, k = chunk[-1][0], k * 4
+    return None
 
 
 async def _sqlite(session: AsyncSession, q: _Sql, limit: int, offset: int) -> list[int]:
-    if q.long and await _sqlite_matches(session, q, PROBE_CAP) < PROBE_CAP:
-        return await _sqlite_index(session, q, limit, offset)
+    if q.long and q.org_id < MAX_SQLITE_ORG:
+        found = await _stream(session, q, offset + limit)
+        if found is not None:
+            return found[offset:]
     return await _walk(session, q, limit, offset)
 
 
-async def _pg_window(session: AsyncSession, q: _Sql, need: int) -> tuple[int, list[int]]:
-    """Clients examined and matches found among the first `WINDOW` in name order."""
-    q.params["window"], q.params["need"] = WINDOW, need
-    sql = (
-        "WITH w AS MATERIALIZED (SELECT c.id, c.name_norm, c.search_text FROM client AS c "
-        f"WHERE c.organization_id = :org AND {LIVE} ORDER BY {q.order} LIMIT :window) "
-        "SELECT (SELECT count(*) FROM w), ARRAY(SELECT c.id FROM w AS c "
-        f'WHERE TRUE{q.substrings()} ORDER BY c.name_norm COLLATE "C", c.id LIMIT :need)'
+def _pg_estimate(q: _Sql) -> str:
+    """Rows matching the long terms in the whole table, scaled up from a fixed sample.
+
+    About `SAMPLE_PAGES` pages; REPEATABLE keeps them the same so they stay cached.
+    """
+    q.params["pages"] = SAMPLE_PAGES
+    pct = (
+        "(SELECT least(100.0, 100.0 * :pages / greatest(1, pg_relation_size('client') "
+        "/ current_setting('block_size')::int)))"
     )
-    examined, ids = (await session.execute(text(sql), q.params)).one()
-    return int(examined), [int(i) for i in ids]
+    long_only = _Sql(q.dialect, q.org_id, SearchQuery(q.long), q.params).substrings()
+    return (
+        f"(SELECT count(*) FILTER (WHERE TRUE{long_only}) * 100.0 / {pct} "
+        f"FROM client AS c TABLESAMPLE SYSTEM ({pct}) REPEATABLE (7))"
+    )
 
 
-async def _pg_index(session: AsyncSession, q: _Sql, limit: int, offset: int) -> list[int]:
-    """Candidates from the GIN index alone (the terms are rare: few), then org, live, order.
+def _pg_index(q: _Sql) -> str:
+    """Candidates from the GIN index alone (few: the terms are rare), then org, live, order.
 
     The fence keeps the planner from AND-ing in an organization b-tree bitmap, which for a
     large organization costs more than the trigram lookup it would save.
     """
-    sql = (
+    return (
         "WITH m AS MATERIALIZED (SELECT c.id, c.organization_id, c.name_norm, c.search_text, "
         f"c.deleted_at, c.merged_into_id FROM client AS c WHERE TRUE{q.likes()}) "
         f"SELECT c.id FROM m AS c WHERE c.organization_id = :org AND {LIVE}"
-        f"{q.word_prefixes()} ORDER BY {q.order}{_page(q.params, limit, offset)}"
+        f"{q.word_prefixes()} ORDER BY {q.order} LIMIT :limit OFFSET :offset"
     )
-    return await _ids(session, sql, q.params)
+
+
+def _pg_walk(q: _Sql) -> str:
+    return (
+        f"SELECT c.id FROM client AS c WHERE c.organization_id = :org AND {LIVE}"
+        f"{q.substrings()} ORDER BY {q.order} LIMIT :limit OFFSET :offset"
+    )
 
 
 async def _postgresql(session: AsyncSession, q: _Sql, limit: int, offset: int) -> list[int]:
-    need = offset + limit
-    examined, found = await _pg_window(session, q, need)
-    if len(found) >= need or examined < WINDOW:
-        return found[offset:need]
-    if not q.long or need * WINDOW / max(len(found), 1) <= WALK_BUDGET:
-        return await _walk(session, q, limit, offset)
-    return await _pg_index(session, q, limit, offset)
+    """One statement: the estimate picks the GIN route or the walk; only that one runs."""
+    q.params["limit"], q.params["offset"], q.params["budget"] = limit, offset, INDEX_BUDGET
+    if not q.long:
+        return await _ids(session, _pg_walk(q), q.params)
+    sql = (
+        f"SELECT CASE WHEN {_pg_estimate(q)} <= :budget THEN ARRAY({_pg_index(q)}) "
+        f"ELSE ARRAY({_pg_walk(q)}) END"
+    )
+    found = (await session.execute(text(sql), q.params)).scalar_one()
+    return [int(i) for i in found]
 
 
 async def search_client_ids(
@@ -203,7 +241,7 @@ async def count_clients(session: AsyncSession, org_id: int, query: SearchQuery) 
     else:
         sql = (
             "SELECT count(*) FROM client_fts CROSS JOIN client AS c "
-            f"ON c.id = client_fts.rowid - :lo WHERE {q.fts()} AND {LIVE}{q.word_prefixes()}"
+            f"ON c.id = (client_fts.rowid & :mask) WHERE {q.fts()} AND {LIVE}{q.word_prefixes()}"
         )
     return int((await session.execute(text(sql), q.params)).scalar_one())
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.engine import make_url
 
 from core.clock import FixedClock
 from storage import migrate
@@ -28,22 +30,32 @@ def sqlite_template(tmp_path_factory) -> str:
     return str(path)
 
 
-async def _reset_pg_schema(url: str) -> None:
-    engine = create_engine(url)
-    async with engine.begin() as connection:
-        await connection.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
-        await connection.execute(text("CREATE SCHEMA public"))
+async def _admin(url: str, statement: str) -> None:
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    async with engine.connect() as connection:
+        await connection.execute(text(statement))
     await engine.dispose()
 
 
+def _in_thread(coroutine) -> None:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coroutine).result()
+
+
 @pytest.fixture(scope="session")
-def pg_migrated() -> str:
+def pg_migrated():
+    """A scratch database of its own on the server in TEST_DATABASE_URL, so parallel test
+    runs never step on each other; dropped at the end."""
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set; PostgreSQL tests skipped")
-    with ThreadPoolExecutor(max_workers=1) as pool:
-        pool.submit(asyncio.run, _reset_pg_schema(PG_URL)).result()
-    migrate.upgrade(PG_URL)
-    return PG_URL
+    name = f"astracrm_test_{uuid.uuid4().hex[:10]}"
+    url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    _in_thread(_admin(PG_URL, f'CREATE DATABASE "{name}"'))
+    try:
+        migrate.upgrade(url)
+        yield url
+    finally:
+        _in_thread(_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 async def _truncate(url: str) -> None:

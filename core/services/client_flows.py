@@ -10,9 +10,9 @@ from core.domain import Actor
 from core.errors import DomainError
 from core.outcomes import ClientSaved, Outcome
 from core.permissions import Action, require
-from core.ports import Clock, PhoneNormalizer, UnitOfWork
+from core.ports import UnitOfWork
 from core.search import parse_query
-from core.services.clients import ADDRESS_MAX, NOTES_MAX, clean_text
+from core.services.clients import ClientService
 from core.text import clean_name
 
 NEW_CLIENT = "new_client"
@@ -60,16 +60,8 @@ CLIENT_MERGE_FLOW = Flow(
 
 
 class _ClientFlow:
-    def __init__(self, clock: Clock, phones: PhoneNormalizer) -> None:
-        self._clock = clock
-        self._phones = phones
-
-    def _phone(self, actor: Actor, text: str) -> str:
-        assert actor.organization is not None
-        phone = self._phones.normalize(text, actor.organization.country)
-        if phone is None:
-            raise DomainError("phone_invalid", example="+7 916 123-45-67")
-        return phone
+    def __init__(self, clients: ClientService) -> None:
+        self._clients = clients
 
 
 class NewClientSpec(_ClientFlow):
@@ -84,7 +76,7 @@ class NewClientSpec(_ClientFlow):
         assert actor.organization is not None
         found = dict(data)
         if found.get("phone") and "e164" not in found:
-            found["e164"] = self._phone(actor, found["phone"])
+            found["e164"] = self._clients.normalize_phone(actor, found["phone"])
             same = await uow.clients.by_phone(actor.organization.id, found["e164"])
             if same:
                 found["dup"] = [same[0].id, same[0].name]
@@ -93,14 +85,16 @@ class NewClientSpec(_ClientFlow):
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
     ) -> Outcome:
-        assert actor.organization is not None
         if data.get("same") == "open":
             return ClientSaved(int(data["dup"][0]), created=False)
-        org_id, now = actor.organization.id, self._clock.now()
-        phones = [data["e164"]] if data.get("e164") else []
-        address = clean_text(data.get("address"), ADDRESS_MAX, "address_too_long")
-        client = await uow.clients.add(org_id, data["name"], phones, address, None, now)
-        await uow.clients.add_event(org_id, client.id, actor.user.id, "created", {}, now)
+        client = await self._clients.create(
+            actor,
+            data["name"],
+            data.get("e164"),
+            data.get("address"),
+            allow_duplicate=True,
+            uow=uow,
+        )
         return ClientSaved(client.id, created=True)
 
 
@@ -113,33 +107,15 @@ class ClientEditSpec(_ClientFlow):
         self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
     ) -> Mapping[str, Any]:
         require(actor, Action.CLIENT_EDIT)
-        found = dict(data)
-        if "value" in found and "checked" not in found:
-            found["checked"] = self._value(actor, found["field"], found["value"])
-        return found
-
-    def _value(self, actor: Actor, field: str, value: str) -> Any:
-        if field == "name":
-            return clean_name(value, 200)
-        if field == "phone":
-            return self._phone(actor, value)
-        limit = ADDRESS_MAX if field == "address" else NOTES_MAX
-        return clean_text(value, limit)
+        if "value" in data:
+            self._clients.edit_values(actor, data["field"], data["value"])  # asks again if bad
+        return data
 
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
     ) -> Outcome:
-        assert actor.organization is not None
-        org_id, client_id, now = actor.organization.id, int(data["client_id"]), self._clock.now()
-        client = await uow.clients.get(org_id, client_id)
-        if client is None:
-            raise DomainError("not_found")
-        field, value = data["field"], data["checked"]
-        changes = {"phones": [value, *client.phones]} if field == "phone" else {field: value}
-        await uow.clients.update(org_id, client_id, now, **changes)
-        await uow.clients.add_event(
-            org_id, client_id, actor.user.id, "edited", {"field": field}, now
-        )
+        client_id = int(data["client_id"])
+        await self._clients.edit(actor, client_id, data["field"], data["value"], uow)
         return ClientSaved(client_id, created=False)
 
 
@@ -167,18 +143,10 @@ class ClientMergeSpec(_ClientFlow):
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
     ) -> Outcome:
-        assert actor.organization is not None
         keep_id = int(data["client_id"])
         if data["confirm"] != "merge":
             return ClientSaved(keep_id, created=False)
-        org_id, other_id, now = actor.organization.id, int(data["pick"]), self._clock.now()
-        other = await uow.clients.get(org_id, other_id)
-        if other is None:
-            raise DomainError("not_found")
-        await uow.clients.merge(org_id, keep_id, other_id, now)
-        event = {"merged_id": other_id, "merged_name": other.name}
-        await uow.clients.add_event(org_id, keep_id, actor.user.id, "merged", event, now)
-        await uow.clients.add_event(
-            org_id, other_id, actor.user.id, "merged_into", {"into_id": keep_id}, now
-        )
-        return ClientSaved(keep_id, created=False, merged=other.name)
+        assert actor.organization is not None
+        other = await uow.clients.get(actor.organization.id, int(data["pick"]))
+        await self._clients.merge(actor, keep_id, int(data["pick"]), uow)
+        return ClientSaved(keep_id, created=False, merged=other.name if other else None)

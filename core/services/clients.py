@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from core.domain import Actor, Client
 from core.errors import DomainError
@@ -14,6 +15,7 @@ from core.text import clean_line, clean_name
 from core.views import ClientCard, ClientView, Page, client_view
 
 NOTES_MAX = 2000
+T = TypeVar("T")
 ADDRESS_MAX = 300
 EDITABLE = ("name", "phone", "address", "notes")
 
@@ -95,6 +97,15 @@ class ClientService:
             orders = await uow.orders.for_client(org_id, client_id) if visible else []
         return ClientCard(client_view(client, visible), tuple(orders))
 
+    async def _run(self, uow: UnitOfWork | None, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
+        """Run in the caller's transaction (a flow completing), or in a new one, committed."""
+        if uow is not None:
+            return await work(uow)
+        async with self._uow() as own:
+            result = await work(own)
+            await own.commit()
+            return result
+
     async def create(
         self,
         actor: Actor,
@@ -103,76 +114,93 @@ class ClientService:
         address: str | None = None,
         notes: str | None = None,
         allow_duplicate: bool = False,
+        uow: UnitOfWork | None = None,
     ) -> Client:
+        """A new client; a phone another card already has is refused unless allowed."""
         require(actor, Action.CLIENT_EDIT)
         assert actor.organization is not None
         org_id, now = actor.organization.id, self._clock.now()
         name = clean_name(name, 200)
         phones = [self.normalize_phone(actor, phone)] if phone else []
-        async with self._uow() as uow:
+        fields = (
+            clean_text(address, ADDRESS_MAX, "address_too_long"),
+            clean_text(notes, NOTES_MAX),
+        )
+
+        async def work(tx: UnitOfWork) -> Client:
             if phones and not allow_duplicate:
-                same = await uow.clients.by_phone(org_id, phones[0])
+                same = await tx.clients.by_phone(org_id, phones[0])
                 if same:
                     raise DomainError("client_duplicate", client_id=same[0].id, name=same[0].name)
-            client = await uow.clients.add(
-                org_id,
-                name,
-                phones,
-                clean_text(address, ADDRESS_MAX),
-                clean_text(notes, NOTES_MAX),
-                now,
-            )
-            await uow.clients.add_event(org_id, client.id, actor.user.id, "created", {}, now)
-            await uow.commit()
+            client = await tx.clients.add(org_id, name, phones, *fields, now)
+            await tx.clients.add_event(org_id, client.id, actor.user.id, "created", {}, now)
             return client
 
-    async def edit(self, actor: Actor, client_id: int, field: str, value: str | None) -> Client:
+        return await self._run(uow, work)
+
+    async def edit(
+        self,
+        actor: Actor,
+        client_id: int,
+        field: str,
+        value: str | None,
+        uow: UnitOfWork | None = None,
+    ) -> Client:
+        """Change one field; a phone is added in front of the ones the card has."""
         require(actor, Action.CLIENT_EDIT)
         assert actor.organization is not None
         org_id, now = actor.organization.id, self._clock.now()
-        changes = self._edit_values(actor, field, value)
-        async with self._uow() as uow:
-            current = await uow.clients.get(org_id, client_id)
+        changes = self.edit_values(actor, field, value)
+
+        async def work(tx: UnitOfWork) -> Client:
+            current = await tx.clients.get(org_id, client_id)
             if current is None:
                 raise DomainError("not_found")
             if "phones" in changes:
                 changes["phones"] = [*changes["phones"], *current.phones]
-            client = await uow.clients.update(org_id, client_id, now, **changes)
-            await uow.clients.add_event(
+            client = await tx.clients.update(org_id, client_id, now, **changes)
+            await tx.clients.add_event(
                 org_id, client_id, actor.user.id, "edited", {"field": field}, now
             )
-            await uow.commit()
             return client
 
-    def _edit_values(self, actor: Actor, field: str, value: str | None) -> dict[str, Any]:
+        return await self._run(uow, work)
+
+    def edit_values(self, actor: Actor, field: str, value: str | None) -> dict[str, Any]:
+        """Validate a new value for one field (raises the domain error to ask again)."""
         if field == "name":
             return {"name": clean_name(value, 200)}
         if field == "phone":
             return {"phones": [self.normalize_phone(actor, value)]}
         if field == "address":
-            return {"address": clean_text(value, ADDRESS_MAX)}
+            return {"address": clean_text(value, ADDRESS_MAX, "address_too_long")}
         if field == "notes":
             return {"notes": clean_text(value, NOTES_MAX)}
         raise DomainError("choose_option")
 
-    async def merge(self, actor: Actor, keep_id: int, other_id: int) -> Client:
+    async def merge(
+        self, actor: Actor, keep_id: int, other_id: int, uow: UnitOfWork | None = None
+    ) -> Client:
+        """The other card's orders and phones move to the kept one; both record the event."""
         require(actor, Action.CLIENT_MERGE)
         assert actor.organization is not None
         if keep_id == other_id:
             raise DomainError("merge_same")
         org_id, now = actor.organization.id, self._clock.now()
-        async with self._uow() as uow:
+
+        async def work(tx: UnitOfWork) -> Client:
             keep, other = (
-                await uow.clients.get(org_id, keep_id),
-                await uow.clients.get(org_id, other_id),
+                await tx.clients.get(org_id, keep_id),
+                await tx.clients.get(org_id, other_id),
             )
             if keep is None or other is None:
                 raise DomainError("not_found")
-            merged = await uow.clients.merge(org_id, keep_id, other_id, now)
+            merged = await tx.clients.merge(org_id, keep_id, other_id, now)
             data = {"merged_id": other_id, "merged_name": other.name}
-            await uow.clients.add_event(org_id, keep_id, actor.user.id, "merged", data, now)
-            await uow.clients.add_event(
+            await tx.clients.add_event(org_id, keep_id, actor.user.id, "merged", data, now)
+            await tx.clients.add_event(
                 org_id, other_id, actor.user.id, "merged_into", {"into_id": keep_id}, now
             )
-            await uow.commit()
             return merged
+
+        return await self._run(uow, work)

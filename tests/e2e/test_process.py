@@ -5,6 +5,8 @@ import os
 import signal
 import sys
 
+import httpx
+
 from sandbox.emulator import EmulatorServer, TelegramEmulator
 
 ASTRACRM = [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())"]
@@ -31,9 +33,34 @@ async def test_invalid_setting_is_one_clear_line_and_exit_code_2(tmp_path):
     assert "Traceback" not in err
 
 
-async def test_run_without_a_token_says_what_to_set(tmp_path):
-    code, _, err = await _run("run", env=_env(tmp_path))
-    assert code == 2 and "TELEGRAM_BOT_TOKEN" in err
+async def test_run_without_a_token_starts_the_sandbox(tmp_path):
+    env = _env(tmp_path, SANDBOX_DIR=str(tmp_path / "sandbox"), SANDBOX_PORT="0")
+    process = await asyncio.create_subprocess_exec(
+        *ASTRACRM,
+        "run",
+        "--demo",
+        env=env,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        lines = []
+        while not any("open http://127.0.0.1:" in line for line in lines):
+            line = await asyncio.wait_for(process.stdout.readline(), 60)
+            assert line, "the sandbox exited before serving"
+            lines.append(line.decode())
+        url = lines[-1].split("open ", 1)[1].split("/ ", 1)[0]
+        async with httpx.AsyncClient() as client:
+            state = (await client.get(f"{url}/api/state")).json()
+        names = {p["first_name"] for p in state["personas"]}
+        assert {"Ольга", "Mary", "Иван", "Wang"} <= names, names
+        assert any("Demo organization" in line for line in lines)
+    finally:
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.communicate(), 30)
+    assert process.returncode == 0
+    assert (tmp_path / "sandbox" / "sandbox.db").exists(), "the sandbox used another database"
+    assert not (tmp_path / "crm.db").exists(), "the sandbox touched the real database"
 
 
 async def test_run_answers_in_both_languages_and_survives_malformed_updates(tmp_path):

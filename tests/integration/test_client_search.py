@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import random
 from datetime import UTC, datetime
 
 import pytest
 from alembic import command
 from sqlalchemy import delete, event, insert, text, update
 
+from bench.data import clients
+from bench.db import client_row as _row
+from bench.search import make_queries
 from core.search import SearchQuery, parse_query, search_document
 from core.text import search_key
 from storage import migrate, search
@@ -29,8 +33,9 @@ PEOPLE = [
 # little data, is the first window).
 ROUTES = {
     "default": {},
-    "walk": {"PROBE_CAP": 0, "WINDOW": 1, "WALK_BUDGET": 10**9},
-    "index": {"PROBE_CAP": 10**9, "WINDOW": 1, "WALK_BUDGET": 0},
+    "walk": {"STREAM_BUDGET": -1, "WINDOW": 1, "INDEX_BUDGET": -1},
+    "index": {"STREAM_BUDGET": 10**9, "WINDOW": 1, "INDEX_BUDGET": 10**9},
+    "index-in-small-chunks": {"STREAM_FIRST": 1, "STREAM_BUDGET": 10**9, "WINDOW": 1},
 }
 
 
@@ -333,3 +338,32 @@ async def test_the_migration_downgrades_and_upgrades_again(db, db_url):
     assert created <= await _search_objects(db)
     assert await ids(db, 1, "иванов 4567") == [kept["Иванов Пётр Сергеевич"]]
     assert migrate.check(db_url) is None
+
+
+def _reference(population, org_id: int, query: SearchQuery) -> list[int]:
+    """What the search must return, computed in Python from the same documents."""
+    hits = []
+    for c in population:
+        doc = " " + c.search_text
+        if c.organization_id != org_id or c.deleted or c.merged:
+            continue
+        if all((" " + t if len(t) < 3 else t) in doc for t in query.terms):
+            hits.append((c.name_norm, c.id))
+    return [i for _, i in sorted(hits)]
+
+
+async def test_every_route_agrees_with_a_brute_force_reference(db, route):
+    population = list(clients(600, seed=3))
+    orgs = sorted({c.organization_id for c in population})
+    for org_id in orgs:
+        await add_org(db, org_id)
+    async with db.begin() as connection:
+        await connection.execute(insert(ClientRow.__table__), [_row(c) for c in population])
+    workload = make_queries(population, 1, 12, random.Random(5))
+    typed = [q for queries in workload.values() for q in queries] + ["ова", "ов", "a", "9"]
+    for text_ in typed:
+        query = parse_query(text_)
+        expected = _reference(population, 1, query)
+        for offset in (0, 7, 14):
+            assert await ids(db, 1, query, 7, offset) == expected[offset : offset + 7], text_
+        assert await ids(db, orgs[-1], query) == _reference(population, orgs[-1], query)[:20]

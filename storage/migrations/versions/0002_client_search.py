@@ -27,28 +27,48 @@ branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
 LIVE = 'deleted_at IS NULL AND merged_into_id IS NULL'
-# SQLite: the FTS5 rowid is (organization_id << 32) + client id, so a search scoped to one
-# organization reads only that organization's slice of every doclist (a rowid range). The
-# external content is a view exposing that rowid, which keeps 'rebuild' and
-# 'integrity-check' working.
-FTS_ROWID = '(organization_id << 32) + id'
+
+
+def _char_class(row: str, position: int) -> str:
+    """0..62, never decreasing in code point order: digits, each Latin and Cyrillic letter."""
+    cp = f'unicode(substr({row}name_norm, {position}, 1))'
+    return (
+        f'(CASE WHEN {cp} IS NULL OR {cp} < 48 THEN 0 WHEN {cp} < 58 THEN 1 '
+        f'WHEN {cp} < 97 THEN 2 WHEN {cp} < 123 THEN {cp} - 94 WHEN {cp} < 1072 THEN 29 '
+        f'WHEN {cp} < 1104 THEN {cp} - 1042 ELSE 62 END)'
+    )
+
+
+def _fts_rowid(row: str = '') -> str:
+    """organization (19 bits) | name bucket (12 bits: first two characters) | client id (32)."""
+    bucket = f'({_char_class(row, 1)} * 64 + {_char_class(row, 2)})'
+    return f'(({row}organization_id << 44) + ({bucket} << 32) + {row}id)'
+
+
+# SQLite: the FTS5 rowid orders an organization's documents by the first two characters of
+# the name, so one organization is a rowid range and its matches stream out of the index in
+# (nearly) name order. The external content is a view exposing that rowid, which keeps
+# 'rebuild' and 'integrity-check' working.
+_DELETE_OLD = (
+    "INSERT INTO client_fts(client_fts, rowid, search_text) "
+    f"VALUES ('delete', {_fts_rowid('old.')}, old.search_text);"
+)
+_INSERT_NEW = (
+    f'INSERT INTO client_fts(rowid, search_text) VALUES ({_fts_rowid("new.")}, new.search_text);'
+)
+_CHANGED = ' OR '.join(
+    f'old.{column} IS NOT new.{column}'
+    for column in ('id', 'organization_id', 'name_norm', 'search_text')
+)
 SQLITE_UPGRADE = (
-    f'CREATE VIEW client_fts_source AS SELECT {FTS_ROWID} AS fts_rowid, search_text FROM client',
+    f'CREATE VIEW client_fts_source AS SELECT {_fts_rowid()} AS fts_rowid, search_text '
+    'FROM client',
     "CREATE VIRTUAL TABLE client_fts USING fts5(search_text, content='client_fts_source', "
     "content_rowid='fts_rowid', tokenize='trigram')",
-    "CREATE TRIGGER client_fts_ai AFTER INSERT ON client BEGIN "
-    "INSERT INTO client_fts(rowid, search_text) "
-    "VALUES ((new.organization_id << 32) + new.id, new.search_text); END",
-    "CREATE TRIGGER client_fts_ad AFTER DELETE ON client BEGIN "
-    "INSERT INTO client_fts(client_fts, rowid, search_text) "
-    "VALUES ('delete', (old.organization_id << 32) + old.id, old.search_text); END",
-    "CREATE TRIGGER client_fts_au AFTER UPDATE OF id, organization_id, search_text ON client "
-    "WHEN old.id IS NOT new.id OR old.organization_id IS NOT new.organization_id "
-    "OR old.search_text IS NOT new.search_text BEGIN "
-    "INSERT INTO client_fts(client_fts, rowid, search_text) "
-    "VALUES ('delete', (old.organization_id << 32) + old.id, old.search_text); "
-    "INSERT INTO client_fts(rowid, search_text) "
-    "VALUES ((new.organization_id << 32) + new.id, new.search_text); END",
+    f'CREATE TRIGGER client_fts_ai AFTER INSERT ON client BEGIN {_INSERT_NEW} END',
+    f'CREATE TRIGGER client_fts_ad AFTER DELETE ON client BEGIN {_DELETE_OLD} END',
+    'CREATE TRIGGER client_fts_au AFTER UPDATE OF id, organization_id, name_norm, search_text '
+    f'ON client WHEN {_CHANGED} BEGIN {_DELETE_OLD} {_INSERT_NEW} END',
     # Existing rows, in rowid order (much faster than 'rebuild' over the unordered view).
     'INSERT INTO client_fts(rowid, search_text) '
     'SELECT fts_rowid, search_text FROM client_fts_source ORDER BY fts_rowid',
