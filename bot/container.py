@@ -90,7 +90,7 @@ def make_services(
     def categories(language: str) -> Sequence[str]:
         return default_categories(catalogs.get(language))
 
-    orders = OrderService(uow, clock)
+    orders = OrderService(uow, clock, adapters.maps)
     clients = ClientService(uow, clock, adapters.phones)
     specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version),

@@ -35,6 +35,9 @@ def translator_for(ctx: BotContext, card: OrderCard) -> Translator:
 
 async def send_card(ctx: BotContext, chat_id: int, card: OrderCard, kind: str = "card") -> Message:
     t = translator_for(ctx, card)
+    preview = await ctx.services.orders.map_preview(card) if kind == "card" else None
+    if preview is not None:
+        await ctx.bot.send_photo(chat_id, preview, disable_notification=True)
     message = await ctx.bot.send_message(
         chat_id,
         order_text(t, card),

@@ -110,18 +110,17 @@ async def _ids(session: AsyncSession, sql: str, params: dict[str, Any]) -> list[
     return [int(i) for i in (await session.execute(text(sql), params)).scalars()]
 
 
-def _page(params: dict[str, Any], limit: int, offset: int) -> str:
-    params["limit"], params["offset"] = limit, offset
-    return " LIMIT :limit OFFSET :offset"
+def _walk_sql(q: _Sql) -> str:
+    """The organization's live clients in name order, filtered row by row."""
+    return (
+        f"SELECT c.id FROM client AS c WHERE c.organization_id = :org AND {LIVE}"
+        f"{q.substrings()} ORDER BY {q.order} LIMIT :limit OFFSET :offset"
+    )
 
 
 async def _walk(session: AsyncSession, q: _Sql, limit: int, offset: int) -> list[int]:
-    """The organization's live clients in name order, filtered row by row."""
-    sql = (
-        f"SELECT c.id FROM client AS c WHERE c.organization_id = :org AND {LIVE}"
-        f"{q.substrings()} ORDER BY {q.order}{_page(q.params, limit, offset)}"
-    )
-    return await _ids(session, sql, q.params)
+    q.params["limit"], q.params["offset"] = limit, offset
+    return await _ids(session, _walk_sql(q), q.params)
 
 
 async def _chunk(session: AsyncSession, q: _Sql, after: int, k: int) -> list[Any]:
@@ -195,21 +194,14 @@ def _pg_index(q: _Sql) -> str:
     )
 
 
-def _pg_walk(q: _Sql) -> str:
-    return (
-        f"SELECT c.id FROM client AS c WHERE c.organization_id = :org AND {LIVE}"
-        f"{q.substrings()} ORDER BY {q.order} LIMIT :limit OFFSET :offset"
-    )
-
-
 async def _postgresql(session: AsyncSession, q: _Sql, limit: int, offset: int) -> list[int]:
     """One statement: the estimate picks the GIN route or the walk; only that one runs."""
-    q.params["limit"], q.params["offset"], q.params["budget"] = limit, offset, INDEX_BUDGET
     if not q.long:
-        return await _ids(session, _pg_walk(q), q.params)
+        return await _walk(session, q, limit, offset)
+    q.params["limit"], q.params["offset"], q.params["budget"] = limit, offset, INDEX_BUDGET
     sql = (
         f"SELECT CASE WHEN {_pg_estimate(q)} <= :budget THEN ARRAY({_pg_index(q)}) "
-        f"ELSE ARRAY({_pg_walk(q)}) END"
+        f"ELSE ARRAY({_walk_sql(q)}) END"
     )
     found = (await session.execute(text(sql), q.params)).scalar_one()
     return [int(i) for i in found]

@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.listing import PAGE_SIZE, ListKind, build_filter, local_day_bounds
 from core.orders import OrderAction, available_actions, may_view, require_action
 from core.permissions import Action, allowed, require
-from core.ports import Clock, UnitOfWork, UowFactory
+from core.ports import Clock, StaticMaps, UnitOfWork, UowFactory
 from core.services.clients import contacts_visible
 from core.views import Notice, OrderCard, OrderChange, Page, WorkerLoad, client_view
 
@@ -39,9 +39,19 @@ class OrderDraft:
 
 
 class OrderService:
-    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+    def __init__(self, uow: UowFactory, clock: Clock, maps: StaticMaps | None = None) -> None:
         self._uow = uow
         self._clock = clock
+        self._maps = maps
+
+    async def map_preview(self, card: OrderCard) -> bytes | None:
+        """A small map of the order's place, for those who may see the address."""
+        order = card.order
+        if self._maps is None or not card.address_visible or order.latitude is None:
+            return None
+        if order.longitude is None:
+            return None
+        return await self._maps.preview(order.latitude, order.longitude)
 
     async def create(
         self, actor: Actor, draft: OrderDraft, uow: UnitOfWork | None = None

@@ -182,3 +182,29 @@ async def test_merge_two_cards_in_the_chat(crm):
     assert "присоединена" in (await olga.reply()).text
     merged = await olga.reply()
     assert "+7 916 000-00-00" in merged.text and "+7 916 123-45-67" in merged.text
+
+
+async def test_static_map_preview_before_the_card(db_url, tmp_path):
+    from tests.fakes.yandex_maps import FakeStaticMaps
+
+    async with FakeStaticMaps(api_key="maps-key") as maps:
+        settings = make_settings(db_url, tmp_path).model_copy(
+            update={
+                "yandex_maps_api_key": SecretStr("maps-key"),
+                "yandex_static_maps_url": maps.base_url,
+            }
+        )
+        async with LocalBot(settings) as crm:
+            olga = crm.emulator.user(941, "Ольга", language_code="ru")
+            await create_org(olga)
+            await _start_order(olga)
+            await olga.send_location(55.8783675, 37.6537388)
+            for label in ("Пропустить", "Без даты", "Пропустить", "Пропустить", "✅ Создать"):
+                await olga.reply()
+                await olga.tap(label)
+            await olga.reply()  # "created"
+            photo = await olga.reply()
+            assert photo.media == "photo"
+            card = await olga.reply()
+            assert "Заказ №1" in card.text
+            assert maps.requests and maps.requests[-1].query["ll"] == "37.653739,55.878368"

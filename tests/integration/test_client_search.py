@@ -29,13 +29,12 @@ PEOPLE = [
     ("John Smith", ["+79161112233"]),
     ("Петр Ёлкин", ["+79005554433"]),
 ]
-# Settings forcing each way through search_client_ids (on PostgreSQL the default, with this
-# little data, is the first window).
+# Settings forcing each way through search_client_ids.
 ROUTES = {
     "default": {},
-    "walk": {"STREAM_BUDGET": -1, "WINDOW": 1, "INDEX_BUDGET": -1},
-    "index": {"STREAM_BUDGET": 10**9, "WINDOW": 1, "INDEX_BUDGET": 10**9},
-    "index-in-small-chunks": {"STREAM_FIRST": 1, "STREAM_BUDGET": 10**9, "WINDOW": 1},
+    "walk": {"STREAM_BUDGET": -1, "INDEX_BUDGET": -1},
+    "index": {"STREAM_BUDGET": 10**9, "INDEX_BUDGET": 10**9},
+    "index-in-small-chunks": {"STREAM_FIRST": 1, "STREAM_BUDGET": 10**9},
 }
 
 

@@ -78,7 +78,7 @@ async def s3_store(s3_client, bucket) -> S3FileStore:
 
 
 @pytest.fixture(params=["local", "s3"])
-async def store(request, tmp_path) -> FileStore:
+def store(request, tmp_path) -> FileStore:
     if request.param == "local":
         return LocalFileStore(tmp_path / "files")
     s3_store: S3FileStore = request.getfixturevalue("s3_store")
