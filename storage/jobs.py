@@ -67,6 +67,7 @@ class SqlJobQueue:
             .where(_claimable(kinds, now))
             .order_by(_c.run_at, _c.id)
             .limit(1)
+            .with_for_update(skip_locked=True)
             .scalar_subquery()
         )
         stmt = (
