@@ -9,6 +9,7 @@ from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
 from telegram.request import HTTPXRequest
 
+from bot.background import Background
 from bot.container import Container
 from bot.ordering import PerChatUpdateProcessor
 from bot.telegram_bot import TolerantBot
@@ -46,6 +47,7 @@ def build_application(
     base_url: str | None = None,
     base_file_url: str | None = None,
     rate_limit: bool = True,
+    background: bool = True,
 ) -> CrmApplication:
     settings = container.settings
     limiter = cast(Any, AIORateLimiter(max_retries=3)) if rate_limit else None
@@ -64,17 +66,26 @@ def build_application(
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
         .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
         .post_init(_post_init)
+        .post_stop(_post_stop)
     )
     app = cast(CrmApplication, builder.build())
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
+    app.bot_data.background = Background(container, app.bot) if background else None
     register(app)
     return app
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """The menu strangers see: /start and /help, in each language we speak."""
+    """Start the job runners; set the menu strangers see (/start, /help) in each language."""
+    if app.bot_data.background is not None:
+        app.bot_data.background.start()
     catalogs = app.bot_data.catalogs
     for language in ("en", "ru"):
         commands = [BotCommand(n, d) for n, d in menu(catalogs.get(language), None, False)]
         code = None if language == catalogs.default else language
         await app.bot.set_my_commands(commands, scope=BotCommandScopeDefault(), language_code=code)
+
+
+async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    if app.bot_data.background is not None:
+        await app.bot_data.background.stop()

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.settings import Settings
 from core.clock import SystemClock
+from core.jobs import JobHandler
 from core.ports import AddressSuggester, Clock, PhoneNormalizer, StaticMaps, UowFactory
 from core.services import Services
 from core.services.client_flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
@@ -50,6 +51,10 @@ class Container:
     services: Services
     catalogs: Catalogs
     adapters: Adapters
+
+    def job_handlers(self) -> dict[str, JobHandler]:
+        """Job kinds whose work the core services do (no message to render)."""
+        return {}
 
     async def close(self) -> None:
         await self.http.aclose()

@@ -78,6 +78,8 @@ class LocalBot:
                 await app.updater.stop()
             if app.running:
                 await app.stop()
+            if app.post_stop is not None:
+                await app.post_stop(app)
             await app.shutdown()
         if self.container is not None:
             await self.container.close()

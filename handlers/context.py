@@ -21,6 +21,7 @@ class BotData:
     services: Services
     catalogs: Catalogs
     privacy_policy_url: str
+    background: Any = None  # the job runners, so a handler can nudge them after enqueueing
 
     def configure(self, services: Services, catalogs: Catalogs, privacy_policy_url: str) -> None:
         self.services = services

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from core.domain import Actor, MemberView, OrgChoice, Role
+from core.domain import Actor, MemberView, OrgChoice, Role, User
 from core.errors import DomainError
 from core.permissions import Action, may_manage, require
 from core.ports import Clock, UnitOfWork, UowFactory
@@ -65,6 +65,16 @@ class TeamService:
             await uow.members.update(org_id, membership_id, active=active, deactivated_at=stamp)
             await uow.commit()
             return MemberChange(await _member(uow, actor, membership_id), role_changed=True)
+
+    async def leads(self, org_id: int) -> list[User]:
+        """Active owners and managers: whom system alerts go to."""
+        async with self._uow() as uow:
+            team = await uow.members.team(org_id)
+        return [
+            v.user
+            for v in team
+            if v.membership.active and v.membership.role in (Role.OWNER, Role.MANAGER)
+        ]
 
     async def organizations(self, actor: Actor) -> Sequence[OrgChoice]:
         async with self._uow() as uow:

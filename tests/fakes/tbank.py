@@ -142,8 +142,8 @@ class FakeTBank(FakeService):
         missing = [name for name in ("TerminalKey", "Token", *required) if name not in body]
         if missing:
             return refusal(MISSING, "Отсутствуют параметры: " + ", ".join(missing))
-        token_ok = secrets.compare_digest(str(body["Token"]), sign(body, self.password))
-        if body["TerminalKey"] != self.terminal_key or not token_ok:
+        given, expected = str(body["Token"]).encode(), sign(body, self.password).encode()
+        if body["TerminalKey"] != self.terminal_key or not secrets.compare_digest(given, expected):
             return refusal(BAD_TOKEN, "Неверный токен. Проверьте пару TerminalKey/SecretKey.")
         if self.fail_code is not None:
             return refusal(self.fail_code)
@@ -211,12 +211,11 @@ class FakeTBank(FakeService):
         overrides: Mapping[str, Any] | None = None,
     ) -> Delivery:
         """One notification, state unchanged: a duplicate, a stale status or a forgery."""
-        payment = self.payments[str(payment_id)]
+        url = self._url(self.payments[str(payment_id)])
+        assert url, "no NotificationURL in Init and none set on the terminal"
         payload = {**self.notification(payment_id, status), **(overrides or {})}
         if token_override is not None:
             payload["Token"] = token_override
-        url = self._url(payment)
-        assert url, "no NotificationURL in Init and none set on the terminal"
         return await self._deliver(url, payload)
 
     def notification(self, payment_id: str, status: str | None = None) -> dict[str, Any]:
@@ -294,7 +293,8 @@ def _receipt_problem(receipt: Any, amount: int) -> str:
 def _valid_item(item: Any) -> bool:
     if not isinstance(item, dict) or not isinstance(item.get("Name"), str):
         return False
-    price, quantity, line = item.get("Price"), item.get("Quantity"), item.get("Amount")
+    numbers: tuple[Any, ...] = tuple(item.get(key) for key in ("Price", "Quantity", "Amount"))
+    price, quantity, line = numbers
     if not all(type(n) in (int, float) for n in (price, quantity)) or type(line) is not int:
         return False
     return isinstance(item.get("Tax"), str) and round(price * quantity) == line

@@ -33,9 +33,6 @@ def at(year: int, month: int, day: int, hour: int = 12) -> datetime:
     return datetime(year, month, day, hour, tzinfo=UTC)
 
 
-# --- plans -------------------------------------------------------------------------------------
-
-
 def test_plans_are_priced_per_organization_in_kopecks():
     assert list(PLANS) == ["free", "pro", "business"]
     assert (FREE.monthly_price, PRO.monthly_price, BUSINESS.monthly_price) == (0, 199000, 499000)
@@ -90,9 +87,6 @@ def test_transcription_quota_in_seconds():
     assert raised.value.params["remaining_seconds"] == 0
 
 
-# --- periods -----------------------------------------------------------------------------------
-
-
 @pytest.mark.parametrize(
     ("now", "start", "end"),
     [
@@ -129,7 +123,7 @@ def test_period_before_the_anchor_counts_backwards():
 
 def test_naive_datetimes_are_refused():
     with pytest.raises(ValueError):
-        period_bounds(datetime(2025, 1, 1), at(2025, 1, 2))  # noqa: DTZ001
+        period_bounds(datetime(2025, 1, 1), at(2025, 1, 2))
 
 
 def test_add_months_across_years():
@@ -154,10 +148,7 @@ def test_extend_needs_positive_months():
         extend_subscription(None, at(2025, 1, 1), 0)
 
 
-# --- payment statuses ----------------------------------------------------------------------
-
-
-def moves(current, incoming, **options):
+def moves(current: str, incoming: str, **options: bool) -> Transition:
     return apply_notification(current, incoming, **options)
 
 
@@ -243,9 +234,6 @@ def test_replaying_any_notification_sequence_extends_at_most_once():
         transition = moves(status, incoming)
         status, extended = transition.status, extended + transition.extend
     assert (status, extended) == ("PARTIAL_REFUNDED", 1)
-
-
-# --- receipts --------------------------------------------------------------------------------
 
 
 def test_receipt_for_a_subscription():

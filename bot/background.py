@@ -1,0 +1,66 @@
+"""Background work in the bot's own process (or in `astracrm worker`): the durable job runners.
+
+Job handlers come from the services (uploads, transcription, digests...) and from the
+presentation layer where a job ends in a message; a job that finally fails alerts the
+organization's managers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import timedelta
+
+from telegram import Bot
+
+from bot.container import Container
+from core.domain import Job
+from core.jobs import JobRunner, default_worker_id
+from handlers.jobs import dead_job_notice, presenter_jobs
+from storage.db import session_factory
+from storage.jobs import SqlJobQueue
+
+log = logging.getLogger(__name__)
+
+
+class Background:
+    def __init__(self, container: Container, bot: Bot, runners: int = 2) -> None:
+        self._container = container
+        self._bot = bot
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        queue = SqlJobQueue(session_factory(container.engine))
+        handlers = {
+            **container.job_handlers(),
+            **presenter_jobs(bot, container.services, container.catalogs),
+        }
+        self.runners = [
+            JobRunner(
+                queue,
+                handlers,
+                container.services.clock,
+                f"{default_worker_id()}:{i}",
+                lease=timedelta(minutes=5),
+                poll_interval=timedelta(seconds=2),
+                on_dead=self._dead,
+            )
+            for i in range(runners)
+        ]
+
+    def wake(self) -> None:
+        for runner in self.runners:
+            runner.wake()
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._tasks = [asyncio.create_task(r.run(self._stop)) for r in self.runners]
+
+    async def stop(self) -> None:
+        self._stop.set()
+        self.wake()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        self._tasks = []
+
+    async def _dead(self, job: Job, error: str) -> None:
+        log.error("job %s (%s) gave up: %s", job.id, job.kind, error)
+        await dead_job_notice(self._bot, self._container.services, self._container.catalogs, job)

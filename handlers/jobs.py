@@ -1,0 +1,46 @@
+"""Background jobs that end in a message to someone, and the alert when a job gives up."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden
+
+from core.domain import Job
+from core.jobs import JobHandler
+from core.services import Services
+from handlers.i18n import N_, Catalogs
+
+log = logging.getLogger(__name__)
+
+JOB_NAMES = {
+    "upload": N_("saving a file to storage"),
+    "transcribe": N_("transcribing a voice note"),
+    "summarize": N_("summarising a voice note"),
+    "digest": N_("sending a digest"),
+}
+
+
+def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
+    """Job kinds whose work is a message (filled in by the features that need them)."""
+    return {}
+
+
+async def dead_job_notice(bot: Bot, services: Services, catalogs: Catalogs, job: Job) -> None:
+    """Tell the organization's owners and managers that a background task finally failed."""
+    if job.organization_id is None:
+        return
+    for user in await services.team.leads(job.organization_id):
+        t = catalogs.get(user.preferred_language(catalogs.default))
+        what = t.raw(JOB_NAMES.get(job.kind, N_("a background task")))
+        text = t(
+            "⚠️ A background task failed after several attempts: {what}. Nothing was lost; "
+            "it will not be retried automatically.",
+            what=what,
+        )
+        try:
+            await bot.send_message(user.telegram_id, text, parse_mode=ParseMode.HTML)
+        except (BadRequest, Forbidden) as error:
+            log.info("dead-job notice not delivered: %s", type(error).__name__)
