@@ -175,25 +175,25 @@ def _find_all(text: str, names: list[str], addresses: list[str]) -> list[_Span]:
 
 
 def _cards(text: str) -> list[_Span]:
-    """The longest Luhn-valid stretch of 13-19 digits in each run of digit groups."""
-    found = []
+    found: list[_Span] = []
     for run in _DIGIT_RUN.finditer(text):
         groups = [(m.start(), m.end()) for m in _DIGITS.finditer(text, run.start(), run.end())]
-        for size in range(len(groups), 0, -1):
-            card = _card_window(text, groups, size)
-            if card is not None:
-                found.append(_Span(*card, "CARD", 1))
-                break
+        found += _card_windows(text, groups)
     return found
 
 
-def _card_window(text: str, groups: list[tuple[int, int]], size: int) -> tuple[int, int] | None:
-    for first in range(len(groups) - size + 1):
-        start, end = groups[first][0], groups[first + size - 1][1]
-        digits = [int(c) for c in text[start:end] if c.isdigit()]
-        if 13 <= len(digits) <= 19 and _luhn(digits) and _standalone(text, start, end):
-            return start, end
-    return None
+def _card_windows(text: str, groups: list[tuple[int, int]]) -> list[_Span]:
+    """The longest Luhn-valid stretches of 13-19 digits in a run of digit groups."""
+    for size in range(min(len(groups), 19), 0, -1):
+        for first in range(len(groups) - size + 1):
+            start, end = groups[first][0], groups[first + size - 1][1]
+            digits = [int(c) for c in text[start:end] if c.isdigit()]
+            if 13 <= len(digits) <= 19 and _luhn(digits) and _standalone(text, start, end):
+                rest = _card_windows(text, groups[:first]) + _card_windows(
+                    text, groups[first + size :]
+                )
+                return [_Span(start, end, "CARD", 1), *rest]
+    return []
 
 
 def _luhn(digits: list[int]) -> bool:

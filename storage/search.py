@@ -11,11 +11,12 @@ bucket is reached settles the first page by name after a few dozen matches, howe
 the term, without ever collecting all matches.
 
 PostgreSQL: the GIN index (pg_trgm, `search_text LIKE '%term%'`) cannot give matches in name
-order, so for a common term it would collect and sort all of them. A fixed sample of the
-table estimates how many rows match the long terms: up to `INDEX_BUDGET` the GIN index
-answers; beyond, the search walks the organization's live clients in name order over the
-covering index `ix_client_org_live_name` (index-only) until the page is full, which comes soon
-because the terms are common. Estimate and search are one statement.
+order, so for a common term it would collect and sort all of them. One statement: the first
+`WINDOW` live clients of the organization by name, read from the covering index
+`ix_client_org_live_name` (index-only), settle small organizations and common terms; else a
+fixed sample of the table weighs the GIN route (its posting lists and candidates: pg_trgm is
+slow for terms made of common trigrams such as "ов") against the rows a walk in name order
+would read to fill the page.
 
 Queries of short terms only walk (both databases). All user input is bound as parameters.
 """
@@ -36,8 +37,9 @@ from core.search import MIN_TRIGRAM, SearchQuery
 
 STREAM_FIRST = 64
 STREAM_BUDGET = 4096
+WINDOW = 1000
 SAMPLE_PAGES = 64
-INDEX_BUDGET = 3000
+POSTING_COST, CANDIDATE_COST = 0.075, 5.0
 ORG_SHIFT, BUCKET_SHIFT = 44, 32
 ID_MASK = (1 << BUCKET_SHIFT) - 1
 MAX_SQLITE_ORG = 1 << (63 - ORG_SHIFT)
@@ -163,21 +165,48 @@ async def _sqlite(session: AsyncSession, q: _Sql, limit: int, offset: int) -> li
     return await _walk(session, q, limit, offset)
 
 
-def _pg_estimate(q: _Sql) -> str:
-    """Rows matching the long terms in the whole table, scaled up from a fixed sample.
+def _pg_window(q: _Sql) -> str:
+    """The organization's first `WINDOW` live clients by name, and the matches among them."""
+    return (
+        "w AS MATERIALIZED (SELECT c.id, c.name_norm, c.search_text FROM client AS c "
+        f"WHERE c.organization_id = :org AND {LIVE} ORDER BY {q.order} LIMIT :window), "
+        f"wm AS MATERIALIZED (SELECT c.id, c.name_norm FROM w AS c WHERE TRUE{q.substrings()} "
+        f"ORDER BY {q.order} LIMIT :need)"
+    )
 
-    About `SAMPLE_PAGES` pages; REPEATABLE keeps them the same so they stay cached.
+
+def _trigrams(terms: tuple[str, ...]) -> list[str]:
+    return list(dict.fromkeys(t[i : i + 3] for t in terms for i in range(len(t) - 2)))
+
+
+def _pg_sample(q: _Sql) -> str:
+    """Counts in a fixed sample of about `SAMPLE_PAGES` pages: rows, rows matching the query,
+    rows matching its long terms (GIN candidates) and rows holding each of their trigrams
+    (the GIN posting lists read). REPEATABLE keeps the pages the same, so they stay cached.
     """
-    q.params["pages"] = SAMPLE_PAGES
     pct = (
         "(SELECT least(100.0, 100.0 * :pages / greatest(1, pg_relation_size('client') "
         "/ current_setting('block_size')::int)))"
     )
     long_only = _Sql(q.dialect, q.org_id, SearchQuery(q.long), q.params).substrings()
+    grams = []
+    for i, gram in enumerate(_trigrams(q.long)):
+        q.params[f"g{i}"] = gram
+        grams.append(f"count(*) FILTER (WHERE strpos(c.search_text, :g{i}) > 0)")
     return (
-        f"(SELECT count(*) FILTER (WHERE TRUE{long_only}) * 100.0 / {pct} "
-        f"FROM client AS c TABLESAMPLE SYSTEM ({pct}) REPEATABLE (7))"
+        f"s AS (SELECT count(*) AS n, count(*) FILTER (WHERE TRUE{long_only}) AS long_hits, "
+        f"count(*) FILTER (WHERE TRUE{q.substrings()}) AS hits, {' + '.join(grams)} AS postings, "
+        f"{pct} AS pct FROM client AS c TABLESAMPLE SYSTEM ({pct}) REPEATABLE (7))"
     )
+
+
+# GIN when reading its posting lists and fetching its candidates (long-term matches in the
+# whole table) costs less than the rows a walk reads to fill the page (need / density).
+# Costs are in walked rows: a posting entry `POSTING_COST`, a candidate `CANDIDATE_COST`.
+PG_CHOOSE_INDEX = (
+    "(SELECT (s.postings * :posting + s.long_hits * :candidate) * 100.0 / s.pct "
+    "<= :need * s.n / greatest(s.hits, 1) FROM s)"
+)
 
 
 def _pg_index(q: _Sql) -> str:
@@ -195,12 +224,16 @@ def _pg_index(q: _Sql) -> str:
 
 
 async def _postgresql(session: AsyncSession, q: _Sql, limit: int, offset: int) -> list[int]:
-    """One statement: the estimate picks the GIN route or the walk; only that one runs."""
+    """One statement; of its three routes only the chosen one runs."""
     if not q.long:
         return await _walk(session, q, limit, offset)
-    q.params["limit"], q.params["offset"], q.params["budget"] = limit, offset, INDEX_BUDGET
+    q.params.update(limit=limit, offset=offset, need=offset + limit, window=WINDOW)
+    q.params.update(pages=SAMPLE_PAGES, posting=POSTING_COST, candidate=CANDIDATE_COST)
     sql = (
-        f"SELECT CASE WHEN {_pg_estimate(q)} <= :budget THEN ARRAY({_pg_index(q)}) "
+        f"WITH {_pg_window(q)}, {_pg_sample(q)} SELECT CASE "
+        "WHEN (SELECT count(*) FROM w) < :window OR (SELECT count(*) FROM wm) >= :need "
+        f"THEN ARRAY(SELECT c.id FROM wm AS c ORDER BY {q.order} OFFSET :offset) "
+        f"WHEN {PG_CHOOSE_INDEX} THEN ARRAY({_pg_index(q)}) "
         f"ELSE ARRAY({_walk_sql(q)}) END"
     )
     found = (await session.execute(text(sql), q.params)).scalar_one()

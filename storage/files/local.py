@@ -19,7 +19,8 @@ TEMP_DIR = ".partial"  # unfinished writes; never a key
 
 class LocalFileStore:
     """Objects as files under `root`. `put` of an existing key keeps the stored file (keys are
-    content-addressed, so it already holds these bytes); `link` has nothing to offer."""
+    content-addressed, so it already holds these bytes). The content type is not kept (the
+    key's extension names the type); `link` has nothing to offer."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
@@ -35,25 +36,26 @@ class LocalFileStore:
         return path
 
     async def put(self, key: str, data: bytes, content_type: str) -> None:
-        await asyncio.to_thread(self._write, self.path(key), data)
+        await asyncio.to_thread(self._write, safe_key(key), data)
 
     async def get(self, key: str) -> bytes:
-        return await asyncio.to_thread(self._read, self.path(key))
+        return await asyncio.to_thread(self._read, safe_key(key))
 
     async def exists(self, key: str) -> bool:
-        return await asyncio.to_thread(self.path(key).is_file)
+        return await asyncio.to_thread(lambda: self.path(key).is_file())
 
     async def delete(self, key: str) -> None:
-        await asyncio.to_thread(self.path(key).unlink, True)
+        await asyncio.to_thread(lambda: self.path(key).unlink(missing_ok=True))
 
     async def keys(self, prefix: str) -> list[str]:
         return await asyncio.to_thread(self._list, safe_prefix(prefix))
 
     async def link(self, key: str, seconds: int) -> str | None:
-        self.path(key)
+        safe_key(key)
         return None
 
-    def _write(self, path: Path, data: bytes) -> None:
+    def _write(self, key: str, data: bytes) -> None:
+        path = self.path(key)
         if path.is_file():
             return
         temp_dir = self.root / TEMP_DIR
@@ -70,14 +72,16 @@ class LocalFileStore:
             Path(temp_name).unlink(missing_ok=True)
             raise
 
-    @staticmethod
-    def _read(path: Path) -> bytes:
+    def _read(self, key: str) -> bytes:
+        path = self.path(key)
         if not path.is_file():
             raise FileNotFoundError("no such object")
         return path.read_bytes()
 
     def _list(self, prefix: str) -> list[str]:
-        folder = self.root / prefix.rpartition("/")[0] if "/" in prefix else self.root
+        folder = (self.root / prefix.rpartition("/")[0]).resolve()
+        if not folder.is_relative_to(self.root):
+            return []
         found: list[str] = []
         for directory, subdirectories, files in os.walk(folder):
             if Path(directory) == self.root and TEMP_DIR in subdirectories:

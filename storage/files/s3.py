@@ -23,6 +23,7 @@ from core.errors import ExternalServiceError
 from core.files import safe_key, safe_prefix
 
 SERVICE = "s3"
+MAX_LINK_SECONDS = 7 * 24 * 3600  # the SigV4 limit
 _MISSING = {"NoSuchKey", "NotFound", "404"}
 _RETRYABLE = {"SlowDown", "RequestTimeout", "RequestTimeTooSkewed", "Throttling", "429"}
 
@@ -115,6 +116,8 @@ class S3FileStore:
         return sorted(key.removeprefix(self.prefix) for key in found)
 
     async def link(self, key: str, seconds: int) -> str | None:
+        if not 1 <= seconds <= MAX_LINK_SECONDS:
+            raise ValueError("a presigned link lives from 1 second to 7 days")
         url: str = await self._call(
             self.client.generate_presigned_url,
             "get_object",

@@ -4,16 +4,22 @@ Revision ID: 0002
 Revises: 0001
 Create Date: 2026-12-01
 
-Both databases also get a partial b-tree index over live clients in name order per
-organization: it serves listings, short (1-2 character) terms and very common terms, where
-walking the organization's clients in order and stopping at the first page beats collecting
-every trigram match. These objects are not in the SQLModel metadata; `include_object` in
-env.py keeps `alembic check` from reporting them.
+SQLite: FTS5 `client_fts` (trigram tokenizer) with external content, kept in step by
+triggers. Its rowid is (organization << 44) + (name bucket << 32) + client id, the bucket being
+the first two characters of `name_norm`, so an organization is a rowid range and matches come
+out of the index nearly in name order (see storage/search.py). Limits: organization ids below
+2**19, client ids below 2**32. The content is the view `client_fts_source`, so 'rebuild' and
+'integrity-check' work.
 
-Note for later migrations: a SQLite batch operation that recreates `client` drops the
-triggers and the index below; recreate them (and run the 'rebuild') in that migration. On
-PostgreSQL the covering index holds `search_text`, so a document must stay under the b-tree
-row limit (about 2.7 KB).
+Both databases also get a covering partial b-tree index over live clients in name order per
+organization, for walking an organization in name order (short terms, listings, and on
+PostgreSQL common terms) without touching the table. These objects are not in the SQLModel
+metadata; `include_object` in env.py keeps `alembic check` from reporting them.
+
+Note for later migrations: on SQLite a batch operation that recreates `client` fails on the
+view (drop `client_fts_source` first) and loses the triggers and the index: recreate all of
+them from here and repopulate `client_fts`. On PostgreSQL the covering index holds
+`search_text`, so a document must stay under the b-tree row limit (about 2.7 KB).
 """
 
 from collections.abc import Sequence
@@ -45,10 +51,6 @@ def _fts_rowid(row: str = '') -> str:
     return f'(({row}organization_id << 44) + ({bucket} << 32) + {row}id)'
 
 
-# SQLite: the FTS5 rowid orders an organization's documents by the first two characters of
-# the name, so one organization is a rowid range and its matches stream out of the index in
-# (nearly) name order. The external content is a view exposing that rowid, which keeps
-# 'rebuild' and 'integrity-check' working.
 _DELETE_OLD = (
     "INSERT INTO client_fts(client_fts, rowid, search_text) "
     f"VALUES ('delete', {_fts_rowid('old.')}, old.search_text);"
