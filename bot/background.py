@@ -30,6 +30,7 @@ class Background:
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         queue = SqlJobQueue(session_factory(container.engine))
+        settings = container.settings
         handlers = {
             **container.job_handlers(),
             **presenter_jobs(bot, container.services, container.catalogs),
@@ -41,8 +42,9 @@ class Background:
                 container.services.clock,
                 f"{default_worker_id()}:{i}",
                 lease=timedelta(minutes=5),
-                poll_interval=timedelta(seconds=2),
                 on_dead=self._dead,
+                poll_interval=timedelta(seconds=settings.job_poll_seconds),
+                retry_base=settings.job_retry_base_seconds,
             )
             for i in range(runners)
         ]

@@ -11,11 +11,19 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.settings import Settings
 from core.clock import SystemClock
 from core.jobs import JobHandler
-from core.ports import AddressSuggester, Clock, PhoneNormalizer, StaticMaps, UowFactory
+from core.ports import (
+    AddressSuggester,
+    Clock,
+    FileStore,
+    PhoneNormalizer,
+    StaticMaps,
+    UowFactory,
+)
 from core.services import Services
 from core.services.client_flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.services.clients import ClientService
 from core.services.dialogs import DialogService, FlowSpec
+from core.services.files import UPLOAD_JOB, FileService
 from core.services.invites import InviteService
 from core.services.new_order import NewOrderSpec
 from core.services.onboarding import NewOrganizationSpec, OnboardingSpec
@@ -31,6 +39,8 @@ from integrations.dadata import HttpDaDataSuggester
 from integrations.phones import PhonenumbersNormalizer
 from integrations.yandex_maps import HttpStaticMaps
 from storage.db import create_engine, session_factory
+from storage.files.local import LocalFileStore
+from storage.files.s3 import S3FileStore, make_s3_client
 from storage.uow import SqlUnitOfWork
 
 
@@ -41,6 +51,8 @@ class Adapters:
     phones: PhoneNormalizer
     addresses: AddressSuggester | None
     maps: StaticMaps | None
+    files: FileStore
+    spool: FileStore
 
 
 @dataclass(slots=True)
@@ -54,7 +66,7 @@ class Container:
 
     def job_handlers(self) -> dict[str, JobHandler]:
         """Job kinds whose work the core services do (no message to render)."""
-        return {}
+        return {UPLOAD_JOB: self.services.files.upload}
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -71,7 +83,22 @@ def build_adapters(settings: Settings, http: httpx.AsyncClient) -> Adapters:
         maps = HttpStaticMaps(
             http, settings.yandex_maps_api_key.get_secret_value(), settings.yandex_static_maps_url
         )
-    return Adapters(PhonenumbersNormalizer(), addresses, maps)
+    return Adapters(PhonenumbersNormalizer(), addresses, maps, *file_stores(settings))
+
+
+def file_stores(settings: Settings) -> tuple[FileStore, FileStore]:
+    """(object storage, local spool): S3 when a bucket is set, else a local folder."""
+    spool = LocalFileStore(settings.files_dir / "spool")
+    if not settings.s3_bucket:
+        return LocalFileStore(settings.files_dir / "objects"), spool
+    key_id, secret = settings.s3_access_key_id, settings.s3_secret_access_key
+    client = make_s3_client(
+        settings.s3_endpoint_url,
+        settings.s3_region,
+        key_id.get_secret_value() if key_id else "",
+        secret.get_secret_value() if secret else "",
+    )
+    return S3FileStore(client, settings.s3_bucket, settings.s3_prefix, settings.s3_sse), spool
 
 
 def build_container(settings: Settings, clock: Clock | None = None) -> Container:
@@ -117,4 +144,5 @@ def make_services(
         updates=UpdateLedger(uow, clock),
         clients=clients,
         orders=orders,
+        files=FileService(uow, clock, adapters.files, adapters.spool),
     )

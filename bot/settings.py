@@ -31,12 +31,31 @@ class Settings(BaseSettings):
     dadata_base_url: str = "https://suggestions.dadata.ru/suggestions/api/4_1/rs"
     yandex_maps_api_key: SecretStr | None = None
     yandex_static_maps_url: str = "https://static-maps.yandex.ru/v1"
+    s3_bucket: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_region: str = "ru-central1"
+    s3_prefix: str = ""
+    s3_access_key_id: SecretStr | None = None
+    s3_secret_access_key: SecretStr | None = None
+    s3_sse: str | None = None
     sandbox_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     sandbox_dir: Path = Path("./data/sandbox")
+    job_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
+    job_poll_seconds: float = Field(default=2.0, gt=0, le=60)
     concurrent_updates: int = Field(default=8, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
 
-    @field_validator("telegram_bot_token", "dadata_api_key", "yandex_maps_api_key", mode="before")
+    @field_validator(
+        "telegram_bot_token",
+        "dadata_api_key",
+        "yandex_maps_api_key",
+        "s3_bucket",
+        "s3_endpoint_url",
+        "s3_access_key_id",
+        "s3_secret_access_key",
+        "s3_sse",
+        mode="before",
+    )
     @classmethod
     def _empty_token_is_none(cls, value: object) -> object:
         return None if value == "" else value

@@ -8,13 +8,15 @@ money ("3 500 руб"), times ("10:30"), dates ("25.12") and order numbers ("№
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 __all__ = ["Redacted", "deidentify", "restore"]
 
-KINDS = ("PERSON", "PHONE", "EMAIL", "ADDRESS", "CARD")
 PLACEHOLDER = re.compile(r"\[\s*(PERSON|PHONE|EMAIL|ADDRESS|CARD)_(\d+)\s*\]", re.IGNORECASE)
 
 _SEP = r"[ \t\u00a0]?[-.\u2010-\u2015]?[ \t\u00a0]?"  # "916 123", "916-123", "916 - 123"
@@ -36,15 +38,21 @@ _PHONES = (
 _INTERNATIONAL = re.compile(
     rf"{_START}\+\s?(?!7)\d{{1,3}}(?:{_SEP}(?:\(\d{{1,5}}\)|\d{{1,5}})){{1,6}}"
 )
+# Money right after a number ends it: "+1 555 123 4567 3 500 руб" keeps "3 500 руб".
 _CURRENCY = re.compile(
-    r"(?:[ \u00a0]\d{3})*\s?(?:руб|р\.|р\b|₽|rub|usd|eur|\$|€|доллар|евро|тыс|млн|k\b|тг|тенге)",
+    r"(?:[ \u00a0]\d{3})*\s?(?:руб|р\.|р\b|₽|rub|usd|eur|[$€](?!\s?\d)|доллар|евро|тыс|млн|тенге)",
     re.IGNORECASE,
 )
+# Numbers that identify nobody and must come through whole: times, dates, order numbers, money.
+_KEEP = re.compile(
+    r"(?<![\d:])(?:[01]?\d|2[0-3]):[0-5]\d(?![\d:])"
+    r"|(?<![\d.+])(?:[0-2]?\d|3[01])\.(?:0?[1-9]|1[0-2])(?:\.(?:\d{4}|\d{2}))?(?!\d|\.\d)"
+    r"|[№#]\s?\d{1,8}(?!\d)|[$€£]\s?\d+(?:[ ,.]\d{3}(?!\d))*"
+    r"|(?<!\d)(?<!\d[ \u00a0])\d{1,3}(?:[ \u00a0]\d{3}(?!\d))+\s?(?i:руб|р\.|₽)"
+)
 _DIGIT_RUN = re.compile(rf"{_START}\d+(?:[ \-]\d+)*{_END}")
-_NUMBER_BEFORE = re.compile(r"(?:\d[.:]|[№#]\s?)$")
 _NOTHING = re.compile(r"(?!)")
 _DIGITS = re.compile(r"\d+")
-_NUMBER_AFTER = re.compile(r"[.:,]\d")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 _STREET_TYPE = (
@@ -107,8 +115,7 @@ class Redacted:
     mapping: dict[str, str] = field(default_factory=dict)
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
+class _Span(NamedTuple):
     start: int
     end: int
     kind: str
@@ -120,23 +127,18 @@ def deidentify(
 ) -> Redacted:
     """`text` with personal data replaced by stable placeholders (see the module docstring)."""
     spans = _choose(_find_all(text, list(known_names), list(known_addresses)))
-    taken = {_key(m) for m in PLACEHOLDER.finditer(text)}
-    counters = dict.fromkeys(KINDS, 0)
-    by_value: dict[tuple[str, str], str] = {}
-    mapping: dict[str, str] = {}
+    used = {_key(m) for m in PLACEHOLDER.finditer(text)}
+    placeholders: dict[tuple[str, str], str] = {}
     parts: list[str] = []
     cursor = 0
     for span in spans:
-        value = text[span.start : span.end]
-        placeholder = by_value.get((span.kind, value))
-        if placeholder is None:
-            placeholder = _next_placeholder(span.kind, counters, taken)
-            by_value[(span.kind, value)] = placeholder
-            mapping[placeholder] = value
-        parts += [text[cursor : span.start], placeholder]
+        key = (span.kind, text[span.start : span.end])
+        if key not in placeholders:
+            placeholders[key] = _unused(span.kind, used)
+        parts += [text[cursor : span.start], placeholders[key]]
         cursor = span.end
-    parts.append(text[cursor:])
-    return Redacted("".join(parts), mapping)
+    mapping = {placeholder: value for (_, value), placeholder in placeholders.items()}
+    return Redacted("".join([*parts, text[cursor:]]), mapping)
 
 
 def restore(text: str, mapping: dict[str, str]) -> str:
@@ -148,12 +150,11 @@ def _key(match: re.Match[str]) -> str:
     return f"[{match.group(1).upper()}_{int(match.group(2))}]"
 
 
-def _next_placeholder(kind: str, counters: dict[str, int], taken: set[str]) -> str:
-    while True:
-        counters[kind] += 1
-        placeholder = f"[{kind}_{counters[kind]}]"
-        if placeholder not in taken:
-            return placeholder
+def _unused(kind: str, used: set[str]) -> str:
+    """The next `[KIND_n]` not yet used, nor already present in the original text."""
+    placeholder = next(p for n in itertools.count(1) if (p := f"[{kind}_{n}]") not in used)
+    used.add(placeholder)
+    return placeholder
 
 
 def _choose(spans: list[_Span]) -> list[_Span]:
@@ -175,11 +176,9 @@ def _find_all(text: str, names: list[str], addresses: list[str]) -> list[_Span]:
 
 
 def _cards(text: str) -> list[_Span]:
-    found: list[_Span] = []
-    for run in _DIGIT_RUN.finditer(text):
-        groups = [(m.start(), m.end()) for m in _DIGITS.finditer(text, run.start(), run.end())]
-        found += _card_windows(text, groups)
-    return found
+    runs = _DIGIT_RUN.finditer(text)
+    groups = ([m.span() for m in _DIGITS.finditer(text, r.start(), r.end())] for r in runs)
+    return [card for run in groups for card in _card_windows(text, run)]
 
 
 def _card_windows(text: str, groups: list[tuple[int, int]]) -> list[_Span]:
@@ -189,10 +188,9 @@ def _card_windows(text: str, groups: list[tuple[int, int]]) -> list[_Span]:
             start, end = groups[first][0], groups[first + size - 1][1]
             digits = [int(c) for c in text[start:end] if c.isdigit()]
             if 13 <= len(digits) <= 19 and _luhn(digits) and _standalone(text, start, end):
-                rest = _card_windows(text, groups[:first]) + _card_windows(
-                    text, groups[first + size :]
-                )
-                return [_Span(start, end, "CARD", 1), *rest]
+                sides = (groups[:first], groups[first + size :])
+                found = [card for side in sides for card in _card_windows(text, side)]
+                return [_Span(start, end, "CARD", 1), *found]
     return []
 
 
@@ -202,10 +200,14 @@ def _luhn(digits: list[int]) -> bool:
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
-    """Not part of an amount, a time, a date or an order number around it."""
-    if _NUMBER_BEFORE.search(text[max(0, start - 2) : start]):
-        return False
-    return not (_NUMBER_AFTER.match(text, end) or _CURRENCY.match(text, end))
+    """Not part of an amount, a time, a date or an order number, nor followed by money."""
+    overlaps = any(s < end and start < e for s, e in _kept(text))
+    return not overlaps and not _CURRENCY.match(text, end)
+
+
+@functools.lru_cache(maxsize=4)
+def _kept(text: str) -> tuple[tuple[int, int], ...]:
+    return tuple(m.span() for m in _KEEP.finditer(text))
 
 
 def _phones(text: str) -> list[_Span]:
@@ -243,8 +245,7 @@ def _name_token(word: str) -> str:
     folded = word.casefold().replace("ё", "е")
     if not re.fullmatch(r"[а-я-]+", folded):
         return _letters(folded)
-    stem = _stem(folded)
-    stems = {stem}
+    stems = {stem := _stem(folded)}
     if len(stem) >= 4 and stem[-3] + stem[-1] in _CONSONANT_PAIRS and stem[-2] in "ео":
         stems.add(stem[:-2] + stem[-1])  # a fleeting vowel: Павел -> Павла
     alternatives = "|".join(_letters(s) for s in sorted(stems, key=len, reverse=True))

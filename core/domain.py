@@ -238,3 +238,19 @@ class OrderEvent:
     kind: str
     data: dict[str, object]
     created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Attachment:
+    id: int
+    organization_id: int
+    order_id: int | None
+    kind: str
+    storage_key: str
+    sha256: str
+    size: int
+    mime: str
+    file_name: str | None
+    telegram_file_id: str | None
+    caption: str | None
+    stored: bool

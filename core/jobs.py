@@ -143,6 +143,7 @@ class JobRunner:
         poll_interval: timedelta = timedelta(seconds=5),
         on_dead: DeadLetterHook | None = None,
         rng: random.Random | None = None,
+        retry_base: float = 5.0,
     ) -> None:
         self._queue = queue
         self._handlers = dict(handlers)
@@ -154,6 +155,7 @@ class JobRunner:
         self._poll = poll_interval.total_seconds()
         self._on_dead = on_dead
         self._rng = rng
+        self._retry_base = retry_base
         self._woken = asyncio.Event()
 
     def wake(self) -> None:
@@ -240,7 +242,7 @@ class JobRunner:
             await self._dead(job, error)
             return
         now = self._clock.now()
-        run_at = now + backoff(job.attempts, rng=self._rng)
+        run_at = now + backoff(job.attempts, base=self._retry_base, rng=self._rng)
         if not await self._queue.retry(job, error, run_at, now):
             logger.warning("job %s (%s) failed after losing its lease", job.id, job.kind)
 

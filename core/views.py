@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from core.domain import Client, Order, Organization, User
@@ -39,6 +39,7 @@ class OrderCard:
     actions: tuple[OrderAction, ...]
     viewer: User
     sees_history: bool = False
+    files: dict[str, int] = field(default_factory=dict)  # kind -> count, for those who may see
 
     @property
     def viewer_id(self) -> int:

@@ -58,6 +58,20 @@ def order_text(t: Translator, card: OrderCard) -> str:
     lines.extend(_money_lines(t, o, org.currency))
     if o.description:
         lines.append("📝 " + escape(o.description))
+    if card.files:
+        photos = card.files.get("photo", 0)
+        others = sum(card.files.values()) - photos
+        lines.append(
+            "📎 "
+            + t.n("{count} photo", "{count} photos", photos)
+            + (", " + t.n("{count} file", "{count} files", others) if others else "")
+        )
+    required = card.organization.photos_required
+    if required and card.order.open:
+        have = card.files.get("photo", 0)
+        lines.append(
+            t("📷 Photos before done: {have} of {required}", have=have, required=required)
+        )
     return "\n".join(lines)
 
 
@@ -97,6 +111,9 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
     buttons = [_action_button(t, o.id, a) for a in card.actions]
     if card.client is not None and card.client.contacts_visible:
         buttons.append(button(t.raw("👤 Client"), "c", card.client.id))
+    if card.files:
+        total = sum(card.files.values())
+        buttons.append(button(t("📎 Files ({count})", count=total), "ofi", o.id))
     if card.sees_history:
         buttons.append(button(t.raw("📜 History"), "oh", o.id))
     if not buttons:

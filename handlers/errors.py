@@ -66,6 +66,15 @@ MESSAGES: dict[str, str] = {
     "money_invalid": N_("Type an amount in numbers, for example {example}."),
     "money_range": N_("The amount must be more than zero and realistic, for example {example}."),
     "merge_same": N_("A card cannot be merged with itself."),
+    "file_type_refused": N_(
+        "I cannot keep this kind of file. Send photos, PDF or office documents, or audio."
+    ),
+    "file_too_large": N_("This file is {size_mb} MB; the limit is {limit_mb} MB."),
+    "photos_required": N_(
+        "This order needs {required} photos before it is done; it has {have}. "
+        "Send {missing} more, then tap Done again."
+    ),
+    "photos_rule_range": N_("The number of photos must be between 0 and {limit}."),
     "merge_nothing_found": N_("No other client matches. Try another name or phone."),
 }
 

@@ -11,6 +11,8 @@ from telegram.error import BadRequest, Forbidden
 from core.domain import Job
 from core.jobs import JobHandler
 from core.services import Services
+from core.services.files import ALBUM_JOB
+from handlers.files import saved_text
 from handlers.i18n import N_, Catalogs
 
 log = logging.getLogger(__name__)
@@ -24,8 +26,25 @@ JOB_NAMES = {
 
 
 def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
-    """Job kinds whose work is a message (filled in by the features that need them)."""
-    return {}
+    """Job kinds whose work is a message to someone."""
+
+    async def album_ack(job: Job) -> None:
+        summary = await services.files.album_summary(job)
+        user = await services.users.get(int(str(job.payload["user_id"])))
+        if summary is None or user is None:
+            return
+        t = catalogs.get(user.preferred_language(catalogs.default))
+        attached, pending = summary
+        await _send(bot, int(str(job.payload["chat_id"])), saved_text(t, attached, pending))
+
+    return {ALBUM_JOB: album_ack}
+
+
+async def _send(bot: Bot, chat_id: int, text: str) -> None:
+    try:
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+    except (BadRequest, Forbidden) as error:
+        log.info("job message not delivered: %s", type(error).__name__)
 
 
 async def dead_job_notice(bot: Bot, services: Services, catalogs: Catalogs, job: Job) -> None:

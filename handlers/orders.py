@@ -46,6 +46,7 @@ async def order_command(update: Update, ctx: BotContext) -> None:
         await reply(update, ctx.t("Which order? For example: /order 12"))
         return
     card = await ctx.services.orders.by_number(ctx.actor, int(number))
+    await ctx.services.files.focus(ctx.actor, card.order.id)
     await send_card(ctx, _chat(update), card)
 
 
@@ -115,6 +116,7 @@ async def open_card(update: Update, ctx: BotContext) -> None:
     assert query is not None
     card = await ctx.services.orders.card(ctx.actor, int((query.data or "").split(":")[1]))
     await query.answer()
+    await ctx.services.files.focus(ctx.actor, card.order.id)
     await send_card(ctx, _chat(update), card)
 
 
@@ -131,6 +133,8 @@ async def act(update: Update, ctx: BotContext) -> None:
         return
     change = await ctx.services.orders.act(ctx.actor, int(order_id), action)
     await query.answer(_confirmation(ctx.t, action))
+    if action in (OrderAction.TAKE, OrderAction.START):
+        await ctx.services.files.focus(ctx.actor, int(order_id))
     await publish_change(ctx, change)
     if action is OrderAction.DONE and OrderAction.PAY in change.card.actions:
         pay = button(ctx.t.raw("💰 Record payment"), "of", order_id, "pay")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from core.permissions import Action, allowed
 from core.services.onboarding import LANGUAGE_LABELS
 from handlers.context import BotContext
 from handlers.gate import load_actor
@@ -13,7 +14,7 @@ from handlers.publish import refresh_menu
 from handlers.replies import drop_keyboard, reply
 
 
-def _language_buttons(current: str) -> list[object]:
+def _language_buttons(current: str) -> list[InlineKeyboardButton]:
     return [
         button(("✓ " if code == current else "") + label, "lang", code)
         for code, label in LANGUAGE_LABELS.items()
@@ -22,7 +23,7 @@ def _language_buttons(current: str) -> list[object]:
 
 async def language(update: Update, ctx: BotContext) -> None:
     text = "Choose your language.\nВыберите язык."
-    await reply(update, text, rows(_language_buttons(ctx.locale)))  # type: ignore[arg-type]
+    await reply(update, text, rows(_language_buttons(ctx.locale)))
 
 
 async def settings(update: Update, ctx: BotContext) -> None:
@@ -40,7 +41,38 @@ async def settings(update: Update, ctx: BotContext) -> None:
             )
         )
     lines.append(t("Tap a language to switch."))
-    await reply(update, "\n".join(lines), rows(_language_buttons(ctx.locale)))  # type: ignore[arg-type]
+    markup = rows(_language_buttons(ctx.locale))
+    org = actor.organization
+    if org is not None and allowed(actor.role, Action.ORG_SETTINGS):
+        lines.append(
+            t("📷 Photos required before an order is done: {count}", count=org.photos_required)
+        )
+        markup = InlineKeyboardMarkup(
+            [*markup.inline_keyboard, _photo_buttons(org.photos_required)]
+        )
+    await reply(update, "\n".join(lines), markup)
+
+
+def _photo_buttons(current: int) -> list[InlineKeyboardButton]:
+    options = sorted({max(current - 1, 0), current, current + 1, 0, 4} - {current})
+    return [button(f"📷 {n}", "ps", n) for n in options[:4]]
+
+
+async def photos_rule(update: Update, ctx: BotContext) -> None:
+    """`ps:<n>` sets how many photos an order needs before "Done"."""
+    query = update.callback_query
+    assert query is not None
+    count = await ctx.services.team.set_photos_required(
+        ctx.actor, int((query.data or "").split(":")[1])
+    )
+    await query.answer(ctx.t.raw("Saved."))
+    await drop_keyboard(query)
+    text = ctx.t.n(
+        "From now on an order needs {count} photo before it is done.",
+        "From now on an order needs {count} photos before it is done.",
+        count,
+    )
+    await reply(update, text)
 
 
 async def language_chosen(update: Update, ctx: BotContext) -> None:

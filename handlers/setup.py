@@ -15,7 +15,7 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import clients, conversation, orders, settings, team
+from handlers import clients, conversation, files, orders, settings, team
 from handlers.errors import on_error
 from handlers.gate import identify
 
@@ -60,9 +60,13 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     }
     for pattern, callback in callbacks.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
+    app.add_handler(CallbackQueryHandler(files.show_files, pattern=r"^ofi:\d+$"))
+    app.add_handler(CallbackQueryHandler(settings.photos_rule, pattern=r"^ps:\d+$"))
     app.add_handler(InlineQueryHandler(clients.inline_lookup))
     app.add_handler(CallbackQueryHandler(conversation.stale_button))
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, conversation.unknown_command))
+    media = (filters.PHOTO | filters.Document.ALL) & PRIVATE
+    app.add_handler(MessageHandler(media, files.receive))
     answers = (filters.TEXT | filters.CONTACT | filters.LOCATION) & PRIVATE
     app.add_handler(MessageHandler(answers, conversation.text_answer))
     app.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, conversation.unsupported))

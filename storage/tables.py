@@ -90,6 +90,9 @@ class MembershipRow(SQLModel, table=True):
     user_id: int = _fk("app_user.id")
     role: str = Field(max_length=16)
     active: bool = True
+    current_order_id: int | None = _fk(
+        "work_order.id", nullable=True, ondelete="SET NULL", index=False
+    )
     created_at: datetime = _ts(nullable=False)
     deactivated_at: datetime | None = _ts()
 
@@ -240,6 +243,7 @@ class AttachmentRow(SQLModel, table=True):
     telegram_file_id: str | None = Field(default=None, max_length=256)
     telegram_unique_id: str | None = Field(default=None, max_length=128)
     caption: str | None = Field(default=None, sa_column=Column(Text))
+    media_group_id: str | None = Field(default=None, max_length=64)
     state: str = Field(max_length=16, default="pending")
     created_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
     created_at: datetime = _ts(nullable=False)

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import ports
 from core.idempotency import current_update
 from core.ports import Clock
+from storage.repositories.attachments import SqlAttachmentRepository
 from storage.repositories.clients import SqlClientRepository
 from storage.repositories.orders import SqlOrderRepository
 from storage.repositories.orgs import (
@@ -35,6 +36,7 @@ class SqlUnitOfWork:
     categories: ports.CategoryRepository
     clients: ports.ClientRepository
     orders: ports.OrderRepository
+    attachments: ports.AttachmentRepository
     dialogs: ports.DialogRepository
     updates: ports.ProcessedUpdateRepository
     jobs: ports.JobRepository
@@ -57,6 +59,7 @@ class SqlUnitOfWork:
         self.categories = SqlCategoryRepository(session)
         self.clients = SqlClientRepository(session)
         self.orders = SqlOrderRepository(session)
+        self.attachments = SqlAttachmentRepository(session)
         self.dialogs = SqlDialogRepository(session)
         self.updates = SqlProcessedUpdateRepository(session)
         self.jobs = SqlJobRepository(session)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import tempfile
+from pathlib import Path
 
-from bot.container import Adapters, make_services
+from bot.container import Adapters, file_stores, make_services
 from bot.settings import Settings
 from core.dialogs import DialogInput
 from core.domain import Actor, TelegramProfile
@@ -16,8 +18,9 @@ _ids = itertools.count(1000)
 
 
 def services_for(uow_factory, clock) -> Services:
-    settings = Settings(_env_file=None, database_url="sqlite:///unused.db")  # type: ignore[call-arg]
-    adapters = Adapters(PhonenumbersNormalizer(), None, None)
+    files = Path(tempfile.mkdtemp(prefix="astracrm-files-"))
+    settings = Settings(_env_file=None, database_url="sqlite:///unused.db", files_dir=files)  # type: ignore[call-arg]
+    adapters = Adapters(PhonenumbersNormalizer(), None, None, *file_stores(settings))
     return make_services(uow_factory, clock, Catalogs(), settings, adapters)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from core.ports import Clock
 from core.services.clients import ClientService
 from core.services.dialogs import DialogService
+from core.services.files import FileService
 from core.services.invites import InviteService
 from core.services.orders import OrderService
 from core.services.start import StartService
@@ -28,3 +29,4 @@ class Services:
     updates: UpdateLedger
     clients: ClientService
     orders: OrderService
+    files: FileService

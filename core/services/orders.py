@@ -127,6 +127,8 @@ class OrderService:
             if found is not None:
                 client = client_view(found, await contacts_visible(uow, actor, found.id))
         categories = {c.id: c.name for c in await uow.categories.listing(order.organization_id)}
+        files = await uow.attachments.counts(order.organization_id, order.id)
+        sees_all = allowed(actor.role, Action.ORDER_VIEW_ALL)
         assignee = await uow.users.get(order.assignee_id) if order.assignee_id else None
         return OrderCard(
             order,
@@ -137,6 +139,7 @@ class OrderService:
             tuple(available_actions(actor, order)),
             actor.user,
             sees_history=allowed(actor.role, Action.ORDER_VIEW_ALL),
+            files=files if (sees_all or order.assignee_id == actor.user.id) else {},
         )
 
     async def act(
@@ -166,6 +169,8 @@ class OrderService:
     ) -> OrderChange:
         order = await self._get_for(uow, actor, order_id, action)
         target = require_action(actor, order, action)
+        if action is OrderAction.DONE:
+            await _check_proof_of_work(uow, actor, order)
         changes, event_data = self._changes(actor, order, action, target, params)
         changed = await uow.orders.change(order, self._clock.now(), **changes)
         if changed is None:
@@ -333,3 +338,14 @@ async def _actor_for(
 
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
+
+
+async def _check_proof_of_work(uow: UnitOfWork, actor: Actor, order: Order) -> None:
+    """An organization may require N photos before an order can be closed."""
+    assert actor.organization is not None
+    required = actor.organization.photos_required
+    if required <= 0:
+        return
+    have = (await uow.attachments.counts(order.organization_id, order.id)).get("photo", 0)
+    if have < required:
+        raise DomainError("photos_required", required=required, have=have, missing=required - have)

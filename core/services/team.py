@@ -10,6 +10,8 @@ from core.errors import DomainError
 from core.permissions import Action, may_manage, require
 from core.ports import Clock, UnitOfWork, UowFactory
 
+MAX_PHOTOS_REQUIRED = 20
+
 
 @dataclass(frozen=True, slots=True)
 class MemberChange:
@@ -65,6 +67,17 @@ class TeamService:
             await uow.members.update(org_id, membership_id, active=active, deactivated_at=stamp)
             await uow.commit()
             return MemberChange(await _member(uow, actor, membership_id), role_changed=True)
+
+    async def set_photos_required(self, actor: Actor, count: int) -> int:
+        """Proof of work: how many photos an order needs before it can be marked done."""
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        if not 0 <= count <= MAX_PHOTOS_REQUIRED:
+            raise DomainError("photos_rule_range", limit=MAX_PHOTOS_REQUIRED)
+        async with self._uow() as uow:
+            await uow.orgs.update(actor.organization.id, photos_required=count)
+            await uow.commit()
+        return count
 
     async def leads(self, org_id: int) -> list[User]:
         """Active owners and managers: whom system alerts go to."""

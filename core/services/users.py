@@ -34,6 +34,10 @@ class UserService:
                 await uow.commit(claim_update=False)
             return actor
 
+    async def get(self, user_id: int) -> User | None:
+        async with self._uow() as uow:
+            return await uow.users.get(user_id)
+
     async def set_language(self, actor: Actor, language: str) -> LanguageChanged:
         if language not in LANGUAGES:
             raise DomainError("choose_option")
