@@ -59,18 +59,14 @@ class Flow:
     steps: tuple[Step, ...]
 
     def start(self, data: Mapping[str, Any] | None = None) -> DialogState:
+        """Begin at the first step that applies and is not answered by `data` already."""
         initial = dict(data or {})
-        first = self._next_after(-1, initial)
+        first = self.next_step(initial)
         if first is None:
             raise ValueError(f"flow {self.name} has no applicable step")
         return DialogState(self.name, first, initial)
 
-    def first(self, data: Mapping[str, Any]) -> DialogState:
-        """Start with data already looked up (the first step whose skip rule does not hold)."""
-        first = self._next_after(-1, data)
-        if first is None:
-            raise ValueError(f"flow {self.name} has no applicable step")
-        return DialogState(self.name, first, dict(data))
+    first = start
 
     def step(self, name: str) -> Step:
         for step in self.steps:
@@ -78,35 +74,34 @@ class Flow:
                 return step
         raise DomainError("dialog_outdated")
 
-    def _next_after(self, index: int, data: Mapping[str, Any]) -> str | None:
-        for step in self.steps[index + 1 :]:
-            if step.skip is None or not step.skip(data):
+    def next_step(self, data: Mapping[str, Any]) -> str | None:
+        """A flow is a form: ask the first step that applies and has no answer yet. Removing
+        answers (to correct them) therefore asks those steps again, nothing else."""
+        for step in self.steps:
+            if step.name not in data and (step.skip is None or not step.skip(data)):
                 return step.name
         return None
 
-    def apply(self, state: DialogState, given: DialogInput) -> tuple[int, dict[str, Any]]:
-        """Parse one input for the current step: (that step's index, the data with its value).
+    def apply(self, state: DialogState, given: DialogInput) -> dict[str, Any]:
+        """Parse one input for the current step: the data with its value.
         DomainError means "ask this step again"."""
         if state.flow != self.name:
             raise DomainError("dialog_outdated")
         if given.step is not None and given.step != state.step:
             raise DomainError("dialog_outdated")
         step = self.step(state.step)
-        value = step.parse(given, state.data)
-        index = [s.name for s in self.steps].index(step.name)
-        return index, {**state.data, step.name: value}
+        return {**state.data, step.name: step.parse(given, state.data)}
 
-    def proceed(self, state: DialogState, index: int, data: Mapping[str, Any]) -> Progress:
-        """Move past step `index` given the (possibly enriched) data."""
-        following = self._next_after(index, data)
+    def proceed(self, state: DialogState, data: Mapping[str, Any]) -> Progress:
+        """Move on given the (possibly enriched) data."""
+        following = self.next_step(data)
         if following is None:
             return Progress(replace(state, data=data), finished=True)
         return Progress(replace(state, step=following, data=data), finished=False)
 
     def advance(self, state: DialogState, given: DialogInput) -> Progress:
         """Apply one input and move on, for flows that look nothing up between steps."""
-        index, data = self.apply(state, given)
-        return self.proceed(state, index, data)
+        return self.proceed(state, self.apply(state, given))
 
 
 def choice_of(options: Mapping[str, str]) -> ChoiceParser:

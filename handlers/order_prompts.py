@@ -12,11 +12,18 @@ from core.dialogs import DialogState
 from core.domain import PaymentMethod
 from handlers.cards import METHOD
 from handlers.formatting import money, phone, wall_clock
-from handlers.i18n import Translator, escape
+from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
 from handlers.prompts import PromptEnv, Rendered
 
 HOURS = ("09:00", "10:00", "12:00", "14:00", "16:00", "18:00")
+CHANGE = {
+    "address": N_("✏️ Address"),
+    "category": N_("✏️ Work"),
+    "when": N_("✏️ Time"),
+    "price": N_("✏️ Price"),
+    "description": N_("✏️ Notes"),
+}
 
 
 def _b(state: DialogState, label: str, value: object) -> InlineKeyboardButton:
@@ -126,6 +133,9 @@ def confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
         else (d.get("address") or {}).get("text")
     )
     lines.append("📍 " + escape(place or "—"))
+    names = {str(cid): name for cid, name in d.get("categories", [])}
+    if d.get("category") in names:
+        lines.append("🧰 " + escape(names[d["category"]]))
     when_answer = d["when"]
     if when_answer["day"]:
         at = d.get("time") or when_answer["time"]
@@ -135,7 +145,8 @@ def confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     if d.get("description"):
         lines.append("📝 " + escape(d["description"]))
     buttons = [_b(state, t.raw("✅ Create"), "create"), _b(state, t.raw("✖️ Cancel"), "cancel")]
-    return "\n".join(lines), _grid(buttons)
+    edits = [_b(state, t.raw(label), f"edit:{key}") for key, label in CHANGE.items()]
+    return "\n".join(lines), InlineKeyboardMarkup([buttons, edits[:3], edits[3:]])
 
 
 def amount(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:

@@ -79,8 +79,8 @@ class DialogService:
                 return NoDialog()
             spec = self._specs[state.flow]
             try:
-                index, data = spec.flow.apply(state, given)
-                progress = spec.flow.proceed(state, index, await spec.enrich(uow, actor, data))
+                data = spec.flow.apply(state, given)
+                progress = spec.flow.proceed(state, await spec.enrich(uow, actor, data))
             except DomainError as error:
                 return Reask(state, error)
             if progress.finished:

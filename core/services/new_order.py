@@ -22,6 +22,14 @@ from core.text import clean_name
 from core.when import parse_time, parse_when, to_utc
 
 NEW_ORDER = "new_order"
+# What the confirmation card can send back for correction, and the answers that go with it.
+EDITABLE: dict[str, tuple[str, ...]] = {
+    "address": ("address", "address_pick", "suggestions"),
+    "category": ("category",),
+    "when": ("when", "time"),
+    "price": ("price",),
+    "description": ("description",),
+}
 CANDIDATES = 6
 SKIP = "skip"
 
@@ -137,7 +145,12 @@ NEW_ORDER_FLOW = Flow(
         Step("time", _time, skip=lambda d: not d["when"]["day"] or bool(d["when"]["time"])),
         Step("price", _price),
         Step("description", _description),
-        Step("confirm", choice_of({"create": "create", "cancel": "cancel"})),
+        Step(
+            "confirm",
+            choice_of(
+                {"create": "create", "cancel": "cancel", **{f"edit:{k}": k for k in EDITABLE}}
+            ),
+        ),
     ),
 )
 
@@ -182,6 +195,7 @@ class NewOrderSpec:
             if phone is None:
                 raise DomainError("phone_invalid", example="+7 916 123-45-67")
             found.update(new_phone=phone, phone_ok=True)
+        _reopen(found)
         await self._duplicates(uow, actor, found)
         await self._chosen(uow, actor, found)
         await self._suggest(actor, found)
@@ -295,3 +309,11 @@ def _draft(data: Mapping[str, Any], client_id: int, actor: Actor) -> OrderDraft:
         price_minor=data.get("price"),
         description=data.get("description"),
     )
+
+
+def _reopen(data: dict[str, Any]) -> None:
+    """'Change the time' on the confirmation card: forget those answers, ask them again."""
+    choice = str(data.get("confirm", ""))
+    if choice.startswith("edit:"):
+        for key in (*EDITABLE.get(choice.removeprefix("edit:"), ()), "confirm"):
+            data.pop(key, None)

@@ -95,6 +95,11 @@ async def test_wrong_input_is_asked_again_with_an_example(crm):
     await olga.send("Код домофона 15")
     confirm = await olga.reply()
     assert "Анна" in confirm.text and "1\xa0200" in confirm.text
+    await olga.tap("✏️ Цена")
+    await olga.reply()
+    await olga.send("1500")
+    confirm = await olga.reply()
+    assert "1\xa0500" in confirm.text and "Код домофона" in confirm.text, confirm.text
     await olga.send("/cancel")
     assert "Отменено" in (await olga.reply()).text
     await olga.tap("✅ Создать", message=confirm)

@@ -138,8 +138,7 @@ async def test_a_token_that_expired_early_is_renewed_once(speech, salute):
     salute.revoke_tokens()
     assert await speech.recognize(VOICE, "audio/ogg", "ru", 3) == salute.transcript
     assert salute.oauth_calls == 2
-    statuses = len(salute.api_requests("speech:recognize"))
-    assert statuses == 3  # ok, 401, ok
+    assert len(salute.api_requests("speech:recognize")) == 3  # ok, 401, ok
 
 
 async def test_a_second_401_is_not_retried_again(speech, salute):
