@@ -16,7 +16,9 @@ from telegram import Bot
 from bot.container import Container
 from core.domain import Job
 from core.jobs import JobRunner, default_worker_id
+from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB
 from handlers.jobs import dead_job_notice, presenter_jobs
+from handlers.voice import progress_presenter
 from storage.db import session_factory
 from storage.jobs import SqlJobQueue
 
@@ -29,6 +31,9 @@ class Background:
         self._bot = bot
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        container.services.voice.progress = progress_presenter(
+            bot, container.services, container.catalogs
+        )
         queue = SqlJobQueue(session_factory(container.engine))
         settings = container.settings
         handlers = {
@@ -65,4 +70,6 @@ class Background:
 
     async def _dead(self, job: Job, error: str) -> None:
         log.error("job %s (%s) gave up: %s", job.id, job.kind, error)
+        if job.kind in (TRANSCRIBE_JOB, SUMMARIZE_JOB):
+            await self._container.services.voice.failed(job)
         await dead_job_notice(self._bot, self._container.services, self._container.catalogs, job)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,9 +13,11 @@ from core.clock import SystemClock
 from core.jobs import JobHandler
 from core.ports import (
     AddressSuggester,
+    ChatModel,
     Clock,
     FileStore,
     PhoneNormalizer,
+    SpeechRecognizer,
     StaticMaps,
     UowFactory,
 )
@@ -33,10 +35,13 @@ from core.services.start import StartService
 from core.services.team import TeamService
 from core.services.updates import UpdateLedger
 from core.services.users import UserService
+from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB, VoiceService
 from handlers.defaults import default_categories
 from handlers.i18n import Catalogs
 from integrations.dadata import HttpDaDataSuggester
+from integrations.openrouter import HttpOpenRouter
 from integrations.phones import PhonenumbersNormalizer
+from integrations.salutespeech import HttpSaluteSpeech, salute_http_client
 from integrations.yandex_maps import HttpStaticMaps
 from storage.db import create_engine, session_factory
 from storage.files.local import LocalFileStore
@@ -53,6 +58,10 @@ class Adapters:
     maps: StaticMaps | None
     files: FileStore
     spool: FileStore
+    speech: SpeechRecognizer | None = None
+    model: ChatModel | None = None
+    inbox_model: ChatModel | None = None
+    closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -66,9 +75,16 @@ class Container:
 
     def job_handlers(self) -> dict[str, JobHandler]:
         """Job kinds whose work the core services do (no message to render)."""
-        return {UPLOAD_JOB: self.services.files.upload}
+        voice = self.services.voice
+        return {
+            UPLOAD_JOB: self.services.files.upload,
+            TRANSCRIBE_JOB: voice.transcribe,
+            SUMMARIZE_JOB: voice.summarize,
+        }
 
     async def close(self) -> None:
+        for close in self.adapters.closers:
+            await close()
         await self.http.aclose()
         await self.engine.dispose()
 
@@ -83,7 +99,30 @@ def build_adapters(settings: Settings, http: httpx.AsyncClient) -> Adapters:
         maps = HttpStaticMaps(
             http, settings.yandex_maps_api_key.get_secret_value(), settings.yandex_static_maps_url
         )
-    return Adapters(PhonenumbersNormalizer(), addresses, maps, *file_stores(settings))
+    adapters = Adapters(PhonenumbersNormalizer(), addresses, maps, *file_stores(settings))
+    add_ai(adapters, settings, http)
+    return adapters
+
+
+def add_ai(adapters: Adapters, settings: Settings, http: httpx.AsyncClient) -> None:
+    """Speech recognition and the models, each only when its credentials are set."""
+    if settings.salute_auth_key is not None:
+        salute_http = salute_http_client(settings.salute_ca_bundle)
+        adapters.closers.append(salute_http.aclose)
+        adapters.speech = HttpSaluteSpeech(
+            salute_http,
+            settings.salute_auth_key.get_secret_value(),
+            settings.salute_scope,
+            settings.salute_oauth_url,
+            settings.salute_api_url,
+        )
+    if settings.openrouter_api_key is not None:
+        adapters.model = HttpOpenRouter(
+            http,
+            settings.openrouter_api_key.get_secret_value(),
+            settings.openrouter_model,
+            settings.openrouter_base_url,
+        )
 
 
 def file_stores(settings: Settings) -> tuple[FileStore, FileStore]:
@@ -123,6 +162,7 @@ def make_services(
         return default_categories(catalogs.get(language))
 
     orders = OrderService(uow, clock, adapters.maps)
+    files = FileService(uow, clock, adapters.files, adapters.spool)
     clients = ClientService(uow, clock, adapters.phones)
     specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version),
@@ -144,5 +184,8 @@ def make_services(
         updates=UpdateLedger(uow, clock),
         clients=clients,
         orders=orders,
-        files=FileService(uow, clock, adapters.files, adapters.spool),
+        files=files,
+        voice=VoiceService(
+            uow, clock, files, orders, adapters.speech, adapters.model, settings.voice_max_seconds
+        ),
     )

@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     s3_access_key_id: SecretStr | None = None
     s3_secret_access_key: SecretStr | None = None
     s3_sse: str | None = None
+    salute_auth_key: SecretStr | None = None
+    salute_scope: str = "SALUTE_SPEECH_PERS"
+    salute_oauth_url: str = "https://ngw.devices.sberbank.ru:9443/api/v2/oauth"
+    salute_api_url: str = "https://smartspeech.sber.ru/rest/v1"
+    salute_ca_bundle: str | None = None
+    openrouter_api_key: SecretStr | None = None
+    openrouter_base_url: str = "https://openrouter.ai/api/v1"
+    openrouter_model: str = "openai/gpt-4o-mini"
+    yandex_cloud_api_key: SecretStr | None = None
+    yandex_cloud_iam_token: SecretStr | None = None
+    yandex_cloud_folder_id: str | None = None
+    yandexgpt_endpoint: str = "llm.api.cloud.yandex.net:443"
+    yandexgpt_insecure: bool = False
+    voice_max_seconds: int = Field(default=600, ge=10, le=7200)
     sandbox_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     sandbox_dir: Path = Path("./data/sandbox")
     job_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
@@ -54,6 +68,12 @@ class Settings(BaseSettings):
         "s3_access_key_id",
         "s3_secret_access_key",
         "s3_sse",
+        "salute_auth_key",
+        "salute_ca_bundle",
+        "openrouter_api_key",
+        "yandex_cloud_api_key",
+        "yandex_cloud_iam_token",
+        "yandex_cloud_folder_id",
         mode="before",
     )
     @classmethod

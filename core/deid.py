@@ -97,11 +97,8 @@ _ENDINGS = (
 )
 _ADDRESS_SEP = r"[\s,.;:/№-]*"
 # Abbreviations a known address may be written with or without: "ул", "д", "кв".
-_ADDRESS_WORDS = frozenset(
-    re.findall(
-        r"\w+", "г гор ул д дом кв корп к стр пр пер ш пл наб обл р н мкр оф эт под б apt st flat"
-    )
-)
+_ABBREVIATIONS = "г гор ул д дом кв корп к стр пр пер ш пл наб обл р н мкр оф эт под б apt st flat"
+_ADDRESS_WORDS = frozenset(re.findall(r"\w+", _ABBREVIATIONS))
 _ADJECTIVE_END = ("ий", "ый", "ой", "ая", "яя")
 _CONSONANTS = "бвгджзклмнпрстфхцчшщ"
 _CONSONANT_PAIRS = frozenset(a + b for a in _CONSONANTS for b in _CONSONANTS)
@@ -168,35 +165,35 @@ def _choose(spans: list[_Span]) -> list[_Span]:
 
 def _find_all(text: str, names: list[str], addresses: list[str]) -> list[_Span]:
     spans = [_Span(m.start(), m.end(), "EMAIL", 0) for m in _EMAIL.finditer(text)]
-    spans += _cards(text) + _phones(text)
+    runs = (_DIGITS.finditer(text, r.start(), r.end()) for r in _DIGIT_RUN.finditer(text))
+    spans += [card for run in runs for card in _card_windows(text, [m.span() for m in run])]
+    spans += _phones(text)
     for pattern in (*_RU_STREETS, _EN_STREET, _known_pattern(addresses)):
         spans += [_Span(m.start(), m.end(), "ADDRESS", 4) for m in pattern.finditer(text)]
     spans += [_Span(m.start(), m.end(), "PERSON", 6) for m in _names_pattern(names).finditer(text)]
     return [s for s in spans if s.end > s.start]
 
 
-def _cards(text: str) -> list[_Span]:
-    runs = _DIGIT_RUN.finditer(text)
-    groups = ([m.span() for m in _DIGITS.finditer(text, r.start(), r.end())] for r in runs)
-    return [card for run in groups for card in _card_windows(text, run)]
-
-
 def _card_windows(text: str, groups: list[tuple[int, int]]) -> list[_Span]:
-    """The longest Luhn-valid stretches of 13-19 digits in a run of digit groups."""
+    """The longest Luhn-valid stretches of 13-19 digits grouped like cards, in a digit run."""
     for size in range(min(len(groups), 19), 0, -1):
         for first in range(len(groups) - size + 1):
-            start, end = groups[first][0], groups[first + size - 1][1]
-            digits = [int(c) for c in text[start:end] if c.isdigit()]
-            if 13 <= len(digits) <= 19 and _luhn(digits) and _standalone(text, start, end):
+            if _is_card(text, groups[first : first + size]):
+                start, end = groups[first][0], groups[first + size - 1][1]
                 sides = (groups[:first], groups[first + size :])
                 found = [card for side in sides for card in _card_windows(text, side)]
                 return [_Span(start, end, "CARD", 1), *found]
     return []
 
 
-def _luhn(digits: list[int]) -> bool:
+def _is_card(text: str, window: list[tuple[int, int]]) -> bool:
+    """13-19 digits, in one group or groups of 4-6 (the last one shorter), Luhn-valid."""
+    start, end = window[0][0], window[-1][1]
+    digits = [int(c) for c in text[start:end] if c.isdigit()]
+    if not 13 <= len(digits) <= 19 or any(not 4 <= e - s <= 6 for s, e in window[:-1]):
+        return False
     doubled = [d * 2 if i % 2 else d for i, d in enumerate(reversed(digits))]
-    return sum(d - 9 if d > 9 else d for d in doubled) % 10 == 0
+    return sum(d - 9 if d > 9 else d for d in doubled) % 10 == 0 and _standalone(text, start, end)
 
 
 def _standalone(text: str, start: int, end: int) -> bool:
@@ -217,19 +214,20 @@ def _phones(text: str) -> list[_Span]:
             if _standalone(text, m.start(), m.end()):
                 found.append(_Span(m.start(), m.end(), "PHONE", 2))
     for match in _INTERNATIONAL.finditer(text):
-        end = _trim_international(text, match)
+        end = _trim_international(text, match, found)
         if end is not None:
             found.append(_Span(match.start(), end, "PHONE", 2))
     return found
 
 
-def _trim_international(text: str, match: re.Match[str]) -> int | None:
-    """Where the number ends: drop trailing groups beyond 15 digits or that start money."""
+def _trim_international(text: str, match: re.Match[str], phones: list[_Span]) -> int | None:
+    """Where it ends: no more than 15 digits, not into money or into the next phone number."""
     groups = list(re.finditer(r"\d+\)?", text[match.start() : match.end()]))
     while groups:
         end = match.start() + groups[-1].end()
         digits = sum(len(g.group(0).rstrip(")")) for g in groups)
-        if 8 <= digits <= 15 and _standalone(text, match.start(), end):
+        cuts = any(p.start < end < p.end for p in phones)
+        if 8 <= digits <= 15 and not cuts and _standalone(text, match.start(), end):
             return end
         groups.pop()
     return None

@@ -254,3 +254,29 @@ class Attachment:
     telegram_file_id: str | None
     caption: str | None
     stored: bool
+
+
+class VoiceStatus(enum.StrEnum):
+    RECEIVED = "received"
+    TRANSCRIBING = "transcribing"
+    SUMMARISING = "summarising"
+    READY = "ready"
+    FAILED = "failed"
+    OFF = "off"
+
+
+@dataclass(frozen=True, slots=True)
+class VoiceNote:
+    id: int
+    organization_id: int
+    order_id: int | None
+    attachment_id: int | None
+    user_id: int | None
+    chat_id: int
+    status_message_id: int | None
+    status: VoiceStatus
+    duration_seconds: int
+    language: str
+    transcript: str | None
+    proposal: dict[str, object] | None
+    proposal_state: str | None

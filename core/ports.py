@@ -24,6 +24,7 @@ from core.domain import (
     Role,
     TelegramProfile,
     User,
+    VoiceNote,
 )
 from core.listing import OrderFilter
 from core.search import SearchQuery
@@ -195,6 +196,12 @@ class AttachmentRepository(Protocol):
     async def set_current_order(self, org_id: int, user_id: int, order_id: int) -> None: ...
 
 
+class VoiceRepository(Protocol):
+    async def add(self, org_id: int, now: datetime, **fields: Any) -> VoiceNote: ...
+    async def get(self, note_id: int) -> VoiceNote | None: ...
+    async def update(self, note_id: int, now: datetime, **fields: Any) -> None: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction. Leaving the block without `commit()` rolls everything back."""
 
@@ -207,6 +214,7 @@ class UnitOfWork(Protocol):
     clients: ClientRepository
     orders: OrderRepository
     attachments: AttachmentRepository
+    voice: VoiceRepository
     dialogs: DialogRepository
     updates: ProcessedUpdateRepository
     jobs: JobRepository

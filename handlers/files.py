@@ -40,7 +40,7 @@ async def receive(update: Update, ctx: BotContext) -> None:
         await ctx.services.files.album_ack(
             ctx.actor, order, message.media_group_id, message.chat_id
         )
-        _wake(ctx)
+        wake_jobs(ctx)
         return
     await reply(update, saved_text(ctx.t, attached))
 
@@ -56,11 +56,11 @@ async def _store(
     )
     attached = await ctx.services.files.attach(ctx.actor, order.id, incoming)
     if not attached.duplicate and not await ctx.services.files.upload_now(attached.attachment):
-        _wake(ctx)  # storage is down: the upload job takes over
+        wake_jobs(ctx)  # storage is down: the upload job takes over
     return attached
 
 
-def _wake(ctx: BotContext) -> None:
+def wake_jobs(ctx: BotContext) -> None:
     if ctx.bot_data.background is not None:
         ctx.bot_data.background.wake()
 

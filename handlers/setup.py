@@ -15,56 +15,62 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import clients, conversation, files, orders, settings, team
+from handlers import clients, conversation, files, orders, settings, team, voice
 from handlers.errors import on_error
 from handlers.gate import identify
 
 PRIVATE = filters.ChatType.PRIVATE
 
 
+COMMANDS = {
+    "start": conversation.start,
+    "help": conversation.help_command,
+    "cancel": conversation.cancel,
+    "team": team.team,
+    "invite": team.invite,
+    "org": team.organizations,
+    "language": settings.language,
+    "settings": settings.settings,
+    "neworder": orders.new_order,
+    "orders": orders.orders_command,
+    "order": orders.order_command,
+    "today": orders.today,
+    "client": clients.find,
+    "newclient": clients.new_client,
+}
+CALLBACKS = {
+    r"^d:": conversation.choice_answer,
+    r"^tm:\d+": team.member_action,
+    r"^inv:": team.invite_action,
+    r"^org:\d+$": team.switch_org,
+    r"^lang:(en|ru)$": settings.language_chosen,
+    r"^ps:\d+$": settings.photos_rule,
+    r"^o:\d+$": orders.open_card,
+    r"^oa:\d+:\w+!?$": orders.act,
+    r"^ow:\d+$": orders.workers,
+    r"^oas:\d+:\d+$": orders.assign,
+    r"^of:\d+:\w+$": orders.order_flow,
+    r"^oh:\d+$": orders.history,
+    r"^ol:\w+:\d+$": orders.list_page,
+    r"^ofi:\d+$": files.show_files,
+    r"^c:\d+$": clients.open_client,
+    r"^c[emn]:\d+(:\w+)?$": clients.client_action,
+    r"^v[ad]:\d+$": voice.answer,
+}
+
+
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    """Order matters: commands, then known buttons, then the catch-alls for each kind."""
     app.add_handler(TypeHandler(Update, identify), group=-1)
-    commands = {
-        "start": conversation.start,
-        "help": conversation.help_command,
-        "cancel": conversation.cancel,
-        "team": team.team,
-        "invite": team.invite,
-        "org": team.organizations,
-        "language": settings.language,
-        "settings": settings.settings,
-        "neworder": orders.new_order,
-        "orders": orders.orders_command,
-        "order": orders.order_command,
-        "today": orders.today,
-        "client": clients.find,
-        "newclient": clients.new_client,
-    }
-    for name, callback in commands.items():
-        app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-    app.add_handler(CallbackQueryHandler(conversation.choice_answer, pattern=r"^d:"))
-    app.add_handler(CallbackQueryHandler(team.member_action, pattern=r"^tm:\d+"))
-    app.add_handler(CallbackQueryHandler(team.invite_action, pattern=r"^inv:"))
-    app.add_handler(CallbackQueryHandler(team.switch_org, pattern=r"^org:\d+$"))
-    app.add_handler(CallbackQueryHandler(settings.language_chosen, pattern=r"^lang:(en|ru)$"))
-    callbacks = {
-        r"^o:\d+$": orders.open_card,
-        r"^oa:\d+:\w+!?$": orders.act,
-        r"^ow:\d+$": orders.workers,
-        r"^oas:\d+:\d+$": orders.assign,
-        r"^of:\d+:\w+$": orders.order_flow,
-        r"^oh:\d+$": orders.history,
-        r"^ol:\w+:\d+$": orders.list_page,
-        r"^c:\d+$": clients.open_client,
-        r"^c[emn]:\d+(:\w+)?$": clients.client_action,
-    }
-    for pattern, callback in callbacks.items():
+    for name, command in COMMANDS.items():
+        app.add_handler(CommandHandler(name, command, filters=PRIVATE))
+    for pattern, callback in CALLBACKS.items():
         app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
-    app.add_handler(CallbackQueryHandler(files.show_files, pattern=r"^ofi:\d+$"))
-    app.add_handler(CallbackQueryHandler(settings.photos_rule, pattern=r"^ps:\d+$"))
-    app.add_handler(InlineQueryHandler(clients.inline_lookup))
     app.add_handler(CallbackQueryHandler(conversation.stale_button))
+    app.add_handler(InlineQueryHandler(clients.inline_lookup))
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, conversation.unknown_command))
+    sounds = (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE) & PRIVATE
+    app.add_handler(MessageHandler(sounds, voice.receive))
     media = (filters.PHOTO | filters.Document.ALL) & PRIVATE
     app.add_handler(MessageHandler(media, files.receive))
     answers = (filters.TEXT | filters.CONTACT | filters.LOCATION) & PRIVATE

@@ -37,8 +37,8 @@ from core.search import MIN_TRIGRAM, SearchQuery
 
 STREAM_FIRST = 64
 STREAM_BUDGET = 4096
-WINDOW = 1000
-SAMPLE_PAGES = 64
+WINDOW = 500
+SAMPLE_PAGES = 24
 POSTING_COST, CANDIDATE_COST = 0.075, 5.0
 ORG_SHIFT, BUCKET_SHIFT = 44, 32
 ID_MASK = (1 << BUCKET_SHIFT) - 1
@@ -168,10 +168,10 @@ async def _sqlite(session: AsyncSession, q: _Sql, limit: int, offset: int) -> li
 def _pg_window(q: _Sql) -> str:
     """The organization's first `WINDOW` live clients by name, and the matches among them."""
     return (
-        "w AS MATERIALIZED (SELECT c.id, c.name_norm, c.search_text FROM client AS c "
-        f"WHERE c.organization_id = :org AND {LIVE} ORDER BY {q.order} LIMIT :window), "
-        f"wm AS MATERIALIZED (SELECT c.id, c.name_norm FROM w AS c WHERE TRUE{q.substrings()} "
-        f"ORDER BY {q.order} LIMIT :need)"
+        f"w AS MATERIALIZED (SELECT c.id, c.name_norm, (TRUE{q.substrings()}) AS hit "
+        f"FROM client AS c WHERE c.organization_id = :org AND {LIVE} ORDER BY {q.order} "
+        f"LIMIT :window), wm AS MATERIALIZED (SELECT c.id, c.name_norm FROM w AS c "
+        f"WHERE c.hit ORDER BY {q.order} LIMIT :need)"
     )
 
 

@@ -285,3 +285,26 @@ class JobRow(SQLModel, table=True):
     dedup_key: str | None = Field(default=None, sa_column=Column(String(200), unique=True))
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)
+
+
+class VoiceNoteRow(SQLModel, table=True):
+    """A voice report on an order: the recording's transcript and the AI's proposed update."""
+
+    __tablename__ = "voice_note"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    order_id: int | None = _fk("work_order.id", nullable=True)
+    attachment_id: int | None = _fk(
+        "attachment.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    user_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    status_message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    status: str = Field(max_length=16, default="received")
+    duration_seconds: int = 0
+    language: str = Field(max_length=8, default="ru")
+    transcript: str | None = Field(default=None, sa_column=Column(Text))
+    proposal: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    proposal_state: str | None = Field(default=None, max_length=16)
+    created_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)

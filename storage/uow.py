@@ -25,6 +25,7 @@ from storage.repositories.runtime import (
     SqlJobRepository,
     SqlProcessedUpdateRepository,
 )
+from storage.repositories.voice import SqlVoiceRepository
 
 
 class SqlUnitOfWork:
@@ -37,6 +38,7 @@ class SqlUnitOfWork:
     clients: ports.ClientRepository
     orders: ports.OrderRepository
     attachments: ports.AttachmentRepository
+    voice: ports.VoiceRepository
     dialogs: ports.DialogRepository
     updates: ports.ProcessedUpdateRepository
     jobs: ports.JobRepository
@@ -60,6 +62,7 @@ class SqlUnitOfWork:
         self.clients = SqlClientRepository(session)
         self.orders = SqlOrderRepository(session)
         self.attachments = SqlAttachmentRepository(session)
+        self.voice = SqlVoiceRepository(session)
         self.dialogs = SqlDialogRepository(session)
         self.updates = SqlProcessedUpdateRepository(session)
         self.jobs = SqlJobRepository(session)

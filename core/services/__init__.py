@@ -14,6 +14,7 @@ from core.services.start import StartService
 from core.services.team import TeamService
 from core.services.updates import UpdateLedger
 from core.services.users import UserService
+from core.services.voice import VoiceService
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,3 +31,4 @@ class Services:
     clients: ClientService
     orders: OrderService
     files: FileService
+    voice: VoiceService

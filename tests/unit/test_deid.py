@@ -18,16 +18,8 @@ WORDS = (
 )
 # Amounts, times, dates and order numbers: these must come through untouched.
 KEEP = (
-    "3500 руб",
-    "3 500 рублей",
-    "1 200 ₽",
-    "$120",
-    "10:30",
-    "в 9:05",
-    "25.12",
-    "01.03.2025",
-    "№12",
-    "заказ №345",
+    *("3500 руб", "3 500 рублей", "1 200 ₽", "$120", "10:30", "в 9:05", "25.12", "01.03.2025"),
+    *("№12", "заказ №345"),
 )
 PUNCTUATION = (" ", ", ", ". ", "; ", " — ", "\n")
 
@@ -63,19 +55,9 @@ def russian_phones(draw) -> tuple[str, str]:
     n = draw(st.integers(3, 9).map(str)) + draw(st.text("0123456789", min_size=9, max_size=9))
     a, b, c, d = n[:3], n[3:6], n[6:8], n[8:]
     formats = (
-        f"+7 ({a}) {b}-{c}-{d}",
-        f"+7{n}",
-        f"8{n}",
-        f"7{n}",
-        f"8 ({a}) {b}-{c}-{d}",
-        f"8-{a}-{b}-{c}-{d}",
-        f"7 {a} {b} {c} {d}",
-        f"+7 {a} {b}{c}{d}",
-        f"+7-{a}-{b}-{c}-{d}",
-        f"8.{a}.{b}.{c}.{d}",
-        f"+7({a}){b}{c}{d}",
-        f"({a}) {b}-{c}-{d}",
-        f"{a} {b} {c} {d}",
+        *(f"+7 ({a}) {b}-{c}-{d}", f"+7{n}", f"8{n}", f"7{n}", f"8 ({a}) {b}-{c}-{d}"),
+        *(f"8-{a}-{b}-{c}-{d}", f"7 {a} {b} {c} {d}", f"+7 {a} {b}{c}{d}", f"+7({a}){b}{c}{d}"),
+        *(f"+7-{a}-{b}-{c}-{d}", f"8.{a}.{b}.{c}.{d}", f"({a}) {b}-{c}-{d}", f"{a} {b} {c} {d}"),
         f"8 {a} {b} - {c} - {d}",
     )
     return draw(st.sampled_from(formats)), n
@@ -91,12 +73,8 @@ def foreign_phones(draw) -> tuple[str, str]:
 
     a, b, c = str(draw(st.integers(2, 9))) + digits(2), digits(3), digits(4)
     choices = (
-        f"+1 ({a}) {b}-{c}",
-        f"+1 {a} {b} {c}",
-        f"+1-{a}-{b}-{c}",
-        f"+44 20 {c} {digits(4)}",
-        f"+44 7{digits(3)} {digits(6)}",
-        f"+49 30 {digits(7)}",
+        *(f"+1 ({a}) {b}-{c}", f"+1 {a} {b} {c}", f"+1-{a}-{b}-{c}", f"+44 20 {c} {digits(4)}"),
+        *(f"+44 7{digits(3)} {digits(6)}", f"+49 30 {digits(7)}"),
         f"+380 {digits(2)} {b} {digits(2)} {digits(2)}",
         f"+375 ({digits(2)}) {b}-{digits(2)}-{digits(2)}",
     )
@@ -241,65 +219,55 @@ def test_restore_takes_placeholders_in_any_order_and_repeated(echoed):
     assert restore(answer, result.mapping) == expected
 
 
-RUSSIAN = [
+# Known to the CRM in the examples below.
+EXAMPLE_NAMES = ["Иван Петров", "Пётр Семёнов", "Павел", "John Smith", "Mary O'Neil"]
+EXAMPLES = [
     (
         "Позвонить Ивану Петрову по +7 (916) 123-45-67 до 10:30, сумма 3 500 рублей",
-        ["Иван Петров"],
         "Позвонить [PERSON_1] по [PHONE_1] до 10:30, сумма 3 500 рублей",
     ),
     (
         "Адрес: г. Москва, ул. Ленина, д. 5, кв. 12. Заказ №12 на 25.12",
-        [],
         "Адрес: [ADDRESS_1]. Заказ №12 на 25.12",
     ),
     (
         "Ивана Петрова не было дома, оставили записку Петровым; звонить 8 916 123 45 67",
-        ["Иван Петров"],
         "[PERSON_1] не было дома, оставили записку [PERSON_2]; звонить [PHONE_1]",
     ),
     (
         "Семенова просила перезвонить: 8-800-555-35-35, почта semenova@yandex.ru",
-        ["Пётр Семёнов"],
         "[PERSON_1] просила перезвонить: [PHONE_1], почта [EMAIL_1]",
     ),
     (
         "Оплата картой 4111 1111 1111 1111, 1 200 ₽; едем на Ленинский проспект, 12к2",
-        [],
         "Оплата картой [CARD_1], 1 200 ₽; едем на [ADDRESS_1]",
     ),
     (
         "Павла и Павлу: пр-т Мира, д. 7, корп. 2, кв. 40; пер. Сивцев Вражек 3",
-        ["Павел"],
         "[PERSON_1] и [PERSON_2]: [ADDRESS_1]; [ADDRESS_2]",
     ),
     (
         "Домофон 123-45-67, время 9:05-10:30, заказ №345",
-        [],
         "Домофон [PHONE_1], время 9:05-10:30, заказ №345",
     ),
-]
-ENGLISH = [
     (
         "Call John Smith at +1 (555) 123-4567 or +44 20 7946 0958 before 10:30",
-        ["John Smith"],
         "Call [PERSON_1] at [PHONE_1] or [PHONE_2] before 10:30",
     ),
     (
         "Mary lives at 12 Baker Street, apt 4; paid $120 on 25.12, order №12",
-        ["Mary O'Neil"],
         "[PERSON_1] lives at [ADDRESS_1]; paid $120 on 25.12, order №12",
     ),
     (
         "JOHN's card 5500-0000-0000-0004, e-mail john.smith+crm@example.co.uk.",
-        ["John Smith"],
         "[PERSON_1]'s card [CARD_1], e-mail [EMAIL_1].",
     ),
 ]
 
 
-@pytest.mark.parametrize(("text", "names", "expected"), RUSSIAN + ENGLISH)
-def test_examples(text, names, expected):
-    result = deidentify(text, names)
+@pytest.mark.parametrize(("text", "expected"), EXAMPLES)
+def test_examples_in_russian_and_english(text, expected):
+    result = deidentify(text, EXAMPLE_NAMES)
     assert result.text == expected
     assert restore(result.text, result.mapping) == text
 
