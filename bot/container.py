@@ -26,6 +26,7 @@ from core.services.client_flows import ClientEditSpec, ClientMergeSpec, NewClien
 from core.services.clients import ClientService
 from core.services.dialogs import DialogService, FlowSpec
 from core.services.files import UPLOAD_JOB, FileService
+from core.services.inbox import InboxService
 from core.services.invites import InviteService
 from core.services.new_order import NewOrderSpec
 from core.services.onboarding import NewOrganizationSpec, OnboardingSpec
@@ -43,6 +44,7 @@ from integrations.openrouter import HttpOpenRouter
 from integrations.phones import PhonenumbersNormalizer
 from integrations.salutespeech import HttpSaluteSpeech, salute_http_client
 from integrations.yandex_maps import HttpStaticMaps
+from integrations.yandexgpt import GrpcYandexGpt
 from storage.db import create_engine, session_factory
 from storage.files.local import LocalFileStore
 from storage.files.s3 import S3FileStore, make_s3_client
@@ -116,6 +118,17 @@ def add_ai(adapters: Adapters, settings: Settings, http: httpx.AsyncClient) -> N
             settings.salute_oauth_url,
             settings.salute_api_url,
         )
+    key, iam = settings.yandex_cloud_api_key, settings.yandex_cloud_iam_token
+    if settings.yandex_cloud_folder_id and (key is not None or iam is not None):
+        gpt = GrpcYandexGpt(
+            settings.yandexgpt_endpoint,
+            settings.yandex_cloud_folder_id,
+            api_key=key.get_secret_value() if key else None,
+            iam_token=None if key else (iam.get_secret_value() if iam else None),
+            secure=not settings.yandexgpt_insecure,
+        )
+        adapters.inbox_model = gpt
+        adapters.closers.append(gpt.aclose)
     if settings.openrouter_api_key is not None:
         adapters.model = HttpOpenRouter(
             http,
@@ -174,11 +187,13 @@ def make_services(
         ClientEditSpec(clients),
         ClientMergeSpec(clients),
     )
+    dialogs = DialogService(uow, clock, specs)
     return Services(
         clock=clock,
         users=UserService(uow, clock),
         start=StartService(uow, clock),
-        dialogs=DialogService(uow, clock, specs),
+        dialogs=dialogs,
+        inbox=InboxService(uow, clock, dialogs, adapters.inbox_model),
         invites=InviteService(uow, clock, settings.invite_days, settings.invite_uses),
         team=TeamService(uow, clock),
         updates=UpdateLedger(uow, clock),

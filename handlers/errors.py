@@ -74,6 +74,7 @@ MESSAGES: dict[str, str] = {
         "This order needs {required} photos before it is done; it has {have}. "
         "Send {missing} more, then tap Done again."
     ),
+    "inbox_empty": N_("There is no text in this message to make an order from."),
     "voice_too_long": N_("This recording is longer than {limit_min} minutes; send a shorter one."),
     "voice_already_handled": N_("This proposal was already applied or dismissed."),
     "photos_rule_range": N_("The number of photos must be between 0 and {limit}."),

@@ -7,6 +7,7 @@ from telegram import InlineKeyboardMarkup, Update
 from core.errors import DomainError
 from core.listing import ListKind
 from core.orders import OrderAction
+from core.permissions import Action, allowed
 from core.services.new_order import NEW_ORDER
 from core.views import OrderCard, Page
 from handlers.cards import order_line
@@ -212,3 +213,25 @@ async def history(update: Update, ctx: BotContext) -> None:
     await query.answer()
     assert ctx.actor.organization is not None
     await reply(update, history_text(ctx.t, events, ctx.actor.organization))
+
+
+async def forwarded(update: Update, ctx: BotContext) -> None:
+    """A forwarded request (a client's message, an e-mail, a marketplace lead) becomes a draft
+    order for managers; for anyone else it is just text."""
+    message = update.effective_message
+    assert message is not None
+    if not allowed(ctx.actor.role, Action.ORDER_CREATE):
+        await reply(update, ctx.t("Forwarded messages become orders for managers and owners."))
+        return
+    if not ctx.services.inbox.enabled:
+        await reply(
+            update,
+            ctx.t(
+                "AI reading of requests is off, so let's fill the order in by "
+                "hand; the message is kept as its description."
+            ),
+        )
+    prompt = await ctx.services.inbox.draft(
+        ctx.actor, _chat(update), message.text or message.caption or ""
+    )
+    await show(update, ctx, prompt)

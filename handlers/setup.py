@@ -69,6 +69,10 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CallbackQueryHandler(conversation.stale_button))
     app.add_handler(InlineQueryHandler(clients.inline_lookup))
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, conversation.unknown_command))
+    forwards = filters.FORWARDED & (filters.TEXT | filters.CAPTION) & PRIVATE
+    app.add_handler(
+        MessageHandler(forwards & ~filters.PHOTO & ~filters.Document.ALL, orders.forwarded)
+    )
     sounds = (filters.VOICE | filters.AUDIO | filters.VIDEO_NOTE) & PRIVATE
     app.add_handler(MessageHandler(sounds, voice.receive))
     media = (filters.PHOTO | filters.Document.ALL) & PRIVATE

@@ -60,8 +60,12 @@ def pg_migrated():
 
 async def _truncate(url: str) -> None:
     engine = create_engine(url)
-    names = ", ".join(t.name for t in metadata.sorted_tables)
     async with engine.begin() as connection:
+        found = await connection.execute(
+            text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+        )
+        present = {row[0] for row in found}
+        names = ", ".join(t.name for t in metadata.sorted_tables if t.name in present)
         await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
     await engine.dispose()
 

@@ -8,6 +8,7 @@ from core.ports import Clock
 from core.services.clients import ClientService
 from core.services.dialogs import DialogService
 from core.services.files import FileService
+from core.services.inbox import InboxService
 from core.services.invites import InviteService
 from core.services.orders import OrderService
 from core.services.start import StartService
@@ -32,3 +33,4 @@ class Services:
     orders: OrderService
     files: FileService
     voice: VoiceService
+    inbox: InboxService
