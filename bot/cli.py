@@ -42,6 +42,8 @@ def _parser() -> argparse.ArgumentParser:
     db_commands.add_parser("check", help="compare models and schema").set_defaults(
         handler=_db_check
     )
+    worker = commands.add_parser("worker", help="run background jobs without serving Telegram")
+    worker.set_defaults(handler=_worker)
     check = commands.add_parser("check-config", help="validate settings and reach the database")
     check.set_defaults(handler=_check_config)
     return parser
@@ -64,6 +66,18 @@ def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
     from bot.sandbox import run_sandbox
 
     return run_sandbox(settings, demo=bool(getattr(args, "demo", False)))
+
+
+def _worker(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.logs import configure_logging
+    from bot.worker import serve_worker
+
+    if settings.telegram_bot_token is None:
+        print("astracrm worker needs TELEGRAM_BOT_TOKEN (it sends messages).", file=sys.stderr)
+        return EXIT_CONFIG
+    configure_logging(settings.log_level)
+    asyncio.run(serve_worker(settings))
+    return 0
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
