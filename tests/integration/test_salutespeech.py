@@ -219,6 +219,7 @@ async def test_failures_then_success(speech, salute):
         with pytest.raises(ExternalServiceError):
             await speech.recognize(VOICE, "audio/ogg", "ru", 3)
     assert await speech.recognize(VOICE, "audio/ogg", "ru", 3) == salute.transcript
+    assert salute.oauth_calls == 1  # a failed call does not cost the token
 
 
 @pytest.mark.parametrize(
@@ -287,46 +288,44 @@ async def test_logs_hold_no_transcript_key_or_token(speech, salute, caplog):
 
 def certificates(tmp_path) -> tuple[str, str, str]:
     """(CA bundle, server certificate, server key) as PEM files for 127.0.0.1."""
-    now = datetime.now(UTC)
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test Trusted Root CA")])
+    ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
     usage = dict.fromkeys(("content_commitment", "key_encipherment", "data_encipherment"), False)
     usage |= dict.fromkeys(("key_agreement", "encipher_only", "decipher_only"), False)
-    ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
-    ca = (
-        x509.CertificateBuilder(ca_name, ca_name, ca_key.public_key(), x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, **usage),
-            critical=True,
-        )
-        .add_extension(ski, critical=False)
-        .sign(ca_key, hashes.SHA256())
-    )
-    leaf_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    ca_usage = x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, **usage)
+    ca = certificate("Test Trusted Root CA", ca_key, ca_key, ca_usage, ski, ca=True)
     names = [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
-    leaf = (
-        x509.CertificateBuilder(ca_name, leaf_name, key.public_key(), x509.random_serial_number())
-        .not_valid_before(now - timedelta(hours=1))
-        .not_valid_after(now + timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(names), critical=False)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
-        .add_extension(
-            x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski), critical=False
-        )
-        .sign(ca_key, hashes.SHA256())
-    )
+    leaf = certificate(
+        "127.0.0.1", key, ca_key, x509.SubjectAlternativeName(names),
+        x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
+        x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(ski),
+    )  # fmt: skip
+    pem, pkcs8 = serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8
     files = (tmp_path / "ca.pem", tmp_path / "server.pem", tmp_path / "server.key")
-    files[0].write_bytes(ca.public_bytes(serialization.Encoding.PEM))
-    files[1].write_bytes(leaf.public_bytes(serialization.Encoding.PEM))
-    pkcs8 = serialization.PrivateFormat.PKCS8
-    files[2].write_bytes(
-        key.private_bytes(serialization.Encoding.PEM, pkcs8, serialization.NoEncryption())
-    )
+    files[0].write_bytes(ca.public_bytes(pem))
+    files[1].write_bytes(leaf.public_bytes(pem))
+    files[2].write_bytes(key.private_bytes(pem, pkcs8, serialization.NoEncryption()))
     return str(files[0]), str(files[1]), str(files[2])
+
+
+def certificate(subject, key, ca_key, *extensions, ca=False) -> x509.Certificate:
+    """A certificate for `key`, issued by the test CA (or by itself, when `ca`)."""
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)])
+    issuer = (
+        name
+        if ca
+        else x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Test Trusted Root CA")])
+    )
+    now = datetime.now(UTC)
+    builder = x509.CertificateBuilder(issuer, name, key.public_key(), x509.random_serial_number())
+    builder = builder.not_valid_before(now - timedelta(hours=1)).not_valid_after(
+        now + timedelta(days=1)
+    )
+    builder = builder.add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+    for extension in extensions:
+        critical = isinstance(extension, x509.KeyUsage)
+        builder = builder.add_extension(extension, critical=critical)
+    return builder.sign(ca_key, hashes.SHA256())
 
 
 class HttpsFakeSaluteSpeech(FakeSaluteSpeech):
@@ -334,7 +333,8 @@ class HttpsFakeSaluteSpeech(FakeSaluteSpeech):
 
     def __init__(self, certfile: str, keyfile: str, **options) -> None:
         super().__init__(**options)
-        self.tls = {"ssl_certfile": certfile, "ssl_keyfile": keyfile}
+        self.tls = {"ssl_certfile": certfile, "ssl_keyfile": keyfile, "http": "h11"}
+        self.tls |= {"lifespan": "off", "log_level": "warning", "log_config": None}
 
     @property
     def url(self) -> str:
@@ -342,16 +342,7 @@ class HttpsFakeSaluteSpeech(FakeSaluteSpeech):
 
     async def start(self) -> None:
         self._closing = asyncio.Event()
-        quiet = {"log_level": "warning", "log_config": None, "access_log": False}
-        config = uvicorn.Config(
-            self.app,
-            host=self.host,
-            port=self.port,
-            http="h11",
-            lifespan="off",
-            **quiet,
-            **self.tls,
-        )
+        config = uvicorn.Config(self.app, host=self.host, port=self.port, **self.tls)
         config.load()
         server = uvicorn.Server(config)
         server.lifespan = config.lifespan_class(config)
