@@ -20,7 +20,6 @@ from core.listing import PAGE_SIZE, ListKind, build_filter, local_day_bounds
 from core.orders import OrderAction, available_actions, may_view, require_action
 from core.permissions import Action, allowed, require
 from core.ports import Clock, StaticMaps, UnitOfWork, UowFactory
-from core.services.clients import contacts_visible
 from core.views import Notice, OrderCard, OrderChange, Page, WorkerLoad, client_view
 
 DESCRIPTION_MAX = 2000
@@ -39,7 +38,12 @@ class OrderDraft:
 
 
 class OrderService:
-    def __init__(self, uow: UowFactory, clock: Clock, maps: StaticMaps | None = None) -> None:
+    def __init__(
+        self,
+        uow: UowFactory,
+        clock: Clock,
+        maps: StaticMaps | None = None,
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._maps = maps
@@ -125,27 +129,46 @@ class OrderService:
         return order
 
     async def _card(self, uow: UnitOfWork, actor: Actor, order: Order) -> OrderCard:
-        assert actor.organization is not None
-        client = None
-        if order.client_id is not None:
-            found = await uow.clients.get(order.organization_id, order.client_id)
-            if found is not None:
-                client = client_view(found, await contacts_visible(uow, actor, found.id))
-        categories = {c.id: c.name for c in await uow.categories.listing(order.organization_id)}
-        files = await uow.attachments.counts(order.organization_id, order.id)
-        sees_all = allowed(actor.role, Action.ORDER_VIEW_ALL)
-        assignee = await uow.users.get(order.assignee_id) if order.assignee_id else None
-        return OrderCard(
-            order,
-            actor.organization,
-            client,
-            categories.get(order.category_id or -1),
-            assignee,
-            tuple(available_actions(actor, order)),
-            actor.user,
-            sees_history=allowed(actor.role, Action.ORDER_VIEW_ALL),
-            files=files if (sees_all or order.assignee_id == actor.user.id) else {},
+        return (await self._cards(uow, actor, [order]))[0]
+
+    async def _cards(self, uow: UnitOfWork, actor: Actor, orders: list[Order]) -> list[OrderCard]:
+        """Cards for a page of orders with a fixed number of queries, however long the page."""
+        org = actor.organization
+        assert org is not None
+        client_ids = sorted({o.client_id for o in orders if o.client_id is not None})
+        clients = {c.id: c for c in await uow.clients.many(org.id, client_ids)}
+        everything = allowed(actor.role, Action.CLIENT_CONTACTS_ANY)
+        mine = (
+            set()
+            if everything
+            else await uow.orders.clients_with_open_orders(org.id, actor.user.id)
         )
+        categories = {c.id: c.name for c in await uow.categories.listing(org.id)}
+        people = {
+            u.id: u for u in await uow.users.many([o.assignee_id for o in orders if o.assignee_id])
+        }
+        files = await uow.attachments.counts_for(org.id, [o.id for o in orders])
+        sees_all = allowed(actor.role, Action.ORDER_VIEW_ALL)
+        cards = []
+        for o in orders:
+            client = clients.get(o.client_id or -1)
+            view = client_view(client, everything or client.id in mine) if client else None
+            cards.append(
+                OrderCard(
+                    o,
+                    org,
+                    view,
+                    categories.get(o.category_id or -1),
+                    people.get(o.assignee_id or -1),
+                    tuple(available_actions(actor, o)),
+                    actor.user,
+                    sees_history=sees_all,
+                    files=files.get(o.id, {})
+                    if (sees_all or o.assignee_id == actor.user.id)
+                    else {},
+                )
+            )
+        return cards
 
     async def act(
         self,
@@ -289,7 +312,7 @@ class OrderService:
             orders = await uow.orders.listing(
                 actor.organization.id, query, PAGE_SIZE, page * PAGE_SIZE
             )
-            cards = [await self._card(uow, actor, o) for o in orders]
+            cards = await self._cards(uow, actor, orders)
         pages = max(1, -(-total // PAGE_SIZE))
         return Page(tuple(cards), page, pages, total)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -72,6 +73,19 @@ class SqlAttachmentRepository:
             .group_by(AttachmentRow.kind)
         )
         return {kind: int(n) for kind, n in (await self._s.execute(stmt)).all()}
+
+    async def counts_for(self, org_id: int, order_ids: Sequence[int]) -> dict[int, dict[str, int]]:
+        if not order_ids:
+            return {}
+        stmt = (
+            select(AttachmentRow.order_id, AttachmentRow.kind, func.count())
+            .where(AttachmentRow.organization_id == org_id, AttachmentRow.order_id.in_(order_ids))
+            .group_by(AttachmentRow.order_id, AttachmentRow.kind)
+        )
+        found: dict[int, dict[str, int]] = {}
+        for order_id, kind, count in (await self._s.execute(stmt)).all():
+            found.setdefault(order_id, {})[kind] = int(count)
+        return found
 
     async def in_group(self, org_id: int, media_group_id: str) -> list[Attachment]:
         stmt = (

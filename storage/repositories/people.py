@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -37,6 +38,12 @@ class SqlUserRepository:
     async def get(self, user_id: int) -> User | None:
         row = await self._s.get(UserRow, user_id)
         return to_user(row) if row else None
+
+    async def many(self, user_ids: Sequence[int]) -> list[User]:
+        if not user_ids:
+            return []
+        stmt = select(UserRow).where(UserRow.id.in_(sorted(set(user_ids))))
+        return [to_user(row) for row in (await self._s.execute(stmt)).scalars()]
 
     async def by_telegram_id(self, telegram_id: int) -> User | None:
         result = await self._s.execute(select(UserRow).where(UserRow.telegram_id == telegram_id))
