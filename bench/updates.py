@@ -138,10 +138,49 @@ def _push(probe: Probe, emulator: TelegramEmulator, action: tuple[str, int, str]
     probe.pushed[update["update_id"]] = time.perf_counter()
 
 
-def _traffic(orders: list[tuple[int, int, int]]) -> Any:
+WORKERS = 40
+
+
+async def _more_workers(local: LocalBot, count: int, now: Any) -> list[int]:
+    """A team the size of a real one: each worker in their own chat, with orders of their own."""
+    from sqlalchemy import select, update
+
+    from storage.tables import MembershipRow, OrderRow, UserRow
+
+    assert local.container is not None
+    ids = [800_000_000 + i for i in range(count)]
+    async with session_factory(local.container.engine)() as session, session.begin():
+        org_id = (await session.execute(select(MembershipRow.organization_id))).scalars().first()
+        user_ids = []
+        for telegram_id in ids:
+            user = UserRow(
+                telegram_id=telegram_id,
+                first_name=f"W{telegram_id}",
+                language="ru",
+                active_org_id=org_id,
+                age_confirmed_at=now,
+                consent_at=now,
+                consent_version="bench",
+                created_at=now,
+            )
+            session.add(user)
+            await session.flush()
+            user_ids.append(user.id)
+            session.add(
+                MembershipRow(
+                    organization_id=org_id, user_id=user.id, role="worker", created_at=now
+                )
+            )
+        orders = (await session.execute(select(OrderRow.id))).scalars().all()
+        for index, order_id in enumerate(orders):
+            values = {"assignee_id": user_ids[index % len(user_ids)], "status": "assigned"}
+            await session.execute(update(OrderRow).where(OrderRow.id == order_id).values(**values))
+    return ids
+
+
+def _traffic(orders: list[tuple[int, int, int]], workers: list[int]) -> Any:
     """Workers open their cards and tap Start / Done; managers search and list; /today."""
     rng = random.Random(7)
-    workers = [p.telegram_id for p in demo.TEAM if p.role.value == "worker"]
     manager, owner = demo.TEAM[1].telegram_id, demo.TEAM[0].telegram_id
     fragments = ["Иван", "Смирн", "916", "Петр", "Васил", "99"]
 
@@ -168,14 +207,16 @@ async def _run_ours(url: str, count: int, rate: float, seconds: float) -> dict[s
     emulator = new_emulator()
     async with LocalBot(settings, emulator=emulator, poll_timeout=1.0) as local:
         assert local.container is not None and local.app is not None
-        await demo.seed(
-            session_factory(local.container.engine), local.container.services.clock.now()
-        )
+        now = local.container.services.clock.now()
+        await demo.seed(session_factory(local.container.engine), now)
+        workers = await _more_workers(local, WORKERS, now)
         orders = await _orders(local)
         for person in demo.TEAM:
             emulator.user(person.telegram_id, person.first_name, language_code=person.language)
+        for telegram_id in workers:
+            emulator.user(telegram_id, f"W{telegram_id}", language_code="ru")
         probe = Probe(local.app)
-        return await _measure(probe, emulator, _traffic(orders), count, rate, seconds)
+        return await _measure(probe, emulator, _traffic(orders, workers), count, rate, seconds)
 
 
 async def _orders(local: LocalBot) -> list[tuple[int, int, int]]:
