@@ -13,6 +13,7 @@ from collections.abc import Sequence
 
 COMMANDS = {
     "search": "bench.search",
+    "digests": "bench.digests",
     "updates": "bench.updates",
 }
 

@@ -48,7 +48,9 @@ def build_application(
     base_file_url: str | None = None,
     rate_limit: bool = True,
     background: bool = True,
+    polling: bool = True,
 ) -> CrmApplication:
+    """`polling=False`: no Updater; updates arrive through the admin endpoint's webhook."""
     settings = container.settings
     limiter = cast(Any, AIORateLimiter(max_retries=3)) if rate_limit else None
     bot = TolerantBot(
@@ -68,6 +70,8 @@ def build_application(
         .post_init(_post_init)
         .post_stop(_post_stop)
     )
+    if not polling:
+        builder = builder.updater(None)
     app = cast(CrmApplication, builder.build())
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
     app.bot_data.background = Background(container, app.bot) if background else None
@@ -78,6 +82,7 @@ def build_application(
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Start the job runners; set the menu strangers see (/start, /help) in each language."""
     if app.bot_data.background is not None:
+        await app.bot_data.services.erasure.schedule_retention()  # the daily retention job
         app.bot_data.background.start()
     catalogs = app.bot_data.catalogs
     for language in ("en", "ru"):

@@ -1,4 +1,5 @@
-"""Background work in the bot's own process (or in `astracrm worker`): the durable job runners.
+"""Background work in the bot's own process (or in `astracrm worker`): the durable job runners
+and the scheduler that enqueues digests, plans, reminders and alerts when they are due.
 
 Job handlers come from the services (uploads, transcription, digests...) and from the
 presentation layer where a job ends in a message; a job that finally fails alerts the
@@ -14,6 +15,8 @@ from datetime import timedelta
 from telegram import Bot
 
 from bot.container import Container
+from bot.scheduler import Leadership, Scheduler
+from core.call_log import RECORDING_JOBS
 from core.domain import Job
 from core.jobs import JobRunner, default_worker_id
 from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB
@@ -53,6 +56,12 @@ class Background:
             )
             for i in range(runners)
         ]
+        self.scheduler = Scheduler(
+            container.services.notifications.tick,
+            Leadership(container.engine),
+            settings.scheduler_seconds,
+            on_enqueued=self.wake,
+        )
 
     def wake(self) -> None:
         for runner in self.runners:
@@ -61,6 +70,7 @@ class Background:
     def start(self) -> None:
         self._stop.clear()
         self._tasks = [asyncio.create_task(r.run(self._stop)) for r in self.runners]
+        self._tasks.append(asyncio.create_task(self.scheduler.run(self._stop)))
 
     async def stop(self) -> None:
         self._stop.set()
@@ -72,4 +82,6 @@ class Background:
         log.error("job %s (%s) gave up: %s", job.id, job.kind, error)
         if job.kind in (TRANSCRIBE_JOB, SUMMARIZE_JOB):
             await self._container.services.voice.failed(job)
+        if job.kind in RECORDING_JOBS:
+            await self._container.services.recordings.failed(job)
         await dead_job_notice(self._bot, self._container.services, self._container.catalogs, job)

@@ -32,6 +32,11 @@ def _parser() -> argparse.ArgumentParser:
         "run", help="run the bot (long polling); without a token, the local sandbox"
     )
     run.add_argument("--demo", action="store_true", help="sandbox: seed a demo organization")
+    run.add_argument(
+        "--webhook",
+        action="store_true",
+        help="receive updates at {PUBLIC_BASE_URL}/telegram/webhook instead of long polling",
+    )
     run.set_defaults(handler=_run)
     sandbox = commands.add_parser("sandbox", help="the bot with a local web chat, no Telegram")
     sandbox.add_argument("--demo", action="store_true", help="seed a demo organization")
@@ -51,14 +56,22 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
-    from bot.runner import run_polling
+    from bot.runner import run_polling, run_webhook
 
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", flush=True)
         return _sandbox(settings, args)
     configure_logging(settings.log_level)
     migrate.upgrade(settings.database_url)
-    run_polling(settings)
+    if getattr(args, "webhook", False):
+        if not settings.public_base_url:
+            print(
+                "--webhook needs PUBLIC_BASE_URL (https, reachable by Telegram)", file=sys.stderr
+            )
+            return EXIT_CONFIG
+        run_webhook(settings)
+    else:
+        run_polling(settings)
     return 0
 
 
@@ -96,6 +109,7 @@ def _db_check(settings: Settings, _args: argparse.Namespace) -> int:
 
 
 def _check_config(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot.admin.wiring import public_url
     from storage.db import ping
 
     token = "set" if settings.telegram_bot_token else "not set (sandbox)"
@@ -103,6 +117,11 @@ def _check_config(settings: Settings, _args: argparse.Namespace) -> int:
     print(f"TELEGRAM_API_BASE_URL: {settings.telegram_api_base_url}")
     print(f"DATABASE_URL: {_mask(settings.database_url)}")
     print(f"FILES_DIR: {settings.files_dir}")
+    print(f"admin endpoint: {public_url(settings)}")
+    print(
+        f"billing (T-Bank): {'enabled' if settings.billing_enabled else 'off, plans not enforced'}"
+    )
+    print(f"ENCRYPTION_KEY: {'set' if settings.encryption_key else 'not set'}")
     try:
         asyncio.run(ping(settings.database_url))
     except Exception as error:  # noqa: BLE001 - any failure is reported as one line

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from bot.admin.wiring import admin_parts, payment_gateway, secret_box
 from bot.settings import Settings
+from bot.telephony import pbx_api_factory, telephony_jobs, telephony_services
 from core.clock import SystemClock
 from core.jobs import JobHandler
 from core.ports import (
@@ -16,15 +19,26 @@ from core.ports import (
     ChatModel,
     Clock,
     FileStore,
+    PaymentGateway,
     PhoneNormalizer,
+    SecretBox,
     SpeechRecognizer,
     StaticMaps,
     UowFactory,
 )
 from core.services import Services
+from core.services.audit import AuditService
+from core.services.billing import TICK_JOB
 from core.services.client_flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.services.clients import ClientService
 from core.services.dialogs import DialogService, FlowSpec
+from core.services.digests import NotificationService
+from core.services.erasure import (
+    ERASE_OBJECTS_JOB,
+    ORG_PURGE_JOB,
+    RETENTION_JOB,
+    ErasureService,
+)
 from core.services.files import UPLOAD_JOB, FileService
 from core.services.inbox import InboxService
 from core.services.invites import InviteService
@@ -32,11 +46,13 @@ from core.services.new_order import NewOrderSpec
 from core.services.onboarding import NewOrganizationSpec, OnboardingSpec
 from core.services.order_flows import PaymentSpec, RescheduleSpec
 from core.services.orders import OrderService
+from core.services.privacy import PrivacyService
 from core.services.start import StartService
 from core.services.team import TeamService
 from core.services.updates import UpdateLedger
 from core.services.users import UserService
 from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB, VoiceService
+from core.telephony_ports import PbxApiFactory
 from handlers.defaults import default_categories
 from handlers.i18n import Catalogs
 from integrations.dadata import HttpDaDataSuggester
@@ -46,6 +62,7 @@ from integrations.salutespeech import HttpSaluteSpeech, salute_http_client
 from integrations.yandex_maps import HttpStaticMaps
 from integrations.yandexgpt import GrpcYandexGpt
 from storage.db import create_engine, session_factory
+from storage.export import ZipExportBuilder
 from storage.files.local import LocalFileStore
 from storage.files.s3 import S3FileStore, make_s3_client
 from storage.uow import SqlUnitOfWork
@@ -64,6 +81,10 @@ class Adapters:
     model: ChatModel | None = None
     inbox_model: ChatModel | None = None
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    payments: PaymentGateway | None = None
+    address_for_key: Callable[[str], AddressSuggester] | None = None
+    secrets: SecretBox | None = None
+    pbx: PbxApiFactory | None = None
 
 
 @dataclass(slots=True)
@@ -82,6 +103,11 @@ class Container:
             UPLOAD_JOB: self.services.files.upload,
             TRANSCRIBE_JOB: voice.transcribe,
             SUMMARIZE_JOB: voice.summarize,
+            ERASE_OBJECTS_JOB: self.services.erasure.erase_objects,
+            ORG_PURGE_JOB: self.services.erasure.purge_job,
+            RETENTION_JOB: self.services.erasure.retention_job,
+            TICK_JOB: self.services.billing.tick,
+            **telephony_jobs(self.services.recordings),
         }
 
     async def close(self) -> None:
@@ -103,6 +129,10 @@ def build_adapters(settings: Settings, http: httpx.AsyncClient) -> Adapters:
         )
     adapters = Adapters(PhonenumbersNormalizer(), addresses, maps, *file_stores(settings))
     add_ai(adapters, settings, http)
+    adapters.payments = payment_gateway(settings, http)
+    adapters.address_for_key = lambda key: HttpDaDataSuggester(http, key, settings.dadata_base_url)
+    adapters.secrets = secret_box(settings)
+    adapters.pbx = pbx_api_factory(settings, http)
     return adapters
 
 
@@ -174,13 +204,22 @@ def make_services(
     def categories(language: str) -> Sequence[str]:
         return default_categories(catalogs.get(language))
 
-    orders = OrderService(uow, clock, adapters.maps)
+    admin = admin_parts(
+        uow,
+        clock,
+        settings,
+        adapters.payments,
+        adapters.secrets,
+        adapters.address_for_key,
+        adapters.addresses,
+    )
+    orders = OrderService(uow, clock, adapters.maps, admin.plans)
     files = FileService(uow, clock, adapters.files, adapters.spool)
     clients = ClientService(uow, clock, adapters.phones)
     specs: tuple[FlowSpec, ...] = (
-        OnboardingSpec(clock, settings.privacy_policy_version),
+        OnboardingSpec(clock, settings.privacy_policy_version, admin.plans),
         NewOrganizationSpec(clock, categories, settings.default_country),
-        NewOrderSpec(clock, orders, adapters.phones, adapters.addresses),
+        NewOrderSpec(clock, orders, adapters.phones, admin.addresses),
         PaymentSpec(clock, orders),
         RescheduleSpec(clock, orders),
         NewClientSpec(clients),
@@ -189,18 +228,57 @@ def make_services(
     )
     dialogs = DialogService(uow, clock, specs)
     return Services(
+        **privacy_services(uow, clock, settings, adapters),
         clock=clock,
         users=UserService(uow, clock),
-        start=StartService(uow, clock),
+        start=StartService(uow, clock, admin.plans),
         dialogs=dialogs,
         inbox=InboxService(uow, clock, dialogs, adapters.inbox_model),
-        invites=InviteService(uow, clock, settings.invite_days, settings.invite_uses),
+        invites=InviteService(uow, clock, settings.invite_days, settings.invite_uses, admin.plans),
         team=TeamService(uow, clock),
         updates=UpdateLedger(uow, clock),
         clients=clients,
         orders=orders,
         files=files,
+        notifications=NotificationService(uow, clock),
         voice=VoiceService(
-            uow, clock, files, orders, adapters.speech, adapters.model, settings.voice_max_seconds
+            uow,
+            clock,
+            files,
+            orders,
+            adapters.speech,
+            adapters.model,
+            settings.voice_max_seconds,
+            admin.plans,
+        ),
+        admin=admin.admin,
+        org_settings=admin.org_settings,
+        billing=admin.billing,
+        **telephony_services(
+            uow,
+            clock,
+            settings,
+            adapters.phones,
+            adapters.files,
+            adapters.pbx,
+            adapters.speech,
+            adapters.model,
         ),
     )
+
+
+def privacy_services(
+    uow: UowFactory, clock: Clock, settings: Settings, adapters: Adapters
+) -> dict[str, Any]:
+    """Exports (ZIPs built under FILES_DIR/exports), erasure and retention, the audit log."""
+
+    def builder(name: str) -> ZipExportBuilder:
+        return ZipExportBuilder(settings.files_dir / "exports", name)
+
+    files, spool = adapters.files, adapters.spool
+    version = settings.privacy_policy_version
+    return {
+        "privacy": PrivacyService(uow, clock, files, spool, builder, version),
+        "erasure": ErasureService(uow, clock, files, spool),
+        "audit": AuditService(uow, clock),
+    }

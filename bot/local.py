@@ -11,6 +11,13 @@ from typing import Self
 
 from telegram import Update
 
+from bot.admin.server import (
+    AdminServer,
+    start_admin,
+    start_webhook,
+    webhook_secret,
+    with_admin_port,
+)
 from bot.app import CrmApplication, build_application
 from bot.container import Container, build_container
 from bot.settings import Settings
@@ -35,8 +42,15 @@ class LocalBot:
         clock: Clock | None = None,
         poll_timeout: float = 1.0,
         server: EmulatorServer | None = None,
+        webhook: bool = False,
     ) -> None:
-        self.settings = settings
+        """With ADMIN_PORT set (0: any free port) the admin endpoint runs too; `webhook`
+        feeds the bot through its webhook route instead of long polling."""
+        if webhook and settings.admin_port is None:
+            settings = settings.model_copy(update={"admin_port": 0})
+        self.settings = with_admin_port(settings)
+        self.webhook = webhook
+        self.admin: AdminServer | None = None
         if server is not None:
             emulator = server.emulator
         self.emulator = emulator or new_emulator()
@@ -60,18 +74,33 @@ class LocalBot:
             self.server.api_base_url,
             self.server.file_base_url,
             rate_limit=False,
+            polling=not self.webhook,
         )
         await app.initialize()
         if app.post_init is not None:  # run_polling would call it; we start the parts by hand
             await app.post_init(app)
         await app.start()
-        assert app.updater is not None
-        await app.updater.start_polling(
-            poll_interval=0.0, timeout=int(self._poll_timeout), allowed_updates=Update.ALL_TYPES
-        )
         self.app = app
+        await self._start_admin(app)
+        if app.updater is not None:
+            await app.updater.start_polling(
+                poll_interval=0.0,
+                timeout=int(self._poll_timeout),
+                allowed_updates=Update.ALL_TYPES,
+            )
+
+    async def _start_admin(self, app: CrmApplication) -> None:
+        if self.settings.admin_port is None or self.container is None:
+            return
+        secret = webhook_secret(self.settings) if self.webhook else None
+        self.admin = await start_admin(self.container, app, secret)
+        if secret is not None:
+            await start_webhook(app, self.container.services.admin.public_url, secret)
 
     async def stop_bot(self) -> None:
+        admin, self.admin = self.admin, None
+        if admin is not None:
+            await admin.stop()
         app, self.app = self.app, None
         if app is not None:
             if app.updater is not None and app.updater.running:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Literal
 
@@ -56,8 +57,53 @@ class Settings(BaseSettings):
     sandbox_dir: Path = Path("./data/sandbox")
     job_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
     job_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    scheduler_seconds: float = Field(default=30.0, gt=0, le=3600)
     concurrent_updates: int = Field(default=8, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # The admin endpoint (settings, billing, webhooks): see bot/admin.
+    admin_host: str = "127.0.0.1"
+    admin_port: int | None = Field(default=None, ge=0, le=65535)  # None: 8081 in `run`
+    public_base_url: str | None = None  # how browsers and T-Bank reach the admin endpoint
+    secret_key: SecretStr | None = None  # signs session cookies
+    encryption_key: SecretStr | None = None  # Fernet key(s) for credentials at rest
+    tbank_terminal_key: str | None = None
+    tbank_password: SecretStr | None = None
+    tbank_base_url: str = "https://securepay.tinkoff.ru/v2"
+    webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token
+
+    @field_validator(
+        "public_base_url",
+        "secret_key",
+        "encryption_key",
+        "tbank_terminal_key",
+        "tbank_password",
+        "webhook_secret",
+        mode="before",
+    )
+    @classmethod
+    def _empty_admin_value_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("public_base_url", "tbank_base_url")
+    @classmethod
+    def _admin_url(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/") if value else value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not re.fullmatch(
+            r"[A-Za-z0-9_-]{1,256}", value.get_secret_value()
+        ):
+            raise ValueError("1-256 characters of A-Z a-z 0-9 _ -")
+        return value
+
+    @property
+    def billing_enabled(self) -> bool:
+        """Selling subscriptions needs the terminal; without it plans are not enforced."""
+        return bool(self.tbank_terminal_key and self.tbank_password)
 
     @field_validator(
         "telegram_bot_token",
@@ -107,6 +153,25 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite", "postgres")):
             raise ValueError("must be a sqlite:/// or postgresql:// URL")
         return value
+
+    # Telephony (Zadarma PBX): the deployment's API key and secret, used by organizations
+    # that have none of their own; recordings are fetched this long after a call ends.
+    zadarma_api_key: str | None = None
+    zadarma_api_secret: SecretStr | None = None
+    zadarma_api_url: str = "https://api.zadarma.com"
+    pbx_recording_delay_seconds: float = Field(default=40.0, ge=0, le=3600)
+
+    @field_validator("zadarma_api_key", "zadarma_api_secret", mode="before")
+    @classmethod
+    def _empty_pbx_value_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("zadarma_api_url")
+    @classmethod
+    def _pbx_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
 
 
 class ConfigError(Exception):

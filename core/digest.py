@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 
@@ -33,6 +34,7 @@ class Facts:
     overdue: tuple[OrderRef, ...] = ()
     unpaid: tuple[OrderRef, ...] = ()
     cancelled_orders: tuple[OrderRef, ...] = ()
+    totals: dict[str, int] = field(default_factory=dict)  # exception kind -> how many in all
 
     @property
     def revenue_total(self) -> int:
@@ -61,6 +63,7 @@ class Digest:
     revenue: Change
     revenue_by_method: dict[str, int]
     done_by_worker: dict[int, int]
+    totals: dict[str, int] = field(default_factory=dict)  # exception kind -> how many in all
 
     @property
     def quiet(self) -> bool:
@@ -90,6 +93,9 @@ def build_digest(period: Period, first: date, last: date, now: Facts, before: Fa
         revenue=Change(now.revenue_total, before.revenue_total),
         revenue_by_method=dict(sorted(now.revenue.items())),
         done_by_worker=dict(sorted(now.done_by_worker.items(), key=lambda kv: -kv[1])),
+        totals={
+            k: max(now.totals.get(k, 0), len(v)) for k in EXCEPTION_ORDER if (v := exceptions[k])
+        },
     )
 
 
@@ -108,3 +114,82 @@ def period_window(period: Period, local_day: date, zone: str) -> tuple[datetime,
 def previous_window(period: Period, local_day: date, zone: str) -> tuple[datetime, datetime]:
     step = timedelta(days=1 if period is Period.DAY else 7)
     return period_window(period, local_day - step, zone)
+
+
+def daily_window(day: date, at: time, zone: str) -> tuple[datetime, datetime]:
+    """What a daily digest sent at `at` on `day` covers: the wall-clock day before it (23 or
+    25 hours across DST), so nothing falls between two digests and nothing counts twice."""
+    tz = ZoneInfo(zone)
+    end = datetime.combine(day, at, tzinfo=tz)
+    start = datetime.combine(day - timedelta(days=1), at, tzinfo=tz)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+Window = tuple[datetime, datetime]
+
+
+def scheduled_windows(period: Period, day: date, at: time, zone: str) -> tuple[Window, Window]:
+    """(this period, the period before) for a scheduled digest on local `day`."""
+    if period is Period.DAY:
+        return daily_window(day, at, zone), daily_window(day - timedelta(days=1), at, zone)
+    return period_window(period, day, zone), previous_window(period, day, zone)
+
+
+def so_far_windows(now: datetime, zone: str) -> tuple[Window, Window]:
+    """(today until now, yesterday until the same time) for a digest asked for on demand."""
+    tz = ZoneInfo(zone)
+    local = now.astimezone(tz)
+    midnight = datetime.combine(local.date(), time(), tzinfo=tz)
+    before = datetime.combine(local.date() - timedelta(days=1), time(), tzinfo=tz)
+    same_time = datetime.combine(local.date() - timedelta(days=1), local.time(), tzinfo=tz)
+    return (midnight.astimezone(UTC), now), (before.astimezone(UTC), same_time.astimezone(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class DigestMessage:
+    """A digest with what its reader needs to read it: the organization and workers' names.
+    Travels as JSON in the delivery job, so it is rendered in the reader's language then."""
+
+    digest: Digest
+    organization: str
+    currency: str
+    workers: dict[int, str] = field(default_factory=dict)
+
+    def as_data(self) -> dict[str, Any]:
+        d = self.digest
+        return {
+            "period": d.period.value,
+            "first_day": d.first_day.isoformat(),
+            "last_day": d.last_day.isoformat(),
+            "exceptions": {k: [[r.id, r.number] for r in v] for k, v in d.exceptions.items()},
+            "totals": d.totals,
+            "numbers": {k: [c.now, c.before] for k, c in _changes(d).items()},
+            "revenue_by_method": d.revenue_by_method,
+            "done_by_worker": {str(k): v for k, v in d.done_by_worker.items()},
+            "organization": self.organization,
+            "currency": self.currency,
+            "workers": {str(k): v for k, v in self.workers.items()},
+        }
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> DigestMessage:
+        numbers = {k: Change(int(v[0]), int(v[1])) for k, v in data["numbers"].items()}
+        digest = Digest(
+            period=Period(data["period"]),
+            first_day=date.fromisoformat(data["first_day"]),
+            last_day=date.fromisoformat(data["last_day"]),
+            exceptions={
+                k: tuple(OrderRef(int(i), int(n)) for i, n in v)
+                for k, v in data["exceptions"].items()
+            },
+            revenue_by_method={k: int(v) for k, v in data["revenue_by_method"].items()},
+            done_by_worker={int(k): int(v) for k, v in data["done_by_worker"].items()},
+            totals={k: int(v) for k, v in data["totals"].items()},
+            **numbers,
+        )
+        workers = {int(k): str(v) for k, v in data["workers"].items()}
+        return cls(digest, str(data["organization"]), str(data["currency"]), workers)
+
+
+def _changes(d: Digest) -> dict[str, Change]:
+    return {"created": d.created, "done": d.done, "cancelled": d.cancelled, "revenue": d.revenue}

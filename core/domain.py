@@ -36,6 +36,7 @@ class OrgStatus(enum.StrEnum):
 class ConsentKind(enum.StrEnum):
     AGE_16 = "age_16"
     PRIVACY_POLICY = "privacy_policy"
+    MARKETING = "marketing"
 
 
 class JobStatus(enum.StrEnum):
@@ -263,6 +264,7 @@ class VoiceStatus(enum.StrEnum):
     READY = "ready"
     FAILED = "failed"
     OFF = "off"
+    QUOTA = "quota"  # the plan's monthly transcription minutes are used up
 
 
 @dataclass(frozen=True, slots=True)

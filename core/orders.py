@@ -6,7 +6,7 @@ import enum
 
 from core.domain import Actor, Order, OrderStatus, Role
 from core.errors import DomainError
-from core.permissions import Action, allowed
+from core.permissions import Action, allowed, org_active, require_writable
 
 S = OrderStatus
 
@@ -73,6 +73,7 @@ def may_act(actor: Actor, order: Order, action: OrderAction) -> bool:
 
 
 def require_action(actor: Actor, order: Order, action: OrderAction) -> OrderStatus:
+    require_writable(actor)
     if not may_act(actor, order, action):
         raise DomainError("forbidden", action="order." + action.value)
     return next_status(order, action)
@@ -86,6 +87,8 @@ _ASSIGNEE_BUTTONS = frozenset({OrderAction.START, OrderAction.DONE})
 
 def available_actions(actor: Actor, order: Order) -> list[OrderAction]:
     """The buttons this person should see on this order's card, in display order."""
+    if not org_active(actor.organization):
+        return []  # read-only while deactivated
     result = []
     for action in OrderAction:
         if action in _CARD_HIDDEN:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 
-from core.domain import Actor, Role
+from core.domain import Actor, Organization, OrgStatus, Role
 from core.errors import DomainError
 
 
@@ -31,6 +31,7 @@ class Action(enum.StrEnum):
     DIGEST_RECEIVE = "digest.receive"
     DIGEST_VIEW = "digest.view"
     PLAN_RECEIVE = "plan.receive"
+    CLIENT_ERASE = "client.erase"
 
 
 _MANAGER: frozenset[Action] = frozenset(
@@ -61,6 +62,27 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
 }
 
 
+# A deactivated organization is read-only: these still work, everything else is refused (no
+# changes, no digests, no billing). An organization pending deletion allows even less: its
+# owner may export it, restore it or read the audit log.
+READ_ONLY: frozenset[Action] = frozenset(
+    {
+        Action.TEAM_VIEW,
+        Action.ORDER_VIEW_ALL,
+        Action.ORDER_WORK_OWN,
+        Action.CLIENT_VIEW,
+        Action.CLIENT_CONTACTS_ANY,
+        Action.DIGEST_VIEW,
+        Action.AUDIT_VIEW,
+        Action.ORG_EXPORT,
+        Action.ORG_DELETE,
+    }
+)
+PENDING_DELETION: frozenset[Action] = frozenset(
+    {Action.ORG_EXPORT, Action.ORG_DELETE, Action.AUDIT_VIEW}
+)
+
+
 def allowed(role: Role | None, action: Action) -> bool:
     return role is not None and action in PERMISSIONS[role]
 
@@ -73,6 +95,26 @@ def require(actor: Actor, action: Action) -> None:
         raise DomainError("access_revoked")
     if not allowed(actor.role, action):
         raise DomainError("forbidden", action=action.value)
+    _require_status(actor.organization, action)
+
+
+def _require_status(org: Organization, action: Action) -> None:
+    if org.status is OrgStatus.DEACTIVATED and action not in READ_ONLY:
+        raise DomainError("org_read_only")
+    if org.status is OrgStatus.DELETED and action not in PENDING_DELETION:
+        raise DomainError("org_pending_deletion")
+
+
+def require_writable(actor: Actor) -> None:
+    """For changes guarded by a viewing right (order buttons, files, team changes): refused
+    while the organization is deactivated or pending deletion."""
+    if actor.organization is not None:
+        _require_status(actor.organization, Action.ORDER_CREATE)
+
+
+def org_active(org: Organization | None) -> bool:
+    """Whether the organization works normally: sends notifications, digests, bills."""
+    return org is not None and org.status is OrgStatus.ACTIVE
 
 
 def may_invite(role: Role | None, invitee_role: Role) -> bool:

@@ -7,6 +7,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from core.admin_ports import AdminRepository as AdminRepository
+from core.admin_ports import BillingRepository as BillingRepository
+from core.admin_ports import OrgSettingsRepository as OrgSettingsRepository
 from core.dialogs import DialogState
 from core.domain import (
     AddressSuggestion,
@@ -27,7 +30,12 @@ from core.domain import (
     VoiceNote,
 )
 from core.listing import OrderFilter
+from core.notification_ports import DigestRepository as DigestRepository
+from core.notification_ports import NotificationRepository as NotificationRepository
+from core.privacy_ports import AuditRepository as AuditRepository
+from core.privacy_ports import PrivacyRepository as PrivacyRepository
 from core.search import SearchQuery
+from core.telephony_ports import CallRepository as CallRepository
 
 
 class Clock(Protocol):
@@ -222,6 +230,14 @@ class UnitOfWork(Protocol):
     dialogs: DialogRepository
     updates: ProcessedUpdateRepository
     jobs: JobRepository
+    audit: AuditRepository
+    privacy: PrivacyRepository
+    digests: DigestRepository
+    notifications: NotificationRepository
+    calls: CallRepository
+    admin: AdminRepository
+    org_settings: OrgSettingsRepository
+    billing: BillingRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(
@@ -279,3 +295,57 @@ class ChatModel(Protocol):
     async def complete(self, system: str, user: str, json_mode: bool = True) -> str:
         """The model's answer text; raises ExternalServiceError on failure."""
         ...
+
+
+class CreatedPayment(Protocol):
+    """What a payment gateway answers to Init: where to send the payer, and its own id."""
+
+    @property
+    def payment_id(self) -> str: ...
+    @property
+    def payment_url(self) -> str: ...
+    @property
+    def status(self) -> str: ...
+
+
+class PaymentStatus(Protocol):
+    """A payment as the gateway sees it (GetState): status, amount in kopecks, our order id."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
+    @property
+    def order_id(self) -> str: ...
+
+
+class PaymentGateway(Protocol):
+    """Internet acquiring (T-Bank): create a payment, ask for its state."""
+
+    async def init(
+        self,
+        order_id: str,
+        amount: int,
+        description: str,
+        receipt: dict[str, Any] | None = None,
+        notification_url: str | None = None,
+        success_url: str | None = None,
+        fail_url: str | None = None,
+        data: dict[str, str] | None = None,
+    ) -> CreatedPayment: ...
+    async def get_state(self, payment_id: str) -> PaymentStatus: ...
+
+
+class AddressSuggesters(Protocol):
+    async def for_org(self, uow: UnitOfWork, org_id: int) -> AddressSuggester | None:
+        """Suggestions with the organization's own key, else the deployment's; None: off.
+        Reads in the caller's transaction."""
+        ...
+
+
+class SecretBox(Protocol):
+    """Symmetric encryption for credentials at rest; `decrypt` raises ValueError on a
+    ciphertext it did not make (another key, or tampered with)."""
+
+    def encrypt(self, plaintext: bytes) -> bytes: ...
+    def decrypt(self, ciphertext: bytes) -> bytes: ...

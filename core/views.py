@@ -7,6 +7,7 @@ from typing import Generic, TypeVar
 
 from core.domain import Client, Order, Organization, User
 from core.orders import OrderAction
+from core.telephony import Call
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +55,7 @@ class OrderCard:
 class ClientCard:
     view: ClientView
     orders: tuple[Order, ...]
+    calls: tuple[Call, ...] = ()  # recent calls, for those who may see the client's phones
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +89,14 @@ class Page(Generic[T]):
     page: int
     pages: int
     total: int
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    """A call with the client who has its number and the people involved."""
+
+    call: Call
+    organization: Organization
+    client: Client | None
+    member: User | None  # who answered an incoming call, or placed an outgoing one
+    callback: User | None = None  # who took on calling back

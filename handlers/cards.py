@@ -8,6 +8,7 @@ from core.domain import Order, OrderStatus, PaymentMethod
 from core.maps import map_link
 from core.orders import OrderAction
 from core.views import ClientCard, ClientView, OrderCard
+from handlers.call_render import call_brief
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
@@ -156,6 +157,9 @@ def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> st
             moment = when(t, o.scheduled_at, zone) if o.scheduled_at else "—"
             price = f" · {money(t, o.price_minor, currency)}" if o.price_minor else ""
             lines.append(f"№{o.number} · {escape(moment)} · {STATUS[o.status][0]}{price}")
+    if card.calls:
+        lines.append(t("<b>Recent calls</b>"))
+        lines += [call_brief(t, call, zone) for call in card.calls]
     return "\n".join(lines)
 
 

@@ -11,6 +11,8 @@ from telegram import Update
 from telegram.error import Forbidden
 
 from core.errors import DomainError, DuplicateUpdate
+from handlers.admin import ADMIN_ERRORS, PLAN_NAMES
+from handlers.call_render import CALL_ERRORS
 from handlers.context import BotContext
 from handlers.gate import load_actor
 from handlers.i18n import N_, Translator
@@ -79,6 +81,20 @@ MESSAGES: dict[str, str] = {
     "voice_already_handled": N_("This proposal was already applied or dismissed."),
     "photos_rule_range": N_("The number of photos must be between 0 and {limit}."),
     "merge_nothing_found": N_("No other client matches. Try another name or phone."),
+    **ADMIN_ERRORS,
+    **CALL_ERRORS,
+    "org_read_only": N_(
+        "This organization is deactivated: everything can be viewed but nothing changed. "
+        "Its owner can /reactivate it."
+    ),
+    "org_pending_deletion": N_(
+        "This organization is being deleted. Its owner can restore it from /privacy."
+    ),
+    "sole_owner": N_(
+        "You are the only owner of {org}. Make someone else an owner in /team, or delete the "
+        "organization with /deleteorg, then delete your account."
+    ),
+    "retention_choice": N_("Please choose one of the offered retention periods."),
 }
 
 # Parameters that are codes themselves and are shown translated.
@@ -111,6 +127,8 @@ def describe(t: Translator, error: DomainError) -> str:
         params["status"] = t.raw(STATUS_WORDS[params["status"]])
     if isinstance(params.get("action"), str) and params["action"] in ACTION_WORDS:
         params["action"] = t.raw(ACTION_WORDS[params["action"]])
+    if isinstance(params.get("plan"), str):
+        params["plan"] = PLAN_NAMES.get(params["plan"], params["plan"])
     return t(msgid, **params)
 
 

@@ -35,6 +35,9 @@ def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:
     msgid = KINDS.get(event.kind)
     if msgid is None:
         return escape(event.kind)
+    if event.kind == "call":
+        summary = str(event.data.get("summary") or "—")[:500]
+        return t("attached a call: {summary}", summary=summary)
     if event.kind == "pay":
         amount = money(t, int(str(event.data.get("amount_minor", 0))), org.currency)
         method = _method(event.data.get("method"))

@@ -12,6 +12,10 @@ from core.domain import Job
 from core.jobs import JobHandler
 from core.services import Services
 from core.services.files import ALBUM_JOB
+from handlers.admin import billing_jobs
+from handlers.call_alerts import call_presenters
+from handlers.digests import notification_jobs
+from handlers.exports import export_jobs
 from handlers.files import saved_text
 from handlers.i18n import N_, Catalogs
 
@@ -22,6 +26,17 @@ JOB_NAMES = {
     "transcribe": N_("transcribing a voice note"),
     "summarize": N_("summarising a voice note"),
     "digest": N_("sending a digest"),
+    "plan": N_("sending a day's plan"),
+    "plan_update": N_("sending a changed plan"),
+    "reminder": N_("sending a reminder"),
+    "overdue": N_("sending an overdue alert"),
+    "fetch_recording": N_("fetching a call recording"),
+    "transcribe_call": N_("transcribing a call"),
+    "summarize_call": N_("summarising a call"),
+    "export": N_("preparing a data export"),
+    "erase_objects": N_("removing erased files from storage"),
+    "org_purge": N_("purging a deleted organization"),
+    "retention": N_("deleting data past its retention period"),
 }
 
 
@@ -37,7 +52,13 @@ def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str
         attached, pending = summary
         await _send(bot, int(str(job.payload["chat_id"])), saved_text(t, attached, pending))
 
-    return {ALBUM_JOB: album_ack}
+    return {
+        ALBUM_JOB: album_ack,
+        **notification_jobs(bot, services, catalogs),
+        **billing_jobs(bot, services, catalogs),
+        **call_presenters(bot, services, catalogs),
+        **export_jobs(bot, services, catalogs),
+    }
 
 
 async def _send(bot: Bot, chat_id: int, text: str) -> None:

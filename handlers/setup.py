@@ -15,7 +15,21 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import clients, conversation, files, orders, settings, team, voice
+from handlers import (
+    admin,
+    clients,
+    conversation,
+    erasure,
+    exports,
+    files,
+    notifications,
+    orders,
+    privacy,
+    settings,
+    team,
+    telephony,
+    voice,
+)
 from handlers.errors import on_error
 from handlers.gate import identify
 
@@ -37,6 +51,20 @@ COMMANDS = {
     "today": orders.today,
     "client": clients.find,
     "newclient": clients.new_client,
+    "digest": notifications.digest_command,
+    "notifications": notifications.notifications_command,
+    "admin": admin.admin,
+    "calls": telephony.calls_command,
+    "telephony": telephony.telephony,
+    "privacy": privacy.privacy,
+    "audit": privacy.audit,
+    "export": exports.export,
+    "mydata": exports.my_data,
+    "forget": erasure.forget,
+    "deleteme": erasure.delete_me,
+    "deleteorg": erasure.delete_org,
+    "deactivate": erasure.deactivate,
+    "reactivate": erasure.reactivate,
 }
 CALLBACKS = {
     r"^d:": conversation.choice_answer,
@@ -54,8 +82,19 @@ CALLBACKS = {
     r"^ol:\w+:\d+$": orders.list_page,
     r"^ofi:\d+$": files.show_files,
     r"^c:\d+$": clients.open_client,
+    r"^np:\w+$": notifications.preference_tap,
+    r"^dl:unassigned$": notifications.digest_list,
     r"^c[emn]:\d+(:\w+)?$": clients.client_action,
     r"^v[ad]:\d+$": voice.answer,
+    r"^cl:\w+$": telephony.calls_filter,
+    r"^clb:\d+$": telephony.call_back,
+    r"^clo:\d+$": telephony.call_order,
+    r"^cln:\d+$": telephony.call_new_client,
+    r"^cla:\d+$": telephony.call_attach,
+    r"^clp:\d+:\d+$": telephony.call_attach_pick,
+    r"^tl:(rec|tr):(on|off|yes)$": telephony.telephony_action,
+    r"^pv:(mk|rt|ro|au):\d+$": privacy.privacy_action,
+    r"^er:(fc|fcy):\d+$|^er:(me|org|off|no)$": erasure.erasure_action,
 }
 
 

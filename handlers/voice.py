@@ -74,6 +74,12 @@ def status_text(t: Translator, note: VoiceNote, number: int) -> str:
             "🎙 Saved to order №{number}. Transcription is off for your organization.",
             number=number,
         )
+    if note.status is VoiceStatus.QUOTA:
+        return t(
+            "🎙 Saved to order №{number}. This month's transcription minutes of your plan "
+            "are used up; upgrade in /admin to transcribe more.",
+            number=number,
+        )
     if note.status is VoiceStatus.FAILED:
         return t(
             "🎙 Saved to order №{number}, but I could not transcribe it. The recording "

@@ -308,3 +308,268 @@ class VoiceNoteRow(SQLModel, table=True):
     proposal_state: str | None = Field(default=None, max_length=16)
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)
+
+
+class SignInLinkRow(SQLModel, table=True):
+    """A one-time link from /admin that opens a browser session (the token is kept hashed)."""
+
+    __tablename__ = "sign_in_link"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    user_id: int = _fk("app_user.id", index=False)
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = _ts(nullable=False)
+    used_at: datetime | None = _ts()
+    created_at: datetime = _ts(nullable=False)
+
+
+class AdminSessionRow(SQLModel, table=True):
+    __tablename__ = "admin_session"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    user_id: int = _fk("app_user.id", index=False)
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = _ts(nullable=False)
+    revoked_at: datetime | None = _ts()
+    created_at: datetime = _ts(nullable=False)
+
+
+class ApiTokenRow(SQLModel, table=True):
+    __tablename__ = "api_token"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    user_id: int = _fk("app_user.id", index=False)
+    name: str = Field(max_length=60)
+    prefix: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True)
+    created_at: datetime = _ts(nullable=False)
+    last_used_at: datetime | None = _ts()
+    revoked_at: datetime | None = _ts()
+
+
+class OrgSecretRow(SQLModel, table=True):
+    """An integration credential, encrypted (Fernet) with the deployment's ENCRYPTION_KEY."""
+
+    __tablename__ = "org_secret"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    name: str = Field(max_length=32)
+    ciphertext: str = Field(sa_column=Column(Text, nullable=False))
+    updated_at: datetime = _ts(nullable=False)
+
+
+class OrgSettingRow(SQLModel, table=True):
+    """One organization preference (digest time, reminders, notification defaults) as JSON."""
+
+    __tablename__ = "org_setting"
+    __table_args__ = (UniqueConstraint("organization_id", "name"),)
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    name: str = Field(max_length=32)
+    value: Any = Field(default=None, sa_column=Column(JSON))
+    updated_at: datetime = _ts(nullable=False)
+
+
+class SubscriptionRow(SQLModel, table=True):
+    __tablename__ = "subscription"
+    id: int | None = _pk()
+    organization_id: int = Field(
+        sa_column=Column(
+            BigIntPK,
+            ForeignKey("organization.id", ondelete="CASCADE"),
+            unique=True,
+            nullable=False,
+        )
+    )
+    plan: str = Field(max_length=16, default="free")
+    status: str = Field(max_length=16, default="active")
+    current_period_start: datetime | None = _ts()
+    current_period_end: datetime | None = _ts()
+    anchor: datetime | None = _ts()
+    updated_at: datetime = _ts(nullable=False)
+
+
+class PaymentRow(SQLModel, table=True):
+    """A payment for the CRM's own subscription through T-Bank acquiring."""
+
+    __tablename__ = "payment"
+    __table_args__ = (Index("ix_payment_status_created", "status", "created_at"),)
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    order_id: str = Field(max_length=36, unique=True)
+    payment_id: str | None = Field(default=None, max_length=32)
+    amount: int = Field(sa_column=Column(BigInteger, nullable=False))
+    status: str = Field(max_length=24)
+    plan: str = Field(max_length=16)
+    months: int = 1
+    payment_url: str | None = Field(default=None, sa_column=Column(Text))
+    raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    created_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class UsageRow(SQLModel, table=True):
+    """How much of a metered thing (orders, AI calls) an organization used in one period."""
+
+    __tablename__ = "usage"
+    __table_args__ = (UniqueConstraint("organization_id", "period_start", "kind"),)
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    period_start: datetime = _ts(nullable=False)
+    kind: str = Field(max_length=32)
+    amount: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+
+
+class AuditEventRow(SQLModel, table=True):
+    """Who viewed, exported, deleted or changed what, and when: ids and codes only."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (Index("ix_audit_event_org_created", "organization_id", "created_at"),)
+    id: int | None = _pk()
+    organization_id: int | None = _fk("organization.id", nullable=True, index=False)
+    actor_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    action: str = Field(max_length=40)
+    subject_type: str | None = Field(default=None, max_length=24)
+    subject_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False, index=True)
+
+
+class RetentionPolicyRow(SQLModel, table=True):
+    """An organization's own, shorter limit for its business data (clients, order details)."""
+
+    __tablename__ = "retention_policy"
+    id: int | None = _pk()
+    organization_id: int = Field(
+        sa_column=Column(BigIntPK, ForeignKey("organization.id", ondelete="CASCADE"), unique=True)
+    )
+    business_days: int | None = None
+    updated_at: datetime = _ts(nullable=False)
+
+
+class PbxAccountRow(SQLModel, table=True):
+    """An organization's PBX (Zadarma): the public key in its webhook URL, its API credentials
+    (until they move to the encrypted store) and the owner's switches."""
+
+    __tablename__ = "pbx_account"
+    id: int | None = _pk()
+    organization_id: int = Field(
+        sa_column=Column(
+            BigIntPK,
+            ForeignKey("organization.id", ondelete="CASCADE"),
+            unique=True,
+            nullable=False,
+        )
+    )
+    org_key: str = Field(max_length=32, unique=True)
+    api_key: str | None = Field(default=None, max_length=128)
+    api_secret: str | None = Field(default=None, max_length=128)
+    recording_enabled: bool = False
+    recording_confirmed_at: datetime | None = _ts()
+    recording_confirmed_by: int | None = _fk(
+        "app_user.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    transcription_enabled: bool = False
+    extensions: dict[str, Any] = Field(
+        default_factory=dict, sa_column=Column(JSON, nullable=False)
+    )
+    created_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class CallRow(SQLModel, table=True):
+    """One phone call through the PBX, built up from its events."""
+
+    __tablename__ = "call"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "pbx_call_id"),
+        Index("ix_call_org_started", "organization_id", "started_at"),
+        Index("ix_call_org_phone", "organization_id", "client_phone"),
+    )
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    pbx_call_id: str = Field(max_length=64)
+    direction: str = Field(max_length=8)
+    caller: str | None = Field(default=None, max_length=64)
+    callee: str | None = Field(default=None, max_length=64)
+    client_phone: str | None = Field(default=None, max_length=20)
+    client_id: int | None = _fk("client.id", nullable=True, ondelete="SET NULL")
+    internal: str | None = Field(default=None, max_length=64)
+    answered_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    started_at: datetime = _ts(nullable=False)
+    answered_at: datetime | None = _ts()
+    ended_at: datetime | None = _ts()
+    duration: int | None = None
+    outcome: str | None = Field(default=None, max_length=16)
+    recording_ref: str | None = Field(default=None, max_length=64)
+    recording_key: str | None = Field(default=None, max_length=512)
+    recording_mime: str | None = Field(default=None, max_length=64)
+    recording_state: str = Field(max_length=16, default="none")
+    transcript: str | None = Field(default=None, sa_column=Column(Text))
+    summary: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON))
+    callback_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    order_id: int | None = _fk("work_order.id", nullable=True, ondelete="SET NULL", index=False)
+    alerts: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class CallEventRow(SQLModel, table=True):
+    """Each PBX notification kept once: a redelivery finds its dedup key and changes nothing."""
+
+    __tablename__ = "call_event"
+    __table_args__ = (UniqueConstraint("organization_id", "dedup_key"),)
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    pbx_call_id: str = Field(max_length=64, index=True)
+    event: str = Field(max_length=24)
+    dedup_key: str = Field(max_length=200)
+    data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False)
+
+
+class NotificationPrefRow(SQLModel, table=True):
+    """A person's scheduled-notification preferences (all their organizations); no row means
+    the defaults. Times are local wall-clock "HH:MM" in each organization's time zone."""
+
+    __tablename__ = "notification_pref"
+    user_id: int = Field(
+        sa_column=Column(
+            BigIntPK,
+            ForeignKey("app_user.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    digest: bool = True
+    digest_at: str = Field(default="20:00", max_length=5)
+    weekly: bool = True
+    plan: bool = True
+    plan_at: str = Field(default="08:00", max_length=5)
+    reminder: bool = True
+    reminder_minutes: int = 30
+    overdue: bool = True
+    overdue_minutes: int = 15
+    quiet_start: str | None = Field(default=None, max_length=5)
+    quiet_end: str | None = Field(default=None, max_length=5)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class SentNotificationRow(SQLModel, table=True):
+    """Every scheduled message (or period with nothing to say) dealt with, by its unique key:
+    the ledger that makes digests, plans, reminders and alerts exactly-once."""
+
+    __tablename__ = "sent_notification"
+    id: int | None = _pk()
+    key: str = Field(sa_column=Column(String(200), nullable=False, unique=True))
+    organization_id: int | None = _fk("organization.id", nullable=True, index=False)
+    recipient_id: int | None = _fk("app_user.id", nullable=True, index=False)
+    kind: str = Field(max_length=16)
+    created_at: datetime = _ts(nullable=False, index=True)
+
+
+# The scheduler's scans: orders by time across organizations, recent order changes.
+Index("ix_work_order_scheduled_at", OrderRow.__table__.c.scheduled_at)
+Index("ix_order_event_created_at", OrderEventRow.__table__.c.created_at)

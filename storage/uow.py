@@ -10,8 +10,14 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from core import ports
 from core.idempotency import current_update
 from core.ports import Clock
+from storage.repositories.admin import SqlAdminRepository, SqlOrgSettingsRepository
 from storage.repositories.attachments import SqlAttachmentRepository
+from storage.repositories.audit import SqlAuditRepository
+from storage.repositories.billing import SqlBillingRepository
+from storage.repositories.calls import SqlCallRepository
 from storage.repositories.clients import SqlClientRepository
+from storage.repositories.digests import SqlDigestRepository
+from storage.repositories.notifications import SqlNotificationRepository
 from storage.repositories.orders import SqlOrderRepository
 from storage.repositories.orgs import (
     SqlCategoryRepository,
@@ -20,6 +26,7 @@ from storage.repositories.orgs import (
     SqlOrganizationRepository,
 )
 from storage.repositories.people import SqlConsentRepository, SqlUserRepository
+from storage.repositories.privacy import SqlPrivacyRepository
 from storage.repositories.runtime import (
     SqlDialogRepository,
     SqlJobRepository,
@@ -42,6 +49,14 @@ class SqlUnitOfWork:
     dialogs: ports.DialogRepository
     updates: ports.ProcessedUpdateRepository
     jobs: ports.JobRepository
+    audit: ports.AuditRepository
+    privacy: ports.PrivacyRepository
+    digests: ports.DigestRepository
+    notifications: ports.NotificationRepository
+    admin: ports.AdminRepository
+    org_settings: ports.OrgSettingsRepository
+    billing: ports.BillingRepository
+    calls: ports.CallRepository
 
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
@@ -66,6 +81,14 @@ class SqlUnitOfWork:
         self.dialogs = SqlDialogRepository(session)
         self.updates = SqlProcessedUpdateRepository(session)
         self.jobs = SqlJobRepository(session)
+        self.audit = SqlAuditRepository(session)
+        self.privacy = SqlPrivacyRepository(session)
+        self.digests = SqlDigestRepository(session)
+        self.notifications = SqlNotificationRepository(session)
+        self.admin = SqlAdminRepository(session)
+        self.org_settings = SqlOrgSettingsRepository(session)
+        self.billing = SqlBillingRepository(session)
+        self.calls = SqlCallRepository(session)
         return self
 
     async def __aexit__(

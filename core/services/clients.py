@@ -10,7 +10,9 @@ from core.errors import DomainError
 from core.listing import PAGE_SIZE
 from core.permissions import Action, allowed, require
 from core.ports import Clock, PhoneNormalizer, UnitOfWork, UowFactory
+from core.privacy_model import AuditAction
 from core.search import parse_query
+from core.services.audit import record
 from core.text import clean_line, clean_name
 from core.views import ClientCard, ClientView, Page, client_view
 
@@ -93,9 +95,13 @@ class ClientService:
             client = await uow.clients.get(org_id, client_id)
             if client is None:
                 raise DomainError("not_found")
+            viewed = AuditAction.CLIENT_VIEWED
+            await record(uow, actor, viewed, self._clock.now(), ("client", client_id))
+            await uow.commit(claim_update=False)
             visible = await contacts_visible(uow, actor, client_id)
             orders = await uow.orders.for_client(org_id, client_id) if visible else []
-        return ClientCard(client_view(client, visible), tuple(orders))
+            calls = await uow.calls.for_phones(org_id, client.phones, 5) if visible else []
+        return ClientCard(client_view(client, visible), tuple(orders), tuple(calls))
 
     async def _run(self, uow: UnitOfWork | None, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run in the caller's transaction (a flow completing), or in a new one, committed."""

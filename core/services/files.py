@@ -15,7 +15,7 @@ from core.errors import DomainError
 from core.files import FileKind, accept, file_key, sha256
 from core.listing import ListKind, build_filter
 from core.orders import may_view
-from core.permissions import Action, allowed
+from core.permissions import Action, allowed, require_writable
 from core.ports import Clock, FileStore, UnitOfWork, UowFactory
 
 UPLOAD_JOB = "upload"
@@ -77,6 +77,7 @@ class FileService:
     async def attach(self, actor: Actor, order_id: int, file: IncomingFile) -> Attached:
         """Check the file by its content, keep it in the spool, record it with its upload job."""
         assert actor.organization is not None
+        require_writable(actor)
         org_id, now = actor.organization.id, self._clock.now()
         file_type = accept(file.data, file.declared_mime, file.file_name)
         caption = (file.caption or "")[:CAPTION_MAX] or None

@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from core.domain import Actor, Invite, OrgStatus, Role, User
 from core.errors import DomainError
 from core.outcomes import Joined
-from core.permissions import Action, may_invite, require
+from core.permissions import Action, may_invite, require, require_writable
 from core.ports import Clock, UnitOfWork, UowFactory
+from core.services.plans import PlanGuard
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 INVITE_PREFIX = "i_"
@@ -32,10 +33,16 @@ def hash_token(token: str) -> str:
 
 class InviteService:
     def __init__(
-        self, uow: UowFactory, clock: Clock, default_days: int = 7, default_uses: int = 1
+        self,
+        uow: UowFactory,
+        clock: Clock,
+        default_days: int = 7,
+        default_uses: int = 1,
+        plans: PlanGuard | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
+        self._plans = plans or PlanGuard(enforced=False)
         self._days = default_days
         self._uses = default_uses
 
@@ -43,6 +50,7 @@ class InviteService:
         self, actor: Actor, role: Role, uses: int | None = None, days: int | None = None
     ) -> IssuedInvite:
         require(actor, Action.TEAM_VIEW)
+        require_writable(actor)
         if not may_invite(actor.role, role):
             raise DomainError("forbidden", action="invite_" + role.value)
         uses = self._uses if uses is None else uses
@@ -76,12 +84,15 @@ class InviteService:
 
     async def accept(self, actor: Actor, token: str) -> Joined:
         async with self._uow() as uow:
-            joined = await join_with_token(uow, actor.user, token, self._clock.now())
+            now = self._clock.now()
+            joined = await join_with_token(uow, actor.user, token, now, self._plans)
             await uow.commit()
             return joined
 
 
-async def join_with_token(uow: UnitOfWork, user: User, token: str, now: datetime) -> Joined:
+async def join_with_token(
+    uow: UnitOfWork, user: User, token: str, now: datetime, plans: PlanGuard
+) -> Joined:
     """Validate an invite token and make `user` a member; every failure changes nothing."""
     if not TOKEN_PATTERN.match(token):
         raise DomainError("invite_invalid")
@@ -98,6 +109,7 @@ async def join_with_token(uow: UnitOfWork, user: User, token: str, now: datetime
         await uow.users.update(user.id, active_org_id=org.id)
         return Joined(org, existing.role, None, already_member=True)
     _check_usable(invite, now)
+    await plans.admit_member(uow, org.id, now)
     if not await uow.invites.use(invite.id, now):
         raise DomainError("invite_used_up")
     await uow.members.add(org.id, user.id, invite.role, now)

@@ -14,7 +14,7 @@ from core.errors import DomainError
 from core.money import parse_money
 from core.outcomes import Cancelled, OrderCreated, Outcome
 from core.permissions import Action, require
-from core.ports import AddressSuggester, Clock, PhoneNormalizer, UnitOfWork
+from core.ports import AddressSuggesters, Clock, PhoneNormalizer, UnitOfWork
 from core.search import parse_query
 from core.services.clients import ADDRESS_MAX, clean_text
 from core.services.orders import DESCRIPTION_MAX, OrderDraft, OrderService
@@ -165,7 +165,7 @@ class NewOrderSpec:
         clock: Clock,
         orders: OrderService,
         phones: PhoneNormalizer,
-        addresses: AddressSuggester | None = None,
+        addresses: AddressSuggesters | None = None,
     ) -> None:
         self._clock = clock
         self._orders = orders
@@ -198,7 +198,7 @@ class NewOrderSpec:
         _reopen(found)
         await self._duplicates(uow, actor, found)
         await self._chosen(uow, actor, found)
-        await self._suggest(actor, found)
+        await self._suggest(uow, actor, found)
         return found
 
     async def _resolve(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
@@ -241,15 +241,18 @@ class NewOrderSpec:
             client_loaded=client_id, client_label=client.name, client_address=client.address
         )
 
-    async def _suggest(self, actor: Actor, data: dict[str, Any]) -> None:
+    async def _suggest(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
         address = data.get("address")
         if not address or not address.get("text") or "suggestions" in data:
             return
         data["suggestions"] = []
-        if self._addresses is None:
+        if self._addresses is None or actor.organization is None:
+            return
+        suggester = await self._addresses.for_org(uow, actor.organization.id)
+        if suggester is None:
             return
         language = actor.user.language or "ru"
-        found = await self._addresses.suggest(address["text"], language, 5)
+        found = await suggester.suggest(address["text"], language, 5)
         exact = [s for s in found if s.value != address["text"]]
         data["suggestions"] = [[s.value, s.latitude, s.longitude] for s in exact[:5]]
 

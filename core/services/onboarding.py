@@ -20,6 +20,7 @@ from core.ports import Clock, UnitOfWork
 from core.regional import COMMON_CURRENCIES, COMMON_RU_ZONES, parse_currency, parse_timezone
 from core.services.dialogs import SimpleFlowSpec
 from core.services.invites import join_with_token
+from core.services.plans import PlanGuard
 from core.services.users import load_actor
 from core.text import clean_name
 
@@ -72,9 +73,10 @@ class OnboardingSpec(SimpleFlowSpec):
 
     flow = ONBOARDING_FLOW
 
-    def __init__(self, clock: Clock, policy_version: str) -> None:
+    def __init__(self, clock: Clock, policy_version: str, plans: PlanGuard | None = None) -> None:
         self._clock = clock
         self._policy_version = policy_version
+        self._plans = plans or PlanGuard(enforced=False)
 
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
@@ -102,7 +104,7 @@ class OnboardingSpec(SimpleFlowSpec):
         token = data.get("invite")
         if isinstance(token, str) and token:
             try:
-                return await join_with_token(uow, user, token, now)
+                return await join_with_token(uow, user, token, now, self._plans)
             except DomainError as error:
                 return InviteFailed(error)
         refreshed = await load_actor(uow, user)

@@ -20,6 +20,7 @@ from core.listing import PAGE_SIZE, ListKind, build_filter, local_day_bounds
 from core.orders import OrderAction, available_actions, may_view, require_action
 from core.permissions import Action, allowed, require
 from core.ports import Clock, StaticMaps, UnitOfWork, UowFactory
+from core.services.plans import PlanGuard
 from core.views import Notice, OrderCard, OrderChange, Page, WorkerLoad, client_view
 
 DESCRIPTION_MAX = 2000
@@ -43,10 +44,12 @@ class OrderService:
         uow: UowFactory,
         clock: Clock,
         maps: StaticMaps | None = None,
+        plans: PlanGuard | None = None,
     ) -> None:
         self._uow = uow
         self._clock = clock
         self._maps = maps
+        self._plans = plans or PlanGuard(enforced=False)
 
     async def map_preview(self, card: OrderCard) -> bytes | None:
         """A small map of the order's place, for those who may see the address."""
@@ -73,6 +76,7 @@ class OrderService:
                 "text_too_long", limit=DESCRIPTION_MAX, length=len(draft.description)
             )
         now = self._clock.now()
+        await self._plans.count_order(uow, actor.organization.id, now)
         order = await uow.orders.add(
             actor.organization.id,
             now,

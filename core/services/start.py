@@ -7,12 +7,14 @@ from core.outcomes import Joined, Outcome, Prompt, Welcome
 from core.ports import Clock, UowFactory
 from core.services.invites import join_with_token
 from core.services.onboarding import NEW_ORG_FLOW, ONBOARDING_FLOW
+from core.services.plans import PlanGuard
 
 
 class StartService:
-    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+    def __init__(self, uow: UowFactory, clock: Clock, plans: PlanGuard | None = None) -> None:
         self._uow = uow
         self._clock = clock
+        self._plans = plans or PlanGuard(enforced=False)
 
     async def begin(self, actor: Actor, chat_id: int, payload: str | None) -> Outcome:
         now = self._clock.now()
@@ -21,7 +23,7 @@ class StartService:
                 data = {"invite": payload} if payload else {}
                 state = ONBOARDING_FLOW.start(data)
             elif payload:
-                joined: Joined = await join_with_token(uow, actor.user, payload, now)
+                joined: Joined = await join_with_token(uow, actor.user, payload, now, self._plans)
                 await uow.dialogs.clear(chat_id, actor.user.id)
                 await uow.commit()
                 return joined

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 
 from core.domain import Actor, MemberView, OrgChoice, Role, User
 from core.errors import DomainError
-from core.permissions import Action, may_manage, require
+from core.permissions import Action, may_manage, require, require_writable
 from core.ports import Clock, UnitOfWork, UowFactory
+from core.privacy_model import AuditAction
+from core.services.audit import record
 
 MAX_PHOTOS_REQUIRED = 20
 
@@ -39,6 +41,7 @@ class TeamService:
 
     async def change_role(self, actor: Actor, membership_id: int, role: Role) -> MemberChange:
         require(actor, Action.TEAM_VIEW)
+        require_writable(actor)
         async with self._uow() as uow:
             view = await _member(uow, actor, membership_id)
             current = view.membership.role
@@ -49,11 +52,15 @@ class TeamService:
             if current is Role.OWNER:
                 await _ensure_other_owner(uow, view)
             await uow.members.update(view.membership.organization_id, membership_id, role=role)
+            subject, now = ("membership", membership_id), self._clock.now()
+            changed = {"role": role.value, "previous": current.value}
+            await record(uow, actor, AuditAction.ROLE_CHANGED, now, subject, **changed)
             await uow.commit()
             return MemberChange(await _member(uow, actor, membership_id), role_changed=True)
 
     async def set_active(self, actor: Actor, membership_id: int, active: bool) -> MemberChange:
         require(actor, Action.TEAM_VIEW)
+        require_writable(actor)
         async with self._uow() as uow:
             view = await _member(uow, actor, membership_id)
             if view.membership.active == active:
@@ -65,6 +72,9 @@ class TeamService:
             stamp = None if active else self._clock.now()
             org_id = view.membership.organization_id
             await uow.members.update(org_id, membership_id, active=active, deactivated_at=stamp)
+            access = ("membership", membership_id)
+            now = self._clock.now()
+            await record(uow, actor, AuditAction.ACCESS_CHANGED, now, access, active=active)
             await uow.commit()
             return MemberChange(await _member(uow, actor, membership_id), role_changed=True)
 
@@ -76,6 +86,8 @@ class TeamService:
             raise DomainError("photos_rule_range", limit=MAX_PHOTOS_REQUIRED)
         async with self._uow() as uow:
             await uow.orgs.update(actor.organization.id, photos_required=count)
+            now = self._clock.now()
+            await record(uow, actor, AuditAction.SETTING_CHANGED, now, name="photos", value=count)
             await uow.commit()
         return count
 

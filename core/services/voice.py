@@ -5,14 +5,17 @@ the transcript is de-identified before the model sees it, and restored locally a
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from datetime import datetime
 
 from core.deid import deidentify, restore
 from core.domain import Actor, Job, VoiceNote, VoiceStatus
 from core.errors import DomainError
 from core.orders import OrderAction
-from core.ports import ChatModel, Clock, SpeechRecognizer, UowFactory
+from core.ports import ChatModel, Clock, SpeechRecognizer, UnitOfWork, UowFactory
 from core.services.files import FileService, IncomingFile
 from core.services.orders import OrderService
+from core.services.plans import PlanGuard
 from core.views import OrderChange
 from core.voice_ai import SYSTEM_PROMPT, Proposal, parse_proposal, restore_proposal
 
@@ -35,10 +38,12 @@ class VoiceService:
         speech: SpeechRecognizer | None,
         model: ChatModel | None,
         max_seconds: int = 600,
+        plans: PlanGuard | None = None,
     ) -> None:
         self._uow, self._clock, self._files, self._orders = uow, clock, files, orders
         self._speech, self._model, self.max_seconds = speech, model, max_seconds
         self.progress: Progress = _silent  # the presentation layer shows each stage
+        self._plans = plans or PlanGuard(enforced=False)
 
     async def receive(
         self, actor: Actor, order_id: int, incoming: IncomingFile, duration: int, chat_id: int
@@ -62,7 +67,7 @@ class VoiceService:
                 duration_seconds=duration,
                 language=actor.user.language or "ru",
             )
-            if self._speech is not None:
+            if self._speech is not None and await self._within_minutes(uow, actor, duration, now):
                 await uow.jobs.enqueue(
                     TRANSCRIBE_JOB,
                     {"note_id": note.id},
@@ -70,8 +75,22 @@ class VoiceService:
                     actor.organization.id,
                     f"transcribe:{note.id}",
                 )
+            elif self._speech is not None:
+                await uow.voice.update(note.id, now, status=VoiceStatus.QUOTA)
+                note = replace(note, status=VoiceStatus.QUOTA)
             await uow.commit()
         return note
+
+    async def _within_minutes(
+        self, uow: UnitOfWork, actor: Actor, seconds: int, now: datetime
+    ) -> bool:
+        """The plan's monthly transcription minutes; past them the recording is only kept."""
+        assert actor.organization is not None
+        try:
+            await self._plans.count_transcription(uow, actor.organization.id, seconds, now)
+        except DomainError:
+            return False
+        return True
 
     async def shown_in(self, note_id: int, message_id: int) -> None:
         """The status message that is edited in place as the note moves through its stages."""
@@ -131,6 +150,9 @@ class VoiceService:
         if note is None or note.status is not VoiceStatus.SUMMARISING or not note.transcript:
             return
         assert self._model is not None
+        if not await self._ai_allowed(note):
+            await self.progress(await self._set(note.id, status=VoiceStatus.READY))
+            return
         names, addresses = await self._personal_data(note)
         redacted = deidentify(note.transcript, names, addresses)
         answer = await self._model.complete(SYSTEM_PROMPT, redacted.text, json_mode=True)
@@ -140,6 +162,16 @@ class VoiceService:
             restored = restore_proposal(proposal, lambda text: restore(text, redacted.mapping))
             fields.update(proposal=restored.as_dict(), proposal_state="proposed")
         await self.progress(await self._set(note.id, **fields))
+
+    async def _ai_allowed(self, note: VoiceNote) -> bool:
+        """One AI call against the plan's monthly quota (Free has none): the transcript alone."""
+        async with self._uow() as uow:
+            try:
+                await self._plans.count_ai_call(uow, note.organization_id, self._clock.now())
+            except DomainError:
+                return False
+            await uow.commit(claim_update=False)
+        return True
 
     async def _personal_data(self, note: VoiceNote) -> tuple[list[str], list[str]]:
         """Names and addresses this note may mention: the client's and the team's."""

@@ -16,6 +16,7 @@ def make_settings(db_url: str, tmp_path) -> Settings:
         files_dir=tmp_path / "files",
         privacy_policy_url="https://example.com/privacy",
         concurrent_updates=4,
+        scheduler_seconds=3600,  # scenarios tick the scheduler themselves, at their own clock
     )
 
 

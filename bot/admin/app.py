@@ -1,0 +1,136 @@
+"""The one ASGI app of the admin endpoint: the JSON API under /api (OpenAPI at /docs), the
+settings and billing pages, the T-Bank notification route, the Telegram webhook (when the bot
+runs in webhook mode), /health and /ready."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from telegram.ext import Application
+
+from bot.admin import api, data_rights, hooks, pages
+from bot.admin.security import BodyLimit, RateLimited, RateLimiter, Signer
+from bot.container import Container
+from bot.pbx import pbx_routes
+from core.errors import DomainError
+from handlers.errors import describe
+from handlers.i18n import Translator
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    "forbidden": 403,
+    "access_revoked": 403,
+    "csrf_invalid": 403,
+    "payment_forged": 403,
+    "session_invalid": 401,
+    "token_invalid": 401,
+    "sign_in_invalid": 401,
+    "not_found": 404,
+    "plan_members_limit": 402,
+    "plan_orders_limit": 402,
+    "billing_unavailable": 409,
+    "credentials_unavailable": 409,
+    "payment_unavailable": 502,
+}
+
+
+@dataclass
+class AdminContext:
+    """Everything a route needs, kept on `app.state.admin`."""
+
+    container: Container
+    telegram: Application[Any, Any, Any, Any, Any, Any] | None
+    signer: Signer
+    secure_cookies: bool
+    webhook_secret: str | None = None
+    sign_in_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10))
+    token_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10))
+    failed_auth: RateLimiter = field(default_factory=lambda: RateLimiter(30))
+
+    def translator(self, language: str | None) -> Translator:
+        return self.container.catalogs.get(language)
+
+
+def session_secret(container: Container) -> str:
+    key = container.settings.secret_key
+    if key is not None:
+        return key.get_secret_value()
+    log.warning("SECRET_KEY is not set: sessions end when the process restarts")
+    return secrets.token_urlsafe(32)
+
+
+def build_admin_app(
+    container: Container,
+    telegram_app: Application[Any, Any, Any, Any, Any, Any] | None = None,
+    webhook_secret: str | None = None,
+) -> FastAPI:
+    """The webhook route exists only with a bot and a secret (WEBHOOK_SECRET by default)."""
+    app = FastAPI(
+        title="AstraCRM admin API",
+        version="1",
+        description="Organization settings and billing. Authenticate with an API token "
+        "(`Authorization: Bearer ak_...`) created on the settings page.",
+        docs_url="/docs",
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    public = container.services.admin.public_url
+    secret = webhook_secret
+    if secret is None and container.settings.webhook_secret is not None:
+        secret = container.settings.webhook_secret.get_secret_value()
+    app.state.admin = AdminContext(
+        container,
+        telegram_app,
+        Signer(session_secret(container)),
+        public.startswith("https"),
+        secret,
+    )
+    app.include_router(api.router)
+    app.include_router(data_rights.router)
+    app.include_router(pages.router)
+    app.include_router(hooks.router)
+    if telegram_app is not None and secret is not None:
+        app.include_router(hooks.webhook_router)
+    background = telegram_app.bot_data.background if telegram_app is not None else None
+    for route in pbx_routes(container, background.wake if background is not None else None):
+        app.router.routes.append(route)
+    _errors(app)
+    app.add_middleware(BodyLimit)
+    return app
+
+
+def _errors(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def domain_error(request: Request, error: DomainError) -> Response:
+        context: AdminContext = request.app.state.admin
+        t = context.translator(request.headers.get("accept-language", "en")[:2].lower())
+        status = STATUS.get(error.code, 422)
+        if not request.url.path.startswith("/api"):
+            return pages.error_page(request, t, describe(t, error), status)
+        body = {"error": error.code, "message": describe(t, error)}
+        return JSONResponse(body, status_code=status)
+
+    @app.exception_handler(RateLimited)
+    async def rate_limited(request: Request, _error: RateLimited) -> Response:
+        body = {"error": "rate_limited", "message": "Too many attempts; wait a minute."}
+        return JSONResponse(body, status_code=429, headers={"Retry-After": "60"})
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, error: RequestValidationError) -> Response:
+        problems = [
+            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
+            for e in error.errors()
+        ]
+        body = {
+            "error": "invalid_request",
+            "message": "The request is not valid.",
+            "problems": problems,
+        }
+        return JSONResponse(body, status_code=422)

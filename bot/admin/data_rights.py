@@ -1,0 +1,42 @@
+"""Data-rights routes of the admin API: the organization's export and its audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Query, Request
+from starlette.background import BackgroundTask
+from starlette.responses import FileResponse
+
+from bot.admin.api import ERRORS, CallerDep
+
+router = APIRouter(prefix="/api", responses=ERRORS, tags=["data rights"])
+
+
+def _services(request: Request) -> Any:
+    return request.app.state.admin.container.services
+
+
+@router.get(
+    "/export", response_class=FileResponse, responses={200: {"content": {"application/zip": {}}}}
+)
+async def export(request: Request, who: CallerDep) -> FileResponse:
+    """A ZIP with one JSON and one CSV file per entity, the attached files and a README."""
+    services = _services(request)
+    archive = await services.privacy.export_archive(who.actor)
+    cleanup = BackgroundTask(services.privacy.discard, archive)
+    return FileResponse(
+        archive.path, media_type="application/zip", filename=archive.name, background=cleanup
+    )
+
+
+@router.get("/audit")
+async def audit(
+    request: Request,
+    who: CallerDep,
+    limit: int = Query(100, ge=1, le=500),
+    offset: int = Query(0, ge=0, le=1_000_000),
+) -> list[dict[str, Any]]:
+    """Who viewed, exported, deleted or changed what, newest first."""
+    result: list[dict[str, Any]] = await _services(request).audit.for_api(who.actor, limit, offset)
+    return result

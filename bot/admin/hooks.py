@@ -1,0 +1,92 @@
+"""Routes outside systems call: T-Bank payment notifications, Telegram updates in webhook
+mode, and the health and readiness probes. None of them is part of the OpenAPI schema."""
+
+from __future__ import annotations
+
+import hmac
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, PlainTextResponse, Response
+from sqlalchemy import text
+from telegram import Update
+
+from core.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+webhook_router = APIRouter(include_in_schema=False)
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+
+
+async def _json_object(request: Request) -> dict[str, Any] | None:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+@router.post("/tbank/notify")
+async def tbank_notify(request: Request) -> Response:
+    """The bank wants exactly `OK`; anything else is retried hourly for a day."""
+    payload = await _json_object(request)
+    if payload is None:
+        return PlainTextResponse("bad request", status_code=400)
+    try:
+        await request.app.state.admin.container.services.billing.notify(payload)
+    except DomainError as error:
+        log.warning("T-Bank notification refused: %s", error.code)
+        status = 403 if error.code == "payment_forged" else 400
+        return PlainTextResponse("refused", status_code=status)
+    return PlainTextResponse("OK")
+
+
+@webhook_router.post("/telegram/webhook")
+async def telegram_webhook(request: Request) -> Response:
+    """Checks Telegram's secret header, then queues the update for the application."""
+    context = request.app.state.admin
+    expected = context.webhook_secret or ""
+    given = request.headers.get(SECRET_HEADER, "")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return Response(status_code=403)
+    payload = await _json_object(request)
+    if payload is None:
+        return Response(status_code=400)
+    app = context.telegram
+    try:
+        update = Update.de_json(payload, app.bot)
+    except Exception as error:  # noqa: BLE001 - a malformed update is skipped, never logged
+        log.warning("malformed webhook update skipped (%s)", type(error).__name__)
+        return Response(status_code=200)
+    await app.update_queue.put(update)
+    return Response(status_code=200)
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/ready")
+async def ready(request: Request) -> Response:
+    """Ready when the database answers and the bot (if this process runs one) is running."""
+    context = request.app.state.admin
+    database = await _database_ok(context.container.engine)
+    bot = context.telegram is None or bool(context.telegram.running)
+    status = 200 if database and bot else 503
+    body = {"database": "ok" if database else "down", "bot": "ok" if bot else "down"}
+    return JSONResponse(body, status_code=status)
+
+
+async def _database_ok(engine: Any) -> bool:
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready"
+        log.warning("readiness: database unreachable (%s)", type(error).__name__)
+        return False
+    return True

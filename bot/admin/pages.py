@@ -1,0 +1,270 @@
+"""The browser side: sign-in from the bot's link, the settings and billing pages and their
+forms (CSRF-checked, post-redirect-get), in the signed-in owner's language."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
+
+from bot.admin import views
+from bot.admin.html import SafeText, button, join, notice, page, tag
+from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key
+from core.admin_model import SESSION_HOURS
+from core.domain import Actor
+from core.errors import DomainError
+from handlers.errors import describe
+from handlers.i18n import Translator
+
+router = APIRouter(include_in_schema=False)
+AUTH_CODES = frozenset({"session_invalid", "csrf_invalid", "access_revoked", "forbidden"})
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    actor: Actor
+    session: str
+    t: SafeText
+    csrf: str
+
+
+def _context(request: Request) -> Any:
+    return request.app.state.admin
+
+
+async def _page(request: Request) -> Page:
+    context = _context(request)
+    token = context.signer.unsign(request.cookies.get(COOKIE, ""))
+    if token is None:
+        raise DomainError("session_invalid")
+    actor = await context.container.services.admin.session_actor(token)
+    language = actor.user.preferred_language(context.container.catalogs.default)
+    return Page(actor, token, SafeText(context.translator(language)), context.signer.csrf(token))
+
+
+async def _posted(request: Request) -> tuple[Page, FormData]:
+    current = await _page(request)
+    submitted = await request.form()
+    given = submitted.get(CSRF_FIELD)
+    if not _context(request).signer.csrf_ok(
+        current.session, given if isinstance(given, str) else None
+    ):
+        raise DomainError("csrf_invalid")
+    return current, submitted
+
+
+def error_page(request: Request, translator: Translator, message: str, status: int) -> Response:
+    t = SafeText(translator)
+    hint = tag("p", t("Send /admin to the bot for a new sign-in link."))
+    body = join([notice(message, "error"), hint])
+    return HTMLResponse(page(t, "AstraCRM", body), status_code=status)
+
+
+@router.get("/")
+async def home() -> Response:
+    return RedirectResponse("/settings", status_code=303)
+
+
+@router.get("/signin/{token}")
+async def sign_in_page(request: Request, token: str) -> Response:
+    """A button, not an immediate sign-in: link previews and scanners that fetch the URL
+    must not spend the one-time link."""
+    t = SafeText(_context(request).translator(request.headers.get("accept-language", "")[:2]))
+    confirm = tag(
+        "form",
+        button(t("Sign in"), "sign-in"),
+        method="post",
+        action=f"/signin/{token}",
+    )
+    body = join([tag("p", t("Open the settings and billing of your organization.")), confirm])
+    return HTMLResponse(page(t, t("Sign in to AstraCRM"), body))
+
+
+@router.post("/signin/{token}")
+async def sign_in(request: Request, token: str) -> Response:
+    context = _context(request)
+    if not context.sign_in_limit.allow(client_key(request)):
+        raise RateLimited
+    opened = await context.container.services.admin.sign_in(token)
+    response = RedirectResponse("/settings", status_code=303)
+    response.set_cookie(
+        COOKIE,
+        context.signer.sign(opened.token),
+        max_age=SESSION_HOURS * 3600,
+        httponly=True,
+        samesite="lax",
+        secure=context.secure_cookies,
+        path="/",
+    )
+    return response
+
+
+@router.post("/signout")
+async def sign_out(request: Request) -> Response:
+    current, _ = await _posted(request)
+    await _context(request).container.services.admin.sign_out(current.session)
+    response = HTMLResponse(page(current.t, current.t("Signed out"), join([])))
+    response.delete_cookie(COOKIE, path="/")
+    return response
+
+
+async def _settings(
+    request: Request, current: Page, message: Any = None, status: int = 200
+) -> Response:
+    services = _context(request).container.services
+    view = await services.org_settings.view(current.actor)
+    tokens = await services.admin.tokens(current.actor)
+    html = views.settings_page(current.t, view, current.csrf, tokens, message)
+    return HTMLResponse(html, status_code=status)
+
+
+@router.get("/settings")
+async def settings_page(request: Request, saved: int = 0) -> Response:
+    current = await _page(request)
+    message = notice(current.t("Saved.")) if saved else None
+    return await _settings(request, current, message)
+
+
+Action = Callable[[Any, Actor, FormData], Awaitable[None]]
+
+
+async def _apply(request: Request, action: Action) -> Response:
+    """Run one settings change; a refusal re-renders the page with the reason."""
+    current, submitted = await _posted(request)
+    try:
+        await action(_context(request).container.services, current.actor, submitted)
+    except DomainError as error:
+        if error.code in AUTH_CODES:
+            raise
+        message = notice(describe(current.t.translator, error), "error")
+        return await _settings(request, current, message, 422)
+    return RedirectResponse("/settings?saved=1", status_code=303)
+
+
+def _text(submitted: FormData, name: str) -> str:
+    value = submitted.get(name)
+    return value if isinstance(value, str) else ""
+
+
+def _number(submitted: FormData, name: str, code: str, **params: Any) -> int:
+    value = _text(submitted, name).strip()
+    if not value.isdigit() or len(value) > 6:
+        raise DomainError(code, **params)
+    return int(value)
+
+
+async def _profile(services: Any, actor: Actor, submitted: FormData) -> None:
+    await services.org_settings.update_profile(
+        actor,
+        name=_text(submitted, "name"),
+        timezone=_text(submitted, "timezone"),
+        currency=_text(submitted, "currency"),
+        language=_text(submitted, "language"),
+    )
+
+
+async def _categories(services: Any, actor: Actor, submitted: FormData) -> None:
+    await services.org_settings.set_categories(actor, _text(submitted, "categories").splitlines())
+
+
+async def _preferences(services: Any, actor: Actor, submitted: FormData) -> None:
+    photos = _number(submitted, "photos_required", "photos_rule_range", limit=20)
+    minutes = _number(submitted, "reminder_minutes", "reminder_range", limit=1440)
+    flags = {
+        key: submitted.get(key) == "1"
+        for key in ("notify_new_orders", "notify_done", "notify_payments")
+    }
+    await services.org_settings.set_preferences(
+        actor, digest_time=_text(submitted, "digest_time"), reminder_minutes=minutes, **flags
+    )
+    await services.team.set_photos_required(actor, photos)
+
+
+async def _credential(services: Any, actor: Actor, submitted: FormData) -> None:
+    name, value = _text(submitted, "name"), _text(submitted, "value")
+    if value.strip():
+        await services.org_settings.set_credential(actor, name, value)
+    else:
+        await services.org_settings.clear_credential(actor, name)
+
+
+@router.post("/settings/profile")
+async def post_profile(request: Request) -> Response:
+    return await _apply(request, _profile)
+
+
+@router.post("/settings/categories")
+async def post_categories(request: Request) -> Response:
+    return await _apply(request, _categories)
+
+
+@router.post("/settings/preferences")
+async def post_preferences(request: Request) -> Response:
+    return await _apply(request, _preferences)
+
+
+@router.post("/settings/credentials")
+async def post_credential(request: Request) -> Response:
+    return await _apply(request, _credential)
+
+
+@router.post("/settings/tokens")
+async def post_token(request: Request) -> Response:
+    """The new token is shown on this response only, never in a URL or a later page."""
+    current, submitted = await _posted(request)
+    if not _context(request).token_limit.allow(client_key(request)):
+        raise RateLimited
+    services = _context(request).container.services
+    try:
+        issued = await services.admin.create_token(current.actor, _text(submitted, "name"))
+    except DomainError as error:
+        message = notice(describe(current.t.translator, error), "error")
+        return await _settings(request, current, message, 422)
+    response = await _settings(request, current, views.token_notice(current.t, issued.token))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@router.post("/settings/tokens/{token_id}/revoke")
+async def post_revoke(request: Request, token_id: int) -> Response:
+    async def revoke(services: Any, actor: Actor, _form: FormData) -> None:
+        await services.admin.revoke_token(actor, token_id)
+
+    return await _apply(request, revoke)
+
+
+async def _billing(
+    request: Request, current: Page, message: Any = None, status: int = 200
+) -> Response:
+    overview = await _context(request).container.services.billing.overview(current.actor)
+    assert current.actor.organization is not None
+    org = current.actor.organization.name
+    return HTMLResponse(
+        views.billing_page(current.t, org, overview, current.csrf, message), status_code=status
+    )
+
+
+@router.get("/billing")
+async def billing_page(request: Request) -> Response:
+    return await _billing(request, await _page(request))
+
+
+@router.post("/billing/checkout")
+async def post_checkout(request: Request) -> Response:
+    current, submitted = await _posted(request)
+    plan = _text(submitted, "plan")
+    try:
+        months = _number(submitted, f"months-{plan}", "months_range", limit=12)
+        done = await _context(request).container.services.billing.checkout(
+            current.actor, plan, months, _text(submitted, f"email-{plan}")
+        )
+    except DomainError as error:
+        if error.code in AUTH_CODES:
+            raise
+        message = notice(describe(current.t.translator, error), "error")
+        return await _billing(request, current, message, 422)
+    return RedirectResponse(done.payment_url, status_code=303)

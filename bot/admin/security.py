@@ -1,0 +1,153 @@
+"""Who is calling: signed session cookies with CSRF tokens bound to them, API bearer tokens,
+per-client rate limits, and the request body size limit."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import time
+from collections import deque
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from core.domain import Actor
+from core.errors import DomainError
+from core.services.admin import AdminService
+
+COOKIE = "astracrm_session"
+CSRF_FIELD, CSRF_HEADER = "csrf", "x-csrf-token"
+MAX_BODY = 64 * 1024
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class Signer:
+    """HMAC-SHA256 with the deployment's SECRET_KEY: cookies and CSRF tokens."""
+
+    def __init__(self, secret: str) -> None:
+        self._key = secret.encode()
+
+    def _mac(self, purpose: str, value: str) -> str:
+        digest = hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+    def sign(self, token: str) -> str:
+        return f"{token}.{self._mac('session', token)}"
+
+    def unsign(self, cookie: str) -> str | None:
+        token, _, mac = cookie.rpartition(".")
+        if not token or not hmac.compare_digest(mac, self._mac("session", token)):
+            return None
+        return token
+
+    def csrf(self, session_token: str) -> str:
+        return self._mac("csrf", session_token)
+
+    def csrf_ok(self, session_token: str, given: str | None) -> bool:
+        return given is not None and hmac.compare_digest(given, self.csrf(session_token))
+
+
+@dataclass
+class RateLimiter:
+    """At most `limit` hits per `window` seconds per key (the client's address)."""
+
+    limit: int
+    window: float = 60.0
+    _hits: dict[str, deque[float]] = field(default_factory=dict)
+
+    def allow(self, key: str) -> bool:
+        now = time.monotonic()
+        hits = self._hits.setdefault(key, deque())
+        while hits and hits[0] <= now - self.window:
+            hits.popleft()
+        if len(hits) >= self.limit:
+            return False
+        hits.append(now)
+        if len(self._hits) > 10_000:  # forget idle clients rather than grow without bound
+            self._hits = {k: v for k, v in self._hits.items() if v}
+        return True
+
+
+class RateLimited(Exception):
+    """Too many attempts from one client; answered 429 with Retry-After."""
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "?"
+
+
+@dataclass(frozen=True, slots=True)
+class Caller:
+    """An authenticated request: the member, and the session token when it came by cookie."""
+
+    actor: Actor
+    session_token: str | None = None
+
+
+async def authenticate(
+    request: Request, admin: AdminService, signer: Signer, failures: RateLimiter
+) -> Caller:
+    """Bearer API token first, then the session cookie; unsafe cookie requests need CSRF."""
+    header = request.headers.get("authorization", "")
+    if header:
+        scheme, _, token = header.partition(" ")
+        if scheme.lower() != "bearer" or not token:
+            raise DomainError("token_invalid")
+        try:
+            return Caller(await admin.token_actor(token.strip()))
+        except DomainError:
+            if not failures.allow(client_key(request)):
+                raise RateLimited from None
+            raise
+    session = signer.unsign(request.cookies.get(COOKIE, ""))
+    if session is None:
+        raise DomainError("session_invalid")
+    actor = await admin.session_actor(session)
+    unsafe = request.method not in SAFE_METHODS
+    if unsafe and not signer.csrf_ok(session, request.headers.get(CSRF_HEADER)):
+        raise DomainError("csrf_invalid")
+    return Caller(actor, session)
+
+
+class BodyLimit:
+    """Refuses request bodies over `limit` bytes with 413, declared or streamed."""
+
+    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
+        self._app = app
+        self._limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        if declared.isdigit() and int(declared) > self._limit:
+            await _too_large(send)
+            return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self._limit:
+                raise BodyTooLarge
+            return message
+
+        try:
+            await self._app(scope, counted, send)
+        except BodyTooLarge:
+            await _too_large(send)
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(send: Send) -> None:
+    body = b'{"error":"body_too_large","message":"The request body is larger than 64 KiB."}'
+    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    await send({"type": "http.response.start", "status": 413, "headers": headers})
+    await send({"type": "http.response.body", "body": body})

@@ -1,0 +1,298 @@
+"""The settings and billing pages as pure functions of (translator, data)."""
+
+from __future__ import annotations
+
+from babel.dates import format_date
+from babel.numbers import format_currency
+
+from bot.admin.html import (
+    Safe,
+    SafeText,
+    button,
+    checkbox,
+    field,
+    form,
+    join,
+    notice,
+    page,
+    select,
+    tag,
+)
+from core.admin_model import ApiToken, BillingOverview
+from core.billing import PLANS, Plan
+from core.regional import COMMON_RU_ZONES, CURRENCIES
+from core.services.org_settings import CredentialView, OrgSettingsView
+from handlers.admin import PLAN_NAMES
+from handlers.i18n import N_
+
+CREDENTIAL_LABELS = {
+    "salutespeech_key": N_("SaluteSpeech authorization key"),
+    "openrouter_key": N_("OpenRouter API key"),
+    "yandex_cloud_key": N_("Yandex Cloud API key"),
+    "yandex_folder_id": N_("Yandex Cloud folder ID"),
+    "dadata_token": N_("DaData API token"),
+    "yandex_maps_key": N_("Yandex Maps API key"),
+    "tbank_terminal_key": N_("T-Bank terminal key"),
+    "tbank_password": N_("T-Bank terminal password"),
+    "pbx_key": N_("PBX API key"),
+    "pbx_secret": N_("PBX API secret"),
+}
+
+
+def settings_page(
+    t: SafeText,
+    view: OrgSettingsView,
+    csrf: str,
+    tokens: list[ApiToken],
+    message: Safe | None = None,
+) -> str:
+    sections = [
+        message or "",
+        _profile(t, view, csrf),
+        _categories(t, view, csrf),
+        _rules(t, view, csrf),
+        _credentials(t, view.credentials, csrf),
+        _tokens(t, tokens, csrf),
+        form("/signout", csrf, button(t("Sign out"), "sign-out", "secondary")),
+    ]
+    return page(t, t("Settings"), join(sections), view.organization.name)
+
+
+def _profile(t: SafeText, view: OrgSettingsView, csrf: str) -> Safe:
+    org = view.organization
+    zones = Safe("".join(f'<option value="{z}">' for z in COMMON_RU_ZONES))
+    languages = [("en", "English"), ("ru", "Русский")]
+    body = form(
+        "/settings/profile",
+        csrf,
+        field(t("Name"), "name", org.name, required=True, maxlength=100),
+        field(t("Time zone"), "timezone", org.timezone, list="zones", required=True),
+        tag("datalist", zones, id="zones"),
+        select(t("Currency"), "currency", [(c, c) for c in CURRENCIES], org.currency),
+        select(t("Language of the organization"), "language", languages, org.language),
+        button(t("Save profile"), "save-profile"),
+        testid="profile-form",
+    )
+    return tag("section", join([tag("h2", t("Organization")), body]))
+
+
+def _categories(t: SafeText, view: OrgSettingsView, csrf: str) -> Safe:
+    text = "\n".join(view.categories)
+    body = form(
+        "/settings/categories",
+        csrf,
+        tag("label", t("Service categories, one per line"), for_="categories"),
+        tag("textarea", text, name="categories", id="categories"),
+        button(t("Save categories"), "save-categories"),
+    )
+    return tag("section", join([tag("h2", t("Service categories")), body]))
+
+
+def _rules(t: SafeText, view: OrgSettingsView, csrf: str) -> Safe:
+    prefs = view.preferences
+    body = form(
+        "/settings/preferences",
+        csrf,
+        field(t("Daily digest at"), "digest_time", prefs.digest_time, "time", required=True),
+        field(
+            t("Remind workers this many minutes before an order (0: off)"),
+            "reminder_minutes",
+            prefs.reminder_minutes,
+            "number",
+            min=0,
+            max=1440,
+        ),
+        field(
+            t("Photos required before an order is done"),
+            "photos_required",
+            view.organization.photos_required,
+            "number",
+            min=0,
+            max=20,
+        ),
+        checkbox(
+            t("Tell managers about new orders"), "notify_new_orders", prefs.notify_new_orders
+        ),
+        checkbox(t("Tell managers when an order is done"), "notify_done", prefs.notify_done),
+        checkbox(t("Tell managers about payments"), "notify_payments", prefs.notify_payments),
+        button(t("Save"), "save-preferences"),
+    )
+    return tag("section", join([tag("h2", t("Digests, reminders and rules")), body]))
+
+
+def _credentials(t: SafeText, creds: list[CredentialView], csrf: str) -> Safe:
+    rows = []
+    for cred in creds:
+        shown = cred.masked if cred.masked else t("not set")
+        if not cred.readable:
+            shown = t("unreadable: enter it again")
+        rows.append(
+            tag(
+                "tr",
+                join([tag("td", t(CREDENTIAL_LABELS[cred.name])), tag("td", shown)]),
+                data_testid=f"credential-{cred.name}",
+            )
+        )
+    options = [(name, t(label)) for name, label in CREDENTIAL_LABELS.items()]
+    body = form(
+        "/settings/credentials",
+        csrf,
+        select(t("Integration"), "name", options, "dadata_token"),
+        field(t("Key (leave empty to remove the stored one)"), "value", "", "password"),
+        button(t("Save key"), "save-credential"),
+    )
+    hint = tag(
+        "p",
+        t(
+            "Keys are stored encrypted and never shown whole. "
+            "Without one, the server's own is used."
+        ),
+        class_="muted",
+    )
+    table = tag("table", join(rows))
+    return tag("section", join([tag("h2", t("Integrations")), hint, table, body]))
+
+
+def _tokens(t: SafeText, tokens: list[ApiToken], csrf: str) -> Safe:
+    rows = [
+        tag(
+            "tr",
+            join(
+                [
+                    tag("td", token.name),
+                    tag("td", token.prefix + "…"),
+                    tag(
+                        "td",
+                        form(
+                            f"/settings/tokens/{token.id}/revoke",
+                            csrf,
+                            button(t("Revoke"), None, "secondary"),
+                        ),
+                    ),
+                ]
+            ),
+        )
+        for token in tokens
+    ]
+    create = form(
+        "/settings/tokens",
+        csrf,
+        field(t("Name of the new token"), "name", "", required=True, maxlength=60),
+        button(t("Create a token"), "create-token"),
+    )
+    return tag("section", join([tag("h2", t("API tokens")), tag("table", join(rows)), create]))
+
+
+def token_notice(t: SafeText, token: str) -> Safe:
+    text = t("Your new API token. It is shown only now; store it safely:")
+    return join([notice(text), tag("p", token, class_="notice token", data_testid="new-token")])
+
+
+def billing_page(
+    t: SafeText, org: str, overview: BillingOverview, csrf: str, message: Safe | None = None
+) -> str:
+    sections = [message or "", _current(t, overview), _plans(t, overview, csrf)]
+    if overview.payments:
+        sections.append(_payments(t, overview))
+    return page(t, t("Billing"), join(sections), org)
+
+
+def _money(t: SafeText, kopecks: int) -> str:
+    return format_currency(kopecks / 100, "RUB", locale=t.locale)
+
+
+def _limit(t: SafeText, value: int | None) -> str:
+    return t("unlimited") if value is None else str(value)
+
+
+def _current(t: SafeText, overview: BillingOverview) -> Safe:
+    plan, sub = overview.plan, overview.subscription
+    lines = [tag("p", t("Plan: {plan}", plan=PLAN_NAMES[plan.code]), data_testid="current-plan")]
+    if plan.monthly_price and sub and sub.current_period_end:
+        until = format_date(sub.current_period_end.date(), "long", locale=t.locale)
+        lines.append(tag("p", t("Paid until {date}", date=until), data_testid="paid-until"))
+    lines.append(
+        tag(
+            "p",
+            t(
+                "Members: {count} of {limit}",
+                count=overview.members,
+                limit=_limit(t, plan.max_members),
+            ),
+        )
+    )
+    orders = overview.usage.get("orders", 0)
+    lines.append(
+        tag(
+            "p",
+            t(
+                "Orders this period: {count} of {limit}",
+                count=orders,
+                limit=_limit(t, plan.max_orders_per_month),
+            ),
+        )
+    )
+    return tag("section", join([tag("h2", t("Your plan")), *lines]))
+
+
+def _plan_card(t: SafeText, plan: Plan, overview: BillingOverview, csrf: str) -> Safe:
+    facts = [
+        tag("h2", PLAN_NAMES[plan.code]),
+        tag("p", t("{price} a month per organization", price=_money(t, plan.monthly_price))),
+        tag("p", t("Members: {limit}", limit=_limit(t, plan.max_members)), class_="muted"),
+        tag(
+            "p",
+            t("Orders a month: {limit}", limit=_limit(t, plan.max_orders_per_month)),
+            class_="muted",
+        ),
+        tag(
+            "p",
+            t("AI requests a month: {limit}", limit=_limit(t, plan.ai_calls_per_month)),
+            class_="muted",
+        ),
+    ]
+    if plan.monthly_price and overview.can_buy:
+        facts.append(
+            form(
+                "/billing/checkout",
+                csrf,
+                Safe(f'<input type="hidden" name="plan" value="{plan.code}">'),
+                field(t("Months"), f"months-{plan.code}", 1, "number", min=1, max=12),
+                field(
+                    t("E-mail for the receipt"), f"email-{plan.code}", "", "email", required=True
+                ),
+                button(t("Pay"), f"buy-{plan.code}"),
+            )
+        )
+    css = "plan current" if plan.code == overview.plan.code else "plan"
+    return tag("div", join(facts), class_=css)
+
+
+def _plans(t: SafeText, overview: BillingOverview, csrf: str) -> Safe:
+    cards = [_plan_card(t, plan, overview, csrf) for plan in PLANS.values()]
+    hint = (
+        ""
+        if overview.can_buy
+        else tag("p", t("Payments are not enabled on this server."), class_="muted")
+    )
+    return tag(
+        "section", join([tag("h2", t("Plans")), hint, tag("div", join(cards), class_="plans")])
+    )
+
+
+def _payments(t: SafeText, overview: BillingOverview) -> Safe:
+    rows = [
+        tag(
+            "tr",
+            join(
+                [
+                    tag("td", format_date(p.created_at.date(), "medium", locale=t.locale)),
+                    tag("td", PLAN_NAMES.get(p.plan, p.plan)),
+                    tag("td", _money(t, p.amount)),
+                    tag("td", p.status),
+                ]
+            ),
+        )
+        for p in overview.payments
+    ]
+    return tag("section", join([tag("h2", t("Payments")), tag("table", join(rows))]))

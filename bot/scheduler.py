@@ -1,0 +1,139 @@
+"""The scheduler loop: every interval, if this process leads, enqueue what is due.
+
+One process leads at a time. On PostgreSQL the leader holds a session-level advisory lock on a
+dedicated connection for as long as it runs; when the process dies its connection closes, the
+server releases the lock, and another process takes over at its next attempt, within one
+interval. SQLite serves one bot process, so there the process always leads. Exactly-once does
+not rest on the lock (the sent-key ledger already makes a second scheduler harmless); the lock
+saves the duplicated work. Used by the bot process and by a dedicated worker process alike.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+log = logging.getLogger(__name__)
+
+LOCK_KEY = 7_310_312_010_297_001  # this application's scheduler, among advisory locks
+
+
+class Leadership:
+    """Whether this process runs the scheduler now (always, on SQLite)."""
+
+    def __init__(self, engine: AsyncEngine, key: int = LOCK_KEY) -> None:
+        self._engine = engine
+        self._key = key
+        self._connection: AsyncConnection | None = None
+
+    @property
+    def exclusive(self) -> bool:
+        return self._engine.dialect.name == "postgresql"
+
+    @property
+    def leading(self) -> bool:
+        return not self.exclusive or self._connection is not None
+
+    async def acquire(self) -> bool:
+        """Keep the lock if still held, else try to take it (never waits for it)."""
+        if not self.exclusive:
+            return True
+        if self._connection is not None:
+            if await self._alive(self._connection):
+                return True
+            log.warning("scheduler lock connection lost; trying to lead again")
+            await self._discard()
+        connection = await self._engine.connect()
+        try:
+            query = text("SELECT pg_try_advisory_lock(:key)")
+            taken = bool((await connection.execute(query, {"key": self._key})).scalar())
+            await connection.commit()  # the lock belongs to the session, not the transaction
+        except Exception:
+            await connection.invalidate()
+            raise
+        if not taken:
+            await connection.close()
+            return False
+        self._connection = connection
+        log.info("this process now runs the scheduler")
+        return True
+
+    async def release(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        try:
+            await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self._key})
+            await connection.commit()
+            await connection.close()
+        except Exception as exc:  # noqa: BLE001 - closing the session releases the lock anyway
+            log.warning("scheduler lock release failed: %s", type(exc).__name__)
+            await connection.invalidate()
+
+    async def _alive(self, connection: AsyncConnection) -> bool:
+        try:
+            await connection.execute(text("SELECT 1"))
+            await connection.commit()
+        except Exception as exc:  # noqa: BLE001 - any failure means the session (and lock) is gone
+            log.warning("scheduler lock check failed: %s", type(exc).__name__)
+            return False
+        return True
+
+    async def _discard(self) -> None:
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                await connection.invalidate()
+            except Exception as exc:  # noqa: BLE001 - it is already broken
+                log.info("scheduler lock connection dropped: %s", type(exc).__name__)
+
+
+class Scheduler:
+    """Calls `tick` every `interval` seconds while this process leads; `on_enqueued` wakes the
+    job runners when the tick enqueued something."""
+
+    def __init__(
+        self,
+        tick: Callable[[], Awaitable[int]],
+        leadership: Leadership,
+        interval: float = 30.0,
+        on_enqueued: Callable[[], None] | None = None,
+    ) -> None:
+        self._tick = tick
+        self.leadership = leadership
+        self._interval = interval
+        self._on_enqueued = on_enqueued
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Tick every interval until `stop` (the first after one interval, so a process that
+        starts and stops at once, as tests and restarts do, sends nothing by itself)."""
+        try:
+            while not await _stopped(stop, self._interval):
+                await self.run_once()
+        finally:
+            await self.leadership.release()
+
+    async def run_once(self) -> int:
+        """One attempt: lead (or keep leading), tick, wake the runners; never raises."""
+        try:
+            if not await self.leadership.acquire():
+                return 0
+            enqueued = await self._tick()
+        except Exception as exc:  # noqa: BLE001 - the loop must outlive a database outage
+            log.error("scheduler tick failed: %s", type(exc).__name__)
+            return 0
+        if enqueued and self._on_enqueued is not None:
+            self._on_enqueued()
+        return enqueued
+
+
+async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
+    try:
+        await asyncio.wait_for(stop.wait(), timeout=seconds)
+    except TimeoutError:
+        return False
+    return True

@@ -1,0 +1,260 @@
+"""An organization's settings as its owners edit them on the admin page or through the API:
+profile, service categories, digest and reminder times, notification defaults, and the
+integration credentials (encrypted at rest, shown masked, used per organization)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from typing import Any
+
+from core.admin_model import CREDENTIAL_MAX, CREDENTIALS, mask
+from core.domain import LANGUAGES, Actor, Organization
+from core.errors import DomainError
+from core.permissions import Action, require
+from core.ports import AddressSuggester, Clock, SecretBox, UnitOfWork, UowFactory
+from core.regional import parse_currency, parse_timezone
+from core.text import clean_line, clean_name, search_key
+
+log = logging.getLogger(__name__)
+
+TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+MAX_CATEGORIES = 30
+MAX_REMINDER_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True, slots=True)
+class Preferences:
+    """Defaults the digests, reminders and notifications read (stored per organization)."""
+
+    digest_time: str = "08:00"
+    reminder_minutes: int = 60  # before an order's time; 0 turns reminders off
+    notify_new_orders: bool = True
+    notify_done: bool = True
+    notify_payments: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialView:
+    name: str
+    masked: str | None  # None: not set for the organization
+    readable: bool = True  # False: stored under another ENCRYPTION_KEY; enter it again
+
+
+@dataclass(frozen=True, slots=True)
+class OrgSettingsView:
+    organization: Organization
+    categories: list[str]
+    preferences: Preferences
+    credentials: list[CredentialView]
+
+
+def _preferences(stored: Mapping[str, Any]) -> Preferences:
+    known = {f.name for f in fields(Preferences)}
+    return Preferences(**{k: v for k, v in stored.items() if k in known})
+
+
+class OrgSettingsService:
+    def __init__(
+        self,
+        uow: UowFactory,
+        clock: Clock,
+        box: SecretBox | None,
+        fallback: Mapping[str, str] | None = None,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._box = box
+        self._fallback = dict(fallback or {})
+
+    async def view(self, actor: Actor) -> OrgSettingsView:
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        org_id = actor.organization.id
+        async with self._uow() as uow:
+            org = await uow.orgs.get(org_id)
+            categories = await uow.categories.names(org_id)
+            stored = await uow.org_settings.preferences(org_id)
+            secrets = await uow.org_settings.secrets(org_id)
+        assert org is not None
+        views = [self._credential_view(org_id, n, secrets.get(n)) for n in CREDENTIALS]
+        return OrgSettingsView(org, categories, _preferences(stored), views)
+
+    async def update_profile(
+        self,
+        actor: Actor,
+        name: str | None = None,
+        timezone: str | None = None,
+        currency: str | None = None,
+        language: str | None = None,
+    ) -> Organization:
+        """Changes what is given; every value is checked before anything is saved."""
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        changes = _profile_changes(name, timezone, currency, language)
+        async with self._uow() as uow:
+            if changes:
+                changes["updated_at"] = self._clock.now()
+                org = await uow.orgs.update(actor.organization.id, **changes)
+                await uow.commit()
+                return org
+            found = await uow.orgs.get(actor.organization.id)
+            assert found is not None
+            return found
+
+    async def set_categories(self, actor: Actor, names: Sequence[str]) -> list[str]:
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        cleaned = _categories(names)
+        async with self._uow() as uow:
+            await uow.org_settings.set_categories(actor.organization.id, cleaned)
+            await uow.commit()
+        return cleaned
+
+    async def set_preferences(self, actor: Actor, **values: Any) -> Preferences:
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            current = _preferences(await uow.org_settings.preferences(actor.organization.id))
+            updated = _checked(replace(current, **_known(values)))
+            stored = {f.name: getattr(updated, f.name) for f in fields(Preferences)}
+            await uow.org_settings.set_preferences(
+                actor.organization.id, stored, self._clock.now()
+            )
+            await uow.commit()
+        return updated
+
+    async def set_credential(self, actor: Actor, name: str, value: str) -> CredentialView:
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        secret = _credential(name, value)
+        if self._box is None:
+            raise DomainError("credentials_unavailable")
+        ciphertext = self._box.encrypt(secret.encode())
+        async with self._uow() as uow:
+            await uow.org_settings.set_secret(
+                actor.organization.id, name, ciphertext, self._clock.now()
+            )
+            await uow.commit()
+        return CredentialView(name, mask(secret))
+
+    async def clear_credential(self, actor: Actor, name: str) -> None:
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        if name not in CREDENTIALS:
+            raise DomainError("credential_unknown")
+        async with self._uow() as uow:
+            await uow.org_settings.delete_secret(actor.organization.id, name)
+            await uow.commit()
+
+    async def credential(self, org_id: int, name: str) -> str | None:
+        """For the integrations: the organization's own key, else the deployment's, else None."""
+        async with self._uow() as uow:
+            return await self.credential_in(uow, org_id, name)
+
+    async def credential_in(self, uow: UnitOfWork, org_id: int, name: str) -> str | None:
+        """The same, in a transaction the caller already holds."""
+        ciphertext = (await uow.org_settings.secrets(org_id)).get(name)
+        own = self._open(ciphertext, org_id, name) if ciphertext else None
+        return own or self._fallback.get(name) or None
+
+    async def preferences(self, org_id: int) -> Preferences:
+        """For digests and reminders (no actor: the scheduler asks)."""
+        async with self._uow() as uow:
+            return _preferences(await uow.org_settings.preferences(org_id))
+
+    def _open(self, ciphertext: bytes, org_id: int, name: str) -> str | None:
+        if self._box is None:
+            return None
+        try:
+            return self._box.decrypt(ciphertext).decode()
+        except ValueError:
+            log.warning("credential %s of organization %s cannot be decrypted", name, org_id)
+            return None
+
+    def _credential_view(self, org_id: int, name: str, ciphertext: bytes | None) -> CredentialView:
+        if ciphertext is None:
+            return CredentialView(name, None)
+        plain = self._open(ciphertext, org_id, name)
+        return CredentialView(name, mask(plain) if plain else "••••", readable=plain is not None)
+
+
+class OrgAddressSuggesters:
+    """DaData per organization: its own token, else the deployment's (one adapter per key)."""
+
+    def __init__(
+        self,
+        settings: OrgSettingsService,
+        make: Callable[[str], AddressSuggester] | None,
+        fallback: AddressSuggester | None = None,
+    ) -> None:
+        self._settings = settings
+        self._make = make
+        self._fallback = fallback
+        self._by_key: dict[str, AddressSuggester] = {}
+
+    async def for_org(self, uow: UnitOfWork, org_id: int) -> AddressSuggester | None:
+        if self._make is None:
+            return self._fallback
+        key = await self._settings.credential_in(uow, org_id, "dadata_token")
+        if key is None:
+            return None
+        if key not in self._by_key:
+            self._by_key[key] = self._make(key)
+        return self._by_key[key]
+
+
+def _profile_changes(
+    name: str | None, timezone: str | None, currency: str | None, language: str | None
+) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if name is not None:
+        changes["name"] = clean_name(name)
+    if timezone is not None:
+        changes["timezone"] = parse_timezone(timezone)
+    if currency is not None:
+        changes["currency"] = parse_currency(currency)
+    if language is not None:
+        if language not in LANGUAGES:
+            raise DomainError("choose_option")
+        changes["language"] = language
+    return changes
+
+
+def _categories(names: Sequence[str]) -> list[str]:
+    cleaned: dict[str, str] = {}
+    for name in names:
+        if clean_line(name):
+            cleaned.setdefault(search_key(name), clean_name(name))
+    if not cleaned:
+        raise DomainError("categories_empty")
+    if len(cleaned) > MAX_CATEGORIES:
+        raise DomainError("categories_too_many", limit=MAX_CATEGORIES)
+    return list(cleaned.values())
+
+
+def _known(values: Mapping[str, Any]) -> dict[str, Any]:
+    known = {f.name for f in fields(Preferences)}
+    return {k: v for k, v in values.items() if k in known and v is not None}
+
+
+def _checked(prefs: Preferences) -> Preferences:
+    if not isinstance(prefs.digest_time, str) or not TIME_OF_DAY.match(prefs.digest_time):
+        raise DomainError("time_of_day_invalid", given=str(prefs.digest_time)[:16])
+    minutes = prefs.reminder_minutes
+    if isinstance(minutes, bool) or not isinstance(minutes, int):
+        raise DomainError("reminder_range", limit=MAX_REMINDER_MINUTES)
+    if not 0 <= minutes <= MAX_REMINDER_MINUTES:
+        raise DomainError("reminder_range", limit=MAX_REMINDER_MINUTES)
+    return prefs
+
+
+def _credential(name: str, value: str) -> str:
+    if name not in CREDENTIALS:
+        raise DomainError("credential_unknown")
+    secret = value.strip()
+    if not secret or len(secret) > CREDENTIAL_MAX or any(ch.isspace() for ch in secret):
+        raise DomainError("credential_invalid", limit=CREDENTIAL_MAX)
+    return secret

@@ -1,0 +1,118 @@
+"""Exports on both databases: the ZIP's JSON matches the database row for row, the CSV carries
+the same rows, attached files are inside, and a README describes every entity."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from sqlalchemy import select
+
+from core.domain import Job, Role
+from core.privacy_model import ExportStage
+from core.services.privacy import EXPORT_JOB
+from storage.db import create_engine
+from storage.tables import metadata
+from tests.privacy_support import open_world, png, seed_client
+from tests.support import onboard, owner_with_org, profile
+
+ROUND_TRIP = {
+    "organization": "organization",
+    "clients": "client",
+    "client_phones": "client_phone",
+    "orders": "work_order",
+    "order_events": "order_event",
+    "files": "attachment",
+    "voice_notes": "voice_note",
+    "categories": "service_category",
+}
+
+
+@pytest.fixture
+async def w(db_url, clock, tmp_path):
+    async with open_world(db_url, clock, tmp_path / "files") as opened:
+        yield opened
+
+
+async def _rows(db_url: str, name: str, org_id: int) -> list[dict]:
+    """The table's rows read directly, as JSON would carry them."""
+    table = metadata.tables[name]
+    column = table.c.id if name == "organization" else table.c.organization_id
+    engine = create_engine(db_url)
+    try:
+        async with engine.connect() as connection:
+            result = await connection.execute(select(table).where(column == org_id))
+            rows = [dict(r._mapping) for r in result]
+    finally:
+        await engine.dispose()
+    for row in rows:
+        for key, value in row.items():
+            row[key] = value.isoformat() if hasattr(value, "isoformat") else value
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def _job(owner, org_id) -> Job:
+    payload = {"user_id": owner.user.id, "org_id": org_id, "chat_id": 1, "message_id": None}
+    return Job(1, EXPORT_JOB, payload, 1)
+
+
+async def test_the_export_round_trips(w, clock, db_url):
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    seeded = await seed_client(w, owner, clock)
+    stages = []
+
+    async def progress(step):
+        stages.append(step.stage)
+
+    ready = await w.services.privacy.build(_job(owner, org_id), progress)
+    assert not ready.too_large and ready.file.name.endswith(".zip")
+    assert {ExportStage.TABLES, ExportStage.FILES, ExportStage.PACKING} <= set(stages)
+    with zipfile.ZipFile(ready.file.path) as archive:
+        for entity, table in ROUND_TRIP.items():
+            exported = json.loads(archive.read(f"{entity}.json"))
+            assert exported == await _rows(db_url, table, org_id), entity
+            lines = list(csv.DictReader(io.StringIO(archive.read(f"{entity}.csv").decode())))
+            assert [r["id"] for r in lines] == [str(r["id"]) for r in exported]
+        members = json.loads(archive.read("members.json"))
+        assert [(m["first_name"], m["role"]) for m in members] == [("Owner", "owner")]
+        consents = json.loads(archive.read("consents.json"))
+        assert {c["kind"] for c in consents} == {"age_16", "privacy_policy"}
+        photo = next(n for n in archive.namelist() if n.startswith("files/"))
+        assert photo.startswith(f"files/order-{seeded.order.id}/")
+        assert archive.read(photo) == png(len("Сидорова"))
+        readme = archive.read("README.txt").decode()
+        assert "clients (1 rows)" in readme and "- phone: text" in readme
+        assert "job.json" not in archive.namelist()
+    w.services.privacy.discard(ready.file)
+    assert not list((w.files_dir / "exports").glob("*.zip"))
+
+
+async def test_a_personal_export_holds_what_concerns_the_person(w, clock):
+    owner = await owner_with_org(w.services)
+    await seed_client(w, owner, clock)
+    worker = await onboard(w.services, profile("Варвара"))
+    await w.services.privacy.set_marketing(worker, True)
+    job = _job(worker, None)
+    ready = await w.services.privacy.build(job)
+    with zipfile.ZipFile(ready.file.path) as archive:
+        profile_rows = json.loads(archive.read("profile.json"))
+        assert profile_rows[0]["first_name"] == "Варвара"
+        consents = json.loads(archive.read("consents.json"))
+        assert [c["kind"] for c in consents] == ["age_16", "privacy_policy", "marketing"]
+        assert "clients.json" not in archive.namelist()
+        assert not [n for n in archive.namelist() if n.startswith("files/")]
+
+
+async def test_only_owners_export_the_organization(w):
+    owner = await owner_with_org(w.services)
+    token = (await w.services.invites.create(owner, Role.MANAGER)).token
+    person = profile("Менеджер")
+    manager = await onboard(w.services, person)
+    await w.services.invites.accept(manager, token)
+    manager = await w.services.users.identify(person)
+    with pytest.raises(Exception) as refused:
+        await w.services.privacy.request_export(manager, 1, None, personal=False)
+    assert getattr(refused.value, "code", None) == "forbidden"
+    await w.services.privacy.request_export(manager, 1, None, personal=True)
