@@ -45,3 +45,45 @@ async def invite_link(inviter: UserDriver, role_label: str) -> str:
     match = INVITE_LINK.search(message.text)
     assert match, message.text
     return match.group(1)
+
+
+async def started_order(
+    crm,
+    ids: tuple[int, int],
+    client: tuple[str, str, str],
+    category: str = "Уборка",
+    price: str | None = None,
+):
+    """An owner (Russian) with a worker (English) who has started order №1 for `client`
+    (phone, name, address). Returns (owner, worker, the worker's card)."""
+    olga = crm.emulator.user(ids[0], "Ольга", language_code="ru")
+    await create_org(olga)
+    token = await invite_link(olga, "Работник")
+    ivan = crm.emulator.user(ids[1], "Ivan", language_code="en")
+    await onboard(ivan, "en", payload=token)
+    await ivan.reply()
+    await olga.reply()
+    await olga.send("/neworder")
+    for step in client:
+        await olga.reply()
+        await olga.send(step)
+    for label in (category, "Без даты"):
+        await olga.reply()
+        await olga.tap(label)
+    await olga.reply()
+    if price is None:
+        await olga.tap("Пропустить")
+    else:
+        await olga.send(price)
+    for label in ("Пропустить", "✅ Создать"):
+        await olga.reply()
+        await olga.tap(label)
+    await olga.reply()
+    card = await olga.reply()
+    await olga.tap("👷 Назначить", message=card)
+    await olga.reply()
+    await olga.tap("Ivan · 0 в этот день")
+    assigned = await ivan.reply()
+    await ivan.tap("▶️ Start", message=assigned)
+    await olga.reply()
+    return olga, ivan, assigned

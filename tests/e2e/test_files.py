@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from bot.local import LocalBot
 from tests.e2e.conftest import make_settings
-from tests.e2e.scenario import create_org, invite_link, onboard
+from tests.e2e.scenario import started_order
 
 BUCKET = f"astracrm-e2e-{uuid.uuid4().hex[:8]}"
 
@@ -85,29 +85,8 @@ async def s3_crm(db_url, tmp_path):
 
 
 async def _started_order(crm):
-    olga = crm.emulator.user(951, "Ольга", language_code="ru")
-    await create_org(olga)
-    token = await invite_link(olga, "Работник")
-    ivan = crm.emulator.user(952, "Ivan", language_code="en")
-    await onboard(ivan, "en", payload=token)
-    await ivan.reply()
-    await olga.reply()
-    await olga.send("/neworder")
-    for step in ("+7 916 111 22 33", "Анна", "Москва, Тверская, 1"):
-        await olga.reply()
-        await olga.send(step)
-    for label in ("Уборка", "Без даты", "Пропустить", "Пропустить", "✅ Создать"):
-        await olga.reply()
-        await olga.tap(label)
-    await olga.reply()
-    card = await olga.reply()
-    await olga.tap("👷 Назначить", message=card)
-    await olga.reply()
-    await olga.tap("Ivan · 0 в этот день")
-    assigned = await ivan.reply()
-    await ivan.tap("▶️ Start", message=assigned)
-    await olga.reply()
-    return olga, ivan, assigned
+    client = ("+7 916 111 22 33", "Анна", "Москва, Тверская, 1")
+    return await started_order(crm, (951, 952), client)
 
 
 async def _eventually(check, seconds: float = 10.0) -> bool:

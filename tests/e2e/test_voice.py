@@ -10,7 +10,7 @@ from pydantic import SecretStr
 
 from bot.local import LocalBot
 from tests.e2e.conftest import make_settings
-from tests.e2e.scenario import create_org, invite_link, onboard
+from tests.e2e.scenario import started_order
 from tests.fakes.openrouter import FakeOpenRouter
 from tests.fakes.salutespeech import FakeSaluteSpeech
 
@@ -53,33 +53,8 @@ async def voice_crm(db_url, tmp_path):
 
 
 async def _worker_with_started_order(crm):
-    olga = crm.emulator.user(961, "Ольга", language_code="ru")
-    await create_org(olga)
-    token = await invite_link(olga, "Работник")
-    ivan = crm.emulator.user(962, "Ivan", language_code="en")
-    await onboard(ivan, "en", payload=token)
-    await ivan.reply()
-    await olga.reply()
-    await olga.send("/neworder")
-    for step in ("+7 916 123-45-67", "Пётр Сидоров", "Москва, ул. Сухонская, д. 11"):
-        await olga.reply()
-        await olga.send(step)
-    for label in ("Сантехника", "Без даты"):
-        await olga.reply()
-        await olga.tap(label)
-    await olga.reply()
-    await olga.send("3500")
-    for label in ("Пропустить", "✅ Создать"):
-        await olga.reply()
-        await olga.tap(label)
-    await olga.reply()
-    card = await olga.reply()
-    await olga.tap("👷 Назначить", message=card)
-    await olga.reply()
-    await olga.tap("Ivan · 0 в этот день")
-    assigned = await ivan.reply()
-    await ivan.tap("▶️ Start", message=assigned)
-    await olga.reply()
+    client = ("+7 916 123-45-67", "Пётр Сидоров", "Москва, ул. Сухонская, д. 11")
+    olga, ivan, _card = await started_order(crm, (961, 962), client, "Сантехника", "3500")
     return olga, ivan
 
 
