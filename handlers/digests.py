@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 Rendered = tuple[str, InlineKeyboardMarkup | None]
 SEND_TRIES = 3
+WORKERS_SHOWN = 15  # the busiest; a long team must not push the digest past 4096 characters
 EXCEPTIONS = {
     "overdue": N_("⏰ Overdue: {count}"),
     "unassigned": N_("🆕 Unassigned: {count}"),
@@ -90,9 +91,10 @@ def _number_lines(t: Translator, m: DigestMessage) -> list[str]:
         label = t.raw(METHOD[PaymentMethod(method)]) if method in METHOD else method
         lines.append(f" · {escape(label)}: {escape(cash(minor))}")
     if d.done_by_worker:
-        done = " · ".join(
-            f"{escape(m.workers.get(w, '?'))}: {n}" for w, n in d.done_by_worker.items()
-        )
+        best = list(d.done_by_worker.items())[:WORKERS_SHOWN]
+        done = " · ".join(f"{escape(m.workers.get(w, '?'))}: {n}" for w, n in best)
+        if len(d.done_by_worker) > WORKERS_SHOWN:
+            done += " …"
         lines.append(t("Done by: {workers}", workers=Html(done)))
     return lines
 
