@@ -3,19 +3,14 @@ holds "Done" until there are enough photos, and an S3 outage loses nothing."""
 
 import asyncio
 import struct
-import uuid
 import zlib
 
-import boto3
 import pytest
-from moto.server import ThreadedMotoServer
-from pydantic import SecretStr
 
 from bot.local import LocalBot
 from tests.e2e.conftest import make_settings
 from tests.e2e.scenario import started_order
-
-BUCKET = f"astracrm-e2e-{uuid.uuid4().hex[:8]}"
+from tests.fakes.s3 import moto_bucket, objects, start_moto
 
 
 def png(seed: int) -> bytes:
@@ -39,49 +34,16 @@ def png(seed: int) -> bytes:
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def start_moto(port: int = 0) -> ThreadedMotoServer:
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    return server
-
-
-def stop_moto(server: ThreadedMotoServer) -> None:
-    server.stop()
-    server._server.server_close()  # the stopped server keeps its socket open otherwise
-
-
-def s3_client(url: str):
-    return boto3.client("s3", endpoint_url=url, region_name="ru-central1",
-                        aws_access_key_id="k", aws_secret_access_key="s")  # fmt: skip
-
-
-def objects(url: str, bucket: str) -> list[str]:
-    listing = s3_client(url).list_objects_v2(Bucket=bucket)
-    return sorted(o["Key"] for o in listing.get("Contents", []))
-
-
 @pytest.fixture
 async def s3_crm(db_url, tmp_path):
-    server = start_moto()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    bucket = f"{BUCKET}-{uuid.uuid4().hex[:6]}"
-    s3_client(url).create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ru-central1"}
-    )
-    settings = make_settings(db_url, tmp_path).model_copy(update={
-        "s3_bucket": bucket, "s3_endpoint_url": url, "s3_prefix": "crm",
-        "s3_access_key_id": SecretStr("k"), "s3_secret_access_key": SecretStr("s"),
-        "job_retry_base_seconds": 0.2, "job_poll_seconds": 0.2,
-    })  # fmt: skip
-    crm = LocalBot(settings)
+    moto = moto_bucket("astracrm-e2e")
+    crm = LocalBot(moto.settings(make_settings(db_url, tmp_path)))
     await crm.start()
-    running = {"server": server}  # a test may replace it (an outage and a restart)
     try:
-        yield crm, running, url, bucket
+        yield crm, moto, moto.url, moto.bucket
     finally:
         await crm.stop()
-        stop_moto(running["server"])
+        moto.stop()
 
 
 async def _started_order(crm):
@@ -130,14 +92,14 @@ async def test_album_and_pdf_into_s3_with_proof_of_work(s3_crm):
 async def test_an_outage_loses_nothing(s3_crm):
     crm, running, url, bucket = s3_crm
     _olga, ivan, _card = await _started_order(crm)
-    _host, port = running["server"].get_host_and_port()
-    stop_moto(running["server"])
+    _host, port = running.server.get_host_and_port()
+    running.stop()
     await ivan.send_photo(png(10))
     assert "nothing will be lost" in (await ivan.reply()).text
     await ivan.send_album([png(11), png(12)])
     assert "Uploading" in (await ivan.reply()).text
     await asyncio.sleep(0.5)
-    running["server"] = start_moto(port)
+    running.server = start_moto(port)
     assert await _eventually(lambda: len(objects(url, bucket)) == 3, 20)
     await asyncio.sleep(1.0)
     assert len(objects(url, bucket)) == 3, "an upload arrived twice or went missing"

@@ -5,35 +5,24 @@ organization is gone from the bucket and the database on day 31."""
 import asyncio
 import io
 import json
-import uuid
 import zipfile
 from datetime import UTC, datetime
 
 import httpx
 import pytest
-from pydantic import SecretStr
 
 from bot.local import LocalBot
 from core.clock import FixedClock
 from tests.e2e.conftest import make_settings
 from tests.e2e.privacy_scenario import CLIENT, SEEDED, order_with_photo, scan
-from tests.e2e.test_files import objects, s3_client, start_moto, stop_moto
+from tests.fakes.s3 import moto_bucket, objects
 
 
 @pytest.fixture
 async def s3_bot(db_url, tmp_path):
-    server = start_moto()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    bucket = f"astracrm-privacy-{uuid.uuid4().hex[:8]}"
-    s3_client(url).create_bucket(
-        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": "ru-central1"}
-    )
-    settings = make_settings(db_url, tmp_path).model_copy(update={
-        "s3_bucket": bucket, "s3_endpoint_url": url, "s3_prefix": "crm",
-        "s3_access_key_id": SecretStr("k"), "s3_secret_access_key": SecretStr("s"),
-        "job_retry_base_seconds": 0.2, "job_poll_seconds": 0.1,
-    })  # fmt: skip
+    moto = moto_bucket("astracrm-privacy")
+    url, bucket = moto.url, moto.bucket
+    settings = moto.settings(make_settings(db_url, tmp_path))
     clock = FixedClock(datetime.now(UTC))
     crm = LocalBot(settings, clock=clock)
     await crm.start()
@@ -41,7 +30,7 @@ async def s3_bot(db_url, tmp_path):
         yield crm, clock, url, bucket
     finally:
         await crm.stop()
-        stop_moto(server)
+        moto.stop()
 
 
 async def _until(check, seconds: float = 10.0) -> bool:
