@@ -99,6 +99,19 @@ async def _notify(ctx: BotContext, notice: Notice, actor_name: str) -> None:
     text = header + "\n\n" + order_text(t, notice.card)
     chat_id = notice.recipient.telegram_id
     sent = await notify_user(ctx, chat_id, text, order_keyboard(t, notice.card))
-    if sent is not None:  # it shows the order too: keep it current when the order changes
-        kind = "offer" if notice.kind == "offer" else "card"
-        await ctx.services.orders.remember(notice.card, chat_id, sent.message_id, kind)
+    if sent is None:
+        return
+    # It shows the order too: remember it so later changes edit it. A change made between
+    # sending and remembering (the recipient tapped at once) did not see it: catch up now.
+    order = notice.card.order
+    kind = "offer" if notice.kind == "offer" else "card"
+    await ctx.services.orders.remember(notice.card, chat_id, sent.message_id, kind)
+    latest = await ctx.services.orders.raw(order.organization_id, order.id)
+    if latest is None or latest.version == order.version:
+        return
+    _user, view = await ctx.services.orders.card_for(notice.recipient.id, latest)
+    if view is None:  # an offer someone else took meanwhile
+        await _retire(ctx, t, chat_id, sent.message_id, notice.card)
+        return
+    tt = translator_for(ctx, view)
+    await _edit(ctx, chat_id, sent.message_id, order_text(tt, view), order_keyboard(tt, view))
