@@ -47,7 +47,12 @@ async def tbank_notify(request: Request) -> Response:
 
 @webhook_router.post("/telegram/webhook")
 async def telegram_webhook(request: Request) -> Response:
-    """Checks Telegram's secret header, then queues the update for the application."""
+    """Checks Telegram's secret header, applies the update, and only then answers 200.
+
+    Telegram sends a chat's next update only after the answer to the previous one, so
+    answering after the update is applied keeps each chat in order even when several
+    processes share the webhook; if this process dies first, Telegram redelivers the update
+    (to any process) and the update ledger applies it once."""
     context = request.app.state.admin
     expected = context.webhook_secret or ""
     given = request.headers.get(SECRET_HEADER, "")
@@ -62,7 +67,7 @@ async def telegram_webhook(request: Request) -> Response:
     except Exception as error:  # noqa: BLE001 - a malformed update is skipped, never logged
         log.warning("malformed webhook update skipped (%s)", type(error).__name__)
         return Response(status_code=200)
-    await app.update_queue.put(update)
+    await app.update_processor.process_update(update, app.process_update(update))
     return Response(status_code=200)
 
 

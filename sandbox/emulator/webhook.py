@@ -1,10 +1,14 @@
-"""Pushes queued updates to the configured webhook, in order, retrying like Telegram (bounded)."""
+"""Pushes queued updates to the configured webhook like Telegram's Bot API server does: up to
+`max_connections` requests at once, but one at a time and in order within a chat (the next
+update of a chat goes only after the webhook answered the previous one), retrying (bounded)."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
+from collections.abc import Hashable
 from typing import Any
 
 import httpx
@@ -15,8 +19,23 @@ logger = logging.getLogger(__name__)
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
+def queue_key(update: dict[str, Any]) -> Hashable:
+    """The chat an update belongs to (or its sender); updates of one key go one at a time."""
+    payload = next((v for k, v in update.items() if k != "update_id" and isinstance(v, dict)), {})
+    message = payload.get("message")
+    for source in (
+        payload.get("chat"),
+        message.get("chat") if isinstance(message, dict) else None,
+        payload.get("from"),
+        payload.get("user"),
+    ):
+        if isinstance(source, dict) and "id" in source:
+            return int(source["id"])
+    return ("update", update.get("update_id"))
+
+
 class WebhookDeliverer:
-    """One delivery loop: POST the oldest update, drop it once delivered or out of attempts.
+    """The delivery loop and its in-flight requests.
 
     Its httpx client is created on the first delivery (an SSL context costs ~50 ms) and closed
     by `aclose()`.
@@ -27,6 +46,8 @@ class WebhookDeliverer:
         self.max_attempts = max_attempts
         self.backoff = backoff
         self._client: httpx.AsyncClient | None = None
+        self._busy: set[Hashable] = set()
+        self._tasks: set[asyncio.Task[None]] = set()
 
     async def aclose(self) -> None:
         """Close the HTTP client, if one was created."""
@@ -36,26 +57,54 @@ class WebhookDeliverer:
 
     def _http(self) -> httpx.AsyncClient:
         if self._client is None:
-            self._client = httpx.AsyncClient(timeout=10)
+            limits = httpx.Limits(max_connections=100, max_keepalive_connections=100)
+            self._client = httpx.AsyncClient(timeout=60, limits=limits)
         return self._client
 
-    def _next_update(self) -> dict[str, Any] | None:
+    def _ready(self) -> list[dict[str, Any]]:
+        """The oldest pending update of each chat with nothing in flight, up to the free
+        connections."""
         hook = self.state.webhook
-        if not hook.url:
-            return None
-        pending = self.state.deliverable(hook.allowed_updates, 1)
-        return pending[0] if pending else None
+        free = hook.max_connections - len(self._tasks)
+        if not hook.url or free <= 0 or not self.state.updates:
+            return []
+        ready: list[dict[str, Any]] = []
+        blocked = set(self._busy)
+        for update in self.state.deliverable(hook.allowed_updates, len(self.state.updates)):
+            key = queue_key(update)
+            if key in blocked:
+                continue
+            blocked.add(key)
+            ready.append(update)
+            if len(ready) >= free:
+                break
+        return ready
 
     async def run(self) -> None:
         """Deliver forever (until cancelled)."""
-        while True:
-            await self.state.notifier.wait_for(lambda: self._next_update() is not None, 3600)
-            update = self._next_update()
-            if update is None:
-                continue
-            finished = await self._deliver(update)
-            if finished and self.state.updates and self.state.updates[0] is update:
-                self.state.updates.popleft()
+        try:
+            while True:
+                await self.state.notifier.wait_for(lambda: bool(self._ready()), 3600)
+                for update in self._ready():
+                    key = queue_key(update)
+                    self._busy.add(key)
+                    task = asyncio.create_task(self._one(update, key))
+                    self._tasks.add(task)
+        finally:
+            for task in self._tasks:
+                task.cancel()
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+    async def _one(self, update: dict[str, Any], key: Hashable) -> None:
+        try:
+            if await self._deliver(update):
+                with contextlib.suppress(ValueError):
+                    self.state.updates.remove(update)
+        finally:
+            self._busy.discard(key)
+            task = asyncio.current_task()
+            if task is not None:
+                self._tasks.discard(task)
             self.state.changed()
 
     async def _deliver(self, update: dict[str, Any]) -> bool:

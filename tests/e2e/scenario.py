@@ -30,7 +30,10 @@ async def create_org(
     assert "Как называется" in (await owner.reply()).text
     await owner.send(name)
     zones = await owner.reply()
-    await owner.tap(next(lbl for lbl in zones.labels if lbl.startswith(zone_label)))
+    if "/" in zone_label:  # an IANA name, typed
+        await owner.send(zone_label)
+    else:
+        await owner.tap(next(lbl for lbl in zones.labels if lbl.startswith(zone_label)))
     await owner.reply()
     await owner.tap("RUB")
     ready = await owner.reply()
@@ -56,8 +59,24 @@ async def started_order(
 ):
     """An owner (Russian) with a worker (English) who has started order №1 for `client`
     (phone, name, address). Returns (owner, worker, the worker's card)."""
+    olga, ivan, assigned = await assigned_order(crm, ids, client, category, price)
+    await ivan.tap("▶️ Start", message=assigned)
+    await olga.reply()
+    return olga, ivan, assigned
+
+
+async def assigned_order(
+    crm,
+    ids: tuple[int, int],
+    client: tuple[str, str, str],
+    category: str = "Уборка",
+    price: str | None = None,
+    zone: str = "Москва",
+):
+    """An owner (Russian) who created order №1 for `client` (phone, name, address) and assigned
+    it to a worker (English). Returns (owner, worker, the worker's card)."""
     olga = crm.emulator.user(ids[0], "Ольга", language_code="ru")
-    await create_org(olga)
+    await create_org(olga, zone_label=zone)
     token = await invite_link(olga, "Работник")
     ivan = crm.emulator.user(ids[1], "Ivan", language_code="en")
     await onboard(ivan, "en", payload=token)
@@ -83,7 +102,4 @@ async def started_order(
     await olga.tap("👷 Назначить", message=card)
     await olga.reply()
     await olga.tap("Ivan · 0 в этот день")
-    assigned = await ivan.reply()
-    await ivan.tap("▶️ Start", message=assigned)
-    await olga.reply()
-    return olga, ivan, assigned
+    return olga, ivan, await ivan.reply()

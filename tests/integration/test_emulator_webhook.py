@@ -106,3 +106,32 @@ async def test_set_webhook_terminates_a_pending_long_poll(emulator, server):
         response = await asyncio.wait_for(poll, 1)
     assert response.status_code == 409
     assert response.json()["description"] == "Conflict: terminated by setWebhook request"
+
+
+async def test_chats_are_delivered_concurrently_but_each_chat_in_order(emulator, server):
+    """Like Telegram: the next update of a chat waits for the answer to the previous one,
+    while other chats are not held up by it."""
+    release = asyncio.Event()
+    seen: list[tuple[int, str]] = []
+
+    async def hook(request: Request) -> Response:
+        update = await request.json()
+        message = update["message"]
+        seen.append((message["chat"]["id"], message["text"]))
+        if message["text"] == "a1":
+            await release.wait()
+        return Response()
+
+    slow, fast = emulator.user(id=5, first_name="A"), emulator.user(id=6, first_name="B")
+    async with AsgiServer(Starlette(routes=[Route("/hook", hook, methods=["POST"])])) as web:
+        await emulator.call("setWebhook", {"url": f"{web.url}/hook"})
+        await slow.send("a1")
+        await slow.send("a2")
+        await fast.send("b1")
+        state = emulator.state
+        assert await state.notifier.wait_for(lambda: (6, "b1") in seen, 2)
+        assert (5, "a2") not in seen, "a chat's next update waits for the previous answer"
+        release.set()
+        assert await state.notifier.wait_for(lambda: len(seen) == 3, 2)
+    assert seen == [(5, "a1"), (6, "b1"), (5, "a2")]
+    assert emulator.stats.webhook_delivered == 3
