@@ -179,6 +179,10 @@ class ProcessedUpdateRepository(Protocol):
         """Record the update as applied; raises DuplicateUpdate if it already was."""
         ...
 
+    async def note(self, update_ids: Sequence[int], now: datetime) -> None:
+        """Record updates that changed nothing, ignoring those already recorded."""
+        ...
+
 
 class JobRepository(Protocol):
     async def enqueue(

@@ -157,7 +157,7 @@ async def on_error(update: object, context: BotContext) -> None:
 async def _speak_their_language(update: Update, context: BotContext) -> None:
     """Error handlers get a fresh context: find the person's language again."""
     try:
-        await load_actor(update, context)
+        await load_actor(update, context, fresh=False)
     except Exception as failure:  # noqa: BLE001 - the database may be what failed
         log.warning("no language for an error reply: %s", type(failure).__name__)
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
+
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from core.domain import TelegramProfile
+from core.domain import Actor, TelegramProfile
 from handlers.context import BotContext
 from handlers.replies import reply
 
@@ -15,7 +19,7 @@ OPEN_COMMANDS = frozenset({"/start", "/help", "/language", "/cancel"})
 
 async def identify(update: Update, ctx: BotContext) -> None:
     """Load the actor once per update and stop updates they may not send yet."""
-    await load_actor(update, ctx)
+    await load_actor(update, ctx, fresh=False)
     if not ctx.has_actor:
         return
     actor = ctx.actor
@@ -33,19 +37,43 @@ async def identify(update: Update, ctx: BotContext) -> None:
         )
 
 
-async def load_actor(update: Update, ctx: BotContext) -> None:
+_arrived: ContextVar[tuple[int, Actor | None] | None] = ContextVar("arrived", default=None)
+
+
+@contextlib.contextmanager
+def arrived(update: Update, actor: Actor | None) -> Iterator[None]:
+    """The actor identified as the update arrived (with the ledger check), for the gate."""
+    token = _arrived.set((update.update_id, actor))
+    try:
+        yield
+    finally:
+        _arrived.reset(token)
+
+
+def profile_of(update: Update) -> TelegramProfile | None:
     user = update.effective_user
     if user is None or user.is_bot:
-        ctx.set_actor(None)
-        return
-    profile = TelegramProfile(
+        return None
+    return TelegramProfile(
         telegram_id=user.id,
         first_name=user.first_name or "",
         last_name=user.last_name,
         username=user.username,
         language_code=user.language_code,
     )
-    actor = await ctx.services.users.identify(profile)
+
+
+async def load_actor(update: Update, ctx: BotContext, fresh: bool = True) -> None:
+    """Who sent the update; `fresh=False` takes the one found as it arrived, if any."""
+    known = None if fresh else _arrived.get()
+    if known is not None and known[0] == update.update_id:
+        actor = known[1]
+    else:
+        profile = profile_of(update)
+        actor = None if profile is None else await ctx.services.users.identify(profile)
+    if actor is None:
+        ctx.set_actor(None)
+        return
     ctx.set_actor(actor, actor.user.preferred_language(ctx.bot_data.catalogs.default))
 
 

@@ -14,6 +14,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from storage import sqlite_inline
+
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/astracrm.db"
 
 SQLITE_PRAGMAS = (
@@ -46,6 +48,7 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         database = make_url(url).database
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
+            options.setdefault("async_creator", sqlite_inline.connector(database))
         engine = create_async_engine(url, **options)
         _configure_sqlite(engine)
         return engine

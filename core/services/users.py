@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from core.domain import LANGUAGES, Actor, Membership, TelegramProfile, User
 from core.errors import DomainError
 from core.outcomes import LanguageChanged
 from core.ports import Clock, UnitOfWork, UowFactory
+
+
+@dataclass(frozen=True, slots=True)
+class Arrival:
+    seen: bool
+    actor: Actor | None = None
 
 
 class UserService:
@@ -16,23 +24,36 @@ class UserService:
     async def identify(self, profile: TelegramProfile) -> Actor:
         """Find or register the sender, refresh their Telegram details, load their active role."""
         async with self._uow() as uow:
-            user = await uow.users.by_telegram_id(profile.telegram_id)
-            changed = user is None or _differs(user, profile)
-            if user is None:
-                user = await uow.users.add(profile, self._clock.now())
-            elif changed:
-                user = await uow.users.update(
-                    user.id,
-                    first_name=profile.first_name,
-                    last_name=profile.last_name,
-                    username=profile.username,
-                    telegram_language=profile.language_code,
-                    unreachable_at=None,
-                )
-            actor = await load_actor(uow, user)
-            if changed or actor.user.active_org_id != user.active_org_id:
-                await uow.commit(claim_update=False)
-            return actor
+            return await self._identify(uow, profile)
+
+    async def arrive(self, update_id: int, profile: TelegramProfile | None) -> Arrival:
+        """The start of every Telegram update, in one unit of work: was it applied already
+        (then nobody is identified), and who sent it."""
+        async with self._uow() as uow:
+            if await uow.updates.seen(update_id):
+                return Arrival(seen=True)
+            if profile is None:
+                return Arrival(seen=False)
+            return Arrival(seen=False, actor=await self._identify(uow, profile))
+
+    async def _identify(self, uow: UnitOfWork, profile: TelegramProfile) -> Actor:
+        user = await uow.users.by_telegram_id(profile.telegram_id)
+        changed = user is None or _differs(user, profile)
+        if user is None:
+            user = await uow.users.add(profile, self._clock.now())
+        elif changed:
+            user = await uow.users.update(
+                user.id,
+                first_name=profile.first_name,
+                last_name=profile.last_name,
+                username=profile.username,
+                telegram_language=profile.language_code,
+                unreachable_at=None,
+            )
+        actor = await load_actor(uow, user)
+        if changed or actor.user.active_org_id != user.active_org_id:
+            await uow.commit(claim_update=False)
+        return actor
 
     async def get(self, user_id: int) -> User | None:
         async with self._uow() as uow:

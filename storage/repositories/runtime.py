@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -95,6 +96,13 @@ class SqlProcessedUpdateRepository:
         )
         if not (await self._s.execute(stmt)).rowcount:
             raise DuplicateUpdate(update_id)
+
+    async def note(self, update_ids: Sequence[int], now: datetime) -> None:
+        rows = [{"update_id": u, "processed_at": now} for u in update_ids]
+        stmt = _insert(self._s, ProcessedUpdateRow).on_conflict_do_nothing(
+            index_elements=["update_id"]
+        )
+        await self._s.execute(stmt.values(rows))
 
 
 class SqlJobRepository:

@@ -152,7 +152,8 @@ async def test_worker_plan_at_8_reminder_30_minutes_before_overdue_alert_once(cr
     assert await _eventually(lambda: _handled(crm, crm.emulator.state.next_update_id - 1))
     assert await tick(crm, moscow(10, 30)) == 1
     assert await _eventually(lambda: _unreachable(crm, worker.user.id))
-    assert await _job_states(crm) == {JobStatus.DONE.value}
+    done = {JobStatus.DONE.value}
+    assert await _eventually(lambda: _has_states(crm, done)), "the job ends done, not retried"
 
 
 async def test_quiet_hours_hold_the_digest_until_they_end(crm):
@@ -241,6 +242,10 @@ async def _job_states(crm):
     stmt = select(job.c.status).where(job.c.kind.in_(list(RENDERERS))).distinct()
     async with crm.container.engine.connect() as connection:
         return set((await connection.execute(stmt)).scalars())
+
+
+async def _has_states(crm, states):
+    return await _job_states(crm) == states
 
 
 async def _eventually(check, seconds=5.0):
