@@ -6,6 +6,10 @@ Done, managers search clients, /today, /orders); the bare bot answers each messa
 fixed text. Throughput: N updates pushed at once until all are handled. Latency: updates
 offered at a fixed rate, from the moment the emulator has the update to the moment the
 handler (including its Bot API replies) is done.
+
+`--http aiohttp|httpx|both` (default both): the Bot API client; with both, each bot runs with
+each client, and the ratios compare like with like (ours / bare, same client) and our best
+with the stock bare bot (PTB's default httpx). The 1/5/15-minute load average is recorded.
 """
 
 from __future__ import annotations
@@ -13,21 +17,21 @@ from __future__ import annotations
 import argparse
 import asyncio
 import itertools
+import os
 import random
-import time
 from pathlib import Path
-from typing import Any
-
-from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
+from typing import Any, cast
 
 from bench import db as bench_db
-from bench.report import machine, percentiles, table, write_json
+from bench.bare import Probe, measure, run_bare
+from bench.report import machine, table, write_json
 from bot.local import LocalBot, new_emulator
 from bot.settings import Settings
-from sandbox.emulator import EmulatorServer, TelegramEmulator
+from bot.telegram_request import HttpClient
 from storage import demo
 from storage.db import session_factory
+
+CLIENTS: tuple[HttpClient, ...] = ("aiohttp", "httpx")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,6 +40,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rate", type=float, default=100.0, help="offered updates/s for latency")
     parser.add_argument("--seconds", type=float, default=10.0, help="latency run length")
     parser.add_argument("--backends", default=None, help="sqlite,postgresql (default: both)")
+    parser.add_argument(
+        "--http",
+        choices=[*CLIENTS, "both"],
+        default="both",
+        help="Bot API client for both bots (default: both, each bot with each client)",
+    )
     parser.add_argument("--out", default="bench/results", help="folder for the JSON file")
 
 
@@ -43,14 +53,20 @@ def main(args: argparse.Namespace) -> int:
     count = 60 if args.quick else args.updates
     seconds = 1.0 if args.quick else args.seconds
     backends = args.backends.split(",") if args.backends else _backends()
+    clients = list(CLIENTS) if args.http == "both" else [cast(HttpClient, args.http)]
     result: dict[str, Any] = {
         "machine": machine(),
+        "load_average": {"before": _load()},
         "updates": count,
         "rate": args.rate,
+        "http": clients,
         "runs": {},
     }
     for backend in backends:
-        result["runs"][backend] = asyncio.run(_compare(backend, count, args.rate, seconds))
+        result["runs"][backend] = asyncio.run(
+            _compare(backend, clients, count, args.rate, seconds)
+        )
+    result["load_average"]["after"] = _load()
     print(render(result))
     print(f"\nwritten: {write_json(Path(args.out), 'updates', result)}")
     return 0
@@ -60,82 +76,32 @@ def _backends() -> list[str]:
     return ["sqlite", "postgresql"] if bench_db.server_url() else ["sqlite"]
 
 
-class Probe:
-    """Wraps an Application's process_update to time each update from push to done."""
-
-    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-        self.pushed: dict[int, float] = {}
-        self.done: dict[int, float] = {}
-        self.finished = asyncio.Event()
-        self.expected = 0
-        inner = app.process_update
-
-        async def timed(update: object) -> None:
-            await inner(update)
-            if isinstance(update, Update):
-                self.done[update.update_id] = time.perf_counter()
-                if len(self.done) >= self.expected:
-                    self.finished.set()
-
-        app.process_update = timed  # type: ignore[method-assign]
-
-    def reset(self, expected: int) -> None:
-        self.pushed.clear()
-        self.done.clear()
-        self.expected = expected
-        self.finished.clear()
-
-    def latencies_ms(self) -> list[float]:
-        return [(self.done[u] - t) * 1000 for u, t in self.pushed.items() if u in self.done]
+def _load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
 
 
-async def _compare(backend: str, count: int, rate: float, seconds: float) -> dict[str, Any]:
-    async with bench_db.scratch(backend) as url:
-        ours = await _run_ours(url, count, rate, seconds)
-    bare = await _run_bare(count, rate, seconds)
-    return {
-        "crm": ours,
-        "bare": bare,
-        "throughput_ratio": round(ours["throughput"] / bare["throughput"], 3),
-    }
-
-
-async def _measure(
-    probe: Probe, emulator: TelegramEmulator, traffic: Any, count: int, rate: float, seconds: float
+async def _compare(
+    backend: str, clients: list[HttpClient], count: int, rate: float, seconds: float
 ) -> dict[str, Any]:
-    probe.reset(count)
-    start = time.perf_counter()
-    for _ in range(count):
-        _push(probe, emulator, next(traffic))
-    await asyncio.wait_for(probe.finished.wait(), 600)
-    throughput = count / (time.perf_counter() - start)
-    offered = max(1, int(rate * seconds))
-    probe.reset(offered)
-    for _ in range(offered):
-        _push(probe, emulator, next(traffic))
-        await asyncio.sleep(1 / rate)
-    await asyncio.wait_for(probe.finished.wait(), 600)
-    return {"throughput": round(throughput, 1), "latency_ms": percentiles(probe.latencies_ms())}
+    """Our bot, then the bare bot, with each client; ratios of throughput."""
+    crm: dict[str, Any] = {}
+    for client in clients:
+        async with bench_db.scratch(backend) as url:
+            crm[client] = await _run_ours(url, client, count, rate, seconds)
+    bare = {client: await run_bare(client, count, rate, seconds) for client in clients}
+    return {"crm": crm, "bare": bare, "ratios": _ratios(crm, bare)}
 
 
-def _push(probe: Probe, emulator: TelegramEmulator, action: tuple[str, int, str]) -> None:
-    kind, user_id, payload = action
-    driver = emulator.user(user_id, str(user_id))
-    if kind == "tap":
-        last = next((m for m in reversed(driver.messages())), None)
-        if last is not None:
-            driver.forge_callback(last.message_id, payload)
-            update_id = emulator.state.next_update_id - 1
-            probe.pushed[update_id] = time.perf_counter()
-            return
-    message = {"text": payload}
-    if payload.startswith("/"):
-        message["entities"] = [
-            {"type": "bot_command", "offset": 0, "length": len(payload.split()[0])}
-        ]
-    stored = emulator.state.add_message(driver.chat, message, from_bot=False)
-    update = emulator.state.push_update("message", dict(stored.message))
-    probe.pushed[update["update_id"]] = time.perf_counter()
+def _ratios(crm: dict[str, Any], bare: dict[str, Any]) -> dict[str, float]:
+    """ours-with-X / bare-with-X for each client X, and our best / the stock (httpx) bare bot."""
+    ratios = {
+        f"crm/bare {client}": round(crm[client]["throughput"] / bare[client]["throughput"], 3)
+        for client in crm
+    }
+    if "httpx" in bare:
+        best = max(run["throughput"] for run in crm.values())
+        ratios["crm best/bare httpx"] = round(best / bare["httpx"]["throughput"], 3)
+    return ratios
 
 
 WORKERS = 40
@@ -202,8 +168,12 @@ def _traffic(orders: list[tuple[int, int, int]], workers: list[int]) -> Any:
     return (one() for _ in itertools.count())
 
 
-async def _run_ours(url: str, count: int, rate: float, seconds: float) -> dict[str, Any]:
-    settings = Settings(_env_file=None, database_url=url, concurrent_updates=8)  # type: ignore[call-arg]
+async def _run_ours(
+    url: str, client: HttpClient, count: int, rate: float, seconds: float
+) -> dict[str, Any]:
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url=url, concurrent_updates=8, telegram_http_client=client
+    )
     emulator = new_emulator()
     async with LocalBot(settings, emulator=emulator, poll_timeout=1.0) as local:
         assert local.container is not None and local.app is not None
@@ -216,7 +186,7 @@ async def _run_ours(url: str, count: int, rate: float, seconds: float) -> dict[s
         for telegram_id in workers:
             emulator.user(telegram_id, f"W{telegram_id}", language_code="ru")
         probe = Probe(local.app)
-        return await _measure(probe, emulator, _traffic(orders, workers), count, rate, seconds)
+        return await measure(probe, emulator, _traffic(orders, workers), count, rate, seconds)
 
 
 async def _orders(local: LocalBot) -> list[tuple[int, int, int]]:
@@ -230,42 +200,18 @@ async def _orders(local: LocalBot) -> list[tuple[int, int, int]]:
         return [(i, n, a or 0) for i, n, a in rows.all()]
 
 
-async def _run_bare(count: int, rate: float, seconds: float) -> dict[str, Any]:
-    emulator = TelegramEmulator("42:BARE-BOT-TOKEN-abcdefghijklmnop", bot_username="bare_bot")
-    async with EmulatorServer(emulator) as server:
-        app = (
-            ApplicationBuilder()
-            .token(emulator.token)
-            .base_url(server.api_base_url)
-            .base_file_url(server.file_base_url)
-            .concurrent_updates(8)
-            .build()
-        )
-
-        async def answer(update: Update, _context: Any) -> None:
-            assert update.effective_chat is not None
-            await update.effective_chat.send_message("ok")
-
-        app.add_handler(MessageHandler(filters.ALL, answer))
-        probe = Probe(app)
-        async with app:
-            await app.start()
-            assert app.updater is not None
-            await app.updater.start_polling(poll_interval=0.0, timeout=1)
-            users = [emulator.user(100 + i, f"U{i}") for i in range(4)]
-            traffic = (("text", users[i % 4].id, "hello") for i in itertools.count())
-            result = await _measure(probe, emulator, traffic, count, rate, seconds)
-            await app.updater.stop()
-            await app.stop()
-        return result
-
-
 def render(result: dict[str, Any]) -> str:
-    rows = []
+    rows: list[list[Any]] = []
     for backend, run in result["runs"].items():
         for name in ("crm", "bare"):
-            r = run[name]
-            lat = r["latency_ms"]
-            rows.append([backend, name, r["throughput"], lat["p50"], lat["p95"], lat["p99"]])
-        rows.append([backend, "ratio", run["throughput_ratio"], "", "", ""])
-    return table(["db", "bot", "updates/s", "p50 ms", "p95 ms", "p99 ms"], rows)
+            for client, r in run[name].items():
+                lat = r["latency_ms"]
+                rows.append(
+                    [backend, name, client, r["throughput"], lat["p50"], lat["p95"], lat["p99"]]
+                )
+        for label, ratio in run["ratios"].items():
+            rows.append([backend, "ratio", label, ratio, "", "", ""])
+    load = result.get("load_average", {})
+    headers = ["db", "bot", "http", "updates/s", "p50 ms", "p95 ms", "p99 ms"]
+    before, after = load.get("before"), load.get("after")
+    return f"{table(headers, rows)}\nload average 1/5/15 min: before {before}, after {after}"

@@ -7,12 +7,12 @@ from typing import Any, cast
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
-from telegram.request import HTTPXRequest
 
 from bot.background import Background
 from bot.container import Container
 from bot.ordering import PerChatUpdateProcessor
 from bot.telegram_bot import TolerantBot
+from bot.telegram_request import telegram_request
 from core.idempotency import update_scope
 from handlers.context import BotContext, BotData
 from handlers.menus import menu
@@ -57,8 +57,8 @@ def build_application(
         token,
         base_url=base_url or settings.telegram_api_base_url,
         base_file_url=base_file_url or settings.telegram_file_base_url,
-        request=HTTPXRequest(connection_pool_size=max(8, settings.concurrent_updates * 2)),
-        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=30.0),
+        request=telegram_request(settings, max(8, settings.concurrent_updates * 2)),
+        get_updates_request=telegram_request(settings, 1, read_timeout=30.0),
         rate_limiter=limiter,
     )
     builder = (

@@ -20,6 +20,8 @@ class Settings(BaseSettings):
     telegram_bot_token: SecretStr | None = None
     telegram_api_base_url: str = "https://api.telegram.org/bot"
     telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    # The Bot API transport; aiohttp: lower reply latency and CPU than httpx (bench updates).
+    telegram_http_client: Literal["aiohttp", "httpx"] = "aiohttp"
     database_url: str = DEFAULT_DATABASE_URL
     files_dir: Path = Path("./data/files")
     default_language: Literal["en", "ru"] = "en"

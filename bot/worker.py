@@ -7,12 +7,11 @@ import asyncio
 import contextlib
 import signal
 
-from telegram.request import HTTPXRequest
-
 from bot.background import Background
 from bot.container import build_container
 from bot.settings import Settings
 from bot.telegram_bot import TolerantBot
+from bot.telegram_request import telegram_request
 from storage import migrate
 
 
@@ -24,7 +23,8 @@ async def serve_worker(settings: Settings, stop: asyncio.Event | None = None) ->
         settings.telegram_bot_token.get_secret_value(),
         base_url=settings.telegram_api_base_url,
         base_file_url=settings.telegram_file_base_url,
-        request=HTTPXRequest(connection_pool_size=8),
+        request=telegram_request(settings, 8),
+        get_updates_request=telegram_request(settings, 1),  # never polls; one client kind
     )
     stop = stop or _stop_on_signals()
     async with bot:
