@@ -14,7 +14,9 @@ from bot.ordering import PerChatUpdateProcessor
 from bot.telegram_bot import TolerantBot
 from bot.telegram_request import telegram_request
 from core.idempotency import update_scope
+from core.services.users import Arrival
 from handlers.context import BotContext, BotData
+from handlers.gate import arrived, profile_of
 from handlers.menus import menu
 from handlers.setup import register
 
@@ -31,14 +33,23 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
         if not isinstance(update, Update):
             await super().process_update(update)
             return
-        ledger = self.bot_data.services.updates
+        services = self.bot_data.services
         with update_scope(update.update_id) as scope:
-            if await ledger.seen(update.update_id):
+            if services.updates.noted(update.update_id):
+                arrival = Arrival(seen=True)
+            else:
+                arrival = await services.users.arrive(update.update_id, profile_of(update))
+            if arrival.seen:
                 log.info("update %s already applied; skipped", update.update_id)
                 return
-            await super().process_update(update)
+            with arrived(update, arrival.actor):
+                await super().process_update(update)
             if not scope.claimed:
-                await ledger.record(update.update_id)
+                services.updates.note(update.update_id)
+
+    async def stop(self) -> None:
+        await super().stop()
+        await self.bot_data.services.updates.close()  # what was noted is written
 
 
 def build_application(
