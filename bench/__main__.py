@@ -15,6 +15,7 @@ COMMANDS = {
     "search": "bench.search",
     "digests": "bench.digests",
     "updates": "bench.updates",
+    "footprint": "bench.footprint",
 }
 
 

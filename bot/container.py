@@ -60,11 +60,9 @@ from integrations.openrouter import HttpOpenRouter
 from integrations.phones import PhonenumbersNormalizer
 from integrations.salutespeech import HttpSaluteSpeech, salute_http_client
 from integrations.yandex_maps import HttpStaticMaps
-from integrations.yandexgpt import GrpcYandexGpt
 from storage.db import create_engine, session_factory
 from storage.export import ZipExportBuilder
 from storage.files.local import LocalFileStore
-from storage.files.s3 import S3FileStore, make_s3_client
 from storage.uow import SqlUnitOfWork
 
 
@@ -150,6 +148,9 @@ def add_ai(adapters: Adapters, settings: Settings, http: httpx.AsyncClient) -> N
         )
     key, iam = settings.yandex_cloud_api_key, settings.yandex_cloud_iam_token
     if settings.yandex_cloud_folder_id and (key is not None or iam is not None):
+        # gRPC and the Yandex Cloud SDK load only when configured (~11 MB resident otherwise)
+        from integrations.yandexgpt import GrpcYandexGpt
+
         gpt = GrpcYandexGpt(
             settings.yandexgpt_endpoint,
             settings.yandex_cloud_folder_id,
@@ -173,6 +174,8 @@ def file_stores(settings: Settings) -> tuple[FileStore, FileStore]:
     spool = LocalFileStore(settings.files_dir / "spool")
     if not settings.s3_bucket:
         return LocalFileStore(settings.files_dir / "objects"), spool
+    from storage.files.s3 import S3FileStore, make_s3_client  # boto3 (~8 MB) when configured
+
     key_id, secret = settings.s3_access_key_id, settings.s3_secret_access_key
     client = make_s3_client(
         settings.s3_endpoint_url,
