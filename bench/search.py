@@ -16,10 +16,12 @@ import random
 import sqlite3
 import time
 from collections.abc import Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from bench import db as bench_db
@@ -27,6 +29,7 @@ from bench.data import FakeClient, clients
 from bench.report import machine, percentiles, table, write_json
 from core.search import SearchQuery, parse_query, phone_digits
 from core.text import search_key
+from storage import migrate
 from storage.db import create_engine, is_sqlite, session_factory
 from storage.search import like_pattern, search_client_ids
 
@@ -42,13 +45,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--backends", default=None, help="sqlite,postgresql (default: both)")
     parser.add_argument("--queries", type=int, default=250, help="queries of each kind")
     parser.add_argument("--out", default="bench/results", help="folder for the JSON file")
+    parser.add_argument(
+        "--database",
+        default=None,
+        help="keep and reuse this database (one backend, one size): loaded if empty, "
+        "else upgraded to head and measured as it is",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
     sizes = [QUICK_SIZE] if args.quick else [int(s) for s in args.sizes.split(",")]
     queries = QUICK_QUERIES if args.quick else args.queries
     backends = args.backends.split(",") if args.backends else default_backends()
-    result = asyncio.run(run(sizes, backends, queries, quick=args.quick))
+    if args.database and (len(sizes) > 1 or len(backends) > 1):
+        raise SystemExit("--database needs exactly one backend and one size")
+    result = asyncio.run(run(sizes, backends, queries, quick=args.quick, database=args.database))
     print(render(result))
     print(f"\nwritten: {write_json(Path(args.out), 'search', result)}")
     return 0
@@ -59,14 +70,18 @@ def default_backends() -> list[str]:
 
 
 async def run(
-    sizes: list[int], backends: list[str], queries: int, quick: bool = False
+    sizes: list[int],
+    backends: list[str],
+    queries: int,
+    quick: bool = False,
+    database: str | None = None,
 ) -> dict[str, Any]:
     runs = []
     for size in sizes:
         population = list(clients(size))
         workload = make_queries(population, BIG_ORG_ID, queries, random.Random(size))
         for backend in backends:
-            runs.append(await measure_backend(backend, population, workload))
+            runs.append(await measure_backend(backend, population, workload, database))
     settings = {"quick": quick, "queries_per_kind": queries, "limit": LIMIT}
     return {"benchmark": "search", "machine": machine(), "settings": settings, "runs": runs}
 
@@ -113,14 +128,15 @@ def _mixed(client: FakeClient, rng: random.Random) -> str:
 
 
 async def measure_backend(
-    backend: str, population: list[FakeClient], workload: dict[str, list[str]]
+    backend: str,
+    population: list[FakeClient],
+    workload: dict[str, list[str]],
+    database: str | None = None,
 ) -> dict[str, Any]:
-    async with bench_db.scratch(backend) as url:
+    async with _database(backend, database) as url:
         started = time.perf_counter()
-        load = await bench_db.load(url, population)
-        print(
-            f"{backend} {len(population):,} rows loaded in {time.perf_counter() - started:.1f} s"
-        )
+        load = await _load(url, population, reuse=database is not None)
+        print(f"{backend} {len(population):,} rows ready in {time.perf_counter() - started:.1f} s")
         engine = create_engine(url)
         try:
             results = {kind: await _measure_kind(engine, qs) for kind, qs in workload.items()}
@@ -131,6 +147,37 @@ async def measure_backend(
     orgs = len({c.organization_id for c in population})
     shape = {"backend": backend, "size": len(population), "big_org_size": big, "orgs": orgs}
     return {**shape, "load": load, **info, "results": results}
+
+
+def _database(backend: str, url: str | None) -> AbstractAsyncContextManager[str]:
+    """A scratch database, or the one given (kept afterwards)."""
+    return nullcontext(url) if url else bench_db.scratch(backend)
+
+
+async def _load(url: str, population: list[FakeClient], reuse: bool) -> dict[str, float]:
+    """Load the population, unless a kept database already holds it (then: upgrade, analyze)."""
+    if reuse and await _client_count(url) == len(population):
+        started = time.perf_counter()
+        await asyncio.to_thread(migrate.upgrade, url)
+        engine = create_engine(url)
+        try:
+            await bench_db._analyze(engine)
+        finally:
+            await engine.dispose()
+        seconds = round(time.perf_counter() - started, 2)
+        return {"insert_s": 0.0, "index_s": seconds, "total_s": seconds, "reused": 1.0}
+    return await bench_db.load(url, population)
+
+
+async def _client_count(url: str) -> int | None:
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            return int(await connection.scalar(text("SELECT count(*) FROM client")) or 0)
+    except DBAPIError:
+        return None
+    finally:
+        await engine.dispose()
 
 
 async def _measure_kind(engine: AsyncEngine, typed: list[str]) -> dict[str, Any]:

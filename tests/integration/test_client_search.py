@@ -15,7 +15,7 @@ from bench.db import client_row as _row
 from bench.search import make_queries
 from core.search import SearchQuery, parse_query, search_document
 from core.text import search_key
-from storage import migrate, search
+from storage import migrate, search, search_postgres
 from storage.db import create_engine, session_factory
 from storage.search import count_clients, search_client_ids
 from storage.tables import ClientRow, OrganizationRow
@@ -33,8 +33,13 @@ PEOPLE = [
 ROUTES = {
     "default": {},
     "walk": {"STREAM_BUDGET": -1, "WINDOW": 1, "CANDIDATE_COST": 10.0**9},
-    "index": {"STREAM_BUDGET": 10**9, "WINDOW": 1, "CANDIDATE_COST": 0, "POSTING_COST": 0},
-    "index-in-small-chunks": {"STREAM_FIRST": 1, "STREAM_BUDGET": 10**9, "WINDOW": 1},
+    "index": {"STREAM_BUDGET": 10**9, "WINDOW": 1, "CANDIDATE_COST": 0},
+    "index-in-small-chunks": {
+        "STREAM_FIRST": 1,
+        "STREAM_CHUNK": 3,
+        "STREAM_BUDGET": 10**9,
+        "WINDOW": 1,
+    },
 }
 
 
@@ -45,10 +50,15 @@ async def db(db_url):
     await engine.dispose()
 
 
+def force(monkeypatch, route: str) -> None:
+    for constant, value in ROUTES[route].items():
+        module = search if hasattr(search, constant) else search_postgres
+        monkeypatch.setattr(module, constant, value)
+
+
 @pytest.fixture(params=list(ROUTES))
 def route(request, monkeypatch) -> str:
-    for constant, value in ROUTES[request.param].items():
-        monkeypatch.setattr(search, constant, value)
+    force(monkeypatch, request.param)
     return str(request.param)
 
 
@@ -292,8 +302,7 @@ async def _plans(db, run) -> list[str]:
 async def test_the_index_route_uses_the_trigram_index(db, monkeypatch):
     await people(db)
     await filler(db, 1, 3000)
-    for constant, value in ROUTES["index"].items():
-        monkeypatch.setattr(search, constant, value)
+    force(monkeypatch, "index")
     plans = await _plans(db, lambda: ids(db, 1, "иванов 4567"))
     index = "client_fts" if db.dialect.name == "sqlite" else "ix_client_search_trgm"
     assert any(index in plan for plan in plans), plans
@@ -302,8 +311,7 @@ async def test_the_index_route_uses_the_trigram_index(db, monkeypatch):
 async def test_the_walk_uses_the_covering_name_index(db, monkeypatch):
     await people(db)
     await filler(db, 1, 3000)
-    for constant, value in ROUTES["walk"].items():
-        monkeypatch.setattr(search, constant, value)
+    force(monkeypatch, "walk")
     plans = await _plans(db, lambda: ids(db, 1, "иванов"))
     assert "ix_client_org_live_name" in plans[-1], plans
     if db.dialect.name == "sqlite":
