@@ -34,7 +34,7 @@ __all__ = ["count_clients", "fts_match", "like_pattern", "search_client_ids"]
 
 STREAM_FIRST = 64
 STREAM_BUDGET = 4096
-STREAM_CHUNK = 2048
+STREAM_PAGES = 3  # the first chunk: this many pages' worth of matches, at least
 ORG_SHIFT, BUCKET_SHIFT = 44, 32
 ID_MASK = (1 << BUCKET_SHIFT) - 1
 MAX_SQLITE_ORG = 1 << (63 - ORG_SHIFT)
@@ -57,9 +57,14 @@ def _fts(q: Sql, after: int | None = None) -> str:
     return "client_fts MATCH :match AND client_fts.rowid > :after AND client_fts.rowid < :hi"
 
 
-async def _walk(session: AsyncSession, q: Sql, limit: int, offset: int) -> list[int]:
+async def _walk(
+    session: AsyncSession, q: Sql, limit: int, offset: int, start: str = "TRUE"
+) -> list[tuple[int, str]]:
+    """(id, name_norm) of the organization's matches in name order, from `start` on."""
     q.params["limit"], q.params["offset"] = limit, offset
-    return [int(i) for i in (await session.execute(text(q.walk()), q.params)).scalars()]
+    sql = q.walk().replace("SELECT c.id FROM", "SELECT c.id, c.name_norm FROM", 1)
+    sql = sql.replace(" WHERE ", f" WHERE {start} AND ", 1)
+    return [(int(i), str(n)) for i, n in (await session.execute(text(sql), q.params)).all()]
 
 
 def _joined(q: Sql, source: str) -> str:
@@ -77,73 +82,48 @@ async def _chunk(session: AsyncSession, q: Sql, after: int, k: int) -> list[Any]
     return sorted((await session.execute(text(_joined(q, source)), q.params)).all())
 
 
-async def _upto(session: AsyncSession, q: Sql, after: int, upto: int) -> list[Any]:
-    """The index matches in (after, upto], with their clients."""
-    q.params["upto"] = upto
-    source = f"SELECT rowid FROM client_fts WHERE {_fts(q, after)} AND rowid <= :upto"
-    return sorted((await session.execute(text(_joined(q, source)), q.params)).all())
-
-
-async def _buckets(session: AsyncSession, q: Sql, after: int) -> list[Any]:
-    """The next `STREAM_CHUNK` index matches after `after` by name bucket, rowids only (cheap;
-    joining a match to its client is what costs): (bucket, matches, last rowid)."""
-    q.params["k"] = STREAM_CHUNK
-    sql = (
-        f"SELECT f.rowid >> {BUCKET_SHIFT} AS b, count(*), max(f.rowid) FROM (SELECT rowid "
-        f"FROM client_fts WHERE {_fts(q, after)} ORDER BY rowid LIMIT :k) AS f "
-        "GROUP BY b ORDER BY b"
-    )
-    return list((await session.execute(text(sql), q.params)).all())
-
-
 def _first(rows: list[Any], need: int) -> list[int]:
     wanted = sorted((r[1], r[2]) for r in rows if r[3])
     return [int(i) for _, i in wanted[:need]]
 
 
-def _settled(rows: list[Any], need: int) -> list[int] | None:
-    """The first `need` by name if the buckets before the last one hold them: a bucket is
-    complete once a later one has been reached."""
-    edge = rows[-1][0] >> BUCKET_SHIFT
-    done = [r for r in rows if r[0] >> BUCKET_SHIFT < edge]
-    return found if len(found := _first(done, need)) >= need else None
+def _class_floor(cls: int) -> str:
+    """The smallest character of a name class (migration 0002 `_char_class`)."""
+    if cls <= 0:
+        return ""
+    floors = {1: 48, 2: 58, 29: 123, 62: 1104}
+    return chr(floors.get(cls, cls + 94 if cls < 29 else cls + 1042))
+
+
+def bucket_floor(bucket: int) -> str:
+    """A name no greater than any name of `bucket` or a later one."""
+    first, second = divmod(bucket & 0xFFF, 64)  # the rowid above the bucket is the org
+    return _class_floor(first) + (_class_floor(second) if second else "")
 
 
 async def _stream(session: AsyncSession, q: Sql, need: int) -> list[int] | None:
-    """Matches in (name bucket, id) order until the first `need` by name are settled.
+    """The first `need` matches by name from the index, read in (name bucket, id) order.
 
-    A first chunk usually settles it (matches spread over the buckets). Else the matches
-    after it are counted by bucket, and only whole buckets enough to fill the page are
-    joined. None past `STREAM_BUDGET` joined matches: the walk is cheaper then.
+    The first chunk usually settles the page: a bucket is complete once a later bucket has
+    been reached. If not, the first incomplete bucket holds many matches (a common term):
+    walk the name index from that bucket's smallest possible name instead, and merge.
+    None past `STREAM_BUDGET` matches in the chunk: the walk of all is cheaper then.
     """
-    rows = await _chunk(session, q, (q.org_id << ORG_SHIFT) - 1, STREAM_FIRST)
+    k = max(STREAM_FIRST, STREAM_PAGES * need)
+    rows = await _chunk(session, q, (q.org_id << ORG_SHIFT) - 1, k)
     if len(rows) > STREAM_BUDGET:
         return None
-    if len(rows) < STREAM_FIRST or (found := _settled(rows, need)) is not None:
-        return _first(rows, need) if len(rows) < STREAM_FIRST else found
-    while len(rows) <= STREAM_BUDGET:
-        groups = await _buckets(session, q, rows[-1][0])
-        if not groups:
-            return _first(rows, need)
-        full = sum(g[1] for g in groups) == STREAM_CHUNK
-        closed = groups[:-1] if full else groups  # the last of a full chunk may go on
-        missing = need - len(_first(rows, need))
-        upto = _enough(closed, missing) if closed else int(groups[-1][2])
-        rows += await _upto(session, q, rows[-1][0], upto)
-        found = _first(rows, need)
-        if closed and (len(found) >= need or (not full and upto == groups[-1][2])):
-            return found
-    return None
-
-
-def _enough(closed: list[Any], missing: int) -> int:
-    """The last rowid of the first complete buckets holding `missing` matches (or all)."""
-    total = 0
-    for _, matches, last in closed:
-        total += matches
-        if total >= missing:
-            return int(last)
-    return int(closed[-1][2])
+    if len(rows) < k:
+        return _first(rows, need)
+    edge = rows[-1][0] >> BUCKET_SHIFT
+    settled = [r for r in rows if r[0] >> BUCKET_SHIFT < edge]
+    if len(found := _first(settled, need)) >= need:
+        return found
+    q.params["floor"] = bucket_floor(edge)
+    walked = await _walk(session, q, need, 0, "c.name_norm >= :floor")
+    names = {r[2]: r[1] for r in rows} | dict(walked)
+    merged = sorted({(names[i], i) for i in [*found, *(i for i, _ in walked)]})
+    return [i for _, i in merged[:need]]
 
 
 async def _sqlite(session: AsyncSession, q: Sql, limit: int, offset: int) -> list[int]:
@@ -151,7 +131,7 @@ async def _sqlite(session: AsyncSession, q: Sql, limit: int, offset: int) -> lis
         found = await _stream(session, q, offset + limit)
         if found is not None:
             return found[offset:]
-    return await _walk(session, q, limit, offset)
+    return [i for i, _ in await _walk(session, q, limit, offset)]
 
 
 async def search_client_ids(

@@ -29,14 +29,15 @@ PEOPLE = [
     ("John Smith", ["+79161112233"]),
     ("Петр Ёлкин", ["+79005554433"]),
 ]
-# Settings forcing each way through search_client_ids.
+# Settings forcing each way through search_client_ids (PostgreSQL: "index-in-small-chunks"
+# is the probe; "default" the window, the parts of a test organization being small).
 ROUTES = {
     "default": {},
-    "walk": {"STREAM_BUDGET": -1, "WINDOW": 1, "CANDIDATE_COST": 10.0**9},
-    "index": {"STREAM_BUDGET": 10**9, "WINDOW": 1, "CANDIDATE_COST": 0},
+    "walk": {"STREAM_BUDGET": -1, "WINDOW": 1, "PROBE": 0, "CANDIDATE_COST": 10.0**9},
+    "index": {"STREAM_BUDGET": 10**9, "WINDOW": 1, "PROBE": 0, "CANDIDATE_COST": 0},
     "index-in-small-chunks": {
         "STREAM_FIRST": 1,
-        "STREAM_CHUNK": 3,
+        "STREAM_PAGES": 0,
         "STREAM_BUDGET": 10**9,
         "WINDOW": 1,
     },

@@ -11,10 +11,12 @@ by the index like any long term (storage/search_sql.py `Sql.grams` pads terms th
 view, triggers and covering index keep the layout of 0002; the table is rebuilt.
 
 PostgreSQL: `ix_client_search_trgm` becomes a GIN index over `client_search_keys(organization,
-document)`: the trigrams of the document padded the same way, each hashed together with the
-organization (organization << 32 | hashtext). The posting lists a query reads and the
-candidates it fetches are then its organization's only, and a word start is a key like any
-other. `client_search_query_keys(organization, trigrams)` gives a query's keys.
+name, document)`: the trigrams of the document padded the same way, each hashed together with
+the organization and the part of the name order (before Cyrillic "а", or from it on):
+organization << 32 | part << 31 | hashtext & 0x7fffffff. The posting lists a query reads and
+the candidates it fetches are then its organization's (and part's) only, and a word start is
+a key like any other. `client_search_query_keys(organization, part, trigrams)` gives a query's
+keys (storage/search_postgres.py).
 """
 
 from collections.abc import Sequence
@@ -78,25 +80,26 @@ def _sqlite_fts(document: str) -> tuple[str, ...]:
     )
 
 
-_HASH = '(org << 32) | (hashtext({gram})::bigint & 4294967295)'
+_HASH = "(org << 32) | ({part}::bigint << 31) | (hashtext({gram})::bigint & 2147483647)"
+_PART = "(name COLLATE \"C\" >= 'а')::int"
 POSTGRESQL_UPGRADE = (
-    'CREATE FUNCTION client_search_keys(org bigint, doc text) RETURNS bigint[] '
-    'LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ '
-    f"SELECT coalesce(array_agg(DISTINCT {_HASH.format(gram='substr(d.p, i, 3)')}), '{{}}') "
+    "CREATE FUNCTION client_search_keys(org bigint, name text, doc text) RETURNS bigint[] "
+    "LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ SELECT coalesce(array_agg(DISTINCT "
+    f"{_HASH.format(part=_PART, gram='substr(d.p, i, 3)')}), '{{}}') "
     "FROM (SELECT '  ' || replace(doc, ' ', '  ') AS p) AS d, "
-    'generate_series(1, length(d.p) - 2) AS i $$',
-    'CREATE FUNCTION client_search_query_keys(org bigint, grams text[]) RETURNS bigint[] '
-    'LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ '
-    f"SELECT coalesce(array_agg(DISTINCT {_HASH.format(gram='g')}), '{{}}') "
-    'FROM unnest(grams) AS g $$',
-    'DROP INDEX IF EXISTS ix_client_search_trgm',
-    'CREATE INDEX ix_client_search_trgm ON client '
-    'USING gin (client_search_keys(organization_id, search_text))',
+    "generate_series(1, length(d.p) - 2) AS i $$",
+    "CREATE FUNCTION client_search_query_keys(org bigint, part int, grams text[]) "
+    "RETURNS bigint[] LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$ "
+    f"SELECT coalesce(array_agg(DISTINCT {_HASH.format(part='part', gram='g')}), '{{}}') "
+    "FROM unnest(grams) AS g $$",
+    "DROP INDEX IF EXISTS ix_client_search_trgm",
+    "CREATE INDEX ix_client_search_trgm ON client "
+    "USING gin (client_search_keys(organization_id, name_norm, search_text))",
 )
 POSTGRESQL_DOWNGRADE = (
     'DROP INDEX IF EXISTS ix_client_search_trgm',
-    'DROP FUNCTION IF EXISTS client_search_query_keys(bigint, text[])',
-    'DROP FUNCTION IF EXISTS client_search_keys(bigint, text)',
+    'DROP FUNCTION IF EXISTS client_search_query_keys(bigint, int, text[])',
+    'DROP FUNCTION IF EXISTS client_search_keys(bigint, text, text)',
     'CREATE INDEX ix_client_search_trgm ON client USING gin (search_text gin_trgm_ops)',
 )
 
