@@ -128,10 +128,15 @@ def _statement(q: Sql, part: str) -> str:
 
 
 def _constants(sql: str, need: int, part: int) -> str:
-    """Our own numbers written into the statement rather than bound: a prepared statement's
-    generic plan then costs what a custom one does, so PostgreSQL stops planning each search
-    (about a millisecond). Only what a person typed stays a parameter."""
-    values = {"window": WINDOW, "probe": PROBE, "pages": SAMPLE_PAGES, "need": need}
+    """Our own constants written into the statement rather than bound, so the planner sees
+    them even in a prepared statement's generic plan (which PostgreSQL may then prefer to
+    planning each search anew). Only what a person typed stays a parameter."""
+    values: dict[str, object] = {
+        "window": WINDOW,
+        "probe": PROBE,
+        "pages": SAMPLE_PAGES,
+        "need": need,
+    }
     values |= {"candidate": float(CANDIDATE_COST), "part": part, "cut": f"'{CUT}'"}
     names = r":(window|probe|pages|need|candidate|part|cut)\b"
     return re.sub(names, lambda m: str(values[m[1]]), sql)
