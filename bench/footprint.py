@@ -30,11 +30,11 @@ from bench.report import machine, table, write_json
 from sandbox.emulator import EmulatorServer, TelegramEmulator
 
 TARGET_MB = 200
-QUICK_SIZE, QUICK_UPDATES = 20_000, 100
+QUICK_SIZE, QUICK_UPDATES = 5_000, 60
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quick", action="store_true", help="20,000 clients, 100 updates")
+    parser.add_argument("--quick", action="store_true", help="5,000 clients, 60 updates")
     parser.add_argument("--size", type=int, default=1_000_000, help="clients in the database")
     parser.add_argument("--updates", type=int, default=3000, help="updates offered under load")
     parser.add_argument("--rate", type=float, default=100.0, help="offered updates/s")
