@@ -10,7 +10,9 @@ other trigram.
 
 The parts: names before Cyrillic "а" (digits, Latin) and from it on. A Cyrillic term rarely
 occurs in the first part, so its index probe is nearly free, and a walk in name order for a
-common Cyrillic term starts at "а" instead of reading past every Latin name first.
+common Cyrillic term starts at "а" instead of reading past every Latin name first. One
+statement answers the second part and probes the first; only when that probe comes back
+full (a Latin term) does a second statement answer the first part.
 
 Within a part, the index cannot give matches in name order, so for a common term it would
 collect and sort all of them. Hence: the part's first `WINDOW` live clients by name, read
@@ -24,13 +26,14 @@ of matches) against the rows a walk in name order would read to fill the page.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.search_sql import LIVE, Sql
 
-WINDOW = 2000
+WINDOW = 1000
 PROBE = 300
 SAMPLE_PAGES = 24
 CANDIDATE_COST = 10.0
@@ -103,25 +106,27 @@ def _walk(q: Sql, part: str) -> str:
     )
 
 
-def _probe(q: Sql, part: str) -> str:
+def _probe(q: Sql, part: str, name: str = "p", number: str = ":part") -> str:
     """Up to `PROBE` candidates from the index: fewer, and they are all (rare terms, and
     Cyrillic terms in the first part), so no window, sample or walk is needed."""
     return (
-        f"p AS MATERIALIZED (SELECT c.id, c.name_norm, (c.organization_id = :org AND {LIVE} "
-        f"AND {part}{q.substrings()}) AS hit FROM client AS c WHERE {keys_match(q)} "
-        "LIMIT :probe)"
+        f"{name} AS MATERIALIZED (SELECT c.id, c.name_norm, (c.organization_id = :org AND "
+        f"{LIVE} AND {part}{q.substrings()}) AS hit FROM client AS c "
+        f"WHERE {keys_match(q, number)} LIMIT :probe)"
     )
 
 
-def _statement(q: Sql, part: str) -> str:
+def _statement(q: Sql, part: str, probe: bool = True) -> str:
     """One part: the window or the probe settles it, or the index, or the walk; only the
-    chosen one runs."""
+    chosen one runs. Without `probe` when it is known to come back full."""
+    probed = (
+        "WHEN (SELECT count(*) FROM p) < :probe "
+        f"THEN ARRAY(SELECT c.id FROM p AS c WHERE c.hit ORDER BY {q.order} LIMIT :need) "
+    )
     return (
         f"WITH {_window(q, part)}, {_probe(q, part)}, {_sample(q, part)} SELECT CASE "
         "WHEN (SELECT count(*) FROM wm) >= :need OR (SELECT yes FROM small) "
-        f"THEN ARRAY(SELECT c.id FROM wm AS c ORDER BY {q.order}) "
-        "WHEN (SELECT count(*) FROM p) < :probe "
-        f"THEN ARRAY(SELECT c.id FROM p AS c WHERE c.hit ORDER BY {q.order} LIMIT :need) "
+        f"THEN ARRAY(SELECT c.id FROM wm AS c ORDER BY {q.order}) {probed if probe else ''}"
         f"WHEN {CHOOSE_INDEX} THEN ARRAY({_index(q, part)}) "
         f"ELSE ARRAY({_walk(q, part)}) END"
     )
@@ -142,17 +147,34 @@ def _constants(sql: str, need: int, part: int) -> str:
     return re.sub(names, lambda m: str(values[m[1]]), sql)
 
 
+def _second_and_probe(q: Sql) -> str:
+    """The second part, and the first one's probe: when that is complete (no Latin name
+    matches much), one statement answers. Else also the first part's complete statement."""
+    first = _probe(q, PARTS[0], "p0", "0")
+    body = _statement(q, PARTS[1]).removeprefix("WITH ")
+    head = (
+        " SELECT (SELECT count(*) < :probe FROM p0), ARRAY(SELECT c.id FROM p0 AS c "
+        f"WHERE c.hit ORDER BY {q.order} LIMIT :need), CASE "
+    )
+    return f"WITH {first}, " + body.replace(" SELECT CASE ", head, 1)
+
+
+async def _ids(session: AsyncSession, sql: str, need: int, part: int, q: Sql) -> Any:
+    return (await session.execute(text(_constants(sql, need, part)), q.params)).one()
+
+
 async def search(session: AsyncSession, q: Sql, limit: int, offset: int) -> list[int]:
-    """The first part's matches, then (when the page is not full yet) the second's."""
-    found: list[int] = []
-    for number, part in enumerate(PARTS):
-        plain = q.org_id >= MAX_ORG  # beyond the keys: walk
-        sql = f"SELECT ARRAY({_walk(q, part)})" if plain else _statement(q, part)
-        sql = _constants(sql, offset + limit, number)
-        found += [int(i) for i in (await session.execute(text(sql), q.params)).scalar_one()]
-        if len(found) >= offset + limit:
-            break
-    return found[offset : offset + limit]
+    """The second part with the first one's probe; the first part fully only if needed."""
+    need = offset + limit
+    if q.org_id >= MAX_ORG:  # beyond the keys: walk
+        walk = f"SELECT ARRAY({_walk(q, PARTS[0])}), ARRAY({_walk(q, PARTS[1])})"
+        first, second = await _ids(session, walk, need, 0, q)
+    else:
+        complete, first, second = await _ids(session, _second_and_probe(q), need, 1, q)
+        if not complete:
+            sql = _statement(q, PARTS[0], probe=False)
+            (first,) = await _ids(session, sql, need, 0, q)
+    return [int(i) for i in [*first, *second][offset:need]]
 
 
 def count_sql(q: Sql) -> str:
