@@ -3,7 +3,8 @@ and the scheduler that enqueues digests, plans, reminders and alerts when they a
 
 Job handlers come from the services (uploads, transcription, digests...) and from the
 presentation layer where a job ends in a message; a job that finally fails alerts the
-organization's managers.
+organization's managers. Scheduled messages have their own runner with several in flight
+(DELIVERY_SLOTS), so their delivery keeps pace with the Bot API rate limit.
 """
 
 from __future__ import annotations
@@ -18,14 +19,21 @@ from bot.container import Container
 from bot.scheduler import Leadership, Scheduler
 from core.call_log import RECORDING_JOBS
 from core.domain import Job
-from core.jobs import JobRunner, default_worker_id
+from core.jobs import JobHandler, JobRunner, default_worker_id
 from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB
+from handlers.digests import notification_jobs
 from handlers.jobs import dead_job_notice, presenter_jobs
 from handlers.voice import progress_presenter
 from storage.db import session_factory
 from storage.jobs import SqlJobQueue
 
 log = logging.getLogger(__name__)
+
+# Scheduled messages (digests, plans, reminders) run on a runner of their own, so a burst of
+# thousands never holds up uploads or transcriptions, with this many in flight: enough that
+# the rate limiter always has the next one waiting while others are claimed, rendered and
+# completed, and no more than the HTTP pool serves without a long wait for a connection.
+DELIVERY_SLOTS = 16
 
 
 class Background:
@@ -37,30 +45,35 @@ class Background:
         container.services.voice.progress = progress_presenter(
             bot, container.services, container.catalogs
         )
-        queue = SqlJobQueue(session_factory(container.engine))
-        settings = container.settings
+        self._queue = SqlJobQueue(session_factory(container.engine))
         handlers = {
             **container.job_handlers(),
             **presenter_jobs(bot, container.services, container.catalogs),
         }
-        self.runners = [
-            JobRunner(
-                queue,
-                handlers,
-                container.services.clock,
-                f"{default_worker_id()}:{i}",
-                lease=timedelta(minutes=5),
-                on_dead=self._dead,
-                poll_interval=timedelta(seconds=settings.job_poll_seconds),
-                retry_base=settings.job_retry_base_seconds,
-            )
-            for i in range(runners)
-        ]
+        messages = notification_jobs(bot, container.services, container.catalogs)
+        others = {kind: h for kind, h in handlers.items() if kind not in messages}
+        worker = default_worker_id()
+        self.runners = [self._runner(others, f"{worker}:{i}") for i in range(runners)]
+        self.runners.append(self._runner(messages, f"{worker}:send", DELIVERY_SLOTS))
         self.scheduler = Scheduler(
             container.services.notifications.tick,
             Leadership(container.engine),
-            settings.scheduler_seconds,
+            container.settings.scheduler_seconds,
             on_enqueued=self.wake,
+        )
+
+    def _runner(self, handlers: dict[str, JobHandler], name: str, slots: int = 1) -> JobRunner:
+        settings = self._container.settings
+        return JobRunner(
+            self._queue,
+            handlers,
+            self._container.services.clock,
+            name,
+            lease=timedelta(minutes=5),
+            on_dead=self._dead,
+            poll_interval=timedelta(seconds=settings.job_poll_seconds),
+            retry_base=settings.job_retry_base_seconds,
+            concurrency=slots,
         )
 
     def wake(self) -> None:

@@ -1,10 +1,11 @@
-"""Durable background jobs: the queue port, retry backoff and the runner that works the queue.
+"""Durable background jobs: the queue port and the runner that works the queue.
 
 Every slow or external step (uploads, speech recognition, AI summaries, digests, exports,
 purges) is a row enqueued in the same transaction as the data it works on. A runner claims
-one due job at a time under a lease, runs its handler and records the outcome. A process that
-dies mid-job leaves its lease to expire, and any runner then claims the job again, so handlers
-must be idempotent: a job may run more than once, but is only ever completed once.
+due jobs under a lease (one at a time, or a batch of them when it runs several at once), runs
+their handlers and records each outcome. A process that dies mid-job leaves its lease to
+expire, and any runner then claims the job again, so handlers must be idempotent: a job may
+run more than once, but is only ever completed once.
 """
 
 from __future__ import annotations
@@ -14,15 +15,25 @@ import logging
 import os
 import random
 import socket
-import traceback
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Protocol
 
 from core.domain import Job
-from core.errors import ExternalServiceError
+from core.job_failures import PermanentJobError, backoff, describe, is_permanent, where
 from core.ports import Clock
+
+__all__ = [
+    "DeadLetterHook",
+    "JobHandler",
+    "JobQueue",
+    "JobRunner",
+    "PermanentJobError",
+    "backoff",
+    "default_worker_id",
+    "describe",
+    "is_permanent",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -32,17 +43,6 @@ DeadLetterHook = Callable[[Job, str], Awaitable[None]]
 DEFAULT_MAX_ATTEMPTS = 8
 # A claim found past its limit was taken by processes that died (or hung) every time.
 LEASE_EXHAUSTED = "LeaseExpired: the job outlived its lease on its last attempt"
-
-
-class PermanentJobError(Exception):
-    """The job can never succeed (bad input, a deleted record): bury it without retrying.
-
-    `code` is stored and shown to managers, so it must be a stable code, never personal data.
-    """
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 class JobQueue(Protocol):
@@ -60,6 +60,13 @@ class JobQueue(Protocol):
         `kinds`; it becomes running, held by `worker_id` until `now + lease`, attempts + 1."""
         ...
 
+    async def claim_many(
+        self, worker_id: str, kinds: Sequence[str], lease: timedelta, now: datetime, limit: int
+    ) -> list[Job]:
+        """Up to `limit` jobs claimed as `claim` claims one, in one transaction, earliest
+        first; each is fenced on its own."""
+        ...
+
     async def complete(self, job: Job, now: datetime) -> bool: ...
     async def retry(self, job: Job, error: str, run_at: datetime, now: datetime) -> bool: ...
     async def bury(self, job: Job, error: str, now: datetime) -> bool:
@@ -75,44 +82,6 @@ class JobQueue(Protocol):
         ...
 
 
-def backoff(
-    attempt: int, base: float = 5.0, cap: float = 3600.0, rng: random.Random | None = None
-) -> timedelta:
-    """The wait before retrying after `attempt` failed tries: exponential with full jitter.
-
-    Full jitter (uniform between zero and the exponential ceiling) spreads the retries of jobs
-    that failed together, such as after an outage, instead of sending them back in a herd.
-    """
-    exponent = min(max(attempt, 1) - 1, 64)  # past 2**64 the cap has long won
-    ceiling = min(cap, base * 2.0**exponent)
-    return timedelta(seconds=(rng or random).uniform(0.0, ceiling))
-
-
-def is_permanent(exc: BaseException) -> bool:
-    if isinstance(exc, PermanentJobError):
-        return True
-    return isinstance(exc, ExternalServiceError) and not exc.retryable
-
-
-def describe(exc: BaseException) -> str:
-    """What a failure stores and reports: the type and our own codes, never the message,
-    which may quote a client's name, phone or words."""
-    name = type(exc).__name__
-    if isinstance(exc, PermanentJobError):
-        return f"{name}: {exc.code}"
-    if isinstance(exc, ExternalServiceError):
-        return f"{name}: {exc.service}"
-    return name
-
-
-def _where(exc: BaseException) -> str:
-    """The file and line that raised, to find the bug without logging the message."""
-    frames = traceback.extract_tb(exc.__traceback__)
-    if not frames:
-        return "?"
-    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}"
-
-
 def max_attempts_of(job: Job, default: int) -> int:
     """The job's own limit when the queue supplied it (the SQL queue always does)."""
     value = job.extra.get("max_attempts")
@@ -125,10 +94,14 @@ def default_worker_id() -> str:
 
 
 class JobRunner:
-    """Claims and runs jobs of the kinds it has handlers for, one at a time.
+    """Claims and runs jobs of the kinds it has handlers for, up to `concurrency` at a time.
 
-    Run several runners (in one process or many) to work the queue in parallel. Cancelling a
-    runner mid-job behaves like a killed process: the job keeps its lease until it expires.
+    One slot (the default) runs one job after another. More slots suit jobs that mostly wait,
+    such as messages queued behind Telegram's rate limiter: the runner keeps that many in
+    flight, claiming a batch in one transaction whenever a quarter of its slots are free, so
+    the limiter always has the next message waiting. Run several runners (in one process or
+    many) to work the queue in parallel. Cancelling a runner mid-job behaves like a killed
+    process: its jobs keep their leases until they expire.
     """
 
     def __init__(
@@ -144,6 +117,7 @@ class JobRunner:
         on_dead: DeadLetterHook | None = None,
         rng: random.Random | None = None,
         retry_base: float = 5.0,
+        concurrency: int = 1,
     ) -> None:
         self._queue = queue
         self._handlers = dict(handlers)
@@ -157,23 +131,36 @@ class JobRunner:
         self._rng = rng
         self._retry_base = retry_base
         self._woken = asyncio.Event()
+        self.concurrency = max(1, concurrency)
+        self._refill = max(1, self.concurrency // 4)  # free slots worth a claim
+        self._running: set[asyncio.Task[None]] = set()
+
+    @property
+    def kinds(self) -> list[str]:
+        """The job kinds this runner claims."""
+        return list(self._kinds)
 
     def wake(self) -> None:
         """Look for work now instead of at the next poll (call from the runner's loop)."""
         self._woken.set()
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Work until `stop` is set: drain the due jobs, then wait for a poll or a wake.
+        """Work until `stop` is set: keep the slots filled with due jobs; when none is due (or
+        no slot is free), wait for a poll, a wake or a job to finish.
 
-        A job in progress when `stop` is set is finished first.
+        Jobs in progress when `stop` is set are finished first.
         """
-        while not stop.is_set():
-            # Cleared before looking, so a wake() during the look is not lost.
-            self._woken.clear()
-            if await self._run_once_safely():
-                await asyncio.sleep(0)  # let other tasks in while there is a backlog
-                continue
-            await self._idle(stop)
+        try:
+            while not stop.is_set():
+                # Cleared before looking, so a wake() during the look is not lost.
+                self._woken.clear()
+                if await self._fill_safely():
+                    await asyncio.sleep(0)  # let other tasks in while there is a backlog
+                    continue
+                await self._idle(stop)
+            await asyncio.gather(*self._running, return_exceptions=True)
+        finally:
+            await self._abandon()
 
     async def run_once(self) -> bool:
         """Claim one due job and run it; False when there was nothing to do."""
@@ -181,29 +168,58 @@ class JobRunner:
         job = await self._queue.claim(self.worker_id, self._kinds, self._lease, now)
         if job is None:
             return False
-        if job.attempts > max_attempts_of(job, self._max_attempts):
-            await self._dead(job, LEASE_EXHAUSTED)
-            return True
-        await self._execute(job)
+        await self._work(job)
         return True
 
-    async def _run_once_safely(self) -> bool:
-        try:
-            return await self.run_once()
-        except Exception as exc:  # noqa: BLE001 - the loop must outlive a database outage
-            logger.error(
-                "job runner %s: %s at %s", self.worker_id, type(exc).__name__, _where(exc)
-            )
+    async def _fill_safely(self) -> bool:
+        """Claim jobs for the free slots and start them; True when every slot asked for got
+        one (more may be due), False when the queue ran dry, the slots are busy or it failed."""
+        free = self.concurrency - len(self._running)
+        if free < self._refill and self._running:
             return False
+        try:
+            now = self._clock.now()
+            jobs = await self._queue.claim_many(
+                self.worker_id, self._kinds, self._lease, now, free
+            )
+        except Exception as exc:  # noqa: BLE001 - the loop must outlive a database outage
+            logger.error("job runner %s: %s at %s", self.worker_id, type(exc).__name__, where(exc))
+            return False
+        for job in jobs:
+            task = asyncio.create_task(self._work_safely(job))
+            self._running.add(task)
+            task.add_done_callback(self._running.discard)
+        return len(jobs) == free
+
+    async def _work(self, job: Job) -> None:
+        if job.attempts > max_attempts_of(job, self._max_attempts):
+            await self._dead(job, LEASE_EXHAUSTED)
+            return
+        await self._execute(job)
+
+    async def _work_safely(self, job: Job) -> None:
+        try:
+            await self._work(job)
+        except Exception as exc:  # noqa: BLE001 - recording the outcome failed (the database)
+            logger.error("job %s (%s): %s at %s", job.id, job.kind, type(exc).__name__, where(exc))
 
     async def _idle(self, stop: asyncio.Event) -> None:
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._woken.wait())]
         try:
-            await asyncio.wait(waiters, timeout=self._poll, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(
+                [*waiters, *self._running], timeout=self._poll, return_when=asyncio.FIRST_COMPLETED
+            )
         finally:
             for waiter in waiters:
                 waiter.cancel()
             await asyncio.gather(*waiters, return_exceptions=True)
+
+    async def _abandon(self) -> None:
+        """Cancelled: stop the jobs in flight as a killed process would; their leases expire."""
+        running = list(self._running)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
     async def _execute(self, job: Job) -> None:
         heartbeat = asyncio.ensure_future(self._heartbeat(job))
@@ -235,7 +251,7 @@ class JobRunner:
             job.kind,
             job.attempts,
             type(exc).__name__,
-            _where(exc),
+            where(exc),
         )
         error = describe(exc)
         if is_permanent(exc) or job.attempts >= max_attempts_of(job, self._max_attempts):

@@ -1,8 +1,9 @@
 """The job queue on the `job` table, shared safely by any number of worker processes.
 
-A claim is one statement, `UPDATE job ... WHERE id = (SELECT id ... LIMIT 1) RETURNING ...`.
-On PostgreSQL the subquery takes the row `FOR UPDATE SKIP LOCKED`, so concurrent claimers
-each pass over rows another is taking instead of waiting for it or taking it too. SQLite has
+A claim is `UPDATE job ... WHERE id IN (SELECT id ... LIMIT n) RETURNING ...`, run for jobs
+whose lease lapsed and then for due ones, in one transaction. On PostgreSQL the subquery
+takes its rows `FOR UPDATE SKIP LOCKED`, so concurrent claimers each pass over rows another
+is taking instead of waiting for them or taking them too. SQLite has
 one writer at a time (every transaction is BEGIN IMMEDIATE), so the same statement is safe
 there without the clause, which SQLAlchemy leaves out for it.
 
@@ -16,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.domain import Job, JobStatus
@@ -28,11 +29,16 @@ _job = JobRow.__table__
 _c = _job.c
 
 
-def _claimable(kinds: Sequence[str], now: datetime) -> Any:
-    """Due pending jobs, and running ones whose holder let the lease lapse (it died)."""
-    due = and_(_c.status == JobStatus.PENDING.value, _c.run_at <= now)
-    abandoned = and_(_c.status == JobStatus.RUNNING.value, _c.locked_until < now)
-    return and_(_c.kind.in_(list(kinds)), or_(due, abandoned))
+def _abandoned(kinds: Sequence[str], now: datetime) -> Any:
+    """Running jobs whose holder let the lease lapse (it died): few, found by the index."""
+    return and_(
+        _c.status == JobStatus.RUNNING.value, _c.locked_until < now, _c.kind.in_(list(kinds))
+    )
+
+
+def _due(kinds: Sequence[str], now: datetime) -> Any:
+    """Due pending jobs, read in the order of the (status, run_at) index."""
+    return and_(_c.status == JobStatus.PENDING.value, _c.run_at <= now, _c.kind.in_(list(kinds)))
 
 
 def _to_job(row: Any) -> Job:
@@ -60,19 +66,41 @@ class SqlJobQueue:
     async def claim(
         self, worker_id: str, kinds: Sequence[str], lease: timedelta, now: datetime
     ) -> Job | None:
-        if not kinds:
-            return None
-        chosen = (
-            select(_c.id)
-            .where(_claimable(kinds, now))
-            .order_by(_c.run_at, _c.id)
-            .limit(1)
-            .with_for_update(skip_locked=True)
-            .scalar_subquery()
-        )
+        jobs = await self.claim_many(worker_id, kinds, lease, now, 1)
+        return jobs[0] if jobs else None
+
+    async def claim_many(
+        self, worker_id: str, kinds: Sequence[str], lease: timedelta, now: datetime, limit: int
+    ) -> list[Job]:
+        """Abandoned jobs first (they were due before anything pending now), then due ones.
+
+        Two statements, each a short walk down the (status, run_at) index. One condition with
+        OR matched every due row and sorted them all: ~10 ms a claim with 10,000 queued.
+        """
+        if not kinds or limit < 1:
+            return []
+        async with self._sessions.begin() as session:
+            jobs = await self._take(session, _abandoned(kinds, now), worker_id, lease, now, limit)
+            if len(jobs) < limit:
+                due = _due(kinds, now)
+                jobs += await self._take(session, due, worker_id, lease, now, limit - len(jobs))
+        return jobs
+
+    @staticmethod
+    async def _take(
+        session: AsyncSession,
+        where: Any,
+        worker_id: str,
+        lease: timedelta,
+        now: datetime,
+        limit: int,
+    ) -> list[Job]:
+        # By run_at alone: the index gives that order without a sort (ties in row order).
+        chosen = select(_c.id).where(where).order_by(_c.run_at).limit(limit)
+        chosen = chosen.with_for_update(skip_locked=True)
         stmt = (
             update(_job)
-            .where(_c.id == chosen)
+            .where(_c.id.in_(chosen))
             .values(
                 status=JobStatus.RUNNING.value,
                 attempts=_c.attempts + 1,
@@ -82,9 +110,8 @@ class SqlJobQueue:
             )
             .returning(*_c)
         )
-        async with self._sessions.begin() as session:
-            row = (await session.execute(stmt)).one_or_none()
-        return None if row is None else _to_job(row)
+        rows = (await session.execute(stmt)).all()
+        return sorted(map(_to_job, rows), key=lambda job: (job.extra["run_at"], job.id))
 
     async def complete(self, job: Job, now: datetime) -> bool:
         return await self._release(job, now, status=JobStatus.DONE.value)

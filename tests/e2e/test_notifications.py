@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import func, select
 
+from bot.background import DELIVERY_SLOTS
 from bot.local import LocalBot
 from core.clock import FixedClock
 from core.domain import JobStatus, TelegramProfile
@@ -82,6 +83,14 @@ async def order(crm, owner, at, worker=None, address="Москва, Тверск
 async def nothing_new(person, seconds=0.5):
     with pytest.raises(ScenarioError):
         await person.reply(timeout=seconds)
+
+
+async def test_messages_have_a_runner_of_their_own_with_several_in_flight(crm):
+    """Thousands of digests queue behind the rate limit, not in front of uploads."""
+    *others, delivery = crm.app.bot_data.background.runners
+    assert set(delivery.kinds) == set(RENDERERS) and delivery.concurrency == DELIVERY_SLOTS > 1
+    assert others and all(not set(r.kinds) & set(RENDERERS) for r in others)
+    assert "upload" in others[0].kinds
 
 
 async def test_owner_digest_at_20_moscow_with_numbers_and_buttons_once(crm):

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from bench.__main__ import main
+from bot.background import DELIVERY_SLOTS
 from tests.conftest import PG_URL
 
 BACKENDS = ["sqlite", "postgresql"] if PG_URL else ["sqlite"]
@@ -22,6 +23,7 @@ def test_quick_digest_benchmark_delivers_every_digest_once(tmp_path, capsys, bac
     assert {"platform", "cpus", "python"} <= report["machine"].keys()
     settings, compute, delivery = report["settings"], report["compute"], report["delivery"]
     assert settings["quick"] is True and settings["orgs"] == 200 and settings["limit_per_s"] == 300
+    assert settings["runners"] == 1 and settings["slots"] == DELIVERY_SLOTS
     assert compute["enqueued"] == 200 and compute["statements"] < 40
     assert delivery["messages"] == 200
     assert delivery["lost"] == 0 and delivery["duplicates"] == 0

@@ -116,6 +116,49 @@ async def test_concurrent_runners_run_every_job_exactly_once(db_url, sessions, q
     assert {(await row(sessions, i)).attempts for i in ids} == {1}
 
 
+async def test_runners_with_slots_run_every_job_exactly_once(db_url, sessions, queue, clock):
+    ids = await enqueue(sessions, clock, n=60)
+    recorder = Recorder()
+    engines = [create_engine(db_url) for _ in range(2)]  # one per "process"
+    runners = [
+        JobRunner(SqlJobQueue(session_factory(e)), {"upload": recorder}, clock, f"w{i}",
+                  concurrency=8, poll_interval=timedelta(milliseconds=20))
+        for i, e in enumerate(engines)
+    ]  # fmt: skip
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(runner.run(stop)) for runner in runners]
+    try:
+        for _ in range(1500):  # 30 seconds
+            if (await queue.counts())["done"] == 60:
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        stop.set()
+        await asyncio.gather(*tasks)
+        for engine in engines:
+            await engine.dispose()
+    assert sorted(recorder.ran) == sorted(ids), "a job ran twice or never"
+    assert {(await row(sessions, i)).attempts for i in ids} == {1}
+
+
+async def test_a_batch_claim_takes_lapsed_leases_first_then_the_earliest_due(
+    sessions, queue, clock
+):
+    ids = await enqueue(sessions, clock, n=5)
+    lost = await queue.claim("dies", ["upload"], LEASE, clock.now())
+    assert lost is not None and lost.id == ids[0]
+    clock.advance(minutes=6)
+    [later] = await enqueue(sessions, clock)
+    batch = await queue.claim_many("b", ["upload"], LEASE, clock.now(), 3)
+    assert [(j.id, j.attempts) for j in batch] == [(ids[0], 2), (ids[1], 1), (ids[2], 1)]
+    assert not await queue.complete(lost, clock.now()), "the dead holder is fenced off"
+    rest = await queue.claim_many("c", ["upload", "export"], LEASE, clock.now(), 10)
+    assert [j.id for j in rest] == [ids[3], ids[4], later]
+    for job in [*batch, *rest]:
+        assert await queue.complete(job, clock.now())
+    assert await queue.claim_many("c", ["upload"], LEASE, clock.now(), 10) == []
+
+
 async def test_a_claim_skips_a_row_another_transaction_has_locked(db_url, sessions, queue, clock):
     if is_sqlite(db_url):
         pytest.skip("SQLite has one writer at a time; SKIP LOCKED is PostgreSQL's")
