@@ -159,6 +159,9 @@ def _second_and_probe(q: Sql) -> str:
     return f"WITH {first}, " + body.replace(" SELECT CASE ", head, 1)
 
 
+GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
+
+
 async def _ids(session: AsyncSession, sql: str, need: int, part: int, q: Sql) -> Any:
     return (await session.execute(text(_constants(sql, need, part)), q.params)).one()
 
@@ -166,6 +169,7 @@ async def _ids(session: AsyncSession, sql: str, need: int, part: int, q: Sql) ->
 async def search(session: AsyncSession, q: Sql, limit: int, offset: int) -> list[int]:
     """The second part with the first one's probe; the first part fully only if needed."""
     need = offset + limit
+    await session.execute(text(GENERIC_PLANS))  # re-planning each search cost ~1 ms
     if q.org_id >= MAX_ORG:  # beyond the keys: walk
         walk = f"SELECT ARRAY({_walk(q, PARTS[0])}), ARRAY({_walk(q, PARTS[1])})"
         first, second = await _ids(session, walk, need, 0, q)

@@ -295,6 +295,8 @@ async def _plans(db, run) -> list[str]:
         if db.dialect.name == "postgresql":
             await connection.exec_driver_sql("SET enable_seqscan = off")
         for statement, parameters in sent:
+            if statement.startswith("SET "):  # a setting, not a query
+                continue
             rows = await connection.exec_driver_sql(explain + statement, parameters)
             plans.append(" ".join(str(r[-1]) for r in rows.all()))
     return plans
