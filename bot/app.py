@@ -6,13 +6,12 @@ import logging
 from typing import Any, cast
 
 from telegram import BotCommand, BotCommandScopeDefault, Update
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, ExtBot
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.background import Background
 from bot.container import Container
 from bot.ordering import PerChatUpdateProcessor
-from bot.telegram_bot import TolerantBot
-from bot.telegram_request import telegram_request
+from bot.telegram_bot import build_bot
 from core.idempotency import update_scope
 from core.services.users import Arrival
 from handlers.context import BotContext, BotData
@@ -63,15 +62,8 @@ def build_application(
 ) -> CrmApplication:
     """`polling=False`: no Updater; updates arrive through the admin endpoint's webhook."""
     settings = container.settings
-    limiter = cast(Any, AIORateLimiter(max_retries=3)) if rate_limit else None
-    bot = TolerantBot(
-        token,
-        base_url=base_url or settings.telegram_api_base_url,
-        base_file_url=base_file_url or settings.telegram_file_base_url,
-        request=telegram_request(settings, max(8, settings.concurrent_updates * 2)),
-        get_updates_request=telegram_request(settings, 1, read_timeout=30.0),
-        rate_limiter=limiter,
-    )
+    pool = max(8, settings.concurrent_updates * 2)
+    bot = build_bot(settings, token, pool, rate_limit, base_url, base_file_url)
     builder = (
         ApplicationBuilder()
         .application_class(CrmApplication)

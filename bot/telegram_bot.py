@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, cast
 
 from telegram import Update
-from telegram.ext import ExtBot
+from telegram.ext import AIORateLimiter, ExtBot
+
+from bot.settings import Settings
+from bot.telegram_request import telegram_request
 
 log = logging.getLogger(__name__)
 
@@ -31,3 +34,24 @@ class TolerantBot(ExtBot[None]):
             log.warning("malformed update %s skipped (%s)", update_id, type(error).__name__)
             return {"update_id": update_id if isinstance(update_id, int) else 0}
         return item
+
+
+def build_bot(
+    settings: Settings,
+    token: str,
+    pool_size: int,
+    rate_limit: bool = True,
+    base_url: str | None = None,
+    base_file_url: str | None = None,
+) -> TolerantBot:
+    """The bot as every process builds it: our request class, and Telegram's flood limits
+    (about 30 messages/s, 1/s per chat) kept by python-telegram-bot's limiter."""
+    limiter = cast(Any, AIORateLimiter(max_retries=3)) if rate_limit else None
+    return TolerantBot(
+        token,
+        base_url=base_url or settings.telegram_api_base_url,
+        base_file_url=base_file_url or settings.telegram_file_base_url,
+        request=telegram_request(settings, pool_size),
+        get_updates_request=telegram_request(settings, 1, read_timeout=30.0),
+        rate_limiter=limiter,
+    )

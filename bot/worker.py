@@ -10,8 +10,7 @@ import signal
 from bot.background import Background
 from bot.container import build_container
 from bot.settings import Settings
-from bot.telegram_bot import TolerantBot
-from bot.telegram_request import telegram_request
+from bot.telegram_bot import build_bot
 from storage import migrate
 
 
@@ -19,13 +18,7 @@ async def serve_worker(settings: Settings, stop: asyncio.Event | None = None) ->
     assert settings.telegram_bot_token is not None
     migrate.upgrade(settings.database_url)
     container = build_container(settings)
-    bot = TolerantBot(
-        settings.telegram_bot_token.get_secret_value(),
-        base_url=settings.telegram_api_base_url,
-        base_file_url=settings.telegram_file_base_url,
-        request=telegram_request(settings, 8),
-        get_updates_request=telegram_request(settings, 1),  # never polls; one client kind
-    )
+    bot = build_bot(settings, settings.telegram_bot_token.get_secret_value(), 8)
     stop = stop or _stop_on_signals()
     async with bot:
         background = Background(container, bot)
