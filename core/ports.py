@@ -12,7 +12,6 @@ from core.admin_ports import BillingRepository as BillingRepository
 from core.admin_ports import OrgSettingsRepository as OrgSettingsRepository
 from core.dialogs import DialogState
 from core.domain import (
-    AddressSuggestion,
     Attachment,
     Category,
     Client,
@@ -35,6 +34,16 @@ from core.notification_ports import NotificationRepository as NotificationReposi
 from core.privacy_ports import AuditRepository as AuditRepository
 from core.privacy_ports import PrivacyRepository as PrivacyRepository
 from core.search import SearchQuery
+from core.service_ports import AddressSuggester as AddressSuggester
+from core.service_ports import ChatModel as ChatModel
+from core.service_ports import CreatedPayment as CreatedPayment
+from core.service_ports import FileStore as FileStore
+from core.service_ports import PaymentGateway as PaymentGateway
+from core.service_ports import PaymentStatus as PaymentStatus
+from core.service_ports import PhoneNormalizer as PhoneNormalizer
+from core.service_ports import SecretBox as SecretBox
+from core.service_ports import SpeechRecognizer as SpeechRecognizer
+from core.service_ports import StaticMaps as StaticMaps
 from core.telephony_ports import CallRepository as CallRepository
 
 
@@ -256,100 +265,8 @@ class UnitOfWork(Protocol):
 UowFactory = Callable[[], UnitOfWork]
 
 
-class PhoneNormalizer(Protocol):
-    def normalize(self, text: str, country: str) -> str | None:
-        """The number in E.164 (`+79161234567`), or None when it is not a valid phone number."""
-        ...
-
-
-class AddressSuggester(Protocol):
-    async def suggest(self, query: str, language: str, limit: int = 5) -> list[AddressSuggestion]:
-        """Addresses matching what was typed; an empty list when none or the service failed."""
-        ...
-
-
-class StaticMaps(Protocol):
-    async def preview(self, latitude: float, longitude: float) -> bytes | None:
-        """A small PNG map with a marker, or None when the service is off or failed."""
-        ...
-
-
-class FileStore(Protocol):
-    """Object storage for photos, documents and recordings (S3 or a local folder)."""
-
-    async def put(self, key: str, data: bytes, content_type: str) -> None: ...
-    async def get(self, key: str) -> bytes: ...
-    async def exists(self, key: str) -> bool: ...
-    async def delete(self, key: str) -> None: ...
-    async def keys(self, prefix: str) -> list[str]: ...
-    async def link(self, key: str, seconds: int) -> str | None:
-        """A time-limited download link (S3 presigned), or None where there is none."""
-        ...
-
-
-class SpeechRecognizer(Protocol):
-    async def recognize(
-        self, audio: bytes, mime_type: str, language: str, duration_seconds: float | None
-    ) -> str:
-        """The transcript; raises ExternalServiceError (retryable or not) on failure."""
-        ...
-
-
-class ChatModel(Protocol):
-    async def complete(self, system: str, user: str, json_mode: bool = True) -> str:
-        """The model's answer text; raises ExternalServiceError on failure."""
-        ...
-
-
-class CreatedPayment(Protocol):
-    """What a payment gateway answers to Init: where to send the payer, and its own id."""
-
-    @property
-    def payment_id(self) -> str: ...
-    @property
-    def payment_url(self) -> str: ...
-    @property
-    def status(self) -> str: ...
-
-
-class PaymentStatus(Protocol):
-    """A payment as the gateway sees it (GetState): status, amount in kopecks, our order id."""
-
-    @property
-    def status(self) -> str: ...
-    @property
-    def amount(self) -> int: ...
-    @property
-    def order_id(self) -> str: ...
-
-
-class PaymentGateway(Protocol):
-    """Internet acquiring (T-Bank): create a payment, ask for its state."""
-
-    async def init(
-        self,
-        order_id: str,
-        amount: int,
-        description: str,
-        receipt: dict[str, Any] | None = None,
-        notification_url: str | None = None,
-        success_url: str | None = None,
-        fail_url: str | None = None,
-        data: dict[str, str] | None = None,
-    ) -> CreatedPayment: ...
-    async def get_state(self, payment_id: str) -> PaymentStatus: ...
-
-
 class AddressSuggesters(Protocol):
     async def for_org(self, uow: UnitOfWork, org_id: int) -> AddressSuggester | None:
         """Suggestions with the organization's own key, else the deployment's; None: off.
         Reads in the caller's transaction."""
         ...
-
-
-class SecretBox(Protocol):
-    """Symmetric encryption for credentials at rest; `decrypt` raises ValueError on a
-    ciphertext it did not make (another key, or tampered with)."""
-
-    def encrypt(self, plaintext: bytes) -> bytes: ...
-    def decrypt(self, ciphertext: bytes) -> bytes: ...
