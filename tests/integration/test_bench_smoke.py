@@ -32,3 +32,20 @@ def test_quick_search_benchmark_writes_its_report(tmp_path, capsys):
             assert result["avg_hits"] > 0
     printed = capsys.readouterr().out
     assert "p95 ms" in printed and "name_prefix" in printed
+
+
+def test_all_runs_every_benchmark_with_its_own_defaults(tmp_path, monkeypatch, capsys):
+    import importlib
+
+    import bench.__main__ as cli
+
+    seen = {}
+    for name, module_name in cli.COMMANDS.items():
+        module = importlib.import_module(module_name)
+        monkeypatch.setattr(
+            module, "main", lambda args, name=name: seen.setdefault(name, args) and 0
+        )
+    assert cli.main(["all", "--quick", "--out", str(tmp_path)]) == 0
+    assert set(seen) == set(cli.COMMANDS)
+    assert all(args.quick and args.out == str(tmp_path) for args in seen.values())
+    assert "== footprint" in capsys.readouterr().out
