@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
 
 from bench.report import percentiles
+from bench.traffic import Action, push_update
 from bot.telegram_request import HttpClient, build_request
 from sandbox.emulator import EmulatorServer, TelegramEmulator
 
@@ -66,24 +67,8 @@ async def measure(
     return {"throughput": round(throughput, 1), "latency_ms": percentiles(probe.latencies_ms())}
 
 
-def push(probe: Probe, emulator: TelegramEmulator, action: tuple[str, int, str]) -> None:
-    kind, user_id, payload = action
-    driver = emulator.user(user_id, str(user_id))
-    if kind == "tap":
-        last = next((m for m in reversed(driver.messages())), None)
-        if last is not None:
-            driver.forge_callback(last.message_id, payload)
-            update_id = emulator.state.next_update_id - 1
-            probe.pushed[update_id] = time.perf_counter()
-            return
-    message = {"text": payload}
-    if payload.startswith("/"):
-        message["entities"] = [
-            {"type": "bot_command", "offset": 0, "length": len(payload.split()[0])}
-        ]
-    stored = emulator.state.add_message(driver.chat, message, from_bot=False)
-    update = emulator.state.push_update("message", dict(stored.message))
-    probe.pushed[update["update_id"]] = time.perf_counter()
+def push(probe: Probe, emulator: TelegramEmulator, action: Action) -> None:
+    probe.pushed[push_update(emulator, action)] = time.perf_counter()
 
 
 def _bare_app(

@@ -25,8 +25,9 @@ import httpx
 
 from bench import db as bench_db
 from bench.footprint_proc import SAMPLE_S, TOKEN, BotProcess, Sampler
-from bench.footprint_world import World, meet, push, seed, traffic
+from bench.footprint_world import World, seed, traffic
 from bench.report import machine, table, write_json
+from bench.traffic import meet, push_update
 from sandbox.emulator import EmulatorServer, TelegramEmulator
 
 TARGET_MB = 200
@@ -79,7 +80,7 @@ async def _measure_backend(
         world = await seed(url, size)
         print(f"{backend}: {size:,} clients seeded in {time.perf_counter() - started:.1f} s")
         emulator = TelegramEmulator(TOKEN, bot_first_name="AstraCRM", bot_username="crm_bot")
-        meet(emulator, world)
+        meet(emulator, world.workers)
         async with EmulatorServer(emulator) as server:
             with tempfile.TemporaryDirectory(prefix="astracrm_footprint_") as folder:
                 bot = BotProcess(url, server, Path(folder))
@@ -169,7 +170,7 @@ async def _offer(
     started, started_wall = time.perf_counter(), time.time()
     last = 0
     for index in range(count):
-        last = push(emulator, next(actions))
+        last = push_update(emulator, next(actions))
         delay = started + (index + 1) / rate - time.perf_counter()
         if delay > 0:
             await asyncio.sleep(delay)

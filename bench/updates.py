@@ -16,20 +16,22 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import itertools
 import os
-import random
 from pathlib import Path
 from typing import Any, cast
+
+from sqlalchemy import select
 
 from bench import db as bench_db
 from bench.bare import Probe, measure, run_bare
 from bench.report import machine, table, write_json
+from bench.traffic import meet, more_workers, realistic
 from bot.local import LocalBot, new_emulator
 from bot.settings import Settings
 from bot.telegram_request import HttpClient
 from storage import demo
 from storage.db import session_factory
+from storage.tables import MembershipRow, OrderRow
 
 CLIENTS: tuple[HttpClient, ...] = ("aiohttp", "httpx")
 
@@ -104,70 +106,6 @@ def _ratios(crm: dict[str, Any], bare: dict[str, Any]) -> dict[str, float]:
     return ratios
 
 
-WORKERS = 40
-
-
-async def _more_workers(local: LocalBot, count: int, now: Any) -> list[int]:
-    """A team the size of a real one: each worker in their own chat, with orders of their own."""
-    from sqlalchemy import select, update
-
-    from storage.tables import MembershipRow, OrderRow, UserRow
-
-    assert local.container is not None
-    ids = [800_000_000 + i for i in range(count)]
-    async with session_factory(local.container.engine)() as session, session.begin():
-        org_id = (await session.execute(select(MembershipRow.organization_id))).scalars().first()
-        user_ids = []
-        for telegram_id in ids:
-            user = UserRow(
-                telegram_id=telegram_id,
-                first_name=f"W{telegram_id}",
-                language="ru",
-                active_org_id=org_id,
-                age_confirmed_at=now,
-                consent_at=now,
-                consent_version="bench",
-                created_at=now,
-            )
-            session.add(user)
-            await session.flush()
-            user_ids.append(user.id)
-            session.add(
-                MembershipRow(
-                    organization_id=org_id, user_id=user.id, role="worker", created_at=now
-                )
-            )
-        orders = (await session.execute(select(OrderRow.id))).scalars().all()
-        for index, order_id in enumerate(orders):
-            values = {"assignee_id": user_ids[index % len(user_ids)], "status": "assigned"}
-            await session.execute(update(OrderRow).where(OrderRow.id == order_id).values(**values))
-    return ids
-
-
-def _traffic(orders: list[tuple[int, int, int]], workers: list[int]) -> Any:
-    """Workers open their cards and tap Start / Done; managers search and list; /today."""
-    rng = random.Random(7)
-    manager, owner = demo.TEAM[1].telegram_id, demo.TEAM[0].telegram_id
-    fragments = ["Иван", "Смирн", "916", "Петр", "Васил", "99"]
-
-    def one() -> tuple[str, int, str]:
-        pick = rng.random()
-        worker = rng.choice(workers)
-        if pick < 0.35:
-            _, number, _ = rng.choice(orders)
-            return ("text", worker, f"/order {number}")
-        if pick < 0.55:
-            order_id = rng.choice(orders)[0]
-            return ("tap", worker, f"oa:{order_id}:{rng.choice(['start', 'done'])}")
-        if pick < 0.8:
-            return ("text", manager, f"/client {rng.choice(fragments)}")
-        if pick < 0.9:
-            return ("text", worker, "/today")
-        return ("text", owner, "/orders")
-
-    return (one() for _ in itertools.count())
-
-
 async def _run_ours(
     url: str, client: HttpClient, count: int, rate: float, seconds: float
 ) -> dict[str, Any]:
@@ -177,27 +115,23 @@ async def _run_ours(
     emulator = new_emulator()
     async with LocalBot(settings, emulator=emulator, poll_timeout=1.0) as local:
         assert local.container is not None and local.app is not None
-        now = local.container.services.clock.now()
-        await demo.seed(session_factory(local.container.engine), now)
-        workers = await _more_workers(local, WORKERS, now)
-        orders = await _orders(local)
-        for person in demo.TEAM:
-            emulator.user(person.telegram_id, person.first_name, language_code=person.language)
-        for telegram_id in workers:
-            emulator.user(telegram_id, f"W{telegram_id}", language_code="ru")
+        workers, orders = await _world(local)
+        meet(emulator, workers)
         probe = Probe(local.app)
-        return await measure(probe, emulator, _traffic(orders, workers), count, rate, seconds)
+        return await measure(probe, emulator, realistic(orders, workers), count, rate, seconds)
 
 
-async def _orders(local: LocalBot) -> list[tuple[int, int, int]]:
-    from sqlalchemy import select
-
-    from storage.tables import OrderRow
-
+async def _world(local: LocalBot) -> tuple[list[int], list[tuple[int, int]]]:
+    """The demo organization and team, 40 more workers; (their ids, the orders)."""
     assert local.container is not None
-    async with session_factory(local.container.engine)() as session:
-        rows = await session.execute(select(OrderRow.id, OrderRow.number, OrderRow.assignee_id))
-        return [(i, n, a or 0) for i, n, a in rows.all()]
+    now = local.container.services.clock.now()
+    sessions = session_factory(local.container.engine)
+    await demo.seed(sessions, now)
+    async with sessions() as session, session.begin():
+        org_id = (await session.execute(select(MembershipRow.organization_id))).scalars().first()
+        workers = await more_workers(session, org_id, now)
+        orders = (await session.execute(select(OrderRow.id, OrderRow.number))).all()
+    return workers, [(int(i), int(n)) for i, n in orders]
 
 
 def render(result: dict[str, Any]) -> str:
