@@ -14,7 +14,6 @@ import asyncio
 import contextlib
 import logging
 
-from core.errors import DuplicateUpdate
 from core.ports import Clock, UowFactory
 
 log = logging.getLogger(__name__)
@@ -39,13 +38,6 @@ class UpdateLedger:
             return True
         async with self._uow() as uow:
             return await uow.updates.seen(update_id)
-
-    async def record(self, update_id: int) -> None:
-        """Record an update that changed nothing now, ignoring a duplicate."""
-        with contextlib.suppress(DuplicateUpdate):
-            async with self._uow() as uow:
-                await uow.updates.claim(update_id, self._clock.now())
-                await uow.commit(claim_update=False)
 
     def note(self, update_id: int) -> None:
         """Record an update that changed nothing, with others, within FLUSH_SECONDS."""

@@ -25,8 +25,10 @@ async def test_noted_updates_are_known_at_once_and_written_together(uow_factory,
 
 
 async def test_closing_writes_what_was_noted_and_duplicates_are_ignored(uow_factory, clock):
+    earlier = UpdateLedger(uow_factory, clock)  # another process
+    earlier.note(21)
+    await earlier.flush()
     ledger = UpdateLedger(uow_factory, clock)
-    await ledger.record(21)
     ledger.note(21)  # a redelivery raced: already recorded, nothing breaks
     ledger.note(22)
     await ledger.close()
@@ -46,7 +48,9 @@ async def test_arrival_identifies_the_sender_unless_the_update_was_applied(uow_f
     first = await users.arrive(41, person)
     assert not first.seen and first.actor is not None
     assert first.actor.user.telegram_id == person.telegram_id
-    await UpdateLedger(uow_factory, clock).record(41)
+    ledger = UpdateLedger(uow_factory, clock)
+    ledger.note(41)
+    await ledger.flush()
     again = await users.arrive(41, person)
     assert again.seen and again.actor is None
     assert (await users.arrive(42, None)).actor is None
