@@ -8,8 +8,10 @@ import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
+from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
@@ -20,6 +22,38 @@ from storage.tables import metadata
 from storage.uow import SqlUnitOfWork
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+_TRAVEL = pytest.StashKey[Any]()
+
+# Property tests draw the same examples on every run and every machine: a suite that fails on
+# one run and passes on the next depends on chance, which is as bad as depending on the hour.
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.load_profile("repeatable")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--wall-clock",
+        metavar="ISO",
+        help="run the session with this process's clock moved to the given instant (it then "
+        "ticks): the suite must pass whatever the machine's clock says",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    moment = config.getoption("--wall-clock")
+    if moment:
+        import time_machine
+
+        config.stash[_TRAVEL] = time_machine.travel(datetime.fromisoformat(moment), tick=True)
+        config.stash[_TRAVEL].start()
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    travel = config.stash.get(_TRAVEL, None)
+    if travel is not None:
+        travel.stop()
+
+
 BACKENDS = ["sqlite", "postgresql"]
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.local import LocalBot, new_emulator
+from bot.local import new_emulator
 from bot.sandbox import sandbox_settings
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import local_bot, make_settings
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "artifacts" / "browser"
@@ -31,7 +31,7 @@ async def sandbox(tmp_path):
     base = make_settings(f"sqlite:///{tmp_path}/unused.db", tmp_path)
     settings = sandbox_settings(base.model_copy(update={"sandbox_dir": tmp_path / "sandbox"}))
     server = SandboxServer(new_emulator(), port=0, world_path=tmp_path / "world.json")
-    local = LocalBot(settings, server=server)
+    local = local_bot(settings, server=server)
     await local.start()
     yield local
     await local.stop()

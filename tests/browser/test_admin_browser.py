@@ -8,11 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.local import LocalBot
 from core.domain import TelegramProfile
 from core.services.orders import OrderDraft
 from tests.browser.conftest import ARTIFACTS
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import create_org
 
 LINK = re.compile(r"(http://127\.0\.0\.1:\d+/signin/[A-Za-z0-9_-]+)")
@@ -22,7 +21,7 @@ LINK = re.compile(r"(http://127\.0\.0\.1:\d+/signin/[A-Za-z0-9_-]+)")
 async def crm(tmp_path):
     base = make_settings(f"sqlite:///{tmp_path}/crm.db", tmp_path)
     settings = base.model_copy(update={"admin_port": 0})
-    local = LocalBot(settings)
+    local = local_bot(settings)
     await local.start()
     yield local
     await local.stop()

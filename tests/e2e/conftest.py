@@ -2,10 +2,28 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+from typing import Any
+
 import pytest
 
 from bot.local import LocalBot
 from bot.settings import Settings
+from core.clock import RunningClock
+
+# Every end-to-end bot lives at this moment (then runs at real speed), whatever the machine's
+# clock says: a Wednesday, 09:30 in Moscow, far from midnight, digest hours and DST changes.
+E2E_START = datetime(2026, 3, 4, 6, 30, tzinfo=UTC)
+
+
+def e2e_clock(start: datetime = E2E_START) -> RunningClock:
+    return RunningClock(start)
+
+
+def local_bot(settings: Settings, **options: Any) -> LocalBot:
+    """The real bot against the emulator, on the end-to-end clock unless one is given."""
+    options.setdefault("clock", e2e_clock())
+    return LocalBot(settings, **options)
 
 
 def make_settings(db_url: str, tmp_path) -> Settings:
@@ -22,7 +40,7 @@ def make_settings(db_url: str, tmp_path) -> Settings:
 
 @pytest.fixture
 async def crm(db_url, tmp_path):
-    local = LocalBot(make_settings(db_url, tmp_path))
+    local = local_bot(make_settings(db_url, tmp_path))
     await local.start()
     yield local
     await local.stop()

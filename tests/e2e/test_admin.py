@@ -11,12 +11,12 @@ import httpx
 import pytest
 from sqlalchemy import text
 
-from bot.local import LocalBot
 from bot.settings import Settings
 from core.domain import TelegramProfile
 from core.services.orders import OrderDraft
 from storage.db import create_engine
 from tests.admin.support import ENCRYPTION_KEY, PASSWORD, TERMINAL
+from tests.e2e.conftest import local_bot
 from tests.e2e.scenario import INVITE_LINK, create_org, invite_link, onboard
 from tests.fakes.tbank import FakeTBank
 
@@ -50,7 +50,7 @@ async def bank():
 
 @pytest.fixture
 async def crm(db_url, tmp_path, bank):
-    local = LocalBot(admin_settings(db_url, tmp_path, bank))
+    local = local_bot(admin_settings(db_url, tmp_path, bank))
     await local.start()
     yield local
     await local.stop()
@@ -167,7 +167,7 @@ async def test_a_free_organization_is_refused_a_fourth_member(crm):
 
 
 async def test_webhook_mode(db_url, tmp_path, bank):
-    local = LocalBot(admin_settings(db_url, tmp_path, bank), webhook=True)
+    local = local_bot(admin_settings(db_url, tmp_path, bank), webhook=True)
     await local.start()
     try:
         olga = local.emulator.user(841, "Ольга", language_code="ru")

@@ -7,8 +7,7 @@ import zlib
 
 import pytest
 
-from bot.local import LocalBot
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import started_order
 from tests.fakes.s3 import moto_bucket, objects, start_moto
 
@@ -37,7 +36,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 @pytest.fixture
 async def s3_crm(db_url, tmp_path):
     moto = moto_bucket("astracrm-e2e")
-    crm = LocalBot(moto.settings(make_settings(db_url, tmp_path)))
+    crm = local_bot(moto.settings(make_settings(db_url, tmp_path)))
     await crm.start()
     try:
         yield crm, moto, moto.url, moto.bucket

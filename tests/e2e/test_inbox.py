@@ -6,8 +6,7 @@ import json
 import pytest
 from pydantic import SecretStr
 
-from bot.local import LocalBot
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import create_org
 from tests.fakes.yandexgpt import FakeYandexGpt
 
@@ -29,7 +28,7 @@ async def inbox_crm(db_url, tmp_path):
                 "yandexgpt_insecure": True,
             }
         )
-        async with LocalBot(settings) as crm:
+        async with local_bot(settings) as crm:
             yield crm, gpt
 
 

@@ -3,8 +3,7 @@
 import pytest
 from pydantic import SecretStr
 
-from bot.local import LocalBot
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import create_org, invite_link, onboard
 from tests.fakes.dadata import FakeDaData
 
@@ -18,7 +17,7 @@ async def crm_dadata(db_url, tmp_path):
                 "dadata_base_url": dadata.base_url,
             }
         )
-        local = LocalBot(settings)
+        local = local_bot(settings)
         await local.start()
         yield local, dadata
         await local.stop()
@@ -199,7 +198,7 @@ async def test_static_map_preview_before_the_card(db_url, tmp_path):
                 "yandex_static_maps_url": maps.base_url,
             }
         )
-        async with LocalBot(settings) as crm:
+        async with local_bot(settings) as crm:
             olga = crm.emulator.user(941, "Ольга", language_code="ru")
             await create_org(olga)
             await _start_order(olga)

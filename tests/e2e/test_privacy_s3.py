@@ -6,14 +6,13 @@ import asyncio
 import io
 import json
 import zipfile
-from datetime import UTC, datetime
 
 import httpx
 import pytest
 
 from bot.local import LocalBot
 from core.clock import FixedClock
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import E2E_START, make_settings
 from tests.e2e.privacy_scenario import CLIENT, SEEDED, order_with_photo, scan
 from tests.fakes.s3 import moto_bucket, objects
 
@@ -23,7 +22,7 @@ async def s3_bot(db_url, tmp_path):
     moto = moto_bucket("astracrm-privacy")
     url, bucket = moto.url, moto.bucket
     settings = moto.settings(make_settings(db_url, tmp_path))
-    clock = FixedClock(datetime.now(UTC))
+    clock = FixedClock(E2E_START)
     crm = LocalBot(settings, clock=clock)
     await crm.start()
     try:

@@ -40,10 +40,18 @@ DIGEST, REMINDER = "Сводка за", "⏰ Soon: order №"
 
 
 def noon_zone(now: datetime) -> str:
-    """A fixed-offset zone where it is 12:xx now: far from midnight and from the digest hour."""
+    """A fixed-offset IANA zone where it is 12:xx now: far from midnight and from the digest
+    hour. Always a name with "/", which the owner types (Etc/GMT+0 at 12:xx UTC)."""
     offset = (12 - now.hour) % 24
     offset = offset - 24 if offset > 14 else offset
-    return f"Etc/GMT{-offset:+d}" if offset else "UTC"
+    return f"Etc/GMT{-offset:+d}"
+
+
+@pytest.mark.parametrize("hour", range(24))
+def test_noon_zone_is_a_typed_iana_name_at_noon(hour):
+    now = datetime(2026, 12, 6, hour, 30, tzinfo=UTC)
+    zone = noon_zone(now)
+    assert "/" in zone and now.astimezone(ZoneInfo(zone)).hour == 12
 
 
 async def until(condition, timeout: float, what: str) -> float:  # noqa: ASYNC109

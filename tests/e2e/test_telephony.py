@@ -13,10 +13,9 @@ from pydantic import SecretStr
 from sqlalchemy import text
 from starlette.applications import Starlette
 
-from bot.local import LocalBot
 from bot.pbx import pbx_routes
 from storage.db import create_engine
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import create_org, invite_link, onboard
 from tests.fakes.openrouter import FakeOpenRouter
 from tests.fakes.salutespeech import FakeSaluteSpeech
@@ -76,7 +75,7 @@ async def phone_crm(db_url, tmp_path):
                 "job_poll_seconds": 0.1,
             }
         )
-        async with LocalBot(settings) as crm:
+        async with local_bot(settings) as crm:
             assert crm.container is not None and crm.app is not None
             routes = pbx_routes(crm.container, crm.app.bot_data.background.wake)
             async with AsgiServer(Starlette(routes=routes)) as webhook:

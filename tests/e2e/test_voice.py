@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bot.local import LocalBot
-from tests.e2e.conftest import make_settings
+from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import started_order
 from tests.fakes.openrouter import FakeOpenRouter
 from tests.fakes.salutespeech import FakeSaluteSpeech
@@ -48,7 +47,7 @@ async def voice_crm(db_url, tmp_path):
                 "job_poll_seconds": 0.1,
             }
         )
-        async with LocalBot(settings) as crm:
+        async with local_bot(settings) as crm:
             yield crm, salute, ai
 
 

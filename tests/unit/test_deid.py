@@ -122,7 +122,10 @@ def embedded(draw, values: list[str]) -> str:
     order = draw(st.permutations(pieces))
     text = order[0] if order else ""
     for piece in order[1:]:
-        text += draw(separators) + piece
+        separator = draw(separators)
+        if separator == " " and text[-1:].isdigit() and piece[:1].isdigit():
+            separator = ", "  # "$120 300 000 00 00" reads as one number to a person too
+        text += separator + piece
     return text
 
 
