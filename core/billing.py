@@ -60,7 +60,6 @@ class Plan:
     """A price per organization per month; None as a limit means unlimited."""
 
     code: str
-    name_key: str  # translated by the presentation layer
     monthly_price: int  # kopecks
     max_members: int | None  # active members of any role
     max_orders_per_month: int | None
@@ -68,9 +67,9 @@ class Plan:
     transcription_minutes_per_month: int | None
 
 
-FREE = Plan("free", "plan_free", 0, 3, 100, 0, 0)
-PRO = Plan("pro", "plan_pro", 1_990_00, 15, 2_000, 300, 300)
-BUSINESS = Plan("business", "plan_business", 4_990_00, None, None, 2_000, 2_000)
+FREE = Plan("free", 0, 3, 100, 0, 0)
+PRO = Plan("pro", 1_990_00, 15, 2_000, 300, 300)
+BUSINESS = Plan("business", 4_990_00, None, None, 2_000, 2_000)
 PLANS: dict[str, Plan] = {plan.code: plan for plan in (FREE, PRO, BUSINESS)}
 
 
@@ -88,22 +87,6 @@ def check_order_limit(plan: Plan, orders_this_period: int) -> None:
     """Refuses one more order when `orders_this_period` (created so far) reached the limit."""
     if _over(plan.max_orders_per_month, orders_this_period + 1):
         raise DomainError("plan_orders_limit", limit=plan.max_orders_per_month, plan=plan.code)
-
-
-def check_ai_quota(plan: Plan, calls_this_period: int) -> None:
-    """Refuses one more AI call; a plan without AI has a limit of 0."""
-    if _over(plan.ai_calls_per_month, calls_this_period + 1):
-        raise DomainError("plan_ai_quota", limit=plan.ai_calls_per_month, plan=plan.code)
-
-
-def check_transcription_quota(plan: Plan, used_seconds: int, new_seconds: int) -> None:
-    """Refuses a recording that would take the period's total beyond the plan's minutes."""
-    minutes = plan.transcription_minutes_per_month
-    if minutes is not None and used_seconds + new_seconds > minutes * 60:
-        remaining = max(0, minutes * 60 - used_seconds)
-        raise DomainError(
-            "plan_transcription_quota", limit=minutes, plan=plan.code, remaining_seconds=remaining
-        )
 
 
 # --- Billing periods ----------------------------------------------------------------------------
@@ -174,7 +157,6 @@ def _reachable(status: str) -> frozenset[str]:
     return frozenset(seen)
 
 
-PAYMENT_STATUSES = frozenset(_NEXT)
 LATER: dict[str, frozenset[str]] = {status: _reachable(status) for status in _NEXT}
 _ENDING = frozenset({REVERSED, REFUNDED})
 

@@ -120,11 +120,6 @@ def detect(
     return found
 
 
-def classify(data: bytes, declared_mime: str | None, file_name: str | None) -> FileKind:
-    """The kind of file, judged by content (see `detect`)."""
-    return detect(data, declared_mime, file_name).kind
-
-
 def check_size(file_type: FileType, size: int) -> None:
     """DomainError("file_too_large", limit_mb=..., size_mb=...) above the type's limit."""
     if size > file_type.limit:

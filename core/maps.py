@@ -47,11 +47,3 @@ def map_link(address: str | None, latitude: float | None, longitude: float | Non
         return None
     # safe="" so that `&`, `=`, `#`, `?` and `,` inside an address cannot break the query.
     return f"{MAPS_BASE}?text={quote(text, safe='')}"
-
-
-def route_link(latitude: float, longitude: float) -> str:
-    """A driving route from wherever the person is now (empty start point) to the place."""
-    if not valid_coordinates(latitude, longitude):
-        raise ValueError("coordinates out of range")
-    destination = f"{format_degrees(latitude)},{format_degrees(longitude)}"
-    return f"{MAPS_BASE}?rtext=~{destination}&rtt=auto"

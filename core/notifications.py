@@ -28,9 +28,6 @@ class Kind(enum.StrEnum):
     OVERDUE = "overdue"
 
 
-# Sent in quiet hours all the same: an order nobody has started is costing money right now.
-URGENT = frozenset({Kind.OVERDUE})
-
 KINDS_BY_ROLE: dict[Role, tuple[Kind, ...]] = {
     Role.OWNER: (Kind.DIGEST, Kind.WEEKLY, Kind.OVERDUE),
     Role.MANAGER: (Kind.OVERDUE,),
@@ -75,7 +72,6 @@ class Preferences:
 
 
 _KINDS = frozenset(k.value for k in Kind)
-CHANGES = (*sorted(_KINDS), "digest_at", "plan_at", "reminder_min", "overdue_min", "quiet")
 
 
 def _next(options: tuple[Any, ...], current: Any) -> Any:

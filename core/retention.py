@@ -57,11 +57,6 @@ def cutoffs(now: datetime) -> Cutoffs:
     )
 
 
-def business_cutoff(now: datetime, days: int | None) -> datetime | None:
-    """The organization's own limit for business data, or None when it keeps it."""
-    return None if days is None else now - timedelta(days=days)
-
-
 def check_business_days(days: int | None) -> int | None:
     """An owner's choice, refused unless it is one of the offered limits."""
     if days not in BUSINESS_CHOICES:

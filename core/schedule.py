@@ -98,18 +98,6 @@ def in_quiet_hours(now: datetime, zone: str, start: time | None, end: time | Non
     return local >= start or local < end
 
 
-def quiet_until(now: datetime, zone: str, start: time | None, end: time | None) -> datetime | None:
-    """When held messages may go: the end of the current quiet window, or None if not quiet."""
-    if end is None or not in_quiet_hours(now, zone, start, end):
-        return None
-    today = local_date(now, zone)
-    for day in (today, today + timedelta(days=1)):
-        moment = occurrence(day, end, zone)
-        if moment > now:
-            return moment
-    return None  # pragma: no cover - the next day's end is always later
-
-
 def day_bounds(day: date, zone: str) -> tuple[datetime, datetime]:
     """[start, end) of a local calendar day in UTC (23 or 25 hours across DST)."""
     return occurrence(day, time(), zone), occurrence(day + timedelta(days=1), time(), zone)

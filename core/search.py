@@ -43,11 +43,6 @@ class SearchQuery:
     def empty(self) -> bool:
         return not self.terms
 
-    @property
-    def short_terms(self) -> tuple[str, ...]:
-        """Terms too short for a trigram index (matched as name prefixes instead)."""
-        return tuple(t for t in self.terms if len(t) < MIN_TRIGRAM)
-
 
 def parse_query(text: str) -> SearchQuery:
     """'Иванов +7 (916) 123' -> ('иванов', '7916123'): phone punctuation joins digit runs."""

@@ -21,10 +21,6 @@ def button(label: str, *parts: object) -> InlineKeyboardButton:
     return InlineKeyboardButton(label, callback_data=data(*parts))
 
 
-def url_button(label: str, url: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, url=url)
-
-
 def rows(buttons: Iterable[InlineKeyboardButton], per_row: int = 2) -> InlineKeyboardMarkup:
     items = list(buttons)
     grid = [items[i : i + per_row] for i in range(0, len(items), per_row)]

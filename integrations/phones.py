@@ -33,21 +33,6 @@ def clean_phone_text(text: str) -> str:
     return "".join(out).strip()
 
 
-def looks_like_phone(text: str, min_digits: int = 3) -> bool:
-    """True when the text is only digits and phone punctuation, with at least `min_digits`.
-
-    For search boxes: `+7 (916) 12` is a phone fragment, `Иван 916` is not.
-    """
-    cleaned = clean_phone_text(text)
-    digits = 0
-    for char in cleaned:
-        if char.isdecimal():
-            digits += 1
-        elif char != " " and char not in PHONE_PUNCTUATION:
-            return False
-    return digits >= min_digits
-
-
 class PhonenumbersNormalizer:
     """`core.ports.PhoneNormalizer` on top of Google's libphonenumber metadata."""
 

@@ -28,7 +28,6 @@ from core.errors import ExternalServiceError
 log = logging.getLogger(__name__)
 
 SERVICE = "yandexgpt"
-DEFAULT_ENDPOINT = "llm.api.cloud.yandex.net:443"
 FINAL = frozenset(
     {
         common.Alternative.ALTERNATIVE_STATUS_FINAL,

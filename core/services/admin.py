@@ -21,6 +21,8 @@ from core.domain import Actor, OrgStatus
 from core.errors import DomainError
 from core.permissions import Action, require
 from core.ports import Clock, UnitOfWork, UowFactory
+from core.privacy_model import AuditAction
+from core.services.audit import record
 from core.text import clean_name
 
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
@@ -85,6 +87,7 @@ class AdminService:
             await uow.admin.add_session(
                 link.organization_id, link.user_id, token_hash(token), expires, now
             )
+            await record(uow, actor, AuditAction.ADMIN_SIGN_IN, now)
             await uow.commit()
         return OpenedSession(token, expires, actor)
 

@@ -60,11 +60,3 @@ class AuditService:
                 actor.organization.id, max(1, min(limit, API_LIMIT)), max(0, offset)
             )
         return [event.as_json() for event in events]
-
-    async def signed_in(self, org_id: int, user_id: int) -> None:
-        """For the admin endpoint: a successful sign-in."""
-        async with self._uow() as uow:
-            await uow.audit.add(
-                org_id, user_id, AuditAction.ADMIN_SIGN_IN.value, None, None, {}, self._clock.now()
-            )
-            await uow.commit(claim_update=False)

@@ -16,7 +16,7 @@ from core.files import FileKind, accept, file_key, sha256
 from core.listing import ListKind, build_filter
 from core.orders import may_view
 from core.permissions import Action, allowed, require_writable
-from core.ports import Clock, FileStore, UnitOfWork, UowFactory
+from core.ports import Clock, FileStore, UowFactory
 
 UPLOAD_JOB = "upload"
 ALBUM_JOB = "album_ack"
@@ -214,8 +214,3 @@ def _sees_files(actor: Actor, order: Order) -> bool:
 
 def _kind(kind: FileKind) -> str:
     return "photo" if kind is FileKind.PHOTO else kind.value
-
-
-async def photos_count(uow: UnitOfWork, order: Order) -> int:
-    counts = await uow.attachments.counts(order.organization_id, order.id)
-    return counts.get("photo", 0)

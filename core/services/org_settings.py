@@ -149,13 +149,9 @@ class OrgSettingsService:
             await uow.org_settings.delete_secret(actor.organization.id, name)
             await uow.commit()
 
-    async def credential(self, org_id: int, name: str) -> str | None:
-        """For the integrations: the organization's own key, else the deployment's, else None."""
-        async with self._uow() as uow:
-            return await self.credential_in(uow, org_id, name)
-
     async def credential_in(self, uow: UnitOfWork, org_id: int, name: str) -> str | None:
-        """The same, in a transaction the caller already holds."""
+        """For the integrations, in the caller's transaction: the organization's own key, else
+        the deployment's, else None."""
         ciphertext = (await uow.org_settings.secrets(org_id)).get(name)
         own = self._open(ciphertext, org_id, name) if ciphertext else None
         return own or self._fallback.get(name) or None

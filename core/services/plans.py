@@ -91,6 +91,3 @@ class PlanGuard:
 
     def _with_link(self, error: DomainError) -> DomainError:
         return DomainError(error.code, **error.params, upgrade_url=self.upgrade_url)
-
-
-NO_LIMITS = PlanGuard(enforced=False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.ports import PhoneNormalizer
-from integrations.phones import PhonenumbersNormalizer, clean_phone_text, looks_like_phone
+from integrations.phones import PhonenumbersNormalizer, clean_phone_text
 
 normalizer: PhoneNormalizer = PhonenumbersNormalizer()
 
@@ -75,21 +75,3 @@ def test_unknown_country_without_plus_is_refused():
 
 def test_clean_phone_text_keeps_digits_and_plain_punctuation():
     assert clean_phone_text("\u200b+7\u00a0(916)\u2013123\u2212") == "+7 (916)-123-"
-
-
-@pytest.mark.parametrize(
-    ("text", "expected"),
-    [
-        ("+7 (916) 12", True),
-        ("8-916", True),
-        ("89161234567", True),
-        ("+7\u00a0916", True),
-        ("12", False),  # too few digits to mean a phone
-        ("Иван 916", False),
-        ("916abc", False),
-        ("", False),
-        ("+-()", False),
-    ],
-)
-def test_looks_like_phone(text, expected):
-    assert looks_like_phone(text) is expected

@@ -10,17 +10,14 @@ from core.billing import (
     BUSINESS,
     FREE,
     LATER,
-    PAYMENT_STATUSES,
     PLANS,
     PRO,
     ReceiptItem,
     Transition,
     add_months,
     apply_notification,
-    check_ai_quota,
     check_member_limit,
     check_order_limit,
-    check_transcription_quota,
     extend_subscription,
     period_bounds,
     receipt,
@@ -64,27 +61,6 @@ def test_order_limit_counts_the_new_order(plan, limit):
         check_order_limit(plan, limit)
     assert raised.value.code == "plan_orders_limit"
     assert raised.value.params == {"limit": limit, "plan": plan.code}
-
-
-def test_ai_quota():
-    with pytest.raises(DomainError) as raised:
-        check_ai_quota(FREE, 0)
-    assert raised.value.params == {"limit": 0, "plan": "free"}
-    check_ai_quota(PRO, 299)
-    with pytest.raises(DomainError, match="plan_ai_quota"):
-        check_ai_quota(PRO, 300)
-    check_ai_quota(BUSINESS, 1999)
-
-
-def test_transcription_quota_in_seconds():
-    check_transcription_quota(PRO, used_seconds=17_940, new_seconds=60)  # exactly 300 minutes
-    with pytest.raises(DomainError) as raised:
-        check_transcription_quota(PRO, used_seconds=17_940, new_seconds=61)
-    assert raised.value.code == "plan_transcription_quota"
-    assert raised.value.params == {"limit": 300, "plan": "pro", "remaining_seconds": 60}
-    with pytest.raises(DomainError) as raised:
-        check_transcription_quota(FREE, used_seconds=0, new_seconds=1)
-    assert raised.value.params["remaining_seconds"] == 0
 
 
 @pytest.mark.parametrize(
@@ -169,7 +145,7 @@ def test_one_stage_option_extends_on_authorized_and_not_again():
     assert moves("AUTHORIZED", "REVERSED", paid_on_authorized=True).end
 
 
-@pytest.mark.parametrize("status", sorted(PAYMENT_STATUSES))
+@pytest.mark.parametrize("status", sorted(LATER))
 def test_the_same_status_twice_is_a_no_op(status):
     assert moves(status, status) == Transition(status, False, False, False)
 

@@ -21,7 +21,6 @@ from core.files import (
     FileKind,
     accept,
     check_size,
-    classify,
     detect,
     object_key,
     safe_key,
@@ -122,7 +121,6 @@ ACCEPTED = [
 def test_accepted_types_are_recognised_by_content(data, mime, extension, kind):
     found = detect(data, None, None)
     assert (found.mime, found.extension, found.kind) == (mime, extension, kind)
-    assert classify(data, None, None) is kind
     assert accept(data, "application/octet-stream", "upload.bin") == found
 
 
@@ -164,14 +162,14 @@ def test_refused_types_whatever_the_name_says(data, mime, name):
 
 def test_refusal_without_a_name():
     with pytest.raises(DomainError) as refused:
-        classify(EXE, None, None)
+        detect(EXE, None, None)
     assert refused.value.params == {"name": ""}
 
 
 def test_a_lying_extension_is_judged_by_content():
     assert detect(PNG, "application/pdf", "invoice.pdf") == files.PNG
     assert detect(PDF, "image/jpeg", "photo.jpg") == files.PDF
-    assert classify(JPEG, "audio/ogg", "voice.ogg") is FileKind.PHOTO
+    assert detect(JPEG, "audio/ogg", "voice.ogg").kind is FileKind.PHOTO
 
 
 def test_name_and_declared_type_only_break_ties_between_safe_readings():

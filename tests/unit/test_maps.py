@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.maps import lon_lat, map_link, route_link, valid_coordinates
+from core.maps import lon_lat, map_link, valid_coordinates
 
 SUKHONSKAYA = "г Москва, ул Сухонская, д 11"
 # The example of external-apis.md 6.2, byte for byte.
@@ -58,14 +58,6 @@ def test_nothing_known_gives_no_link(address):
 def test_invalid_coordinates_fall_back_to_the_address(lat, lon):
     assert map_link(SUKHONSKAYA, lat, lon) == SUKHONSKAYA_SEARCH
     assert map_link(None, lat, lon) is None
-    with pytest.raises(ValueError):
-        route_link(lat, lon)
-
-
-def test_route_puts_latitude_first_from_my_location():
-    assert (
-        route_link(55.73, 37.58) == "https://yandex.ru/maps/?rtext=~55.730000,37.580000&rtt=auto"
-    )
 
 
 def test_edges_and_tiny_values_are_plain_decimals():

@@ -15,7 +15,6 @@ from core.schedule import (
     occurrence,
     overdue,
     parse_hhmm,
-    quiet_until,
     reminder_due,
 )
 
@@ -126,14 +125,6 @@ def test_quiet_hours_within_a_day_and_off():
     assert not in_quiet_hours(noon, "UTC", time(13), time(14))
     assert not in_quiet_hours(noon, "UTC", None, None)
     assert not in_quiet_hours(noon, "UTC", time(12), time(12))
-
-
-def test_held_until_the_quiet_hours_end_in_local_time():
-    evening = utc(2026, 11, 27, 19, 30)  # 22:30 Moscow
-    assert quiet_until(evening, MOSCOW, time(22), time(8)) == utc(2026, 11, 28, 5, 0)
-    early = utc(2026, 11, 28, 2, 0)  # 05:00 Moscow
-    assert quiet_until(early, MOSCOW, time(22), time(8)) == utc(2026, 11, 28, 5, 0)
-    assert quiet_until(utc(2026, 11, 28, 6), MOSCOW, time(22), time(8)) is None
 
 
 def test_day_bounds_across_dst_and_hhmm():
