@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from telegram.ext import Application
 
 from bot.admin import api, data_rights, hooks, pages
+from bot.admin.headers import SecurityHeaders, docs_router
 from bot.admin.security import BodyLimit, RateLimited, RateLimiter, Signer
 from bot.container import Container
 from bot.pbx import pbx_routes
@@ -77,7 +78,7 @@ def build_admin_app(
         version="1",
         description="Organization settings and billing. Authenticate with an API token "
         "(`Authorization: Bearer ak_...`) created on the settings page.",
-        docs_url="/docs",
+        docs_url=None,  # bot.admin.headers serves /docs without inline scripts
         redoc_url=None,
         openapi_url="/openapi.json",
     )
@@ -96,6 +97,7 @@ def build_admin_app(
     app.include_router(data_rights.router)
     app.include_router(pages.router)
     app.include_router(hooks.router)
+    app.include_router(docs_router)
     if telegram_app is not None and secret is not None:
         app.include_router(hooks.webhook_router)
     background = telegram_app.bot_data.background if telegram_app is not None else None
@@ -103,6 +105,7 @@ def build_admin_app(
         app.router.routes.append(route)
     _errors(app)
     app.add_middleware(BodyLimit)
+    app.add_middleware(SecurityHeaders, https=public.startswith("https"))
     return app
 
 
