@@ -52,6 +52,9 @@ class SafeText:
     def __call__(self, msgid: str, **params: object) -> Safe:
         return Safe(self.translator(msgid, **params))
 
+    def n(self, singular: str, plural: str, count: int, **params: object) -> Safe:
+        return Safe(self.translator.n(singular, plural, count, **params))
+
 
 def esc(value: object) -> Safe:
     return value if isinstance(value, Safe) else Safe(html.escape(str(value), quote=True))

@@ -211,28 +211,56 @@ def _current(t: SafeText, overview: BillingOverview) -> Safe:
     if plan.monthly_price and sub and sub.current_period_end:
         until = format_date(sub.current_period_end.date(), "long", locale=t.locale)
         lines.append(tag("p", t("Paid until {date}", date=until), data_testid="paid-until"))
-    lines.append(
-        tag(
-            "p",
-            t(
-                "Members: {count} of {limit}",
-                count=overview.members,
-                limit=_limit(t, plan.max_members),
-            ),
-        )
-    )
-    orders = overview.usage.get("orders", 0)
-    lines.append(
-        tag(
-            "p",
-            t(
-                "Orders this period: {count} of {limit}",
-                count=orders,
-                limit=_limit(t, plan.max_orders_per_month),
-            ),
-        )
-    )
+    lines.append(tag("p", _members_usage(t, overview), data_testid="members-usage"))
+    lines.append(tag("p", _orders_usage(t, overview), data_testid="orders-usage"))
     return tag("section", join([tag("h2", t("Your plan")), *lines]))
+
+
+def _members_usage(t: SafeText, overview: BillingOverview) -> Safe:
+    """Usage such as "5 of 3" explained: what being over the limit means, what to do."""
+    plan, count = overview.plan, overview.members
+    limit = plan.max_members
+    if limit is None or count <= limit:
+        return t("Members: {count} of {limit}", count=count, limit=_limit(t, limit))
+    name = PLAN_NAMES[plan.code]
+    if not overview.enforced:
+        return t.n(
+            "{count} member, the {plan} plan allows {limit}: "
+            "this server does not enforce plan limits.",
+            "{count} members, the {plan} plan allows {limit}: "
+            "this server does not enforce plan limits.",
+            count,
+            plan=name,
+            limit=limit,
+        )
+    return t.n(
+        "{count} member, the {plan} plan allows {limit}: nobody can join or be reactivated "
+        "until you upgrade the plan or deactivate {extra}.",
+        "{count} members, the {plan} plan allows {limit}: nobody can join or be reactivated "
+        "until you upgrade the plan or deactivate {extra}.",
+        count,
+        plan=name,
+        limit=limit,
+        extra=count - limit,
+    )
+
+
+def _orders_usage(t: SafeText, overview: BillingOverview) -> Safe:
+    plan, count = overview.plan, overview.usage.get("orders", 0)
+    limit = plan.max_orders_per_month
+    if limit is None or count < limit or not overview.enforced:
+        return t("Orders this period: {count} of {limit}", count=count, limit=_limit(t, limit))
+    until = format_date(overview.period_end.date(), "long", locale=t.locale)
+    return t.n(
+        "{count} order this period, the {plan} plan allows {limit}: new orders are refused "
+        "until {date} or until you upgrade the plan.",
+        "{count} orders this period, the {plan} plan allows {limit}: new orders are refused "
+        "until {date} or until you upgrade the plan.",
+        count,
+        plan=PLAN_NAMES[plan.code],
+        limit=limit,
+        date=until,
+    )
 
 
 def _plan_card(t: SafeText, plan: Plan, overview: BillingOverview, csrf: str) -> Safe:
