@@ -1,8 +1,9 @@
 """Erasure and purges: a client, a person, a whole organization.
 
 A client's card, phones, events, files and voice notes go, and so does every row of another
-table that points at the client (call logs and whatever comes later, found from the schema);
-their orders stay for the accounts with the address, place and description erased. A person is
+table that points at the client (call logs and whatever comes later, found from the schema),
+with the PBX's raw notifications of the client's calls; their orders stay for the accounts
+with the address, place and description erased. A person is
 anonymised in place, so what they did stays with an anonymous author. An organization's purge
 deletes every row that carries its id, dependents first.
 """
@@ -26,6 +27,8 @@ from storage.privacy_schema import (
 )
 from storage.tables import (
     AttachmentRow,
+    CallEventRow,
+    CallRow,
     ClientEventRow,
     ClientPhoneRow,
     ClientRow,
@@ -93,6 +96,7 @@ async def erase_client(session: AsyncSession, org_id: int, client_id: int) -> Er
         OrderRow.organization_id == org_id, OrderRow.client_id.in_(ids)
     )
     erased = await strip_orders(session, org_id, list((await session.execute(stmt)).scalars()))
+    await _forget_call_events(session, org_id, ids, numbers)
     for column in referencing("client.id"):
         if column.table.name == "work_order":
             stmt = update(column.table).where(column.in_(ids)).values({column.name: None})
@@ -111,6 +115,22 @@ async def erase_client(session: AsyncSession, org_id: int, client_id: int) -> Er
         delete(ClientRow).where(ClientRow.organization_id == org_id, ClientRow.id.in_(ids))
     )
     return erased
+
+
+async def _forget_call_events(
+    session: AsyncSession, org_id: int, ids: list[int], numbers: list[str]
+) -> None:
+    """The PBX's raw notifications of the client's calls (linked to the card or from one of
+    its numbers): they name the call and its recording, so they go with the calls."""
+    theirs = CallRow.client_id.in_(ids)
+    if numbers:
+        theirs = theirs | CallRow.client_phone.in_(numbers)
+    calls = select(CallRow.pbx_call_id).where(CallRow.organization_id == org_id, theirs)
+    await session.execute(
+        delete(CallEventRow).where(
+            CallEventRow.organization_id == org_id, CallEventRow.pbx_call_id.in_(calls)
+        )
+    )
 
 
 async def delete_rows(session: AsyncSession, t: Table, where: Any) -> list[str]:

@@ -1,6 +1,7 @@
-"""Deletion on both databases: a client leaves no trace of their name, phone or files; a
-person's account is erased while what they did stays; an organization is restorable on day 29
-and gone, rows and objects, on day 31; deactivation is read-only and reversible."""
+"""Deletion on both databases: a client leaves no trace of their name, phone, files or PBX
+calls (rows, raw webhook events, recordings, transcripts); a person's account is erased while
+what they did stays; an organization is restorable on day 29 and gone, rows and objects, on
+day 31; deactivation is read-only and reversible."""
 
 from datetime import timedelta
 
@@ -8,8 +9,11 @@ import pytest
 
 from core.domain import OrgStatus, Role
 from core.errors import DomainError
+from core.files import sha256
 from core.orders import OrderAction
 from core.services.files import IncomingFile
+from core.telephony import recording_key
+from tests.fakes.zadarma import FakeZadarma
 from tests.privacy_support import open_world, png, seed_client
 from tests.support import onboard, owner_with_org, profile, profile_of
 
@@ -160,3 +164,57 @@ async def test_deactivation_is_read_only_and_reversible(w, clock):
     owner = await w.services.users.identify(profile_of(owner))
     await w.services.orders.act(owner, seeded.order.id, OrderAction.CANCEL)
     assert (await w.services.clients.card(owner, seeded.client.id)).view.name
+
+
+async def _client_call(w, owner, phone: str, recording: str, said: str) -> str:
+    """A recorded, transcribed and summarised PBX call from `phone`, through the webhook path
+    the PBX uses; its pbx_call_id."""
+    status = await w.services.telephony.status(owner)
+    org_key = status.webhook_url.rsplit("/", 1)[1]
+    async with w.uow() as uow:
+        await uow.calls.save_account(
+            owner.organization.id, w.clock.now(), api_key="zd-key", api_secret="zd-secret"
+        )
+        await uow.commit()
+    pbx = FakeZadarma("zd-key", "zd-secret")
+    pbx.now = w.clock.now
+    call = pbx.incoming(phone.removeprefix("+"))
+    for fields in (call.start(), call.end("answered", 95, "101", recording)):
+        reply = await w.services.calls.handle_event(org_key, fields, pbx.sign(fields))
+        assert reply.status == 200
+    audio = b"OggS" + phone.encode()
+    key = recording_key(owner.organization.id, sha256(audio), "ogg")
+    await w.objects.put(key, audio, "audio/ogg")
+    async with w.uow() as uow:
+        [found] = await uow.calls.for_phones(owner.organization.id, [phone], 10)
+        await uow.calls.update(
+            owner.organization.id,
+            found.id,
+            w.clock.now(),
+            recording_key=key,
+            recording_mime="audio/ogg",
+            transcript=f"Просят приехать на {said}",
+            summary={"address": said},
+        )
+        await uow.commit()
+    return call.pbx_call_id
+
+
+async def test_erasing_a_client_erases_their_pbx_calls_and_raw_events(w, clock):
+    owner = await owner_with_org(w.services)
+    org = owner.organization.id
+    gone = await seed_client(w, owner, clock, tag="Сидорова", phone="+79165551234")
+    kept = await seed_client(w, owner, clock, tag="Оставшаяся", phone="+79167770000")
+    gone_call = await _client_call(w, owner, "+79165551234", "1772442000.77", "Садовую")
+    kept_call = await _client_call(w, owner, "+79167770000", "1772442000.78", "Лесную")
+    raw = [gone_call, "1772442000.77", "Садовую"]
+    assert {"call.pbx_call_id", "call_event.pbx_call_id", "call_event.data"} <= set(
+        await w.scan(raw)
+    )
+    assert await w.keys(f"org/{org}/calls/")
+    await w.services.erasure.erase_client(owner, gone.client.id)
+    await w.run_jobs()
+    assert await w.scan([*gone.values, *raw]) == []
+    assert {"call.pbx_call_id", "call_event.pbx_call_id"} <= set(await w.scan([kept_call]))
+    assert len(await w.keys(f"org/{org}/calls/")) == 1  # the other client's recording
+    assert set(await w.scan(kept.values)) >= {"client.name"}
