@@ -8,7 +8,8 @@ from core.dialogs import DialogInput
 from core.outcomes import NoDialog, Prompt, Reask
 from handlers.context import BotContext
 from handlers.gate import load_actor
-from handlers.menus import commands_for
+from handlers.menus import command_lines, commands_for, more_for
+from handlers.numbers import read_number
 from handlers.outcomes import show
 from handlers.replies import drop_keyboard, reply
 
@@ -22,14 +23,24 @@ async def start(update: Update, ctx: BotContext) -> None:
 
 
 async def help_command(update: Update, ctx: BotContext) -> None:
+    """Every command this person may use: the menu's, then the rest under "More"."""
     t, actor = ctx.t, ctx.actor
+    commands = commands_for(actor.role, actor.user.onboarded)
     lines = [t("<b>What I can do</b>")]
-    for command in commands_for(actor.role, actor.user.onboarded):
-        lines.append(f"/{command.name} — {t(command.description)}")
     if not actor.user.onboarded:
-        lines.append("")
-        lines.append(t("Send /start to set up your account."))
+        lines += [*command_lines(t, commands), "", t("Send /start to set up your account.")]
+    else:
+        rest = more_for(actor.role, actor.user.onboarded)
+        lines += command_lines(t, [c for c in commands if c not in rest])
+        lines += ["", t("<b>More</b>"), *command_lines(t, rest)]
     await reply(update, "\n".join(lines))
+
+
+async def more(update: Update, ctx: BotContext) -> None:
+    """/more: the rarely used commands the menu leaves out (privacy, exports, the account)."""
+    t, actor = ctx.t, ctx.actor
+    rest = more_for(actor.role, actor.user.onboarded)
+    await reply(update, "\n".join([t("<b>More commands</b>"), *command_lines(t, rest)]))
 
 
 async def cancel(update: Update, ctx: BotContext) -> None:
@@ -50,6 +61,7 @@ async def text_answer(update: Update, ctx: BotContext) -> None:
         location=(message.location.latitude, message.location.longitude)
         if message.location
         else None,
+        number=read_number(message.text, ctx.t.locale) if message.text else None,
     )
     outcome = await ctx.services.dialogs.answer(ctx.actor, chat.id, given)
     if isinstance(outcome, NoDialog) and not ctx.actor.user.onboarded:

@@ -39,6 +39,7 @@ PRIVATE = filters.ChatType.PRIVATE
 COMMANDS = {
     "start": conversation.start,
     "help": conversation.help_command,
+    "more": conversation.more,
     "cancel": conversation.cancel,
     "team": team.team,
     "invite": team.invite,
@@ -73,6 +74,7 @@ CALLBACKS = {
     r"^org:\d+$": team.switch_org,
     r"^lang:(en|ru)$": settings.language_chosen,
     r"^ps:\d+$": settings.photos_rule,
+    r"^gs:\d+$": settings.grace_rule,
     r"^o:\d+$": orders.open_card,
     r"^oa:\d+:\w+!?$": orders.act,
     r"^ow:\d+$": orders.workers,

@@ -14,7 +14,7 @@ async def test_owner_onboards_in_russian_and_creates_an_organization(crm):
     olga = crm.emulator.user(601, "Ольга", language_code="ru")
     await create_org(olga)
     names = [name for name, _ in olga.commands()]
-    assert {"team", "invite", "org", "language"} <= set(names)
+    assert {"team", "neworder", "settings", "more"} <= set(names)
     await olga.send("/team")
     team = await olga.reply()
     assert "Ольга" in team.text and "владелец" in team.text
@@ -30,14 +30,14 @@ async def test_team_joins_by_deep_link_and_roles_hold(crm):
     assert "You joined" in joined.text and "manager" in joined.text
     note = await olga.reply()
     assert "Mary" in note.text and "менеджер" in note.text
-    assert "invite" in [n for n, _ in mary.commands()]
+    assert "team" in [n for n, _ in mary.commands()]
 
     worker_token = await invite_link(olga, "Работник")
     ivan = crm.emulator.user(613, "Ivan", language_code="en")
     await onboard(ivan, "en", payload=worker_token)
     assert "worker" in (await ivan.reply()).text
     await olga.reply()  # joined notification
-    assert "invite" not in [n for n, _ in ivan.commands()]
+    assert "team" not in [n for n, _ in ivan.commands()]
     await ivan.send("/invite")
     assert "does not allow" in (await ivan.reply()).text
 
