@@ -10,6 +10,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.background import Background
 from bot.container import Container
+from bot.metrics import Metrics, update_kind
 from bot.ordering import PerChatUpdateProcessor
 from bot.telegram_bot import build_bot
 from core.idempotency import update_scope
@@ -28,10 +29,16 @@ AnyDict = dict[Any, Any]
 class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, BotData, Any]):
     """Applies each update at most once, whichever process or redelivery brings it."""
 
+    metrics: Metrics
+
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
             await super().process_update(update)
             return
+        with self.metrics.update(update_kind(update)):
+            await self._apply_once(update)
+
+    async def _apply_once(self, update: Update) -> None:
         services = self.bot_data.services
         with update_scope(update.update_id) as scope:
             if services.updates.noted(update.update_id):
@@ -63,7 +70,9 @@ def build_application(
     """`polling=False`: no Updater; updates arrive through the admin endpoint's webhook."""
     settings = container.settings
     pool = max(8, settings.concurrent_updates * 2)
-    bot = build_bot(settings, token, pool, rate_limit, base_url, base_file_url)
+    bot = build_bot(
+        settings, token, pool, rate_limit, base_url, base_file_url, metrics=container.metrics
+    )
     builder = (
         ApplicationBuilder()
         .application_class(CrmApplication)
@@ -76,6 +85,7 @@ def build_application(
     if not polling:
         builder = builder.updater(None)
     app = cast(CrmApplication, builder.build())
+    app.metrics = container.metrics
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
     app.bot_data.background = Background(container, app.bot) if background else None
     register(app)

@@ -71,6 +71,7 @@ class Background:
             name,
             lease=timedelta(minutes=5),
             on_dead=self._dead,
+            on_failure=lambda job: self._container.metrics.job_failed(job.kind),
             poll_interval=timedelta(seconds=settings.job_poll_seconds),
             retry_base=settings.job_retry_base_seconds,
             concurrency=slots,

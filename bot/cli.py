@@ -62,6 +62,7 @@ def _run(settings: Settings, args: argparse.Namespace) -> int:
         print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", flush=True)
         return _sandbox(settings, args)
     configure_logging(settings.log_level)
+    _start_monitoring(settings)
     migrate.upgrade(settings.database_url)
     if getattr(args, "webhook", False):
         if not settings.public_base_url:
@@ -89,8 +90,16 @@ def _worker(settings: Settings, _args: argparse.Namespace) -> int:
         print("astracrm worker needs TELEGRAM_BOT_TOKEN (it sends messages).", file=sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level)
+    _start_monitoring(settings)
     asyncio.run(serve_worker(settings))
     return 0
+
+
+def _start_monitoring(settings: Settings) -> None:
+    if settings.sentry_dsn is not None:
+        from bot.monitoring import start_sentry
+
+        start_sentry(settings.sentry_dsn.get_secret_value(), settings.sentry_environment)
 
 
 def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin.wiring import admin_parts, payment_gateway, secret_box
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_jobs, telephony_services
 from core.clock import SystemClock
+from core.export_format import ExportLayout
 from core.jobs import JobHandler
 from core.ports import (
     AddressSuggester,
@@ -54,6 +57,7 @@ from core.services.users import UserService
 from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB, VoiceService
 from core.telephony_ports import PbxApiFactory
 from handlers.defaults import default_categories
+from handlers.export_readme import export_readme
 from handlers.i18n import Catalogs
 from integrations.dadata import HttpDaDataSuggester
 from integrations.openrouter import HttpOpenRouter
@@ -63,6 +67,7 @@ from integrations.yandex_maps import HttpStaticMaps
 from storage.db import create_engine, session_factory
 from storage.export import ZipExportBuilder
 from storage.files.local import LocalFileStore
+from storage.jobs import SqlJobQueue
 from storage.uow import SqlUnitOfWork
 
 
@@ -93,6 +98,7 @@ class Container:
     services: Services
     catalogs: Catalogs
     adapters: Adapters
+    metrics: Metrics = field(default_factory=Metrics)
 
     def job_handlers(self) -> dict[str, JobHandler]:
         """Job kinds whose work the core services do (no message to render)."""
@@ -198,7 +204,9 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         return SqlUnitOfWork(sessions, clock)
 
     services = make_services(uow, clock, catalogs, settings, adapters)
-    return Container(settings, engine, http, services, catalogs, adapters)
+    container = Container(settings, engine, http, services, catalogs, adapters)
+    container.metrics.queue_reader = SqlJobQueue(sessions).waiting
+    return container
 
 
 def make_services(
@@ -231,7 +239,7 @@ def make_services(
     )
     dialogs = DialogService(uow, clock, specs)
     return Services(
-        **privacy_services(uow, clock, settings, adapters),
+        **privacy_services(uow, clock, settings, adapters, catalogs),
         clock=clock,
         users=UserService(uow, clock),
         start=StartService(uow, clock, admin.plans),
@@ -271,12 +279,13 @@ def make_services(
 
 
 def privacy_services(
-    uow: UowFactory, clock: Clock, settings: Settings, adapters: Adapters
+    uow: UowFactory, clock: Clock, settings: Settings, adapters: Adapters, catalogs: Catalogs
 ) -> dict[str, Any]:
     """Exports (ZIPs built under FILES_DIR/exports), erasure and retention, the audit log."""
 
-    def builder(name: str) -> ZipExportBuilder:
-        return ZipExportBuilder(settings.files_dir / "exports", name)
+    def builder(name: str, layout: ExportLayout) -> ZipExportBuilder:
+        readme = partial(export_readme, catalogs.get(layout.language))
+        return ZipExportBuilder(settings.files_dir / "exports", name, layout, readme)
 
     files, spool = adapters.files, adapters.spool
     version = settings.privacy_policy_version

@@ -62,6 +62,9 @@ class Settings(BaseSettings):
     scheduler_seconds: float = Field(default=30.0, gt=0, le=3600)
     concurrent_updates: int = Field(default=8, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    sentry_dsn: SecretStr | None = None  # errors to Sentry, scrubbed (bot/monitoring.py)
+    sentry_environment: str = "production"
+    metrics_token: SecretStr | None = None  # when set, /metrics wants `Authorization: Bearer`
     # The admin endpoint (settings, billing, webhooks): see bot/admin.
     admin_host: str = "127.0.0.1"
     admin_port: int | None = Field(default=None, ge=0, le=65535)  # None: 8081 in `run`

@@ -8,6 +8,8 @@ from typing import Any, cast
 from telegram import Update
 from telegram.ext import AIORateLimiter, ExtBot
 
+from bot.metered_request import MeteredRequest
+from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telegram_request import telegram_request
 
@@ -43,15 +45,18 @@ def build_bot(
     rate_limit: bool = True,
     base_url: str | None = None,
     base_file_url: str | None = None,
+    metrics: Metrics | None = None,
 ) -> TolerantBot:
-    """The bot as every process builds it: our request class, and Telegram's flood limits
-    (about 30 messages/s, 1/s per chat) kept by python-telegram-bot's limiter."""
+    """The bot as every process builds it: our request class (counted for /metrics when
+    given), and Telegram's flood limits (about 30 messages/s, 1/s per chat) kept by
+    python-telegram-bot's limiter."""
     limiter = cast(Any, AIORateLimiter(max_retries=3)) if rate_limit else None
+    request = telegram_request(settings, pool_size)
     return TolerantBot(
         token,
         base_url=base_url or settings.telegram_api_base_url,
         base_file_url=base_file_url or settings.telegram_file_base_url,
-        request=telegram_request(settings, pool_size),
+        request=request if metrics is None else MeteredRequest(request, metrics),
         get_updates_request=telegram_request(settings, 1, read_timeout=30.0),
         rate_limiter=limiter,
     )

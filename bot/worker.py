@@ -18,7 +18,8 @@ async def serve_worker(settings: Settings, stop: asyncio.Event | None = None) ->
     assert settings.telegram_bot_token is not None
     migrate.upgrade(settings.database_url)
     container = build_container(settings)
-    bot = build_bot(settings, settings.telegram_bot_token.get_secret_value(), 8)
+    token = settings.telegram_bot_token.get_secret_value()
+    bot = build_bot(settings, token, 8, metrics=container.metrics)
     stop = stop or _stop_on_signals()
     async with bot:
         background = Background(container, bot)

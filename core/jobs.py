@@ -115,6 +115,7 @@ class JobRunner:
         lease: timedelta = timedelta(minutes=5),
         poll_interval: timedelta = timedelta(seconds=5),
         on_dead: DeadLetterHook | None = None,
+        on_failure: Callable[[Job], None] | None = None,
         rng: random.Random | None = None,
         retry_base: float = 5.0,
         concurrency: int = 1,
@@ -128,6 +129,7 @@ class JobRunner:
         self._lease = lease
         self._poll = poll_interval.total_seconds()
         self._on_dead = on_dead
+        self._on_failure = on_failure
         self._rng = rng
         self._retry_base = retry_base
         self._woken = asyncio.Event()
@@ -253,6 +255,8 @@ class JobRunner:
             type(exc).__name__,
             where(exc),
         )
+        if self._on_failure is not None:
+            self._on_failure(job)
         error = describe(exc)
         if is_permanent(exc) or job.attempts >= max_attempts_of(job, self._max_attempts):
             await self._dead(job, error)

@@ -136,6 +136,17 @@ class SqlJobQueue:
         found = {status: count for status, count in rows}
         return {status.value: found.get(status.value, 0) for status in JobStatus}
 
+    async def waiting(self) -> dict[str, int]:
+        """Queued jobs by kind (the /metrics gauge)."""
+        stmt = (
+            select(_c.kind, func.count())
+            .where(_c.status == JobStatus.PENDING.value)
+            .group_by(_c.kind)
+        )
+        async with self._sessions.begin() as session:
+            rows = (await session.execute(stmt)).all()
+        return {kind: count for kind, count in rows}
+
     async def _release(self, job: Job, now: datetime, **values: Any) -> bool:
         return await self._change(job, locked_by=None, locked_until=None, updated_at=now, **values)
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import text
 from telegram import Update
 
+from bot.metrics import CONTENT_TYPE_LATEST
 from core.errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -85,6 +86,19 @@ async def ready(request: Request) -> Response:
     status = 200 if database and bot else 503
     body = {"database": "ok" if database else "down", "bot": "ok" if bot else "down"}
     return JSONResponse(body, status_code=status)
+
+
+@router.get("/metrics")
+async def metrics(request: Request) -> Response:
+    """Prometheus text format; with METRICS_TOKEN set, only for `Authorization: Bearer` it."""
+    container = request.app.state.admin.container
+    token = container.settings.metrics_token
+    if token is not None:
+        given = request.headers.get("authorization", "").removeprefix("Bearer ")
+        if not hmac.compare_digest(given.encode(), token.get_secret_value().encode()):
+            return Response(status_code=401, headers={"WWW-Authenticate": "Bearer"})
+    body = await container.metrics.render()
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
 async def _database_ok(engine: Any) -> bool:

@@ -115,13 +115,16 @@ async def test_after_max_attempts_the_job_is_dead(queue, clock):
     async def always(job: Job) -> None:
         raise RuntimeError("nope")
 
-    dead = Dead()
-    runner = runner_for(queue, clock, {"digest": always}, on_dead=dead, max_attempts=99)
+    dead, failures = Dead(), []
+    runner = runner_for(
+        queue, clock, {"digest": always}, on_dead=dead, max_attempts=99, on_failure=failures.append
+    )
     for _ in range(3):
         assert await runner.run_once()
         clock.advance(hours=2)
     assert (queue.rows[job_id].status, queue.rows[job_id].job.attempts) == ("dead", 3)
     assert dead.calls == [(job_id, "RuntimeError")]
+    assert [job.id for job in failures] == [job_id] * 3  # every failed attempt, for /metrics
     assert not await runner.run_once()
 
 
