@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from core.domain import Organization
+from core.export_format import ExportLayout
 from core.privacy_model import (
     AuditEvent,
     ConsentRecord,
@@ -91,8 +92,9 @@ class ExportBuilder(Protocol):
 
     def add_entity(self, entity: Entity) -> None: ...
     def add_file(self, name: str, data: bytes) -> None: ...
-    def finish(self, title: str, created_at: datetime) -> ExportFile: ...
+    def finish(self, personal: bool, created_at: datetime) -> ExportFile: ...
     def discard(self) -> None: ...
 
 
-ExportBuilderFactory = Callable[[str], ExportBuilder]
+# A builder for the file name, writing for the person who asked (see `core.export_format`).
+ExportBuilderFactory = Callable[[str, ExportLayout], ExportBuilder]

@@ -28,6 +28,8 @@ SECRET = re.compile(r"token|secret|ciphertext|password|_hash$|^(api|org)_key$")
 # Columns naming an object in storage (deleted with their row) and holding a client's phone.
 OBJECT_KEY_COLUMNS = frozenset({"storage_key", "recording_key"})
 PHONE_COLUMNS = frozenset({"client_phone"})
+# Money not named `*_minor`: the CRM's own bills, always in kopecks (see core.export_format).
+MONEY_COLUMNS = {"payment.amount": "money:RUB"}
 # Friendlier names for the entities of an export; other tables keep their table name.
 ENTITY_NAMES = {
     "membership": "members",
@@ -83,6 +85,8 @@ def _base(column: Column[Any]) -> TypeEngine[Any]:
 
 
 def type_name(column: Column[Any]) -> str:
+    if (money := MONEY_COLUMNS.get(f"{column.table.name}.{column.name}")) is not None:
+        return money
     base = _base(column)
     for sql_type, name in (
         (JSON, "json"),

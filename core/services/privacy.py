@@ -14,9 +14,10 @@ import secrets
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 
-from core.domain import Actor, ConsentKind, Job, Role
+from core.domain import LANGUAGES, Actor, ConsentKind, Job, Role
+from core.export_format import ExportLayout
 from core.permissions import Action, require
-from core.ports import Clock, FileStore, UowFactory
+from core.ports import Clock, FileStore, UnitOfWork, UowFactory
 from core.privacy_model import (
     AuditAction,
     ExportFile,
@@ -139,6 +140,7 @@ class PrivacyService:
     async def _archive(self, org_id: int | None, user_id: int, progress: Progress) -> ExportFile:
         now = self._clock.now()
         async with self._uow() as uow:
+            layout = await _layout(uow, org_id, user_id)
             if org_id is None:
                 entities, files = await uow.privacy.personal(user_id), []
             else:
@@ -147,15 +149,14 @@ class PrivacyService:
                     await uow.privacy.files(org_id),
                 )
         name = f"astracrm-{'org-' + str(org_id) if org_id else 'my-data'}-{now:%Y%m%d}.zip"
-        builder = self._builder(name)
+        builder = self._builder(name, layout)
         try:
             for done, entity in enumerate(entities, 1):
                 builder.add_entity(entity)
                 await progress(ExportProgress(ExportStage.TABLES, done, len(entities)))
             await self._copy_files(builder, files, progress)
             await progress(ExportProgress(ExportStage.PACKING, 0, 0))
-            title = "organization" if org_id is not None else "personal data"
-            return await asyncio.to_thread(builder.finish, title, now)
+            return await asyncio.to_thread(builder.finish, org_id is None, now)
         except BaseException:
             builder.discard()
             raise
@@ -172,3 +173,14 @@ class PrivacyService:
             await asyncio.to_thread(builder.add_file, file.archive_name, data)
             if done % FILES_PER_PROGRESS == 0 or done == len(files):
                 await progress(ExportProgress(ExportStage.FILES, done, len(files)))
+
+
+async def _layout(uow: UnitOfWork, org_id: int | None, user_id: int) -> ExportLayout:
+    """The asker's language; the organization's zone and currency (UTC for personal data)."""
+    org = await uow.orgs.get(org_id) if org_id is not None else None
+    user = await uow.users.get(user_id)
+    default = org.language if org is not None else LANGUAGES[0]
+    language = user.preferred_language(default) if user is not None else default
+    if org is None:
+        return ExportLayout(language)
+    return ExportLayout(language, org.timezone, org.currency)

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 import zipfile
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -52,6 +53,11 @@ async def _rows(db_url: str, name: str, org_id: int) -> list[dict]:
     return sorted(rows, key=lambda r: r["id"])
 
 
+def _csv(archive: zipfile.ZipFile, entity: str, delimiter: str = ";") -> list[dict]:
+    text = archive.read(f"{entity}.csv").decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text), delimiter=delimiter))
+
+
 def _job(owner, org_id) -> Job:
     payload = {"user_id": owner.user.id, "org_id": org_id, "chat_id": 1, "message_id": None}
     return Job(1, EXPORT_JOB, payload, 1)
@@ -73,7 +79,7 @@ async def test_the_export_round_trips(w, clock, db_url):
         for entity, table in ROUND_TRIP.items():
             exported = json.loads(archive.read(f"{entity}.json"))
             assert exported == await _rows(db_url, table, org_id), entity
-            lines = list(csv.DictReader(io.StringIO(archive.read(f"{entity}.csv").decode())))
+            lines = _csv(archive, entity)
             assert [r["id"] for r in lines] == [str(r["id"]) for r in exported]
         members = json.loads(archive.read("members.json"))
         assert [(m["first_name"], m["role"]) for m in members] == [("Owner", "owner")]
@@ -82,8 +88,8 @@ async def test_the_export_round_trips(w, clock, db_url):
         photo = next(n for n in archive.namelist() if n.startswith("files/"))
         assert photo.startswith(f"files/order-{seeded.order.id}/")
         assert archive.read(photo) == png(len("Сидорова"))
-        readme = archive.read("README.txt").decode()
-        assert "clients (1 rows)" in readme and "- phone: text" in readme
+        readme = archive.read("README.txt").decode("utf-8-sig")
+        assert "clients (1 строка)" in readme and "- phone: текст" in readme
         assert "job.json" not in archive.namelist()
     w.services.privacy.discard(ready.file)
     assert not list((w.files_dir / "exports").glob("*.zip"))
@@ -116,3 +122,36 @@ async def test_only_owners_export_the_organization(w):
         await w.services.privacy.request_export(manager, 1, None, personal=False)
     assert getattr(refused.value, "code", None) == "forbidden"
     await w.services.privacy.request_export(manager, 1, None, personal=True)
+
+
+async def test_the_csv_opens_in_a_spreadsheet_in_the_owners_language(w, clock):
+    owner = await owner_with_org(w.services)  # Russian, Europe/Moscow, RUB
+    seeded = await seed_client(w, owner, clock)
+    ready = await w.services.privacy.build(_job(owner, owner.organization.id))
+    with zipfile.ZipFile(ready.file.path) as archive:
+        raw = archive.read("orders.csv")
+        assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with a byte order mark
+        [order] = _csv(archive, "orders")
+        assert order["price (RUB)"] == "3500,00" and order["paid (RUB)"] == "0,00"
+        moscow = clock.now() + timedelta(hours=3)
+        assert order["created_at (Europe/Moscow)"] == f"{moscow:%Y-%m-%d %H:%M:%S}"
+        assert str(seeded.order.id) == order["id"]
+        exported = json.loads(archive.read("orders.json"))
+        assert exported[0]["price_minor"] == 350000  # JSON keeps the stored values
+        readme = archive.read("README.txt").decode("utf-8-sig")
+        assert readme.startswith("Экспорт AstraCRM: данные организации")
+        assert "часовом поясе Europe/Moscow" in readme
+        assert "- price_minor: деньги, RUB" in readme
+        assert "- created_at: дата и время" in readme
+
+
+async def test_an_english_personal_export_uses_commas_and_utc(w, clock):
+    person = await onboard(w.services, profile("Mary", "en"), language="en")
+    ready = await w.services.privacy.build(_job(person, None))
+    with zipfile.ZipFile(ready.file.path) as archive:
+        [me] = _csv(archive, "profile", delimiter=",")
+        assert me["first_name"] == "Mary"
+        assert me["created_at (UTC)"] == f"{clock.now():%Y-%m-%d %H:%M:%S}"
+        readme = archive.read("README.txt").decode("utf-8-sig")
+        assert readme.startswith("AstraCRM export: your personal data")
+        assert "“,” between cells" in readme and "1 row)" in readme
