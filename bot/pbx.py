@@ -1,6 +1,6 @@
 """The PBX webhook, `GET/POST /pbx/zadarma/{org_key}`: self-contained Starlette routes for the
 admin app to mount. GET answers Zadarma's `?zd_echo=` URL check; POST takes a form-encoded
-call event signed in the `Signature` header (external-apis.md section 8). The `org_key` says
+call event signed in the `Signature` header (docs/protocols.md, Zadarma). The `org_key` says
 whose secret checks the signature. Bodies, numbers and signatures are never logged."""
 
 from __future__ import annotations

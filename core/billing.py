@@ -1,8 +1,8 @@
 """The CRM's own billing: plans and limits, monthly periods, T-Bank signatures and statuses.
 
 Pure rules, standard library only. Money is an integer number of kopecks. The T-Bank parts
-follow external-apis.md section 4: `tbank_token` is the request and notification signature
-(4.2), `apply_notification` turns the statuses of 4.3/4.4 into what our payments table and
+follow docs/protocols.md (T-Bank acquiring): `tbank_token` is the request and notification
+signature, `apply_notification` turns the bank's statuses into what our payments table and
 the organization's subscription should do, `receipt` builds Init's `Receipt` object.
 """
 
@@ -17,7 +17,7 @@ from datetime import datetime
 
 from core.errors import DomainError
 
-# --- T-Bank Token (section 4.2) -------------------------------------------------------------
+# --- T-Bank Token ----------------------------------------------------------------------------
 
 
 def _token_value(value: object) -> str | None:
@@ -126,7 +126,7 @@ def extend_subscription(current_end: datetime | None, now: datetime, months: int
     return add_months(start, months)
 
 
-# --- Payment statuses (sections 4.3 and 4.4) -------------------------------------------------
+# --- Payment statuses ------------------------------------------------------------------------
 
 NEW, FORM_SHOWED, AUTHORIZED, CONFIRMED = "NEW", "FORM_SHOWED", "AUTHORIZED", "CONFIRMED"
 REJECTED, AUTH_FAIL = "REJECTED", "AUTH_FAIL"

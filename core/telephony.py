@@ -1,4 +1,4 @@
-"""Zadarma PBX call notifications as the core sees them (external-apis.md section 8): the
+"""Zadarma PBX call notifications as the core sees them (docs/protocols.md, Zadarma): the
 signature check, whose signed string differs per event, parsing into a typed `CallEvent`, the
 disposition's outcome, the call's direction, and the call log's records. Pure functions."""
 

@@ -1,4 +1,4 @@
-"""Address suggestions from DaData (`POST suggest/address`), see external-apis.md section 5.
+"""Address suggestions from DaData (`POST suggest/address`), see docs/protocols.md, DaData.
 
 Suggestions are a convenience while typing: every failure (quota exhausted, bad key, network,
 timeout, a body we cannot read) becomes an empty list and one log line. The query is personal

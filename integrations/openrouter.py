@@ -1,4 +1,4 @@
-"""Chat completions through OpenRouter (OpenAI-compatible), see external-apis.md section 3.
+"""Chat completions through OpenRouter (OpenAI-compatible), see docs/protocols.md, OpenRouter.
 
 Text sent here must already be de-identified (`core.deid`). Errors follow OpenRouter's table:
 bad requests, keys, credits and moderation (400, 401, 402, 403) are final; timeouts, rate

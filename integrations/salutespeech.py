@@ -1,4 +1,4 @@
-"""Speech recognition with Sber SaluteSpeech over REST, see external-apis.md section 1.
+"""Speech recognition with Sber SaluteSpeech over REST, see docs/protocols.md, SaluteSpeech.
 
 Short audio (at most 2 MB and 1 minute) goes to synchronous `speech:recognize`; anything
 longer takes the asynchronous route: `data:upload`, `speech:async_recognize`, polling

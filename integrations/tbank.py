@@ -1,4 +1,4 @@
-"""T-Bank (Tinkoff) internet acquiring API v2: `Init` and `GetState`, see external-apis.md §4.
+"""T-Bank (Tinkoff) internet acquiring API v2: `Init` and `GetState`, see docs/protocols.md.
 
 Every request is a JSON `POST <base>/<Method>` signed with `core.billing.tbank_token`. The bank
 answers refusals with HTTP 200 and `"Success": false`; those become `ExternalServiceError`
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 DEFAULT_BASE_URL = "https://securepay.tinkoff.ru/v2"
 SERVICE = "tbank"
-# "3" internal error, "9999" try later (section 4.3); everything else is a refusal that
+# "3" internal error, "9999" try later (docs/protocols.md); everything else is a refusal that
 # repeating the same request will not change (bad token, repeated OrderId, bad parameters).
 TRANSIENT_CODES = frozenset({"3", "9999"})
 
@@ -42,7 +42,7 @@ class InitResult:
 
 @dataclass(frozen=True, slots=True)
 class StateResult:
-    """The bank's view of a payment (`Status` as in section 4.3, `amount` in kopecks)."""
+    """The bank's view of a payment (`Status` as in docs/protocols.md, `amount` in kopecks)."""
 
     status: str
     amount: int

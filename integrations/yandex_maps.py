@@ -1,4 +1,4 @@
-"""Map previews from the Yandex Static API (`GET /v1`), see external-apis.md section 6.1.
+"""Map previews from the Yandex Static API (`GET /v1`), see docs/protocols.md, Yandex Maps.
 
 A preview decorates a card; when the service says no (bad key, bad parameters, an HTML error
 page, a network failure) the card goes without one. The key travels in the query string, so

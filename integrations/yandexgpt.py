@@ -1,4 +1,4 @@
-"""Chat completions with YandexGPT over gRPC, see external-apis.md section 2.2.
+"""Chat completions with YandexGPT over gRPC, see docs/protocols.md, YandexGPT.
 
 Uses the stubs generated into the `yandexcloud` package (`TextGenerationService.Completion`,
 unary request, server-streamed answers) on a `grpc.aio` channel to a configured endpoint, so

@@ -1,4 +1,4 @@
-"""The Zadarma REST API, see external-apis.md section 8.4: a call recording's temporary link
+"""The Zadarma REST API, see docs/protocols.md (Zadarma): a call recording's temporary link
 (`GET /v1/pbx/record/request/`) and its download.
 
 Requests are signed as the official clients do: `Authorization: <key>:<signature>`, where

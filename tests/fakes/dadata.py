@@ -1,4 +1,4 @@
-"""A local DaData suggestions API (`POST .../suggest/address`), see external-apis.md section 5.
+"""A local DaData suggestions API (`POST .../suggest/address`), see docs/protocols.md, DaData.
 
     async with FakeDaData(api_key="k") as dadata:
         suggester = HttpDaDataSuggester(client, "k", base_url=dadata.base_url)

@@ -1,4 +1,4 @@
-"""A local OpenRouter chat completions API (OpenAI-compatible), see external-apis.md section 3.
+"""A local OpenRouter chat completions API (OpenAI-compatible), see docs/protocols.md, OpenRouter.
 
     async with FakeOpenRouter(api_key="sk-or-v1-test") as router:
         model = HttpOpenRouter(client, "sk-or-v1-test", base_url=router.base_url)

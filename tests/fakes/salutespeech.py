@@ -1,4 +1,4 @@
-"""A local Sber SaluteSpeech: the OAuth host and the REST API on one server (external-apis §1).
+"""A local Sber SaluteSpeech: the OAuth host and the REST API on one server (docs/protocols.md).
 
 Faithful where the doc is sure: the Basic key sent as is, a `RqUID` uuid, `scope` values and
 the gateway's `{"code", "message"}` errors; `expires_at` in epoch milliseconds; Bearer checks;

@@ -1,4 +1,4 @@
-"""A local T-Bank acquiring API v2 (`/v2/Init`, `/v2/GetState`), see external-apis.md §4.
+"""A local T-Bank acquiring API v2 (`/v2/Init`, `/v2/GetState`), see docs/protocols.md.
 
     async with FakeTBank(terminal_key="TestTerminal", password="secret") as bank:
         tbank = HttpTBank(client, bank.terminal_key, bank.password, base_url=bank.base_url)
@@ -16,8 +16,8 @@ Test controls:
   NotificationURL, used when Init sends none.
 - `await bank.pay(payment_id, status="CONFIRMED")`: moves the payment as the bank would and
   POSTs a signed notification per step (CONFIRMED from NEW goes through AUTHORIZED, as on a
-  one-stage terminal); returns the `Delivery` list. Any status of §4.3 the bank could move
-  to (REJECTED, REVERSED, REFUNDED, ...); ValueError otherwise.
+  one-stage terminal); returns the `Delivery` list. Any status the bank could move to
+  (REJECTED, REVERSED, REFUNDED, ...; see docs/protocols.md); ValueError otherwise.
 - `await bank.notify(payment_id, status=None, token_override=None, overrides=None)`: sends one
   notification without moving the payment: a duplicate, a stale status, a forged Token, or
   fields changed after signing (`overrides={"Amount": 1}`).
@@ -62,7 +62,8 @@ MOVES_FROM: dict[str, tuple[str, ...]] = {
 
 
 def sign(fields: Mapping[str, Any], password: str) -> str:
-    """§4.2, written independently of core.billing: scalars + Password, by key, SHA-256."""
+    """The Token (docs/protocols.md), written independently of core.billing: scalars +
+    Password, by key, SHA-256."""
     pairs = {"Password": password}
     for key, value in fields.items():
         if key == "Token" or value is None or isinstance(value, dict | list):

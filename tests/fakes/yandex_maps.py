@@ -1,4 +1,4 @@
-"""A local Yandex Static API (`GET /v1`), see external-apis.md section 6.1.
+"""A local Yandex Static API (`GET /v1`), see docs/protocols.md, Yandex Maps.
 
     async with FakeStaticMaps(api_key="k") as maps:
         previews = HttpStaticMaps(client, "k", base_url=maps.base_url)

@@ -1,4 +1,4 @@
-"""A local YandexGPT gRPC service (`TextGenerationService.Completion`), see external-apis.md 2.2.
+"""A local YandexGPT gRPC service (`TextGenerationService.Completion`), see docs/protocols.md.
 
     async with FakeYandexGpt(folder_id="b1gfolder", api_key="key") as gpt:
         model = GrpcYandexGpt(gpt.endpoint, "b1gfolder", api_key="key", secure=False)

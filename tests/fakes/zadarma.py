@@ -1,4 +1,4 @@
-"""A local Zadarma PBX (external-apis.md section 8). As the real PBX does, it posts call
+"""A local Zadarma PBX (docs/protocols.md, Zadarma). As the real PBX does, it posts call
 notifications to a webhook, form-encoded, with `Signature` = Base64 of the lowercase hex
 HMAC-SHA1 of the event's own signed string; it checks a URL with `?zd_echo=`; it serves
 recordings behind the REST API (`GET /v1/pbx/record/request/`) with its `Authorization`

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from core.maps import lon_lat, map_link, valid_coordinates
 
 SUKHONSKAYA = "г Москва, ул Сухонская, д 11"
-# The example of external-apis.md 6.2, byte for byte.
+# An address search link as Yandex documents it, byte for byte (docs/protocols.md).
 SUKHONSKAYA_SEARCH = (
     "https://yandex.ru/maps/?text=%D0%B3%20%D0%9C%D0%BE%D1%81%D0%BA%D0%B2%D0%B0%2C%20"
     "%D1%83%D0%BB%20%D0%A1%D1%83%D1%85%D0%BE%D0%BD%D1%81%D0%BA%D0%B0%D1%8F%2C%20%D0%B4%2011"

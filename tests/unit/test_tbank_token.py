@@ -1,4 +1,5 @@
-"""The T-Bank Token against the check vectors of external-apis.md §4.2, and its edge cases."""
+"""The T-Bank Token (docs/protocols.md) against the bank's published check vectors, and its
+edge cases."""
 
 from __future__ import annotations
 
