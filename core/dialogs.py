@@ -24,6 +24,9 @@ class DialogInput:
     contact_phone: str | None = None
     contact_name: str | None = None
     location: tuple[float, float] | None = None
+    # The text read as a number the way the person's language writes numbers, as a plain
+    # decimal ("5000.50", "-500"), when it is one: the chat handler reads it.
+    number: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,8 @@
 
 Accepted: `25.12 14:30`, `25.12.2026 9:00`, `25/12 14:30`, `2026-12-25 14:30`, `14:30` (today),
 `завтра 10:00`, `tomorrow 10:00`, `сегодня`, `today`, `послезавтра`; a date without a time
-asks for the time next.
+asks for the time next. A day and month already past this year is never moved to next year
+silently: `next_year` offers it, and the flow asks.
 """
 
 from __future__ import annotations
@@ -22,34 +23,37 @@ _TIME = re.compile(r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?::00)?)?\s*(?P<ampm>am|p
 _DOTTED = re.compile(r"^(?P<d>\d{1,2})[./](?P<mo>\d{1,2})(?:[./](?P<y>\d{2,4}))?(?:\s+|$)")
 _ISO = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?:[ t]+|$)")
 EXAMPLE = "25.12 14:30"
+TIME_EXAMPLE = "14:30"
+# A time this close behind the clock is still accepted: "I am there right now".
+PAST_SLACK = timedelta(minutes=15)
 
 
 @dataclass(frozen=True, slots=True)
 class WhenAnswer:
     day: date
     at: time | None
+    year_typed: bool = True  # False for a day and month without a year ("01.12")
 
 
 def parse_when(text: str | None, today: date) -> WhenAnswer:
     raw = " ".join((text or "").strip().casefold().split())
     if not raw:
         raise DomainError("date_invalid", example=EXAMPLE)
-    day, rest = _day(raw, today)
-    if not rest:
-        return WhenAnswer(day, None)
-    return WhenAnswer(day, parse_time(rest))
+    day, rest, year_typed = _day(raw, today)
+    return WhenAnswer(day, parse_time(rest) if rest else None, year_typed)
 
 
-def _day(raw: str, today: date) -> tuple[date, str]:
+def _day(raw: str, today: date) -> tuple[date, str, bool]:
     for word, offset in sorted(RELATIVE_DAYS.items(), key=lambda kv: -len(kv[0])):
         if raw == word or raw.startswith(word + " "):
-            return today + timedelta(days=offset), raw[len(word) :].strip()
+            return today + timedelta(days=offset), raw[len(word) :].strip(), True
     for pattern in (_DOTTED, _ISO):
         match = pattern.match(raw)
         if match:
-            return _calendar(match, today), raw[match.end() :].strip()
+            day = _calendar(match, today)
+            return day, raw[match.end() :].strip(), bool(match.group("y"))
     if _TIME.match(raw):
-        return today, raw
+        return today, raw, True
     raise DomainError("date_invalid", example=EXAMPLE)
 
 
@@ -59,25 +63,33 @@ def _calendar(match: re.Match[str], today: date) -> date:
     if year < 100:
         year += 2000
     try:
-        day = date(year, int(match.group("mo")), int(match.group("d")))
+        return date(year, int(match.group("mo")), int(match.group("d")))
     except ValueError:
         raise DomainError("date_invalid", example=EXAMPLE) from None
-    if not year_text and day < today:
-        day = day.replace(year=today.year + 1)
-    return day
+
+
+def next_year(answer: WhenAnswer, today: date) -> date | None:
+    """The same day next year, to offer for a day and month already past this year (None when
+    the year was typed, the day is not past, or next year has no such day: 29 February)."""
+    if answer.year_typed or answer.day >= today:
+        return None
+    try:
+        return answer.day.replace(year=answer.day.year + 1)
+    except ValueError:
+        return None
 
 
 def parse_time(text: str | None) -> time:
     match = _TIME.match((text or "").strip().casefold())
     if not match:
-        raise DomainError("time_invalid", example="14:30")
+        raise DomainError("time_invalid", example=TIME_EXAMPLE)
     hour, minute = int(match.group("h")), int(match.group("m") or 0)
     if match.group("ampm") == "pm" and hour < 12:
         hour += 12
     elif match.group("ampm") == "am" and hour == 12:
         hour = 0
     if hour > 23 or minute > 59:
-        raise DomainError("time_invalid", example="14:30")
+        raise DomainError("time_invalid", example=TIME_EXAMPLE)
     return time(hour, minute)
 
 
@@ -91,6 +103,10 @@ def to_utc(day: date, at: time, zone: str) -> datetime:
     return local.astimezone(UTC).astimezone(ZoneInfo(zone)).astimezone(UTC)
 
 
-def check_not_past(moment: datetime, now: datetime) -> None:
-    if moment < now - timedelta(hours=1):
+def check_not_past(day: date, at: time | None, now_local: datetime) -> None:
+    """Orders are for the future: a day before today, or a time already gone today (beyond a
+    few minutes of slack), is refused. `now_local` is the organization's wall clock."""
+    if day < now_local.date():
         raise DomainError("date_past", example=EXAMPLE)
+    if at is not None and datetime.combine(day, at) < now_local - PAST_SLACK:
+        raise DomainError("time_past", example=TIME_EXAMPLE)

@@ -56,6 +56,9 @@ MESSAGES: dict[str, str] = {
     "order_gone": N_("This order is no longer available to you."),
     "order_not_found": N_("There is no order №{number} that you can see."),
     "phone_invalid": N_("That does not look like a phone number. Example: {example}"),
+    "phone_incomplete": N_(
+        "This looks like an incomplete phone number. Type it in full, for example {example}."
+    ),
     "client_duplicate": N_("A client with this phone already exists: {name}."),
     "search_empty": N_("Type a part of a name or of a phone number."),
     "client_query_empty": N_("Type a phone number or a name, or share a contact."),
@@ -65,7 +68,13 @@ MESSAGES: dict[str, str] = {
     "date_invalid": N_("I could not read that date. Example: {example}"),
     "time_invalid": N_("I could not read that time. Example: {example}"),
     "date_past": N_("That time has already passed. Example: {example}"),
+    "time_past": N_(
+        "That time has already passed today. Type a later one, for example {example}."
+    ),
     "money_invalid": N_("Type an amount in numbers, for example {example}."),
+    "money_negative": N_(
+        "The amount cannot be negative. Type it without a minus, for example {example}."
+    ),
     "money_range": N_("The amount must be more than zero and realistic, for example {example}."),
     "merge_same": N_("A card cannot be merged with itself."),
     "file_type_refused": N_(

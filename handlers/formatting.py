@@ -6,8 +6,10 @@ from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+import phonenumbers
 from babel.dates import format_datetime
 from babel.numbers import format_currency
+from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from handlers.i18n import Translator
 
@@ -32,14 +34,19 @@ def short_time(t: Translator, moment: datetime, zone: str) -> str:
 
 
 def phone(e164: str) -> str:
-    """+79161234567 -> +7 916 123-45-67 (other countries: as stored)."""
-    digits = e164.lstrip("+")
-    if digits.startswith("7") and len(digits) == 11:
-        return f"+7 {digits[1:4]} {digits[4:7]}-{digits[7:9]}-{digits[9:]}"
-    return e164
+    """Every phone shown anywhere, in one international format (libphonenumber's):
+    +79161234567 -> +7 916 123-45-67, +493012345678 -> +49 30 12345678; as stored when the
+    library cannot read it (a caller's raw number from a PBX)."""
+    try:
+        number = phonenumbers.parse(e164, None)
+    except NumberParseException:
+        return e164
+    return phonenumbers.format_number(number, PhoneNumberFormat.INTERNATIONAL)
 
 
-def wall_clock(t: Translator, day: str, at: str | None) -> str:
-    """A local date (and time) kept as ISO strings in a flow, for the confirmation card."""
+def wall_clock(t: Translator, day: str, at: str | None, today: str | None = None) -> str:
+    """A local date (and time) kept as ISO strings in a flow, for the confirmation card; the
+    year is shown whenever it is not the year of `today`."""
     moment = datetime.fromisoformat(f"{day}T{at or '00:00'}")
-    return format_datetime(moment, "EEE d MMM, HH:mm" if at else "EEE d MMM", locale=t.locale)
+    pattern = "EEE d MMM" if today is None or today[:4] == day[:4] else "EEE d MMM y"
+    return format_datetime(moment, f"{pattern}, HH:mm" if at else pattern, locale=t.locale)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date, timedelta
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -48,8 +49,14 @@ def client(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     return text, None
 
 
+def _who(candidate: list[Any]) -> str:
+    """'Анна · +7 916 555-44-33' for a client offered as [id, name, phone]."""
+    name, number = candidate[1], (candidate[2:] or [None])[0]
+    return f"{name} · {phone(number)}" if number else name
+
+
 def client_pick(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    buttons = [_b(state, label, cid) for cid, label in state.data["candidates"]]
+    buttons = [_b(state, _who(found), found[0]) for found in state.data["candidates"]]
     buttons.append(_b(state, t.raw("➕ New client"), "new"))
     return t("I found these clients. Which one is it?"), _grid(buttons, 1)
 
@@ -64,7 +71,7 @@ def client_phone(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def client_same(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    _, label = state.data["same_candidate"]
+    label = _who(state.data["same_candidate"])
     text = t("This phone already belongs to <b>{client}</b>. Is it the same client?", client=label)
     yes = _b(state, t.raw("Yes, the same"), "yes")
     return text, _grid([yes, _b(state, t.raw("No, a new client"), "no")])
@@ -107,9 +114,30 @@ def when(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     return text, _grid(buttons)
 
 
+def when_year(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    asked = state.data["when"]
+    past, later = (date.fromisoformat(asked[key]) for key in ("day", "next_year"))
+    text = t(
+        "{day} has already passed. Did you mean {later}?",
+        day=format_date(past, "d MMMM y", locale=t.locale),
+        later=format_date(later, "d MMMM y", locale=t.locale),
+    )
+    yes = t.raw("Yes, {year}").format(year=later.year)
+    return text, _grid([_b(state, yes, "yes"), _b(state, t.raw("No, another date"), "no")])
+
+
 def time_of_day(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    buttons = [_b(state, hour, hour) for hour in HOURS]
-    return t("At what time? Tap one or type it, for example 14:30."), _grid(buttons, 3)
+    buttons = [_b(state, hour, hour) for hour in _hours_left(state.data)]
+    text = t("At what time? Tap one or type it, for example 14:30.")
+    return text, _grid(buttons, 3) if buttons else None
+
+
+def _hours_left(data: Mapping[str, Any]) -> list[str]:
+    """The usual hours, less those already past when the day is today."""
+    now = datetime.fromisoformat(data["now_local"])
+    if data["when"]["day"] != now.date().isoformat():
+        return list(HOURS)
+    return [hour for hour in HOURS if hour > now.strftime("%H:%M")]
 
 
 def price(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
@@ -139,7 +167,8 @@ def confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     when_answer = d["when"]
     if when_answer["day"]:
         at = d.get("time") or when_answer["time"]
-        lines.append("🕒 " + escape(wall_clock(t, when_answer["day"], at)))
+        moment = wall_clock(t, when_answer["day"], at, d.get("today"))
+        lines.append("🕒 " + escape(moment))
     if d.get("price"):
         lines.append("💰 " + money(t, d["price"], env.currency))
     if d.get("description"):
@@ -172,6 +201,7 @@ ORDER_PROMPTS: dict[tuple[str, str], Callable[[Translator, DialogState, PromptEn
     ("new_order", "address_pick"): address_pick,
     ("new_order", "category"): category,
     ("new_order", "when"): when,
+    ("new_order", "when_year"): when_year,
     ("new_order", "time"): time_of_day,
     ("new_order", "price"): price,
     ("new_order", "description"): description,
@@ -179,5 +209,6 @@ ORDER_PROMPTS: dict[tuple[str, str], Callable[[Translator, DialogState, PromptEn
     ("payment", "amount"): amount,
     ("payment", "method"): method,
     ("reschedule", "when"): when,
+    ("reschedule", "when_year"): when_year,
     ("reschedule", "time"): time_of_day,
 }

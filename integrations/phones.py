@@ -2,35 +2,22 @@
 
 The library does the hard part (national prefixes such as the Russian `8`, country codes,
 number ranges); this module only cleans what it chokes on (thin spaces, en dashes, zero-width
-and direction marks pasted from other apps) and refuses anything with letters, because the
-library would otherwise read `1-800-FLOWERS` as digits or quietly drop an `ext. 12`.
+and direction marks pasted from other apps: `core.phones.clean_phone_text`) and refuses
+anything with letters, because the library would otherwise read `1-800-FLOWERS` as digits or
+quietly drop an `ext. 12`.
 """
 
 from __future__ import annotations
 
-import unicodedata
-
 import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
+from core.phones import clean_phone_text
+
+__all__ = ["PhonenumbersNormalizer", "clean_phone_text"]
+
 # Longer input is not a phone number; the library itself gives up at 250 characters.
 MAX_INPUT = 64
-# Characters people put between digits; anything else (but spaces and digits) is not a phone.
-PHONE_PUNCTUATION = frozenset("+-()./")
-
-
-def clean_phone_text(text: str) -> str:
-    """Unicode spaces become plain spaces, dashes and minus signs hyphens, invisibles go."""
-    out: list[str] = []
-    for char in text:
-        category = unicodedata.category(char)
-        if char.isspace():
-            out.append(" ")
-        elif category == "Pd" or char == "\u2212":
-            out.append("-")
-        elif category != "Cf":  # zero-width spaces, direction marks, soft hyphens
-            out.append(char)
-    return "".join(out).strip()
 
 
 class PhonenumbersNormalizer:

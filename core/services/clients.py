@@ -9,6 +9,8 @@ from core.domain import Actor, Client
 from core.errors import DomainError
 from core.listing import PAGE_SIZE
 from core.permissions import Action, allowed, require
+from core.phones import EXAMPLE as PHONE_EXAMPLE
+from core.phones import looks_like_phone
 from core.ports import Clock, PhoneNormalizer, UnitOfWork, UowFactory
 from core.privacy_model import AuditAction
 from core.search import parse_query
@@ -47,7 +49,8 @@ class ClientService:
         assert actor.organization is not None
         phone = self._phones.normalize(text or "", actor.organization.country)
         if phone is None:
-            raise DomainError("phone_invalid", example="+7 916 123-45-67")
+            code = "phone_incomplete" if looks_like_phone(text or "") else "phone_invalid"
+            raise DomainError(code, example=PHONE_EXAMPLE)
         return phone
 
     async def find(self, actor: Actor, text: str, page: int = 0) -> Page[ClientView]:

@@ -21,7 +21,7 @@ from core.ports import ChatModel, Clock, UowFactory
 from core.services.dialogs import DialogService
 from core.services.new_order import NEW_ORDER
 from core.text import clean_line
-from core.when import local_today, parse_time, parse_when
+from core.when import local_today, next_year, parse_time, parse_when
 
 INBOX_PROMPT = """You turn a customer's request for a home service (cleaning, repair,
 installation, plumbing, appliances) into an order draft. Personal data was replaced by
@@ -112,7 +112,13 @@ class InboxService:
                 time_text = parse_time(at).isoformat()
             except DomainError:
                 time_text = None
-        return {"when": {"day": answer.day.isoformat(), "time": time_text}}
+        when = {"day": answer.day.isoformat(), "time": time_text}
+        later = next_year(answer, today)
+        if later is not None:  # the flow asks "did you mean next year?"
+            when["next_year"] = later.isoformat()
+        elif answer.day < today:  # a date with its year, already past: the flow asks for one
+            return {}
+        return {"when": when}
 
 
 def _parse(answer: str) -> dict[str, Any]:

@@ -4,29 +4,31 @@ price, description, confirmation. Lookups happen in `prepare`, between steps."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.dialogs import DialogInput, Flow, Step, choice_of
-from core.domain import Actor
+from core.domain import Actor, Client
 from core.errors import DomainError
 from core.money import parse_money
 from core.outcomes import Cancelled, OrderCreated, Outcome
 from core.permissions import Action, require
+from core.phones import EXAMPLE as PHONE_EXAMPLE
+from core.phones import looks_like_phone
 from core.ports import AddressSuggesters, Clock, PhoneNormalizer, UnitOfWork
 from core.search import parse_query
 from core.services.clients import ADDRESS_MAX, clean_text
 from core.services.orders import DESCRIPTION_MAX, OrderDraft, OrderService
 from core.text import clean_name
-from core.when import parse_time, parse_when, to_utc
+from core.when import WhenAnswer, check_not_past, next_year, parse_time, parse_when, to_utc
 
 NEW_ORDER = "new_order"
 # What the confirmation card can send back for correction, and the answers that go with it.
 EDITABLE: dict[str, tuple[str, ...]] = {
     "address": ("address", "address_pick", "suggestions"),
     "category": ("category",),
-    "when": ("when", "time"),
+    "when": ("when", "when_year", "time"),
     "price": ("price",),
     "description": ("description",),
 }
@@ -44,7 +46,7 @@ def _client(given: DialogInput, _data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _pick(given: DialogInput, data: Mapping[str, Any]) -> str:
-    options = {str(cid): label for cid, label in data.get("candidates", [])}
+    options = {str(found[0]): found[1] for found in data.get("candidates", [])}
     return choice_of({**options, "new": "new"})(given, data)
 
 
@@ -59,7 +61,7 @@ def _phone(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
         return given.contact_phone
     text = (given.text or "").strip()
     if not text:
-        raise DomainError("phone_invalid", example="+7 916 123-45-67")
+        raise DomainError("phone_invalid", example=PHONE_EXAMPLE)
     return text[:40]
 
 
@@ -93,9 +95,29 @@ def _when(given: DialogInput, data: Mapping[str, Any]) -> dict[str, str | None]:
     text = {"today": "today", "tomorrow": "tomorrow", "after": "day after tomorrow"}.get(
         given.choice or "", given.text or ""
     )
-    answer = parse_when(text, today)
-    _not_past(answer.day, answer.at, data)
-    return {"day": answer.day.isoformat(), "time": answer.at.isoformat() if answer.at else None}
+    return when_value(parse_when(text, today), _now_local(data))
+
+
+def when_value(answer: WhenAnswer, now_local: datetime) -> dict[str, str | None]:
+    """A date as the flow keeps it. A day and month already past this year carries the same
+    day next year for the 'did you mean next year?' question; any other past moment is
+    refused."""
+    at = answer.at.isoformat() if answer.at else None
+    later = next_year(answer, now_local.date())
+    if later is not None:
+        return {"day": answer.day.isoformat(), "time": at, "next_year": later.isoformat()}
+    check_not_past(answer.day, answer.at, now_local)
+    return {"day": answer.day.isoformat(), "time": at}
+
+
+def settle_year(data: dict[str, Any]) -> None:
+    """The answer to 'did you mean next year?': the date moves on a year, or is asked again."""
+    answer = data.pop("when_year", None)
+    if answer == "yes":
+        when = data["when"]
+        data["when"] = {"day": when["next_year"], "time": when["time"]}
+    elif answer is not None:
+        data.pop("when", None)
 
 
 def _time(given: DialogInput, data: Mapping[str, Any]) -> str:
@@ -105,15 +127,15 @@ def _time(given: DialogInput, data: Mapping[str, Any]) -> str:
 
 
 def _not_past(day: date, at: time | None, data: Mapping[str, Any]) -> None:
-    """Orders are for the future; an hour of slack covers 'I am there right now'."""
-    now_local = datetime.fromisoformat(data["now_local"])
-    moment = datetime.combine(day, at or time(23, 59))
-    if moment < now_local - timedelta(hours=1):
-        raise DomainError("date_past", example="25.12 14:30")
+    check_not_past(day, at, _now_local(data))
+
+
+def _now_local(data: Mapping[str, Any]) -> datetime:
+    return datetime.fromisoformat(data["now_local"])
 
 
 def _price(given: DialogInput, _data: Mapping[str, Any]) -> int | None:
-    return None if given.choice == SKIP else parse_money(given.text)
+    return None if given.choice == SKIP else parse_money(given.number or given.text)
 
 
 def _description(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
@@ -122,10 +144,19 @@ def _description(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
     return clean_text(given.text, DESCRIPTION_MAX) or None
 
 
+def _no_year_question(data: Mapping[str, Any]) -> bool:
+    return not data["when"].get("next_year")
+
+
 def _chosen_client(data: Mapping[str, Any]) -> bool:
     return data.get("client_pick", "new") != "new" or data.get("client_same") == "yes"
 
 
+WHEN_STEPS = (
+    Step("when", _when),
+    Step("when_year", choice_of({"yes": "yes", "no": "no"}), skip=_no_year_question),
+    Step("time", _time, skip=lambda d: not d["when"]["day"] or bool(d["when"]["time"])),
+)
 NEW_ORDER_FLOW = Flow(
     NEW_ORDER,
     (
@@ -141,8 +172,7 @@ NEW_ORDER_FLOW = Flow(
         Step("address", _address),
         Step("address_pick", _address_pick, skip=lambda d: not d.get("suggestions")),
         Step("category", _category, skip=lambda d: not d.get("categories")),
-        Step("when", _when),
-        Step("time", _time, skip=lambda d: not d["when"]["day"] or bool(d["when"]["time"])),
+        *WHEN_STEPS,
         Step("price", _price),
         Step("description", _description),
         Step(
@@ -173,8 +203,13 @@ class NewOrderSpec:
         self._addresses = addresses
 
     def _phone(self, actor: Actor, text: str) -> str | None:
+        """E.164, or None for text that is no phone number; a number missing digits is
+        refused, so that it is never taken for a client's name."""
         assert actor.organization is not None
-        return self._phones.normalize(text, actor.organization.country)
+        phone = self._phones.normalize(text, actor.organization.country)
+        if phone is None and looks_like_phone(text):
+            raise DomainError("phone_incomplete", example=PHONE_EXAMPLE)
+        return phone
 
     async def enrich(
         self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
@@ -193,9 +228,10 @@ class NewOrderSpec:
         if found.get("client_phone") and "phone_ok" not in found:
             phone = self._phone(actor, found["client_phone"])
             if phone is None:
-                raise DomainError("phone_invalid", example="+7 916 123-45-67")
+                raise DomainError("phone_invalid", example=PHONE_EXAMPLE)
             found.update(new_phone=phone, phone_ok=True)
         _reopen(found)
+        settle_year(found)
         await self._duplicates(uow, actor, found)
         await self._chosen(uow, actor, found)
         await self._suggest(uow, actor, found)
@@ -214,7 +250,7 @@ class NewOrderSpec:
         else:
             matches = await uow.clients.search(org_id, parse_query(raw), CANDIDATES)
             data["new_name"] = clean_name(raw, 200)
-        data["candidates"] = [[c.id, _label(c.name, c.phones)] for c in matches[:CANDIDATES]]
+        data["candidates"] = [_candidate(c) for c in matches[:CANDIDATES]]
         data["resolved"] = True
 
     async def _duplicates(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
@@ -227,7 +263,7 @@ class NewOrderSpec:
         same = await uow.clients.by_phone(actor.organization.id, data["new_phone"])
         data["phone_checked"] = True
         if same:
-            data["same_candidate"] = [same[0].id, _label(same[0].name, same[0].phones)]
+            data["same_candidate"] = _candidate(same[0])
 
     async def _chosen(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
         client_id = _client_id(data)
@@ -277,8 +313,9 @@ class NewOrderSpec:
         return OrderCreated(order.id, order.number, created)
 
 
-def _label(name: str, phones: tuple[str, ...]) -> str:
-    return f"{name} · {phones[0]}" if phones else name
+def _candidate(client: Client) -> list[Any]:
+    """A client offered for the order: id, name and first phone (E.164; the chat formats it)."""
+    return [client.id, client.name, client.phones[0] if client.phones else None]
 
 
 def _client_id(data: Mapping[str, Any]) -> int | None:

@@ -14,7 +14,7 @@ from core.money import parse_money
 from core.orders import OrderAction, may_view, require_action
 from core.outcomes import OrderChanged, Outcome
 from core.ports import Clock, UnitOfWork
-from core.services.new_order import _not_past, _time, _when
+from core.services.new_order import WHEN_STEPS, _not_past, settle_year
 from core.services.orders import OrderService
 from core.when import parse_time, to_utc
 
@@ -26,17 +26,11 @@ METHODS = {m.value: m.value for m in PaymentMethod}
 def _amount(given: DialogInput, data: Mapping[str, Any]) -> int:
     if given.choice == "rest" and data.get("rest"):
         return int(data["rest"])
-    return parse_money(given.text)
+    return parse_money(given.number or given.text)
 
 
 PAYMENT_FLOW = Flow(PAYMENT, (Step("amount", _amount), Step("method", choice_of(METHODS))))
-RESCHEDULE_FLOW = Flow(
-    RESCHEDULE,
-    (
-        Step("when", _when),
-        Step("time", _time, skip=lambda d: not d["when"]["day"] or bool(d["when"]["time"])),
-    ),
-)
+RESCHEDULE_FLOW = Flow(RESCHEDULE, WHEN_STEPS)
 
 
 class _OrderFlowSpec:
@@ -51,6 +45,7 @@ class _OrderFlowSpec:
     ) -> Mapping[str, Any]:
         """The order's number and what is still unpaid, and the local date for parsing."""
         found = dict(data)
+        settle_year(found)
         if "number" in found:
             return found
         assert actor.organization is not None
