@@ -44,6 +44,7 @@ OVERDUE_JOB = "overdue"
 DIGEST_TIMES = tuple(time(h) for h in (18, 19, 20, 21, 22))
 PLAN_TIMES = tuple(time(h) for h in (7, 8, 9, 10))
 REMINDER_MINUTES = (15, 30, 60, 120)
+MAX_REMINDER_MINUTES = max(REMINDER_MINUTES)  # the scheduler looks this far ahead
 OVERDUE_MINUTES = (10, 15, 30, 60)
 QUIET_PRESETS: tuple[tuple[time, time] | None, ...] = (
     None,
@@ -99,6 +100,22 @@ def change(prefs: Preferences, what: str) -> Preferences:
         start, end = preset if preset else (None, None)
         return replace(prefs, quiet_start=start, quiet_end=end)
     raise DomainError("choose_option")
+
+
+def reminder_setting(prefs: Preferences) -> int:
+    """Reminders as one number, as the admin page and API show them: minutes before, 0 off."""
+    return prefs.reminder_minutes if prefs.reminder else 0
+
+
+def with_times(prefs: Preferences, digest_at: time, reminder_minutes: int) -> Preferences:
+    """The daily digest time and the reminder lead as the admin page and API set them (any
+    time of day; 0 minutes turns reminders off), into the same preferences /notifications
+    changes: one setting, whichever side changes it."""
+    if isinstance(reminder_minutes, bool) or not 0 <= reminder_minutes <= MAX_REMINDER_MINUTES:
+        raise DomainError("reminder_range", limit=MAX_REMINDER_MINUTES)
+    if reminder_minutes == 0:
+        return replace(prefs, digest_at=digest_at, reminder=False)
+    return replace(prefs, digest_at=digest_at, reminder=True, reminder_minutes=reminder_minutes)
 
 
 @dataclass(frozen=True, slots=True)

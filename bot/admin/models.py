@@ -9,6 +9,7 @@ from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
 from core.admin_model import CREDENTIAL_MAX, CREDENTIALS, ApiToken, BillingOverview
+from core.notifications import MAX_REMINDER_MINUTES
 from core.services.org_settings import OrgSettingsView
 
 CredentialName = Literal[
@@ -59,7 +60,7 @@ class CategoriesIn(Strict):
 
 class PreferencesIn(Strict):
     digest_time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    reminder_minutes: int | None = Field(default=None, ge=0, le=1440)
+    reminder_minutes: int | None = Field(default=None, ge=0, le=MAX_REMINDER_MINUTES)
     notify_new_orders: bool | None = None
     notify_done: bool | None = None
     notify_payments: bool | None = None

@@ -17,6 +17,7 @@ from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key
 from core.admin_model import SESSION_HOURS
 from core.domain import Actor
 from core.errors import DomainError
+from core.notifications import MAX_REMINDER_MINUTES
 from handlers.errors import describe
 from handlers.i18n import Translator
 
@@ -173,7 +174,7 @@ async def _categories(services: Any, actor: Actor, submitted: FormData) -> None:
 
 async def _preferences(services: Any, actor: Actor, submitted: FormData) -> None:
     photos = _number(submitted, "photos_required", "photos_rule_range", limit=20)
-    minutes = _number(submitted, "reminder_minutes", "reminder_range", limit=1440)
+    minutes = _number(submitted, "reminder_minutes", "reminder_range", limit=MAX_REMINDER_MINUTES)
     flags = {
         key: submitted.get(key) == "1"
         for key in ("notify_new_orders", "notify_done", "notify_payments")

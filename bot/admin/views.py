@@ -20,6 +20,7 @@ from bot.admin.html import (
 )
 from core.admin_model import ApiToken, BillingOverview
 from core.billing import PLANS, Plan
+from core.notifications import MAX_REMINDER_MINUTES
 from core.regional import COMMON_RU_ZONES, CURRENCIES
 from core.services.org_settings import CredentialView, OrgSettingsView
 from handlers.admin import PLAN_NAMES
@@ -93,14 +94,14 @@ def _rules(t: SafeText, view: OrgSettingsView, csrf: str) -> Safe:
     body = form(
         "/settings/preferences",
         csrf,
-        field(t("Daily digest at"), "digest_time", prefs.digest_time, "time", required=True),
+        field(t("My daily digest at"), "digest_time", prefs.digest_time, "time", required=True),
         field(
-            t("Remind workers this many minutes before an order (0: off)"),
+            t("Remind me this many minutes before an order of mine (0: off)"),
             "reminder_minutes",
             prefs.reminder_minutes,
             "number",
             min=0,
-            max=1440,
+            max=MAX_REMINDER_MINUTES,
         ),
         field(
             t("Photos required before an order is done"),
@@ -117,7 +118,12 @@ def _rules(t: SafeText, view: OrgSettingsView, csrf: str) -> Safe:
         checkbox(t("Tell managers about payments"), "notify_payments", prefs.notify_payments),
         button(t("Save"), "save-preferences"),
     )
-    return tag("section", join([tag("h2", t("Digests, reminders and rules")), body]))
+    hint = tag(
+        "p",
+        t("Your digest and reminders are the same settings as /notifications in the bot."),
+        class_="muted",
+    )
+    return tag("section", join([tag("h2", t("Digests, reminders and rules")), hint, body]))
 
 
 def _credentials(t: SafeText, creds: list[CredentialView], csrf: str) -> Safe:

@@ -1,6 +1,11 @@
 """An organization's settings as its owners edit them on the admin page or through the API:
 profile, service categories, digest and reminder times, notification defaults, and the
-integration credentials (encrypted at rest, shown masked, used per organization)."""
+integration credentials (encrypted at rest, shown masked, used per organization).
+
+Digest and reminder times are not stored here: they are the signed-in member's own
+notification preferences, the ones /notifications changes and the scheduler reads, so the
+page, the API and the bot always show one setting. Every change is audited with its old and
+new value (credentials and the organization's name only say that they changed)."""
 
 from __future__ import annotations
 
@@ -8,29 +13,37 @@ import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from datetime import datetime
 from typing import Any
 
 from core.admin_model import CREDENTIAL_MAX, CREDENTIALS, mask
 from core.domain import LANGUAGES, Actor, Organization
 from core.errors import DomainError
+from core.notifications import MAX_REMINDER_MINUTES, reminder_setting, with_times
+from core.notifications import Preferences as Personal
 from core.permissions import Action, require
 from core.ports import AddressSuggester, Clock, SecretBox, UnitOfWork, UowFactory
+from core.privacy_model import AuditAction
 from core.regional import parse_currency, parse_timezone
+from core.schedule import hhmm, parse_hhmm
+from core.services.audit import record
 from core.text import clean_line, clean_name, search_key
 
 log = logging.getLogger(__name__)
 
 TIME_OF_DAY = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_CATEGORIES = 30
-MAX_REMINDER_MINUTES = 24 * 60
+ORG_FLAGS = ("notify_new_orders", "notify_done", "notify_payments")  # stored per organization
+UNSHOWN = frozenset({"name"})  # audited as changed, without the values
 
 
 @dataclass(frozen=True, slots=True)
 class Preferences:
-    """Defaults the digests, reminders and notifications read (stored per organization)."""
+    """The page's rules: the member's own digest time and reminder lead (HH:MM; minutes
+    before an order, 0 off), and the organization's notification defaults."""
 
-    digest_time: str = "08:00"
-    reminder_minutes: int = 60  # before an order's time; 0 turns reminders off
+    digest_time: str = "20:00"
+    reminder_minutes: int = 30
     notify_new_orders: bool = True
     notify_done: bool = True
     notify_payments: bool = True
@@ -51,9 +64,19 @@ class OrgSettingsView:
     credentials: list[CredentialView]
 
 
-def _preferences(stored: Mapping[str, Any]) -> Preferences:
-    known = {f.name for f in fields(Preferences)}
-    return Preferences(**{k: v for k, v in stored.items() if k in known})
+def _preferences(stored: Mapping[str, Any], mine: Personal) -> Preferences:
+    flags = {k: bool(v) for k, v in stored.items() if k in ORG_FLAGS}
+    return Preferences(hhmm(mine.digest_at), reminder_setting(mine), **flags)
+
+
+async def audit_changes(
+    uow: UnitOfWork, actor: Actor, now: datetime, old: Mapping[str, Any], new: Mapping[str, Any]
+) -> None:
+    """One `setting.changed` entry per setting whose value changed, saying from what to what."""
+    for name, value in new.items():
+        if old.get(name) != value:
+            shown = {} if name in UNSHOWN else {"old": old.get(name), "new": value}
+            await record(uow, actor, AuditAction.SETTING_CHANGED, now, name=name, **shown)
 
 
 class OrgSettingsService:
@@ -77,10 +100,11 @@ class OrgSettingsService:
             org = await uow.orgs.get(org_id)
             categories = await uow.categories.names(org_id)
             stored = await uow.org_settings.preferences(org_id)
+            mine = await uow.notifications.preferences(actor.user.id)
             secrets = await uow.org_settings.secrets(org_id)
         assert org is not None
         views = [self._credential_view(org_id, n, secrets.get(n)) for n in CREDENTIALS]
-        return OrgSettingsView(org, categories, _preferences(stored), views)
+        return OrgSettingsView(org, categories, _preferences(stored, mine), views)
 
     async def update_profile(
         self,
@@ -95,34 +119,44 @@ class OrgSettingsService:
         assert actor.organization is not None
         changes = _profile_changes(name, timezone, currency, language)
         async with self._uow() as uow:
-            if changes:
-                changes["updated_at"] = self._clock.now()
-                org = await uow.orgs.update(actor.organization.id, **changes)
-                await uow.commit()
-                return org
             found = await uow.orgs.get(actor.organization.id)
             assert found is not None
-            return found
+            if not changes:
+                return found
+            now = self._clock.now()
+            await audit_changes(uow, actor, now, _profile_of(found), changes)
+            org = await uow.orgs.update(actor.organization.id, **changes, updated_at=now)
+            await uow.commit()
+            return org
 
     async def set_categories(self, actor: Actor, names: Sequence[str]) -> list[str]:
         require(actor, Action.ORG_SETTINGS)
         assert actor.organization is not None
         cleaned = _categories(names)
         async with self._uow() as uow:
+            before = await uow.categories.names(actor.organization.id)
             await uow.org_settings.set_categories(actor.organization.id, cleaned)
+            old, new = {"categories": before}, {"categories": cleaned}
+            await audit_changes(uow, actor, self._clock.now(), old, new)
             await uow.commit()
         return cleaned
 
     async def set_preferences(self, actor: Actor, **values: Any) -> Preferences:
+        """Times go to the member's own notification preferences, the flags to the
+        organization's; both in one transaction with their audit entries."""
         require(actor, Action.ORG_SETTINGS)
         assert actor.organization is not None
+        org_id, user_id, now = actor.organization.id, actor.user.id, self._clock.now()
         async with self._uow() as uow:
-            current = _preferences(await uow.org_settings.preferences(actor.organization.id))
+            stored = await uow.org_settings.preferences(org_id)
+            mine = await uow.notifications.preferences(user_id)
+            current = _preferences(stored, mine)
             updated = _checked(replace(current, **_known(values)))
-            stored = {f.name: getattr(updated, f.name) for f in fields(Preferences)}
-            await uow.org_settings.set_preferences(
-                actor.organization.id, stored, self._clock.now()
-            )
+            flags = {name: getattr(updated, name) for name in ORG_FLAGS}
+            await uow.org_settings.set_preferences(org_id, flags, now)
+            personal = with_times(mine, parse_hhmm(updated.digest_time), updated.reminder_minutes)
+            await uow.notifications.save_preferences(user_id, personal, now)
+            await audit_changes(uow, actor, now, _as_dict(current), _as_dict(updated))
             await uow.commit()
         return updated
 
@@ -134,9 +168,9 @@ class OrgSettingsService:
             raise DomainError("credentials_unavailable")
         ciphertext = self._box.encrypt(secret.encode())
         async with self._uow() as uow:
-            await uow.org_settings.set_secret(
-                actor.organization.id, name, ciphertext, self._clock.now()
-            )
+            now = self._clock.now()
+            await uow.org_settings.set_secret(actor.organization.id, name, ciphertext, now)
+            await record(uow, actor, AuditAction.SETTING_CHANGED, now, name=name, new="set")
             await uow.commit()
         return CredentialView(name, mask(secret))
 
@@ -146,7 +180,9 @@ class OrgSettingsService:
         if name not in CREDENTIALS:
             raise DomainError("credential_unknown")
         async with self._uow() as uow:
+            now = self._clock.now()
             await uow.org_settings.delete_secret(actor.organization.id, name)
+            await record(uow, actor, AuditAction.SETTING_CHANGED, now, name=name, new="removed")
             await uow.commit()
 
     async def credential_in(self, uow: UnitOfWork, org_id: int, name: str) -> str | None:
@@ -155,11 +191,6 @@ class OrgSettingsService:
         ciphertext = (await uow.org_settings.secrets(org_id)).get(name)
         own = self._open(ciphertext, org_id, name) if ciphertext else None
         return own or self._fallback.get(name) or None
-
-    async def preferences(self, org_id: int) -> Preferences:
-        """For digests and reminders (no actor: the scheduler asks)."""
-        async with self._uow() as uow:
-            return _preferences(await uow.org_settings.preferences(org_id))
 
     def _open(self, ciphertext: bytes, org_id: int, name: str) -> str | None:
         if self._box is None:
@@ -229,6 +260,15 @@ def _categories(names: Sequence[str]) -> list[str]:
     if len(cleaned) > MAX_CATEGORIES:
         raise DomainError("categories_too_many", limit=MAX_CATEGORIES)
     return list(cleaned.values())
+
+
+def _profile_of(org: Organization) -> dict[str, Any]:
+    return {"name": org.name, "timezone": org.timezone, "currency": org.currency,
+            "language": org.language}  # fmt: skip
+
+
+def _as_dict(prefs: Preferences) -> dict[str, Any]:
+    return {f.name: getattr(prefs, f.name) for f in fields(Preferences)}
 
 
 def _known(values: Mapping[str, Any]) -> dict[str, Any]:

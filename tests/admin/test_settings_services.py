@@ -3,6 +3,8 @@ and integration credentials encrypted at rest, masked on the way out, used per o
 
 from __future__ import annotations
 
+from datetime import time
+
 import pytest
 from sqlalchemy import text
 
@@ -60,12 +62,27 @@ async def test_preferences_and_the_photo_rule(services):
         owner, digest_time="07:45", reminder_minutes=30, notify_done=False
     )
     assert (prefs.digest_time, prefs.reminder_minutes, prefs.notify_done) == ("07:45", 30, False)
-    assert (await services.org_settings.preferences(owner.organization.id)) == prefs
+    assert (await services.org_settings.view(owner)).preferences == prefs
     with pytest.raises(DomainError, match="time_of_day_invalid"):
         await services.org_settings.set_preferences(owner, digest_time="25:00")
     with pytest.raises(DomainError, match="reminder_range"):
         await services.org_settings.set_preferences(owner, reminder_minutes=5000)
     assert await services.team.set_photos_required(owner, 2) == 2
+
+
+async def test_digest_and_reminder_times_are_one_setting_with_notifications(services):
+    """The page's times are the member's /notifications preferences, both ways."""
+    owner = await owner_with_org(services)
+    await services.org_settings.set_preferences(owner, digest_time="07:45", reminder_minutes=60)
+    mine = await services.notifications.preferences(owner)
+    assert (mine.digest_at, mine.reminder, mine.reminder_minutes) == (time(7, 45), True, 60)
+    await services.notifications.change_preference(owner, "digest_at")  # the next preset
+    await services.notifications.change_preference(owner, "reminder_min")
+    shown = (await services.org_settings.view(owner)).preferences
+    assert (shown.digest_time, shown.reminder_minutes) == ("18:00", 120)
+    await services.org_settings.set_preferences(owner, reminder_minutes=0)
+    assert not (await services.notifications.preferences(owner)).reminder
+    assert (await services.org_settings.view(owner)).preferences.reminder_minutes == 0
 
 
 async def test_credentials_are_encrypted_masked_and_preferred_over_the_servers(
