@@ -16,6 +16,7 @@ COMMANDS = {
     "digests": "bench.digests",
     "updates": "bench.updates",
     "footprint": "bench.footprint",
+    "jobs": "bench.jobs",
 }
 
 

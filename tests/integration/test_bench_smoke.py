@@ -49,3 +49,14 @@ def test_all_runs_every_benchmark_with_its_own_defaults(tmp_path, monkeypatch, c
     assert set(seen) == set(cli.COMMANDS)
     assert all(args.quick and args.out == str(tmp_path) for args in seen.values())
     assert "== footprint" in capsys.readouterr().out
+
+
+def test_quick_jobs_benchmark_claims_other_kinds_behind_a_broadcast(tmp_path, capsys):
+    out = tmp_path / "results"
+    assert main(["jobs", "--quick", "--backends", ",".join(BACKENDS), "--out", str(out)]) == 0
+    [written] = out.glob("jobs-*.json")
+    report = json.loads(written.read_text(encoding="utf-8"))
+    assert [run["backend"] for run in report["runs"]] == BACKENDS
+    for run in report["runs"]:
+        assert 0 < run["claim_ms"]["p50"] <= run["claim_ms"]["max"]
+    assert "p95 ms" in capsys.readouterr().out
