@@ -19,11 +19,11 @@ from core.services import Services
 from core.services.privacy import EXPORT_JOB
 from handlers.context import BotContext
 from handlers.files import wake_jobs
+from handlers.formatting import megabytes
 from handlers.i18n import Catalogs, Translator
 from handlers.replies import reply
 
 log = logging.getLogger(__name__)
-MB = 1024 * 1024
 
 
 async def export(update: Update, ctx: BotContext) -> None:
@@ -56,7 +56,7 @@ def progress_text(t: Translator, step: ExportProgress) -> str:
 
 
 def ready_text(t: Translator, ready: ExportReady) -> str:
-    size = round(ready.file.size / MB, 1)
+    size = megabytes(t, ready.file.size)
     if not ready.too_large:
         return t("✅ The export is ready ({size} MB).", size=size)
     if ready.link is None:

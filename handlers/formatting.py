@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import phonenumbers
 from babel.dates import format_datetime
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal
 from phonenumbers import NumberParseException, PhoneNumberFormat
 
 from handlers.i18n import Translator
@@ -22,6 +22,13 @@ def money(t: Translator, minor: int, currency: str) -> str:
     return format_currency(
         amount, currency, format=pattern, locale=t.locale, currency_digits=False
     )
+
+
+def megabytes(t: Translator, size: int) -> str:
+    """A size in MB with one decimal as the reader's language writes it (`2.5`, `2,5`); never
+    `0.0` for a file that has any bytes at all."""
+    value = max(Decimal(size) / (1024 * 1024), Decimal("0.1") if size else Decimal(0))
+    return format_decimal(value, format="#,##0.0", locale=t.locale)
 
 
 def when(t: Translator, moment: datetime, zone: str) -> str:

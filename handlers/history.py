@@ -17,6 +17,15 @@ KINDS = {
     "cancel": N_("cancelled it"),
     "pay": N_("recorded a payment of {amount} ({method})"),
     "reschedule": N_("rescheduled it"),
+    "file": N_("attached a file"),
+    "call": N_("attached a call: {summary}"),
+}
+FILES = {
+    "photo": N_("attached a photo"),
+    "document": N_("attached a document"),
+    "voice": N_("attached a voice note"),
+    "audio": N_("attached an audio recording"),
+    "video_note": N_("attached a video note"),
 }
 
 
@@ -37,7 +46,9 @@ def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:
         return escape(event.kind)
     if event.kind == "call":
         summary = str(event.data.get("summary") or "—")[:500]
-        return t("attached a call: {summary}", summary=summary)
+        return t(msgid, summary=summary)
+    if event.kind == "file":
+        return t(FILES.get(str(event.data.get("kind")), msgid))
     if event.kind == "pay":
         amount = money(t, int(str(event.data.get("amount_minor", 0))), org.currency)
         method = _method(event.data.get("method"))

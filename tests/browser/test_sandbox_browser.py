@@ -47,7 +47,7 @@ async def onboard_owner(page) -> None:
     await bot_says(page, "16")
     await tap(page, "Мне есть 16")
     await bot_says(page, "конфиденциальность")
-    await tap(page, "Согласен")
+    await tap(page, "Принимаю")
     await bot_says(page, "Как называется")
     await send(page, "Чистый дом")
     await bot_says(page, "часовом поясе")
@@ -75,7 +75,7 @@ async def invite_worker(page) -> None:
     await tap(page, "Русский")
     await tap(page, "Мне есть 16")
     await bot_says(page, "конфиденциальность")
-    await tap(page, "Согласен")
+    await tap(page, "Принимаю")
     await bot_says(page, "Вы вступили")
     await snap(page, "03-worker-joined")
 

@@ -101,5 +101,5 @@ async def assigned_order(
     card = await olga.reply()
     await olga.tap("👷 Назначить", message=card)
     await olga.reply()
-    await olga.tap("Ivan · 0 в этот день")
+    await olga.tap("Ivan · заказов в этот день: 0")
     return olga, ivan, await ivan.reply()

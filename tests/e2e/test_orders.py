@@ -107,7 +107,7 @@ async def test_worker_sees_only_the_name_of_another_workers_client(crm):
     card = await _new_order(olga)
     await olga.tap("👷 Назначить", message=card)
     await olga.reply()
-    await olga.tap("Иван · 0 в этот день")
+    await olga.tap("Иван · заказов в этот день: 0")
     await ivan.reply()
     await wang.send("/client Сидоров")
     found = await wang.reply()

@@ -159,3 +159,17 @@ async def test_expiry_is_exact(services, clock):
     owner = await owner_with_org(services)
     issued = await services.invites.create(owner, Role.WORKER, days=1)
     assert issued.invite.expires_at == clock.now() + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("language", "first"), [("en", "Cleaning"), ("ru", "Уборка")], ids=["en", "ru"]
+)
+async def test_starting_categories_follow_the_owners_language(services, language, first):
+    person = profile("Owner", language_code=language)
+    actor = await onboard(services, person, language=language)
+    chat = person.telegram_id
+    for given in (DialogInput(text="Firm"), DialogInput(choice="Europe/Moscow")):
+        await services.dialogs.answer(actor, chat, given)
+    created = await services.dialogs.answer(actor, chat, DialogInput(choice="RUB"))
+    assert isinstance(created, OrganizationCreated)
+    assert created.categories[0] == first

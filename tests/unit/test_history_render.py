@@ -1,0 +1,38 @@
+"""An order's history reads as sentences in the reader's language, whatever the event."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from core.domain import OrderEvent, Organization, User
+from handlers.history import history_text
+from handlers.i18n import Catalogs
+
+ORG = Organization(1, "Чистый дом", "Europe/Moscow", "RUB", "ru", "RU")
+ANNA = User(1, 100, "Анна", None, None, "ru", "ru", 1, None, None, None)
+AT = datetime(2026, 3, 4, 7, 0, tzinfo=UTC)
+
+
+def _line(kind: str, data: dict, language: str = "ru") -> str:
+    event = OrderEvent(1, 7, ANNA.id, kind, data, AT)
+    return history_text(Catalogs().get(language), [(event, ANNA)], ORG).splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("kind", "data", "russian"),
+    [
+        ("file", {"kind": "photo"}, "Анна прикрепляет фото"),
+        ("file", {"kind": "document"}, "Анна прикрепляет документ"),
+        ("file", {"kind": "voice"}, "Анна прикрепляет голосовое сообщение"),
+        ("file", {}, "Анна прикрепляет файл"),
+        ("call", {"summary": "просит перезвонить"}, "Анна привязывает звонок: просит перезвонить"),
+    ],
+)
+def test_attachments_and_calls_are_sentences_in_russian(kind, data, russian):
+    line = _line(kind, data)
+    assert line.endswith(russian), line  # the same tense as the rest of the history
+    assert kind not in line
+
+
+def test_attachments_read_in_english_too():
+    assert _line("file", {"kind": "photo"}, "en").endswith("Анна attached a photo")

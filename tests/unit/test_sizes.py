@@ -1,0 +1,29 @@
+"""Sizes in messages are written the way the reader's language writes decimals."""
+
+import pytest
+
+from core.privacy_model import ExportFile, ExportReady
+from handlers.exports import ready_text
+from handlers.formatting import megabytes
+from handlers.i18n import Catalogs
+
+MB = 1024 * 1024
+
+
+@pytest.mark.parametrize(
+    ("language", "size", "written"),
+    [
+        ("ru", 2 * MB + MB // 2, "2,5"),
+        ("en", 2 * MB + MB // 2, "2.5"),
+        ("ru", 1500 * MB, "1\xa0500,0"),
+        ("ru", 2048, "0,1"),  # a small file is not "0,0 MB"
+        ("en", 0, "0.0"),
+    ],
+)
+def test_megabytes_follow_the_language(language, size, written):
+    assert megabytes(Catalogs().get(language), size) == written
+
+
+def test_a_small_export_is_not_zero_megabytes_in_russian():
+    ready = ExportReady(ExportFile("/tmp/x.zip", "x.zip", 20_000))
+    assert ready_text(Catalogs().get("ru"), ready) == "✅ Выгрузка готова (0,1 МБ)."
