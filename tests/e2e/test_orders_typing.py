@@ -72,9 +72,7 @@ async def test_phones_are_shown_in_one_international_format(crm):
     assert "Hans · +49 30 12345678" in pick.labels, pick.labels
 
 
-async def test_a_past_date_asks_about_next_year_and_past_hours_are_not_offered(
-    db_url, tmp_path
-):
+async def test_a_past_date_asks_about_next_year_and_past_hours_are_not_offered(db_url, tmp_path):
     async with local_bot(make_settings(db_url, tmp_path), clock=e2e_clock(DECEMBER_5)) as crm:
         olga = crm.emulator.user(953, "Ольга", language_code="ru")
         await create_org(olga)
@@ -105,6 +103,19 @@ async def test_a_past_date_asks_about_next_year_and_past_hours_are_not_offered(
         await olga.tap("Да, 2027")
         card = await said(olga, "Проверьте новый заказ")
         assert "1 дек. 2027, 10:00" in card.text, card.text
+        await olga.tap("✅ Создать")
+        await said(olga, "создан")
+        card = await said(olga, "Заказ №1")
+
+        # rescheduling asks the same question
+        await olga.tap("🕒 Перенести", message=card)
+        await said(olga, "Когда?")
+        await olga.send("02.12 12:00")
+        await said(olga, "2 декабря 2026", "2 декабря 2027")
+        await olga.tap("Да, 2027")
+        await said(olga, "Сохранено")
+        await olga.send("/order 1")
+        assert "2 дек., 12:00" in (await said(olga, "Заказ №1")).text
 
 
 async def test_amounts_in_either_way_of_writing_and_never_negative(crm):
