@@ -1,10 +1,14 @@
 """What people type into /neworder: incomplete phones, past dates, amounts in either language's
 way of writing numbers, and phone numbers shown in one international format."""
 
+import json
 from datetime import UTC, datetime
+
+from pydantic import SecretStr
 
 from tests.e2e.conftest import e2e_clock, local_bot, make_settings
 from tests.e2e.scenario import create_org, onboard
+from tests.fakes.yandexgpt import FakeYandexGpt
 
 # Saturday 5 December 2026, 09:30 in Moscow: "01.12" is four days ago.
 DECEMBER_5 = datetime(2026, 12, 5, 6, 30, tzinfo=UTC)
@@ -170,3 +174,27 @@ async def test_amounts_in_either_way_of_writing_and_never_negative(crm):
     await said(eve, "price")
     await eve.send("5 000")
     assert "€5,000" in (await said(eve, "Check the new order")).text
+
+
+async def test_a_forwarded_request_with_a_past_date_asks_about_next_year(db_url, tmp_path):
+    async with FakeYandexGpt(folder_id="b1gfolder", api_key="yc-key", iam_token=None) as gpt:
+        settings = make_settings(db_url, tmp_path).model_copy(
+            update={
+                "yandex_cloud_api_key": SecretStr("yc-key"),
+                "yandex_cloud_folder_id": "b1gfolder",
+                "yandexgpt_endpoint": gpt.endpoint,
+                "yandexgpt_insecure": True,
+            }
+        )
+        read = {"client_name": "Анна", "service": "уборка", "date": "01.12", "time": "10:00"}
+        gpt.answer = lambda _request: json.dumps(read, ensure_ascii=False)
+        async with local_bot(settings, clock=e2e_clock(DECEMBER_5)) as crm:
+            olga = crm.emulator.user(956, "Ольга", language_code="ru")
+            await create_org(olga)
+            await olga.forward("Анна, уборка 1 декабря в 10:00", "Анна")
+            await said(olga, "Номер телефона")
+            await olga.tap("Без телефона")
+            await said(olga, "Адрес?")
+            await olga.tap("Без адреса")
+            question = await olga.reply()
+            assert "1 декабря 2027" in question.text, question.text
