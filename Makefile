@@ -7,10 +7,12 @@ KEYWORDS := -k t -k tt -k raw -k n:1,2 -k N_ -k pt:1c,2 -k NP_:1c,2
 
 .PHONY: run test lint messages install
 
+# pip -qq: errors only. Its warnings (setuptools' notice about editable installs, index
+# locations of this machine's pip configuration that do not exist) read like failures.
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install -qq --upgrade pip
+	$(BIN)/pip install -qq -e '.[test]'
 	bash scripts/system-deps.sh
 	touch $(STAMP)
 

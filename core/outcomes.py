@@ -44,10 +44,12 @@ class Declined:
 
 @dataclass(frozen=True, slots=True)
 class Welcome:
-    """An onboarded member came back: show what they can do."""
+    """A member is greeted and shown what they can do: `first` when they have just finished
+    their first contact (a member added before ever writing), else they came back."""
 
     organization: Organization | None
     role: Role | None
+    first: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -66,8 +66,8 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await reply(update, t("Cancelled.") if flow else t("There is nothing to cancel."))
         case Declined(reason):
             await _declined(update, t, reason)
-        case Welcome(org, role):
-            await _welcome(update, ctx, t, org.name if org else None, role)
+        case Welcome(org, role, first):
+            await _welcome(update, ctx, t, org.name if org else None, role, first)
         case OrganizationCreated(org, categories):
             await _created(update, ctx, t, org.name, categories)
         case Joined():
@@ -100,16 +100,26 @@ async def _declined(update: Update, t: Translator, reason: str) -> None:
 
 
 async def _welcome(
-    update: Update, ctx: BotContext, t: Translator, org: str | None, role: Role | None
+    update: Update,
+    ctx: BotContext,
+    t: Translator,
+    org: str | None,
+    role: Role | None,
+    first: bool = False,
 ) -> None:
     if org is None or role is None:
         await reply(update, t("Welcome back. Send /help to see what I can do."))
         return
-    text = t(
-        "Welcome back to <b>{org}</b> (role: {role}). Send /help to see what you can do.",
-        org=org,
-        role=role_name(t, role),
-    )
+    names = {"org": org, "role": role_name(t, role)}
+    if first:
+        text = t(
+            "Welcome to <b>{org}</b> (role: {role}). Send /help to see what you can do.", **names
+        )
+    else:
+        text = t(
+            "Welcome back to <b>{org}</b> (role: {role}). Send /help to see what you can do.",
+            **names,
+        )
     await refresh_menu(ctx, ctx.actor.user.telegram_id, role, onboarded=True, t=t)
     await reply(update, text)
 

@@ -1,10 +1,14 @@
 """Demo data written straight through the data model: an organization, its team, a few hundred
-clients and a week of orders in every state, so lists and cards have something to show."""
+clients and a week of orders in every state, so lists and cards have something to show; all of
+it in one language (storage.demo_data).
+
+The team are members who have not talked to the bot yet: each one's first /start asks their
+language and consent like anyone's first contact, then greets them in their organization.
+"""
 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -14,11 +18,11 @@ from core.domain import OrderStatus, PaymentMethod, Role
 from core.listing import local_day_bounds
 from core.search import search_document
 from core.text import search_key
+from storage.demo_data import LOCALES, RU, DemoLocale, DemoPerson
 from storage.tables import (
     CategoryRow,
     ClientPhoneRow,
     ClientRow,
-    ConsentRow,
     MembershipRow,
     OrderEventRow,
     OrderRow,
@@ -26,113 +30,61 @@ from storage.tables import (
     UserRow,
 )
 
-FIRST = [
-    "Анна",
-    "Пётр",
-    "Мария",
-    "Иван",
-    "Ольга",
-    "Сергей",
-    "Елена",
-    "Дмитрий",
-    "Наталья",
-    "Алексей",
-    "Татьяна",
-    "Михаил",
-    "Юлия",
-    "Андрей",
-    "Ирина",
-    "Никита",
-    "John",
-    "Emma",
-]
-LAST = [
-    "Иванов",
-    "Смирнов",
-    "Кузнецов",
-    "Попов",
-    "Васильев",
-    "Петров",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-    "Smith",
-]
-STREETS = [
-    "ул. Сухонская",
-    "Ленинский пр-т",
-    "ул. Тверская",
-    "ул. Арбат",
-    "Профсоюзная ул.",
-    "ул. Маросейка",
-    "Кутузовский пр-т",
-    "ул. Мясницкая",
-]
-CATEGORIES = ["Уборка", "Ремонт", "Монтаж", "Сантехника", "Ремонт техники", "Другое"]
+__all__ = ["LOCALES", "TEAM", "DemoPerson", "seed", "team"]
+
+TEAM = RU.team  # the Russian demo's, which the benchmarks use
 
 
-@dataclass(frozen=True, slots=True)
-class DemoPerson:
-    telegram_id: int
-    first_name: str
-    language: str
-    role: Role
-
-
-TEAM = (
-    DemoPerson(700000101, "Ольга", "ru", Role.OWNER),
-    DemoPerson(700000102, "Mary", "en", Role.MANAGER),
-    DemoPerson(700000103, "Иван", "ru", Role.WORKER),
-    DemoPerson(700000104, "Wang", "en", Role.WORKER),
-)
+def team(language: str) -> tuple[DemoPerson, ...]:
+    return LOCALES[language].team
 
 
 async def seed(
-    sessions: async_sessionmaker[AsyncSession], now: datetime, clients: int = 300
+    sessions: async_sessionmaker[AsyncSession],
+    now: datetime,
+    clients: int = 300,
+    language: str = "ru",
 ) -> bool:
-    """Write the demo once; False when it is already there."""
+    """Write the demo in `language` once; False when it is already there."""
+    locale = LOCALES[language]
     async with sessions() as session, session.begin():
         found = await session.execute(
-            select(UserRow.id).where(UserRow.telegram_id == TEAM[0].telegram_id)
+            select(UserRow.id).where(UserRow.telegram_id == locale.team[0].telegram_id)
         )
         if found.first() is not None:
             return False
         rng = random.Random(2026)
         org = OrganizationRow(
-            name="Чистый дом (демо)",
-            timezone="Europe/Moscow",
-            currency="RUB",
-            language="ru",
-            country="RU",
+            name=locale.organization,
+            timezone=locale.timezone,
+            currency=locale.currency,
+            language=locale.language,
+            country=locale.country,
             created_at=now,
             updated_at=now,
         )
         session.add(org)
         await session.flush()
-        users = await _team(session, org.id, now)
-        categories = await _categories(session, org.id)
-        client_ids = await _clients(session, org.id, rng, now, clients)
-        await _orders(session, org, users, categories, client_ids, rng, now)
+        users = await _team(session, org.id, locale.team, now)
+        categories = await _categories(session, org.id, locale.categories)
+        client_ids = await _clients(session, org.id, locale, rng, now, clients)
+        await _orders(session, org, users, categories, client_ids, locale, rng, now)
         return True
 
 
-async def _team(session: AsyncSession, org_id: int, now: datetime) -> dict[Role, list[int]]:
+async def _team(
+    session: AsyncSession, org_id: int, people: tuple[DemoPerson, ...], now: datetime
+) -> dict[Role, list[int]]:
+    """Members who never wrote to the bot: no language chosen, no consent given yet."""
     by_role: dict[Role, list[int]] = {}
-    for person in TEAM:
+    for person in people:
         user = UserRow(
             telegram_id=person.telegram_id,
             first_name=person.first_name,
-            language=person.language,
+            last_name=person.last_name,
+            username=person.username,
+            telegram_language=person.language,
             active_org_id=org_id,
-            age_confirmed_at=now,
-            consent_at=now,
-            consent_version="demo",
             created_at=now,
         )
         session.add(user)
@@ -142,43 +94,43 @@ async def _team(session: AsyncSession, org_id: int, now: datetime) -> dict[Role,
                 organization_id=org_id, user_id=user.id, role=person.role.value, created_at=now
             )
         )
-        for kind in ("age_16", "privacy_policy"):
-            session.add(
-                ConsentRow(
-                    user_id=user.id,
-                    kind=kind,
-                    policy_version="demo",
-                    accepted=True,
-                    created_at=now,
-                )
-            )
         by_role.setdefault(person.role, []).append(user.id)
     return by_role
 
 
-async def _categories(session: AsyncSession, org_id: int) -> list[int]:
-    rows = [
-        CategoryRow(organization_id=org_id, name=n, position=i) for i, n in enumerate(CATEGORIES)
-    ]
+async def _categories(session: AsyncSession, org_id: int, names: tuple[str, ...]) -> list[int]:
+    rows = [CategoryRow(organization_id=org_id, name=n, position=i) for i, n in enumerate(names)]
     session.add_all(rows)
     await session.flush()
     return [int(r.id or 0) for r in rows]
 
 
+def _address(locale: DemoLocale, rng: random.Random) -> str:
+    return locale.address(rng.choice(locale.streets), rng.randint(1, 120))
+
+
 async def _clients(
-    session: AsyncSession, org_id: int, rng: random.Random, now: datetime, count: int
+    session: AsyncSession,
+    org_id: int,
+    locale: DemoLocale,
+    rng: random.Random,
+    now: datetime,
+    count: int,
 ) -> list[int]:
-    ids = []
-    for _ in range(count):
-        name = f"{rng.choice(LAST)} {rng.choice(FIRST)}"
-        phone = f"+79{rng.randrange(10**8, 10**9)}"
-        address = f"Москва, {rng.choice(STREETS)}, {rng.randint(1, 120)}"
+    """`count` clients (at most one per name), each with a number no other client has."""
+    ids, phones = [], set()
+    names = locale.client_names()
+    for name in rng.sample(names, min(count, len(names))):
+        phone = locale.phone(rng)
+        while phone in phones:
+            phone = locale.phone(rng)
+        phones.add(phone)
         row = ClientRow(
             organization_id=org_id,
             name=name,
             name_norm=search_key(name),
             search_text=search_document(name, [phone]),
-            address=address,
+            address=_address(locale, rng),
             created_at=now,
             updated_at=now,
         )
@@ -195,6 +147,7 @@ async def _orders(
     users: dict[Role, list[int]],
     categories: list[int],
     clients: list[int],
+    locale: DemoLocale,
     rng: random.Random,
     now: datetime,
 ) -> None:
@@ -203,24 +156,25 @@ async def _orders(
         start, _ = local_day_bounds(now, org.timezone, offset)
         for _ in range(rng.randint(5, 9)):
             at = start + timedelta(hours=rng.choice((9, 10, 11, 12, 14, 15, 16, 17, 18)))
-            status = _status(offset, at, now, rng)
-            await _order(
-                session,
-                org,
-                users,
-                number,
-                status,
-                at,
-                rng.choice(clients),
-                rng.choice(categories),
-                rng,
-                now,
+            row = OrderRow(
+                organization_id=org.id,
+                number=number,
+                client_id=rng.choice(clients),
+                category_id=rng.choice(categories),
+                status=_status(at, now, rng).value,
+                address=_address(locale, rng),
+                scheduled_at=at,
+                price_minor=rng.choice(locale.prices),
+                created_by=users[Role.OWNER][0],
+                created_at=at - timedelta(days=2),
+                updated_at=now,
             )
+            await _progress(session, row, users, rng)
             number += 1
     org.next_order_number = number
 
 
-def _status(offset: int, at: datetime, now: datetime, rng: random.Random) -> OrderStatus:
+def _status(at: datetime, now: datetime, rng: random.Random) -> OrderStatus:
     if at < now - timedelta(hours=3):
         return rng.choices(
             [OrderStatus.DONE, OrderStatus.CANCELLED, OrderStatus.ASSIGNED], weights=[80, 12, 8]
@@ -230,60 +184,38 @@ def _status(offset: int, at: datetime, now: datetime, rng: random.Random) -> Ord
     return rng.choices([OrderStatus.ASSIGNED, OrderStatus.NEW], weights=[70, 30])[0]
 
 
-async def _order(
-    session: AsyncSession,
-    org: OrganizationRow,
-    users: dict[Role, list[int]],
-    number: int,
-    status: OrderStatus,
-    at: datetime,
-    client_id: int,
-    category_id: int,
-    rng: random.Random,
-    now: datetime,
+async def _progress(
+    session: AsyncSession, row: OrderRow, users: dict[Role, list[int]], rng: random.Random
 ) -> None:
-    price = rng.choice((150000, 250000, 350000, 420000, 600000))
-    worker = rng.choice(users[Role.WORKER]) if status is not OrderStatus.NEW else None
-    paid = price if status is OrderStatus.DONE and rng.random() < 0.85 else 0
-    method = rng.choice(list(PaymentMethod)).value if paid else None
-    row = OrderRow(
-        organization_id=org.id,
-        number=number,
-        client_id=client_id,
-        category_id=category_id,
-        status=status.value,
-        address=f"Москва, {rng.choice(STREETS)}, {rng.randint(1, 120)}",
-        scheduled_at=at,
-        assignee_id=worker,
-        price_minor=price,
-        paid_minor=paid,
-        payment_method=method,
-        created_by=users[Role.OWNER][0],
-        created_at=at - timedelta(days=2),
-        updated_at=now,
-        done_at=at + timedelta(hours=2) if status is OrderStatus.DONE else None,
-    )
+    """The order's assignee, payment and history, as its status says they went."""
+    status = OrderStatus(row.status)
+    done = status is OrderStatus.DONE
+    row.assignee_id = rng.choice(users[Role.WORKER]) if status is not OrderStatus.NEW else None
+    row.paid_minor = (row.price_minor or 0) if done and rng.random() < 0.85 else 0
+    row.payment_method = rng.choice(list(PaymentMethod)).value if row.paid_minor else None
+    row.done_at = row.scheduled_at + timedelta(hours=2) if done and row.scheduled_at else None
     session.add(row)
     await session.flush()
-    kinds = (
-        ["created"]
-        + (["assign"] if worker else [])
-        + {
-            OrderStatus.DONE: ["start", "done"],
-            OrderStatus.IN_PROGRESS: ["start"],
-            OrderStatus.CANCELLED: ["cancel"],
-        }.get(status, [])
-        + (["pay"] if paid else [])
-    )
-    for kind in kinds:
-        data = {"amount_minor": paid, "method": method} if kind == "pay" else {}
+    for kind in _history(status, row.assignee_id is not None, bool(row.paid_minor)):
+        paid = {"amount_minor": row.paid_minor, "method": row.payment_method}
         session.add(
             OrderEventRow(
-                organization_id=org.id,
+                organization_id=row.organization_id,
                 order_id=row.id,
                 actor_id=users[Role.OWNER][0],
                 kind=kind,
-                data=data,
+                data=paid if kind == "pay" else {},
                 created_at=row.created_at,
             )
         )
+
+
+def _history(status: OrderStatus, assigned: bool, paid: bool) -> list[str]:
+    steps = {
+        OrderStatus.DONE: ["start", "done"],
+        OrderStatus.IN_PROGRESS: ["start"],
+        OrderStatus.CANCELLED: ["cancel"],
+    }
+    return ["created", *(["assign"] if assigned else []), *steps.get(status, [])] + (
+        ["pay"] if paid else []
+    )

@@ -35,7 +35,11 @@ def public_url(settings: Settings) -> str:
 def secret_box(settings: Settings) -> SecretBox:
     if settings.encryption_key is not None:
         return FernetSecretBox(settings.encryption_key.get_secret_value())
-    log.warning("ENCRYPTION_KEY is not set: credentials saved now cannot be read after a restart")
+    log.warning(
+        "ENCRYPTION_KEY is not set: credentials saved now cannot be read after a restart; set "
+        "it to a key from: python -c 'from cryptography.fernet import Fernet; "
+        "print(Fernet.generate_key().decode())'"
+    )
     return FernetSecretBox(FernetSecretBox.generate_key())
 
 

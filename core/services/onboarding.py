@@ -109,7 +109,7 @@ class OnboardingSpec(SimpleFlowSpec):
                 return InviteFailed(error)
         refreshed = await load_actor(uow, user)
         if refreshed.membership is not None:
-            return Welcome(refreshed.organization, refreshed.role)
+            return Welcome(refreshed.organization, refreshed.role, first=True)
         state = NEW_ORG_FLOW.start()
         await uow.dialogs.save(chat_id, user_id, state, now)
         return Prompt(state)

@@ -29,7 +29,8 @@ async def sandbox(tmp_path):
     from sandbox.web import SandboxServer
 
     base = make_settings(f"sqlite:///{tmp_path}/unused.db", tmp_path)
-    settings = sandbox_settings(base.model_copy(update={"sandbox_dir": tmp_path / "sandbox"}))
+    options = {"sandbox_dir": tmp_path / "sandbox", "sandbox_port": 0}  # admin: any free port
+    settings = sandbox_settings(base.model_copy(update=options))
     server = SandboxServer(new_emulator(), port=0, world_path=tmp_path / "world.json")
     local = local_bot(settings, server=server)
     await local.start()

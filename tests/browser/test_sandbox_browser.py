@@ -1,5 +1,6 @@
 """The sandbox as a person uses it: an owner onboards by tapping buttons, invites a worker who
-joins through the deep link, creates an order, offers it, and the worker takes it."""
+joins through the deep link, creates an order, offers it, and the worker takes it; an owner
+opens the admin pages through /admin's sign-in link."""
 
 from __future__ import annotations
 
@@ -119,3 +120,19 @@ async def test_owner_invites_worker_who_takes_an_order(sandbox, page):
     await page.locator('[data-testid="toast"]').filter(has_text="Заказ ваш").wait_for()
     await bot_says(page, "Сухонская")
     await snap(page, "05-worker-took-order")
+
+
+async def test_owner_signs_in_to_the_admin_pages_from_the_sandbox(sandbox, page):
+    await page.goto(sandbox.server.url + "/")
+    await onboard_owner(page)
+    await send(page, "/admin")
+    message = await bot_says(page, "ссылка для входа")
+    link = message.locator("a").filter(has_text="/signin/").first
+    async with page.context.expect_page() as opened:
+        await link.click()
+    admin = await opened.value
+    await admin.click('[data-testid="sign-in"]')
+    await admin.wait_for_url("**/settings")
+    assert await admin.input_value("#timezone") == "Europe/Moscow"
+    await snap(admin, "06-admin-from-sandbox")
+    await admin.close()

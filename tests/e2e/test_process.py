@@ -3,6 +3,7 @@
 import asyncio
 import os
 import signal
+import socket
 import sys
 
 import httpx
@@ -35,6 +36,8 @@ async def test_invalid_setting_is_one_clear_line_and_exit_code_2(tmp_path):
 
 async def test_run_without_a_token_starts_the_sandbox(tmp_path):
     env = _env(tmp_path, SANDBOX_DIR=str(tmp_path / "sandbox"), SANDBOX_PORT="0")
+    env.pop("ENCRYPTION_KEY", None)
+    env.pop("SECRET_KEY", None)
     process = await asyncio.create_subprocess_exec(
         *ASTRACRM,
         "run",
@@ -45,22 +48,43 @@ async def test_run_without_a_token_starts_the_sandbox(tmp_path):
     )
     try:
         lines = []
-        while not any("open http://127.0.0.1:" in line for line in lines):
+        while not any("admin pages: http://127.0.0.1:" in line for line in lines):
             line = await asyncio.wait_for(process.stdout.readline(), 60)
             assert line, "the sandbox exited before serving"
             lines.append(line.decode())
-        url = lines[-1].split("open ", 1)[1].split("/ ", 1)[0]
+        chat, admin = (_address(lines, label) for label in ("web chat:", "admin pages:"))
         async with httpx.AsyncClient() as client:
-            state = (await client.get(f"{url}/api/state")).json()
+            state = (await client.get(f"{chat}/api/state")).json()
+            assert (await client.get(f"{admin}/health")).status_code == 200
         names = {p["first_name"] for p in state["personas"]}
-        assert {"Ольга", "Mary", "Иван", "Wang"} <= names, names
+        assert {"Helen", "Mark", "Tom", "Priya"} <= names, names
         assert any("Demo organization" in line for line in lines)
+        assert any("ENCRYPTION_KEY and SECRET_KEY not set" in line for line in lines), lines
     finally:
         process.send_signal(signal.SIGINT)
-        await asyncio.wait_for(process.communicate(), 30)
+        _, err = await asyncio.wait_for(process.communicate(), 30)
     assert process.returncode == 0
+    assert "WARNING" not in err.decode(), err.decode()
     assert (tmp_path / "sandbox" / "sandbox.db").exists(), "the sandbox used another database"
+    assert (tmp_path / "sandbox" / "encryption.key").exists()
     assert not (tmp_path / "crm.db").exists(), "the sandbox touched the real database"
+
+
+async def test_a_busy_admin_port_stops_the_sandbox_with_one_clear_line(tmp_path):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        env = _env(tmp_path, SANDBOX_DIR=str(tmp_path), SANDBOX_PORT="0", ADMIN_PORT=str(port))
+        code, _, err = await _run("sandbox", env=env)
+    assert code == 2
+    assert f"cannot listen on port 0 (web chat) or {port} (admin pages)" in err, err
+    assert "Traceback" not in err and "Unclosed" not in err, err
+
+
+def _address(lines: list[str], label: str) -> str:
+    line = next(line for line in lines if label in line)
+    return line.split(label, 1)[1].split()[0].rstrip("/")
 
 
 async def test_run_answers_in_both_languages_and_survives_malformed_updates(tmp_path):
