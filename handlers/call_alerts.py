@@ -24,6 +24,7 @@ from handlers.call_render import (
     summary_text,
     unknown_text,
 )
+from handlers.edits import edit_sent
 from handlers.i18n import Catalogs, Translator
 
 log = logging.getLogger(__name__)
@@ -94,13 +95,8 @@ async def refresh_alerts(bot: Bot, services: Services, catalogs: Catalogs, view:
         user = await services.users.get(user_id)
         t = catalogs.get(user.preferred_language(catalogs.default) if user else None)
         try:
-            await bot.edit_message_text(
-                missed_text(t, view),
-                chat_id=chat_id,
-                message_id=message_id,
-                parse_mode=ParseMode.HTML,
-                reply_markup=missed_keyboard(t, view),
+            await edit_sent(
+                bot, chat_id, message_id, missed_text(t, view), missed_keyboard(t, view)
             )
         except (BadRequest, Forbidden) as error:
-            if "not modified" not in str(error):
-                log.info("call alert not updated: %s", type(error).__name__)
+            log.info("call alert not updated: %s", type(error).__name__)

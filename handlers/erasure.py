@@ -9,6 +9,7 @@ from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
 from core.permissions import Action, require
 from handlers.context import BotContext
+from handlers.edits import edit_tapped
 from handlers.formatting import phone
 from handlers.i18n import Translator
 from handlers.keyboards import button, column
@@ -109,7 +110,7 @@ async def erasure_action(update: Update, ctx: BotContext) -> None:
         text = ctx.t("Deactivated. Send /reactivate to resume.")
     else:
         text = ctx.t("Nothing was changed.")
-    await query.edit_message_text(text, parse_mode="HTML", reply_markup=None)
+    await edit_tapped(query, text)
 
 
 async def _ask_client(

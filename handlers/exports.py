@@ -18,6 +18,7 @@ from core.privacy_model import ExportProgress, ExportReady, ExportStage
 from core.services import Services
 from core.services.privacy import EXPORT_JOB
 from handlers.context import BotContext
+from handlers.edits import edit_sent
 from handlers.files import wake_jobs
 from handlers.formatting import megabytes
 from handlers.i18n import Catalogs, Translator
@@ -113,9 +114,6 @@ async def _edit(bot: Bot, chat_id: int, message_id: int | None, text: str) -> No
         if message_id is None:
             await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
             return
-        await bot.edit_message_text(
-            text, chat_id=chat_id, message_id=message_id, parse_mode=ParseMode.HTML
-        )
+        await edit_sent(bot, chat_id, message_id, text)
     except (BadRequest, Forbidden) as error:
-        if "not modified" not in str(error):
-            log.info("export progress not shown: %s", type(error).__name__)
+        log.info("export progress not shown: %s", type(error).__name__)

@@ -1,10 +1,23 @@
-"""Photos, albums and documents sent to the bot: attached to the sender's current order."""
+"""Photos, albums and documents sent to the bot: attached to the sender's current order; and
+the "📎 Files" button that sends an order's files back."""
 
 from __future__ import annotations
 
-from telegram import Document, InputMediaPhoto, Message, PhotoSize, Update
+import logging
 
-from core.domain import Order
+from telegram import (
+    Bot,
+    Document,
+    InputMediaAudio,
+    InputMediaDocument,
+    InputMediaPhoto,
+    Message,
+    PhotoSize,
+    Update,
+)
+from telegram.error import BadRequest
+
+from core.domain import Attachment, Order
 from core.errors import DomainError
 from core.services.files import Attached, IncomingFile
 from handlers.context import BotContext
@@ -12,7 +25,12 @@ from handlers.i18n import Translator
 from handlers.keyboards import button, column
 from handlers.replies import reply
 
+log = logging.getLogger(__name__)
+
 CLOUD_DOWNLOAD_LIMIT = 20 * 1024 * 1024
+ALBUM_MAX = 10
+PHOTO_MIMES = ("image/jpeg", "image/png", "image/webp")
+ALBUM_MEDIA = {"photo": InputMediaPhoto, "document": InputMediaDocument, "audio": InputMediaAudio}
 
 
 def _file_of(message: Message) -> PhotoSize | Document | None:
@@ -105,24 +123,91 @@ async def _ask_which_order(update: Update, ctx: BotContext) -> None:
 
 
 async def show_files(update: Update, ctx: BotContext) -> None:
-    """`ofi:<order>`: the order's photos as an album (reusing Telegram's file ids) and its
-    documents."""
+    """`ofi:<order>`: the order's files sent back, photos, documents and audio as albums of
+    their own kind, voice and video notes one by one."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
     attachments = await ctx.services.files.files(ctx.actor, int((query.data or "").split(":")[1]))
     await query.answer()
-    chat = update.effective_chat
-    photos = [a for a in attachments if a.kind == "photo"]
-    for start in range(0, len(photos), 10):
-        media = [
-            InputMediaPhoto(
-                a.telegram_file_id or await ctx.services.files.content(a), caption=a.caption
-            )
-            for a in photos[start : start + 10]
-        ]
-        await chat.send_media_group(media)
-    for doc in (a for a in attachments if a.kind != "photo"):
-        source = doc.telegram_file_id or await ctx.services.files.content(doc)
-        await chat.send_document(source, caption=doc.caption, filename=doc.file_name)
     if not attachments:
         await reply(update, ctx.t("No files on this order yet."))
+        return
+    for batch in batches(attachments):
+        await _send_back(ctx, update.effective_chat.id, batch)
+
+
+def batches(attachments: list[Attachment]) -> list[list[Attachment]]:
+    """Sends in order of kind: albums of one kind (Telegram never mixes documents or audio
+    with anything else) of 2-10 items, as even as possible; a lone item goes on its own."""
+    by_kind: dict[str, list[Attachment]] = {}
+    for attachment in attachments:
+        by_kind.setdefault(_sent_as(attachment), []).append(attachment)
+    result: list[list[Attachment]] = []
+    for kind, items in by_kind.items():
+        if kind not in ALBUM_MEDIA:
+            result += [[item] for item in items]
+            continue
+        count = -(-len(items) // ALBUM_MAX)
+        size, extra = divmod(len(items), count)
+        start = 0
+        for index in range(count):
+            end = start + size + (index < extra)
+            result.append(items[start:end])
+            start = end
+    return result
+
+
+async def _send_back(ctx: BotContext, chat_id: int, batch: list[Attachment]) -> None:
+    """By Telegram's file ids where known; a refused id (a photo that arrived as a file has a
+    document's id) falls back to the stored bytes, whose new ids are kept for next time."""
+    files = ctx.services.files
+    sources = [a.telegram_file_id or await files.content(a) for a in batch]
+    try:
+        await _send(ctx.bot, chat_id, batch, sources)
+        return
+    except BadRequest as error:
+        if all(isinstance(source, bytes) for source in sources):
+            raise
+        log.info("file ids refused, sending the files themselves: %s", error.message)
+    sent = await _send(ctx.bot, chat_id, batch, [await files.content(a) for a in batch])
+    for attachment, message in zip(batch, sent, strict=True):
+        file_id = _file_id(message)
+        if file_id is not None:
+            await files.remember_file_id(attachment, file_id)
+
+
+def _sent_as(attachment: Attachment) -> str:
+    """How Telegram gets the file: photos it cannot show as photos (HEIC, GIF) go as files."""
+    if attachment.kind == "photo" and attachment.mime not in PHOTO_MIMES:
+        return "document"
+    return attachment.kind
+
+
+async def _send(
+    bot: Bot, chat_id: int, batch: list[Attachment], sources: list[str | bytes]
+) -> list[Message]:
+    first, source, kind = batch[0], sources[0], _sent_as(batch[0])
+    if len(batch) > 1:
+        media = [
+            ALBUM_MEDIA[kind](src, caption=a.caption, filename=a.file_name)
+            for a, src in zip(batch, sources, strict=True)
+        ]
+        return list(await bot.send_media_group(chat_id, media))
+    caption, name = first.caption, first.file_name
+    if kind == "photo":
+        return [await bot.send_photo(chat_id, source, caption=caption)]
+    if kind == "voice":
+        return [await bot.send_voice(chat_id, source, caption=caption)]
+    if kind == "audio":
+        return [await bot.send_audio(chat_id, source, caption=caption, filename=name)]
+    if kind == "video_note":
+        return [await bot.send_video_note(chat_id, source)]
+    return [await bot.send_document(chat_id, source, caption=caption, filename=name)]
+
+
+def _file_id(message: Message) -> str | None:
+    media = message.effective_attachment
+    if isinstance(media, tuple):  # a photo: its sizes, the largest last
+        media = media[-1] if media else None
+    file_id = getattr(media, "file_id", None)
+    return file_id if isinstance(file_id, str) else None

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import time
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
 
 from core.domain import Role
 from core.listing import ListKind
@@ -15,6 +14,7 @@ from core.schedule import WEEKLY_AT, hhmm
 from handlers import orders
 from handlers.context import BotContext
 from handlers.digests import digest_view
+from handlers.edits import edit_tapped
 from handlers.i18n import N_, Translator
 from handlers.keyboards import button
 from handlers.replies import reply
@@ -90,10 +90,8 @@ async def preference_tap(update: Update, ctx: BotContext) -> None:
     prefs = await ctx.services.notifications.change_preference(ctx.actor, what)
     await query.answer(ctx.t.raw("Saved."))
     role = ctx.actor.role
-    await query.edit_message_text(
-        preferences_text(ctx.t, prefs, role),
-        parse_mode=ParseMode.HTML,
-        reply_markup=preferences_keyboard(ctx.t, prefs, role),
+    await edit_tapped(
+        query, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
     )
 
 

@@ -13,6 +13,8 @@ from telegram import (
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
+from handlers.edits import edit_buttons
+
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
 
 
@@ -28,7 +30,7 @@ async def reply(update: Update, text: str, markup: Markup = None) -> Message | N
 async def drop_keyboard(query: CallbackQuery) -> None:
     """Remove the buttons of the tapped message; already gone (a double tap) is fine."""
     try:
-        await query.edit_message_reply_markup(None)
+        await edit_buttons(query, None)
     except BadRequest as error:
-        if "not modified" not in error.message and "not found" not in error.message:
+        if "not found" not in error.message:
             raise

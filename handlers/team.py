@@ -10,6 +10,7 @@ from core.errors import DomainError
 from core.permissions import may_invite, may_manage, roles_assignable_by
 from core.services.team import MemberChange
 from handlers.context import BotContext
+from handlers.edits import edit_tapped
 from handlers.gate import load_actor
 from handlers.i18n import Translator, escape
 from handlers.keyboards import button, column, rows
@@ -79,7 +80,7 @@ async def member_action(update: Update, ctx: BotContext) -> None:
         change = await services.set_active(actor, membership_id, parts[2] == "on")
     await query.answer(ctx.t.raw("Saved.") if change.role_changed else ctx.t.raw("No change."))
     text, markup = member_card(ctx.t, change.member, actor.role)
-    await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)  # type: ignore[arg-type]
+    await edit_tapped(query, text, markup)  # type: ignore[arg-type]
     if change.role_changed:
         await _tell_member(ctx, change)
 

@@ -5,8 +5,6 @@ attach the call to an order."""
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
-from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
 from core.domain import Order
 from core.services.client_flows import NEW_CLIENT
@@ -16,6 +14,7 @@ from handlers.call_alerts import refresh_alerts
 from handlers.call_render import call_line, number, who
 from handlers.cards import STATUS
 from handlers.context import BotContext
+from handlers.edits import edit_tapped
 from handlers.formatting import when
 from handlers.i18n import N_, NP_, Translator, escape
 from handlers.keyboards import button, column, rows
@@ -56,11 +55,7 @@ async def calls_filter(update: Update, ctx: BotContext) -> None:
     kind = _parts(update)[1]
     text, markup = await _calls(ctx, kind if kind in FILTERS else "all")
     await query.answer()
-    try:
-        await query.edit_message_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    except BadRequest as error:
-        if "not modified" not in error.message:
-            raise
+    await edit_tapped(query, text, markup)
 
 
 async def _calls(ctx: BotContext, kind: str) -> tuple[str, InlineKeyboardMarkup]:

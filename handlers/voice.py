@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import Audio, Bot, InlineKeyboardMarkup, Message, Update, VideoNote, Voice
-from telegram.constants import ChatAction, ParseMode
+from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden
 
 from core.domain import VoiceNote, VoiceStatus
@@ -17,6 +17,7 @@ from core.services.files import IncomingFile
 from core.voice_ai import Proposal
 from handlers.cards import METHOD
 from handlers.context import BotContext
+from handlers.edits import edit_sent, edit_tapped
 from handlers.files import CLOUD_DOWNLOAD_LIMIT, wake_jobs
 from handlers.formatting import money
 from handlers.i18n import Catalogs, Translator, escape
@@ -151,16 +152,10 @@ def progress_presenter(
             if note.status in (VoiceStatus.TRANSCRIBING, VoiceStatus.SUMMARISING):
                 await bot.send_chat_action(note.chat_id, ChatAction.TYPING)
             if note.status_message_id is not None:
-                await bot.edit_message_text(
-                    status_text(t, note, number),
-                    chat_id=note.chat_id,
-                    message_id=note.status_message_id,
-                    parse_mode=ParseMode.HTML,
-                    reply_markup=_buttons(t, note),
-                )
+                text, markup = status_text(t, note, number), _buttons(t, note)
+                await edit_sent(bot, note.chat_id, note.status_message_id, text, markup)
         except (BadRequest, Forbidden) as error:
-            if "not modified" not in str(error):
-                log.info("voice status not shown: %s", type(error).__name__)
+            log.info("voice status not shown: %s", type(error).__name__)
 
     return show
 
@@ -182,6 +177,4 @@ async def answer(update: Update, ctx: BotContext) -> None:
     note = await ctx.services.voice.note(int(note_id))
     if note is not None and query.message is not None:
         order = await ctx.services.orders.raw(note.organization_id, note.order_id or 0)
-        await query.edit_message_text(
-            status_text(ctx.t, note, order.number if order else 0), parse_mode=ParseMode.HTML
-        )
+        await edit_tapped(query, status_text(ctx.t, note, order.number if order else 0))

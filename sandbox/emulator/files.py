@@ -8,6 +8,7 @@ from typing import Any
 from sandbox.emulator.state import EmulatorState, StoredFile
 
 DEFAULT_IMAGE_SIZE = (1280, 720)
+DEFAULT_NOTE_LENGTH = 240
 THUMBNAIL_SIDE = 90
 
 
@@ -100,6 +101,16 @@ def audio(stored: StoredFile, duration: int | None, extra: dict[str, Any]) -> di
     if stored.file_name:
         result["file_name"] = stored.file_name
     result.update({key: value for key, value in extra.items() if value})
+    return result
+
+
+def video_note(stored: StoredFile, duration: int | None, length: int | None) -> dict[str, Any]:
+    """Telegram's VideoNote object (a round video of `length` pixels square)."""
+    result = voice(stored, duration)
+    result.pop("mime_type", None)
+    if length:
+        stored.attributes["length"] = length
+    result["length"] = int(stored.attributes.get("length", DEFAULT_NOTE_LENGTH))
     return result
 
 

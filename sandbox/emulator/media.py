@@ -17,6 +17,7 @@ Builder = Callable[[EmulatorState, Source, Params], Any]
 _GROUP_IDS = itertools.count(13_000_000_000_000_001)
 ALBUM_KINDS = ("photo", "video", "document", "audio")
 WRONG_FILE = "wrong file identifier/HTTP URL specified"
+ALONE_IN_ALBUMS = ("document", "audio")
 
 
 def _resolve(state: EmulatorState, params: Params, field: str) -> Source:
@@ -73,6 +74,11 @@ def _audio(state: EmulatorState, source: Source, params: Params) -> Any:
     return files.audio(stored, params.integer("duration"), extra)
 
 
+def _video_note(state: EmulatorState, source: Source, params: Params) -> Any:
+    stored = _store(state, source, "video_note", "video/mp4")
+    return files.video_note(stored, params.integer("duration"), params.integer("length"))
+
+
 def _video(state: EmulatorState, source: Source, params: Params) -> Any:
     stored = _store(state, source, "video", "video/mp4")
     width, height = params.integer("width"), params.integer("height")
@@ -85,6 +91,7 @@ BUILDERS: dict[str, Builder] = {
     "voice": _voice,
     "audio": _audio,
     "video": _video,
+    "video_note": _video_note,
 }
 
 
@@ -92,7 +99,7 @@ def _media_sender(field: str) -> Callable[[EmulatorState, Params], Any]:
     async def send(state: EmulatorState, params: Params) -> Any:
         chat = sendable_chat(state, params)
         caption = caption_of(params)
-        content = BUILDERS[field](state, _resolve(state, params, field), params)
+        content = BUILDERS[field](state, _checked(_resolve(state, params, field), field), params)
         meta = {"source_text": params.text("caption"), "parse_mode": params.text("parse_mode")}
         return compose(state, chat, params, {field: content, **caption}, **meta).message
 
@@ -121,9 +128,23 @@ def _group_item(state: EmulatorState, params: Params, item: Any) -> dict[str, An
     caption = render_caption(
         item.get("caption"), item.get("parse_mode"), item.get("caption_entities")
     )
-    source = _resolve_reference(state, params, reference)
     kind = str(item["type"])
+    source = _checked(_resolve_reference(state, params, reference), kind)
     return {kind: BUILDERS[kind](state, source, Params(item)), **caption}
+
+
+def _checked(source: Source, kind: str) -> Source:
+    """A file id is only good for its own kind (a photo's id cannot send a document)."""
+    if isinstance(source, StoredFile) and source.kind != kind:
+        raise bad_request("type of file mismatch")
+    return source
+
+
+def _check_mix(media: list[Any]) -> None:
+    kinds = {item.get("type") for item in media if isinstance(item, dict)}
+    for kind in ALONE_IN_ALBUMS:
+        if kind in kinds and len(kinds) > 1:
+            raise bad_request(f"{kind} can't be mixed with other media types")
 
 
 async def send_media_group(state: EmulatorState, params: Params) -> Any:
@@ -132,6 +153,7 @@ async def send_media_group(state: EmulatorState, params: Params) -> Any:
     media = params.json("media")
     if not isinstance(media, list) or not 2 <= len(media) <= 10:
         raise bad_request("wrong number of media specified; must be between 2 and 10")
+    _check_mix(media)
     contents = [_group_item(state, params, item) for item in media]
     group_id = str(next(_GROUP_IDS))
     return [
@@ -154,6 +176,7 @@ HANDLERS = {
     "sendVoice": _media_sender("voice"),
     "sendAudio": _media_sender("audio"),
     "sendVideo": _media_sender("video"),
+    "sendVideoNote": _media_sender("video_note"),
     "sendLocation": send_location,
     "sendMediaGroup": send_media_group,
     "getFile": get_file,

@@ -19,6 +19,7 @@ DEFAULT_UPDATE_TYPES_EXCLUDED = ("chat_member", "message_reaction", "message_rea
 _FILE_PREFIXES = {"photo": "AgAC", "document": "BQAC", "voice": "AwAC", "audio": "CQAC"}
 _DEFAULT_SCOPE: tuple[str, int | None, int | None] = ("default", None, None)
 _FILE_DIRS = {"photo": "photos", "document": "documents", "voice": "voice", "audio": "music"}
+_FILE_KINDS = {folder: kind for kind, folder in _FILE_DIRS.items()}
 
 
 @dataclass
@@ -32,6 +33,13 @@ class StoredFile:
     mime_type: str | None = None
     file_name: str | None = None
     attributes: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        """What its file id is for (photo, document, voice, audio, video...): Telegram refuses
+        an id of one kind where another is expected."""
+        folder = self.file_path.split("/", 1)[0]
+        return _FILE_KINDS.get(folder, folder.removesuffix("s"))
 
     def as_file(self) -> dict[str, Any]:
         """Telegram's `File` object, as getFile returns it."""

@@ -8,7 +8,7 @@ from typing import Any
 from sandbox.emulator.keyboards import inline_rows, keyboard_rows
 from sandbox.emulator.state import StoredMessage
 
-MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "location")
+MEDIA_KINDS = ("photo", "document", "voice", "audio", "video", "video_note", "location")
 
 
 @dataclass(frozen=True)

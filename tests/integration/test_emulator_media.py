@@ -7,7 +7,8 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from telegram import InputMediaPhoto, Update
+from telegram import InputMediaDocument, InputMediaPhoto, Update
+from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
 from sandbox.emulator import EmulatorServer, TelegramEmulator
@@ -145,3 +146,39 @@ async def test_file_route_needs_the_token_and_a_known_path(emulator, server):
     assert (ok.status_code, ok.content) == (200, b"abc")
     assert wrong_token.status_code == 401
     assert missing.json() == {"ok": False, "error_code": 404, "description": "Not Found"}
+
+
+async def test_albums_are_refused_like_telegram(emulator, server):
+    emulator.user(id=1, first_name="Ann")
+    photos = [InputMediaPhoto(PNG + bytes([n])) for n in range(11)]
+    document = InputMediaDocument(b"%PDF-1.4 body", filename="act.pdf")
+    async with build_app(server) as app:
+        for media in (photos[:1], photos):
+            with pytest.raises(BadRequest, match="must be between 2 and 10"):
+                await app.bot.send_media_group(1, media)
+        with pytest.raises(BadRequest, match="Document can't be mixed with other media types"):
+            await app.bot.send_media_group(1, [photos[0], document])
+        assert len(await app.bot.send_media_group(1, [document, document])) == 2
+
+
+async def test_a_file_id_only_sends_its_own_kind(emulator, server):
+    emulator.user(id=1, first_name="Ann")
+    async with build_app(server) as app:
+        photo = await app.bot.send_photo(1, PNG)
+        document = await app.bot.send_document(1, PNG, filename="scan.png")
+        with pytest.raises(BadRequest, match="Type of file mismatch"):
+            await app.bot.send_photo(1, document.document.file_id)
+        with pytest.raises(BadRequest, match="Type of file mismatch"):
+            await app.bot.send_media_group(
+                1,
+                [
+                    InputMediaPhoto(photo.photo[-1].file_id),
+                    InputMediaPhoto(document.document.file_id),
+                ],
+            )
+        with pytest.raises(BadRequest, match="Type of file mismatch"):
+            await app.bot.send_document(1, photo.photo[-1].file_id)
+        note = await app.bot.send_video_note(1, b"mp4 bytes", duration=4, length=200)
+        assert (note.video_note.length, note.video_note.duration) == (200, timedelta(seconds=4))
+        again = await app.bot.send_video_note(1, note.video_note.file_id)
+        assert again.video_note.file_id == note.video_note.file_id
