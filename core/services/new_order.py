@@ -4,7 +4,7 @@ price, description, confirmation. Lookups happen in `prepare`, between steps."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -20,8 +20,9 @@ from core.ports import AddressSuggesters, Clock, PhoneNormalizer, UnitOfWork
 from core.search import parse_query
 from core.services.clients import ADDRESS_MAX, clean_text
 from core.services.orders import DESCRIPTION_MAX, OrderDraft, OrderService
+from core.services.when_steps import WHEN_STEPS, settle_year
 from core.text import clean_name
-from core.when import WhenAnswer, check_not_past, next_year, parse_time, parse_when, to_utc
+from core.when import parse_time, to_utc
 
 NEW_ORDER = "new_order"
 # What the confirmation card can send back for correction, and the answers that go with it.
@@ -88,52 +89,6 @@ def _category(given: DialogInput, data: Mapping[str, Any]) -> str:
     return choice_of({**options, SKIP: SKIP})(given, data)
 
 
-def _when(given: DialogInput, data: Mapping[str, Any]) -> dict[str, str | None]:
-    today = date.fromisoformat(data["today"])
-    if given.choice == "none":
-        return {"day": None, "time": None}
-    text = {"today": "today", "tomorrow": "tomorrow", "after": "day after tomorrow"}.get(
-        given.choice or "", given.text or ""
-    )
-    return when_value(parse_when(text, today), _now_local(data))
-
-
-def when_value(answer: WhenAnswer, now_local: datetime) -> dict[str, str | None]:
-    """A date as the flow keeps it. A day and month already past this year carries the same
-    day next year for the 'did you mean next year?' question; any other past moment is
-    refused."""
-    at = answer.at.isoformat() if answer.at else None
-    later = next_year(answer, now_local.date())
-    if later is not None:
-        return {"day": answer.day.isoformat(), "time": at, "next_year": later.isoformat()}
-    check_not_past(answer.day, answer.at, now_local)
-    return {"day": answer.day.isoformat(), "time": at}
-
-
-def settle_year(data: dict[str, Any]) -> None:
-    """The answer to 'did you mean next year?': the date moves on a year, or is asked again."""
-    answer = data.pop("when_year", None)
-    if answer == "yes":
-        when = data["when"]
-        data["when"] = {"day": when["next_year"], "time": when["time"]}
-    elif answer is not None:
-        data.pop("when", None)
-
-
-def _time(given: DialogInput, data: Mapping[str, Any]) -> str:
-    at = parse_time(given.choice or given.text)
-    _not_past(date.fromisoformat(data["when"]["day"]), at, data)
-    return at.isoformat()
-
-
-def _not_past(day: date, at: time | None, data: Mapping[str, Any]) -> None:
-    check_not_past(day, at, _now_local(data))
-
-
-def _now_local(data: Mapping[str, Any]) -> datetime:
-    return datetime.fromisoformat(data["now_local"])
-
-
 def _price(given: DialogInput, _data: Mapping[str, Any]) -> int | None:
     return None if given.choice == SKIP else parse_money(given.number or given.text)
 
@@ -144,19 +99,10 @@ def _description(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
     return clean_text(given.text, DESCRIPTION_MAX) or None
 
 
-def _no_year_question(data: Mapping[str, Any]) -> bool:
-    return not data["when"].get("next_year")
-
-
 def _chosen_client(data: Mapping[str, Any]) -> bool:
     return data.get("client_pick", "new") != "new" or data.get("client_same") == "yes"
 
 
-WHEN_STEPS = (
-    Step("when", _when),
-    Step("when_year", choice_of({"yes": "yes", "no": "no"}), skip=_no_year_question),
-    Step("time", _time, skip=lambda d: not d["when"]["day"] or bool(d["when"]["time"])),
-)
 NEW_ORDER_FLOW = Flow(
     NEW_ORDER,
     (

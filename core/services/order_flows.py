@@ -14,8 +14,8 @@ from core.money import parse_money
 from core.orders import OrderAction, may_view, require_action
 from core.outcomes import OrderChanged, Outcome
 from core.ports import Clock, UnitOfWork
-from core.services.new_order import WHEN_STEPS, _not_past, settle_year
 from core.services.orders import OrderService
+from core.services.when_steps import WHEN_STEPS, not_past, settle_year
 from core.when import parse_time, to_utc
 
 PAYMENT = "payment"
@@ -95,7 +95,7 @@ class RescheduleSpec(_OrderFlowSpec):
         scheduled = None
         if when["day"]:
             day, at = date.fromisoformat(when["day"]), parse_time(data.get("time") or when["time"])
-            _not_past(day, at, data)
+            not_past(day, at, data)
             scheduled = to_utc(day, at, actor.organization.timezone)
         change = await self._orders.act(
             actor, int(data["order_id"]), OrderAction.RESCHEDULE, uow, scheduled_at=scheduled
