@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden
 from core.views import Notice, OrderCard, OrderChange
 from handlers.cards import order_keyboard, order_text
 from handlers.context import BotContext
+from handlers.edits import edit_sent
 from handlers.i18n import N_, Translator
 from handlers.publish import notify_user
 
@@ -80,17 +81,9 @@ async def _edit(
     ctx: BotContext, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
 ) -> None:
     try:
-        await ctx.bot.edit_message_text(
-            text,
-            chat_id=chat_id,
-            message_id=message_id,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            disable_web_page_preview=True,
-        )
+        await edit_sent(ctx.bot, chat_id, message_id, text, markup)
     except (BadRequest, Forbidden) as error:
-        if "not modified" not in str(error):
-            log.info("card %s not refreshed: %s", message_id, type(error).__name__)
+        log.info("card %s not refreshed: %s", message_id, type(error).__name__)
 
 
 async def _notify(ctx: BotContext, notice: Notice, actor_name: str) -> None:

@@ -1,0 +1,68 @@
+"""Issue scenario: taps that change nothing. The taker's second tap on Take hears that the order
+is already theirs; a list switched to the filter it already shows is not edited (Telegram would
+refuse the identical edit with 400 "message is not modified")."""
+
+import logging
+
+from tests.e2e.scenario import create_org, invite_link, onboard
+
+
+async def _offered_to(crm, ids: tuple[int, int]):
+    """An owner (Russian) who offered order №1 to all; the worker (English) sees the offer."""
+    olga = crm.emulator.user(ids[0], "Ольга", language_code="ru")
+    await create_org(olga)
+    token = await invite_link(olga, "Работник")
+    wang = crm.emulator.user(ids[1], "Wang", language_code="en")
+    await onboard(wang, "en", payload=token)
+    await wang.reply()
+    await olga.reply()
+    await olga.send("/neworder")
+    for step in ("+7 916 123-45-67", "Пётр Сидоров", "Москва, Сухонская, 11"):
+        await olga.reply()
+        await olga.send(step)
+    for label in ("Уборка", "Без даты", "Пропустить", "Пропустить", "✅ Создать"):
+        await olga.reply()
+        await olga.tap(label)
+    await olga.reply()
+    card = await olga.reply()
+    await olga.tap("👷 Назначить", message=card)
+    await olga.reply()
+    await olga.tap("📣 Предложить всем")
+    return olga, wang, await wang.reply()
+
+
+def _answer(crm, query_id: str) -> str:
+    answer = crm.emulator.state.callback_answers[query_id] or {}
+    return str(answer.get("text"))
+
+
+async def test_the_takers_second_tap_says_the_order_is_theirs(crm):
+    _olga, wang, offer = await _offered_to(crm, (981, 982))
+    take = offer.button("🙋 Take")
+    taps = [await wang.tap_data(offer.message_id, take) for _ in range(2)]
+    await crm.emulator.state.notifier.wait_for(
+        lambda: all(crm.emulator.state.callback_answers[q] for q in taps), 5.0
+    )
+    answers = sorted(_answer(crm, q) for q in taps)
+    assert answers == ["The order is yours.", "You have already taken order №1; it is yours."]
+
+
+async def test_a_list_switched_to_what_it_shows_is_not_edited(crm, caplog):
+    olga = crm.emulator.user(983, "Ольга", language_code="ru")
+    await create_org(olga)
+    onboarding = len(crm.emulator.calls_to("editMessageText"))
+    await olga.send("/orders")
+    listing = await olga.reply()
+    current = next(label for label in listing.labels if label.startswith("• "))
+    await olga.tap(current, message=listing)
+    await olga.callback_answer()
+    await olga.send("/calls")
+    calls = await olga.reply()
+    await olga.tap("✓ Все", message=calls)
+    await olga.callback_answer()
+    await olga.tap("Пропущенные", message=calls)
+    await olga.callback_answer()
+    assert "Пропущенные" in (await olga.wait_edit(calls.message_id)).text
+    edits = crm.emulator.calls_to("editMessageText")[onboarding:]
+    assert [int(edit["message_id"]) for edit in edits] == [calls.message_id], edits
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR], caplog.text
