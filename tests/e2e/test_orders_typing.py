@@ -55,6 +55,14 @@ async def test_an_incomplete_phone_is_asked_again_never_taken_for_a_name(crm):
     await said(olga, "Номер телефона")
     await olga.send("+7 916 555-44-33")
     await said(olga, "Адрес?")
+    await olga.send("/cancel")
+    await olga.reply()
+    await olga.send("/newclient")
+    await olga.reply()
+    await olga.send("Пётр")
+    await said(olga, "Номер телефона")
+    await olga.send("+7 (916) 12")
+    assert "не хватает цифр" in (await olga.reply()).text
 
 
 async def test_phones_are_shown_in_one_international_format(crm):
