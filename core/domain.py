@@ -108,6 +108,8 @@ class Organization:
     country: str
     status: OrgStatus = OrgStatus.ACTIVE
     photos_required: int = 0
+    contact_grace_hours: int = 24  # an assignee keeps a client's contacts this long after
+    # the order is settled (paid in full or cancelled)
 
 
 @dataclass(frozen=True, slots=True)
@@ -227,8 +229,25 @@ class Order:
     def open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def settled(self) -> bool:
+        """Nothing is left to do for it: cancelled, or done and paid in full (or priceless)."""
+        if self.status is OrderStatus.CANCELLED:
+            return True
+        paid_up = self.price_minor is None or self.paid_minor >= self.price_minor
+        return self.status is OrderStatus.DONE and paid_up
+
 
 OPEN_STATUSES = frozenset({OrderStatus.NEW, OrderStatus.ASSIGNED, OrderStatus.IN_PROGRESS})
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """One payment recorded on an order (an order may be paid in parts, by several methods)."""
+
+    amount_minor: int
+    method: PaymentMethod | None
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

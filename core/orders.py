@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from core.domain import Actor, Order, OrderStatus, Role
 from core.errors import DomainError
@@ -114,3 +116,12 @@ def may_view(actor: Actor, order: Order) -> bool:
     return order.assignee_id == actor.user.id or (
         order.status is S.NEW and order.offered_at is not None
     )
+
+
+def starts_early(order: Order, now: datetime, zone: str) -> bool:
+    """Whether starting now would start an order planned for a later day (in the
+    organization's zone): the worker is asked to confirm, it is likely a mistaken tap."""
+    if order.scheduled_at is None:
+        return False
+    tz = ZoneInfo(zone)
+    return order.scheduled_at.astimezone(tz).date() > now.astimezone(tz).date()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime, timedelta
 
 from core.domain import Actor, Organization, OrgStatus, Role
 from core.errors import DomainError
@@ -138,3 +139,11 @@ def roles_assignable_by(role: Role | None) -> tuple[Role, ...]:
     return tuple(
         r for r in Role if may_manage(role, r) and (r is not Role.OWNER or role is Role.OWNER)
     )
+
+
+def contacts_cutoff(org: Organization, now: datetime) -> datetime:
+    """Least privilege for an assignee without CLIENT_CONTACTS_ANY: they see a client's phone
+    and address while holding an order for them that is open, or done and not paid in full,
+    and for the organization's grace period after it is settled (paid or cancelled). Orders
+    settled before the moment returned no longer give access."""
+    return now - timedelta(hours=max(org.contact_grace_hours, 0))

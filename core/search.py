@@ -35,6 +35,13 @@ def search_document(name: str, phones: Iterable[str], extra: Iterable[str] = ())
     return " ".join(p for p in parts if p)
 
 
+def matches(query: SearchQuery, name: str, phones: Iterable[str]) -> bool:
+    """The rule the databases apply, for a handful of clients in memory: every term occurs
+    in the client's document."""
+    document = search_document(name, phones)
+    return all(term in document for term in query.terms)
+
+
 @dataclass(frozen=True, slots=True)
 class SearchQuery:
     terms: tuple[str, ...]

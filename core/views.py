@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
-from core.domain import Client, Order, Organization, User
+from core.domain import Client, Order, Organization, Payment, User
 from core.orders import OrderAction
 from core.telephony import Call
 
@@ -41,6 +41,8 @@ class OrderCard:
     viewer: User
     sees_history: bool = False
     files: dict[str, int] = field(default_factory=dict)  # kind -> count, for those who may see
+    payments: tuple[Payment, ...] = ()  # each payment with its method, oldest first
+    area: str | None = None  # district or street of a hidden address (an offer to all)
 
     @property
     def viewer_id(self) -> int:
@@ -49,6 +51,11 @@ class OrderCard:
     @property
     def address_visible(self) -> bool:
         return self.client is None or self.client.contacts_visible
+
+    @property
+    def access_ended(self) -> bool:
+        """The viewer did this order but no longer sees its client's contacts (settled)."""
+        return not self.address_visible and self.order.assignee_id == self.viewer.id
 
 
 @dataclass(frozen=True, slots=True)

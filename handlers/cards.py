@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.domain import Order, OrderStatus, PaymentMethod
+from core.domain import OrderStatus, PaymentMethod
 from core.maps import map_link
 from core.orders import OrderAction
 from core.views import ClientCard, ClientView, OrderCard
@@ -49,6 +49,8 @@ def order_text(t: Translator, card: OrderCard) -> str:
     ]
     if card.client is not None:
         lines.append("👤 " + _client_line(card.client))
+        if card.client.notes:
+            lines.append("🗒 " + escape(card.client.notes))
     lines.extend(_where_when(t, card))
     if card.category:
         lines.append("🧰 " + escape(card.category))
@@ -56,7 +58,7 @@ def order_text(t: Translator, card: OrderCard) -> str:
         lines.append("👷 " + escape(card.assignee.display_name))
     elif o.offered_at is not None and o.status is OrderStatus.NEW:
         lines.append(t("📣 Offered to all workers"))
-    lines.extend(_money_lines(t, o, org.currency))
+    lines.extend(_money_lines(t, card, org.currency))
     if o.description:
         lines.append("📝 " + escape(o.description))
     if card.files:
@@ -88,6 +90,17 @@ def _where_when(t: Translator, card: OrderCard) -> list[str]:
         link = map_link(o.address, o.latitude, o.longitude)
         label = escape(o.address or t.raw("Location on the map"))
         lines.append(f'📍 <a href="{escape(link)}">{label}</a>' if link else f"📍 {label}")
+    elif card.access_ended and o.address:
+        lines.append(
+            t("📍 The client's address and phone are no longer shown: the order is closed")
+        )
+    elif not card.address_visible and card.area:
+        lines.append(
+            t(
+                "📍 {area} (the full address goes to the worker who takes the order)",
+                area=card.area,
+            )
+        )
     elif not card.address_visible and o.address:
         lines.append(t("📍 The address is shown to the worker who takes the order"))
     if o.scheduled_at is not None:
@@ -97,14 +110,26 @@ def _where_when(t: Translator, card: OrderCard) -> list[str]:
     return lines
 
 
-def _money_lines(t: Translator, o: Order, currency: str) -> list[str]:
+def _money_lines(t: Translator, card: OrderCard, currency: str) -> list[str]:
+    """Price and paid in all; with several payments, each one with its method below."""
+    o = card.order
     if o.price_minor is None and not o.paid_minor:
         return []
     price = money(t, o.price_minor, currency) if o.price_minor is not None else "—"
     line = t("💰 {price} · paid {paid}", price=price, paid=money(t, o.paid_minor, currency))
-    if o.payment_method is not None:
-        line += f" ({t.raw(METHOD[o.payment_method])})"
+    if len(card.payments) > 1:
+        return [line] + [
+            f"   · {escape(money(t, p.amount_minor, currency))} {_method(t, p.method)}"
+            for p in card.payments
+        ]
+    method = card.payments[0].method if card.payments else o.payment_method
+    if method is not None:
+        line += f" ({_method(t, method)})"
     return [line]
+
+
+def _method(t: Translator, method: PaymentMethod | None) -> str:
+    return t.raw(METHOD[method]) if method is not None else "—"
 
 
 def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | None:
@@ -150,7 +175,12 @@ def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> st
         if v.notes:
             lines.append("📝 " + escape(v.notes))
     else:
-        lines.append(t("Contacts are visible only while you hold an open order for this client."))
+        lines.append(
+            t(
+                "Contacts are visible only while you hold an order for this client that is "
+                "open or not paid yet, and for a short while after it is paid or cancelled."
+            )
+        )
     if card.orders:
         lines.append(t("<b>Orders</b>"))
         for o in card.orders:

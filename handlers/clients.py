@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
 
+from core.permissions import Action, allowed
 from core.services.client_flows import CLIENT_EDIT, CLIENT_MERGE, NEW_CLIENT
 from core.services.new_order import NEW_ORDER
 from handlers.client_publish import send_client
@@ -32,6 +33,11 @@ async def find(update: Update, ctx: BotContext) -> None:
         )
         return
     page = await ctx.services.clients.find(ctx.actor, text)
+    if not page.items and not allowed(ctx.actor.role, Action.CLIENT_CONTACTS_ANY):
+        await reply(
+            update, ctx.t("No client of your current orders matches “{query}”.", query=text[:100])
+        )
+        return
     if not page.items:
         await reply(update, ctx.t("No client matches “{query}”.", query=text[:100]))
         return

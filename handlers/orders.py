@@ -12,7 +12,7 @@ from core.services.new_order import NEW_ORDER
 from core.views import OrderCard, Page
 from handlers.cards import order_line
 from handlers.context import BotContext
-from handlers.edits import edit_tapped
+from handlers.formatting import when
 from handlers.history import history_text
 from handlers.i18n import N_, NP_, Translator
 from handlers.keyboards import button
@@ -57,15 +57,31 @@ async def orders_command(update: Update, ctx: BotContext) -> None:
 
 
 async def today(update: Update, ctx: BotContext) -> None:
-    """A worker's day (a manager's: everyone's), sorted by time, each order as a card."""
+    """A worker's day (a manager's: everyone's), sorted by time, each order as a card; then,
+    for a worker, the orders offered to all that nobody has taken yet."""
     page = await ctx.services.orders.listing(ctx.actor, ListKind.TODAY, 0)
     if not page.items:
         await reply(update, ctx.t("Nothing scheduled for today."))
-        return
-    await reply(
-        update, ctx.t.n("<b>Today</b>: {count} order", "<b>Today</b>: {count} orders", page.total)
-    )
+    else:
+        await reply(
+            update,
+            ctx.t.n("<b>Today</b>: {count} order", "<b>Today</b>: {count} orders", page.total),
+        )
     for card in page.items:
+        await send_card(ctx, _chat(update), card)
+    if allowed(ctx.actor.role, Action.ORDER_VIEW_ALL):
+        return
+    offers = await ctx.services.orders.offers(ctx.actor)
+    if offers.items:
+        await reply(
+            update,
+            ctx.t.n(
+                "<b>Open offers</b>: {count} order to take",
+                "<b>Open offers</b>: {count} orders to take",
+                offers.total,
+            ),
+        )
+    for card in offers.items:
         await send_card(ctx, _chat(update), card)
 
 
@@ -88,7 +104,9 @@ async def _send_list(
     markup = _list_keyboard(t, kind, result)
     query = update.callback_query
     if edit and query is not None:
-        await edit_tapped(query, "\n".join(lines), markup)
+        await query.edit_message_text(
+            "\n".join(lines), parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
+        )
     else:
         await reply(update, "\n".join(lines), markup)
 
@@ -131,6 +149,12 @@ async def act(update: Update, ctx: BotContext) -> None:
         await query.answer()
         await reply(update, ctx.t("Cancel this order?"), InlineKeyboardMarkup([[sure]]))
         return
+    if action is OrderAction.START and not name.endswith("!"):
+        early = await ctx.services.orders.early_start(ctx.actor, int(order_id))
+        if early is not None:
+            await query.answer()
+            await _confirm_early_start(update, ctx, early)
+            return
     change = await ctx.services.orders.act(ctx.actor, int(order_id), action)
     await query.answer(_confirmation(ctx.t, action))
     if action in (OrderAction.TAKE, OrderAction.START):
@@ -139,6 +163,18 @@ async def act(update: Update, ctx: BotContext) -> None:
     if action is OrderAction.DONE and OrderAction.PAY in change.card.actions:
         pay = button(ctx.t.raw("💰 Record payment"), "of", order_id, "pay")
         await reply(update, ctx.t("Done! Was a payment received?"), InlineKeyboardMarkup([[pay]]))
+
+
+async def _confirm_early_start(update: Update, ctx: BotContext, card: OrderCard) -> None:
+    o = card.order
+    assert o.scheduled_at is not None
+    sure = button(ctx.t.raw("▶️ Yes, start now"), "oa", o.id, "start!")
+    text = ctx.t(
+        "Order №{number} is planned for {when}, not today. Start it now?",
+        number=o.number,
+        when=when(ctx.t, o.scheduled_at, card.organization.timezone),
+    )
+    await reply(update, text, InlineKeyboardMarkup([[sure]]))
 
 
 def _confirmation(t: Translator, action: OrderAction) -> str:

@@ -47,10 +47,42 @@ async def settings(update: Update, ctx: BotContext) -> None:
         lines.append(
             t("📷 Photos required before an order is done: {count}", count=org.photos_required)
         )
+        lines.append(
+            t(
+                "🔒 A worker keeps the client's phone and address until the order is paid or "
+                "cancelled, and {hours} h after",
+                hours=org.contact_grace_hours,
+            )
+        )
         markup = InlineKeyboardMarkup(
-            [*markup.inline_keyboard, _photo_buttons(org.photos_required)]
+            [
+                *markup.inline_keyboard,
+                _photo_buttons(org.photos_required),
+                _grace_buttons(org.contact_grace_hours),
+            ]
         )
     await reply(update, "\n".join(lines), markup)
+
+
+def _grace_buttons(current: int) -> list[InlineKeyboardButton]:
+    return [button(f"🔒 {h} h", "gs", h) for h in (0, 4, 24, 72) if h != current]
+
+
+async def grace_rule(update: Update, ctx: BotContext) -> None:
+    """`gs:<hours>` sets how long an assignee keeps a client's contacts after settling."""
+    query = update.callback_query
+    assert query is not None
+    hours = await ctx.services.team.set_contact_grace(
+        ctx.actor, int((query.data or "").split(":")[1])
+    )
+    await query.answer(ctx.t.raw("Saved."))
+    await drop_keyboard(query)
+    text = ctx.t(
+        "From now on a worker keeps the client's contacts {hours} h after the order is paid "
+        "or cancelled.",
+        hours=hours,
+    )
+    await reply(update, text)
 
 
 def _photo_buttons(current: int) -> list[InlineKeyboardButton]:

@@ -57,6 +57,7 @@ class OrganizationRow(SQLModel, table=True):
     country: str = Field(max_length=2, default="RU")
     status: str = Field(max_length=16, default="active")
     photos_required: int = 0
+    contact_grace_hours: int = 24
     next_order_number: int = 1
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)
@@ -187,6 +188,7 @@ class OrderRow(SQLModel, table=True):
     done_at: datetime | None = _ts()
     cancelled_at: datetime | None = _ts()
     offered_at: datetime | None = _ts()
+    settled_at: datetime | None = _ts()  # done and paid in full, or cancelled
     version: int = 0
 
 

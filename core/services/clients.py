@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 from core.domain import Actor, Client
 from core.errors import DomainError
 from core.listing import PAGE_SIZE
-from core.permissions import Action, allowed, require
+from core.permissions import Action, allowed, contacts_cutoff, require
 from core.phones import EXAMPLE as PHONE_EXAMPLE
 from core.phones import looks_like_phone
 from core.ports import Clock, PhoneNormalizer, UnitOfWork, UowFactory
 from core.privacy_model import AuditAction
-from core.search import parse_query
+from core.search import SearchQuery, matches, parse_query
 from core.services.audit import record
-from core.text import clean_line, clean_name
+from core.text import clean_line, clean_name, search_key
 from core.views import ClientCard, ClientView, Page, client_view
 
 NOTES_MAX = 2000
@@ -24,12 +25,23 @@ ADDRESS_MAX = 300
 EDITABLE = ("name", "phone", "address", "notes")
 
 
-async def contacts_visible(uow: UnitOfWork, actor: Actor, client_id: int) -> bool:
-    """Least privilege: a worker sees contacts only while holding an open order for them."""
+async def contacts_visible(uow: UnitOfWork, actor: Actor, client_id: int, now: datetime) -> bool:
+    """Least privilege: a worker sees contacts only while holding an order for the client
+    that is open or unpaid, and for a grace period after (`contacts_cutoff`)."""
     if allowed(actor.role, Action.CLIENT_CONTACTS_ANY):
         return True
-    assert actor.organization is not None
-    return await uow.orders.holds_open_order(actor.organization.id, actor.user.id, client_id)
+    org = actor.organization
+    assert org is not None
+    return await uow.orders.holds_client(
+        org.id, actor.user.id, client_id, contacts_cutoff(org, now)
+    )
+
+
+async def served_clients(uow: UnitOfWork, actor: Actor, now: datetime) -> set[int]:
+    """The clients whose contacts a worker may see now (see `contacts_visible`)."""
+    org = actor.organization
+    assert org is not None
+    return await uow.orders.served_clients(org.id, actor.user.id, contacts_cutoff(org, now))
 
 
 def clean_text(text: str | None, limit: int, code: str = "text_too_long") -> str | None:
@@ -54,27 +66,33 @@ class ClientService:
         return phone
 
     async def find(self, actor: Actor, text: str, page: int = 0) -> Page[ClientView]:
+        """Managers search every client; a worker only the clients they serve now, so a
+        phone number cannot be mapped to a client whose contacts they may not see."""
         require(actor, Action.CLIENT_VIEW)
         assert actor.organization is not None
         query = parse_query(text)
         if query.empty:
             raise DomainError("search_empty")
         async with self._uow() as uow:
-            found = await uow.clients.search(
-                actor.organization.id, query, PAGE_SIZE + 1, page * PAGE_SIZE
-            )
-            views = await self._views(uow, actor, found[:PAGE_SIZE])
+            if allowed(actor.role, Action.CLIENT_CONTACTS_ANY):
+                found = await uow.clients.search(
+                    actor.organization.id, query, PAGE_SIZE + 1, page * PAGE_SIZE
+                )
+            else:
+                found = await self._served_matching(uow, actor, query, page)
+        views = [client_view(c, True) for c in found[:PAGE_SIZE]]
         more = len(found) > PAGE_SIZE
         return Page(tuple(views), page, page + (2 if more else 1), len(views))
 
-    async def _views(
-        self, uow: UnitOfWork, actor: Actor, clients: list[Client]
-    ) -> list[ClientView]:
-        if allowed(actor.role, Action.CLIENT_CONTACTS_ANY):
-            return [client_view(c, True) for c in clients]
+    async def _served_matching(
+        self, uow: UnitOfWork, actor: Actor, query: SearchQuery, page: int
+    ) -> list[Client]:
+        """A page (and one more) of the worker's current clients that match the query."""
         assert actor.organization is not None
-        mine = await uow.orders.clients_with_open_orders(actor.organization.id, actor.user.id)
-        return [client_view(c, c.id in mine) for c in clients]
+        ids = await served_clients(uow, actor, self._clock.now())
+        clients = await uow.clients.many(actor.organization.id, sorted(ids))
+        found = sorted((c for c in clients if matches(query, c.name, c.phones)), key=_by_name)
+        return found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE + 1]
 
     async def inline(self, actor: Actor, text: str) -> list[ClientView]:
         """Inline-mode lookup: managers and owners only; anyone else gets nothing."""
@@ -101,7 +119,7 @@ class ClientService:
             viewed = AuditAction.CLIENT_VIEWED
             await record(uow, actor, viewed, self._clock.now(), ("client", client_id))
             await uow.commit(claim_update=False)
-            visible = await contacts_visible(uow, actor, client_id)
+            visible = await contacts_visible(uow, actor, client_id, self._clock.now())
             orders = await uow.orders.for_client(org_id, client_id) if visible else []
             calls = await uow.calls.for_phones(org_id, client.phones, 5) if visible else []
         return ClientCard(client_view(client, visible), tuple(orders), tuple(calls))
@@ -213,3 +231,7 @@ class ClientService:
             return merged
 
         return await self._run(uow, work)
+
+
+def _by_name(client: Client) -> tuple[str, int]:
+    return search_key(client.name), client.id

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from core.areas import area_of
 from core.domain import (
     Actor,
     Order,
@@ -16,9 +17,15 @@ from core.domain import (
     User,
 )
 from core.errors import DomainError
-from core.listing import PAGE_SIZE, ListKind, build_filter, local_day_bounds
-from core.orders import OrderAction, available_actions, may_view, require_action
-from core.permissions import Action, allowed, require
+from core.listing import PAGE_SIZE, ListKind, OrderFilter, build_filter, local_day_bounds
+from core.orders import (
+    OrderAction,
+    available_actions,
+    may_view,
+    require_action,
+    starts_early,
+)
+from core.permissions import Action, allowed, contacts_cutoff, require
 from core.ports import Clock, StaticMaps, UnitOfWork, UowFactory
 from core.services.plans import PlanGuard
 from core.views import Notice, OrderCard, OrderChange, Page, WorkerLoad, client_view
@@ -129,7 +136,7 @@ class OrderService:
         if order is None:
             raise DomainError("order_gone")
         if order.status is not OrderStatus.NEW or order.offered_at is None:
-            raise _already_taken(actor, order)
+            raise DomainError("order_taken", number=order.number)
         return order
 
     async def _card(self, uow: UnitOfWork, actor: Actor, order: Order) -> OrderCard:
@@ -142,21 +149,22 @@ class OrderService:
         client_ids = sorted({o.client_id for o in orders if o.client_id is not None})
         clients = {c.id: c for c in await uow.clients.many(org.id, client_ids)}
         everything = allowed(actor.role, Action.CLIENT_CONTACTS_ANY)
+        cutoff = contacts_cutoff(org, self._clock.now())
         mine = (
-            set()
-            if everything
-            else await uow.orders.clients_with_open_orders(org.id, actor.user.id)
+            set() if everything else await uow.orders.served_clients(org.id, actor.user.id, cutoff)
         )
         categories = {c.id: c.name for c in await uow.categories.listing(org.id)}
         people = {
             u.id: u for u in await uow.users.many([o.assignee_id for o in orders if o.assignee_id])
         }
         files = await uow.attachments.counts_for(org.id, [o.id for o in orders])
+        payments = await uow.orders.payments(org.id, [o.id for o in orders])
         sees_all = allowed(actor.role, Action.ORDER_VIEW_ALL)
         cards = []
         for o in orders:
             client = clients.get(o.client_id or -1)
             view = client_view(client, everything or client.id in mine) if client else None
+            hidden = view is not None and not view.contacts_visible
             cards.append(
                 OrderCard(
                     o,
@@ -170,9 +178,20 @@ class OrderService:
                     files=files.get(o.id, {})
                     if (sees_all or o.assignee_id == actor.user.id)
                     else {},
+                    payments=tuple(payments.get(o.id, ())),
+                    area=area_of(o.address) if hidden and o.assignee_id is None else None,
                 )
             )
         return cards
+
+    async def early_start(self, actor: Actor, order_id: int) -> OrderCard | None:
+        """The card, if starting the order now would start it before its day (to confirm)."""
+        async with self._uow() as uow:
+            order = await self._get(uow, actor, order_id)
+            assert actor.organization is not None
+            if not starts_early(order, self._clock.now(), actor.organization.timezone):
+                return None
+            return await self._card(uow, actor, order)
 
     async def act(
         self,
@@ -204,9 +223,11 @@ class OrderService:
         if action is OrderAction.DONE:
             await _check_proof_of_work(uow, actor, order)
         changes, event_data = self._changes(actor, order, action, target, params)
+        if _settles(order, changes):
+            changes["settled_at"] = self._clock.now()
         changed = await uow.orders.change(order, self._clock.now(), **changes)
         if changed is None:
-            raise await self._lost_race(uow, actor, action, order)
+            raise self._lost_race(action, order)
         await uow.orders.add_event(
             changed, actor.user.id, action.value, event_data, self._clock.now()
         )
@@ -214,12 +235,9 @@ class OrderService:
         notices = await self._notices(uow, actor, order, changed, action)
         return OrderChange(card, tuple(notices), action.value)
 
-    async def _lost_race(
-        self, uow: UnitOfWork, actor: Actor, action: OrderAction, order: Order
-    ) -> DomainError:
+    def _lost_race(self, action: OrderAction, order: Order) -> DomainError:
         if action is OrderAction.TAKE:
-            winner = await uow.orders.get(order.organization_id, order.id)
-            return _already_taken(actor, winner or order)
+            return DomainError("order_taken", number=order.number)
         return DomainError("order_changed", number=order.number)
 
     def _changes(
@@ -323,6 +341,21 @@ class OrderService:
         pages = max(1, -(-total // PAGE_SIZE))
         return Page(tuple(cards), page, pages, total)
 
+    async def offers(self, actor: Actor) -> Page[OrderCard]:
+        """Orders offered to all workers and not taken yet, soonest first (a worker's /today)."""
+        require(actor, Action.ORDER_WORK_OWN)
+        assert actor.organization is not None
+        query = OrderFilter(
+            statuses=frozenset({OrderStatus.NEW}),
+            unassigned=True,
+            offered_or_assignee=actor.user.id,
+        )
+        async with self._uow() as uow:
+            total = await uow.orders.count(actor.organization.id, query)
+            orders = await uow.orders.listing(actor.organization.id, query, PAGE_SIZE, 0)
+            cards = await self._cards(uow, actor, orders)
+        return Page(tuple(cards), 0, max(1, -(-total // PAGE_SIZE)), total)
+
     async def history(self, actor: Actor, order_id: int) -> list[tuple[OrderEvent, User | None]]:
         require(actor, Action.ORDER_VIEW_ALL)
         async with self._uow() as uow:
@@ -371,6 +404,18 @@ async def _actor_for(
     return Actor(user, await uow.orgs.get(org_id), membership)
 
 
+def _settles(order: Order, changes: dict[str, Any]) -> bool:
+    """Whether this change settles the order (done and paid in full, or cancelled): the
+    moment its assignee's grace period for the client's contacts starts."""
+    after = replace(
+        order,
+        status=changes.get("status", order.status),
+        paid_minor=changes.get("paid_minor", order.paid_minor),
+        price_minor=changes.get("price_minor", order.price_minor),
+    )
+    return after.settled and not order.settled
+
+
 def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment else None
 
@@ -384,11 +429,3 @@ async def _check_proof_of_work(uow: UnitOfWork, actor: Actor, order: Order) -> N
     have = (await uow.attachments.counts(order.organization_id, order.id)).get("photo", 0)
     if have < required:
         raise DomainError("photos_required", required=required, have=have, missing=required - have)
-
-
-def _already_taken(actor: Actor, order: Order) -> DomainError:
-    """A tap on Take for an order that is no longer on offer: the taker's own second tap is
-    told the order is theirs, everyone else that someone else was quicker."""
-    if order.assignee_id == actor.user.id:
-        return DomainError("order_yours", number=order.number)
-    return DomainError("order_taken", number=order.number)

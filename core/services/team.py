@@ -13,6 +13,7 @@ from core.privacy_model import AuditAction
 from core.services.audit import record
 
 MAX_PHOTOS_REQUIRED = 20
+MAX_CONTACT_GRACE_HOURS = 24 * 7
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,21 @@ class TeamService:
             await record(uow, actor, AuditAction.SETTING_CHANGED, now, name="photos", value=count)
             await uow.commit()
         return count
+
+    async def set_contact_grace(self, actor: Actor, hours: int) -> int:
+        """How long an assignee keeps a client's contacts after the order is paid or
+        cancelled (`core.permissions.contacts_cutoff`)."""
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        if not 0 <= hours <= MAX_CONTACT_GRACE_HOURS:
+            raise DomainError("contact_grace_range", limit=MAX_CONTACT_GRACE_HOURS)
+        old = actor.organization.contact_grace_hours
+        async with self._uow() as uow:
+            await uow.orgs.update(actor.organization.id, contact_grace_hours=hours)
+            now, changed = self._clock.now(), AuditAction.SETTING_CHANGED
+            await record(uow, actor, changed, now, name="grace", old=old, new=hours)
+            await uow.commit()
+        return hours
 
     async def leads(self, org_id: int) -> list[User]:
         """Active owners and managers: whom system alerts go to."""

@@ -8,11 +8,28 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.domain import OPEN_STATUSES, Order, OrderEvent, OrderStatus, PaymentMethod
+from core.domain import (
+    OPEN_STATUSES,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    Payment,
+    PaymentMethod,
+)
 from core.listing import OrderFilter
 from storage.tables import OrderEventRow, OrderMessageRow, OrderRow, OrganizationRow
 
 _OPEN = [s.value for s in OPEN_STATUSES]
+_METHODS = frozenset(m.value for m in PaymentMethod)
+
+
+def _held(org_id: int, user_id: int, settled_since: datetime) -> list[Any]:
+    """Orders that give their assignee a client's contacts: not settled, or settled lately."""
+    return [
+        OrderRow.organization_id == org_id,
+        OrderRow.assignee_id == user_id,
+        or_(OrderRow.settled_at.is_(None), OrderRow.settled_at >= settled_since),
+    ]
 
 
 def to_order(row: OrderRow) -> Order:
@@ -126,27 +143,46 @@ class SqlOrderRepository:
         )
         return [to_order(r) for r in (await self._s.execute(stmt)).scalars()]
 
-    async def holds_open_order(self, org_id: int, user_id: int, client_id: int) -> bool:
+    async def holds_client(
+        self, org_id: int, user_id: int, client_id: int, settled_since: datetime
+    ) -> bool:
         stmt = (
             select(OrderRow.id)
             .where(
-                OrderRow.organization_id == org_id,
-                OrderRow.assignee_id == user_id,
+                *_held(org_id, user_id, settled_since),
                 OrderRow.client_id == client_id,
-                OrderRow.status.in_(_OPEN),
             )
             .limit(1)
         )
         return (await self._s.execute(stmt)).first() is not None
 
-    async def clients_with_open_orders(self, org_id: int, user_id: int) -> set[int]:
+    async def served_clients(self, org_id: int, user_id: int, settled_since: datetime) -> set[int]:
         stmt = select(OrderRow.client_id).where(
-            OrderRow.organization_id == org_id,
-            OrderRow.assignee_id == user_id,
-            OrderRow.status.in_(_OPEN),
-            OrderRow.client_id.is_not(None),
+            *_held(org_id, user_id, settled_since), OrderRow.client_id.is_not(None)
         )
         return set((await self._s.execute(stmt)).scalars())
+
+    async def payments(self, org_id: int, order_ids: list[int]) -> dict[int, list[Payment]]:
+        """Every payment recorded on each order, oldest first (a "pay" event each)."""
+        if not order_ids:
+            return {}
+        e = OrderEventRow
+        stmt = (
+            select(e.order_id, e.data, e.created_at)
+            .where(e.organization_id == org_id, e.order_id.in_(order_ids), e.kind == "pay")
+            .order_by(e.id)
+        )
+        found: dict[int, list[Payment]] = {}
+        for order_id, data, at in (await self._s.execute(stmt)).all():
+            method = data.get("method")
+            found.setdefault(order_id, []).append(
+                Payment(
+                    int(data.get("amount_minor") or 0),
+                    PaymentMethod(method) if method in _METHODS else None,
+                    at,
+                )
+            )
+        return found
 
     async def load(self, org_id: int, start: datetime, end: datetime) -> dict[int, int]:
         """Open or finished orders per assignee scheduled in [start, end)."""

@@ -34,6 +34,7 @@ def to_org(row: OrganizationRow) -> Organization:
         country=row.country,
         status=OrgStatus(row.status),
         photos_required=row.photos_required,
+        contact_grace_hours=row.contact_grace_hours,
     )
 
 

@@ -25,6 +25,7 @@ from storage.privacy_schema import (
     ORG_COLUMN,
     as_entity,
     integer_columns,
+    jsonable,
     org_tables,
     referencing,
     table,
@@ -36,6 +37,8 @@ from storage.tables import (
     AttachmentRow,
     ConsentRow,
     MembershipRow,
+    OrderEventRow,
+    OrderRow,
     OrganizationRow,
     RetentionPolicyRow,
     UserRow,
@@ -47,6 +50,15 @@ from storage.tables import (
 NOT_PERSONAL = frozenset(
     {"work_order", "order_message", "invite", "job", "dialog_state", "call", "pbx_account"}
     | {"payment", "api_token", "sign_in_link", "admin_session"}
+)
+PAYMENT_COLUMNS = (
+    ("id", "integer"),
+    ("order_id", "integer"),
+    ("order_number", "integer"),
+    ("amount_minor", "integer"),
+    ("method", "text"),
+    ("recorded_by", "integer"),
+    ("created_at", "timestamp (UTC)"),
 )
 MEMBER_FIELDS = {"first_name": "text", "last_name": "text", "username": "text"}
 
@@ -67,7 +79,32 @@ class SqlPrivacyRepository:
             if t.name not in NOT_EXPORTED:
                 found.append(await self._org_entity(t, org_id))
         found.append(await self._member_consents(org_id))
+        found.append(await self._order_payments(org_id))
         return found
+
+    async def _order_payments(self, org_id: int) -> Entity:
+        """Each payment on an order with its method (an order may be paid in parts, by
+        several methods); orders.paid_minor is their total."""
+        e, o = OrderEventRow, OrderRow
+        stmt = (
+            select(e.id, e.order_id, o.number, e.data, e.actor_id, e.created_at)
+            .join(o, o.id == e.order_id)
+            .where(e.organization_id == org_id, e.kind == "pay")
+            .order_by(e.id)
+        )
+        rows = [
+            {
+                "id": i,
+                "order_id": order_id,
+                "order_number": number,
+                "amount_minor": int(data.get("amount_minor") or 0),
+                "method": data.get("method"),
+                "recorded_by": actor_id,
+                "created_at": jsonable(at),
+            }
+            for i, order_id, number, data, actor_id, at in (await self._s.execute(stmt)).all()
+        ]
+        return Entity("order_payments", PAYMENT_COLUMNS, rows)
 
     async def _org_entity(self, tbl: Table, org_id: int) -> Entity:
         if tbl.name == "membership":
