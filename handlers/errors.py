@@ -8,7 +8,7 @@ import traceback
 from typing import Any
 
 from telegram import Update
-from telegram.error import Forbidden
+from telegram.error import BadRequest, Forbidden
 
 from core.errors import DomainError, DuplicateUpdate
 from handlers.admin import ADMIN_ERRORS, PLAN_NAMES
@@ -52,6 +52,7 @@ MESSAGES: dict[str, str] = {
     "order_already": N_("Order №{number} is already {status}."),
     "order_not_offered": N_("Order №{number} is not offered to workers."),
     "order_taken": N_("Someone else has already taken order №{number}."),
+    "order_yours": N_("You have already taken order №{number}; it is yours."),
     "order_changed": N_("Order №{number} was just changed by someone else. Please look again."),
     "order_gone": N_("This order is no longer available to you."),
     "order_not_found": N_("There is no order №{number} that you can see."),
@@ -173,10 +174,15 @@ async def _speak_their_language(update: Update, context: BotContext) -> None:
 
 
 async def _answer(update: Update, context: BotContext, text: str) -> None:
+    """As an alert on the tapped button, or as a message when there is no button or the tap
+    was already answered (the failure came after the handler's own answer)."""
     try:
         if update.callback_query is not None:
-            await update.callback_query.answer(_plain(text)[:200], show_alert=True)
-            return
+            try:
+                await update.callback_query.answer(_plain(text)[:200], show_alert=True)
+                return
+            except BadRequest as refused:
+                log.info("tap already answered, replying instead: %s", refused.message)
         await reply(update, text)
     except Exception as failure:  # noqa: BLE001 - the error handler itself must not fail
         log.warning("could not deliver an error reply: %s", type(failure).__name__)

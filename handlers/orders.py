@@ -12,6 +12,7 @@ from core.services.new_order import NEW_ORDER
 from core.views import OrderCard, Page
 from handlers.cards import order_line
 from handlers.context import BotContext
+from handlers.edits import edit_tapped
 from handlers.formatting import when
 from handlers.history import history_text
 from handlers.i18n import N_, NP_, Translator
@@ -104,9 +105,7 @@ async def _send_list(
     markup = _list_keyboard(t, kind, result)
     query = update.callback_query
     if edit and query is not None:
-        await query.edit_message_text(
-            "\n".join(lines), parse_mode="HTML", reply_markup=markup, disable_web_page_preview=True
-        )
+        await edit_tapped(query, "\n".join(lines), markup)
     else:
         await reply(update, "\n".join(lines), markup)
 

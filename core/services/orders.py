@@ -136,7 +136,7 @@ class OrderService:
         if order is None:
             raise DomainError("order_gone")
         if order.status is not OrderStatus.NEW or order.offered_at is None:
-            raise DomainError("order_taken", number=order.number)
+            raise _already_taken(actor, order)
         return order
 
     async def _card(self, uow: UnitOfWork, actor: Actor, order: Order) -> OrderCard:
@@ -227,7 +227,7 @@ class OrderService:
             changes["settled_at"] = self._clock.now()
         changed = await uow.orders.change(order, self._clock.now(), **changes)
         if changed is None:
-            raise self._lost_race(action, order)
+            raise await self._lost_race(uow, actor, action, order)
         await uow.orders.add_event(
             changed, actor.user.id, action.value, event_data, self._clock.now()
         )
@@ -235,9 +235,12 @@ class OrderService:
         notices = await self._notices(uow, actor, order, changed, action)
         return OrderChange(card, tuple(notices), action.value)
 
-    def _lost_race(self, action: OrderAction, order: Order) -> DomainError:
+    async def _lost_race(
+        self, uow: UnitOfWork, actor: Actor, action: OrderAction, order: Order
+    ) -> DomainError:
         if action is OrderAction.TAKE:
-            return DomainError("order_taken", number=order.number)
+            winner = await uow.orders.get(order.organization_id, order.id)
+            return _already_taken(actor, winner or order)
         return DomainError("order_changed", number=order.number)
 
     def _changes(
@@ -429,3 +432,11 @@ async def _check_proof_of_work(uow: UnitOfWork, actor: Actor, order: Order) -> N
     have = (await uow.attachments.counts(order.organization_id, order.id)).get("photo", 0)
     if have < required:
         raise DomainError("photos_required", required=required, have=have, missing=required - have)
+
+
+def _already_taken(actor: Actor, order: Order) -> DomainError:
+    """A tap on Take for an order that is no longer on offer: the taker's own second tap is
+    told the order is theirs, everyone else that someone else was quicker."""
+    if order.assignee_id == actor.user.id:
+        return DomainError("order_yours", number=order.number)
+    return DomainError("order_taken", number=order.number)
