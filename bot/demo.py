@@ -11,7 +11,8 @@ from storage.db import session_factory
 async def seed_demo(local: LocalBot, language: str = "ru") -> str:
     assert local.container is not None
     now = local.container.services.clock.now()
-    created = await demo.seed(session_factory(local.container.engine), now, language=language)
+    sessions = session_factory(local.container.engine)
+    created = await demo.seed(sessions, now, language=language, onboarded=False)
     team = demo.team(language)
     for person in team:
         local.emulator.user(

@@ -2,8 +2,9 @@
 clients and a week of orders in every state, so lists and cards have something to show; all of
 it in one language (storage.demo_data).
 
-The team are members who have not talked to the bot yet: each one's first /start asks their
-language and consent like anyone's first contact, then greets them in their organization.
+The sandbox seeds the team as members who have not talked to the bot yet (`onboarded=False`):
+each one's first /start asks their language and consent like anyone's first contact, then
+greets them in their organization. The benchmarks take them ready to work.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from storage.tables import (
     CategoryRow,
     ClientPhoneRow,
     ClientRow,
+    ConsentRow,
     MembershipRow,
     OrderEventRow,
     OrderRow,
@@ -44,6 +46,7 @@ async def seed(
     now: datetime,
     clients: int = 300,
     language: str = "ru",
+    onboarded: bool = True,
 ) -> bool:
     """Write the demo in `language` once; False when it is already there."""
     locale = LOCALES[language]
@@ -65,7 +68,7 @@ async def seed(
         )
         session.add(org)
         await session.flush()
-        users = await _team(session, org.id, locale.team, now)
+        users = await _team(session, org.id, locale.team, now, onboarded)
         categories = await _categories(session, org.id, locale.categories)
         client_ids = await _clients(session, org.id, locale, rng, now, clients)
         await _orders(session, org, users, categories, client_ids, locale, rng, now)
@@ -73,9 +76,14 @@ async def seed(
 
 
 async def _team(
-    session: AsyncSession, org_id: int, people: tuple[DemoPerson, ...], now: datetime
+    session: AsyncSession,
+    org_id: int,
+    people: tuple[DemoPerson, ...],
+    now: datetime,
+    onboarded: bool,
 ) -> dict[Role, list[int]]:
-    """Members who never wrote to the bot: no language chosen, no consent given yet."""
+    """Members; without `onboarded`, ones who never wrote to the bot (no language chosen, no
+    consent given yet)."""
     by_role: dict[Role, list[int]] = {}
     for person in people:
         user = UserRow(
@@ -87,8 +95,13 @@ async def _team(
             active_org_id=org_id,
             created_at=now,
         )
+        if onboarded:
+            user.language, user.age_confirmed_at, user.consent_at = person.language, now, now
+            user.consent_version = "demo"
         session.add(user)
         await session.flush()
+        if onboarded:
+            _consents(session, user.id, now)
         session.add(
             MembershipRow(
                 organization_id=org_id, user_id=user.id, role=person.role.value, created_at=now
@@ -96,6 +109,15 @@ async def _team(
         )
         by_role.setdefault(person.role, []).append(user.id)
     return by_role
+
+
+def _consents(session: AsyncSession, user_id: int | None, now: datetime) -> None:
+    for kind in ("age_16", "privacy_policy"):
+        session.add(
+            ConsentRow(
+                user_id=user_id, kind=kind, policy_version="demo", accepted=True, created_at=now
+            )
+        )
 
 
 async def _categories(session: AsyncSession, org_id: int, names: tuple[str, ...]) -> list[int]:
