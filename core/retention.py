@@ -57,6 +57,19 @@ def cutoffs(now: datetime) -> Cutoffs:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class RetentionPreview:
+    """What a business-data limit of `days` would erase at the next daily run (`runs_at`):
+    clients untouched since `cutoff`, and the personal details and files of orders finished
+    before it."""
+
+    days: int
+    runs_at: datetime
+    cutoff: datetime
+    clients: int
+    orders: int
+
+
 def check_business_days(days: int | None) -> int | None:
     """An owner's choice, refused unless it is one of the offered limits."""
     if days not in BUSINESS_CHOICES:

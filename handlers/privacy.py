@@ -6,36 +6,24 @@ from __future__ import annotations
 from datetime import datetime
 
 from babel.dates import format_date
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from core.domain import ConsentKind
-from core.privacy_model import AuditEvent, ConsentRecord, PrivacySummary
-from core.retention import BUSINESS_CHOICES
+from core.privacy_model import ConsentRecord, PrivacySummary
+from core.retention import BUSINESS_CHOICES, RetentionPreview
+from handlers.audit import audit, audit_page, retention_label
 from handlers.context import BotContext
 from handlers.formatting import when
 from handlers.i18n import N_, Translator, escape
-from handlers.keyboards import button, rows
+from handlers.keyboards import button, column, rows
 from handlers.replies import drop_keyboard, reply
+
+__all__ = ["audit", "privacy", "privacy_action"]
 
 CONSENT_NAMES = {
     ConsentKind.AGE_16.value: N_("Age 16 or over"),
     ConsentKind.PRIVACY_POLICY.value: N_("Privacy policy"),
     ConsentKind.MARKETING.value: N_("Marketing messages"),
-}
-AUDIT_NAMES = {
-    "client.viewed": N_("viewed client #{id}"),
-    "client.deleted": N_("erased client #{id}"),
-    "data.exported": N_("exported the organization's data"),
-    "data.personal_exported": N_("exported their own data"),
-    "account.deleted": N_("deleted their account"),
-    "org.deletion_requested": N_("asked to delete the organization"),
-    "org.restored": N_("restored the organization"),
-    "org.deactivated": N_("deactivated the organization"),
-    "org.reactivated": N_("reactivated the organization"),
-    "member.role_changed": N_("changed a member's role (#{id})"),
-    "member.access_changed": N_("changed a member's access (#{id})"),
-    "setting.changed": N_("changed a setting"),
-    "admin.sign_in": N_("signed in to the admin panel"),
 }
 
 
@@ -128,7 +116,7 @@ def privacy_keyboard(t: Translator, summary: PrivacySummary) -> InlineKeyboardMa
     if summary.organization is not None and summary.is_owner:
         current = summary.retention_days
         choices = [
-            button(("✓ " if d == current else "") + _keep_label(t, d), "pv", "rt", d or 0)
+            button(("✓ " if d == current else "") + retention_label(t, d), "pv", "rt", d or 0)
             for d in BUSINESS_CHOICES
         ]
         grid += [list(row) for row in rows(choices, 3).inline_keyboard]
@@ -136,14 +124,6 @@ def privacy_keyboard(t: Translator, summary: PrivacySummary) -> InlineKeyboardMa
         label = t("Restore {org}", org=pending.organization.name)
         grid.append([button(label, "pv", "ro", pending.organization.id)])
     return InlineKeyboardMarkup(grid)
-
-
-def _keep_label(t: Translator, days: int | None) -> str:
-    if days is None:
-        return t.raw("Keep")
-    if days % 365 == 0:
-        return t.n("{count} year", "{count} years", days // 365)
-    return t.n("{count} month", "{count} months", round(days / 30))
 
 
 async def privacy(update: Update, ctx: BotContext) -> None:
@@ -156,52 +136,81 @@ async def privacy(update: Update, ctx: BotContext) -> None:
 
 
 async def privacy_action(update: Update, ctx: BotContext) -> None:
-    """`pv:mk:<0|1>` marketing, `pv:rt:<days>` retention, `pv:ro:<org>` restore,
-    `pv:au:<page>` an audit page."""
+    """`pv:mk:<0|1>` marketing, `pv:rt:<days>` asks to confirm a retention limit and
+    `pv:rc:<days>` sets it (`pv:rx:0` cancels), `pv:ro:<org>` restore, `pv:au:<page>` an
+    audit page."""
     query = update.callback_query
     assert query is not None
     _, what, value = (query.data or "").split(":")
     t, actor, number = ctx.t, ctx.actor, int(value)
     if what == "au":
         await query.answer()
-        await _audit_page(update, ctx, number)
+        await audit_page(update, ctx, number)
         return
+    if what == "rt":
+        preview = await ctx.services.privacy.retention_preview(actor, number or None)
+        if preview is not None:
+            await query.answer()
+            text, markup = retention_question(t, preview, _zone(ctx))
+            await reply(update, text, markup)
+            return
     if what == "mk":
         on = await ctx.services.privacy.set_marketing(actor, bool(number))
         text = t("Marketing messages are on.") if on else t("Marketing messages are off.")
-    elif what == "rt":
+    elif what in ("rt", "rc"):
         days = await ctx.services.privacy.set_retention(actor, number or None)
         text = retention_line(t, days)
+    elif what == "rx":
+        text = t("Nothing was changed.")
     else:
         restored = await ctx.services.erasure.restore_org(actor, number)
         text = t("{org} is restored and active again.", org=restored.organization.name)
-    await query.answer(t.raw("Saved."))
+    await query.answer(t.raw("Saved.") if what != "rx" else None)
     await drop_keyboard(query)
     await reply(update, text)
 
 
-async def audit(update: Update, ctx: BotContext) -> None:
-    await _audit_page(update, ctx, 0)
+def _zone(ctx: BotContext) -> str:
+    org = ctx.actor.organization
+    return org.timezone if org is not None else "UTC"
 
 
-async def _audit_page(update: Update, ctx: BotContext, number: int) -> None:
-    t, actor = ctx.t, ctx.actor
-    page = await ctx.services.audit.page(actor, number)
-    zone = actor.organization.timezone if actor.organization else "UTC"
-    lines = [t("<b>Audit log</b> (page {page} of {pages})", page=number + 1, pages=page.pages)]
-    lines += [audit_line(t, event, zone) for event in page.items]
-    if not page.items:
-        lines.append(t("Nothing recorded yet."))
-    nav: list[InlineKeyboardButton] = []
-    if number > 0:
-        nav.append(button("‹", "pv", "au", number - 1))
-    if number + 1 < page.pages:
-        nav.append(button("›", "pv", "au", number + 1))
-    await reply(update, "\n".join(lines), InlineKeyboardMarkup([nav]) if nav else None)
-
-
-def audit_line(t: Translator, event: AuditEvent, zone: str) -> str:
-    what = AUDIT_NAMES.get(event.action)
-    described = t(what, id=event.subject_id or "?") if what else escape(event.action)
-    who = escape(event.actor_name or t.raw("a deleted user"))
-    return f"{escape(when(t, event.created_at, zone))} · {who} · {described}"
+def retention_question(
+    t: Translator, preview: RetentionPreview, zone: str
+) -> tuple[str, InlineKeyboardMarkup]:
+    """What a business-data limit would erase, and when, before the owner confirms it."""
+    period = retention_label(t, preview.days)
+    since = _day(t, preview.cutoff)
+    lines = [
+        t("<b>Keep business data for {period} after its last use?</b>", period=period),
+        t(
+            "The daily clean-up on {when} will erase for good:",
+            when=when(t, preview.runs_at, zone),
+        ),
+        t.n(
+            "• {count} client not used since {date}, with their phones, addresses, notes "
+            "and files;",
+            "• {count} clients not used since {date}, with their phones, addresses, notes "
+            "and files;",
+            preview.clients,
+            date=since,
+        ),
+        t.n(
+            "• the addresses, descriptions and photos of {count} order finished before "
+            "{date} (amounts and payments stay).",
+            "• the addresses, descriptions and photos of {count} orders finished before "
+            "{date} (amounts and payments stay).",
+            preview.orders,
+            date=since,
+        ),
+        t("After that it erases every day whatever passes the limit."),
+    ]
+    markup = column(
+        [
+            button(
+                t.raw("Yes, keep for {period}").format(period=period), "pv", "rc", preview.days
+            ),
+            button(t.raw("Cancel"), "pv", "rx", 0),
+        ]
+    )
+    return "\n".join(lines), markup

@@ -95,7 +95,7 @@ CALLBACKS = {
     r"^cla:\d+$": telephony.call_attach,
     r"^clp:\d+:\d+$": telephony.call_attach_pick,
     r"^tl:(rec|tr):(on|off|yes)$": telephony.telephony_action,
-    r"^pv:(mk|rt|ro|au):\d+$": privacy.privacy_action,
+    r"^pv:(mk|rt|rc|rx|ro|au):\d+$": privacy.privacy_action,
     r"^er:(fc|fcy):\d+$|^er:(me|org|off|no)$": erasure.erasure_action,
 }
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from pathlib import Path
 
 from core.domain import LANGUAGES, Actor, ConsentKind, Job, Role
@@ -29,7 +30,14 @@ from core.privacy_model import (
     StoredFile,
 )
 from core.privacy_ports import ExportBuilder, ExportBuilderFactory
-from core.retention import EXPORT_LINK_SECONDS, check_business_days, export_key, purge_at
+from core.retention import (
+    EXPORT_LINK_SECONDS,
+    RetentionPreview,
+    check_business_days,
+    export_key,
+    next_daily_run,
+    purge_at,
+)
 from core.services.audit import record
 
 EXPORT_JOB = "export"
@@ -78,6 +86,20 @@ class PrivacyService:
             await uow.commit()
         return accepted
 
+    async def retention_preview(self, actor: Actor, days: int | None) -> RetentionPreview | None:
+        """Before an owner confirms a limit: what the next daily run would erase, and when.
+        None for keeping business data until it is deleted (nothing to erase)."""
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        days = check_business_days(days)
+        if days is None:
+            return None
+        runs_at = next_daily_run(self._clock.now())
+        cutoff = runs_at - timedelta(days=days)
+        async with self._uow() as uow:
+            clients, orders = await uow.privacy.business_preview(actor.organization.id, cutoff)
+        return RetentionPreview(days, runs_at, cutoff, clients, orders)
+
     async def set_retention(self, actor: Actor, days: int | None) -> int | None:
         """The organization's own limit for business data (shorter than the legal ones)."""
         require(actor, Action.ORG_SETTINGS)
@@ -85,8 +107,10 @@ class PrivacyService:
         days = check_business_days(days)
         async with self._uow() as uow:
             now = self._clock.now()
+            before = await uow.privacy.retention_days(actor.organization.id)
             await uow.privacy.set_retention_days(actor.organization.id, days, now)
-            await record(uow, actor, AuditAction.SETTING_CHANGED, now, name="retention", days=days)
+            changed = AuditAction.SETTING_CHANGED
+            await record(uow, actor, changed, now, name="retention", old=before, new=days)
             await uow.commit()
         return days
 

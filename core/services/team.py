@@ -86,9 +86,12 @@ class TeamService:
         if not 0 <= count <= MAX_PHOTOS_REQUIRED:
             raise DomainError("photos_rule_range", limit=MAX_PHOTOS_REQUIRED)
         async with self._uow() as uow:
+            before = await uow.orgs.get(actor.organization.id)
             await uow.orgs.update(actor.organization.id, photos_required=count)
             now = self._clock.now()
-            await record(uow, actor, AuditAction.SETTING_CHANGED, now, name="photos", value=count)
+            old = before.photos_required if before is not None else None
+            changed = AuditAction.SETTING_CHANGED
+            await record(uow, actor, changed, now, name="photos", old=old, new=count)
             await uow.commit()
         return count
 

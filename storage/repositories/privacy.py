@@ -191,6 +191,9 @@ class SqlPrivacyRepository:
         )
         await self._s.execute(stmt)
 
+    async def business_preview(self, org_id: int, before: datetime) -> tuple[int, int]:
+        return await retention.business_preview(self._s, org_id, before)
+
     async def deleted_orgs(self, owner_id: int) -> list[tuple[Organization, datetime]]:
         stmt = (
             select(OrganizationRow)

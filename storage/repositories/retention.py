@@ -134,9 +134,26 @@ async def _business(session: AsyncSession, now: datetime, report: RetentionRepor
             report.add("business", 1)
 
 
+async def business_preview(
+    session: AsyncSession, org_id: int, before: datetime
+) -> tuple[int, int]:
+    """(clients, finished orders) that an organization's limit would erase at `before`."""
+    clients = await _idle_clients(session, org_id, before)
+    return len(clients), len(await _finished_with_details(session, org_id, before))
+
+
 async def _strip_finished_orders(
     session: AsyncSession, org_id: int, before: datetime, report: RetentionReport
 ) -> None:
+    ids = await _finished_with_details(session, org_id, before)
+    report.keys += (await strip_orders(session, org_id, ids)).keys
+    report.add("business", len(ids))
+
+
+async def _finished_with_details(
+    session: AsyncSession, org_id: int, before: datetime
+) -> list[int]:
+    """Orders finished before `before` that still hold personal details or files."""
     finished_at = func.coalesce(OrderRow.done_at, OrderRow.cancelled_at, OrderRow.updated_at)
     files = select(AttachmentRow.order_id).where(AttachmentRow.organization_id == org_id)
     personal = or_(
@@ -151,9 +168,7 @@ async def _strip_finished_orders(
         finished_at < before,
         personal,
     )
-    ids = list((await session.execute(stmt)).scalars())
-    report.keys += (await strip_orders(session, org_id, ids)).keys
-    report.add("business", len(ids))
+    return list((await session.execute(stmt)).scalars())
 
 
 async def _idle_clients(session: AsyncSession, org_id: int, before: datetime) -> list[int]:
