@@ -115,7 +115,10 @@ async def invite(update: Update, ctx: BotContext) -> None:
     if not choices:
         raise DomainError("forbidden", action="invite")
     buttons = [button(role_name(t, r).capitalize(), "inv", r.value) for r in choices]
-    await reply(update, t("Whom are you inviting?"), rows(buttons))
+    question = t("Whom are you inviting?")
+    if Role.MANAGER not in choices:
+        question += "\n" + t("As a manager you invite workers; only an owner can add a manager.")
+    await reply(update, question, rows(buttons))
 
 
 async def invite_action(update: Update, ctx: BotContext) -> None:

@@ -245,18 +245,29 @@ class NewOrderSpec:
             return Cancelled(NEW_ORDER)
         assert actor.organization is not None
         client_id, created = _client_id(data), False
+        address = _draft(data, client_id or 0, actor).address
         if client_id is None:
             client = await uow.clients.add(
                 actor.organization.id,
                 data.get("client_name") or data["new_name"],
                 [data["new_phone"]] if data.get("new_phone") else [],
-                None,
+                address,
                 None,
                 self._clock.now(),
             )
             client_id, created = client.id, True
+        else:
+            await self._keep_address(uow, actor.organization.id, client_id, address)
         order = await self._orders.create(actor, _draft(data, client_id, actor), uow)
         return OrderCreated(order.id, order.number, created)
+
+    async def _keep_address(
+        self, uow: UnitOfWork, org_id: int, client_id: int, address: str | None
+    ) -> None:
+        """A client's first order's address goes on their card (a known one is kept)."""
+        client = await uow.clients.get(org_id, client_id)
+        if client is not None and address and not client.address:
+            await uow.clients.update(org_id, client_id, self._clock.now(), address=address)
 
 
 def _candidate(client: Client) -> list[Any]:

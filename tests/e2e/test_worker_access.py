@@ -8,6 +8,7 @@ from core.domain import Role, TelegramProfile
 from core.orders import OrderAction
 from core.services.orders import OrderDraft
 from tests.e2e.scenario import create_org, invite_link, onboard
+from tests.e2e.test_orders import _new_order
 
 TOMORROW_10 = datetime(2026, 3, 5, 7, 0, tzinfo=UTC)  # Thursday 10:00 in Moscow
 TODAY_12 = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)  # the end-to-end day, 12:00 in Moscow
@@ -84,3 +85,30 @@ async def test_contacts_stay_after_done_until_paid_then_go_with_a_reason(crm):
     closed = await ivan.reply()
     assert "no longer shown: the order is closed" in closed.text, closed.text
     assert "916" not in closed.text and "Сухонская" not in closed.text
+
+
+async def test_the_first_orders_address_goes_on_the_clients_card(crm):
+    olga = crm.emulator.user(741, "Ольга", language_code="ru")
+    await create_org(olga)
+    await _new_order(olga)
+    await olga.send("/client Сидоров")
+    found = await olga.reply()
+    await olga.tap(found.labels[0], message=found)
+    card = await olga.reply()
+    assert "📍 Москва, ул. Сухонская, 11 &lt;кв. 5&gt;" in card.html, card.html
+
+
+async def test_invite_asks_owners_the_role_and_tells_managers_why_only_workers(crm):
+    olga = crm.emulator.user(751, "Ольга", language_code="ru")
+    await create_org(olga)
+    await olga.send("/invite")
+    asked = await olga.reply()
+    assert asked.labels == ["Работник", "Менеджер"] and "только владелец" not in asked.text
+    token = await invite_link(olga, "Менеджер")
+    mark = crm.emulator.user(752, "Mark", language_code="en")
+    await onboard(mark, "en", payload=token)
+    await mark.reply()
+    await olga.reply()
+    await mark.send("/invite")
+    told = await mark.reply()
+    assert "only an owner can add a manager" in told.text and told.labels == ["Worker"]
