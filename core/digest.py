@@ -19,6 +19,7 @@ class Period(enum.StrEnum):
 class OrderRef:
     id: int
     number: int
+    due: int = 0  # minor units still to collect (unpaid orders)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,7 @@ class Facts:
     unpaid: tuple[OrderRef, ...] = ()
     cancelled_orders: tuple[OrderRef, ...] = ()
     totals: dict[str, int] = field(default_factory=dict)  # exception kind -> how many in all
+    unpaid_total: int = 0  # minor units still to collect on all done, unpaid orders
 
     @property
     def revenue_total(self) -> int:
@@ -64,6 +66,7 @@ class Digest:
     revenue_by_method: dict[str, int]
     done_by_worker: dict[int, int]
     totals: dict[str, int] = field(default_factory=dict)  # exception kind -> how many in all
+    unpaid_total: int = 0  # minor units still to collect on all done, unpaid orders
 
     @property
     def quiet(self) -> bool:
@@ -96,6 +99,7 @@ def build_digest(period: Period, first: date, last: date, now: Facts, before: Fa
         totals={
             k: max(now.totals.get(k, 0), len(v)) for k in EXCEPTION_ORDER if (v := exceptions[k])
         },
+        unpaid_total=max(now.unpaid_total, sum(r.due for r in now.unpaid)),
     )
 
 
@@ -161,8 +165,11 @@ class DigestMessage:
             "period": d.period.value,
             "first_day": d.first_day.isoformat(),
             "last_day": d.last_day.isoformat(),
-            "exceptions": {k: [[r.id, r.number] for r in v] for k, v in d.exceptions.items()},
+            "exceptions": {
+                k: [[r.id, r.number, r.due] for r in v] for k, v in d.exceptions.items()
+            },
             "totals": d.totals,
+            "unpaid_total": d.unpaid_total,
             "numbers": {k: [c.now, c.before] for k, c in _changes(d).items()},
             "revenue_by_method": d.revenue_by_method,
             "done_by_worker": {str(k): v for k, v in d.done_by_worker.items()},
@@ -179,12 +186,13 @@ class DigestMessage:
             first_day=date.fromisoformat(data["first_day"]),
             last_day=date.fromisoformat(data["last_day"]),
             exceptions={
-                k: tuple(OrderRef(int(i), int(n)) for i, n in v)
+                k: tuple(OrderRef(*(int(x) for x in ref)) for ref in v)
                 for k, v in data["exceptions"].items()
             },
             revenue_by_method={k: int(v) for k, v in data["revenue_by_method"].items()},
             done_by_worker={int(k): int(v) for k, v in data["done_by_worker"].items()},
             totals={k: int(v) for k, v in data["totals"].items()},
+            unpaid_total=int(data.get("unpaid_total", 0)),  # absent in jobs queued before it
             **numbers,
         )
         workers = {int(k): str(v) for k, v in data["workers"].items()}

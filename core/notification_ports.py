@@ -19,6 +19,7 @@ class Exceptions:
 
     lists: dict[str, tuple[OrderRef, ...]] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
+    unpaid_total: int = 0  # minor units still to collect on all done, unpaid orders
 
 
 class DigestRepository(Protocol):

@@ -38,7 +38,7 @@ WORKERS_SHOWN = 15  # the busiest; a long team must not push the digest past 409
 EXCEPTIONS = {
     "overdue": N_("⏰ Overdue: {count}"),
     "unassigned": N_("🆕 Unassigned: {count}"),
-    "unpaid": N_("💸 Done but unpaid: {count}"),
+    "unpaid": N_("💸 Done but unpaid: {count}, {total} to collect"),
     "cancelled": N_("✖️ Cancelled: {count}"),
 }
 
@@ -60,17 +60,21 @@ def _title(t: Translator, d: Digest, organization: str) -> str:
     return t("📊 <b>Digest for {day}</b> · {org}", day=day, org=organization)
 
 
-def _exception_lines(t: Translator, d: Digest) -> list[str]:
+def _exception_lines(t: Translator, d: Digest, currency: str) -> list[str]:
+    """Each kind with its orders; unpaid ones with what each still owes and the sum of all."""
     if not d.exceptions:
         return [t("✅ Nothing needs attention.")]
     lines = [t("<b>Needs attention</b>")]
     for kind, refs in d.exceptions.items():
-        numbers = ", ".join(f"№{r.number}" for r in refs)
-        more = d.totals.get(kind, len(refs)) - len(refs)
+        count = d.totals.get(kind, len(refs))
+        if kind == "unpaid":
+            total = money(t, d.unpaid_total, currency)
+            numbers = ", ".join(f"№{r.number} ({escape(money(t, r.due, currency))})" for r in refs)
+        else:
+            total, numbers = "", ", ".join(f"№{r.number}" for r in refs)
+        more = count - len(refs)
         tail = t(" and {count} more", count=more) if more > 0 else ""
-        lines.append(
-            t(EXCEPTIONS[kind], count=d.totals.get(kind, len(refs))) + f" — {numbers}{tail}"
-        )
+        lines.append(t(EXCEPTIONS[kind], count=count, total=total) + f" — {numbers}{tail}")
     return lines
 
 
@@ -105,7 +109,7 @@ def digest_view(t: Translator, message: DigestMessage) -> Rendered:
         [
             _title(t, d, message.organization),
             "",
-            *_exception_lines(t, d),
+            *_exception_lines(t, d, message.currency),
             "",
             *_number_lines(t, message),
         ]

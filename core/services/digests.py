@@ -192,6 +192,7 @@ def _with_exceptions(facts: Facts, problems: Exceptions | None) -> Facts:
         unpaid=lists.get("unpaid", ()),
         cancelled_orders=lists.get("cancelled", ()),
         totals=problems.totals,
+        unpaid_total=problems.unpaid_total,
     )
 
 

@@ -121,6 +121,7 @@ class SqlDigestRepository:
         `limit` kept, with the kind's total alongside."""
         lists: dict[int, dict[str, list[OrderRef]]] = {}
         totals: dict[int, dict[str, int]] = {}
+        owed: dict[int, int] = {}
         for ids in chunks(org_ids):
             ranked = union_all(*_exception_queries(ids, start, end, now)).subquery()
             stmt = (
@@ -130,10 +131,13 @@ class SqlDigestRepository:
             )
             for row in (await self._s.execute(stmt)).all():
                 refs = lists.setdefault(row.org, {}).setdefault(row.kind, [])
-                refs.append(OrderRef(int(row.id), int(row.number)))
+                unpaid = row.kind == "unpaid"
+                refs.append(OrderRef(int(row.id), int(row.number), int(row.due) if unpaid else 0))
                 totals.setdefault(row.org, {})[row.kind] = int(row.total)
+                if unpaid:
+                    owed[row.org] = int(row.owed)
         return {
-            org: Exceptions({k: tuple(v) for k, v in kinds.items()}, totals[org])
+            org: Exceptions({k: tuple(v) for k, v in kinds.items()}, totals[org], owed.get(org, 0))
             for org, kinds in lists.items()
         }
 
@@ -171,6 +175,7 @@ def _exception_queries(
         ),
     }
     assert tuple(conditions) == EXCEPTION_ORDER
+    due = func.coalesce(o.price_minor, 0) - o.paid_minor  # what is still to collect
     return [
         select(
             literal(kind).label("kind"),
@@ -179,6 +184,8 @@ def _exception_queries(
             o.number.label("number"),
             func.row_number().over(partition_by=o.organization_id, order_by=order).label("rn"),
             func.count().over(partition_by=o.organization_id).label("total"),
+            due.label("due"),
+            func.sum(due).over(partition_by=o.organization_id).label("owed"),
         ).where(o.organization_id.in_(ids), condition)
         for kind, (condition, order) in conditions.items()
     ]
