@@ -157,14 +157,6 @@ def _action_button(t: Translator, order_id: int, action: OrderAction) -> InlineK
     return button(label, "oa", order_id, action.value)
 
 
-def order_line(t: Translator, card: OrderCard) -> str:
-    """One line of a list: number, time, status, client."""
-    o = card.order
-    moment = when(t, o.scheduled_at, card.organization.timezone) if o.scheduled_at else "—"
-    who = escape(card.client.name) if card.client else ""
-    return f"<b>№{o.number}</b> · {escape(moment)} · {STATUS[o.status][0]} {who}"
-
-
 def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> str:
     v = card.view
     lines = [f"👤 <b>{escape(v.name)}</b>"]

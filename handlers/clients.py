@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from telegram import InlineQueryResultArticle, InputTextMessageContent, Update
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+    Update,
+)
 
 from core.permissions import Action, allowed
 from core.services.client_flows import CLIENT_EDIT, CLIENT_MERGE, NEW_CLIENT
 from core.services.new_order import NEW_ORDER
+from core.views import ClientView, Page
 from handlers.client_publish import send_client
 from handlers.context import BotContext
+from handlers.edits import edit_tapped
 from handlers.formatting import phone
-from handlers.i18n import escape
-from handlers.keyboards import button, column
+from handlers.i18n import Translator, escape
+from handlers.keyboards import button
 from handlers.outcomes import show
 from handlers.replies import reply
 
@@ -41,11 +49,39 @@ async def find(update: Update, ctx: BotContext) -> None:
     if not page.items:
         await reply(update, ctx.t("No client matches “{query}”.", query=text[:100]))
         return
-    buttons = [button(_label(v.name, v.phones), "c", v.id) for v in page.items]
-    header = ctx.t.n("Found {count} client:", "Found {count} clients:", len(page.items))
-    if page.pages > 1:
-        header += "\n" + ctx.t("Showing the first ones; add more to the query to narrow it.")
-    await reply(update, header, column(buttons))
+    await reply(update, *_results(ctx.t, text, page))
+
+
+async def find_more(update: Update, ctx: BotContext) -> None:
+    """`cf:<page>:<query>`: the next (or previous) page of a search, in the same message."""
+    query = update.callback_query
+    assert query is not None
+    _, number, text = (query.data or "").split(":", 2)
+    page = await ctx.services.clients.find(ctx.actor, text, int(number))
+    await query.answer()
+    await edit_tapped(query, *_results(ctx.t, text, page))
+
+
+def _results(t: Translator, text: str, page: Page[ClientView]) -> tuple[str, InlineKeyboardMarkup]:
+    """A page of matches, a button each; "More" while there are more and the query fits in a
+    button's data (a longer one is asked to be narrowed instead)."""
+    rows = [[button(_label(v.name, v.phones), "c", v.id)] for v in page.items]
+    header = t.n("Found {count} client:", "Found {count} clients:", len(page.items))
+    back = _page_button("◀️", text, page.page - 1) if page.page > 0 else None
+    more = None
+    if page.page + 1 < page.pages:
+        more = _page_button(t.raw("More ▶️"), text, page.page + 1)
+        if more is None:
+            header += "\n" + t("Showing the first ones; add more to the query to narrow it.")
+    nav = [b for b in (back, more) if b is not None]
+    return header, InlineKeyboardMarkup([*rows, nav] if nav else rows)
+
+
+def _page_button(label: str, text: str, page: int) -> InlineKeyboardButton | None:
+    try:
+        return button(label, "cf", page, text)
+    except ValueError:  # over the 64 bytes of callback data
+        return None
 
 
 def _label(name: str, phones: tuple[str, ...]) -> str:

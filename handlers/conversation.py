@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from telegram import Contact, Update
+from telegram import CallbackQuery, Contact, Message, Update
 
 from core.dialogs import DialogInput
 from core.outcomes import NoDialog, Prompt, Reask
 from handlers.context import BotContext
+from handlers.edits import edit_tapped
+from handlers.flow_prompts import echo
 from handlers.gate import load_actor
+from handlers.i18n import Translator
 from handlers.menus import command_lines, commands_for, more_for
 from handlers.numbers import read_number
 from handlers.outcomes import show
@@ -85,8 +88,31 @@ async def choice_answer(update: Update, ctx: BotContext) -> None:
     )
     await query.answer()
     if not isinstance(outcome, Reask):
-        await drop_keyboard(query)
+        language = outcome.state.data.get("language") if isinstance(outcome, Prompt) else None
+        t = ctx.translator(language) if flow == "onboarding" and language else ctx.t
+        await _record_choice(query, t, flow, step)
     await _show_fresh(update, ctx, outcome)
+
+
+async def _record_choice(query: CallbackQuery, t: Translator, flow: str, step: str) -> None:
+    """The prompt keeps its text, loses its buttons and says what was chosen, so the chat
+    reads as a record of what was decided."""
+    message = query.message
+    label = _tapped_label(query)
+    if not isinstance(message, Message) or not message.text or label is None:
+        await drop_keyboard(query)
+        return
+    await edit_tapped(query, message.text_html + "\n\n" + echo(t, flow, step, label))
+
+
+def _tapped_label(query: CallbackQuery) -> str | None:
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return None
 
 
 async def _show_fresh(update: Update, ctx: BotContext, outcome: object) -> None:

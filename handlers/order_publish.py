@@ -18,13 +18,11 @@ from handlers.publish import notify_user
 
 log = logging.getLogger(__name__)
 
+# The headers of new messages about order changes; who gets one is `core.audiences`' rule
+# (taking, starting, finishing and paying only edit the cards people already have).
 NOTICE = {
     "assign": N_("👷 You have a new order:"),
     "offer": N_("📣 A new order is open to take:"),
-    "take": N_("🙋 {name} took the order:"),
-    "start": N_("▶️ {name} started the order:"),
-    "done": N_("✅ {name} finished the order:"),
-    "pay": N_("💰 {name} recorded a payment:"),
     "cancel": N_("✖️ {name} cancelled the order:"),
     "reschedule": N_("🕒 {name} moved the order:"),
 }

@@ -9,26 +9,17 @@ from core.listing import ListKind
 from core.orders import OrderAction
 from core.permissions import Action, allowed
 from core.services.new_order import NEW_ORDER
-from core.views import OrderCard, Page
-from handlers.cards import order_line
+from core.views import OrderCard
 from handlers.context import BotContext
 from handlers.edits import edit_tapped
 from handlers.formatting import when
 from handlers.history import history_text
-from handlers.i18n import N_, NP_, Translator
+from handlers.i18n import N_, Translator
 from handlers.keyboards import button
+from handlers.order_lists import list_keyboard, list_text
 from handlers.order_publish import publish_change, send_card
 from handlers.outcomes import show
 from handlers.replies import reply
-
-LISTS = {
-    ListKind.OPEN: NP_("order list", "Open"),
-    ListKind.TODAY: NP_("order list", "Today"),
-    ListKind.UNASSIGNED: NP_("order list", "Unassigned"),
-    ListKind.MINE: NP_("order list", "Mine"),
-    ListKind.DONE: NP_("order list", "Done"),
-    ListKind.CANCELLED: NP_("order list", "Cancelled"),
-}
 
 
 def _chat(update: Update) -> int:
@@ -58,8 +49,12 @@ async def orders_command(update: Update, ctx: BotContext) -> None:
 
 
 async def today(update: Update, ctx: BotContext) -> None:
-    """A worker's day (a manager's: everyone's), sorted by time, each order as a card; then,
-    for a worker, the orders offered to all that nobody has taken yet."""
+    """A manager's day: one message listing everyone's orders, with buttons to open each. A
+    worker's: their orders sorted by time, each as a card; then the orders offered to all that
+    nobody has taken yet."""
+    if allowed(ctx.actor.role, Action.ORDER_VIEW_ALL):
+        await _send_list(update, ctx, ListKind.TODAY, 0, edit=False)
+        return
     page = await ctx.services.orders.listing(ctx.actor, ListKind.TODAY, 0)
     if not page.items:
         await reply(update, ctx.t("Nothing scheduled for today."))
@@ -70,8 +65,6 @@ async def today(update: Update, ctx: BotContext) -> None:
         )
     for card in page.items:
         await send_card(ctx, _chat(update), card)
-    if allowed(ctx.actor.role, Action.ORDER_VIEW_ALL):
-        return
     offers = await ctx.services.orders.offers(ctx.actor)
     if offers.items:
         await reply(
@@ -98,34 +91,14 @@ async def list_page(update: Update, ctx: BotContext) -> None:
 async def _send_list(
     update: Update, ctx: BotContext, kind: ListKind, page: int, edit: bool
 ) -> None:
-    t = ctx.t
     result = await ctx.services.orders.listing(ctx.actor, kind, page)
-    lines = [t("<b>Orders: {filter}</b>", filter=t.pt(*LISTS[kind]).lower())]
-    lines += [order_line(t, card) for card in result.items] or [t("No orders here.")]
-    markup = _list_keyboard(t, kind, result)
+    text = list_text(ctx.t, kind, result, ctx.services.clock.now())
+    markup = list_keyboard(ctx.t, kind, result)
     query = update.callback_query
     if edit and query is not None:
-        await edit_tapped(query, "\n".join(lines), markup)
+        await edit_tapped(query, text, markup)
     else:
-        await reply(update, "\n".join(lines), markup)
-
-
-def _list_keyboard(t: Translator, kind: ListKind, page: Page[OrderCard]) -> InlineKeyboardMarkup:
-    opens = [button(f"№{c.order.number}", "o", c.order.id) for c in page.items]
-    rows = [opens[i : i + 4] for i in range(0, len(opens), 4)]
-    nav = []
-    if page.page > 0:
-        nav.append(button("◀️", "ol", kind.value, page.page - 1))
-    if page.page + 1 < page.pages:
-        nav.append(button("▶️", "ol", kind.value, page.page + 1))
-    if nav:
-        rows.append(nav)
-    filters = [
-        button(("• " if k is kind else "") + t.pt(*label), "ol", k.value, 0)
-        for k, label in LISTS.items()
-    ]
-    rows += [filters[i : i + 3] for i in range(0, len(filters), 3)]
-    return InlineKeyboardMarkup(rows)
+        await reply(update, text, markup)
 
 
 async def open_card(update: Update, ctx: BotContext) -> None:

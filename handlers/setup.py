@@ -84,6 +84,7 @@ CALLBACKS = {
     r"^ol:\w+:\d+$": orders.list_page,
     r"^ofi:\d+$": files.show_files,
     r"^c:\d+$": clients.open_client,
+    r"^cf:\d+:": clients.find_more,
     r"^np:\w+$": notifications.preference_tap,
     r"^dl:unassigned$": notifications.digest_list,
     r"^c[emn]:\d+(:\w+)?$": clients.client_action,

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from core.areas import area_of
+from core.audiences import LEAD_EVENTS, Audience, new_messages
 from core.domain import (
     Actor,
     Order,
@@ -298,19 +299,19 @@ class OrderService:
     async def _recipients(
         self, uow: UnitOfWork, actor: Actor, before: Order, after: Order, action: OrderAction
     ) -> list[User]:
+        """Who gets a new message (`core.audiences`); everyone else's card is edited."""
         assert actor.organization is not None
-        org_id = actor.organization.id
-        if action is OrderAction.OFFER:
-            team = await uow.members.team(org_id)
-            return [
-                v.user for v in team if v.membership.active and v.membership.role is Role.WORKER
-            ]
-        ids: list[int | None] = []
-        if action in (OrderAction.ASSIGN, OrderAction.CANCEL, OrderAction.RESCHEDULE):
-            ids += [after.assignee_id, before.assignee_id]
-        if action in (OrderAction.TAKE, OrderAction.START, OrderAction.DONE, OrderAction.PAY):
-            ids.append(after.created_by)
-        users = [await uow.users.get(i) for i in dict.fromkeys(ids) if i is not None]
+        pool: list[int] = []
+        leads: list[int] = []
+        if action is OrderAction.OFFER or action.value in LEAD_EVENTS:
+            for v in await uow.members.team(actor.organization.id):
+                if v.membership.active and v.membership.role is Role.WORKER:
+                    pool.append(v.user.id)
+                elif v.membership.active and allowed(v.membership.role, Action.ORDER_ASSIGN):
+                    leads.append(v.user.id)
+        audience = Audience(after.assignee_id, before.assignee_id, pool, leads)
+        ids = new_messages(action.value, audience, actor.user.id)
+        users = [await uow.users.get(i) for i in ids]
         return [u for u in users if u is not None]
 
     async def workers(self, actor: Actor, order_id: int) -> list[WorkerLoad]:

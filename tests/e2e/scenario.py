@@ -61,8 +61,19 @@ async def started_order(
     (phone, name, address). Returns (owner, worker, the worker's card)."""
     olga, ivan, assigned = await assigned_order(crm, ids, client, category, price)
     await ivan.tap("▶️ Start", message=assigned)
-    await olga.reply()
+    await ivan.wait_edit(assigned.message_id)
     return olga, ivan, assigned
+
+
+async def until_shown(person: UserDriver, message_id: int, text: str, seconds: float = 5.0):
+    """A bot message edited in place (a live order card) once it shows `text`."""
+
+    def current():
+        return next(m for m in person.messages() if m.message_id == message_id)
+
+    if not await person.state.notifier.wait_for(lambda: text in current().text, seconds):
+        raise AssertionError(f"#{message_id} never showed {text!r}: {current().text!r}")
+    return current()
 
 
 async def assigned_order(
