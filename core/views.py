@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Generic, TypeVar
 
 from core.domain import Client, Order, Organization, Payment, User
@@ -72,6 +73,7 @@ class Notice:
     recipient: User
     kind: str
     card: OrderCard
+    was: datetime | None = None  # a rescheduled order's time before the change
 
 
 @dataclass(frozen=True, slots=True)

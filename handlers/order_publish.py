@@ -13,6 +13,7 @@ from core.views import Notice, OrderCard, OrderChange
 from handlers.cards import order_keyboard, order_text
 from handlers.context import BotContext
 from handlers.edits import edit_sent
+from handlers.formatting import when
 from handlers.i18n import N_, Translator
 from handlers.publish import notify_user
 
@@ -87,6 +88,9 @@ async def _edit(
 async def _notify(ctx: BotContext, notice: Notice, actor_name: str) -> None:
     t = translator_for(ctx, notice.card)
     header = t(NOTICE[notice.kind], name=actor_name)
+    if notice.kind == "reschedule" and notice.was is not None:
+        was = when(t, notice.was, notice.card.organization.timezone)
+        header = t("🕒 {name} moved the order from {was}:", name=actor_name, was=was)
     text = header + "\n\n" + order_text(t, notice.card)
     chat_id = notice.recipient.telegram_id
     sent = await notify_user(ctx, chat_id, text, order_keyboard(t, notice.card))

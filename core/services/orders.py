@@ -289,11 +289,13 @@ class OrderService:
         self, uow: UnitOfWork, actor: Actor, before: Order, after: Order, action: OrderAction
     ) -> list[Notice]:
         recipients = await self._recipients(uow, actor, before, after, action)
+        was = before.scheduled_at if action is OrderAction.RESCHEDULE else None
         notices = []
         for user in recipients:
             viewer = await _actor_for(uow, user, actor)
             if viewer is not None and user.id != actor.user.id:
-                notices.append(Notice(user, action.value, await self._card(uow, viewer, after)))
+                card = await self._card(uow, viewer, after)
+                notices.append(Notice(user, action.value, card, was))
         return notices
 
     async def _recipients(
