@@ -15,7 +15,7 @@ from starlette.applications import Starlette
 
 from bot.pbx import pbx_routes
 from storage.db import create_engine
-from tests.e2e.conftest import local_bot, make_settings
+from tests.e2e.conftest import e2e_clock, local_bot, make_settings
 from tests.e2e.scenario import create_org, invite_link, onboard
 from tests.fakes.openrouter import FakeOpenRouter
 from tests.fakes.salutespeech import FakeSaluteSpeech
@@ -75,7 +75,9 @@ async def phone_crm(db_url, tmp_path):
                 "job_poll_seconds": 0.1,
             }
         )
-        async with local_bot(settings) as crm:
+        clock = e2e_clock()
+        pbx.now = clock.now  # the PBX and the CRM agree on the time, as in life
+        async with local_bot(settings, clock=clock) as crm:
             assert crm.container is not None and crm.app is not None
             routes = pbx_routes(crm.container, crm.app.bot_data.background.wake)
             async with AsgiServer(Starlette(routes=routes)) as webhook:
