@@ -18,6 +18,12 @@ from tests.support import owner_with_org
 DADATA = "9f8e7d6c5b4a39281706f5e4d3c2b1a0dadata"
 
 
+async def credential(settings: OrgSettingsService, uow_factory, org_id: int, name: str):
+    """What an integration gets: the organization's own key, else the server's, else None."""
+    async with uow_factory() as uow:
+        return await settings.credential_in(uow, org_id, name)
+
+
 async def test_profile_changes_are_checked_and_saved(services):
     owner = await owner_with_org(services)
     org = await services.org_settings.update_profile(
@@ -100,12 +106,14 @@ async def test_credentials_are_encrypted_masked_and_preferred_over_the_servers(
     dadata = next(c for c in view.credentials if c.name == "dadata_token")
     assert dadata.masked == "••••data" and DADATA not in repr(view)
     org_id = owner.organization.id
-    assert await services.org_settings.credential(org_id, "dadata_token") == DADATA
+    assert await credential(services.org_settings, uow_factory, org_id, "dadata_token") == DADATA
     server = admin_services(uow_factory, clock, None, http, dadata_api_key="server-key")
-    assert await server.org_settings.credential(org_id, "dadata_token") == DADATA
+    assert await credential(server.org_settings, uow_factory, org_id, "dadata_token") == DADATA
     await services.org_settings.clear_credential(owner, "dadata_token")
-    assert await server.org_settings.credential(org_id, "dadata_token") == "server-key"
-    assert await services.org_settings.credential(org_id, "dadata_token") is None
+    assert (
+        await credential(server.org_settings, uow_factory, org_id, "dadata_token") == "server-key"
+    )
+    assert await credential(services.org_settings, uow_factory, org_id, "dadata_token") is None
 
 
 async def test_a_credential_under_another_key_is_unreadable_not_fatal(
@@ -119,7 +127,7 @@ async def test_a_credential_under_another_key_is_unreadable_not_fatal(
     view = await rotated.view(owner)
     openrouter = next(c for c in view.credentials if c.name == "openrouter_key")
     assert (openrouter.masked, openrouter.readable) == ("••••", False)
-    assert await rotated.credential(owner.organization.id, "openrouter_key") is None
+    assert await credential(rotated, uow_factory, owner.organization.id, "openrouter_key") is None
     for bad, code in (
         ({"name": "aws_key", "value": "x"}, "credential_unknown"),
         ({"name": "pbx_key", "value": "two words"}, "credential_invalid"),
