@@ -60,6 +60,7 @@ class Background:
             Leadership(container.engine),
             container.settings.scheduler_seconds,
             on_enqueued=self.wake,
+            daily=[container.services.erasure.schedule_retention],
         )
 
     def _runner(self, handlers: dict[str, JobHandler], name: str, slots: int = 1) -> JobRunner:

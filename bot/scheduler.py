@@ -1,4 +1,4 @@
-"""The scheduler loop: every interval, if this process leads, enqueue what is due.
+"""The scheduler: every interval, if this process leads, enqueue what is due (APScheduler).
 
 One process leads at a time. On PostgreSQL the leader holds a session-level advisory lock on a
 dedicated connection for as long as it runs; when the process dies its connection closes, the
@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import UTC, datetime, timedelta
 
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
@@ -93,8 +97,19 @@ class Leadership:
 
 
 class Scheduler:
-    """Calls `tick` every `interval` seconds while this process leads; `on_enqueued` wakes the
-    job runners when the tick enqueued something."""
+    """APScheduler's asyncio scheduler runs `tick` every `interval` seconds while this process
+    leads, and the `daily` jobs (retention) once a day; `on_enqueued` wakes the job runners
+    when the tick enqueued something.
+
+    Triggers: the tick on an interval trigger, the first run one interval after start (so a
+    process that starts and stops at once, as tests and restarts do, sends nothing by itself);
+    daily jobs on a cron trigger at 03:00 UTC. Every job has `coalesce=True` (runs missed
+    while the loop was busy or the machine slept collapse into one), `max_instances=1` (a slow
+    tick is never overlapped by the next) and a misfire grace of one interval (the tick) or
+    one hour (daily jobs); a later run catches up anyway, because what is due is read from the
+    database, not from the trigger. Exactly-once rests on the sent-key ledger and the jobs'
+    dedup keys, leadership on the advisory lock: the scheduler only decides when to look.
+    """
 
     def __init__(
         self,
@@ -102,19 +117,37 @@ class Scheduler:
         leadership: Leadership,
         interval: float = 30.0,
         on_enqueued: Callable[[], None] | None = None,
+        daily: Sequence[Callable[[], Awaitable[None]]] = (),
     ) -> None:
         self._tick = tick
         self.leadership = leadership
         self._interval = interval
         self._on_enqueued = on_enqueued
+        self._daily = list(daily)
+
+    def _build(self) -> AsyncIOScheduler:
+        scheduler = AsyncIOScheduler(
+            timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1}
+        )
+        first = datetime.now(UTC) + timedelta(seconds=self._interval)
+        interval = IntervalTrigger(seconds=self._interval, start_date=first, timezone=UTC)
+        grace = max(1, int(self._interval))
+        scheduler.add_job(self.run_once, interval, id="tick", misfire_grace_time=grace)
+        for number, job in enumerate(self._daily):
+            daily = CronTrigger(hour=3, minute=0, timezone=UTC)
+            scheduler.add_job(
+                self._run_daily, daily, args=[job], id=f"daily-{number}", misfire_grace_time=3600
+            )
+        return scheduler
 
     async def run(self, stop: asyncio.Event) -> None:
-        """Tick every interval until `stop` (the first after one interval, so a process that
-        starts and stops at once, as tests and restarts do, sends nothing by itself)."""
+        """Run the triggers until `stop`."""
+        scheduler = self._build()
+        scheduler.start()
         try:
-            while not await _stopped(stop, self._interval):
-                await self.run_once()
+            await stop.wait()
         finally:
+            scheduler.shutdown(wait=False)
             await self.leadership.release()
 
     async def run_once(self) -> int:
@@ -130,10 +163,9 @@ class Scheduler:
             self._on_enqueued()
         return enqueued
 
-
-async def _stopped(stop: asyncio.Event, seconds: float) -> bool:
-    try:
-        await asyncio.wait_for(stop.wait(), timeout=seconds)
-    except TimeoutError:
-        return False
-    return True
+    async def _run_daily(self, job: Callable[[], Awaitable[None]]) -> None:
+        try:
+            if await self.leadership.acquire():
+                await job()
+        except Exception as exc:  # noqa: BLE001 - tomorrow's run tries again
+            log.error("daily job failed: %s", type(exc).__name__)

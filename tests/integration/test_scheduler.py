@@ -86,6 +86,25 @@ async def test_the_loop_ticks_every_interval_wakes_runners_and_releases(engines)
     assert leadership._connection is None
 
 
+async def test_apscheduler_runs_the_tick_and_the_daily_jobs_with_stated_settings(engines):
+    ran = []
+
+    async def retention() -> None:
+        ran.append("retention")
+
+    scheduler = Scheduler(Ticks(result=0), Leadership(engines[0]), 30, daily=[retention])
+    built = scheduler._build()
+    built.start(paused=True)
+    tick, daily = built.get_job("tick"), built.get_job("daily-0")
+    built.shutdown(wait=False)
+    assert tick.trigger.interval.total_seconds() == 30 and tick.misfire_grace_time == 30
+    assert str(daily.trigger) == "cron[hour='3', minute='0']" and daily.misfire_grace_time == 3600
+    assert tick.coalesce and daily.coalesce and tick.max_instances == daily.max_instances == 1
+    await scheduler._run_daily(retention)  # what the cron trigger calls, while leading
+    assert ran == ["retention"]
+    await scheduler.leadership.release()
+
+
 async def test_a_failing_tick_does_not_stop_the_loop(engines):
     async def broken() -> int:
         raise RuntimeError("database is down")
