@@ -78,7 +78,9 @@ def build_application(
         .application_class(CrmApplication)
         .bot(bot)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates))
+        .concurrent_updates(
+            PerChatUpdateProcessor(settings.concurrent_updates, bot.answers.arrived)
+        )
         .post_init(_post_init)
         .post_stop(_post_stop)
     )

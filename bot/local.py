@@ -73,7 +73,7 @@ class LocalBot:
             self.emulator.token,
             self.server.api_base_url,
             self.server.file_base_url,
-            rate_limit=False,
+            rate_limit=self.emulator.rate_limits,  # flood control on both sides, or neither
             polling=not self.webhook,
         )
         await app.initialize()

@@ -1,4 +1,6 @@
-"""Our ExtBot: tolerant of malformed updates from the Bot API, and quiet about their content."""
+"""Our ExtBot: tolerant of malformed updates from the Bot API and quiet about their content;
+it answers tapped buttons at once (`bot.answers`, see bot/answers.py) and keeps Telegram's
+flood limits (bot/flood.py)."""
 
 from __future__ import annotations
 
@@ -6,8 +8,10 @@ import logging
 from typing import Any, cast
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ExtBot
+from telegram.ext import ExtBot
 
+from bot.answers import CallbackAnswers
+from bot.flood import FloodControl
 from bot.metered_request import MeteredRequest
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -22,11 +26,29 @@ class TolerantBot(ExtBot[None]):
     text included). Here each update is checked alone; a malformed one is replaced by an empty
     update with its id, so the offset moves past it and nothing personal is logged."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._answers = CallbackAnswers(self._post_now)  # the bot is frozen: "_" only
+
+    @property
+    def answers(self) -> CallbackAnswers:
+        return self._answers
+
     async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
-        result = await super()._post(endpoint, data, *args, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
-            return [self._checked(item) for item in result]
-        return result
+        if endpoint == "getUpdates":
+            result = await super()._post(endpoint, data, *args, **kwargs)
+            return [self._checked(item) for item in result] if isinstance(result, list) else result
+        fields = data if isinstance(data, dict) else {}
+        if not await self.answers.before(endpoint, fields):
+            return True  # a late answer to a tapped button that was answered already
+        try:
+            return await super()._post(endpoint, data, *args, **kwargs)
+        finally:
+            self.answers.after(endpoint, fields)
+
+    async def _post_now(self, endpoint: str, data: dict[str, Any]) -> Any:
+        """A call past `answers`: its own answers to taps and late alerts."""
+        return await super()._post(endpoint, data)
 
     def _checked(self, item: Any) -> Any:
         update_id = item.get("update_id") if isinstance(item, dict) else None
@@ -48,9 +70,9 @@ def build_bot(
     metrics: Metrics | None = None,
 ) -> TolerantBot:
     """The bot as every process builds it: our request class (counted for /metrics when
-    given), and Telegram's flood limits (about 30 messages/s, 1/s per chat) kept by
-    python-telegram-bot's limiter."""
-    limiter = cast(Any, AIORateLimiter(max_retries=3)) if rate_limit else None
+    given), and Telegram's flood limits (about 30 messages/s; in a chat 1/s after a short
+    burst; a 429 waited out) kept by our limiter."""
+    limiter = cast(Any, FloodControl()) if rate_limit else None
     request = telegram_request(settings, pool_size)
     return TolerantBot(
         token,

@@ -18,7 +18,7 @@ TOKEN = "123456:TEST-TOKEN"
 
 @pytest.fixture
 async def server():
-    emulator = TelegramEmulator(TOKEN, rate_limits=True, limits=RateLimits(per_chat=1))
+    emulator = TelegramEmulator(TOKEN, rate_limits=True, limits=RateLimits(per_chat=1, burst=1))
     async with EmulatorServer(emulator) as running:
         yield running
 

@@ -103,7 +103,7 @@ class Clock:
 
 def test_sliding_window_per_chat_and_overall():
     clock = Clock()
-    limiter = RateLimiter(RateLimits(per_chat=2, overall=3, window=1.0, tolerance=0.05), clock)
+    limiter = RateLimiter(RateLimits(per_chat=2, overall=3, tolerance=0.05, burst=2), clock)
     for chat in (1, 1, 2):
         limiter.check(chat)
         limiter.record(chat)

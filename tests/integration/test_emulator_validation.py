@@ -133,15 +133,18 @@ async def test_edit_errors(bot):
 async def test_rate_limits_refuse_with_retry_after(bot, emulator, clock):
     emulator.rate_limits = True
     emulator.user(id=2, first_name="Bob")
-    await bot.send_message(1, "one")
+    for text in ("one", "two", "three"):  # a short burst is allowed, then one a second
+        await bot.send_message(1, text)
     with pytest.raises(RetryAfter) as caught:
-        await bot.send_message(1, "two")
+        await bot.send_message(1, "four")
     assert caught.value.retry_after == timedelta(seconds=1)
     await bot.send_message(2, "other chat is fine")
-    clock.now += 0.96  # the 1 s window, less the 50 ms tolerance
-    await bot.send_message(1, "three")
-    assert [m.text for m in emulator.user(id=1).messages()] == ["one", "three"]
-    assert (emulator.stats.sent, emulator.stats.refused_429) == (3, 1)
+    clock.now += 0.96  # a second, less the 50 ms tolerance
+    await bot.send_message(1, "five")
+    with pytest.raises(RetryAfter):
+        await bot.send_message(1, "six")
+    assert [m.text for m in emulator.user(id=1).messages()] == ["one", "two", "three", "five"]
+    assert (emulator.stats.sent, emulator.stats.refused_429) == (5, 2)
 
 
 async def test_overall_rate_limit(emulator, clock):

@@ -180,7 +180,7 @@ async def test_error_statuses_become_ptb_errors(bot: Bot, emulator: TelegramEmul
 
 @pytest.mark.parametrize("client", CLIENTS)
 async def test_flood_control_429_is_retry_after(client: HttpClient):
-    emulator = TelegramEmulator(TOKEN, rate_limits=True, limits=RateLimits(per_chat=1))
+    emulator = TelegramEmulator(TOKEN, rate_limits=True, limits=RateLimits(per_chat=1, burst=1))
     emulator.user(id=42)
     async with EmulatorServer(emulator) as server, make_bot(server, client) as bot:
         await bot.send_message(42, "first")
