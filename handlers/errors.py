@@ -14,11 +14,13 @@ from core.errors import DomainError, DuplicateUpdate
 from handlers.admin import ADMIN_ERRORS, PLAN_NAMES
 from handlers.call_render import CALL_ERRORS
 from handlers.context import BotContext
+from handlers.formatting import megabytes
 from handlers.gate import load_actor
 from handlers.i18n import N_, Translator
 from handlers.replies import reply
 
 log = logging.getLogger(__name__)
+MEGABYTE = 1024 * 1024
 
 MESSAGES: dict[str, str] = {
     "no_organization": N_("You are not in an organization yet. Send /start to create one."),
@@ -140,6 +142,8 @@ def describe(t: Translator, error: DomainError) -> str:
         params["action"] = t.raw(ACTION_WORDS[params["action"]])
     if isinstance(params.get("plan"), str):
         params["plan"] = PLAN_NAMES.get(params["plan"], params["plan"])
+    if isinstance(params.get("size_mb"), int | float):  # 2.5 MB in English, 2,5 МБ in Russian
+        params["size_mb"] = megabytes(t, round(params["size_mb"] * MEGABYTE))
     return t(msgid, **params)
 
 

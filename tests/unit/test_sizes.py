@@ -2,7 +2,9 @@
 
 import pytest
 
+from core.errors import DomainError
 from core.privacy_model import ExportFile, ExportReady
+from handlers.errors import describe
 from handlers.exports import ready_text
 from handlers.formatting import megabytes
 from handlers.i18n import Catalogs
@@ -27,3 +29,15 @@ def test_megabytes_follow_the_language(language, size, written):
 def test_a_small_export_is_not_zero_megabytes_in_russian():
     ready = ExportReady(ExportFile("/tmp/x.zip", "x.zip", 20_000))
     assert ready_text(Catalogs().get("ru"), ready) == "✅ Выгрузка готова (0,1 МБ)."
+
+
+@pytest.mark.parametrize(
+    ("language", "written"),
+    [
+        ("ru", "Этот файл весит 2,5 МБ, а можно не больше 20 МБ."),
+        ("en", "This file is 2.5 MB; the limit is 20 MB."),
+    ],
+)
+def test_a_file_too_large_is_sized_in_the_readers_decimals(language, written):
+    error = DomainError("file_too_large", limit_mb=20, size_mb=2.5)
+    assert describe(Catalogs().get(language), error) == written
