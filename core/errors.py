@@ -2,15 +2,110 @@
 
 from __future__ import annotations
 
+import enum
 from typing import Any
 
 
-class DomainError(Exception):
-    """A rule said no. `code` is stable and translated by the handlers; `params` fill it in."""
+class ErrorCode(enum.StrEnum):
+    """Every reason a rule may give. Each member has an English and a Russian message
+    (handlers/errors.py; a test checks both and their placeholders)."""
 
-    def __init__(self, code: str, **params: Any) -> None:
+    ACCESS_REVOKED = "access_revoked"
+    ADDRESS_EMPTY = "address_empty"
+    ADDRESS_TOO_LONG = "address_too_long"
+    API_TOKENS_LIMIT = "api_tokens_limit"
+    BILLING_UNAVAILABLE = "billing_unavailable"
+    CALL_ATTACHED = "call_attached"
+    CALL_NO_CLIENT = "call_no_client"
+    CALL_NO_OPEN_ORDERS = "call_no_open_orders"
+    CATEGORIES_EMPTY = "categories_empty"
+    CATEGORIES_TOO_MANY = "categories_too_many"
+    CHOOSE_OPTION = "choose_option"
+    CLIENT_DUPLICATE = "client_duplicate"
+    CLIENT_QUERY_EMPTY = "client_query_empty"
+    CONTACT_GRACE_RANGE = "contact_grace_range"
+    CREDENTIAL_INVALID = "credential_invalid"
+    CREDENTIAL_UNKNOWN = "credential_unknown"
+    CREDENTIALS_UNAVAILABLE = "credentials_unavailable"
+    CSRF_INVALID = "csrf_invalid"
+    CURRENCY_INVALID = "currency_invalid"
+    DATE_INVALID = "date_invalid"
+    DATE_PAST = "date_past"
+    DIALOG_OUTDATED = "dialog_outdated"
+    EMAIL_INVALID = "email_invalid"
+    EXTENSION_INVALID = "extension_invalid"
+    FILE_TOO_LARGE = "file_too_large"
+    FILE_TYPE_REFUSED = "file_type_refused"
+    FORBIDDEN = "forbidden"
+    INBOX_EMPTY = "inbox_empty"
+    INVITE_DAYS_RANGE = "invite_days_range"
+    INVITE_EXPIRED = "invite_expired"
+    INVITE_INVALID = "invite_invalid"
+    INVITE_NUMBER_INVALID = "invite_number_invalid"
+    INVITE_REVOKED = "invite_revoked"
+    INVITE_ROLE_UNKNOWN = "invite_role_unknown"
+    INVITE_USED_UP = "invite_used_up"
+    INVITE_USES_RANGE = "invite_uses_range"
+    LAST_OWNER = "last_owner"
+    MERGE_NOTHING_FOUND = "merge_nothing_found"
+    MERGE_SAME = "merge_same"
+    MONEY_INVALID = "money_invalid"
+    MONEY_NEGATIVE = "money_negative"
+    MONEY_RANGE = "money_range"
+    MONTHS_RANGE = "months_range"
+    NAME_EMPTY = "name_empty"
+    NAME_TOO_LONG = "name_too_long"
+    NO_ORGANIZATION = "no_organization"
+    NOT_FOUND = "not_found"
+    NOT_ONBOARDED = "not_onboarded"
+    ORDER_ALREADY = "order_already"
+    ORDER_CHANGED = "order_changed"
+    ORDER_GONE = "order_gone"
+    ORDER_NOT_FOUND = "order_not_found"
+    ORDER_NOT_OFFERED = "order_not_offered"
+    ORDER_TAKEN = "order_taken"
+    ORDER_TRANSITION = "order_transition"
+    ORDER_UNCHANGED = "order_unchanged"
+    ORDER_YOURS = "order_yours"
+    ORG_PENDING_DELETION = "org_pending_deletion"
+    ORG_READ_ONLY = "org_read_only"
+    PAYMENT_FORGED = "payment_forged"
+    PAYMENT_MISMATCH = "payment_mismatch"
+    PAYMENT_UNAVAILABLE = "payment_unavailable"
+    PHONE_INCOMPLETE = "phone_incomplete"
+    PHONE_INVALID = "phone_invalid"
+    PHOTOS_REQUIRED = "photos_required"
+    PHOTOS_RULE_RANGE = "photos_rule_range"
+    PLAN_AI_QUOTA = "plan_ai_quota"
+    PLAN_INVALID = "plan_invalid"
+    PLAN_MEMBERS_LIMIT = "plan_members_limit"
+    PLAN_ORDERS_LIMIT = "plan_orders_limit"
+    PLAN_TRANSCRIPTION_QUOTA = "plan_transcription_quota"
+    RECORDING_OFF = "recording_off"
+    RECORDING_UNCONFIRMED = "recording_unconfirmed"
+    REMINDER_RANGE = "reminder_range"
+    RETENTION_CHOICE = "retention_choice"
+    SEARCH_EMPTY = "search_empty"
+    SESSION_INVALID = "session_invalid"
+    SIGN_IN_INVALID = "sign_in_invalid"
+    SOLE_OWNER = "sole_owner"
+    TEXT_TOO_LONG = "text_too_long"
+    TIME_INVALID = "time_invalid"
+    TIME_OF_DAY_INVALID = "time_of_day_invalid"
+    TIME_PAST = "time_past"
+    TIMEZONE_INVALID = "timezone_invalid"
+    TOKEN_INVALID = "token_invalid"
+    VOICE_ALREADY_HANDLED = "voice_already_handled"
+    VOICE_TOO_LONG = "voice_too_long"
+
+
+class DomainError(Exception):
+    """A rule said no. `code` is stable and translated by the handlers; `params` fill it in.
+    An unknown code is a programming error and fails at once (ValueError)."""
+
+    def __init__(self, code: ErrorCode | str, **params: Any) -> None:
         super().__init__(code)
-        self.code = code
+        self.code = ErrorCode(code)
         self.params = params
 
     def __repr__(self) -> str:

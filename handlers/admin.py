@@ -30,6 +30,14 @@ ADMIN_ERRORS: dict[str, str] = {
         "The {plan} plan allows {limit} members, and the organization has them all. "
         "Its owner can upgrade the plan: {upgrade_url}"
     ),
+    "plan_ai_quota": N_(
+        "The {plan} plan includes {limit} AI summaries a month, and this month's are used up. "
+        "The note is kept; upgrade the plan to summarise more: {upgrade_url}"
+    ),
+    "plan_transcription_quota": N_(
+        "The {plan} plan includes {limit} minutes of transcription a month, and this month's "
+        "are used up. The recording is kept; upgrade the plan to transcribe more: {upgrade_url}"
+    ),
     "plan_orders_limit": N_(
         "The {plan} plan allows {limit} orders a month, and this month's are used up. "
         "Upgrade the plan: {upgrade_url}"
