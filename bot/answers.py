@@ -64,11 +64,10 @@ class CallbackAnswers:
     @contextlib.asynccontextmanager
     async def arrived(self, update: object) -> AsyncIterator[None]:
         """Around the whole handling of an update, from the moment it arrives."""
-        query = update.callback_query if isinstance(update, Update) else None
-        if query is None:
+        if not isinstance(update, Update) or update.callback_query is None:
             yield
             return
-        chat = update.effective_chat if isinstance(update, Update) else None
+        query, chat = update.callback_query, update.effective_chat
         pending = Pending(query.id, chat.id if chat is not None else None)
         self._pending[query.id] = pending
         pending.timer = asyncio.create_task(self._answer_later(pending))

@@ -8,7 +8,7 @@ import traceback
 from typing import Any
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden
+from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from core.errors import DomainError, DuplicateUpdate
 from handlers.admin import ADMIN_ERRORS, PLAN_NAMES
@@ -151,6 +151,9 @@ async def on_error(update: object, context: BotContext) -> None:
     """PTB's error handler: explain domain errors, stay silent on duplicates, log the rest."""
     error = context.error
     if isinstance(error, DuplicateUpdate):
+        return
+    if isinstance(error, RetryAfter):  # bot/flood.py waited out its retries, and warned
+        log.warning("an update was given up under Telegram's flood control")
         return
     if isinstance(update, Update) and not context.has_actor:
         await _speak_their_language(update, context)

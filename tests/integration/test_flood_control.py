@@ -7,12 +7,16 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import RetryAfter
 
 from bot.settings import Settings
 from bot.telegram_bot import TolerantBot, build_bot
+from handlers.errors import on_error
 from sandbox.emulator import EmulatorServer, RateLimits, TelegramEmulator
 
 TOKEN = "123456:TEST-TOKEN"
@@ -100,3 +104,10 @@ async def test_a_tap_is_answered_at_once_while_flood_control_holds_its_chat(capl
         "url": None,
     }
     no_warnings_or_tracebacks(caplog)
+
+
+async def test_flood_control_that_outlasts_the_retries_is_a_warning_not_a_traceback(caplog):
+    context = SimpleNamespace(error=RetryAfter(timedelta(seconds=3)))
+    await on_error(object(), context)  # type: ignore[arg-type]
+    assert [r.levelname for r in caplog.records] == ["WARNING"]
+    assert not any(r.exc_info for r in caplog.records) and "Traceback" not in caplog.text
