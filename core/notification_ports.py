@@ -10,7 +10,14 @@ from typing import Protocol
 
 from core.digest import Facts, OrderRef
 from core.domain import Role
-from core.notifications import ChangeEvent, Outgoing, PlanItem, Preferences, Recipient
+from core.notifications import (
+    ChangeEvent,
+    OfferItem,
+    Outgoing,
+    PlanItem,
+    Preferences,
+    Recipient,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,6 +79,11 @@ class NotificationRepository(Protocol):
 
     async def late(self, start: datetime, end: datetime) -> list[PlanItem]:
         """New or assigned orders scheduled in [start, end)."""
+        ...
+
+    async def untaken(self, since: datetime) -> list[OfferItem]:
+        """Orders offered to all workers at or after `since` that nobody has taken (still new,
+        still on offer)."""
         ...
 
     async def changes(self, since: datetime, kinds: Collection[str]) -> list[ChangeEvent]: ...

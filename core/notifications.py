@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from core.domain import OrderStatus, Organization, Role
@@ -40,12 +40,16 @@ PLAN_JOB = "plan"
 PLAN_UPDATE_JOB = "plan_update"
 REMINDER_JOB = "reminder"
 OVERDUE_JOB = "overdue"
+UNTAKEN_JOB = "untaken"
 
 DIGEST_TIMES = tuple(time(h) for h in (18, 19, 20, 21, 22))
 PLAN_TIMES = tuple(time(h) for h in (7, 8, 9, 10))
 REMINDER_MINUTES = (15, 30, 60, 120)
 MAX_REMINDER_MINUTES = max(REMINDER_MINUTES)  # the scheduler looks this far ahead
 OVERDUE_MINUTES = (10, 15, 30, 60)
+# An offer to all nobody took alerts the leads this long after it was offered (sooner if the
+# order starts sooner); one default for every organization until it becomes a setting.
+OFFER_WAIT = timedelta(minutes=15)
 QUIET_PRESETS: tuple[tuple[time, time] | None, ...] = (
     None,
     (time(22), time(8)),
@@ -177,6 +181,33 @@ class PlanItem:
 
 
 @dataclass(frozen=True, slots=True)
+class OfferItem:
+    """An order offered to all workers that nobody has taken, as the leads' alert shows it."""
+
+    order_id: int
+    organization_id: int
+    number: int
+    offered_at: datetime
+    scheduled_at: datetime | None = None
+    client: str | None = None
+    category: str | None = None
+
+    def as_data(self) -> dict[str, Any]:
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["offered_at"] = self.offered_at.isoformat()
+        data["scheduled_at"] = self.scheduled_at.isoformat() if self.scheduled_at else None
+        return data
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> OfferItem:
+        values = dict(data)
+        values["offered_at"] = datetime.fromisoformat(values["offered_at"])
+        at = values.get("scheduled_at")
+        values["scheduled_at"] = datetime.fromisoformat(at) if at else None
+        return cls(**values)
+
+
+@dataclass(frozen=True, slots=True)
 class ChangeEvent:
     """An order change that may alter someone's plan for the day."""
 
@@ -223,6 +254,10 @@ def reminder_key(order_id: int, user_id: int, scheduled_at: datetime) -> str:
 
 def overdue_key(order_id: int, user_id: int, scheduled_at: datetime) -> str:
     return f"overdue:{order_id}:{user_id}:{_stamp(scheduled_at)}"
+
+
+def untaken_key(order_id: int, user_id: int, offered_at: datetime) -> str:
+    return f"untaken:{order_id}:{user_id}:{_stamp(offered_at)}"
 
 
 def update_key(event_id: int, user_id: int) -> str:

@@ -88,6 +88,15 @@ def overdue(now: datetime, scheduled_at: datetime, minutes: int, status: OrderSt
     return status in NOT_STARTED and now >= scheduled_at + timedelta(minutes=minutes)
 
 
+def untaken_due(offered_at: datetime, scheduled_at: datetime | None, wait: timedelta) -> datetime:
+    """When an offer to all that nobody took needs a lead: `wait` after it was offered, or at
+    the order's start if that comes sooner (an order offered after its start: `wait` after)."""
+    due = offered_at + wait
+    if scheduled_at is not None and offered_at < scheduled_at < due:
+        return scheduled_at
+    return due
+
+
 def in_quiet_hours(now: datetime, zone: str, start: time | None, end: time | None) -> bool:
     """Whether the local time is within [start, end); the window may cross midnight."""
     if start is None or end is None or start == end:

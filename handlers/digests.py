@@ -1,5 +1,5 @@
 """Scheduled messages in the reader's language: pure renderers of digests, plans, reminders and
-overdue alerts ((translator, data) -> text and buttons), and the delivery jobs that send them.
+alerts ((translator, data) -> text and buttons), and the delivery jobs that send them.
 
 Delivery stays within Telegram's limits: a 429 is waited out for its `retry_after` and tried
 again (and the job retries with backoff if that is not enough, so nothing is lost); a person
@@ -22,13 +22,20 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 from core.digest import Change, Digest, DigestMessage, Period
 from core.domain import LANGUAGES, Job, PaymentMethod, language_from_telegram
 from core.jobs import JobHandler, PermanentJobError
-from core.notifications import DIGEST_JOB, OVERDUE_JOB, PLAN_JOB, PLAN_UPDATE_JOB, REMINDER_JOB
+from core.notifications import (
+    DIGEST_JOB,
+    OVERDUE_JOB,
+    PLAN_JOB,
+    PLAN_UPDATE_JOB,
+    REMINDER_JOB,
+    UNTAKEN_JOB,
+)
 from core.services import Services
 from handlers.cards import METHOD
 from handlers.formatting import money
 from handlers.i18n import N_, Catalogs, Html, Translator, escape
 from handlers.keyboards import button
-from handlers.work_messages import overdue_view, plan_view, reminder_view
+from handlers.work_messages import overdue_view, plan_view, reminder_view, untaken_view
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +149,7 @@ RENDERERS: dict[str, Callable[[Translator, dict[str, Any]], Rendered]] = {
     PLAN_UPDATE_JOB: lambda t, data: plan_view(t, data, update=True),
     REMINDER_JOB: reminder_view,
     OVERDUE_JOB: overdue_view,
+    UNTAKEN_JOB: untaken_view,
 }
 
 

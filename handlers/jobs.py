@@ -30,6 +30,7 @@ JOB_NAMES = {
     "plan_update": N_("sending a changed plan"),
     "reminder": N_("sending a reminder"),
     "overdue": N_("sending an overdue alert"),
+    "untaken": N_("sending an alert about an offer nobody took"),
     "fetch_recording": N_("fetching a call recording"),
     "transcribe_call": N_("transcribing a call"),
     "summarize_call": N_("summarising a call"),

@@ -1,5 +1,6 @@
 """Pure renderers of the day's work messages: a worker's plan (or its update), a reminder before
-an order, and a manager's alert about an order not started. (translator, data) -> text, buttons.
+an order, and a manager's alerts about an order not started or an offer nobody took.
+(translator, data) -> text, buttons.
 """
 
 from __future__ import annotations
@@ -11,8 +12,8 @@ from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.maps import map_link
-from core.notifications import PlanItem
-from handlers.formatting import short_time
+from core.notifications import OfferItem, PlanItem
+from handlers.formatting import short_time, when
 from handlers.i18n import Translator, escape
 from handlers.keyboards import button
 
@@ -91,4 +92,28 @@ def overdue_view(t: Translator, data: dict[str, Any]) -> Rendered:
     buttons = [button(t("Open №{number}", number=item.number), "o", item.order_id)]
     if item.assignee_id is None:
         buttons.append(button(t.raw("👷 Assign"), "ow", item.order_id))
+    return "\n".join(lines), InlineKeyboardMarkup([buttons])
+
+
+def untaken_view(t: Translator, data: dict[str, Any]) -> Rendered:
+    item, zone = OfferItem.from_data(data["item"]), str(data["zone"])
+    offered = short_time(t, item.offered_at, zone)
+    lines = [
+        t(
+            "📣 Nobody has taken order №{number}, offered to all workers at <b>{time}</b>.",
+            number=item.number,
+            time=offered,
+        )
+    ]
+    if item.scheduled_at is not None:
+        lines.append("🕒 " + escape(when(t, item.scheduled_at, zone)))
+    else:
+        lines.append(t("🕒 Not scheduled"))
+    lines += [
+        f"{icon} {escape(p)}" for icon, p in (("👤", item.client), ("🧰", item.category)) if p
+    ]
+    buttons = [
+        button(t.raw("👷 Assign"), "ow", item.order_id),
+        button(t("Open №{number}", number=item.number), "o", item.order_id),
+    ]
     return "\n".join(lines), InlineKeyboardMarkup([buttons])

@@ -1,8 +1,8 @@
 """Scheduled notifications: `tick(now)` finds everything due (owners' digests, workers' plans,
-reminders and plan updates, managers' overdue alerts) across all organizations with a handful
-of queries, and records each message's key with its delivery job in one transaction, so two
-schedulers, a restart or a catch-up never send anything twice. Also the digest on demand
-(/digest) and each person's preferences.
+reminders and plan updates, managers' alerts about orders overdue and offers nobody took) across
+all organizations with a handful of queries, and records each message's key with its delivery
+job in one transaction, so two schedulers, a restart or a catch-up never send anything twice.
+Also the digest on demand (/digest) and each person's preferences.
 """
 
 from __future__ import annotations
@@ -64,6 +64,7 @@ class NotificationService:
             work_notices.plans,
             work_notices.reminders,
             work_notices.overdue_alerts,
+            work_notices.untaken_alerts,
             work_notices.plan_updates,
         ):
             try:

@@ -1,5 +1,6 @@
 """What the day's work needs people to hear: each worker's morning plan, a reminder before each
-order, an update when their plan changes, and managers' alerts about orders not started.
+order, an update when their plan changes, and managers' alerts about orders not started and
+about offers to all that nobody took.
 
 Each function looks at everything due across all organizations with a few queries and returns
 the messages to record; `NotificationService.tick` records them with their jobs at once.
@@ -8,25 +9,30 @@ the messages to record; `NotificationService.tick` records them with their jobs 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
+from typing import Any, Protocol, TypeVar
 
 from core.domain import Role
 from core.notifications import (
+    OFFER_WAIT,
     OVERDUE_JOB,
     OVERDUE_MINUTES,
     PLAN_JOB,
     PLAN_UPDATE_JOB,
     REMINDER_JOB,
     REMINDER_MINUTES,
+    UNTAKEN_JOB,
     ChangeEvent,
     Kind,
+    OfferItem,
     Outgoing,
     PlanItem,
     Recipient,
     overdue_key,
     plan_key,
     reminder_key,
+    untaken_key,
     update_key,
 )
 from core.permissions import Action, allowed
@@ -38,13 +44,27 @@ from core.schedule import (
     local_date,
     overdue,
     reminder_due,
+    untaken_due,
 )
 
 OVERDUE_HORIZON = timedelta(hours=12)  # after a long outage, older orders are the digest's
+UNTAKEN_HORIZON = timedelta(hours=18)  # outlasts quiet hours; older offers are the digest's
+UNTAKEN = "untaken"  # the sent ledger's kind (no preference turns it off: leads dispatch)
 UPDATE_LOOKBACK = timedelta(hours=2)
 UPDATE_EVENTS = ("assign", "cancel", "reschedule")
 PLAN_ROLES = tuple(r for r in Role if allowed(r, Action.PLAN_RECEIVE))
 ALERT_ROLES = tuple(r for r in Role if allowed(r, Action.ORDER_ASSIGN))
+
+
+class Item(Protocol):
+    """An order as a scheduled message carries it."""
+
+    @property
+    def organization_id(self) -> int: ...
+    def as_data(self) -> dict[str, Any]: ...
+
+
+ItemT = TypeVar("ItemT", bound=Item)
 
 
 def held(r: Recipient, now: datetime) -> bool:
@@ -122,36 +142,73 @@ async def reminders(uow: UnitOfWork, now: datetime, known: set[str]) -> list[Out
             continue
         if reminder_due(now, o.scheduled_at, r.prefs.reminder_minutes):
             due[reminder_key(o.order_id, r.user_id, o.scheduled_at)] = (r, o)
+    return await _announce(uow, known, due, Kind.REMINDER, REMINDER_JOB)
+
+
+async def _announce(
+    uow: UnitOfWork,
+    known: set[str],
+    due: Mapping[str, tuple[Recipient, Item]],
+    kind: str,
+    job: str,
+) -> list[Outgoing]:
+    """One message per key not sent yet: the item, in the recipient's zone and language."""
     out = []
     for key in sorted(await unsent(uow, due, known)):
-        r, o = due[key]
-        payload = {**r.address(), "zone": r.zone, "item": o.as_data()}
-        out.append(
-            Outgoing(key, Kind.REMINDER, r.user_id, o.organization_id, REMINDER_JOB, payload)
-        )
+        r, item = due[key]
+        payload = {**r.address(), "zone": r.zone, "item": item.as_data()}
+        out.append(Outgoing(key, kind, r.user_id, item.organization_id, job, payload))
     return out
+
+
+async def _lead_alerts(
+    uow: UnitOfWork,
+    known: set[str],
+    items: Sequence[ItemT],
+    key_for: Callable[[Recipient, ItemT], str | None],
+    kind: str,
+    job: str,
+) -> list[Outgoing]:
+    """An alert about each item to every owner and manager of its organization for whom
+    `key_for` gives a key (None: not due for them)."""
+    if not items:
+        return []
+    leads: dict[int, list[Recipient]] = defaultdict(list)
+    for r in await uow.notifications.recipients(ALERT_ROLES, {i.organization_id for i in items}):
+        leads[r.organization.id].append(r)
+    due = {
+        key: (r, item)
+        for item in items
+        for r in leads[item.organization_id]
+        if (key := key_for(r, item)) is not None
+    }
+    return await _announce(uow, known, due, kind, job)
 
 
 async def overdue_alerts(uow: UnitOfWork, now: datetime, known: set[str]) -> list[Outgoing]:
     """Urgent: sent in quiet hours too."""
     earliest = now - timedelta(minutes=min(OVERDUE_MINUTES))
     orders = await uow.notifications.late(now - OVERDUE_HORIZON, earliest)
-    if not orders:
-        return []
-    leads: dict[int, list[Recipient]] = defaultdict(list)
-    for r in await uow.notifications.recipients(ALERT_ROLES, {o.organization_id for o in orders}):
-        leads[r.organization.id].append(r)
-    due: dict[str, tuple[Recipient, PlanItem]] = {}
-    for o in orders:
-        for r in leads[o.organization_id]:
-            if r.prefs.overdue and overdue(now, o.scheduled_at, r.prefs.overdue_minutes, o.status):
-                due[overdue_key(o.order_id, r.user_id, o.scheduled_at)] = (r, o)
-    out = []
-    for key in sorted(await unsent(uow, due, known)):
-        r, o = due[key]
-        payload = {**r.address(), "zone": r.zone, "item": o.as_data()}
-        out.append(Outgoing(key, Kind.OVERDUE, r.user_id, o.organization_id, OVERDUE_JOB, payload))
-    return out
+
+    def key_for(r: Recipient, o: PlanItem) -> str | None:
+        if r.prefs.overdue and overdue(now, o.scheduled_at, r.prefs.overdue_minutes, o.status):
+            return overdue_key(o.order_id, r.user_id, o.scheduled_at)
+        return None
+
+    return await _lead_alerts(uow, known, orders, key_for, Kind.OVERDUE, OVERDUE_JOB)
+
+
+async def untaken_alerts(uow: UnitOfWork, now: datetime, known: set[str]) -> list[Outgoing]:
+    """An order offered to all that nobody took by `OFFER_WAIT` (or by its start): the leads
+    hear once per offer; quiet hours hold it until they end."""
+    offers = await uow.notifications.untaken(now - UNTAKEN_HORIZON)
+
+    def key_for(r: Recipient, o: OfferItem) -> str | None:
+        if held(r, now) or now < untaken_due(o.offered_at, o.scheduled_at, OFFER_WAIT):
+            return None
+        return untaken_key(o.order_id, r.user_id, o.offered_at)
+
+    return await _lead_alerts(uow, known, offers, key_for, UNTAKEN, UNTAKEN_JOB)
 
 
 def _affected(event: ChangeEvent) -> set[int]:

@@ -13,7 +13,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.domain import OrderStatus, Organization, OrgStatus, Role
-from core.notifications import ChangeEvent, Outgoing, PlanItem, Preferences, Recipient
+from core.notifications import (
+    ChangeEvent,
+    OfferItem,
+    Outgoing,
+    PlanItem,
+    Preferences,
+    Recipient,
+)
 from core.schedule import hhmm, parse_hhmm
 from storage.repositories.digests import chunks
 from storage.tables import (
@@ -206,6 +213,20 @@ class SqlNotificationRepository:
             OrderRow.scheduled_at >= start,
             OrderRow.scheduled_at < end,
         )
+
+    async def untaken(self, since: datetime) -> list[OfferItem]:
+        """Found through the recent "offer" events (indexed by time), not a scan of orders."""
+        o, e = OrderRow, OrderEventRow
+        offers = select(e.order_id).where(e.kind == "offer", e.created_at >= since)
+        stmt = (
+            select(o.id, o.organization_id, o.number, o.offered_at, o.scheduled_at)
+            .add_columns(ClientRow.name, CategoryRow.name)
+            .outerjoin(ClientRow, ClientRow.id == o.client_id)
+            .outerjoin(CategoryRow, CategoryRow.id == o.category_id)
+            .where(o.id.in_(offers), o.status == OrderStatus.NEW.value, o.offered_at >= since)
+            .order_by(o.offered_at, o.number)
+        )
+        return [OfferItem(*row) for row in (await self._s.execute(stmt)).all()]
 
     async def _items(self, *conditions: Any) -> list[PlanItem]:
         o, c, k, u = OrderRow, ClientRow, CategoryRow, UserRow

@@ -274,3 +274,50 @@ async def test_one_kind_failing_holds_up_no_other(services, db, clock, monkeypat
     await _a_day(services, owner, worker)
     clock.set(at_moscow(20))
     assert await services.notifications.tick() == 2  # the digest and the overdue alert
+
+
+async def _member(services, owner, role: Role, name: str):
+    token = (await services.invites.create(owner, role)).token
+    person = profile(name)
+    await services.invites.accept(await onboard(services, person), token)
+    return await services.users.identify(person)
+
+
+async def test_an_offer_nobody_took_alerts_the_owner_and_managers_once(services, db, clock):
+    owner = await owner_with_org(services)
+    manager = await _member(services, owner, Role.MANAGER, "Мария")
+    worker = await _member(services, owner, Role.WORKER, "Иван")
+    clock.set(at_moscow(9))
+    nobody = await _order(services, owner, at_moscow(15))
+    taken = await _order(services, owner, at_moscow(16))
+    for order in (nobody, taken):
+        await services.orders.act(manager, order.id, OrderAction.OFFER)
+    await services.orders.act(worker, taken.id, OrderAction.TAKE)
+    clock.set(at_moscow(9, 14))
+    await services.notifications.tick()
+    assert await db.jobs("untaken") == []  # not yet: a quarter of an hour to take it
+    clock.set(at_moscow(9, 15))
+    await services.notifications.tick()
+    await NotificationService(db.uow, clock).tick()  # a second scheduler, a restart
+    clock.set(at_moscow(9, 40))
+    await services.notifications.tick()
+    alerts = await db.jobs("untaken")
+    assert sorted(a.payload["user_id"] for a in alerts) == sorted(
+        [owner.user.id, manager.user.id]
+    )  # the manager who offered it too: the scheduler, not she, raises it
+    assert {a.payload["item"]["order_id"] for a in alerts} == {nobody.id}  # not the taken one
+    assert worker.user.id not in {a.payload["user_id"] for a in alerts}
+
+
+async def test_an_offer_due_sooner_alerts_at_the_start(services, db, clock):
+    owner = await owner_with_org(services)
+    clock.set(at_moscow(9))
+    soon = await _order(services, owner, at_moscow(9, 5))
+    await services.orders.act(owner, soon.id, OrderAction.OFFER)
+    clock.set(at_moscow(9, 4))
+    await services.notifications.tick()
+    assert await db.jobs("untaken") == []
+    clock.set(at_moscow(9, 5))
+    await services.notifications.tick()
+    [alert] = await db.jobs("untaken")
+    assert alert.payload["user_id"] == owner.user.id
