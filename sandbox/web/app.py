@@ -20,6 +20,7 @@ from sandbox.emulator.server import build_app
 from sandbox.web.chats import ChatApi
 from sandbox.web.hub import ChatHub
 from sandbox.web.inputs import WebError, read_json
+from sandbox.web.labels import LABELS, language_of, render
 from sandbox.web.media import MAX_UPLOAD, MediaApi
 from sandbox.web.stream import EventStream
 from sandbox.web.views import escape
@@ -40,7 +41,8 @@ class PageApi:
     def __init__(self, hub: ChatHub) -> None:
         self.hub = hub
         template = (STATIC / "index.html").read_text(encoding="utf-8")
-        self.page = template.replace("{{title}}", escape(hub.title))
+        template = template.replace("{{title}}", escape(hub.title))
+        self.pages = {language: render(template, language) for language in LABELS}
 
     def routes(self) -> list[BaseRoute]:
         """/, /static, /api/state and /api/personas."""
@@ -57,12 +59,17 @@ class PageApi:
         ]
 
     async def index(self, request: Request) -> Response:
-        """The chat page."""
+        """The chat page, in the language of the persona it opens (`?persona=<id>`)."""
         headers = {"Content-Security-Policy": PAGE_POLICY, "Cache-Control": "no-store"}
-        return HTMLResponse(self.page, headers=headers)
+        return HTMLResponse(self.pages[self._language(request)], headers=headers)
+
+    def _language(self, request: Request) -> str:
+        persona = request.query_params.get("persona", "")
+        chat = self.hub.state.chats.get(int(persona)) if persona.isdigit() else None
+        return language_of(chat.user.get("language_code") if chat is not None else None)
 
     async def state(self, request: Request) -> Response:
-        """The bot's identity, the personas and unread counts per chat."""
+        """The bot's identity, the personas, unread counts per chat and the page's labels."""
         bot = self.hub.state.bot
         personas = self.hub.personas()
         return JSONResponse(
@@ -71,6 +78,7 @@ class PageApi:
                 "bot": {key: bot.get(key) for key in ("id", "first_name", "username")},
                 "personas": personas,
                 "unread": {str(persona["id"]): persona["unread"] for persona in personas},
+                "labels": LABELS,
             }
         )
 

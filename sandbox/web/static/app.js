@@ -5,20 +5,14 @@ import { ChatView } from "./chat.js";
 import { Composer } from "./composer.js";
 import { $, avatar } from "./dom.js";
 import { botLink } from "./links.js";
+import { setLanguage, setTable, tr } from "./labels.js";
 import { Personas } from "./personas.js";
 import { alertModal, toast } from "./ui.js";
 
-const ACTIVITY = {
-  typing: "typing…",
-  upload_photo: "sending a photo…",
-  record_voice: "recording a voice message…",
-  upload_voice: "sending a voice message…",
-  upload_document: "sending a file…",
-  find_location: "choosing a location…",
-  record_video: "recording a video…",
-  upload_video: "sending a video…",
-  choose_sticker: "choosing a sticker…",
-};
+const ACTIVITIES = new Set([
+  "typing", "upload_photo", "record_voice", "upload_voice", "upload_document", "find_location",
+  "record_video", "upload_video", "choose_sticker",
+]);
 const TYPING_MS = 5000; // Telegram shows a chat action for five seconds
 const TAP_PENDING_MS = 3000;
 
@@ -50,7 +44,7 @@ async function select(id) {
   if (!persona) return;
   if (app.activeId !== id) composer.reset();
   app.activeId = id;
-  history.replaceState(null, "", `#${id}`);
+  history.replaceState(null, "", `?persona=${id}#${id}`);
   $("app").classList.add("chat-open");
   personas.render();
   renderHeader();
@@ -83,6 +77,7 @@ function deselect() {
 
 function renderHeader() {
   const persona = personas.get(app.activeId);
+  if (setLanguage(persona ? persona.language_code : "en") && persona) composer.renderKeyboard();
   $("chat-placeholder").hidden = Boolean(persona);
   $("chat-header").hidden = !persona;
   $("messages").hidden = !persona;
@@ -91,11 +86,12 @@ function renderHeader() {
   $("bot-avatar").replaceWith(Object.assign(avatar(botName, (app.bot && app.bot.id) || 0, "bot-avatar"), { id: "bot-avatar" }));
   $("chat-title").textContent = botName;
   const typing = personas.ctx.typing(persona.id);
-  $("chat-status").textContent = typing || "bot";
+  $("chat-status").textContent = typing || tr("bot");
   $("chat-status").classList.toggle("typing", Boolean(typing));
-  $("chat-persona").textContent = `as ${persona.name} · ${(persona.language_code || "").toUpperCase()}`;
+  const code = (persona.language_code || "").toUpperCase();
+  $("chat-persona").textContent = tr("as_persona", { name: persona.name, language: code });
   const other = persona.language_code === "ru" ? "en" : "ru";
-  $("switch-language").textContent = `Switch Telegram language to ${other}`;
+  $("switch-language").textContent = tr("switch_language", { language: other });
   $("switch-language").dataset.language = other;
 }
 
@@ -134,7 +130,8 @@ function setTyping(chatId, action) {
   if (current) clearTimeout(current.timer);
   if (action) {
     const timer = setTimeout(() => setTyping(chatId, null), TYPING_MS);
-    app.typing.set(chatId, { text: ACTIVITY[action] || `${action.replace(/_/g, " ")}…`, timer });
+    const text = ACTIVITIES.has(action) ? tr(action) : `${action.replace(/_/g, " ")}…`;
+    app.typing.set(chatId, { text, timer });
   } else {
     app.typing.delete(chatId);
   }
@@ -176,6 +173,7 @@ async function refresh() {
   try {
     const state = await api("/api/state");
     app.bot = state.bot;
+    setTable(state.labels);
     $("bot-username").textContent = state.bot.username ? `@${state.bot.username}` : "";
     personas.set(state.personas);
   } catch (error) {
@@ -192,9 +190,9 @@ async function tap(view, button, element) {
   if (button.kind === "url") return openUrl(button.value);
   if (button.kind === "copy") {
     await navigator.clipboard.writeText(button.value).catch(() => {});
-    return toast("Copied to clipboard");
+    return toast(tr("copied"));
   }
-  if (button.kind !== "callback") return toast("This button does nothing in the sandbox");
+  if (button.kind !== "callback") return toast(tr("button_does_nothing"));
   element.classList.add("pending");
   try {
     const result = await post(chatPath(view.chat_id, "tap"), { message_id: view.id, callback_data: button.value });

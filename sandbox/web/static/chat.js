@@ -1,13 +1,14 @@
 // The open chat: keeps its message views by id and keeps the DOM in step with them
 // (appends, in-place edits, removals; albums and out-of-order arrivals redraw the list).
 import { h } from "./dom.js";
+import { currentLanguage, tr } from "./labels.js";
 import { albumElement, messageElement } from "./render.js";
 
 function dayLabel(seconds) {
   const date = new Date(seconds * 1000);
   const today = new Date();
-  if (date.toDateString() === today.toDateString()) return "Today";
-  return date.toLocaleDateString([], { day: "numeric", month: "long", year: "numeric" });
+  if (date.toDateString() === today.toDateString()) return tr("today");
+  return date.toLocaleDateString(currentLanguage(), { day: "numeric", month: "long", year: "numeric" });
 }
 
 const dayKey = (seconds) => new Date(seconds * 1000).toDateString();

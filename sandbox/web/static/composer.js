@@ -3,6 +3,7 @@
 // the message comes back in the response (shown at once) and again on the event stream.
 import { api, chatPath, post } from "./api.js";
 import { $, duration, h } from "./dom.js";
+import { tr } from "./labels.js";
 import { askLocation, toast } from "./ui.js";
 
 const ACCEPT = { photo: "image/*", document: "", voice: "audio/*", audio: "audio/*" };
@@ -116,7 +117,7 @@ export class Composer {
     const matching = commands.filter((command) => command.command.startsWith(prefix.toLowerCase()));
     const menu = $("command-menu");
     menu.replaceChildren(...(matching.length ? matching.map((command) => this.commandItem(command))
-      : [h("div", { class: "menu-empty", text: commands.length ? "No such command" : "The bot set no commands for this chat" })]));
+      : [h("div", { class: "menu-empty", text: tr(commands.length ? "no_such_command" : "no_commands") })]));
     $("attach-menu").hidden = true;
     menu.hidden = false;
   }
@@ -134,7 +135,7 @@ export class Composer {
     const keyboard = this.ctx.keyboard();
     const container = $("reply-keyboard");
     $("keyboard-toggle").hidden = !keyboard;
-    this.input.placeholder = (keyboard && keyboard.placeholder) || "Message";
+    this.input.placeholder = (keyboard && keyboard.placeholder) || tr("message");
     if (!keyboard || this.keyboardHidden) {
       container.hidden = true;
       return;
