@@ -47,7 +47,7 @@ from core.services.inbox import InboxService
 from core.services.invites import InviteService
 from core.services.new_order import NewOrderSpec
 from core.services.onboarding import NewOrganizationSpec, OnboardingSpec
-from core.services.order_flows import PaymentSpec, RescheduleSpec
+from core.services.order_flows import EditSpec, PaymentSpec, RescheduleSpec
 from core.services.orders import OrderService
 from core.services.privacy import PrivacyService
 from core.services.start import StartService
@@ -233,6 +233,7 @@ def make_services(
         NewOrderSpec(clock, orders, adapters.phones, admin.addresses),
         PaymentSpec(clock, orders),
         RescheduleSpec(clock, orders),
+        EditSpec(clock, orders),
         NewClientSpec(clients),
         ClientEditSpec(clients),
         ClientMergeSpec(clients),

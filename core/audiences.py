@@ -5,7 +5,8 @@ everything else the card of the order they already have is EDITED in place (sile
 they have none, NOTHING is sent: the digest sums it up.
 
 What needs whom:
-- the assignee: being given an order, and their order moved or cancelled;
+- the assignee: being given an order, and their order moved, edited (address, work, price,
+  description) or cancelled;
 - the former assignee: the order given to someone else, moved or cancelled;
 - a worker of the pool: an order offered to all;
 - an owner or a manager (a lead): an order from the pool nobody took, an order overdue, a
@@ -35,7 +36,7 @@ class Delivery(enum.StrEnum):
 
 
 NEEDS: dict[Relation, frozenset[str]] = {
-    Relation.ASSIGNEE: frozenset({"assign", "reschedule", "cancel"}),
+    Relation.ASSIGNEE: frozenset({"assign", "reschedule", "edit", "cancel"}),
     Relation.FORMER_ASSIGNEE: frozenset({"assign", "reschedule", "cancel"}),
     Relation.POOL: frozenset({"offer"}),
     Relation.LEAD: frozenset({"untaken", "overdue", "client_reply", "payment_failed"}),

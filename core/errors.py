@@ -56,6 +56,7 @@ class ErrorCode(enum.StrEnum):
     NAME_EMPTY = "name_empty"
     NAME_TOO_LONG = "name_too_long"
     NO_ORGANIZATION = "no_organization"
+    NO_WORKERS = "no_workers"
     NOT_FOUND = "not_found"
     NOT_ONBOARDED = "not_onboarded"
     ORDER_ALREADY = "order_already"

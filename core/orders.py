@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from core.domain import Actor, Order, OrderStatus, Role
 from core.errors import DomainError
+from core.order_edits import editable_fields
 from core.permissions import Action, allowed, org_active, require_writable
 
 S = OrderStatus
@@ -22,6 +23,7 @@ class OrderAction(enum.StrEnum):
     CANCEL = "cancel"
     PAY = "pay"
     RESCHEDULE = "reschedule"
+    EDIT = "edit"  # a detail: address, category, price, description (`core.order_edits`)
 
 
 # action -> (statuses it may start from, status it leads to; None keeps the status)
@@ -34,6 +36,7 @@ TRANSITIONS: dict[OrderAction, tuple[frozenset[OrderStatus], OrderStatus | None]
     OrderAction.CANCEL: (frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS}), S.CANCELLED),
     OrderAction.PAY: (frozenset({S.ASSIGNED, S.IN_PROGRESS, S.DONE}), None),
     OrderAction.RESCHEDULE: (frozenset({S.NEW, S.ASSIGNED}), None),
+    OrderAction.EDIT: (frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.DONE}), None),
 }
 
 # What a worker may do, and only on an order assigned to them (TAKE: an order offered to all).
@@ -41,7 +44,13 @@ _WORKER_ACTIONS = frozenset(
     {OrderAction.TAKE, OrderAction.START, OrderAction.DONE, OrderAction.PAY}
 )
 _DISPATCH_ACTIONS = frozenset(
-    {OrderAction.ASSIGN, OrderAction.OFFER, OrderAction.CANCEL, OrderAction.RESCHEDULE}
+    {
+        OrderAction.ASSIGN,
+        OrderAction.OFFER,
+        OrderAction.CANCEL,
+        OrderAction.RESCHEDULE,
+        OrderAction.EDIT,
+    }
 )
 
 
@@ -98,6 +107,8 @@ def available_actions(actor: Actor, order: Order) -> list[OrderAction]:
         if action in _ASSIGNEE_BUTTONS and order.assignee_id != actor.user.id:
             continue
         if not may_act(actor, order, action):
+            continue
+        if action is OrderAction.EDIT and not editable_fields(order):
             continue
         try:
             next_status(order, action)

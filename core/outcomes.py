@@ -78,6 +78,7 @@ class OrderCreated:
     order_id: int
     number: int
     client_created: bool
+    assigned: OrderChange | None = None  # "Create and assign": the assignment, to announce
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from core.domain import Client, Order, Organization, Payment, User
+from core.order_edits import FieldEdit
 from core.orders import OrderAction
 from core.telephony import Call
 
@@ -74,6 +75,7 @@ class Notice:
     kind: str
     card: OrderCard
     was: datetime | None = None  # a rescheduled order's time before the change
+    edit: FieldEdit | None = None  # an edited detail with its old and new value
 
 
 @dataclass(frozen=True, slots=True)

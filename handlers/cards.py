@@ -33,6 +33,7 @@ ACTION = {
     OrderAction.ASSIGN: N_("👷 Assign"),
     OrderAction.OFFER: N_("📣 Offer to all"),
     OrderAction.RESCHEDULE: N_("🕒 Reschedule"),
+    OrderAction.EDIT: N_("✏️ Edit"),
     OrderAction.CANCEL: N_("✖️ Cancel"),
 }
 
@@ -152,7 +153,7 @@ def _action_button(t: Translator, order_id: int, action: OrderAction) -> InlineK
     label = t.raw(ACTION[action])
     if action is OrderAction.ASSIGN:
         return button(label, "ow", order_id)
-    if action in (OrderAction.PAY, OrderAction.RESCHEDULE):
+    if action in (OrderAction.PAY, OrderAction.RESCHEDULE, OrderAction.EDIT):
         return button(label, "of", order_id, action.value)
     return button(label, "oa", order_id, action.value)
 

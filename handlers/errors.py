@@ -58,6 +58,10 @@ MESSAGES: dict[str, str] = {
     "order_changed": N_("Order №{number} was just changed by someone else. Please look again."),
     "order_gone": N_("This order is no longer available to you."),
     "order_not_found": N_("There is no order №{number} that you can see."),
+    "order_unchanged": N_(
+        "Order №{number} already has exactly that. Type a different value, or /cancel."
+    ),
+    "no_workers": N_("There are no active workers yet. Invite one with /invite."),
     "phone_invalid": N_("That does not look like a phone number. Example: {example}"),
     "phone_incomplete": N_(
         "This looks like an incomplete phone number. Type it in full, for example {example}."
@@ -127,6 +131,7 @@ ACTION_WORDS = {
     "cancel": N_("cancel"),
     "pay": N_("record a payment"),
     "reschedule": N_("reschedule"),
+    "edit": N_("edit"),
 }
 
 

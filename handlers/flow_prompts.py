@@ -5,11 +5,17 @@ from __future__ import annotations
 
 from core.dialogs import DialogState
 from handlers.client_prompts import CLIENT_PROMPTS
+from handlers.edit_prompts import EDIT_PROMPTS
 from handlers.i18n import NP_, Translator
 from handlers.order_prompts import ORDER_PROMPTS
 from handlers.prompts import PROMPTS, PromptEnv, Rendered, Renderer
 
-ALL_PROMPTS: dict[tuple[str, str], Renderer] = {**PROMPTS, **ORDER_PROMPTS, **CLIENT_PROMPTS}
+ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
+    **PROMPTS,
+    **ORDER_PROMPTS,
+    **EDIT_PROMPTS,
+    **CLIENT_PROMPTS,
+}
 
 # What a step decides, named for the echo of the choice; a step not named here echoes the
 # label alone (a yes/no question, the confirmation card).
@@ -27,10 +33,17 @@ STEP_NAMES: dict[tuple[str, str], tuple[str, str]] = {
     ("new_order", "time"): NP_("dialog step", "Time"),
     ("new_order", "price"): NP_("dialog step", "Price"),
     ("new_order", "description"): NP_("dialog step", "Description"),
+    ("new_order", "assignee"): NP_("dialog step", "Worker"),
     ("payment", "amount"): NP_("dialog step", "Amount"),
     ("payment", "method"): NP_("dialog step", "Paid by"),
     ("reschedule", "when"): NP_("dialog step", "Day"),
     ("reschedule", "time"): NP_("dialog step", "Time"),
+    ("order_edit", "field"): NP_("dialog step", "Change"),
+    ("order_edit", "address"): NP_("dialog step", "Address"),
+    ("order_edit", "category"): NP_("dialog step", "Category"),
+    ("order_edit", "when"): NP_("dialog step", "Day"),
+    ("order_edit", "time"): NP_("dialog step", "Time"),
+    ("order_edit", "description"): NP_("dialog step", "Description"),
     ("new_client", "phone"): NP_("dialog step", "Phone"),
     ("new_client", "address"): NP_("dialog step", "Address"),
     ("client_merge", "pick"): NP_("dialog step", "Duplicate"),

@@ -17,9 +17,17 @@ KINDS = {
     "cancel": N_("cancelled it"),
     "pay": N_("recorded a payment of {amount} ({method})"),
     "reschedule": N_("rescheduled it"),
+    "edit": N_("changed the order"),
     "file": N_("attached a file"),
     "call": N_("attached a call: {summary}"),
 }
+EDITS = {
+    "address": N_("changed the address: {before} → {after}"),
+    "category": N_("changed the kind of work: {before} → {after}"),
+    "price": N_("changed the price: {before} → {after}"),
+    "description": N_("changed the description: {before} → {after}"),
+}
+QUOTED_MAX = 100  # characters of an address or a description quoted in the history
 FILES = {
     "photo": N_("attached a photo"),
     "document": N_("attached a document"),
@@ -49,6 +57,8 @@ def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:
         return t(msgid, summary=summary)
     if event.kind == "file":
         return t(FILES.get(str(event.data.get("kind")), msgid))
+    if event.kind == "edit" and event.data.get("field") in EDITS:
+        return _edit(t, event, org)
     if event.kind == "pay":
         amount = money(t, int(str(event.data.get("amount_minor", 0))), org.currency)
         method = _method(event.data.get("method"))
@@ -66,3 +76,21 @@ _METHODS = frozenset(m.value for m in PaymentMethod)
 
 def _method(raw: object) -> PaymentMethod | None:
     return PaymentMethod(raw) if isinstance(raw, str) and raw in _METHODS else None
+
+
+def _edit(t: Translator, event: OrderEvent, org: Organization) -> str:
+    """An edited detail with its old and new value (erased ones are named only)."""
+    field = str(event.data["field"])
+    if "from" not in event.data and "to" not in event.data:
+        return t(KINDS["edit"])
+    values = [_value(t, field, event.data.get(key), org.currency) for key in ("from", "to")]
+    return t(EDITS[field], before=values[0], after=values[1])
+
+
+def _value(t: Translator, field: str, raw: object, currency: str) -> str:
+    if raw is None or raw == "":
+        return "—"
+    if field == "price" and isinstance(raw, int):
+        return money(t, raw, currency)
+    text = str(raw)
+    return text if len(text) <= QUOTED_MAX else text[: QUOTED_MAX - 1] + "…"

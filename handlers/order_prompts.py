@@ -175,7 +175,20 @@ def confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
         lines.append("📝 " + escape(d["description"]))
     buttons = [_b(state, t.raw("✅ Create"), "create"), _b(state, t.raw("✖️ Cancel"), "cancel")]
     edits = [_b(state, t.raw(label), f"edit:{key}") for key, label in CHANGE.items()]
-    return "\n".join(lines), InlineKeyboardMarkup([buttons, edits[:3], edits[3:]])
+    rows = [buttons, edits[:3], edits[3:]]
+    if d.get("may_assign"):
+        rows.insert(1, [_b(state, t.raw("👷 Create and assign…"), "assign")])
+    return "\n".join(lines), InlineKeyboardMarkup(rows)
+
+
+def assignee(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    """The workers, least busy that day first: one tap creates the order and assigns it."""
+    buttons = [
+        _b(state, t.raw("{name} · {count} that day").format(name=name, count=count), user_id)
+        for user_id, name, count in state.data["workers"]
+    ]
+    buttons.append(_b(state, t.raw("⬅️ Back"), "back"))
+    return t("Create the order and assign it to whom?"), _grid(buttons, 1)
 
 
 def amount(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
@@ -206,6 +219,7 @@ ORDER_PROMPTS: dict[tuple[str, str], Callable[[Translator, DialogState, PromptEn
     ("new_order", "price"): price,
     ("new_order", "description"): description,
     ("new_order", "confirm"): confirm,
+    ("new_order", "assignee"): assignee,
     ("payment", "amount"): amount,
     ("payment", "method"): method,
     ("reschedule", "when"): when,

@@ -9,11 +9,12 @@ from telegram import InlineKeyboardMarkup, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
+from core.order_edits import Field, FieldEdit
 from core.views import Notice, OrderCard, OrderChange
 from handlers.cards import order_keyboard, order_text
 from handlers.context import BotContext
 from handlers.edits import edit_sent
-from handlers.formatting import when
+from handlers.formatting import money, when
 from handlers.i18n import N_, Translator
 from handlers.publish import notify_user
 
@@ -26,7 +27,16 @@ NOTICE = {
     "offer": N_("📣 A new order is open to take:"),
     "cancel": N_("✖️ {name} cancelled the order:"),
     "reschedule": N_("🕒 {name} moved the order:"),
+    "edit": N_("✏️ {name} changed the order:"),
 }
+# An edited detail, named with the value it had (the card below shows the new one).
+EDITED = {
+    Field.ADDRESS: N_("✏️ {name} changed the address (it was: {was}):"),
+    Field.CATEGORY: N_("✏️ {name} changed the kind of work (it was: {was}):"),
+    Field.PRICE: N_("✏️ {name} changed the price (it was: {was}):"),
+    Field.DESCRIPTION: N_("✏️ {name} changed the description (it was: {was}):"),
+}
+WAS_MAX = 300  # characters of an old description quoted in a notice
 
 
 def translator_for(ctx: BotContext, card: OrderCard) -> Translator:
@@ -52,6 +62,11 @@ async def send_card(ctx: BotContext, chat_id: int, card: OrderCard, kind: str = 
 async def publish_change(ctx: BotContext, change: OrderChange) -> None:
     """Edit every message that shows this order, then notify whom the change concerns."""
     await refresh_cards(ctx, change.card)
+    await announce(ctx, change)
+
+
+async def announce(ctx: BotContext, change: OrderChange) -> None:
+    """Send the new messages a change calls for (`core.audiences`), and nothing else."""
     actor_name = ctx.actor.user.display_name
     for notice in change.notices:
         await _notify(ctx, notice, actor_name)
@@ -87,11 +102,7 @@ async def _edit(
 
 async def _notify(ctx: BotContext, notice: Notice, actor_name: str) -> None:
     t = translator_for(ctx, notice.card)
-    header = t(NOTICE[notice.kind], name=actor_name)
-    if notice.kind == "reschedule" and notice.was is not None:
-        was = when(t, notice.was, notice.card.organization.timezone)
-        header = t("🕒 {name} moved the order from {was}:", name=actor_name, was=was)
-    text = header + "\n\n" + order_text(t, notice.card)
+    text = _header(t, notice, actor_name) + "\n\n" + order_text(t, notice.card)
     chat_id = notice.recipient.telegram_id
     sent = await notify_user(ctx, chat_id, text, order_keyboard(t, notice.card))
     if sent is None:
@@ -110,3 +121,26 @@ async def _notify(ctx: BotContext, notice: Notice, actor_name: str) -> None:
         return
     tt = translator_for(ctx, view)
     await _edit(ctx, chat_id, sent.message_id, order_text(tt, view), order_keyboard(tt, view))
+
+
+def _header(t: Translator, notice: Notice, actor_name: str) -> str:
+    """What happened, with what it was before when the change moved or edited something."""
+    org = notice.card.organization
+    if notice.kind == "reschedule" and notice.was is not None:
+        was = when(t, notice.was, org.timezone)
+        return t("🕒 {name} moved the order from {was}:", name=actor_name, was=was)
+    if notice.kind == "edit" and notice.edit is not None:
+        was = _value(t, notice.edit, org.currency)
+        return t(EDITED[notice.edit.field], name=actor_name, was=was)
+    return t(NOTICE[notice.kind], name=actor_name)
+
+
+def _value(t: Translator, edit: FieldEdit, currency: str) -> str:
+    """The old value as a notice names it; a dash for none."""
+    before = edit.before
+    if before is None or before == "":
+        return "—"
+    if edit.field is Field.PRICE:
+        return money(t, int(before), currency)
+    text = str(before)
+    return text if len(text) <= WAS_MAX else text[: WAS_MAX - 1] + "…"

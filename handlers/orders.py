@@ -197,11 +197,11 @@ async def assign(update: Update, ctx: BotContext) -> None:
 
 
 async def order_flow(update: Update, ctx: BotContext) -> None:
-    """`of:<order>:pay|reschedule` starts the payment or the reschedule questions."""
+    """`of:<order>:pay|reschedule|edit` starts the payment, reschedule or edit questions."""
     query = update.callback_query
     assert query is not None
     _, order_id, flow = (query.data or "").split(":")
-    flows = {"pay": "payment", "reschedule": "reschedule"}
+    flows = {"pay": "payment", "reschedule": "reschedule", "edit": "order_edit"}
     if flow not in flows:
         raise DomainError("choose_option")
     await ctx.services.orders.card(ctx.actor, int(order_id))  # checks the order is still visible

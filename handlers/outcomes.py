@@ -26,7 +26,7 @@ from handlers.context import BotContext
 from handlers.errors import describe
 from handlers.flow_prompts import render_prompt
 from handlers.i18n import N_, Translator
-from handlers.order_publish import publish_change, send_card
+from handlers.order_publish import announce, publish_change, send_card
 from handlers.prompts import PromptEnv
 from handlers.publish import notify_user, refresh_menu
 from handlers.replies import reply
@@ -75,8 +75,10 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
         case InviteFailed(error):
             hint = t("You can ask for a new link, or send /start to create your own organization.")
             await reply(update, describe(t, error) + "\n" + hint)
-        case OrderCreated(order_id, _, client_created):
+        case OrderCreated(order_id, _, client_created, assigned):
             await _order_created(update, ctx, order_id, client_created)
+            if assigned is not None:  # the card shows the assignee: tell only them
+                await announce(ctx, assigned)
         case OrderChanged(change):
             await publish_change(ctx, change)
             await reply(update, t("Saved: order №{number}.", number=change.card.order.number))
@@ -168,6 +170,12 @@ async def _joined(update: Update, ctx: BotContext, joined: Joined) -> None:
 async def _order_created(update: Update, ctx: BotContext, order_id: int, client_new: bool) -> None:
     card = await ctx.services.orders.card(ctx.actor, order_id)
     text = ctx.t("Order №{number} is created.", number=card.order.number)
+    if card.assignee is not None:
+        text = ctx.t(
+            "Order №{number} is created and assigned to {name}.",
+            number=card.order.number,
+            name=card.assignee.display_name,
+        )
     if client_new and card.client is not None:
         text += " " + ctx.t("New client “{name}” added.", name=card.client.name)
     await reply(update, text)

@@ -1,28 +1,39 @@
 """/neworder as a flow: client (found or new, duplicate-safe), address, category, time,
-price, description, confirmation. Lookups happen in `prepare`, between steps."""
+price, description, confirmation (create, or create and assign to a worker in one tap).
+Lookups happen in `enrich`, between steps."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.dialogs import DialogInput, Flow, Step, choice_of
 from core.domain import Actor, Client
 from core.errors import DomainError
-from core.money import parse_money
+from core.orders import OrderAction
 from core.outcomes import Cancelled, OrderCreated, Outcome
-from core.permissions import Action, require
+from core.permissions import Action, allowed, require
 from core.phones import EXAMPLE as PHONE_EXAMPLE
 from core.phones import looks_like_phone
 from core.ports import AddressSuggesters, Clock, PhoneNormalizer, UnitOfWork
 from core.search import parse_query
-from core.services.clients import ADDRESS_MAX, clean_text
-from core.services.orders import DESCRIPTION_MAX, OrderDraft, OrderService
+from core.services.order_steps import (
+    SKIP,
+    category_of,
+    moment_of,
+    parse_address,
+    parse_address_pick,
+    parse_assignee,
+    parse_category,
+    parse_description,
+    parse_price,
+    place_of,
+)
+from core.services.orders import OrderDraft, OrderService
 from core.services.when_steps import WHEN_STEPS, settle_year
 from core.text import clean_name
-from core.when import parse_time, to_utc
 
 NEW_ORDER = "new_order"
 # What the confirmation card can send back for correction, and the answers that go with it.
@@ -34,7 +45,8 @@ EDITABLE: dict[str, tuple[str, ...]] = {
     "description": ("description",),
 }
 CANDIDATES = 6
-SKIP = "skip"
+ASSIGN = "assign"  # "Create and assign…": the next step lists the workers
+CONFIRM = {"create": "create", ASSIGN: ASSIGN, "cancel": "cancel"}
 
 
 def _client(given: DialogInput, _data: Mapping[str, Any]) -> dict[str, Any]:
@@ -66,39 +78,6 @@ def _phone(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
     return text[:40]
 
 
-def _address(given: DialogInput, data: Mapping[str, Any]) -> dict[str, Any]:
-    if given.location is not None:
-        return {"text": None, "lat": given.location[0], "lon": given.location[1]}
-    if given.choice == "client" and data.get("client_address"):
-        return {"text": data["client_address"], "lat": None, "lon": None}
-    if given.choice == SKIP:
-        return {"text": None, "lat": None, "lon": None}
-    text = clean_text(given.text, ADDRESS_MAX, "address_too_long")
-    if not text:
-        raise DomainError("address_empty")
-    return {"text": text, "lat": None, "lon": None}
-
-
-def _address_pick(given: DialogInput, data: Mapping[str, Any]) -> str:
-    options = {str(i): s[0] for i, s in enumerate(data.get("suggestions", []))}
-    return choice_of({**options, "keep": "keep"})(given, data)
-
-
-def _category(given: DialogInput, data: Mapping[str, Any]) -> str:
-    options = {str(cid): name for cid, name in data.get("categories", [])}
-    return choice_of({**options, SKIP: SKIP})(given, data)
-
-
-def _price(given: DialogInput, _data: Mapping[str, Any]) -> int | None:
-    return None if given.choice == SKIP else parse_money(given.number or given.text)
-
-
-def _description(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
-    if given.choice == SKIP:
-        return None
-    return clean_text(given.text, DESCRIPTION_MAX) or None
-
-
 def _chosen_client(data: Mapping[str, Any]) -> bool:
     return data.get("client_pick", "new") != "new" or data.get("client_same") == "yes"
 
@@ -115,18 +94,14 @@ NEW_ORDER_FLOW = Flow(
             choice_of({"yes": "yes", "no": "no"}),
             skip=lambda d: _chosen_client(d) or not d.get("same_candidate"),
         ),
-        Step("address", _address),
-        Step("address_pick", _address_pick, skip=lambda d: not d.get("suggestions")),
-        Step("category", _category, skip=lambda d: not d.get("categories")),
+        Step("address", parse_address),
+        Step("address_pick", parse_address_pick, skip=lambda d: not d.get("suggestions")),
+        Step("category", parse_category, skip=lambda d: not d.get("categories")),
         *WHEN_STEPS,
-        Step("price", _price),
-        Step("description", _description),
-        Step(
-            "confirm",
-            choice_of(
-                {"create": "create", "cancel": "cancel", **{f"edit:{k}": k for k in EDITABLE}}
-            ),
-        ),
+        Step("price", parse_price),
+        Step("description", parse_description),
+        Step("confirm", choice_of({**CONFIRM, **{f"edit:{k}": k for k in EDITABLE}})),
+        Step("assignee", parse_assignee, skip=lambda d: d.get("confirm") != ASSIGN),
     ),
 )
 
@@ -169,6 +144,7 @@ class NewOrderSpec:
             local = now.astimezone(ZoneInfo(org.timezone)).replace(tzinfo=None)
             found.update(today=local.date().isoformat(), now_local=local.isoformat())
             found["categories"] = [[c.id, c.name] for c in await uow.categories.listing(org.id)]
+            found["may_assign"] = bool(await self._workers(uow, actor, None))
         if "client" in found and "resolved" not in found:
             await self._resolve(uow, actor, found)
         if found.get("client_phone") and "phone_ok" not in found:
@@ -181,7 +157,22 @@ class NewOrderSpec:
         await self._duplicates(uow, actor, found)
         await self._chosen(uow, actor, found)
         await self._suggest(uow, actor, found)
+        if found.get("confirm") == ASSIGN and "assignee" not in found:
+            moment = _draft(found, 0, actor).scheduled_at
+            found["workers"] = await self._workers(uow, actor, moment)
+            if not found["workers"]:
+                raise DomainError("no_workers")
         return found
+
+    async def _workers(
+        self, uow: UnitOfWork, actor: Actor, moment: datetime | None
+    ) -> list[list[Any]]:
+        """[id, name, orders that day] of each worker to assign to; none for a role that
+        does not assign."""
+        if not allowed(actor.role, Action.ORDER_ASSIGN):
+            return []
+        loads = await self._orders.loads(uow, actor, moment)
+        return [[w.user.id, w.user.display_name, w.orders_today] for w in loads]
 
     async def _resolve(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
         assert actor.organization is not None
@@ -241,7 +232,7 @@ class NewOrderSpec:
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
     ) -> Outcome:
-        if data["confirm"] != "create":
+        if data["confirm"] not in ("create", ASSIGN):
             return Cancelled(NEW_ORDER)
         assert actor.organization is not None
         client_id, created = _client_id(data), False
@@ -259,7 +250,13 @@ class NewOrderSpec:
         else:
             await self._keep_address(uow, actor.organization.id, client_id, address)
         order = await self._orders.create(actor, _draft(data, client_id, actor), uow)
-        return OrderCreated(order.id, order.number, created)
+        change = None
+        if data["confirm"] == ASSIGN:
+            assignee = int(data["assignee"])
+            change = await self._orders.act(
+                actor, order.id, OrderAction.ASSIGN, uow, assignee_id=assignee
+            )
+        return OrderCreated(order.id, order.number, created, change)
 
     async def _keep_address(
         self, uow: UnitOfWork, org_id: int, client_id: int, address: str | None
@@ -283,33 +280,26 @@ def _client_id(data: Mapping[str, Any]) -> int | None:
 
 
 def _draft(data: Mapping[str, Any], client_id: int, actor: Actor) -> OrderDraft:
-    address = dict(data.get("address") or {})
-    pick = data.get("address_pick")
-    if pick not in (None, "keep"):
-        value, lat, lon = data["suggestions"][int(pick)]
-        address = {"text": value, "lat": lat, "lon": lon}
-    when, scheduled = data["when"], None
-    if when["day"]:
-        assert actor.organization is not None
-        at = data.get("time") or when["time"]
-        scheduled = to_utc(
-            date.fromisoformat(when["day"]), parse_time(at), actor.organization.timezone
-        )
-    category = data.get("category")
+    assert actor.organization is not None
+    place = place_of(data)
     return OrderDraft(
         client_id=client_id,
-        address=address.get("text"),
-        latitude=address.get("lat"),
-        longitude=address.get("lon"),
-        category_id=int(category) if category not in (None, SKIP) else None,
-        scheduled_at=scheduled,
+        address=place.get("text"),
+        latitude=place.get("lat"),
+        longitude=place.get("lon"),
+        category_id=category_of(data),
+        scheduled_at=moment_of(data, actor.organization.timezone),
         price_minor=data.get("price"),
         description=data.get("description"),
     )
 
 
 def _reopen(data: dict[str, Any]) -> None:
-    """'Change the time' on the confirmation card: forget those answers, ask them again."""
+    """'Change the time' on the confirmation card: forget those answers, ask them again;
+    'Back' from the list of workers: show the card again."""
+    if data.get("assignee") == "back":
+        for key in ("assignee", "workers", "confirm"):
+            data.pop(key, None)
     choice = str(data.get("confirm", ""))
     if choice.startswith("edit:"):
         for key in (*EDITABLE.get(choice.removeprefix("edit:"), ()), "confirm"):

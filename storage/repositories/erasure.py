@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.order_edits import PERSONAL
 from core.privacy_model import Erased
 from storage.privacy_schema import (
     ORG_COLUMN,
@@ -35,6 +36,7 @@ from storage.tables import (
     DialogStateRow,
     InviteRow,
     MembershipRow,
+    OrderEventRow,
     OrderMessageRow,
     OrderRow,
     UserRow,
@@ -85,7 +87,28 @@ async def strip_orders(session: AsyncSession, org_id: int, order_ids: Sequence[i
         .where(OrderRow.organization_id == org_id, OrderRow.id.in_(order_ids))
         .values(**ERASED_ORDER_FIELDS)
     )
+    await _forget_edits(session, org_id, order_ids)
     return erased
+
+
+async def _forget_edits(session: AsyncSession, org_id: int, order_ids: Sequence[int]) -> None:
+    """Edits of an address or a description keep the old and new text in their event: only
+    which detail changed stays."""
+    e = OrderEventRow
+    stmt = select(e.id, e.data).where(
+        e.organization_id == org_id, e.order_id.in_(order_ids), e.kind == "edit"
+    )
+    for event_id, data in (await session.execute(stmt)).all():
+        if holds_edited_text(data):
+            await session.execute(
+                update(e).where(e.id == event_id).values(data={"field": data["field"]})
+            )
+
+
+def holds_edited_text(data: dict[str, Any] | None) -> bool:
+    """Whether an 'edit' event still keeps an old or new address or description."""
+    found = data or {}
+    return found.get("field") in PERSONAL and ("from" in found or "to" in found)
 
 
 async def erase_client(session: AsyncSession, org_id: int, client_id: int) -> Erased:

@@ -20,12 +20,18 @@ from core.domain import OPEN_STATUSES, JobStatus, OrderStatus
 from core.privacy_model import RetentionReport
 from core.retention import Cutoffs
 from storage.privacy_schema import referencing
-from storage.repositories.erasure import delete_rows, erase_client, strip_orders
+from storage.repositories.erasure import (
+    delete_rows,
+    erase_client,
+    holds_edited_text,
+    strip_orders,
+)
 from storage.tables import (
     AttachmentRow,
     AuditEventRow,
     ClientRow,
     JobRow,
+    OrderEventRow,
     OrderRow,
     ProcessedUpdateRow,
     RetentionPolicyRow,
@@ -162,13 +168,17 @@ async def _finished_with_details(
         OrderRow.latitude.is_not(None),
         OrderRow.id.in_(files),
     )
-    stmt = select(OrderRow.id).where(
+    finished = (
         OrderRow.organization_id == org_id,
         OrderRow.status.in_(FINISHED),
         finished_at < before,
-        personal,
     )
-    return list((await session.execute(stmt)).scalars())
+    found = set((await session.execute(select(OrderRow.id).where(*finished, personal))).scalars())
+    e = OrderEventRow  # an address or description edited away is still in its edit's event
+    edits = select(e.order_id, e.data).join(OrderRow, OrderRow.id == e.order_id)
+    rows = await session.execute(edits.where(*finished, e.kind == "edit"))
+    found |= {order_id for order_id, data in rows.all() if holds_edited_text(data)}
+    return sorted(found)
 
 
 async def _idle_clients(session: AsyncSession, org_id: int, before: datetime) -> list[int]:

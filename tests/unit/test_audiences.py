@@ -4,7 +4,7 @@ import pytest
 
 from core.audiences import Audience, Delivery, Relation, delivery, new_messages
 
-LEAD_QUIET = ("take", "start", "done", "pay", "assign", "offer", "cancel", "reschedule")
+LEAD_QUIET = ("take", "start", "done", "pay", "assign", "offer", "cancel", "reschedule", "edit")
 
 
 @pytest.mark.parametrize("event", LEAD_QUIET)
@@ -20,7 +20,7 @@ def test_a_lead_gets_a_new_message_for_what_needs_them(event):
 
 
 def test_the_assignee_hears_of_what_changes_their_day():
-    for event in ("assign", "reschedule", "cancel"):
+    for event in ("assign", "reschedule", "edit", "cancel"):
         assert delivery(event, Relation.ASSIGNEE, is_actor=False, has_card=True) is Delivery.NEW
     for event in ("pay", "take", "start"):
         assert delivery(event, Relation.ASSIGNEE, is_actor=False, has_card=True) is Delivery.EDIT

@@ -1,11 +1,13 @@
 """The order status machine and who may do what, with plain values."""
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 
 from core.domain import Actor, Membership, Order, OrderStatus, Organization, Role, User
 from core.errors import DomainError
+from core.order_edits import Field, editable_fields
 from core.orders import OrderAction, available_actions, may_view, next_status, require_action
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -112,7 +114,12 @@ def test_workers_act_only_on_their_own_orders():
 def test_buttons_follow_role_and_status():
     assert available_actions(WORKER, _order(S.ASSIGNED, 2)) == [A.START, A.PAY]
     assert available_actions(WORKER, _order(S.NEW, offered=True)) == [A.TAKE]
-    assert available_actions(MANAGER, _order(S.NEW)) == [A.ASSIGN, A.CANCEL, A.RESCHEDULE]
+    assert available_actions(MANAGER, _order(S.NEW)) == [
+        A.ASSIGN,
+        A.CANCEL,
+        A.RESCHEDULE,
+        A.EDIT,
+    ]
     assert A.START not in available_actions(MANAGER, _order(S.ASSIGNED, 2))
     assert available_actions(MANAGER, _order(S.CANCELLED)) == []
 
@@ -125,3 +132,19 @@ def test_visibility_and_tenant_isolation():
     stranger = _actor(9, Role.OWNER, org_id=2)
     assert not may_view(stranger, _order(S.NEW))
     assert available_actions(stranger, _order(S.NEW)) == []
+
+
+def test_only_owners_and_managers_edit_and_a_paid_order_stays_as_it_is():
+    mine = _order(S.IN_PROGRESS, assignee=2)
+    assert A.EDIT not in available_actions(WORKER, mine)
+    with pytest.raises(DomainError) as refused:
+        require_action(WORKER, mine, A.EDIT)
+    assert refused.value.code == "forbidden"
+    assert editable_fields(mine) == list(Field)
+    done = replace(_order(S.DONE, assignee=2), price_minor=350_000)
+    assert editable_fields(done) == [Field.PRICE]  # extra work or a discount, still to collect
+    assert A.EDIT in available_actions(MANAGER, done)
+    paid = replace(done, paid_minor=350_000)
+    assert editable_fields(paid) == []
+    assert A.EDIT not in available_actions(MANAGER, paid)
+    assert available_actions(MANAGER, _order(S.CANCELLED)) == []

@@ -1,0 +1,226 @@
+"""Changing an order: one action of the status machine applied race-safe (assign, take, start,
+finish, pay, cancel, reschedule, edit a detail), recorded as an event with what it was before,
+and whom the change concerns told (`core.audiences`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from core.audiences import LEAD_EVENTS, Audience, new_messages
+from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role, User
+from core.errors import DomainError
+from core.order_edits import Field, FieldEdit, columns, require_editable, shown
+from core.order_edits import unchanged as edit_unchanged
+from core.orders import OrderAction, require_action
+from core.permissions import Action, allowed
+from core.ports import Clock, UnitOfWork
+from core.services.order_cards import actor_for, build_card, visible_order
+from core.views import Notice, OrderChange
+
+Changes = tuple[dict[str, Any], dict[str, Any]]
+
+
+class OrderChanges:
+    """Applies actions in the caller's unit of work (`OrderService.act` opens one)."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+
+    async def act(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        order_id: int,
+        action: OrderAction,
+        params: dict[str, Any],
+    ) -> OrderChange:
+        order = await self._get_for(uow, actor, order_id, action)
+        target = require_action(actor, order, action)
+        await _preconditions(uow, actor, order, action, params)
+        edit = None
+        if action is OrderAction.EDIT:
+            (changes, event_data), edit = await _edit(uow, order, params)
+        else:
+            changes, event_data = self._changes(actor, order, action, target, params)
+        if _settles(order, changes):
+            changes["settled_at"] = self._clock.now()
+        changed = await uow.orders.change(order, self._clock.now(), **changes)
+        if changed is None:
+            raise await _lost_race(uow, actor, action, order)
+        await uow.orders.add_event(
+            changed, actor.user.id, action.value, event_data, self._clock.now()
+        )
+        card = await build_card(uow, self._clock, actor, changed)
+        notices = await self._notices(uow, actor, order, changed, action, edit)
+        return OrderChange(card, tuple(notices), action.value)
+
+    async def _get_for(
+        self, uow: UnitOfWork, actor: Actor, order_id: int, action: OrderAction
+    ) -> Order:
+        """A late tap on an offer that someone else took says exactly that."""
+        if action is not OrderAction.TAKE or actor.organization is None:
+            return await visible_order(uow, actor, order_id)
+        order = await uow.orders.get(actor.organization.id, order_id)
+        if order is None:
+            raise DomainError("order_gone")
+        if order.status is not OrderStatus.NEW or order.offered_at is None:
+            raise already_taken(actor, order)
+        return order
+
+    def _changes(
+        self,
+        actor: Actor,
+        order: Order,
+        action: OrderAction,
+        target: OrderStatus,
+        params: dict[str, Any],
+    ) -> Changes:
+        now = self._clock.now()
+        changes: dict[str, Any] = {"status": target}
+        data: dict[str, Any] = {"from": order.status.value, "to": target.value}
+        if action is OrderAction.ASSIGN:
+            changes.update(assignee_id=params["assignee_id"], offered_at=None)
+            data.update(assignee_id=params["assignee_id"], previous_id=order.assignee_id)
+        elif action is OrderAction.OFFER:
+            changes.update(assignee_id=None, offered_at=now)
+        elif action is OrderAction.TAKE:
+            changes.update(assignee_id=actor.user.id, offered_at=None)
+            data.update(assignee_id=actor.user.id)
+        elif action is OrderAction.START:
+            changes.update(started_at=now)
+        elif action is OrderAction.DONE:
+            changes.update(done_at=now)
+        elif action is OrderAction.CANCEL:
+            changes.update(cancelled_at=now)
+        elif action is OrderAction.PAY:
+            return _payment(order, params, changes)
+        elif action is OrderAction.RESCHEDULE:
+            changes.update(scheduled_at=params["scheduled_at"])
+            data = {"from": _iso(order.scheduled_at), "to": _iso(params["scheduled_at"])}
+        return changes, data
+
+    async def _notices(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        before: Order,
+        after: Order,
+        action: OrderAction,
+        edit: FieldEdit | None,
+    ) -> list[Notice]:
+        recipients = await _recipients(uow, actor, before, after, action)
+        was = before.scheduled_at if action is OrderAction.RESCHEDULE else None
+        notices = []
+        for user in recipients:
+            viewer = await actor_for(uow, user, actor)
+            if viewer is not None and user.id != actor.user.id:
+                card = await build_card(uow, self._clock, viewer, after)
+                notices.append(Notice(user, action.value, card, was, edit))
+        return notices
+
+
+async def _edit(
+    uow: UnitOfWork, order: Order, params: dict[str, Any]
+) -> tuple[Changes, FieldEdit]:
+    """One detail changed: the columns, the event (old and new value) and the edit as told."""
+    field = Field(params["field"])
+    require_editable(order, field)
+    changes = columns(field, params.get("value"))
+    if edit_unchanged(order, changes):
+        raise DomainError("order_unchanged", number=order.number)
+    after = replace(order, **changes)
+    before_value, after_value = shown(order, field), shown(after, field)
+    data: dict[str, Any] = {"field": field.value}
+    if field is Field.CATEGORY:
+        names = {c.id: c.name for c in await uow.categories.listing(order.organization_id)}
+        if after.category_id is not None and after.category_id not in names:
+            raise DomainError("not_found")
+        data.update(from_id=order.category_id, to_id=after.category_id)
+        before_value = names.get(order.category_id or -1)
+        after_value = names.get(after.category_id or -1)
+    data.update({"from": before_value, "to": after_value})
+    return (changes, data), FieldEdit(field, before_value, after_value)
+
+
+def _payment(order: Order, params: dict[str, Any], changes: dict[str, Any]) -> Changes:
+    amount, method = int(params["amount_minor"]), PaymentMethod(params["method"])
+    if amount <= 0:
+        raise DomainError("money_range", example="3500")
+    changes.update(paid_minor=order.paid_minor + amount, payment_method=method)
+    return changes, {"amount_minor": amount, "method": method.value}
+
+
+async def _recipients(
+    uow: UnitOfWork, actor: Actor, before: Order, after: Order, action: OrderAction
+) -> list[User]:
+    """Who gets a new message (`core.audiences`); everyone else's card is edited."""
+    assert actor.organization is not None
+    pool: list[int] = []
+    leads: list[int] = []
+    if action is OrderAction.OFFER or action.value in LEAD_EVENTS:
+        for v in await uow.members.team(actor.organization.id):
+            if v.membership.active and v.membership.role is Role.WORKER:
+                pool.append(v.user.id)
+            elif v.membership.active and allowed(v.membership.role, Action.ORDER_ASSIGN):
+                leads.append(v.user.id)
+    audience = Audience(after.assignee_id, before.assignee_id, pool, leads)
+    ids = new_messages(action.value, audience, actor.user.id)
+    users = [await uow.users.get(i) for i in ids]
+    return [u for u in users if u is not None]
+
+
+async def _lost_race(
+    uow: UnitOfWork, actor: Actor, action: OrderAction, order: Order
+) -> DomainError:
+    if action is OrderAction.TAKE:
+        winner = await uow.orders.get(order.organization_id, order.id)
+        return already_taken(actor, winner or order)
+    return DomainError("order_changed", number=order.number)
+
+
+def _settles(order: Order, changes: dict[str, Any]) -> bool:
+    """Whether this change settles the order (done and paid in full, or cancelled): the
+    moment its assignee's grace period for the client's contacts starts."""
+    after = replace(
+        order,
+        status=changes.get("status", order.status),
+        paid_minor=changes.get("paid_minor", order.paid_minor),
+        price_minor=changes.get("price_minor", order.price_minor),
+    )
+    return after.settled and not order.settled
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+async def _preconditions(
+    uow: UnitOfWork, actor: Actor, order: Order, action: OrderAction, params: dict[str, Any]
+) -> None:
+    if action is OrderAction.DONE:
+        await _check_proof_of_work(uow, actor, order)
+    if action is OrderAction.ASSIGN:
+        membership = await uow.members.get(order.organization_id, int(params["assignee_id"]))
+        if membership is None or not membership.active:
+            raise DomainError("not_found")  # only an active member can be given an order
+
+
+async def _check_proof_of_work(uow: UnitOfWork, actor: Actor, order: Order) -> None:
+    """An organization may require N photos before an order can be closed."""
+    assert actor.organization is not None
+    required = actor.organization.photos_required
+    if required <= 0:
+        return
+    have = (await uow.attachments.counts(order.organization_id, order.id)).get("photo", 0)
+    if have < required:
+        raise DomainError("photos_required", required=required, have=have, missing=required - have)
+
+
+def already_taken(actor: Actor, order: Order) -> DomainError:
+    """A tap on Take for an order that is no longer on offer: the taker's own second tap is
+    told the order is theirs, everyone else that someone else was quicker."""
+    if order.assignee_id == actor.user.id:
+        return DomainError("order_yours", number=order.number)
+    return DomainError("order_taken", number=order.number)
