@@ -45,6 +45,7 @@ class OrderCard:
     files: dict[str, int] = field(default_factory=dict)  # kind -> count, for those who may see
     payments: tuple[Payment, ...] = ()  # each payment with its method, oldest first
     area: str | None = None  # district or street of a hidden address (an offer to all)
+    now: datetime | None = None  # when the card was made: dates in another year show it
 
     @property
     def viewer_id(self) -> int:
@@ -65,6 +66,7 @@ class ClientCard:
     view: ClientView
     orders: tuple[Order, ...]
     calls: tuple[Call, ...] = ()  # recent calls, for those who may see the client's phones
+    now: datetime | None = None  # when the card was made: dates in another year show it
 
 
 @dataclass(frozen=True, slots=True)

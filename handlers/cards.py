@@ -105,7 +105,8 @@ def _where_when(t: Translator, card: OrderCard) -> list[str]:
     elif not card.address_visible and o.address:
         lines.append(t("📍 The address is shown to the worker who takes the order"))
     if o.scheduled_at is not None:
-        lines.append("🕒 " + escape(when(t, o.scheduled_at, card.organization.timezone)))
+        zone = card.organization.timezone
+        lines.append("🕒 " + escape(when(t, o.scheduled_at, zone, card.now)))
     else:
         lines.append(t("🕒 Not scheduled"))
     return lines
@@ -177,7 +178,7 @@ def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> st
     if card.orders:
         lines.append(t("<b>Orders</b>"))
         for o in card.orders:
-            moment = when(t, o.scheduled_at, zone) if o.scheduled_at else "—"
+            moment = when(t, o.scheduled_at, zone, card.now) if o.scheduled_at else "—"
             price = f" · {money(t, o.price_minor, currency)}" if o.price_minor else ""
             lines.append(f"№{o.number} · {escape(moment)} · {STATUS[o.status][0]}{price}")
     if card.calls:

@@ -31,9 +31,13 @@ def megabytes(t: Translator, size: int) -> str:
     return format_decimal(value, format="#,##0.0", locale=t.locale)
 
 
-def when(t: Translator, moment: datetime, zone: str) -> str:
+def when(t: Translator, moment: datetime, zone: str, now: datetime | None = None) -> str:
+    """A moment in the organization's zone; with `now`, the year too whenever it is not the
+    current year there (`Thu 4 Mar 2027, 12:00`), as the confirmation card shows it."""
     local = moment.astimezone(ZoneInfo(zone))
-    return format_datetime(local, "EEE d MMM, HH:mm", locale=t.locale)
+    other_year = now is not None and now.astimezone(ZoneInfo(zone)).year != local.year
+    pattern = "EEE d MMM y, HH:mm" if other_year else "EEE d MMM, HH:mm"
+    return format_datetime(local, pattern, locale=t.locale)
 
 
 def short_time(t: Translator, moment: datetime, zone: str) -> str:

@@ -40,8 +40,10 @@ def order_line(t: Translator, card: OrderCard, now: datetime, day: bool = False)
     o, org = card.order, card.organization
     if o.scheduled_at is None:
         moment = "—"
+    elif day:
+        moment = short_time(t, o.scheduled_at, org.timezone)
     else:
-        moment = (short_time if day else when)(t, o.scheduled_at, org.timezone)
+        moment = when(t, o.scheduled_at, org.timezone, now)
     head = STATUS[o.status][0] + (" " + escape(card.client.name) if card.client else "")
     parts = [f"<b>№{o.number}</b>", escape(moment), head]
     area = area_of(o.address) if card.address_visible else None

@@ -127,7 +127,7 @@ def _header(t: Translator, notice: Notice, actor_name: str) -> str:
     """What happened, with what it was before when the change moved or edited something."""
     org = notice.card.organization
     if notice.kind == "reschedule" and notice.was is not None:
-        was = when(t, notice.was, org.timezone)
+        was = when(t, notice.was, org.timezone, notice.card.now)
         return t("🕒 {name} moved the order from {was}:", name=actor_name, was=was)
     if notice.kind == "edit" and notice.edit is not None:
         was = _value(t, notice.edit, org.currency)

@@ -144,7 +144,7 @@ async def _confirm_early_start(update: Update, ctx: BotContext, card: OrderCard)
     text = ctx.t(
         "Order №{number} is planned for {when}, not today. Start it now?",
         number=o.number,
-        when=when(ctx.t, o.scheduled_at, card.organization.timezone),
+        when=when(ctx.t, o.scheduled_at, card.organization.timezone, card.now),
     )
     await reply(update, text, InlineKeyboardMarkup([[sure]]))
 

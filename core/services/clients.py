@@ -122,7 +122,8 @@ class ClientService:
             visible = await contacts_visible(uow, actor, client_id, self._clock.now())
             orders = await uow.orders.for_client(org_id, client_id) if visible else []
             calls = await uow.calls.for_phones(org_id, client.phones, 5) if visible else []
-        return ClientCard(client_view(client, visible), tuple(orders), tuple(calls))
+        view = client_view(client, visible)
+        return ClientCard(view, tuple(orders), tuple(calls), now=self._clock.now())
 
     async def _run(self, uow: UnitOfWork | None, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run in the caller's transaction (a flow completing), or in a new one, committed."""

@@ -31,7 +31,8 @@ async def build_cards(
     client_ids = sorted({o.client_id for o in orders if o.client_id is not None})
     clients = {c.id: c for c in await uow.clients.many(org.id, client_ids)}
     everything = allowed(actor.role, Action.CLIENT_CONTACTS_ANY)
-    cutoff = contacts_cutoff(org, clock.now())
+    now = clock.now()
+    cutoff = contacts_cutoff(org, now)
     mine = set() if everything else await uow.orders.served_clients(org.id, actor.user.id, cutoff)
     categories = {c.id: c.name for c in await uow.categories.listing(org.id)}
     people = {
@@ -58,6 +59,7 @@ async def build_cards(
                 files=files.get(o.id, {}) if (sees_all or o.assignee_id == actor.user.id) else {},
                 payments=tuple(payments.get(o.id, ())),
                 area=area_of(o.address) if hidden and o.assignee_id is None else None,
+                now=now,
             )
         )
     return cards
