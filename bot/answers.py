@@ -80,6 +80,14 @@ class CallbackAnswers:
             pending.timer.cancel()
             self._pending.pop(query.id, None)
 
+    def already_applied(self, update: object) -> None:
+        """A redelivered tap that was applied (and answered) before needs no second answer,
+        unless its empty answer already went out while it waited for its turn."""
+        if isinstance(update, Update) and update.callback_query is not None:
+            pending = self._pending.get(update.callback_query.id)
+            if pending is not None and pending.claim():
+                pending.answered.set()
+
     async def before(self, endpoint: str, data: dict[str, Any]) -> bool:
         """Called before each Bot API call; False: drop this call (a late answer)."""
         if endpoint == ANSWER:

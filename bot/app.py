@@ -8,6 +8,7 @@ from typing import Any, cast
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
+from bot.answers import CallbackAnswers
 from bot.background import Background
 from bot.container import Container
 from bot.metrics import Metrics, update_kind
@@ -30,6 +31,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
     """Applies each update at most once, whichever process or redelivery brings it."""
 
     metrics: Metrics
+    answers: CallbackAnswers
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
@@ -47,6 +49,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
                 arrival = await services.users.arrive(update.update_id, profile_of(update))
             if arrival.seen:
                 log.info("update %s already applied; skipped", update.update_id)
+                self.answers.already_applied(update)
                 return
             with arrived(update, arrival.actor):
                 await super().process_update(update)
@@ -88,6 +91,7 @@ def build_application(
         builder = builder.updater(None)
     app = cast(CrmApplication, builder.build())
     app.metrics = container.metrics
+    app.answers = bot.answers
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
     app.bot_data.background = Background(container, app.bot) if background else None
     register(app)

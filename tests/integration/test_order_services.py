@@ -71,7 +71,8 @@ async def test_the_whole_life_and_payments(services, clock):
     assert early.value.code == "order_transition"
     await services.orders.act(worker, order.id, OrderAction.START)
     done = await services.orders.act(worker, order.id, OrderAction.DONE)
-    assert [n.recipient.id for n in done.notices] == [owner.user.id]
+    # Done needs nobody's attention: the owner's card is edited, no new message (audiences).
+    assert [n.recipient.id for n in done.notices] == []
     with pytest.raises(DomainError) as again:
         await services.orders.act(worker, order.id, OrderAction.DONE)
     assert again.value.code == "order_already"
