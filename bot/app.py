@@ -20,6 +20,7 @@ from handlers.context import BotContext, BotData
 from handlers.gate import arrived, profile_of
 from handlers.menus import menu
 from handlers.setup import register
+from storage.inbox import SqlUpdateInbox
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,21 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
 
     metrics: Metrics
     answers: CallbackAnswers
+    inbox: SqlUpdateInbox
+
+    async def replay_inbox(self) -> int:
+        """Queue what a dead process received and did not apply, in the order it came, before
+        anything new is fetched; the ledger still applies each once. Only when polling: with
+        webhooks Telegram redelivers what was not answered, and another live process may be
+        applying an update this one would replay."""
+        if self.updater is None:
+            return 0
+        pending = await self.inbox.pending()
+        for payload in pending:
+            await self.update_queue.put(Update.de_json(payload, self.bot))
+        if pending:
+            log.info("%s updates left in the inbox are applied first", len(pending))
+        return len(pending)
 
     async def process_update(self, update: object) -> None:
         if not isinstance(update, Update):
@@ -91,6 +107,9 @@ def build_application(
         builder = builder.updater(None)
     app = cast(CrmApplication, builder.build())
     app.metrics = container.metrics
+    app.inbox = container.inbox
+    if polling:
+        bot.keep_updates_in(container.inbox.save)
     app.answers = bot.answers
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
     app.bot_data.background = Background(container, app.bot) if background else None
@@ -99,7 +118,9 @@ def build_application(
 
 
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Start the job runners; set the menu strangers see (/start, /help) in each language."""
+    """Queue what the inbox holds, start the job runners, set the menu strangers see (/start,
+    /help) in each language."""
+    await cast(CrmApplication, app).replay_inbox()
     if app.bot_data.background is not None:
         await app.bot_data.services.erasure.schedule_retention()  # the daily retention job
         app.bot_data.background.start()

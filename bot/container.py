@@ -67,6 +67,7 @@ from integrations.yandex_maps import HttpStaticMaps
 from storage.db import create_engine, session_factory
 from storage.export import ZipExportBuilder
 from storage.files.local import LocalFileStore
+from storage.inbox import SqlUpdateInbox
 from storage.jobs import SqlJobQueue
 from storage.uow import SqlUnitOfWork
 
@@ -98,6 +99,7 @@ class Container:
     services: Services
     catalogs: Catalogs
     adapters: Adapters
+    inbox: SqlUpdateInbox
     metrics: Metrics = field(default_factory=Metrics)
 
     def job_handlers(self) -> dict[str, JobHandler]:
@@ -204,7 +206,8 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
         return SqlUnitOfWork(sessions, clock)
 
     services = make_services(uow, clock, catalogs, settings, adapters)
-    container = Container(settings, engine, http, services, catalogs, adapters)
+    inbox = SqlUpdateInbox(sessions, clock)
+    container = Container(settings, engine, http, services, catalogs, adapters, inbox)
     container.metrics.queue_reader = SqlJobQueue(sessions).waiting
     return container
 

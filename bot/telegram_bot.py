@@ -5,6 +5,7 @@ flood limits (bot/flood.py)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from telegram import Update
@@ -19,6 +20,8 @@ from bot.telegram_request import telegram_request
 
 log = logging.getLogger(__name__)
 
+Inbox = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
 
 class TolerantBot(ExtBot[None]):
     """python-telegram-bot parses a getUpdates batch all at once: one malformed update fails
@@ -29,6 +32,12 @@ class TolerantBot(ExtBot[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._answers = CallbackAnswers(self._post_now)  # the bot is frozen: "_" only
+        self._inbox: Inbox | None = None
+
+    def keep_updates_in(self, inbox: Inbox) -> None:
+        """Store every getUpdates batch there before returning it: the next getUpdates, which
+        tells Telegram the batch arrived, cannot happen before the batch is safe."""
+        self._inbox = inbox
 
     @property
     def answers(self) -> CallbackAnswers:
@@ -37,7 +46,12 @@ class TolerantBot(ExtBot[None]):
     async def _post(self, endpoint: str, data: Any = None, *args: Any, **kwargs: Any) -> Any:
         if endpoint == "getUpdates":
             result = await super()._post(endpoint, data, *args, **kwargs)
-            return [self._checked(item) for item in result] if isinstance(result, list) else result
+            if not isinstance(result, list):
+                return result
+            batch = [self._checked(item) for item in result]
+            if batch and self._inbox is not None:
+                await self._inbox(batch)
+            return batch
         fields = data if isinstance(data, dict) else {}
         if not await self.answers.before(endpoint, fields):
             return True  # a late answer to a tapped button that was answered already

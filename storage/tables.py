@@ -270,6 +270,16 @@ class ProcessedUpdateRow(SQLModel, table=True):
     processed_at: datetime = _ts(nullable=False, index=True)
 
 
+class UpdateInboxRow(SQLModel, table=True):
+    """Updates received and not yet applied: written before Telegram is told they arrived
+    (the next getUpdates, the webhook's answer), deleted with the ledger record."""
+
+    __tablename__ = "update_inbox"
+    update_id: int = Field(sa_column=Column(BigInteger, primary_key=True, autoincrement=False))
+    payload: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
+    received_at: datetime = _ts(nullable=False)
+
+
 class JobRow(SQLModel, table=True):
     __tablename__ = "job"
     __table_args__ = (Index("ix_job_status_run_at", "status", "run_at"),)

@@ -68,6 +68,7 @@ async def telegram_webhook(request: Request) -> Response:
     except Exception as error:  # noqa: BLE001 - a malformed update is skipped, never logged
         log.warning("malformed webhook update skipped (%s)", type(error).__name__)
         return Response(status_code=200)
+    await context.container.inbox.save([payload])  # one path for both modes: inbox first
     await app.update_processor.process_update(update, app.process_update(update))
     return Response(status_code=200)
 

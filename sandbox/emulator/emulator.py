@@ -44,6 +44,17 @@ class TelegramEmulator:
         self.rate_limits = rate_limits
         self.limiter = RateLimiter(limits or RateLimits(), clock)
         self._drivers: dict[int, UserDriver] = {}
+        self._held: dict[int, asyncio.Event] = {}
+
+    def hold_sends(self, chat_id: int) -> None:
+        """Messages to `chat_id` wait (the bot is mid-update) until `drop_held`, which fails
+        them with 502 and records nothing: for tests that kill the bot at that moment."""
+        self._held.setdefault(chat_id, asyncio.Event())
+
+    def drop_held(self, chat_id: int) -> None:
+        held = self._held.pop(chat_id, None)
+        if held is not None:
+            held.set()
 
     @property
     def bot(self) -> dict[str, Any]:
@@ -124,6 +135,9 @@ class TelegramEmulator:
             raise not_found()
         is_send = method.lower() in SEND_METHODS
         chat_key = _chat_key(params)
+        if is_send and chat_key in self._held:
+            await self._held[chat_key].wait()  # a test kills the bot meanwhile
+            raise BotApiError(502, "Bad Gateway")
         if is_send and self.rate_limits:
             try:
                 self.limiter.check(chat_key)

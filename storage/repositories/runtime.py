@@ -13,7 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.dialogs import DialogState
 from core.errors import ConcurrencyConflict, DuplicateUpdate
-from storage.tables import DialogStateRow, JobRow, ProcessedUpdateRow
+from storage.tables import DialogStateRow, JobRow, ProcessedUpdateRow, UpdateInboxRow
+
+_inbox = UpdateInboxRow.__table__  # an update's stored copy goes with its ledger record
 
 
 def _insert(session: AsyncSession, table: Any) -> Any:
@@ -96,6 +98,7 @@ class SqlProcessedUpdateRepository:
         )
         if not (await self._s.execute(stmt)).rowcount:
             raise DuplicateUpdate(update_id)
+        await self._s.execute(delete(_inbox).where(_inbox.c.update_id == update_id))
 
     async def note(self, update_ids: Sequence[int], now: datetime) -> None:
         rows = [{"update_id": u, "processed_at": now} for u in update_ids]
@@ -103,6 +106,7 @@ class SqlProcessedUpdateRepository:
             index_elements=["update_id"]
         )
         await self._s.execute(stmt.values(rows))
+        await self._s.execute(delete(_inbox).where(_inbox.c.update_id.in_(list(update_ids))))
 
 
 class SqlJobRepository:
