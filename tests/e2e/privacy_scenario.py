@@ -51,8 +51,16 @@ def zip_json(data: bytes, name: str) -> list[dict]:
 
 
 async def scan(crm, values) -> list[str]:
-    """Where the bot's database still holds any of `values`."""
+    """Where the bot's database still holds any of `values`, once the updates in flight are
+    applied (the inbox holds an update's text until then, and read-only updates leave it with
+    the ledger's next batched write, within 50 ms)."""
     assert crm.container is not None
+
+    async def settled() -> bool:
+        await crm.container.services.updates.flush()
+        return not await crm.container.inbox.pending()
+
+    assert await eventually(settled), "updates still waiting in the inbox"
     sessions = session_factory(crm.container.engine)
     async with SqlUnitOfWork(sessions, SystemClock()) as uow:
         return await uow.privacy.scan(list(values))
