@@ -83,13 +83,16 @@ async def assigned_order(
     category: str = "Уборка",
     price: str | None = None,
     zone: str = "Москва",
+    worker: str = "Ivan",
+    offer: bool = False,
 ):
     """An owner (Russian) who created order №1 for `client` (phone, name, address) and assigned
-    it to a worker (English). Returns (owner, worker, the worker's card)."""
+    it to a worker (English), or with `offer` offered it to all. Returns (owner, worker, the
+    worker's card or offer)."""
     olga = crm.emulator.user(ids[0], "Ольга", language_code="ru")
     await create_org(olga, zone_label=zone)
     token = await invite_link(olga, "Работник")
-    ivan = crm.emulator.user(ids[1], "Ivan", language_code="en")
+    ivan = crm.emulator.user(ids[1], worker, language_code="en")
     await onboard(ivan, "en", payload=token)
     await ivan.reply()
     await olga.reply()
@@ -112,5 +115,5 @@ async def assigned_order(
     card = await olga.reply()
     await olga.tap("👷 Назначить", message=card)
     await olga.reply()
-    await olga.tap("Ivan · заказов в этот день: 0")
+    await olga.tap("📣 Предложить всем" if offer else f"{worker} · заказов в этот день: 0")
     return olga, ivan, await ivan.reply()

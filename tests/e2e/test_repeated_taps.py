@@ -4,31 +4,7 @@ refuse the identical edit with 400 "message is not modified")."""
 
 import logging
 
-from tests.e2e.scenario import create_org, invite_link, onboard
-
-
-async def _offered_to(crm, ids: tuple[int, int]):
-    """An owner (Russian) who offered order №1 to all; the worker (English) sees the offer."""
-    olga = crm.emulator.user(ids[0], "Ольга", language_code="ru")
-    await create_org(olga)
-    token = await invite_link(olga, "Работник")
-    wang = crm.emulator.user(ids[1], "Wang", language_code="en")
-    await onboard(wang, "en", payload=token)
-    await wang.reply()
-    await olga.reply()
-    await olga.send("/neworder")
-    for step in ("+7 916 123-45-67", "Пётр Сидоров", "Москва, Сухонская, 11"):
-        await olga.reply()
-        await olga.send(step)
-    for label in ("Уборка", "Без даты", "Пропустить", "Пропустить", "✅ Создать"):
-        await olga.reply()
-        await olga.tap(label)
-    await olga.reply()
-    card = await olga.reply()
-    await olga.tap("👷 Назначить", message=card)
-    await olga.reply()
-    await olga.tap("📣 Предложить всем")
-    return olga, wang, await wang.reply()
+from tests.e2e.scenario import assigned_order, create_org
 
 
 def _answer(crm, query_id: str) -> str:
@@ -37,7 +13,8 @@ def _answer(crm, query_id: str) -> str:
 
 
 async def test_the_takers_second_tap_says_the_order_is_theirs(crm):
-    _olga, wang, offer = await _offered_to(crm, (981, 982))
+    client = ("+7 916 123-45-67", "Пётр Сидоров", "Москва, Сухонская, 11")
+    _olga, wang, offer = await assigned_order(crm, (981, 982), client, worker="Wang", offer=True)
     take = offer.button("🙋 Take")
     taps = [await wang.tap_data(offer.message_id, take) for _ in range(2)]
     await crm.emulator.state.notifier.wait_for(
