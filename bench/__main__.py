@@ -17,6 +17,7 @@ COMMANDS = {
     "updates": "bench.updates",
     "footprint": "bench.footprint",
     "jobs": "bench.jobs",
+    "idle": "bench.idle",
 }
 
 

@@ -25,7 +25,7 @@ from handlers.digests import notification_jobs
 from handlers.jobs import dead_job_notice, presenter_jobs
 from handlers.voice import progress_presenter
 from storage.db import session_factory
-from storage.jobs import SqlJobQueue
+from storage.jobs import SqlJobQueue, listen_for_jobs
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ class Background:
         worker = default_worker_id()
         self.runners = [self._runner(others, f"{worker}:{i}") for i in range(runners)]
         self.runners.append(self._runner(messages, f"{worker}:send", DELIVERY_SLOTS))
+        container.jobs_added.listen(self.wake)
         self.scheduler = Scheduler(
             container.services.notifications.tick,
             Leadership(container.engine),
@@ -86,6 +87,8 @@ class Background:
         self._stop.clear()
         self._tasks = [asyncio.create_task(r.run(self._stop)) for r in self.runners]
         self._tasks.append(asyncio.create_task(self.scheduler.run(self._stop)))
+        engine = self._container.engine
+        self._tasks.append(asyncio.create_task(listen_for_jobs(engine, self.wake, self._stop)))
 
     async def stop(self) -> None:
         self._stop.set()

@@ -16,7 +16,7 @@ from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_jobs, telephony_services
 from core.clock import SystemClock
 from core.export_format import ExportLayout
-from core.jobs import JobHandler
+from core.jobs import JobHandler, JobSignal
 from core.ports import (
     AddressSuggester,
     ChatModel,
@@ -101,6 +101,7 @@ class Container:
     adapters: Adapters
     inbox: SqlUpdateInbox
     metrics: Metrics = field(default_factory=Metrics)
+    jobs_added: JobSignal = field(default_factory=JobSignal)
 
     def job_handlers(self) -> dict[str, JobHandler]:
         """Job kinds whose work the core services do (no message to render)."""
@@ -202,12 +203,16 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
     http = httpx.AsyncClient(timeout=httpx.Timeout(10.0, connect=5.0))
     adapters = build_adapters(settings, http)
 
+    jobs_added = JobSignal()
+
     def uow() -> SqlUnitOfWork:
-        return SqlUnitOfWork(sessions, clock)
+        return SqlUnitOfWork(sessions, clock, on_jobs=jobs_added.fire)
 
     services = make_services(uow, clock, catalogs, settings, adapters)
     inbox = SqlUpdateInbox(sessions, clock)
-    container = Container(settings, engine, http, services, catalogs, adapters, inbox)
+    container = Container(
+        settings, engine, http, services, catalogs, adapters, inbox, jobs_added=jobs_added
+    )
     container.metrics.queue_reader = SqlJobQueue(sessions).waiting
     return container
 

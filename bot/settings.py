@@ -58,7 +58,9 @@ class Settings(BaseSettings):
     sandbox_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     sandbox_dir: Path = Path("./data/sandbox")
     job_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
-    job_poll_seconds: float = Field(default=2.0, gt=0, le=60)
+    # The longest a job runner sleeps without news: runners wake when jobs are added (this
+    # process; on PostgreSQL any, by NOTIFY) and when the next job comes due.
+    job_poll_seconds: float = Field(default=300.0, gt=0, le=3600)
     scheduler_seconds: float = Field(default=30.0, gt=0, le=3600)
     concurrent_updates: int = Field(default=8, ge=1, le=256)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"

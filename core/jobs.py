@@ -81,6 +81,25 @@ class JobQueue(Protocol):
         """How many jobs are in each status (every JobStatus is present), for monitoring."""
         ...
 
+    async def next_due(self, kinds: Sequence[str]) -> datetime | None:
+        """When the next job of `kinds` becomes claimable: the earliest pending run_at or
+        running lease end; None when there is none."""
+        ...
+
+
+class JobSignal:
+    """Whom to wake when a transaction that added jobs commits (this process's runners)."""
+
+    def __init__(self) -> None:
+        self._listeners: list[Callable[[], None]] = []
+
+    def listen(self, callback: Callable[[], None]) -> None:
+        self._listeners.append(callback)
+
+    def fire(self) -> None:
+        for callback in list(self._listeners):
+            callback()
+
 
 def max_attempts_of(job: Job, default: int) -> int:
     """The job's own limit when the queue supplied it (the SQL queue always does)."""
@@ -206,15 +225,32 @@ class JobRunner:
             logger.error("job %s (%s): %s at %s", job.id, job.kind, type(exc).__name__, where(exc))
 
     async def _idle(self, stop: asyncio.Event) -> None:
+        """Sleep until the next job of these kinds comes due, a wake (a job was enqueued, in
+        this process or, on PostgreSQL, any), a job in flight finishing or `stop`; at most the
+        poll interval, the last resort for a missed wake."""
         waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(self._woken.wait())]
         try:
+            timeout = await self._until_next_due()
             await asyncio.wait(
-                [*waiters, *self._running], timeout=self._poll, return_when=asyncio.FIRST_COMPLETED
+                [*waiters, *self._running], timeout=timeout, return_when=asyncio.FIRST_COMPLETED
             )
         finally:
             for waiter in waiters:
                 waiter.cancel()
             await asyncio.gather(*waiters, return_exceptions=True)
+
+    async def _until_next_due(self) -> float:
+        if self._running:  # a slot frees when one finishes: the wait ends then anyway
+            return self._poll
+        try:
+            due = await self._queue.next_due(self._kinds)
+        except Exception as exc:  # noqa: BLE001 - a database outage: look again after a poll
+            logger.warning("job runner %s: %s", self.worker_id, type(exc).__name__)
+            return self._poll
+        if due is None:
+            return self._poll
+        seconds = (due - self._clock.now()).total_seconds()
+        return min(self._poll, max(seconds, 0.0))
 
     async def _abandon(self) -> None:
         """Cancelled: stop the jobs in flight as a killed process would; their leases expire."""

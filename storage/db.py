@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -15,6 +18,9 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from storage import sqlite_inline
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///./data/astracrm.db"
 
@@ -54,7 +60,10 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
         return engine
     options.setdefault("pool_size", 10)
     options.setdefault("max_overflow", 10)
-    options.setdefault("pool_pre_ping", True)
+    # No ping before every transaction (an extra round trip each, and PostgreSQL sees twice
+    # the transactions): connections are recycled before servers and proxies drop idle ones,
+    # and an update's first statement (storage/inbox.py) is retried once on a dropped connection.
+    options.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **options)
 
 
@@ -92,3 +101,17 @@ async def ping(url: str) -> None:
             await connection.execute(text("SELECT 1"))
     finally:
         await engine.dispose()
+
+
+async def once_more_if_dropped(operation: Callable[[], Awaitable[T]], what: str) -> T:
+    """Run `operation`; if it met a pooled connection that a database restart or failover
+    dropped, run it once more (the pool is renewed by then). For the first statement of a
+    piece of work (an update's inbox insert, a job runner's claim): this replaces a ping
+    before every transaction."""
+    try:
+        return await operation()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+        log.warning("%s: database connection dropped; retried", what)
+        return await operation()

@@ -12,6 +12,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ports import Clock
+from storage.db import once_more_if_dropped
 from storage.tables import ProcessedUpdateRow, UpdateInboxRow
 
 _inbox = UpdateInboxRow.__table__
@@ -32,6 +33,9 @@ class SqlUpdateInbox:
         ]
         if not rows:
             return
+        await once_more_if_dropped(lambda: self._insert(rows), "update inbox")
+
+    async def _insert(self, rows: list[dict[str, Any]]) -> None:
         async with self._sessions.begin() as session:
             insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
             stmt = insert(_inbox).on_conflict_do_nothing(index_elements=["update_id"])

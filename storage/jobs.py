@@ -13,15 +13,23 @@ worker whose lease expired and was taken over can no longer complete, retry or b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.domain import Job, JobStatus
+from storage.db import once_more_if_dropped
+from storage.repositories.runtime import JOBS_CHANNEL
 from storage.tables import JobRow
+
+log = logging.getLogger(__name__)
 
 ERROR_MAX = 500
 
@@ -79,6 +87,12 @@ class SqlJobQueue:
         """
         if not kinds or limit < 1:
             return []
+        claim = partial(self._claim_many, worker_id, kinds, lease, now, limit)
+        return await once_more_if_dropped(claim, "job queue")
+
+    async def _claim_many(
+        self, worker_id: str, kinds: Sequence[str], lease: timedelta, now: datetime, limit: int
+    ) -> list[Job]:
         async with self._sessions.begin() as session:
             jobs = await self._take(session, _abandoned(kinds, now), worker_id, lease, now, limit)
             if len(jobs) < limit:
@@ -136,6 +150,18 @@ class SqlJobQueue:
         found = {status: count for status, count in rows}
         return {status.value: found.get(status.value, 0) for status in JobStatus}
 
+    async def next_due(self, kinds: Sequence[str]) -> datetime | None:
+        pending = select(func.min(_c.run_at)).where(
+            _c.status == JobStatus.PENDING.value, _c.kind.in_(list(kinds))
+        )
+        leased = select(func.min(_c.locked_until)).where(
+            _c.status == JobStatus.RUNNING.value, _c.kind.in_(list(kinds))
+        )
+        async with self._sessions.begin() as session:
+            found = [(await session.execute(q)).scalar() for q in (pending, leased)]
+        moments = [m for m in found if m is not None]
+        return min(moments) if moments else None
+
     async def waiting(self) -> dict[str, int]:
         """Queued jobs by kind (the /metrics gauge)."""
         stmt = (
@@ -165,3 +191,48 @@ class SqlJobQueue:
         async with self._sessions.begin() as session:
             result = await session.execute(stmt)
         return bool(result.rowcount)
+
+
+async def listen_for_jobs(
+    engine: AsyncEngine, on_jobs: Callable[[], None], stop: asyncio.Event
+) -> None:
+    """On PostgreSQL, call `on_jobs` whenever any process commits a transaction that added
+    jobs (LISTEN on the channel the unit of work NOTIFYs), until `stop`; a dropped connection
+    is opened again (and `on_jobs` called, for what was missed meanwhile). On SQLite one
+    process serves, and its own unit of work wakes its runners."""
+    if engine.dialect.name != "postgresql":
+        return
+    while not stop.is_set():
+        try:
+            await _listen(engine, on_jobs, stop)
+        except Exception as exc:  # noqa: BLE001 - the database is away: try again shortly
+            log.warning("job notifications interrupted: %s", type(exc).__name__)
+        on_jobs()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), timeout=1.0)
+
+
+async def _listen(engine: AsyncEngine, on_jobs: Callable[[], None], stop: asyncio.Event) -> None:
+    """Until `stop` or the connection's end."""
+    async with engine.connect() as connection:
+        raw = await connection.get_raw_connection()
+        driver: Any = raw.driver_connection
+        lost = asyncio.Event()
+
+        def notified(*_args: Any) -> None:
+            on_jobs()
+
+        def terminated(*_args: Any) -> None:
+            lost.set()
+
+        driver.add_termination_listener(terminated)
+        await driver.add_listener(JOBS_CHANNEL, notified)
+        ends = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(lost.wait())]
+        try:
+            await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for end in ends:
+                end.cancel()
+            if not lost.is_set():
+                await driver.remove_listener(JOBS_CHANNEL, notified)
+            driver.remove_termination_listener(terminated)

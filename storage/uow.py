@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core import ports
@@ -28,6 +30,7 @@ from storage.repositories.orgs import (
 from storage.repositories.people import SqlConsentRepository, SqlUserRepository
 from storage.repositories.privacy import SqlPrivacyRepository
 from storage.repositories.runtime import (
+    JOBS_CHANNEL,
     SqlDialogRepository,
     SqlJobRepository,
     SqlProcessedUpdateRepository,
@@ -58,9 +61,16 @@ class SqlUnitOfWork:
     billing: ports.BillingRepository
     calls: ports.CallRepository
 
-    def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
+    def __init__(
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        on_jobs: Callable[[], None] | None = None,
+    ) -> None:
+        """`on_jobs` is called after a commit that added jobs (this process's job runners)."""
         self._sessions = sessions
         self._clock = clock
+        self._on_jobs = on_jobs
         self._session: AsyncSession | None = None
         self._committed = False
 
@@ -113,7 +123,13 @@ class SqlUnitOfWork:
         claiming = scope is not None and not scope.claimed
         if scope is not None and claiming:
             await self.updates.claim(scope.update_id, self._clock.now())
+        added = bool(self._session.info.pop("jobs_added", False))
+        if added and self._session.bind.dialect.name == "postgresql":
+            # Delivered to every listening process when (and only if) this commits.
+            await self._session.execute(select(func.pg_notify(JOBS_CHANNEL, "")))
         await self._session.commit()
         self._committed = True
+        if added and self._on_jobs is not None:
+            self._on_jobs()
         if scope is not None and claiming:
             scope.claimed = True

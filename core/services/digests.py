@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
@@ -53,30 +53,41 @@ class NotificationService:
     async def tick(self, now: datetime | None = None) -> int:
         """Enqueue everything due at `now`; returns how many messages were enqueued.
 
-        Each kind is its own transaction, so a failure in one (logged) holds up no other.
+        Every kind is looked at in one transaction (an idle tick is one transaction); if any
+        kind fails, each is tried again in a transaction of its own, so a failure in one
+        (logged) holds up no other.
         """
         now = now or self._clock.now()
         if len(self._known) > KNOWN_MAX:
             self._known.clear()
-        enqueued = 0
-        for collect in (
+        try:
+            enqueued = await self._record(self._collectors(), now)
+        except Exception as exc:  # noqa: BLE001 - one kind failing must not stop the rest
+            log.warning("scheduler: tick failed (%s); each kind alone", type(exc).__name__)
+            enqueued = 0
+            for collect in self._collectors():
+                try:
+                    enqueued += await self._record((collect,), now)
+                except Exception as error:  # noqa: BLE001 - logged; the others go on
+                    log.error("scheduler: %s failed: %s", collect.__name__, type(error).__name__)
+        await self._purge(now)
+        return enqueued
+
+    def _collectors(self) -> tuple[Collector, ...]:
+        return (
             self._digests,
             work_notices.plans,
             work_notices.reminders,
             work_notices.overdue_alerts,
             work_notices.untaken_alerts,
             work_notices.plan_updates,
-        ):
-            try:
-                enqueued += await self._record(collect, now)
-            except Exception as exc:  # noqa: BLE001 - one kind failing must not stop the rest
-                log.error("scheduler: %s failed: %s", collect.__name__, type(exc).__name__)
-        await self._purge(now)
-        return enqueued
+        )
 
-    async def _record(self, collect: Collector, now: datetime) -> int:
+    async def _record(self, collectors: Sequence[Collector], now: datetime) -> int:
         async with self._uow() as uow:
-            outgoing = await collect(uow, now, self._known)
+            outgoing = []
+            for collect in collectors:
+                outgoing += await collect(uow, now, self._known)
             if not outgoing:
                 return 0
             enqueued = await uow.notifications.record(outgoing, now)

@@ -23,6 +23,7 @@ from core.notifications import (
 )
 from core.schedule import hhmm, parse_hhmm
 from storage.repositories.digests import chunks
+from storage.repositories.runtime import jobs_added
 from storage.tables import (
     CategoryRow,
     ClientRow,
@@ -180,6 +181,8 @@ class SqlNotificationRepository:
         stmt = self._insert(job).on_conflict_do_nothing(index_elements=["dedup_key"])
         for batch in _batches(jobs):
             await self._s.execute(stmt, batch)
+        if jobs:
+            jobs_added(self._s)
         return len(jobs)
 
     async def purge(self, before: datetime) -> int:

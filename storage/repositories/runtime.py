@@ -18,6 +18,14 @@ from storage.tables import DialogStateRow, JobRow, ProcessedUpdateRow, UpdateInb
 _inbox = UpdateInboxRow.__table__  # an update's stored copy goes with its ledger record
 
 
+JOBS_CHANNEL = "astracrm_jobs"  # PostgreSQL NOTIFY channel: job runners wake on it
+
+
+def jobs_added(session: AsyncSession) -> None:
+    """Mark the transaction: it added jobs, so job runners are woken when it commits."""
+    session.info["jobs_added"] = True
+
+
 def _insert(session: AsyncSession, table: Any) -> Any:
     """INSERT with the dialect's ON CONFLICT support."""
     if session.bind.dialect.name == "postgresql":
@@ -138,4 +146,5 @@ class SqlJobRepository:
         if dedup_key is not None:
             stmt = stmt.on_conflict_do_nothing(index_elements=["dedup_key"])
         result = await self._s.execute(stmt.returning(JobRow.id))
+        jobs_added(self._s)
         return result.scalar_one_or_none()

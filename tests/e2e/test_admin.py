@@ -32,7 +32,6 @@ def admin_settings(db_url: str, tmp_path, bank: FakeTBank) -> Settings:
         database_url=db_url,
         files_dir=tmp_path / "files",
         concurrent_updates=4,
-        job_poll_seconds=0.2,
         admin_port=0,
         secret_key="e2e-secret",
         encryption_key=ENCRYPTION_KEY,

@@ -74,7 +74,6 @@ class Cluster:
             PUBLIC_BASE_URL=front,
             WEBHOOK_SECRET=SECRET,
             SCHEDULER_SECONDS="1",
-            JOB_POLL_SECONDS="0.2",
             FILES_DIR=str(tmp_path / "files"),
             CONCURRENT_UPDATES="4",
         )

@@ -72,7 +72,6 @@ async def phone_crm(db_url, tmp_path):
                 "zadarma_api_secret": SecretStr("zd-secret"),
                 "zadarma_api_url": pbx.url,
                 "job_retry_base_seconds": 0.1,
-                "job_poll_seconds": 0.1,
             }
         )
         clock = e2e_clock()

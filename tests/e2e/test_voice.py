@@ -44,7 +44,6 @@ async def voice_crm(db_url, tmp_path):
                 "openrouter_api_key": SecretStr("sk-or-test"),
                 "openrouter_base_url": ai.base_url,
                 "job_retry_base_seconds": 0.1,
-                "job_poll_seconds": 0.1,
             }
         )
         async with local_bot(settings) as crm:

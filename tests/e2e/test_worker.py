@@ -23,7 +23,6 @@ async def test_worker_runs_jobs_enqueued_elsewhere(db_url, tmp_path):
                 "telegram_bot_token": SecretStr(emulator.token),
                 "telegram_api_base_url": server.api_base_url,
                 "telegram_file_base_url": server.file_base_url,
-                "job_poll_seconds": 0.1,
             }
         )
         container = build_container(settings)  # "the bot process": enqueues, runs no jobs

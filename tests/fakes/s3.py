@@ -57,7 +57,6 @@ class MotoBucket:
             "s3_access_key_id": SecretStr("k"),
             "s3_secret_access_key": SecretStr("s"),
             "job_retry_base_seconds": 0.2,
-            "job_poll_seconds": 0.1,
             **extra,
         }
         return base.model_copy(update=update)

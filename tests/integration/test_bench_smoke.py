@@ -60,3 +60,14 @@ def test_quick_jobs_benchmark_claims_other_kinds_behind_a_broadcast(tmp_path, ca
     for run in report["runs"]:
         assert 0 < run["claim_ms"]["p50"] <= run["claim_ms"]["max"]
     assert "p95 ms" in capsys.readouterr().out
+
+
+def test_quick_idle_benchmark_counts_an_idle_bots_transactions(tmp_path, capsys):
+    if not PG_URL:
+        return  # PostgreSQL's statistics only
+    out = tmp_path / "results"
+    assert main(["idle", "--quick", "--out", str(out)]) == 0
+    [written] = out.glob("idle-*.json")
+    run = json.loads(written.read_text(encoding="utf-8"))["run"]
+    assert run["seconds"] >= 10 and run["transactions"] >= 0
+    assert "tx/s" in capsys.readouterr().out

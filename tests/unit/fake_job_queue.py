@@ -98,6 +98,15 @@ class FakeQueue:
             self.extended.append(job.id)
         return row is not None
 
+    async def next_due(self, kinds: Sequence[str]) -> datetime | None:
+        moments = [
+            r.run_at if r.status == "pending" else r.locked_until
+            for r in self.rows.values()
+            if r.job.kind in kinds and r.status in ("pending", "running")
+        ]
+        found = [m for m in moments if m is not None]
+        return min(found) if found else None
+
     async def counts(self) -> dict[str, int]:
         statuses = [r.status for r in self.rows.values()]
         return {s.value: statuses.count(s.value) for s in JobStatus}

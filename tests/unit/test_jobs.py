@@ -7,10 +7,11 @@ import logging
 import random
 import statistics
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from core.clock import RunningClock
 from core.domain import Job
 from core.errors import ExternalServiceError
 from core.jobs import JobRunner, PermanentJobError, backoff, describe, is_permanent
@@ -217,3 +218,19 @@ async def test_a_long_handler_keeps_its_lease_alive(queue, clock):
     assert await runner.run_once()
     assert queue.extended.count(job_id) >= 3
     assert queue.rows[job_id].status == "done"
+
+
+async def test_an_idle_runner_sleeps_until_the_next_job_is_due_not_a_poll():
+    clock = RunningClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
+    queue, finished = FakeQueue(), asyncio.Event()
+    queue.add("ping", clock.now() + timedelta(seconds=0.3))
+
+    async def handler(job: Job) -> None:
+        finished.set()
+
+    runner = runner_for(queue, clock, {"ping": handler}, poll_interval=timedelta(minutes=1))
+    stop = asyncio.Event()
+    task = asyncio.create_task(runner.run(stop))
+    await asyncio.wait_for(finished.wait(), timeout=2)  # not after the minute's poll
+    stop.set()
+    await asyncio.wait_for(task, timeout=1)
