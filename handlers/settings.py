@@ -8,6 +8,7 @@ from core.permissions import Action, allowed
 from core.services.onboarding import LANGUAGE_LABELS
 from handlers.context import BotContext
 from handlers.gate import load_actor
+from handlers.i18n import Translator
 from handlers.keyboards import button, rows
 from handlers.outcomes import role_name, show
 from handlers.publish import refresh_menu
@@ -58,14 +59,15 @@ async def settings(update: Update, ctx: BotContext) -> None:
             [
                 *markup.inline_keyboard,
                 _photo_buttons(org.photos_required),
-                _grace_buttons(org.contact_grace_hours),
+                _grace_buttons(t, org.contact_grace_hours),
             ]
         )
     await reply(update, "\n".join(lines), markup)
 
 
-def _grace_buttons(current: int) -> list[InlineKeyboardButton]:
-    return [button(f"🔒 {h} h", "gs", h) for h in (0, 4, 24, 72) if h != current]
+def _grace_buttons(t: Translator, current: int) -> list[InlineKeyboardButton]:
+    hours = (0, 4, 24, 72)
+    return [button(t("🔒 {hours} h", hours=h), "gs", h) for h in hours if h != current]
 
 
 async def grace_rule(update: Update, ctx: BotContext) -> None:
