@@ -10,6 +10,7 @@ organization's managers. Scheduled messages have their own runner with several i
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from datetime import timedelta
 
@@ -26,6 +27,7 @@ from handlers.jobs import dead_job_notice, presenter_jobs
 from handlers.voice import progress_presenter
 from storage.db import session_factory
 from storage.jobs import SqlJobQueue, listen_for_jobs
+from storage.liveness import Liveness
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ class Background:
         container.services.voice.progress = progress_presenter(
             bot, container.services, container.catalogs
         )
-        self._queue = SqlJobQueue(session_factory(container.engine))
+        self._queue = SqlJobQueue(session_factory(container.engine), liveness=True)
         handlers = {
             **container.job_handlers(),
             **presenter_jobs(bot, container.services, container.catalogs),
@@ -53,6 +55,7 @@ class Background:
         messages = notification_jobs(bot, container.services, container.catalogs)
         others = {kind: h for kind, h in handlers.items() if kind not in messages}
         worker = default_worker_id()
+        self._liveness = Liveness(container.engine, worker)
         self.runners = [self._runner(others, f"{worker}:{i}") for i in range(runners)]
         self.runners.append(self._runner(messages, f"{worker}:send", DELIVERY_SLOTS))
         container.jobs_added.listen(self.wake)
@@ -85,10 +88,33 @@ class Background:
 
     def start(self) -> None:
         self._stop.clear()
-        self._tasks = [asyncio.create_task(r.run(self._stop)) for r in self.runners]
-        self._tasks.append(asyncio.create_task(self.scheduler.run(self._stop)))
-        engine = self._container.engine
-        self._tasks.append(asyncio.create_task(listen_for_jobs(engine, self.wake, self._stop)))
+        self._tasks = [asyncio.create_task(self._run())]
+
+    async def _run(self) -> None:
+        """The liveness mark first (no claim before it: storage/liveness.py), then the
+        runners, the scheduler and the job notifications until stop."""
+        while not await self._hold_liveness():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=1.0)
+            if self._stop.is_set():
+                return
+        try:
+            engine = self._container.engine
+            await asyncio.gather(
+                *(runner.run(self._stop) for runner in self.runners),
+                self.scheduler.run(self._stop),
+                listen_for_jobs(engine, self.wake, self._stop),
+            )
+        finally:
+            await self._liveness.release()
+
+    async def _hold_liveness(self) -> bool:
+        try:
+            await self._liveness.hold()
+        except Exception as exc:  # noqa: BLE001 - the database is away: try again shortly
+            log.warning("liveness mark not taken: %s", type(exc).__name__)
+            return False
+        return True
 
     async def stop(self) -> None:
         self._stop.set()

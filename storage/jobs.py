@@ -21,11 +21,12 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.domain import Job, JobStatus
 from storage.db import once_more_if_dropped
+from storage.liveness import HOLDER_GONE
 from storage.repositories.runtime import JOBS_CHANNEL
 from storage.tables import JobRow
 
@@ -37,11 +38,11 @@ _job = JobRow.__table__
 _c = _job.c
 
 
-def _abandoned(kinds: Sequence[str], now: datetime) -> Any:
-    """Running jobs whose holder let the lease lapse (it died): few, found by the index."""
-    return and_(
-        _c.status == JobStatus.RUNNING.value, _c.locked_until < now, _c.kind.in_(list(kinds))
-    )
+def _abandoned(kinds: Sequence[str], now: datetime, liveness: bool) -> Any:
+    """Running jobs whose holder let the lease lapse or, with liveness marks, died (its mark
+    is gone: storage/liveness.py): few, found by the index."""
+    gone = or_(_c.locked_until < now, HOLDER_GONE) if liveness else _c.locked_until < now
+    return and_(_c.status == JobStatus.RUNNING.value, gone, _c.kind.in_(list(kinds)))
 
 
 def _due(kinds: Sequence[str], now: datetime) -> Any:
@@ -68,8 +69,11 @@ def _to_job(row: Any) -> Job:
 
 
 class SqlJobQueue:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    def __init__(self, sessions: async_sessionmaker[AsyncSession], liveness: bool = False) -> None:
+        """`liveness`: on PostgreSQL, every process running jobs holds a liveness mark (see
+        storage/liveness.py), and a job whose holder's mark is gone is taken at once."""
         self._sessions = sessions
+        self._liveness = liveness
 
     async def claim(
         self, worker_id: str, kinds: Sequence[str], lease: timedelta, now: datetime
@@ -94,7 +98,9 @@ class SqlJobQueue:
         self, worker_id: str, kinds: Sequence[str], lease: timedelta, now: datetime, limit: int
     ) -> list[Job]:
         async with self._sessions.begin() as session:
-            jobs = await self._take(session, _abandoned(kinds, now), worker_id, lease, now, limit)
+            live = self._liveness and session.bind.dialect.name == "postgresql"
+            gone = _abandoned(kinds, now, live)
+            jobs = await self._take(session, gone, worker_id, lease, now, limit)
             if len(jobs) < limit:
                 due = _due(kinds, now)
                 jobs += await self._take(session, due, worker_id, lease, now, limit - len(jobs))
