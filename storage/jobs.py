@@ -157,6 +157,10 @@ class SqlJobQueue:
         return {status.value: found.get(status.value, 0) for status in JobStatus}
 
     async def next_due(self, kinds: Sequence[str]) -> datetime | None:
+        """An idle runner's first statement, as a claim is: retried once when dropped."""
+        return await once_more_if_dropped(partial(self._next_due, kinds), "job queue")
+
+    async def _next_due(self, kinds: Sequence[str]) -> datetime | None:
         pending = select(func.min(_c.run_at)).where(
             _c.status == JobStatus.PENDING.value, _c.kind.in_(list(kinds))
         )

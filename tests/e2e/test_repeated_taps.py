@@ -20,8 +20,14 @@ async def test_the_takers_second_tap_says_the_order_is_theirs(crm):
     await crm.emulator.state.notifier.wait_for(
         lambda: all(crm.emulator.state.callback_answers[q] for q in taps), 5.0
     )
-    answers = sorted(_answer(crm, q) for q in taps)
-    assert answers == ["The order is yours.", "You have already taken order №1; it is yours."]
+    yours = "You have already taken order №1; it is yours."
+    answers = [_answer(crm, q) for q in taps]
+    # A tap's own words come with the answer only within its grace (bot/answers.py); on a
+    # slow machine the answer is empty and a refusal, an alert, comes as a message instead.
+    said = answers + [m.text for m in wang.messages()]
+    assert yours in said, said
+    assert answers[0] in ("The order is yours.", "None"), answers
+    assert not any("Someone else" in text for text in said), said
 
 
 async def test_a_list_switched_to_what_it_shows_is_not_edited(crm, caplog):
