@@ -13,7 +13,7 @@ from bot.background import Background
 from bot.container import Container
 from bot.metrics import Metrics, update_kind
 from bot.ordering import PerChatUpdateProcessor
-from bot.telegram_bot import build_bot
+from bot.telegram_bot import TolerantBot
 from core.idempotency import update_scope
 from core.services.users import Arrival
 from handlers.context import BotContext, BotData
@@ -79,19 +79,13 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
 
 def build_application(
     container: Container,
-    token: str,
-    base_url: str | None = None,
-    base_file_url: str | None = None,
-    rate_limit: bool = True,
-    background: bool = True,
+    bot: TolerantBot,
+    background: Background | None = None,
     polling: bool = True,
 ) -> CrmApplication:
-    """`polling=False`: no Updater; updates arrive through the admin endpoint's webhook."""
+    """Around the bot the composition root built (bot/process.py), with its job runners;
+    `polling=False`: no Updater; updates arrive through the admin endpoint's webhook."""
     settings = container.settings
-    pool = max(8, settings.concurrent_updates * 2)
-    bot = build_bot(
-        settings, token, pool, rate_limit, base_url, base_file_url, metrics=container.metrics
-    )
     builder = (
         ApplicationBuilder()
         .application_class(CrmApplication)
@@ -112,7 +106,7 @@ def build_application(
         bot.keep_updates_in(container.inbox.save)
     app.answers = bot.answers
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
-    app.bot_data.background = Background(container, app.bot) if background else None
+    app.bot_data.background = background
     register(app)
     return app
 

@@ -9,6 +9,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 from core.domain import Actor
 from core.services import Services
 from handlers.i18n import Catalogs, Translator
+from handlers.runners import JobRunners
 
 
 class BotData:
@@ -21,7 +22,7 @@ class BotData:
     services: Services
     catalogs: Catalogs
     privacy_policy_url: str
-    background: Any = None  # the job runners, so a handler can nudge them after enqueueing
+    background: JobRunners | None = None  # so a handler can nudge them after enqueueing
 
     def configure(self, services: Services, catalogs: Catalogs, privacy_policy_url: str) -> None:
         self.services = services
