@@ -56,10 +56,11 @@ async def main(args: argparse.Namespace) -> dict[str, Any]:
     barrier = Redis.from_url(args.redis)
     try:
         go = f"{args.barrier}:go"
-        if await barrier.incr(args.barrier) == args.parties:  # the last one in starts all
+        ready = await barrier.incr(args.barrier)
+        await barrier.expire(args.barrier, 120)
+        if ready == args.parties:  # the last one in starts all
             await barrier.rpush(go, *["go"] * args.parties)
-            await barrier.expire(go, 60)
-            await barrier.expire(args.barrier, 60)
+            await barrier.expire(go, 120)
         await barrier.blpop([go], timeout=60)
         sends = []
         if args.mode in ("broadcast", "both"):
