@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlmodel import Field, SQLModel
 
@@ -280,9 +281,19 @@ class UpdateInboxRow(SQLModel, table=True):
     received_at: datetime = _ts(nullable=False)
 
 
+def _where(condition: str) -> dict[str, Any]:
+    """A partial index's condition, on both databases."""
+    return {"postgresql_where": text(condition), "sqlite_where": text(condition)}
+
+
 class JobRow(SQLModel, table=True):
     __tablename__ = "job"
-    __table_args__ = (Index("ix_job_status_run_at", "status", "run_at"),)
+    # Claims walk one kind's pending jobs in run_at order, and the few running ones
+    # (storage/job_claims.py, migration 0014); partial, so finished jobs are in neither.
+    __table_args__ = (
+        Index("ix_job_pending_kind_run_at", "kind", "run_at", **_where("status = 'pending'")),
+        Index("ix_job_running_kind_lease", "kind", "locked_until", **_where("status = 'running'")),
+    )
     id: int | None = _pk()
     organization_id: int | None = _fk("organization.id", nullable=True)
     kind: str = Field(max_length=64)
