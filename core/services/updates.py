@@ -23,6 +23,8 @@ FLUSH_SIZE = 500
 
 
 class UpdateLedger:
+    shared_across_updates = True  # one ledger per process, never bound to an update
+
     def __init__(self, uow: UowFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
