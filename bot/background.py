@@ -55,6 +55,7 @@ class Background:
         messages = notification_jobs(bot, container.services, container.catalogs)
         others = {kind: h for kind, h in handlers.items() if kind not in messages}
         worker = default_worker_id()
+        self.process_id = worker  # the liveness mark's holder
         self._liveness = Liveness(container.engine, worker)
         self.runners = [self._runner(others, f"{worker}:{i}") for i in range(runners)]
         self.runners.append(self._runner(messages, f"{worker}:send", DELIVERY_SLOTS))

@@ -60,7 +60,7 @@ async def receive(update: Update, ctx: BotContext) -> None:
         )
         wake_jobs(ctx)
         return
-    await reply(update, saved_text(ctx.t, attached))
+    await reply(ctx, update, saved_text(ctx.t, attached))
 
 
 async def _store(
@@ -107,6 +107,7 @@ async def _ask_which_order(update: Update, ctx: BotContext) -> None:
     choices = await ctx.services.files.choices(ctx.actor)
     if not choices:
         await reply(
+            ctx,
             update,
             ctx.t(
                 "You have no open order to attach files to. Open an order's "
@@ -116,6 +117,7 @@ async def _ask_which_order(update: Update, ctx: BotContext) -> None:
         return
     buttons = [button(f"№{o.number}", "o", o.id) for o in choices]
     await reply(
+        ctx,
         update,
         ctx.t("Which order are these files for? Open its card, then send the files again."),
         column(buttons),
@@ -130,7 +132,7 @@ async def show_files(update: Update, ctx: BotContext) -> None:
     attachments = await ctx.services.files.files(ctx.actor, int((query.data or "").split(":")[1]))
     await query.answer()
     if not attachments:
-        await reply(update, ctx.t("No files on this order yet."))
+        await reply(ctx, update, ctx.t("No files on this order yet."))
         return
     for batch in batches(attachments):
         await _send_back(ctx, update.effective_chat.id, batch)

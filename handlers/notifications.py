@@ -78,7 +78,7 @@ async def notifications_command(update: Update, ctx: BotContext) -> None:
     prefs = await ctx.services.notifications.preferences(ctx.actor)
     role = ctx.actor.role
     await reply(
-        update, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
+        ctx, update, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
     )
 
 
@@ -91,7 +91,7 @@ async def preference_tap(update: Update, ctx: BotContext) -> None:
     await query.answer(ctx.t.raw("Saved."))
     role = ctx.actor.role
     await edit_tapped(
-        query, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
+        ctx, query, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
     )
 
 
@@ -99,7 +99,7 @@ async def digest_command(update: Update, ctx: BotContext) -> None:
     """/digest: today so far, against yesterday by the same time."""
     message = await ctx.services.notifications.digest_for(ctx.actor)
     text, markup = digest_view(ctx.t, message)
-    await reply(update, text, markup)
+    await reply(ctx, update, text, markup)
 
 
 async def digest_list(update: Update, ctx: BotContext) -> None:

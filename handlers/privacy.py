@@ -132,7 +132,7 @@ async def privacy(update: Update, ctx: BotContext) -> None:
     lines = policy_lines(t, ctx.bot_data.privacy_policy_url)
     lines += consent_lines(t, summary.consents, summary.marketing)
     lines += action_lines(t, summary)
-    await reply(update, "\n".join(lines), privacy_keyboard(t, summary))
+    await reply(ctx, update, "\n".join(lines), privacy_keyboard(t, summary))
 
 
 async def privacy_action(update: Update, ctx: BotContext) -> None:
@@ -152,7 +152,7 @@ async def privacy_action(update: Update, ctx: BotContext) -> None:
         if preview is not None:
             await query.answer()
             text, markup = retention_question(t, preview, _zone(ctx))
-            await reply(update, text, markup)
+            await reply(ctx, update, text, markup)
             return
     if what == "mk":
         on = await ctx.services.privacy.set_marketing(actor, bool(number))
@@ -166,8 +166,8 @@ async def privacy_action(update: Update, ctx: BotContext) -> None:
         restored = await ctx.services.erasure.restore_org(actor, number)
         text = t("{org} is restored and active again.", org=restored.organization.name)
     await query.answer(t.raw("Saved.") if what != "rx" else None)
-    await drop_keyboard(query)
-    await reply(update, text)
+    await drop_keyboard(ctx, query)
+    await reply(ctx, update, text)
 
 
 def _zone(ctx: BotContext) -> str:

@@ -282,21 +282,18 @@ class UpdateInboxRow(SQLModel, table=True):
 
 class OutboxRow(SQLModel, table=True):
     """Messages to send, written with the change that calls for them (core/outbox.py): sent
-    in id order, each marked sent with Telegram's message id as soon as Telegram answers."""
+    in id order, each deleted as soon as Telegram answers it, in the transaction that records
+    what its message id is needed for. Only messages not yet sent are here."""
 
     __tablename__ = "outbox"
-    __table_args__ = (Index("ix_outbox_status_id", "status", "id"),)
     id: int | None = _pk()
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     lane: str = Field(max_length=16)
     body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
-    status: str = Field(max_length=16, default="pending")
     attempts: int = 0
     locked_by: str | None = Field(default=None, max_length=64)
     locked_until: datetime | None = _ts()
-    message_id: int | None = Field(default=None, sa_column=Column(BigInteger))
     created_at: datetime = _ts(nullable=False)
-    sent_at: datetime | None = _ts()
 
 
 class JobRow(SQLModel, table=True):

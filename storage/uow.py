@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from core import ports
-from core.idempotency import current_update
 from core.ports import Clock
 from storage.repositories.admin import SqlAdminRepository, SqlOrgSettingsRepository
 from storage.repositories.attachments import SqlAttachmentRepository
@@ -140,18 +139,13 @@ class SqlUnitOfWork:
             await self._session.close()
             self._session = None
 
-    async def commit(self, claim_update: bool = True) -> None:
-        """Commit, recording the Telegram update this applies in the same transaction, so a
-        redelivery finds the record and the update is applied once. The update is the one
-        given to this unit of work (`update_id`); without one, the one in scope
-        (core/idempotency.py) at the first business commit (`claim_update`) of the update."""
+    async def commit(self) -> None:
+        """Commit; a unit of work for a Telegram update (`update_id`) records the update in
+        the ledger in the same transaction, so a redelivery finds the record and the update
+        is applied once."""
         session = self.session
-        scope = current_update() if claim_update and self.update_id is None else None
-        claiming = scope is not None and not scope.claimed
         if self.update_id is not None:
             await self.updates.claim(self.update_id, self._clock.now())
-        elif scope is not None and claiming:
-            await self.updates.claim(scope.update_id, self._clock.now())
         added = bool(session.info.pop("jobs_added", False))
         if added and session.bind.dialect.name == "postgresql":
             # Delivered to every listening process when (and only if) this commits.
@@ -160,8 +154,6 @@ class SqlUnitOfWork:
         self._committed = True
         if added and self._on_jobs is not None:
             self._on_jobs()
-        if scope is not None and claiming:
-            scope.claimed = True
 
     async def rollback(self) -> None:
         """Drop everything written so far; the session goes on in a new transaction."""

@@ -113,7 +113,7 @@ class JoinedUnitOfWork(SqlUnitOfWork):
             await self._work.undo()
         self._session = None
 
-    async def commit(self, claim_update: bool = True) -> None:
+    async def commit(self) -> None:
         """Part of the update: written with it when it commits."""
         await self.session.flush()
         self._committed = True

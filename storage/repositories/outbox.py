@@ -1,4 +1,4 @@
-"""The outbox (core/outbox.py): rows written in the change's transaction, marked one by one."""
+"""The outbox (core/outbox.py): rows written in the change's transaction, deleted as sent."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.outbox import Delivery, Sent, Stored
@@ -15,7 +15,6 @@ from storage.tables import OutboxRow
 
 _box = OutboxRow.__table__
 _c = _box.c
-PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
 class SqlOutboxRepository:
@@ -33,7 +32,6 @@ class SqlOutboxRepository:
                 "chat_id": d.chat_id,
                 "lane": d.lane.value,
                 "body": d.to_json(),
-                "status": PENDING,
                 "attempts": 0,
                 "locked_by": owner,
                 "locked_until": now + lease,
@@ -45,15 +43,13 @@ class SqlOutboxRepository:
         ids = (await self._s.execute(stmt, rows)).scalars().all()
         return [Stored(i, d) for i, d in zip(ids, deliveries, strict=True)]
 
-    async def mark(self, outcomes: Sequence[Sent], now: datetime) -> None:
-        """Sent (with Telegram's message id), or given up for good; one statement each."""
-        for outcome in outcomes:
-            status = FAILED if outcome.failed else SENT
-            await self._s.execute(
-                update(_box)
-                .where(_c.id == outcome.id)
-                .values(status=status, message_id=outcome.message_id, sent_at=now, locked_by=None)
-            )
+    async def mark(self, outcomes: Sequence[Sent]) -> None:
+        """Sent, or given up for good: the rows leave the outbox (one statement). What a
+        message id is needed for was recorded in the same transaction (`After`); nothing of
+        a sent message (its text, its chat) stays behind."""
+        ids = [outcome.id for outcome in outcomes if outcome.id]
+        if ids:
+            await self._s.execute(delete(_box).where(_c.id.in_(ids)))
 
     async def take_over(
         self, owner: str, now: datetime, lease: timedelta, limit: int, liveness: bool
@@ -65,7 +61,7 @@ class SqlOutboxRepository:
             gone = or_(gone, HOLDER_GONE_OUTBOX)
         chosen = (
             select(_c.id)
-            .where(and_(_c.status == PENDING, gone))
+            .where(gone)
             .order_by(_c.id)
             .limit(limit)
             .with_for_update(skip_locked=True)
@@ -84,9 +80,5 @@ class SqlOutboxRepository:
 
     async def hand_back(self, owner: str) -> int:
         """Release everything `owner` holds (a process on SQLite starting after a crash)."""
-        stmt = (
-            update(_box)
-            .where(_c.status == PENDING, _c.locked_by != owner)
-            .values(locked_until=None)
-        )
+        stmt = update(_box).where(_c.locked_by != owner).values(locked_until=None)
         return int((await self._s.execute(stmt)).rowcount or 0)

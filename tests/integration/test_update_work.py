@@ -145,7 +145,7 @@ async def test_a_dead_holders_messages_are_taken_over_in_order_and_marked_once(s
         await work.commit()
     assert [s.delivery for s in taken] == deliveries
     async with UpdateWork(sessions, clock, update_id=None) as work:
-        await work.uow.outbox.mark([Sent(taken[0].id, 42), Sent(taken[1].id, None)], clock.now())
+        await work.uow.outbox.mark([Sent(taken[0].id, 42), Sent(taken[1].id, None)])
         await work.commit()
     async with UpdateWork(sessions, clock, update_id=None) as work:
         later = clock.now() + LEASE * 10
@@ -183,3 +183,16 @@ def test_binding_copies_only_what_holds_a_factory_and_leaves_the_original(uow_fa
     assert bound.updates is services.updates, "the ledger is shared by every update"
     assert bound.clock is services.clock
     assert binder.bind(factory).orders is not bound.orders
+
+
+async def test_an_update_that_fails_before_it_commits_leaves_nothing_to_send(sessions, clock):
+    with pytest.raises(RuntimeError):
+        async with UpdateWork(sessions, clock, update_id=508) as work:
+            async with work.units() as uow:
+                await uow.users.add(profile(), clock.now())
+                await uow.commit()
+            raise RuntimeError("killed before the end of the update")
+    async with UpdateWork(sessions, clock, update_id=None) as work:
+        later = clock.now() + LEASE * 10
+        assert await work.uow.outbox.take_over("host:2:t:outbox", later, LEASE, 10, False) == []
+        assert not await work.uow.updates.seen(508)

@@ -1,12 +1,13 @@
-"""outbox: messages written with the change that calls for them, marked sent one by one
+"""outbox: messages written with the change that calls for them, deleted one by one as sent
 
 Revision ID: 0015
 Revises: 0014
 Create Date: 2026-12-06
 
 A reply or notice used to be sent after its change was committed; a process killed in between
-lost it. It is now written here in the change's transaction and marked sent (with Telegram's
-message id) right after Telegram answers; what a dead process left is sent by another.
+lost it. It is now written here in the change's transaction and deleted right after Telegram
+answers it (with what its message id is needed for); what a dead process left is sent by
+another.
 """
 
 from collections.abc import Sequence
@@ -35,18 +36,13 @@ def upgrade() -> None:
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("lane", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("body", sa.JSON(), nullable=False),
-        sa.Column("status", sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("locked_by", sqlmodel.sql.sqltypes.AutoString(length=64), nullable=True),
         sa.Column("locked_until", storage.types.UtcDateTime(timezone=True), nullable=True),
-        sa.Column("message_id", sa.BigInteger(), nullable=True),
         sa.Column("created_at", storage.types.UtcDateTime(timezone=True), nullable=False),
-        sa.Column("sent_at", storage.types.UtcDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
     )
-    op.create_index("ix_outbox_status_id", "outbox", ["status", "id"], unique=False)
 
 
 def downgrade() -> None:
-    op.drop_index("ix_outbox_status_id", table_name="outbox")
     op.drop_table("outbox")
