@@ -15,7 +15,7 @@ from bot.container import Container
 from bot.metrics import Metrics, update_kind
 from bot.ordering import PerChatUpdateProcessor
 from bot.outbox import LEASE, OutboxSender
-from bot.telegram_bot import build_bot
+from bot.telegram_bot import TolerantBot
 from core.errors import DuplicateUpdate
 from core.jobs import default_worker_id
 from core.services.binding import Binder
@@ -111,19 +111,13 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
 
 def build_application(
     container: Container,
-    token: str,
-    base_url: str | None = None,
-    base_file_url: str | None = None,
-    rate_limit: bool = True,
-    background: bool = True,
+    bot: TolerantBot,
+    background: Background | None = None,
     polling: bool = True,
 ) -> CrmApplication:
-    """`polling=False`: no Updater; updates arrive through the admin endpoint's webhook."""
+    """Around the bot the composition root built (bot/process.py), with its job runners;
+    `polling=False`: no Updater; updates arrive through the admin endpoint's webhook."""
     settings = container.settings
-    pool = max(8, settings.concurrent_updates * 2)
-    bot = build_bot(
-        settings, token, pool, rate_limit, base_url, base_file_url, metrics=container.metrics
-    )
     builder = (
         ApplicationBuilder()
         .application_class(CrmApplication)
@@ -144,11 +138,11 @@ def build_application(
         bot.keep_updates_in(container.inbox.save)
     app.answers = bot.answers
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
-    app.bot_data.background = Background(container, app.bot) if background else None
+    app.bot_data.background = background
     app.container = container
     app.sessions = session_factory(container.engine)
     app.binder = Binder(container.services)
-    process = app.bot_data.background.process_id if app.bot_data.background else None
+    process = background.process_id if background is not None else None
     app.sender = OutboxSender(
         app.bot,
         app.sessions,

@@ -1,9 +1,8 @@
 """Background work in the bot's own process (or in `astracrm worker`): the durable job runners
 and the scheduler that enqueues digests, plans, reminders and alerts when they are due.
 
-Job handlers come from the services (uploads, transcription, digests...) and from the
-presentation layer where a job ends in a message; a job that finally fails alerts the
-organization's managers. Scheduled messages have their own runner with several in flight
+The job handlers and the hook for a job that finally fails come from the one job registry
+(bot/jobs.py). Scheduled messages have their own runner with several in flight
 (DELIVERY_SLOTS), so their delivery keeps pace with the Bot API rate limit.
 """
 
@@ -14,17 +13,10 @@ import contextlib
 import logging
 from datetime import timedelta
 
-from telegram import Bot
-
 from bot.container import Container
+from bot.jobs import JobRegistry
 from bot.scheduler import Leadership, Scheduler
-from core.call_log import RECORDING_JOBS
-from core.domain import Job
 from core.jobs import JobHandler, JobRunner, default_worker_id
-from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB
-from handlers.digests import notification_jobs
-from handlers.jobs import dead_job_notice, presenter_jobs
-from handlers.voice import progress_presenter
 from storage.db import session_factory
 from storage.jobs import SqlJobQueue, listen_for_jobs
 from storage.liveness import Liveness
@@ -39,21 +31,13 @@ DELIVERY_SLOTS = 16
 
 
 class Background:
-    def __init__(self, container: Container, bot: Bot, runners: int = 2) -> None:
+    def __init__(self, container: Container, jobs: JobRegistry, runners: int = 2) -> None:
         self._container = container
-        self._bot = bot
+        self._jobs = jobs
         self._stop = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
-        container.services.voice.progress = progress_presenter(
-            bot, container.services, container.catalogs
-        )
         self._queue = SqlJobQueue(session_factory(container.engine), liveness=True)
-        handlers = {
-            **container.job_handlers(),
-            **presenter_jobs(bot, container.services, container.catalogs),
-        }
-        messages = notification_jobs(bot, container.services, container.catalogs)
-        others = {kind: h for kind, h in handlers.items() if kind not in messages}
+        others, messages = jobs.lane(deliveries=False), jobs.lane(deliveries=True)
         worker = default_worker_id()
         self.process_id = worker  # the liveness mark's holder
         self._liveness = Liveness(container.engine, worker)
@@ -76,7 +60,7 @@ class Background:
             self._container.services.clock,
             name,
             lease=timedelta(minutes=5),
-            on_dead=self._dead,
+            on_dead=self._jobs.on_dead,
             on_failure=lambda job: self._container.metrics.job_failed(job.kind),
             poll_interval=timedelta(seconds=settings.job_poll_seconds),
             retry_base=settings.job_retry_base_seconds,
@@ -122,11 +106,3 @@ class Background:
         self.wake()
         await asyncio.gather(*self._tasks, return_exceptions=True)
         self._tasks = []
-
-    async def _dead(self, job: Job, error: str) -> None:
-        log.error("job %s (%s) gave up: %s", job.id, job.kind, error)
-        if job.kind in (TRANSCRIBE_JOB, SUMMARIZE_JOB):
-            await self._container.services.voice.failed(job)
-        if job.kind in RECORDING_JOBS:
-            await self._container.services.recordings.failed(job)
-        await dead_job_notice(self._bot, self._container.services, self._container.catalogs, job)

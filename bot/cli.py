@@ -56,23 +56,19 @@ def _parser() -> argparse.ArgumentParser:
 
 def _run(settings: Settings, args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
-    from bot.runner import run_polling, run_webhook
+    from bot.process import Role
+    from bot.runner import run
 
     if settings.telegram_bot_token is None:
         print("TELEGRAM_BOT_TOKEN is not set: starting the local sandbox instead.", flush=True)
         return _sandbox(settings, args)
     configure_logging(settings.log_level)
     _start_monitoring(settings)
-    migrate.upgrade(settings.database_url)
-    if getattr(args, "webhook", False):
-        if not settings.public_base_url:
-            print(
-                "--webhook needs PUBLIC_BASE_URL (https, reachable by Telegram)", file=sys.stderr
-            )
-            return EXIT_CONFIG
-        run_webhook(settings)
-    else:
-        run_polling(settings)
+    webhook = bool(getattr(args, "webhook", False))
+    if webhook and not settings.public_base_url:
+        print("--webhook needs PUBLIC_BASE_URL (https, reachable by Telegram)", file=sys.stderr)
+        return EXIT_CONFIG
+    run(settings, Role.WEBHOOK if webhook else Role.POLLING)
     return 0
 
 
@@ -84,14 +80,15 @@ def _sandbox(settings: Settings, args: argparse.Namespace) -> int:
 
 def _worker(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.logs import configure_logging
-    from bot.worker import serve_worker
+    from bot.process import Role
+    from bot.runner import run
 
     if settings.telegram_bot_token is None:
         print("astracrm worker needs TELEGRAM_BOT_TOKEN (it sends messages).", file=sys.stderr)
         return EXIT_CONFIG
     configure_logging(settings.log_level)
     _start_monitoring(settings)
-    asyncio.run(serve_worker(settings))
+    run(settings, Role.WORKER)
     return 0
 
 

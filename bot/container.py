@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TypedDict
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -13,10 +13,10 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.admin.wiring import admin_parts, payment_gateway, secret_box
 from bot.metrics import Metrics
 from bot.settings import Settings
-from bot.telephony import pbx_api_factory, telephony_jobs, telephony_services
+from bot.telephony import pbx_api_factory, telephony_services
 from core.clock import SystemClock
 from core.export_format import ExportLayout
-from core.jobs import JobHandler, JobSignal
+from core.jobs import JobSignal
 from core.ports import (
     AddressSuggester,
     ChatModel,
@@ -31,18 +31,12 @@ from core.ports import (
 )
 from core.services import Services
 from core.services.audit import AuditService
-from core.services.billing import TICK_JOB
 from core.services.client_flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.services.clients import ClientService
 from core.services.dialogs import DialogService, FlowSpec
 from core.services.digests import NotificationService
-from core.services.erasure import (
-    ERASE_OBJECTS_JOB,
-    ORG_PURGE_JOB,
-    RETENTION_JOB,
-    ErasureService,
-)
-from core.services.files import UPLOAD_JOB, FileService
+from core.services.erasure import ErasureService
+from core.services.files import FileService
 from core.services.inbox import InboxService
 from core.services.invites import InviteService
 from core.services.new_order import NewOrderSpec
@@ -54,7 +48,7 @@ from core.services.start import StartService
 from core.services.team import TeamService
 from core.services.updates import UpdateLedger
 from core.services.users import UserService
-from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB, VoiceService
+from core.services.voice import VoiceService
 from core.telephony_ports import PbxApiFactory
 from handlers.defaults import default_categories
 from handlers.export_readme import export_readme
@@ -102,20 +96,6 @@ class Container:
     inbox: SqlUpdateInbox
     metrics: Metrics = field(default_factory=Metrics)
     jobs_added: JobSignal = field(default_factory=JobSignal)
-
-    def job_handlers(self) -> dict[str, JobHandler]:
-        """Job kinds whose work the core services do (no message to render)."""
-        voice = self.services.voice
-        return {
-            UPLOAD_JOB: self.services.files.upload,
-            TRANSCRIBE_JOB: voice.transcribe,
-            SUMMARIZE_JOB: voice.summarize,
-            ERASE_OBJECTS_JOB: self.services.erasure.erase_objects,
-            ORG_PURGE_JOB: self.services.erasure.purge_job,
-            RETENTION_JOB: self.services.erasure.retention_job,
-            TICK_JOB: self.services.billing.tick,
-            **telephony_jobs(self.services.recordings),
-        }
 
     async def close(self) -> None:
         for close in self.adapters.closers:
@@ -287,9 +267,15 @@ def make_services(
     )
 
 
+class PrivacyServices(TypedDict):
+    privacy: PrivacyService
+    erasure: ErasureService
+    audit: AuditService
+
+
 def privacy_services(
     uow: UowFactory, clock: Clock, settings: Settings, adapters: Adapters, catalogs: Catalogs
-) -> dict[str, Any]:
+) -> PrivacyServices:
     """Exports (ZIPs built under FILES_DIR/exports), erasure and retention, the audit log."""
 
     def builder(name: str, layout: ExportLayout) -> ZipExportBuilder:

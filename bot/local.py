@@ -9,17 +9,10 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
-from telegram import Update
-
-from bot.admin.server import (
-    AdminServer,
-    start_admin,
-    start_webhook,
-    webhook_secret,
-    with_admin_port,
-)
-from bot.app import CrmApplication, build_application
-from bot.container import Container, build_container
+from bot.admin.server import AdminServer, with_admin_port
+from bot.app import CrmApplication
+from bot.container import Container
+from bot.process import BotApi, Process, Role, build_process
 from bot.settings import Settings
 from core.ports import Clock
 from sandbox.emulator import EmulatorServer, TelegramEmulator
@@ -50,15 +43,25 @@ class LocalBot:
             settings = settings.model_copy(update={"admin_port": 0})
         self.settings = with_admin_port(settings)
         self.webhook = webhook
-        self.admin: AdminServer | None = None
         if server is not None:
             emulator = server.emulator
         self.emulator = emulator or new_emulator()
         self.server = server or EmulatorServer(self.emulator, port=port)
         self._clock = clock
         self._poll_timeout = poll_timeout
-        self.container: Container | None = None
-        self.app: CrmApplication | None = None
+        self.process: Process | None = None
+
+    @property
+    def container(self) -> Container | None:
+        return self.process.container if self.process is not None else None
+
+    @property
+    def app(self) -> CrmApplication | None:
+        return self.process.app if self.process is not None else None
+
+    @property
+    def admin(self) -> AdminServer | None:
+        return self.process.admin if self.process is not None else None
 
     async def start(self) -> None:
         migrate.upgrade(self.settings.database_url)
@@ -67,52 +70,26 @@ class LocalBot:
 
     async def start_bot(self) -> None:
         """Build and start the bot alone (the emulator keeps running across restarts)."""
-        self.container = build_container(self.settings, self._clock)
-        app = build_application(
-            self.container,
+        api = BotApi(
             self.emulator.token,
             self.server.api_base_url,
             self.server.file_base_url,
-            rate_limit=self.emulator.rate_limits,  # flood control on both sides, or neither
-            polling=not self.webhook,
+            flood_control=self.emulator.rate_limits,  # on both sides, or neither
         )
-        await app.initialize()
-        if app.post_init is not None:  # run_polling would call it; we start the parts by hand
-            await app.post_init(app)
-        await app.start()
-        self.app = app
-        await self._start_admin(app)
-        if app.updater is not None:
-            await app.updater.start_polling(
-                poll_interval=0.0,
-                timeout=int(self._poll_timeout),
-                allowed_updates=Update.ALL_TYPES,
-            )
-
-    async def _start_admin(self, app: CrmApplication) -> None:
-        if self.settings.admin_port is None or self.container is None:
-            return
-        secret = webhook_secret(self.settings) if self.webhook else None
-        self.admin = await start_admin(self.container, app, secret)
-        if secret is not None:
-            await start_webhook(app, self.container.services.admin.public_url, secret)
+        self.process = build_process(
+            self.settings,
+            Role.WEBHOOK if self.webhook else Role.POLLING,
+            api,
+            self._clock,
+            admin=self.settings.admin_port is not None,
+            poll_timeout=int(self._poll_timeout),
+        )
+        await self.process.start()
 
     async def stop_bot(self) -> None:
-        admin, self.admin = self.admin, None
-        if admin is not None:
-            await admin.stop()
-        app, self.app = self.app, None
-        if app is not None:
-            if app.updater is not None and app.updater.running:
-                await app.updater.stop()
-            if app.running:
-                await app.stop()
-            if app.post_stop is not None:
-                await app.post_stop(app)
-            await app.shutdown()
-        if self.container is not None:
-            await self.container.close()
-            self.container = None
+        process, self.process = self.process, None
+        if process is not None:
+            await process.stop()
 
     async def restart_bot(self) -> None:
         """Stop the bot process's state entirely and start a fresh one on the same database."""

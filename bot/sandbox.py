@@ -9,9 +9,7 @@ never mixed with a real bot's data.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
-import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +18,7 @@ from pydantic import SecretStr
 
 from bot.local import LocalBot, new_emulator
 from bot.logs import configure_logging
+from bot.process import stop_on_signals
 from bot.settings import Settings
 from sandbox.web import SandboxServer
 from storage.secrets import FernetSecretBox
@@ -118,7 +117,7 @@ async def _serve(settings: Settings, demo: bool) -> None:
 
             print(await seed_demo(local, settings.default_language))
         print(addresses(server.url, local), flush=True)
-        await _until_stopped()
+        await stop_on_signals().wait()
     finally:
         await local.stop()
 
@@ -130,12 +129,3 @@ def addresses(chat_url: str, local: LocalBot) -> str:
         f"  web chat:    {chat_url}/\n"
         f"  admin pages: {admin}/ (sign in with the link the bot's /admin sends)"
     )
-
-
-async def _until_stopped() -> None:
-    stop = asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, stop.set)
-    await stop.wait()

@@ -4,7 +4,7 @@ job kinds they work, kept out of the container so the feature is one import ther
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
+from typing import TypedDict
 
 import httpx
 
@@ -39,6 +39,13 @@ def deployment_credentials(settings: Settings) -> PbxCredentials | None:
     return PbxCredentials(settings.zadarma_api_key, settings.zadarma_api_secret.get_secret_value())
 
 
+class TelephonyServices(TypedDict):
+    calls: CallService
+    call_actions: CallActionService
+    recordings: RecordingService
+    telephony: TelephonyService
+
+
 def telephony_services(
     uow: UowFactory,
     clock: Clock,
@@ -48,7 +55,7 @@ def telephony_services(
     pbx: PbxApiFactory | None,
     speech: SpeechRecognizer | None,
     model: ChatModel | None,
-) -> dict[str, Any]:
+) -> TelephonyServices:
     """The Services fields of the feature: calls, call_actions, recordings, telephony."""
     fallback = deployment_credentials(settings)
     delay = timedelta(seconds=settings.pbx_recording_delay_seconds)

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from core.admin_model import AdminSession, ApiToken, Payment, SignInLink, Subscription
+from core.changes import NewPayment, PaymentChange, SubscriptionChange
 
 
 class AdminRepository(Protocol):
@@ -59,10 +60,12 @@ class BillingRepository(Protocol):
         transaction ends, so limit checks and extensions for one organization queue up."""
         ...
 
-    async def save_subscription(self, org_id: int, now: datetime, **fields: Any) -> None: ...
-    async def add_payment(self, org_id: int, now: datetime, **fields: Any) -> Payment: ...
+    async def save_subscription(
+        self, org_id: int, now: datetime, change: SubscriptionChange
+    ) -> None: ...
+    async def add_payment(self, org_id: int, now: datetime, new: NewPayment) -> Payment: ...
     async def payment_by_order(self, order_id: str, lock: bool = False) -> Payment | None: ...
-    async def update_payment(self, payment: Payment, now: datetime, **fields: Any) -> bool:
+    async def update_payment(self, payment: Payment, now: datetime, change: PaymentChange) -> bool:
         """Change it only if its status is still the one read; False otherwise."""
         ...
 

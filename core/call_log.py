@@ -4,9 +4,10 @@ organization's PBX account and `now`."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from core.changes import CallChange
 from core.telephony import (
     Call,
     CallEvent,
@@ -38,25 +39,25 @@ class FollowUp:
     dedup_key: str
 
 
-def changes(call: Call, event: CallEvent, account: PbxAccount, now: datetime) -> dict[str, object]:
+def changes(call: Call, event: CallEvent, account: PbxAccount, now: datetime) -> CallChange:
     """The fields of `call` this event sets."""
-    fields: dict[str, object] = {}
+    change = CallChange()
     member = account.extensions.get(event.internal or "")
     if event.internal and event.kind is not EventKind.START:
-        fields["internal"] = event.internal
+        change = replace(change, internal=event.internal)
     if event.kind is EventKind.ANSWER:
-        fields.update(answered_at=now, answered_by=member)
+        change = replace(change, answered_at=now, answered_by=member)
     elif event.kind is EventKind.OUT_START and member is not None:
-        fields["answered_by"] = member
+        change = replace(change, answered_by=member)
     elif event.ends:
-        fields.update(ended_at=now, duration=event.duration, outcome=event.outcome)
+        change = replace(change, ended_at=now, duration=event.duration, outcome=event.outcome)
         if event.outcome is CallOutcome.ANSWERED and call.answered_by is None and member:
-            fields["answered_by"] = member
+            change = replace(change, answered_by=member)
     if event.recorded and event.recording_ref and call.recording_state in _NOT_STARTED:
         enabled = account.recording_enabled and account.recording_confirmed_at is not None
-        fields["recording_ref"] = event.recording_ref
-        fields["recording_state"] = RecordingState.PENDING if enabled else RecordingState.OFF
-    return fields
+        state = RecordingState.PENDING if enabled else RecordingState.OFF
+        change = replace(change, recording_ref=event.recording_ref, recording_state=state)
+    return change
 
 
 def follow_ups(

@@ -8,9 +8,10 @@ which has its own rule for when it is possible.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from core.changes import OrderUpdate, given, kept
 from core.domain import Order, OrderStatus
 from core.errors import DomainError
 
@@ -61,24 +62,35 @@ def require_editable(order: Order, field: Field) -> None:
         )
 
 
-def columns(field: Field, value: Any) -> dict[str, Any]:
+def columns(field: Field, value: Any) -> OrderUpdate:
     """The order's columns an edit writes (an address: its text and the map point)."""
     if field is Field.ADDRESS:
         place = dict(value or {})
-        return {
-            "address": place.get("text"),
-            "latitude": place.get("lat"),
-            "longitude": place.get("lon"),
-        }
+        return OrderUpdate(
+            address=place.get("text"), latitude=place.get("lat"), longitude=place.get("lon")
+        )
     if field is Field.CATEGORY:
-        return {"category_id": int(value) if value is not None else None}
+        return OrderUpdate(category_id=int(value) if value is not None else None)
     if field is Field.PRICE:
-        return {"price_minor": int(value) if value is not None else None}
-    return {"description": value or None}
+        return OrderUpdate(price_minor=int(value) if value is not None else None)
+    return OrderUpdate(description=value or None)
 
 
-def unchanged(order: Order, changes: dict[str, Any]) -> bool:
-    return all(getattr(order, column) == value for column, value in changes.items())
+def unchanged(order: Order, change: OrderUpdate) -> bool:
+    return all(getattr(order, column) == value for column, value in given(change).items())
+
+
+def edited(order: Order, change: OrderUpdate) -> Order:
+    """The order as an edit leaves it."""
+    return replace(
+        order,
+        address=kept(change.address, order.address),
+        latitude=kept(change.latitude, order.latitude),
+        longitude=kept(change.longitude, order.longitude),
+        category_id=kept(change.category_id, order.category_id),
+        price_minor=kept(change.price_minor, order.price_minor),
+        description=kept(change.description, order.description),
+    )
 
 
 def shown(order: Order, field: Field) -> str | int | None:

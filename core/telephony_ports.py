@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Protocol
 
+from core.changes import CallChange, NewCall, PbxAccountChange
 from core.telephony import Call, CallEvent, PbxAccount, PbxCredentials
 
 
@@ -14,8 +15,10 @@ class CallRepository(Protocol):
 
     async def account(self, org_id: int) -> PbxAccount | None: ...
     async def account_by_key(self, org_key: str) -> PbxAccount | None: ...
-    async def save_account(self, org_id: int, now: datetime, **fields: Any) -> PbxAccount:
-        """Create (with `org_key` in `fields`) or change the organization's account."""
+    async def save_account(
+        self, org_id: int, now: datetime, change: PbxAccountChange
+    ) -> PbxAccount:
+        """Create (with `org_key` in `change`) or change the organization's account."""
         ...
 
     async def credentials(self, org_id: int) -> PbxCredentials | None:
@@ -26,12 +29,14 @@ class CallRepository(Protocol):
         """Keep the event; False when its dedup key is already kept (a redelivery)."""
         ...
 
-    async def ensure(self, org_id: int, pbx_call_id: str, now: datetime, **fields: Any) -> Call:
-        """The call with this PBX id, created with `fields` when it is new."""
+    async def ensure(self, org_id: int, pbx_call_id: str, now: datetime, new: NewCall) -> Call:
+        """The call with this PBX id, created as `new` when it is new."""
         ...
 
     async def get(self, org_id: int, call_id: int) -> Call | None: ...
-    async def update(self, org_id: int, call_id: int, now: datetime, **fields: Any) -> Call: ...
+    async def update(
+        self, org_id: int, call_id: int, now: datetime, change: CallChange
+    ) -> Call: ...
     async def claim_callback(self, org_id: int, call_id: int, user_id: int) -> bool:
         """Take the call-back on oneself; False when someone already has."""
         ...

@@ -9,6 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.admin_model import CREDENTIALS
 from core.privacy_model import AuditEvent
+from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.formatting import when
 from handlers.i18n import N_, Translator, escape
@@ -117,7 +118,7 @@ async def audit_page(update: Update, ctx: BotContext, number: int) -> None:
         lines.append(t("Nothing recorded yet."))
     nav: list[InlineKeyboardButton] = []
     if number > 0:
-        nav.append(button("‹", "pv", "au", number - 1))
+        nav.append(button("‹", cb.AuditPage(number - 1)))
     if number + 1 < page.pages:
-        nav.append(button("›", "pv", "au", number + 1))
+        nav.append(button("›", cb.AuditPage(number + 1)))
     await reply(ctx, update, "\n".join(lines), InlineKeyboardMarkup([nav]) if nav else None)

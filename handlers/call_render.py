@@ -8,6 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from core.call_ai import CallSummary
 from core.telephony import Call, CallOutcome, Direction, RecordingState
 from core.views import CallView
+from handlers import callbacks as cb
 from handlers.formatting import phone, short_time, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
@@ -103,11 +104,11 @@ def missed_keyboard(t: Translator, view: CallView) -> InlineKeyboardMarkup | Non
     call_id = view.call.id
     buttons: list[InlineKeyboardButton] = []
     if view.client is None:
-        buttons.append(button(t.raw("➕ Create order"), "clo", call_id))
+        buttons.append(button(t.raw("➕ Create order"), cb.CallOrder(call_id)))
     if view.callback is None:
-        buttons.append(button(t.raw("☎️ I'll call back"), "clb", call_id))
+        buttons.append(button(t.raw("☎️ I'll call back"), cb.CallBack(call_id)))
     if view.client is not None:
-        buttons.append(button(t.raw("👤 Client"), "c", view.client.id))
+        buttons.append(button(t.raw("👤 Client"), cb.OpenClient(view.client.id)))
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
 
@@ -125,8 +126,8 @@ def new_client_keyboard(t: Translator, view: CallView) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                button(t.raw("👤 New client"), "cln", view.call.id),
-                button(t.raw("➕ Create order"), "clo", view.call.id),
+                button(t.raw("👤 New client"), cb.CallNewClient(view.call.id)),
+                button(t.raw("➕ Create order"), cb.CallOrder(view.call.id)),
             ]
         ]
     )
@@ -169,9 +170,9 @@ def _summary_lines(t: Translator, summary: CallSummary) -> list[str]:
 
 def summary_keyboard(t: Translator, view: CallView) -> InlineKeyboardMarkup:
     call_id = view.call.id
-    first = [button(t.raw("➕ Create order"), "clo", call_id)]
+    first = [button(t.raw("➕ Create order"), cb.CallOrder(call_id))]
     if view.client is not None:
-        first.append(button(t.raw("📎 Attach to order"), "cla", call_id))
+        first.append(button(t.raw("📎 Attach to order"), cb.CallAttach(call_id)))
     else:
-        first.append(button(t.raw("👤 New client"), "cln", call_id))
+        first.append(button(t.raw("👤 New client"), cb.CallNewClient(call_id)))
     return InlineKeyboardMarkup([first])

@@ -8,6 +8,7 @@ from core.domain import OrderStatus, PaymentMethod
 from core.maps import map_link
 from core.orders import OrderAction
 from core.views import ClientCard, ClientView, OrderCard
+from handlers import callbacks as cb
 from handlers.call_render import call_brief
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
@@ -138,12 +139,12 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
     o = card.order
     buttons = [_action_button(t, o.id, a) for a in card.actions]
     if card.client is not None and card.client.contacts_visible:
-        buttons.append(button(t.raw("👤 Client"), "c", card.client.id))
+        buttons.append(button(t.raw("👤 Client"), cb.OpenClient(card.client.id)))
     if card.files:
         total = sum(card.files.values())
-        buttons.append(button(t("📎 Files ({count})", count=total), "ofi", o.id))
+        buttons.append(button(t("📎 Files ({count})", count=total), cb.OrderFiles(o.id)))
     if card.sees_history:
-        buttons.append(button(t.raw("📜 History"), "oh", o.id))
+        buttons.append(button(t.raw("📜 History"), cb.OrderHistory(o.id)))
     if not buttons:
         return None
     grid = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
@@ -153,10 +154,10 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
 def _action_button(t: Translator, order_id: int, action: OrderAction) -> InlineKeyboardButton:
     label = t.raw(ACTION[action])
     if action is OrderAction.ASSIGN:
-        return button(label, "ow", order_id)
-    if action in (OrderAction.PAY, OrderAction.RESCHEDULE, OrderAction.EDIT):
-        return button(label, "of", order_id, action.value)
-    return button(label, "oa", order_id, action.value)
+        return button(label, cb.OrderWorkers(order_id))
+    if action is OrderAction.PAY or action is OrderAction.RESCHEDULE or action is OrderAction.EDIT:
+        return button(label, cb.OrderFlow(order_id, action))
+    return button(label, cb.OrderTap(order_id, action))
 
 
 def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> str:
@@ -194,15 +195,15 @@ def client_keyboard(
         return None
     cid = card.view.id
     rows = [
-        [button(t.raw("➕ New order"), "cn", cid)],
+        [button(t.raw("➕ New order"), cb.ClientNewOrder(cid))],
         [
-            button(t.raw("✏️ Name"), "ce", cid, "name"),
-            button(t.raw("📞 Add phone"), "ce", cid, "phone"),
+            button(t.raw("✏️ Name"), cb.ClientEdit(cid, "name")),
+            button(t.raw("📞 Add phone"), cb.ClientEdit(cid, "phone")),
         ],
         [
-            button(t.raw("📍 Address"), "ce", cid, "address"),
-            button(t.raw("📝 Notes"), "ce", cid, "notes"),
+            button(t.raw("📍 Address"), cb.ClientEdit(cid, "address")),
+            button(t.raw("📝 Notes"), cb.ClientEdit(cid, "notes")),
         ],
-        [button(t.raw("🔗 Merge a duplicate"), "cm", cid)],
+        [button(t.raw("🔗 Merge a duplicate"), cb.ClientMerge(cid))],
     ]
     return InlineKeyboardMarkup(rows)

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.dialogs import DialogState
+from handlers import callbacks as cb
 from handlers.i18n import N_, Translator
 from handlers.keyboards import button
 from handlers.prompts import PromptEnv, Rendered
@@ -20,7 +21,7 @@ EDIT_QUESTIONS = {
 
 
 def _b(state: DialogState, label: str, value: object) -> InlineKeyboardButton:
-    return button(label, "d", state.flow, state.step, value)
+    return button(label, cb.DialogChoice(state.flow, state.step, str(value)))
 
 
 def name(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:

@@ -14,6 +14,7 @@ from core.permissions import Action, allowed
 from core.services.client_flows import CLIENT_EDIT, CLIENT_MERGE, NEW_CLIENT
 from core.services.new_order import NEW_ORDER
 from core.views import ClientView, Page
+from handlers import callbacks as cb
 from handlers.client_publish import send_client
 from handlers.context import BotContext
 from handlers.edits import edit_tapped
@@ -22,8 +23,6 @@ from handlers.i18n import Translator, escape
 from handlers.keyboards import button
 from handlers.outcomes import show
 from handlers.replies import reply
-
-FIELDS = ("name", "phone", "address", "notes")
 
 
 def _chat(update: Update) -> int:
@@ -55,12 +54,12 @@ async def find(update: Update, ctx: BotContext) -> None:
     await reply(ctx, update, *_results(ctx.t, text, page))
 
 
-async def find_more(update: Update, ctx: BotContext) -> None:
-    """`cf:<page>:<query>`: the next (or previous) page of a search, in the same message."""
+async def find_more(update: Update, ctx: BotContext, tap: cb.ClientSearch) -> None:
+    """The next (or previous) page of a search, in the same message."""
     query = update.callback_query
     assert query is not None
-    _, number, text = (query.data or "").split(":", 2)
-    page = await ctx.services.clients.find(ctx.actor, text, int(number))
+    text = tap.query
+    page = await ctx.services.clients.find(ctx.actor, text, tap.page)
     await query.answer()
     await edit_tapped(ctx, query, *_results(ctx.t, text, page))
 
@@ -68,7 +67,7 @@ async def find_more(update: Update, ctx: BotContext) -> None:
 def _results(t: Translator, text: str, page: Page[ClientView]) -> tuple[str, InlineKeyboardMarkup]:
     """A page of matches, a button each; "More" while there are more and the query fits in a
     button's data (a longer one is asked to be narrowed instead)."""
-    rows = [[button(_label(v.name, v.phones), "c", v.id)] for v in page.items]
+    rows = [[button(_label(v.name, v.phones), cb.OpenClient(v.id))] for v in page.items]
     header = t.n("Found {count} client:", "Found {count} clients:", len(page.items))
     back = _page_button("◀️", text, page.page - 1) if page.page > 0 else None
     more = None
@@ -82,8 +81,8 @@ def _results(t: Translator, text: str, page: Page[ClientView]) -> tuple[str, Inl
 
 def _page_button(label: str, text: str, page: int) -> InlineKeyboardButton | None:
     try:
-        return button(label, "cf", page, text)
-    except ValueError:  # over the 64 bytes of callback data
+        return button(label, cb.ClientSearch(page, text))
+    except ValueError:  # over the 64 bytes of callback data (or not printable)
         return None
 
 
@@ -95,26 +94,29 @@ async def new_client(update: Update, ctx: BotContext) -> None:
     await show(update, ctx, await ctx.services.dialogs.start(ctx.actor, _chat(update), NEW_CLIENT))
 
 
-async def open_client(update: Update, ctx: BotContext) -> None:
+async def open_client(update: Update, ctx: BotContext, tap: cb.OpenClient) -> None:
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await send_client(update, ctx, int((query.data or "").split(":")[1]))
+    await send_client(update, ctx, tap.client_id)
 
 
-async def client_action(update: Update, ctx: BotContext) -> None:
-    """`ce:<id>:<field>` edit, `cm:<id>` merge, `cn:<id>` new order for this client."""
+async def client_action(
+    update: Update, ctx: BotContext, tap: cb.ClientEdit | cb.ClientMerge | cb.ClientNewOrder
+) -> None:
+    """Edit a field, merge a duplicate, or a new order for this client."""
     query = update.callback_query
     assert query is not None
-    kind, client_id, *rest = (query.data or "").split(":")
-    await ctx.services.clients.card(ctx.actor, int(client_id))  # still there, still visible
+    client_id = tap.client_id
+    await ctx.services.clients.card(ctx.actor, client_id)  # still there, still visible
     await query.answer()
-    if kind == "ce" and rest and rest[0] in FIELDS:
-        flow, data = CLIENT_EDIT, {"client_id": int(client_id), "field": rest[0]}
-    elif kind == "cm":
-        flow, data = CLIENT_MERGE, {"client_id": int(client_id)}
+    if isinstance(tap, cb.ClientEdit):
+        flow, data = CLIENT_EDIT, {"client_id": client_id, "field": str(tap.field)}
+    elif isinstance(tap, cb.ClientMerge):
+        flow, data = CLIENT_MERGE, {"client_id": client_id}
     else:
-        flow, data = NEW_ORDER, {"client_pick": client_id, "resolved": True, "candidates": []}
+        pick = str(client_id)
+        flow, data = NEW_ORDER, {"client_pick": pick, "resolved": True, "candidates": []}
     await show(update, ctx, await ctx.services.dialogs.start(ctx.actor, _chat(update), flow, data))
 
 

@@ -11,6 +11,7 @@ from core.domain import Actor
 from core.services import Services
 from handlers.i18n import Catalogs, Translator
 from handlers.outgoing import Outgoing
+from handlers.runners import JobRunners
 
 
 @dataclass(slots=True)
@@ -35,7 +36,7 @@ class BotData:
     privacy_policy_url: str
     # The update being applied, by id: set by the application around each update.
     scopes: dict[int, UpdateScope]
-    background: Any = None  # the job runners, so a handler can nudge them after enqueueing
+    background: JobRunners | None = None  # so a handler can nudge them after enqueueing
 
     def configure(self, services: Services, catalogs: Catalogs, privacy_policy_url: str) -> None:
         self.services = services

@@ -6,6 +6,7 @@ from telegram import CallbackQuery, Contact, Message, Update
 
 from core.dialogs import DialogInput
 from core.outcomes import NoDialog, Prompt, Reask
+from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.edits import edit_tapped
 from handlers.flow_prompts import echo
@@ -73,12 +74,12 @@ async def text_answer(update: Update, ctx: BotContext) -> None:
     await _show_fresh(update, ctx, outcome)
 
 
-async def choice_answer(update: Update, ctx: BotContext) -> None:
-    """A tapped button of a flow step: `d:<flow>:<step>:<value>`."""
+async def choice_answer(update: Update, ctx: BotContext, tap: cb.DialogChoice) -> None:
+    """A tapped button of a flow step."""
     query = update.callback_query
     chat = update.effective_chat
     assert query is not None and chat is not None
-    _, flow, step, value = (query.data or "").split(":", 3)
+    flow, step, value = tap.flow, tap.step, tap.value
     state = await ctx.services.dialogs.current(ctx.actor, chat.id)
     if state is None or state.flow != flow or state.step != step:
         await query.answer(ctx.t.raw("This button is from an earlier step and no longer applies."))

@@ -31,6 +31,7 @@ from core.notifications import (
     UNTAKEN_JOB,
 )
 from core.services import Services
+from handlers import callbacks as cb
 from handlers.cards import METHOD
 from handlers.formatting import money
 from handlers.i18n import N_, Catalogs, Html, Translator, escape
@@ -129,13 +130,13 @@ def digest_keyboard(t: Translator, d: Digest) -> InlineKeyboardMarkup | None:
     unassigned = d.exceptions.get("unassigned", ())
     if unassigned:
         total = d.totals.get("unassigned", len(unassigned))
-        rows.append([button(t("📋 Unassigned ({count})", count=total), "dl", "unassigned")])
-        rows.append(
-            [button(t("👷 Assign №{number}", number=r.number), "ow", r.id) for r in unassigned[:3]]
-        )
+        rows.append([button(t("📋 Unassigned ({count})", count=total), cb.DigestUnassigned())])
+        assign = [(t("👷 Assign №{number}", number=r.number), r.id) for r in unassigned[:3]]
+        rows.append([button(label, cb.OrderWorkers(order_id)) for label, order_id in assign])
     overdue = d.exceptions.get("overdue", ())
     if overdue:
-        rows.append([button(t("⏰ №{number}", number=r.number), "o", r.id) for r in overdue[:3]])
+        opens = [(t("⏰ №{number}", number=r.number), r.id) for r in overdue[:3]]
+        rows.append([button(label, cb.OpenOrder(order_id)) for label, order_id in opens])
     return InlineKeyboardMarkup(rows) if rows else None
 
 

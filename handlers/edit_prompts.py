@@ -8,6 +8,7 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.dialogs import DialogState
+from handlers import callbacks as cb
 from handlers.i18n import Translator
 from handlers.keyboards import button
 from handlers.order_prompts import CHANGE, time_of_day, when, when_year
@@ -17,7 +18,7 @@ SKIP = "skip"
 
 
 def _b(state: DialogState, label: str, value: object) -> InlineKeyboardButton:
-    return button(label, "d", state.flow, state.step, value)
+    return button(label, cb.DialogChoice(state.flow, state.step, str(value)))
 
 
 def _column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:

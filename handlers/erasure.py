@@ -8,6 +8,7 @@ from babel.dates import format_date
 from telegram import CallbackQuery, InlineKeyboardMarkup, Update
 
 from core.permissions import Action, require
+from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.edits import edit_tapped
 from handlers.formatting import phone
@@ -17,8 +18,8 @@ from handlers.publish import refresh_menu
 from handlers.replies import reply
 
 
-def _confirm(t: Translator, label: str, *parts: object) -> InlineKeyboardMarkup:
-    return column([button(label, "er", *parts), button(t.raw("Cancel"), "er", "no")])
+def _confirm(t: Translator, label: str, action: cb.Action) -> InlineKeyboardMarkup:
+    return column([button(label, action), button(t.raw("Cancel"), cb.EraseConfirm("no"))])
 
 
 async def forget(update: Update, ctx: BotContext) -> None:
@@ -34,7 +35,7 @@ async def forget(update: Update, ctx: BotContext) -> None:
         await reply(ctx, update, t("No client matches “{query}”.", query=text[:100]))
         return
     buttons = [
-        button(f"{v.name} · {phone(v.phones[0])}" if v.phones else v.name, "er", "fc", v.id)
+        button(f"{v.name} · {phone(v.phones[0])}" if v.phones else v.name, cb.EraseAsk(v.id))
         for v in page.items
     ]
     await reply(ctx, update, t("Whose personal data should be erased?"), column(buttons))
@@ -47,7 +48,7 @@ async def delete_me(update: Update, ctx: BotContext) -> None:
         "organization. What you did in them (orders, payments, notes) stays, without your "
         "name. This cannot be undone."
     )
-    await reply(ctx, update, text, _confirm(t, t.raw("Delete my account"), "me"))
+    await reply(ctx, update, text, _confirm(t, t.raw("Delete my account"), cb.EraseConfirm("me")))
 
 
 async def delete_org(update: Update, ctx: BotContext) -> None:
@@ -61,7 +62,7 @@ async def delete_org(update: Update, ctx: BotContext) -> None:
         org=actor.organization.name,
     )
     label = t("Delete {org}", org=actor.organization.name)
-    await reply(ctx, update, text, _confirm(t, label, "org"))
+    await reply(ctx, update, text, _confirm(t, label, cb.EraseConfirm("org")))
 
 
 async def deactivate(update: Update, ctx: BotContext) -> None:
@@ -73,7 +74,7 @@ async def deactivate(update: Update, ctx: BotContext) -> None:
         "changed, no notifications are sent and no billing happens until you /reactivate it.",
         org=actor.organization.name,
     )
-    await reply(ctx, update, text, _confirm(t, t.raw("Deactivate"), "off"))
+    await reply(ctx, update, text, _confirm(t, t.raw("Deactivate"), cb.EraseConfirm("off")))
 
 
 async def reactivate(update: Update, ctx: BotContext) -> None:
@@ -86,28 +87,29 @@ async def reactivate(update: Update, ctx: BotContext) -> None:
         await reply(ctx, update, ctx.t("The organization is already active."))
 
 
-async def erasure_action(update: Update, ctx: BotContext) -> None:
-    """`er:fc:<client>` asks, `er:fcy:<client>` erases; `er:me`, `er:org`, `er:off` do what
-    their command asked; `er:no` cancels."""
+async def erasure_action(
+    update: Update, ctx: BotContext, tap: cb.EraseAsk | cb.EraseClient | cb.EraseConfirm
+) -> None:
+    """`EraseAsk` asks about a client, `EraseClient` erases; `EraseConfirm` does what its
+    command asked (`no` cancels)."""
     query = update.callback_query
     assert query is not None
-    what, *rest = (query.data or "").split(":")[1:]
-    if what == "fc":
-        await _ask_client(update, ctx, query, int(rest[0]))
+    if isinstance(tap, cb.EraseAsk):
+        await _ask_client(update, ctx, query, tap.client_id)
         return
     await query.answer()
-    if what == "fcy":
-        files = await ctx.services.erasure.erase_client(ctx.actor, int(rest[0]))
+    if isinstance(tap, cb.EraseClient):
+        files = await ctx.services.erasure.erase_client(ctx.actor, tap.client_id)
         text = ctx.t.n(
             "Erased. Their orders stay, anonymised; {count} file is being removed from storage.",
             "Erased. Their orders stay, anonymised; {count} files are being removed from storage.",
             files,
         )
-    elif what == "me":
+    elif tap.what == "me":
         text = await _delete_me(ctx)
-    elif what == "org":
+    elif tap.what == "org":
         text = await _delete_org(ctx)
-    elif what == "off":
+    elif tap.what == "off":
         await ctx.services.erasure.set_active(ctx.actor, False)
         text = ctx.t("Deactivated. Send /reactivate to resume.")
     else:
@@ -127,7 +129,7 @@ async def _ask_client(
         "deleted for good; their orders stay, anonymised, for your accounts.",
         name=card.view.name,
     )
-    await reply(ctx, update, text, _confirm(t, t.raw("Erase for good"), "fcy", client_id))
+    await reply(ctx, update, text, _confirm(t, t.raw("Erase for good"), cb.EraseClient(client_id)))
 
 
 async def _delete_me(ctx: BotContext) -> str:

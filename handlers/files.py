@@ -20,6 +20,7 @@ from telegram.error import BadRequest
 from core.domain import Attachment, Order
 from core.errors import DomainError
 from core.services.files import Attached, IncomingFile
+from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.i18n import Translator
 from handlers.keyboards import button, column
@@ -115,7 +116,7 @@ async def _ask_which_order(update: Update, ctx: BotContext) -> None:
             ),
         )
         return
-    buttons = [button(f"№{o.number}", "o", o.id) for o in choices]
+    buttons = [button(f"№{o.number}", cb.OpenOrder(o.id)) for o in choices]
     await reply(
         ctx,
         update,
@@ -124,12 +125,12 @@ async def _ask_which_order(update: Update, ctx: BotContext) -> None:
     )
 
 
-async def show_files(update: Update, ctx: BotContext) -> None:
-    """`ofi:<order>`: the order's files sent back, photos, documents and audio as albums of
+async def show_files(update: Update, ctx: BotContext, tap: cb.OrderFiles) -> None:
+    """The order's files sent back, photos, documents and audio as albums of
     their own kind, voice and video notes one by one."""
     query = update.callback_query
     assert query is not None and update.effective_chat is not None
-    attachments = await ctx.services.files.files(ctx.actor, int((query.data or "").split(":")[1]))
+    attachments = await ctx.services.files.files(ctx.actor, tap.order_id)
     await query.answer()
     if not attachments:
         await reply(ctx, update, ctx.t("No files on this order yet."))

@@ -14,7 +14,6 @@ from core.services import Services
 from core.services.files import ALBUM_JOB
 from handlers.admin import billing_jobs
 from handlers.call_alerts import call_presenters
-from handlers.digests import notification_jobs
 from handlers.exports import export_jobs
 from handlers.files import saved_text
 from handlers.i18n import N_, Catalogs
@@ -42,7 +41,8 @@ JOB_NAMES = {
 
 
 def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
-    """Job kinds whose work is a message to someone."""
+    """Job kinds whose work is a message to someone, other than the scheduled messages
+    (handlers.digests.notification_jobs, a lane of their own: bot/jobs.py)."""
 
     async def album_ack(job: Job) -> None:
         summary = await services.files.album_summary(job)
@@ -55,7 +55,6 @@ def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str
 
     return {
         ALBUM_JOB: album_ack,
-        **notification_jobs(bot, services, catalogs),
         **billing_jobs(bot, services, catalogs),
         **call_presenters(bot, services, catalogs),
         **export_jobs(bot, services, catalogs),

@@ -1,4 +1,4 @@
-"""Inline keyboards and callback data that always fits Telegram's 64-byte limit."""
+"""Inline keyboards whose buttons carry typed actions (`handlers.callbacks`)."""
 
 from __future__ import annotations
 
@@ -6,19 +6,13 @@ from collections.abc import Iterable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-CALLBACK_LIMIT = 64
+from handlers.callbacks import Action, encode
 
 
-def data(*parts: object) -> str:
-    """Join parts with ':'; refuse anything Telegram would reject rather than truncate it."""
-    text = ":".join(str(p) for p in parts)
-    if len(text.encode()) > CALLBACK_LIMIT:
-        raise ValueError(f"callback data over {CALLBACK_LIMIT} bytes: {text[:20]}...")
-    return text
-
-
-def button(label: str, *parts: object) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=data(*parts))
+def button(label: str, action: Action) -> InlineKeyboardButton:
+    """A button whose data is `action` encoded; ValueError rather than data Telegram would
+    reject (over 64 bytes) or the codec could not read back."""
+    return InlineKeyboardButton(label, callback_data=encode(action))
 
 
 def rows(buttons: Iterable[InlineKeyboardButton], per_row: int = 2) -> InlineKeyboardMarkup:

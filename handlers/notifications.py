@@ -11,6 +11,7 @@ from core.domain import Role
 from core.listing import ListKind
 from core.notifications import KINDS_BY_ROLE, Kind, Preferences
 from core.schedule import WEEKLY_AT, hhmm
+from handlers import callbacks as cb
 from handlers import orders
 from handlers.context import BotContext
 from handlers.digests import digest_view
@@ -26,7 +27,7 @@ LABELS = {
     Kind.PLAN: N_("🗓 Morning plan"),
     Kind.REMINDER: N_("⏰ Reminders"),
 }
-SETTING = {
+SETTING: dict[Kind, tuple[cb.Setting | None, str]] = {
     Kind.DIGEST: ("digest_at", N_("at {time}")),
     Kind.WEEKLY: (None, N_("Mondays at {time}")),
     Kind.OVERDUE: ("overdue_min", N_("{minutes} min after the time")),
@@ -65,12 +66,14 @@ def preferences_keyboard(
     rows: list[list[InlineKeyboardButton]] = []
     for kind in KINDS_BY_ROLE.get(role, ()) if role else ():
         mark = "✅" if prefs.enabled(kind) else "⛔️"
-        row = [button(f"{mark} {t.raw(LABELS[kind])}", "np", kind.value)]
+        row = [button(f"{mark} {t.raw(LABELS[kind])}", cb.NotifyKind(kind))]
         setting = SETTING[kind][0]
         if setting is not None:
-            row.append(button("🕒 " + t(SETTING[kind][1], **_value(prefs, kind)), "np", setting))
+            label = "🕒 " + t(SETTING[kind][1], **_value(prefs, kind))
+            row.append(button(label, cb.NotifySetting(setting)))
         rows.append(row)
-    rows.append([button(t("🌙 Quiet hours: {hours}", hours=_quiet(t, prefs)), "np", "quiet")])
+    quiet = t("🌙 Quiet hours: {hours}", hours=_quiet(t, prefs))
+    rows.append([button(quiet, cb.NotifySetting("quiet"))])
     return InlineKeyboardMarkup(rows)
 
 
@@ -82,11 +85,13 @@ async def notifications_command(update: Update, ctx: BotContext) -> None:
     )
 
 
-async def preference_tap(update: Update, ctx: BotContext) -> None:
-    """`np:<what>`: switch a kind, or move a time, minutes or quiet hours to the next preset."""
+async def preference_tap(
+    update: Update, ctx: BotContext, tap: cb.NotifyKind | cb.NotifySetting
+) -> None:
+    """Switch a kind, or move a time, minutes or quiet hours to the next preset."""
     query = update.callback_query
     assert query is not None
-    what = (query.data or "").split(":", 1)[1]
+    what = tap.kind if isinstance(tap, cb.NotifyKind) else tap.setting
     prefs = await ctx.services.notifications.change_preference(ctx.actor, what)
     await query.answer(ctx.t.raw("Saved."))
     role = ctx.actor.role
@@ -102,7 +107,7 @@ async def digest_command(update: Update, ctx: BotContext) -> None:
     await reply(ctx, update, text, markup)
 
 
-async def digest_list(update: Update, ctx: BotContext) -> None:
+async def digest_list(update: Update, ctx: BotContext, tap: cb.DigestUnassigned) -> None:
     """`dl:unassigned` on a digest: the list as a new message, so the digest stays readable
     (the list's own `ol:` buttons edit the message they are on)."""
     query = update.callback_query

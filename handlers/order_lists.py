@@ -12,6 +12,7 @@ from core.areas import area_of
 from core.listing import ListKind
 from core.schedule import overdue
 from core.views import OrderCard, Page
+from handlers import callbacks as cb
 from handlers.cards import STATUS
 from handlers.formatting import money, short_time, when
 from handlers.i18n import NP_, Translator, escape
@@ -67,17 +68,17 @@ def list_text(t: Translator, kind: ListKind, page: Page[OrderCard], now: datetim
 
 
 def list_keyboard(t: Translator, kind: ListKind, page: Page[OrderCard]) -> InlineKeyboardMarkup:
-    opens = [button(f"№{c.order.number}", "o", c.order.id) for c in page.items]
+    opens = [button(f"№{c.order.number}", cb.OpenOrder(c.order.id)) for c in page.items]
     rows = [opens[i : i + OPENS_PER_ROW] for i in range(0, len(opens), OPENS_PER_ROW)]
     nav = []
     if page.page > 0:
-        nav.append(button("◀️", "ol", kind.value, page.page - 1))
+        nav.append(button("◀️", cb.OrderList(kind, page.page - 1)))
     if page.page + 1 < page.pages:
-        nav.append(button("▶️", "ol", kind.value, page.page + 1))
+        nav.append(button("▶️", cb.OrderList(kind, page.page + 1)))
     if nav:
         rows.append(nav)
     filters = [
-        button(("• " if k is kind else "") + t.pt(*label), "ol", k.value, 0)
+        button(("• " if k is kind else "") + t.pt(*label), cb.OrderList(k, 0))
         for k, label in LISTS.items()
     ]
     rows += [filters[i : i + FILTERS_PER_ROW] for i in range(0, len(filters), FILTERS_PER_ROW)]

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.dialogs import DialogState
 from core.domain import PaymentMethod
+from handlers import callbacks as cb
 from handlers.cards import METHOD
 from handlers.formatting import money, phone, wall_clock
 from handlers.i18n import N_, Translator, escape
@@ -28,7 +29,7 @@ CHANGE = {
 
 
 def _b(state: DialogState, label: str, value: object) -> InlineKeyboardButton:
-    return button(label, "d", state.flow, state.step, value)
+    return button(label, cb.DialogChoice(state.flow, state.step, str(value)))
 
 
 def _grid(buttons: list[InlineKeyboardButton], per_row: int = 2) -> InlineKeyboardMarkup:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
-from core.errors import DomainError
 from core.listing import ListKind
 from core.orders import OrderAction
 from core.permissions import Action, allowed
 from core.services.new_order import NEW_ORDER
 from core.views import OrderCard
+from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.edits import edit_tapped
 from handlers.formatting import when
@@ -81,13 +81,12 @@ async def today(update: Update, ctx: BotContext) -> None:
         await send_card(ctx, _chat(update), card)
 
 
-async def list_page(update: Update, ctx: BotContext) -> None:
-    """`ol:<kind>:<page>` switches the filter or the page of the list message."""
+async def list_page(update: Update, ctx: BotContext, tap: cb.OrderList) -> None:
+    """Switches the filter or the page of the list message."""
     query = update.callback_query
     assert query is not None
-    _, kind, page = (query.data or "").split(":")
     await query.answer()
-    await _send_list(update, ctx, ListKind(kind), int(page), edit=True)
+    await _send_list(update, ctx, tap.kind, tap.page, edit=True)
 
 
 async def _send_list(
@@ -103,39 +102,38 @@ async def _send_list(
         await reply(ctx, update, text, markup)
 
 
-async def open_card(update: Update, ctx: BotContext) -> None:
+async def open_card(update: Update, ctx: BotContext, tap: cb.OpenOrder) -> None:
     query = update.callback_query
     assert query is not None
-    card = await ctx.services.orders.card(ctx.actor, int((query.data or "").split(":")[1]))
+    card = await ctx.services.orders.card(ctx.actor, tap.order_id)
     await query.answer()
     await ctx.services.files.focus(ctx.actor, card.order.id)
     await send_card(ctx, _chat(update), card)
 
 
-async def act(update: Update, ctx: BotContext) -> None:
-    """`oa:<order>:<action>`: take, start, done, offer, cancel (cancel asks first)."""
+async def act(update: Update, ctx: BotContext, tap: cb.OrderTap | cb.OrderTapSure) -> None:
+    """Take, start, done, offer, cancel (cancel and an early start ask first)."""
     query = update.callback_query
     assert query is not None
-    _, order_id, name = (query.data or "").split(":")
-    action = OrderAction(name.removesuffix("!"))
-    if action is OrderAction.CANCEL and not name.endswith("!"):
-        sure = button(ctx.t.raw("Yes, cancel the order"), "oa", order_id, "cancel!")
+    order_id, action, confirmed = tap.order_id, tap.action, isinstance(tap, cb.OrderTapSure)
+    if action is OrderAction.CANCEL and not confirmed:
+        sure = button(ctx.t.raw("Yes, cancel the order"), cb.OrderTapSure(order_id, action))
         await query.answer()
         await reply(ctx, update, ctx.t("Cancel this order?"), InlineKeyboardMarkup([[sure]]))
         return
-    if action is OrderAction.START and not name.endswith("!"):
-        early = await ctx.services.orders.early_start(ctx.actor, int(order_id))
+    if action is OrderAction.START and not confirmed:
+        early = await ctx.services.orders.early_start(ctx.actor, order_id)
         if early is not None:
             await query.answer()
             await _confirm_early_start(update, ctx, early)
             return
-    change = await ctx.services.orders.act(ctx.actor, int(order_id), action)
+    change = await ctx.services.orders.act(ctx.actor, order_id, action)
     await query.answer(_confirmation(ctx.t, action))
     if action in (OrderAction.TAKE, OrderAction.START):
-        await ctx.services.files.focus(ctx.actor, int(order_id))
+        await ctx.services.files.focus(ctx.actor, order_id)
     await publish_change(ctx, change)
     if action is OrderAction.DONE and OrderAction.PAY in change.card.actions:
-        pay = button(ctx.t.raw("💰 Record payment"), "of", order_id, "pay")
+        pay = button(ctx.t.raw("💰 Record payment"), cb.OrderFlow(order_id, OrderAction.PAY))
         await reply(
             ctx, update, ctx.t("Done! Was a payment received?"), InlineKeyboardMarkup([[pay]])
         )
@@ -144,7 +142,7 @@ async def act(update: Update, ctx: BotContext) -> None:
 async def _confirm_early_start(update: Update, ctx: BotContext, card: OrderCard) -> None:
     o = card.order
     assert o.scheduled_at is not None
-    sure = button(ctx.t.raw("▶️ Yes, start now"), "oa", o.id, "start!")
+    sure = button(ctx.t.raw("▶️ Yes, start now"), cb.OrderTapSure(o.id, OrderAction.START))
     text = ctx.t(
         "Order №{number} is planned for {when}, not today. Start it now?",
         number=o.number,
@@ -164,11 +162,11 @@ def _confirmation(t: Translator, action: OrderAction) -> str:
     return t.raw(texts.get(action, N_("Saved.")))
 
 
-async def workers(update: Update, ctx: BotContext) -> None:
-    """`ow:<order>`: the workers to assign to, with how busy each is that day."""
+async def workers(update: Update, ctx: BotContext, tap: cb.OrderWorkers) -> None:
+    """The workers to assign to, with how busy each is that day."""
     query = update.callback_query
     assert query is not None
-    order_id = int((query.data or "").split(":")[1])
+    order_id = tap.order_id
     loads = await ctx.services.orders.workers(ctx.actor, order_id)
     await query.answer()
     if not loads:
@@ -180,49 +178,43 @@ async def workers(update: Update, ctx: BotContext) -> None:
         [
             button(
                 ctx.t("{name} · {count} that day", name=w.user.display_name, count=w.orders_today),
-                "oas",
-                order_id,
-                w.user.id,
+                cb.AssignOrder(order_id, w.user.id),
             )
         ]
         for w in loads
     ]
-    buttons.append([button(ctx.t.raw("📣 Offer to all"), "oa", order_id, "offer")])
+    offer = cb.OrderTap(order_id, OrderAction.OFFER)
+    buttons.append([button(ctx.t.raw("📣 Offer to all"), offer)])
     await reply(ctx, update, ctx.t("Assign to whom?"), InlineKeyboardMarkup(buttons))
 
 
-async def assign(update: Update, ctx: BotContext) -> None:
+async def assign(update: Update, ctx: BotContext, tap: cb.AssignOrder) -> None:
     query = update.callback_query
     assert query is not None
-    _, order_id, user_id = (query.data or "").split(":")
     change = await ctx.services.orders.act(
-        ctx.actor, int(order_id), OrderAction.ASSIGN, assignee_id=int(user_id)
+        ctx.actor, tap.order_id, OrderAction.ASSIGN, assignee_id=tap.user_id
     )
     await query.answer(ctx.t.raw("Assigned."))
     await publish_change(ctx, change)
 
 
-async def order_flow(update: Update, ctx: BotContext) -> None:
-    """`of:<order>:pay|reschedule|edit` starts the payment, reschedule or edit questions."""
+async def order_flow(update: Update, ctx: BotContext, tap: cb.OrderFlow) -> None:
+    """Pay, reschedule or edit: starts the payment, reschedule or edit questions."""
     query = update.callback_query
     assert query is not None
-    _, order_id, flow = (query.data or "").split(":")
-    flows = {"pay": "payment", "reschedule": "reschedule", "edit": "order_edit"}
-    if flow not in flows:
-        raise DomainError("choose_option")
-    await ctx.services.orders.card(ctx.actor, int(order_id))  # checks the order is still visible
+    flow = {"pay": "payment", "reschedule": "reschedule", "edit": "order_edit"}[tap.flow]
+    await ctx.services.orders.card(ctx.actor, tap.order_id)  # checks the order is still visible
     prompt = await ctx.services.dialogs.start(
-        ctx.actor, _chat(update), flows[flow], {"order_id": int(order_id)}
+        ctx.actor, _chat(update), flow, {"order_id": tap.order_id}
     )
     await query.answer()
     await show(update, ctx, prompt)
 
 
-async def history(update: Update, ctx: BotContext) -> None:
+async def history(update: Update, ctx: BotContext, tap: cb.OrderHistory) -> None:
     query = update.callback_query
     assert query is not None
-    order_id = int((query.data or "").split(":")[1])
-    events = await ctx.services.orders.history(ctx.actor, order_id)
+    events = await ctx.services.orders.history(ctx.actor, tap.order_id)
     await query.answer()
     assert ctx.actor.organization is not None
     await reply(ctx, update, history_text(ctx.t, events, ctx.actor.organization))

@@ -11,6 +11,7 @@ from telegram import InlineKeyboardMarkup, Update
 from core.domain import ConsentKind
 from core.privacy_model import ConsentRecord, PrivacySummary
 from core.retention import BUSINESS_CHOICES, RetentionPreview
+from handlers import callbacks as cb
 from handlers.audit import audit, audit_page, retention_label
 from handlers.context import BotContext
 from handlers.formatting import when
@@ -19,6 +20,15 @@ from handlers.keyboards import button, column, rows
 from handlers.replies import drop_keyboard, reply
 
 __all__ = ["audit", "privacy", "privacy_action"]
+
+PrivacyTap = (
+    cb.Marketing
+    | cb.RetentionAsk
+    | cb.RetentionSet
+    | cb.RetentionKeep
+    | cb.RestoreOrg
+    | cb.AuditPage
+)
 
 CONSENT_NAMES = {
     ConsentKind.AGE_16.value: N_("Age 16 or over"),
@@ -112,17 +122,17 @@ def retention_line(t: Translator, days: int | None) -> str:
 
 def privacy_keyboard(t: Translator, summary: PrivacySummary) -> InlineKeyboardMarkup:
     marketing = t.raw("Turn marketing off") if summary.marketing else t.raw("Turn marketing on")
-    grid = [[button(marketing, "pv", "mk", 0 if summary.marketing else 1)]]
+    grid = [[button(marketing, cb.Marketing(0 if summary.marketing else 1))]]
     if summary.organization is not None and summary.is_owner:
         current = summary.retention_days
         choices = [
-            button(("✓ " if d == current else "") + retention_label(t, d), "pv", "rt", d or 0)
+            button(("✓ " if d == current else "") + retention_label(t, d), cb.RetentionAsk(d or 0))
             for d in BUSINESS_CHOICES
         ]
         grid += [list(row) for row in rows(choices, 3).inline_keyboard]
     for pending in summary.pending:
         label = t("Restore {org}", org=pending.organization.name)
-        grid.append([button(label, "pv", "ro", pending.organization.id)])
+        grid.append([button(label, cb.RestoreOrg(pending.organization.id))])
     return InlineKeyboardMarkup(grid)
 
 
@@ -135,37 +145,35 @@ async def privacy(update: Update, ctx: BotContext) -> None:
     await reply(ctx, update, "\n".join(lines), privacy_keyboard(t, summary))
 
 
-async def privacy_action(update: Update, ctx: BotContext) -> None:
-    """`pv:mk:<0|1>` marketing, `pv:rt:<days>` asks to confirm a retention limit and
-    `pv:rc:<days>` sets it (`pv:rx:0` cancels), `pv:ro:<org>` restore, `pv:au:<page>` an
-    audit page."""
+async def privacy_action(update: Update, ctx: BotContext, tap: PrivacyTap) -> None:
+    """Marketing on or off; a retention limit asked to confirm (`RetentionAsk`), then set
+    (`RetentionSet`) or not (`RetentionKeep`); restoring an organization; an audit page."""
     query = update.callback_query
     assert query is not None
-    _, what, value = (query.data or "").split(":")
-    t, actor, number = ctx.t, ctx.actor, int(value)
-    if what == "au":
+    t, actor = ctx.t, ctx.actor
+    if isinstance(tap, cb.AuditPage):
         await query.answer()
-        await audit_page(update, ctx, number)
+        await audit_page(update, ctx, tap.page)
         return
-    if what == "rt":
-        preview = await ctx.services.privacy.retention_preview(actor, number or None)
+    if isinstance(tap, cb.RetentionAsk):
+        preview = await ctx.services.privacy.retention_preview(actor, tap.days or None)
         if preview is not None:
             await query.answer()
             text, markup = retention_question(t, preview, _zone(ctx))
             await reply(ctx, update, text, markup)
             return
-    if what == "mk":
-        on = await ctx.services.privacy.set_marketing(actor, bool(number))
+    if isinstance(tap, cb.Marketing):
+        on = await ctx.services.privacy.set_marketing(actor, bool(tap.on))
         text = t("Marketing messages are on.") if on else t("Marketing messages are off.")
-    elif what in ("rt", "rc"):
-        days = await ctx.services.privacy.set_retention(actor, number or None)
+    elif isinstance(tap, cb.RetentionAsk | cb.RetentionSet):
+        days = await ctx.services.privacy.set_retention(actor, tap.days or None)
         text = retention_line(t, days)
-    elif what == "rx":
+    elif isinstance(tap, cb.RetentionKeep):
         text = t("Nothing was changed.")
     else:
-        restored = await ctx.services.erasure.restore_org(actor, number)
+        restored = await ctx.services.erasure.restore_org(actor, tap.organization_id)
         text = t("{org} is restored and active again.", org=restored.organization.name)
-    await query.answer(t.raw("Saved.") if what != "rx" else None)
+    await query.answer(None if isinstance(tap, cb.RetentionKeep) else t.raw("Saved."))
     await drop_keyboard(ctx, query)
     await reply(ctx, update, text)
 
@@ -208,9 +216,10 @@ def retention_question(
     markup = column(
         [
             button(
-                t.raw("Yes, keep for {period}").format(period=period), "pv", "rc", preview.days
+                t.raw("Yes, keep for {period}").format(period=period),
+                cb.RetentionSet(preview.days),
             ),
-            button(t.raw("Cancel"), "pv", "rx", 0),
+            button(t.raw("Cancel"), cb.RetentionKeep()),
         ]
     )
     return "\n".join(lines), markup

@@ -12,6 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.dialogs import DialogState
 from core.services.onboarding import CURRENCY_CHOICES, LANGUAGE_LABELS, TIMEZONE_CHOICES
+from handlers import callbacks as cb
 from handlers.i18n import Translator
 from handlers.keyboards import button, rows
 
@@ -29,7 +30,7 @@ Renderer = Callable[[Translator, DialogState, PromptEnv], Rendered]
 
 
 def _choice(state: DialogState, value: str, label: str) -> InlineKeyboardButton:
-    return button(label, "d", state.flow, state.step, value)
+    return button(label, cb.DialogChoice(state.flow, state.step, value))
 
 
 def language(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:

@@ -6,6 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.permissions import Action, allowed
 from core.services.onboarding import LANGUAGE_LABELS
+from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.gate import load_actor
 from handlers.i18n import Translator
@@ -17,8 +18,8 @@ from handlers.replies import drop_keyboard, reply
 
 def _language_buttons(current: str) -> list[InlineKeyboardButton]:
     return [
-        button(("✓ " if code == current else "") + label, "lang", code)
-        for code, label in LANGUAGE_LABELS.items()
+        button(("✓ " if code == current else "") + LANGUAGE_LABELS[code], cb.Language(code))
+        for code in cb.LANGUAGES
     ]
 
 
@@ -67,16 +68,14 @@ async def settings(update: Update, ctx: BotContext) -> None:
 
 def _grace_buttons(t: Translator, current: int) -> list[InlineKeyboardButton]:
     hours = (0, 4, 24, 72)
-    return [button(t("🔒 {hours} h", hours=h), "gs", h) for h in hours if h != current]
+    return [button(t("🔒 {hours} h", hours=h), cb.GraceRule(h)) for h in hours if h != current]
 
 
-async def grace_rule(update: Update, ctx: BotContext) -> None:
-    """`gs:<hours>` sets how long an assignee keeps a client's contacts after settling."""
+async def grace_rule(update: Update, ctx: BotContext, tap: cb.GraceRule) -> None:
+    """Sets how long an assignee keeps a client's contacts after settling."""
     query = update.callback_query
     assert query is not None
-    hours = await ctx.services.team.set_contact_grace(
-        ctx.actor, int((query.data or "").split(":")[1])
-    )
+    hours = await ctx.services.team.set_contact_grace(ctx.actor, tap.hours)
     await query.answer(ctx.t.raw("Saved."))
     await drop_keyboard(ctx, query)
     text = ctx.t(
@@ -89,16 +88,14 @@ async def grace_rule(update: Update, ctx: BotContext) -> None:
 
 def _photo_buttons(current: int) -> list[InlineKeyboardButton]:
     options = sorted({max(current - 1, 0), current, current + 1, 0, 4} - {current})
-    return [button(f"📷 {n}", "ps", n) for n in options[:4]]
+    return [button(f"📷 {n}", cb.PhotosRule(n)) for n in options[:4]]
 
 
-async def photos_rule(update: Update, ctx: BotContext) -> None:
-    """`ps:<n>` sets how many photos an order needs before "Done"."""
+async def photos_rule(update: Update, ctx: BotContext, tap: cb.PhotosRule) -> None:
+    """Sets how many photos an order needs before "Done"."""
     query = update.callback_query
     assert query is not None
-    count = await ctx.services.team.set_photos_required(
-        ctx.actor, int((query.data or "").split(":")[1])
-    )
+    count = await ctx.services.team.set_photos_required(ctx.actor, tap.count)
     await query.answer(ctx.t.raw("Saved."))
     await drop_keyboard(ctx, query)
     text = ctx.t.n(
@@ -109,11 +106,10 @@ async def photos_rule(update: Update, ctx: BotContext) -> None:
     await reply(ctx, update, text)
 
 
-async def language_chosen(update: Update, ctx: BotContext) -> None:
+async def language_chosen(update: Update, ctx: BotContext, tap: cb.Language) -> None:
     query = update.callback_query
     assert query is not None
-    code = (query.data or "").split(":", 1)[1]
-    outcome = await ctx.services.users.set_language(ctx.actor, code)
+    outcome = await ctx.services.users.set_language(ctx.actor, tap.code)
     await query.answer()
     await drop_keyboard(ctx, query)
     await load_actor(update, ctx)

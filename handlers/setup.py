@@ -30,6 +30,8 @@ from handlers import (
     telephony,
     voice,
 )
+from handlers import callbacks as cb
+from handlers.callbacks.routes import Router, route
 from handlers.errors import on_error
 from handlers.gate import identify
 
@@ -67,48 +69,64 @@ COMMANDS = {
     "deactivate": erasure.deactivate,
     "reactivate": erasure.reactivate,
 }
-CALLBACKS = {
-    r"^d:": conversation.choice_answer,
-    r"^tm:\d+": team.member_action,
-    r"^inv:": team.invite_action,
-    r"^org:\d+$": team.switch_org,
-    r"^lang:(en|ru)$": settings.language_chosen,
-    r"^ps:\d+$": settings.photos_rule,
-    r"^gs:\d+$": settings.grace_rule,
-    r"^o:\d+$": orders.open_card,
-    r"^oa:\d+:\w+!?$": orders.act,
-    r"^ow:\d+$": orders.workers,
-    r"^oas:\d+:\d+$": orders.assign,
-    r"^of:\d+:\w+$": orders.order_flow,
-    r"^oh:\d+$": orders.history,
-    r"^ol:\w+:\d+$": orders.list_page,
-    r"^ofi:\d+$": files.show_files,
-    r"^c:\d+$": clients.open_client,
-    r"^cf:\d+:": clients.find_more,
-    r"^np:\w+$": notifications.preference_tap,
-    r"^dl:unassigned$": notifications.digest_list,
-    r"^c[emn]:\d+(:\w+)?$": clients.client_action,
-    r"^v[ad]:\d+$": voice.answer,
-    r"^cl:\w+$": telephony.calls_filter,
-    r"^clb:\d+$": telephony.call_back,
-    r"^clo:\d+$": telephony.call_order,
-    r"^cln:\d+$": telephony.call_new_client,
-    r"^cla:\d+$": telephony.call_attach,
-    r"^clp:\d+:\d+$": telephony.call_attach_pick,
-    r"^tl:(rec|tr):(on|off|yes)$": telephony.telephony_action,
-    r"^pv:(mk|rt|rc|rx|ro|au):\d+$": privacy.privacy_action,
-    r"^er:(fc|fcy):\d+$|^er:(me|org|off|no)$": erasure.erasure_action,
-}
+# Every callback action and its handler; the router decodes each tap once and answers data
+# that decodes to nothing (an old format, a forged tap) as "no longer valid".
+CALLBACKS = [
+    route(cb.DialogChoice, conversation.choice_answer),
+    route(cb.OpenOrder, orders.open_card),
+    route(cb.OrderTap, orders.act),
+    route(cb.OrderTapSure, orders.act),
+    route(cb.OrderWorkers, orders.workers),
+    route(cb.AssignOrder, orders.assign),
+    route(cb.OrderFlow, orders.order_flow),
+    route(cb.OrderHistory, orders.history),
+    route(cb.OrderFiles, files.show_files),
+    route(cb.OrderList, orders.list_page),
+    route(cb.DigestUnassigned, notifications.digest_list),
+    route(cb.OpenClient, clients.open_client),
+    route(cb.ClientSearch, clients.find_more),
+    route(cb.ClientEdit, clients.client_action),
+    route(cb.ClientMerge, clients.client_action),
+    route(cb.ClientNewOrder, clients.client_action),
+    route(cb.VoiceApply, voice.answer),
+    route(cb.VoiceDismiss, voice.answer),
+    route(cb.CallsFilter, telephony.calls_filter),
+    route(cb.CallBack, telephony.call_back),
+    route(cb.CallOrder, telephony.call_order),
+    route(cb.CallNewClient, telephony.call_new_client),
+    route(cb.CallAttach, telephony.call_attach),
+    route(cb.CallAttachPick, telephony.call_attach_pick),
+    route(cb.Recording, telephony.telephony_action),
+    route(cb.Transcripts, telephony.telephony_action),
+    route(cb.MemberCard, team.member_action),
+    route(cb.MemberRole, team.member_action),
+    route(cb.MemberAccess, team.member_action),
+    route(cb.InviteRole, team.invite_action),
+    route(cb.InviteRevoke, team.invite_action),
+    route(cb.SwitchOrg, team.switch_org),
+    route(cb.Language, settings.language_chosen),
+    route(cb.PhotosRule, settings.photos_rule),
+    route(cb.GraceRule, settings.grace_rule),
+    route(cb.NotifyKind, notifications.preference_tap),
+    route(cb.NotifySetting, notifications.preference_tap),
+    route(cb.Marketing, privacy.privacy_action),
+    route(cb.RetentionAsk, privacy.privacy_action),
+    route(cb.RetentionSet, privacy.privacy_action),
+    route(cb.RetentionKeep, privacy.privacy_action),
+    route(cb.RestoreOrg, privacy.privacy_action),
+    route(cb.AuditPage, privacy.privacy_action),
+    route(cb.EraseAsk, erasure.erasure_action),
+    route(cb.EraseClient, erasure.erasure_action),
+    route(cb.EraseConfirm, erasure.erasure_action),
+]
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """Order matters: commands, then known buttons, then the catch-alls for each kind."""
+    """Order matters: commands, then every button (one router), then the catch-alls."""
     app.add_handler(TypeHandler(Update, identify), group=-1)
     for name, command in COMMANDS.items():
         app.add_handler(CommandHandler(name, command, filters=PRIVATE))
-    for pattern, callback in CALLBACKS.items():
-        app.add_handler(CallbackQueryHandler(callback, pattern=pattern))
-    app.add_handler(CallbackQueryHandler(conversation.stale_button))
+    app.add_handler(CallbackQueryHandler(Router(CALLBACKS, conversation.stale_button)))
     app.add_handler(InlineQueryHandler(clients.inline_lookup))
     app.add_handler(MessageHandler(filters.COMMAND & PRIVATE, conversation.unknown_command))
     forwards = filters.FORWARDED & (filters.TEXT | filters.CAPTION) & PRIVATE

@@ -9,6 +9,7 @@ from core.domain import MemberView, Role
 from core.errors import DomainError
 from core.permissions import may_invite, may_manage, roles_assignable_by
 from core.services.team import MemberChange
+from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.edits import edit_tapped
 from handlers.gate import load_actor
@@ -31,7 +32,7 @@ async def team(update: Update, ctx: BotContext) -> None:
     lines = [t("<b>Team of {org}</b>", org=actor.organization.name)]
     lines += ["• " + escape(_member_line(t, view)) for view in members]
     manageable = [
-        button(view.user.display_name, "tm", view.membership.id)
+        button(view.user.display_name, cb.MemberCard(view.membership.id))
         for view in members
         if view.membership.user_id != actor.user.id
         and may_manage(actor.role, view.membership.role)
@@ -50,34 +51,35 @@ def member_card(t: Translator, view: MemberView, actor_role: Role | None) -> tup
         status=t.raw("active") if m.active else t.raw("deactivated"),
     )
     buttons = [
-        button(t("Make {role}", role=role_name(t, role)), "tm", m.id, "role", role.value)
+        button(t("Make {role}", role=role_name(t, role)), cb.MemberRole(m.id, role))
         for role in roles_assignable_by(actor_role)
         if role is not m.role and m.active
     ]
     if m.active:
-        buttons.append(button(t.raw("Deactivate"), "tm", m.id, "off"))
+        buttons.append(button(t.raw("Deactivate"), cb.MemberAccess(m.id, "off")))
     else:
-        buttons.append(button(t.raw("Reactivate"), "tm", m.id, "on"))
+        buttons.append(button(t.raw("Reactivate"), cb.MemberAccess(m.id, "on")))
     return text, column(buttons)
 
 
-async def member_action(update: Update, ctx: BotContext) -> None:
-    """`tm:<id>` opens a card; `tm:<id>:role:<role>`, `tm:<id>:off|on` change it."""
+async def member_action(
+    update: Update, ctx: BotContext, tap: cb.MemberCard | cb.MemberRole | cb.MemberAccess
+) -> None:
+    """Opens a member's card; its buttons change the role or the access."""
     query = update.callback_query
     assert query is not None
-    parts = (query.data or "").split(":")
-    membership_id = int(parts[1])
+    membership_id = tap.membership_id
     services, actor = ctx.services.team, ctx.actor
-    if len(parts) == 2:
+    if isinstance(tap, cb.MemberCard):
         view = await services.member(actor, membership_id)
         text, markup = member_card(ctx.t, view, actor.role)
         await query.answer()
         await reply(ctx, update, text, markup)  # type: ignore[arg-type]
         return
-    if parts[2] == "role":
-        change = await services.change_role(actor, membership_id, Role(parts[3]))
+    if isinstance(tap, cb.MemberRole):
+        change = await services.change_role(actor, membership_id, tap.role)
     else:
-        change = await services.set_active(actor, membership_id, parts[2] == "on")
+        change = await services.set_active(actor, membership_id, tap.access == "on")
     await query.answer(ctx.t.raw("Saved.") if change.role_changed else ctx.t.raw("No change."))
     text, markup = member_card(ctx.t, change.member, actor.role)
     await edit_tapped(ctx, query, text, markup)  # type: ignore[arg-type]
@@ -111,29 +113,30 @@ async def invite(update: Update, ctx: BotContext) -> None:
         numbers = [_parse_int(a) for a in args[1:3]]
         await _issue(update, ctx, role, *numbers)
         return
-    choices = [r for r in (Role.WORKER, Role.MANAGER) if may_invite(actor.role, r)]
+    choices = [r for r in cb.INVITABLE if may_invite(actor.role, r)]
     if not choices:
         raise DomainError("forbidden", action="invite")
-    buttons = [button(role_name(t, r).capitalize(), "inv", r.value) for r in choices]
+    buttons = [button(role_name(t, r).capitalize(), cb.InviteRole(r)) for r in choices]
     question = t("Whom are you inviting?")
     if Role.MANAGER not in choices:
         question += "\n" + t("As a manager you invite workers; only an owner can add a manager.")
     await reply(ctx, update, question, rows(buttons))
 
 
-async def invite_action(update: Update, ctx: BotContext) -> None:
-    """`inv:<role>` issues a link; `inv:rv:<id>` revokes one."""
+async def invite_action(
+    update: Update, ctx: BotContext, tap: cb.InviteRole | cb.InviteRevoke
+) -> None:
+    """Issues a link for the role tapped, or revokes one."""
     query = update.callback_query
     assert query is not None
-    parts = (query.data or "").split(":")
-    if parts[1] == "rv":
-        await ctx.services.invites.revoke(ctx.actor, int(parts[2]))
+    if isinstance(tap, cb.InviteRevoke):
+        await ctx.services.invites.revoke(ctx.actor, tap.invite_id)
         await query.answer(ctx.t.raw("The link was revoked."))
         await drop_keyboard(ctx, query)
         return
     await query.answer()
     await drop_keyboard(ctx, query)
-    await _issue(update, ctx, Role(parts[1]))
+    await _issue(update, ctx, tap.role)
 
 
 async def _issue(
@@ -151,7 +154,7 @@ async def _issue(
         date=expires,
     )
     await reply(
-        ctx, update, text, column([button(t.raw("Revoke"), "inv", "rv", issued.invite.id)])
+        ctx, update, text, column([button(t.raw("Revoke"), cb.InviteRevoke(issued.invite.id))])
     )
 
 
@@ -189,7 +192,7 @@ async def organizations(update: Update, ctx: BotContext) -> None:
         state = "" if c.active else " — " + t.raw("deactivated")
         lines.append(escape(f"{mark}{c.organization.name} · {role_name(t, c.role)}{state}"))
     others = [
-        button(c.organization.name, "org", c.organization.id)
+        button(c.organization.name, cb.SwitchOrg(c.organization.id))
         for c in choices
         if c.active and c.organization.id != current
     ]
@@ -198,10 +201,10 @@ async def organizations(update: Update, ctx: BotContext) -> None:
     await reply(ctx, update, "\n".join(lines), column(others) if others else None)
 
 
-async def switch_org(update: Update, ctx: BotContext) -> None:
+async def switch_org(update: Update, ctx: BotContext, tap: cb.SwitchOrg) -> None:
     query = update.callback_query
     assert query is not None
-    choice = await ctx.services.team.switch(ctx.actor, int((query.data or "").split(":")[1]))
+    choice = await ctx.services.team.switch(ctx.actor, tap.organization_id)
     await query.answer()
     await drop_keyboard(ctx, query)
     await load_actor(update, ctx)

@@ -10,6 +10,7 @@ from core.domain import Order
 from core.services.client_flows import NEW_CLIENT
 from core.services.new_order import NEW_ORDER
 from core.services.telephony import TelephonyStatus
+from handlers import callbacks as cb
 from handlers.call_alerts import refresh_alerts
 from handlers.call_render import call_line, number, who
 from handlers.cards import STATUS
@@ -26,7 +27,7 @@ CONFIRM = N_(
     "example, by a message at the start of the call). Do you confirm that this holds for your "
     "organization?"
 )
-FILTERS = {
+FILTERS: dict[cb.CallFilter, tuple[str, str]] = {
     "all": NP_("call list", "All"),
     "missed": NP_("call list", "Missed"),
     "unknown": NP_("call list", "Unknown numbers"),
@@ -38,44 +39,38 @@ def _chat(update: Update) -> int:
     return update.effective_chat.id
 
 
-def _parts(update: Update) -> list[str]:
-    assert update.callback_query is not None
-    return (update.callback_query.data or "").split(":")
-
-
 async def calls_command(update: Update, ctx: BotContext) -> None:
     text, markup = await _calls(ctx, "all")
     await reply(ctx, update, text, markup)
 
 
-async def calls_filter(update: Update, ctx: BotContext) -> None:
-    """`cl:<filter>` switches the list in place."""
+async def calls_filter(update: Update, ctx: BotContext, tap: cb.CallsFilter) -> None:
+    """Switches the list in place."""
     query = update.callback_query
     assert query is not None
-    kind = _parts(update)[1]
-    text, markup = await _calls(ctx, kind if kind in FILTERS else "all")
+    text, markup = await _calls(ctx, tap.kind)
     await query.answer()
     await edit_tapped(ctx, query, text, markup)
 
 
-async def _calls(ctx: BotContext, kind: str) -> tuple[str, InlineKeyboardMarkup]:
+async def _calls(ctx: BotContext, kind: cb.CallFilter) -> tuple[str, InlineKeyboardMarkup]:
     t = ctx.t
     views = await ctx.services.calls.today(ctx.actor, kind == "missed", kind == "unknown")
     label = t.pt(*FILTERS[kind])
     header = t("<b>Calls today</b> ({filter}): {count}", filter=label, count=len(views))
     lines = [header, *(call_line(t, v) for v in views)] if views else [header, t("No calls.")]
     buttons = [
-        button(("✓ " if key == kind else "") + t.pt(*name), "cl", key)
+        button(("✓ " if key == kind else "") + t.pt(*name), cb.CallsFilter(key))
         for key, name in FILTERS.items()
     ]
     return "\n".join(lines), rows(buttons, 3)
 
 
-async def call_back(update: Update, ctx: BotContext) -> None:
-    """`clb:<call>`: the first manager to tap takes the call-back on; everyone's alert says so."""
+async def call_back(update: Update, ctx: BotContext, tap: cb.CallBack) -> None:
+    """The first manager to tap takes the call-back on; everyone's alert says so."""
     query = update.callback_query
     assert query is not None
-    claim = await ctx.services.call_actions.claim_callback(ctx.actor, int(_parts(update)[1]))
+    claim = await ctx.services.call_actions.claim_callback(ctx.actor, tap.call_id)
     view = claim.view
     if not claim.mine:
         taken = view.callback.display_name if view.callback else "?"
@@ -87,35 +82,37 @@ async def call_back(update: Update, ctx: BotContext) -> None:
     await reply(ctx, update, text)
 
 
-async def call_order(update: Update, ctx: BotContext) -> None:
-    """`clo:<call>`: /neworder with the client and, from a summary, the work and address."""
+async def call_order(update: Update, ctx: BotContext, tap: cb.CallOrder) -> None:
+    """/neworder with the client and, from a summary, the work and address."""
     query = update.callback_query
     assert query is not None
-    data = await ctx.services.call_actions.order_data(ctx.actor, int(_parts(update)[1]))
+    data = await ctx.services.call_actions.order_data(ctx.actor, tap.call_id)
     await query.answer()
     prompt = await ctx.services.dialogs.start(ctx.actor, _chat(update), NEW_ORDER, data)
     await show(update, ctx, prompt)
 
 
-async def call_new_client(update: Update, ctx: BotContext) -> None:
-    """`cln:<call>`: /newclient with the caller's number."""
+async def call_new_client(update: Update, ctx: BotContext, tap: cb.CallNewClient) -> None:
+    """/newclient with the caller's number."""
     query = update.callback_query
     assert query is not None
-    data = await ctx.services.call_actions.new_client_data(ctx.actor, int(_parts(update)[1]))
+    data = await ctx.services.call_actions.new_client_data(ctx.actor, tap.call_id)
     await query.answer()
     prompt = await ctx.services.dialogs.start(ctx.actor, _chat(update), NEW_CLIENT, data)
     await show(update, ctx, prompt)
 
 
-async def call_attach(update: Update, ctx: BotContext) -> None:
-    """`cla:<call>`: which of the client's open orders?"""
+async def call_attach(update: Update, ctx: BotContext, tap: cb.CallAttach) -> None:
+    """Which of the client's open orders?"""
     query = update.callback_query
     assert query is not None
-    call_id = int(_parts(update)[1])
+    call_id = tap.call_id
     view, orders = await ctx.services.call_actions.open_orders(ctx.actor, call_id)
     await query.answer()
     zone = view.organization.timezone
-    buttons = [button(_order_label(ctx.t, o, zone), "clp", call_id, o.id) for o in orders]
+    buttons = [
+        button(_order_label(ctx.t, o, zone), cb.CallAttachPick(call_id, o.id)) for o in orders
+    ]
     await reply(ctx, update, ctx.t("Which order is this call about?"), column(buttons))
 
 
@@ -124,12 +121,11 @@ def _order_label(t: Translator, order: Order, zone: str) -> str:
     return f"№{order.number} · {STATUS[order.status][0]} {moment}"
 
 
-async def call_attach_pick(update: Update, ctx: BotContext) -> None:
-    """`clp:<call>:<order>`: the summary goes into the order's history."""
+async def call_attach_pick(update: Update, ctx: BotContext, tap: cb.CallAttachPick) -> None:
+    """The summary goes into the order's history."""
     query = update.callback_query
     assert query is not None
-    _, call_id, order_id = _parts(update)
-    order = await ctx.services.call_actions.attach(ctx.actor, int(call_id), int(order_id))
+    order = await ctx.services.call_actions.attach(ctx.actor, tap.call_id, tap.order_id)
     await query.answer(ctx.t.raw("Attached."))
     await drop_keyboard(ctx, query)
     await reply(
@@ -180,27 +176,29 @@ def status_keyboard(t: Translator, status: TelephonyStatus) -> InlineKeyboardMar
     account = status.account
     recording = account.recording_enabled
     label = t.raw("🎙 Turn recording off") if recording else t.raw("🎙 Turn recording on")
-    buttons = [button(label, "tl", "rec", "off" if recording else "on")]
+    buttons = [button(label, cb.Recording("off" if recording else "on"))]
     if recording:
         on = account.transcription_enabled
         label = t.raw("📝 Turn transcripts off") if on else t.raw("📝 Turn transcripts on")
-        buttons.append(button(label, "tl", "tr", "off" if on else "on"))
+        buttons.append(button(label, cb.Transcripts("off" if on else "on")))
     return column(buttons)
 
 
-async def telephony_action(update: Update, ctx: BotContext) -> None:
-    """`tl:rec:on` asks for the owner's confirmation, `tl:rec:yes` records it; `tl:rec:off`,
-    `tl:tr:on|off` switch directly."""
+async def telephony_action(
+    update: Update, ctx: BotContext, tap: cb.Recording | cb.Transcripts
+) -> None:
+    """Recording on asks for the owner's confirmation, `yes` records it; recording off and
+    transcripts on or off switch directly."""
     query = update.callback_query
     assert query is not None
-    _, what, value = _parts(update)
+    value = tap.value
     service = ctx.services.telephony
-    if what == "rec" and value == "on":
+    if isinstance(tap, cb.Recording) and value == "on":
         await query.answer()
-        confirm = column([button(ctx.t.raw("✅ I confirm"), "tl", "rec", "yes")])
+        confirm = column([button(ctx.t.raw("✅ I confirm"), cb.Recording("yes"))])
         await reply(ctx, update, ctx.t(CONFIRM), confirm)
         return
-    if what == "rec":
+    if isinstance(tap, cb.Recording):
         await service.set_recording(ctx.actor, value == "yes", confirmed=value == "yes")
     else:
         await service.set_transcription(ctx.actor, value == "on")

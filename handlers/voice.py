@@ -16,6 +16,7 @@ from core.outbox import After
 from core.services import Services
 from core.services.files import IncomingFile
 from core.voice_ai import Proposal
+from handlers import callbacks as cb
 from handlers.cards import METHOD
 from handlers.context import BotContext
 from handlers.edits import edit_sent, edit_tapped
@@ -135,7 +136,12 @@ def status_buttons(t: Translator, note: VoiceNote) -> InlineKeyboardMarkup | Non
     if note.proposal is None or note.proposal_state != "proposed":
         return None
     return InlineKeyboardMarkup(
-        [[button(t.raw("✅ Apply"), "va", note.id), button(t.raw("Dismiss"), "vd", note.id)]]
+        [
+            [
+                button(t.raw("✅ Apply"), cb.VoiceApply(note.id)),
+                button(t.raw("Dismiss"), cb.VoiceDismiss(note.id)),
+            ]
+        ]
     )
 
 
@@ -161,21 +167,21 @@ def progress_presenter(
     return show
 
 
-async def answer(update: Update, ctx: BotContext) -> None:
-    """`va:<note>` applies the proposal through the order services; `vd:<note>` dismisses."""
+async def answer(update: Update, ctx: BotContext, tap: cb.VoiceApply | cb.VoiceDismiss) -> None:
+    """Applies the proposal through the order services, or dismisses it."""
     query = update.callback_query
     assert query is not None
-    kind, note_id = (query.data or "").split(":")
-    if kind == "vd":
-        await ctx.services.voice.dismiss(ctx.actor, int(note_id))
+    note_id = tap.note_id
+    if isinstance(tap, cb.VoiceDismiss):
+        await ctx.services.voice.dismiss(ctx.actor, note_id)
         await query.answer(ctx.t.raw("Dismissed."))
     else:
-        changes = await ctx.services.voice.apply(ctx.actor, int(note_id))
+        changes = await ctx.services.voice.apply(ctx.actor, note_id)
         await query.answer(ctx.t.raw("Applied."))
         for change in changes:
             await publish_change(ctx, change)
     await drop_keyboard(ctx, query)
-    note = await ctx.services.voice.note(int(note_id))
+    note = await ctx.services.voice.note(note_id)
     if note is not None and query.message is not None:
         order = await ctx.services.orders.raw(note.organization_id, note.order_id or 0)
         await edit_tapped(ctx, query, status_text(ctx.t, note, order.number if order else 0))

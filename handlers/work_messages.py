@@ -13,6 +13,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.maps import map_link
 from core.notifications import OfferItem, PlanItem
+from handlers import callbacks as cb
 from handlers.formatting import short_time, when
 from handlers.i18n import Translator, escape
 from handlers.keyboards import button
@@ -35,7 +36,7 @@ def _line(t: Translator, item: PlanItem, zone: str) -> str:
 
 
 def _open_buttons(items: list[PlanItem]) -> list[list[InlineKeyboardButton]]:
-    opens = [button(f"№{i.number}", "o", i.order_id) for i in items[:12]]
+    opens = [button(f"№{i.number}", cb.OpenOrder(i.order_id)) for i in items[:12]]
     return [opens[i : i + 4] for i in range(0, len(opens), 4)]
 
 
@@ -89,9 +90,9 @@ def overdue_view(t: Translator, data: dict[str, Any]) -> Rendered:
         lines.append(t("👷 Nobody is assigned."))
     if item.client:
         lines.append("👤 " + escape(item.client))
-    buttons = [button(t("Open №{number}", number=item.number), "o", item.order_id)]
+    buttons = [button(t("Open №{number}", number=item.number), cb.OpenOrder(item.order_id))]
     if item.assignee_id is None:
-        buttons.append(button(t.raw("👷 Assign"), "ow", item.order_id))
+        buttons.append(button(t.raw("👷 Assign"), cb.OrderWorkers(item.order_id)))
     return "\n".join(lines), InlineKeyboardMarkup([buttons])
 
 
@@ -113,7 +114,7 @@ def untaken_view(t: Translator, data: dict[str, Any]) -> Rendered:
         f"{icon} {escape(p)}" for icon, p in (("👤", item.client), ("🧰", item.category)) if p
     ]
     buttons = [
-        button(t.raw("👷 Assign"), "ow", item.order_id),
-        button(t("Open №{number}", number=item.number), "o", item.order_id),
+        button(t.raw("👷 Assign"), cb.OrderWorkers(item.order_id)),
+        button(t("Open №{number}", number=item.number), cb.OpenOrder(item.order_id)),
     ]
     return "\n".join(lines), InlineKeyboardMarkup([buttons])

@@ -14,7 +14,8 @@ from typing import Any
 
 from bot.container import Adapters, file_stores, make_services
 from bot.settings import Settings
-from core.domain import Actor, Client, Order
+from core.changes import NewVoiceNote
+from core.domain import Actor, Client, Order, VoiceStatus
 from core.jobs import JobRunner
 from core.services import Services
 from core.services.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
@@ -124,14 +125,13 @@ async def seed_client(
     assert await services.files.upload_now(attached.attachment)
     assert owner.organization is not None
     async with w.uow() as uow:  # a transcript naming the client
-        await uow.voice.add(
-            owner.organization.id,
-            clock.now(),
+        note = NewVoiceNote(
             order_id=order.id,
             user_id=owner.user.id,
             chat_id=owner.user.telegram_id,
-            status="ready",
+            status=VoiceStatus.READY,
             transcript=f"{name} просит перезвонить на {phone}",
         )
+        await uow.voice.add(owner.organization.id, clock.now(), note)
         await uow.commit()
     return Seeded(client, order, (tag, phone.removeprefix("+7"), f"Уникальная-{tag}"))

@@ -8,6 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from bot.admin import models as m
+from bot.admin.context import admin_context
+from bot.admin.context import services as _services
 from bot.admin.security import Caller, RateLimited, authenticate, client_key
 from core.domain import Actor
 
@@ -24,16 +26,12 @@ router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"])
 
 
 async def caller(request: Request) -> Caller:
-    context = request.app.state.admin
+    context = admin_context(request)
     services = context.container.services
     return await authenticate(request, services.admin, context.signer, context.failed_auth)
 
 
 CallerDep = Annotated[Caller, Depends(caller)]
-
-
-def _services(request: Request) -> Any:
-    return request.app.state.admin.container.services
 
 
 @router.get("/me", response_model=m.MeOut)

@@ -6,22 +6,20 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass, field
-from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from telegram.ext import Application
 
 from bot.admin import api, data_rights, hooks, pages
+from bot.admin.context import AdminContext, admin_context
 from bot.admin.headers import SecurityHeaders, docs_router
-from bot.admin.security import BodyLimit, RateLimited, RateLimiter, Signer
+from bot.admin.security import BodyLimit, RateLimited, Signer
+from bot.app import CrmApplication
 from bot.container import Container
 from bot.pbx import pbx_routes
 from core.errors import DomainError
 from handlers.errors import describe
-from handlers.i18n import Translator
 
 log = logging.getLogger(__name__)
 
@@ -42,23 +40,6 @@ STATUS = {
 }
 
 
-@dataclass
-class AdminContext:
-    """Everything a route needs, kept on `app.state.admin`."""
-
-    container: Container
-    telegram: Application[Any, Any, Any, Any, Any, Any] | None
-    signer: Signer
-    secure_cookies: bool
-    webhook_secret: str | None = None
-    sign_in_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10))
-    token_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10))
-    failed_auth: RateLimiter = field(default_factory=lambda: RateLimiter(30))
-
-    def translator(self, language: str | None) -> Translator:
-        return self.container.catalogs.get(language)
-
-
 def session_secret(container: Container) -> str:
     key = container.settings.secret_key
     if key is not None:
@@ -69,7 +50,7 @@ def session_secret(container: Container) -> str:
 
 def build_admin_app(
     container: Container,
-    telegram_app: Application[Any, Any, Any, Any, Any, Any] | None = None,
+    telegram_app: CrmApplication | None = None,
     webhook_secret: str | None = None,
 ) -> FastAPI:
     """The webhook route exists only with a bot and a secret (WEBHOOK_SECRET by default)."""
@@ -100,8 +81,7 @@ def build_admin_app(
     app.include_router(docs_router)
     if telegram_app is not None and secret is not None:
         app.include_router(hooks.webhook_router)
-    background = telegram_app.bot_data.background if telegram_app is not None else None
-    for route in pbx_routes(container, background.wake if background is not None else None):
+    for route in pbx_routes(container, container.jobs_added.fire):
         app.router.routes.append(route)
     _errors(app)
     app.add_middleware(BodyLimit)
@@ -112,7 +92,7 @@ def build_admin_app(
 def _errors(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def domain_error(request: Request, error: DomainError) -> Response:
-        context: AdminContext = request.app.state.admin
+        context = admin_context(request)
         t = context.translator(request.headers.get("accept-language", "en")[:2].lower())
         status = STATUS.get(error.code, 422)
         if not request.url.path.startswith("/api"):

@@ -9,12 +9,9 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
 from bot.admin.api import ERRORS, CallerDep
+from bot.admin.context import services as _services
 
 router = APIRouter(prefix="/api", responses=ERRORS, tags=["data rights"])
-
-
-def _services(request: Request) -> Any:
-    return request.app.state.admin.container.services
 
 
 @router.get(

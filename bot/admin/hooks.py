@@ -11,8 +11,10 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram import Update
 
+from bot.admin.context import admin_context
 from bot.metrics import CONTENT_TYPE_LATEST
 from core.errors import DomainError
 
@@ -38,7 +40,7 @@ async def tbank_notify(request: Request) -> Response:
     if payload is None:
         return PlainTextResponse("bad request", status_code=400)
     try:
-        await request.app.state.admin.container.services.billing.notify(payload)
+        await admin_context(request).container.services.billing.notify(payload)
     except DomainError as error:
         log.warning("T-Bank notification refused: %s", error.code)
         status = 403 if error.code == "payment_forged" else 400
@@ -54,7 +56,7 @@ async def telegram_webhook(request: Request) -> Response:
     answering after the update is applied keeps each chat in order even when several
     processes share the webhook; if this process dies first, Telegram redelivers the update
     (to any process) and the update ledger applies it once."""
-    context = request.app.state.admin
+    context = admin_context(request)
     expected = context.webhook_secret or ""
     given = request.headers.get(SECRET_HEADER, "")
     if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
@@ -63,6 +65,8 @@ async def telegram_webhook(request: Request) -> Response:
     if payload is None:
         return Response(status_code=400)
     app = context.telegram
+    if app is None:  # never: the route is mounted only with a bot (build_admin_app)
+        return Response(status_code=404)
     try:
         update = Update.de_json(payload, app.bot)
     except Exception as error:  # noqa: BLE001 - a malformed update is skipped, never logged
@@ -81,7 +85,7 @@ async def health() -> dict[str, str]:
 @router.get("/ready")
 async def ready(request: Request) -> Response:
     """Ready when the database answers and the bot (if this process runs one) is running."""
-    context = request.app.state.admin
+    context = admin_context(request)
     database = await _database_ok(context.container.engine)
     bot = context.telegram is None or bool(context.telegram.running)
     status = 200 if database and bot else 503
@@ -92,7 +96,7 @@ async def ready(request: Request) -> Response:
 @router.get("/metrics")
 async def metrics(request: Request) -> Response:
     """Prometheus text format; with METRICS_TOKEN set, only for `Authorization: Bearer` it."""
-    container = request.app.state.admin.container
+    container = admin_context(request).container
     token = container.settings.metrics_token
     if token is not None:
         given = request.headers.get("authorization", "").removeprefix("Bearer ")
@@ -102,7 +106,7 @@ async def metrics(request: Request) -> Response:
     return Response(body, media_type=CONTENT_TYPE_LATEST)
 
 
-async def _database_ok(engine: Any) -> bool:
+async def _database_ok(engine: AsyncEngine) -> bool:
     try:
         async with engine.connect() as connection:
             await connection.execute(text("SELECT 1"))

@@ -12,12 +12,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.admin import views
-from bot.admin.html import SafeText, button, join, notice, page, tag
+from bot.admin.context import admin_context as _context
+from bot.admin.html import Safe, SafeText, button, join, notice, page, tag
 from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key
 from core.admin_model import SESSION_HOURS
 from core.domain import Actor
 from core.errors import DomainError
 from core.notifications import MAX_REMINDER_MINUTES
+from core.services import Services
 from handlers.errors import describe
 from handlers.i18n import Translator
 
@@ -31,10 +33,6 @@ class Page:
     session: str
     t: SafeText
     csrf: str
-
-
-def _context(request: Request) -> Any:
-    return request.app.state.admin
 
 
 async def _page(request: Request) -> Page:
@@ -114,7 +112,7 @@ async def sign_out(request: Request) -> Response:
 
 
 async def _settings(
-    request: Request, current: Page, message: Any = None, status: int = 200
+    request: Request, current: Page, message: Safe | None = None, status: int = 200
 ) -> Response:
     services = _context(request).container.services
     view = await services.org_settings.view(current.actor)
@@ -130,7 +128,7 @@ async def settings_page(request: Request, saved: int = 0) -> Response:
     return await _settings(request, current, message)
 
 
-Action = Callable[[Any, Actor, FormData], Awaitable[None]]
+Action = Callable[[Services, Actor, FormData], Awaitable[None]]
 
 
 async def _apply(request: Request, action: Action) -> Response:
@@ -158,7 +156,7 @@ def _number(submitted: FormData, name: str, code: str, **params: Any) -> int:
     return int(value)
 
 
-async def _profile(services: Any, actor: Actor, submitted: FormData) -> None:
+async def _profile(services: Services, actor: Actor, submitted: FormData) -> None:
     await services.org_settings.update_profile(
         actor,
         name=_text(submitted, "name"),
@@ -168,11 +166,11 @@ async def _profile(services: Any, actor: Actor, submitted: FormData) -> None:
     )
 
 
-async def _categories(services: Any, actor: Actor, submitted: FormData) -> None:
+async def _categories(services: Services, actor: Actor, submitted: FormData) -> None:
     await services.org_settings.set_categories(actor, _text(submitted, "categories").splitlines())
 
 
-async def _preferences(services: Any, actor: Actor, submitted: FormData) -> None:
+async def _preferences(services: Services, actor: Actor, submitted: FormData) -> None:
     photos = _number(submitted, "photos_required", "photos_rule_range", limit=20)
     minutes = _number(submitted, "reminder_minutes", "reminder_range", limit=MAX_REMINDER_MINUTES)
     flags = {
@@ -185,7 +183,7 @@ async def _preferences(services: Any, actor: Actor, submitted: FormData) -> None
     await services.team.set_photos_required(actor, photos)
 
 
-async def _credential(services: Any, actor: Actor, submitted: FormData) -> None:
+async def _credential(services: Services, actor: Actor, submitted: FormData) -> None:
     name, value = _text(submitted, "name"), _text(submitted, "value")
     if value.strip():
         await services.org_settings.set_credential(actor, name, value)
@@ -232,14 +230,14 @@ async def post_token(request: Request) -> Response:
 
 @router.post("/settings/tokens/{token_id}/revoke")
 async def post_revoke(request: Request, token_id: int) -> Response:
-    async def revoke(services: Any, actor: Actor, _form: FormData) -> None:
+    async def revoke(services: Services, actor: Actor, _form: FormData) -> None:
         await services.admin.revoke_token(actor, token_id)
 
     return await _apply(request, revoke)
 
 
 async def _billing(
-    request: Request, current: Page, message: Any = None, status: int = 200
+    request: Request, current: Page, message: Safe | None = None, status: int = 200
 ) -> Response:
     overview = await _context(request).container.services.billing.overview(current.actor)
     assert current.actor.organization is not None

@@ -6,12 +6,12 @@ from __future__ import annotations
 import logging
 import secrets
 import socket
-from typing import Any
 
 from telegram import Update
 
 from bot.admin.app import build_admin_app
 from bot.admin.wiring import DEFAULT_ADMIN_PORT
+from bot.app import CrmApplication
 from bot.container import Container
 from bot.settings import Settings
 from sandbox.emulator.server import AsgiServer
@@ -37,7 +37,7 @@ def with_admin_port(settings: Settings) -> Settings:
     if settings.admin_port != 0:
         return settings
     port = free_port(settings.admin_host)
-    update: dict[str, Any] = {"admin_port": port}
+    update: dict[str, object] = {"admin_port": port}
     if not settings.public_base_url:
         update["public_base_url"] = f"http://{settings.admin_host}:{port}"
     return settings.model_copy(update=update)
@@ -45,7 +45,7 @@ def with_admin_port(settings: Settings) -> Settings:
 
 async def start_admin(
     container: Container,
-    telegram_app: Any = None,
+    telegram_app: CrmApplication | None = None,
     webhook_secret: str | None = None,
 ) -> AdminServer:
     settings = container.settings
@@ -65,7 +65,7 @@ def webhook_secret(settings: Settings) -> str:
     return secrets.token_urlsafe(32)
 
 
-async def start_webhook(app: Any, public_url: str, secret: str) -> None:
+async def start_webhook(app: CrmApplication, public_url: str, secret: str) -> None:
     """Tell Telegram where to POST updates, with the secret it must send back."""
     await app.bot.set_webhook(
         f"{public_url}{WEBHOOK_PATH}",

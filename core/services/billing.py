@@ -31,6 +31,7 @@ from core.billing import (
     receipt,
     verify_token,
 )
+from core.changes import KEEP, NewPayment, PaymentChange, SubscriptionChange
 from core.domain import Actor, Job, Role, User
 from core.errors import DomainError, ExternalServiceError
 from core.permissions import Action, require
@@ -91,9 +92,7 @@ class BillingService:
         org_id, now = actor.organization.id, self._clock.now()
         order_id = f"crm-{org_id}-{secrets.token_hex(8)}"
         async with self._uow() as uow:
-            payment = await uow.billing.add_payment(
-                org_id,
-                now,
+            new = NewPayment(
                 order_id=order_id,
                 amount=item.amount,
                 status=NEW,
@@ -101,6 +100,7 @@ class BillingService:
                 months=months,
                 created_by=actor.user.id,
             )
+            payment = await uow.billing.add_payment(org_id, now, new)
             await uow.commit()
         url = await self._init(payment, plan, built)
         return Checkout(order_id, url, item.amount)
@@ -117,14 +117,15 @@ class BillingService:
                 success_url=self._terminal.success_url,
             )
         except ExternalServiceError:
-            await self._store(payment, status=CANCELED)
+            await self._store(payment, PaymentChange(status=CANCELED))
             raise DomainError("payment_unavailable") from None
-        await self._store(payment, payment_id=created.payment_id, payment_url=created.payment_url)
+        link = PaymentChange(payment_id=created.payment_id, payment_url=created.payment_url)
+        await self._store(payment, link)
         return created.payment_url
 
-    async def _store(self, payment: Payment, **fields: object) -> None:
+    async def _store(self, payment: Payment, change: PaymentChange) -> None:
         async with self._uow() as uow:
-            await uow.billing.update_payment(payment, self._clock.now(), **fields)
+            await uow.billing.update_payment(payment, self._clock.now(), change)
             await uow.commit()
 
     async def notify(self, payload: Mapping[str, object]) -> None:
@@ -163,11 +164,11 @@ class BillingService:
                 raise DomainError("payment_mismatch")
             paid_early = self._terminal is not None and self._terminal.paid_on_authorized
             step = apply_notification(payment.status, status, paid_on_authorized=paid_early)
-            fields: dict[str, object] = {"status": step.status, "raw": raw}
-            if payment_id:
-                fields["payment_id"] = payment_id
+            change = PaymentChange(
+                status=step.status, raw=raw, payment_id=payment_id if payment_id else KEEP
+            )
             # A concurrent notification that moved it first has also applied it.
-            if step.move and await uow.billing.update_payment(payment, now, **fields):
+            if step.move and await uow.billing.update_payment(payment, now, change):
                 await _consequences(uow, payment, step.extend, step.end, now)
                 await uow.commit()
 
@@ -251,10 +252,14 @@ async def _extend(uow: UnitOfWork, payment: Payment, now: datetime) -> None:
     else:
         start = anchor = now
         end = add_months(now, payment.months)
-    fields = dict(current_period_start=start, current_period_end=end, anchor=anchor)
-    await uow.billing.save_subscription(
-        payment.organization_id, now, plan=payment.plan, status="active", **fields
+    change = SubscriptionChange(
+        plan=payment.plan,
+        status="active",
+        current_period_start=start,
+        current_period_end=end,
+        anchor=anchor,
     )
+    await uow.billing.save_subscription(payment.organization_id, now, change)
     updated = Subscription(payment.organization_id, payment.plan, "active", start, end, anchor)
     await _notice(uow, payment.organization_id, "paid", payment.plan, updated, now)
 
@@ -262,9 +267,8 @@ async def _extend(uow: UnitOfWork, payment: Payment, now: datetime) -> None:
 async def _end(uow: UnitOfWork, payment: Payment, now: datetime) -> None:
     """The bank took a paid payment back (refund, reversal): the subscription ends now."""
     sub = await uow.billing.lock_subscription(payment.organization_id, now)
-    await uow.billing.save_subscription(
-        payment.organization_id, now, status="ended", current_period_end=now
-    )
+    ended = SubscriptionChange(status="ended", current_period_end=now)
+    await uow.billing.save_subscription(payment.organization_id, now, ended)
     await _notice(uow, payment.organization_id, "ended", sub.plan, sub, now)
 
 

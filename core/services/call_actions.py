@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.call_ai import CallSummary
+from core.changes import CallChange
 from core.domain import Actor, Order
 from core.errors import DomainError
 from core.permissions import Action, require
@@ -94,7 +95,7 @@ class CallActionService:
                 raise DomainError("call_attached")
             data = {"call_id": call_id, "summary": summary_text(view)}
             await uow.orders.add_event(order, actor.user.id, "call", data, now)
-            await uow.calls.update(org_id, call_id, now, order_id=order.id)
+            await uow.calls.update(org_id, call_id, now, CallChange(order_id=order.id))
             await uow.commit()
         return order
 

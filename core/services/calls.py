@@ -8,9 +8,9 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
 
 from core.call_log import changes, follow_ups
+from core.changes import CallChange, NewCall
 from core.domain import Actor, Client, Organization
 from core.listing import local_day_bounds
 from core.permissions import Action, require
@@ -92,10 +92,10 @@ class CallService:
                 return
             org = await uow.orgs.get(org_id)
             assert org is not None
-            fields = await self._new_call(uow, org, event)
-            call = await uow.calls.ensure(org_id, event.pbx_call_id, now, **fields)
+            new = await self._new_call(uow, org, event)
+            call = await uow.calls.ensure(org_id, event.pbx_call_id, now, new)
             update = changes(call, event, account, now)
-            call = await uow.calls.update(org_id, call.id, now, **update)
+            call = await uow.calls.update(org_id, call.id, now, update)
             jobs = follow_ups(call, event, account, now, self._delay, self._can_transcribe)
             for job in jobs:
                 payload = {"call_id": call.id}
@@ -103,21 +103,19 @@ class CallService:
             await uow.commit()
         log.info("PBX event %s applied to call %s of org %s", event.kind, call.id, org_id)
 
-    async def _new_call(
-        self, uow: UnitOfWork, org: Organization, event: CallEvent
-    ) -> dict[str, Any]:
+    async def _new_call(self, uow: UnitOfWork, org: Organization, event: CallEvent) -> NewCall:
         """A call's fields when its first event arrives: who, when, which client."""
         phone = self.normalize(event.external, org.country)
         clients = await uow.clients.by_phone(org.id, phone) if phone else []
-        return {
-            "direction": event.direction,
-            "caller": event.caller,
-            "callee": event.callee,
-            "client_phone": phone,
-            "client_id": clients[0].id if clients else None,
-            "started_at": call_time(event.call_start, org.timezone) or self._clock.now(),
-            "recording_state": RecordingState.NONE,
-        }
+        return NewCall(
+            direction=event.direction,
+            caller=event.caller,
+            callee=event.callee,
+            client_phone=phone,
+            client_id=clients[0].id if clients else None,
+            started_at=call_time(event.call_start, org.timezone) or self._clock.now(),
+            recording_state=RecordingState.NONE,
+        )
 
     def normalize(self, raw: str | None, country: str) -> str | None:
         """The other party's number in E.164, or None (an extension, a hidden number)."""
@@ -155,7 +153,7 @@ class CallService:
             if call is None:
                 return
             alerts = tuple(dict.fromkeys([*call.alerts, *sent]))
-            await uow.calls.update(org_id, call_id, self._clock.now(), alerts=alerts)
+            await uow.calls.update(org_id, call_id, self._clock.now(), CallChange(alerts=alerts))
             await uow.commit()
 
 

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
+from core.changes import ClientChange, Keep
 from core.domain import Actor, Client
 from core.errors import DomainError
 from core.listing import PAGE_SIZE
@@ -184,9 +186,10 @@ class ClientService:
             current = await tx.clients.get(org_id, client_id)
             if current is None:
                 raise DomainError("not_found")
-            if "phones" in changes:
-                changes["phones"] = [*changes["phones"], *current.phones]
-            client = await tx.clients.update(org_id, client_id, now, **changes)
+            change = changes
+            if not isinstance(changes.phones, Keep):
+                change = replace(changes, phones=(*changes.phones, *current.phones))
+            client = await tx.clients.update(org_id, client_id, now, change)
             await tx.clients.add_event(
                 org_id, client_id, actor.user.id, "edited", {"field": field}, now
             )
@@ -194,16 +197,16 @@ class ClientService:
 
         return await self._run(uow, work)
 
-    def edit_values(self, actor: Actor, field: str, value: str | None) -> dict[str, Any]:
+    def edit_values(self, actor: Actor, field: str, value: str | None) -> ClientChange:
         """Validate a new value for one field (raises the domain error to ask again)."""
         if field == "name":
-            return {"name": clean_name(value, 200)}
+            return ClientChange(name=clean_name(value, 200))
         if field == "phone":
-            return {"phones": [self.normalize_phone(actor, value)]}
+            return ClientChange(phones=(self.normalize_phone(actor, value),))
         if field == "address":
-            return {"address": clean_text(value, ADDRESS_MAX, "address_too_long")}
+            return ClientChange(address=clean_text(value, ADDRESS_MAX, "address_too_long"))
         if field == "notes":
-            return {"notes": clean_text(value, NOTES_MAX)}
+            return ClientChange(notes=clean_text(value, NOTES_MAX))
         raise DomainError("choose_option")
 
     async def merge(

@@ -9,6 +9,7 @@ first, by the organization's key prefix, so a retried purge still finds what is 
 
 from __future__ import annotations
 
+from core.changes import OrgChange, UserChange
 from core.domain import Actor, Job, OrgStatus, Role
 from core.errors import DomainError
 from core.permissions import Action, require
@@ -72,7 +73,8 @@ class ErasureService:
         if org.status is OrgStatus.DELETED:
             raise DomainError("org_pending_deletion")
         async with self._uow() as uow:
-            updated = await uow.orgs.update(org.id, status=OrgStatus.DELETED.value, deleted_at=now)
+            deleted = OrgChange(status=OrgStatus.DELETED, deleted_at=now)
+            updated = await uow.orgs.update(org.id, deleted)
             await record(uow, actor, AuditAction.ORG_DELETION_REQUESTED, now)
             payload = {"org_id": org.id}
             dedup = f"{ORG_PURGE_JOB}:{org.id}:{now.timestamp():.0f}"
@@ -88,9 +90,9 @@ class ErasureService:
             if org_id not in found or not restorable(found[org_id][1], now):
                 raise DomainError("not_found")
             org = await uow.orgs.update(
-                org_id, status=OrgStatus.ACTIVE.value, deleted_at=None, deactivated_at=None
+                org_id, OrgChange(status=OrgStatus.ACTIVE, deleted_at=None, deactivated_at=None)
             )
-            await uow.users.update(actor.user.id, active_org_id=org_id)
+            await uow.users.update(actor.user.id, UserChange(active_org_id=org_id))
             owner = Actor(actor.user, org, await uow.members.get(org_id, actor.user.id))
             await record(uow, owner, AuditAction.ORG_RESTORED, now)
             await uow.commit()
@@ -109,7 +111,9 @@ class ErasureService:
         now = self._clock.now()
         async with self._uow() as uow:
             stamp = None if active else now
-            await uow.orgs.update(actor.organization.id, status=wanted.value, deactivated_at=stamp)
+            await uow.orgs.update(
+                actor.organization.id, OrgChange(status=wanted, deactivated_at=stamp)
+            )
             action = AuditAction.ORG_REACTIVATED if active else AuditAction.ORG_DEACTIVATED
             await record(uow, actor, action, now)
             await uow.commit()

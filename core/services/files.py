@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
+from core.changes import NewAttachment
 from core.domain import Actor, Attachment, Job, Order
 from core.errors import DomainError
 from core.files import FileKind, accept, file_key, sha256
@@ -93,9 +94,7 @@ class FileService:
                 )
             key = file_key(org_id, order_id, file.data, file_type)
             await self._spool.put(key, file.data, file_type.mime)
-            attachment = await uow.attachments.add(
-                org_id,
-                now,
+            new = NewAttachment(
                 order_id=order_id,
                 kind=_kind(file_type.kind),
                 storage_key=key,
@@ -108,6 +107,7 @@ class FileService:
                 media_group_id=file.media_group_id,
                 created_by=actor.user.id,
             )
+            attachment = await uow.attachments.add(org_id, now, new)
             await uow.jobs.enqueue(
                 UPLOAD_JOB,
                 {"attachment_id": attachment.id},

@@ -8,6 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.changes import UserChange
 from core.domain import Actor, Invite, OrgStatus, Role, User
 from core.errors import DomainError
 from core.outcomes import Joined
@@ -106,14 +107,14 @@ async def join_with_token(
     if existing is not None:
         if not existing.active:
             raise DomainError("access_revoked")
-        await uow.users.update(user.id, active_org_id=org.id)
+        await uow.users.update(user.id, UserChange(active_org_id=org.id))
         return Joined(org, existing.role, None, already_member=True)
     _check_usable(invite, now)
     await plans.admit_member(uow, org.id, now)
     if not await uow.invites.use(invite.id, now):
         raise DomainError("invite_used_up")
     await uow.members.add(org.id, user.id, invite.role, now)
-    await uow.users.update(user.id, active_org_id=org.id)
+    await uow.users.update(user.id, UserChange(active_org_id=org.id))
     return Joined(org, invite.role, await uow.users.get(invite.created_by))
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from core.changes import ClientChange
 from core.dialogs import DialogInput, Flow, Step, choice_of
 from core.domain import Actor, Client
 from core.errors import DomainError
@@ -264,7 +265,8 @@ class NewOrderSpec:
         """A client's first order's address goes on their card (a known one is kept)."""
         client = await uow.clients.get(org_id, client_id)
         if client is not None and address and not client.address:
-            await uow.clients.update(org_id, client_id, self._clock.now(), address=address)
+            change = ClientChange(address=address)
+            await uow.clients.update(org_id, client_id, self._clock.now(), change)
 
 
 def _candidate(client: Client) -> list[Any]:

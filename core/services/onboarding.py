@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+from core.changes import UserChange
 from core.dialogs import DialogInput, Flow, Step, choice_of
 from core.domain import LANGUAGES, Actor, ConsentKind, Role
 from core.errors import DomainError
@@ -92,15 +93,15 @@ class OnboardingSpec(SimpleFlowSpec):
             )
         language = data["language"] if data.get("language") in LANGUAGES else None
         if not (age_ok and consent_ok):
-            await uow.users.update(user_id, language=language)
+            await uow.users.update(user_id, UserChange(language=language))
             return Declined("age" if not age_ok else "consent")
-        user = await uow.users.update(
-            user_id,
+        agreed = UserChange(
             language=language,
             age_confirmed_at=now,
             consent_at=now,
             consent_version=self._policy_version,
         )
+        user = await uow.users.update(user_id, agreed)
         token = data.get("invite")
         if isinstance(token, str) and token:
             try:
@@ -138,5 +139,5 @@ class NewOrganizationSpec(SimpleFlowSpec):
         await uow.members.add(org.id, actor.user.id, Role.OWNER, now)
         categories = tuple(self._categories(language))
         await uow.categories.add_many(org.id, categories)
-        await uow.users.update(actor.user.id, active_org_id=org.id)
+        await uow.users.update(actor.user.id, UserChange(active_org_id=org.id))
         return OrganizationCreated(org, categories)

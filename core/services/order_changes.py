@@ -9,9 +9,10 @@ from datetime import datetime
 from typing import Any
 
 from core.audiences import LEAD_EVENTS, Audience, new_messages
+from core.changes import OrderUpdate, kept
 from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role, User
 from core.errors import DomainError
-from core.order_edits import Field, FieldEdit, columns, require_editable, shown
+from core.order_edits import Field, FieldEdit, columns, edited, require_editable, shown
 from core.order_edits import unchanged as edit_unchanged
 from core.orders import OrderAction, require_action
 from core.permissions import Action, allowed
@@ -19,7 +20,7 @@ from core.ports import Clock, UnitOfWork
 from core.services.order_cards import actor_for, build_card, visible_order
 from core.views import Notice, OrderChange
 
-Changes = tuple[dict[str, Any], dict[str, Any]]
+Changes = tuple[OrderUpdate, dict[str, Any]]
 
 
 class OrderChanges:
@@ -45,8 +46,8 @@ class OrderChanges:
         else:
             changes, event_data = self._changes(actor, order, action, target, params)
         if _settles(order, changes):
-            changes["settled_at"] = self._clock.now()
-        changed = await uow.orders.change(order, self._clock.now(), **changes)
+            changes = replace(changes, settled_at=self._clock.now())
+        changed = await uow.orders.change(order, self._clock.now(), changes)
         if changed is None:
             raise await _lost_race(uow, actor, action, order)
         await uow.orders.add_event(
@@ -78,26 +79,26 @@ class OrderChanges:
         params: dict[str, Any],
     ) -> Changes:
         now = self._clock.now()
-        changes: dict[str, Any] = {"status": target}
+        changes = OrderUpdate(status=target)
         data: dict[str, Any] = {"from": order.status.value, "to": target.value}
         if action is OrderAction.ASSIGN:
-            changes.update(assignee_id=params["assignee_id"], offered_at=None)
+            changes = replace(changes, assignee_id=params["assignee_id"], offered_at=None)
             data.update(assignee_id=params["assignee_id"], previous_id=order.assignee_id)
         elif action is OrderAction.OFFER:
-            changes.update(assignee_id=None, offered_at=now)
+            changes = replace(changes, assignee_id=None, offered_at=now)
         elif action is OrderAction.TAKE:
-            changes.update(assignee_id=actor.user.id, offered_at=None)
+            changes = replace(changes, assignee_id=actor.user.id, offered_at=None)
             data.update(assignee_id=actor.user.id)
         elif action is OrderAction.START:
-            changes.update(started_at=now)
+            changes = replace(changes, started_at=now)
         elif action is OrderAction.DONE:
-            changes.update(done_at=now)
+            changes = replace(changes, done_at=now)
         elif action is OrderAction.CANCEL:
-            changes.update(cancelled_at=now)
+            changes = replace(changes, cancelled_at=now)
         elif action is OrderAction.PAY:
             return _payment(order, params, changes)
         elif action is OrderAction.RESCHEDULE:
-            changes.update(scheduled_at=params["scheduled_at"])
+            changes = replace(changes, scheduled_at=params["scheduled_at"])
             data = {"from": _iso(order.scheduled_at), "to": _iso(params["scheduled_at"])}
         return changes, data
 
@@ -130,7 +131,7 @@ async def _edit(
     changes = columns(field, params.get("value"))
     if edit_unchanged(order, changes):
         raise DomainError("order_unchanged", number=order.number)
-    after = replace(order, **changes)
+    after = edited(order, changes)
     before_value, after_value = shown(order, field), shown(after, field)
     data: dict[str, Any] = {"field": field.value}
     if field is Field.CATEGORY:
@@ -144,12 +145,12 @@ async def _edit(
     return (changes, data), FieldEdit(field, before_value, after_value)
 
 
-def _payment(order: Order, params: dict[str, Any], changes: dict[str, Any]) -> Changes:
+def _payment(order: Order, params: dict[str, Any], changes: OrderUpdate) -> Changes:
     amount, method = int(params["amount_minor"]), PaymentMethod(params["method"])
     if amount <= 0:
         raise DomainError("money_range", example="3500")
-    changes.update(paid_minor=order.paid_minor + amount, payment_method=method)
-    return changes, {"amount_minor": amount, "method": method.value}
+    paid = replace(changes, paid_minor=order.paid_minor + amount, payment_method=method)
+    return paid, {"amount_minor": amount, "method": method.value}
 
 
 async def _recipients(
@@ -180,14 +181,14 @@ async def _lost_race(
     return DomainError("order_changed", number=order.number)
 
 
-def _settles(order: Order, changes: dict[str, Any]) -> bool:
+def _settles(order: Order, changes: OrderUpdate) -> bool:
     """Whether this change settles the order (done and paid in full, or cancelled): the
     moment its assignee's grace period for the client's contacts starts."""
     after = replace(
         order,
-        status=changes.get("status", order.status),
-        paid_minor=changes.get("paid_minor", order.paid_minor),
-        price_minor=changes.get("price_minor", order.price_minor),
+        status=kept(changes.status, order.status),
+        paid_minor=kept(changes.paid_minor, order.paid_minor),
+        price_minor=kept(changes.price_minor, order.price_minor),
     )
     return after.settled and not order.settled
 

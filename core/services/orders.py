@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from core.changes import NewOrder
 from core.domain import Actor, Order, OrderEvent, OrderStatus, Role, User
 from core.errors import DomainError
 from core.listing import PAGE_SIZE, ListKind, OrderFilter, build_filter, local_day_bounds
@@ -83,9 +84,7 @@ class OrderService:
             )
         now = self._clock.now()
         await self._plans.count_order(uow, actor.organization.id, now)
-        order = await uow.orders.add(
-            actor.organization.id,
-            now,
+        new = NewOrder(
             created_by=actor.user.id,
             client_id=draft.client_id,
             address=draft.address,
@@ -96,6 +95,7 @@ class OrderService:
             price_minor=draft.price_minor,
             description=draft.description,
         )
+        order = await uow.orders.add(actor.organization.id, now, new)
         await uow.orders.add_event(order, actor.user.id, "created", {"status": "new"}, now)
         return order
 

@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from core.admin_model import CREDENTIAL_MAX, CREDENTIALS, mask
+from core.changes import KEEP, OrgChange, given
 from core.domain import LANGUAGES, Actor, Organization
 from core.errors import DomainError
 from core.notifications import MAX_REMINDER_MINUTES, reminder_setting, with_times
@@ -121,11 +122,11 @@ class OrgSettingsService:
         async with self._uow() as uow:
             found = await uow.orgs.get(actor.organization.id)
             assert found is not None
-            if not changes:
+            if not given(changes):
                 return found
             now = self._clock.now()
-            await audit_changes(uow, actor, now, _profile_of(found), changes)
-            org = await uow.orgs.update(actor.organization.id, **changes, updated_at=now)
+            await audit_changes(uow, actor, now, _profile_of(found), given(changes))
+            org = await uow.orgs.update(actor.organization.id, replace(changes, updated_at=now))
             await uow.commit()
             return org
 
@@ -235,19 +236,15 @@ class OrgAddressSuggesters:
 
 def _profile_changes(
     name: str | None, timezone: str | None, currency: str | None, language: str | None
-) -> dict[str, Any]:
-    changes: dict[str, Any] = {}
-    if name is not None:
-        changes["name"] = clean_name(name)
-    if timezone is not None:
-        changes["timezone"] = parse_timezone(timezone)
-    if currency is not None:
-        changes["currency"] = parse_currency(currency)
-    if language is not None:
-        if language not in LANGUAGES:
-            raise DomainError("choose_option")
-        changes["language"] = language
-    return changes
+) -> OrgChange:
+    if language is not None and language not in LANGUAGES:
+        raise DomainError("choose_option")
+    return OrgChange(
+        name=KEEP if name is None else clean_name(name),
+        timezone=KEEP if timezone is None else parse_timezone(timezone),
+        currency=KEEP if currency is None else parse_currency(currency),
+        language=KEEP if language is None else language,
+    )
 
 
 def _categories(names: Sequence[str]) -> list[str]:

@@ -5,10 +5,12 @@ ever sees de-identified text (as voice notes are), then posted to the managers."
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 
 from core.call_ai import SYSTEM_PROMPT, deidentify_call, parse_summary, restore_summary
 from core.call_log import CALL_SUMMARY_JOB, SUMMARIZE_CALL_JOB, TRANSCRIBE_CALL_JOB
+from core.changes import CallChange
 from core.deid import restore
 from core.domain import Job
 from core.errors import DomainError
@@ -61,8 +63,8 @@ class RecordingService:
         await self._store.put(key, audio, found.mime)
         async with self._uow() as uow:
             account = await uow.calls.account(call.organization_id)
-            fields = {"recording_key": key, "recording_mime": found.mime}
-            await self._advance(uow, call, RecordingState.STORED, **fields)
+            stored = CallChange(recording_key=key, recording_mime=found.mime)
+            await self._advance(uow, call, RecordingState.STORED, stored)
             if account is not None and account.transcription_enabled and self._speech:
                 await self._enqueue(uow, call, TRANSCRIBE_CALL_JOB)
             await uow.commit()
@@ -89,10 +91,12 @@ class RecordingService:
         summarise = self._model is not None and bool(text.strip())
         async with self._uow() as uow:
             if summarise:
-                await self._advance(uow, call, RecordingState.SUMMARISING, transcript=text)
+                await self._advance(
+                    uow, call, RecordingState.SUMMARISING, CallChange(transcript=text)
+                )
                 await self._enqueue(uow, call, SUMMARIZE_CALL_JOB)
             else:
-                await self._advance(uow, call, RecordingState.READY, transcript=text)
+                await self._advance(uow, call, RecordingState.READY, CallChange(transcript=text))
                 await self._enqueue(uow, call, CALL_SUMMARY_JOB)
             await uow.commit()
 
@@ -111,7 +115,7 @@ class RecordingService:
         )
         async with self._uow() as uow:
             data = restored.as_dict() if restored else None
-            await self._advance(uow, call, RecordingState.READY, summary=data)
+            await self._advance(uow, call, RecordingState.READY, CallChange(summary=data))
             await self._enqueue(uow, call, CALL_SUMMARY_JOB)
             await uow.commit()
 
@@ -147,10 +151,11 @@ class RecordingService:
             await uow.commit()
 
     async def _advance(
-        self, uow: UnitOfWork, call: Call, state: RecordingState, **fields: object
+        self, uow: UnitOfWork, call: Call, state: RecordingState, change: CallChange | None = None
     ) -> None:
         now: datetime = self._clock.now()
-        await uow.calls.update(call.organization_id, call.id, now, recording_state=state, **fields)
+        moved = replace(change or CallChange(), recording_state=state)
+        await uow.calls.update(call.organization_id, call.id, now, moved)
 
     async def _enqueue(self, uow: UnitOfWork, call: Call, kind: str) -> None:
         payload = {"call_id": call.id}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from core.changes import MembershipChange, OrgChange, UserChange
 from core.domain import Actor, MemberView, OrgChoice, Role, User
 from core.errors import DomainError
 from core.permissions import Action, may_manage, require, require_writable
@@ -52,7 +53,9 @@ class TeamService:
                 raise DomainError("forbidden", action="change_role")
             if current is Role.OWNER:
                 await _ensure_other_owner(uow, view)
-            await uow.members.update(view.membership.organization_id, membership_id, role=role)
+            await uow.members.update(
+                view.membership.organization_id, membership_id, MembershipChange(role=role)
+            )
             subject, now = ("membership", membership_id), self._clock.now()
             changed = {"role": role.value, "previous": current.value}
             await record(uow, actor, AuditAction.ROLE_CHANGED, now, subject, **changed)
@@ -72,7 +75,8 @@ class TeamService:
                 await _ensure_other_owner(uow, view)
             stamp = None if active else self._clock.now()
             org_id = view.membership.organization_id
-            await uow.members.update(org_id, membership_id, active=active, deactivated_at=stamp)
+            access_change = MembershipChange(active=active, deactivated_at=stamp)
+            await uow.members.update(org_id, membership_id, access_change)
             access = ("membership", membership_id)
             now = self._clock.now()
             await record(uow, actor, AuditAction.ACCESS_CHANGED, now, access, active=active)
@@ -87,7 +91,7 @@ class TeamService:
             raise DomainError("photos_rule_range", limit=MAX_PHOTOS_REQUIRED)
         async with self._uow() as uow:
             before = await uow.orgs.get(actor.organization.id)
-            await uow.orgs.update(actor.organization.id, photos_required=count)
+            await uow.orgs.update(actor.organization.id, OrgChange(photos_required=count))
             now = self._clock.now()
             old = before.photos_required if before is not None else None
             changed = AuditAction.SETTING_CHANGED
@@ -104,7 +108,7 @@ class TeamService:
             raise DomainError("contact_grace_range", limit=MAX_CONTACT_GRACE_HOURS)
         old = actor.organization.contact_grace_hours
         async with self._uow() as uow:
-            await uow.orgs.update(actor.organization.id, contact_grace_hours=hours)
+            await uow.orgs.update(actor.organization.id, OrgChange(contact_grace_hours=hours))
             now, changed = self._clock.now(), AuditAction.SETTING_CHANGED
             await record(uow, actor, changed, now, name="grace", old=old, new=hours)
             await uow.commit()
@@ -130,7 +134,7 @@ class TeamService:
                 if choice.organization.id == org_id:
                     if not choice.active:
                         raise DomainError("access_revoked")
-                    await uow.users.update(actor.user.id, active_org_id=org_id)
+                    await uow.users.update(actor.user.id, UserChange(active_org_id=org_id))
                     await uow.commit()
                     return choice
         raise DomainError("not_found")

@@ -8,6 +8,7 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from core.changes import PbxAccountChange
 from core.domain import Actor
 from core.errors import DomainError
 from core.permissions import Action, require
@@ -57,7 +58,8 @@ class TelephonyService:
         account = await uow.calls.account(org_id)
         if account is None:
             key = secrets.token_urlsafe(16)
-            account = await uow.calls.save_account(org_id, self._clock.now(), org_key=key)
+            new = PbxAccountChange(org_key=key)
+            account = await uow.calls.save_account(org_id, self._clock.now(), new)
         return account
 
     async def set_recording(self, actor: Actor, on: bool, confirmed: bool = False) -> None:
@@ -67,12 +69,15 @@ class TelephonyService:
         if on and not confirmed:
             raise DomainError("recording_unconfirmed")
         now = self._clock.now()
-        fields: dict[str, object] = {"recording_enabled": on}
         if on:
-            fields.update(recording_confirmed_at=now, recording_confirmed_by=actor.user.id)
+            change = PbxAccountChange(
+                recording_enabled=True,
+                recording_confirmed_at=now,
+                recording_confirmed_by=actor.user.id,
+            )
         else:
-            fields["transcription_enabled"] = False
-        await self._save(actor, fields)
+            change = PbxAccountChange(recording_enabled=False, transcription_enabled=False)
+        await self._save(actor, change)
 
     async def set_transcription(self, actor: Actor, on: bool) -> None:
         require(actor, Action.ORG_SETTINGS)
@@ -81,7 +86,7 @@ class TelephonyService:
                 account = await self._account(uow, actor)
             if not account.recording_enabled:
                 raise DomainError("recording_off")
-        await self._save(actor, {"transcription_enabled": on})
+        await self._save(actor, PbxAccountChange(transcription_enabled=on))
 
     async def set_extension(self, actor: Actor, extension: str) -> str:
         """`/telephony ext 101`: calls answered on 101 are this member's."""
@@ -91,16 +96,13 @@ class TelephonyService:
         async with self._uow() as uow:
             account = await self._account(uow, actor)
             mine = {k: v for k, v in account.extensions.items() if v != actor.user.id}
-            await uow.calls.save_account(
-                account.organization_id,
-                self._clock.now(),
-                extensions={**mine, extension: actor.user.id},
-            )
+            extensions = PbxAccountChange(extensions={**mine, extension: actor.user.id})
+            await uow.calls.save_account(account.organization_id, self._clock.now(), extensions)
             await uow.commit()
         return extension
 
-    async def _save(self, actor: Actor, fields: dict[str, object]) -> None:
+    async def _save(self, actor: Actor, change: PbxAccountChange) -> None:
         async with self._uow() as uow:
             account = await self._account(uow, actor)
-            await uow.calls.save_account(account.organization_id, self._clock.now(), **fields)
+            await uow.calls.save_account(account.organization_id, self._clock.now(), change)
             await uow.commit()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.changes import UserChange
 from core.domain import LANGUAGES, Actor, Membership, TelegramProfile, User
 from core.errors import DomainError
 from core.outcomes import LanguageChanged
@@ -42,14 +43,14 @@ class UserService:
         if user is None:
             user = await uow.users.add(profile, self._clock.now())
         elif changed:
-            user = await uow.users.update(
-                user.id,
+            refreshed = UserChange(
                 first_name=profile.first_name,
                 last_name=profile.last_name,
                 username=profile.username,
                 telegram_language=profile.language_code,
                 unreachable_at=None,
             )
+            user = await uow.users.update(user.id, refreshed)
         actor = await load_actor(uow, user)
         if changed or actor.user.active_org_id != user.active_org_id:
             await uow.commit()
@@ -63,7 +64,7 @@ class UserService:
         if language not in LANGUAGES:
             raise DomainError("choose_option")
         async with self._uow() as uow:
-            await uow.users.update(actor.user.id, language=language)
+            await uow.users.update(actor.user.id, UserChange(language=language))
             await uow.commit()
         return LanguageChanged(language)
 
@@ -76,7 +77,7 @@ class UserService:
             stamp = None if reachable else self._clock.now()
             if (user.unreachable_at is None) == (stamp is None):
                 return
-            await uow.users.update(user.id, unreachable_at=stamp)
+            await uow.users.update(user.id, UserChange(unreachable_at=stamp))
             await uow.commit()
 
 
@@ -98,7 +99,8 @@ async def load_actor(uow: UnitOfWork, user: User) -> Actor:
     if membership is None or not membership.active:
         for choice in await uow.members.choices_for_user(user.id):
             if choice.active:
-                user = await uow.users.update(user.id, active_org_id=choice.organization.id)
+                active = UserChange(active_org_id=choice.organization.id)
+                user = await uow.users.update(user.id, active)
                 member = await uow.members.get(choice.organization.id, user.id)
                 return Actor(user, choice.organization, member)
     if membership is None:

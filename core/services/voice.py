@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import datetime
 
+from core.changes import NewVoiceNote, VoiceNoteChange
 from core.deid import deidentify, restore
 from core.domain import Actor, Job, VoiceNote, VoiceStatus
 from core.errors import DomainError
@@ -56,17 +57,16 @@ class VoiceService:
         status = VoiceStatus.RECEIVED if self._speech else VoiceStatus.OFF
         now = self._clock.now()
         async with self._uow() as uow:
-            note = await uow.voice.add(
-                actor.organization.id,
-                now,
+            new = NewVoiceNote(
                 order_id=order_id,
                 user_id=actor.user.id,
                 attachment_id=attached.attachment.id,
                 chat_id=chat_id,
-                status=status.value,
+                status=status,
                 duration_seconds=duration,
                 language=actor.user.language or "ru",
             )
+            note = await uow.voice.add(actor.organization.id, now, new)
             if self._speech is not None and await self._within_minutes(uow, actor, duration, now):
                 await uow.jobs.enqueue(
                     TRANSCRIBE_JOB,
@@ -76,7 +76,7 @@ class VoiceService:
                     f"transcribe:{note.id}",
                 )
             elif self._speech is not None:
-                await uow.voice.update(note.id, now, status=VoiceStatus.QUOTA)
+                await uow.voice.update(note.id, now, VoiceNoteChange(status=VoiceStatus.QUOTA))
                 note = replace(note, status=VoiceStatus.QUOTA)
             await uow.commit()
         return note
@@ -94,11 +94,11 @@ class VoiceService:
 
     async def shown_in(self, note_id: int, message_id: int) -> None:
         """The status message that is edited in place as the note moves through its stages."""
-        await self._set(note_id, status_message_id=message_id)
+        await self._set(note_id, VoiceNoteChange(status_message_id=message_id))
 
-    async def _set(self, note_id: int, **fields: object) -> VoiceNote:
+    async def _set(self, note_id: int, change: VoiceNoteChange) -> VoiceNote:
         async with self._uow() as uow:
-            await uow.voice.update(note_id, self._clock.now(), **fields)
+            await uow.voice.update(note_id, self._clock.now(), change)
             await uow.commit()
             note = await uow.voice.get(note_id)
         assert note is not None
@@ -114,7 +114,8 @@ class VoiceService:
         if note is None or note.status not in (VoiceStatus.RECEIVED, VoiceStatus.TRANSCRIBING):
             return
         assert self._speech is not None and note.attachment_id is not None
-        await self.progress(await self._set(note.id, status=VoiceStatus.TRANSCRIBING))
+        transcribing = VoiceNoteChange(status=VoiceStatus.TRANSCRIBING)
+        await self.progress(await self._set(note.id, transcribing))
         async with self._uow() as uow:
             attachment = await uow.attachments.by_id(note.attachment_id)
         assert attachment is not None
@@ -130,7 +131,7 @@ class VoiceService:
         status = VoiceStatus.SUMMARISING if summarise else VoiceStatus.READY
         now = self._clock.now()
         async with self._uow() as uow:
-            await uow.voice.update(note.id, now, transcript=text, status=status)
+            await uow.voice.update(note.id, now, VoiceNoteChange(transcript=text, status=status))
             if summarise:
                 await uow.jobs.enqueue(
                     SUMMARIZE_JOB,
@@ -151,17 +152,19 @@ class VoiceService:
             return
         assert self._model is not None
         if not await self._ai_allowed(note):
-            await self.progress(await self._set(note.id, status=VoiceStatus.READY))
+            await self.progress(
+                await self._set(note.id, VoiceNoteChange(status=VoiceStatus.READY))
+            )
             return
         names, addresses = await self._personal_data(note)
         redacted = deidentify(note.transcript, names, addresses)
         answer = await self._model.complete(SYSTEM_PROMPT, redacted.text, json_mode=True)
         proposal = parse_proposal(answer)
-        fields: dict[str, object] = {"status": VoiceStatus.READY}
+        change = VoiceNoteChange(status=VoiceStatus.READY)
         if proposal is not None:
             restored = restore_proposal(proposal, lambda text: restore(text, redacted.mapping))
-            fields.update(proposal=restored.as_dict(), proposal_state="proposed")
-        await self.progress(await self._set(note.id, **fields))
+            change = replace(change, proposal=restored.as_dict(), proposal_state="proposed")
+        await self.progress(await self._set(note.id, change))
 
     async def _ai_allowed(self, note: VoiceNote) -> bool:
         """One AI call against the plan's monthly quota (Free has none): the transcript alone."""
@@ -192,7 +195,8 @@ class VoiceService:
         """The stage gave up after its retries: the recording stays on the order."""
         note = await self._note(job)
         if note is not None and note.status is not VoiceStatus.READY:
-            await self.progress(await self._set(note.id, status=VoiceStatus.FAILED))
+            failed = VoiceNoteChange(status=VoiceStatus.FAILED)
+            await self.progress(await self._set(note.id, failed))
 
     async def apply(self, actor: Actor, note_id: int) -> list[OrderChange]:
         """One tap: the proposal goes through the same order services as the buttons."""
@@ -212,12 +216,12 @@ class VoiceService:
                     method=proposal.payment_method.value,
                 )
             )
-        await self._set(note_id, proposal_state="applied")
+        await self._set(note_id, VoiceNoteChange(proposal_state="applied"))
         return changes
 
     async def dismiss(self, actor: Actor, note_id: int) -> None:
         await self._proposal(actor, note_id)
-        await self._set(note_id, proposal_state="dismissed")
+        await self._set(note_id, VoiceNoteChange(proposal_state="dismissed"))
 
     async def _proposal(self, actor: Actor, note_id: int) -> tuple[VoiceNote, Proposal]:
         async with self._uow() as uow:

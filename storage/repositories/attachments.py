@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.changes import NewAttachment
 from core.domain import Attachment
+from storage.repositories.columns import columns
 from storage.tables import AttachmentRow, MembershipRow
 
 
@@ -34,8 +35,9 @@ class SqlAttachmentRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def add(self, org_id: int, now: datetime, **fields: Any) -> Attachment:
-        row = AttachmentRow(organization_id=org_id, created_at=now, state="pending", **fields)
+    async def add(self, org_id: int, now: datetime, new: NewAttachment) -> Attachment:
+        values = columns(new)
+        row = AttachmentRow(organization_id=org_id, created_at=now, state="pending", **values)
         self._s.add(row)
         await self._s.flush()
         return _to_attachment(row)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.admin_model import Payment, Subscription
+from core.changes import NewPayment, PaymentChange, SubscriptionChange
+from storage.repositories.columns import columns
 from storage.repositories.runtime import _insert
 from storage.tables import PaymentRow, SubscriptionRow, UsageRow
 
@@ -67,16 +68,19 @@ class SqlBillingRepository:
         stmt = stmt.execution_options(populate_existing=True)
         return _subscription((await self._s.execute(stmt)).scalar_one())
 
-    async def save_subscription(self, org_id: int, now: datetime, **fields: Any) -> None:
+    async def save_subscription(
+        self, org_id: int, now: datetime, change: SubscriptionChange
+    ) -> None:
         stmt = (
             update(SubscriptionRow)
             .where(SubscriptionRow.organization_id == org_id)
-            .values(updated_at=now, **fields)
+            .values(updated_at=now, **columns(change))
         )
         await self._s.execute(stmt)
 
-    async def add_payment(self, org_id: int, now: datetime, **fields: Any) -> Payment:
-        row = PaymentRow(organization_id=org_id, created_at=now, updated_at=now, **fields)
+    async def add_payment(self, org_id: int, now: datetime, new: NewPayment) -> Payment:
+        values = columns(new)
+        row = PaymentRow(organization_id=org_id, created_at=now, updated_at=now, **values)
         self._s.add(row)
         await self._s.flush()
         return _payment(row)
@@ -89,11 +93,11 @@ class SqlBillingRepository:
         row = (await self._s.execute(stmt)).scalar_one_or_none()
         return _payment(row) if row else None
 
-    async def update_payment(self, payment: Payment, now: datetime, **fields: Any) -> bool:
+    async def update_payment(self, payment: Payment, now: datetime, change: PaymentChange) -> bool:
         stmt = (
             update(PaymentRow)
             .where(PaymentRow.id == payment.id, PaymentRow.status == payment.status)
-            .values(updated_at=now, **fields)
+            .values(updated_at=now, **columns(change))
         )
         return bool((await self._s.execute(stmt)).rowcount)
 

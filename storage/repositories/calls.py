@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -12,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.changes import CallChange, NewCall, PbxAccountChange
 from core.telephony import (
     Call,
     CallEvent,
@@ -21,6 +21,7 @@ from core.telephony import (
     PbxCredentials,
     RecordingState,
 )
+from storage.repositories.columns import columns
 from storage.tables import CallEventRow, CallRow, ClientPhoneRow, ClientRow, PbxAccountRow
 
 
@@ -64,18 +65,6 @@ def _to_call(row: CallRow) -> Call:
     )
 
 
-def _plain(fields: dict[str, Any]) -> dict[str, Any]:
-    """Enums as their values, tuples (alerts) as JSON lists."""
-    values: dict[str, Any] = {}
-    for name, value in fields.items():
-        if isinstance(value, enum.Enum):
-            value = value.value
-        elif isinstance(value, tuple):
-            value = [list(v) if isinstance(v, tuple) else v for v in value]
-        values[name] = value
-    return values
-
-
 class SqlCallRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -97,7 +86,10 @@ class SqlCallRepository:
         row = await self._account_row(PbxAccountRow.org_key == org_key)
         return _to_account(row) if row else None
 
-    async def save_account(self, org_id: int, now: datetime, **fields: Any) -> PbxAccount:
+    async def save_account(
+        self, org_id: int, now: datetime, change: PbxAccountChange
+    ) -> PbxAccount:
+        fields = columns(change)
         row = await self._account_row(PbxAccountRow.organization_id == org_id)
         if row is None:
             row = PbxAccountRow(organization_id=org_id, created_at=now, updated_at=now, **fields)
@@ -131,8 +123,8 @@ class SqlCallRepository:
         )
         return bool((await self._s.execute(stmt)).rowcount)
 
-    async def ensure(self, org_id: int, pbx_call_id: str, now: datetime, **fields: Any) -> Call:
-        values = {**_plain(fields), "alerts": [], "created_at": now, "updated_at": now}
+    async def ensure(self, org_id: int, pbx_call_id: str, now: datetime, new: NewCall) -> Call:
+        values = {**columns(new), "alerts": [], "created_at": now, "updated_at": now}
         stmt = (
             self._insert(CallRow)
             .values(organization_id=org_id, pbx_call_id=pbx_call_id, **values)
@@ -158,11 +150,11 @@ class SqlCallRepository:
         found = await self._calls(CallRow.organization_id == org_id, CallRow.id == call_id)
         return found[0] if found else None
 
-    async def update(self, org_id: int, call_id: int, now: datetime, **fields: Any) -> Call:
+    async def update(self, org_id: int, call_id: int, now: datetime, change: CallChange) -> Call:
         await self._s.execute(
             update(CallRow)
             .where(CallRow.organization_id == org_id, CallRow.id == call_id)
-            .values(**_plain(fields), updated_at=now)
+            .values(**columns(change), updated_at=now)
         )
         call = await self.get(org_id, call_id)
         assert call is not None

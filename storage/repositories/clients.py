@@ -9,9 +9,11 @@ from typing import Any
 from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.changes import ClientChange
 from core.domain import Client
 from core.search import SearchQuery, search_document
 from core.text import search_key
+from storage.repositories.columns import columns
 from storage.search import search_client_ids
 from storage.tables import ClientEventRow, ClientPhoneRow, ClientRow, OrderRow
 
@@ -84,10 +86,13 @@ class SqlClientRepository:
         await self._s.flush()
         return _to_client(row, list(dict.fromkeys(phones)))
 
-    async def update(self, org_id: int, client_id: int, now: datetime, **fields: Any) -> Client:
+    async def update(
+        self, org_id: int, client_id: int, now: datetime, change: ClientChange
+    ) -> Client:
         """Change name, address, notes and/or `phones`, keeping the search document in step."""
         current = await self.get(org_id, client_id)
         assert current is not None
+        fields = columns(change)
         phones = fields.pop("phones", None)
         if phones is not None:
             await self._s.execute(
@@ -149,14 +154,12 @@ class SqlClientRepository:
             .values(merged_into_id=keep_id, updated_at=now)
         )
         notes = "\n".join(n for n in (keep.notes, other.notes) if n) or None
-        return await self.update(
-            org_id,
-            keep_id,
-            now,
-            phones=[*keep.phones, *other.phones],
+        merged = ClientChange(
+            phones=(*keep.phones, *other.phones),
             address=keep.address or other.address,
             notes=notes,
         )
+        return await self.update(org_id, keep_id, now, merged)
 
     async def add_event(
         self,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.changes import NewOrder, OrderUpdate
 from core.domain import (
     OPEN_STATUSES,
     Order,
@@ -17,6 +18,7 @@ from core.domain import (
     PaymentMethod,
 )
 from core.listing import OrderFilter
+from storage.repositories.columns import columns
 from storage.tables import OrderEventRow, OrderMessageRow, OrderRow, OrganizationRow
 
 _OPEN = [s.value for s in OPEN_STATUSES]
@@ -69,7 +71,7 @@ class SqlOrderRepository:
         )
         return int((await self._s.execute(stmt)).scalar_one()) - 1
 
-    async def add(self, org_id: int, now: datetime, **fields: Any) -> Order:
+    async def add(self, org_id: int, now: datetime, new: NewOrder) -> Order:
         number = await self.next_number(org_id)
         row = OrderRow(
             organization_id=org_id,
@@ -77,7 +79,7 @@ class SqlOrderRepository:
             status=OrderStatus.NEW.value,
             created_at=now,
             updated_at=now,
-            **fields,
+            **columns(new),
         )
         self._s.add(row)
         await self._s.flush()
@@ -97,10 +99,10 @@ class SqlOrderRepository:
         row = (await self._s.execute(stmt)).scalar_one_or_none()
         return to_order(row) if row else None
 
-    async def change(self, order: Order, now: datetime, **fields: Any) -> Order | None:
-        """Apply `fields` only if nobody changed the order since it was read (its version);
+    async def change(self, order: Order, now: datetime, change: OrderUpdate) -> Order | None:
+        """Apply `change` only if nobody changed the order since it was read (its version);
         None means another tap or process got there first."""
-        values = {k: (v.value if hasattr(v, "value") else v) for k, v in fields.items()}
+        values = columns(change)
         stmt = (
             update(OrderRow)
             .where(

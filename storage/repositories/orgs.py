@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.changes import MembershipChange, OrgChange
 from core.domain import (
     Category,
     Invite,
@@ -19,6 +19,7 @@ from core.domain import (
     OrgStatus,
     Role,
 )
+from storage.repositories.columns import columns
 from storage.repositories.people import to_user
 from storage.tables import CategoryRow, InviteRow, MembershipRow, OrganizationRow, UserRow
 
@@ -74,8 +75,9 @@ class SqlOrganizationRepository:
         await self._s.flush()
         return to_org(row)
 
-    async def update(self, org_id: int, **fields: Any) -> Organization:
-        stmt = update(OrganizationRow).where(OrganizationRow.id == org_id).values(**fields)
+    async def update(self, org_id: int, change: OrgChange) -> Organization:
+        values = columns(change)
+        stmt = update(OrganizationRow).where(OrganizationRow.id == org_id).values(**values)
         await self._s.execute(stmt)
         row = await self._s.get(OrganizationRow, org_id, populate_existing=True)
         assert row is not None
@@ -107,13 +109,13 @@ class SqlMembershipRepository:
         await self._s.flush()
         return to_membership(row)
 
-    async def update(self, org_id: int, membership_id: int, **fields: Any) -> Membership:
-        if "role" in fields:
-            fields["role"] = Role(fields["role"]).value
+    async def update(
+        self, org_id: int, membership_id: int, change: MembershipChange
+    ) -> Membership:
         stmt = (
             update(MembershipRow)
             .where(MembershipRow.organization_id == org_id, MembershipRow.id == membership_id)
-            .values(**fields)
+            .values(**columns(change))
         )
         await self._s.execute(stmt)
         found = await self.by_id(org_id, membership_id)

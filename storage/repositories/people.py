@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.changes import UserChange
 from core.domain import ConsentKind, TelegramProfile, User
+from storage.repositories.columns import columns
 from storage.tables import ConsentRow, UserRow
 
 
@@ -63,8 +64,9 @@ class SqlUserRepository:
         await self._s.flush()
         return to_user(row)
 
-    async def update(self, user_id: int, **fields: Any) -> User:
-        await self._s.execute(update(UserRow).where(UserRow.id == user_id).values(**fields))
+    async def update(self, user_id: int, change: UserChange) -> User:
+        stmt = update(UserRow).where(UserRow.id == user_id).values(**columns(change))
+        await self._s.execute(stmt)
         row = await self._s.get(UserRow, user_id, populate_existing=True)
         assert row is not None
         return to_user(row)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.changes import NewVoiceNote, VoiceNoteChange
 from core.domain import VoiceNote, VoiceStatus
+from storage.repositories.columns import columns
 from storage.tables import VoiceNoteRow
 
 
@@ -34,8 +35,9 @@ class SqlVoiceRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def add(self, org_id: int, now: datetime, **fields: Any) -> VoiceNote:
-        row = VoiceNoteRow(organization_id=org_id, created_at=now, updated_at=now, **fields)
+    async def add(self, org_id: int, now: datetime, new: NewVoiceNote) -> VoiceNote:
+        values = columns(new)
+        row = VoiceNoteRow(organization_id=org_id, created_at=now, updated_at=now, **values)
         self._s.add(row)
         await self._s.flush()
         return _to_note(row)
@@ -44,8 +46,8 @@ class SqlVoiceRepository:
         row = await self._s.get(VoiceNoteRow, note_id, populate_existing=True)
         return _to_note(row) if row else None
 
-    async def update(self, note_id: int, now: datetime, **fields: Any) -> None:
-        values = {k: (v.value if isinstance(v, VoiceStatus) else v) for k, v in fields.items()}
+    async def update(self, note_id: int, now: datetime, change: VoiceNoteChange) -> None:
+        values = columns(change)
         stmt = (
             update(VoiceNoteRow).where(VoiceNoteRow.id == note_id).values(**values, updated_at=now)
         )

@@ -21,6 +21,7 @@ from core.call_log import (
     SUMMARIZE_CALL_JOB,
     TRANSCRIBE_CALL_JOB,
 )
+from core.changes import PbxAccountChange
 from core.domain import Job
 from core.services.orders import OrderDraft
 from core.services.recordings import RecordingService
@@ -48,9 +49,8 @@ async def owner(services, uow_factory, clock):
     actor = await owner_with_org(services)
     await services.telephony.status(actor)  # makes the webhook key
     async with uow_factory() as uow:
-        await uow.calls.save_account(
-            actor.organization.id, clock.now(), api_key="zd-key", api_secret="zd-secret"
-        )
+        keys = PbxAccountChange(api_key="zd-key", api_secret="zd-secret")
+        await uow.calls.save_account(actor.organization.id, clock.now(), keys)
         await uow.commit()
     return actor
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 
 import pytest
 
+from core.changes import CallChange, PbxAccountChange
 from core.domain import OrgStatus, Role
 from core.errors import DomainError
 from core.files import sha256
@@ -172,9 +173,8 @@ async def _client_call(w, owner, phone: str, recording: str, said: str) -> str:
     status = await w.services.telephony.status(owner)
     org_key = status.webhook_url.rsplit("/", 1)[1]
     async with w.uow() as uow:
-        await uow.calls.save_account(
-            owner.organization.id, w.clock.now(), api_key="zd-key", api_secret="zd-secret"
-        )
+        keys = PbxAccountChange(api_key="zd-key", api_secret="zd-secret")
+        await uow.calls.save_account(owner.organization.id, w.clock.now(), keys)
         await uow.commit()
     pbx = FakeZadarma("zd-key", "zd-secret")
     pbx.now = w.clock.now
@@ -191,10 +191,12 @@ async def _client_call(w, owner, phone: str, recording: str, said: str) -> str:
             owner.organization.id,
             found.id,
             w.clock.now(),
-            recording_key=key,
-            recording_mime="audio/ogg",
-            transcript=f"Просят приехать на {said}",
-            summary={"address": said},
+            CallChange(
+                recording_key=key,
+                recording_mime="audio/ogg",
+                transcript=f"Просят приехать на {said}",
+                summary={"address": said},
+            ),
         )
         await uow.commit()
     return call.pbx_call_id

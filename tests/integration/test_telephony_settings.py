@@ -5,9 +5,10 @@ import asyncio
 
 import pytest
 
+from core.changes import NewCall
 from core.domain import Role
 from core.errors import DomainError
-from core.telephony import parse_event
+from core.telephony import Direction, parse_event
 from tests.support import onboard, owner_with_org, profile, services_for
 
 pytestmark = pytest.mark.db
@@ -73,9 +74,8 @@ async def test_one_manager_takes_on_the_call_back(services, uow_factory, clock):
     fields = {"event": "NOTIFY_START", "pbx_call_id": "in_1", "caller_id": "79035550011"}
     fields |= {"called_did": "74951234567", "call_start": "2026-03-02 12:00:00"}
     async with uow_factory() as uow:
-        call = await uow.calls.ensure(
-            account.organization_id, "in_1", clock.now(), direction="in", started_at=clock.now()
-        )
+        new = NewCall(direction=Direction.INCOMING, started_at=clock.now())
+        call = await uow.calls.ensure(account.organization_id, "in_1", clock.now(), new)
         event = parse_event(fields)
         assert await uow.calls.record_event(account.organization_id, event, clock.now())
         await uow.commit()

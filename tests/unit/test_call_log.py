@@ -21,6 +21,7 @@ from core.call_log import (
     changes,
     follow_ups,
 )
+from core.changes import CallChange, given
 from core.deid import restore
 from core.telephony import (
     Call,
@@ -81,7 +82,7 @@ def end(disposition="answered", recorded=False) -> CallEvent:
 
 
 def apply(before: Call, happened: CallEvent, account: PbxAccount) -> Call:
-    return replace(before, **changes(before, happened, account, NOW))
+    return replace(before, **given(changes(before, happened, account, NOW)))
 
 
 def kinds(after: Call, happened: CallEvent, account=ON, transcribe=True) -> list[str]:
@@ -111,7 +112,7 @@ def test_an_answered_recorded_call_is_fetched_after_a_delay_then_at_once_when_re
     jobs = follow_ups(after, happened, ON, NOW, DELAY, True)
     assert [(j.kind, j.run_at) for j in jobs] == [(FETCH_RECORDING_JOB, NOW + DELAY)]
     ready = event(EventKind.RECORD, recorded=True, recording_ref="1.2")
-    assert changes(after, ready, ON, NOW) == {}, "a fetch on its way is left alone"
+    assert changes(after, ready, ON, NOW) == CallChange(), "a fetch on its way is left alone"
     now_jobs = follow_ups(after, ready, ON, NOW, DELAY, True)
     assert [(j.kind, j.run_at) for j in now_jobs] == [(FETCH_RECORDING_JOB, NOW)]
     assert now_jobs[0].dedup_key != jobs[0].dedup_key

@@ -1,0 +1,84 @@
+"""The job registry: every kind of durable job, what runs it and what happens when it gives up,
+in one place for every process that runs jobs (the bot's own runners and `astracrm worker`).
+
+Some kinds are the services' own work (uploads, transcription, purges, billing ticks, call
+recordings); the others end in a message, rendered by the presentation layer. Scheduled
+messages (digests, plans, reminders, alerts) are their own lane: bot/background.py gives them
+a runner with several in flight, so a burst of thousands never holds up the other kinds.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from telegram import Bot
+
+from bot.container import Container
+from bot.telephony import telephony_jobs
+from core.call_log import RECORDING_JOBS
+from core.domain import Job
+from core.jobs import DeadLetterHook, JobHandler
+from core.services import Services
+from core.services.billing import TICK_JOB
+from core.services.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
+from core.services.files import UPLOAD_JOB
+from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB
+from handlers.digests import notification_jobs
+from handlers.i18n import Catalogs
+from handlers.jobs import dead_job_notice, presenter_jobs
+from handlers.voice import progress_presenter
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class JobRegistry:
+    """Job kind -> handler for every kind; which of them are scheduled messages; what to do
+    when a job finally failed."""
+
+    handlers: Mapping[str, JobHandler]
+    deliveries: frozenset[str]
+    on_dead: DeadLetterHook
+
+    def lane(self, deliveries: bool) -> dict[str, JobHandler]:
+        """The handlers of the scheduled messages, or of every other kind."""
+        return {k: h for k, h in self.handlers.items() if (k in self.deliveries) is deliveries}
+
+
+def service_jobs(services: Services) -> dict[str, JobHandler]:
+    """Job kinds whose work the core services do (no message to render)."""
+    return {
+        UPLOAD_JOB: services.files.upload,
+        TRANSCRIBE_JOB: services.voice.transcribe,
+        SUMMARIZE_JOB: services.voice.summarize,
+        ERASE_OBJECTS_JOB: services.erasure.erase_objects,
+        ORG_PURGE_JOB: services.erasure.purge_job,
+        RETENTION_JOB: services.erasure.retention_job,
+        TICK_JOB: services.billing.tick,
+        **telephony_jobs(services.recordings),
+    }
+
+
+def dead_letter(bot: Bot, services: Services, catalogs: Catalogs) -> DeadLetterHook:
+    """The job's own record says it failed, and its organization's leads are told."""
+
+    async def gave_up(job: Job, error: str) -> None:
+        log.error("job %s (%s) gave up: %s", job.id, job.kind, error)
+        if job.kind in (TRANSCRIBE_JOB, SUMMARIZE_JOB):
+            await services.voice.failed(job)
+        if job.kind in RECORDING_JOBS:
+            await services.recordings.failed(job)
+        await dead_job_notice(bot, services, catalogs, job)
+
+    return gave_up
+
+
+def job_registry(container: Container, bot: Bot) -> JobRegistry:
+    """Every job kind and its handler; voice notes report their progress through `bot`."""
+    services, catalogs = container.services, container.catalogs
+    services.voice.progress = progress_presenter(bot, services, catalogs)
+    messages = notification_jobs(bot, services, catalogs)
+    handlers = {**service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages}
+    return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))

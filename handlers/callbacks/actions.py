@@ -1,0 +1,290 @@
+"""Every button's action, one frozen dataclass each, with its callback-data template.
+
+The templates are the wire format of buttons already in people's chats: change one only
+with care (a changed format makes the old buttons answer "no longer valid", never do
+something else). Sub-actions are Literals or enums, so a forged value does not decode.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from core.domain import Role
+from core.listing import ListKind
+from core.notifications import Kind
+from core.orders import OrderAction
+from handlers.callbacks.codec import Action, Small, Text
+
+Switch = Literal["on", "off"]
+Setting = Literal["digest_at", "plan_at", "reminder_min", "overdue_min", "quiet"]
+CallFilter = Literal["all", "missed", "unknown"]
+ClientField = Literal["name", "phone", "address", "notes"]
+TapAction = Literal[
+    OrderAction.OFFER, OrderAction.TAKE, OrderAction.START, OrderAction.DONE, OrderAction.CANCEL
+]
+FlowAction = Literal[OrderAction.PAY, OrderAction.RESCHEDULE, OrderAction.EDIT]
+
+
+# Dialogs: a choice on a step of a flow (the flow engine checks it is the current step).
+@dataclass(frozen=True)
+class DialogChoice(Action, template="d:{flow}:{step}:{value}"):
+    flow: str
+    step: str
+    value: Text
+
+
+# Orders
+@dataclass(frozen=True)
+class OpenOrder(Action, template="o:{order_id}"):
+    order_id: int
+
+
+@dataclass(frozen=True)
+class OrderTap(Action, template="oa:{order_id}:{action}"):
+    order_id: int
+    action: TapAction
+
+
+@dataclass(frozen=True)
+class OrderTapSure(Action, template="oa:{order_id}:{action}!"):
+    """The confirmation of a tap that asks first (cancel, an early start)."""
+
+    order_id: int
+    action: Literal[OrderAction.START, OrderAction.CANCEL]
+
+
+@dataclass(frozen=True)
+class OrderWorkers(Action, template="ow:{order_id}"):
+    order_id: int
+
+
+@dataclass(frozen=True)
+class AssignOrder(Action, template="oas:{order_id}:{user_id}"):
+    order_id: int
+    user_id: int
+
+
+@dataclass(frozen=True)
+class OrderFlow(Action, template="of:{order_id}:{flow}"):
+    order_id: int
+    flow: FlowAction
+
+
+@dataclass(frozen=True)
+class OrderHistory(Action, template="oh:{order_id}"):
+    order_id: int
+
+
+@dataclass(frozen=True)
+class OrderFiles(Action, template="ofi:{order_id}"):
+    order_id: int
+
+
+@dataclass(frozen=True)
+class OrderList(Action, template="ol:{kind}:{page}"):
+    kind: ListKind
+    page: Small
+
+
+@dataclass(frozen=True)
+class DigestUnassigned(Action, template="dl:unassigned"):
+    pass
+
+
+# Clients
+@dataclass(frozen=True)
+class OpenClient(Action, template="c:{client_id}"):
+    client_id: int
+
+
+@dataclass(frozen=True)
+class ClientSearch(Action, template="cf:{page}:{query}"):
+    page: Small
+    query: Text
+
+
+@dataclass(frozen=True)
+class ClientEdit(Action, template="ce:{client_id}:{field}"):
+    client_id: int
+    field: ClientField
+
+
+@dataclass(frozen=True)
+class ClientMerge(Action, template="cm:{client_id}"):
+    client_id: int
+
+
+@dataclass(frozen=True)
+class ClientNewOrder(Action, template="cn:{client_id}"):
+    client_id: int
+
+
+# Voice notes
+@dataclass(frozen=True)
+class VoiceApply(Action, template="va:{note_id}"):
+    note_id: int
+
+
+@dataclass(frozen=True)
+class VoiceDismiss(Action, template="vd:{note_id}"):
+    note_id: int
+
+
+# Telephony
+@dataclass(frozen=True)
+class CallsFilter(Action, template="cl:{kind}"):
+    kind: CallFilter
+
+
+@dataclass(frozen=True)
+class CallBack(Action, template="clb:{call_id}"):
+    call_id: int
+
+
+@dataclass(frozen=True)
+class CallOrder(Action, template="clo:{call_id}"):
+    call_id: int
+
+
+@dataclass(frozen=True)
+class CallNewClient(Action, template="cln:{call_id}"):
+    call_id: int
+
+
+@dataclass(frozen=True)
+class CallAttach(Action, template="cla:{call_id}"):
+    call_id: int
+
+
+@dataclass(frozen=True)
+class CallAttachPick(Action, template="clp:{call_id}:{order_id}"):
+    call_id: int
+    order_id: int
+
+
+@dataclass(frozen=True)
+class Recording(Action, template="tl:rec:{value}"):
+    """on asks the owner to confirm, yes is the confirmation, off switches it off."""
+
+    value: Literal["on", "off", "yes"]
+
+
+@dataclass(frozen=True)
+class Transcripts(Action, template="tl:tr:{value}"):
+    value: Switch
+
+
+# Team, invites, organizations
+@dataclass(frozen=True)
+class MemberCard(Action, template="tm:{membership_id}"):
+    membership_id: int
+
+
+@dataclass(frozen=True)
+class MemberRole(Action, template="tm:{membership_id}:role:{role}"):
+    membership_id: int
+    role: Role
+
+
+@dataclass(frozen=True)
+class MemberAccess(Action, template="tm:{membership_id}:{access}"):
+    membership_id: int
+    access: Switch
+
+
+@dataclass(frozen=True)
+class InviteRole(Action, template="inv:{role}"):
+    role: Literal[Role.WORKER, Role.MANAGER]
+
+
+@dataclass(frozen=True)
+class InviteRevoke(Action, template="inv:rv:{invite_id}"):
+    invite_id: int
+
+
+@dataclass(frozen=True)
+class SwitchOrg(Action, template="org:{organization_id}"):
+    organization_id: int
+
+
+# Own settings and the organization's rules
+LanguageCode = Literal["en", "ru"]
+LANGUAGES: tuple[LanguageCode, ...] = ("en", "ru")  # the keys of LANGUAGE_LABELS
+
+
+@dataclass(frozen=True)
+class Language(Action, template="lang:{code}"):
+    code: LanguageCode
+
+
+@dataclass(frozen=True)
+class PhotosRule(Action, template="ps:{count}"):
+    count: Small
+
+
+@dataclass(frozen=True)
+class GraceRule(Action, template="gs:{hours}"):
+    hours: Small
+
+
+@dataclass(frozen=True)
+class NotifyKind(Action, template="np:{kind}"):
+    kind: Kind
+
+
+@dataclass(frozen=True)
+class NotifySetting(Action, template="np:{setting}"):
+    setting: Setting
+
+
+# Privacy and erasure
+@dataclass(frozen=True)
+class Marketing(Action, template="pv:mk:{on}"):
+    on: Literal[0, 1]
+
+
+@dataclass(frozen=True)
+class RetentionAsk(Action, template="pv:rt:{days}"):
+    days: Small  # 0: until deleted
+
+
+@dataclass(frozen=True)
+class RetentionSet(Action, template="pv:rc:{days}"):
+    days: Small
+
+
+@dataclass(frozen=True)
+class RetentionKeep(Action, template="pv:rx:0"):
+    pass
+
+
+@dataclass(frozen=True)
+class RestoreOrg(Action, template="pv:ro:{organization_id}"):
+    organization_id: int
+
+
+@dataclass(frozen=True)
+class AuditPage(Action, template="pv:au:{page}"):
+    page: Small
+
+
+@dataclass(frozen=True)
+class EraseAsk(Action, template="er:fc:{client_id}"):
+    client_id: int
+
+
+@dataclass(frozen=True)
+class EraseClient(Action, template="er:fcy:{client_id}"):
+    client_id: int
+
+
+@dataclass(frozen=True)
+class EraseConfirm(Action, template="er:{what}"):
+    """What /deleteme, /deleteorg or /deactivate asked (`no` cancels)."""
+
+    what: Literal["me", "org", "off", "no"]
+
+
+Invitable = Literal[Role.WORKER, Role.MANAGER]
+INVITABLE: tuple[Invitable, ...] = (Role.WORKER, Role.MANAGER)
