@@ -84,7 +84,21 @@ class Outgoing:
         self._add(Delivery(chat_id, Method.PHOTO, params, quiet=True))
 
     def _add(self, delivery: Delivery) -> None:
+        if delivery.method is Method.EDIT:
+            # A whole new content supersedes what an earlier edit of the message would show
+            # (a tapped card, then the same card refreshed with everyone else's).
+            target = _target_of(delivery)
+            self.deliveries = [
+                d
+                for d in self.deliveries
+                if d.method not in (Method.EDIT, Method.MARKUP) or _target_of(d) != target
+            ]
         self.deliveries.append(delivery)
+
+
+def _target_of(delivery: Delivery) -> tuple[int, object, object]:
+    params = delivery.params
+    return delivery.chat_id, params.get("message_id"), params.get("inline_message_id")
 
 
 def _target(message_id: int | None, inline_message_id: str | None) -> dict[str, object]:

@@ -39,9 +39,13 @@ class SqlOutboxRepository:
             }
             for d in deliveries
         ]
-        stmt = insert(_box).returning(_c.id, sort_by_parameter_order=True)
-        ids = (await self._s.execute(stmt, rows)).scalars().all()
-        return [Stored(i, d) for i, d in zip(ids, deliveries, strict=True)]
+        # One statement: the rows come back with their ids, which follow the order given.
+        stmt = insert(_box).values(rows).returning(_c.id, _c.chat_id, _c.lane, _c.body)
+        returned = (await self._s.execute(stmt)).all()
+        return sorted(
+            (Stored(r.id, Delivery.from_json(r.chat_id, r.lane, dict(r.body))) for r in returned),
+            key=lambda stored: stored.id,
+        )
 
     async def mark(self, outcomes: Sequence[Sent]) -> None:
         """Sent, or given up for good: the rows leave the outbox (one statement). What a

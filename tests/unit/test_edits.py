@@ -123,3 +123,16 @@ async def test_an_error_after_the_tap_was_answered_becomes_a_message():
     ctx = _ctx()
     await _answer(update, ctx, "Sorry, something went wrong.")  # type: ignore[arg-type]
     assert [d.params["text"] for d in ctx.outgoing.deliveries] == ["Sorry, something went wrong."]
+
+
+def test_a_later_edit_of_the_same_message_supersedes_an_earlier_one():
+    out = Outgoing()
+    out.edit(1, 7, "first", KEYS)
+    out.buttons(1, 8, None)
+    out.send(1, "a new message")
+    out.edit(1, 7, "second", KEYS)
+    assert [(d.method, d.params.get("text")) for d in out.deliveries] == [
+        (Method.MARKUP, None),
+        (Method.SEND, "a new message"),
+        (Method.EDIT, "second"),
+    ]
