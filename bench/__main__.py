@@ -18,6 +18,7 @@ COMMANDS = {
     "footprint": "bench.footprint",
     "jobs": "bench.jobs",
     "idle": "bench.idle",
+    "flood": "bench.flood",
 }
 
 

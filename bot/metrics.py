@@ -62,6 +62,12 @@ class Metrics:
             ["method"],
             registry=r,
         )
+        self.messages = Counter(
+            "astracrm_messages_sent",
+            "Messages sent into chats past the rate limiter, by lane (interactive, broadcast)",
+            ["lane"],
+            registry=r,
+        )
         self.throttled = Counter(
             "astracrm_telegram_429", "Bot API answers 429 Too Many Requests", registry=r
         )
@@ -88,6 +94,9 @@ class Metrics:
             self.sent.labels(method).inc()
         if status == 429:
             self.throttled.inc()
+
+    def message_sent(self, lane: str) -> None:
+        self.messages.labels(str(lane)).inc()
 
     def job_failed(self, kind: str) -> None:
         self.job_failures.labels(kind).inc()

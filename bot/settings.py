@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     job_poll_seconds: float = Field(default=300.0, gt=0, le=3600)
     scheduler_seconds: float = Field(default=30.0, gt=0, le=3600)
     concurrent_updates: int = Field(default=8, ge=1, le=256)
+    # redis://host:6379/0: Telegram's flood limits (30 messages/s for the bot, 1/s in a chat)
+    # are kept in this Redis for every process of the bot (bot/flood_redis.py); unset: each
+    # process keeps them alone, right for a single process (docs/rate-limits.md).
+    redis_url: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     sentry_dsn: SecretStr | None = None  # errors to Sentry, scrubbed (bot/monitoring.py)
     sentry_environment: str = "production"
@@ -97,6 +101,15 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _redis_url(cls, value: object) -> object:
+        if value == "":
+            return None
+        if isinstance(value, str) and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value
 
     @field_validator("webhook_secret")
     @classmethod

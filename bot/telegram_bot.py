@@ -13,6 +13,7 @@ from telegram.ext import ExtBot
 
 from bot.answers import CallbackAnswers
 from bot.flood import FloodControl
+from bot.flood_redis import redis_budget
 from bot.metered_request import MeteredRequest
 from bot.metrics import Metrics
 from bot.settings import Settings
@@ -85,8 +86,9 @@ def build_bot(
 ) -> TolerantBot:
     """The bot as every process builds it: our request class (counted for /metrics when
     given), and Telegram's flood limits (about 30 messages/s; in a chat 1/s after a short
-    burst; a 429 waited out) kept by our limiter."""
-    limiter = cast(Any, FloodControl()) if rate_limit else None
+    burst; a 429 waited out) kept by our limiter: in Redis for every process of the bot when
+    `REDIS_URL` is set, else in this process."""
+    limiter = cast(Any, flood_control(settings, token, metrics)) if rate_limit else None
     request = telegram_request(settings, pool_size)
     return TolerantBot(
         token,
@@ -96,3 +98,10 @@ def build_bot(
         get_updates_request=telegram_request(settings, 1, read_timeout=30.0),
         rate_limiter=limiter,
     )
+
+
+def flood_control(settings: Settings, token: str, metrics: Metrics | None) -> FloodControl:
+    """Our rate limiter, its budget shared through Redis when `REDIS_URL` is set."""
+    url = settings.redis_url
+    budget = None if url is None else redis_budget(url, token.partition(":")[0])
+    return FloodControl(budget, on_sent=None if metrics is None else metrics.message_sent)

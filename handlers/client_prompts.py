@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.dialogs import DialogState
+from core.dialog_data import ClientEditData, ClientMergeData, NewClientData
+from core.dialogs import DialogState, data_as, required
 from handlers import callbacks as cb
 from handlers.i18n import N_, Translator
 from handlers.keyboards import button
@@ -34,8 +35,8 @@ def phone(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def same(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    _, existing = state.data["dup"]
-    text = t("This phone already belongs to <b>{client}</b>.", client=existing)
+    existing = required(data_as(state, NewClientData).dup)
+    text = t("This phone already belongs to <b>{client}</b>.", client=existing.name)
     buttons = [
         [_b(state, t.raw("Open that card"), "open")],
         [_b(state, t.raw("Add a new client anyway"), "new")],
@@ -49,7 +50,7 @@ def address(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def edit_value(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    return t(EDIT_QUESTIONS[state.data["field"]]), None
+    return t(EDIT_QUESTIONS[data_as(state, ClientEditData).field]), None
 
 
 def merge_query(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
@@ -57,7 +58,8 @@ def merge_query(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def merge_pick(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    rows = [[_b(state, label, cid)] for cid, label in state.data["candidates"]]
+    found = data_as(state, ClientMergeData).candidates or ()
+    rows = [[_b(state, c.name, c.id)] for c in found]
     return t("Merge which of these into this card?"), InlineKeyboardMarkup(rows)
 
 

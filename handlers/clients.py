@@ -10,9 +10,10 @@ from telegram import (
     Update,
 )
 
+from core.dialog_data import ClientEditData, ClientMergeData, NewOrderData
+from core.dialogs import DialogData
 from core.permissions import Action, allowed
-from core.services.client_flows import CLIENT_EDIT, CLIENT_MERGE, NEW_CLIENT
-from core.services.new_order import NEW_ORDER
+from core.services.client_flows import NEW_CLIENT
 from core.views import ClientView, Page
 from handlers import callbacks as cb
 from handlers.client_publish import send_client
@@ -111,13 +112,13 @@ async def client_action(
     await ctx.services.clients.card(ctx.actor, client_id)  # still there, still visible
     await query.answer()
     if isinstance(tap, cb.ClientEdit):
-        flow, data = CLIENT_EDIT, {"client_id": client_id, "field": str(tap.field)}
+        data: DialogData = ClientEditData(client_id=client_id, field=str(tap.field))
     elif isinstance(tap, cb.ClientMerge):
-        flow, data = CLIENT_MERGE, {"client_id": client_id}
+        data = ClientMergeData(client_id=client_id)
     else:
-        pick = str(client_id)
-        flow, data = NEW_ORDER, {"client_pick": pick, "resolved": True, "candidates": []}
-    await show(update, ctx, await ctx.services.dialogs.start(ctx.actor, _chat(update), flow, data))
+        data = NewOrderData(client_pick=str(client_id), resolved=True, candidates=())
+    prompt = await ctx.services.dialogs.start(ctx.actor, _chat(update), data.flow, data)
+    await show(update, ctx, prompt)
 
 
 async def inline_lookup(update: Update, ctx: BotContext) -> None:

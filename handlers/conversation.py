@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Contact, Message, Update
 
+from core.dialog_data import chosen_language
 from core.dialogs import DialogInput
 from core.outcomes import NoDialog, Prompt, Reask
 from handlers import callbacks as cb
@@ -89,7 +90,7 @@ async def choice_answer(update: Update, ctx: BotContext, tap: cb.DialogChoice) -
     )
     await query.answer()
     if not isinstance(outcome, Reask):
-        language = outcome.state.data.get("language") if isinstance(outcome, Prompt) else None
+        language = chosen_language(outcome.state) if isinstance(outcome, Prompt) else None
         t = ctx.translator(language) if flow == "onboarding" and language else ctx.t
         await _record_choice(ctx, query, t, flow, step)
     await _show_fresh(update, ctx, outcome)

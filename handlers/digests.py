@@ -36,6 +36,7 @@ from handlers.cards import METHOD
 from handlers.formatting import money
 from handlers.i18n import N_, Catalogs, Html, Translator, escape
 from handlers.keyboards import button
+from handlers.lanes import broadcast
 from handlers.work_messages import overdue_view, plan_view, reminder_view, untaken_view
 
 log = logging.getLogger(__name__)
@@ -197,7 +198,8 @@ async def send(
     markup: InlineKeyboardMarkup | None,
     tries: int = SEND_TRIES,
 ) -> None:
-    """Send, waiting out flood control; a blocked bot marks the person unreachable."""
+    """Send in the broadcast lane, waiting out flood control; a blocked bot marks the person
+    unreachable."""
     for attempt in range(1, tries + 1):
         try:
             await bot.send_message(
@@ -206,6 +208,7 @@ async def send(
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 disable_web_page_preview=True,
+                **broadcast(bot),
             )
             return
         except RetryAfter as flood:

@@ -7,7 +7,8 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.dialogs import DialogState
+from core.dialog_data import OrderEditData
+from core.dialogs import DialogState, data_as
 from handlers import callbacks as cb
 from handlers.i18n import Translator
 from handlers.keyboards import button
@@ -21,34 +22,40 @@ def _b(state: DialogState, label: str, value: object) -> InlineKeyboardButton:
     return button(label, cb.DialogChoice(state.flow, state.step, str(value)))
 
 
+def _number(state: DialogState) -> int | None:
+    return data_as(state, OrderEditData).number
+
+
 def _column(buttons: list[InlineKeyboardButton]) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([[b] for b in buttons])
 
 
 def field(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    buttons = [_b(state, t.raw(CHANGE[f]), f) for f in state.data["fields"] if f in CHANGE]
-    text = t("What should change in order №{number}?", number=state.data["number"])
+    fields = data_as(state, OrderEditData).fields or ()
+    buttons = [_b(state, t.raw(CHANGE[f]), f) for f in fields if f in CHANGE]
+    text = t("What should change in order №{number}?", number=_number(state))
     return text, InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def address(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     text = t(
         "The new address of order №{number}? Type it or share a location.",
-        number=state.data["number"],
+        number=_number(state),
     )
     return text, _column([_b(state, t.raw("No address"), SKIP)])
 
 
 def category(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    buttons = [_b(state, name, cid) for cid, name in state.data["categories"]]
-    text = t("What kind of work is order №{number}?", number=state.data["number"])
+    categories = data_as(state, OrderEditData).categories or ()
+    buttons = [_b(state, c.name, c.id) for c in categories]
+    text = t("What kind of work is order №{number}?", number=_number(state))
     return text, InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def price(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     text = t(
         "The new price of order №{number}? Type an amount, for example 3500.",
-        number=state.data["number"],
+        number=_number(state),
     )
     return text, None
 
@@ -56,7 +63,7 @@ def price(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 def description(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     text = t(
         "The new description of order №{number}? Type it: it replaces the old one.",
-        number=state.data["number"],
+        number=_number(state),
     )
     return text, _column([_b(state, t.raw("No description"), SKIP)])
 

@@ -17,6 +17,7 @@ from handlers.call_alerts import call_presenters
 from handlers.exports import export_jobs
 from handlers.files import saved_text
 from handlers.i18n import N_, Catalogs
+from handlers.lanes import broadcast
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str
 
 async def _send(bot: Bot, chat_id: int, text: str) -> None:
     try:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, **broadcast(bot))
     except (BadRequest, Forbidden) as error:
         log.info("job message not delivered: %s", type(error).__name__)
 
@@ -81,6 +82,8 @@ async def dead_job_notice(bot: Bot, services: Services, catalogs: Catalogs, job:
             what=what,
         )
         try:
-            await bot.send_message(user.telegram_id, text, parse_mode=ParseMode.HTML)
+            await bot.send_message(
+                user.telegram_id, text, parse_mode=ParseMode.HTML, **broadcast(bot)
+            )
         except (BadRequest, Forbidden) as error:
             log.info("dead-job notice not delivered: %s", type(error).__name__)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from datetime import date, datetime, timedelta
-from typing import Any
+from collections.abc import Callable
+from datetime import timedelta
 
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.dialogs import DialogState
+from core.dialog_data import Candidate, NewOrderData, PaymentData, WhenData
+from core.dialogs import DialogState, data_as, required
 from core.domain import PaymentMethod
+from core.services.order_steps import place_of
 from handlers import callbacks as cb
 from handlers.cards import METHOD
 from handlers.formatting import money, phone, wall_clock
@@ -50,14 +51,15 @@ def client(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     return text, None
 
 
-def _who(candidate: list[Any]) -> str:
-    """'Анна · +7 916 555-44-33' for a client offered as [id, name, phone]."""
-    name, number = candidate[1], (candidate[2:] or [None])[0]
+def _who(candidate: Candidate) -> str:
+    """'Анна · +7 916 555-44-33' for a client offered."""
+    name, number = candidate.name, candidate.phone
     return f"{name} · {phone(number)}" if number else name
 
 
 def client_pick(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    buttons = [_b(state, _who(found), found[0]) for found in state.data["candidates"]]
+    found = data_as(state, NewOrderData).candidates or ()
+    buttons = [_b(state, _who(candidate), candidate.id) for candidate in found]
     buttons.append(_b(state, t.raw("➕ New client"), "new"))
     return t("I found these clients. Which one is it?"), _grid(buttons, 1)
 
@@ -72,7 +74,7 @@ def client_phone(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def client_same(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    label = _who(state.data["same_candidate"])
+    label = _who(required(data_as(state, NewOrderData).same_candidate))
     text = t("This phone already belongs to <b>{client}</b>. Is it the same client?", client=label)
     yes = _b(state, t.raw("Yes, the same"), "yes")
     return text, _grid([yes, _b(state, t.raw("No, a new client"), "no")])
@@ -81,29 +83,30 @@ def client_same(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 def address(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     text = t("The address? Type it or share a location.")
     buttons = []
-    if state.data.get("client_address"):
-        label = t.raw("Client's address: {address}").format(address=state.data["client_address"])
+    known = data_as(state, NewOrderData).client_address
+    if known:
+        label = t.raw("Client's address: {address}").format(address=known)
         buttons.append(_b(state, label[:60], "client"))
     buttons.append(_skip(t, state, t.raw("No address")))
     return text, _grid(buttons, 1)
 
 
 def address_pick(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    buttons = [
-        _b(state, value[:60], i) for i, (value, _, _) in enumerate(state.data["suggestions"])
-    ]
+    offered = data_as(state, NewOrderData).suggestions or ()
+    buttons = [_b(state, s.value[:60], i) for i, s in enumerate(offered)]
     buttons.append(_b(state, t.raw("Keep it as I typed"), "keep"))
     return t("Did you mean one of these?"), _grid(buttons, 1)
 
 
 def category(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    buttons = [_b(state, name, cid) for cid, name in state.data["categories"]]
+    categories = data_as(state, NewOrderData).categories or ()
+    buttons = [_b(state, c.name, c.id) for c in categories]
     buttons.append(_skip(t, state))
     return t("What kind of work?"), _grid(buttons)
 
 
 def when(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    today = date.fromisoformat(state.data["today"])
+    today = required(data_as(state, WhenData).today)
     days = [
         ("today", t.raw("Today")),
         ("tomorrow", t.raw("Tomorrow")),
@@ -116,8 +119,8 @@ def when(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def when_year(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    asked = state.data["when"]
-    past, later = (date.fromisoformat(asked[key]) for key in ("day", "next_year"))
+    asked = required(data_as(state, WhenData).when)
+    past, later = required(asked.day), required(asked.next_year)
     text = t(
         "{day} has already passed. Did you mean {later}?",
         day=format_date(past, "d MMMM y", locale=t.locale),
@@ -128,15 +131,15 @@ def when_year(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def time_of_day(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    buttons = [_b(state, hour, hour) for hour in _hours_left(state.data)]
+    buttons = [_b(state, hour, hour) for hour in _hours_left(data_as(state, WhenData))]
     text = t("At what time? Tap one or type it, for example 14:30.")
     return text, _grid(buttons, 3) if buttons else None
 
 
-def _hours_left(data: Mapping[str, Any]) -> list[str]:
+def _hours_left(data: WhenData) -> list[str]:
     """The usual hours, less those already past when the day is today."""
-    now = datetime.fromisoformat(data["now_local"])
-    if data["when"]["day"] != now.date().isoformat():
+    now = required(data.now_local)
+    if required(data.when).day != now.date():
         return list(HOURS)
     return [hour for hour in HOURS if hour > now.strftime("%H:%M")]
 
@@ -150,34 +153,29 @@ def description(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    d = state.data
-    client_name = d.get("client_label") or d.get("client_name") or d.get("new_name") or ""
+    d = data_as(state, NewOrderData)
+    client_name = d.client_label or d.client_name or d.new_name or ""
     lines = [t("<b>Check the new order</b>"), "👤 " + escape(client_name)]
-    if d.get("new_phone") and not d.get("client_label"):
-        lines[-1] += " · " + escape(phone(d["new_phone"]))
-    chosen = d.get("address_pick")
-    place = (
-        d["suggestions"][int(chosen)][0]
-        if chosen not in (None, "keep")
-        else (d.get("address") or {}).get("text")
-    )
-    lines.append("📍 " + escape(place or "—"))
-    names = {str(cid): name for cid, name in d.get("categories", [])}
-    if d.get("category") in names:
-        lines.append("🧰 " + escape(names[d["category"]]))
-    when_answer = d["when"]
-    if when_answer["day"]:
-        at = d.get("time") or when_answer["time"]
-        moment = wall_clock(t, when_answer["day"], at, d.get("today"))
+    if d.new_phone and not d.client_label:
+        lines[-1] += " · " + escape(phone(d.new_phone))
+    lines.append("📍 " + escape(place_of(d).text or "—"))
+    names = {str(c.id): c.name for c in d.categories or ()}
+    if d.category in names:
+        lines.append("🧰 " + escape(names[d.category]))
+    when_answer = required(d.when)
+    if when_answer.day is not None:
+        at = d.time or when_answer.time
+        today = d.today.isoformat() if d.today else None
+        moment = wall_clock(t, when_answer.day.isoformat(), at.isoformat() if at else None, today)
         lines.append("🕒 " + escape(moment))
-    if d.get("price"):
-        lines.append("💰 " + money(t, d["price"], env.currency))
-    if d.get("description"):
-        lines.append("📝 " + escape(d["description"]))
+    if d.price:
+        lines.append("💰 " + money(t, d.price, env.currency))
+    if d.description:
+        lines.append("📝 " + escape(d.description))
     buttons = [_b(state, t.raw("✅ Create"), "create"), _b(state, t.raw("✖️ Cancel"), "cancel")]
     edits = [_b(state, t.raw(label), f"edit:{key}") for key, label in CHANGE.items()]
     rows = [buttons, edits[:3], edits[3:]]
-    if d.get("may_assign"):
+    if d.may_assign:
         rows.insert(1, [_b(state, t.raw("👷 Create and assign…"), "assign")])
     return "\n".join(lines), InlineKeyboardMarkup(rows)
 
@@ -185,18 +183,19 @@ def confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 def assignee(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     """The workers, least busy that day first: one tap creates the order and assigns it."""
     buttons = [
-        _b(state, t.raw("{name} · {count} that day").format(name=name, count=count), user_id)
-        for user_id, name, count in state.data["workers"]
+        _b(state, t.raw("{name} · {count} that day").format(name=w.name, count=w.orders), w.id)
+        for w in data_as(state, NewOrderData).workers or ()
     ]
     buttons.append(_b(state, t.raw("⬅️ Back"), "back"))
     return t("Create the order and assign it to whom?"), _grid(buttons, 1)
 
 
 def amount(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    text = t("Payment for order №{number}. How much was received?", number=state.data["number"])
+    d = data_as(state, PaymentData)
+    text = t("Payment for order №{number}. How much was received?", number=d.number)
     buttons = []
-    if state.data.get("rest"):
-        buttons.append(_b(state, money(t, state.data["rest"], state.data["currency"]), "rest"))
+    if d.rest:
+        buttons.append(_b(state, money(t, d.rest, required(d.currency)), "rest"))
     return text, _grid(buttons) if buttons else None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup, Update
 
+from core.dialog_data import order_flow_start
 from core.listing import ListKind
 from core.orders import OrderAction
 from core.permissions import Action, allowed
@@ -205,7 +206,7 @@ async def order_flow(update: Update, ctx: BotContext, tap: cb.OrderFlow) -> None
     flow = {"pay": "payment", "reschedule": "reschedule", "edit": "order_edit"}[tap.flow]
     await ctx.services.orders.card(ctx.actor, tap.order_id)  # checks the order is still visible
     prompt = await ctx.services.dialogs.start(
-        ctx.actor, _chat(update), flow, {"order_id": tap.order_id}
+        ctx.actor, _chat(update), flow, order_flow_start(flow, tap.order_id)
     )
     await query.answer()
     await show(update, ctx, prompt)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
+from core.dialog_data import chosen_language
 from core.domain import Role
 from core.outcomes import (
     Cancelled,
@@ -54,7 +55,7 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
     t = ctx.t
     match outcome:
         case Prompt(state) | Reask(state, _):
-            language = state.data.get("language") if state.flow == "onboarding" else None
+            language = chosen_language(state)
             tt = ctx.translator(language) if language else t
             if isinstance(outcome, Reask):
                 await reply(ctx, update, describe(tt, outcome.error))

@@ -4,11 +4,11 @@ or attach its summary to one of the client's open orders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, replace
 
 from core.call_ai import CallSummary
 from core.changes import CallChange
+from core.dialog_data import ClientAnswer, NewClientData, NewOrderData, Place, When
 from core.domain import Actor, Order
 from core.errors import DomainError
 from core.permissions import Action, require
@@ -49,20 +49,20 @@ class CallActionService:
             view = await self._view(uow, actor, call_id)  # whoever won, as committed
         return CallbackClaim(view, view.call.callback_by == actor.user.id)
 
-    async def order_data(self, actor: Actor, call_id: int) -> dict[str, Any]:
+    async def order_data(self, actor: Actor, call_id: int) -> NewOrderData:
         """What the /neworder flow starts with for this call."""
         require(actor, Action.ORDER_CREATE)
         async with self._uow() as uow:
             return order_prefill(await self._view(uow, actor, call_id))
 
-    async def new_client_data(self, actor: Actor, call_id: int) -> dict[str, Any]:
+    async def new_client_data(self, actor: Actor, call_id: int) -> NewClientData:
         """What /newclient starts with: the caller's number (a known one opens that card)."""
         require(actor, Action.CLIENT_EDIT)
         async with self._uow() as uow:
             view = await self._view(uow, actor, call_id)
         if view.client is not None:
             raise DomainError("client_duplicate", client_id=view.client.id, name=view.client.name)
-        return {"phone": view.call.client_phone} if view.call.client_phone else {}
+        return NewClientData(phone=view.call.client_phone)
 
     async def open_orders(self, actor: Actor, call_id: int) -> tuple[CallView, list[Order]]:
         """The client's open orders the call could be attached to."""
@@ -109,24 +109,27 @@ def summary_text(view: CallView) -> str:
     return " · ".join(p for p in parts if p)[:DESCRIPTION_MAX]
 
 
-def order_prefill(view: CallView) -> dict[str, Any]:
+def order_prefill(view: CallView) -> NewOrderData:
     """The client (known, or new with the caller's number) and, from a summary, the work and
     the address; the time, work type and price are left open for the confirmation card."""
-    data: dict[str, Any] = {}
+    data = NewOrderData()
     client = view.client
     if client is not None:
-        data.update(client_pick=str(client.id), resolved=True, candidates=[])
+        data = NewOrderData(client_pick=str(client.id), resolved=True, candidates=())
     elif view.call.client_phone:
-        data["client"] = {"phone": view.call.client_phone, "name": None}
+        data = NewOrderData(client=ClientAnswer(phone=view.call.client_phone))
     if not view.call.summary:
         return data
     summary = CallSummary.from_dict(view.call.summary)
     description = summary.request or summary.summary
     if summary.when:
         description = f"{description} ({summary.when})"
-    data.update(description=description[:DESCRIPTION_MAX], category="skip", price=None)
-    data["when"] = {"day": None, "time": None}
+    data = replace(
+        data,
+        description=description[:DESCRIPTION_MAX],
+        category="skip",
+        when=When(day=None, time=None),
+        blank=data.blank | {"price"},  # left for the confirmation card
+    )
     address = summary.address or (client.address if client else None)
-    if address:
-        data["address"] = {"text": address[:300], "lat": None, "lon": None}
-    return data
+    return replace(data, address=Place(text=address[:300])) if address else data

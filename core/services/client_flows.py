@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from typing import Any
+from dataclasses import replace
 
-from core.dialogs import DialogInput, Flow, Step, choice_of
+from core.dialog_data import ClientEditData, ClientMergeData, NewClientData, Ref
+from core.dialogs import DialogData, DialogInput, Flow, Step, choice_of, required
 from core.domain import Actor
 from core.errors import DomainError
 from core.outcomes import ClientSaved, Outcome
@@ -13,14 +13,15 @@ from core.permissions import Action, require
 from core.ports import UnitOfWork
 from core.search import parse_query
 from core.services.clients import ClientService
+from core.services.dialogs import Spec
 from core.text import clean_name
 
-NEW_CLIENT = "new_client"
-CLIENT_EDIT = "client_edit"
-CLIENT_MERGE = "client_merge"
+NEW_CLIENT = NewClientData.flow
+CLIENT_EDIT = ClientEditData.flow
+CLIENT_MERGE = ClientMergeData.flow
 
 
-def _text(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
+def _text(given: DialogInput, _data: DialogData) -> str | None:
     if given.choice == "skip":
         return None
     if given.contact_phone:
@@ -28,125 +29,124 @@ def _text(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
     return (given.text or "").strip()[:2000] or None
 
 
-def _required(given: DialogInput, data: Mapping[str, Any]) -> str:
+def _required(given: DialogInput, data: DialogData) -> str:
     value = _text(given, data)
     if not value:
         raise DomainError("name_empty")
     return value
 
 
+def _name(given: DialogInput, _data: DialogData) -> str:
+    return clean_name(given.text, 200)
+
+
+def _pick(given: DialogInput, data: ClientMergeData) -> str:
+    return choice_of({str(c.id): str(c.id) for c in data.candidates or ()})(given, data)
+
+
 NEW_CLIENT_FLOW = Flow(
-    NEW_CLIENT,
+    NewClientData,
     (
-        Step("name", lambda g, d: clean_name(g.text, 200)),
+        Step("name", _name),
         Step("phone", _text),
-        Step(
-            "same",
-            choice_of({"open": "open", "new": "new"}),
-            skip=lambda d: not d.get("dup"),
-        ),
-        Step("address", _text, skip=lambda d: d.get("same") == "open"),
+        Step("same", choice_of({"open": "open", "new": "new"}), skip=lambda d: d.dup is None),
+        Step("address", _text, skip=lambda d: d.same == "open"),
     ),
 )
-CLIENT_EDIT_FLOW = Flow(CLIENT_EDIT, (Step("value", _required),))
+CLIENT_EDIT_FLOW = Flow(ClientEditData, (Step("value", _required),))
 CLIENT_MERGE_FLOW = Flow(
-    CLIENT_MERGE,
+    ClientMergeData,
     (
         Step("query", _required),
-        Step("pick", lambda g, d: choice_of({str(c): str(c) for c, _ in d["candidates"]})(g, d)),
+        Step("pick", _pick),
         Step("confirm", choice_of({"merge": "merge", "cancel": "cancel"})),
     ),
 )
 
 
-class _ClientFlow:
-    def __init__(self, clients: ClientService) -> None:
-        self._clients = clients
-
-
-class NewClientSpec(_ClientFlow):
+class NewClientSpec(Spec[NewClientData]):
     """/newclient: name, phone (a known phone offers the existing card), address."""
 
     flow = NEW_CLIENT_FLOW
 
-    async def enrich(
-        self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
-    ) -> Mapping[str, Any]:
+    def __init__(self, clients: ClientService) -> None:
+        self._clients = clients
+
+    async def enrich(self, uow: UnitOfWork, actor: Actor, data: NewClientData) -> NewClientData:
         require(actor, Action.CLIENT_EDIT)
         assert actor.organization is not None
-        found = dict(data)
-        if found.get("phone") and "e164" not in found:
-            found["e164"] = self._clients.normalize_phone(actor, found["phone"])
-            same = await uow.clients.by_phone(actor.organization.id, found["e164"])
-            if same:
-                found["dup"] = [same[0].id, same[0].name]
-        return found
+        if not data.phone or data.e164 is not None:
+            return data
+        e164 = self._clients.normalize_phone(actor, data.phone)
+        same = await uow.clients.by_phone(actor.organization.id, e164)
+        return replace(data, e164=e164, dup=Ref(same[0].id, same[0].name) if same else None)
 
     async def complete(
-        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
+        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: NewClientData
     ) -> Outcome:
-        if data.get("same") == "open":
-            return ClientSaved(int(data["dup"][0]), created=False)
+        if data.same == "open":
+            return ClientSaved(required(data.dup).id, created=False)
         client = await self._clients.create(
             actor,
-            data["name"],
-            data.get("e164"),
-            data.get("address"),
+            required(data.name),
+            data.e164,
+            data.address,
             allow_duplicate=True,
             uow=uow,
         )
         return ClientSaved(client.id, created=True)
 
 
-class ClientEditSpec(_ClientFlow):
+class ClientEditSpec(Spec[ClientEditData]):
     """One field of a client card: name, an added phone, the address or the notes."""
 
     flow = CLIENT_EDIT_FLOW
 
-    async def enrich(
-        self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
-    ) -> Mapping[str, Any]:
+    def __init__(self, clients: ClientService) -> None:
+        self._clients = clients
+
+    async def enrich(self, uow: UnitOfWork, actor: Actor, data: ClientEditData) -> ClientEditData:
         require(actor, Action.CLIENT_EDIT)
-        if "value" in data:
-            self._clients.edit_values(actor, data["field"], data["value"])  # asks again if bad
+        if data.value is not None:
+            self._clients.edit_values(actor, data.field, data.value)  # asks again if bad
         return data
 
     async def complete(
-        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
+        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: ClientEditData
     ) -> Outcome:
-        client_id = int(data["client_id"])
-        await self._clients.edit(actor, client_id, data["field"], data["value"], uow)
-        return ClientSaved(client_id, created=False)
+        await self._clients.edit(actor, data.client_id, data.field, data.value, uow)
+        return ClientSaved(data.client_id, created=False)
 
 
-class ClientMergeSpec(_ClientFlow):
+class ClientMergeSpec(Spec[ClientMergeData]):
     """Find the duplicate card, pick it, confirm: its orders and phones move to this card."""
 
     flow = CLIENT_MERGE_FLOW
 
+    def __init__(self, clients: ClientService) -> None:
+        self._clients = clients
+
     async def enrich(
-        self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
-    ) -> Mapping[str, Any]:
+        self, uow: UnitOfWork, actor: Actor, data: ClientMergeData
+    ) -> ClientMergeData:
         require(actor, Action.CLIENT_MERGE)
         assert actor.organization is not None
-        found = dict(data)
-        if found.get("query") and "candidates" not in found:
-            matches = await uow.clients.search(
-                actor.organization.id, parse_query(found["query"]), 7
-            )
-            keep = int(found["client_id"])
-            found["candidates"] = [[c.id, c.name] for c in matches if c.id != keep][:6]
-            if not found["candidates"]:
-                raise DomainError("merge_nothing_found")
-        return found
+        if not data.query or data.candidates is not None:
+            return data
+        matches = await uow.clients.search(actor.organization.id, parse_query(data.query), 7)
+        candidates = tuple(Ref(c.id, c.name) for c in matches if c.id != data.client_id)[:6]
+        if not candidates:
+            raise DomainError("merge_nothing_found")
+        return replace(data, candidates=candidates)
 
     async def complete(
-        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
+        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: ClientMergeData
     ) -> Outcome:
-        keep_id = int(data["client_id"])
-        if data["confirm"] != "merge":
+        keep_id = data.client_id
+        if data.confirm != "merge":
             return ClientSaved(keep_id, created=False)
         assert actor.organization is not None
-        other = await uow.clients.get(actor.organization.id, int(data["pick"]))
-        await self._clients.merge(actor, keep_id, int(data["pick"]), uow)
+        other_id = int(required(data.pick))
+        other = await uow.clients.get(actor.organization.id, other_id)
+        await self._clients.merge(actor, keep_id, other_id, uow)
         return ClientSaved(keep_id, created=False, merged=other.name if other else None)

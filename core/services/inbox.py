@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.deid import deidentify, restore
+from core.dialog_data import ClientAnswer, NewOrderData, Place, When
 from core.domain import Actor
 from core.errors import DomainError, ExternalServiceError
 from core.money import parse_money
@@ -65,60 +66,58 @@ class InboxService:
             k: restore(v, redacted.mapping) if isinstance(v, str) else v for k, v in fields.items()
         }
 
-    async def _prefill(self, actor: Actor, fields: Mapping[str, Any], text: str) -> dict[str, Any]:
+    async def _prefill(self, actor: Actor, fields: Mapping[str, Any], text: str) -> NewOrderData:
         assert actor.organization is not None
-        data: dict[str, Any] = {
-            "description": clean_line(fields.get("description") or text)[:2000]
-        }
-        if fields.get("phone") or fields.get("client_name"):
-            data["client"] = (
-                {"phone": fields.get("phone"), "name": fields.get("client_name")}
-                if fields.get("phone")
-                else {"query": fields["client_name"]}
-            )
-        if fields.get("address"):
-            data["address"] = {
-                "text": clean_line(fields["address"])[:300],
-                "lat": None,
-                "lon": None,
-            }
-        data.update(await self._category(actor.organization.id, fields.get("service")))
-        data.update(self._when(actor, fields.get("date"), fields.get("time")))
-        data["price"] = _price(fields.get("price"))
-        return data
+        phone, name, address = (
+            fields.get("phone"),
+            fields.get("client_name"),
+            fields.get("address"),
+        )
+        client = None
+        if phone:
+            client = ClientAnswer(phone=str(phone), name=str(name) if name else None)
+        elif name:
+            client = ClientAnswer(query=str(name))
+        price = _price(fields.get("price"))
+        return NewOrderData(
+            description=clean_line(fields.get("description") or text)[:2000],
+            client=client,
+            address=Place(text=clean_line(str(address))[:300]) if address else None,
+            category=await self._category(actor.organization.id, fields.get("service")),
+            when=self._when(actor, fields.get("date"), fields.get("time")),
+            price=price,
+            blank=frozenset() if price is not None else frozenset({"price"}),
+        )
 
-    async def _category(self, org_id: int, service: Any) -> dict[str, Any]:
+    async def _category(self, org_id: int, service: Any) -> str | None:
         if not isinstance(service, str) or not service.strip():
-            return {}
+            return None
         async with self._uow() as uow:
             categories = await uow.categories.listing(org_id)
         wanted = service.casefold()
         for category in categories:
             name = category.name.casefold()
             if name in wanted or wanted in name:
-                return {"category": str(category.id)}
-        return {}
+                return str(category.id)
+        return None
 
-    def _when(self, actor: Actor, day: Any, at: Any) -> dict[str, Any]:
+    def _when(self, actor: Actor, day: Any, at: Any) -> When | None:
         assert actor.organization is not None
         today = local_today(self._clock.now(), actor.organization.timezone)
         try:
             answer = parse_when(f"{day or ''} {at or ''}".strip(), today)
         except DomainError:
-            return {}
-        time_text = answer.at.isoformat() if answer.at else None
+            return None
+        time_of_day = answer.at
         if answer.at is None and isinstance(at, str):
             try:
-                time_text = parse_time(at).isoformat()
+                time_of_day = parse_time(at)
             except DomainError:
-                time_text = None
-        when = {"day": answer.day.isoformat(), "time": time_text}
+                time_of_day = None
         later = next_year(answer, today)
-        if later is not None:  # the flow asks "did you mean next year?"
-            when["next_year"] = later.isoformat()
-        elif answer.day < today:  # a date with its year, already past: the flow asks for one
-            return {}
-        return {"when": when}
+        if later is None and answer.day < today:  # a past date with its year: asked again
+            return None
+        return When(day=answer.day, time=time_of_day, next_year=later)
 
 
 def _parse(answer: str) -> dict[str, Any]:

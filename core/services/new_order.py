@@ -4,13 +4,13 @@ Lookups happen in `enrich`, between steps."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from core.changes import ClientChange
-from core.dialogs import DialogInput, Flow, Step, choice_of
+from core.dialog_data import Candidate, ClientAnswer, NewOrderData, Place, Ref, Suggestion, Worker
+from core.dialogs import DialogInput, Flow, Step, choice_of, required
 from core.domain import Actor, Client
 from core.errors import DomainError
 from core.orders import OrderAction
@@ -20,6 +20,7 @@ from core.phones import EXAMPLE as PHONE_EXAMPLE
 from core.phones import looks_like_phone
 from core.ports import AddressSuggesters, Clock, PhoneNormalizer, UnitOfWork
 from core.search import parse_query
+from core.services.dialogs import Spec
 from core.services.order_steps import (
     SKIP,
     category_of,
@@ -36,7 +37,7 @@ from core.services.orders import OrderDraft, OrderService
 from core.services.when_steps import WHEN_STEPS, settle_year
 from core.text import clean_name
 
-NEW_ORDER = "new_order"
+NEW_ORDER = NewOrderData.flow
 # What the confirmation card can send back for correction, and the answers that go with it.
 EDITABLE: dict[str, tuple[str, ...]] = {
     "address": ("address", "address_pick", "suggestions"),
@@ -50,25 +51,32 @@ ASSIGN = "assign"  # "Create and assign…": the next step lists the workers
 CONFIRM = {"create": "create", ASSIGN: ASSIGN, "cancel": "cancel"}
 
 
-def _client(given: DialogInput, _data: Mapping[str, Any]) -> dict[str, Any]:
+def _client(given: DialogInput, _data: NewOrderData) -> ClientAnswer:
     if given.contact_phone:
-        return {"phone": given.contact_phone, "name": given.contact_name}
+        return ClientAnswer(phone=given.contact_phone, name=given.contact_name)
     text = (given.text or "").strip()
     if not text or given.choice is not None:
         raise DomainError("client_query_empty")
-    return {"query": text[:200]}
+    return ClientAnswer(query=text[:200])
 
 
-def _pick(given: DialogInput, data: Mapping[str, Any]) -> str:
-    options = {str(found[0]): found[1] for found in data.get("candidates", [])}
+def _pick(given: DialogInput, data: NewOrderData) -> str:
+    options = {str(found.id): found.name for found in data.candidates or ()}
     return choice_of({**options, "new": "new"})(given, data)
 
 
-def _name(given: DialogInput, _data: Mapping[str, Any]) -> str:
+def _name(given: DialogInput, _data: NewOrderData) -> str:
     return clean_name(given.text, 200)
 
 
-def _phone(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
+def _address(given: DialogInput, data: NewOrderData) -> Place:
+    """As any order's address, or the client's own ("Client's address: …")."""
+    if given.choice == "client" and data.client_address:
+        return Place(text=data.client_address)
+    return parse_address(given, data)
+
+
+def _phone(given: DialogInput, _data: NewOrderData) -> str | None:
     if given.choice == SKIP:
         return None
     if given.contact_phone:
@@ -79,35 +87,35 @@ def _phone(given: DialogInput, _data: Mapping[str, Any]) -> str | None:
     return text[:40]
 
 
-def _chosen_client(data: Mapping[str, Any]) -> bool:
-    return data.get("client_pick", "new") != "new" or data.get("client_same") == "yes"
+def _chosen_client(data: NewOrderData) -> bool:
+    return (data.client_pick or "new") != "new" or data.client_same == "yes"
 
 
 NEW_ORDER_FLOW = Flow(
-    NEW_ORDER,
+    NewOrderData,
     (
-        Step("client", _client, skip=lambda d: bool(d.get("resolved"))),
-        Step("client_pick", _pick, skip=lambda d: not d.get("candidates")),
-        Step("client_name", _name, skip=lambda d: _chosen_client(d) or bool(d.get("new_name"))),
-        Step("client_phone", _phone, skip=lambda d: _chosen_client(d) or bool(d.get("new_phone"))),
+        Step("client", _client, skip=lambda d: d.resolved),
+        Step("client_pick", _pick, skip=lambda d: not d.candidates),
+        Step("client_name", _name, skip=lambda d: _chosen_client(d) or bool(d.new_name)),
+        Step("client_phone", _phone, skip=lambda d: _chosen_client(d) or bool(d.new_phone)),
         Step(
             "client_same",
             choice_of({"yes": "yes", "no": "no"}),
-            skip=lambda d: _chosen_client(d) or not d.get("same_candidate"),
+            skip=lambda d: _chosen_client(d) or d.same_candidate is None,
         ),
-        Step("address", parse_address),
-        Step("address_pick", parse_address_pick, skip=lambda d: not d.get("suggestions")),
-        Step("category", parse_category, skip=lambda d: not d.get("categories")),
+        Step("address", _address),
+        Step("address_pick", parse_address_pick, skip=lambda d: not d.suggestions),
+        Step("category", parse_category, skip=lambda d: not d.categories),
         *WHEN_STEPS,
         Step("price", parse_price),
         Step("description", parse_description),
         Step("confirm", choice_of({**CONFIRM, **{f"edit:{k}": k for k in EDITABLE}})),
-        Step("assignee", parse_assignee, skip=lambda d: d.get("confirm") != ASSIGN),
+        Step("assignee", parse_assignee, skip=lambda d: d.confirm != ASSIGN),
     ),
 )
 
 
-class NewOrderSpec:
+class NewOrderSpec(Spec[NewOrderData]):
     """Runs the /neworder flow; lookups (clients, categories, addresses) happen in `enrich`."""
 
     flow = NEW_ORDER_FLOW
@@ -133,107 +141,112 @@ class NewOrderSpec:
             raise DomainError("phone_incomplete", example=PHONE_EXAMPLE)
         return phone
 
-    async def enrich(
-        self, uow: UnitOfWork, actor: Actor, data: Mapping[str, Any]
-    ) -> Mapping[str, Any]:
+    async def enrich(self, uow: UnitOfWork, actor: Actor, data: NewOrderData) -> NewOrderData:
         require(actor, Action.ORDER_CREATE)
         assert actor.organization is not None
         org = actor.organization
-        found = dict(data)
-        if "today" not in found:
+        found = data
+        if found.today is None:
             now = self._clock.now()
             local = now.astimezone(ZoneInfo(org.timezone)).replace(tzinfo=None)
-            found.update(today=local.date().isoformat(), now_local=local.isoformat())
-            found["categories"] = [[c.id, c.name] for c in await uow.categories.listing(org.id)]
-            found["may_assign"] = bool(await self._workers(uow, actor, None))
-        if "client" in found and "resolved" not in found:
-            await self._resolve(uow, actor, found)
-        if found.get("client_phone") and "phone_ok" not in found:
-            phone = self._phone(actor, found["client_phone"])
+            listed = await uow.categories.listing(org.id)
+            found = replace(
+                found,
+                today=local.date(),
+                now_local=local,
+                categories=tuple(Ref(c.id, c.name) for c in listed),
+                may_assign=bool(await self._workers(uow, actor, None)),
+            )
+        if found.client is not None and not found.resolved:
+            found = await self._resolve(uow, actor, found, found.client)
+        if found.client_phone and not found.phone_ok:
+            phone = self._phone(actor, found.client_phone)
             if phone is None:
                 raise DomainError("phone_invalid", example=PHONE_EXAMPLE)
-            found.update(new_phone=phone, phone_ok=True)
-        _reopen(found)
-        settle_year(found)
-        await self._duplicates(uow, actor, found)
-        await self._chosen(uow, actor, found)
-        await self._suggest(uow, actor, found)
-        if found.get("confirm") == ASSIGN and "assignee" not in found:
+            found = replace(found, new_phone=phone, phone_ok=True)
+        found = settle_year(_reopen(found))
+        found = await self._duplicates(uow, actor, found)
+        found = await self._chosen(uow, actor, found)
+        found = await self._suggest(uow, actor, found)
+        if found.confirm == ASSIGN and found.assignee is None:
             moment = _draft(found, 0, actor).scheduled_at
-            found["workers"] = await self._workers(uow, actor, moment)
-            if not found["workers"]:
+            workers = await self._workers(uow, actor, moment)
+            if not workers:
                 raise DomainError("no_workers")
+            found = replace(found, workers=workers)
         return found
 
     async def _workers(
         self, uow: UnitOfWork, actor: Actor, moment: datetime | None
-    ) -> list[list[Any]]:
-        """[id, name, orders that day] of each worker to assign to; none for a role that
-        does not assign."""
+    ) -> tuple[Worker, ...]:
+        """Each worker to assign to, with their orders that day; none for a role that does
+        not assign."""
         if not allowed(actor.role, Action.ORDER_ASSIGN):
-            return []
+            return ()
         loads = await self._orders.loads(uow, actor, moment)
-        return [[w.user.id, w.user.display_name, w.orders_today] for w in loads]
+        return tuple(Worker(w.user.id, w.user.display_name, w.orders_today) for w in loads)
 
-    async def _resolve(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
+    async def _resolve(
+        self, uow: UnitOfWork, actor: Actor, data: NewOrderData, answer: ClientAnswer
+    ) -> NewOrderData:
         assert actor.organization is not None
-        org_id, answer = actor.organization.id, data["client"]
-        raw = answer.get("phone") or answer.get("query") or ""
+        org_id = actor.organization.id
+        raw = answer.phone or answer.query or ""
         phone = self._phone(actor, raw)
         if phone is not None:
             matches = await uow.clients.by_phone(org_id, phone)
-            data.update(new_phone=phone, phone_ok=True, phone_checked=True)
-            if answer.get("name"):
-                data["new_name"] = clean_name(answer["name"], 200)
+            data = replace(data, new_phone=phone, phone_ok=True, phone_checked=True)
+            if answer.name:
+                data = replace(data, new_name=clean_name(answer.name, 200))
         else:
             matches = await uow.clients.search(org_id, parse_query(raw), CANDIDATES)
-            data["new_name"] = clean_name(raw, 200)
-        data["candidates"] = [_candidate(c) for c in matches[:CANDIDATES]]
-        data["resolved"] = True
+            data = replace(data, new_name=clean_name(raw, 200))
+        candidates = tuple(_candidate(c) for c in matches[:CANDIDATES])
+        return replace(data, candidates=candidates, resolved=True)
 
-    async def _duplicates(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
+    async def _duplicates(self, uow: UnitOfWork, actor: Actor, data: NewOrderData) -> NewOrderData:
         """The 'same client?' check, once, for a new client whose phone is already known."""
-        if _chosen_client(data) or data.get("phone_checked") or not data.get("new_phone"):
-            return
-        if "client_pick" not in data and data.get("candidates"):
-            return
+        if _chosen_client(data) or data.phone_checked or not data.new_phone:
+            return data
+        if data.client_pick is None and data.candidates:
+            return data
         assert actor.organization is not None
-        same = await uow.clients.by_phone(actor.organization.id, data["new_phone"])
-        data["phone_checked"] = True
-        if same:
-            data["same_candidate"] = _candidate(same[0])
+        same = await uow.clients.by_phone(actor.organization.id, data.new_phone)
+        data = replace(data, phone_checked=True)
+        return replace(data, same_candidate=_candidate(same[0])) if same else data
 
-    async def _chosen(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
+    async def _chosen(self, uow: UnitOfWork, actor: Actor, data: NewOrderData) -> NewOrderData:
         client_id = _client_id(data)
-        if client_id is None or data.get("client_loaded") == client_id:
-            return
+        if client_id is None or data.client_loaded == client_id:
+            return data
         assert actor.organization is not None
         client = await uow.clients.get(actor.organization.id, client_id)
         if client is None:
             raise DomainError("not_found")
-        data.update(
-            client_loaded=client_id, client_label=client.name, client_address=client.address
+        return replace(
+            data, client_loaded=client_id, client_label=client.name, client_address=client.address
         )
 
-    async def _suggest(self, uow: UnitOfWork, actor: Actor, data: dict[str, Any]) -> None:
-        address = data.get("address")
-        if not address or not address.get("text") or "suggestions" in data:
-            return
-        data["suggestions"] = []
+    async def _suggest(self, uow: UnitOfWork, actor: Actor, data: NewOrderData) -> NewOrderData:
+        address = data.address
+        if address is None or not address.text or data.suggestions is not None:
+            return data
+        data = replace(data, suggestions=())
         if self._addresses is None or actor.organization is None:
-            return
+            return data
         suggester = await self._addresses.for_org(uow, actor.organization.id)
         if suggester is None:
-            return
+            return data
         language = actor.user.language or "ru"
-        found = await suggester.suggest(address["text"], language, 5)
-        exact = [s for s in found if s.value != address["text"]]
-        data["suggestions"] = [[s.value, s.latitude, s.longitude] for s in exact[:5]]
+        found = await suggester.suggest(address.text, language, 5)
+        exact = [s for s in found if s.value != address.text]
+        offered = (Suggestion(s.value, s.latitude, s.longitude) for s in exact[:5])
+        return replace(data, suggestions=tuple(offered))
 
     async def complete(
-        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
+        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: NewOrderData
     ) -> Outcome:
-        if data["confirm"] not in ("create", ASSIGN):
+        if data.confirm not in ("create", ASSIGN):
             return Cancelled(NEW_ORDER)
         assert actor.organization is not None
         client_id, created = _client_id(data), False
@@ -241,8 +254,8 @@ class NewOrderSpec:
         if client_id is None:
             client = await uow.clients.add(
                 actor.organization.id,
-                data.get("client_name") or data["new_name"],
-                [data["new_phone"]] if data.get("new_phone") else [],
+                data.client_name or required(data.new_name),
+                [data.new_phone] if data.new_phone else [],
                 address,
                 None,
                 self._clock.now(),
@@ -252,8 +265,8 @@ class NewOrderSpec:
             await self._keep_address(uow, actor.organization.id, client_id, address)
         order = await self._orders.create(actor, _draft(data, client_id, actor), uow)
         change = None
-        if data["confirm"] == ASSIGN:
-            assignee = int(data["assignee"])
+        if data.confirm == ASSIGN:
+            assignee = int(required(data.assignee))
             change = await self._orders.act(
                 actor, order.id, OrderAction.ASSIGN, uow, assignee_id=assignee
             )
@@ -269,40 +282,39 @@ class NewOrderSpec:
             await uow.clients.update(org_id, client_id, self._clock.now(), change)
 
 
-def _candidate(client: Client) -> list[Any]:
+def _candidate(client: Client) -> Candidate:
     """A client offered for the order: id, name and first phone (E.164; the chat formats it)."""
-    return [client.id, client.name, client.phones[0] if client.phones else None]
+    return Candidate(client.id, client.name, client.phones[0] if client.phones else None)
 
 
-def _client_id(data: Mapping[str, Any]) -> int | None:
-    if data.get("client_same") == "yes":
-        return int(data["same_candidate"][0])
-    pick = data.get("client_pick")
-    return int(pick) if pick not in (None, "new") else None
+def _client_id(data: NewOrderData) -> int | None:
+    if data.client_same == "yes":
+        return required(data.same_candidate).id
+    pick = data.client_pick
+    return int(pick) if pick is not None and pick != "new" else None
 
 
-def _draft(data: Mapping[str, Any], client_id: int, actor: Actor) -> OrderDraft:
+def _draft(data: NewOrderData, client_id: int, actor: Actor) -> OrderDraft:
     assert actor.organization is not None
     place = place_of(data)
     return OrderDraft(
         client_id=client_id,
-        address=place.get("text"),
-        latitude=place.get("lat"),
-        longitude=place.get("lon"),
+        address=place.text,
+        latitude=place.lat,
+        longitude=place.lon,
         category_id=category_of(data),
         scheduled_at=moment_of(data, actor.organization.timezone),
-        price_minor=data.get("price"),
-        description=data.get("description"),
+        price_minor=data.price,
+        description=data.description,
     )
 
 
-def _reopen(data: dict[str, Any]) -> None:
+def _reopen(data: NewOrderData) -> NewOrderData:
     """'Change the time' on the confirmation card: forget those answers, ask them again;
     'Back' from the list of workers: show the card again."""
-    if data.get("assignee") == "back":
-        for key in ("assignee", "workers", "confirm"):
-            data.pop(key, None)
-    choice = str(data.get("confirm", ""))
+    if data.assignee == "back":
+        data = data.forget("assignee", "workers", "confirm")
+    choice = data.confirm or ""
     if choice.startswith("edit:"):
-        for key in (*EDITABLE.get(choice.removeprefix("edit:"), ()), "confirm"):
-            data.pop(key, None)
+        data = data.forget(*EDITABLE.get(choice.removeprefix("edit:"), ()), "confirm")
+    return data

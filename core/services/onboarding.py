@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
 
 from core.changes import UserChange
-from core.dialogs import DialogInput, Flow, Step, choice_of
+from core.dialog_data import NewOrgData, OnboardingData
+from core.dialogs import DialogData, DialogInput, Flow, Step, choice_of, required
 from core.domain import LANGUAGES, Actor, ConsentKind, Role
 from core.errors import DomainError
 from core.outcomes import (
@@ -19,45 +19,45 @@ from core.outcomes import (
 )
 from core.ports import Clock, UnitOfWork
 from core.regional import COMMON_CURRENCIES, COMMON_RU_ZONES, parse_currency, parse_timezone
-from core.services.dialogs import SimpleFlowSpec
+from core.services.dialogs import Spec
 from core.services.invites import join_with_token
 from core.services.plans import PlanGuard
 from core.services.users import load_actor
 from core.text import clean_name
 
-ONBOARDING = "onboarding"
-NEW_ORG = "new_org"
+ONBOARDING = OnboardingData.flow
+NEW_ORG = NewOrgData.flow
 
 LANGUAGE_LABELS: Mapping[str, str] = {"en": "English", "ru": "Русский"}
 YES_NO: Mapping[str, str] = {"yes": "yes", "no": "no"}
 ACCEPT_DECLINE: Mapping[str, str] = {"accept": "accept", "decline": "decline"}
 
 
-def _timezone(given: DialogInput, _data: Mapping[str, Any]) -> str:
+def _timezone(given: DialogInput, _data: DialogData) -> str:
     if given.choice is not None:
         return parse_timezone(given.choice)
     return parse_timezone(given.text)
 
 
-def _currency(given: DialogInput, _data: Mapping[str, Any]) -> str:
+def _currency(given: DialogInput, _data: DialogData) -> str:
     return parse_currency(given.choice if given.choice is not None else given.text)
 
 
-def _org_name(given: DialogInput, _data: Mapping[str, Any]) -> str:
+def _org_name(given: DialogInput, _data: DialogData) -> str:
     return clean_name(given.text)
 
 
 ONBOARDING_FLOW = Flow(
-    ONBOARDING,
+    OnboardingData,
     (
         Step("language", choice_of(LANGUAGE_LABELS)),
         Step("age", choice_of(YES_NO)),
-        Step("consent", choice_of(ACCEPT_DECLINE), skip=lambda d: d.get("age") != "yes"),
+        Step("consent", choice_of(ACCEPT_DECLINE), skip=lambda d: d.age != "yes"),
     ),
 )
 
 NEW_ORG_FLOW = Flow(
-    NEW_ORG,
+    NewOrgData,
     (
         Step("name", _org_name),
         Step("timezone", _timezone),
@@ -69,7 +69,7 @@ TIMEZONE_CHOICES = COMMON_RU_ZONES
 CURRENCY_CHOICES = COMMON_CURRENCIES
 
 
-class OnboardingSpec(SimpleFlowSpec):
+class OnboardingSpec(Spec[OnboardingData]):
     """Completes first contact: records the answers and routes to an invite or a new org."""
 
     flow = ONBOARDING_FLOW
@@ -80,18 +80,18 @@ class OnboardingSpec(SimpleFlowSpec):
         self._plans = plans or PlanGuard(enforced=False)
 
     async def complete(
-        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
+        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: OnboardingData
     ) -> Outcome:
         now = self._clock.now()
         user_id = actor.user.id
-        age_ok = data.get("age") == "yes"
-        consent_ok = data.get("consent") == "accept"
+        age_ok = data.age == "yes"
+        consent_ok = data.consent == "accept"
         await uow.consents.add(user_id, ConsentKind.AGE_16, self._policy_version, age_ok, now)
         if age_ok:
             await uow.consents.add(
                 user_id, ConsentKind.PRIVACY_POLICY, self._policy_version, consent_ok, now
             )
-        language = data["language"] if data.get("language") in LANGUAGES else None
+        language = data.language if data.language in LANGUAGES else None
         if not (age_ok and consent_ok):
             await uow.users.update(user_id, UserChange(language=language))
             return Declined("age" if not age_ok else "consent")
@@ -102,8 +102,8 @@ class OnboardingSpec(SimpleFlowSpec):
             consent_version=self._policy_version,
         )
         user = await uow.users.update(user_id, agreed)
-        token = data.get("invite")
-        if isinstance(token, str) and token:
+        token = data.invite
+        if token:
             try:
                 return await join_with_token(uow, user, token, now, self._plans)
             except DomainError as error:
@@ -116,7 +116,7 @@ class OnboardingSpec(SimpleFlowSpec):
         return Prompt(state)
 
 
-class NewOrganizationSpec(SimpleFlowSpec):
+class NewOrganizationSpec(Spec[NewOrgData]):
     """Completes organization creation: the creator becomes its owner."""
 
     flow = NEW_ORG_FLOW
@@ -129,13 +129,12 @@ class NewOrganizationSpec(SimpleFlowSpec):
         self._country = country
 
     async def complete(
-        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: Mapping[str, Any]
+        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: NewOrgData
     ) -> Outcome:
         now = self._clock.now()
         language = actor.user.language or "en"
-        org = await uow.orgs.add(
-            data["name"], data["timezone"], data["currency"], language, self._country, now
-        )
+        name, zone, currency = required(data.name), required(data.timezone), data.currency
+        org = await uow.orgs.add(name, zone, required(currency), language, self._country, now)
         await uow.members.add(org.id, actor.user.id, Role.OWNER, now)
         categories = tuple(self._categories(language))
         await uow.categories.add_many(org.id, categories)

@@ -4,9 +4,9 @@ and whom the change concerns told (`core.audiences`)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from core.audiences import LEAD_EVENTS, Audience, new_messages
 from core.changes import OrderUpdate, kept
@@ -21,6 +21,26 @@ from core.services.order_cards import actor_for, build_card, visible_order
 from core.views import Notice, OrderChange
 
 Changes = tuple[OrderUpdate, dict[str, Any]]
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ActionParams:
+    """What an action needs besides the order: whom to assign (ASSIGN), the payment (PAY),
+    the new time (RESCHEDULE; None: not scheduled), the detail and its value (EDIT)."""
+
+    assignee_id: int | None = None
+    amount_minor: int | None = None
+    method: str | None = None
+    scheduled_at: datetime | None = None
+    field: str | None = None
+    value: object = None
+
+
+def _given(value: T | None, name: str) -> T:
+    if value is None:
+        raise ValueError(f"this action needs {name}")
+    return value
 
 
 class OrderChanges:
@@ -35,7 +55,7 @@ class OrderChanges:
         actor: Actor,
         order_id: int,
         action: OrderAction,
-        params: dict[str, Any],
+        params: ActionParams,
     ) -> OrderChange:
         order = await self._get_for(uow, actor, order_id, action)
         target = require_action(actor, order, action)
@@ -76,14 +96,15 @@ class OrderChanges:
         order: Order,
         action: OrderAction,
         target: OrderStatus,
-        params: dict[str, Any],
+        params: ActionParams,
     ) -> Changes:
         now = self._clock.now()
         changes = OrderUpdate(status=target)
         data: dict[str, Any] = {"from": order.status.value, "to": target.value}
         if action is OrderAction.ASSIGN:
-            changes = replace(changes, assignee_id=params["assignee_id"], offered_at=None)
-            data.update(assignee_id=params["assignee_id"], previous_id=order.assignee_id)
+            assignee_id = _given(params.assignee_id, "assignee_id")
+            changes = replace(changes, assignee_id=assignee_id, offered_at=None)
+            data.update(assignee_id=assignee_id, previous_id=order.assignee_id)
         elif action is OrderAction.OFFER:
             changes = replace(changes, assignee_id=None, offered_at=now)
         elif action is OrderAction.TAKE:
@@ -98,8 +119,8 @@ class OrderChanges:
         elif action is OrderAction.PAY:
             return _payment(order, params, changes)
         elif action is OrderAction.RESCHEDULE:
-            changes = replace(changes, scheduled_at=params["scheduled_at"])
-            data = {"from": _iso(order.scheduled_at), "to": _iso(params["scheduled_at"])}
+            changes = replace(changes, scheduled_at=params.scheduled_at)
+            data = {"from": _iso(order.scheduled_at), "to": _iso(params.scheduled_at)}
         return changes, data
 
     async def _notices(
@@ -122,13 +143,11 @@ class OrderChanges:
         return notices
 
 
-async def _edit(
-    uow: UnitOfWork, order: Order, params: dict[str, Any]
-) -> tuple[Changes, FieldEdit]:
+async def _edit(uow: UnitOfWork, order: Order, params: ActionParams) -> tuple[Changes, FieldEdit]:
     """One detail changed: the columns, the event (old and new value) and the edit as told."""
-    field = Field(params["field"])
+    field = Field(_given(params.field, "field"))
     require_editable(order, field)
-    changes = columns(field, params.get("value"))
+    changes = columns(field, params.value)
     if edit_unchanged(order, changes):
         raise DomainError("order_unchanged", number=order.number)
     after = edited(order, changes)
@@ -145,8 +164,9 @@ async def _edit(
     return (changes, data), FieldEdit(field, before_value, after_value)
 
 
-def _payment(order: Order, params: dict[str, Any], changes: OrderUpdate) -> Changes:
-    amount, method = int(params["amount_minor"]), PaymentMethod(params["method"])
+def _payment(order: Order, params: ActionParams, changes: OrderUpdate) -> Changes:
+    amount = int(_given(params.amount_minor, "amount_minor"))
+    method = PaymentMethod(_given(params.method, "method"))
     if amount <= 0:
         raise DomainError("money_range", example="3500")
     paid = replace(changes, paid_minor=order.paid_minor + amount, payment_method=method)
@@ -198,12 +218,13 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 async def _preconditions(
-    uow: UnitOfWork, actor: Actor, order: Order, action: OrderAction, params: dict[str, Any]
+    uow: UnitOfWork, actor: Actor, order: Order, action: OrderAction, params: ActionParams
 ) -> None:
     if action is OrderAction.DONE:
         await _check_proof_of_work(uow, actor, order)
     if action is OrderAction.ASSIGN:
-        membership = await uow.members.get(order.organization_id, int(params["assignee_id"]))
+        assignee_id = int(_given(params.assignee_id, "assignee_id"))
+        membership = await uow.members.get(order.organization_id, assignee_id)
         if membership is None or not membership.active:
             raise DomainError("not_found")  # only an active member can be given an order
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from core.changes import NewOrder
 from core.domain import Actor, Order, OrderEvent, OrderStatus, Role, User
@@ -15,7 +14,7 @@ from core.orders import OrderAction, may_view, starts_early
 from core.permissions import Action, require
 from core.ports import Clock, StaticMaps, UnitOfWork, UowFactory
 from core.services.order_cards import actor_for, build_card, build_cards, visible_order
-from core.services.order_changes import OrderChanges
+from core.services.order_changes import ActionParams, OrderChanges
 from core.services.plans import PlanGuard
 from core.views import OrderCard, OrderChange, Page, WorkerLoad
 
@@ -141,10 +140,25 @@ class OrderService:
         order_id: int,
         action: OrderAction,
         uow: UnitOfWork | None = None,
-        **params: Any,
+        *,
+        assignee_id: int | None = None,
+        amount_minor: int | None = None,
+        method: str | None = None,
+        scheduled_at: datetime | None = None,
+        field: str | None = None,
+        value: object = None,
     ) -> OrderChange:
         """Apply one action, race-safe: a change made meanwhile by another tap or process wins
-        and this one is refused with a clear reason. In the caller's transaction if given."""
+        and this one is refused with a clear reason. In the caller's transaction if given.
+        The keywords are what the action needs (`ActionParams`)."""
+        params = ActionParams(
+            assignee_id=assignee_id,
+            amount_minor=amount_minor,
+            method=method,
+            scheduled_at=scheduled_at,
+            field=field,
+            value=value,
+        )
         if uow is not None:
             return await self._changes.act(uow, actor, order_id, action, params)
         async with self._uow() as own:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from core.dialog_data import OnboardingData
 from core.domain import Actor
 from core.outcomes import Joined, Outcome, Prompt, Welcome
 from core.ports import Clock, UowFactory
@@ -20,8 +21,7 @@ class StartService:
         now = self._clock.now()
         async with self._uow() as uow:
             if not actor.user.onboarded:
-                data = {"invite": payload} if payload else {}
-                state = ONBOARDING_FLOW.start(data)
+                state = ONBOARDING_FLOW.start(OnboardingData(invite=payload or None))
             elif payload:
                 joined: Joined = await join_with_token(uow, actor.user, payload, now, self._plans)
                 await uow.dialogs.clear(chat_id, actor.user.id)

@@ -4,67 +4,69 @@ the time when the day came without one. Dates are the organization's wall clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from dataclasses import replace
 from datetime import date, datetime, time
-from typing import Any
+from typing import TypeVar
 
-from core.dialogs import DialogInput, Step, choice_of
+from core.dialog_data import When, WhenData
+from core.dialogs import DialogInput, Step, choice_of, required
 from core.when import WhenAnswer, check_not_past, next_year, parse_time, parse_when
 
+W = TypeVar("W", bound=WhenData)
 
-def _when(given: DialogInput, data: Mapping[str, Any]) -> dict[str, str | None]:
-    today = date.fromisoformat(data["today"])
+
+def _when(given: DialogInput, data: WhenData) -> When:
+    today = required(data.today)
     if given.choice == "none":
-        return {"day": None, "time": None}
+        return When(day=None, time=None)
     text = {"today": "today", "tomorrow": "tomorrow", "after": "day after tomorrow"}.get(
         given.choice or "", given.text or ""
     )
-    return when_value(parse_when(text, today), _now_local(data))
+    return when_value(parse_when(text, today), required(data.now_local))
 
 
-def when_value(answer: WhenAnswer, now_local: datetime) -> dict[str, str | None]:
+def when_value(answer: WhenAnswer, now_local: datetime) -> When:
     """A date as the flow keeps it. A day and month already past this year carries the same
     day next year for the 'did you mean next year?' question; any other past moment is
     refused."""
-    at = answer.at.isoformat() if answer.at else None
     later = next_year(answer, now_local.date())
     if later is not None:
-        return {"day": answer.day.isoformat(), "time": at, "next_year": later.isoformat()}
+        return When(day=answer.day, time=answer.at, next_year=later)
     check_not_past(answer.day, answer.at, now_local)
-    return {"day": answer.day.isoformat(), "time": at}
+    return When(day=answer.day, time=answer.at)
 
 
-def settle_year(data: dict[str, Any]) -> None:
+def settle_year(data: W) -> W:
     """The answer to 'did you mean next year?': the date moves on a year, or is asked again."""
-    answer = data.pop("when_year", None)
-    if answer == "yes":
-        when = data["when"]
-        data["when"] = {"day": when["next_year"], "time": when["time"]}
-    elif answer is not None:
-        data.pop("when", None)
+    if data.when_year is None:
+        return data
+    if data.when_year == "yes" and data.when is not None and data.when.next_year is not None:
+        moved = When(day=data.when.next_year, time=data.when.time)
+        return replace(data.forget("when_year"), when=moved)
+    return data.forget("when_year", "when")
 
 
-def _time(given: DialogInput, data: Mapping[str, Any]) -> str:
+def _time(given: DialogInput, data: WhenData) -> time:
     at = parse_time(given.choice or given.text)
-    not_past(date.fromisoformat(data["when"]["day"]), at, data)
-    return at.isoformat()
+    not_past(required(required(data.when).day), at, data)
+    return at
 
 
-def not_past(day: date, at: time | None, data: Mapping[str, Any]) -> None:
+def not_past(day: date, at: time | None, data: WhenData) -> None:
     """Refuses a moment already past, by the wall clock the flow was started at."""
-    check_not_past(day, at, _now_local(data))
+    check_not_past(day, at, required(data.now_local))
 
 
-def _now_local(data: Mapping[str, Any]) -> datetime:
-    return datetime.fromisoformat(data["now_local"])
+def _no_year_question(data: WhenData) -> bool:
+    return data.when is None or data.when.next_year is None
 
 
-def _no_year_question(data: Mapping[str, Any]) -> bool:
-    return not data["when"].get("next_year")
+def _no_time_question(data: WhenData) -> bool:
+    return data.when is None or data.when.day is None or data.when.time is not None
 
 
-WHEN_STEPS = (
+WHEN_STEPS: tuple[Step[WhenData], ...] = (
     Step("when", _when),
     Step("when_year", choice_of({"yes": "yes", "no": "no"}), skip=_no_year_question),
-    Step("time", _time, skip=lambda d: not d["when"]["day"] or bool(d["when"]["time"])),
+    Step("time", _time, skip=_no_time_question),
 )

@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.dialog_data import state_from_json, state_to_json
 from core.dialogs import DialogState
 from core.errors import ConcurrencyConflict, DuplicateUpdate
 from storage.tables import DialogStateRow, JobRow, ProcessedUpdateRow, UpdateInboxRow
@@ -44,7 +45,7 @@ class SqlDialogRepository:
         row = (await self._s.execute(stmt)).scalar_one_or_none()
         if row is None:
             return None
-        return DialogState(row.flow, row.step, dict(row.data), row.version)
+        return state_from_json(row.flow, row.step, row.data, row.version)
 
     async def save(self, chat_id: int, user_id: int, state: DialogState, now: datetime) -> None:
         """A fresh flow (version 0) replaces whatever was there; a continued one must still be
@@ -57,7 +58,7 @@ class SqlDialogRepository:
                     user_id=user_id,
                     flow=state.flow,
                     step=state.step,
-                    data=dict(state.data),
+                    data=state_to_json(state.data),
                     version=1,
                     updated_at=now,
                 )
@@ -74,7 +75,7 @@ class SqlDialogRepository:
             .values(
                 flow=state.flow,
                 step=state.step,
-                data=dict(state.data),
+                data=state_to_json(state.data),
                 version=state.version + 1,
                 updated_at=now,
             )

@@ -22,6 +22,7 @@ from core.call_log import (
     TRANSCRIBE_CALL_JOB,
 )
 from core.changes import PbxAccountChange
+from core.dialog_data import NewOrderData
 from core.domain import Job
 from core.services.orders import OrderDraft
 from core.services.recordings import RecordingService
@@ -256,7 +257,7 @@ async def test_a_summary_becomes_an_order_prefill_and_attaches_once(pbx, service
     await pbx.send(call.end("answered", 95))
     view = await the_call(services, owner)
     data = await services.call_actions.order_data(owner, view.call.id)
-    assert data == {"client_pick": str(client.id), "resolved": True, "candidates": []}
+    assert data == NewOrderData(client_pick=str(client.id), resolved=True, candidates=())
     _, orders = await services.call_actions.open_orders(owner, view.call.id)
     assert [o.id for o in orders] == [order.id]
     await services.call_actions.attach(owner, view.call.id, order.id)

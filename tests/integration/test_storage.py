@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from core.dialog_data import NewOrgData
 from core.dialogs import DialogState
 from core.domain import Role
 from core.errors import ConcurrencyConflict, DuplicateUpdate
@@ -51,18 +52,20 @@ async def test_a_unit_of_work_without_an_update_claims_nothing(uow_factory, cloc
 async def test_dialog_state_refuses_a_stale_write(uow_factory, clock):
     async with uow_factory() as uow:
         user = await uow.users.add(profile(), clock.now())
-        await uow.dialogs.save(1, user.id, DialogState("new_org", "name"), clock.now())
+        await uow.dialogs.save(1, user.id, DialogState("name", NewOrgData()), clock.now())
         await uow.commit()
     async with uow_factory() as uow:
         read = await uow.dialogs.get(1, user.id)
     assert read is not None and read.version == 1
     async with uow_factory() as uow:
-        await uow.dialogs.save(1, user.id, DialogState("new_org", "timezone", {}, 1), clock.now())
+        await uow.dialogs.save(
+            1, user.id, DialogState("timezone", NewOrgData(name="Чистый дом"), 1), clock.now()
+        )
         await uow.commit()
     async with uow_factory() as uow:
         with pytest.raises(ConcurrencyConflict):
             await uow.dialogs.save(
-                1, user.id, DialogState("new_org", "currency", {}, 1), clock.now()
+                1, user.id, DialogState("currency", NewOrgData(), 1), clock.now()
             )
 
 
