@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any, cast
 
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import BotCommand, BotCommandScopeDefault, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
@@ -13,14 +14,18 @@ from bot.background import Background
 from bot.container import Container
 from bot.metrics import Metrics, update_kind
 from bot.ordering import PerChatUpdateProcessor
+from bot.outbox import LEASE, OutboxSender
 from bot.telegram_bot import TolerantBot
-from core.idempotency import update_scope
-from core.services.users import Arrival
-from handlers.context import BotContext, BotData
-from handlers.gate import arrived, profile_of
+from core.errors import DuplicateUpdate
+from core.jobs import default_worker_id
+from core.services.binding import Binder
+from handlers.context import BotContext, BotData, UpdateScope
+from handlers.gate import profile_of
 from handlers.menus import menu
 from handlers.setup import register
+from storage.db import session_factory
 from storage.inbox import SqlUpdateInbox
+from storage.update_work import UpdateWork
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +39,10 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
     metrics: Metrics
     answers: CallbackAnswers
     inbox: SqlUpdateInbox
+    sender: OutboxSender
+    container: Container
+    sessions: async_sessionmaker[AsyncSession]
+    binder: Binder
 
     async def replay_inbox(self) -> int:
         """Queue what a dead process received and did not apply, in the order it came, before
@@ -57,20 +66,43 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             await self._apply_once(update)
 
     async def _apply_once(self, update: Update) -> None:
+        """One unit of work from the ledger check to the outbox rows (storage/update_work.py),
+        then the messages the update calls for."""
+        update_id = update.update_id
         services = self.bot_data.services
-        with update_scope(update.update_id) as scope:
-            if services.updates.noted(update.update_id):
-                arrival = Arrival(seen=True)
-            else:
-                arrival = await services.users.arrive(update.update_id, profile_of(update))
+        if services.updates.noted(update_id):
+            self._skip(update)
+            return
+        on_jobs = self.container.jobs_added.fire
+        async with UpdateWork(self.sessions, services.clock, update_id, on_jobs) as work:
+            bound = self.binder.bind(work.units)
+            arrival = await bound.users.arrive(update_id, profile_of(update))
             if arrival.seen:
-                log.info("update %s already applied; skipped", update.update_id)
-                self.answers.already_applied(update)
+                self._skip(update)
                 return
-            with arrived(update, arrival.actor):
+            scope = UpdateScope(bound, arrival.actor)
+            self.bot_data.scopes[update_id] = scope
+            try:
                 await super().process_update(update)
-            if not scope.claimed:
-                services.updates.note(update.update_id)
+            finally:
+                del self.bot_data.scopes[update_id]
+            deliveries = scope.outgoing.deliveries
+            try:
+                stored = await work.finish(deliveries, self.sender.owner, LEASE)
+            except DuplicateUpdate:
+                self._skip(update)  # another process applied it meanwhile: its answer stands
+                return
+        if stored is None:
+            # Noted (and so dropped from the inbox) only once answered: killed before, the
+            # update is applied again and answered then.
+            await self.sender.send_now(deliveries)
+            services.updates.note(update_id)
+        else:
+            await self.sender.deliver(stored)
+
+    def _skip(self, update: Update) -> None:
+        log.info("update %s already applied; skipped", update.update_id)
+        self.answers.already_applied(update)
 
     async def stop(self) -> None:
         await super().stop()
@@ -107,6 +139,20 @@ def build_application(
     app.answers = bot.answers
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
     app.bot_data.background = background
+    app.container = container
+    app.sessions = session_factory(container.engine)
+    app.binder = Binder(container.services)
+    process = background.process_id if background is not None else None
+    app.sender = OutboxSender(
+        app.bot,
+        app.sessions,
+        container.services.clock,
+        container.services,
+        container.catalogs,
+        container.services.orders.map_of,
+        f"{process or default_worker_id()}:outbox",
+        liveness=process is not None and container.engine.dialect.name == "postgresql",
+    )
     register(app)
     return app
 
@@ -114,7 +160,9 @@ def build_application(
 async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Queue what the inbox holds, start the job runners, set the menu strangers see (/start,
     /help) in each language."""
-    await cast(CrmApplication, app).replay_inbox()
+    crm = cast(CrmApplication, app)
+    await crm.replay_inbox()
+    await crm.sender.start()
     if app.bot_data.background is not None:
         await app.bot_data.services.erasure.schedule_retention()  # the daily retention job
         app.bot_data.background.start()
@@ -126,5 +174,6 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await cast(CrmApplication, app).sender.stop()
     if app.bot_data.background is not None:
         await app.bot_data.background.stop()

@@ -39,6 +39,7 @@ class Background:
         self._queue = SqlJobQueue(session_factory(container.engine), liveness=True)
         others, messages = jobs.lane(deliveries=False), jobs.lane(deliveries=True)
         worker = default_worker_id()
+        self.process_id = worker  # the liveness mark's holder
         self._liveness = Liveness(container.engine, worker)
         self.runners = [self._runner(others, f"{worker}:{i}") for i in range(runners)]
         self.runners.append(self._runner(messages, f"{worker}:send", DELIVERY_SLOTS))

@@ -91,7 +91,7 @@ async def admin(update: Update, ctx: BotContext) -> None:
         SIGN_IN_MINUTES,
         link=issued.url,
     )
-    await reply(update, text)
+    await reply(ctx, update, text)
 
 
 def notice_text(t: Translator, job: Job, org: str, link: str) -> str | None:

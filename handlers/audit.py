@@ -121,4 +121,4 @@ async def audit_page(update: Update, ctx: BotContext, number: int) -> None:
         nav.append(button("‹", cb.AuditPage(number - 1)))
     if number + 1 < page.pages:
         nav.append(button("›", cb.AuditPage(number + 1)))
-    await reply(update, "\n".join(lines), InlineKeyboardMarkup([nav]) if nav else None)
+    await reply(ctx, update, "\n".join(lines), InlineKeyboardMarkup([nav]) if nav else None)

@@ -16,4 +16,4 @@ async def send_client(update: Update, ctx: BotContext, client_id: int) -> None:
     assert org is not None
     can_edit = allowed(ctx.actor.role, Action.CLIENT_EDIT)
     text = client_text(ctx.t, card, org.currency, org.timezone)
-    await reply(update, text, client_keyboard(ctx.t, card, can_edit))
+    await reply(ctx, update, text, client_keyboard(ctx.t, card, can_edit))

@@ -36,6 +36,7 @@ async def find(update: Update, ctx: BotContext) -> None:
     text = " ".join(ctx.args or [])
     if not text.strip():
         await reply(
+            ctx,
             update,
             ctx.t("Whom are you looking for? For example: /client Иванов or /client 916 12"),
         )
@@ -43,13 +44,15 @@ async def find(update: Update, ctx: BotContext) -> None:
     page = await ctx.services.clients.find(ctx.actor, text)
     if not page.items and not allowed(ctx.actor.role, Action.CLIENT_CONTACTS_ANY):
         await reply(
-            update, ctx.t("No client of your current orders matches “{query}”.", query=text[:100])
+            ctx,
+            update,
+            ctx.t("No client of your current orders matches “{query}”.", query=text[:100]),
         )
         return
     if not page.items:
-        await reply(update, ctx.t("No client matches “{query}”.", query=text[:100]))
+        await reply(ctx, update, ctx.t("No client matches “{query}”.", query=text[:100]))
         return
-    await reply(update, *_results(ctx.t, text, page))
+    await reply(ctx, update, *_results(ctx.t, text, page))
 
 
 async def find_more(update: Update, ctx: BotContext, tap: cb.ClientSearch) -> None:
@@ -59,7 +62,7 @@ async def find_more(update: Update, ctx: BotContext, tap: cb.ClientSearch) -> No
     text = tap.query
     page = await ctx.services.clients.find(ctx.actor, text, tap.page)
     await query.answer()
-    await edit_tapped(query, *_results(ctx.t, text, page))
+    await edit_tapped(ctx, query, *_results(ctx.t, text, page))
 
 
 def _results(t: Translator, text: str, page: Page[ClientView]) -> tuple[str, InlineKeyboardMarkup]:

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Self
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from core.domain import Actor
 from core.services import Services
 from handlers.i18n import Catalogs, Translator
+from handlers.outgoing import Outgoing
 from handlers.runners import JobRunners
+
+
+@dataclass(slots=True)
+class UpdateScope:
+    """What one update is applied with: the services joined to its unit of work, the sender
+    as identified when it arrived, and the messages it calls for."""
+
+    services: Services
+    actor: Actor | None
+    outgoing: Outgoing = field(default_factory=Outgoing)
 
 
 class BotData:
@@ -22,12 +34,15 @@ class BotData:
     services: Services
     catalogs: Catalogs
     privacy_policy_url: str
+    # The update being applied, by id: set by the application around each update.
+    scopes: dict[int, UpdateScope]
     background: JobRunners | None = None  # so a handler can nudge them after enqueueing
 
     def configure(self, services: Services, catalogs: Catalogs, privacy_policy_url: str) -> None:
         self.services = services
         self.catalogs = catalogs
         self.privacy_policy_url = privacy_policy_url
+        self.scopes = {}
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
@@ -42,10 +57,36 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
         self._actor: Actor | None = None
         self._t: Translator | None = None
+        self._scope: UpdateScope | None = None
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> Self:
+        context = super().from_update(update, application)
+        update_id = getattr(update, "update_id", None)
+        if isinstance(update_id, int):
+            context._scope = context.bot_data.scopes.get(update_id)
+        return context
+
+    @property
+    def in_update(self) -> bool:
+        return self._scope is not None
+
+    @property
+    def scope(self) -> UpdateScope:
+        if self._scope is None:
+            raise RuntimeError("no update is being applied")
+        return self._scope
 
     @property
     def services(self) -> Services:
-        return self.bot_data.services
+        """The use cases, inside this update's unit of work when an update is applied."""
+        return self._scope.services if self._scope is not None else self.bot_data.services
+
+    @property
+    def outgoing(self) -> Outgoing:
+        return self.scope.outgoing
 
     @property
     def actor(self) -> Actor:

@@ -38,14 +38,14 @@ async def help_command(update: Update, ctx: BotContext) -> None:
         rest = more_for(actor.role, actor.user.onboarded)
         lines += command_lines(t, [c for c in commands if c not in rest])
         lines += ["", t("<b>More</b>"), *command_lines(t, rest)]
-    await reply(update, "\n".join(lines))
+    await reply(ctx, update, "\n".join(lines))
 
 
 async def more(update: Update, ctx: BotContext) -> None:
     """/more: the rarely used commands the menu leaves out (privacy, exports, the account)."""
     t, actor = ctx.t, ctx.actor
     rest = more_for(actor.role, actor.user.onboarded)
-    await reply(update, "\n".join([t("<b>More commands</b>"), *command_lines(t, rest)]))
+    await reply(ctx, update, "\n".join([t("<b>More commands</b>"), *command_lines(t, rest)]))
 
 
 async def cancel(update: Update, ctx: BotContext) -> None:
@@ -70,7 +70,7 @@ async def text_answer(update: Update, ctx: BotContext) -> None:
     )
     outcome = await ctx.services.dialogs.answer(ctx.actor, chat.id, given)
     if isinstance(outcome, NoDialog) and not ctx.actor.user.onboarded:
-        await reply(update, ctx.t("Let's get you set up first: send /start."))
+        await reply(ctx, update, ctx.t("Let's get you set up first: send /start."))
         return
     await _show_fresh(update, ctx, outcome)
 
@@ -92,19 +92,21 @@ async def choice_answer(update: Update, ctx: BotContext, tap: cb.DialogChoice) -
     if not isinstance(outcome, Reask):
         language = chosen_language(outcome.state) if isinstance(outcome, Prompt) else None
         t = ctx.translator(language) if flow == "onboarding" and language else ctx.t
-        await _record_choice(query, t, flow, step)
+        await _record_choice(ctx, query, t, flow, step)
     await _show_fresh(update, ctx, outcome)
 
 
-async def _record_choice(query: CallbackQuery, t: Translator, flow: str, step: str) -> None:
+async def _record_choice(
+    ctx: BotContext, query: CallbackQuery, t: Translator, flow: str, step: str
+) -> None:
     """The prompt keeps its text, loses its buttons and says what was chosen, so the chat
     reads as a record of what was decided."""
     message = query.message
     label = _tapped_label(query)
     if not isinstance(message, Message) or not message.text or label is None:
-        await drop_keyboard(query)
+        await drop_keyboard(ctx, query)
         return
-    await edit_tapped(query, message.text_html + "\n\n" + echo(t, flow, step, label))
+    await edit_tapped(ctx, query, message.text_html + "\n\n" + echo(t, flow, step, label))
 
 
 def _tapped_label(query: CallbackQuery) -> str | None:
@@ -126,12 +128,14 @@ async def _show_fresh(update: Update, ctx: BotContext, outcome: object) -> None:
 
 
 async def unknown_command(update: Update, ctx: BotContext) -> None:
-    await reply(update, ctx.t("I do not know that command. Send /help to see what I can do."))
+    await reply(ctx, update, ctx.t("I do not know that command. Send /help to see what I can do."))
 
 
 async def unsupported(update: Update, ctx: BotContext) -> None:
     await reply(
-        update, ctx.t("I cannot use this kind of message here. Send /help to see what I can do.")
+        ctx,
+        update,
+        ctx.t("I cannot use this kind of message here. Send /help to see what I can do."),
     )
 
 

@@ -3,18 +3,23 @@
 Telegram refuses an edit that leaves a message exactly as it is (400 "message is not
 modified"). When the message is at hand (the one whose button was tapped), its text,
 formatting and buttons are compared with the new ones first and an identical edit is not
-sent at all. A message edited by id (a card refreshed after someone else's change, a progress
-message) cannot be seen before editing: there, and for the rare race where the tapped message
-changed since the tap, the refusal is recognised here and treated as "already up to date".
+asked for at all. A message edited by id (a card refreshed after someone else's change, a
+progress message) cannot be seen before editing: there, and for the rare race where the tapped
+message changed since the tap, the refusal is recognised (`not_modified`, the one place that
+knows Telegram's wording) and treated as "already up to date".
 """
 
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import TYPE_CHECKING
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest
+
+if TYPE_CHECKING:
+    from handlers.context import BotContext
 
 Entity = tuple[str, int, int, str]
 
@@ -46,36 +51,41 @@ def not_modified(error: BadRequest) -> bool:
     return "not modified" in error.message.lower()
 
 
+def gone(error: BadRequest) -> bool:
+    """Whether Telegram refused an edit because the message is gone or can no longer change."""
+    text = error.message.lower()
+    return "not found" in text or "can't be edited" in text
+
+
 async def edit_tapped(
-    query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
+    ctx: BotContext, query: CallbackQuery, text: str, markup: InlineKeyboardMarkup | None = None
 ) -> bool:
     """Show `text` (HTML) and `markup` in the message whose button was tapped; False when it
     already shows exactly that (nothing is sent then)."""
     if shows(query.message, text, markup):
         return False
-    try:
-        await query.edit_message_text(
-            text, parse_mode=ParseMode.HTML, reply_markup=markup, link_preview_options=_NO_PREVIEW
-        )
-    except BadRequest as error:
-        if not not_modified(error):
-            raise
-        return False
+    chat_id, message_id = _tapped(query)
+    ctx.outgoing.edit(chat_id, message_id, text, markup, query.inline_message_id)
     return True
 
 
-async def edit_buttons(query: CallbackQuery, markup: InlineKeyboardMarkup | None) -> bool:
+async def edit_buttons(
+    ctx: BotContext, query: CallbackQuery, markup: InlineKeyboardMarkup | None
+) -> bool:
     """Replace (None: remove) the buttons of the tapped message, unless they are already so."""
     message = query.message
     if isinstance(message, Message) and _same_markup(message.reply_markup, markup):
         return False
-    try:
-        await query.edit_message_reply_markup(markup)
-    except BadRequest as error:
-        if not not_modified(error):
-            raise
-        return False
+    chat_id, message_id = _tapped(query)
+    ctx.outgoing.buttons(chat_id, message_id, markup, query.inline_message_id)
     return True
+
+
+def _tapped(query: CallbackQuery) -> tuple[int, int | None]:
+    message = query.message
+    if message is None:  # a message sent through inline mode
+        return query.from_user.id, None
+    return message.chat.id, message.message_id
 
 
 async def edit_sent(

@@ -28,17 +28,17 @@ async def forget(update: Update, ctx: BotContext) -> None:
     require(ctx.actor, Action.CLIENT_ERASE)
     text = " ".join(ctx.args or [])
     if not text.strip():
-        await reply(update, t("Whose data should be erased? For example: /forget Иванов"))
+        await reply(ctx, update, t("Whose data should be erased? For example: /forget Иванов"))
         return
     page = await ctx.services.clients.find(ctx.actor, text)
     if not page.items:
-        await reply(update, t("No client matches “{query}”.", query=text[:100]))
+        await reply(ctx, update, t("No client matches “{query}”.", query=text[:100]))
         return
     buttons = [
         button(f"{v.name} · {phone(v.phones[0])}" if v.phones else v.name, cb.EraseAsk(v.id))
         for v in page.items
     ]
-    await reply(update, t("Whose personal data should be erased?"), column(buttons))
+    await reply(ctx, update, t("Whose personal data should be erased?"), column(buttons))
 
 
 async def delete_me(update: Update, ctx: BotContext) -> None:
@@ -48,7 +48,7 @@ async def delete_me(update: Update, ctx: BotContext) -> None:
         "organization. What you did in them (orders, payments, notes) stays, without your "
         "name. This cannot be undone."
     )
-    await reply(update, text, _confirm(t, t.raw("Delete my account"), cb.EraseConfirm("me")))
+    await reply(ctx, update, text, _confirm(t, t.raw("Delete my account"), cb.EraseConfirm("me")))
 
 
 async def delete_org(update: Update, ctx: BotContext) -> None:
@@ -62,7 +62,7 @@ async def delete_org(update: Update, ctx: BotContext) -> None:
         org=actor.organization.name,
     )
     label = t("Delete {org}", org=actor.organization.name)
-    await reply(update, text, _confirm(t, label, cb.EraseConfirm("org")))
+    await reply(ctx, update, text, _confirm(t, label, cb.EraseConfirm("org")))
 
 
 async def deactivate(update: Update, ctx: BotContext) -> None:
@@ -74,15 +74,17 @@ async def deactivate(update: Update, ctx: BotContext) -> None:
         "changed, no notifications are sent and no billing happens until you /reactivate it.",
         org=actor.organization.name,
     )
-    await reply(update, text, _confirm(t, t.raw("Deactivate"), cb.EraseConfirm("off")))
+    await reply(ctx, update, text, _confirm(t, t.raw("Deactivate"), cb.EraseConfirm("off")))
 
 
 async def reactivate(update: Update, ctx: BotContext) -> None:
     changed = await ctx.services.erasure.set_active(ctx.actor, True)
     if changed:
-        await reply(update, ctx.t("The organization is active again. All data is as you left it."))
+        await reply(
+            ctx, update, ctx.t("The organization is active again. All data is as you left it.")
+        )
     else:
-        await reply(update, ctx.t("The organization is already active."))
+        await reply(ctx, update, ctx.t("The organization is already active."))
 
 
 async def erasure_action(
@@ -112,7 +114,7 @@ async def erasure_action(
         text = ctx.t("Deactivated. Send /reactivate to resume.")
     else:
         text = ctx.t("Nothing was changed.")
-    await edit_tapped(query, text)
+    await edit_tapped(ctx, query, text)
 
 
 async def _ask_client(
@@ -127,7 +129,7 @@ async def _ask_client(
         "deleted for good; their orders stay, anonymised, for your accounts.",
         name=card.view.name,
     )
-    await reply(update, text, _confirm(t, t.raw("Erase for good"), cb.EraseClient(client_id)))
+    await reply(ctx, update, text, _confirm(t, t.raw("Erase for good"), cb.EraseClient(client_id)))
 
 
 async def _delete_me(ctx: BotContext) -> str:

@@ -195,7 +195,7 @@ async def _answer(update: Update, context: BotContext, text: str) -> None:
                 return
             except BadRequest as refused:
                 log.info("tap already answered, replying instead: %s", refused.message)
-        await reply(update, text)
+        await reply(context, update, text)
     except Exception as failure:  # noqa: BLE001 - the error handler itself must not fail
         log.warning("could not deliver an error reply: %s", type(failure).__name__)
 

@@ -22,7 +22,7 @@ from handlers.edits import edit_sent
 from handlers.files import wake_jobs
 from handlers.formatting import megabytes
 from handlers.i18n import Catalogs, Translator
-from handlers.replies import reply
+from handlers.replies import reply_first
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ async def _request(update: Update, ctx: BotContext, personal: bool) -> None:
     chat = update.effective_chat
     assert chat is not None
     text = ctx.t("⏳ Preparing the export. I will send it here when it is ready.")
-    message = await reply(update, text)
+    message = await reply_first(ctx, update, text)
     message_id = message.message_id if message is not None else None
     await ctx.services.privacy.request_export(ctx.actor, chat.id, message_id, personal)
     wake_jobs(ctx)

@@ -61,7 +61,7 @@ async def receive(update: Update, ctx: BotContext) -> None:
         )
         wake_jobs(ctx)
         return
-    await reply(update, saved_text(ctx.t, attached))
+    await reply(ctx, update, saved_text(ctx.t, attached))
 
 
 async def _store(
@@ -108,6 +108,7 @@ async def _ask_which_order(update: Update, ctx: BotContext) -> None:
     choices = await ctx.services.files.choices(ctx.actor)
     if not choices:
         await reply(
+            ctx,
             update,
             ctx.t(
                 "You have no open order to attach files to. Open an order's "
@@ -117,6 +118,7 @@ async def _ask_which_order(update: Update, ctx: BotContext) -> None:
         return
     buttons = [button(f"№{o.number}", cb.OpenOrder(o.id)) for o in choices]
     await reply(
+        ctx,
         update,
         ctx.t("Which order are these files for? Open its card, then send the files again."),
         column(buttons),
@@ -131,7 +133,7 @@ async def show_files(update: Update, ctx: BotContext, tap: cb.OrderFiles) -> Non
     attachments = await ctx.services.files.files(ctx.actor, tap.order_id)
     await query.answer()
     if not attachments:
-        await reply(update, ctx.t("No files on this order yet."))
+        await reply(ctx, update, ctx.t("No files on this order yet."))
         return
     for batch in batches(attachments):
         await _send_back(ctx, update.effective_chat.id, batch)

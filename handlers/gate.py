@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterator
-from contextvars import ContextVar
-
 from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
-from core.domain import Actor, TelegramProfile
+from core.domain import TelegramProfile
 from handlers.context import BotContext
 from handlers.replies import reply
 
@@ -37,19 +33,6 @@ async def identify(update: Update, ctx: BotContext) -> None:
         )
 
 
-_arrived: ContextVar[tuple[int, Actor | None] | None] = ContextVar("arrived", default=None)
-
-
-@contextlib.contextmanager
-def arrived(update: Update, actor: Actor | None) -> Iterator[None]:
-    """The actor identified as the update arrived (with the ledger check), for the gate."""
-    token = _arrived.set((update.update_id, actor))
-    try:
-        yield
-    finally:
-        _arrived.reset(token)
-
-
 def profile_of(update: Update) -> TelegramProfile | None:
     user = update.effective_user
     if user is None or user.is_bot:
@@ -65,9 +48,9 @@ def profile_of(update: Update) -> TelegramProfile | None:
 
 async def load_actor(update: Update, ctx: BotContext, fresh: bool = True) -> None:
     """Who sent the update; `fresh=False` takes the one found as it arrived, if any."""
-    known = None if fresh else _arrived.get()
-    if known is not None and known[0] == update.update_id:
-        actor = known[1]
+    scope = ctx.scope if not fresh and ctx.in_update else None
+    if scope is not None:
+        actor = scope.actor
     else:
         profile = profile_of(update)
         actor = None if profile is None else await ctx.services.users.identify(profile)
@@ -103,5 +86,5 @@ async def _refuse(update: Update, ctx: BotContext, text: str) -> None:
     if update.callback_query is not None:
         await update.callback_query.answer(text[:200], show_alert=True)
     else:
-        await reply(update, text)
+        await reply(ctx, update, text)
     raise ApplicationHandlerStop

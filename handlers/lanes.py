@@ -14,7 +14,9 @@ BROADCAST = "broadcast"  # bot.flood.Lane.BROADCAST (handlers do not import bot/
 
 def broadcast(bot: Bot) -> dict[str, Any]:
     """Keyword arguments that put a Bot API call in the broadcast lane; none for a bot without
-    our rate limiter (python-telegram-bot refuses `rate_limit_args` there)."""
-    if isinstance(bot, ExtBot) and bot.rate_limiter is not None:
+    our rate limiter (python-telegram-bot refuses `rate_limit_args` without a limiter, and
+    its own AIORateLimiter takes a number of retries there)."""
+    limiter = bot.rate_limiter if isinstance(bot, ExtBot) else None
+    if getattr(limiter, "takes_lanes", False):
         return {"rate_limit_args": {"lane": BROADCAST}}
     return {}

@@ -81,7 +81,7 @@ async def notifications_command(update: Update, ctx: BotContext) -> None:
     prefs = await ctx.services.notifications.preferences(ctx.actor)
     role = ctx.actor.role
     await reply(
-        update, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
+        ctx, update, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
     )
 
 
@@ -96,7 +96,7 @@ async def preference_tap(
     await query.answer(ctx.t.raw("Saved."))
     role = ctx.actor.role
     await edit_tapped(
-        query, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
+        ctx, query, preferences_text(ctx.t, prefs, role), preferences_keyboard(ctx.t, prefs, role)
     )
 
 
@@ -104,7 +104,7 @@ async def digest_command(update: Update, ctx: BotContext) -> None:
     """/digest: today so far, against yesterday by the same time."""
     message = await ctx.services.notifications.digest_for(ctx.actor)
     text, markup = digest_view(ctx.t, message)
-    await reply(update, text, markup)
+    await reply(ctx, update, text, markup)
 
 
 async def digest_list(update: Update, ctx: BotContext, tap: cb.DigestUnassigned) -> None:

@@ -3,22 +3,14 @@ the people an order change concerns."""
 
 from __future__ import annotations
 
-import logging
-
-from telegram import InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden
-
 from core.order_edits import Field, FieldEdit
+from core.outbox import After
 from core.views import Notice, OrderCard, OrderChange
 from handlers.cards import order_keyboard, order_text
 from handlers.context import BotContext
-from handlers.edits import edit_sent
 from handlers.formatting import money, when
 from handlers.i18n import N_, Translator
 from handlers.publish import notify_user
-
-log = logging.getLogger(__name__)
 
 # The headers of new messages about order changes; who gets one is `core.audiences`' rule
 # (taking, starting, finishing and paying only edit the cards people already have).
@@ -43,20 +35,28 @@ def translator_for(ctx: BotContext, card: OrderCard) -> Translator:
     return ctx.translator(card.viewer.preferred_language(ctx.bot_data.catalogs.default))
 
 
-async def send_card(ctx: BotContext, chat_id: int, card: OrderCard, kind: str = "card") -> Message:
+async def send_card(ctx: BotContext, chat_id: int, card: OrderCard, kind: str = "card") -> None:
+    """The card (after a map of the place, when the reader may see the address); remembered
+    when sent, so later changes edit it."""
     t = translator_for(ctx, card)
-    preview = await ctx.services.orders.map_preview(card) if kind == "card" else None
-    if preview is not None:
-        await ctx.bot.send_photo(chat_id, preview, disable_notification=True)
-    message = await ctx.bot.send_message(
-        chat_id,
-        order_text(t, card),
-        parse_mode=ParseMode.HTML,
-        reply_markup=order_keyboard(t, card),
-        disable_web_page_preview=True,
-    )
-    await ctx.services.orders.remember(card, chat_id, message.message_id, kind)
-    return message
+    order = card.order
+    if kind == "card" and ctx.services.orders.has_map(card):
+        assert order.latitude is not None and order.longitude is not None
+        ctx.outgoing.map(chat_id, order.latitude, order.longitude)
+    text, markup = order_text(t, card), order_keyboard(t, card)
+    ctx.outgoing.send(chat_id, text, markup, After.CARD, remembered(card, kind))
+
+
+def remembered(card: OrderCard, kind: str) -> dict[str, int | str]:
+    """What a sent card is remembered by (`After.CARD`)."""
+    order = card.order
+    return {
+        "org": order.organization_id,
+        "order": order.id,
+        "viewer": card.viewer_id,
+        "kind": kind,
+        "version": order.version,
+    }
 
 
 async def publish_change(ctx: BotContext, change: OrderChange) -> None:
@@ -77,50 +77,30 @@ async def refresh_cards(ctx: BotContext, card: OrderCard) -> None:
         user, view = await ctx.services.orders.card_for(viewer_id, card.order)
         if view is None:
             language = user.preferred_language(ctx.bot_data.catalogs.default) if user else None
-            await _retire(ctx, ctx.translator(language), chat_id, message_id, card)
+            text = retired_text(ctx.translator(language), card.order.number)
+            ctx.outgoing.edit(chat_id, message_id, text)
             continue
         t = translator_for(ctx, view)
-        await _edit(ctx, chat_id, message_id, order_text(t, view), order_keyboard(t, view))
+        ctx.outgoing.edit(chat_id, message_id, order_text(t, view), order_keyboard(t, view))
 
 
-async def _retire(
-    ctx: BotContext, t: Translator, chat_id: int, message_id: int, card: OrderCard
-) -> None:
+def retired_text(t: Translator, number: int) -> str:
     """An offer someone else took: the message stays, without buttons or details."""
-    text = t("Order №{number} was taken by someone else.", number=card.order.number)
-    await _edit(ctx, chat_id, message_id, text, None)
-
-
-async def _edit(
-    ctx: BotContext, chat_id: int, message_id: int, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
-    try:
-        await edit_sent(ctx.bot, chat_id, message_id, text, markup)
-    except (BadRequest, Forbidden) as error:
-        log.info("card %s not refreshed: %s", message_id, type(error).__name__)
+    return t("Order №{number} was taken by someone else.", number=number)
 
 
 async def _notify(ctx: BotContext, notice: Notice, actor_name: str) -> None:
     t = translator_for(ctx, notice.card)
     text = _header(t, notice, actor_name) + "\n\n" + order_text(t, notice.card)
-    chat_id = notice.recipient.telegram_id
-    sent = await notify_user(ctx, chat_id, text, order_keyboard(t, notice.card))
-    if sent is None:
-        return
-    # It shows the order too: remember it so later changes edit it. A change made between
-    # sending and remembering (the recipient tapped at once) did not see it: catch up now.
-    order = notice.card.order
     kind = "offer" if notice.kind == "offer" else "card"
-    await ctx.services.orders.remember(notice.card, chat_id, sent.message_id, kind)
-    latest = await ctx.services.orders.raw(order.organization_id, order.id)
-    if latest is None or latest.version == order.version:
-        return
-    _user, view = await ctx.services.orders.card_for(notice.recipient.id, latest)
-    if view is None:  # an offer someone else took meanwhile
-        await _retire(ctx, t, chat_id, sent.message_id, notice.card)
-        return
-    tt = translator_for(ctx, view)
-    await _edit(ctx, chat_id, sent.message_id, order_text(tt, view), order_keyboard(tt, view))
+    await notify_user(
+        ctx,
+        notice.recipient.telegram_id,
+        text,
+        order_keyboard(t, notice.card),
+        After.CARD,
+        remembered(notice.card, kind),
+    )
 
 
 def _header(t: Translator, notice: Notice, actor_name: str) -> str:

@@ -38,7 +38,7 @@ async def order_command(update: Update, ctx: BotContext) -> None:
     args = ctx.args or []
     number = args[0].lstrip("№#") if args else ""
     if not number.isdigit() or len(number) > 9:
-        await reply(update, ctx.t("Which order? For example: /order 12"))
+        await reply(ctx, update, ctx.t("Which order? For example: /order 12"))
         return
     card = await ctx.services.orders.by_number(ctx.actor, int(number))
     await ctx.services.files.focus(ctx.actor, card.order.id)
@@ -58,9 +58,10 @@ async def today(update: Update, ctx: BotContext) -> None:
         return
     page = await ctx.services.orders.listing(ctx.actor, ListKind.TODAY, 0)
     if not page.items:
-        await reply(update, ctx.t("Nothing scheduled for today."))
+        await reply(ctx, update, ctx.t("Nothing scheduled for today."))
     else:
         await reply(
+            ctx,
             update,
             ctx.t.n("<b>Today</b>: {count} order", "<b>Today</b>: {count} orders", page.total),
         )
@@ -69,6 +70,7 @@ async def today(update: Update, ctx: BotContext) -> None:
     offers = await ctx.services.orders.offers(ctx.actor)
     if offers.items:
         await reply(
+            ctx,
             update,
             ctx.t.n(
                 "<b>Open offers</b>: {count} order to take",
@@ -96,9 +98,9 @@ async def _send_list(
     markup = list_keyboard(ctx.t, kind, result)
     query = update.callback_query
     if edit and query is not None:
-        await edit_tapped(query, text, markup)
+        await edit_tapped(ctx, query, text, markup)
     else:
-        await reply(update, text, markup)
+        await reply(ctx, update, text, markup)
 
 
 async def open_card(update: Update, ctx: BotContext, tap: cb.OpenOrder) -> None:
@@ -118,7 +120,7 @@ async def act(update: Update, ctx: BotContext, tap: cb.OrderTap | cb.OrderTapSur
     if action is OrderAction.CANCEL and not confirmed:
         sure = button(ctx.t.raw("Yes, cancel the order"), cb.OrderTapSure(order_id, action))
         await query.answer()
-        await reply(update, ctx.t("Cancel this order?"), InlineKeyboardMarkup([[sure]]))
+        await reply(ctx, update, ctx.t("Cancel this order?"), InlineKeyboardMarkup([[sure]]))
         return
     if action is OrderAction.START and not confirmed:
         early = await ctx.services.orders.early_start(ctx.actor, order_id)
@@ -133,7 +135,9 @@ async def act(update: Update, ctx: BotContext, tap: cb.OrderTap | cb.OrderTapSur
     await publish_change(ctx, change)
     if action is OrderAction.DONE and OrderAction.PAY in change.card.actions:
         pay = button(ctx.t.raw("💰 Record payment"), cb.OrderFlow(order_id, OrderAction.PAY))
-        await reply(update, ctx.t("Done! Was a payment received?"), InlineKeyboardMarkup([[pay]]))
+        await reply(
+            ctx, update, ctx.t("Done! Was a payment received?"), InlineKeyboardMarkup([[pay]])
+        )
 
 
 async def _confirm_early_start(update: Update, ctx: BotContext, card: OrderCard) -> None:
@@ -145,7 +149,7 @@ async def _confirm_early_start(update: Update, ctx: BotContext, card: OrderCard)
         number=o.number,
         when=when(ctx.t, o.scheduled_at, card.organization.timezone, card.now),
     )
-    await reply(update, text, InlineKeyboardMarkup([[sure]]))
+    await reply(ctx, update, text, InlineKeyboardMarkup([[sure]]))
 
 
 def _confirmation(t: Translator, action: OrderAction) -> str:
@@ -167,7 +171,9 @@ async def workers(update: Update, ctx: BotContext, tap: cb.OrderWorkers) -> None
     loads = await ctx.services.orders.workers(ctx.actor, order_id)
     await query.answer()
     if not loads:
-        await reply(update, ctx.t("There are no active workers yet. Invite one with /invite."))
+        await reply(
+            ctx, update, ctx.t("There are no active workers yet. Invite one with /invite.")
+        )
         return
     buttons = [
         [
@@ -180,7 +186,7 @@ async def workers(update: Update, ctx: BotContext, tap: cb.OrderWorkers) -> None
     ]
     offer = cb.OrderTap(order_id, OrderAction.OFFER)
     buttons.append([button(ctx.t.raw("📣 Offer to all"), offer)])
-    await reply(update, ctx.t("Assign to whom?"), InlineKeyboardMarkup(buttons))
+    await reply(ctx, update, ctx.t("Assign to whom?"), InlineKeyboardMarkup(buttons))
 
 
 async def assign(update: Update, ctx: BotContext, tap: cb.AssignOrder) -> None:
@@ -212,7 +218,7 @@ async def history(update: Update, ctx: BotContext, tap: cb.OrderHistory) -> None
     events = await ctx.services.orders.history(ctx.actor, tap.order_id)
     await query.answer()
     assert ctx.actor.organization is not None
-    await reply(update, history_text(ctx.t, events, ctx.actor.organization))
+    await reply(ctx, update, history_text(ctx.t, events, ctx.actor.organization))
 
 
 async def forwarded(update: Update, ctx: BotContext) -> None:
@@ -221,10 +227,13 @@ async def forwarded(update: Update, ctx: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     if not allowed(ctx.actor.role, Action.ORDER_CREATE):
-        await reply(update, ctx.t("Forwarded messages become orders for managers and owners."))
+        await reply(
+            ctx, update, ctx.t("Forwarded messages become orders for managers and owners.")
+        )
         return
     if not ctx.services.inbox.enabled:
         await reply(
+            ctx,
             update,
             ctx.t(
                 "AI reading of requests is off, so let's fill the order in by "

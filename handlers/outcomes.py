@@ -58,15 +58,17 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             language = chosen_language(state)
             tt = ctx.translator(language) if language else t
             if isinstance(outcome, Reask):
-                await reply(update, describe(tt, outcome.error))
+                await reply(ctx, update, describe(tt, outcome.error))
             text, markup = render_prompt(tt, state, prompt_env(ctx, update))
-            await reply(update, text, markup)
+            await reply(ctx, update, text, markup)
         case NoDialog():
-            await reply(update, t("I did not understand that. Send /help to see what I can do."))
+            await reply(
+                ctx, update, t("I did not understand that. Send /help to see what I can do.")
+            )
         case Cancelled(flow):
-            await reply(update, t("Cancelled.") if flow else t("There is nothing to cancel."))
+            await reply(ctx, update, t("Cancelled.") if flow else t("There is nothing to cancel."))
         case Declined(reason):
-            await _declined(update, t, reason)
+            await _declined(update, ctx, t, reason)
         case Welcome(org, role, first):
             await _welcome(update, ctx, t, org.name if org else None, role, first)
         case OrganizationCreated(org, categories):
@@ -75,23 +77,23 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await _joined(update, ctx, outcome)
         case InviteFailed(error):
             hint = t("You can ask for a new link, or send /start to create your own organization.")
-            await reply(update, describe(t, error) + "\n" + hint)
+            await reply(ctx, update, describe(t, error) + "\n" + hint)
         case OrderCreated(order_id, _, client_created, assigned):
             await _order_created(update, ctx, order_id, client_created)
             if assigned is not None:  # the card shows the assignee: tell only them
                 await announce(ctx, assigned)
         case OrderChanged(change):
             await publish_change(ctx, change)
-            await reply(update, t("Saved: order №{number}.", number=change.card.order.number))
+            await reply(ctx, update, t("Saved: order №{number}.", number=change.card.order.number))
         case ClientSaved(client_id, _, merged):
             if merged:
-                await reply(update, t("Merged “{name}” into this card.", name=merged))
+                await reply(ctx, update, t("Merged “{name}” into this card.", name=merged))
             await send_client(update, ctx, client_id)
         case LanguageChanged():
-            await reply(update, t("Done. I will speak English from now on."))
+            await reply(ctx, update, t("Done. I will speak English from now on."))
 
 
-async def _declined(update: Update, t: Translator, reason: str) -> None:
+async def _declined(update: Update, ctx: BotContext, t: Translator, reason: str) -> None:
     if reason == "age":
         text = t("Sorry, this service is only for people aged 16 and older.")
     else:
@@ -99,7 +101,7 @@ async def _declined(update: Update, t: Translator, reason: str) -> None:
             "Understood. Without accepting the privacy policy I cannot keep any of your data, "
             "so I cannot continue. You can send /start again at any time."
         )
-    await reply(update, text)
+    await reply(ctx, update, text)
 
 
 async def _welcome(
@@ -111,7 +113,7 @@ async def _welcome(
     first: bool = False,
 ) -> None:
     if org is None or role is None:
-        await reply(update, t("Welcome back. Send /help to see what I can do."))
+        await reply(ctx, update, t("Welcome back. Send /help to see what I can do."))
         return
     names = {"org": org, "role": role_name(t, role)}
     if first:
@@ -124,7 +126,7 @@ async def _welcome(
             **names,
         )
     await refresh_menu(ctx, ctx.actor.user.telegram_id, role, onboarded=True, t=t)
-    await reply(update, text)
+    await reply(ctx, update, text)
 
 
 async def _created(
@@ -138,7 +140,7 @@ async def _created(
         categories=", ".join(categories),
     )
     await refresh_menu(ctx, ctx.actor.user.telegram_id, Role.OWNER, onboarded=True, t=t)
-    await reply(update, text)
+    await reply(ctx, update, text)
 
 
 async def _joined(update: Update, ctx: BotContext, joined: Joined) -> None:
@@ -156,7 +158,7 @@ async def _joined(update: Update, ctx: BotContext, joined: Joined) -> None:
             role=role,
         )
     await refresh_menu(ctx, ctx.actor.user.telegram_id, joined.role, onboarded=True, t=t)
-    await reply(update, text)
+    await reply(ctx, update, text)
     if joined.inviter is not None and not joined.already_member:
         tt = ctx.translator(joined.inviter.preferred_language(ctx.bot_data.catalogs.default))
         note = tt(
@@ -179,6 +181,6 @@ async def _order_created(update: Update, ctx: BotContext, order_id: int, client_
         )
     if client_new and card.client is not None:
         text += " " + ctx.t("New client “{name}” added.", name=card.client.name)
-    await reply(update, text)
+    await reply(ctx, update, text)
     assert update.effective_chat is not None
     await send_card(ctx, update.effective_chat.id, card)

@@ -142,7 +142,7 @@ async def privacy(update: Update, ctx: BotContext) -> None:
     lines = policy_lines(t, ctx.bot_data.privacy_policy_url)
     lines += consent_lines(t, summary.consents, summary.marketing)
     lines += action_lines(t, summary)
-    await reply(update, "\n".join(lines), privacy_keyboard(t, summary))
+    await reply(ctx, update, "\n".join(lines), privacy_keyboard(t, summary))
 
 
 async def privacy_action(update: Update, ctx: BotContext, tap: PrivacyTap) -> None:
@@ -160,7 +160,7 @@ async def privacy_action(update: Update, ctx: BotContext, tap: PrivacyTap) -> No
         if preview is not None:
             await query.answer()
             text, markup = retention_question(t, preview, _zone(ctx))
-            await reply(update, text, markup)
+            await reply(ctx, update, text, markup)
             return
     if isinstance(tap, cb.Marketing):
         on = await ctx.services.privacy.set_marketing(actor, bool(tap.on))
@@ -174,8 +174,8 @@ async def privacy_action(update: Update, ctx: BotContext, tap: PrivacyTap) -> No
         restored = await ctx.services.erasure.restore_org(actor, tap.organization_id)
         text = t("{org} is restored and active again.", org=restored.organization.name)
     await query.answer(None if isinstance(tap, cb.RetentionKeep) else t.raw("Saved."))
-    await drop_keyboard(query)
-    await reply(update, text)
+    await drop_keyboard(ctx, query)
+    await reply(ctx, update, text)
 
 
 def _zone(ctx: BotContext) -> str:

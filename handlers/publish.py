@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup, Message
-from telegram.constants import ParseMode
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden
 
 from core.domain import Role
+from core.outbox import After
 from handlers.context import BotContext
 from handlers.i18n import Translator
 from handlers.menus import menu
@@ -32,19 +32,13 @@ async def refresh_menu(
 
 
 async def notify_user(
-    ctx: BotContext, telegram_id: int, text: str, markup: InlineKeyboardMarkup | None = None
-) -> Message | None:
-    """Send to a person's private chat; a blocked bot marks them unreachable instead of failing."""
-    try:
-        return await ctx.bot.send_message(
-            telegram_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            disable_web_page_preview=True,
-        )
-    except Forbidden:
-        await ctx.services.users.mark_unreachable(telegram_id)
-    except BadRequest as error:
-        log.info("notification not delivered: %s", type(error).__name__)
-    return None
+    ctx: BotContext,
+    telegram_id: int,
+    text: str,
+    markup: InlineKeyboardMarkup | None = None,
+    after: After | None = None,
+    after_args: dict[str, int | str] | None = None,
+) -> None:
+    """Send to a person's private chat after the update is applied; a blocked bot marks them
+    unreachable instead of failing (the sender does)."""
+    ctx.outgoing.send(telegram_id, text, markup, after, after_args)

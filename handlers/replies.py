@@ -1,36 +1,33 @@
-"""Sending replies: always HTML, the chat the update came from."""
+"""Replies to the chat the update came from: HTML, sent after the update is applied."""
 
 from __future__ import annotations
 
-from telegram import (
-    CallbackQuery,
-    InlineKeyboardMarkup,
-    Message,
-    ReplyKeyboardMarkup,
-    ReplyKeyboardRemove,
-    Update,
-)
+from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
-from telegram.error import BadRequest
 
+from handlers.context import BotContext
 from handlers.edits import edit_buttons
+from handlers.outgoing import Markup
 
-Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+__all__ = ["Markup", "drop_keyboard", "reply", "reply_first"]
 
 
-async def reply(update: Update, text: str, markup: Markup = None) -> Message | None:
+async def reply(ctx: BotContext, update: Update, text: str, markup: Markup = None) -> None:
+    chat = update.effective_chat
+    if chat is not None:
+        ctx.outgoing.send(chat.id, text, markup)
+
+
+async def drop_keyboard(ctx: BotContext, query: CallbackQuery) -> None:
+    """Remove the buttons of the tapped message (already gone, a double tap, is fine)."""
+    await edit_buttons(ctx, query, None)
+
+
+async def reply_first(ctx: BotContext, update: Update, text: str) -> Message | None:
+    """Sent at once, before the update's change, for a change that needs the message's id
+    (the progress message an export edits). Killed before the change commits, the update is
+    applied again from the inbox and the message is sent a second time: one at most."""
     chat = update.effective_chat
     if chat is None:
         return None
-    return await chat.send_message(
-        text, parse_mode=ParseMode.HTML, reply_markup=markup, disable_web_page_preview=True
-    )
-
-
-async def drop_keyboard(query: CallbackQuery) -> None:
-    """Remove the buttons of the tapped message; already gone (a double tap) is fine."""
-    try:
-        await edit_buttons(query, None)
-    except BadRequest as error:
-        if "not found" not in error.message:
-            raise
+    return await ctx.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)

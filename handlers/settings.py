@@ -25,7 +25,7 @@ def _language_buttons(current: str) -> list[InlineKeyboardButton]:
 
 async def language(update: Update, ctx: BotContext) -> None:
     text = "Choose your language.\nВыберите язык."
-    await reply(update, text, rows(_language_buttons(ctx.locale)))
+    await reply(ctx, update, text, rows(_language_buttons(ctx.locale)))
 
 
 async def settings(update: Update, ctx: BotContext) -> None:
@@ -63,7 +63,7 @@ async def settings(update: Update, ctx: BotContext) -> None:
                 _grace_buttons(t, org.contact_grace_hours),
             ]
         )
-    await reply(update, "\n".join(lines), markup)
+    await reply(ctx, update, "\n".join(lines), markup)
 
 
 def _grace_buttons(t: Translator, current: int) -> list[InlineKeyboardButton]:
@@ -77,13 +77,13 @@ async def grace_rule(update: Update, ctx: BotContext, tap: cb.GraceRule) -> None
     assert query is not None
     hours = await ctx.services.team.set_contact_grace(ctx.actor, tap.hours)
     await query.answer(ctx.t.raw("Saved."))
-    await drop_keyboard(query)
+    await drop_keyboard(ctx, query)
     text = ctx.t(
         "From now on a worker keeps the client's contacts {hours} h after the order is paid "
         "or cancelled.",
         hours=hours,
     )
-    await reply(update, text)
+    await reply(ctx, update, text)
 
 
 def _photo_buttons(current: int) -> list[InlineKeyboardButton]:
@@ -97,13 +97,13 @@ async def photos_rule(update: Update, ctx: BotContext, tap: cb.PhotosRule) -> No
     assert query is not None
     count = await ctx.services.team.set_photos_required(ctx.actor, tap.count)
     await query.answer(ctx.t.raw("Saved."))
-    await drop_keyboard(query)
+    await drop_keyboard(ctx, query)
     text = ctx.t.n(
         "From now on an order needs {count} photo before it is done.",
         "From now on an order needs {count} photos before it is done.",
         count,
     )
-    await reply(update, text)
+    await reply(ctx, update, text)
 
 
 async def language_chosen(update: Update, ctx: BotContext, tap: cb.Language) -> None:
@@ -111,7 +111,7 @@ async def language_chosen(update: Update, ctx: BotContext, tap: cb.Language) -> 
     assert query is not None
     outcome = await ctx.services.users.set_language(ctx.actor, tap.code)
     await query.answer()
-    await drop_keyboard(query)
+    await drop_keyboard(ctx, query)
     await load_actor(update, ctx)
     actor = ctx.actor
     await refresh_menu(ctx, actor.user.telegram_id, actor.role, actor.user.onboarded, ctx.t)

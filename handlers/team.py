@@ -39,7 +39,7 @@ async def team(update: Update, ctx: BotContext) -> None:
     ]
     if manageable:
         lines.append(t("Tap a member to change their role or access."))
-    await reply(update, "\n".join(lines), rows(manageable) if manageable else None)
+    await reply(ctx, update, "\n".join(lines), rows(manageable) if manageable else None)
 
 
 def member_card(t: Translator, view: MemberView, actor_role: Role | None) -> tuple[str, object]:
@@ -74,7 +74,7 @@ async def member_action(
         view = await services.member(actor, membership_id)
         text, markup = member_card(ctx.t, view, actor.role)
         await query.answer()
-        await reply(update, text, markup)  # type: ignore[arg-type]
+        await reply(ctx, update, text, markup)  # type: ignore[arg-type]
         return
     if isinstance(tap, cb.MemberRole):
         change = await services.change_role(actor, membership_id, tap.role)
@@ -82,7 +82,7 @@ async def member_action(
         change = await services.set_active(actor, membership_id, tap.access == "on")
     await query.answer(ctx.t.raw("Saved.") if change.role_changed else ctx.t.raw("No change."))
     text, markup = member_card(ctx.t, change.member, actor.role)
-    await edit_tapped(query, text, markup)  # type: ignore[arg-type]
+    await edit_tapped(ctx, query, text, markup)  # type: ignore[arg-type]
     if change.role_changed:
         await _tell_member(ctx, change)
 
@@ -120,7 +120,7 @@ async def invite(update: Update, ctx: BotContext) -> None:
     question = t("Whom are you inviting?")
     if Role.MANAGER not in choices:
         question += "\n" + t("As a manager you invite workers; only an owner can add a manager.")
-    await reply(update, question, rows(buttons))
+    await reply(ctx, update, question, rows(buttons))
 
 
 async def invite_action(
@@ -132,10 +132,10 @@ async def invite_action(
     if isinstance(tap, cb.InviteRevoke):
         await ctx.services.invites.revoke(ctx.actor, tap.invite_id)
         await query.answer(ctx.t.raw("The link was revoked."))
-        await drop_keyboard(query)
+        await drop_keyboard(ctx, query)
         return
     await query.answer()
-    await drop_keyboard(query)
+    await drop_keyboard(ctx, query)
     await _issue(update, ctx, tap.role)
 
 
@@ -153,7 +153,9 @@ async def _issue(
         issued.invite.max_uses,
         date=expires,
     )
-    await reply(update, text, column([button(t.raw("Revoke"), cb.InviteRevoke(issued.invite.id))]))
+    await reply(
+        ctx, update, text, column([button(t.raw("Revoke"), cb.InviteRevoke(issued.invite.id))])
+    )
 
 
 def _parse_role(text: str) -> Role:
@@ -179,7 +181,9 @@ async def organizations(update: Update, ctx: BotContext) -> None:
     t, actor = ctx.t, ctx.actor
     choices = await ctx.services.team.organizations(actor)
     if not choices:
-        await reply(update, t("You are not in an organization yet. Send /start to create one."))
+        await reply(
+            ctx, update, t("You are not in an organization yet. Send /start to create one.")
+        )
         return
     current = actor.organization.id if actor.organization else None
     lines = [t("<b>Your organizations</b>")]
@@ -194,7 +198,7 @@ async def organizations(update: Update, ctx: BotContext) -> None:
     ]
     if others:
         lines.append(t("Tap one to switch to it."))
-    await reply(update, "\n".join(lines), column(others) if others else None)
+    await reply(ctx, update, "\n".join(lines), column(others) if others else None)
 
 
 async def switch_org(update: Update, ctx: BotContext, tap: cb.SwitchOrg) -> None:
@@ -202,11 +206,12 @@ async def switch_org(update: Update, ctx: BotContext, tap: cb.SwitchOrg) -> None
     assert query is not None
     choice = await ctx.services.team.switch(ctx.actor, tap.organization_id)
     await query.answer()
-    await drop_keyboard(query)
+    await drop_keyboard(ctx, query)
     await load_actor(update, ctx)
     t = ctx.t
     await refresh_menu(ctx, ctx.actor.user.telegram_id, choice.role, onboarded=True, t=t)
     await reply(
+        ctx,
         update,
         t(
             "Now working in <b>{org}</b> (role: {role}).",

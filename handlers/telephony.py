@@ -41,7 +41,7 @@ def _chat(update: Update) -> int:
 
 async def calls_command(update: Update, ctx: BotContext) -> None:
     text, markup = await _calls(ctx, "all")
-    await reply(update, text, markup)
+    await reply(ctx, update, text, markup)
 
 
 async def calls_filter(update: Update, ctx: BotContext, tap: cb.CallsFilter) -> None:
@@ -50,7 +50,7 @@ async def calls_filter(update: Update, ctx: BotContext, tap: cb.CallsFilter) -> 
     assert query is not None
     text, markup = await _calls(ctx, tap.kind)
     await query.answer()
-    await edit_tapped(query, text, markup)
+    await edit_tapped(ctx, query, text, markup)
 
 
 async def _calls(ctx: BotContext, kind: cb.CallFilter) -> tuple[str, InlineKeyboardMarkup]:
@@ -79,7 +79,7 @@ async def call_back(update: Update, ctx: BotContext, tap: cb.CallBack) -> None:
     await query.answer()
     await refresh_alerts(ctx.bot, ctx.services, ctx.bot_data.catalogs, view)
     text = ctx.t("☎️ Call {who}: {phone}", who=who(ctx.t, view), phone=number(ctx.t, view.call))
-    await reply(update, text)
+    await reply(ctx, update, text)
 
 
 async def call_order(update: Update, ctx: BotContext, tap: cb.CallOrder) -> None:
@@ -113,7 +113,7 @@ async def call_attach(update: Update, ctx: BotContext, tap: cb.CallAttach) -> No
     buttons = [
         button(_order_label(ctx.t, o, zone), cb.CallAttachPick(call_id, o.id)) for o in orders
     ]
-    await reply(update, ctx.t("Which order is this call about?"), column(buttons))
+    await reply(ctx, update, ctx.t("Which order is this call about?"), column(buttons))
 
 
 def _order_label(t: Translator, order: Order, zone: str) -> str:
@@ -127,8 +127,10 @@ async def call_attach_pick(update: Update, ctx: BotContext, tap: cb.CallAttachPi
     assert query is not None
     order = await ctx.services.call_actions.attach(ctx.actor, tap.call_id, tap.order_id)
     await query.answer(ctx.t.raw("Attached."))
-    await drop_keyboard(query)
-    await reply(update, ctx.t("The call is attached to order №{number}.", number=order.number))
+    await drop_keyboard(ctx, query)
+    await reply(
+        ctx, update, ctx.t("The call is attached to order №{number}.", number=order.number)
+    )
 
 
 async def telephony(update: Update, ctx: BotContext) -> None:
@@ -138,10 +140,10 @@ async def telephony(update: Update, ctx: BotContext) -> None:
         extension = await ctx.services.telephony.set_extension(
             ctx.actor, args[1] if len(args) > 1 else ""
         )
-        await reply(update, ctx.t("Calls on extension {ext} are now yours.", ext=extension))
+        await reply(ctx, update, ctx.t("Calls on extension {ext} are now yours.", ext=extension))
         return
     status = await ctx.services.telephony.status(ctx.actor)
-    await reply(update, status_text(ctx.t, status), status_keyboard(ctx.t, status))
+    await reply(ctx, update, status_text(ctx.t, status), status_keyboard(ctx.t, status))
 
 
 def status_text(t: Translator, status: TelephonyStatus) -> str:
@@ -194,13 +196,13 @@ async def telephony_action(
     if isinstance(tap, cb.Recording) and value == "on":
         await query.answer()
         confirm = column([button(ctx.t.raw("✅ I confirm"), cb.Recording("yes"))])
-        await reply(update, ctx.t(CONFIRM), confirm)
+        await reply(ctx, update, ctx.t(CONFIRM), confirm)
         return
     if isinstance(tap, cb.Recording):
         await service.set_recording(ctx.actor, value == "yes", confirmed=value == "yes")
     else:
         await service.set_transcription(ctx.actor, value == "on")
     await query.answer(ctx.t.raw("Saved."))
-    await drop_keyboard(query)
+    await drop_keyboard(ctx, query)
     status = await service.status(ctx.actor)
-    await reply(update, status_text(ctx.t, status), status_keyboard(ctx.t, status))
+    await reply(ctx, update, status_text(ctx.t, status), status_keyboard(ctx.t, status))

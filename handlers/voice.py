@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden
 
 from core.domain import VoiceNote, VoiceStatus
 from core.errors import DomainError
+from core.outbox import After
 from core.services import Services
 from core.services.files import IncomingFile
 from core.voice_ai import Proposal
@@ -46,7 +47,7 @@ async def receive(update: Update, ctx: BotContext) -> None:
         )
     order = await ctx.services.files.target(ctx.actor)
     if order is None:
-        await reply(update, ctx.t("Open the order's card first, then send the voice note."))
+        await reply(ctx, update, ctx.t("Open the order's card first, then send the voice note."))
         return
     data = bytes(await (await media.get_file()).download_as_bytearray())
     incoming = IncomingFile(
@@ -64,9 +65,9 @@ async def receive(update: Update, ctx: BotContext) -> None:
     note = await ctx.services.voice.receive(
         ctx.actor, order.id, incoming, duration, message.chat_id
     )
-    status = await reply(update, status_text(ctx.t, note, order.number))
-    if status is not None:
-        await ctx.services.voice.shown_in(note.id, status.message_id)
+    text = status_text(ctx.t, note, order.number)
+    args: dict[str, int | str] = {"note": note.id, "status": note.status.value}
+    ctx.outgoing.send(message.chat_id, text, None, After.VOICE_STATUS, args)
     wake_jobs(ctx)
 
 
@@ -131,7 +132,7 @@ def _proposal_text(t: Translator, p: Proposal, state: str | None) -> str:
     return "\n".join(lines)
 
 
-def _buttons(t: Translator, note: VoiceNote) -> InlineKeyboardMarkup | None:
+def status_buttons(t: Translator, note: VoiceNote) -> InlineKeyboardMarkup | None:
     if note.proposal is None or note.proposal_state != "proposed":
         return None
     return InlineKeyboardMarkup(
@@ -158,7 +159,7 @@ def progress_presenter(
             if note.status in (VoiceStatus.TRANSCRIBING, VoiceStatus.SUMMARISING):
                 await bot.send_chat_action(note.chat_id, ChatAction.TYPING)
             if note.status_message_id is not None:
-                text, markup = status_text(t, note, number), _buttons(t, note)
+                text, markup = status_text(t, note, number), status_buttons(t, note)
                 await edit_sent(bot, note.chat_id, note.status_message_id, text, markup)
         except (BadRequest, Forbidden) as error:
             log.info("voice status not shown: %s", type(error).__name__)
@@ -179,8 +180,8 @@ async def answer(update: Update, ctx: BotContext, tap: cb.VoiceApply | cb.VoiceD
         await query.answer(ctx.t.raw("Applied."))
         for change in changes:
             await publish_change(ctx, change)
-    await drop_keyboard(query)
+    await drop_keyboard(ctx, query)
     note = await ctx.services.voice.note(note_id)
     if note is not None and query.message is not None:
         order = await ctx.services.orders.raw(note.organization_id, note.order_id or 0)
-        await edit_tapped(query, status_text(ctx.t, note, order.number if order else 0))
+        await edit_tapped(ctx, query, status_text(ctx.t, note, order.number if order else 0))

@@ -23,13 +23,22 @@ from storage.tables import JobRow
 log = logging.getLogger(__name__)
 
 NAMESPACE = 7_310_312  # this application's liveness locks, among advisory locks (int4)
-# The process id is the worker id without its last part ("host:pid:tag:runner").
-HOLDER_GONE = text(
-    "NOT EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.locktype = 'advisory' AND l.granted "
-    "AND l.objsubid = 2 AND l.classid = CAST(:liveness_ns AS oid) "
-    "AND l.objid = CAST(hashtext(regexp_replace(job.locked_by, ':[^:]*$', ''))::bigint "
-    "& 4294967295 AS oid))"
-).bindparams(liveness_ns=NAMESPACE)
+
+
+def _holder_gone(column: str) -> Any:
+    """The holder in `column` is gone. The process id is the holder without its last part
+    ("host:pid:tag:runner", "host:pid:tag:outbox")."""
+    clause = (
+        "NOT EXISTS (SELECT 1 FROM pg_locks AS l WHERE l.locktype = 'advisory' AND l.granted "
+        "AND l.objsubid = 2 AND l.classid = CAST(:liveness_ns AS oid) "
+        "AND l.objid = CAST(hashtext(regexp_replace(HOLDER, ':[^:]*$', ''))::bigint "
+        "& 4294967295 AS oid))"
+    )
+    return text(clause.replace("HOLDER", column)).bindparams(liveness_ns=NAMESPACE)
+
+
+HOLDER_GONE = _holder_gone("job.locked_by")
+HOLDER_GONE_OUTBOX = _holder_gone("outbox.locked_by")
 
 
 class Liveness:

@@ -281,6 +281,22 @@ class UpdateInboxRow(SQLModel, table=True):
     received_at: datetime = _ts(nullable=False)
 
 
+class OutboxRow(SQLModel, table=True):
+    """Messages to send, written with the change that calls for them (core/outbox.py): sent
+    in id order, each deleted as soon as Telegram answers it, in the transaction that records
+    what its message id is needed for. Only messages not yet sent are here."""
+
+    __tablename__ = "outbox"
+    id: int | None = _pk()
+    chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    lane: str = Field(max_length=16)
+    body: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    attempts: int = 0
+    locked_by: str | None = Field(default=None, max_length=64)
+    locked_until: datetime | None = _ts()
+    created_at: datetime = _ts(nullable=False)
+
+
 def _where(condition: str) -> dict[str, Any]:
     """A partial index's condition, on both databases."""
     return {"postgresql_where": text(condition), "sqlite_where": text(condition)}

@@ -1,4 +1,10 @@
-"""The SQL unit of work: one session, one transaction, every repository bound to it."""
+"""The SQL unit of work: one session, one transaction, every repository bound to it.
+
+A unit of work opened for a Telegram update (`update_id`) records the update in the ledger in
+the transaction it commits, so a redelivery finds the record and is skipped. Use cases called
+while the update is applied share that transaction through `joined` units of work: their
+`commit()` only flushes, and one that fails after writing rolls the update's writes back.
+"""
 
 from __future__ import annotations
 
@@ -6,11 +12,11 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from core import ports
-from core.idempotency import current_update
 from core.ports import Clock
 from storage.repositories.admin import SqlAdminRepository, SqlOrgSettingsRepository
 from storage.repositories.attachments import SqlAttachmentRepository
@@ -27,6 +33,7 @@ from storage.repositories.orgs import (
     SqlMembershipRepository,
     SqlOrganizationRepository,
 )
+from storage.repositories.outbox import SqlOutboxRepository
 from storage.repositories.people import SqlConsentRepository, SqlUserRepository
 from storage.repositories.privacy import SqlPrivacyRepository
 from storage.repositories.runtime import (
@@ -60,24 +67,41 @@ class SqlUnitOfWork:
     org_settings: ports.OrgSettingsRepository
     billing: ports.BillingRepository
     calls: ports.CallRepository
+    outbox: SqlOutboxRepository
 
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
         clock: Clock,
         on_jobs: Callable[[], None] | None = None,
+        update_id: int | None = None,
     ) -> None:
-        """`on_jobs` is called after a commit that added jobs (this process's job runners)."""
+        """`on_jobs` is called after a commit that added jobs (this process's job runners);
+        `update_id`: the Telegram update this transaction applies (claimed when it commits)."""
         self._sessions = sessions
         self._clock = clock
         self._on_jobs = on_jobs
+        self.update_id = update_id
         self._session: AsyncSession | None = None
         self._committed = False
+
+    @property
+    def session(self) -> AsyncSession:
+        assert self._session is not None, "the unit of work is not open"
+        return self._session
+
+    def writes(self) -> int:
+        """Statements that changed data in this session so far (inserts, updates, deletes)."""
+        return int(self.session.sync_session.info.get(_WRITES, 0))
 
     async def __aenter__(self) -> Self:
         session = self._sessions()
         self._session = session
         self._committed = False
+        self._bind(session)
+        return self
+
+    def _bind(self, session: AsyncSession) -> None:
         self.users = SqlUserRepository(session)
         self.consents = SqlConsentRepository(session)
         self.orgs = SqlOrganizationRepository(session)
@@ -99,7 +123,7 @@ class SqlUnitOfWork:
         self.org_settings = SqlOrgSettingsRepository(session)
         self.billing = SqlBillingRepository(session)
         self.calls = SqlCallRepository(session)
-        return self
+        self.outbox = SqlOutboxRepository(session)
 
     async def __aexit__(
         self,
@@ -115,21 +139,41 @@ class SqlUnitOfWork:
             await self._session.close()
             self._session = None
 
-    async def commit(self, claim_update: bool = True) -> None:
-        """Commit; the first business commit of a Telegram update also records the update id,
-        so a redelivery of it finds the record and the whole use case is applied once."""
-        assert self._session is not None
-        scope = current_update() if claim_update else None
-        claiming = scope is not None and not scope.claimed
-        if scope is not None and claiming:
-            await self.updates.claim(scope.update_id, self._clock.now())
-        added = bool(self._session.info.pop("jobs_added", False))
-        if added and self._session.bind.dialect.name == "postgresql":
+    async def commit(self) -> None:
+        """Commit; a unit of work for a Telegram update (`update_id`) records the update in
+        the ledger in the same transaction, so a redelivery finds the record and the update
+        is applied once."""
+        session = self.session
+        if self.update_id is not None:
+            await self.updates.claim(self.update_id, self._clock.now())
+        added = bool(session.info.pop("jobs_added", False))
+        if added and session.bind.dialect.name == "postgresql":
             # Delivered to every listening process when (and only if) this commits.
-            await self._session.execute(select(func.pg_notify(JOBS_CHANNEL, "")))
-        await self._session.commit()
+            await session.execute(select(func.pg_notify(JOBS_CHANNEL, "")))
+        await session.commit()
         self._committed = True
         if added and self._on_jobs is not None:
             self._on_jobs()
-        if scope is not None and claiming:
-            scope.claimed = True
+
+    async def rollback(self) -> None:
+        """Drop everything written so far; the session goes on in a new transaction."""
+        session = self.session
+        session.info.pop("jobs_added", None)
+        await session.rollback()
+        session.sync_session.info[_WRITES] = 0
+
+
+_WRITES = "astracrm_writes"
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _count_statement(state: ORMExecuteState) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        info = state.session.info
+        info[_WRITES] = info.get(_WRITES, 0) + 1
+
+
+@event.listens_for(Session, "before_flush")
+def _count_flush(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    if session.new or session.dirty or session.deleted:
+        session.info[_WRITES] = session.info.get(_WRITES, 0) + 1

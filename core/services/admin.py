@@ -148,7 +148,7 @@ class AdminService:
                 raise DomainError("token_invalid")
             actor = await scoped_actor(uow, record.user_id, record.organization_id)
             await uow.admin.touch_token(record.id, self._clock.now())
-            await uow.commit(claim_update=False)
+            await uow.commit()
             return actor
 
 

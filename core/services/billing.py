@@ -170,7 +170,7 @@ class BillingService:
             # A concurrent notification that moved it first has also applied it.
             if step.move and await uow.billing.update_payment(payment, now, change):
                 await _consequences(uow, payment, step.extend, step.end, now)
-                await uow.commit(claim_update=False)
+                await uow.commit()
 
     async def reconcile(self) -> int:
         """Asks the bank about payments still pending after a few minutes (a notification
@@ -198,7 +198,7 @@ class BillingService:
         """Makes sure the periodic billing job exists (called at start-up)."""
         async with self._uow() as uow:
             await _schedule(uow, self._clock.now())
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
     async def tick(self, _job: Job) -> None:
         """The periodic job: schedule the next run first, then reconcile, then warn."""
@@ -209,7 +209,7 @@ class BillingService:
                 await _notice(uow, sub.organization_id, "lapsing", sub.plan, sub, now)
             for sub in await uow.billing.ending_between(now - 2 * TICK, now):
                 await _notice(uow, sub.organization_id, "lapsed", sub.plan, sub, now)
-            await uow.commit(claim_update=False)
+            await uow.commit()
         await self.reconcile()
 
     async def recipients(self, org_id: int) -> tuple[str, list[User]]:

@@ -100,7 +100,7 @@ class CallService:
             for job in jobs:
                 payload = {"call_id": call.id}
                 await uow.jobs.enqueue(job.kind, payload, job.run_at, org_id, job.dedup_key)
-            await uow.commit(claim_update=False)
+            await uow.commit()
         log.info("PBX event %s applied to call %s of org %s", event.kind, call.id, org_id)
 
     async def _new_call(self, uow: UnitOfWork, org: Organization, event: CallEvent) -> NewCall:
@@ -154,7 +154,7 @@ class CallService:
                 return
             alerts = tuple(dict.fromkeys([*call.alerts, *sent]))
             await uow.calls.update(org_id, call_id, self._clock.now(), CallChange(alerts=alerts))
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
 
 async def call_view(uow: UnitOfWork, org: Organization, call: Call) -> CallView:

@@ -120,7 +120,7 @@ class ClientService:
                 raise DomainError("not_found")
             viewed = AuditAction.CLIENT_VIEWED
             await record(uow, actor, viewed, self._clock.now(), ("client", client_id))
-            await uow.commit(claim_update=False)
+            await uow.commit()
             visible = await contacts_visible(uow, actor, client_id, self._clock.now())
             orders = await uow.orders.for_client(org_id, client_id) if visible else []
             calls = await uow.calls.for_phones(org_id, client.phones, 5) if visible else []

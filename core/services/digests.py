@@ -91,7 +91,7 @@ class NotificationService:
             if not outgoing:
                 return 0
             enqueued = await uow.notifications.record(outgoing, now)
-            await uow.commit(claim_update=False)
+            await uow.commit()
         self._known.update(k for item in outgoing for k in (item.key, *item.also))
         log.info("scheduler: %s recorded, %s enqueued", len(outgoing), enqueued)
         return enqueued
@@ -101,7 +101,7 @@ class NotificationService:
             return
         async with self._uow() as uow:
             await uow.notifications.purge(now - KEEP_SENT)
-            await uow.commit(claim_update=False)
+            await uow.commit()
         self._purged = now
 
     async def _digests(self, uow: UnitOfWork, now: datetime, known: set[str]) -> list[Outgoing]:

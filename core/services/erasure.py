@@ -146,7 +146,7 @@ class ErasureService:
                 await self._store.delete(key)
         async with self._uow() as uow:
             await uow.privacy.purge_org(org_id)
-            await uow.commit(claim_update=False)
+            await uow.commit()
         await self._compact()
 
     async def enforce(self) -> RetentionReport:
@@ -156,7 +156,7 @@ class ErasureService:
         async with self._uow() as uow:
             await uow.privacy.apply_retention(limits, now, report)
             due = await uow.privacy.due_for_purge(limits.org_grace)
-            await uow.commit(claim_update=False)
+            await uow.commit()
         for key in report.keys:
             await self._delete(key)
         for org_id in due:
@@ -179,7 +179,7 @@ class ErasureService:
         async with self._uow() as uow:
             dedup = f"{RETENTION_JOB}:{run_at:%Y%m%d}"
             await uow.jobs.enqueue(RETENTION_JOB, {}, run_at, None, dedup)
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
     async def _delete(self, key: str) -> None:
         await self._store.delete(key)
@@ -188,4 +188,4 @@ class ErasureService:
     async def _compact(self) -> None:
         async with self._uow() as uow:
             await uow.privacy.compact()
-            await uow.commit(claim_update=False)
+            await uow.commit()

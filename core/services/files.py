@@ -73,7 +73,7 @@ class FileService:
             return
         async with self._uow() as uow:
             await uow.attachments.set_current_order(actor.organization.id, actor.user.id, order_id)
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
     async def attach(self, actor: Actor, order_id: int, file: IncomingFile) -> Attached:
         """Check the file by its content, keep it in the spool, record it with its upload job."""
@@ -133,7 +133,7 @@ class FileService:
         await self._store.put(attachment.storage_key, data, attachment.mime)
         async with self._uow() as uow:
             await uow.attachments.mark_stored(attachment_id)
-            await uow.commit(claim_update=False)
+            await uow.commit()
         await self._spool.delete(attachment.storage_key)
 
     async def upload_now(self, attachment: Attachment) -> bool:
@@ -163,7 +163,7 @@ class FileService:
     async def remember_file_id(self, attachment: Attachment, file_id: str) -> None:
         async with self._uow() as uow:
             await uow.attachments.remember_file_id(attachment.id, file_id)
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
     async def album_ack(
         self, actor: Actor, order: Order, media_group_id: str, chat_id: int
@@ -184,7 +184,7 @@ class FileService:
                 order.organization_id,
                 f"album:{order.organization_id}:{media_group_id}",
             )
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
     async def album_summary(self, job: Job) -> tuple[Attached, bool] | None:
         """What the album reply says: the order's counts, and whether uploads are pending."""

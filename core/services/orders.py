@@ -47,6 +47,16 @@ class OrderService:
         self._plans = plans or PlanGuard(enforced=False)
         self._changes = OrderChanges(clock)
 
+    def has_map(self, card: OrderCard) -> bool:
+        """Whether a card is shown after a small map of the order's place (maps are set up,
+        the place is known, and the reader may see the address)."""
+        order = card.order
+        located = order.latitude is not None and order.longitude is not None
+        return self._maps is not None and card.address_visible and located
+
+    async def map_of(self, latitude: float, longitude: float) -> bytes | None:
+        return None if self._maps is None else await self._maps.preview(latitude, longitude)
+
     async def map_preview(self, card: OrderCard) -> bytes | None:
         """A small map of the order's place, for those who may see the address."""
         order = card.order
@@ -222,7 +232,20 @@ class OrderService:
             await uow.orders.remember_message(
                 card.order, card.viewer_id, chat_id, message_id, kind, self._clock.now()
             )
-            await uow.commit(claim_update=False)
+            await uow.commit()
+
+    async def remember_sent(
+        self, org_id: int, order_id: int, viewer_id: int, chat_id: int, message_id: int, kind: str
+    ) -> Order | None:
+        """A card was sent: later changes edit it. The order as it is now (None: gone)."""
+        async with self._uow() as uow:
+            order = await uow.orders.get(org_id, order_id)
+            if order is None:
+                return None
+            now = self._clock.now()
+            await uow.orders.remember_message(order, viewer_id, chat_id, message_id, kind, now)
+            await uow.commit()
+            return order
 
     async def shown_in(self, card: OrderCard) -> list[tuple[int, int, int, str]]:
         async with self._uow() as uow:

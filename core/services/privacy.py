@@ -154,7 +154,7 @@ class PrivacyService:
         assert actor.organization is not None
         async with self._uow() as uow:
             await record(uow, actor, AuditAction.DATA_EXPORTED, self._clock.now(), via="api")
-            await uow.commit(claim_update=False)
+            await uow.commit()
         return await self._archive(actor.organization.id, actor.user.id, _quiet)
 
     def discard(self, file: ExportFile) -> None:

@@ -67,7 +67,7 @@ class RecordingService:
             await self._advance(uow, call, RecordingState.STORED, stored)
             if account is not None and account.transcription_enabled and self._speech:
                 await self._enqueue(uow, call, TRANSCRIBE_CALL_JOB)
-            await uow.commit(claim_update=False)
+            await uow.commit()
         log.info("recording of call %s stored (%s bytes)", call.id, len(audio))
 
     async def _api(self, org_id: int) -> PbxApi:
@@ -98,7 +98,7 @@ class RecordingService:
             else:
                 await self._advance(uow, call, RecordingState.READY, CallChange(transcript=text))
                 await self._enqueue(uow, call, CALL_SUMMARY_JOB)
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
     async def summarize(self, job: Job) -> None:
         """Job: de-identified transcript -> model -> checked summary, restored locally."""
@@ -117,7 +117,7 @@ class RecordingService:
             data = restored.as_dict() if restored else None
             await self._advance(uow, call, RecordingState.READY, CallChange(summary=data))
             await self._enqueue(uow, call, CALL_SUMMARY_JOB)
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
     async def _personal_data(self, call: Call) -> tuple[list[str], list[str], list[str]]:
         """Names, addresses and numbers the call may mention: the client's, the team's, and
@@ -148,7 +148,7 @@ class RecordingService:
             account = await uow.calls.account(call.organization_id)
             if account is not None and account.transcription_enabled:
                 await self._enqueue(uow, call, CALL_SUMMARY_JOB)
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
     async def _advance(
         self, uow: UnitOfWork, call: Call, state: RecordingState, change: CallChange | None = None

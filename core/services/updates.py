@@ -23,6 +23,8 @@ FLUSH_SIZE = 500
 
 
 class UpdateLedger:
+    shared_across_updates = True  # one ledger per process, never bound to an update
+
     def __init__(self, uow: UowFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
@@ -56,7 +58,7 @@ class UpdateLedger:
             try:
                 async with self._uow() as uow:
                     await uow.updates.note(batch, self._clock.now())
-                    await uow.commit(claim_update=False)
+                    await uow.commit()
             except Exception as error:  # noqa: BLE001 - kept in memory; tried again next time
                 log.warning("update ledger flush failed: %s", type(error).__name__)
                 return

@@ -53,7 +53,7 @@ class UserService:
             user = await uow.users.update(user.id, refreshed)
         actor = await load_actor(uow, user)
         if changed or actor.user.active_org_id != user.active_org_id:
-            await uow.commit(claim_update=False)
+            await uow.commit()
         return actor
 
     async def get(self, user_id: int) -> User | None:
@@ -78,7 +78,7 @@ class UserService:
             if (user.unreachable_at is None) == (stamp is None):
                 return
             await uow.users.update(user.id, UserChange(unreachable_at=stamp))
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
 
 def _differs(user: User, profile: TelegramProfile) -> bool:

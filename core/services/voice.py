@@ -99,7 +99,7 @@ class VoiceService:
     async def _set(self, note_id: int, change: VoiceNoteChange) -> VoiceNote:
         async with self._uow() as uow:
             await uow.voice.update(note_id, self._clock.now(), change)
-            await uow.commit(claim_update=False)
+            await uow.commit()
             note = await uow.voice.get(note_id)
         assert note is not None
         return note
@@ -140,7 +140,7 @@ class VoiceService:
                     note.organization_id,
                     f"summarize:{note.id}",
                 )
-            await uow.commit(claim_update=False)
+            await uow.commit()
             updated = await uow.voice.get(note.id)
         assert updated is not None
         await self.progress(updated)
@@ -173,7 +173,7 @@ class VoiceService:
                 await self._plans.count_ai_call(uow, note.organization_id, self._clock.now())
             except DomainError:
                 return False
-            await uow.commit(claim_update=False)
+            await uow.commit()
         return True
 
     async def _personal_data(self, note: VoiceNote) -> tuple[list[str], list[str]]:

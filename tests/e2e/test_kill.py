@@ -74,3 +74,38 @@ async def test_an_update_confirmed_to_telegram_survives_a_kill_mid_update(tmp_pa
         finally:
             await second.stop()
         assert len(olga.messages()) == 2, "the update was applied once after the restart"
+
+
+async def test_a_reply_committed_but_not_sent_is_sent_once_after_a_kill(tmp_path, db_url):
+    """/start from a stranger writes the person, the onboarding dialog's first step and its
+    prompt to the outbox in one transaction; the process is killed while Telegram holds the
+    prompt (so it was never delivered): the restarted process sends it from the outbox, once,
+    and does not apply the update again."""
+    emulator = TelegramEmulator(TOKEN, bot_username="crm_bot")
+    async with EmulatorServer(emulator) as server:
+        first = _bot(tmp_path, db_url, server, "first")
+        await first.start()
+        try:
+            await first.ready()
+            olga = emulator.user(9902, "Ольга", language_code="ru")
+            emulator.hold_sends(olga.id)
+            await olga.send("/start")
+            await until(lambda: _sends_to(emulator, olga.id) == 1, "the reply is being sent")
+            await first.kill()
+        finally:
+            await first.stop()
+        emulator.drop_held(olga.id)
+        assert olga.messages() == [], "the held reply must not have been delivered"
+        second = _bot(tmp_path, db_url, server, "second")
+        await second.start()
+        try:
+            reply = await olga.reply(timeout=60)
+            await second.ready()
+            await asyncio.sleep(1.0)  # a second copy, if any, would arrive meanwhile
+        finally:
+            await second.stop()
+        assert len(olga.messages()) == 1, [m.text for m in olga.messages()]
+        assert reply.labels, "the language prompt came back with its buttons"
+        # Applied once: the restarted process skipped the update (the ledger has it), so the
+        # one prompt is the one from the outbox, and the dialog answers its button.
+        assert _sends_to(emulator, olga.id) == 2, "one held and dropped, one delivered"

@@ -19,7 +19,7 @@ LEASE = timedelta(minutes=5)
 async def _enqueue(sessions, clock) -> None:
     async with SqlUnitOfWork(sessions, clock) as uow:
         await uow.jobs.enqueue("upload", {}, clock.now())
-        await uow.commit(claim_update=False)
+        await uow.commit()
 
 
 async def test_a_dead_holders_job_is_taken_at_once_a_live_ones_is_not(db_url, clock):

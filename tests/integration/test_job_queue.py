@@ -40,7 +40,7 @@ async def enqueue(sessions, clock, kind="upload", n=1, dedup_key=None, **payload
         for i in range(n):
             data = {"n": i, **payload}
             ids.append(await uow.jobs.enqueue(kind, data, clock.now(), dedup_key=dedup_key))
-        await uow.commit(claim_update=False)
+        await uow.commit()
     return ids
 
 

@@ -28,7 +28,7 @@ async def _enqueue(sessions, clock, signal: JobSignal | None, commit: bool = Tru
     async with SqlUnitOfWork(sessions, clock, on_jobs=on_jobs) as uow:
         await uow.jobs.enqueue("upload", {}, clock.now() + timedelta(seconds=delay))
         if commit:
-            await uow.commit(claim_update=False)
+            await uow.commit()
 
 
 async def test_a_commit_that_added_jobs_wakes_this_process_and_a_rollback_does_not(
@@ -41,7 +41,7 @@ async def test_a_commit_that_added_jobs_wakes_this_process_and_a_rollback_does_n
     await _enqueue(sessions, clock, signal)
     assert woken == [1]
     async with SqlUnitOfWork(sessions, clock, on_jobs=signal.fire) as uow:
-        await uow.commit(claim_update=False)  # no job added: nobody is woken
+        await uow.commit()  # no job added: nobody is woken
     assert woken == [1]
 
 

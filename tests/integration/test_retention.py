@@ -45,7 +45,7 @@ async def _seed(w, clock):
     await w.services.clients.card(keeps, kept.client.id)  # an audit entry
     async with w.uow() as uow:
         await uow.updates.claim(1, clock.now())
-        await uow.commit(claim_update=False)
+        await uow.commit()
     return keeps, kept, brief
 
 

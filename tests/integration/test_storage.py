@@ -8,8 +8,9 @@ from core.dialog_data import NewOrgData
 from core.dialogs import DialogState
 from core.domain import Role
 from core.errors import ConcurrencyConflict, DuplicateUpdate
-from core.idempotency import update_scope
 from storage import migrate
+from storage.db import create_engine, session_factory
+from storage.uow import SqlUnitOfWork
 from tests.support import onboard, owner_with_org, profile, services_for
 
 
@@ -21,30 +22,31 @@ async def test_leaving_without_commit_rolls_back(uow_factory, clock):
         assert await uow.users.by_telegram_id(person.telegram_id) is None
 
 
-async def test_an_update_is_claimed_once_with_its_business_data(uow_factory, clock):
+async def test_an_update_is_claimed_once_with_its_business_data(uow_factory, clock, db_url):
+    engine = create_engine(db_url)
+    sessions = session_factory(engine)
     person = profile()
-    with update_scope(77) as scope:
-        async with uow_factory() as uow:
-            await uow.users.add(person, clock.now())
-            await uow.commit()
-        assert scope.claimed
+    async with SqlUnitOfWork(sessions, clock, update_id=77) as uow:
+        await uow.users.add(person, clock.now())
+        await uow.commit()
     async with uow_factory() as uow:
         assert await uow.updates.seen(77)
     other = profile()
-    with update_scope(77), pytest.raises(DuplicateUpdate):
-        async with uow_factory() as uow:
+    with pytest.raises(DuplicateUpdate):
+        async with SqlUnitOfWork(sessions, clock, update_id=77) as uow:
             await uow.users.add(other, clock.now())
             await uow.commit()
     async with uow_factory() as uow:
         assert await uow.users.by_telegram_id(other.telegram_id) is None, "redelivery applied"
+    await engine.dispose()
 
 
-async def test_infrastructure_commits_do_not_claim(uow_factory, clock):
-    with update_scope(5) as scope:
-        async with uow_factory() as uow:
-            await uow.users.add(profile(), clock.now())
-            await uow.commit(claim_update=False)
-        assert not scope.claimed
+async def test_a_unit_of_work_without_an_update_claims_nothing(uow_factory, clock):
+    async with uow_factory() as uow:
+        await uow.users.add(profile(), clock.now())
+        await uow.commit()
+    async with uow_factory() as uow:
+        assert not await uow.updates.seen(5)
 
 
 async def test_dialog_state_refuses_a_stale_write(uow_factory, clock):

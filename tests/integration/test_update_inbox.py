@@ -25,10 +25,10 @@ async def test_stored_once_left_in_order_and_gone_with_the_ledger_record(
         assert (await inbox.pending())[1]["message"]["text"] == "/help", "first copy kept"
         async with uow_factory() as uow:
             await uow.updates.claim(2, clock.now())  # a change applied with update 2
-            await uow.commit(claim_update=False)
+            await uow.commit()
         async with uow_factory() as uow:
             await uow.updates.note([1, 4], clock.now())  # read-only updates, written together
-            await uow.commit(claim_update=False)
+            await uow.commit()
         assert [u["update_id"] for u in await inbox.pending()] == [3]
         async with uow_factory() as uow:
             await uow.updates.claim(3, clock.now())

@@ -15,8 +15,11 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
+from bot.outbox import OutboxSender
+from core.outbox import Delivery, Method, Sent, Stored
 from handlers.edits import edit_buttons, edit_tapped, shows
 from handlers.errors import _answer
+from handlers.outgoing import Outgoing
 
 CHAT = Chat(1, "private")
 KEYS = InlineKeyboardMarkup([[InlineKeyboardButton("✓ All", callback_data="cl:all")]])
@@ -75,46 +78,61 @@ def test_buttons_are_compared():
 
 
 class _Query:
-    def __init__(self, message: Message | None, refuse: str | None = None) -> None:
-        self.message, self.refuse, self.edits = message, refuse, 0
-
-    async def edit_message_text(self, *args, **kwargs) -> None:
-        self.edits += 1
-        if self.refuse:
-            raise BadRequest(self.refuse)
-
-    edit_message_reply_markup = edit_message_text
+    def __init__(self, message: Message | None) -> None:
+        self.message = message
+        self.inline_message_id = None
+        self.from_user = User(1, "Olga", False)
 
     async def answer(self, *args, **kwargs) -> None:
         raise BadRequest("Query is too old and response timeout expired or query id is invalid")
 
 
+def _ctx() -> SimpleNamespace:
+    return SimpleNamespace(outgoing=Outgoing())
+
+
 async def test_an_identical_edit_is_not_sent():
-    query = _Query(_message("Calls", [_entity("bold", 0, 5)], KEYS))
-    assert await edit_tapped(query, "<b>Calls</b>", KEYS) is False  # type: ignore[arg-type]
-    assert await edit_buttons(query, KEYS) is False  # type: ignore[arg-type]
-    assert query.edits == 0
-    assert await edit_tapped(query, "<b>Calls</b> (2)", KEYS) is True  # type: ignore[arg-type]
-    assert await edit_buttons(query, None) is True  # type: ignore[arg-type]
-    assert query.edits == 2
+    query, ctx = _Query(_message("Calls", [_entity("bold", 0, 5)], KEYS)), _ctx()
+    assert await edit_tapped(ctx, query, "<b>Calls</b>", KEYS) is False  # type: ignore[arg-type]
+    assert await edit_buttons(ctx, query, KEYS) is False  # type: ignore[arg-type]
+    assert ctx.outgoing.deliveries == []
+    assert await edit_tapped(ctx, query, "<b>Calls</b> (2)", KEYS) is True  # type: ignore[arg-type]
+    assert await edit_buttons(ctx, query, None) is True  # type: ignore[arg-type]
+    edit, buttons = ctx.outgoing.deliveries
+    assert (edit.method, edit.chat_id, edit.params["message_id"]) == (Method.EDIT, 1, 7)
+    assert edit.params["text"] == "<b>Calls</b> (2)" and edit.quiet
+    assert (buttons.method, buttons.params["markup"]) == (Method.MARKUP, None)
 
 
-async def test_a_refused_identical_edit_is_not_an_error():
-    stale = _Query(_message("Old"), refuse="Message is not modified: specified new message ...")
-    assert await edit_tapped(stale, "New") is False  # type: ignore[arg-type]
-    gone = _Query(_message("Old"), refuse="Message to edit not found")
-    with pytest.raises(BadRequest):
-        await edit_tapped(gone, "New")  # type: ignore[arg-type]
+def test_a_refused_identical_or_vanished_edit_is_not_an_error():
+    sender = object.__new__(OutboxSender)
+    edit = Stored(3, Delivery(1, Method.EDIT, {"text": "New", "message_id": 7}, quiet=True))
+    for refusal in (
+        "Message is not modified: specified new message ...",
+        "Message to edit not found",
+    ):
+        assert sender._refused(edit, BadRequest(refusal)) == Sent(3, None)
+    send = Stored(4, Delivery(1, Method.SEND, {"text": "<b>New"}))
+    assert sender._refused(send, BadRequest("Can't parse entities")) == Sent(4, None, failed=True)
+    lost = sender._refused(send, BadRequest("Chat not found"))
+    assert lost == Sent(4, None, unreachable=True)
 
 
 async def test_an_error_after_the_tap_was_answered_becomes_a_message():
-    sent: list[str] = []
+    update = SimpleNamespace(callback_query=_Query(None), effective_chat=CHAT)
+    ctx = _ctx()
+    await _answer(update, ctx, "Sorry, something went wrong.")  # type: ignore[arg-type]
+    assert [d.params["text"] for d in ctx.outgoing.deliveries] == ["Sorry, something went wrong."]
 
-    async def send_message(text: str, **kwargs) -> None:
-        sent.append(text)
 
-    update = SimpleNamespace(
-        callback_query=_Query(None), effective_chat=SimpleNamespace(send_message=send_message)
-    )
-    await _answer(update, None, "Sorry, something went wrong.")  # type: ignore[arg-type]
-    assert sent == ["Sorry, something went wrong."]
+def test_a_later_edit_of_the_same_message_supersedes_an_earlier_one():
+    out = Outgoing()
+    out.edit(1, 7, "first", KEYS)
+    out.buttons(1, 8, None)
+    out.send(1, "a new message")
+    out.edit(1, 7, "second", KEYS)
+    assert [(d.method, d.params.get("text")) for d in out.deliveries] == [
+        (Method.MARKUP, None),
+        (Method.SEND, "a new message"),
+        (Method.EDIT, "second"),
+    ]

@@ -1,0 +1,239 @@
+"""The sender: delivers what an update (or a dead process) left in the outbox, one message at
+a time, and marks each sent with Telegram's message id as soon as Telegram answers.
+
+Sends are marked one by one, each in its own short transaction (with what the message id is
+recorded for: `handlers.follow_ups`); edits and maps, which may be repeated freely, are marked
+together with the next send or at the end. A delivery Telegram refuses for good (a blocked
+bot, a deleted message) is marked too and never retried; one that fails for a while (flood
+control past its retries, the network) stays held by this process until its lease lapses, then
+anyone takes it over.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+
+from core.outbox import Delivery, Method, Sent, Stored
+from core.ports import Clock
+from core.services import Services
+from core.services.binding import Binder
+from handlers.edits import gone, not_modified
+from handlers.follow_ups import FOLLOW_UPS
+from handlers.i18n import Catalogs
+from handlers.outgoing import markup_of
+from storage.update_work import UpdateWork
+
+log = logging.getLogger(__name__)
+
+LEASE = timedelta(seconds=60)  # a live holder sends within this; then anyone may take over
+RECOVERY_SECONDS = 30.0  # how often what others left is looked for (one short transaction)
+TRIES = 3
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+MapDrawer = Callable[[float, float], Awaitable[bytes | None]]
+
+
+class Failed(Exception):
+    """Not delivered for now (flood control, the network): left for a later attempt."""
+
+
+class OutboxSender:
+    def __init__(
+        self,
+        bot: Bot,
+        sessions: async_sessionmaker[AsyncSession],
+        clock: Clock,
+        services: Services,
+        catalogs: Catalogs,
+        draw_map: MapDrawer,
+        owner: str,
+        liveness: bool = False,
+    ) -> None:
+        """`owner`: this process's holder name ("host:pid:tag:outbox"); `liveness`: this
+        process holds a liveness mark (storage/liveness.py), so others may take over what it
+        holds the moment it dies, and it may take over from the dead."""
+        self._bot = bot
+        self._sessions = sessions
+        self._clock = clock
+        self._services = services
+        self._binder = Binder(services)
+        self._catalogs = catalogs
+        self._draw_map = draw_map
+        self.owner = owner if liveness else "~" + owner
+        self._liveness = liveness
+        self._stop = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        """Send what a previous process left (on SQLite, where one process serves, all of
+        it at once), then keep looking every RECOVERY_SECONDS."""
+        if self._sessions.kw["bind"].dialect.name != "postgresql":
+            async with UpdateWork(self._sessions, self._clock, None) as work:
+                await work.uow.outbox.hand_back(self.owner)
+                await work.commit()
+        self._stop.clear()
+        self._task = asyncio.get_running_loop().create_task(self._watch())
+
+    async def stop(self) -> None:
+        self._stop.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def _watch(self) -> None:
+        while not self._stop.is_set():
+            try:
+                await self.recover()
+            except Exception as exc:  # noqa: BLE001 - the database is away: next round
+                log.warning("outbox recovery failed: %s", type(exc).__name__)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), timeout=RECOVERY_SECONDS)
+
+    async def send_now(self, deliveries: Sequence[Delivery]) -> None:
+        """What an update that changed nothing calls for: sent, not recorded (the update
+        itself is applied again if this process dies first)."""
+        for delivery in deliveries:
+            with contextlib.suppress(Failed):
+                outcome = await self._send(Stored(0, delivery))
+                if outcome.unreachable:
+                    await self._services.users.mark_unreachable(delivery.chat_id)
+
+    async def deliver(self, stored: Sequence[Stored]) -> None:
+        """Send in order; each send is marked as soon as Telegram answers it."""
+        done: list[Sent] = []
+        for item in stored:
+            try:
+                outcome = await self._send(item)
+            except Failed:
+                continue  # held until the lease lapses, then sent again by whoever takes it
+            done.append(outcome)
+            if item.delivery.method is Method.SEND:
+                await self._mark(done, stored)
+                done = []
+        if done:
+            await self._mark(done, stored)
+
+    async def recover(self, limit: int = 100) -> int:
+        """Take over and send what dead (or stuck) holders left; how many were taken."""
+        total = 0
+        while True:
+            async with UpdateWork(self._sessions, self._clock, None) as work:
+                now = self._clock.now()
+                taken = await work.uow.outbox.take_over(
+                    self.owner, now, LEASE, limit, self._liveness
+                )
+                await work.commit()
+            if not taken:
+                return total
+            log.info("%s messages left by another process are sent", len(taken))
+            total += len(taken)
+            await self.deliver(taken)
+            if len(taken) < limit:
+                return total
+
+    async def _mark(self, outcomes: list[Sent], stored: Sequence[Stored]) -> None:
+        by_id = {item.id: item.delivery for item in stored}
+        catch_up: list[Delivery] = []
+        async with UpdateWork(self._sessions, self._clock, None) as work:
+            services = None
+            for outcome in outcomes:
+                delivery = by_id[outcome.id]
+                needs = outcome.unreachable or (delivery.after and outcome.message_id)
+                if needs and services is None:
+                    services = self._binder.bind(work.units)
+                if services is None:
+                    continue
+                if outcome.unreachable:
+                    await services.users.mark_unreachable(delivery.chat_id)
+                elif delivery.after is not None and outcome.message_id is not None:
+                    follow = FOLLOW_UPS[delivery.after]
+                    args = delivery.after_args
+                    catch_up += await follow(
+                        services, self._catalogs, delivery.chat_id, outcome.message_id, args
+                    )
+            await work.uow.outbox.mark(outcomes)
+            await work.commit()
+        await self.send_now(catch_up)
+
+    async def _send(self, item: Stored) -> Sent:
+        delivery = item.delivery
+        for attempt in range(1, TRIES + 1):
+            try:
+                return Sent(item.id, await self._call(delivery))
+            except Forbidden:
+                return Sent(item.id, None, unreachable=delivery.method is Method.SEND)
+            except BadRequest as error:
+                return self._refused(item, error)
+            except RetryAfter as flood:
+                wait = flood.retry_after
+                seconds = wait.total_seconds() if isinstance(wait, timedelta) else float(wait)
+                if attempt == TRIES:
+                    raise Failed from None
+                await asyncio.sleep(seconds)
+            except NetworkError as error:
+                log.info("delivery %s: %s, attempt %s", item.id, type(error).__name__, attempt)
+                if attempt == TRIES:
+                    raise Failed from None
+                await asyncio.sleep(0.5 * attempt)
+            except Exception as error:  # noqa: BLE001 - a bug here must not lose the rest
+                log.error("delivery %s failed: %s", item.id, type(error).__name__)
+                raise Failed from None
+        raise Failed
+
+    def _refused(self, item: Stored, error: BadRequest) -> Sent:
+        delivery = item.delivery
+        if delivery.quiet and (not_modified(error) or gone(error)):
+            return Sent(item.id, None)
+        if "chat not found" in error.message.lower():
+            return Sent(item.id, None, unreachable=delivery.method is Method.SEND)
+        log.info("delivery %s refused: %s", item.id, type(error).__name__)
+        return Sent(item.id, None, failed=True)
+
+    async def _call(self, delivery: Delivery) -> int | None:
+        p, chat = delivery.params, delivery.chat_id
+        markup = markup_of(p.get("markup"))
+        if delivery.method is Method.SEND:
+            message = await self._bot.send_message(
+                chat,
+                str(p["text"]),
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                link_preview_options=NO_PREVIEW,
+            )
+            return message.message_id
+        if delivery.method is Method.PHOTO:
+            picture = await self._draw_map(float(str(p["latitude"])), float(str(p["longitude"])))
+            if picture is not None:
+                await self._bot.send_photo(chat, picture, disable_notification=True)
+            return None
+        inline = p.get("inline_message_id")
+        inline_id = str(inline) if inline is not None else None
+        chat_id = None if inline_id is not None else chat
+        message_id = None if inline_id is not None else int(str(p["message_id"]))
+        inline_markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
+        if delivery.method is Method.EDIT:
+            await self._bot.edit_message_text(
+                str(p["text"]),
+                chat_id=chat_id,
+                message_id=message_id,
+                inline_message_id=inline_id,
+                parse_mode=ParseMode.HTML,
+                reply_markup=inline_markup,
+                link_preview_options=NO_PREVIEW,
+            )
+        else:
+            await self._bot.edit_message_reply_markup(
+                chat_id=chat_id,
+                message_id=message_id,
+                inline_message_id=inline_id,
+                reply_markup=inline_markup,
+            )
+        return None

@@ -1,0 +1,92 @@
+"""Messages to send, recorded in the transaction of the change that calls for them.
+
+A Telegram update's replies and notices are collected while the update is applied. When the
+update changed data they are written to the outbox in the same transaction as the change (and
+the update's ledger record), then sent one by one, each marked sent with Telegram's message id
+right after Telegram answers. A process killed after the commit leaves them in the outbox and
+another process (or the next start) sends them; a rolled-back change sends nothing. Telegram
+has no idempotency key for sendMessage, so a kill between Telegram's answer and the mark can
+repeat that one message: at most one per delivery in flight. Edits are idempotent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Method(StrEnum):
+    SEND = "send"  # sendMessage: text (HTML) and optional markup
+    EDIT = "edit"  # editMessageText of message_id
+    MARKUP = "markup"  # editMessageReplyMarkup of message_id
+    PHOTO = "photo"  # sendPhoto of a URL or file id, no caption
+
+
+class Lane(StrEnum):
+    """Replies to someone who is waiting go before scheduled broadcasts."""
+
+    INTERACTIVE = "interactive"
+    BROADCAST = "broadcast"
+
+
+class After(StrEnum):
+    """What the sent message's id is recorded for, in the transaction that marks it sent."""
+
+    CARD = "card"  # an order card: later changes of the order edit it
+    VOICE_STATUS = "voice_status"  # a voice note's status message: transcription edits it
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One Bot API call. `params` are JSON values (markup as Telegram's JSON)."""
+
+    chat_id: int
+    method: Method
+    params: dict[str, object] = field(default_factory=dict)
+    lane: Lane = Lane.INTERACTIVE
+    after: After | None = None
+    after_args: dict[str, int | str] = field(default_factory=dict)
+    # Refusals that are not failures: a message already showing this, a deleted message.
+    quiet: bool = False
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "method": self.method.value,
+            "params": self.params,
+            "after": self.after.value if self.after else None,
+            "after_args": self.after_args,
+            "quiet": self.quiet,
+        }
+
+    @classmethod
+    def from_json(cls, chat_id: int, lane: str, data: dict[str, object]) -> Delivery:
+        after = data.get("after")
+        params = data.get("params")
+        args = data.get("after_args")
+        return cls(
+            chat_id=chat_id,
+            method=Method(str(data["method"])),
+            params=dict(params) if isinstance(params, dict) else {},
+            lane=Lane(lane),
+            after=After(str(after)) if after else None,
+            after_args=dict(args) if isinstance(args, dict) else {},
+            quiet=bool(data.get("quiet", False)),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Stored:
+    """A delivery written to the outbox, by its row id."""
+
+    id: int
+    delivery: Delivery
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    """The outcome of one delivery: Telegram's message id (None for an edit, a refusal)."""
+
+    id: int
+    message_id: int | None
+    unreachable: bool = False  # the person blocked the bot
+    failed: bool = False  # refused for good (not sent, not retried)
