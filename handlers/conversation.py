@@ -16,7 +16,7 @@ from handlers.i18n import Translator
 from handlers.menus import command_lines, commands_for, more_for
 from handlers.numbers import read_number
 from handlers.outcomes import show
-from handlers.replies import drop_keyboard, reply
+from handlers.replies import drop_keyboard, reply, tapped_label
 
 
 async def start(update: Update, ctx: BotContext) -> None:
@@ -102,21 +102,11 @@ async def _record_choice(
     """The prompt keeps its text, loses its buttons and says what was chosen, so the chat
     reads as a record of what was decided."""
     message = query.message
-    label = _tapped_label(query)
+    label = tapped_label(query)
     if not isinstance(message, Message) or not message.text or label is None:
         await drop_keyboard(ctx, query)
         return
     await edit_tapped(ctx, query, message.text_html + "\n\n" + echo(t, flow, step, label))
-
-
-def _tapped_label(query: CallbackQuery) -> str | None:
-    message = query.message
-    markup = message.reply_markup if isinstance(message, Message) else None
-    for row in markup.inline_keyboard if markup else ():
-        for button in row:
-            if button.callback_data == query.data:
-                return button.text
-    return None
 
 
 async def _show_fresh(update: Update, ctx: BotContext, outcome: object) -> None:

@@ -20,7 +20,7 @@ from handlers.keyboards import button
 from handlers.order_lists import list_keyboard, list_text
 from handlers.order_publish import publish_change, send_card
 from handlers.outcomes import show
-from handlers.replies import reply
+from handlers.replies import record_tap, reply
 
 
 def _chat(update: Update) -> int:
@@ -196,6 +196,7 @@ async def assign(update: Update, ctx: BotContext, tap: cb.AssignOrder) -> None:
         ctx.actor, tap.order_id, OrderAction.ASSIGN, assignee_id=tap.user_id
     )
     await query.answer(ctx.t.raw("Assigned."))
+    await record_tap(ctx, query, ctx.t)
     await publish_change(ctx, change)
 
 

@@ -6,10 +6,11 @@ from telegram import CallbackQuery, Message, Update
 from telegram.constants import ParseMode
 
 from handlers.context import BotContext
-from handlers.edits import edit_buttons
+from handlers.edits import edit_buttons, edit_tapped
+from handlers.i18n import Translator
 from handlers.outgoing import Markup
 
-__all__ = ["Markup", "drop_keyboard", "reply", "reply_first"]
+__all__ = ["Markup", "drop_keyboard", "record_tap", "reply", "reply_first", "tapped_label"]
 
 
 async def reply(ctx: BotContext, update: Update, text: str, markup: Markup = None) -> None:
@@ -31,3 +32,26 @@ async def reply_first(ctx: BotContext, update: Update, text: str) -> Message | N
     if chat is None:
         return None
     return await ctx.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+
+
+async def record_tap(ctx: BotContext, query: CallbackQuery, t: Translator) -> None:
+    """A picker, once used, keeps its text, loses its buttons and says what was chosen, so
+    the chat reads as a record of what was decided (and an old button cannot be tapped)."""
+    message = query.message
+    label = tapped_label(query)
+    if not isinstance(message, Message) or not message.text or label is None:
+        await drop_keyboard(ctx, query)
+        return
+    await edit_tapped(
+        ctx, query, message.text_html + "\n\n" + t("<b>{choice}</b> ✓", choice=label)
+    )
+
+
+def tapped_label(query: CallbackQuery) -> str | None:
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    for row in markup.inline_keyboard if markup else ():
+        for button in row:
+            if button.callback_data == query.data:
+                return button.text
+    return None
