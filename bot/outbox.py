@@ -35,7 +35,7 @@ from storage.update_work import UpdateWork
 log = logging.getLogger(__name__)
 
 LEASE = timedelta(seconds=60)  # a live holder sends within this; then anyone may take over
-RECOVERY_SECONDS = 30.0  # how often what others left is looked for (one short transaction)
+RECOVERY_SECONDS = 60.0  # how often what others left is looked for (one short transaction)
 TRIES = 3
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MapDrawer = Callable[[float, float], Awaitable[bytes | None]]
