@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from core.admin_ports import AdminRepository as AdminRepository
 from core.admin_ports import BillingRepository as BillingRepository
 from core.admin_ports import OrgSettingsRepository as OrgSettingsRepository
+from core.bundles import Arriving, CardFacts, OrderPeople
 from core.changes import (
     ClientChange,
     MembershipChange,
@@ -34,7 +35,6 @@ from core.domain import (
     OrderEvent,
     Organization,
     OrgChoice,
-    Payment,
     Role,
     TelegramProfile,
     User,
@@ -91,6 +91,7 @@ class MembershipRepository(Protocol):
     async def team(self, org_id: int) -> Sequence[MemberView]: ...
     async def choices_for_user(self, user_id: int) -> Sequence[OrgChoice]: ...
     async def count_active(self, org_id: int, role: Role | None = None) -> int: ...
+    async def arrival(self, update_id: int, telegram_id: int) -> Arriving: ...
 
 
 class InviteRepository(Protocol):
@@ -178,22 +179,27 @@ class OrderRepository(Protocol):
     async def served_clients(
         self, org_id: int, user_id: int, settled_since: datetime
     ) -> set[int]: ...
-    async def payments(self, org_id: int, order_ids: list[int]) -> dict[int, list[Payment]]: ...
+    async def card_facts(
+        self, org_id: int, orders: Sequence[Order], holders: Sequence[int], settled_since: datetime
+    ) -> CardFacts: ...
+    async def people(
+        self, org_id: int, user_ids: Sequence[int], shown: int | None = None
+    ) -> OrderPeople: ...
     async def load(self, org_id: int, start: datetime, end: datetime) -> dict[int, int]: ...
     async def add_event(
         self, order: Order, actor_id: int | None, kind: str, data: dict[str, Any], now: datetime
     ) -> None: ...
     async def events(self, org_id: int, order_id: int) -> list[OrderEvent]: ...
     async def remember_message(
-        self,
-        order: Order,
-        viewer_id: int,
-        chat_id: int,
-        message_id: int,
-        kind: str,
-        now: datetime,
+        self, order: Order, viewer_id: int, chat_id: int, message_id: int, kind: str, now: datetime
     ) -> None: ...
     async def messages(self, org_id: int, order_id: int) -> list[tuple[int, int, int, str]]: ...
+    async def remember_drawn(
+        self, drawn: tuple[int, int, int], shown: tuple[int, int, int, str], now: datetime
+    ) -> bool:
+        """Remember a message (viewer, chat, message, kind) showing an order (organization,
+        order, version) if the order is still at that version (else False)."""
+        ...
 
 
 class DialogRepository(Protocol):

@@ -81,10 +81,22 @@ class Notice:
 
 
 @dataclass(frozen=True, slots=True)
+class ShownCard:
+    """A message showing the changed order, and the card its viewer should now see there
+    (None: they may no longer see the order: an offer someone else took, a member who left)."""
+
+    chat_id: int
+    message_id: int
+    viewer: User
+    card: OrderCard | None
+
+
+@dataclass(frozen=True, slots=True)
 class OrderChange:
     card: OrderCard
     notices: tuple[Notice, ...]
     event: str
+    shown: tuple[ShownCard, ...] = ()  # every message showing the order, oldest first
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,10 +27,11 @@ async def card_sent(
 ) -> list[Delivery]:
     """Remember the card; if the order changed after the card was drawn, show it as it is."""
     viewer = int(args["viewer"])
+    drawn = (int(args["org"]), int(args["order"]), int(args["version"]))
     order = await services.orders.remember_sent(
-        int(args["org"]), int(args["order"]), viewer, chat_id, message_id, str(args["kind"])
+        drawn, (viewer, chat_id, message_id, str(args["kind"]))
     )
-    if order is None or order.version == int(args["version"]):
+    if order is None:  # drawn as it is (or gone)
         return []
     user, view = await services.orders.card_for(viewer, order)
     language = user.preferred_language(catalogs.default) if user else None

@@ -61,7 +61,7 @@ def remembered(card: OrderCard, kind: str) -> dict[str, int | str]:
 
 async def publish_change(ctx: BotContext, change: OrderChange) -> None:
     """Edit every message that shows this order, then notify whom the change concerns."""
-    await refresh_cards(ctx, change.card)
+    refresh_cards(ctx, change)
     await announce(ctx, change)
 
 
@@ -72,16 +72,18 @@ async def announce(ctx: BotContext, change: OrderChange) -> None:
         await _notify(ctx, notice, actor_name)
 
 
-async def refresh_cards(ctx: BotContext, card: OrderCard) -> None:
-    for viewer_id, chat_id, message_id, _kind in await ctx.services.orders.shown_in(card):
-        user, view = await ctx.services.orders.card_for(viewer_id, card.order)
-        if view is None:
-            language = user.preferred_language(ctx.bot_data.catalogs.default) if user else None
-            text = retired_text(ctx.translator(language), card.order.number)
-            ctx.outgoing.edit(chat_id, message_id, text)
+def refresh_cards(ctx: BotContext, change: OrderChange) -> None:
+    """Edit every message showing the order to the card its viewer now sees (drawn with the
+    change); an offer someone else took is retired."""
+    for shown in change.shown:
+        if shown.card is None:
+            language = shown.viewer.preferred_language(ctx.bot_data.catalogs.default)
+            text = retired_text(ctx.translator(language), change.card.order.number)
+            ctx.outgoing.edit(shown.chat_id, shown.message_id, text)
             continue
-        t = translator_for(ctx, view)
-        ctx.outgoing.edit(chat_id, message_id, order_text(t, view), order_keyboard(t, view))
+        t = translator_for(ctx, shown.card)
+        markup = order_keyboard(t, shown.card)
+        ctx.outgoing.edit(shown.chat_id, shown.message_id, order_text(t, shown.card), markup)
 
 
 def retired_text(t: Translator, number: int) -> str:

@@ -10,15 +10,15 @@ from typing import Any, TypeVar
 
 from core.audiences import LEAD_EVENTS, Audience, new_messages
 from core.changes import OrderUpdate, kept
-from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role, User
+from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role
 from core.errors import DomainError
 from core.order_edits import Field, FieldEdit, columns, edited, require_editable, shown
 from core.order_edits import unchanged as edit_unchanged
-from core.orders import OrderAction, require_action
+from core.orders import OrderAction, may_view, require_action
 from core.permissions import Action, allowed
 from core.ports import Clock, UnitOfWork
-from core.services.order_cards import actor_for, build_card, visible_order
-from core.views import Notice, OrderChange
+from core.services.order_cards import draw, load_facts, member, visible_order
+from core.views import Notice, OrderChange, ShownCard
 
 Changes = tuple[OrderUpdate, dict[str, Any]]
 T = TypeVar("T")
@@ -73,9 +73,7 @@ class OrderChanges:
         await uow.orders.add_event(
             changed, actor.user.id, action.value, event_data, self._clock.now()
         )
-        card = await build_card(uow, self._clock, actor, changed)
-        notices = await self._notices(uow, actor, order, changed, action, edit)
-        return OrderChange(card, tuple(notices), action.value)
+        return await self._drawn(uow, actor, order, changed, action, edit)
 
     async def _get_for(
         self, uow: UnitOfWork, actor: Actor, order_id: int, action: OrderAction
@@ -123,7 +121,7 @@ class OrderChanges:
             data = {"from": _iso(order.scheduled_at), "to": _iso(params.scheduled_at)}
         return changes, data
 
-    async def _notices(
+    async def _drawn(
         self,
         uow: UnitOfWork,
         actor: Actor,
@@ -131,16 +129,44 @@ class OrderChanges:
         after: Order,
         action: OrderAction,
         edit: FieldEdit | None,
-    ) -> list[Notice]:
-        recipients = await _recipients(uow, actor, before, after, action)
+    ) -> OrderChange:
+        """The change with every card it calls for, each drawn once: the actor's, those of the
+        new messages it sends (`core.audiences`) and those of the messages showing the order;
+        the people in one statement, what the cards show in another."""
+        org = actor.organization
+        assert org is not None
+        told = await _recipients(uow, actor, before, after, action)
+        wanted = [*told, *([after.assignee_id] if after.assignee_id is not None else [])]
+        found = await uow.orders.people(org.id, wanted, shown=after.id)
+        viewers = {actor.user.id: actor}
+        for user_id in [*told, *(m.viewer_id for m in found.messages)]:
+            viewer = member(org, found.people.get(user_id))
+            if viewer is not None:
+                viewers.setdefault(user_id, viewer)
+        now = self._clock.now()
+        facts = await load_facts(uow, org, now, [after], viewers.values())
+        people = {user_id: user for user_id, (user, _) in found.people.items()}
+        cards = {i: draw(v, after, facts, people, now) for i, v in viewers.items()}
         was = before.scheduled_at if action is OrderAction.RESCHEDULE else None
-        notices = []
-        for user in recipients:
-            viewer = await actor_for(uow, user, actor)
-            if viewer is not None and user.id != actor.user.id:
-                card = await build_card(uow, self._clock, viewer, after)
-                notices.append(Notice(user, action.value, card, was, edit))
-        return notices
+        notices = tuple(
+            Notice(found.people[i][0], action.value, cards[i], was, edit)
+            for i in told
+            if i in cards and i != actor.user.id
+        )
+        showing = tuple(
+            ShownCard(
+                m.chat_id,
+                m.message_id,
+                found.people[m.viewer_id][0],
+                cards.get(m.viewer_id) if _sees(viewers.get(m.viewer_id), after) else None,
+            )
+            for m in found.messages
+        )
+        return OrderChange(cards[actor.user.id], notices, action.value, showing)
+
+
+def _sees(viewer: Actor | None, order: Order) -> bool:
+    return viewer is not None and may_view(viewer, order)
 
 
 async def _edit(uow: UnitOfWork, order: Order, params: ActionParams) -> tuple[Changes, FieldEdit]:
@@ -175,8 +201,9 @@ def _payment(order: Order, params: ActionParams, changes: OrderUpdate) -> Change
 
 async def _recipients(
     uow: UnitOfWork, actor: Actor, before: Order, after: Order, action: OrderAction
-) -> list[User]:
-    """Who gets a new message (`core.audiences`); everyone else's card is edited."""
+) -> list[int]:
+    """Who gets a new message (`core.audiences`), by user id; everyone else's card is
+    edited."""
     assert actor.organization is not None
     pool: list[int] = []
     leads: list[int] = []
@@ -187,9 +214,7 @@ async def _recipients(
             elif v.membership.active and allowed(v.membership.role, Action.ORDER_ASSIGN):
                 leads.append(v.user.id)
     audience = Audience(after.assignee_id, before.assignee_id, pool, leads)
-    ids = new_messages(action.value, audience, actor.user.id)
-    users = [await uow.users.get(i) for i in ids]
-    return [u for u in users if u is not None]
+    return list(new_messages(action.value, audience, actor.user.id))
 
 
 async def _lost_race(

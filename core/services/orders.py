@@ -13,7 +13,7 @@ from core.listing import PAGE_SIZE, ListKind, OrderFilter, build_filter, local_d
 from core.orders import OrderAction, may_view, starts_early
 from core.permissions import Action, require
 from core.ports import Clock, StaticMaps, UnitOfWork, UowFactory
-from core.services.order_cards import actor_for, build_card, build_cards, visible_order
+from core.services.order_cards import build_card, build_cards, card_for, visible_order
 from core.services.order_changes import ActionParams, OrderChanges
 from core.services.plans import PlanGuard
 from core.views import OrderCard, OrderChange, Page, WorkerLoad
@@ -227,36 +227,27 @@ class OrderService:
             events = await uow.orders.events(order.organization_id, order.id)
             return [(e, await uow.users.get(e.actor_id) if e.actor_id else None) for e in events]
 
-    async def remember(self, card: OrderCard, chat_id: int, message_id: int, kind: str) -> None:
-        async with self._uow() as uow:
-            await uow.orders.remember_message(
-                card.order, card.viewer_id, chat_id, message_id, kind, self._clock.now()
-            )
-            await uow.commit()
-
     async def remember_sent(
-        self, org_id: int, order_id: int, viewer_id: int, chat_id: int, message_id: int, kind: str
+        self, drawn: tuple[int, int, int], shown: tuple[int, int, int, str]
     ) -> Order | None:
-        """A card was sent: later changes edit it. The order as it is now (None: gone)."""
+        """A card of an order (organization, order, version) was sent as a message (viewer,
+        chat, message, kind): later changes edit it. The order as it is now if it changed
+        since the card was drawn (the message should catch up), else None (also: gone)."""
         async with self._uow() as uow:
-            order = await uow.orders.get(org_id, order_id)
+            now = self._clock.now()
+            if await uow.orders.remember_drawn(drawn, shown, now):
+                await uow.commit()
+                return None
+            order = await uow.orders.get(drawn[0], drawn[1])
             if order is None:
                 return None
-            now = self._clock.now()
+            viewer_id, chat_id, message_id, kind = shown
             await uow.orders.remember_message(order, viewer_id, chat_id, message_id, kind, now)
             await uow.commit()
             return order
-
-    async def shown_in(self, card: OrderCard) -> list[tuple[int, int, int, str]]:
-        async with self._uow() as uow:
-            return await uow.orders.messages(card.order.organization_id, card.order.id)
 
     async def card_for(self, viewer_id: int, order: Order) -> tuple[User | None, OrderCard | None]:
         """The card as another member sees it: (the member, None) if they may no longer see
         it (an offer someone else took, a member who left)."""
         async with self._uow() as uow:
-            user = await uow.users.get(viewer_id)
-            viewer = await actor_for(uow, user, None, order.organization_id) if user else None
-            if viewer is None or not may_view(viewer, order):
-                return user, None
-            return user, await self._card(uow, viewer, order)
+            return await card_for(uow, self._clock, viewer_id, order)

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.bundles import Arriving
 from core.changes import UserChange
-from core.domain import LANGUAGES, Actor, Membership, TelegramProfile, User
+from core.domain import LANGUAGES, Actor, Membership, Organization, TelegramProfile, User
 from core.errors import DomainError
 from core.outcomes import LanguageChanged
 from core.ports import Clock, UnitOfWork, UowFactory
@@ -31,14 +32,21 @@ class UserService:
         """The start of every Telegram update, in one unit of work: was it applied already
         (then nobody is identified), and who sent it."""
         async with self._uow() as uow:
-            if await uow.updates.seen(update_id):
-                return Arrival(seen=True)
             if profile is None:
-                return Arrival(seen=False)
-            return Arrival(seen=False, actor=await self._identify(uow, profile))
+                return Arrival(seen=await uow.updates.seen(update_id))
+            arriving = await uow.members.arrival(update_id, profile.telegram_id)
+            if arriving.seen:
+                return Arrival(seen=True)
+            return Arrival(seen=False, actor=await self._identify(uow, profile, arriving))
 
-    async def _identify(self, uow: UnitOfWork, profile: TelegramProfile) -> Actor:
-        user = await uow.users.by_telegram_id(profile.telegram_id)
+    async def _identify(
+        self, uow: UnitOfWork, profile: TelegramProfile, arriving: Arriving | None = None
+    ) -> Actor:
+        """`arriving`: the sender as already loaded (with their active membership)."""
+        if arriving is None:
+            user = await uow.users.by_telegram_id(profile.telegram_id)
+        else:
+            user = arriving.user
         changed = user is None or _differs(user, profile)
         if user is None:
             user = await uow.users.add(profile, self._clock.now())
@@ -51,7 +59,8 @@ class UserService:
                 unreachable_at=None,
             )
             user = await uow.users.update(user.id, refreshed)
-        actor = await load_actor(uow, user)
+        known = (arriving.membership, arriving.organization) if arriving else None
+        actor = await load_actor(uow, user, known)
         if changed or actor.user.active_org_id != user.active_org_id:
             await uow.commit()
         return actor
@@ -91,10 +100,19 @@ def _differs(user: User, profile: TelegramProfile) -> bool:
     )
 
 
-async def load_actor(uow: UnitOfWork, user: User) -> Actor:
-    """The user with their active organization; falls back to another active membership."""
+async def load_actor(
+    uow: UnitOfWork,
+    user: User,
+    known: tuple[Membership | None, Organization | None] | None = None,
+) -> Actor:
+    """The user with their active organization; falls back to another active membership.
+    `known`: their membership in their active organization and that organization, loaded."""
     membership: Membership | None = None
-    if user.active_org_id is not None:
+    if known is not None:
+        membership, org = known
+        if membership is not None and membership.active and org is not None:
+            return Actor(user, org, membership)
+    elif user.active_org_id is not None:
         membership = await uow.members.get(user.active_org_id, user.id)
     if membership is None or not membership.active:
         for choice in await uow.members.choices_for_user(user.id):
@@ -105,4 +123,6 @@ async def load_actor(uow: UnitOfWork, user: User) -> Actor:
                 return Actor(user, choice.organization, member)
     if membership is None:
         return Actor(user)
+    if known is not None and known[1] is not None:
+        return Actor(user, known[1], membership)
     return Actor(user, await uow.orgs.get(membership.organization_id), membership)

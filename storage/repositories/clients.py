@@ -34,26 +34,24 @@ class SqlClientRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
 
-    async def _phones(self, client_ids: Sequence[int]) -> dict[int, list[str]]:
-        if not client_ids:
-            return {}
-        stmt = (
-            select(ClientPhoneRow.client_id, ClientPhoneRow.phone)
-            .where(ClientPhoneRow.client_id.in_(client_ids))
-            .order_by(ClientPhoneRow.id)
-        )
-        found: dict[int, list[str]] = {cid: [] for cid in client_ids}
-        for client_id, phone in (await self._s.execute(stmt)).all():
-            found[client_id].append(phone)
-        return found
-
     async def many(self, org_id: int, ids: Sequence[int]) -> list[Client]:
-        """Clients in the order of `ids` (missing or foreign ids are skipped)."""
+        """Clients in the order of `ids` (missing or foreign ids are skipped), with their
+        phones, in one statement."""
         if not ids:
             return []
-        stmt = select(ClientRow).where(ClientRow.organization_id == org_id, ClientRow.id.in_(ids))
-        rows = {row.id: row for row in (await self._s.execute(stmt)).scalars()}
-        phones = await self._phones(list(rows))
+        stmt = (
+            select(ClientRow, ClientPhoneRow.phone)
+            .outerjoin(ClientPhoneRow, ClientPhoneRow.client_id == ClientRow.id)
+            .where(ClientRow.organization_id == org_id, ClientRow.id.in_(ids))
+            .order_by(ClientPhoneRow.id)
+        )
+        rows: dict[int, ClientRow] = {}
+        phones: dict[int, list[str]] = {}
+        for row, phone in (await self._s.execute(stmt)).all():
+            rows[row.id] = row
+            found = phones.setdefault(row.id, [])
+            if phone is not None:
+                found.append(phone)
         return [_to_client(rows[i], phones[i]) for i in ids if i in rows]
 
     async def get(self, org_id: int, client_id: int) -> Client | None:

@@ -2,27 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import BigInteger, String, and_, func, insert, literal, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.bundles import CardFacts, OrderPeople
 from core.changes import NewOrder, OrderUpdate
 from core.domain import (
     OPEN_STATUSES,
     Order,
     OrderEvent,
     OrderStatus,
-    Payment,
     PaymentMethod,
 )
 from core.listing import OrderFilter
+from storage.repositories.card_facts import card_facts, order_people
 from storage.repositories.columns import columns
 from storage.tables import OrderEventRow, OrderMessageRow, OrderRow, OrganizationRow
+from storage.types import UtcDateTime
 
 _OPEN = [s.value for s in OPEN_STATUSES]
-_METHODS = frozenset(m.value for m in PaymentMethod)
 
 
 def _held(org_id: int, user_id: int, settled_since: datetime) -> list[Any]:
@@ -111,10 +113,11 @@ class SqlOrderRepository:
                 OrderRow.version == order.version,
             )
             .values(**values, version=order.version + 1, updated_at=now)
+            .returning(OrderRow)
+            .execution_options(synchronize_session=False, populate_existing=True)
         )
-        if not (await self._s.execute(stmt)).rowcount:
-            return None
-        return await self.get(order.organization_id, order.id)
+        row = (await self._s.execute(stmt)).scalar_one_or_none()
+        return to_order(row) if row else None
 
     async def listing(
         self, org_id: int, query: OrderFilter, limit: int, offset: int
@@ -164,27 +167,17 @@ class SqlOrderRepository:
         )
         return set((await self._s.execute(stmt)).scalars())
 
-    async def payments(self, org_id: int, order_ids: list[int]) -> dict[int, list[Payment]]:
-        """Every payment recorded on each order, oldest first (a "pay" event each)."""
-        if not order_ids:
-            return {}
-        e = OrderEventRow
-        stmt = (
-            select(e.order_id, e.data, e.created_at)
-            .where(e.organization_id == org_id, e.order_id.in_(order_ids), e.kind == "pay")
-            .order_by(e.id)
-        )
-        found: dict[int, list[Payment]] = {}
-        for order_id, data, at in (await self._s.execute(stmt)).all():
-            method = data.get("method")
-            found.setdefault(order_id, []).append(
-                Payment(
-                    int(data.get("amount_minor") or 0),
-                    PaymentMethod(method) if method in _METHODS else None,
-                    at,
-                )
-            )
-        return found
+    async def card_facts(
+        self, org_id: int, orders: Sequence[Order], holders: Sequence[int], settled_since: datetime
+    ) -> CardFacts:
+        await self._s.flush()  # what this unit of work added (a payment's event) is shown
+        return await card_facts(self._s, org_id, orders, holders, settled_since)
+
+    async def people(
+        self, org_id: int, user_ids: Sequence[int], shown: int | None = None
+    ) -> OrderPeople:
+        await self._s.flush()
+        return await order_people(self._s, org_id, user_ids, shown)
 
     async def load(self, org_id: int, start: datetime, end: datetime) -> dict[int, int]:
         """Open or finished orders per assignee scheduled in [start, end)."""
@@ -243,17 +236,34 @@ class SqlOrderRepository:
 
     async def messages(self, org_id: int, order_id: int) -> list[tuple[int, int, int, str]]:
         """(viewer user id, chat id, message id, kind) of every message showing the order."""
+        m = OrderMessageRow
         stmt = (
-            select(
-                OrderMessageRow.viewer_id,
-                OrderMessageRow.chat_id,
-                OrderMessageRow.message_id,
-                OrderMessageRow.kind,
-            )
-            .where(OrderMessageRow.organization_id == org_id, OrderMessageRow.order_id == order_id)
-            .order_by(OrderMessageRow.id)
+            select(m.viewer_id, m.chat_id, m.message_id, m.kind)
+            .where(m.organization_id == org_id, m.order_id == order_id)
+            .order_by(m.id)
         )
         return [tuple(r) for r in (await self._s.execute(stmt)).all()]
+
+    async def remember_drawn(
+        self, drawn: tuple[int, int, int], shown: tuple[int, int, int, str], now: datetime
+    ) -> bool:
+        """Remember a message (viewer, chat, message, kind) showing an order (organization,
+        order, version) only if the order is still at that version, in one statement
+        (False: it changed or is gone, and nothing was remembered)."""
+        (org_id, order_id, version), (viewer_id, chat_id, message_id, kind) = drawn, shown
+        o, m = OrderRow, OrderMessageRow.__table__
+        row = select(
+            o.organization_id,
+            o.id,
+            literal(viewer_id, BigInteger),
+            literal(chat_id, BigInteger),
+            literal(message_id, BigInteger),
+            literal(kind, String),
+            literal(now, UtcDateTime()),
+        ).where(o.organization_id == org_id, o.id == order_id, o.version == version)
+        names = ("organization_id", "order_id", "viewer_id", "chat_id", "message_id", "kind")
+        stmt = insert(m).from_select([*names, "created_at"], row).returning(m.c.id)
+        return (await self._s.execute(stmt)).first() is not None
 
 
 def _conditions(query: OrderFilter) -> list[Any]:

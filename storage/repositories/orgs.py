@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, exists, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.bundles import Arriving
 from core.changes import MembershipChange, OrgChange
 from core.domain import (
     Category,
@@ -21,7 +22,14 @@ from core.domain import (
 )
 from storage.repositories.columns import columns
 from storage.repositories.people import to_user
-from storage.tables import CategoryRow, InviteRow, MembershipRow, OrganizationRow, UserRow
+from storage.tables import (
+    CategoryRow,
+    InviteRow,
+    MembershipRow,
+    OrganizationRow,
+    ProcessedUpdateRow,
+    UserRow,
+)
 
 
 def to_org(row: OrganizationRow) -> Organization:
@@ -94,6 +102,30 @@ class SqlMembershipRepository:
         )
         row = (await self._s.execute(stmt)).scalar_one_or_none()
         return to_membership(row) if row else None
+
+    async def arrival(self, update_id: int, telegram_id: int) -> Arriving:
+        """Whether the ledger has the update, and the sender with their membership in their
+        active organization and that organization: one statement, one row even for a
+        stranger (outer joins from a one-row anchor)."""
+        m, o = MembershipRow, OrganizationRow
+        seen = exists().where(ProcessedUpdateRow.update_id == update_id)
+        anchor = select(literal(1).label("one")).subquery("anchor")
+        stmt = (
+            select(seen.label("seen"), UserRow, m, o)
+            .select_from(anchor)
+            .outerjoin(UserRow, UserRow.telegram_id == telegram_id)
+            .outerjoin(
+                m, and_(m.organization_id == UserRow.active_org_id, m.user_id == UserRow.id)
+            )
+            .outerjoin(o, o.id == m.organization_id)
+        )
+        found, user, membership, org = (await self._s.execute(stmt)).one()
+        return Arriving(
+            bool(found),
+            to_user(user) if user else None,
+            to_membership(membership) if membership else None,
+            to_org(org) if org else None,
+        )
 
     async def by_id(self, org_id: int, membership_id: int) -> Membership | None:
         row = await self._s.get(MembershipRow, membership_id)

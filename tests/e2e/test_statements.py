@@ -1,9 +1,14 @@
 """One transaction per update: the statements and transactions each kind of update costs,
-counted on the real bot (on both databases): at most 3 transactions for opening an order, a
-tap on its card (Start, Done, the client), and a dialog step, and no more statements than
-measured. The per-update count includes sending the replies and marking
-them sent; read-only updates are written to the ledger later, 500 to one statement, which is
-not counted here."""
+counted on the real bot on both databases: at most 3 transactions and 15 statements for
+opening an order (/order N), a tap on its card (Start, Done, the client), and a dialog step.
+The per-update count includes sending the replies and marking them sent; read-only updates are
+written to the ledger later, 500 to one statement, which is not counted here.
+
+Measured (SQLite / PostgreSQL; SQLite's count includes its two BEGIN IMMEDIATE): /order N 12 /
+10, Start 14 / 12, Done 12 / 10, the client button 12 / 10, a dialog step 10 / 8; all in 2
+transactions (the update's, then marking what was sent). Before the cards were drawn from facts
+loaded once: /order N 20 / 18, Start 44 / 41, Done 43 / 39, a dialog step 13 / 11.
+"""
 
 from __future__ import annotations
 
@@ -17,10 +22,17 @@ from sqlalchemy import event
 from tests.e2e.scenario import assigned_order
 
 MAX_TRANSACTIONS = 3
-# Statements per update kind as measured (SQLite / PostgreSQL), held so they cannot grow. The
-# target is 15 for each; rendering a card and refreshing the other viewers' cards still reads
-# the order's parts one query at a time (Start: 44 / 41).
-MAX_STATEMENTS = {"order": 20, "start": 44, "done": 43, "card": 20, "dialog": 13}
+# Statements per update kind as measured, per database, held exactly so they cannot grow.
+# Where they go: the arrival (ledger, sender, membership, organization: one statement), the
+# order, the change (UPDATE ... RETURNING and its event), the people the cards are for with
+# the messages showing the order (one), what every card shows (one UNION ALL), the update's
+# commit (outbox, ledger, inbox) and the mark after sending. Start reads the order twice (the
+# early-start check, then the change).
+MAX_STATEMENTS = {
+    "sqlite": {"order": 12, "start": 14, "done": 12, "card": 12, "dialog": 10},
+    "postgresql": {"order": 10, "start": 12, "done": 10, "card": 10, "dialog": 8},
+}
+KINDS = list(MAX_STATEMENTS["sqlite"])
 
 
 class Counter:
@@ -53,6 +65,18 @@ class Counter:
         self.statements.clear()
         self.transactions.clear()
 
+    async def settled(self, quiet: float = 0.2, limit: float = 10.0) -> None:
+        """Wait until no statement has come for `quiet` seconds (a loaded machine may be slow
+        to mark what was sent)."""
+        waited, last = 0.0, -1
+        while waited < limit:
+            count = sum(len(sql) for sql in self.statements.values())
+            if count == last:
+                return
+            last = count
+            await asyncio.sleep(quiet)
+            waited += quiet
+
     def update_cost(self) -> tuple[int, int, list[str]]:
         """The task that applied the update: the one that looked it up in the ledger."""
         tasks = [
@@ -64,20 +88,20 @@ class Counter:
 
 
 async def _measure(
-    counter: Counter, kind: str, action: Callable[[], Awaitable[object]]
+    counter: Counter, ceiling: int, action: Callable[[], Awaitable[object]]
 ) -> tuple[int, int]:
     await asyncio.sleep(0.2)  # what came before (ledger flushes, job wake-ups) is done
     counter.reset()
     await action()
-    await asyncio.sleep(0.2)  # the marks after the last message
+    await counter.settled()  # the marks after the last message
     transactions, statements, sql = counter.update_cost()
     detail = "\n".join(s.split("\n")[0][:120] for s in sql)
     assert transactions <= MAX_TRANSACTIONS, f"{transactions} transactions:\n{detail}"
-    assert statements <= MAX_STATEMENTS[kind], f"{statements} statements:\n{detail}"
+    assert statements <= ceiling, f"{statements} statements:\n{detail}"
     return transactions, statements
 
 
-@pytest.mark.parametrize("kind", list(MAX_STATEMENTS))
+@pytest.mark.parametrize("kind", KINDS)
 async def test_an_update_costs_at_most_3_transactions_and_15_statements(crm, kind):
     olga, ivan, card = await assigned_order(
         crm, (9101, 9102), ("+79161234567", "Анна", "Тверская 1")
@@ -101,10 +125,10 @@ async def test_an_update_costs_at_most_3_transactions_and_15_statements(crm, kin
             async def act():
                 await ivan.tap("✅ Done", message=ivan.last())
                 return await ivan.wait_edit(card.message_id)
-        elif kind == "history":
+        elif kind == "card":
 
             async def act():
-                await ivan.tap("🕘 History", message=card)
+                await ivan.tap("👤 Client", message=card)
                 return await ivan.reply()
         else:
             await olga.send("/neworder")
@@ -114,6 +138,9 @@ async def test_an_update_costs_at_most_3_transactions_and_15_statements(crm, kin
                 await olga.send("+79169876543")
                 return await olga.reply()
 
-        await _measure(counter, kind, act)
+        ceiling = MAX_STATEMENTS[crm.container.engine.dialect.name][kind]
+        transactions, statements = await _measure(counter, ceiling, act)
+        assert transactions == 2
+        assert statements == ceiling, f"{statements} statements: lower MAX_STATEMENTS"
     finally:
         counter.close()
