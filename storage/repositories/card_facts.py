@@ -39,6 +39,8 @@ async def order_people(
 ) -> OrderPeople:
     """The users `user_ids`, and (`shown`: an order id) every viewer of a message showing that
     order with the message, each with their membership in `org_id`."""
+    if not user_ids and shown is None:
+        return OrderPeople({})
     m, msg = MembershipRow, OrderMessageRow
     wanted: Any = UserRow.id.in_(sorted(set(user_ids)))
     columns: list[Any] = [UserRow, m]
