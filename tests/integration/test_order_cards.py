@@ -176,3 +176,17 @@ async def test_the_sender_of_an_update_is_known_in_one_statement(services, uow_f
     assert again.actor is not None and again.actor.user.first_name == "Ольга"
     assert again.actor.organization == owner.organization
     assert again.actor.membership == owner.membership
+
+
+async def test_an_offer_costs_the_same_statements_however_many_workers_hear_of_it(
+    services, uow_factory, clock
+):
+    """The order, its UPDATE ... RETURNING, its event, the team, the people, the facts."""
+    owner = await owner_with_org(services)
+    for added, team in ((1, 1), (3, 4)):
+        await _workers(services, owner, added)
+        order, _ = await _order(services, uow_factory, clock, owner)
+        async with _statements(uow_factory) as seen:
+            offer = await services.orders.act(owner, order.id, OrderAction.OFFER)
+        assert len(offer.notices) == team
+        assert len(seen) == 6, "\n".join(seen)
