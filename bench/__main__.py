@@ -19,6 +19,7 @@ COMMANDS = {
     "jobs": "bench.jobs",
     "idle": "bench.idle",
     "flood": "bench.flood",
+    "cpu": "bench.cpu",
 }
 
 

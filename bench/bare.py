@@ -9,7 +9,13 @@ import time
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, ApplicationBuilder, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    BaseRateLimiter,
+    MessageHandler,
+    filters,
+)
 
 from bench.report import percentiles
 from bench.traffic import Action, push_update
@@ -71,11 +77,14 @@ def push(probe: Probe, emulator: TelegramEmulator, action: Action) -> None:
     probe.pushed[push_update(emulator, action)] = time.perf_counter()
 
 
-def _bare_app(
-    emulator: TelegramEmulator, server: EmulatorServer, client: HttpClient
+def bare_app(
+    emulator: TelegramEmulator,
+    server: EmulatorServer,
+    client: HttpClient,
+    rate_limiter: BaseRateLimiter[Any] | None = None,
 ) -> Application[Any, Any, Any, Any, Any, Any]:
     """With httpx, PTB's defaults untouched (the stock bot); with aiohttp, the same pool
-    sizes PTB's defaults use (256, and 1 for getUpdates)."""
+    sizes PTB's defaults use (256, and 1 for getUpdates); `rate_limiter` as given."""
     builder = (
         ApplicationBuilder()
         .token(emulator.token)
@@ -87,6 +96,8 @@ def _bare_app(
         builder = builder.request(build_request(client, 256)).get_updates_request(
             build_request(client, 1)
         )
+    if rate_limiter is not None:
+        builder = builder.rate_limiter(rate_limiter)
     return builder.build()
 
 
@@ -94,7 +105,7 @@ async def run_bare(client: HttpClient, count: int, rate: float, seconds: float) 
     """A bot that answers every message with a fixed text, on its own emulator."""
     emulator = TelegramEmulator("42:BARE-BOT-TOKEN-abcdefghijklmnop", bot_username="bare_bot")
     async with EmulatorServer(emulator) as server:
-        app = _bare_app(emulator, server, client)
+        app = bare_app(emulator, server, client)
 
         async def answer(update: Update, _context: Any) -> None:
             assert update.effective_chat is not None

@@ -22,16 +22,19 @@ FRAGMENTS = ("Иван", "Смирн", "916", "Петр", "Васил", "99")
 Action = tuple[str, int, str]  # ("text" | "tap", Telegram id, text or callback data)
 
 
-async def more_workers(session: Any, org_id: int, now: datetime) -> list[int]:
-    """A team the size of a real one: WORKERS more workers, each assigned a share of the
+async def more_workers(
+    session: Any, org_id: int, now: datetime, count: int = WORKERS
+) -> list[int]:
+    """A team the size of a real one: `count` more workers, each assigned a share of the
     orders; their Telegram ids."""
-    ids = [800_000_000 + i for i in range(WORKERS)]
+    ids = [800_000_000 + i for i in range(count)]
     user_ids = []
     for telegram_id in ids:
         user = UserRow(
             telegram_id=telegram_id,
             first_name=f"W{telegram_id}",
             language="ru",
+            telegram_language="ru",  # as `meet` introduces them: nothing to refresh on arrival
             active_org_id=org_id,
             age_confirmed_at=now,
             consent_at=now,

@@ -54,11 +54,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     count = 60 if args.quick else args.updates
     seconds = 1.0 if args.quick else args.seconds
-    backends = args.backends.split(",") if args.backends else _backends()
+    backends = args.backends.split(",") if args.backends else default_backends()
     clients = list(CLIENTS) if args.http == "both" else [cast(HttpClient, args.http)]
     result: dict[str, Any] = {
         "machine": machine(),
-        "load_average": {"before": _load()},
+        "load_average": {"before": load_average()},
         "updates": count,
         "rate": args.rate,
         "http": clients,
@@ -68,17 +68,17 @@ def main(args: argparse.Namespace) -> int:
         result["runs"][backend] = asyncio.run(
             _compare(backend, clients, count, args.rate, seconds)
         )
-    result["load_average"]["after"] = _load()
+    result["load_average"]["after"] = load_average()
     print(render(result))
     print(f"\nwritten: {write_json(Path(args.out), 'updates', result)}")
     return 0
 
 
-def _backends() -> list[str]:
+def default_backends() -> list[str]:
     return ["sqlite", "postgresql"] if bench_db.server_url() else ["sqlite"]
 
 
-def _load() -> list[float]:
+def load_average() -> list[float]:
     return [round(x, 2) for x in os.getloadavg()]
 
 
