@@ -40,7 +40,8 @@ class Pending:
         self.chat_id = chat_id
         self.claimed = False
         self.answered = asyncio.Event()
-        self.timer: asyncio.Task[None] | None = None
+        self.timer: asyncio.TimerHandle | None = None
+        self.late: asyncio.Task[None] | None = None  # the empty answer after GRACE, if sent
 
     def claim(self) -> bool:
         """Take the right to answer; False if someone already did."""
@@ -70,14 +71,18 @@ class CallbackAnswers:
         query, chat = update.callback_query, update.effective_chat
         pending = Pending(query.id, chat.id if chat is not None else None)
         self._pending[query.id] = pending
-        pending.timer = asyncio.create_task(self._answer_later(pending))
+        # A timer, not a task: most taps are answered by their handler well within GRACE.
+        loop = asyncio.get_running_loop()
+        pending.timer = loop.call_later(self._grace, self._answer_late, pending)
         token = _current.set(pending)
         try:
             yield
         finally:
             _current.reset(token)
-            await self._settle(pending)
             pending.timer.cancel()
+            await self._settle(pending)
+            if pending.late is not None:
+                await pending.late
             self._pending.pop(query.id, None)
 
     def already_applied(self, update: object) -> None:
@@ -108,9 +113,9 @@ class CallbackAnswers:
             if pending is not None:
                 pending.answered.set()
 
-    async def _answer_later(self, pending: Pending) -> None:
-        await asyncio.sleep(self._grace)
-        await self._settle(pending)
+    def _answer_late(self, pending: Pending) -> None:
+        if not pending.claimed:
+            pending.late = asyncio.get_running_loop().create_task(self._settle(pending))
 
     async def _settle(self, pending: Pending) -> None:
         """Answered by now: empty if nobody answered yet, else wait for the answer under way."""

@@ -78,6 +78,9 @@ class Metrics:
             "astracrm_job_queue_depth", "Jobs waiting to run", ["kind"], registry=r
         )
         self.queue_reader: Callable[[], Awaitable[dict[str, int]]] | None = None
+        # Labelled children looked up once each (`labels` validates and locks every time).
+        self._kinds: dict[str, Counter] = {}
+        self._methods: dict[str, Counter] = {}
 
     @contextmanager
     def update(self, kind: str) -> Iterator[None]:
@@ -86,12 +89,18 @@ class Metrics:
         try:
             yield
         finally:
-            self.updates.labels(kind).inc()
+            child = self._kinds.get(kind)
+            if child is None:
+                child = self._kinds[kind] = self.updates.labels(kind)
+            child.inc()
             self.update_seconds.observe(time.perf_counter() - started)
 
     def called(self, method: str, status: int) -> None:
         if method in SENDING:
-            self.sent.labels(method).inc()
+            child = self._methods.get(method)
+            if child is None:
+                child = self._methods[method] = self.sent.labels(method)
+            child.inc()
         if status == 429:
             self.throttled.inc()
 

@@ -83,7 +83,6 @@ class SqlUnitOfWork:
         self._on_jobs = on_jobs
         self.update_id = update_id
         self._session: AsyncSession | None = None
-        self._committed = False
 
     @property
     def session(self) -> AsyncSession:
@@ -97,7 +96,6 @@ class SqlUnitOfWork:
     async def __aenter__(self) -> Self:
         session = self._sessions()
         self._session = session
-        self._committed = False
         self._bind(session)
         return self
 
@@ -133,10 +131,10 @@ class SqlUnitOfWork:
     ) -> None:
         assert self._session is not None
         try:
-            if not self._committed:
-                await self._session.rollback()
-        finally:
+            # Closing ends a transaction that was not committed (rolled back, the connection
+            # back in the pool): no separate rollback first.
             await self._session.close()
+        finally:
             self._session = None
 
     async def commit(self) -> None:
@@ -151,7 +149,6 @@ class SqlUnitOfWork:
             # Delivered to every listening process when (and only if) this commits.
             await session.execute(select(func.pg_notify(JOBS_CHANNEL, "")))
         await session.commit()
-        self._committed = True
         if added and self._on_jobs is not None:
             self._on_jobs()
 

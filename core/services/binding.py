@@ -4,8 +4,9 @@ The composition root builds the services once, each holding a factory of units o
 some holding other services, or flow specs that hold services). `Binder.bind` makes shallow
 copies of exactly the objects that hold a factory, directly or through others, with the
 factory replaced; everything else (clients, caches, the clock) is shared. Which objects those
-are is found once, so a bind costs a few dozen copies and is done only when an update uses a
-service.
+are is found once, and a service is bound when an update first uses it: its own copies only
+(a read-only command that uses no service copies nothing; a tap on an order card, the few the
+order service reaches).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ class Binder:
             for field in dataclasses.fields(services)
             if self._scan(getattr(services, field.name), seen)
         ]
+        # Per service: every holder it reaches (itself included), so it is bound alone.
+        self._reach = {name: self._reached(getattr(services, name), set()) for name in self._top}
 
     def _scan(self, obj: object, seen: set[int]) -> bool:
         """Whether `obj` holds a factory, directly or through what it holds."""
@@ -76,19 +79,78 @@ class Binder:
             self._plan[id(obj)] = changing
         return bool(changing)
 
+    def _reached(self, obj: object, found: set[int]) -> list[int]:
+        """The holders `obj` reaches through the attributes that change, `obj` first."""
+        if isinstance(obj, (list, tuple)):
+            return [key for item in obj for key in self._reached(item, found)]
+        if isinstance(obj, dict):
+            return [key for item in obj.values() for key in self._reached(item, found)]
+        key = id(obj)
+        if key not in self._holders or key in found:
+            return []
+        found.add(key)
+        reached = [key]
+        for name in self._plan[key]:
+            if name != _FACTORY:
+                reached += self._reached(getattr(obj, name), found)
+        return reached
+
     def bind(self, uow: UowFactory) -> Services:
-        """Two passes over the holders found at start: copy each, then re-point the copies'
-        attributes (the factory, held services, containers of them) at the copies."""
-        memo = {key: _copy(obj) for key, obj in self._objects.items()}
-        for key, names in self._plan.items():
-            twin, original = memo[key], self._objects[key]
-            for name in names:
-                value = uow if name == _FACTORY else _swap(getattr(original, name), memo)
-                object.__setattr__(twin, name, value)
-        bound: Services = _copy(self._services)
+        """The services pointed at `uow`. Each service is bound when first used (most
+        updates use one or two, or none): its holders are copied and their attributes (the
+        factory, held services, containers of them) re-pointed at the copies. Copies are
+        shared within the returned services, so a service held by another is the same
+        bound copy as the one used directly."""
+        return _Bound.of(self, uow)
+
+    def bind_all(self, uow: UowFactory) -> Services:
+        """`bind`, every service bound at once."""
+        bound = self.bind(uow)
         for name in self._top:
-            object.__setattr__(bound, name, memo[id(getattr(self._services, name))])
+            getattr(bound, name)
         return bound
+
+    def _bind_one(self, name: str, uow: UowFactory, memo: dict[int, Any]) -> Any:
+        fresh = [key for key in self._reach[name] if key not in memo]
+        for key in fresh:
+            memo[key] = _copy(self._objects[key])
+        for key in fresh:
+            twin, original = memo[key], self._objects[key]
+            for attribute in self._plan[key]:
+                value = uow if attribute == _FACTORY else _swap(getattr(original, attribute), memo)
+                object.__setattr__(twin, attribute, value)
+        return memo[id(getattr(self._services, name))]
+
+
+class _Bound(Services):
+    """Services whose fields are filled in when first read: the ones that hold no factory
+    (the clock, the ledger) are the originals; the others are bound then (`Binder`)."""
+
+    __slots__ = ("_binder", "_factory", "_memo")
+
+    _binder: Binder
+    _factory: UowFactory
+    _memo: dict[int, Any]
+
+    @classmethod
+    def of(cls, binder: Binder, uow: UowFactory) -> Services:
+        bound = object.__new__(cls)
+        object.__setattr__(bound, "_binder", binder)
+        object.__setattr__(bound, "_factory", uow)
+        object.__setattr__(bound, "_memo", {})
+        return bound
+
+    def __getattr__(self, name: str) -> Any:
+        """Only for a field not read yet (a filled slot is found before this is asked)."""
+        binder = self._binder
+        if name in binder._reach:
+            value = binder._bind_one(name, self._factory, self._memo)
+        elif name in Services.__dataclass_fields__:
+            value = getattr(binder._services, name)
+        else:
+            raise AttributeError(name)
+        object.__setattr__(self, name, value)
+        return value
 
 
 def _swap(value: Any, memo: dict[int, Any]) -> Any:
