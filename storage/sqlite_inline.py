@@ -118,7 +118,10 @@ class InlineConnection:
     async def take_write_lock(self) -> None:
         lock = _write_lock(self._path)
         try:
-            await asyncio.wait_for(lock.acquire(), WRITE_WAIT_SECONDS)
+            # Not `wait_for`: that starts a task for every transaction and gives up the
+            # loop's turn even when the lock is free.
+            async with asyncio.timeout(WRITE_WAIT_SECONDS):
+                await lock.acquire()
         except TimeoutError as error:
             raise sqlite3.OperationalError("database is locked") from error
         self._holding = lock
