@@ -27,6 +27,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 from bench import db as bench_db
 from bench.data import FakeClient, clients
 from bench.report import machine, percentiles, table, write_json
+from bench.search_explain import explain_kinds
 from core.search import SearchQuery, parse_query, phone_digits
 from core.text import search_key
 from storage import migrate
@@ -46,6 +47,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--queries", type=int, default=250, help="queries of each kind")
     parser.add_argument("--out", default="bench/results", help="folder for the JSON file")
     parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="also EXPLAIN each kind's p95 query (PostgreSQL: ANALYZE, BUFFERS) and print it",
+    )
+    parser.add_argument(
         "--database",
         default=None,
         help="keep and reuse this database (one backend, one size): loaded if empty, "
@@ -59,7 +65,7 @@ def main(args: argparse.Namespace) -> int:
     backends = args.backends.split(",") if args.backends else default_backends()
     if args.database and (len(sizes) > 1 or len(backends) > 1):
         raise SystemExit("--database needs exactly one backend and one size")
-    result = asyncio.run(run(sizes, backends, queries, quick=args.quick, database=args.database))
+    result = asyncio.run(run(sizes, backends, queries, args.quick, args.database, args.explain))
     print(render(result))
     print(f"\nwritten: {write_json(Path(args.out), 'search', result)}")
     return 0
@@ -75,13 +81,15 @@ async def run(
     queries: int,
     quick: bool = False,
     database: str | None = None,
+    explain: bool = False,
 ) -> dict[str, Any]:
     runs = []
     for size in sizes:
         population = list(clients(size))
         workload = make_queries(population, BIG_ORG_ID, queries, random.Random(size))
         for backend in backends:
-            runs.append(await measure_backend(backend, population, workload, database))
+            measured = await measure_backend(backend, population, workload, database, explain)
+            runs.append(measured)
     settings = {"quick": quick, "queries_per_kind": queries, "limit": LIMIT}
     return {"benchmark": "search", "machine": machine(), "settings": settings, "runs": runs}
 
@@ -132,6 +140,7 @@ async def measure_backend(
     population: list[FakeClient],
     workload: dict[str, list[str]],
     database: str | None = None,
+    explain: bool = False,
 ) -> dict[str, Any]:
     async with _database(backend, database) as url:
         started = time.perf_counter()
@@ -141,6 +150,9 @@ async def measure_backend(
         try:
             results = {kind: await _measure_kind(engine, qs) for kind, qs in workload.items()}
             info = await _database_info(engine, url)
+            if explain:
+                tails = {kind: r["p95_query"] for kind, r in results.items()}
+                info["plans"] = await explain_kinds(engine, BIG_ORG_ID, tails, LIMIT)
         finally:
             await engine.dispose()
     big = sum(1 for c in population if c.organization_id == BIG_ORG_ID)
@@ -190,8 +202,10 @@ async def _measure_kind(engine: AsyncEngine, typed: list[str]) -> dict[str, Any]
             await session.execute(text("SET LOCAL enable_bitmapscan = off"))
         like = await _timed(lambda q: like_ids(session, BIG_ORG_ID, q), parsed)
     hits = sum(len(ids) for ids in found[1]) / max(len(parsed), 1)
+    by_time = sorted(zip(found[0], typed, strict=True))
     return {
         "search": percentiles(found[0]),
+        "p95_query": by_time[min(len(by_time) - 1, len(by_time) * 95 // 100)][1],
         "like": percentiles(like[0]),
         "avg_hits": round(hits, 2),
         "examples": typed[:5],
@@ -253,4 +267,10 @@ def render(result: dict[str, Any]) -> str:
         f"{r['db_bytes'] / 1e6:.0f} MB"
         for r in result["runs"]
     ]
-    return table(headers, rows) + "\n\n" + "\n".join(loads) + f"\n{os.cpu_count()} CPUs"
+    plans = [
+        f"\n{r['backend']} {kind}, the p95 query {p['query']!r}:\n" + "\n".join(p["plan"])
+        for r in result["runs"]
+        for kind, p in r.get("plans", {}).items()
+    ]
+    loads.append(f"{os.cpu_count()} CPUs")
+    return table(headers, rows) + "\n\n" + "\n".join(loads + plans)

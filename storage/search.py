@@ -2,8 +2,9 @@
 
 Every term must occur in the document (AND). Terms of three or more characters are
 substrings; shorter ones must start a word of the document. Both kinds are answered by a
-trigram index (migration 0010 makes word starts trigrams on SQLite; pg_trgm pads words
-itself). Results come by `name_norm`, then id.
+trigram index over documents padded with two spaces before every word, so word starts are
+trigrams too (migration 0010 on SQLite, 0013 on PostgreSQL). Results come by `name_norm`,
+then id.
 
 SQLite: the FTS5 table `client_fts` numbers each document (organization, first two characters
 of the name as a 12-bit bucket, client id), so one organization is a rowid range and its
@@ -12,7 +13,8 @@ bucket is reached settles the first page by name after a few dozen matches, howe
 the term, without ever collecting all matches. Its documents are padded: two spaces before
 every word, so `"  и"` and `" ив"` are word starts (`Sql.grams`).
 
-PostgreSQL: storage/search_postgres.py. All user input is bound as parameters.
+PostgreSQL: storage/search_postgres.py (the organization's parts of the name order, one after
+another, until the page is full). All user input is bound as parameters.
 """
 
 # SQL text here is assembled from constant fragments and parameter names only; every value a
@@ -96,9 +98,15 @@ def _class_floor(cls: int) -> str:
 
 
 def bucket_floor(bucket: int) -> str:
-    """A name no greater than any name of `bucket` or a later one."""
+    """A name no greater than any name of `bucket` or a later one.
+
+    Class 0 holds the empty string too, but a name with a second character has a first one:
+    the smallest is NUL ('"Ромашка"' is in bucket (0, р), above "\\0р", below "р").
+    """
     first, second = divmod(bucket & 0xFFF, 64)  # the rowid above the bucket is the org
-    return _class_floor(first) + (_class_floor(second) if second else "")
+    if not second:
+        return _class_floor(first)
+    return (_class_floor(first) or "\0") + _class_floor(second)
 
 
 async def _stream(session: AsyncSession, q: Sql, need: int) -> list[int] | None:

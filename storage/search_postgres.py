@@ -1,190 +1,185 @@
-"""Client search on PostgreSQL: per part of the name order, one statement choosing a route.
+"""Client search on PostgreSQL: the organization's name order part by part, until the page is full.
 
-The GIN index `ix_client_search_trgm` (migration 0010) holds, for each client, the trigrams of
-its padded document (`pad`: two spaces before every word), each hashed together with its
-organization and its part of the name order: `client_search_keys(organization_id,
-name_norm, search_text)`. A query asks for the keys of its own trigrams
-(`client_search_query_keys`), so the posting lists read and the candidates fetched are the
-organization's and the part's only, and a short term is a word start ("  и", " ив") like any
-other trigram.
+The GIN index `ix_client_search_trgm` (migration 0013) keys each trigram of a client's padded
+document (`pad`: two spaces before every word, so "  и" and " ив" are word starts) with its
+organization and its part of the name order, by the first character of `name_norm`
+(`client_search_part`: а-б, в-г, ... in Cyrillic, eight code points to a part below it).
+Trigrams of digits and spaces (phone numbers) are keyed once for every part.
 
-The parts: names before Cyrillic "а" (digits, Latin) and from it on. A Cyrillic term rarely
-occurs in the first part, so its index probe is nearly free, and a walk in name order for a
-common Cyrillic term starts at "а" instead of reading past every Latin name first. One
-statement answers the second part and probes the first; only when that probe comes back
-full (a Latin term) does a second statement answer the first part.
+A page is the first `need` matches by name. The index cannot give matches in name order, and
+fetching every candidate of a common term reads hundreds of scattered table pages, so:
 
-Within a part, the index cannot give matches in name order, so for a common term it would
-collect and sort all of them. Hence: the part's first `WINDOW` live clients by name, read
-from the covering index `ix_client_org_live_name` (index-only), settle common terms; else a
-fixed sample of the table weighs fetching the part's candidates (its size times the density
-of matches) against the rows a walk in name order would read to fill the page.
+- A query with phone trigrams first asks the index for the organization's clients holding
+  them, `DIGIT_PROBE` at most. Fewer, and those are all the candidates: checked and sorted.
+  Phone fragments and most names-with-a-phone queries end here.
+- Otherwise the parts are visited in name order, each found by one step of the covering name
+  index `ix_client_org_live_name`. In a part, the index gives the clients holding the query's
+  trigrams; fewer than `PART_CAP` and they are the part's candidates (checked, sorted), else the
+  part is dense in matches and its names are walked in the covering index (no table reads)
+  until the page is full. A query of word starts only reads the part's first `WINDOW` names
+  before asking the index. The statement's LIMIT stops at the part that fills the page.
+- A phone-only query with more than `DIGIT_PROBE` candidates walks the organization's names:
+  phone digits do not follow names, so the matches are spread evenly and the walk is short.
+
+Nothing is ordered after the fact: rows come out part by part (a recursive CTE and laterals,
+executed in order), each part's rows in name order, so the statement's LIMIT keeps the first.
+Every value a person typed travels as a bound parameter; the numbers written into the SQL
+are this module's constants (so a prepared statement's generic plan sees them). docs/search.md
+has the measurements and plans.
 """
 
 # ruff: noqa: S608
 
 from __future__ import annotations
 
-import re
-from typing import Any
-
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.search_sql import LIVE, Sql
+from storage.search_sql import LIVE, PG_ORDER, Sql
 
-WINDOW = 1000
-PROBE = 300
-SAMPLE_PAGES = 24
-CANDIDATE_COST = 10.0
-MAX_ORG = 1 << 31  # keys are organization << 32 | part << 31 | hash
-CUT = "а"  # Cyrillic a: the second part starts here (the keys' function has it too)
-PARTS = ('c.name_norm COLLATE "C" < :cut', 'c.name_norm COLLATE "C" >= :cut')
-KEYS = "client_search_keys(c.organization_id, c.name_norm, c.search_text)"
-
-
-def _window(q: Sql, part: str) -> str:
-    """The matches among the part's first `WINDOW` live clients by name (read no further than
-    the page needs), and whether the part holds fewer than `WINDOW` clients (then that's all)."""
-    live = f"c.organization_id = :org AND {LIVE} AND {part}"
-    return (
-        f"wm AS MATERIALIZED (SELECT c.id, c.name_norm FROM (SELECT c.id, c.name_norm, "
-        f"(TRUE{q.substrings()}) AS hit FROM client AS c WHERE {live} ORDER BY {q.order} "
-        f"LIMIT :window) AS c WHERE c.hit LIMIT :need), "
-        f"small AS (SELECT count(*) < :window AS yes FROM (SELECT 1 FROM client AS c "
-        f"WHERE {live} LIMIT :window) AS c)"
-    )
-
-
-def _sample(q: Sql, part: str) -> str:
-    """Counts in a fixed sample of about `SAMPLE_PAGES` pages: the part's rows, those matching
-    the query, those of the organization. REPEATABLE keeps the pages the same (cached).
-    """
-    pct = (
-        "(SELECT least(100.0, 100.0 * :pages / greatest(1, pg_relation_size('client') "
-        "/ current_setting('block_size')::int)))"
-    )
-    return (
-        f"s AS (SELECT count(*) AS n, count(*) FILTER (WHERE TRUE{q.substrings()}) AS hits, "
-        f"count(*) FILTER (WHERE c.organization_id = :org) AS org, {pct} AS pct "
-        f"FROM client AS c TABLESAMPLE SYSTEM ({pct}) REPEATABLE (7) WHERE {part})"
-    )
-
-
-# The index when fetching the part's candidates (its size times the density of matches)
-# costs less than the rows a walk reads to fill the page (need / density). Costs are in
-# walked rows; a candidate (a heap fetch) costs `CANDIDATE_COST`.
-CHOOSE_INDEX = (
-    "(SELECT s.hits * 1.0 / greatest(s.n, 1) * s.org * 100.0 / s.pct * :candidate "
-    "<= :need * s.n / greatest(s.hits, 1) FROM s)"
-)
-
-
-def keys_match(q: Sql, part: str = ":part") -> str:
-    """The index condition: every trigram of the query among the client's keys."""
-    q.params["grams"] = q.grams()
-    return f"{KEYS} @> client_search_query_keys(:org, {part}, CAST(:grams AS text[]))"
-
-
-def _index(q: Sql, part: str) -> str:
-    """The part's candidates from the index alone, then the matches by name.
-
-    The fence keeps the planner from walking the name index (ORDER BY ... LIMIT) instead.
-    """
-    return (
-        "WITH m AS MATERIALIZED (SELECT c.id, c.organization_id, c.name_norm, c.search_text, "
-        f"c.deleted_at, c.merged_into_id FROM client AS c WHERE {keys_match(q)}) "
-        f"SELECT c.id FROM m AS c WHERE c.organization_id = :org AND {LIVE} AND {part}"
-        f"{q.substrings()} ORDER BY {q.order} LIMIT :need"
-    )
-
-
-def _walk(q: Sql, part: str) -> str:
-    return (
-        f"SELECT c.id FROM client AS c WHERE c.organization_id = :org AND {LIVE} AND {part}"
-        f"{q.substrings()} ORDER BY {q.order} LIMIT :need"
-    )
-
-
-def _probe(q: Sql, part: str, name: str = "p", number: str = ":part") -> str:
-    """Up to `PROBE` candidates from the index: fewer, and they are all (rare terms, and
-    Cyrillic terms in the first part), so no window, sample or walk is needed."""
-    return (
-        f"{name} AS MATERIALIZED (SELECT c.id, c.name_norm, (c.organization_id = :org AND "
-        f"{LIVE} AND {part}{q.substrings()}) AS hit FROM client AS c "
-        f"WHERE {keys_match(q, number)} LIMIT :probe)"
-    )
-
-
-def _statement(q: Sql, part: str, probe: bool = True) -> str:
-    """One part: the window or the probe settles it, or the index, or the walk; only the
-    chosen one runs. Without `probe` when it is known to come back full."""
-    probed = (
-        "WHEN (SELECT count(*) FROM p) < :probe "
-        f"THEN ARRAY(SELECT c.id FROM p AS c WHERE c.hit ORDER BY {q.order} LIMIT :need) "
-    )
-    return (
-        f"WITH {_window(q, part)}, {_probe(q, part)}, {_sample(q, part)} SELECT CASE "
-        "WHEN (SELECT count(*) FROM wm) >= :need OR (SELECT yes FROM small) "
-        f"THEN ARRAY(SELECT c.id FROM wm AS c ORDER BY {q.order}) {probed if probe else ''}"
-        f"WHEN {CHOOSE_INDEX} THEN ARRAY({_index(q, part)}) "
-        f"ELSE ARRAY({_walk(q, part)}) END"
-    )
-
-
-def _constants(sql: str, need: int, part: int) -> str:
-    """Our own constants written into the statement rather than bound, so the planner sees
-    them even in a prepared statement's generic plan (which PostgreSQL may then prefer to
-    planning each search anew). Only what a person typed stays a parameter."""
-    values: dict[str, object] = {
-        "window": WINDOW,
-        "probe": PROBE,
-        "pages": SAMPLE_PAGES,
-        "need": need,
-    }
-    values |= {"candidate": float(CANDIDATE_COST), "part": part, "cut": f"'{CUT}'"}
-    names = r":(window|probe|pages|need|candidate|part|cut)\b"
-    return re.sub(names, lambda m: str(values[m[1]]), sql)
-
-
-def _second_and_probe(q: Sql) -> str:
-    """The second part, and the first one's probe: when that is complete (no Latin name
-    matches much), one statement answers. Else also the first part's complete statement."""
-    first = _probe(q, PARTS[0], "p0", "0")
-    body = _statement(q, PARTS[1]).removeprefix("WITH ")
-    head = (
-        " SELECT (SELECT count(*) < :probe FROM p0), ARRAY(SELECT c.id FROM p0 AS c "
-        f"WHERE c.hit ORDER BY {q.order} LIMIT :need), CASE "
-    )
-    return f"WITH {first}, " + body.replace(" SELECT CASE ", head, 1)
-
-
+DIGIT_PROBE = 300
+PART_CAP = 64
+WINDOW = 32  # names of a part read first when every term is short (a word start)
+MAX_ORG = 1 << 31  # keys are organization << 32 | part << 21 | hash
+PHONE_CHARS = frozenset("0123456789 ")  # migration 0013: one key for every part
+NAME = 'c.name_norm COLLATE "C"'
+KEYS = "client_search_part_keys(c.organization_id, c.name_norm, c.search_text)"
+ORG_LIVE = f"c.organization_id = :org AND {LIVE}"
 GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 
-async def _ids(session: AsyncSession, sql: str, need: int, part: int, q: Sql) -> Any:
-    return (await session.execute(text(_constants(sql, need, part)), q.params)).one()
+def _bind(q: Sql) -> tuple[bool, bool]:
+    """Bind the query's trigrams (`grams`) and its phone ones (`phone`, keyed for every part);
+    whether it has name trigrams and phone trigrams."""
+    grams = q.grams()
+    phone = [g for g in grams if set(g) <= PHONE_CHARS]
+    q.params["grams"], q.params["phone"] = grams, phone
+    return len(phone) < len(grams), bool(phone)
+
+
+def _smallest(extra: str = "") -> str:
+    return f"SELECT c.name_norm FROM client AS c WHERE {ORG_LIVE}{extra} ORDER BY {NAME} LIMIT 1"
+
+
+PARTS = (
+    "parts(lo) AS (SELECT ("
+    + _smallest()
+    + ") UNION ALL SELECT ("
+    + _smallest(f" AND {NAME} >= client_search_part_end(client_search_part(parts.lo))")
+    + ") FROM parts WHERE parts.lo IS NOT NULL)"
+)
+# A part's keys: the query's keys for part 0 with the part written into bits 21-31 (phone keys
+# have them all set already), computed once rather than by a function call per part.
+PART_KEYS = (
+    "CROSS JOIN LATERAL (SELECT client_search_part(parts.lo) AS part, "
+    "client_search_part_end(client_search_part(parts.lo)) AS hi, ARRAY(SELECT k | "
+    "(client_search_part(parts.lo)::bigint << 21) FROM unnest((SELECT "
+    "client_search_part_query(:org, 0, CAST(:grams AS text[])))) AS k) AS keys) AS pp"
+)
+
+
+def _part_window(q: Sql, need: int) -> str:
+    """The part's first `WINDOW` names (covering index): settled if they are all its names or
+    hold the page. One-letter word starts are dense in the part of that letter ("а": every
+    name of а-б matches), where the index would hand over thousands of candidates."""
+    bounded, last = (
+        f"(SELECT c.id, c.name_norm, (TRUE{q.substrings()}) AS hit FROM client AS c WHERE {gate} "
+        f"AND {ORG_LIVE} AND {NAME} >= parts.lo ORDER BY {PG_ORDER} LIMIT {WINDOW})"
+        for gate in (f"pp.hi IS NOT NULL AND {NAME} < pp.hi", "pp.hi IS NULL")
+    )
+    return (
+        f"CROSS JOIN LATERAL (SELECT count(*) < {WINDOW} OR count(*) FILTER (WHERE w.hit) >= "
+        f'{need} AS settled, (array_agg(w.id ORDER BY w.name_norm COLLATE "C", w.id) FILTER '
+        f"(WHERE w.hit))[1:{need}] AS ids FROM ({bounded} UNION ALL {last}) AS w) AS lw"
+    )
+
+
+def _part_probe(q: Sql, need: int, gate: str) -> str:
+    """The part's candidates from the index (`PART_CAP` at most): dense, or its first matches."""
+    return (
+        f"CROSS JOIN LATERAL (SELECT count(*) >= {PART_CAP} AS dense, (array_agg(z.id ORDER BY "
+        f'z.name_norm COLLATE "C", z.id) FILTER (WHERE z.hit))[1:{need}] AS ids FROM (SELECT '
+        f"c.id, c.name_norm, ({ORG_LIVE} AND client_search_part(c.name_norm) = pp.part"
+        f"{q.substrings()}) AS hit FROM client AS c WHERE {gate}{KEYS} @> pp.keys "
+        f"LIMIT {PART_CAP}) AS z) AS lp"
+    )
+
+
+def _part_walk(q: Sql, need: int, last: bool) -> str:
+    """A dense part's matches in name order from the covering index; the last part has no end."""
+    gate = "pp.hi IS NULL" if last else f"pp.hi IS NOT NULL AND {NAME} < pp.hi"
+    return (
+        f"(SELECT c.id FROM client AS c WHERE lp.dense AND {gate} AND {ORG_LIVE} AND "
+        f"{NAME} >= parts.lo{q.substrings()} ORDER BY {PG_ORDER} LIMIT {need})"
+    )
+
+
+def parts_sql(q: Sql, need: int) -> str:
+    """The first `need` matches, part after part in name order (the recursive CTE `parts`)."""
+    window, gate, found = "", "", "CASE WHEN NOT lp.dense THEN lp.ids END"
+    if not q.long:  # word starts only
+        window, gate = _part_window(q, need), "NOT lw.settled AND "
+        found = "CASE WHEN lw.settled THEN lw.ids WHEN NOT lp.dense THEN lp.ids END"
+    rows = (
+        f"CROSS JOIN LATERAL (SELECT u.id FROM unnest({found}) AS u(id) UNION ALL "
+        f"{_part_walk(q, need, False)} UNION ALL {_part_walk(q, need, True)}) AS x"
+    )
+    probe = _part_probe(q, need, gate)
+    return (
+        f"SELECT ARRAY(SELECT x.id FROM parts {PART_KEYS} {window} {probe} {rows} "
+        f"WHERE parts.lo IS NOT NULL LIMIT {need})"
+    )
+
+
+def walk_sql(q: Sql, need: int) -> str:
+    return (
+        f"SELECT ARRAY(SELECT c.id FROM client AS c WHERE {ORG_LIVE}{q.substrings()} "
+        f"ORDER BY {PG_ORDER} LIMIT {need})"
+    )
+
+
+def search_sql(q: Sql, need: int) -> str:
+    """One statement: the phone probe if the query has phone trigrams, else or then the parts
+    (or, for phone-only queries, the walk)."""
+    names, phone = _bind(q)
+    if q.org_id >= MAX_ORG:  # beyond the keys
+        return walk_sql(q, need)
+    if not phone:
+        return f"WITH RECURSIVE {PARTS} {parts_sql(q, need)}"
+    fallback = parts_sql(q, need) if names else walk_sql(q, need)
+    probe = (
+        f"d AS MATERIALIZED (SELECT c.id, c.name_norm, ({ORG_LIVE}{q.substrings()}) AS hit "
+        f"FROM client AS c WHERE {KEYS} @> client_search_part_query(:org, 0, "
+        f"CAST(:phone AS text[])) LIMIT {DIGIT_PROBE})"
+    )
+    return (
+        f"WITH RECURSIVE {PARTS}, {probe} SELECT CASE WHEN (SELECT count(*) FROM d) < "
+        f"{DIGIT_PROBE} THEN ARRAY(SELECT c.id FROM d AS c WHERE c.hit ORDER BY {PG_ORDER} "
+        f"LIMIT {need}) ELSE ({fallback}) END"
+    )
 
 
 async def search(session: AsyncSession, q: Sql, limit: int, offset: int) -> list[int]:
-    """The second part with the first one's probe; the first part fully only if needed."""
     need = offset + limit
-    await session.execute(text(GENERIC_PLANS))  # re-planning each search cost ~1 ms
-    if q.org_id >= MAX_ORG:  # beyond the keys: walk
-        walk = f"SELECT ARRAY({_walk(q, PARTS[0])}), ARRAY({_walk(q, PARTS[1])})"
-        first, second = await _ids(session, walk, need, 0, q)
-    else:
-        complete, first, second = await _ids(session, _second_and_probe(q), need, 1, q)
-        if not complete:
-            sql = _statement(q, PARTS[0], probe=False)
-            (first,) = await _ids(session, sql, need, 0, q)
-    return [int(i) for i in [*first, *second][offset:need]]
+    await session.execute(text(GENERIC_PLANS))  # re-planning each search costs ~1 ms
+    (ids,) = (await session.execute(text(search_sql(q, need)), q.params)).one()
+    return [int(i) for i in ids[offset:need]]
 
 
 def count_sql(q: Sql) -> str:
-    """Counting the organization's matches through the index (both parts)."""
-    where = f"c.organization_id = :org AND {LIVE}{q.substrings()}"
+    """Counting the organization's matches through the index, part by part."""
+    names, _ = _bind(q)
+    where = f"{ORG_LIVE}{q.substrings()}"
     if q.org_id >= MAX_ORG:
         return f"SELECT count(*) FROM client AS c WHERE {where}"
-    either = f"({keys_match(q, '0')} OR {keys_match(q, '1')})"
-    return f"SELECT count(*) FROM client AS c WHERE {either} AND {where}"
+    if not names:
+        keys = "client_search_part_query(:org, 0, CAST(:phone AS text[]))"
+        return f"SELECT count(*) FROM client AS c WHERE {KEYS} @> {keys} AND {where}"
+    counted = (
+        f"CROSS JOIN LATERAL (SELECT count(*) AS n FROM client AS c WHERE {KEYS} @> pp.keys "
+        f"AND client_search_part(c.name_norm) = pp.part AND {where}) AS x"
+    )
+    return (
+        f"WITH RECURSIVE {PARTS} SELECT coalesce(sum(x.n), 0) FROM parts {PART_KEYS} "
+        f"{counted} WHERE parts.lo IS NOT NULL"
+    )

@@ -29,17 +29,21 @@ PEOPLE = [
     ("John Smith", ["+79161112233"]),
     ("Петр Ёлкин", ["+79005554433"]),
 ]
-# Settings forcing each way through search_client_ids (PostgreSQL: "index-in-small-chunks"
-# is the probe; "default" the window, the parts of a test organization being small).
+# Settings forcing each way through search_client_ids. PostgreSQL: "walk" walks every part (and
+# phone queries the organization), "index" takes every part's candidates from the index,
+# "index-in-small-chunks" mixes both (a part is dense from two candidates on, and word-start
+# queries read each part's first two names first).
 ROUTES = {
     "default": {},
-    "walk": {"STREAM_BUDGET": -1, "WINDOW": 1, "PROBE": 0, "CANDIDATE_COST": 10.0**9},
-    "index": {"STREAM_BUDGET": 10**9, "WINDOW": 1, "PROBE": 0, "CANDIDATE_COST": 0},
+    "walk": {"STREAM_BUDGET": -1, "DIGIT_PROBE": 0, "PART_CAP": 0, "WINDOW": 0},
+    "index": {"STREAM_BUDGET": 10**9, "DIGIT_PROBE": 10**9, "PART_CAP": 10**9, "WINDOW": 0},
     "index-in-small-chunks": {
         "STREAM_FIRST": 1,
         "STREAM_PAGES": 0,
         "STREAM_BUDGET": 10**9,
-        "WINDOW": 1,
+        "DIGIT_PROBE": 2,
+        "PART_CAP": 2,
+        "WINDOW": 2,
     },
 }
 
