@@ -40,7 +40,7 @@ async def add(engine, clock, kind: str, *seconds: float) -> list[int]:
         for offset in seconds:
             due = clock.now() + timedelta(seconds=offset)
             ids.append(await uow.jobs.enqueue(kind, {"due": offset}, due))
-        await uow.commit(claim_update=False)
+        await uow.commit()
     return ids
 
 
