@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from telegram import Update
+from telegram.error import BadRequest
 from telegram.ext import ExtBot
 
 from bot.answers import CallbackAnswers
@@ -58,6 +59,15 @@ class TolerantBot(ExtBot[None]):
             return True  # a late answer to a tapped button that was answered already
         try:
             return await super()._post(endpoint, data, *args, **kwargs)
+        except BadRequest as error:
+            if endpoint != "answerCallbackQuery" or not _query_gone(error):
+                raise
+            # A tap applied again after a restart (from the inbox, or redelivered to the
+            # webhook): the process that died may have answered its query, and Telegram
+            # refuses a second answer, or any after a while. The answer is a courtesy, not
+            # the tap's effect: the update goes on (raising failed it, and the tap was lost).
+            log.info("a tapped button's query can no longer be answered")
+            return True
         finally:
             self.answers.after(endpoint, fields)
 
@@ -73,6 +83,12 @@ class TolerantBot(ExtBot[None]):
             log.warning("malformed update %s skipped (%s)", update_id, type(error).__name__)
             return {"update_id": update_id if isinstance(update_id, int) else 0}
         return item
+
+
+def _query_gone(error: BadRequest) -> bool:
+    """Telegram's refusal of an answer to a query answered before or too old."""
+    text = error.message.lower()
+    return "query is too old" in text or "query id is invalid" in text
 
 
 def build_bot(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -40,6 +40,12 @@ class SqlUpdateInbox:
             insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
             stmt = insert(_inbox).on_conflict_do_nothing(index_elements=["update_id"])
             await session.execute(stmt, rows)
+            # Telegram redelivers an update it was not told about (a process killed after
+            # applying it): its ledger record stands, so its copy must not stay here for good
+            # (nothing else would delete it). One statement, only on the ledger's key.
+            ids = [row["update_id"] for row in rows]
+            applied = select(_ledger.c.update_id).where(_ledger.c.update_id.in_(ids))
+            await session.execute(delete(_inbox).where(_inbox.c.update_id.in_(applied)))
 
     async def pending(self, limit: int = 10_000) -> list[dict[str, Any]]:
         """Updates received but not applied, oldest first (those a dead process left)."""
