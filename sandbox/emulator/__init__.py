@@ -15,7 +15,7 @@ HTTP for python-telegram-bot; `UserDriver` acts as a human user; `BotMessage` is
 
 from sandbox.emulator.emulator import TelegramEmulator
 from sandbox.emulator.errors import BotApiError
-from sandbox.emulator.events import Event
+from sandbox.emulator.events import Event, Seen
 from sandbox.emulator.ratelimit import RateLimits
 from sandbox.emulator.reading import ScenarioError
 from sandbox.emulator.scenario import UserDriver
@@ -30,6 +30,7 @@ __all__ = [
     "Event",
     "RateLimits",
     "ScenarioError",
+    "Seen",
     "TelegramEmulator",
     "UserDriver",
     "build_app",

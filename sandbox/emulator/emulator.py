@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 from sandbox.emulator.errors import BotApiError, not_found
-from sandbox.emulator.events import Event
+from sandbox.emulator.events import Event, Seen, Watcher
 from sandbox.emulator.methods import ALL_METHODS, SEND_METHODS
 from sandbox.emulator.params import Params
 from sandbox.emulator.ratelimit import RateLimiter, RateLimits
@@ -55,6 +55,19 @@ class TelegramEmulator:
         held = self._held.pop(chat_id, None)
         if held is not None:
             held.set()
+
+    def watch(self, watcher: Watcher) -> Callable[[], None]:
+        """Call `watcher(seen)` synchronously as each Bot API call arrives and as it succeeds
+        (before the answer leaves), and around each webhook delivery (`Seen`); returns the
+        function that stops it. For tests that act at an exact point of the bot's work, e.g.
+        kill it right after Telegram recorded a message and before the bot read the answer."""
+        self.state.watchers.append(watcher)
+
+        def unwatch() -> None:
+            if watcher in self.state.watchers:
+                self.state.watchers.remove(watcher)
+
+        return unwatch
 
     @property
     def bot(self) -> dict[str, Any]:
@@ -129,7 +142,9 @@ class TelegramEmulator:
     async def call(self, method: str, params: Params | dict[str, Any] | None = None) -> Any:
         """Run one Bot API method; raises `BotApiError` with Telegram's status and text."""
         params = params if isinstance(params, Params) else Params(params)
-        self.state.log_call(method, params.logged(), time.time())
+        logged = params.logged()
+        self.state.log_call(method, logged, time.time())
+        self.state.seen(Seen(method, logged))
         handler = ALL_METHODS.get(method.lower())
         if handler is None:
             raise not_found()
@@ -149,6 +164,7 @@ class TelegramEmulator:
             self.stats.sent += 1
             if self.rate_limits:
                 self.limiter.record(chat_key)
+        self.state.seen(Seen(method, logged, answered=True, result=result))
         return result
 
 

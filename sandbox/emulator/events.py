@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 
@@ -71,3 +72,21 @@ class EventBus:
         event = Event(kind, chat_id, data)
         for queue in self._queues:
             queue.put_nowait(event)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What a watcher (`TelegramEmulator.watch`) is shown, synchronously, as it happens.
+
+    A Bot API call when it arrives (`answered` False) and when it succeeded (`answered` True,
+    with its `result`), before the answer leaves for the bot; a webhook delivery (`method`
+    "webhook", `params` the update) before it is POSTed and after the bot answered 2xx.
+    """
+
+    method: str
+    params: dict[str, Any]
+    answered: bool = False
+    result: Any = None
+
+
+Watcher = Callable[[Seen], None]

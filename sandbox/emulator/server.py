@@ -142,11 +142,13 @@ class EmulatorServer(AsgiServer):
         host: str = "127.0.0.1",
         webhook_attempts: int = 5,
         webhook_backoff: float = 0.05,
+        webhook_max_backoff: float | None = None,
     ) -> None:
         super().__init__(build_app(emulator), port, host)
         self.emulator = emulator
         self.webhook_attempts = webhook_attempts
         self.webhook_backoff = webhook_backoff
+        self.webhook_max_backoff = webhook_max_backoff
         self._deliverer: WebhookDeliverer | None = None
         self._delivery: asyncio.Task[None] | None = None
 
@@ -165,7 +167,10 @@ class EmulatorServer(AsgiServer):
         self.emulator.state.closing = False
         await super().start()
         self._deliverer = WebhookDeliverer(
-            self.emulator.state, self.webhook_attempts, self.webhook_backoff
+            self.emulator.state,
+            self.webhook_attempts,
+            self.webhook_backoff,
+            self.webhook_max_backoff,
         )
         self._delivery = asyncio.create_task(self._deliverer.run(), name="emulator-webhook")
 

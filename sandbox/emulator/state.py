@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sandbox.emulator.errors import bad_request
-from sandbox.emulator.events import EventBus, Notifier
+from sandbox.emulator.events import EventBus, Notifier, Seen, Watcher
 
 DEFAULT_UPDATE_TYPES_EXCLUDED = ("chat_member", "message_reaction", "message_reaction_count")
 _FILE_PREFIXES = {"photo": "AgAC", "document": "BQAC", "voice": "AwAC", "audio": "CQAC"}
@@ -154,6 +154,7 @@ class EmulatorState:
         self.bus = EventBus()
         self.stats = Stats()
         self.closing = False
+        self.watchers: list[Watcher] = []
 
     def changed(
         self, kind: str | None = None, chat_id: int = 0, data: dict[str, Any] | None = None
@@ -293,6 +294,11 @@ class EmulatorState:
     def log_call(self, method: str, params: dict[str, Any], now: float) -> None:
         """Append to the call log."""
         self.calls.append(ApiCall(method, params, now))
+
+    def seen(self, seen: Seen) -> None:
+        """Show every watcher what happens (a copy of the list: a watcher may unwatch)."""
+        for watcher in list(self.watchers):
+            watcher(seen)
 
 
 def _extension(file_name: str | None) -> str:

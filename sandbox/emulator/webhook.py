@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 
+from sandbox.emulator.events import Seen
 from sandbox.emulator.state import EmulatorState
 
 logger = logging.getLogger(__name__)
@@ -41,13 +42,27 @@ class WebhookDeliverer:
     by `aclose()`.
     """
 
-    def __init__(self, state: EmulatorState, max_attempts: int = 5, backoff: float = 0.05) -> None:
+    def __init__(
+        self,
+        state: EmulatorState,
+        max_attempts: int = 5,
+        backoff: float = 0.05,
+        max_backoff: float | None = None,
+    ) -> None:
+        """Retries wait `backoff` doubled after each attempt, at most `max_backoff` (None: no
+        cap); Telegram keeps retrying for hours, tests that restart the bot cap the wait."""
         self.state = state
         self.max_attempts = max_attempts
         self.backoff = backoff
+        self.max_backoff = max_backoff
         self._client: httpx.AsyncClient | None = None
         self._busy: set[Hashable] = set()
         self._tasks: set[asyncio.Task[None]] = set()
+
+    def retry_wait(self, attempt: int) -> float:
+        """Seconds before the retry after failed attempt number `attempt` (from 0)."""
+        wait: float = self.backoff * 2**attempt
+        return wait if self.max_backoff is None else min(wait, self.max_backoff)
 
     async def aclose(self) -> None:
         """Close the HTTP client, if one was created."""
@@ -114,17 +129,19 @@ class WebhookDeliverer:
             if not hook.url:
                 return False
             headers = {SECRET_HEADER: hook.secret_token} if hook.secret_token else {}
+            self.state.seen(Seen("webhook", update))
             try:
                 response = await self._http().post(hook.url, json=update, headers=headers)
                 if response.is_success:
                     self.state.stats.webhook_delivered += 1
+                    self.state.seen(Seen("webhook", update, answered=True))
                     return True
                 error = f"Wrong response from the webhook: {response.status_code}"
             except httpx.HTTPError as exc:
                 error = f"Connection failed: {type(exc).__name__}"
             hook.last_error_date, hook.last_error_message = int(time.time()), error
             if attempt + 1 < self.max_attempts:
-                await asyncio.sleep(self.backoff * 2**attempt)
+                await asyncio.sleep(self.retry_wait(attempt))
         logger.warning("webhook gave up on update %s", update["update_id"])
         self.state.stats.webhook_failed += 1
         return True

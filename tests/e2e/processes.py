@@ -12,6 +12,14 @@ from pathlib import Path
 import httpx
 
 ASTRACRM = [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())"]
+# The same command, its imports done first, waiting for a line on stdin: a standby that starts
+# serving when told (a restart then costs the start-up, not two seconds of imports).
+HELD = [
+    sys.executable,
+    "-c",
+    "import sys; import bot.cli, bot.process, bot.runner, bot.logs, storage.migrate; "
+    "print('held', flush=True); sys.stdin.readline(); raise SystemExit(bot.cli.main())",
+]
 LEADER_LINE = "this process now runs the scheduler"
 
 
@@ -21,11 +29,36 @@ class Process:
         self.process: asyncio.subprocess.Process | None = None
         self.port = int(env.get("ADMIN_PORT", "0"))
 
-    async def start(self) -> None:
+    async def start(self, *, held: bool = False) -> None:
+        """Spawn it; `held`: it imports the product and waits for `go()`."""
         with self.log.open("wb") as out:
             self.process = await asyncio.create_subprocess_exec(
-                *ASTRACRM, *self.args, env=self.env, stdout=out, stderr=out
+                *(HELD if held else ASTRACRM),
+                *self.args,
+                env=self.env,
+                stdout=out,
+                stderr=out,
+                stdin=asyncio.subprocess.PIPE if held else None,
             )
+
+    async def held(self, timeout: float = 60) -> None:  # noqa: ASYNC109
+        """Until a held process has done its imports and waits for `go()`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not self.text().startswith("held\n"):
+            assert self.alive, f"{self.name} exited:\n{self.text()[-3000:]}"
+            assert loop.time() < deadline, f"{self.name} not held in {timeout} s"
+            await asyncio.sleep(0.05)
+
+    def go(self) -> None:
+        """Let a held process start (see `start`)."""
+        assert self.process is not None and self.process.stdin is not None
+        self.process.stdin.write(b"go\n")
+
+    @property
+    def pid(self) -> int:
+        assert self.process is not None
+        return self.process.pid
 
     @property
     def url(self) -> str:
@@ -60,7 +93,8 @@ class Process:
     async def kill(self) -> None:
         """SIGKILL: no clean shutdown, its database sessions (and locks) just drop."""
         assert self.process is not None
-        self.process.kill()
+        if self.process.returncode is None:
+            self.process.kill()
         await self.process.wait()
 
     async def stop(self) -> None:
