@@ -46,7 +46,8 @@ async def explain(engine: AsyncEngine, org_id: int, typed: str, limit: int) -> l
                 lines.append(f"-- {statement}")
                 continue
             prefix = PG_EXPLAIN if postgres else SQLITE_EXPLAIN
-            rows = (await connection.exec_driver_sql(prefix + statement, parameters)).all()
+            result = await connection.exec_driver_sql(prefix + statement, parameters)
+            rows: list[Any] = list(result.all())
             lines.append(f"-- {len(statement)} characters of SQL, {len(parameters)} parameters")
             lines.extend(str(r[0]) if postgres else f"{r[1]:>3} {r[3]}" for r in rows)
         await connection.rollback()
@@ -61,3 +62,12 @@ async def explain_kinds(
         kind: {"query": typed, "plan": await explain(engine, org_id, typed, limit)}
         for kind, typed in examples.items()
     }
+
+
+def render_plans(runs: list[dict[str, Any]]) -> list[str]:
+    """The plans of a report's runs, for printing after its table."""
+    return [
+        f"\n{r['backend']} {kind}, the p95 query {p['query']!r}:\n" + "\n".join(p["plan"])
+        for r in runs
+        for kind, p in r.get("plans", {}).items()
+    ]
