@@ -35,6 +35,7 @@ from __future__ import annotations
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.search import SearchQuery
 from storage.search_sql import LIVE, PG_ORDER, Sql
 
 DIGIT_PROBE = 300
@@ -49,9 +50,16 @@ GENERIC_PLANS = "SET LOCAL plan_cache_mode = force_generic_plan"
 
 
 def _bind(q: Sql) -> tuple[bool, bool]:
-    """Bind the query's trigrams (`grams`) and its phone ones (`phone`, keyed for every part);
-    whether it has name trigrams and phone trigrams."""
-    grams = q.grams()
+    """Bind the trigrams the index is asked for (`grams`) and the phone ones among them
+    (`phone`, keyed for every part); whether there are name trigrams and phone trigrams.
+
+    A long term gives its first, middle and last trigram only: a part's probe looks up every
+    key it is given, and three are about as selective as all (the rows are checked anyway)."""
+    grams = []
+    for term in q.long:
+        own = [term[i : i + 3] for i in range(len(term) - 2)]
+        grams += [own[0], own[len(own) // 2], own[-1]]
+    grams = list(dict.fromkeys(grams + Sql(q.dialect, q.org_id, SearchQuery(q.short)).grams()))
     phone = [g for g in grams if set(g) <= PHONE_CHARS]
     q.params["grams"], q.params["phone"] = grams, phone
     return len(phone) < len(grams), bool(phone)
