@@ -20,6 +20,7 @@ COMMANDS = {
     "idle": "bench.idle",
     "flood": "bench.flood",
     "cpu": "bench.cpu",
+    "recovery": "bench.recovery",
 }
 
 

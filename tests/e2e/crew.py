@@ -181,20 +181,11 @@ class Person:
             raise Unanswered(f"{self.name}: {what}; last: {self.driver.last().describe()}")
         return message
 
-    async def shows(self, message_id: int, wanted: Wanted, what: str) -> BotMessage:
-        """A message once it shows what an action changed (edited in place)."""
-
-        def current() -> BotMessage | None:
-            now = next((m for m in self.driver.messages() if m.message_id == message_id), None)
-            return now if now is not None and wanted(now) else None
-
-        if not await self.driver.state.notifier.wait_for(
-            lambda: current() is not None, REACTION_SECONDS
-        ):
-            raise Unanswered(f"{self.name}: #{message_id} never showed {what}")
-        message = current()
-        assert message is not None
-        return message
+    async def showing(self, order: str, wanted: Wanted, what: str) -> BotMessage:
+        """A message about `order` (its client's name) once one shows what an action changed.
+        Any of them: a card or offer repeated at a kill is a second copy, and the bot edits
+        the copy it remembered, which need not be the one tapped."""
+        return await self.expect(0, lambda m: order in m.text and wanted(m), what)
 
     async def _act(self, new: int, push: Callable[[], Awaitable[object]]) -> int:
         """One action: its turn, what it owes this chat, the update; the last message id

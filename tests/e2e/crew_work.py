@@ -50,11 +50,11 @@ async def create(p: Person, o: Order, workers: dict[str, Person]) -> None:
             p.tally.owed[worker.chat] += 1  # the offer
         await p.tap("📣 Предложить всем", whom)
         offered = ("Предложен", f"👷 {o.worker}")  # or taken already
-        await p.shows(card.message_id, lambda m: any(s in m.text for s in offered), "offered")
+        await p.showing(o.client, lambda m: any(s in m.text for s in offered), "offered")
     else:
         p.tally.owed[workers[o.worker].chat] += 1  # the order's card
         await p.tap(next(x for x in whom.labels if x.startswith(f"{o.worker} ·")), whom)
-        await p.shows(card.message_id, has(f"👷 {o.worker}"), "assigned")
+        await p.showing(o.client, has(f"👷 {o.worker}"), "assigned")
 
 
 async def work(p: Person, o: Order) -> None:
@@ -64,12 +64,12 @@ async def work(p: Person, o: Order) -> None:
     if o.offer:
         offer = await p.expect(0, has("📣", o.client), "the offer")
         await p.tap(p.label("take"), offer)
-        card = await p.shows(offer.message_id, lambda m: start in m.labels, "taken")
+        card = await p.showing(o.client, lambda m: start in m.labels, "taken")
     else:
         card = await p.expect(0, has("👷", o.client, label=start), "the new order")
     number = number_of(card)
     await p.tap(start, card)
-    await p.shows(card.message_id, has("🔧"), "started")
+    card = await p.showing(o.client, has("🔧"), "started")
     await p.photo(png(o.k), has(f"{t['photo']}{number}:"), "the photo saved")
     asked = has(t["paid?"])
     question = await p.tap_for(p.label("done"), card, asked, "the payment question")

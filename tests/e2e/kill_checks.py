@@ -132,6 +132,10 @@ async def effects(
         if got != wanted or events.get(row.id) != order.events or photos.get(row.id) != 1:
             problems.append(f"order {order.k}: {got}, {events.get(row.id)}, {photos.get(row.id)}")
     problems += await _nothing_left(engine, emulator, webhook, residue)
+    j = JobRow.__table__.c
+    kinds = dict(await _rows(engine, select(j.kind, func.count()).group_by(j.kind)))
+    if (kinds.get("reminder"), kinds.get("overdue")) != (2, 6):
+        problems.append(f"reminders and overdue alerts enqueued: {kinds}")  # 2 and 2 x 3 leads
     return problems
 
 
