@@ -96,11 +96,17 @@ class HttpSmsRu:
         status_callback_url: str | None = None,
     ) -> SmsReceipt:
         """SMS.ru's answer carries the message id only: no segments, no cost (its status
-        does say the cost)."""
+        does say the cost). A callback URL SMS.ru refuses is logged and skipped."""
         if not is_e164(phone):
             raise SmsError(SERVICE, SmsFailure.PHONE)
         if status_callback_url is not None and status_callback_url not in self._callbacks:
-            await self.register_callback(status_callback_url)
+            try:
+                await self.register_callback(status_callback_url)
+            except SmsError as error:
+                if error.failure is not SmsFailure.REJECTED:
+                    raise  # credentials, money, outage: the send would fail the same way
+                # A URL SMS.ru refuses must not keep the client's message back: sent without
+                # reports (status queries still work), registration tried again next time.
         form = {"to": phone.removeprefix("+"), "msg": text}
         if sender:
             form["from"] = sender

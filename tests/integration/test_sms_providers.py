@@ -206,6 +206,37 @@ async def test_sms_ru_refuses_a_callback_that_is_not_http(ru):
     assert (caught.value.failure, caught.value.provider_code) == (SmsFailure.REJECTED, "901")
 
 
+async def test_sms_ru_a_refused_callback_url_does_not_hold_the_message_back(ru, sms_ru_peer):
+    await ru.send(PHONE, TEXT, status_callback_url="ftp://example.com/x")
+    assert len(sms_ru_peer.received(PHONE)) == 1
+    assert sms_ru_peer.callbacks == []
+    await ru.send(PHONE, TEXT, status_callback_url="ftp://example.com/x")  # tried again
+    assert [path for path, _ in sms_ru_peer.calls].count("/callback/add") == 2
+
+
+async def test_sms_ru_a_bad_key_on_callback_registration_fails_the_send(client, sms_ru_peer):
+    gateway = HttpSmsRu(client, "wrong", base_url=sms_ru_peer.base_url)
+    with pytest.raises(SmsError) as caught:
+        await gateway.send(PHONE, TEXT, status_callback_url="https://example.com/r")
+    assert caught.value.failure == SmsFailure.CREDENTIALS
+    assert sms_ru_peer.received() == []
+
+
+async def test_the_fakes_answer_text_when_json_is_not_asked_for(client, sms_ru_peer, smsc_peer):
+    # SMS.ru without json=1 answers lines; SMSC.ru without fmt=3 a plain error line
+    form = {"api_id": API_ID, "to": "79161234567", "msg": "hi"}
+    answer = await client.post(f"{sms_ru_peer.base_url}/sms/send", data=form)
+    code, message_id, balance = answer.text.split("\n")
+    assert (code, message_id) == ("100", sms_ru_peer.received()[0].message_id)
+    assert balance == "balance=97.5"
+    refused = await client.get(f"{sms_ru_peer.base_url}/sms/send", params={"api_id": "x"})
+    assert refused.text == "200"
+    form = {"login": LOGIN, "psw": PASSWORD, "phones": PHONE, "mes": "hi"}
+    answer = await client.post(f"{smsc_peer.base_url}/sys/send.php", data=form)
+    assert answer.text.startswith("ERROR = 1")
+    assert smsc_peer.received() == []
+
+
 def test_sms_ru_callback_parser_reads_every_entry_and_skips_the_rest():
     fields = [
         ("data[0]", "sms_status\n000000-1\n103\n1796644800"),
