@@ -95,10 +95,6 @@ def normalize_host(text: str) -> str | None:
     return host
 
 
-def is_address(text: str) -> bool:
-    return normalize_address(text) is not None
-
-
 def _clean_text(value: str, limit: int) -> bool:
     return len(value) <= limit and not CONTROL.search(value)
 
