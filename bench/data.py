@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from core.search import search_document
+from core.clients.search import search_document
 from core.text import search_key
 
 BIG_ORG = 100_000

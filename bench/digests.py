@@ -31,11 +31,11 @@ from bench.report import machine, table, write_json
 from bot.background import DELIVERY_SLOTS
 from bot.container import Container, build_container
 from bot.settings import Settings
-from core.jobs import JobRunner
-from handlers.digests import RENDERERS, notification_jobs
+from core.runtime.jobs import JobRunner
+from handlers.notifications.digests import RENDERERS, notification_jobs
 from sandbox.emulator import EmulatorServer, RateLimits, TelegramEmulator
 from storage.db import session_factory
-from storage.jobs import SqlJobQueue
+from storage.runtime.jobs import SqlJobQueue
 from storage.tables import metadata
 
 TOKEN = "123456789:BENCH-digest-delivery-token"

@@ -33,8 +33,8 @@ from bench.report import machine, percentiles, table, write_json
 from core.domain import Job
 from storage import migrate
 from storage.db import create_engine, session_factory
-from storage.jobs import SqlJobQueue
-from storage.liveness import Liveness
+from storage.runtime.jobs import SqlJobQueue
+from storage.runtime.liveness import Liveness
 from storage.tables import metadata
 
 NOW = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)

@@ -40,7 +40,7 @@ from bench.report import machine, table, write_json
 from sandbox.emulator import EmulatorServer
 from storage import migrate
 from storage.db import create_engine
-from storage.repositories.runtime import JOBS_CHANNEL
+from storage.runtime.repository import JOBS_CHANNEL
 from storage.tables import JobRow, OutboxRow
 
 TOOK_OVER = re.compile(r"^(\S+ \S+) INFO bot\.outbox: \d+ messages left by another process", re.M)

@@ -1,7 +1,7 @@
 """Client search latency at 100k clients per organization and 1M in the database.
 
 For each backend and size: load synthetic clients into a scratch database (the production
-migrations build the indexes), then time `storage.search.search_client_ids` (the production
+migrations build the indexes), then time `storage.clients.search.search_client_ids` (the production
 code path) for phone fragments, name substrings, short name prefixes and mixed queries, all
 against the largest organization, warm, next to a plain `LIKE '%term%'` query over the same
 rows. Prints a table and writes JSON to the output folder.
@@ -30,11 +30,11 @@ from bench import db as bench_db
 from bench.data import FakeClient, clients
 from bench.report import machine, percentiles, table, write_json
 from bench.search_explain import explain_kinds, render_plans
-from core.search import SearchQuery, parse_query, phone_digits
+from core.clients.search import SearchQuery, parse_query, phone_digits
 from core.text import search_key
 from storage import migrate
+from storage.clients.search import like_pattern, search_client_ids
 from storage.db import create_engine, is_sqlite, session_factory
-from storage.search import like_pattern, search_client_ids
 
 
 @dataclass(frozen=True)

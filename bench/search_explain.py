@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from core.search import parse_query
+from core.clients.search import parse_query
+from storage.clients.search import search_client_ids
 from storage.db import session_factory
-from storage.search import search_client_ids
 
 PG_EXPLAIN = "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "
 SQLITE_EXPLAIN = "EXPLAIN QUERY PLAN "

@@ -17,14 +17,14 @@ from bot.ordering import PerChatUpdateProcessor
 from bot.outbox import LEASE, OutboxSender
 from bot.telegram_bot import TolerantBot
 from core.errors import DuplicateUpdate
-from core.jobs import default_worker_id
-from core.services.binding import Binder
+from core.runtime.binding import Binder
+from core.runtime.jobs import default_worker_id
 from handlers.context import BotContext, BotData, UpdateScope
 from handlers.gate import profile_of
 from handlers.menus import menu
 from handlers.setup import register
 from storage.db import session_factory
-from storage.inbox import SqlUpdateInbox
+from storage.runtime.inbox import SqlUpdateInbox
 from storage.update_work import UpdateWork
 
 log = logging.getLogger(__name__)

@@ -16,10 +16,10 @@ from datetime import timedelta
 from bot.container import Container
 from bot.jobs import JobRegistry
 from bot.scheduler import Leadership, Scheduler
-from core.jobs import JobHandler, JobRunner, default_worker_id
+from core.runtime.jobs import JobHandler, JobRunner, default_worker_id
 from storage.db import session_factory
-from storage.jobs import SqlJobQueue, listen_for_jobs
-from storage.liveness import Liveness
+from storage.runtime.jobs import SqlJobQueue, listen_for_jobs
+from storage.runtime.liveness import Liveness
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class Background:
         self._tasks = [asyncio.create_task(self._run())]
 
     async def _run(self) -> None:
-        """The liveness mark first (no claim before it: storage/liveness.py), then the
+        """The liveness mark first (no claim before it: storage/runtime/liveness.py), then the
         runners, the scheduler and the job notifications until stop."""
         while not await self._hold_liveness():
             with contextlib.suppress(TimeoutError):

@@ -14,9 +14,16 @@ from bot.admin.wiring import admin_parts, payment_gateway, secret_box
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
+from core.clients.flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
+from core.clients.service import ClientService
 from core.clock import SystemClock
-from core.export_format import ExportLayout
-from core.jobs import JobSignal
+from core.dialogs.service import DialogService, FlowSpec
+from core.files.service import FileService
+from core.notifications.service import NotificationService
+from core.orders.flows import EditSpec, PaymentSpec, RescheduleSpec
+from core.orders.inbox import InboxService
+from core.orders.new_order import NewOrderSpec
+from core.orders.service import OrderService
 from core.ports import (
     AddressSuggester,
     ChatModel,
@@ -29,40 +36,33 @@ from core.ports import (
     StaticMaps,
     UowFactory,
 )
+from core.privacy.audit import AuditService
+from core.privacy.erasure import ErasureService
+from core.privacy.export_format import ExportLayout
+from core.privacy.service import PrivacyService
+from core.runtime.jobs import JobSignal
+from core.runtime.updates import UpdateLedger
 from core.services import Services
-from core.services.audit import AuditService
-from core.services.client_flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
-from core.services.clients import ClientService
-from core.services.dialogs import DialogService, FlowSpec
-from core.services.digests import NotificationService
-from core.services.erasure import ErasureService
-from core.services.files import FileService
-from core.services.inbox import InboxService
-from core.services.invites import InviteService
-from core.services.new_order import NewOrderSpec
-from core.services.onboarding import NewOrganizationSpec, OnboardingSpec
-from core.services.order_flows import EditSpec, PaymentSpec, RescheduleSpec
-from core.services.orders import OrderService
-from core.services.privacy import PrivacyService
-from core.services.start import StartService
-from core.services.team import TeamService
-from core.services.updates import UpdateLedger
-from core.services.users import UserService
-from core.services.voice import VoiceService
-from core.telephony_ports import PbxApiFactory
+from core.team.invites import InviteService
+from core.team.onboarding import NewOrganizationSpec, OnboardingSpec
+from core.team.service import TeamService
+from core.team.start import StartService
+from core.team.users import UserService
+from core.telephony.ports import PbxApiFactory
+from core.voice.service import VoiceService
 from handlers.defaults import default_categories
-from handlers.export_readme import export_readme
 from handlers.i18n import Catalogs
+from handlers.privacy.export_readme import export_readme
 from integrations.dadata import HttpDaDataSuggester
 from integrations.openrouter import HttpOpenRouter
 from integrations.phones import PhonenumbersNormalizer
 from integrations.salutespeech import HttpSaluteSpeech, salute_http_client
 from integrations.yandex_maps import HttpStaticMaps
 from storage.db import create_engine, session_factory
-from storage.export import ZipExportBuilder
 from storage.files.local import LocalFileStore
-from storage.inbox import SqlUpdateInbox
-from storage.jobs import SqlJobQueue
+from storage.privacy.export import ZipExportBuilder
+from storage.runtime.inbox import SqlUpdateInbox
+from storage.runtime.jobs import SqlJobQueue
 from storage.uow import SqlUnitOfWork
 
 

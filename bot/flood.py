@@ -124,7 +124,7 @@ class Gate:
 class FloodControl(BaseRateLimiter[RateLimitArgs]):
     """The rate limiter every process's bot uses (see the module's docstring)."""
 
-    takes_lanes = True  # handlers/lanes.py: only this limiter is given a lane
+    takes_lanes = True  # handlers/delivery/lanes.py: only this limiter is given a lane
 
     def __init__(
         self,

@@ -17,17 +17,17 @@ from telegram import Bot
 
 from bot.container import Container
 from bot.telephony import telephony_jobs
-from core.call_log import RECORDING_JOBS
+from core.billing.service import TICK_JOB
 from core.domain import Job
-from core.jobs import DeadLetterHook, JobHandler
+from core.files.service import UPLOAD_JOB
+from core.privacy.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
+from core.runtime.jobs import DeadLetterHook, JobHandler
 from core.services import Services
-from core.services.billing import TICK_JOB
-from core.services.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
-from core.services.files import UPLOAD_JOB
-from core.services.voice import SUMMARIZE_JOB, TRANSCRIBE_JOB
-from handlers.digests import notification_jobs
+from core.telephony.call_log import RECORDING_JOBS
+from core.voice.service import SUMMARIZE_JOB, TRANSCRIBE_JOB
 from handlers.i18n import Catalogs
 from handlers.jobs import dead_job_notice, presenter_jobs
+from handlers.notifications.digests import notification_jobs
 from handlers.voice import progress_presenter
 
 log = logging.getLogger(__name__)

@@ -2,11 +2,11 @@
 a time, and marks each sent with Telegram's message id as soon as Telegram answers.
 
 Sends are marked one by one, each in its own short transaction (with what the message id is
-recorded for: `handlers.follow_ups`); edits and maps, which may be repeated freely, are marked
-together with the next send or at the end. A delivery Telegram refuses for good (a blocked
-bot, a deleted message) is marked too and never retried; one that fails for a while (flood
-control past its retries, the network) stays held by this process until its lease lapses, then
-anyone takes it over.
+recorded for: `handlers.delivery.follow_ups`); edits and maps, which may be repeated
+freely, are marked together with the next send or at the end. A delivery Telegram refuses
+for good (a blocked bot, a deleted message) is marked too and never retried; one that fails
+for a while (flood control past its retries, the network) stays held by this process until
+its lease lapses, then anyone takes it over.
 """
 
 from __future__ import annotations
@@ -22,14 +22,14 @@ from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
-from core.outbox import Delivery, Method, Sent, Stored
 from core.ports import Clock
+from core.runtime.binding import Binder
+from core.runtime.outbox import Delivery, Method, Sent, Stored
 from core.services import Services
-from core.services.binding import Binder
-from handlers.edits import gone, not_modified
-from handlers.follow_ups import FOLLOW_UPS
+from handlers.delivery.edits import gone, not_modified
+from handlers.delivery.follow_ups import FOLLOW_UPS
+from handlers.delivery.outgoing import markup_of
 from handlers.i18n import Catalogs
-from handlers.outgoing import markup_of
 from storage.update_work import UpdateWork
 
 log = logging.getLogger(__name__)
@@ -58,8 +58,8 @@ class OutboxSender:
         liveness: bool = False,
     ) -> None:
         """`owner`: this process's holder name ("host:pid:tag:outbox"); `liveness`: this
-        process holds a liveness mark (storage/liveness.py), so others may take over what it
-        holds the moment it dies, and it may take over from the dead."""
+        process holds a liveness mark (storage/runtime/liveness.py), so others may take over
+        what it holds the moment it dies, and it may take over from the dead."""
         self._bot = bot
         self._sessions = sessions
         self._clock = clock

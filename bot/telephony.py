@@ -9,15 +9,15 @@ from typing import TypedDict
 import httpx
 
 from bot.settings import Settings
-from core.call_log import FETCH_RECORDING_JOB, SUMMARIZE_CALL_JOB, TRANSCRIBE_CALL_JOB
-from core.jobs import JobHandler
 from core.ports import ChatModel, Clock, FileStore, PhoneNormalizer, SpeechRecognizer, UowFactory
-from core.services.call_actions import CallActionService
-from core.services.calls import CallService
-from core.services.recordings import RecordingService
-from core.services.telephony import TelephonyService
-from core.telephony import PbxCredentials
-from core.telephony_ports import PbxApi, PbxApiFactory
+from core.runtime.jobs import JobHandler
+from core.telephony.call_actions import CallActionService
+from core.telephony.call_log import FETCH_RECORDING_JOB, SUMMARIZE_CALL_JOB, TRANSCRIBE_CALL_JOB
+from core.telephony.calls import CallService
+from core.telephony.events import PbxCredentials
+from core.telephony.ports import PbxApi, PbxApiFactory
+from core.telephony.recordings import RecordingService
+from core.telephony.settings import TelephonyService
 from integrations.zadarma import HttpZadarma
 
 

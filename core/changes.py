@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Final, TypeVar
 
 from core.domain import OrderStatus, OrgStatus, PaymentMethod, Role, VoiceStatus
-from core.telephony import CallOutcome, Direction, RecordingState
+from core.telephony.events import CallOutcome, Direction, RecordingState
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from core.dialogs import DialogState
+from core.dialogs.engine import DialogState
 from core.domain import Organization, Role, User
 from core.errors import DomainError
 from core.views import OrderChange

@@ -7,9 +7,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from core.admin_ports import AdminRepository as AdminRepository
-from core.admin_ports import BillingRepository as BillingRepository
-from core.admin_ports import OrgSettingsRepository as OrgSettingsRepository
+from core.admin.ports import AdminRepository as AdminRepository
+from core.admin.ports import BillingRepository as BillingRepository
+from core.admin.ports import OrgSettingsRepository as OrgSettingsRepository
 from core.bundles import Arriving, CardFacts, OrderPeople
 from core.changes import (
     ClientChange,
@@ -22,7 +22,8 @@ from core.changes import (
     UserChange,
     VoiceNoteChange,
 )
-from core.dialogs import DialogState
+from core.clients.search import SearchQuery
+from core.dialogs.engine import DialogState
 from core.domain import (
     Attachment,
     Category,
@@ -40,12 +41,11 @@ from core.domain import (
     User,
     VoiceNote,
 )
-from core.listing import OrderFilter
-from core.notification_ports import DigestRepository as DigestRepository
-from core.notification_ports import NotificationRepository as NotificationRepository
-from core.privacy_ports import AuditRepository as AuditRepository
-from core.privacy_ports import PrivacyRepository as PrivacyRepository
-from core.search import SearchQuery
+from core.notifications.ports import DigestRepository as DigestRepository
+from core.notifications.ports import NotificationRepository as NotificationRepository
+from core.orders.listing import OrderFilter
+from core.privacy.ports import AuditRepository as AuditRepository
+from core.privacy.ports import PrivacyRepository as PrivacyRepository
 from core.service_ports import AddressSuggester as AddressSuggester
 from core.service_ports import ChatModel as ChatModel
 from core.service_ports import CreatedPayment as CreatedPayment
@@ -56,7 +56,7 @@ from core.service_ports import PhoneNormalizer as PhoneNormalizer
 from core.service_ports import SecretBox as SecretBox
 from core.service_ports import SpeechRecognizer as SpeechRecognizer
 from core.service_ports import StaticMaps as StaticMaps
-from core.telephony_ports import CallRepository as CallRepository
+from core.telephony.ports import CallRepository as CallRepository
 
 
 class Clock(Protocol):

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from core.domain import Client, Order, Organization, Payment, User
-from core.order_edits import FieldEdit
-from core.orders import OrderAction
-from core.telephony import Call
+from core.orders.edits import FieldEdit
+from core.orders.rules import OrderAction
+from core.telephony.events import Call
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,14 +12,14 @@ from telegram import Bot, Update
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
-from core.admin_model import SIGN_IN_MINUTES
+from core.admin.model import SIGN_IN_MINUTES
+from core.billing.service import NOTICE_JOB
 from core.domain import Job
-from core.jobs import JobHandler
+from core.runtime.jobs import JobHandler
 from core.services import Services
-from core.services.billing import NOTICE_JOB
 from handlers.context import BotContext
+from handlers.delivery.replies import reply
 from handlers.i18n import N_, Catalogs, Translator
-from handlers.replies import reply
 
 log = logging.getLogger(__name__)
 

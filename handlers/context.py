@@ -9,8 +9,8 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from core.domain import Actor
 from core.services import Services
+from handlers.delivery.outgoing import Outgoing
 from handlers.i18n import Catalogs, Translator
-from handlers.outgoing import Outgoing
 from handlers.runners import JobRunners
 
 

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 from telegram import CallbackQuery, Contact, Message, Update
 
-from core.dialog_data import chosen_language
-from core.dialogs import DialogInput
+from core.dialogs.data import chosen_language
+from core.dialogs.engine import DialogInput
 from core.outcomes import NoDialog, Prompt, Reask
 from handlers import callbacks as cb
 from handlers.context import BotContext
-from handlers.edits import edit_tapped
+from handlers.delivery.edits import edit_tapped
+from handlers.delivery.replies import drop_keyboard, reply, tapped_label
 from handlers.flow_prompts import echo
 from handlers.gate import load_actor
 from handlers.i18n import Translator
 from handlers.menus import command_lines, commands_for, more_for
 from handlers.numbers import read_number
 from handlers.outcomes import show
-from handlers.replies import drop_keyboard, reply, tapped_label
 
 
 async def start(update: Update, ctx: BotContext) -> None:

@@ -12,12 +12,12 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from core.errors import DomainError, DuplicateUpdate
 from handlers.admin import ADMIN_ERRORS, PLAN_NAMES
-from handlers.call_render import CALL_ERRORS
 from handlers.context import BotContext
+from handlers.delivery.replies import reply
 from handlers.formatting import megabytes
 from handlers.gate import load_actor
 from handlers.i18n import N_, Translator
-from handlers.replies import reply
+from handlers.telephony.render import CALL_ERRORS
 
 log = logging.getLogger(__name__)
 MEGABYTE = 1024 * 1024

@@ -19,12 +19,12 @@ from telegram.error import BadRequest
 
 from core.domain import Attachment, Order
 from core.errors import DomainError
-from core.services.files import Attached, IncomingFile
+from core.files.service import Attached, IncomingFile
 from handlers import callbacks as cb
 from handlers.context import BotContext
+from handlers.delivery.replies import reply
 from handlers.i18n import Translator
 from handlers.keyboards import button, column
-from handlers.replies import reply
 
 log = logging.getLogger(__name__)
 

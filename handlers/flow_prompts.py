@@ -3,11 +3,11 @@ and the echo of a tapped choice ("Category: Cleaning ✓") that stays in the cha
 
 from __future__ import annotations
 
-from core.dialogs import DialogState
-from handlers.client_prompts import CLIENT_PROMPTS
-from handlers.edit_prompts import EDIT_PROMPTS
+from core.dialogs.engine import DialogState
+from handlers.clients.prompts import CLIENT_PROMPTS
 from handlers.i18n import NP_, Translator
-from handlers.order_prompts import ORDER_PROMPTS
+from handlers.orders.edit_prompts import EDIT_PROMPTS
+from handlers.orders.prompts import ORDER_PROMPTS
 from handlers.prompts import PROMPTS, PromptEnv, Rendered, Renderer
 
 ALL_PROMPTS: dict[tuple[str, str], Renderer] = {

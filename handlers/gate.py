@@ -7,7 +7,7 @@ from telegram.ext import ApplicationHandlerStop
 
 from core.domain import TelegramProfile
 from handlers.context import BotContext
-from handlers.replies import reply
+from handlers.delivery.replies import reply
 
 # What a person may do before finishing onboarding (or after losing access).
 OPEN_COMMANDS = frozenset({"/start", "/help", "/language", "/cancel"})

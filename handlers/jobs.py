@@ -9,15 +9,15 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from core.domain import Job
-from core.jobs import JobHandler
+from core.files.service import ALBUM_JOB
+from core.runtime.jobs import JobHandler
 from core.services import Services
-from core.services.files import ALBUM_JOB
 from handlers.admin import billing_jobs
-from handlers.call_alerts import call_presenters
-from handlers.exports import export_jobs
+from handlers.delivery.lanes import broadcast
 from handlers.files import saved_text
 from handlers.i18n import N_, Catalogs
-from handlers.lanes import broadcast
+from handlers.privacy.exports import export_jobs
+from handlers.telephony.alerts import call_presenters
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ JOB_NAMES = {
 
 def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
     """Job kinds whose work is a message to someone, other than the scheduled messages
-    (handlers.digests.notification_jobs, a lane of their own: bot/jobs.py)."""
+    (handlers.notifications.digests.notification_jobs, a lane of their own: bot/jobs.py)."""
 
     async def album_ack(job: Job) -> None:
         summary = await services.files.album_summary(job)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from core.dialog_data import chosen_language
+from core.dialogs.data import chosen_language
 from core.domain import Role
 from core.outcomes import (
     Cancelled,
@@ -22,15 +22,15 @@ from core.outcomes import (
     Reask,
     Welcome,
 )
-from handlers.client_publish import send_client
+from handlers.clients.publish import send_client
 from handlers.context import BotContext
+from handlers.delivery.publish import notify_user, refresh_menu
+from handlers.delivery.replies import reply
 from handlers.errors import describe
 from handlers.flow_prompts import render_prompt
 from handlers.i18n import N_, Translator
-from handlers.order_publish import announce, publish_change, send_card
+from handlers.orders.publish import announce, publish_change, send_card
 from handlers.prompts import PromptEnv
-from handlers.publish import notify_user, refresh_menu
-from handlers.replies import reply
 
 ROLE_NAMES = {Role.OWNER: N_("owner"), Role.MANAGER: N_("manager"), Role.WORKER: N_("worker")}
 

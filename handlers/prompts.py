@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 from babel.dates import get_timezone_location
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.dialogs import DialogState
-from core.services.onboarding import CURRENCY_CHOICES, LANGUAGE_LABELS, TIMEZONE_CHOICES
+from core.dialogs.engine import DialogState
+from core.team.onboarding import CURRENCY_CHOICES, LANGUAGE_LABELS, TIMEZONE_CHOICES
 from handlers import callbacks as cb
 from handlers.i18n import Translator
 from handlers.keyboards import button, rows

@@ -5,15 +5,15 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.permissions import Action, allowed
-from core.services.onboarding import LANGUAGE_LABELS
+from core.team.onboarding import LANGUAGE_LABELS
 from handlers import callbacks as cb
 from handlers.context import BotContext
+from handlers.delivery.publish import refresh_menu
+from handlers.delivery.replies import drop_keyboard, reply
 from handlers.gate import load_actor
 from handlers.i18n import Translator
 from handlers.keyboards import button, rows
 from handlers.outcomes import role_name, show
-from handlers.publish import refresh_menu
-from handlers.replies import drop_keyboard, reply
 
 
 def _language_buttons(current: str) -> list[InlineKeyboardButton]:

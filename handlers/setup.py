@@ -15,25 +15,17 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import (
-    admin,
-    clients,
-    conversation,
-    erasure,
-    exports,
-    files,
-    notifications,
-    orders,
-    privacy,
-    settings,
-    team,
-    telephony,
-    voice,
-)
+from handlers import admin, conversation, files, settings, team, voice
 from handlers import callbacks as cb
 from handlers.callbacks.routes import Router, route
+from handlers.clients import commands as clients
 from handlers.errors import on_error
 from handlers.gate import identify
+from handlers.notifications import commands as notifications
+from handlers.orders import commands as orders
+from handlers.privacy import commands as privacy
+from handlers.privacy import erasure, exports
+from handlers.telephony import commands as telephony
 
 PRIVATE = filters.ChatType.PRIVATE
 

@@ -8,16 +8,16 @@ from telegram import Update
 from core.domain import MemberView, Role
 from core.errors import DomainError
 from core.permissions import may_invite, may_manage, roles_assignable_by
-from core.services.team import MemberChange
+from core.team.service import MemberChange
 from handlers import callbacks as cb
 from handlers.context import BotContext
-from handlers.edits import edit_tapped
+from handlers.delivery.edits import edit_tapped
+from handlers.delivery.publish import notify_user, refresh_menu
+from handlers.delivery.replies import drop_keyboard, reply
 from handlers.gate import load_actor
 from handlers.i18n import Translator, escape
 from handlers.keyboards import button, column, rows
 from handlers.outcomes import role_name
-from handlers.publish import notify_user, refresh_menu
-from handlers.replies import drop_keyboard, reply
 
 
 def _member_line(t: Translator, view: MemberView) -> str:

@@ -12,20 +12,20 @@ from telegram.error import BadRequest, Forbidden
 
 from core.domain import VoiceNote, VoiceStatus
 from core.errors import DomainError
-from core.outbox import After
+from core.files.service import IncomingFile
+from core.runtime.outbox import After
 from core.services import Services
-from core.services.files import IncomingFile
-from core.voice_ai import Proposal
+from core.voice.ai import Proposal
 from handlers import callbacks as cb
-from handlers.cards import METHOD
 from handlers.context import BotContext
-from handlers.edits import edit_sent, edit_tapped
+from handlers.delivery.edits import edit_sent, edit_tapped
+from handlers.delivery.replies import drop_keyboard, reply
 from handlers.files import CLOUD_DOWNLOAD_LIMIT, wake_jobs
 from handlers.formatting import money
 from handlers.i18n import Catalogs, Translator, escape
 from handlers.keyboards import button
-from handlers.order_publish import publish_change
-from handlers.replies import drop_keyboard, reply
+from handlers.orders.cards import METHOD
+from handlers.orders.publish import publish_change
 
 log = logging.getLogger(__name__)
 Media = Voice | Audio | VideoNote

@@ -1,7 +1,7 @@
 """T-Bank (Tinkoff) internet acquiring API v2: `Init` and `GetState`, see docs/protocols.md.
 
-Every request is a JSON `POST <base>/<Method>` signed with `core.billing.tbank_token`. The bank
-answers refusals with HTTP 200 and `"Success": false`; those become `ExternalServiceError`
+Every request is a JSON `POST <base>/<Method>` signed with `core.billing.rules.tbank_token`. The
+bank answers refusals with HTTP 200 and `"Success": false`; those become `ExternalServiceError`
 with `retryable=False`, except the codes the bank means as "try again later", HTTP 429/5xx,
 timeouts and network failures, which are retryable.
 
@@ -19,7 +19,7 @@ from typing import Any, TypeGuard
 
 import httpx
 
-from core.billing import receipt_total, tbank_token
+from core.billing.rules import receipt_total, tbank_token
 from core.errors import ExternalServiceError
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from urllib.parse import urlencode
 import httpx
 
 from core.errors import ExternalServiceError
-from core.telephony import zadarma_signature
+from core.telephony.events import zadarma_signature
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def authorization(api_key: str, api_secret: str, method_path: str, params: dict[
 
 
 class HttpZadarma:
-    """`core.telephony_ports.PbxApi` for one account's key and secret."""
+    """`core.telephony.ports.PbxApi` for one account's key and secret."""
 
     def __init__(
         self,

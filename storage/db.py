@@ -62,7 +62,8 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     options.setdefault("max_overflow", 10)
     # No ping before every transaction (an extra round trip each, and PostgreSQL sees twice
     # the transactions): connections are recycled before servers and proxies drop idle ones,
-    # and an update's first statement (storage/inbox.py) is retried once on a dropped connection.
+    # and an update's first statement (storage/runtime/inbox.py) is retried once on a dropped
+    # connection.
     options.setdefault("pool_recycle", 1800)
     return create_async_engine(url, **options)
 

@@ -15,9 +15,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from core.clients.search import search_document
 from core.domain import OrderStatus, PaymentMethod, Role
-from core.listing import local_day_bounds
-from core.search import search_document
+from core.orders.listing import local_day_bounds
 from core.text import search_key
 from storage.demo_data import LOCALES, RU, DemoLocale, DemoPerson
 from storage.tables import (

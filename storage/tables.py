@@ -282,7 +282,7 @@ class UpdateInboxRow(SQLModel, table=True):
 
 
 class OutboxRow(SQLModel, table=True):
-    """Messages to send, written with the change that calls for them (core/outbox.py): sent
+    """Messages to send, written with the change that calls for them (core/runtime/outbox.py): sent
     in id order, each deleted as soon as Telegram answers it, in the transaction that records
     what its message id is needed for. Only messages not yet sent are here."""
 
@@ -305,7 +305,7 @@ def _where(condition: str) -> dict[str, Any]:
 class JobRow(SQLModel, table=True):
     __tablename__ = "job"
     # Claims walk one kind's pending jobs in run_at order, and the few running ones
-    # (storage/job_claims.py, migration 0014); partial, so finished jobs are in neither.
+    # (storage/runtime/job_claims.py, migration 0014); partial, so finished jobs are in neither.
     __table_args__ = (
         Index("ix_job_pending_kind_run_at", "kind", "run_at", **_where("status = 'pending'")),
         Index("ix_job_running_kind_lease", "kind", "locked_until", **_where("status = 'running'")),

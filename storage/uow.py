@@ -18,31 +18,31 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from core import ports
 from core.ports import Clock
-from storage.repositories.admin import SqlAdminRepository, SqlOrgSettingsRepository
-from storage.repositories.attachments import SqlAttachmentRepository
-from storage.repositories.audit import SqlAuditRepository
-from storage.repositories.billing import SqlBillingRepository
-from storage.repositories.calls import SqlCallRepository
-from storage.repositories.clients import SqlClientRepository
-from storage.repositories.digests import SqlDigestRepository
-from storage.repositories.notifications import SqlNotificationRepository
-from storage.repositories.orders import SqlOrderRepository
-from storage.repositories.orgs import (
-    SqlCategoryRepository,
-    SqlInviteRepository,
-    SqlMembershipRepository,
-    SqlOrganizationRepository,
-)
-from storage.repositories.outbox import SqlOutboxRepository
-from storage.repositories.people import SqlConsentRepository, SqlUserRepository
-from storage.repositories.privacy import SqlPrivacyRepository
-from storage.repositories.runtime import (
+from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
+from storage.billing import SqlBillingRepository
+from storage.clients.repository import SqlClientRepository
+from storage.files.attachments import SqlAttachmentRepository
+from storage.notifications.digests import SqlDigestRepository
+from storage.notifications.repository import SqlNotificationRepository
+from storage.orders.repository import SqlOrderRepository
+from storage.privacy.audit import SqlAuditRepository
+from storage.privacy.queries import SqlPrivacyRepository
+from storage.runtime.outbox import SqlOutboxRepository
+from storage.runtime.repository import (
     JOBS_CHANNEL,
     SqlDialogRepository,
     SqlJobRepository,
     SqlProcessedUpdateRepository,
 )
-from storage.repositories.voice import SqlVoiceRepository
+from storage.team.orgs import (
+    SqlCategoryRepository,
+    SqlInviteRepository,
+    SqlMembershipRepository,
+    SqlOrganizationRepository,
+)
+from storage.team.people import SqlConsentRepository, SqlUserRepository
+from storage.telephony import SqlCallRepository
+from storage.voice import SqlVoiceRepository
 
 
 class SqlUnitOfWork:

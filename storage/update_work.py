@@ -17,8 +17,8 @@ from typing import Self
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from core.outbox import Delivery, Stored
 from core.ports import Clock
+from core.runtime.outbox import Delivery, Stored
 from storage.uow import SqlUnitOfWork
 
 # The repositories a joined unit of work shares with the update's.

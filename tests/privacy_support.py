@@ -16,16 +16,16 @@ from bot.container import Adapters, file_stores, make_services
 from bot.settings import Settings
 from core.changes import NewVoiceNote
 from core.domain import Actor, Client, Order, VoiceStatus
-from core.jobs import JobRunner
+from core.files.service import UPLOAD_JOB, IncomingFile
+from core.orders.service import OrderDraft
+from core.privacy.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
+from core.runtime.jobs import JobRunner
 from core.services import Services
-from core.services.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
-from core.services.files import UPLOAD_JOB, IncomingFile
-from core.services.orders import OrderDraft
 from handlers.i18n import Catalogs
 from integrations.phones import PhonenumbersNormalizer
 from storage.db import create_engine, session_factory
 from storage.files.local import LocalFileStore
-from storage.jobs import SqlJobQueue
+from storage.runtime.jobs import SqlJobQueue
 from storage.uow import SqlUnitOfWork
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from bot.container import Adapters, file_stores, make_services
 from bot.settings import Settings
-from core.dialogs import DialogInput
+from core.dialogs.engine import DialogInput
 from core.domain import Actor, TelegramProfile
 from core.services import Services
 from handlers.i18n import Catalogs

@@ -8,9 +8,9 @@ from typing import Annotated, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field
 
-from core.admin_model import CREDENTIAL_MAX, CREDENTIALS, ApiToken, BillingOverview
-from core.notifications import MAX_REMINDER_MINUTES
-from core.services.org_settings import OrgSettingsView
+from core.admin.model import CREDENTIAL_MAX, CREDENTIALS, ApiToken, BillingOverview
+from core.admin.org_settings import OrgSettingsView
+from core.notifications.rules import MAX_REMINDER_MINUTES
 
 CredentialName = Literal[
     "salutespeech_key",

@@ -15,10 +15,10 @@ from bot.admin import views
 from bot.admin.context import admin_context as _context
 from bot.admin.html import Safe, SafeText, button, join, notice, page, tag
 from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key
-from core.admin_model import SESSION_HOURS
+from core.admin.model import SESSION_HOURS
 from core.domain import Actor
 from core.errors import DomainError
-from core.notifications import MAX_REMINDER_MINUTES
+from core.notifications.rules import MAX_REMINDER_MINUTES
 from core.services import Services
 from handlers.errors import describe
 from handlers.i18n import Translator

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from core.admin.service import AdminService
 from core.domain import Actor
 from core.errors import DomainError
-from core.services.admin import AdminService
 
 COOKIE = "astracrm_session"
 CSRF_FIELD, CSRF_HEADER = "csrf", "x-csrf-token"

@@ -18,11 +18,11 @@ from bot.admin.html import (
     select,
     tag,
 )
-from core.admin_model import ApiToken, BillingOverview
-from core.billing import PLANS, Plan
-from core.notifications import MAX_REMINDER_MINUTES
+from core.admin.model import ApiToken, BillingOverview
+from core.admin.org_settings import CredentialView, OrgSettingsView
+from core.billing.rules import PLANS, Plan
+from core.notifications.rules import MAX_REMINDER_MINUTES
 from core.regional import COMMON_RU_ZONES, CURRENCIES
-from core.services.org_settings import CredentialView, OrgSettingsView
 from handlers.admin import PLAN_NAMES
 from handlers.i18n import N_
 

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 import httpx
 
 from bot.settings import Settings
-from core.admin_model import Terminal
+from core.admin.model import Terminal
+from core.admin.org_settings import OrgAddressSuggesters, OrgSettingsService
+from core.admin.service import AdminService
+from core.billing.plans import PlanGuard
+from core.billing.service import BillingService
 from core.ports import AddressSuggester, Clock, PaymentGateway, SecretBox, UowFactory
-from core.services.admin import AdminService
-from core.services.billing import BillingService
-from core.services.org_settings import OrgAddressSuggesters, OrgSettingsService
-from core.services.plans import PlanGuard
 from integrations.tbank import HttpTBank
 from storage.secrets import FernetSecretBox
 

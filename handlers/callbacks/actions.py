@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 
 from core.domain import Role
-from core.listing import ListKind
-from core.notifications import Kind
-from core.orders import OrderAction
+from core.notifications.rules import Kind
+from core.orders.listing import ListKind
+from core.orders.rules import OrderAction
 from handlers.callbacks.codec import Action, Small, Text
 
 Switch = Literal["on", "off"]

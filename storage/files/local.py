@@ -12,7 +12,7 @@ import os
 import tempfile
 from pathlib import Path
 
-from core.files import safe_key, safe_prefix
+from core.files.rules import safe_key, safe_prefix
 
 TEMP_DIR = ".partial"  # unfinished writes; never a key
 

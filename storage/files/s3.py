@@ -20,7 +20,7 @@ from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
 from botocore.exceptions import ConnectionError as BotoConnectionError
 
 from core.errors import ExternalServiceError
-from core.files import safe_key, safe_prefix
+from core.files.rules import safe_key, safe_prefix
 
 SERVICE = "s3"
 MAX_LINK_SECONDS = 7 * 24 * 3600  # the SigV4 limit

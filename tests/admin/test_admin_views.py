@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 from bot.admin.html import SafeText
 from bot.admin.views import billing_page
-from core.admin_model import BillingOverview
-from core.billing import FREE
+from core.admin.model import BillingOverview
+from core.billing.rules import FREE
 from handlers.i18n import Catalogs
 
 START, END = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 4, 1, tzinfo=UTC)

@@ -11,11 +11,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from core.admin_model import usage_period
-from core.billing import add_months
+from core.admin.model import usage_period
+from core.billing.rules import add_months
 from core.domain import Role
 from core.errors import DomainError
-from core.services.orders import OrderDraft
+from core.orders.service import OrderDraft
 from storage.db import create_engine
 from tests.support import onboard, owner_with_org, profile
 

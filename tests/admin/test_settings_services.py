@@ -8,8 +8,8 @@ from datetime import time
 import pytest
 from sqlalchemy import text
 
+from core.admin.org_settings import OrgAddressSuggesters, OrgSettingsService
 from core.errors import DomainError
-from core.services.org_settings import OrgAddressSuggesters, OrgSettingsService
 from storage.db import create_engine
 from storage.secrets import FernetSecretBox
 from tests.admin.support import admin_services

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from core.domain import TelegramProfile
-from core.services.orders import OrderDraft
+from core.orders.service import OrderDraft
 from tests.browser.conftest import ARTIFACTS
 from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import create_org

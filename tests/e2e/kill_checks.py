@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from handlers.digests import RENDERERS
+from handlers.notifications.digests import RENDERERS
 from sandbox.emulator import TelegramEmulator
 from storage.tables import (
     AttachmentRow,

@@ -13,7 +13,7 @@ from sqlalchemy import text
 
 from bot.settings import Settings
 from core.domain import TelegramProfile
-from core.services.orders import OrderDraft
+from core.orders.service import OrderDraft
 from storage.db import create_engine
 from tests.admin.support import ENCRYPTION_KEY, PASSWORD, TERMINAL
 from tests.e2e.conftest import local_bot

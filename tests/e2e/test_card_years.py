@@ -4,7 +4,7 @@ does not; the end-to-end clock starts on 4 March 2026."""
 from datetime import UTC, datetime
 
 from core.domain import TelegramProfile
-from core.services.orders import OrderDraft
+from core.orders.service import OrderDraft
 from tests.e2e.scenario import create_org
 
 

@@ -41,7 +41,7 @@ from sqlalchemy import insert, select, update
 
 from bot.admin.server import free_port
 from bot.local import LocalBot
-from handlers.digests import RENDERERS
+from handlers.notifications.digests import RENDERERS
 from sandbox.emulator import EmulatorServer, TelegramEmulator
 from storage.tables import NotificationPrefRow, OrderRow, OrganizationRow, UserRow
 from tests.e2e.chaos import Chaos, observer_engine

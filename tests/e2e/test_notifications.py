@@ -11,9 +11,9 @@ from bot.background import DELIVERY_SLOTS
 from bot.local import LocalBot
 from core.clock import FixedClock
 from core.domain import JobStatus, TelegramProfile
-from core.orders import OrderAction
-from core.services.orders import OrderDraft
-from handlers.digests import RENDERERS
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
+from handlers.notifications.digests import RENDERERS
 from sandbox.emulator.reading import ScenarioError
 from storage.tables import JobRow
 from tests.e2e.conftest import make_settings

@@ -2,7 +2,7 @@
 late, filters fit their buttons, client search pages on, and a tapped choice stays as a record."""
 
 from core.domain import TelegramProfile
-from core.services.orders import OrderDraft
+from core.orders.service import OrderDraft
 from tests.e2e.conftest import E2E_START
 from tests.e2e.scenario import create_org, invite_link, onboard
 

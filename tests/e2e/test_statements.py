@@ -86,7 +86,8 @@ class Counter:
 
 
 def _looks_up_ledger(statement: str) -> bool:
-    """Not the inbox's own drop of redelivered copies (storage/inbox.py), in the poller's task."""
+    """Not the inbox's own drop of redelivered copies (storage/runtime/inbox.py), in the
+    poller's task."""
     return "processed_update" in statement and not statement.startswith("DELETE FROM update_inbox")
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 
 from core.clock import FixedClock
 from core.domain import TelegramProfile
-from core.services.orders import OrderDraft
-from handlers.digests import RENDERERS
+from core.orders.service import OrderDraft
+from handlers.notifications.digests import RENDERERS
 from storage.tables import JobRow
 from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import create_org, invite_link, onboard

@@ -6,9 +6,9 @@ from pydantic import SecretStr
 
 from bot.container import build_container
 from bot.worker import serve_worker
-from core.orders import OrderAction
-from core.services.files import IncomingFile
-from core.services.orders import OrderDraft
+from core.files.service import IncomingFile
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from sandbox.emulator import EmulatorServer, TelegramEmulator
 from tests.e2e.conftest import make_settings
 from tests.e2e.test_files import png

@@ -5,8 +5,8 @@ until the order is paid (and a grace period), then go with a sentence saying why
 from datetime import UTC, datetime
 
 from core.domain import Role, TelegramProfile
-from core.orders import OrderAction
-from core.services.orders import OrderDraft
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from tests.e2e.scenario import create_org, invite_link, onboard
 from tests.e2e.test_orders import _new_order
 

@@ -62,7 +62,7 @@ MOVES_FROM: dict[str, tuple[str, ...]] = {
 
 
 def sign(fields: Mapping[str, Any], password: str) -> str:
-    """The Token (docs/protocols.md), written independently of core.billing: scalars +
+    """The Token (docs/protocols.md), written independently of core.billing.rules: scalars +
     Password, by key, SHA-256."""
     pairs = {"Password": password}
     for key, value in fields.items():

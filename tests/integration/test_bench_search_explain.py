@@ -50,7 +50,7 @@ def test_the_report_prints_the_plans_after_the_table():
 async def test_repeat_keeps_each_searchs_fastest_timing(monkeypatch):
     """`--repeat`: a preempted run does not count if the same search ran faster right after."""
     from bench import search as bench_search
-    from core.search import parse_query
+    from core.clients.search import parse_query
 
     clock = [0.0]
     costs = iter([0.009, 0.004, 0.005, 0.002, 0.003, 0.007, 0.001, 0.006])  # seconds per call

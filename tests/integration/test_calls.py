@@ -13,7 +13,11 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 
 from bot.pbx import pbx_routes
-from core.call_log import (
+from core.changes import PbxAccountChange
+from core.dialogs.data import NewOrderData
+from core.domain import Job
+from core.orders.service import OrderDraft
+from core.telephony.call_log import (
     CALL_MISSED_JOB,
     CALL_SUMMARY_JOB,
     CALL_UNKNOWN_JOB,
@@ -21,12 +25,8 @@ from core.call_log import (
     SUMMARIZE_CALL_JOB,
     TRANSCRIBE_CALL_JOB,
 )
-from core.changes import PbxAccountChange
-from core.dialog_data import NewOrderData
-from core.domain import Job
-from core.services.orders import OrderDraft
-from core.services.recordings import RecordingService
-from core.telephony import CallOutcome, Direction, RecordingState
+from core.telephony.events import CallOutcome, Direction, RecordingState
+from core.telephony.recordings import RecordingService
 from integrations.zadarma import HttpZadarma
 from storage.db import create_engine
 from storage.files.local import LocalFileStore

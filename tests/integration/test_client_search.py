@@ -13,11 +13,12 @@ from sqlalchemy import delete, event, insert, text, update
 from bench.data import clients
 from bench.db import client_row as _row
 from bench.search import make_queries
-from core.search import SearchQuery, parse_query, search_document
+from core.clients.search import SearchQuery, parse_query, search_document
 from core.text import search_key
-from storage import migrate, search, search_postgres
+from storage import migrate
+from storage.clients import search, search_postgres
+from storage.clients.search import count_clients, search_client_ids
 from storage.db import create_engine, session_factory
-from storage.search import count_clients, search_client_ids
 from storage.tables import ClientRow, OrganizationRow
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

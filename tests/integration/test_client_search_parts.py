@@ -10,7 +10,7 @@ import asyncio
 import pytest
 from sqlalchemy import insert, text, update
 
-from core.search import SearchQuery, parse_query, search_document
+from core.clients.search import SearchQuery, parse_query, search_document
 from core.text import search_key
 from storage.tables import ClientRow
 from tests.integration import test_client_search as base

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-from core.search import SearchQuery, parse_query
+from core.clients.search import SearchQuery, parse_query
+from storage.clients.search import count_clients
 from storage.db import session_factory
-from storage.search import count_clients
 from tests.integration import test_client_search as base
 from tests.integration.test_client_search import add_client, add_org, ids
 

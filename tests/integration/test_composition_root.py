@@ -16,7 +16,7 @@ from bot.jobs import job_registry
 from bot.process import BotApi, Role, build_process
 from bot.settings import Settings
 from bot.telegram_bot import TolerantBot, build_bot
-from core.notifications import (
+from core.notifications.rules import (
     DIGEST_JOB,
     OVERDUE_JOB,
     PLAN_JOB,

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import insert
 
-from core.dialogs import DialogInput
+from core.clients.flows import NEW_CLIENT
+from core.dialogs.engine import DialogInput
 from core.outcomes import NoDialog, OrderCreated, Prompt
-from core.services.client_flows import NEW_CLIENT
 from storage.tables import DialogStateRow
 from tests.support import owner_with_org, services_for
 

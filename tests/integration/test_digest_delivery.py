@@ -8,8 +8,8 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from core.domain import Job, TelegramProfile
-from handlers.digests import notification_jobs, send
 from handlers.i18n import Catalogs
+from handlers.notifications.digests import notification_jobs, send
 from sandbox.emulator import EmulatorServer, RateLimits, TelegramEmulator
 from tests.support import services_for
 

@@ -1,11 +1,11 @@
 """The digest's unpaid line on both databases: the orders done but not fully paid, what each
 still owes, and the sum over all of them (not only the ones listed)."""
 
-from core.digest import LIST_LIMIT, DigestMessage
-from core.orders import OrderAction
-from core.services.orders import OrderDraft
-from handlers.digests import digest_view
+from core.notifications.digest import LIST_LIMIT, DigestMessage
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from handlers.i18n import Catalogs
+from handlers.notifications.digests import digest_view
 from tests.support import owner_with_org, services_for
 
 

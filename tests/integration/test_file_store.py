@@ -18,7 +18,7 @@ from botocore.exceptions import ClientError
 from moto.server import ThreadedMotoServer
 
 from core.errors import ExternalServiceError
-from core.files import object_key, sha256
+from core.files.rules import object_key, sha256
 from core.ports import FileStore
 from storage.files import LocalFileStore, S3FileStore, make_s3_client
 

@@ -11,9 +11,9 @@ from bot.flood import Lane
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telegram_bot import build_bot
-from handlers.digests import send
+from handlers.delivery.lanes import BROADCAST, broadcast
 from handlers.jobs import _send
-from handlers.lanes import BROADCAST, broadcast
+from handlers.notifications.digests import send
 from sandbox.emulator import EmulatorServer, TelegramEmulator
 
 TOKEN = "123456:TEST-TOKEN"

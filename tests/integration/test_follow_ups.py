@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from core.orders import OrderAction
-from core.outbox import Method
-from core.services.orders import OrderDraft
-from handlers.follow_ups import card_sent
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
+from core.runtime.outbox import Method
+from handlers.delivery.follow_ups import card_sent
 from handlers.i18n import Catalogs
-from handlers.order_publish import remembered
+from handlers.orders.publish import remembered
 from tests.support import owner_with_org, services_for
 
 ADDRESS = "Тверская 1"

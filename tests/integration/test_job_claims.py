@@ -14,7 +14,7 @@ from sqlalchemy import event, insert, select, text
 
 from bench.jobs_plans import plans
 from storage.db import create_engine, is_sqlite, session_factory
-from storage.jobs import SqlJobQueue
+from storage.runtime.jobs import SqlJobQueue
 from storage.tables import JobRow
 from storage.uow import SqlUnitOfWork
 

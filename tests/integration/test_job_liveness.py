@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 
 from storage.db import create_engine, session_factory
-from storage.jobs import SqlJobQueue
-from storage.liveness import Liveness
+from storage.runtime.jobs import SqlJobQueue
+from storage.runtime.liveness import Liveness
 from storage.uow import SqlUnitOfWork
 
 LEASE = timedelta(minutes=5)

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import select
 
 from core.domain import Job
-from core.jobs import JobRunner, backoff
+from core.runtime.jobs import JobRunner, backoff
 from storage.db import create_engine, is_sqlite, session_factory
-from storage.jobs import SqlJobQueue
+from storage.runtime.jobs import SqlJobQueue
 from storage.tables import JobRow
 from storage.uow import SqlUnitOfWork
 

@@ -10,9 +10,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import text
 
-from core.jobs import JobSignal
+from core.runtime.jobs import JobSignal
 from storage.db import create_engine, session_factory
-from storage.jobs import SqlJobQueue, listen_for_jobs
+from storage.runtime.jobs import SqlJobQueue, listen_for_jobs
 from storage.uow import SqlUnitOfWork
 
 

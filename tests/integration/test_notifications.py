@@ -8,13 +8,13 @@ import pytest
 from sqlalchemy import event, func, select
 
 from core.clock import FixedClock
-from core.digest import DigestMessage
 from core.domain import Role
-from core.notifications import PlanItem
-from core.orders import OrderAction
-from core.services import work_notices
-from core.services.digests import NotificationService
-from core.services.orders import OrderDraft
+from core.notifications import work_notices
+from core.notifications.digest import DigestMessage
+from core.notifications.rules import PlanItem
+from core.notifications.service import NotificationService
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from storage.db import create_engine, session_factory
 from storage.tables import JobRow, SentNotificationRow
 from storage.uow import SqlUnitOfWork

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.dialogs import DialogInput
+from core.dialogs.engine import DialogInput
 from core.domain import Role
 from core.errors import DomainError
 from core.outcomes import Declined, Joined, OrganizationCreated, Prompt

@@ -12,8 +12,8 @@ from sqlalchemy import event, update
 
 from core.changes import NewAttachment
 from core.domain import Role
-from core.orders import OrderAction
-from core.services.orders import OrderDraft
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from storage.tables import CategoryRow
 from tests.support import onboard, owner_with_org, profile, profile_of, services_for
 

@@ -3,8 +3,8 @@ the client or the retention limit leaves only which detail changed."""
 
 import pytest
 
-from core.orders import OrderAction
-from core.services.orders import OrderDraft
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from tests.privacy_support import open_world, seed_client
 from tests.support import owner_with_org
 

@@ -7,9 +7,9 @@ import pytest
 
 from core.domain import OrderStatus, Role
 from core.errors import DomainError
-from core.listing import ListKind
-from core.orders import OrderAction
-from core.services.orders import OrderDraft
+from core.orders.listing import ListKind
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from tests.support import onboard, owner_with_org, profile, profile_of, services_for
 
 

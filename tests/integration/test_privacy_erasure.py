@@ -10,10 +10,10 @@ import pytest
 from core.changes import CallChange, PbxAccountChange
 from core.domain import OrgStatus, Role
 from core.errors import DomainError
-from core.files import sha256
-from core.orders import OrderAction
-from core.services.files import IncomingFile
-from core.telephony import recording_key
+from core.files.rules import sha256
+from core.files.service import IncomingFile
+from core.orders.rules import OrderAction
+from core.telephony.events import recording_key
 from tests.fakes.zadarma import FakeZadarma
 from tests.privacy_support import open_world, png, seed_client
 from tests.support import onboard, owner_with_org, profile, profile_of

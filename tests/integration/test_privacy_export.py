@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from core.domain import Job, Role
-from core.privacy_model import ExportStage
-from core.services.privacy import EXPORT_JOB
+from core.privacy.model import ExportStage
+from core.privacy.service import EXPORT_JOB
 from storage.db import create_engine
 from storage.tables import metadata
 from tests.privacy_support import open_world, png, seed_client

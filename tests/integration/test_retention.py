@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from core.orders import OrderAction
-from core.retention import next_daily_run
-from core.services.erasure import RETENTION_JOB
+from core.orders.rules import OrderAction
+from core.privacy.erasure import RETENTION_JOB
+from core.privacy.retention import next_daily_run
 from storage.tables import AuditEventRow, JobRow, ProcessedUpdateRow, VoiceNoteRow
 from tests.privacy_support import open_world, seed_client
 from tests.support import owner_with_org

@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from core.orders import OrderAction
-from core.retention import next_daily_run
+from core.orders.rules import OrderAction
+from core.privacy.retention import next_daily_run
 from tests.privacy_support import open_world, seed_client
 from tests.support import owner_with_org
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 
 from bot.scheduler import Leadership, Scheduler
 from core.clock import FixedClock
-from core.services.orders import OrderDraft
+from core.orders.service import OrderDraft
 from storage.db import create_engine, session_factory
 from storage.tables import JobRow
 from storage.uow import SqlUnitOfWork

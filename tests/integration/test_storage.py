@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from core.dialog_data import NewOrgData
-from core.dialogs import DialogState
+from core.dialogs.data import NewOrgData
+from core.dialogs.engine import DialogState
 from core.domain import Role
 from core.errors import ConcurrencyConflict, DuplicateUpdate
 from storage import migrate

@@ -8,8 +8,8 @@ import pytest
 
 from core.domain import Role
 from core.errors import DomainError
-from core.orders import OrderAction
-from core.services.orders import OrderDraft
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from tests.support import onboard, owner_with_org, profile, services_for
 
 

@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
-from core.billing import ReceiptItem, apply_notification, receipt, tbank_token, verify_token
+from core.billing.rules import ReceiptItem, apply_notification, receipt, tbank_token, verify_token
 from core.errors import ExternalServiceError
 from integrations.tbank import HttpTBank, InitResult, StateResult
 from tests.fakes.server import AsgiServer

@@ -8,7 +8,7 @@ import pytest
 from core.changes import NewCall
 from core.domain import Role
 from core.errors import DomainError
-from core.telephony import Direction, parse_event
+from core.telephony.events import Direction, parse_event
 from tests.support import onboard, owner_with_org, profile, services_for
 
 pytestmark = pytest.mark.db

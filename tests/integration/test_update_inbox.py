@@ -4,7 +4,7 @@ the transaction that records it in the ledger, and what is left comes back in or
 from __future__ import annotations
 
 from storage.db import create_engine, session_factory
-from storage.inbox import SqlUpdateInbox
+from storage.runtime.inbox import SqlUpdateInbox
 
 
 def _update(update_id: int, text: str = "/help") -> dict:

@@ -3,8 +3,8 @@ identifies the sender in one unit of work. On both databases."""
 
 import asyncio
 
-from core.services.updates import UpdateLedger
-from core.services.users import UserService
+from core.runtime.updates import UpdateLedger
+from core.team.users import UserService
 from tests.support import profile
 
 

@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import event
 
 from core.errors import DomainError, DuplicateUpdate
-from core.outbox import After, Delivery, Lane, Method, Sent
-from core.services.binding import Binder
+from core.runtime.binding import Binder
+from core.runtime.outbox import After, Delivery, Lane, Method, Sent
 from storage.db import create_engine, session_factory
 from storage.update_work import UpdateWork
 from tests.support import owner_with_org, profile, services_for

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
+from core.billing.plans import PlanGuard
 from core.domain import VoiceStatus
-from core.orders import OrderAction
-from core.services.files import IncomingFile
-from core.services.orders import OrderDraft
-from core.services.plans import PlanGuard
-from core.services.voice import VoiceService
+from core.files.service import IncomingFile
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
+from core.voice.service import VoiceService
 from tests.support import owner_with_org, services_for
 
 OGG = (Path(__file__).resolve().parents[1] / "data" / "voice_ru.ogg").read_bytes()

@@ -8,10 +8,10 @@ import pytest
 
 from core.domain import PaymentMethod, Role
 from core.errors import DomainError
-from core.orders import OrderAction
-from core.services.orders import OrderDraft
-from handlers.cards import order_text
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
 from handlers.i18n import Catalogs
+from handlers.orders.cards import order_text
 from tests.support import onboard, owner_with_org, profile, services_for
 
 CATALOGS = Catalogs()

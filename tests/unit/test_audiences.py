@@ -2,7 +2,7 @@
 
 import pytest
 
-from core.audiences import Audience, Delivery, Relation, delivery, new_messages
+from core.orders.audiences import Audience, Delivery, Relation, delivery, new_messages
 
 LEAD_QUIET = ("take", "start", "done", "pay", "assign", "offer", "cancel", "reschedule", "edit")
 

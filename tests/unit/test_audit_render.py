@@ -3,9 +3,9 @@ organization's name and of keys are never kept, so never shown)."""
 
 from datetime import UTC, datetime
 
-from core.privacy_model import AuditEvent
-from handlers.audit import audit_line, setting_change
+from core.privacy.model import AuditEvent
 from handlers.i18n import Catalogs
+from handlers.privacy.audit import audit_line, setting_change
 
 EN, RU = Catalogs().get("en"), Catalogs().get("ru")
 

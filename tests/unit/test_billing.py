@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from core.billing import (
+from core.billing.rules import (
     BUSINESS,
     FREE,
     LATER,

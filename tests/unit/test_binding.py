@@ -7,7 +7,7 @@ import dataclasses
 from datetime import UTC, datetime
 
 from core.clock import FixedClock
-from core.services.binding import Binder
+from core.runtime.binding import Binder
 from tests.support import services_for
 
 

@@ -7,23 +7,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from core.call_ai import (
+from core.changes import CallChange, given
+from core.deid import restore
+from core.telephony.call_ai import (
     CallSummary,
     deidentify_call,
     mask_phones,
     parse_summary,
     restore_summary,
 )
-from core.call_log import (
+from core.telephony.call_log import (
     CALL_MISSED_JOB,
     CALL_UNKNOWN_JOB,
     FETCH_RECORDING_JOB,
     changes,
     follow_ups,
 )
-from core.changes import CallChange, given
-from core.deid import restore
-from core.telephony import (
+from core.telephony.events import (
     Call,
     CallEvent,
     CallOutcome,

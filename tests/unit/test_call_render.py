@@ -4,9 +4,10 @@ from dataclasses import replace
 from datetime import UTC, datetime
 
 from core.domain import Client, Organization, User
-from core.telephony import Call, CallOutcome, Direction, RecordingState
+from core.telephony.events import Call, CallOutcome, Direction, RecordingState
 from core.views import CallView
-from handlers.call_render import (
+from handlers.i18n import Catalogs
+from handlers.telephony.render import (
     call_line,
     duration,
     missed_keyboard,
@@ -14,7 +15,6 @@ from handlers.call_render import (
     summary_keyboard,
     summary_text,
 )
-from handlers.i18n import Catalogs
 
 T = Catalogs().get("ru")
 EN = Catalogs().get("en")

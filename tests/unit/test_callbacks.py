@@ -9,19 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.clients.flows import CLIENT_EDIT_FLOW, CLIENT_MERGE_FLOW, NEW_CLIENT_FLOW
 from core.domain import Role
-from core.listing import ListKind
-from core.notifications import Kind, Preferences, change
-from core.orders import OrderAction
-from core.services.client_flows import CLIENT_EDIT_FLOW, CLIENT_MERGE_FLOW, NEW_CLIENT_FLOW
-from core.services.new_order import NEW_ORDER_FLOW
-from core.services.onboarding import LANGUAGE_LABELS, NEW_ORG_FLOW, ONBOARDING_FLOW
-from core.services.order_flows import EDIT_FLOW, PAYMENT_FLOW, RESCHEDULE_FLOW
+from core.notifications.rules import Kind, Preferences, change
+from core.orders.flows import EDIT_FLOW, PAYMENT_FLOW, RESCHEDULE_FLOW
+from core.orders.listing import ListKind
+from core.orders.new_order import NEW_ORDER_FLOW
+from core.orders.rules import OrderAction
+from core.team.onboarding import LANGUAGE_LABELS, NEW_ORG_FLOW, ONBOARDING_FLOW
 from handlers import callbacks as cb
 from handlers.callbacks.codec import FreeText, UpTo
 from handlers.callbacks.routes import Router, route
 from handlers.setup import CALLBACKS
-from handlers.telephony import FILTERS
+from handlers.telephony.commands import FILTERS
 
 INT64 = 2**63 - 1
 FLOWS = (

@@ -5,10 +5,10 @@ from datetime import UTC, datetime
 
 from core.domain import Order, OrderStatus, Organization, User
 from core.views import ClientCard, ClientView, OrderCard
-from handlers.cards import client_text, order_text
 from handlers.formatting import when
 from handlers.i18n import Catalogs
-from handlers.order_lists import order_line
+from handlers.orders.cards import client_text, order_text
+from handlers.orders.lists import order_line
 
 MOSCOW = "Europe/Moscow"
 NOW = datetime(2026, 3, 4, 6, 30, tzinfo=UTC)

@@ -7,7 +7,7 @@ from datetime import date, datetime, time
 
 import pytest
 
-from core.dialog_data import (
+from core.dialogs.data import (
     KINDS,
     Candidate,
     ClientAnswer,
@@ -26,7 +26,7 @@ from core.dialog_data import (
     state_from_json,
     state_to_json,
 )
-from core.dialogs import DialogData, DialogState
+from core.dialogs.engine import DialogData, DialogState
 
 # What the code before typed dialog data stored, key for key (a /neworder at its last card).
 OLD_NEW_ORDER = {

@@ -4,9 +4,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from core.dialogs import DialogData, DialogInput, Flow, Step, choice_of
+from core.dialogs.engine import DialogData, DialogInput, Flow, Step, choice_of
 from core.errors import DomainError
-from core.services.onboarding import NEW_ORG_FLOW, ONBOARDING_FLOW
+from core.team.onboarding import NEW_ORG_FLOW, ONBOARDING_FLOW
 from core.text import clean_name
 
 

@@ -4,7 +4,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from core.digest import (
+from core.domain import OrderStatus
+from core.errors import DomainError
+from core.notifications.digest import (
     DigestMessage,
     Facts,
     OrderRef,
@@ -15,9 +17,7 @@ from core.digest import (
     scheduled_windows,
     so_far_windows,
 )
-from core.domain import OrderStatus
-from core.errors import DomainError
-from core.notifications import PlanItem, Preferences, change, digest_key, reminder_key
+from core.notifications.rules import PlanItem, Preferences, change, digest_key, reminder_key
 
 TODAY = date(2026, 11, 27)
 

@@ -2,12 +2,12 @@
 
 from datetime import UTC, date, datetime
 
-from core.digest import DigestMessage, Facts, OrderRef, Period, build_digest
 from core.domain import OrderStatus
-from core.notifications import PlanItem
-from handlers.digests import digest_view
+from core.notifications.digest import DigestMessage, Facts, OrderRef, Period, build_digest
+from core.notifications.rules import PlanItem
 from handlers.i18n import Catalogs
-from handlers.work_messages import overdue_view, plan_view, reminder_view
+from handlers.notifications.digests import digest_view
+from handlers.notifications.work_messages import overdue_view, plan_view, reminder_view
 
 CATALOGS = Catalogs()
 DAY = date(2026, 11, 27)

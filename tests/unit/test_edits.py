@@ -16,10 +16,10 @@ from telegram import (
 from telegram.error import BadRequest
 
 from bot.outbox import OutboxSender
-from core.outbox import Delivery, Method, Sent, Stored
-from handlers.edits import edit_buttons, edit_tapped, shows
+from core.runtime.outbox import Delivery, Method, Sent, Stored
+from handlers.delivery.edits import edit_buttons, edit_tapped, shows
+from handlers.delivery.outgoing import Outgoing
 from handlers.errors import _answer
-from handlers.outgoing import Outgoing
 
 CHAT = Chat(1, "private")
 KEYS = InlineKeyboardMarkup([[InlineKeyboardButton("✓ All", callback_data="cl:all")]])

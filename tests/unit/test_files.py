@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core import files
 from core.errors import DomainError
-from core.files import (
+from core.files import rules as files
+from core.files.rules import (
     MB,
     FileKind,
     accept,

@@ -5,8 +5,8 @@ from datetime import UTC, datetime
 import pytest
 
 from core.domain import OrderEvent, Organization, User
-from handlers.history import history_text
 from handlers.i18n import Catalogs
+from handlers.orders.history import history_text
 
 ORG = Organization(1, "Чистый дом", "Europe/Moscow", "RUB", "ru", "RU")
 ANNA = User(1, 100, "Анна", None, None, "ru", "ru", 1, None, None, None)

@@ -14,7 +14,7 @@ import pytest
 from core.clock import RunningClock
 from core.domain import Job
 from core.errors import ExternalServiceError
-from core.jobs import JobRunner, PermanentJobError, backoff, describe, is_permanent
+from core.runtime.jobs import JobRunner, PermanentJobError, backoff, describe, is_permanent
 from tests.unit.fake_job_queue import LEASE, FakeQueue
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from core.domain import Actor, Membership, Order, OrderStatus, Organization, Role, User
 from core.errors import DomainError
-from core.order_edits import Field, editable_fields
-from core.orders import OrderAction, available_actions, may_view, next_status, require_action
+from core.orders.edits import Field, editable_fields
+from core.orders.rules import OrderAction, available_actions, may_view, next_status, require_action
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ORG = Organization(1, "Org", "Europe/Moscow", "RUB", "ru", "RU")

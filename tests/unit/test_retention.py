@@ -8,7 +8,7 @@ import pytest
 from core.domain import Actor, Membership, Organization, OrgStatus, Role, User
 from core.errors import DomainError
 from core.permissions import Action, org_active, require, require_writable
-from core.retention import (
+from core.privacy.retention import (
     check_business_days,
     cutoffs,
     export_expired,

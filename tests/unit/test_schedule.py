@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 
 from core.domain import OrderStatus
-from core.schedule import (
+from core.notifications.schedule import (
     day_bounds,
     due_daily,
     due_today,

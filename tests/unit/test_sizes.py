@@ -3,11 +3,11 @@
 import pytest
 
 from core.errors import DomainError
-from core.privacy_model import ExportFile, ExportReady
+from core.privacy.model import ExportFile, ExportReady
 from handlers.errors import describe
-from handlers.exports import ready_text
 from handlers.formatting import megabytes
 from handlers.i18n import Catalogs
+from handlers.privacy.exports import ready_text
 
 MB = 1024 * 1024
 

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from core.billing import tbank_token, verify_token
+from core.billing.rules import tbank_token, verify_token
 
 INIT_DOC = {
     "TerminalKey": "MerchantTerminalKey",

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from core.telephony import (
+from core.telephony.events import (
     CallOutcome,
     Direction,
     EventKind,
@@ -184,7 +184,7 @@ def test_dispositions(disposition, outcome):
 
 
 def test_call_time_is_local_to_the_organization():
-    from core.telephony import call_time
+    from core.telephony.events import call_time
 
     assert call_time(START, "Europe/Moscow") == datetime(2025, 1, 20, 11, 3, 11, tzinfo=UTC)
     assert call_time("yesterday", "Europe/Moscow") is None

@@ -3,10 +3,10 @@ ledger key, and the alert as they read it in both languages."""
 
 from datetime import UTC, datetime, timedelta
 
-from core.notifications import OFFER_WAIT, OfferItem, untaken_key
-from core.schedule import untaken_due
+from core.notifications.rules import OFFER_WAIT, OfferItem, untaken_key
+from core.notifications.schedule import untaken_due
 from handlers.i18n import Catalogs
-from handlers.work_messages import untaken_view
+from handlers.notifications.work_messages import untaken_view
 
 OFFERED = datetime(2026, 11, 27, 7, 0, tzinfo=UTC)  # 10:00 in Moscow
 WAIT = timedelta(minutes=15)

@@ -6,8 +6,8 @@ from gettext import NullTranslations
 import pytest
 
 from core.errors import DomainError
-from core.listing import local_day_bounds
 from core.money import parse_money
+from core.orders.listing import local_day_bounds
 from core.phones import looks_like_phone
 from core.when import check_not_past, next_year, parse_when, to_utc
 from handlers.formatting import phone, wall_clock

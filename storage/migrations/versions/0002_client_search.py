@@ -7,7 +7,7 @@ Create Date: 2026-12-01
 SQLite: FTS5 `client_fts` (trigram tokenizer) with external content, kept in step by
 triggers. Its rowid is (organization << 44) + (name bucket << 32) + client id, the bucket being
 the first two characters of `name_norm`, so an organization is a rowid range and matches come
-out of the index nearly in name order (see storage/search.py). Limits: organization ids below
+out of the index nearly in name order (see storage/clients/search.py). Limits: organization ids below
 2**19, client ids below 2**32. The content is the view `client_fts_source`, so 'rebuild' and
 'integrity-check' work.
 

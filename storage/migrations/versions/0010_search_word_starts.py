@@ -7,7 +7,7 @@ Create Date: 2026-11-27
 SQLite: `client_fts` now indexes the document padded as `'  ' || replace(text, ' ', '  ')`
 (two spaces before every word), so a word start is a trigram: `"  щ"` finds words beginning
 with "щ" and `" ив"` those beginning with "ив". A one- or two-letter prefix is then answered
-by the index like any long term (storage/search_sql.py `Sql.grams` pads terms the same way). Rowids, the
+by the index like any long term (storage/clients/search_sql.py `Sql.grams` pads terms the same way). Rowids, the
 view, triggers and covering index keep the layout of 0002; the table is rebuilt.
 
 PostgreSQL: `ix_client_search_trgm` becomes a GIN index over `client_search_keys(organization,
@@ -16,7 +16,7 @@ the organization and the part of the name order (before Cyrillic "а", or from i
 organization << 32 | part << 31 | hashtext & 0x7fffffff. The posting lists a query reads and
 the candidates it fetches are then its organization's (and part's) only, and a word start is
 a key like any other. `client_search_query_keys(organization, part, trigrams)` gives a query's
-keys (storage/search_postgres.py).
+keys (storage/clients/search_postgres.py).
 """
 
 from collections.abc import Sequence

@@ -18,7 +18,7 @@ follow the name order. Trigrams of digits and spaces only (phone numbers) are no
 part: their part field is 2047.
 
 A query asks, part after part in name order, for the clients of that part holding all its
-trigrams (storage/search_postgres.py), so the candidates it fetches are those of the parts
+trigrams (storage/clients/search_postgres.py), so the candidates it fetches are those of the parts
 before the page is full, not every match of the organization. The functions of 0010 go;
 the downgrade puts them and their index back.
 """

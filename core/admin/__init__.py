@@ -1,0 +1,1 @@
+"""The admin endpoint: sign-in links, sessions, API tokens, the organization's settings."""

@@ -1,0 +1,164 @@
+"""Who may use the admin endpoint: one-time sign-in links from /admin, browser sessions, and
+API tokens for integrations. Every token is random, shown once and stored only as a hash;
+every request acts as one member of one organization, checked like a bot update."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.admin.model import (
+    MAX_API_TOKENS,
+    SESSION_HOURS,
+    SIGN_IN_MINUTES,
+    TOKEN_NAME_MAX,
+    ApiToken,
+    new_token,
+    token_hash,
+)
+from core.domain import Actor, OrgStatus
+from core.errors import DomainError
+from core.permissions import Action, require
+from core.ports import Clock, UnitOfWork, UowFactory
+from core.privacy.audit import record
+from core.privacy.model import AuditAction
+from core.text import clean_name
+
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
+LINK_PREFIX, SESSION_PREFIX, API_PREFIX = "sl_", "ss_", "ak_"
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedLink:
+    url: str
+    expires_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedSession:
+    token: str
+    expires_at: datetime
+    actor: Actor
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedApiToken:
+    token: str  # shown once, never stored
+    record: ApiToken
+
+
+class AdminService:
+    def __init__(self, uow: UowFactory, clock: Clock, public_url: str) -> None:
+        self._uow = uow
+        self._clock = clock
+        self.public_url = public_url.rstrip("/")
+
+    @property
+    def billing_url(self) -> str:
+        return f"{self.public_url}/billing"
+
+    async def issue_link(self, actor: Actor) -> IssuedLink:
+        """A link that opens a session once, within ten minutes; owners only."""
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        token, now = new_token(LINK_PREFIX), self._clock.now()
+        expires = now + timedelta(minutes=SIGN_IN_MINUTES)
+        async with self._uow() as uow:
+            await uow.admin.add_link(
+                actor.organization.id, actor.user.id, token_hash(token), expires, now
+            )
+            await uow.commit()
+        return IssuedLink(f"{self.public_url}/signin/{token}", expires)
+
+    async def sign_in(self, link_token: str) -> OpenedSession:
+        """Spends the link (a second use, even a concurrent one, is refused) and opens a
+        session for its member, if they may still change settings."""
+        if not TOKEN_SHAPE.match(link_token):
+            raise DomainError("sign_in_invalid")
+        now = self._clock.now()
+        async with self._uow() as uow:
+            link = await uow.admin.use_link(token_hash(link_token), now)
+            if link is None:
+                raise DomainError("sign_in_invalid")
+            actor = await scoped_actor(uow, link.user_id, link.organization_id)
+            require(actor, Action.ORG_SETTINGS)
+            token, expires = new_token(SESSION_PREFIX), now + timedelta(hours=SESSION_HOURS)
+            await uow.admin.add_session(
+                link.organization_id, link.user_id, token_hash(token), expires, now
+            )
+            await record(uow, actor, AuditAction.ADMIN_SIGN_IN, now)
+            await uow.commit()
+        return OpenedSession(token, expires, actor)
+
+    async def session_actor(self, session_token: str) -> Actor:
+        if not TOKEN_SHAPE.match(session_token):
+            raise DomainError("session_invalid")
+        async with self._uow() as uow:
+            session = await uow.admin.session(token_hash(session_token))
+            if session is None or session.revoked_at is not None:
+                raise DomainError("session_invalid")
+            if session.expires_at <= self._clock.now():
+                raise DomainError("session_invalid")
+            return await scoped_actor(uow, session.user_id, session.organization_id)
+
+    async def sign_out(self, session_token: str) -> None:
+        async with self._uow() as uow:
+            await uow.admin.revoke_session(token_hash(session_token), self._clock.now())
+            await uow.commit()
+
+    async def create_token(self, actor: Actor, name: str) -> IssuedApiToken:
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        label = clean_name(name, TOKEN_NAME_MAX)
+        token, now = new_token(API_PREFIX), self._clock.now()
+        async with self._uow() as uow:
+            if len(await uow.admin.tokens(actor.organization.id)) >= MAX_API_TOKENS:
+                raise DomainError("api_tokens_limit", limit=MAX_API_TOKENS)
+            record = await uow.admin.add_token(
+                actor.organization.id, actor.user.id, label, token_hash(token), token[:7], now
+            )
+            await uow.commit()
+        return IssuedApiToken(token, record)
+
+    async def tokens(self, actor: Actor) -> list[ApiToken]:
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            return await uow.admin.tokens(actor.organization.id)
+
+    async def revoke_token(self, actor: Actor, token_id: int) -> None:
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            if not await uow.admin.revoke_token(
+                actor.organization.id, token_id, self._clock.now()
+            ):
+                raise DomainError("not_found")
+            await uow.commit()
+
+    async def token_actor(self, api_token: str) -> Actor:
+        """The member who created the token, with their role now (a demoted owner's tokens
+        lose what the role lost)."""
+        if not TOKEN_SHAPE.match(api_token):
+            raise DomainError("token_invalid")
+        async with self._uow() as uow:
+            record = await uow.admin.token(token_hash(api_token))
+            if record is None or record.revoked_at is not None:
+                raise DomainError("token_invalid")
+            actor = await scoped_actor(uow, record.user_id, record.organization_id)
+            await uow.admin.touch_token(record.id, self._clock.now())
+            await uow.commit()
+            return actor
+
+
+async def scoped_actor(uow: UnitOfWork, user_id: int, org_id: int) -> Actor:
+    """The person as a member of exactly this organization (not their active one in the bot)."""
+    user = await uow.users.get(user_id)
+    org = await uow.orgs.get(org_id)
+    membership = await uow.members.get(org_id, user_id)
+    if user is None or org is None or membership is None or org.status is not OrgStatus.ACTIVE:
+        raise DomainError("session_invalid")
+    if not membership.active:
+        raise DomainError("access_revoked")
+    return Actor(user, org, membership)

@@ -1,0 +1,1 @@
+"""The CRM's own billing: plans and limits, checkout, usage per period."""

@@ -1,0 +1,1 @@
+"""Clients: duplicate-safe capture, search, cards, edits and merges."""

@@ -1,0 +1,1 @@
+"""Files on orders: kinds, size rules, storage keys and durable uploads."""

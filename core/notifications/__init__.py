@@ -1,0 +1,1 @@
+"""Scheduled notifications: digests, plans, reminders and alerts, and each person's preferences."""

@@ -1,0 +1,1 @@
+"""Orders: the status machine, creation, dispatch, cards, lists, edits and payments."""

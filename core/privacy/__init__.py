@@ -1,0 +1,1 @@
+"""The privacy policy's promises: consent, export, erasure, retention and the audit log."""

@@ -1,0 +1,58 @@
+"""Use-case services, one use case per method, each inside its own unit of work."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.admin.org_settings import OrgSettingsService
+from core.admin.service import AdminService
+from core.billing.service import BillingService
+from core.clients.service import ClientService
+from core.dialogs.service import DialogService
+from core.files.service import FileService
+from core.notifications.service import NotificationService
+from core.orders.inbox import InboxService
+from core.orders.service import OrderService
+from core.ports import Clock
+from core.privacy.audit import AuditService
+from core.privacy.erasure import ErasureService
+from core.privacy.service import PrivacyService
+from core.runtime.updates import UpdateLedger
+from core.team.invites import InviteService
+from core.team.service import TeamService
+from core.team.start import StartService
+from core.team.users import UserService
+from core.telephony.call_actions import CallActionService
+from core.telephony.calls import CallService
+from core.telephony.recordings import RecordingService
+from core.telephony.settings import TelephonyService
+from core.voice.service import VoiceService
+
+
+@dataclass(frozen=True, slots=True)
+class Services:
+    """Everything the presentation layers may call, built once by the composition root."""
+
+    clock: Clock
+    users: UserService
+    start: StartService
+    dialogs: DialogService
+    invites: InviteService
+    team: TeamService
+    updates: UpdateLedger
+    clients: ClientService
+    orders: OrderService
+    files: FileService
+    notifications: NotificationService
+    voice: VoiceService
+    inbox: InboxService
+    admin: AdminService
+    org_settings: OrgSettingsService
+    billing: BillingService
+    calls: CallService
+    call_actions: CallActionService
+    recordings: RecordingService
+    telephony: TelephonyService
+    privacy: PrivacyService
+    erasure: ErasureService
+    audit: AuditService

@@ -1,0 +1,1 @@
+"""People and teams: who is acting, onboarding, invitations, roles and organizations."""

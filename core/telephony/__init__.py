@@ -1,0 +1,1 @@
+"""Telephony: PBX call events, the call log, recordings and what managers do with calls."""

@@ -1,0 +1,1 @@
+"""Voice notes: transcribed, summarised by AI into a proposed order update."""

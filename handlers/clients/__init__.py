@@ -1,0 +1,1 @@
+"""Clients in the chat: /client, /newclient, client cards and inline lookup."""

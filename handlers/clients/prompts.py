@@ -1,0 +1,84 @@
+"""Prompts for the client flows: /newclient, editing a field, merging a duplicate."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from core.dialogs.data import ClientEditData, ClientMergeData, NewClientData
+from core.dialogs.engine import DialogState, data_as, required
+from handlers import callbacks as cb
+from handlers.i18n import N_, Translator
+from handlers.keyboards import button
+from handlers.prompts import PromptEnv, Rendered
+
+EDIT_QUESTIONS = {
+    "name": N_("The new name?"),
+    "phone": N_("The phone number to add? For example +7 916 123-45-67."),
+    "address": N_("The new address?"),
+    "notes": N_("The new notes? They replace the old ones."),
+}
+
+
+def _b(state: DialogState, label: str, value: object) -> InlineKeyboardButton:
+    return button(label, cb.DialogChoice(state.flow, state.step, str(value)))
+
+
+def name(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    return t("<b>New client</b>\nTheir name? /cancel stops."), None
+
+
+def phone(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    skip = _b(state, t.raw("No phone"), "skip")
+    return t("Their phone number? For example +7 916 123-45-67."), InlineKeyboardMarkup([[skip]])
+
+
+def same(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    existing = required(data_as(state, NewClientData).dup)
+    text = t("This phone already belongs to <b>{client}</b>.", client=existing.name)
+    buttons = [
+        [_b(state, t.raw("Open that card"), "open")],
+        [_b(state, t.raw("Add a new client anyway"), "new")],
+    ]
+    return text, InlineKeyboardMarkup(buttons)
+
+
+def address(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    skip = _b(state, t.raw("Skip"), "skip")
+    return t("Their address?"), InlineKeyboardMarkup([[skip]])
+
+
+def edit_value(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    return t(EDIT_QUESTIONS[data_as(state, ClientEditData).field]), None
+
+
+def merge_query(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    return t("Which card is the duplicate? Type a name or a phone number."), None
+
+
+def merge_pick(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    found = data_as(state, ClientMergeData).candidates or ()
+    rows = [[_b(state, c.name, c.id)] for c in found]
+    return t("Merge which of these into this card?"), InlineKeyboardMarkup(rows)
+
+
+def merge_confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    rows = [[_b(state, t.raw("🔗 Merge"), "merge"), _b(state, t.raw("Cancel"), "cancel")]]
+    text = t(
+        "Its orders and phone numbers will move to this card, and it will disappear from "
+        "search. Merge?"
+    )
+    return text, InlineKeyboardMarkup(rows)
+
+
+CLIENT_PROMPTS: dict[tuple[str, str], Callable[[Translator, DialogState, PromptEnv], Rendered]] = {
+    ("new_client", "name"): name,
+    ("new_client", "phone"): phone,
+    ("new_client", "same"): same,
+    ("new_client", "address"): address,
+    ("client_edit", "value"): edit_value,
+    ("client_merge", "query"): merge_query,
+    ("client_merge", "pick"): merge_pick,
+    ("client_merge", "confirm"): merge_confirm,
+}

@@ -1,0 +1,19 @@
+"""Sending a client card to the person who asked for it."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from core.permissions import Action, allowed
+from handlers.context import BotContext
+from handlers.delivery.replies import reply
+from handlers.orders.cards import client_keyboard, client_text
+
+
+async def send_client(update: Update, ctx: BotContext, client_id: int) -> None:
+    card = await ctx.services.clients.card(ctx.actor, client_id)
+    org = ctx.actor.organization
+    assert org is not None
+    can_edit = allowed(ctx.actor.role, Action.CLIENT_EDIT)
+    text = client_text(ctx.t, card, org.currency, org.timezone)
+    await reply(ctx, update, text, client_keyboard(ctx.t, card, can_edit))

@@ -1,0 +1,107 @@
+"""The messages an update calls for, collected while it is applied (core/runtime/outbox.py).
+
+Handlers never call the Bot API to send or edit a message while an update is applied: they
+add a delivery here, and the deliveries are written to the outbox with the update's changes
+and sent right after it commits (or, for an update that changed nothing, sent at once).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
+
+from core.runtime.outbox import After, Delivery, Lane, Method
+
+Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
+
+
+def markup_json(markup: Markup) -> dict[str, Any] | None:
+    return None if markup is None else markup.to_dict()
+
+
+def markup_of(data: object) -> Markup:
+    """The markup a delivery carries, as python-telegram-bot objects."""
+    if not isinstance(data, dict):
+        return None
+    if "inline_keyboard" in data:
+        return InlineKeyboardMarkup.de_json(data, None)
+    if "keyboard" in data:
+        return ReplyKeyboardMarkup.de_json(data, None)
+    if data.get("remove_keyboard"):
+        return ReplyKeyboardRemove.de_json(data, None)
+    return None
+
+
+class Outgoing:
+    def __init__(self) -> None:
+        self.deliveries: list[Delivery] = []
+
+    def send(
+        self,
+        chat_id: int,
+        text: str,
+        markup: Markup = None,
+        after: After | None = None,
+        after_args: dict[str, int | str] | None = None,
+    ) -> None:
+        """A new message (HTML, no link preview)."""
+        params: dict[str, object] = {"text": text}
+        if markup is not None:
+            params["markup"] = markup_json(markup)
+        self._add(
+            Delivery(chat_id, Method.SEND, params, Lane.INTERACTIVE, after, after_args or {})
+        )
+
+    def edit(
+        self,
+        chat_id: int,
+        message_id: int | None,
+        text: str,
+        markup: InlineKeyboardMarkup | None = None,
+        inline_message_id: str | None = None,
+    ) -> None:
+        """Show `text` (HTML) and `markup` in a sent message; nothing if it already does."""
+        params: dict[str, object] = {"text": text, "markup": markup_json(markup)}
+        params.update(_target(message_id, inline_message_id))
+        self._add(Delivery(chat_id, Method.EDIT, params, quiet=True))
+
+    def buttons(
+        self,
+        chat_id: int,
+        message_id: int | None,
+        markup: InlineKeyboardMarkup | None,
+        inline_message_id: str | None = None,
+    ) -> None:
+        """Replace (None: remove) a sent message's buttons."""
+        params: dict[str, object] = {"markup": markup_json(markup)}
+        params.update(_target(message_id, inline_message_id))
+        self._add(Delivery(chat_id, Method.MARKUP, params, quiet=True))
+
+    def map(self, chat_id: int, latitude: float, longitude: float) -> None:
+        """A small map of a place, drawn when it is sent."""
+        params: dict[str, object] = {"latitude": latitude, "longitude": longitude}
+        self._add(Delivery(chat_id, Method.PHOTO, params, quiet=True))
+
+    def _add(self, delivery: Delivery) -> None:
+        if delivery.method is Method.EDIT:
+            # A whole new content supersedes what an earlier edit of the message would show
+            # (a tapped card, then the same card refreshed with everyone else's).
+            target = _target_of(delivery)
+            self.deliveries = [
+                d
+                for d in self.deliveries
+                if d.method not in (Method.EDIT, Method.MARKUP) or _target_of(d) != target
+            ]
+        self.deliveries.append(delivery)
+
+
+def _target_of(delivery: Delivery) -> tuple[int, object, object]:
+    params = delivery.params
+    return delivery.chat_id, params.get("message_id"), params.get("inline_message_id")
+
+
+def _target(message_id: int | None, inline_message_id: str | None) -> dict[str, object]:
+    if inline_message_id is not None:
+        return {"inline_message_id": inline_message_id}
+    return {"message_id": message_id}

@@ -1,0 +1,1 @@
+"""Scheduled messages and their settings: digests, plans, reminders, /digest and /notifications."""

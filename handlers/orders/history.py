@@ -1,0 +1,96 @@
+"""An order's event history as the manager reads it: who did what, when."""
+
+from __future__ import annotations
+
+from core.domain import OrderEvent, OrderStatus, Organization, PaymentMethod, User
+from handlers.formatting import money, when
+from handlers.i18n import N_, Translator, escape
+from handlers.orders.cards import METHOD, STATUS
+
+KINDS = {
+    "created": N_("created the order"),
+    "assign": N_("assigned it"),
+    "offer": N_("offered it to all workers"),
+    "take": N_("took it"),
+    "start": N_("started"),
+    "done": N_("finished"),
+    "cancel": N_("cancelled it"),
+    "pay": N_("recorded a payment of {amount} ({method})"),
+    "reschedule": N_("rescheduled it"),
+    "edit": N_("changed the order"),
+    "file": N_("attached a file"),
+    "call": N_("attached a call: {summary}"),
+}
+EDITS = {
+    "address": N_("changed the address: {before} → {after}"),
+    "category": N_("changed the kind of work: {before} → {after}"),
+    "price": N_("changed the price: {before} → {after}"),
+    "description": N_("changed the description: {before} → {after}"),
+}
+QUOTED_MAX = 100  # characters of an address or a description quoted in the history
+FILES = {
+    "photo": N_("attached a photo"),
+    "document": N_("attached a document"),
+    "voice": N_("attached a voice note"),
+    "audio": N_("attached an audio recording"),
+    "video_note": N_("attached a video note"),
+}
+
+
+def history_text(
+    t: Translator, events: list[tuple[OrderEvent, User | None]], org: Organization
+) -> str:
+    lines = [t("<b>History</b>")]
+    for event, actor in events:
+        who = escape(actor.display_name) if actor else t.raw("someone")
+        moment = escape(when(t, event.created_at, org.timezone))
+        lines.append(f"{moment} · {who} {_describe(t, event, org)}")
+    return "\n".join(lines)
+
+
+def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:
+    msgid = KINDS.get(event.kind)
+    if msgid is None:
+        return escape(event.kind)
+    if event.kind == "call":
+        summary = str(event.data.get("summary") or "—")[:500]
+        return t(msgid, summary=summary)
+    if event.kind == "file":
+        return t(FILES.get(str(event.data.get("kind")), msgid))
+    if event.kind == "edit" and event.data.get("field") in EDITS:
+        return _edit(t, event, org)
+    if event.kind == "pay":
+        amount = money(t, int(str(event.data.get("amount_minor", 0))), org.currency)
+        method = _method(event.data.get("method"))
+        return t(msgid, amount=amount, method=t.raw(METHOD[method]) if method else "—")
+    text = t(msgid)
+    target = str(event.data.get("to"))
+    if event.kind not in ("reschedule", "created") and target in _STATUSES:
+        text += f" → {STATUS[OrderStatus(target)][0]}"
+    return text
+
+
+_STATUSES = frozenset(s.value for s in OrderStatus)
+_METHODS = frozenset(m.value for m in PaymentMethod)
+
+
+def _method(raw: object) -> PaymentMethod | None:
+    return PaymentMethod(raw) if isinstance(raw, str) and raw in _METHODS else None
+
+
+def _edit(t: Translator, event: OrderEvent, org: Organization) -> str:
+    """An edited detail with its old and new value (erased ones are named only)."""
+    field = str(event.data["field"])
+    if "from" not in event.data and "to" not in event.data:
+        return t(KINDS["edit"])
+    values = [_value(t, field, event.data.get(key), org.currency) for key in ("from", "to")]
+    return t(EDITS[field], before=values[0], after=values[1])
+
+
+def _value(t: Translator, field: str, raw: object, currency: str) -> str:
+    if raw is None or raw == "":
+        return "—"
+    if field == "price" and isinstance(raw, int):
+        return money(t, raw, currency)
+    text = str(raw)
+    return text if len(text) <= QUOTED_MAX else text[: QUOTED_MAX - 1] + "…"

@@ -1,0 +1,1 @@
+"""Privacy in the chat: /privacy, /export, /mydata, /forget and /audit."""

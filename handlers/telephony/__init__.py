@@ -1,0 +1,1 @@
+"""Telephony in the chat: /calls, /telephony and the alerts about calls."""

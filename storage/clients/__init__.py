@@ -1,0 +1,1 @@
+"""Clients in the database: rows, phones, events and the search index of both databases."""

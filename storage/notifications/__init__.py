@@ -1,0 +1,1 @@
+"""The scheduler's storage: recipients, preferences, the sent-key ledger and digest facts."""

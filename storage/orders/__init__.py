@@ -1,0 +1,1 @@
+"""Orders in the database: rows, events, the messages that show them, card facts."""

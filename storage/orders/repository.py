@@ -1,0 +1,288 @@
+"""Orders, their event history, the messages that show them, and per-day workload."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import BigInteger, String, and_, func, insert, literal, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.bundles import CardFacts, OrderPeople
+from core.changes import NewOrder, OrderUpdate
+from core.domain import (
+    OPEN_STATUSES,
+    Order,
+    OrderEvent,
+    OrderStatus,
+    PaymentMethod,
+)
+from core.orders.listing import OrderFilter
+from storage.columns import columns
+from storage.orders.card_facts import card_facts, order_people
+from storage.tables import OrderEventRow, OrderMessageRow, OrderRow, OrganizationRow
+from storage.types import UtcDateTime
+
+_OPEN = [s.value for s in OPEN_STATUSES]
+
+
+def _held(org_id: int, user_id: int, settled_since: datetime) -> list[Any]:
+    """Orders that give their assignee a client's contacts: not settled, or settled lately."""
+    return [
+        OrderRow.organization_id == org_id,
+        OrderRow.assignee_id == user_id,
+        or_(OrderRow.settled_at.is_(None), OrderRow.settled_at >= settled_since),
+    ]
+
+
+def to_order(row: OrderRow) -> Order:
+    return Order(
+        id=row.id,
+        organization_id=row.organization_id,
+        number=row.number,
+        client_id=row.client_id,
+        category_id=row.category_id,
+        status=OrderStatus(row.status),
+        address=row.address,
+        latitude=row.latitude,
+        longitude=row.longitude,
+        scheduled_at=row.scheduled_at,
+        assignee_id=row.assignee_id,
+        price_minor=row.price_minor,
+        paid_minor=row.paid_minor,
+        payment_method=PaymentMethod(row.payment_method) if row.payment_method else None,
+        description=row.description,
+        created_by=row.created_by,
+        created_at=row.created_at,
+        offered_at=row.offered_at,
+        version=row.version,
+    )
+
+
+class SqlOrderRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def next_number(self, org_id: int) -> int:
+        stmt = (
+            update(OrganizationRow)
+            .where(OrganizationRow.id == org_id)
+            .values(next_order_number=OrganizationRow.next_order_number + 1)
+            .returning(OrganizationRow.next_order_number)
+        )
+        return int((await self._s.execute(stmt)).scalar_one()) - 1
+
+    async def add(self, org_id: int, now: datetime, new: NewOrder) -> Order:
+        number = await self.next_number(org_id)
+        row = OrderRow(
+            organization_id=org_id,
+            number=number,
+            status=OrderStatus.NEW.value,
+            created_at=now,
+            updated_at=now,
+            **columns(new),
+        )
+        self._s.add(row)
+        await self._s.flush()
+        return to_order(row)
+
+    async def get(self, org_id: int, order_id: int) -> Order | None:
+        stmt = select(OrderRow).where(OrderRow.organization_id == org_id, OrderRow.id == order_id)
+        row = (
+            await self._s.execute(stmt.execution_options(populate_existing=True))
+        ).scalar_one_or_none()
+        return to_order(row) if row else None
+
+    async def by_number(self, org_id: int, number: int) -> Order | None:
+        stmt = select(OrderRow).where(
+            OrderRow.organization_id == org_id, OrderRow.number == number
+        )
+        row = (await self._s.execute(stmt)).scalar_one_or_none()
+        return to_order(row) if row else None
+
+    async def change(self, order: Order, now: datetime, change: OrderUpdate) -> Order | None:
+        """Apply `change` only if nobody changed the order since it was read (its version);
+        None means another tap or process got there first."""
+        values = columns(change)
+        stmt = (
+            update(OrderRow)
+            .where(
+                OrderRow.organization_id == order.organization_id,
+                OrderRow.id == order.id,
+                OrderRow.version == order.version,
+            )
+            .values(**values, version=order.version + 1, updated_at=now)
+            .returning(OrderRow)
+            .execution_options(synchronize_session=False, populate_existing=True)
+        )
+        row = (await self._s.execute(stmt)).scalar_one_or_none()
+        return to_order(row) if row else None
+
+    async def listing(
+        self, org_id: int, query: OrderFilter, limit: int, offset: int
+    ) -> list[Order]:
+        stmt = (
+            select(OrderRow)
+            .where(OrderRow.organization_id == org_id, *_conditions(query))
+            .order_by(OrderRow.scheduled_at.is_(None), OrderRow.scheduled_at, OrderRow.number)
+            .limit(limit)
+            .offset(offset)
+        )
+        return [to_order(r) for r in (await self._s.execute(stmt)).scalars()]
+
+    async def count(self, org_id: int, query: OrderFilter) -> int:
+        stmt = (
+            select(func.count())
+            .select_from(OrderRow)
+            .where(OrderRow.organization_id == org_id, *_conditions(query))
+        )
+        return int((await self._s.execute(stmt)).scalar_one())
+
+    async def for_client(self, org_id: int, client_id: int, limit: int = 10) -> list[Order]:
+        stmt = (
+            select(OrderRow)
+            .where(OrderRow.organization_id == org_id, OrderRow.client_id == client_id)
+            .order_by(OrderRow.created_at.desc())
+            .limit(limit)
+        )
+        return [to_order(r) for r in (await self._s.execute(stmt)).scalars()]
+
+    async def holds_client(
+        self, org_id: int, user_id: int, client_id: int, settled_since: datetime
+    ) -> bool:
+        stmt = (
+            select(OrderRow.id)
+            .where(
+                *_held(org_id, user_id, settled_since),
+                OrderRow.client_id == client_id,
+            )
+            .limit(1)
+        )
+        return (await self._s.execute(stmt)).first() is not None
+
+    async def served_clients(self, org_id: int, user_id: int, settled_since: datetime) -> set[int]:
+        stmt = select(OrderRow.client_id).where(
+            *_held(org_id, user_id, settled_since), OrderRow.client_id.is_not(None)
+        )
+        return set((await self._s.execute(stmt)).scalars())
+
+    async def card_facts(
+        self, org_id: int, orders: Sequence[Order], holders: Sequence[int], settled_since: datetime
+    ) -> CardFacts:
+        await self._s.flush()  # what this unit of work added (a payment's event) is shown
+        return await card_facts(self._s, org_id, orders, holders, settled_since)
+
+    async def people(
+        self, org_id: int, user_ids: Sequence[int], shown: int | None = None
+    ) -> OrderPeople:
+        await self._s.flush()
+        return await order_people(self._s, org_id, user_ids, shown)
+
+    async def load(self, org_id: int, start: datetime, end: datetime) -> dict[int, int]:
+        """Open or finished orders per assignee scheduled in [start, end)."""
+        stmt = (
+            select(OrderRow.assignee_id, func.count())
+            .where(
+                OrderRow.organization_id == org_id,
+                OrderRow.assignee_id.is_not(None),
+                OrderRow.scheduled_at >= start,
+                OrderRow.scheduled_at < end,
+                OrderRow.status != OrderStatus.CANCELLED.value,
+            )
+            .group_by(OrderRow.assignee_id)
+        )
+        return {uid: int(n) for uid, n in (await self._s.execute(stmt)).all()}
+
+    async def add_event(
+        self, order: Order, actor_id: int | None, kind: str, data: dict[str, Any], now: datetime
+    ) -> None:
+        self._s.add(
+            OrderEventRow(
+                organization_id=order.organization_id,
+                order_id=order.id,
+                actor_id=actor_id,
+                kind=kind,
+                data=data,
+                created_at=now,
+            )
+        )
+
+    async def events(self, org_id: int, order_id: int) -> list[OrderEvent]:
+        stmt = (
+            select(OrderEventRow)
+            .where(OrderEventRow.organization_id == org_id, OrderEventRow.order_id == order_id)
+            .order_by(OrderEventRow.id)
+        )
+        return [
+            OrderEvent(r.id, r.order_id, r.actor_id, r.kind, dict(r.data), r.created_at)
+            for r in (await self._s.execute(stmt)).scalars()
+        ]
+
+    async def remember_message(
+        self, order: Order, viewer_id: int, chat_id: int, message_id: int, kind: str, now: datetime
+    ) -> None:
+        self._s.add(
+            OrderMessageRow(
+                organization_id=order.organization_id,
+                order_id=order.id,
+                viewer_id=viewer_id,
+                chat_id=chat_id,
+                message_id=message_id,
+                kind=kind,
+                created_at=now,
+            )
+        )
+
+    async def messages(self, org_id: int, order_id: int) -> list[tuple[int, int, int, str]]:
+        """(viewer user id, chat id, message id, kind) of every message showing the order."""
+        m = OrderMessageRow
+        stmt = (
+            select(m.viewer_id, m.chat_id, m.message_id, m.kind)
+            .where(m.organization_id == org_id, m.order_id == order_id)
+            .order_by(m.id)
+        )
+        return [tuple(r) for r in (await self._s.execute(stmt)).all()]
+
+    async def remember_drawn(
+        self, drawn: tuple[int, int, int], shown: tuple[int, int, int, str], now: datetime
+    ) -> bool:
+        """Remember a message (viewer, chat, message, kind) showing an order (organization,
+        order, version) only if the order is still at that version, in one statement
+        (False: it changed or is gone, and nothing was remembered)."""
+        (org_id, order_id, version), (viewer_id, chat_id, message_id, kind) = drawn, shown
+        o, m = OrderRow, OrderMessageRow.__table__
+        row = select(
+            o.organization_id,
+            o.id,
+            literal(viewer_id, BigInteger),
+            literal(chat_id, BigInteger),
+            literal(message_id, BigInteger),
+            literal(kind, String),
+            literal(now, UtcDateTime()),
+        ).where(o.organization_id == org_id, o.id == order_id, o.version == version)
+        names = ("organization_id", "order_id", "viewer_id", "chat_id", "message_id", "kind")
+        stmt = insert(m).from_select([*names, "created_at"], row).returning(m.c.id)
+        return (await self._s.execute(stmt)).first() is not None
+
+
+def _conditions(query: OrderFilter) -> list[Any]:
+    conditions: list[Any] = []
+    if query.statuses:
+        conditions.append(OrderRow.status.in_([s.value for s in query.statuses]))
+    if query.assignee_id is not None:
+        conditions.append(OrderRow.assignee_id == query.assignee_id)
+    if query.unassigned:
+        conditions.append(OrderRow.assignee_id.is_(None))
+    if query.start is not None and query.end is not None:
+        conditions.append(
+            and_(OrderRow.scheduled_at >= query.start, OrderRow.scheduled_at < query.end)
+        )
+    if query.offered_or_assignee is not None:
+        conditions.append(
+            or_(
+                OrderRow.assignee_id == query.offered_or_assignee,
+                and_(OrderRow.offered_at.is_not(None), OrderRow.status == "new"),
+            )
+        )
+    return conditions

@@ -1,0 +1,1 @@
+"""Privacy in the database: exports, erasure, retention purges and the audit log."""

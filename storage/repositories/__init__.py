@@ -1,1 +1,0 @@
-"""SQL repositories: every query scoped by organization, rows mapped to core records."""

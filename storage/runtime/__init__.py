@@ -1,0 +1,1 @@
+"""The runtime's tables: update inbox and ledger, dialogs, outbox, job queue and liveness."""

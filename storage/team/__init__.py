@@ -1,0 +1,1 @@
+"""Organizations, memberships, invitations, categories, users and consents."""
