@@ -158,10 +158,11 @@ def build_message(message: OutgoingEmail, clock: Clock) -> EmailMessage:
         if attachment.maintype == "text" and attachment.subtype == "calendar":
             _add_invitation(built, attachment)
     for attachment in message.attachments:
+        maintype, subtype = _file_type(attachment)
         built.add_attachment(
             attachment.data,
-            maintype=_file_type(attachment)[0],
-            subtype=_file_type(attachment)[1],
+            maintype=maintype,
+            subtype=subtype,
             filename=attachment.filename,
             params=_file_params(attachment),
         )
@@ -174,10 +175,15 @@ def _address(mailbox: Mailbox) -> Address:
 
 
 def _add_invitation(built: EmailMessage, attachment: Attachment) -> None:
-    """The calendar object as the last alternative: text/calendar; method=...; charset=UTF-8."""
+    """The calendar object as the last alternative: text/calendar; method=...; charset=UTF-8.
+    A file that is not UTF-8 text is only attached."""
     params = attachment.params
+    try:
+        text = attachment.data.decode("utf-8")
+    except UnicodeDecodeError:
+        return
     built.add_alternative(
-        attachment.data.decode("utf-8"),
+        text,
         subtype="calendar",
         charset="utf-8",
         cte="base64",
