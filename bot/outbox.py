@@ -19,7 +19,6 @@ from datetime import timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from core.ports import Clock
@@ -204,7 +203,6 @@ class OutboxSender:
             message = await self._bot.send_message(
                 chat,
                 str(p["text"]),
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 link_preview_options=NO_PREVIEW,
             )
@@ -225,7 +223,6 @@ class OutboxSender:
                 chat_id=chat_id,
                 message_id=message_id,
                 inline_message_id=inline_id,
-                parse_mode=ParseMode.HTML,
                 reply_markup=inline_markup,
                 link_preview_options=NO_PREVIEW,
             )

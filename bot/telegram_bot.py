@@ -9,8 +9,9 @@ from collections.abc import Awaitable, Callable
 from typing import Any, cast
 
 from telegram import Update
+from telegram.constants import ParseMode
 from telegram.error import BadRequest
-from telegram.ext import ExtBot
+from telegram.ext import Defaults, ExtBot
 
 from bot.answers import CallbackAnswers
 from bot.flood import FloodControl
@@ -23,6 +24,11 @@ from bot.telegram_request import telegram_request
 log = logging.getLogger(__name__)
 
 Inbox = Callable[[list[dict[str, Any]]], Awaitable[None]]
+
+
+# Every text the bot sends is HTML (handlers escape what they interpolate); a call that sends
+# someone's own words as they are (a file's caption sent back) says `parse_mode=None`.
+HTML = Defaults(parse_mode=ParseMode.HTML)
 
 
 class TolerantBot(ExtBot[None]):
@@ -113,6 +119,7 @@ def build_bot(
         request=request if metrics is None else MeteredRequest(request, metrics),
         get_updates_request=telegram_request(settings, 1, read_timeout=30.0),
         rate_limiter=limiter,
+        defaults=HTML,
     )
 
 

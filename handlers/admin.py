@@ -9,7 +9,6 @@ from datetime import datetime
 
 from babel.dates import format_date
 from telegram import Bot, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from core.admin.model import SIGN_IN_MINUTES
@@ -124,8 +123,6 @@ def billing_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
 
 async def _send(bot: Bot, chat_id: int, text: str) -> None:
     try:
-        await bot.send_message(
-            chat_id, text, parse_mode=ParseMode.HTML, disable_web_page_preview=True
-        )
+        await bot.send_message(chat_id, text, disable_web_page_preview=True)
     except (BadRequest, Forbidden) as error:
         log.info("billing notice not delivered: %s", type(error).__name__)

@@ -192,20 +192,24 @@ async def _send(
     first, source, kind = batch[0], sources[0], _sent_as(batch[0])
     if len(batch) > 1:
         media = [
-            ALBUM_MEDIA[kind](src, caption=a.caption, filename=a.file_name)
+            ALBUM_MEDIA[kind](src, caption=a.caption, filename=a.file_name, parse_mode=None)
             for a, src in zip(batch, sources, strict=True)
         ]
         return list(await bot.send_media_group(chat_id, media))
     caption, name = first.caption, first.file_name
     if kind == "photo":
-        return [await bot.send_photo(chat_id, source, caption=caption)]
+        return [await bot.send_photo(chat_id, source, caption=caption, parse_mode=None)]
     if kind == "voice":
-        return [await bot.send_voice(chat_id, source, caption=caption)]
+        return [await bot.send_voice(chat_id, source, caption=caption, parse_mode=None)]
     if kind == "audio":
-        return [await bot.send_audio(chat_id, source, caption=caption, filename=name)]
+        return [
+            await bot.send_audio(chat_id, source, caption=caption, filename=name, parse_mode=None)
+        ]
     if kind == "video_note":
         return [await bot.send_video_note(chat_id, source)]
-    return [await bot.send_document(chat_id, source, caption=caption, filename=name)]
+    return [
+        await bot.send_document(chat_id, source, caption=caption, filename=name, parse_mode=None)
+    ]
 
 
 def _file_id(message: Message) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from core.domain import Job
@@ -64,7 +63,7 @@ def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str
 
 async def _send(bot: Bot, chat_id: int, text: str) -> None:
     try:
-        await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML, **broadcast(bot))
+        await bot.send_message(chat_id, text, **broadcast(bot))
     except (BadRequest, Forbidden) as error:
         log.info("job message not delivered: %s", type(error).__name__)
 
@@ -82,8 +81,6 @@ async def dead_job_notice(bot: Bot, services: Services, catalogs: Catalogs, job:
             what=what,
         )
         try:
-            await bot.send_message(
-                user.telegram_id, text, parse_mode=ParseMode.HTML, **broadcast(bot)
-            )
+            await bot.send_message(user.telegram_id, text, **broadcast(bot))
         except (BadRequest, Forbidden) as error:
             log.info("dead-job notice not delivered: %s", type(error).__name__)

@@ -132,7 +132,7 @@ async def inline_lookup(update: Update, ctx: BotContext) -> None:
             title=v.name,
             description=", ".join(phone(p) for p in v.phones) or (v.address or ""),
             input_message_content=InputTextMessageContent(
-                _shared_card(v.name, v.phones, v.address), parse_mode="HTML"
+                _shared_card(v.name, v.phones, v.address)
             ),
         )
         for v in found

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING
 
 from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, LinkPreviewOptions, Message
-from telegram.constants import ParseMode
 from telegram.error import BadRequest
 
 if TYPE_CHECKING:
@@ -102,7 +101,6 @@ async def edit_sent(
             text,
             chat_id=chat_id,
             message_id=message_id,
-            parse_mode=ParseMode.HTML,
             reply_markup=markup,
             link_preview_options=_NO_PREVIEW,
         )

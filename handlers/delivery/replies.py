@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from telegram import CallbackQuery, Message, Update
-from telegram.constants import ParseMode
 
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_buttons, edit_tapped
@@ -31,7 +30,7 @@ async def reply_first(ctx: BotContext, update: Update, text: str) -> Message | N
     chat = update.effective_chat
     if chat is None:
         return None
-    return await ctx.bot.send_message(chat.id, text, parse_mode=ParseMode.HTML)
+    return await ctx.bot.send_message(chat.id, text)
 
 
 async def record_tap(ctx: BotContext, query: CallbackQuery, t: Translator) -> None:

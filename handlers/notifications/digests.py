@@ -16,7 +16,6 @@ from typing import Any
 
 from babel.dates import format_date
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from core.domain import LANGUAGES, Job, PaymentMethod, language_from_telegram
@@ -210,7 +209,6 @@ async def send(
             await bot.send_message(
                 chat_id,
                 text,
-                parse_mode=ParseMode.HTML,
                 reply_markup=markup,
                 disable_web_page_preview=True,
                 **broadcast(bot),

@@ -8,7 +8,6 @@ import logging
 from pathlib import Path
 
 from telegram import Bot, Update
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from core.domain import Job
@@ -112,7 +111,7 @@ async def _document(bot: Bot, chat_id: int, ready: ExportReady, t: Translator) -
 async def _edit(bot: Bot, chat_id: int, message_id: int | None, text: str) -> None:
     try:
         if message_id is None:
-            await bot.send_message(chat_id, text, parse_mode=ParseMode.HTML)
+            await bot.send_message(chat_id, text)
             return
         await edit_sent(bot, chat_id, message_id, text)
     except (BadRequest, Forbidden) as error:

@@ -8,7 +8,6 @@ import logging
 from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden
 
 from core.domain import Job
@@ -71,9 +70,7 @@ async def _broadcast(
         t = catalogs.get(user.preferred_language(catalogs.default))
         text, markup = render(t, view)
         try:
-            message = await bot.send_message(
-                user.telegram_id, text, parse_mode=ParseMode.HTML, reply_markup=markup
-            )
+            message = await bot.send_message(user.telegram_id, text, reply_markup=markup)
         except Forbidden:
             await services.users.mark_unreachable(user.telegram_id)
             continue

@@ -27,11 +27,11 @@ async def _files_button(ivan):
 
 async def test_one_photo_comes_back_as_a_photo(crm):
     ivan = await _worker(crm)
-    await ivan.send_photo(png(1), caption="до")
+    await ivan.send_photo(png(1), caption="до <b>1 < 2 & co")  # the worker's own words
     assert "now 1 photo" in (await ivan.reply()).text
     assert await _files_button(ivan) == "📎 Files (1)"
-    photo = await ivan.reply()
-    assert photo.media == "photo" and photo.text == "до"
+    photo = await ivan.reply()  # sent back as typed, not read as HTML (the bot's default)
+    assert photo.media == "photo" and photo.text == "до <b>1 < 2 & co"
     assert crm.emulator.calls_to("sendMediaGroup") == []
 
 
