@@ -8,8 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 
 from bot.admin import models as m
-from bot.admin.context import admin_context
-from bot.admin.context import services as _services
+from bot.admin.context import ServicesDep, WorkDep, admin_context
 from bot.admin.security import Caller, RateLimited, authenticate, client_key
 from core.domain import Actor
 
@@ -25,7 +24,14 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"])
 
 
-async def caller(request: Request) -> Caller:
+async def caller(request: Request, work: WorkDep) -> Caller:
+    """Checked inside the request's unit of work (an API token's use is noted with it)."""
+    context = admin_context(request)
+    return await authenticate(request, work.services.admin, context.signer, context.failed_auth)
+
+
+async def own_caller(request: Request) -> Caller:
+    """Checked in a transaction of its own, for a route that is no one unit of work."""
     context = admin_context(request)
     services = context.container.services
     return await authenticate(request, services.admin, context.signer, context.failed_auth)
@@ -48,30 +54,29 @@ async def me(request: Request, who: CallerDep) -> m.MeOut:
 
 
 @router.get("/settings", response_model=m.SettingsOut)
-async def get_settings(request: Request, who: CallerDep) -> m.SettingsOut:
-    view = await _services(request).org_settings.view(who.actor)
+async def get_settings(services: ServicesDep, who: CallerDep) -> m.SettingsOut:
+    view = await services.org_settings.view(who.actor)
     return m.settings_out(view)
 
 
 @router.patch("/settings/profile", response_model=m.SettingsOut)
-async def patch_profile(request: Request, who: CallerDep, body: m.ProfileIn) -> m.SettingsOut:
-    services = _services(request)
+async def patch_profile(services: ServicesDep, who: CallerDep, body: m.ProfileIn) -> m.SettingsOut:
     await services.org_settings.update_profile(who.actor, **body.model_dump(exclude_none=True))
     return m.settings_out(await services.org_settings.view(who.actor))
 
 
 @router.put("/settings/categories", response_model=m.SettingsOut)
-async def put_categories(request: Request, who: CallerDep, body: m.CategoriesIn) -> m.SettingsOut:
-    services = _services(request)
+async def put_categories(
+    services: ServicesDep, who: CallerDep, body: m.CategoriesIn
+) -> m.SettingsOut:
     await services.org_settings.set_categories(who.actor, body.names)
     return m.settings_out(await services.org_settings.view(who.actor))
 
 
 @router.patch("/settings/preferences", response_model=m.SettingsOut)
 async def patch_preferences(
-    request: Request, who: CallerDep, body: m.PreferencesIn
+    services: ServicesDep, who: CallerDep, body: m.PreferencesIn
 ) -> m.SettingsOut:
-    services = _services(request)
     values = body.model_dump(exclude_none=True)
     photos = values.pop("photos_required", None)
     if photos is not None:
@@ -82,41 +87,48 @@ async def patch_preferences(
 
 @router.put("/settings/credentials/{name}", response_model=m.CredentialOut)
 async def put_credential(
-    request: Request, who: CallerDep, name: m.CredentialName, body: m.CredentialIn
+    services: ServicesDep, who: CallerDep, name: m.CredentialName, body: m.CredentialIn
 ) -> m.CredentialOut:
-    view = await _services(request).org_settings.set_credential(who.actor, name, body.value)
+    view = await services.org_settings.set_credential(who.actor, name, body.value)
     return m.CredentialOut(name=view.name, masked=view.masked, readable=view.readable)
 
 
 @router.delete("/settings/credentials/{name}", status_code=204)
-async def delete_credential(request: Request, who: CallerDep, name: m.CredentialName) -> None:
-    await _services(request).org_settings.clear_credential(who.actor, name)
+async def delete_credential(services: ServicesDep, who: CallerDep, name: m.CredentialName) -> None:
+    await services.org_settings.clear_credential(who.actor, name)
 
 
 @router.get("/billing", response_model=m.BillingOut)
-async def billing(request: Request, who: CallerDep) -> m.BillingOut:
-    return m.billing_out(await _services(request).billing.overview(who.actor))
+async def billing(services: ServicesDep, who: CallerDep) -> m.BillingOut:
+    return m.billing_out(await services.billing.overview(who.actor))
 
 
 @router.post("/billing/checkout", response_model=m.CheckoutOut, responses={402: {}, 502: {}})
-async def checkout(request: Request, who: CallerDep, body: m.CheckoutIn) -> m.CheckoutOut:
-    done = await _services(request).billing.checkout(who.actor, body.plan, body.months, body.email)
+async def checkout(
+    request: Request, who: Annotated[Caller, Depends(own_caller)], body: m.CheckoutIn
+) -> m.CheckoutOut:
+    # Not one unit of work: the payment is committed before the bank is asked for its page
+    # (a payment the bank knows of is never lost), and no transaction waits on the bank.
+    services = admin_context(request).container.services
+    done = await services.billing.checkout(who.actor, body.plan, body.months, body.email)
     return m.CheckoutOut(order_id=done.order_id, payment_url=done.payment_url, amount=done.amount)
 
 
 @router.get("/tokens", response_model=list[m.TokenOut])
-async def tokens(request: Request, who: CallerDep) -> list[m.TokenOut]:
-    return [m.token_out(t) for t in await _services(request).admin.tokens(who.actor)]
+async def tokens(services: ServicesDep, who: CallerDep) -> list[m.TokenOut]:
+    return [m.token_out(t) for t in await services.admin.tokens(who.actor)]
 
 
 @router.post("/tokens", response_model=m.NewTokenOut, status_code=201)
-async def create_token(request: Request, who: CallerDep, body: m.TokenIn) -> m.NewTokenOut:
+async def create_token(
+    request: Request, services: ServicesDep, who: CallerDep, body: m.TokenIn
+) -> m.NewTokenOut:
     if not request.app.state.admin.token_limit.allow(client_key(request)):
         raise RateLimited
-    issued = await _services(request).admin.create_token(who.actor, body.name)
+    issued = await services.admin.create_token(who.actor, body.name)
     return m.NewTokenOut(token=issued.token, **m.token_out(issued.record).model_dump())
 
 
 @router.delete("/tokens/{token_id}", status_code=204)
-async def revoke_token(request: Request, who: CallerDep, token_id: m.Id) -> None:
-    await _services(request).admin.revoke_token(who.actor, token_id)
+async def revoke_token(services: ServicesDep, who: CallerDep, token_id: m.Id) -> None:
+    await services.admin.revoke_token(who.actor, token_id)

@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.admin import views
+from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
 from bot.admin.html import Safe, SafeText, button, join, notice, page, tag
 from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key
@@ -35,18 +36,18 @@ class Page:
     csrf: str
 
 
-async def _page(request: Request) -> Page:
+async def _page(request: Request, services: Services) -> Page:
     context = _context(request)
     token = context.signer.unsign(request.cookies.get(COOKIE, ""))
     if token is None:
         raise DomainError("session_invalid")
-    actor = await context.container.services.admin.session_actor(token)
+    actor = await services.admin.session_actor(token)
     language = actor.user.preferred_language(context.container.catalogs.default)
     return Page(actor, token, SafeText(context.translator(language)), context.signer.csrf(token))
 
 
-async def _posted(request: Request) -> tuple[Page, FormData]:
-    current = await _page(request)
+async def _posted(request: Request, services: Services) -> tuple[Page, FormData]:
+    current = await _page(request, services)
     submitted = await request.form()
     given = submitted.get(CSRF_FIELD)
     if not _context(request).signer.csrf_ok(
@@ -84,11 +85,11 @@ async def sign_in_page(request: Request, token: str) -> Response:
 
 
 @router.post("/signin/{token}")
-async def sign_in(request: Request, token: str) -> Response:
+async def sign_in(request: Request, work: WorkDep, token: str) -> Response:
     context = _context(request)
     if not context.sign_in_limit.allow(client_key(request)):
         raise RateLimited
-    opened = await context.container.services.admin.sign_in(token)
+    opened = await work.services.admin.sign_in(token)
     response = RedirectResponse("/settings", status_code=303)
     response.set_cookie(
         COOKIE,
@@ -103,18 +104,17 @@ async def sign_in(request: Request, token: str) -> Response:
 
 
 @router.post("/signout")
-async def sign_out(request: Request) -> Response:
-    current, _ = await _posted(request)
-    await _context(request).container.services.admin.sign_out(current.session)
+async def sign_out(request: Request, work: WorkDep) -> Response:
+    current, _ = await _posted(request, work.services)
+    await work.services.admin.sign_out(current.session)
     response = HTMLResponse(page(current.t, current.t("Signed out"), join([])))
     response.delete_cookie(COOKIE, path="/")
     return response
 
 
 async def _settings(
-    request: Request, current: Page, message: Safe | None = None, status: int = 200
+    services: Services, current: Page, message: Safe | None = None, status: int = 200
 ) -> Response:
-    services = _context(request).container.services
     view = await services.org_settings.view(current.actor)
     tokens = await services.admin.tokens(current.actor)
     html = views.settings_page(current.t, view, current.csrf, tokens, message)
@@ -122,25 +122,27 @@ async def _settings(
 
 
 @router.get("/settings")
-async def settings_page(request: Request, saved: int = 0) -> Response:
-    current = await _page(request)
+async def settings_page(request: Request, work: WorkDep, saved: int = 0) -> Response:
+    current = await _page(request, work.services)
     message = notice(current.t("Saved.")) if saved else None
-    return await _settings(request, current, message)
+    return await _settings(work.services, current, message)
 
 
 Action = Callable[[Services, Actor, FormData], Awaitable[None]]
 
 
-async def _apply(request: Request, action: Action) -> Response:
-    """Run one settings change; a refusal re-renders the page with the reason."""
-    current, submitted = await _posted(request)
+async def _apply(request: Request, work: RequestWork, action: Action) -> Response:
+    """Run one settings change; a refusal re-renders the page with the reason, and nothing
+    the change wrote before it was refused is kept."""
+    current, submitted = await _posted(request, work.services)
     try:
-        await action(_context(request).container.services, current.actor, submitted)
+        await action(work.services, current.actor, submitted)
     except DomainError as error:
         if error.code in AUTH_CODES:
             raise
+        await work.discard()
         message = notice(describe(current.t.translator, error), "error")
-        return await _settings(request, current, message, 422)
+        return await _settings(work.services, current, message, 422)
     return RedirectResponse("/settings?saved=1", status_code=303)
 
 
@@ -192,54 +194,55 @@ async def _credential(services: Services, actor: Actor, submitted: FormData) -> 
 
 
 @router.post("/settings/profile")
-async def post_profile(request: Request) -> Response:
-    return await _apply(request, _profile)
+async def post_profile(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, _profile)
 
 
 @router.post("/settings/categories")
-async def post_categories(request: Request) -> Response:
-    return await _apply(request, _categories)
+async def post_categories(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, _categories)
 
 
 @router.post("/settings/preferences")
-async def post_preferences(request: Request) -> Response:
-    return await _apply(request, _preferences)
+async def post_preferences(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, _preferences)
 
 
 @router.post("/settings/credentials")
-async def post_credential(request: Request) -> Response:
-    return await _apply(request, _credential)
+async def post_credential(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, _credential)
 
 
 @router.post("/settings/tokens")
-async def post_token(request: Request) -> Response:
+async def post_token(request: Request, work: WorkDep) -> Response:
     """The new token is shown on this response only, never in a URL or a later page."""
-    current, submitted = await _posted(request)
+    services = work.services
+    current, submitted = await _posted(request, services)
     if not _context(request).token_limit.allow(client_key(request)):
         raise RateLimited
-    services = _context(request).container.services
     try:
         issued = await services.admin.create_token(current.actor, _text(submitted, "name"))
     except DomainError as error:
+        await work.discard()
         message = notice(describe(current.t.translator, error), "error")
-        return await _settings(request, current, message, 422)
-    response = await _settings(request, current, views.token_notice(current.t, issued.token))
+        return await _settings(services, current, message, 422)
+    response = await _settings(services, current, views.token_notice(current.t, issued.token))
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 @router.post("/settings/tokens/{token_id}/revoke")
-async def post_revoke(request: Request, token_id: int) -> Response:
+async def post_revoke(request: Request, work: WorkDep, token_id: int) -> Response:
     async def revoke(services: Services, actor: Actor, _form: FormData) -> None:
         await services.admin.revoke_token(actor, token_id)
 
-    return await _apply(request, revoke)
+    return await _apply(request, work, revoke)
 
 
 async def _billing(
-    request: Request, current: Page, message: Safe | None = None, status: int = 200
+    services: Services, current: Page, message: Safe | None = None, status: int = 200
 ) -> Response:
-    overview = await _context(request).container.services.billing.overview(current.actor)
+    overview = await services.billing.overview(current.actor)
     assert current.actor.organization is not None
     org = current.actor.organization.name
     return HTMLResponse(
@@ -248,22 +251,25 @@ async def _billing(
 
 
 @router.get("/billing")
-async def billing_page(request: Request) -> Response:
-    return await _billing(request, await _page(request))
+async def billing_page(request: Request, work: WorkDep) -> Response:
+    return await _billing(work.services, await _page(request, work.services))
 
 
 @router.post("/billing/checkout")
 async def post_checkout(request: Request) -> Response:
-    current, submitted = await _posted(request)
+    # Not one unit of work: the payment is committed before the bank is asked for its page
+    # (a payment the bank knows of is never lost), and no transaction waits on the bank.
+    services = _context(request).container.services
+    current, submitted = await _posted(request, services)
     plan = _text(submitted, "plan")
     try:
         months = _number(submitted, f"months-{plan}", "months_range", limit=12)
-        done = await _context(request).container.services.billing.checkout(
+        done = await services.billing.checkout(
             current.actor, plan, months, _text(submitted, f"email-{plan}")
         )
     except DomainError as error:
         if error.code in AUTH_CODES:
             raise
         message = notice(describe(current.t.translator, error), "error")
-        return await _billing(request, current, message, 422)
+        return await _billing(services, current, message, 422)
     return RedirectResponse(done.payment_url, status_code=303)
