@@ -22,6 +22,7 @@ from core.changes import (
     UserChange,
     VoiceNoteChange,
 )
+from core.client_loop.ports import ClientLoopRepository as ClientLoopRepository
 from core.clients.search import SearchQuery
 from core.dialogs.engine import DialogState
 from core.domain import (
@@ -280,6 +281,7 @@ class UnitOfWork(Protocol):
     admin: AdminRepository
     org_settings: OrgSettingsRepository
     billing: BillingRepository
+    client_loop: ClientLoopRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

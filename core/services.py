@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from core.admin.org_settings import OrgSettingsService
 from core.admin.service import AdminService
 from core.billing.service import BillingService
+from core.client_loop.service import ClientLoopService
 from core.clients.service import ClientService
 from core.dialogs.service import DialogService
 from core.files.service import FileService
@@ -41,6 +42,7 @@ class Services:
     team: TeamService
     updates: UpdateLedger
     clients: ClientService
+    client_loop: ClientLoopService
     orders: OrderService
     files: FileService
     notifications: NotificationService

@@ -98,6 +98,21 @@ MESSAGES: dict[str, str] = {
     "photos_rule_range": N_("The number of photos must be between 0 and {limit}."),
     "contact_grace_range": N_("The grace period must be between 0 and {limit} hours."),
     "merge_nothing_found": N_("No other client matches. Try another name or phone."),
+    "client_invite_expired": N_("This link has expired. Ask the business for a new one."),
+    "client_invite_unknown": N_("This link is not valid. Ask the business for a new one."),
+    "client_invite_used": N_("This link was already used. Ask the business for a new one."),
+    "client_linked_elsewhere": N_(
+        "This Telegram account is already linked to another client of this business."
+    ),
+    "client_page_expired": N_("This page has expired."),
+    "client_page_unknown": N_("This page does not exist."),
+    "consent_basis_channel": N_("A legal basis is recorded for SMS or e-mail only."),
+    "rating_delay_range": N_("The rating delay must be between 0 and {limit} minutes."),
+    "template_braces": N_("The braces in the text do not match (at character {position})."),
+    "template_empty": N_("The text cannot be empty."),
+    "template_missing_variable": N_("The text must contain {{{name}}}."),
+    "template_too_long": N_("The text is longer than {limit} characters."),
+    "template_unknown_variable": N_("{{{name}}} is not a variable this message can use."),
     **ADMIN_ERRORS,
     **CALL_ERRORS,
     "org_read_only": N_(

@@ -612,3 +612,126 @@ class SentNotificationRow(SQLModel, table=True):
 # The scheduler's scans: orders by time across organizations, recent order changes.
 Index("ix_work_order_scheduled_at", OrderRow.__table__.c.scheduled_at)
 Index("ix_order_event_created_at", OrderEventRow.__table__.c.created_at)
+
+
+class ClientLinkRow(SQLModel, table=True):
+    """A client of one organization reachable in Telegram as one person: one link per client
+    and one per person in each organization (the same person may be a client of several)."""
+
+    __tablename__ = "client_link"
+    __table_args__ = (
+        UniqueConstraint("client_id", "organization_id"),
+        UniqueConstraint("user_id", "organization_id"),
+    )
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    client_id: int = _fk("client.id", index=False)
+    user_id: int = _fk("app_user.id", index=False)
+    transactional_at: datetime | None = _ts()
+    marketing_at: datetime | None = _ts()
+    linked_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)
+
+
+class ClientInviteRow(SQLModel, table=True):
+    """A one-use deep link (`start=c_<token>`) that links a client's Telegram; hashed."""
+
+    __tablename__ = "client_invite"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    client_id: int = _fk("client.id")
+    order_id: int | None = _fk("work_order.id", nullable=True, ondelete="SET NULL")
+    token_hash: str = Field(max_length=64, unique=True)
+    created_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    used_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    expires_at: datetime = _ts(nullable=False)
+    used_at: datetime | None = _ts()
+    created_at: datetime = _ts(nullable=False)
+
+
+class ClientConsentRow(SQLModel, table=True):
+    """A client's consent, opt-out or a recorded legal basis, per channel and purpose."""
+
+    __tablename__ = "client_consent"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    client_id: int = _fk("client.id")
+    channel: str = Field(max_length=16)
+    purpose: str = Field(max_length=16)
+    action: str = Field(max_length=16)
+    recorded_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    created_at: datetime = _ts(nullable=False)
+
+
+class ClientMessageRow(SQLModel, table=True):
+    """Every message to or from a client, on the order's history; erased with the client."""
+
+    __tablename__ = "client_message"
+    __table_args__ = (
+        Index("ix_client_message_org_provider", "organization_id", "channel", "provider_id"),
+    )
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    client_id: int = _fk("client.id")
+    order_id: int | None = _fk("work_order.id", nullable=True, ondelete="SET NULL")
+    direction: str = Field(max_length=8)
+    kind: str = Field(max_length=24)
+    channel: str = Field(max_length=16)
+    status: str = Field(max_length=16)
+    provider_id: str | None = Field(default=None, max_length=100)
+    body: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    author_id: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    created_at: datetime = _ts(nullable=False, index=True)
+    updated_at: datetime = _ts(nullable=False)
+    sent_at: datetime | None = _ts()
+    delivered_at: datetime | None = _ts()
+
+
+class ClientPageTokenRow(SQLModel, table=True):
+    """The signed client page `/c/<token>` of one order; hashed, expires after it closes."""
+
+    __tablename__ = "client_page_token"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id")
+    client_id: int = _fk("client.id")
+    order_id: int = _fk("work_order.id")
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = _ts(nullable=False)
+    created_at: datetime = _ts(nullable=False)
+
+
+class ClientLoopSettingsRow(SQLModel, table=True):
+    """An organization's client-message settings; no row means the defaults."""
+
+    __tablename__ = "client_loop_settings"
+    organization_id: int = Field(
+        sa_column=Column(
+            BigIntPK,
+            ForeignKey("organization.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    disabled: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    reminder_at: str = Field(default="18:00", max_length=5)
+    reminder_2h: bool = False
+    quiet_hours: bool = True
+    rating_delay_minutes: int = 120
+    show_prices: bool = True
+    send_photos: bool = False
+    relay_to_assignee: bool = False
+    updated_at: datetime = _ts(nullable=False)
+
+
+class ClientTemplateRow(SQLModel, table=True):
+    """An organization's own text for one kind of client message in one language."""
+
+    __tablename__ = "client_template"
+    __table_args__ = (UniqueConstraint("organization_id", "kind", "language"),)
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    kind: str = Field(max_length=24)
+    language: str = Field(max_length=8)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    updated_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    updated_at: datetime = _ts(nullable=False)

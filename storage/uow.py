@@ -20,6 +20,7 @@ from core import ports
 from core.ports import Clock
 from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
 from storage.billing import SqlBillingRepository
+from storage.client_loop.repository import SqlClientLoopRepository
 from storage.clients.repository import SqlClientRepository
 from storage.files.attachments import SqlAttachmentRepository
 from storage.notifications.digests import SqlDigestRepository
@@ -67,6 +68,7 @@ class SqlUnitOfWork:
     org_settings: ports.OrgSettingsRepository
     billing: ports.BillingRepository
     calls: ports.CallRepository
+    client_loop: ports.ClientLoopRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -121,6 +123,7 @@ class SqlUnitOfWork:
         self.org_settings = SqlOrgSettingsRepository(session)
         self.billing = SqlBillingRepository(session)
         self.calls = SqlCallRepository(session)
+        self.client_loop = SqlClientLoopRepository(session)
         self.outbox = SqlOutboxRepository(session)
 
     async def __aexit__(

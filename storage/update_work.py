@@ -25,7 +25,7 @@ from storage.uow import SqlUnitOfWork
 REPOSITORIES = (
     *("users", "consents", "orgs", "members", "invites", "categories", "clients", "orders"),
     *("attachments", "voice", "dialogs", "updates", "jobs", "audit", "privacy", "digests"),
-    *("notifications", "admin", "org_settings", "billing", "calls", "outbox"),
+    *("notifications", "admin", "org_settings", "billing", "calls", "outbox", "client_loop"),
 )
 
 

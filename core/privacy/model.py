@@ -13,6 +13,8 @@ from core.domain import Organization
 class AuditAction(enum.StrEnum):
     CLIENT_VIEWED = "client.viewed"
     CLIENT_DELETED = "client.deleted"
+    CLIENT_INVITED = "client.invited"
+    CLIENT_CONSENT_RECORDED = "client.consent_recorded"
     DATA_EXPORTED = "data.exported"
     PERSONAL_EXPORTED = "data.personal_exported"
     ACCOUNT_DELETED = "account.deleted"

@@ -50,6 +50,7 @@ from storage.team.orgs import to_org
 NOT_PERSONAL = frozenset(
     {"work_order", "order_message", "invite", "job", "dialog_state", "call", "pbx_account"}
     | {"payment", "api_token", "sign_in_link", "admin_session"}
+    | {"client_invite", "client_consent", "client_message", "client_template"}
 )
 PAYMENT_COLUMNS = (
     ("id", "integer"),

@@ -41,7 +41,7 @@ from storage.tables import (
 
 RECORDINGS = ("voice", "audio", "video_note")
 FINISHED = (OrderStatus.DONE.value, OrderStatus.CANCELLED.value)
-COMMUNICATION_TABLES = ("call", "call_event", "call_log")
+COMMUNICATION_TABLES = ("call", "call_event", "call_log", "client_message")
 FINANCIAL_TABLES = ("payment",)
 TECHNICAL_TABLES = ("sent_notification",)
 

@@ -23,6 +23,7 @@ ORG_COLUMN = "organization_id"
 # Queue and delivery bookkeeping, and sign-in credentials: not the organization's data.
 NOT_EXPORTED = frozenset(
     {"job", "order_message", "dialog_state", "processed_update", "sign_in_link", "admin_session"}
+    | {"client_page_token"}
 )
 SECRET = re.compile(r"token|secret|ciphertext|password|_hash$|^(api|org)_key$")
 # Columns naming an object in storage (deleted with their row) and holding a client's phone.
@@ -48,6 +49,11 @@ ENTITY_NAMES = {
     "call_log": "call_logs",
     "audit_event": "audit_log",
     "app_user": "profile",
+    "client_link": "client_links",
+    "client_invite": "client_invites",
+    "client_consent": "client_consents",
+    "client_message": "client_messages",
+    "client_template": "client_templates",
 }
 
 

@@ -1,0 +1,66 @@
+"""Which way a message reaches a client: Telegram, then SMS, then e-mail, each only when the
+client can be reached that way and has not opted out of it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from core.client_loop.model import Channel, ConsentState, Purpose
+
+E164 = re.compile(r"^\+[1-9]\d{7,14}$")
+# Numbering plans where mobile numbers are told apart by their first digits.
+MOBILE_PREFIXES = {"+7": ("+79",), "+375": ("+37525", "+37529", "+37533", "+37544")}
+
+
+def is_mobile(phone: str | None) -> bool:
+    """An E.164 number that may receive SMS: in a plan we know, only its mobile ranges
+    (Russia and Kazakhstan: +79..., +77... is Kazakhstan's mobile plan too)."""
+    if phone is None or not E164.match(phone):
+        return False
+    if phone.startswith("+77"):
+        return True
+    for country, mobile in MOBILE_PREFIXES.items():
+        if phone.startswith(country):
+            return phone.startswith(mobile)
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """What is known about reaching one client of one organization."""
+
+    linked: bool = False  # a Telegram link exists
+    telegram_consent: bool = False  # the link carries the consent for this purpose
+    phones: tuple[str, ...] = ()
+    email: str | None = None
+    sms_configured: bool = False
+    email_configured: bool = False
+    consents: ConsentState = field(default_factory=ConsentState)
+    basis_required: bool = False  # SMS/e-mail only with a recorded legal basis
+
+
+def choose_channels(reach: Reach, purpose: Purpose = Purpose.TRANSACTIONAL) -> tuple[Channel, ...]:
+    """The channels to try, best first; empty: the client cannot be reached for `purpose`.
+    Telegram needs the client's consent given in the chat; SMS and e-mail need no opt-out
+    (and, for marketing or when the organization asks for it, an explicit consent or basis)."""
+    found: list[Channel] = []
+    state = reach.consents
+    if reach.linked and reach.telegram_consent and not state.withdrawn(Channel.TELEGRAM, purpose):
+        found.append(Channel.TELEGRAM)
+    strict = purpose is Purpose.MARKETING or reach.basis_required
+    for channel, possible in (
+        (Channel.SMS, reach.sms_configured and any(is_mobile(p) for p in reach.phones)),
+        (Channel.EMAIL, reach.email_configured and bool(reach.email)),
+    ):
+        if not possible or state.withdrawn(channel, purpose):
+            continue
+        if strict and not state.granted(channel, purpose):
+            continue
+        found.append(channel)
+    return tuple(found)
+
+
+def sms_number(phones: tuple[str, ...]) -> str | None:
+    """The first of a client's numbers that takes SMS."""
+    return next((p for p in phones if is_mobile(p)), None)

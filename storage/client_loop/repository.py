@@ -1,0 +1,16 @@
+"""The client loop's SQL repository: links, invitations, consents and page tokens
+(`storage.client_loop.links`), the message log, settings and templates
+(`storage.client_loop.messages`). Every query names its organization, except the two lookups
+of a token by its hash, which find the organization from the token."""
+
+from __future__ import annotations
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.client_loop.links import LinkQueries
+from storage.client_loop.messages import MessageQueries
+
+
+class SqlClientLoopRepository(LinkQueries, MessageQueries):
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
