@@ -172,15 +172,13 @@ class ClientLoopService(ClientLoopSetup):
         async with self._uow() as uow:
             await _client_order(uow, org_id, client_id, None)
             now = self._clock.now()
-            events = []
-            for each in purposes:
-                events.append(
-                    await uow.client_loop.add_consent(
-                        org_id, client_id, channel, each, ConsentAction.WITHDRAWN, None, now
-                    )
-                )
-                if channel is Channel.TELEGRAM:
-                    await uow.client_loop.set_link_consent(org_id, client_id, each, None)
+            stop = ConsentAction.WITHDRAWN
+            events = [
+                await uow.client_loop.add_consent(org_id, client_id, channel, p, stop, None, now)
+                for p in purposes
+            ]
+            for p in purposes if channel is Channel.TELEGRAM else []:
+                await uow.client_loop.set_link_consent(org_id, client_id, p, None)
             await uow.commit()
         return events
 

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from core.client_loop.model import (
     Channel,
@@ -114,6 +115,48 @@ async def test_a_client_is_linked_per_organization_without_mixing(w, clock):
         found = await uow.client_loop.link_of_user(second.organization.id, person.id)
         assert found is not None and found.client_id == b.id
         assert await uow.client_loop.link(second.organization.id, a.id) is None
+
+
+async def test_the_database_holds_one_link_per_client_and_per_person_in_an_organization(w, clock):
+    first = await owner_with_org(w.services, "Первая")
+    second = await owner_with_org(w.services, "Вторая")
+    a, _ = await _client_with_order(w, first, clock)
+    b, _ = await _client_with_order(w, first, clock, "Борис", "+79165550002")
+    c, _ = await _client_with_order(w, second, clock)
+    person, other = await _person(w), await _person(w, "Другой")
+    one, two = first.organization.id, second.organization.id
+    async with w.uow() as uow:
+        await uow.client_loop.save_link(one, a.id, person.id, clock.now())
+        await uow.client_loop.save_link(two, c.id, person.id, clock.now())  # another org: fine
+        await uow.commit()
+    async with w.uow() as uow:  # the same person as a second client of the first organization
+        uow.session.add(
+            ClientLinkRow(
+                organization_id=one,
+                client_id=b.id,
+                user_id=person.id,
+                linked_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+        with pytest.raises(IntegrityError):
+            await uow.session.flush()
+    async with w.uow() as uow:  # a second person for the same client
+        uow.session.add(
+            ClientLinkRow(
+                organization_id=one,
+                client_id=a.id,
+                user_id=other.id,
+                linked_at=clock.now(),
+                updated_at=clock.now(),
+            )
+        )
+        with pytest.raises(IntegrityError):
+            await uow.session.flush()
+    async with w.uow() as uow:
+        assert [k.client_id for k in await uow.client_loop.links(one, [a.id, b.id, c.id])] == [
+            a.id
+        ]
 
 
 async def test_an_invitation_is_used_once_and_expires(w, clock):
@@ -365,3 +408,16 @@ async def test_the_export_carries_client_messages_and_consents(w, clock):
     assert [(k["client_id"], k["user_id"]) for k in links] == [(client.id, person.id)]
     assert "client_page_token.json" not in names
     assert len(invites) == 2 and all("token_hash" not in i for i in invites)
+
+
+async def test_client_messages_go_after_the_communication_limit(w, clock):
+    owner = await owner_with_org(w.services)
+    client, _ = await _seed_loop(w, owner, clock, "Агриппина", "+79165551234", "Слово")
+    clock.advance(days=3 * 365 - 5)
+    recent = NewClientMessage(client.id, Direction.OUT, MessageKind.RECEIPT, Channel.SMS, "Чек")
+    await w.services.client_loop.log_message(owner.organization.id, recent)
+    clock.advance(days=10)  # three years and five days after the first messages
+    await w.services.erasure.enforce()
+    async with w.uow() as uow:
+        left = await uow.client_loop.client_messages(owner.organization.id, client.id)
+    assert [m.body for m in left] == ["Чек"]
