@@ -9,17 +9,19 @@ from dataclasses import dataclass, field
 from core.client_loop.model import Channel, ConsentState, Purpose
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
-# Numbering plans where mobile numbers are told apart by their first digits.
-MOBILE_PREFIXES = {"+7": ("+79",), "+375": ("+37525", "+37529", "+37533", "+37544")}
+# Numbering plans where mobile numbers are told apart by their first digits: zone 7 is Russia
+# (mobile 9xx) and Kazakhstan (mobile 70x, 747, 771, 775-778; landlines 71x-72x), Belarus.
+MOBILE_PREFIXES = {
+    "+7": ("+79", "+770", "+7747", "+7771", "+7775", "+7776", "+7777", "+7778"),
+    "+375": ("+37525", "+37529", "+37533", "+37544"),
+}
 
 
 def is_mobile(phone: str | None) -> bool:
-    """An E.164 number that may receive SMS: in a plan we know, only its mobile ranges
-    (Russia and Kazakhstan: +79..., +77... is Kazakhstan's mobile plan too)."""
+    """An E.164 number that may receive SMS: in a plan we know, only its mobile ranges;
+    elsewhere any number (the provider refuses a landline)."""
     if phone is None or not E164.match(phone):
         return False
-    if phone.startswith("+77"):
-        return True
     for country, mobile in MOBILE_PREFIXES.items():
         if phone.startswith(country):
             return phone.startswith(mobile)

@@ -161,6 +161,9 @@ def test_mobile_numbers():
     assert is_mobile("+79161234567")
     assert not is_mobile("+74951234567")  # a Moscow landline
     assert is_mobile("+77011234567")  # Kazakhstan
+    assert not is_mobile("+77272123456")  # an Almaty landline
+    assert is_mobile("+77771234567") and is_mobile("+77471234567")
+    assert is_mobile("+375291234567") and not is_mobile("+375171234567")  # Belarus
     assert is_mobile("+4915112345678")
     assert not is_mobile("89161234567") and not is_mobile(None)
     assert sms_number(("+74951234567", "+79161234567")) == "+79161234567"
