@@ -8,6 +8,7 @@ from core.dialogs.data import chosen_language
 from core.dialogs.engine import DialogInput
 from core.outcomes import NoDialog, Prompt, Reask
 from handlers import callbacks as cb
+from handlers.client_loop.chat import CLIENT_PAYLOAD, open_link
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
 from handlers.delivery.replies import drop_keyboard, reply, tapped_label
@@ -23,6 +24,9 @@ async def start(update: Update, ctx: BotContext) -> None:
     payload = ctx.args[0] if ctx.args else None
     chat = update.effective_chat
     assert chat is not None
+    if payload is not None and payload.startswith(CLIENT_PAYLOAD):  # a client's link
+        await open_link(update, ctx, payload)
+        return
     outcome = await ctx.services.start.begin(ctx.actor, chat.id, payload)
     await show(update, ctx, outcome)
 

@@ -21,6 +21,11 @@ async def identify(update: Update, ctx: BotContext) -> None:
     actor = ctx.actor
     if update.inline_query is not None:
         return
+    if actor.membership is None:  # a business's client, or someone opening a client's link
+        from handlers.client_loop.chat import client_chat
+
+        if await client_chat(update, ctx):
+            raise ApplicationHandlerStop
     if not actor.user.onboarded and not _onboarding_input(update, ctx):
         await _refuse(update, ctx, ctx.t("Let's get you set up first: send /start."))
     if actor.membership is not None and not actor.membership.active and not _is_start(update):

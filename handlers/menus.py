@@ -83,3 +83,15 @@ def menu(t: Translator, role: Role | None, onboarded: bool) -> list[tuple[str, s
 def command_lines(t: Translator, commands: list[Command]) -> list[str]:
     """One line per command, as /help and /more show them (Telegram makes each tappable)."""
     return [f"/{command.name} — {t(command.description)}" for command in commands]
+
+
+# A business's client (linked by their link, not staff): this chat's whole command list.
+CLIENT_COMMANDS: tuple[tuple[str, str], ...] = (
+    ("start", N_("Order updates: turn them on")),
+    ("stop", N_("Stop order updates")),
+    ("help", N_("What this chat is for")),
+)
+
+
+def client_menu(t: Translator) -> list[tuple[str, str]]:
+    return [(name, t.raw(description)) for name, description in CLIENT_COMMANDS]

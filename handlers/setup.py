@@ -18,6 +18,8 @@ from telegram.ext import (
 from handlers import admin, conversation, files, settings, team, voice
 from handlers import callbacks as cb
 from handlers.callbacks.routes import Router, route
+from handlers.client_loop.chat import consent_tap
+from handlers.client_loop.invite import invite_tap
 from handlers.clients import commands as clients
 from handlers.errors import on_error
 from handlers.gate import identify
@@ -80,6 +82,9 @@ CALLBACKS = [
     route(cb.ClientEdit, clients.client_action),
     route(cb.ClientMerge, clients.client_action),
     route(cb.ClientNewOrder, clients.client_action),
+    route(cb.InviteClient, invite_tap),
+    route(cb.InviteOrderClient, invite_tap),
+    route(cb.ClientConsent, consent_tap),
     route(cb.VoiceApply, voice.answer),
     route(cb.VoiceDismiss, voice.answer),
     route(cb.CallsFilter, telephony.calls_filter),

@@ -1,4 +1,5 @@
-"""The client loop's settings and templates use cases (the base of `ClientLoopService`).
+"""The client loop's settings and templates use cases (the base of `ClientLoopService`), and
+the small reads the client's chat needs (whose client a person is, whose a link is).
 
 Owners change them (like the organization's other settings); owners and managers read them.
 Jobs and handlers that send read them by organization without an actor.
@@ -9,9 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from core.client_loop.model import ClientLoopSettings, MessageKind, Template
+from core.client_loop.model import ClientLink, ClientLoopSettings, MessageKind, Template
 from core.client_loop.templates import EDITABLE, LANGUAGES, check, default
-from core.domain import Actor
+from core.client_loop.tokens import hash_token, looks_like_invite
+from core.domain import Actor, Organization, OrgStatus
 from core.errors import DomainError
 from core.permissions import Action, require
 from core.ports import Clock, UowFactory
@@ -44,6 +46,31 @@ class ClientLoopSetup:
         self._uow = uow
         self._clock = clock
         self._invite_days = invite_days
+
+    async def client_of(self, user_id: int) -> list[tuple[ClientLink, Organization]]:
+        """The active organizations this person is a linked client of, oldest link first."""
+        async with self._uow() as uow:
+            found = []
+            for link in await uow.client_loop.links_of_user(user_id):
+                org = await uow.orgs.get(link.organization_id)
+                if org is not None and org.status is OrgStatus.ACTIVE:
+                    found.append((link, org))
+        return found
+
+    async def invite_org(self, payload: str) -> int | None:
+        """The organization a client link belongs to, without using it (None: unknown)."""
+        if not looks_like_invite(payload):
+            return None
+        async with self._uow() as uow:
+            invite = await uow.client_loop.invite_by_hash(hash_token(payload))
+        return invite.organization_id if invite is not None else None
+
+    async def linked(self, actor: Actor, client_id: int) -> bool:
+        """Whether the client of the actor's organization is linked to a Telegram chat."""
+        require(actor, Action.CLIENT_VIEW)
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            return await uow.client_loop.link(actor.organization.id, client_id) is not None
 
     async def settings_for(self, org_id: int) -> ClientLoopSettings:
         async with self._uow() as uow:

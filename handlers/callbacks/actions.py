@@ -14,6 +14,9 @@ from core.domain import Role
 from core.notifications.rules import Kind
 from core.orders.listing import ListKind
 from core.orders.rules import OrderAction
+from handlers.callbacks.client_actions import ClientConsent as ClientConsent
+from handlers.callbacks.client_actions import InviteClient as InviteClient
+from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient
 from handlers.callbacks.codec import Action, Small, Text
 
 Switch = Literal["on", "off"]

@@ -23,6 +23,7 @@ from handlers.delivery.replies import reply
 from handlers.formatting import phone
 from handlers.i18n import Translator, escape
 from handlers.keyboards import button
+from handlers.orders.cards import client_keyboard, client_text
 from handlers.outcomes import show
 
 
@@ -99,7 +100,16 @@ async def open_client(update: Update, ctx: BotContext, tap: cb.OpenClient) -> No
     query = update.callback_query
     assert query is not None
     await query.answer()
-    await send_client(update, ctx, tap.client_id)
+    actor = ctx.actor
+    if not allowed(actor.role, Action.CLIENT_EDIT):
+        await send_client(update, ctx, tap.client_id)
+        return
+    card = await ctx.services.clients.card(actor, tap.client_id)
+    org = actor.organization
+    assert org is not None
+    invite = not await ctx.services.client_loop.linked(actor, tap.client_id)
+    text = client_text(ctx.t, card, org.currency, org.timezone)
+    await reply(ctx, update, text, client_keyboard(ctx.t, card, True, invite))
 
 
 async def client_action(

@@ -9,6 +9,7 @@ from core.maps import map_link
 from core.orders.rules import OrderAction
 from core.views import ClientCard, ClientView, OrderCard
 from handlers import callbacks as cb
+from handlers.client_loop.invite import invite_button
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
@@ -140,6 +141,8 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
     buttons = [_action_button(t, o.id, a) for a in card.actions]
     if card.client is not None and card.client.contacts_visible:
         buttons.append(button(t.raw("👤 Client"), cb.OpenClient(card.client.id)))
+    if card.client is not None and card.sees_history and o.open:  # owners and managers
+        buttons.append(invite_button(t, card.client.id, o.id))
     if card.files:
         total = sum(card.files.values())
         buttons.append(button(t("📎 Files ({count})", count=total), cb.OrderFiles(o.id)))
@@ -189,8 +192,9 @@ def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> st
 
 
 def client_keyboard(
-    t: Translator, card: ClientCard, can_edit: bool
+    t: Translator, card: ClientCard, can_edit: bool, invite: bool = False
 ) -> InlineKeyboardMarkup | None:
+    """`invite`: the client is not linked to Telegram yet (owners and managers may invite)."""
     if not can_edit:
         return None
     cid = card.view.id
@@ -206,4 +210,6 @@ def client_keyboard(
         ],
         [button(t.raw("🔗 Merge a duplicate"), cb.ClientMerge(cid))],
     ]
+    if invite:
+        rows.append([invite_button(t, cid)])
     return InlineKeyboardMarkup(rows)

@@ -88,6 +88,12 @@ class LinkQueries:
         row = await self._link_row(org_id, user_id=user_id)
         return to_link(row) if row else None
 
+    async def links_of_user(self, user_id: int) -> list[ClientLink]:
+        """Every organization's link of this person (oldest first)."""
+        stmt = select(ClientLinkRow).where(ClientLinkRow.user_id == user_id)
+        rows = (await self._s.execute(stmt.order_by(ClientLinkRow.id))).scalars()
+        return [to_link(r) for r in rows]
+
     async def links(self, org_id: int, client_ids: Sequence[int]) -> list[ClientLink]:
         stmt = select(ClientLinkRow).where(
             ClientLinkRow.organization_id == org_id, ClientLinkRow.client_id.in_(client_ids)

@@ -1,0 +1,33 @@
+"""The client loop's buttons: inviting a client to Telegram (staff) and the client's answers
+to the consent questions (the client's own chat)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from handlers.callbacks.codec import Action
+
+
+@dataclass(frozen=True)
+class InviteClient(Action, template="ci:{client_id}"):
+    """From the client card: a link for the client to open the business's chat."""
+
+    client_id: int
+
+
+@dataclass(frozen=True)
+class InviteOrderClient(Action, template="cio:{client_id}:{order_id}"):
+    """From the order card: the same, bound to the order (the welcome shows it)."""
+
+    client_id: int
+    order_id: int
+
+
+@dataclass(frozen=True)
+class ClientConsent(Action, template="cc:{org_id}:{purpose}:{on}"):
+    """A client's yes or no to order messages (`t`) or news (`m`) from one organization."""
+
+    org_id: int
+    purpose: Literal["t", "m"]
+    on: Literal[0, 1]
