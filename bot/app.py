@@ -135,7 +135,8 @@ def build_application(
     app.metrics = container.metrics
     app.inbox = container.inbox
     if polling:
-        bot.keep_updates_in(container.inbox.save)
+        inbox, ledger = container.inbox, container.services.updates
+        bot.keep_updates_in(lambda batch: inbox.save(batch, ledger))
     app.answers = bot.answers
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
     app.bot_data.background = background

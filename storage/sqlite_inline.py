@@ -16,19 +16,66 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 import weakref
+from collections import deque
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import Any
 
+from sqlalchemy.util.concurrency import await_
+
 WRITE_WAIT_SECONDS = 10.0  # like PRAGMA busy_timeout: then "database is locked"
-_write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, asyncio.Lock]] = (
+_write_locks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, WriteLock]] = (
     weakref.WeakKeyDictionary()
 )
 
 
-def _write_lock(path: str) -> asyncio.Lock:
+class WriteLock:
+    """A first-come-first-served lock that can be taken without awaiting when it is free (the
+    usual case: one bot process, transactions of microseconds), so taking it costs no trip
+    through the event loop; a waiter is handed the lock by the one releasing it."""
+
+    def __init__(self) -> None:
+        self._held = False
+        self._waiters: deque[asyncio.Future[None]] = deque()
+
+    def locked(self) -> bool:
+        return self._held
+
+    def try_acquire(self) -> bool:
+        if self._held or self._waiters:
+            return False
+        self._held = True
+        return True
+
+    async def acquire(self) -> None:
+        if self.try_acquire():
+            return
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.append(waiter)
+        try:
+            await waiter
+        except BaseException:
+            if waiter.done() and not waiter.cancelled():
+                self.release()  # handed over as it was given up: hand it on
+            elif waiter in self._waiters:
+                self._waiters.remove(waiter)
+            raise
+
+    def release(self) -> None:
+        while self._waiters:
+            waiter = self._waiters.popleft()
+            if not waiter.done():
+                waiter.set_result(None)  # held on, by the waiter now
+                return
+        self._held = False
+
+
+def _write_lock(path: str) -> WriteLock:
     """One lock per database file and event loop."""
     locks = _write_locks.setdefault(asyncio.get_running_loop(), {})
-    return locks.setdefault(path, asyncio.Lock())
+    lock = locks.get(path)
+    if lock is None:
+        lock = locks[path] = WriteLock()
+    return lock
 
 
 class _Cursor:
@@ -50,7 +97,7 @@ class _Cursor:
         return self._cursor.lastrowid
 
     async def execute(self, sql: str, parameters: Sequence[Any] | None = None) -> _Cursor:
-        if sql.lstrip()[:15].upper() == "BEGIN IMMEDIATE":
+        if begins(sql):
             await self._connection.take_write_lock()
         try:
             self._cursor.execute(sql, () if parameters is None else parameters)
@@ -109,7 +156,7 @@ class InlineConnection:
         )
         self._connection: sqlite3.Connection | None = self._conn
         self._tx = _RunNow(self)
-        self._holding: asyncio.Lock | None = None
+        self._holding: WriteLock | None = None
 
     @property
     def isolation_level(self) -> str | None:
@@ -126,25 +173,39 @@ class InlineConnection:
             raise sqlite3.OperationalError("database is locked") from error
         self._holding = lock
 
+    def take_write_lock_now(self) -> None:
+        """From SQLAlchemy's side of the bridge (a greenlet): at once when the lock is free."""
+        lock = _write_lock(self._path)
+        if lock.try_acquire():
+            self._holding = lock
+        else:
+            await_(self.take_write_lock())
+
     def release_write_lock(self) -> None:
         lock, self._holding = self._holding, None
         if lock is not None and lock.locked():
             lock.release()
 
-    def cursor(self) -> _Opening:
-        return _Opening(self)
-
-    async def commit(self) -> None:
+    def commit_now(self) -> None:
         try:
             self._conn.commit()
         finally:
             self.release_write_lock()
 
-    async def rollback(self) -> None:
+    def rollback_now(self) -> None:
         try:
             self._conn.rollback()
         finally:
             self.release_write_lock()
+
+    def cursor(self) -> _Opening:
+        return _Opening(self)
+
+    async def commit(self) -> None:
+        self.commit_now()
+
+    async def rollback(self) -> None:
+        self.rollback_now()
 
     async def close(self) -> None:
         self.release_write_lock()
@@ -170,3 +231,7 @@ def connector(path: str) -> Callable[[], Awaitable[InlineConnection]]:
         return InlineConnection(path)
 
     return connect
+
+
+def begins(sql: str) -> bool:
+    return sql.lstrip()[:15].upper() == "BEGIN IMMEDIATE"

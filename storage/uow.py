@@ -96,35 +96,20 @@ class SqlUnitOfWork:
         return int(self.session.sync_session.info.get(_WRITES, 0))
 
     async def __aenter__(self) -> Self:
-        session = self._sessions()
-        self._session = session
-        self._bind(session)
+        for name in REPOSITORIES.keys() & self.__dict__.keys():
+            del self.__dict__[name]  # bound to the session of a previous opening
+        self._session = self._sessions()
         return self
 
-    def _bind(self, session: AsyncSession) -> None:
-        self.users = SqlUserRepository(session)
-        self.consents = SqlConsentRepository(session)
-        self.orgs = SqlOrganizationRepository(session)
-        self.members = SqlMembershipRepository(session)
-        self.invites = SqlInviteRepository(session)
-        self.categories = SqlCategoryRepository(session)
-        self.clients = SqlClientRepository(session)
-        self.orders = SqlOrderRepository(session)
-        self.attachments = SqlAttachmentRepository(session)
-        self.voice = SqlVoiceRepository(session)
-        self.dialogs = SqlDialogRepository(session)
-        self.updates = SqlProcessedUpdateRepository(session)
-        self.jobs = SqlJobRepository(session)
-        self.audit = SqlAuditRepository(session)
-        self.privacy = SqlPrivacyRepository(session)
-        self.digests = SqlDigestRepository(session)
-        self.notifications = SqlNotificationRepository(session)
-        self.admin = SqlAdminRepository(session)
-        self.org_settings = SqlOrgSettingsRepository(session)
-        self.billing = SqlBillingRepository(session)
-        self.calls = SqlCallRepository(session)
-        self.client_loop = SqlClientLoopRepository(session)
-        self.outbox = SqlOutboxRepository(session)
+    def __getattr__(self, name: str) -> object:
+        """A repository, made on the session when first used: an update uses two or three of
+        the 22 (making them all was measurable CPU per update, docs/cpu-per-update.md)."""
+        make = REPOSITORIES.get(name)
+        if make is None:
+            raise AttributeError(name)
+        repository = make(self.session)
+        self.__dict__[name] = repository
+        return repository
 
     async def __aexit__(
         self,
@@ -164,6 +149,32 @@ class SqlUnitOfWork:
 
 
 _WRITES = "astracrm_writes"
+
+REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
+    "users": SqlUserRepository,
+    "consents": SqlConsentRepository,
+    "orgs": SqlOrganizationRepository,
+    "members": SqlMembershipRepository,
+    "invites": SqlInviteRepository,
+    "categories": SqlCategoryRepository,
+    "clients": SqlClientRepository,
+    "orders": SqlOrderRepository,
+    "attachments": SqlAttachmentRepository,
+    "voice": SqlVoiceRepository,
+    "dialogs": SqlDialogRepository,
+    "updates": SqlProcessedUpdateRepository,
+    "jobs": SqlJobRepository,
+    "audit": SqlAuditRepository,
+    "privacy": SqlPrivacyRepository,
+    "digests": SqlDigestRepository,
+    "notifications": SqlNotificationRepository,
+    "admin": SqlAdminRepository,
+    "org_settings": SqlOrgSettingsRepository,
+    "billing": SqlBillingRepository,
+    "calls": SqlCallRepository,
+    "client_loop": SqlClientLoopRepository,
+    "outbox": SqlOutboxRepository,
+}
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -19,14 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ports import Clock
 from core.runtime.outbox import Delivery, Stored
-from storage.uow import SqlUnitOfWork
-
-# The repositories a joined unit of work shares with the update's.
-REPOSITORIES = (
-    *("users", "consents", "orgs", "members", "invites", "categories", "clients", "orders"),
-    *("attachments", "voice", "dialogs", "updates", "jobs", "audit", "privacy", "digests"),
-    *("notifications", "admin", "org_settings", "billing", "calls", "outbox", "client_loop"),
-)
+from storage.uow import REPOSITORIES, SqlUnitOfWork
 
 
 class UpdateWork:
@@ -94,11 +87,17 @@ class JoinedUnitOfWork(SqlUnitOfWork):
     async def __aenter__(self) -> Self:
         parent = self._work.uow
         self._session = parent.session
-        for name in REPOSITORIES:
-            setattr(self, name, getattr(parent, name))
         self._start = parent.writes()
         self._committed = False
         return self
+
+    def __getattr__(self, name: str) -> object:
+        """The update's repositories, shared (made when first used by either)."""
+        if name not in REPOSITORIES:
+            raise AttributeError(name)
+        repository = getattr(self._work.uow, name)
+        self.__dict__[name] = repository
+        return repository
 
     async def __aexit__(
         self,

@@ -3,9 +3,11 @@
 An update that changed data is recorded in the same transaction as the change (the unit of
 work claims it at its first commit). One that changed nothing (a read-only command, a card
 opened) is noted here and written with others in one statement a moment later: a record per
-read-only update was one more write transaction per update. Until then this process still
-knows it; a redelivery to another process within that moment repeats an answer, never a
-change.
+read-only update was one more write transaction per update. When polling, the next getUpdates
+batch usually comes first, and the notes are written in the transaction that stores it in the
+inbox (storage/runtime/inbox.py): a quiet bot's read-only update then costs no transaction of
+its own. Until then this process still knows it; a redelivery to another process within that
+moment repeats an answer, never a change.
 """
 
 from __future__ import annotations
@@ -46,6 +48,15 @@ class UpdateLedger:
         self._pending.add(update_id)
         if self._flushing is None or self._flushing.done():
             self._flushing = asyncio.get_running_loop().create_task(self._flush_soon())
+
+    def unwritten(self) -> list[int]:
+        """What was noted and is not written yet (at most FLUSH_SIZE), for a transaction that
+        is written anyway (the next getUpdates batch stored in the inbox): a quiet bot's
+        read-only update then costs no transaction of its own. `written` once it committed."""
+        return sorted(self._pending)[:FLUSH_SIZE] if self._pending else []
+
+    def written(self, update_ids: list[int]) -> None:
+        self._pending.difference_update(update_ids)
 
     async def _flush_soon(self) -> None:
         await asyncio.sleep(FLUSH_SECONDS)

@@ -4,14 +4,16 @@ arrived, so a process killed at any instant loses none (see `UpdateInboxRow`).""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, exists, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.ports import Clock
+from core.runtime.updates import UpdateLedger
 from storage.db import once_more_if_dropped
 from storage.tables import ProcessedUpdateRow, UpdateInboxRow
 
@@ -19,33 +21,60 @@ _inbox = UpdateInboxRow.__table__
 _ledger = ProcessedUpdateRow.__table__
 
 
+_DROP = delete(_inbox).where(_inbox.c.update_id.in_(bindparam("ids", expanding=True)))
+# Telegram redelivers an update it was not told about (a process killed after applying it): its
+# ledger record stands, so its copy is not stored (nothing would ever delete it). Checked in
+# the insert itself, row by row, on the ledger's key.
+_id = bindparam("update_id", type_=_inbox.c.update_id.type)
+_UNAPPLIED = select(
+    _id,
+    bindparam("payload", type_=_inbox.c.payload.type),
+    bindparam("received_at", type_=_inbox.c.received_at.type),
+).where(~exists().where(_ledger.c.update_id == _id))
+
+
 class SqlUpdateInbox:
     def __init__(self, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> None:
         self._sessions = sessions
         self._clock = clock
+        # Written on a connection of the sessions' engine, without an ORM session: this runs
+        # for every getUpdates batch (docs/cpu-per-update.md).
+        self._engine: AsyncEngine = sessions.kw["bind"]
+        insert = pg_insert if self._engine.dialect.name == "postgresql" else sqlite_insert
+        self._add = (
+            insert(_inbox)
+            .from_select(["update_id", "payload", "received_at"], _UNAPPLIED)
+            .on_conflict_do_nothing(index_elements=["update_id"])
+        )
+        self._note = insert(_ledger).on_conflict_do_nothing(index_elements=["update_id"])
 
-    async def save(self, updates: Sequence[dict[str, Any]]) -> None:
-        """Store a batch in one statement and one transaction (a redelivery is ignored)."""
+    async def save(
+        self, updates: Sequence[dict[str, Any]], ledger: UpdateLedger | None = None
+    ) -> None:
+        """Store a batch in one statement and one transaction (a redelivery is ignored).
+        `ledger`: what it noted and has not written yet is written in the same transaction
+        (see `UpdateLedger.unwritten`)."""
+        now = self._clock.now()
         rows = [
-            {"update_id": u["update_id"], "payload": u, "received_at": self._clock.now()}
+            {"update_id": u["update_id"], "payload": u, "received_at": now}
             for u in updates
             if isinstance(u.get("update_id"), int)
         ]
         if not rows:
             return
-        await once_more_if_dropped(lambda: self._insert(rows), "update inbox")
+        noted = ledger.unwritten() if ledger is not None else []
+        await once_more_if_dropped(lambda: self._insert(rows, noted, now), "update inbox")
+        if ledger is not None and noted:
+            ledger.written(noted)
 
-    async def _insert(self, rows: list[dict[str, Any]]) -> None:
-        async with self._sessions.begin() as session:
-            insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-            stmt = insert(_inbox).on_conflict_do_nothing(index_elements=["update_id"])
-            await session.execute(stmt, rows)
-            # Telegram redelivers an update it was not told about (a process killed after
-            # applying it): its ledger record stands, so its copy must not stay here for good
-            # (nothing else would delete it). One statement, only on the ledger's key.
-            ids = [row["update_id"] for row in rows]
-            applied = select(_ledger.c.update_id).where(_ledger.c.update_id.in_(ids))
-            await session.execute(delete(_inbox).where(_inbox.c.update_id.in_(applied)))
+    async def _insert(self, rows: list[dict[str, Any]], noted: list[int], now: datetime) -> None:
+        async with self._engine.begin() as connection:
+            if noted:  # read-only updates applied and answered: in the ledger, out of here
+                await connection.execute(
+                    self._note, [{"update_id": u, "processed_at": now} for u in noted]
+                )
+                await connection.execute(_DROP, {"ids": noted})
+            await connection.execute(self._add, rows)
 
     async def pending(self, limit: int = 10_000) -> list[dict[str, Any]]:
         """Updates received but not applied, oldest first (those a dead process left)."""

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -92,6 +92,15 @@ class SqlDialogRepository:
         )
 
 
+_ledger = ProcessedUpdateRow.__table__
+# Built once: every update runs one of them (docs/cpu-per-update.md).
+_LEDGER_ADD = {
+    "postgresql": pg_insert(_ledger).on_conflict_do_nothing(index_elements=["update_id"]),
+    "sqlite": sqlite_insert(_ledger).on_conflict_do_nothing(index_elements=["update_id"]),
+}
+_INBOX_DROP = delete(_inbox).where(_inbox.c.update_id.in_(bindparam("ids", expanding=True)))
+
+
 class SqlProcessedUpdateRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
@@ -99,23 +108,20 @@ class SqlProcessedUpdateRepository:
     async def seen(self, update_id: int) -> bool:
         return await self._s.get(ProcessedUpdateRow, update_id) is not None
 
+    def _add(self) -> Any:
+        name = self._s.bind.dialect.name
+        return _LEDGER_ADD["postgresql" if name == "postgresql" else "sqlite"]
+
     async def claim(self, update_id: int, now: datetime) -> None:
-        stmt = (
-            _insert(self._s, ProcessedUpdateRow)
-            .values(update_id=update_id, processed_at=now)
-            .on_conflict_do_nothing(index_elements=["update_id"])
-        )
-        if not (await self._s.execute(stmt)).rowcount:
+        row = {"update_id": update_id, "processed_at": now}
+        if not (await self._s.execute(self._add(), row)).rowcount:
             raise DuplicateUpdate(update_id)
-        await self._s.execute(delete(_inbox).where(_inbox.c.update_id == update_id))
+        await self._s.execute(_INBOX_DROP, {"ids": [update_id]})
 
     async def note(self, update_ids: Sequence[int], now: datetime) -> None:
         rows = [{"update_id": u, "processed_at": now} for u in update_ids]
-        stmt = _insert(self._s, ProcessedUpdateRow).on_conflict_do_nothing(
-            index_elements=["update_id"]
-        )
-        await self._s.execute(stmt.values(rows))
-        await self._s.execute(delete(_inbox).where(_inbox.c.update_id.in_(list(update_ids))))
+        await self._s.execute(self._add().values(rows))
+        await self._s.execute(_INBOX_DROP, {"ids": list(update_ids)})
 
 
 class SqlJobRepository:

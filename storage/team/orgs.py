@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import and_, exists, func, literal, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.bundles import Arriving
@@ -26,9 +26,9 @@ from storage.tables import (
     InviteRow,
     MembershipRow,
     OrganizationRow,
-    ProcessedUpdateRow,
     UserRow,
 )
+from storage.team.arrival import arrival
 from storage.team.people import to_user
 
 
@@ -105,27 +105,8 @@ class SqlMembershipRepository:
 
     async def arrival(self, update_id: int, telegram_id: int) -> Arriving:
         """Whether the ledger has the update, and the sender with their membership in their
-        active organization and that organization: one statement, one row even for a
-        stranger (outer joins from a one-row anchor)."""
-        m, o = MembershipRow, OrganizationRow
-        seen = exists().where(ProcessedUpdateRow.update_id == update_id)
-        anchor = select(literal(1).label("one")).subquery("anchor")
-        stmt = (
-            select(seen.label("seen"), UserRow, m, o)
-            .select_from(anchor)
-            .outerjoin(UserRow, UserRow.telegram_id == telegram_id)
-            .outerjoin(
-                m, and_(m.organization_id == UserRow.active_org_id, m.user_id == UserRow.id)
-            )
-            .outerjoin(o, o.id == m.organization_id)
-        )
-        found, user, membership, org = (await self._s.execute(stmt)).one()
-        return Arriving(
-            bool(found),
-            to_user(user) if user else None,
-            to_membership(membership) if membership else None,
-            to_org(org) if org else None,
-        )
+        active organization and that organization (storage/team/arrival.py)."""
+        return await arrival(self._s, update_id, telegram_id)
 
     async def by_id(self, org_id: int, membership_id: int) -> Membership | None:
         row = await self._s.get(MembershipRow, membership_id)

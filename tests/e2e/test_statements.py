@@ -58,8 +58,11 @@ class Counter:
     def _statement(self, _conn, _cursor, statement, *_args) -> None:
         self.statements[self._task()].append(statement)
 
-    def _begin(self, _conn) -> None:
+    def _begin(self, conn) -> None:
         self.transactions[self._task()] += 1
+        if conn.dialect.name == "sqlite":
+            # Issued on the driver's cursor (storage/db.py), unseen by before_cursor_execute.
+            self.statements[self._task()].append("BEGIN IMMEDIATE")
 
     def reset(self) -> None:
         self.statements.clear()
@@ -86,9 +89,9 @@ class Counter:
 
 
 def _looks_up_ledger(statement: str) -> bool:
-    """Not the inbox's own drop of redelivered copies (storage/runtime/inbox.py), in the
-    poller's task."""
-    return "processed_update" in statement and not statement.startswith("DELETE FROM update_inbox")
+    """The arrival's read of the ledger; not the inbox's writes in the poller's task (its drop
+    of redelivered copies, the read-only updates noted before, storage/runtime/inbox.py)."""
+    return statement.lstrip().startswith("SELECT") and "processed_update" in statement
 
 
 async def _measure(

@@ -1,0 +1,75 @@
+"""The statement every update starts with: whether the ledger has the update, and the sender
+with their membership in their active organization and that organization, in one row even for
+a stranger (outer joins from a one-row anchor).
+
+It is built once, with bound parameters, and selects plain table columns (no ORM entities): the
+rows become domain objects directly. Loading three ORM entities cost about as much CPU as the
+rest of a /help update's SQL (docs/cpu-per-update.md). Nothing is cached between updates: the
+statement reads everything afresh each time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from typing import Any
+
+from sqlalchemy import and_, bindparam, exists, literal, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.bundles import Arriving
+from core.domain import Membership, Organization, OrgStatus, Role, User
+from storage.tables import MembershipRow, OrganizationRow, ProcessedUpdateRow, UserRow
+
+_user = UserRow.__table__
+_member = MembershipRow.__table__
+_org = OrganizationRow.__table__
+_ledger = ProcessedUpdateRow.__table__
+
+# Each domain object's fields in the order of its constructor, read from the same columns.
+_USER = tuple(f.name for f in fields(User))
+_MEMBER = tuple(f.name for f in fields(Membership))
+_ORG = tuple(f.name for f in fields(Organization))
+_U0 = 1
+_M0 = _U0 + len(_USER)
+_O0 = _M0 + len(_MEMBER)
+_END = _O0 + len(_ORG)
+
+_anchor = select(literal(1).label("one")).subquery("anchor")
+ARRIVAL = (
+    select(
+        exists().where(_ledger.c.update_id == bindparam("update_id")).label("seen"),
+        *(_user.c[name] for name in _USER),
+        *(_member.c[name] for name in _MEMBER),
+        *(_org.c[name] for name in _ORG),
+    )
+    .select_from(_anchor)
+    .outerjoin(_user, _user.c.telegram_id == bindparam("telegram_id"))
+    .outerjoin(
+        _member,
+        and_(
+            _member.c.organization_id == _user.c.active_org_id,
+            _member.c.user_id == _user.c.id,
+        ),
+    )
+    .outerjoin(_org, _org.c.id == _member.c.organization_id)
+)
+
+
+async def arrival(session: AsyncSession, update_id: int, telegram_id: int) -> Arriving:
+    result = await session.execute(ARRIVAL, {"update_id": update_id, "telegram_id": telegram_id})
+    return arriving(tuple(result.one()))
+
+
+def arriving(row: tuple[Any, ...]) -> Arriving:
+    user = User(*row[_U0:_M0]) if row[_U0] is not None else None
+    membership = None
+    if row[_M0] is not None:
+        m = dict(zip(_MEMBER, row[_M0:_O0], strict=True))
+        m["role"], m["active"] = Role(m["role"]), bool(m["active"])
+        membership = Membership(**m)
+    org = None
+    if row[_O0] is not None:
+        o = dict(zip(_ORG, row[_O0:_END], strict=True))
+        o["status"] = OrgStatus(o["status"])
+        org = Organization(**o)
+    return Arriving(bool(row[0]), user, membership, org)
