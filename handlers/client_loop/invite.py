@@ -13,11 +13,12 @@ import io
 import logging
 
 import segno
-from telegram import InlineKeyboardButton, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 
 from handlers import callbacks as cb
 from handlers.context import BotContext
+from handlers.delivery.edits import edit_buttons
 from handlers.delivery.replies import reply
 from handlers.formatting import when
 from handlers.i18n import Translator, escape
@@ -57,6 +58,7 @@ async def invite_tap(
     service = ctx.services.client_loop
     if await service.linked(actor, tap.client_id):
         await query.answer(t.raw("This client is already linked to Telegram."))
+        await edit_buttons(ctx, query, _without_invites(query))
         return
     order_id = tap.order_id if isinstance(tap, cb.InviteOrderClient) else None
     issued = await service.invite(actor, tap.client_id, order_id)
@@ -77,6 +79,20 @@ async def invite_tap(
     )
     await _send_qr(ctx, chat.id, link, t.raw("QR code of the link for the client"))
     await reply(ctx, update, text)
+
+
+def _without_invites(query: CallbackQuery) -> InlineKeyboardMarkup | None:
+    """The tapped message's buttons without the invitation (a card drawn before the client
+    was linked)."""
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    invites = (cb.InviteClient, cb.InviteOrderClient)
+    rows = [
+        [b for b in row if not isinstance(cb.decode(b.callback_data), invites)]
+        for row in (markup.inline_keyboard if markup else ())
+    ]
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 async def _send_qr(ctx: BotContext, chat_id: int, link: str, caption: str) -> None:

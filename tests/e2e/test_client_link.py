@@ -61,7 +61,8 @@ async def _order(olga, ivan):
     await olga.tap("👷 Назначить", message=card)
     workers = await olga.reply()
     await olga.tap(next(lbl for lbl in workers.labels if lbl.startswith("Ivan")))
-    return card, await ivan.reply()
+    ivans = await ivan.reply()
+    return await olga.wait_edit(card.message_id), ivans  # the card, now assigned
 
 
 async def _invite(person, label, message):
@@ -142,6 +143,8 @@ async def test_invite_from_the_order_card_and_a_russian_client_consents(crm):
     assert INVITE_RU not in client_card.labels and "🔗 Объединить с дублем" in client_card.labels
     await olga.tap(INVITE_RU, message=card)
     assert await olga.callback_answer() == "Этот клиент уже подключён к Telegram."
+    redrawn = await olga.wait_edit(card.message_id)
+    assert INVITE_RU not in redrawn.labels and "👤 Клиент" in redrawn.labels
 
 
 async def test_invite_from_the_client_card_expired_forged_and_an_english_client(crm):
