@@ -9,6 +9,7 @@ client (or who opens a client link) to `client_chat`, before the staff handlers;
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.error import BadRequest, Forbidden
@@ -54,7 +55,7 @@ async def client_chat(update: Update, ctx: BotContext) -> bool:
     (the staff handlers must not see it)."""
     payload = opens_client_link(update)
     if payload is not None:
-        await open_link(update, ctx, payload)
+        await _guarded(update, ctx, open_link(update, ctx, payload))
         return True
     actor = ctx.actor
     if actor.user.onboarded:
@@ -65,15 +66,21 @@ async def client_chat(update: Update, ctx: BotContext) -> bool:
     links = await ctx.services.client_loop.client_of(actor.user.id)
     if not links:
         return False
+    await _guarded(update, ctx, _answer(update, ctx, links, command))
+    return True
+
+
+async def _guarded(update: Update, ctx: BotContext, handling: Awaitable[None]) -> None:
+    """Run a client's handler; a domain error is answered here, once (raised out of the
+    gate, the staff handlers would run next and answer again)."""
     try:
-        await _answer(update, ctx, links, command)
-    except DomainError as error:  # answered here: raised, the staff handlers would run next
+        await handling
+    except DomainError as error:
         text = describe(ctx.t, error)
         if update.callback_query is not None:
             await update.callback_query.answer(text[:200], show_alert=True)
         else:
             await reply(ctx, update, text)
-    return True
 
 
 async def open_link(update: Update, ctx: BotContext, payload: str) -> None:
@@ -81,15 +88,11 @@ async def open_link(update: Update, ctx: BotContext, payload: str) -> None:
     actor, t = ctx.actor, ctx.t
     org = actor.organization
     service = ctx.services.client_loop
-    staff = actor.membership is not None and org is not None
-    if staff and org is not None and await service.invite_org(payload) == org.id:
+    member = org is not None and actor.membership is not None
+    if member and org is not None and await service.invite_org(payload) == org.id:
         await reply(ctx, update, t("This link is meant for your client: send it to them."))
         return
-    try:
-        redeemed = await service.redeem(actor.user, payload)
-    except DomainError as error:  # unknown, expired, used: answered here, and only once
-        await reply(ctx, update, describe(t, error))
-        return
+    redeemed = await service.redeem(actor.user, payload)  # unknown, expired, used: raises
     links = await service.client_of(actor.user.id)
     found = next((o for _, o in links if o.id == redeemed.organization_id), None)
     if found is None:  # the organization was paused or deleted since
