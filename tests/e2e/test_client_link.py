@@ -123,8 +123,11 @@ async def test_invite_from_the_order_card_and_a_russian_client_consents(crm):
         answer = await petr.reply()
         assert "только присылает вам новости о заказах" in answer.text, answer.text
         assert not answer.labels and "Сухонская" not in answer.text
-    petr.forge_callback(welcome.message_id, "o:1")
-    assert await petr.callback_answer() == "Эта кнопка не для вас."
+    for data in ("o:1", "c:1", "oa:1:take", "cio:1:1", "ci:1", "pv:mk:1"):
+        petr.forge_callback(welcome.message_id, data)
+        assert await petr.callback_answer() == "Эта кнопка не для вас.", data
+    petr.forge_callback(welcome.message_id, f"cc:{org.id + 1}:t:1")  # another organization
+    assert await petr.callback_answer() == "Этого больше нет."
     await petr.send("/help")
     assert "/stop" in (await petr.reply()).text
     assert len(petr.messages()) == 6  # welcome, four "this chat only sends updates", /help
