@@ -28,6 +28,7 @@ from core.services import Services
 from handlers.delivery.edits import gone, not_modified
 from handlers.delivery.follow_ups import FOLLOW_UPS
 from handlers.delivery.outgoing import markup_of
+from handlers.delivery.qr import qr_png
 from handlers.i18n import Catalogs
 from storage.update_work import UpdateWork
 
@@ -114,7 +115,7 @@ class OutboxSender:
             except Failed:
                 continue  # held until the lease lapses, then sent again by whoever takes it
             done.append(outcome)
-            if item.delivery.method is Method.SEND:
+            if item.delivery.method.new_message:
                 await self._mark(done, stored)
                 done = []
         if done:
@@ -168,7 +169,7 @@ class OutboxSender:
             try:
                 return Sent(item.id, await self._call(delivery))
             except Forbidden:
-                return Sent(item.id, None, unreachable=delivery.method is Method.SEND)
+                return Sent(item.id, None, unreachable=delivery.method.new_message)
             except BadRequest as error:
                 return self._refused(item, error)
             except RetryAfter as flood:
@@ -192,7 +193,7 @@ class OutboxSender:
         if delivery.quiet and (not_modified(error) or gone(error)):
             return Sent(item.id, None)
         if "chat not found" in error.message.lower():
-            return Sent(item.id, None, unreachable=delivery.method is Method.SEND)
+            return Sent(item.id, None, unreachable=delivery.method.new_message)
         log.info("delivery %s refused: %s", item.id, type(error).__name__)
         return Sent(item.id, None, failed=True)
 
@@ -212,6 +213,10 @@ class OutboxSender:
             if picture is not None:
                 await self._bot.send_photo(chat, picture, disable_notification=True)
             return None
+        if delivery.method is Method.QR:
+            code = qr_png(str(p["link"]))
+            sent = await self._bot.send_photo(chat, code, caption=str(p["caption"]))
+            return sent.message_id
         inline = p.get("inline_message_id")
         inline_id = str(inline) if inline is not None else None
         chat_id = None if inline_id is not None else chat

@@ -19,7 +19,13 @@ class Method(StrEnum):
     SEND = "send"  # sendMessage: text (HTML) and optional markup
     EDIT = "edit"  # editMessageText of message_id
     MARKUP = "markup"  # editMessageReplyMarkup of message_id
-    PHOTO = "photo"  # sendPhoto of a URL or file id, no caption
+    PHOTO = "photo"  # sendPhoto of a map drawn when sent, no caption
+    QR = "qr"  # sendPhoto of params["link"] as a QR code drawn when sent, HTML caption
+
+    @property
+    def new_message(self) -> bool:
+        """Sends a message a person reads (marked sent as soon as Telegram answers)."""
+        return self in (Method.SEND, Method.QR)
 
 
 class Lane(StrEnum):

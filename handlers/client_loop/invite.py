@@ -1,42 +1,25 @@
 """Staff side of linking: "Invite client to Telegram" on the order card and the client card.
 
 A tap issues a one-use invitation (`ClientLoopService.invite`) and answers the owner or
-manager with the deep link, how long it works, and the link as a QR code to show or forward.
-The text goes through the outbox with the update's change (the invitation); the outbox sends
-text and map pictures only, so the QR code (a PNG made here, in memory) is sent directly, as
-other read-only media answers are, right before the update commits.
+manager with one message: the link as a QR code to show or forward, captioned with the deep
+link and how long it works. It goes through the outbox with the update's change (the
+invitation), so a link is never sent for an invitation that did not commit.
 """
 
 from __future__ import annotations
 
-import io
-import logging
-
-import segno
 from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
-from telegram.error import BadRequest, Forbidden
 
 from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_buttons
-from handlers.delivery.replies import reply
 from handlers.formatting import when
 from handlers.i18n import Translator, escape
 from handlers.keyboards import button
 
-log = logging.getLogger(__name__)
-QR_SCALE = 8  # pixels per module: a 34-character link makes a code of about 300 px
-
 
 def deep_link(bot_username: str, token: str) -> str:
     return f"https://t.me/{bot_username}?start={token}"
-
-
-def qr_png(link: str) -> bytes:
-    """The link as a QR code image (PNG), with the quiet zone scanners need."""
-    out = io.BytesIO()
-    segno.make_qr(link, error="m").save(out, kind="png", scale=QR_SCALE, border=4)
-    return out.getvalue()
 
 
 def invite_button(
@@ -77,8 +60,7 @@ async def invite_tap(
             ),
         ]
     )
-    await _send_qr(ctx, chat.id, link, t.raw("QR code of the link for the client"))
-    await reply(ctx, update, text)
+    ctx.outgoing.qr(chat.id, link, text)
 
 
 def _without_invites(query: CallbackQuery) -> InlineKeyboardMarkup | None:
@@ -93,10 +75,3 @@ def _without_invites(query: CallbackQuery) -> InlineKeyboardMarkup | None:
     ]
     kept = [row for row in rows if row]
     return InlineKeyboardMarkup(kept) if kept else None
-
-
-async def _send_qr(ctx: BotContext, chat_id: int, link: str, caption: str) -> None:
-    try:
-        await ctx.bot.send_photo(chat_id, qr_png(link), caption=caption, parse_mode=None)
-    except (BadRequest, Forbidden) as error:
-        log.info("invitation QR code not sent: %s", type(error).__name__)

@@ -83,6 +83,11 @@ class Outgoing:
         params: dict[str, object] = {"latitude": latitude, "longitude": longitude}
         self._add(Delivery(chat_id, Method.PHOTO, params, quiet=True))
 
+    def qr(self, chat_id: int, link: str, caption: str) -> None:
+        """A link as a QR code picture (drawn when sent), with a caption (HTML)."""
+        params: dict[str, object] = {"link": link, "caption": caption}
+        self._add(Delivery(chat_id, Method.QR, params))
+
     def _add(self, delivery: Delivery) -> None:
         if delivery.method is Method.EDIT:
             # A whole new content supersedes what an earlier edit of the message would show

@@ -8,8 +8,9 @@ from core.client_loop.model import Purpose
 from core.client_loop.views import ClientOrderView
 from core.domain import OrderStatus, Organization
 from handlers import callbacks as cb
-from handlers.client_loop.invite import deep_link, invite_button, qr_png
+from handlers.client_loop.invite import deep_link, invite_button
 from handlers.client_loop.welcome import consent_keyboard, welcome_text
+from handlers.delivery.qr import qr_png
 from handlers.i18n import Catalogs
 from handlers.menus import COMMANDS, client_menu
 
