@@ -120,7 +120,8 @@ class SqlProcessedUpdateRepository:
 
     async def note(self, update_ids: Sequence[int], now: datetime) -> None:
         rows = [{"update_id": u, "processed_at": now} for u in update_ids]
-        await self._s.execute(self._add().values(rows))
+        # executemany: compiled once (a multi-row VALUES is compiled anew every time)
+        await self._s.execute(self._add(), rows)
         await self._s.execute(_INBOX_DROP, {"ids": list(update_ids)})
 
 
