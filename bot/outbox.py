@@ -16,20 +16,24 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
+from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup, LinkPreviewOptions
+from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from core.client_loop.confirm import invitation_of
+from core.client_loop.model import DeliveryStatus
 from core.ports import Clock
 from core.runtime.binding import Binder
-from core.runtime.outbox import Delivery, Method, Sent, Stored
+from core.runtime.outbox import After, Delivery, Method, Sent, Stored
 from core.services import Services
 from handlers.delivery.edits import gone, not_modified
 from handlers.delivery.follow_ups import FOLLOW_UPS
 from handlers.delivery.outgoing import markup_of
 from handlers.delivery.qr import qr_png
 from handlers.i18n import Catalogs
+from integrations.ical import invitation_ics
 from storage.update_work import UpdateWork
 
 log = logging.getLogger(__name__)
@@ -153,6 +157,8 @@ class OutboxSender:
                     continue
                 if outcome.unreachable:
                     await services.users.mark_unreachable(delivery.chat_id)
+                elif delivery.after is After.CLIENT_MESSAGE and outcome.message_id is not None:
+                    await client_message_sent(services, delivery, outcome.message_id)
                 elif delivery.after is not None and outcome.message_id is not None:
                     follow = FOLLOW_UPS[delivery.after]
                     args = delivery.after_args
@@ -213,6 +219,11 @@ class OutboxSender:
             if picture is not None:
                 await self._bot.send_photo(chat, picture, disable_notification=True)
             return None
+        if delivery.method is Method.CALENDAR:
+            invitation = invitation_of(cast(dict[str, object], p["invitation"]))
+            document = InputFile(invitation_ics(invitation), filename=str(p["filename"]))
+            sent = await self._bot.send_document(chat, document)
+            return sent.message_id
         if delivery.method is Method.QR:
             code = qr_png(str(p["link"]))
             sent = await self._bot.send_photo(chat, code, caption=str(p["caption"]))
@@ -239,3 +250,10 @@ class OutboxSender:
                 reply_markup=inline_markup,
             )
         return None
+
+
+async def client_message_sent(services: Services, delivery: Delivery, message_id: int) -> None:
+    """A client's message went out: its log entry says sent, with Telegram's message id."""
+    args = delivery.after_args
+    org_id, logged = int(args["org"]), int(args["message"])
+    await services.client_loop.mark(org_id, logged, DeliveryStatus.SENT, str(message_id))

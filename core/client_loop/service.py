@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.client_loop.channels import Reach, choose_channels
+from core.client_loop.confirm import ClientOrderMessages
 from core.client_loop.model import (
     Channel,
     ClientLink,
@@ -25,7 +26,6 @@ from core.client_loop.model import (
     Redeemed,
     consent_state,
 )
-from core.client_loop.setup import ClientLoopSetup
 from core.client_loop.tokens import (
     MAX_INVITE_DAYS,
     PAGE_GRACE,
@@ -61,7 +61,7 @@ async def _client_order(
     return order
 
 
-class ClientLoopService(ClientLoopSetup):
+class ClientLoopService(ClientOrderMessages):
     async def invite(
         self, actor: Actor, client_id: int, order_id: int | None = None, days: int | None = None
     ) -> IssuedToken:

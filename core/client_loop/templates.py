@@ -24,7 +24,7 @@ _ORDER = _BASE | {"order_number", "date", "time", "address", "work", "page_link"
 _WORKER = _ORDER | {"worker_first_name"}
 
 VARIABLES: dict[MessageKind, frozenset[str]] = {
-    MessageKind.CONFIRMATION: _WORKER,
+    MessageKind.CONFIRMATION: _WORKER | {"amount"},
     MessageKind.REMINDER: _WORKER,
     MessageKind.REMINDER_2H: _WORKER,
     MessageKind.ON_MY_WAY: _WORKER | {"eta"},
@@ -34,7 +34,7 @@ VARIABLES: dict[MessageKind, frozenset[str]] = {
     MessageKind.RECEIPT: _ORDER | {"amount"},
     MessageKind.RATING_REQUEST: _WORKER,
     MessageKind.CANCELLED: _ORDER | {"reason"},
-    MessageKind.RESCHEDULED: _WORKER | {"old_date", "old_time"},
+    MessageKind.RESCHEDULED: _WORKER | {"old_date", "old_time", "amount"},
     MessageKind.STAFF_MESSAGE: _BASE | {"order_number", "text"},
     MessageKind.CLIENT_MESSAGE: frozenset({"text"}),
 }
@@ -161,7 +161,7 @@ def default(kind: MessageKind, language: str) -> str:
 
 DEFAULTS_EN: dict[MessageKind, str] = {
     MessageKind.CONFIRMATION: "{org_name}: your order is booked for {date} at {time}.\n"
-    "{address}\n{work}\n{page_link}",
+    "{address}\n{work}\nMaster: {worker_first_name}\nPrice: {amount}\n{page_link}",
     MessageKind.REMINDER: "{org_name}: a reminder of your visit tomorrow, {date} at {time}.\n"
     "{address}\n{page_link}",
     MessageKind.REMINDER_2H: "{org_name}: we will be with you today at {time}.\n{page_link}",
@@ -175,13 +175,13 @@ DEFAULTS_EN: dict[MessageKind, str] = {
     "from 1 to 5.\n{page_link}",
     MessageKind.CANCELLED: "{org_name}: your order for {date} at {time} is cancelled.\n{reason}",
     MessageKind.RESCHEDULED: "{org_name}: your visit moved from {old_date} {old_time} to "
-    "{date} at {time}.\n{page_link}",
+    "{date} at {time}.\n{address}\nMaster: {worker_first_name}\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }
 DEFAULTS_RU: dict[MessageKind, str] = {
     MessageKind.CONFIRMATION: "{org_name}: ваш заказ записан на {date} в {time}.\n"
-    "{address}\n{work}\n{page_link}",
+    "{address}\n{work}\nМастер: {worker_first_name}\nСтоимость: {amount}\n{page_link}",
     MessageKind.REMINDER: "{org_name}: напоминаем о визите завтра, {date} в {time}.\n"
     "{address}\n{page_link}",
     MessageKind.REMINDER_2H: "{org_name}: ждите нас сегодня в {time}.\n{page_link}",
@@ -195,7 +195,7 @@ DEFAULTS_RU: dict[MessageKind, str] = {
     "от 1 до 5.\n{page_link}",
     MessageKind.CANCELLED: "{org_name}: ваш заказ на {date} в {time} отменён.\n{reason}",
     MessageKind.RESCHEDULED: "{org_name}: визит перенесён с {old_date} {old_time} на {date} в "
-    "{time}.\n{page_link}",
+    "{time}.\n{address}\nМастер: {worker_first_name}\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }

@@ -13,6 +13,10 @@ What needs whom:
   client's reply, a failed payment. Taking, starting, finishing and paying an order need no
   lead: their live card of the order follows in place.
 The person who made the change never gets a new message about it.
+
+The order's client (linked in Telegram, with consent) hears of the order being booked, moved
+and cancelled (`CLIENT_EVENTS`; `core.client_loop.confirm` says whether and how), nothing else
+of the staff's work.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ NEEDS: dict[Relation, frozenset[str]] = {
     Relation.LEAD: frozenset({"untaken", "overdue", "client_reply", "payment_failed"}),
 }
 LEAD_EVENTS = NEEDS[Relation.LEAD]
+CLIENT_EVENTS = frozenset({"created", "reschedule", "cancel"})
 
 
 def delivery(event: str, relation: Relation, *, is_actor: bool, has_card: bool) -> Delivery:

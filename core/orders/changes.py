@@ -12,7 +12,7 @@ from core.changes import OrderUpdate, kept
 from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role
 from core.errors import DomainError
 from core.orders.audiences import LEAD_EVENTS, Audience, new_messages
-from core.orders.cards import draw, load_facts, member, visible_order
+from core.orders.cards import build_card, draw, load_facts, member, visible_order
 from core.orders.edits import Field, FieldEdit, columns, edited, require_editable, shown
 from core.orders.edits import unchanged as edit_unchanged
 from core.orders.rules import OrderAction, may_view, require_action
@@ -163,6 +163,23 @@ class OrderChanges:
             for m in found.messages
         )
         return OrderChange(cards[actor.user.id], notices, action.value, showing)
+
+
+async def booked(
+    uow: UnitOfWork, clock: Clock, actor: Actor, order: Order, assigned: OrderChange | None
+) -> OrderChange | None:
+    """What is announced of a new order: the assignment to its assignee and, when its client
+    is linked in Telegram, the booking to the client (the change's event says "created",
+    `core.orders.audiences.CLIENT_EVENTS`). An order of an unlinked client costs one statement
+    (the link) and announces only the assignment."""
+    if order.client_id is None or order.scheduled_at is None:
+        return assigned
+    if await uow.client_loop.link(order.organization_id, order.client_id) is None:
+        return assigned
+    if assigned is not None:
+        return replace(assigned, event="created")
+    card = await build_card(uow, clock, actor, order)
+    return OrderChange(card, (), "created")
 
 
 def _sees(viewer: Actor | None, order: Order) -> bool:

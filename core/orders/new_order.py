@@ -15,6 +15,7 @@ from core.dialogs.engine import DialogInput, Flow, Step, choice_of, required
 from core.dialogs.service import Spec
 from core.domain import Actor, Client
 from core.errors import DomainError
+from core.orders.changes import booked
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft, OrderService
 from core.orders.steps import (
@@ -270,7 +271,8 @@ class NewOrderSpec(Spec[NewOrderData]):
             change = await self._orders.act(
                 actor, order.id, OrderAction.ASSIGN, uow, assignee_id=assignee
             )
-        return OrderCreated(order.id, order.number, created, change)
+        told = await booked(uow, self._clock, actor, order, change)
+        return OrderCreated(order.id, order.number, created, told)
 
     async def _keep_address(
         self, uow: UnitOfWork, org_id: int, client_id: int, address: str | None

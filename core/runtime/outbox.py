@@ -21,11 +21,14 @@ class Method(StrEnum):
     MARKUP = "markup"  # editMessageReplyMarkup of message_id
     PHOTO = "photo"  # sendPhoto of a map drawn when sent, no caption
     QR = "qr"  # sendPhoto of params["link"] as a QR code drawn when sent, HTML caption
+    # sendDocument of an .ics file written when sent from params["invitation"] (the visit's
+    # fields as JSON: a few hundred bytes of text, never the file's bytes)
+    CALENDAR = "calendar"
 
     @property
     def new_message(self) -> bool:
         """Sends a message a person reads (marked sent as soon as Telegram answers)."""
-        return self in (Method.SEND, Method.QR)
+        return self in (Method.SEND, Method.QR, Method.CALENDAR)
 
 
 class Lane(StrEnum):
@@ -40,6 +43,7 @@ class After(StrEnum):
 
     CARD = "card"  # an order card: later changes of the order edit it
     VOICE_STATUS = "voice_status"  # a voice note's status message: transcription edits it
+    CLIENT_MESSAGE = "client_message"  # a client's message: its log entry is marked sent
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,6 +88,11 @@ class Outgoing:
         params: dict[str, object] = {"link": link, "caption": caption}
         self._add(Delivery(chat_id, Method.QR, params))
 
+    def calendar(self, chat_id: int, invitation: dict[str, object], filename: str) -> None:
+        """A visit's calendar invitation as an .ics document, written when it is sent."""
+        params: dict[str, object] = {"invitation": invitation, "filename": filename}
+        self._add(Delivery(chat_id, Method.CALENDAR, params))
+
     def _add(self, delivery: Delivery) -> None:
         if delivery.method is Method.EDIT:
             # A whole new content supersedes what an earlier edit of the message would show

@@ -3,9 +3,11 @@ the people an order change concerns."""
 
 from __future__ import annotations
 
+from core.orders.audiences import CLIENT_EVENTS
 from core.orders.edits import Field, FieldEdit
 from core.runtime.outbox import After
 from core.views import Notice, OrderCard, OrderChange
+from handlers.client_loop.confirm import tell_client
 from handlers.context import BotContext
 from handlers.delivery.publish import notify_user
 from handlers.formatting import money, when
@@ -66,10 +68,13 @@ async def publish_change(ctx: BotContext, change: OrderChange) -> None:
 
 
 async def announce(ctx: BotContext, change: OrderChange) -> None:
-    """Send the new messages a change calls for (`core.orders.audiences`), and nothing else."""
+    """Send the new messages a change calls for (`core.orders.audiences`), and nothing else:
+    to staff, and to the order's client when it is an event the client hears about."""
     actor_name = ctx.actor.user.display_name
     for notice in change.notices:
         await _notify(ctx, notice, actor_name)
+    if change.event in CLIENT_EVENTS:
+        await tell_client(ctx, change.card.order, change.event)
 
 
 def refresh_cards(ctx: BotContext, change: OrderChange) -> None:

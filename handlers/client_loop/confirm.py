@@ -1,0 +1,58 @@
+"""The client hears about their order being booked, moved or cancelled: one message in their
+chat, from the organization's template in the client's language, and the visit's calendar
+invitation as an .ics document (written when sent). Both go to the outbox with the change that
+calls for them, and the message is logged in the client message log (queued; marked sent when
+Telegram answers, `bot.outbox.client_message_sent`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from core.client_loop.confirm import ClientDraft, invitation_json
+from core.client_loop.model import Channel, Direction, NewClientMessage
+from core.client_loop.templates import render
+from core.domain import Order
+from core.runtime.outbox import After
+from handlers.context import BotContext
+from handlers.formatting import money
+from handlers.i18n import escape
+
+
+def client_text(draft: ClientDraft, amount: str | None) -> str:
+    """The message as plain text (the log keeps it so); `amount`: the price as written in the
+    client's language, when the organization shows prices."""
+    values = dict(draft.values)
+    values["amount"] = amount if draft.view.price_minor is not None else None
+    return render(draft.kind, draft.template, values)
+
+
+def ics_name(draft: ClientDraft) -> str:
+    return f"order-{draft.view.number}.ics"
+
+
+async def tell_client(
+    ctx: BotContext, order: Order, event: str, was: datetime | None = None
+) -> None:
+    """Queue the client's message about `event` on `order` (as changed), if they hear it."""
+    services = ctx.services
+    catalogs = ctx.bot_data.catalogs
+    draft = await services.client_loop.order_message(order, event, catalogs.default, was)
+    if draft is None:
+        return
+    t = ctx.translator(draft.language)
+    price = draft.view.price_minor
+    text = client_text(draft, money(t, price, draft.view.currency) if price is not None else None)
+    logged = await services.client_loop.log_message(
+        draft.organization_id,
+        NewClientMessage(
+            client_id=draft.client_id,
+            direction=Direction.OUT,
+            kind=draft.kind,
+            channel=Channel.TELEGRAM,
+            body=text,
+            order_id=draft.order_id,
+        ),
+    )
+    args: dict[str, int | str] = {"org": draft.organization_id, "message": logged.id}
+    ctx.outgoing.send(draft.chat_id, escape(text), None, After.CLIENT_MESSAGE, args)
+    ctx.outgoing.calendar(draft.chat_id, invitation_json(draft.invitation), ics_name(draft))
