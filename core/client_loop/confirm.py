@@ -20,7 +20,15 @@ from zoneinfo import ZoneInfo
 
 from core.channels.calendar import Method, Person, VisitInvitation, VisitStatus, visit_uid
 from core.client_loop.channels import Reach, choose_channels
-from core.client_loop.model import Channel, MessageKind, Purpose, consent_state
+from core.client_loop.model import (
+    Channel,
+    ClientMessage,
+    Direction,
+    MessageKind,
+    NewClientMessage,
+    Purpose,
+    consent_state,
+)
 from core.client_loop.setup import ClientLoopSetup
 from core.client_loop.templates import LANGUAGES, default
 from core.client_loop.views import (
@@ -40,6 +48,7 @@ KINDS: dict[str, MessageKind] = {
 # The calendar's host for a Telegram invitation: UIDs are order-<id>@o<org id>.<host>, the
 # same for the order whatever is sent later (order ids are unique across organizations).
 CALENDAR_HOST = "calendar.astracrm.app"
+BODY_MAX = 4096  # as the message log takes it
 VISIT = timedelta(hours=1)  # an order has no duration yet: the calendar entry is an hour
 
 
@@ -178,6 +187,23 @@ class ClientOrderMessages(ClientLoopSetup):
             org_id, client_id, order.id, kind, person.telegram_id, language,
             own[0] if own else default(kind, language), values, view, invitation,
         )  # fmt: skip
+
+    async def queue(self, draft: ClientDraft, text: str) -> ClientMessage:
+        """Log the rendered message as queued (the draft was read for this client and order
+        in this unit of work: no second check), one INSERT."""
+        new = NewClientMessage(
+            client_id=draft.client_id,
+            direction=Direction.OUT,
+            kind=draft.kind,
+            channel=Channel.TELEGRAM,
+            body=text[:BODY_MAX],
+            order_id=draft.order_id,
+        )
+        async with self._uow() as uow:
+            now = self._clock.now()
+            logged = await uow.client_loop.add_message(draft.organization_id, new, now)
+            await uow.commit()
+        return logged
 
 
 def moved_from(history: list[OrderEvent]) -> datetime | None:

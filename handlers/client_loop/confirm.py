@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.client_loop.confirm import ClientDraft, invitation_json
-from core.client_loop.model import Channel, Direction, NewClientMessage
 from core.client_loop.templates import render
 from core.domain import Order
 from core.runtime.outbox import After
@@ -42,17 +41,7 @@ async def tell_client(
     t = ctx.translator(draft.language)
     price = draft.view.price_minor
     text = client_text(draft, money(t, price, draft.view.currency) if price is not None else None)
-    logged = await services.client_loop.log_message(
-        draft.organization_id,
-        NewClientMessage(
-            client_id=draft.client_id,
-            direction=Direction.OUT,
-            kind=draft.kind,
-            channel=Channel.TELEGRAM,
-            body=text,
-            order_id=draft.order_id,
-        ),
-    )
+    logged = await services.client_loop.queue(draft, text)
     args: dict[str, int | str] = {"org": draft.organization_id, "message": logged.id}
     ctx.outgoing.send(draft.chat_id, escape(text), None, After.CLIENT_MESSAGE, args)
     ctx.outgoing.calendar(draft.chat_id, invitation_json(draft.invitation), ics_name(draft))
