@@ -6,10 +6,14 @@ not linked gets nothing, and staff get what they got before."""
 from __future__ import annotations
 
 import asyncio
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
 from icalendar import Calendar
 
 from core.client_loop.model import ClientLoopSettings, DeliveryStatus
+from sandbox.emulator import EmulatorServer, TelegramEmulator
 from tests.e2e.privacy_scenario import document_bytes
 from tests.e2e.test_client_link import (
     INVITE_RU,
@@ -19,6 +23,7 @@ from tests.e2e.test_client_link import (
     _team,
 )
 from tests.e2e.test_client_link import crm as link_crm
+from tests.e2e.test_kill import TOKEN, _bot, _sends_to, until
 
 crm = link_crm  # the linking tests' bot, on their frozen clock (Wednesday 4 March, 09:30)
 
@@ -225,3 +230,51 @@ async def test_created_and_assigned_confirmed_once_in_english_without_prices(crm
     await _quiet(ivan, petr)
     assert len(petr.messages()) == seen[petr] + 2
     assert len(ivan.messages()) == seen[ivan] + 1
+
+
+@pytest.mark.timeout(180)
+async def test_a_confirmation_committed_but_not_sent_is_sent_once_after_a_kill(tmp_path, db_url):
+    """The client's message is in the outbox with the change: the process is killed while
+    Telegram holds it (never delivered); the restarted process sends it and the .ics, once."""
+    emulator = TelegramEmulator(TOKEN, bot_username="crm_bot")
+    async with EmulatorServer(emulator) as server:
+        first = _bot(tmp_path, db_url, server, "first")
+        await first.start()
+        try:
+            await first.ready()
+            olga, ivan = await _team(_Crm(emulator), (7261, 7262))
+            petr = await _linked(_Crm(emulator), olga, ivan, 7263)
+            seen = len(petr.messages())
+            emulator.hold_sends(petr.id)
+            await olga.send("/order 1")
+            await olga.tap("🕒 Перенести", message=await olga.reply())
+            await olga.reply()
+            # two days ahead on the organization's wall clock (the process runs on real time)
+            day = datetime.now(ZoneInfo("Europe/Moscow")) + timedelta(days=2)
+            await olga.send(day.strftime("%d.%m") + " 15:00")
+            await until(lambda: _sends_to(emulator, petr.id) == 1, "the client's message is sent")
+            await first.kill()
+        finally:
+            await first.stop()
+        emulator.drop_held(petr.id)
+        assert len(petr.messages()) == seen, "the held message must not have been delivered"
+        second = _bot(tmp_path, db_url, server, "second")
+        await second.start()
+        try:
+            text = await petr.reply(timeout=60)
+            document = await petr.reply(timeout=30)
+            await second.ready()
+            await asyncio.sleep(1.0)  # a second copy, if any, would arrive meanwhile
+        finally:
+            await second.stop()
+        assert "перенесён" in text.text and day.strftime("%d.%m.%Y") in text.text
+        assert document.media == "document"
+        assert len(petr.messages()) == seen + 2
+        assert _sends_to(emulator, petr.id) == 2, "one held and dropped, one delivered"
+
+
+class _Crm:
+    """What the linking helpers use of a bot under test: its emulator."""
+
+    def __init__(self, emulator):
+        self.emulator = emulator
