@@ -29,7 +29,7 @@ lint: $(STAMP)
 
 test: lint
 	$(BIN)/python scripts/check_migrations.py
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 # Re-extract every user-visible string and merge it into the catalogs (then translate the new
 # entries in locales/ru/LC_MESSAGES/messages.po).

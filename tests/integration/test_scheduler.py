@@ -129,17 +129,27 @@ async def test_two_scheduler_loops_on_one_database_send_each_digest_once(db_url,
         Scheduler(p.notifications.tick, Leadership(e), interval=0.02)
         for p, e in zip(processes, engines, strict=False)
     ]
-    stop = asyncio.Event()
-    tasks = [asyncio.create_task(s.run(stop)) for s in loops]
-    await asyncio.sleep(0.5)
-    stop.set()
-    await asyncio.gather(*tasks)
     job = JobRow.__table__
     stmt = (
         select(job.c.dedup_key, func.count())
         .where(job.c.kind == "digest")
         .group_by(job.c.dedup_key)
     )
-    async with engines[2].connect() as connection:
-        counts = dict((await connection.execute(stmt)).all())
-    assert len(counts) == 3 and set(counts.values()) == {1}
+
+    async def counts() -> dict[str, int]:
+        async with engines[2].connect() as connection:
+            return {key: n for key, n in (await connection.execute(stmt)).all()}
+
+    stop = asyncio.Event()
+    tasks = [asyncio.create_task(s.run(stop)) for s in loops]
+    # Until all three are enqueued (however slow the machine), then many more ticks of both
+    # loops: none may enqueue a digest again.
+    for _ in range(600):
+        if len(await counts()) == 3:
+            break
+        await asyncio.sleep(0.05)
+    await asyncio.sleep(0.5)
+    stop.set()
+    await asyncio.gather(*tasks)
+    found = await counts()
+    assert len(found) == 3 and set(found.values()) == {1}, found
