@@ -20,7 +20,7 @@ from sandbox.emulator import BotMessage, UserDriver
 from sandbox.emulator.state import EmulatorState
 
 Wanted = Callable[[BotMessage], bool]
-REACTION_SECONDS = 120.0  # a reaction may wait for restarts and a chat's 1 message a second
+REACTION_SECONDS = 200.0  # restarts (up to 5 s each at load 6) and a chat's 1 message a second
 
 CREATORS = ("Ольга", "Мария", "Нина")  # the owner and two managers, all in Russian
 WORKERS = {"Ivan": "en", "Пётр": "ru", "Wang": "en", "Сергей": "ru"}

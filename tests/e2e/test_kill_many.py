@@ -54,7 +54,7 @@ from tests.e2e.scenario import create_org, invite_link, onboard
 
 SEEDS = [int(s) for s in os.environ.get("KILL_MANY_SEEDS", "26").split(",")]
 PER_CREATOR = int(os.environ.get("KILL_MANY_ORDERS", "2"))
-pytestmark = pytest.mark.timeout(240 + 60 * PER_CREATOR)
+pytestmark = pytest.mark.timeout(300 + 60 * PER_CREATOR)
 
 TOKEN = "4646:KILL-MANY-TOKEN-abcdefghijklmn"
 SECRET = "kill-many-secret_1"
