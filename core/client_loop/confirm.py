@@ -18,7 +18,15 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from core.channels.calendar import Method, Person, VisitInvitation, VisitStatus, visit_uid
+from core.channels.calendar import (
+    MAX_SUMMARY,
+    MAX_TEXT,
+    Method,
+    Person,
+    VisitInvitation,
+    VisitStatus,
+    visit_uid,
+)
 from core.client_loop.channels import Reach, choose_channels
 from core.client_loop.model import (
     Channel,
@@ -81,6 +89,7 @@ def invitation_for(
     host = calendar_host(order.organization_id)
     cancelled = order.status is OrderStatus.CANCELLED
     utc = order.scheduled_at.astimezone(UTC)
+    summary = f"{view.org_name}: {view.work}" if view.work else view.org_name
     return VisitInvitation(
         uid=visit_uid(order.id, host),
         sequence=sequence,
@@ -89,12 +98,22 @@ def invitation_for(
         start=utc,
         end=utc + VISIT,
         zone=zone,
-        summary=f"{view.org_name}: {view.work}" if view.work else view.org_name,
-        location=view.address or "",
+        summary=_plain(summary, MAX_SUMMARY) or "-",
+        location=_plain(view.address or "", MAX_TEXT, lines=True),
         description="",
-        organizer=Person(view.org_name, f"calendar@{host}"),
+        organizer=Person(_plain(view.org_name, MAX_SUMMARY), f"calendar@{host}"),
         stamp=stamp.astimezone(UTC),
     )
+
+
+def _plain(text: str, limit: int, lines: bool = False) -> str:
+    """Free text as a calendar field takes it: no control characters (a summary on one line),
+    at most `limit` characters; a card's description or address may hold anything."""
+    keep = "\n" if lines else ""
+    cleaned = "".join(" " if (ord(c) < 32 and c not in keep) or ord(c) == 127 else c for c in text)
+    if not lines:
+        cleaned = " ".join(cleaned.split())
+    return cleaned[:limit].strip()
 
 
 def invitation_json(invitation: VisitInvitation) -> dict[str, object]:

@@ -116,3 +116,15 @@ def test_the_ics_request_then_cancel_with_the_same_uid():
     assert str(calendar["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == 1 and str(event["UID"]) == "order-11@o7.calendar.astracrm.app"
     assert replace(gone.invitation, sequence=0).uid == draft.invitation.uid
+
+
+def test_free_text_of_the_card_never_breaks_the_calendar_file():
+    """A description on several lines, a tab in the address, a long text: the file is still
+    written (a change must not fail for the client's calendar)."""
+    order = _order(description="Помыть окна\nи балкон\t" + "x" * 400, address="ул.\tЛенина,\n1")
+    draft = _draft(MessageKind.CONFIRMATION, order=order)
+    calendar = Calendar.from_ical(invitation_ics(draft.invitation))
+    (event,) = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]).startswith("Чистый дом: Помыть окна и балкон x")
+    assert len(str(event["SUMMARY"])) <= 250
+    assert str(event["LOCATION"]) == "ул. Ленина,\n1"
