@@ -14,6 +14,7 @@ from bot.admin.wiring import admin_parts, payment_gateway, secret_box
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
+from core.client_loop.page import ClientPageService
 from core.client_loop.service import ClientLoopService
 from core.clients.flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.clients.service import ClientService
@@ -240,6 +241,7 @@ def make_services(
         updates=UpdateLedger(uow, clock),
         clients=clients,
         client_loop=ClientLoopService(uow, clock),
+        client_page=ClientPageService(uow, clock),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from core.admin.org_settings import OrgSettingsService
 from core.admin.service import AdminService
 from core.billing.service import BillingService
+from core.client_loop.page import ClientPageService
 from core.client_loop.service import ClientLoopService
 from core.clients.service import ClientService
 from core.dialogs.service import DialogService
@@ -43,6 +44,7 @@ class Services:
     updates: UpdateLedger
     clients: ClientService
     client_loop: ClientLoopService
+    client_page: ClientPageService
     orders: OrderService
     files: FileService
     notifications: NotificationService

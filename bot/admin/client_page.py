@@ -1,0 +1,189 @@
+"""The client page `/c/<token>` (issue 19 item 3): one order as its client may see it, with
+Confirm and Cancel as plain forms, without a login, in the client's language.
+
+- The token in the path is the credential (`core.client_loop.page`); an unknown, expired or
+  revoked token, or one whose order is no longer its client's, answers 404 in the client's
+  language. Failed lookups count against the caller's address (`failed_auth`), POSTs against
+  the token (10 a minute).
+- Forms carry a nonce signed for the token (`Signer.csrf`, as the settings forms' CSRF field
+  is), so a POST works only from a page the server drew for that token; a POST with a bad
+  nonce redraws the page with a fresh one. Successful actions redirect (post-redirect-get).
+- The language: `?lang=` (carried through the forms), else the best of `Accept-Language`,
+  else the organization's.
+- Nothing here logs: the token, names and addresses never reach a log line.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from bot.admin.client_view import (
+    EXPIRED,
+    FORM_EXPIRED,
+    HEADERS,
+    TOO_MANY,
+    UNKNOWN,
+    message_page,
+    notice,
+    order_page,
+    outcome_notice,
+)
+from bot.admin.context import RequestWork, WorkDep
+from bot.admin.context import admin_context as _context
+from bot.admin.html import Safe, SafeText
+from bot.admin.security import RateLimiter, client_key
+from core.client_loop.page import Outcome
+from core.client_loop.tokens import hash_token
+from core.domain import LANGUAGES
+from core.errors import DomainError
+from core.services import Services
+
+router = APIRouter(include_in_schema=False)
+POSTS_PER_MINUTE = 10
+PAGE_CODES = frozenset({"client_page_unknown", "client_page_expired"})
+REFUSED_STATUS = {Outcome.REASON_MISSING: 422, Outcome.REASON_TOO_LONG: 422}
+Act = Callable[[Services], Awaitable[Outcome]]
+
+
+def choose_language(request: Request, chosen: str | None, fallback: str | None) -> str:
+    """`chosen` (the `lang` override) if we speak it, else the first language of the
+    browser's `Accept-Language` we speak (by q), else `fallback`, else English."""
+    if chosen in LANGUAGES:
+        return str(chosen)
+    ranked = []
+    for i, part in enumerate(request.headers.get("accept-language", "").split(",")[:20]):
+        code, _, params = part.strip().partition(";")
+        q = 1.0
+        if params.strip().startswith("q="):
+            try:
+                q = float(params.strip()[2:])
+            except ValueError:
+                q = 0.0
+        ranked.append((-q, i, code.split("-")[0].strip().lower()))
+    for minus_q, _, code in sorted(ranked):
+        if minus_q < 0 and code in LANGUAGES:
+            return code
+    return fallback if fallback in LANGUAGES else "en"
+
+
+def _text(request: Request, language: str) -> SafeText:
+    return SafeText(_context(request).translator(language))
+
+
+def _html(content: str, status: int = 200, retry: bool = False) -> Response:
+    extra = {"retry-after": "60"} if retry else {}
+    return HTMLResponse(content, status_code=status, headers=HEADERS | extra)
+
+
+def new_nonce(request: Request, token: str) -> str:
+    salt = secrets.token_urlsafe(12)
+    return f"{salt}.{_context(request).signer.csrf(_subject(token, salt))}"
+
+
+def nonce_ok(request: Request, token: str, given: object) -> bool:
+    if not isinstance(given, str):
+        return False
+    salt, _, mac = given.partition(".")
+    return bool(salt) and _context(request).signer.csrf_ok(_subject(token, salt), mac)
+
+
+def _subject(token: str, salt: str) -> str:
+    return f"client-page:{hash_token(token)}:{salt}"
+
+
+def _post_limit(request: Request) -> RateLimiter:
+    state = request.app.state
+    limiter = getattr(state, "client_page_posts", None)
+    if limiter is None:
+        limiter = state.client_page_posts = RateLimiter(POSTS_PER_MINUTE)
+    return limiter
+
+
+async def _refused(
+    request: Request, services: Services, token: str, error: DomainError, chosen: str | None
+) -> Response:
+    """404 for a link that opens nothing, in the client's language (429 when this address
+    has tried too many)."""
+    if error.code not in PAGE_CODES:
+        raise error
+    if not _context(request).failed_auth.allow(client_key(request)):
+        t = _text(request, choose_language(request, chosen, None))
+        return _html(message_page(t, TOO_MANY), 429, retry=True)
+    t = _text(
+        request, choose_language(request, chosen, await services.client_page.language(token))
+    )
+    text = EXPIRED if error.code == "client_page_expired" else UNKNOWN
+    return _html(message_page(t, text), 404)
+
+
+async def _draw(
+    request: Request,
+    work: RequestWork,
+    token: str,
+    chosen: str | None,
+    message: Callable[[SafeText], Safe] | None = None,
+    status: int = 200,
+) -> Response:
+    services = work.services
+    try:
+        shown = await services.client_page.open(token)
+    except DomainError as error:
+        return await _refused(request, services, token, error, chosen)
+    t = _text(request, choose_language(request, chosen, shown.language))
+    hidden = {"nonce": new_nonce(request, token)} | ({"lang": str(chosen)} if chosen else {})
+    now = services.clock.now()
+    body = order_page(
+        t, shown, f"/c/{token}", hidden, now, message(t) if message is not None else None
+    )
+    return _html(body, status)
+
+
+@router.get("/c/{token}")
+async def client_page(request: Request, work: WorkDep, token: str) -> Response:
+    chosen = request.query_params.get("lang")
+    done = request.query_params.get("done", "")
+    outcome = Outcome(done) if done in {o.value for o in Outcome} else None
+    if outcome is None or not outcome.done:
+        return await _draw(request, work, token, chosen)
+    return await _draw(request, work, token, chosen, lambda t: outcome_notice(t, outcome))
+
+
+async def _post(request: Request, work: RequestWork, token: str, act: Act) -> Response:
+    submitted = await request.form()
+    given = submitted.get("lang")
+    chosen = given if isinstance(given, str) and given in LANGUAGES else None
+    if not _post_limit(request).allow(hash_token(token)):
+        t = _text(request, choose_language(request, chosen, None))
+        return _html(message_page(t, TOO_MANY), 429, retry=True)
+    if not nonce_ok(request, token, submitted.get("nonce")):
+        return await _draw(
+            request, work, token, chosen, lambda t: notice(t(FORM_EXPIRED), "error"), 403
+        )
+    try:
+        outcome = await act(work.services)
+    except DomainError as error:
+        return await _refused(request, work.services, token, error, chosen)
+    if outcome.done:
+        where = f"/c/{token}?done={outcome.value}" + (f"&lang={chosen}" if chosen else "")
+        return RedirectResponse(where, status_code=303, headers={"cache-control": "no-store"})
+    status = REFUSED_STATUS.get(outcome, 409)
+    return await _draw(request, work, token, chosen, lambda t: outcome_notice(t, outcome), status)
+
+
+@router.post("/c/{token}/confirm")
+async def client_confirm(request: Request, work: WorkDep, token: str) -> Response:
+    return await _post(request, work, token, lambda s: s.client_page.confirm(token))
+
+
+@router.post("/c/{token}/cancel")
+async def client_cancel(request: Request, work: WorkDep, token: str) -> Response:
+    async def cancel(services: Services) -> Outcome:
+        submitted = await request.form()
+        reason = submitted.get("reason")
+        return await services.client_page.cancel(token, reason if isinstance(reason, str) else "")
+
+    return await _post(request, work, token, cancel)

@@ -1,0 +1,219 @@
+"""The client page (`/c/<token>`, issue 19 item 3): what the holder of an order's page token
+sees, and the two things they can do there: confirm the visit, or cancel it with a reason.
+
+No login: the token names the organization, the client and the order, and is checked on every
+call (unknown, expired, a deleted organization, or an order no longer the token's client's:
+`client_page_unknown` / `client_page_expired`). Each call is one unit of work.
+
+- **Confirm** (an order not started yet): an incoming `confirmation` in the client message
+  log and a `client_confirmed` event on the order's history (actor: nobody, `by: client`). A
+  second confirmation changes nothing.
+- **Cancel** (an order not started yet, with a reason): the order is cancelled with the rules
+  of `OrderAction.CANCEL` (`core.orders.rules.next_status`), written here through the
+  repositories because `OrderService.act` needs a member as the actor: the status, the
+  cancellation and settlement times, a `cancel` event with `by: client` and the reason (no
+  member as its actor), an incoming `cancelled` message with the reason, and the order's page
+  tokens brought to expire after the grace period (as `ClientLoopService.order_closed`). A
+  second cancellation says it is already cancelled; a started order is refused.
+
+The message log has no channel for the page yet (`Channel` is telegram, sms, email): what the
+client did here is logged as `sms` with the provider id `client_page`, until `Channel` gains a
+member for it.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+from core.changes import KEEP, OrderUpdate
+from core.client_loop.model import (
+    Channel,
+    DeliveryStatus,
+    Direction,
+    MessageKind,
+    NewClientMessage,
+    PageToken,
+)
+from core.client_loop.tokens import PAGE_GRACE, hash_token, looks_like_page
+from core.client_loop.views import ClientOrderView, client_order_view
+from core.domain import Order, OrderStatus, Organization, OrgStatus
+from core.errors import DomainError
+from core.orders.rules import OrderAction, next_status
+from core.ports import Clock, UnitOfWork, UowFactory
+
+PAGE_CHANNEL = Channel.SMS
+PAGE_PROVIDER_ID = "client_page"
+REASON_MAX = 500
+NOT_STARTED = frozenset({OrderStatus.NEW, OrderStatus.ASSIGNED})
+CONFIRMED_EVENT = "client_confirmed"
+
+
+class Outcome(enum.StrEnum):
+    """What a confirmation or cancellation on the page came to."""
+
+    CONFIRMED = "confirmed"
+    ALREADY_CONFIRMED = "already_confirmed"
+    CANCELLED = "cancelled"
+    ALREADY_CANCELLED = "already_cancelled"
+    STARTED = "started"  # refused: the work has started
+    CLOSED = "closed"  # refused: the order is finished, or the organization is read-only
+    REASON_MISSING = "reason_missing"
+    REASON_TOO_LONG = "reason_too_long"
+    CHANGED = "changed"  # refused: the order changed meanwhile (staff acted at the same time)
+
+    @property
+    def done(self) -> bool:
+        return self in _DONE
+
+
+_DONE = frozenset(
+    {Outcome.CONFIRMED, Outcome.ALREADY_CONFIRMED, Outcome.CANCELLED, Outcome.ALREADY_CANCELLED}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClientPage:
+    view: ClientOrderView
+    timezone: str
+    language: str  # the organization's, for a client whose browser names no language we have
+    confirmed: bool
+    can_confirm: bool
+    can_cancel: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Access:
+    org: Organization
+    page: PageToken
+    order: Order
+
+    @property
+    def actionable(self) -> bool:
+        return self.org.status is OrgStatus.ACTIVE and self.order.status in NOT_STARTED
+
+
+class ClientPageService:
+    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def language(self, token: str) -> str | None:
+        """The organization's language for a token that opens a page (None: it does not);
+        for answering an unknown or expired link without reading anything else."""
+        if not looks_like_page(token):
+            return None
+        async with self._uow() as uow:
+            page = await uow.client_loop.page_by_hash(hash_token(token))
+            org = await uow.orgs.get(page.organization_id) if page else None
+        return org.language if org is not None else None
+
+    async def open(self, token: str) -> ClientPage:
+        async with self._uow() as uow:
+            access = await self._access(uow, token)
+            org, order = access.org, access.order
+            settings = await uow.client_loop.settings(org.id)
+            assignee = await uow.users.get(order.assignee_id) if order.assignee_id else None
+            category = None
+            if order.category_id is not None:
+                names = {c.id: c.name for c in await uow.categories.listing(org.id)}
+                category = names.get(order.category_id)
+            confirmed = await _confirmed(uow, access)
+        view = client_order_view(order, access.page.client_id, org, settings, assignee, category)
+        return ClientPage(
+            view,
+            org.timezone,
+            org.language,
+            confirmed,
+            can_confirm=access.actionable and not confirmed,
+            can_cancel=access.actionable,
+        )
+
+    async def confirm(self, token: str) -> Outcome:
+        async with self._uow() as uow:
+            access = await self._access(uow, token)
+            if await _confirmed(uow, access):
+                return Outcome.ALREADY_CONFIRMED
+            refused = _refusal(access)
+            if refused is not None:
+                return refused
+            now = self._clock.now()
+            org_id, order = access.org.id, access.order
+            await uow.client_loop.add_message(
+                org_id, _incoming(access, MessageKind.CONFIRMATION), now
+            )
+            await uow.orders.add_event(order, None, CONFIRMED_EVENT, {"by": "client"}, now)
+            await uow.commit()
+        return Outcome.CONFIRMED
+
+    async def cancel(self, token: str, reason: str) -> Outcome:
+        reason = reason.strip()
+        async with self._uow() as uow:
+            access = await self._access(uow, token)
+            order = access.order
+            if order.status is OrderStatus.CANCELLED:
+                return Outcome.ALREADY_CANCELLED
+            refused = _refusal(access)
+            if refused is not None:
+                return refused
+            if not reason:
+                return Outcome.REASON_MISSING
+            if len(reason) > REASON_MAX:
+                return Outcome.REASON_TOO_LONG
+            now = self._clock.now()
+            target = next_status(order, OrderAction.CANCEL)
+            changes = OrderUpdate(
+                status=target, cancelled_at=now, settled_at=KEEP if order.settled else now
+            )
+            changed = await uow.orders.change(order, now, changes)
+            if changed is None:
+                return Outcome.CHANGED
+            data = {"from": order.status.value, "to": target.value, "by": "client"}
+            await uow.orders.add_event(changed, None, "cancel", {**data, "reason": reason}, now)
+            new = _incoming(access, MessageKind.CANCELLED, reason)
+            await uow.client_loop.add_message(access.org.id, new, now)
+            await uow.client_loop.expire_pages(access.org.id, order.id, now + PAGE_GRACE)
+            await uow.commit()
+        return Outcome.CANCELLED
+
+    async def _access(self, uow: UnitOfWork, token: str) -> _Access:
+        if not looks_like_page(token):
+            raise DomainError("client_page_unknown")
+        page = await uow.client_loop.page_by_hash(hash_token(token))
+        org = await uow.orgs.get(page.organization_id) if page else None
+        if page is None or org is None or org.status is OrgStatus.DELETED:
+            raise DomainError("client_page_unknown")
+        if page.expires_at <= self._clock.now():
+            raise DomainError("client_page_expired")
+        order = await uow.orders.get(org.id, page.order_id)
+        if order is None or order.client_id != page.client_id:
+            raise DomainError("client_page_unknown")
+        return _Access(org, page, order)
+
+
+def _refusal(access: _Access) -> Outcome | None:
+    if access.actionable:
+        return None
+    if access.order.status is OrderStatus.IN_PROGRESS and access.org.status is OrgStatus.ACTIVE:
+        return Outcome.STARTED
+    return Outcome.CLOSED
+
+
+def _incoming(access: _Access, kind: MessageKind, body: str = "") -> NewClientMessage:
+    return NewClientMessage(
+        client_id=access.page.client_id,
+        direction=Direction.IN,
+        kind=kind,
+        channel=PAGE_CHANNEL,
+        body=body,
+        order_id=access.order.id,
+        status=DeliveryStatus.DELIVERED,
+        provider_id=PAGE_PROVIDER_ID,
+    )
+
+
+async def _confirmed(uow: UnitOfWork, access: _Access) -> bool:
+    messages = await uow.client_loop.order_messages(access.org.id, access.order.id)
+    return any(
+        m.direction is Direction.IN and m.kind is MessageKind.CONFIRMATION for m in messages
+    )
