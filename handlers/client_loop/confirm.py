@@ -16,13 +16,28 @@ from handlers.context import BotContext
 from handlers.formatting import money
 from handlers.i18n import escape
 
+TELEGRAM_MAX = 4096  # characters of a message's text, entities parsed
+
 
 def client_text(draft: ClientDraft, amount: str | None) -> str:
     """The message as plain text (the log keeps it so); `amount`: the price as written in the
     client's language, when the organization shows prices."""
     values = dict(draft.values)
     values["amount"] = amount if draft.view.price_minor is not None else None
-    return render(draft.kind, draft.template, values)
+    return fitted(render(draft.kind, draft.template, values))
+
+
+def fitted(text: str) -> str:
+    """At most what one Telegram message takes once escaped for HTML (a long description)."""
+    if len(escape(text)) <= TELEGRAM_MAX:
+        return text
+    kept, size = [], 0
+    for char in text:
+        size += len(escape(char))
+        if size > TELEGRAM_MAX - 1:
+            break
+        kept.append(char)
+    return "".join(kept).rstrip() + "…"
 
 
 def ics_name(draft: ClientDraft) -> str:

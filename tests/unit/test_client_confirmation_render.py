@@ -21,6 +21,7 @@ from core.client_loop.templates import default
 from core.client_loop.views import client_order_view
 from core.domain import Order, OrderEvent, OrderStatus, Organization, User
 from handlers.client_loop.confirm import client_text, ics_name
+from handlers.i18n import escape
 from integrations.ical import invitation_ics
 
 ORG = Organization(7, "Чистый дом", "Europe/Moscow", "RUB", "ru", "RU")
@@ -128,3 +129,9 @@ def test_free_text_of_the_card_never_breaks_the_calendar_file():
     assert str(event["SUMMARY"]).startswith("Чистый дом: Помыть окна и балкон x")
     assert len(str(event["SUMMARY"])) <= 250
     assert str(event["LOCATION"]) == "ул. Ленина,\n1"
+
+
+def test_a_long_description_is_cut_to_one_telegram_message():
+    order = _order(description="<" * 5000)
+    text = client_text(_draft(MessageKind.CONFIRMATION, order=order), None)
+    assert len(escape(text)) <= 4096 and text.endswith("…") and text.startswith("Чистый дом")
