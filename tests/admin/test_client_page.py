@@ -6,6 +6,7 @@ every form, a rate limit per token, and one transaction per POST, none for a GET
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 from datetime import timedelta
@@ -259,3 +260,23 @@ async def test_forms_need_the_page_nonce_and_posts_are_rate_limited(client, worl
     limited = await client.post(url, data={}, headers=EN)
     assert limited.status_code == 429 and limited.headers["retry-after"] == "60"
     assert_secured(limited)
+
+
+async def test_nothing_about_the_client_reaches_the_logs(client, world, caplog):
+    caplog.set_level(logging.DEBUG)
+    nonce = await _form(client, world.token)
+    await client.post(f"/c/{world.token}/confirm", data={"nonce": nonce}, headers=RU)
+    reason = "Причина: соседка Мария"
+    await client.post(
+        f"/c/{world.token}/cancel", data={"nonce": nonce, "reason": reason}, headers=RU
+    )
+    await client.get(f"/c/{world.token[:-2]}xx", headers=RU)
+    assert (await world.order_now()).status is OrderStatus.CANCELLED
+    # The test's own HTTP client (httpx) logs the URLs it requests; the server logs nothing.
+    server = "\n".join(
+        f"{r.name} {r.getMessage()} {r.exc_text or ''}"
+        for r in caplog.records
+        if not r.name.startswith(("httpx", "httpcore"))
+    )
+    for secret in (world.token, world.token[:-2], "Анна", "Тихая", "Пётр", "Мария", "+7916"):
+        assert secret not in server, secret
