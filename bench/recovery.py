@@ -11,7 +11,7 @@ every message again (bench/recovery_proc.py):
   it is ready, then until it has resumed everything (SQLite: everything running is handed
   back at start-up; PostgreSQL: the dead process's liveness mark is gone);
 - survivor (PostgreSQL): a second process running all along. It takes the outbox over at its
-  next look (every 30 s) and the jobs when it next claims: at their lease's end (5 minutes),
+  next look (every 60 s) and the jobs when it next claims: at their lease's end (5 minutes),
   or when a job is added anywhere (NOTIFY). Measured: the outbox unaided, the jobs unaided up
   to that moment, then the jobs after a NOTIFY (the wake any enqueue sends).
 
@@ -50,7 +50,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rounds", type=int, default=3, help="kills per scenario")
     parser.add_argument("--jobs", type=int, default=8, help="jobs held at the kill")
     parser.add_argument("--boxed", type=int, default=8, help="outbox messages held")
-    parser.add_argument("--wait", type=float, default=40.0, help="longest wait, seconds")
+    parser.add_argument("--wait", type=float, default=75.0, help="longest wait, seconds")
     parser.add_argument("--idle-seconds", type=float, default=60.0, help="0: no idle run")
     parser.add_argument("--backends", default="sqlite,postgresql", help="comma-separated")
     parser.add_argument("--quick", action="store_true", help="1 round of 4 + 4, no idle")
@@ -135,7 +135,7 @@ class Round:
         self, url: str, telegram: Telegram, other: Bot, killed: float, killed_wall: datetime
     ) -> dict[str, Any]:
         outbox = None
-        if not self.args.quick:  # its next look comes within RECOVERY_SECONDS (30 s)
+        if not self.args.quick:  # its next look comes within RECOVERY_SECONDS (60 s)
             outbox = await telegram.resumed(self.box_chats, self.args.wait)
         jobs_unaided = await telegram.resumed(self.job_chats, 0.0)
         woken = asyncio.get_running_loop().time() - killed

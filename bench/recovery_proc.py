@@ -211,12 +211,13 @@ class Telegram:
             self.emulator.drop_held(chat)
 
     async def resumed(self, chats: list[int], seconds: float) -> float | None:
-        """Seconds from the kill until Telegram had all of `chats` again (None: not yet)."""
-        state = self.emulator.state
-        done = await state.notifier.wait_for(
-            lambda: all(c in self.sent_at for c in chats), seconds
-        )
-        if not done or self._since is None:
+        """Seconds from the kill until Telegram had all of `chats` again (None: not within
+        `seconds`; 0: as things stand now, without waiting)."""
+        if seconds > 0:
+            await self.emulator.state.notifier.wait_for(
+                lambda: all(c in self.sent_at for c in chats), seconds
+            )
+        if self._since is None or not all(c in self.sent_at for c in chats):
             return None
         return max(self.sent_at[c] for c in chats) - self._since
 
