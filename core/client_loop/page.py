@@ -6,7 +6,8 @@ call (unknown, expired, a deleted organization, or an order no longer the token'
 `client_page_unknown` / `client_page_expired`). Each call is one unit of work.
 
 - **Confirm** (an order not started yet): an incoming `confirmation` in the client message
-  log and a `client_confirmed` event on the order's history (actor: nobody, `by: client`). A
+  log and a `client_confirmed` event on the order's history (actor: nobody, `by: client`),
+  with a new version of the order (so two submitted at once cannot both be recorded). A
   second confirmation changes nothing.
 - **Cancel** (an order not started yet, with a reason): the order is cancelled with the rules
   of `OrderAction.CANCEL` (`core.orders.rules.next_status`), written here through the
@@ -138,11 +139,14 @@ class ClientPageService:
             if refused is not None:
                 return refused
             now = self._clock.now()
-            org_id, order = access.org.id, access.order
-            await uow.client_loop.add_message(
-                org_id, _incoming(access, MessageKind.CONFIRMATION), now
-            )
-            await uow.orders.add_event(order, None, CONFIRMED_EVENT, {"by": "client"}, now)
+            # A new version of the order (nothing else changes): two confirmations at once
+            # cannot both be recorded, and cards drawn before catch up.
+            changed = await uow.orders.change(access.order, now, OrderUpdate())
+            if changed is None:
+                return await self._lost(uow, token, Outcome.CONFIRMED)
+            new = _incoming(access, MessageKind.CONFIRMATION)
+            await uow.client_loop.add_message(access.org.id, new, now)
+            await uow.orders.add_event(changed, None, CONFIRMED_EVENT, {"by": "client"}, now)
             await uow.commit()
         return Outcome.CONFIRMED
 
@@ -167,7 +171,7 @@ class ClientPageService:
             )
             changed = await uow.orders.change(order, now, changes)
             if changed is None:
-                return Outcome.CHANGED
+                return await self._lost(uow, token, Outcome.CANCELLED)
             data = {"from": order.status.value, "to": target.value, "by": "client"}
             await uow.orders.add_event(changed, None, "cancel", {**data, "reason": reason}, now)
             new = _incoming(access, MessageKind.CANCELLED, reason)
@@ -175,6 +179,17 @@ class ClientPageService:
             await uow.client_loop.expire_pages(access.org.id, order.id, now + PAGE_GRACE)
             await uow.commit()
         return Outcome.CANCELLED
+
+    async def _lost(self, uow: UnitOfWork, token: str, wanted: Outcome) -> Outcome:
+        """The order changed after it was read (staff, or the same form submitted twice at
+        once): what the page says now that the winner is known."""
+        access = await self._access(uow, token)
+        cancelled = access.order.status is OrderStatus.CANCELLED
+        if wanted is Outcome.CANCELLED and cancelled:
+            return Outcome.ALREADY_CANCELLED
+        if wanted is Outcome.CONFIRMED and await _confirmed(uow, access):
+            return Outcome.ALREADY_CONFIRMED
+        return Outcome.CHANGED
 
     async def _access(self, uow: UnitOfWork, token: str) -> _Access:
         if not looks_like_page(token):

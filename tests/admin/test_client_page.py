@@ -6,6 +6,8 @@ every form, a rate limit per token, and one transaction per POST, none for a GET
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import re
 from dataclasses import replace
@@ -15,6 +17,7 @@ from itertools import count
 import pytest
 
 from core.client_loop.model import ClientLoopSettings, Direction, MessageKind
+from core.client_loop.page import ClientPageService
 from core.client_loop.tokens import PAGE_GRACE
 from core.domain import OrderStatus, Role, TelegramProfile
 from core.orders.rules import OrderAction
@@ -280,3 +283,55 @@ async def test_nothing_about_the_client_reaches_the_logs(client, world, caplog):
     )
     for secret in (world.token, world.token[:-2], "Анна", "Тихая", "Пётр", "Мария", "+7916"):
         assert secret not in server, secret
+
+
+def _meet_after_reading(monkeypatch) -> list[int]:
+    """Each request waits (up to 0.5 s) after reading the page's order until the other has
+    read it too, so on PostgreSQL both act on what they read (on SQLite the second request's
+    transaction waits for the first's anyway). Returns the list to clear between rounds."""
+    read: list[int] = []
+    met = asyncio.Event()
+    original = ClientPageService._access
+
+    async def meeting(self, uow, token):
+        access = await original(self, uow, token)
+        read.append(1)
+        if len(read) == 2:
+            met.set()
+        if len(read) <= 2:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(met.wait(), 0.5)
+        if len(read) == 2:
+            met.clear()
+        return access
+
+    monkeypatch.setattr(ClientPageService, "_access", meeting)
+    return read
+
+
+async def test_a_form_submitted_twice_at_once_is_recorded_once(client, world, monkeypatch):
+    """Two requests race (a double tap): the order's version lets one win; the other says
+    what the winner did."""
+    nonce = await _form(client, world.token)
+    read = _meet_after_reading(monkeypatch)
+    confirm = f"/c/{world.token}/confirm"
+    answers = await asyncio.gather(
+        *(client.post(confirm, data={"nonce": nonce}, headers=RU) for _ in range(2))
+    )
+    assert sorted(a.headers["location"].rsplit("=", 1)[1] for a in answers) == [
+        "already_confirmed",
+        "confirmed",
+    ]
+    read.clear()
+    cancel = f"/c/{world.token}/cancel"
+    answers = await asyncio.gather(
+        *(client.post(cancel, data={"nonce": nonce, "reason": "дубль"}, headers=RU) for _ in "ab")
+    )
+    assert sorted(a.headers["location"].rsplit("=", 1)[1] for a in answers) == [
+        "already_cancelled",
+        "cancelled",
+    ]
+    kinds = [e.kind for e in await world.events()]
+    assert (kinds.count("client_confirmed"), kinds.count("cancel")) == (1, 1)
+    log = [m.kind for m in await world.messages()]
+    assert log == [MessageKind.CONFIRMATION, MessageKind.CANCELLED]
