@@ -20,7 +20,10 @@ KINDS = {
     "edit": N_("changed the order"),
     "file": N_("attached a file"),
     "call": N_("attached a call: {summary}"),
+    "client_confirmed": N_("confirmed the visit on the order page"),
 }
+BY_CLIENT = N_("the client")
+CLIENT_CANCEL = N_("cancelled it on the order page: «{reason}»")
 EDITS = {
     "address": N_("changed the address: {before} → {after}"),
     "category": N_("changed the kind of work: {before} → {after}"),
@@ -42,7 +45,8 @@ def history_text(
 ) -> str:
     lines = [t("<b>History</b>")]
     for event, actor in events:
-        who = escape(actor.display_name) if actor else t.raw("someone")
+        by_client = event.data.get("by") == "client"
+        who = escape(actor.display_name) if actor else t.raw(BY_CLIENT if by_client else "someone")
         moment = escape(when(t, event.created_at, org.timezone))
         lines.append(f"{moment} · {who} {_describe(t, event, org)}")
     return "\n".join(lines)
@@ -59,6 +63,10 @@ def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:
         return t(FILES.get(str(event.data.get("kind")), msgid))
     if event.kind == "edit" and event.data.get("field") in EDITS:
         return _edit(t, event, org)
+    if event.kind == "cancel" and event.data.get("by") == "client":
+        reason = str(event.data.get("reason") or "—")
+        reason = reason if len(reason) <= QUOTED_MAX else reason[: QUOTED_MAX - 1] + "…"
+        return t(CLIENT_CANCEL, reason=reason) + f" → {STATUS[OrderStatus.CANCELLED][0]}"
     if event.kind == "pay":
         amount = money(t, int(str(event.data.get("amount_minor", 0))), org.currency)
         method = _method(event.data.get("method"))

@@ -36,3 +36,15 @@ def test_attachments_and_calls_are_sentences_in_russian(kind, data, russian):
 
 def test_attachments_read_in_english_too():
     assert _line("file", {"kind": "photo"}, "en").endswith("Анна attached a photo")
+
+
+def test_what_a_client_did_on_the_order_page_reads_as_the_clients():
+    confirmed = OrderEvent(1, 7, None, "client_confirmed", {"by": "client"}, AT)
+    data = {"from": "assigned", "to": "cancelled", "by": "client", "reason": "<уехал> & всё"}
+    cancelled = OrderEvent(2, 7, None, "cancel", data, AT)
+    events = [(confirmed, None), (cancelled, None)]
+    russian = history_text(Catalogs().get("ru"), events, ORG).splitlines()
+    assert russian[1].endswith("Клиент подтверждает визит на странице заказа"), russian
+    assert "Клиент отменяет заказ на странице заказа: «&lt;уехал&gt; &amp; всё»" in russian[2]
+    english = history_text(Catalogs().get("en"), events, ORG).splitlines()
+    assert english[1].endswith("the client confirmed the visit on the order page"), english
