@@ -18,6 +18,8 @@ from telegram import Bot
 from bot.container import Container
 from bot.telephony import telephony_jobs
 from core.billing.service import TICK_JOB
+from core.channels.sms import SmsGateway
+from core.client_loop.providers import SmsProvider, SmsSettings
 from core.domain import Job
 from core.files.service import UPLOAD_JOB
 from core.privacy.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
@@ -29,6 +31,10 @@ from handlers.i18n import Catalogs
 from handlers.jobs import dead_job_notice, presenter_jobs
 from handlers.notifications.digests import notification_jobs
 from handlers.voice import progress_presenter
+from integrations.ical import invitation_ics
+from integrations.sms_ru import HttpSmsRu
+from integrations.smsc import HttpSmsc
+from integrations.smtp import SmtpMailSender
 
 log = logging.getLogger(__name__)
 
@@ -75,10 +81,29 @@ def dead_letter(bot: Bot, services: Services, catalogs: Catalogs) -> DeadLetterH
     return gave_up
 
 
+def client_delivery(container: Container) -> dict[str, JobHandler]:
+    """Client messages by SMS (SMS.ru or SMSC.ru) and e-mail (the organization's SMTP server)
+    through the organization's own stored settings (issue 19)."""
+    http, services = container.http, container.services
+
+    def gateway(settings: SmsSettings) -> SmsGateway:
+        if settings.provider is SmsProvider.SMSC:
+            return HttpSmsc(http, settings.key, settings.password)
+        return HttpSmsRu(http, settings.key)
+
+    delivery = services.client_loop.delivery(
+        services.org_settings.credential_in, gateway, SmtpMailSender, invitation_ics
+    )
+    return delivery.handlers()
+
+
 def job_registry(container: Container, bot: Bot) -> JobRegistry:
     """Every job kind and its handler; voice notes report their progress through `bot`."""
     services, catalogs = container.services, container.catalogs
     services.voice.progress = progress_presenter(bot, services, catalogs)
     messages = notification_jobs(bot, services, catalogs)
-    handlers = {**service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages}
+    handlers = {
+        **service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages,
+        **client_delivery(container),
+    }  # fmt: skip
     return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))

@@ -146,6 +146,7 @@ class ClientRow(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)
     deleted_at: datetime | None = _ts()
+    email: str | None = Field(default=None, max_length=254)  # issue 19: e-mail confirmations
 
 
 class ClientPhoneRow(SQLModel, table=True):

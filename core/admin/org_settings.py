@@ -163,8 +163,15 @@ class OrgSettingsService:
 
     async def set_credential(self, actor: Actor, name: str, value: str) -> CredentialView:
         require(actor, Action.ORG_SETTINGS)
-        assert actor.organization is not None
         secret = _credential(name, value)
+        await self.store_secret(actor, name, secret)
+        return CredentialView(name, mask(secret))
+
+    async def store_secret(self, actor: Actor, name: str, secret: str) -> None:
+        """Encrypt and keep `secret` under `name` (audited: only that it changed); the caller
+        checked both (a credential above, the client loop's SMS provider or SMTP server)."""
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
         if self._box is None:
             raise DomainError("credentials_unavailable")
         ciphertext = self._box.encrypt(secret.encode())
@@ -173,12 +180,11 @@ class OrgSettingsService:
             await uow.org_settings.set_secret(actor.organization.id, name, ciphertext, now)
             await record(uow, actor, AuditAction.SETTING_CHANGED, now, name=name, new="set")
             await uow.commit()
-        return CredentialView(name, mask(secret))
 
-    async def clear_credential(self, actor: Actor, name: str) -> None:
-        require(actor, Action.ORG_SETTINGS)
+    async def clear_credential(self, actor: Actor, name: str, *, known: bool = False) -> None:
+        require(actor, Action.ORG_SETTINGS)  # known: the caller's own secret (client loop)
         assert actor.organization is not None
-        if name not in CREDENTIALS:
+        if name not in CREDENTIALS and not known:
             raise DomainError("credential_unknown")
         async with self._uow() as uow:
             now = self._clock.now()

@@ -37,6 +37,7 @@ from core.client_loop.model import (
     Purpose,
     consent_state,
 )
+from core.client_loop.providers import CHANNEL_SECRETS, SMS_SECRET, SMTP_SECRET
 from core.client_loop.setup import ClientLoopSetup
 from core.client_loop.templates import LANGUAGES, default
 from core.client_loop.views import (
@@ -69,12 +70,17 @@ class ClientDraft:
     client_id: int
     order_id: int
     kind: MessageKind
-    chat_id: int  # the client's Telegram id
+    chat_id: int  # the client's Telegram id (0: not in Telegram)
     language: str
     template: str
     values: dict[str, str | None]
     view: ClientOrderView
     invitation: VisitInvitation
+    channels: tuple[Channel, ...] = (Channel.TELEGRAM,)  # the ones to try, best first
+
+    @property
+    def telegram(self) -> bool:
+        return self.channels[0] is Channel.TELEGRAM
 
 
 def calendar_host(org_id: int) -> str:
@@ -172,19 +178,36 @@ class ClientOrderMessages(ClientLoopSetup):
         org_id, client_id = order.organization_id, order.client_id
         async with self._uow() as uow:
             link = await uow.client_loop.link(org_id, client_id)
-            if link is None or link.transactional_at is None:
-                return None
+            linked = link is not None and link.transactional_at is not None
+            configured: set[str] = set()
+            if not linked:  # SMS or e-mail, when the organization has either
+                configured = set(await uow.org_settings.secrets(org_id)) & set(CHANNEL_SECRETS)
+                if not configured:
+                    return None
             events = await uow.client_loop.consents(org_id, client_id)
-            reach = Reach(linked=True, telegram_consent=True, consents=consent_state(events))
-            if Channel.TELEGRAM not in choose_channels(reach, Purpose.TRANSACTIONAL):
+            client = await uow.clients.get(org_id, client_id)
+            email = None
+            if SMTP_SECRET in configured and client is not None:
+                email = await uow.client_loop.client_email(org_id, client_id)
+            reach = Reach(
+                linked=linked, telegram_consent=linked, consents=consent_state(events),
+                phones=client.phones if client is not None else (), email=email,
+                sms_configured=SMS_SECRET in configured, email_configured=bool(email),
+            )  # fmt: skip
+            channels = choose_channels(reach, Purpose.TRANSACTIONAL)
+            if not channels or (linked and channels[0] is not Channel.TELEGRAM):
                 return None
             settings = await uow.client_loop.settings(org_id)
             org = await uow.orgs.get(org_id)
-            person = await uow.users.get(link.user_id)
-            client = await uow.clients.get(org_id, client_id)
-            if not settings.sends(kind) or org is None or person is None or client is None:
+            person = await uow.users.get(link.user_id) if linked and link else None
+            if not settings.sends(kind) or org is None or client is None:
                 return None
-            language = person.preferred_language(default_language)
+            if linked and person is None:
+                return None
+            if person is not None:
+                language = person.preferred_language(default_language)
+            else:  # not in Telegram: the organization's language
+                language = org.language or default_language
             language = language if language in LANGUAGES else "en"
             own = [
                 t.body
@@ -203,8 +226,8 @@ class ClientOrderMessages(ClientLoopSetup):
         sequence = sequence_of(kinds, order.status is OrderStatus.CANCELLED)
         invitation = invitation_for(order, view, org.timezone, sequence, self._clock.now())
         return ClientDraft(
-            org_id, client_id, order.id, kind, person.telegram_id, language,
-            own[0] if own else default(kind, language), values, view, invitation,
+            org_id, client_id, order.id, kind, person.telegram_id if person else 0, language,
+            own[0] if own else default(kind, language), values, view, invitation, channels,
         )  # fmt: skip
 
     async def queue(self, draft: ClientDraft, text: str) -> ClientMessage:

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from core.client_loop.channels import Reach, choose_channels
 from core.client_loop.confirm import ClientOrderMessages
+from core.client_loop.delivery import ClientChannels
 from core.client_loop.model import (
     Channel,
     ClientLink,
@@ -61,7 +62,7 @@ async def _client_order(
     return order
 
 
-class ClientLoopService(ClientOrderMessages):
+class ClientLoopService(ClientOrderMessages, ClientChannels):
     async def invite(
         self, actor: Actor, client_id: int, order_id: int | None = None, days: int | None = None
     ) -> IssuedToken:

@@ -1,8 +1,9 @@
-"""The client hears about their order being booked, moved or cancelled: one message in their
-chat, from the organization's template in the client's language, and the visit's calendar
-invitation as an .ics document (written when sent). Both go to the outbox with the change that
-calls for them, and the message is logged in the client message log (queued; marked sent when
-Telegram answers, `bot.outbox.client_message_sent`)."""
+"""The client hears about their order being booked, moved or cancelled: a client who is not
+in Telegram by SMS or e-mail (a job per message, `ClientChannels.queue_elsewhere`); otherwise
+one message in their chat, from the organization's template in the client's language, and the
+visit's calendar invitation as an .ics document (written when sent). Both go to the outbox
+with the change that calls for them, and the message is logged in the client message log
+(queued; marked sent when Telegram answers, `bot.outbox.client_message_sent`)."""
 
 from __future__ import annotations
 
@@ -55,7 +56,11 @@ async def tell_client(
         return
     t = ctx.translator(draft.language)
     price = draft.view.price_minor
-    text = client_text(draft, money(t, price, draft.view.currency) if price is not None else None)
+    amount = money(t, price, draft.view.currency) if price is not None else None
+    if not draft.telegram:  # SMS or e-mail: a durable job per message (core/client_loop/delivery)
+        await services.client_loop.queue_elsewhere(draft, amount)
+        return
+    text = client_text(draft, amount)
     logged = await services.client_loop.queue(draft, text)
     args: dict[str, int | str] = {"org": draft.organization_id, "message": logged.id}
     ctx.outgoing.send(draft.chat_id, escape(text), None, After.CLIENT_MESSAGE, args)

@@ -113,6 +113,10 @@ class MessageQueries:
         await self._s.flush()
         return to_message(row)
 
+    async def message(self, org_id: int, message_id: int) -> ClientMessage | None:
+        row = await self._message_row(org_id, message_id)
+        return to_message(row) if row else None
+
     async def by_provider_id(
         self, org_id: int, channel: Channel, provider_id: str
     ) -> ClientMessage | None:

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage.client_loop.contacts import ContactQueries
 from storage.client_loop.links import LinkQueries
 from storage.client_loop.messages import MessageQueries
 
 
-class SqlClientLoopRepository(LinkQueries, MessageQueries):
+class SqlClientLoopRepository(LinkQueries, MessageQueries, ContactQueries):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session

@@ -1,0 +1,221 @@
+"""Client messages by SMS and e-mail (issue 19, item 2): a confirmation for a client who is not
+reachable in Telegram is logged as queued with its channel and enqueued as a durable job in the
+change's own transaction; the job renders the message for its channel, sends it through the
+organization's provider and marks the log sent with the provider's id.
+
+Failures: a temporary one (a provider's limit or outage, an SMTP 4xx, a timeout) is raised to
+the job queue, which retries with backoff; a permanent one (bad credentials, a refused number
+or address, a text that cannot fit) or the last attempt's failure marks the log failed and
+enqueues the next channel of the choice as a job of its own. Jobs are deduplicated per order,
+kind, calendar sequence and channel, so one message never goes twice on one channel.
+SMS waits for the end of the quiet hours (21:00-09:00 on the organization's wall clock) unless
+the organization turned them off: the job's run_at is the next allowed moment.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from typing import Any
+
+from core.channels.calendar import Person, VisitInvitation
+from core.channels.email import (
+    Attachment,
+    Mailbox,
+    MailError,
+    MailSender,
+    OutgoingEmail,
+    SmtpSettings,
+)
+from core.channels.sms import SmsError, SmsGateway
+from core.client_loop.channels import sms_number
+from core.client_loop.confirm import ClientDraft, invitation_of
+from core.client_loop.model import (
+    Channel,
+    DeliveryStatus,
+    MessageKind,
+)
+from core.client_loop.outgoing import (
+    EMAIL_JOB,
+    JOB_OF,
+    SMS_JOB,
+    NoRoute,
+    email_parts,
+    enqueue,
+    enqueue_next,
+    job_payload,
+    rendered,
+)
+from core.client_loop.providers import SMS_SECRET, SMTP_SECRET, SmsSettings, sms_of, smtp_of
+from core.client_loop.setup import ClientLoopSetup
+from core.domain import Job
+from core.errors import ExternalServiceError
+from core.ports import Clock, UnitOfWork, UowFactory
+from core.runtime.jobs import DEFAULT_MAX_ATTEMPTS, max_attempts_of
+
+log = logging.getLogger(__name__)
+
+Credentials = Callable[[UnitOfWork, int, str], Any]  # OrgSettingsService.credential_in
+SmsGateways = Callable[[SmsSettings], SmsGateway]
+IcsWriter = Callable[[VisitInvitation], bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class Sent:
+    provider_id: str
+
+
+class ClientDelivery:
+    """Runs the SMS and e-mail jobs of client messages."""
+
+    def __init__(
+        self,
+        uow: UowFactory,
+        clock: Clock,
+        credentials: Credentials,
+        sms: SmsGateways,
+        mail: MailSender,
+        ics: IcsWriter,
+        max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._credentials = credentials
+        self._sms = sms
+        self._mail = mail
+        self._ics = ics
+        self._max_attempts = max_attempts
+
+    def handlers(self) -> dict[str, Callable[[Job], Any]]:
+        return {SMS_JOB: self.run, EMAIL_JOB: self.run}
+
+    async def run(self, job: Job) -> None:
+        payload: dict[str, Any] = dict(job.payload)
+        channel = Channel(payload["channel"])
+        org_id, message_id = int(payload["org"]), int(payload["message"])
+        async with self._uow() as uow:
+            logged = await uow.client_loop.message(org_id, message_id)
+            if logged is None or logged.status is not DeliveryStatus.QUEUED:
+                return  # sent (a repeat after a lost lease), failed over, or erased
+            org = await uow.orgs.get(org_id)
+            client = await uow.clients.get(org_id, int(payload["client"]))
+            email = await uow.client_loop.client_email(org_id, int(payload["client"]))
+            secret = SMS_SECRET if channel is Channel.SMS else SMTP_SECRET
+            stored = await self._credentials(uow, org_id, secret)
+            settings = await uow.client_loop.settings(org_id)
+        zone = org.timezone if org is not None else "UTC"
+        try:
+            if org is None or client is None:
+                raise NoRoute("the organization or the client is gone")
+            if channel is Channel.SMS:
+                sent = await self._send_sms(payload, client.phones, sms_of(stored))
+            else:
+                sent = await self._send_email(payload, email, smtp_of(stored), org.name)
+        except (NoRoute, SmsError, MailError, ExternalServiceError) as error:
+            last = job.attempts >= max_attempts_of(job, self._max_attempts)
+            temporary = isinstance(error, ExternalServiceError) and error.retryable
+            if temporary and not last:
+                raise  # the job queue retries with backoff
+            log.info(
+                "client message %s on %s failed (%s): trying the next channel",
+                message_id, channel.value, type(error).__name__,
+            )  # fmt: skip
+            async with self._uow() as uow:
+                now = self._clock.now()
+                await uow.client_loop.set_status(
+                    org_id, message_id, DeliveryStatus.FAILED, None, now
+                )
+                await enqueue_next(uow, self._clock, payload, channel, zone, settings.quiet_hours)
+                await uow.commit()
+            return
+        async with self._uow() as uow:
+            now = self._clock.now()
+            await uow.client_loop.set_status(
+                org_id, message_id, DeliveryStatus.SENT, sent.provider_id, now
+            )
+            await uow.commit()
+        log.info("client message %s sent on %s", message_id, channel.value)
+
+    async def _send_sms(
+        self, payload: Mapping[str, Any], phones: tuple[str, ...], settings: SmsSettings | None
+    ) -> Sent:
+        phone = sms_number(phones)
+        if phone is None or settings is None:
+            raise NoRoute("no mobile number or no SMS provider")
+        text = rendered(Channel.SMS, payload)
+        receipt = await self._sms(settings).send(phone, text, settings.sender)
+        return Sent(receipt.message_id)
+
+    async def _send_email(
+        self,
+        payload: Mapping[str, Any],
+        address: str | None,
+        settings: SmtpSettings | None,
+        org_name: str,
+    ) -> Sent:
+        if address is None or settings is None:
+            raise NoRoute("no e-mail address or no SMTP server")
+        kind, values = MessageKind(payload["kind"]), payload["values"]
+        subject, text = email_parts(kind, payload["template"], values)
+        sender_name = settings.from_name or org_name
+        # No unsubscribe endpoint exists yet: the opt-out is a reply to the sender's address
+        # (in the text; List-Unsubscribe needs an https one-click URL, see docs/client-loop.md).
+        text = f"{text}\n\n{opt_out_line(payload['language'], settings.from_address)}"
+        invitation = replace(
+            invitation_of(payload["invitation"]),
+            organizer=Person(sender_name[:200], settings.from_address),
+            attendee=Person(str(values.get("client_first_name") or "")[:200], address),
+        )
+        method = invitation.method.value
+        ics = Attachment(
+            f"order-{payload['number']}.ics",
+            f"text/calendar; method={method}; charset=UTF-8",
+            self._ics(invitation),
+        )
+        domain = settings.from_address.rsplit("@", 1)[1]
+        message = OutgoingEmail(
+            sender=Mailbox(settings.from_address, sender_name[:200]),
+            to=Mailbox(address),
+            subject=subject,
+            text=text,
+            message_id_domain=domain,
+            attachments=(ics,),
+            message_key=f"client-message-{payload['message']}",
+        )
+        return Sent(await self._mail.send(settings, message))
+
+
+def opt_out_line(language: str, address: str) -> str:
+    if language == "ru":
+        return f"Чтобы не получать эти письма, ответьте на адрес {address} словом STOP."
+    return f"To stop these e-mails, reply to {address} with the word STOP."
+
+
+class ClientChannels(ClientLoopSetup):
+    """The service's side: queue a draft for SMS or e-mail; build the jobs' runner."""
+
+    async def queue_elsewhere(self, draft: ClientDraft, amount: str | None) -> bool:
+        """In the change's unit of work: log and enqueue the message on the first of the
+        draft's channels that takes it (False: none did)."""
+        payload = job_payload(draft, amount)
+        async with self._uow() as uow:
+            org = await uow.orgs.get(draft.organization_id)
+            settings = await uow.client_loop.settings(draft.organization_id)
+            zone = org.timezone if org is not None else "UTC"
+            for channel in draft.channels:
+                if channel in JOB_OF and await enqueue(
+                    uow, self._clock, payload, channel, zone, settings.quiet_hours
+                ):
+                    await uow.commit()
+                    return True
+            await uow.commit()
+        return False
+
+    def delivery(
+        self, credentials: Credentials, sms: SmsGateways, mail: Callable[[Clock], MailSender],
+        ics: IcsWriter, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+    ) -> ClientDelivery:  # fmt: skip
+        """The jobs' runner on this service's database and clock (`mail` gets the clock)."""
+        clock = self._clock
+        return ClientDelivery(self._uow, clock, credentials, sms, mail(clock), ics, max_attempts)

@@ -1,0 +1,32 @@
+"""client e-mail address
+
+Revision ID: 0017
+Revises: 0016
+Create Date: 2026-12-07
+
+A client card may hold one e-mail address (issue 19): confirmations reach a client who is not
+linked in Telegram by e-mail when SMS cannot take them.
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+import sqlmodel
+from alembic import op
+
+revision: str = "0017"
+down_revision: str | None = "0016"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("client") as batch:
+        batch.add_column(
+            sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True)
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("client") as batch:
+        batch.drop_column("email")
