@@ -3,14 +3,27 @@ request is scoped to the caller's organization and checked against their role.""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, Field
 
 from bot.admin import models as m
 from bot.admin.context import ServicesDep, WorkDep, admin_context
 from bot.admin.security import Caller, RateLimited, authenticate, client_key
+from core.client_loop.providers import (
+    MAX_KEY,
+    SMS_SECRET,
+    SMTP_SECRET,
+    shown_sms,
+    shown_smtp,
+    sms_json,
+    sms_settings,
+    smtp_json,
+    smtp_settings,
+)
 from core.domain import Actor
+from core.services import Services
 
 ERRORS: dict[int | str, dict[str, Any]] = {
     code: {"model": m.ErrorOut, "description": text}
@@ -132,3 +145,62 @@ async def create_token(
 @router.delete("/tokens/{token_id}", status_code=204)
 async def revoke_token(services: ServicesDep, who: CallerDep, token_id: m.Id) -> None:
     await services.admin.revoke_token(who.actor, token_id)
+
+
+# The client loop's SMS provider and SMTP server (issue 19): stored as encrypted credentials;
+# a read shows the provider, sender and server, never a key or a password.
+class SmsIn(BaseModel):
+    provider: Literal["sms_ru", "smsc"]
+    key: str = Field(max_length=MAX_KEY, description="SMS.ru api_id, or the SMSC.ru login")
+    password: str = Field("", max_length=MAX_KEY, description="SMSC.ru only")
+    sender: str = Field("", max_length=11, description="an approved sender name, or empty")
+
+
+class SmtpIn(BaseModel):
+    host: str = Field(max_length=253)
+    port: int = Field(ge=1, le=65535)
+    security: Literal["starttls", "tls", "none"]
+    from_address: str = Field(max_length=254)
+    from_name: str = Field("", max_length=200)
+    username: str = Field("", max_length=MAX_KEY)
+    password: str = Field("", max_length=MAX_KEY)
+
+
+class ClientChannelsOut(BaseModel):
+    sms: dict[str, str | None] | None
+    smtp: dict[str, str | int | None] | None
+
+
+async def _channels(services: Services, who: Caller) -> ClientChannelsOut:
+    credentials = services.org_settings.credential_in
+    sms, smtp = await services.client_loop.channel_settings(who.actor, credentials)
+    return ClientChannelsOut(sms=shown_sms(sms), smtp=shown_smtp(smtp))
+
+
+@router.get("/settings/client-channels", response_model=ClientChannelsOut)
+async def client_channels(services: ServicesDep, who: CallerDep) -> ClientChannelsOut:
+    return await _channels(services, who)
+
+
+@router.put("/settings/client-channels/sms", response_model=ClientChannelsOut)
+async def put_client_sms(services: ServicesDep, who: CallerDep, body: SmsIn) -> ClientChannelsOut:
+    chosen = sms_settings(body.provider, body.key, body.password, body.sender)
+    await services.org_settings.store_secret(who.actor, SMS_SECRET, sms_json(chosen))
+    return await _channels(services, who)
+
+
+@router.put("/settings/client-channels/smtp", response_model=ClientChannelsOut)
+async def put_client_smtp(
+    services: ServicesDep, who: CallerDep, body: SmtpIn
+) -> ClientChannelsOut:
+    server = smtp_settings(**body.model_dump())
+    await services.org_settings.store_secret(who.actor, SMTP_SECRET, smtp_json(server))
+    return await _channels(services, who)
+
+
+@router.delete("/settings/client-channels/{which}", status_code=204)
+async def delete_client_channel(
+    services: ServicesDep, who: CallerDep, which: Literal["sms", "smtp"]
+) -> None:
+    name = SMS_SECRET if which == "sms" else SMTP_SECRET
+    await services.org_settings.clear_credential(who.actor, name, known=True)

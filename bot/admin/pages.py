@@ -11,6 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from bot.admin import client_channels as channels
 from bot.admin import views
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
@@ -20,6 +21,8 @@ from core.admin.model import SESSION_HOURS
 from core.domain import Actor
 from core.errors import DomainError
 from core.notifications.rules import MAX_REMINDER_MINUTES
+from core.permissions import Action as Permission
+from core.permissions import allowed
 from core.services import Services
 from handlers.errors import describe
 from handlers.i18n import Translator
@@ -118,6 +121,10 @@ async def _settings(
     view = await services.org_settings.view(current.actor)
     tokens = await services.admin.tokens(current.actor)
     html = views.settings_page(current.t, view, current.csrf, tokens, message)
+    if allowed(current.actor.role, Permission.ORG_SETTINGS):
+        credentials = services.org_settings.credential_in
+        sms, smtp = await services.client_loop.channel_settings(current.actor, credentials)
+        html = channels.with_section(html, channels.section(current.t, current.csrf, sms, smtp))
     return HTMLResponse(html, status_code=status)
 
 
@@ -211,6 +218,16 @@ async def post_preferences(request: Request, work: WorkDep) -> Response:
 @router.post("/settings/credentials")
 async def post_credential(request: Request, work: WorkDep) -> Response:
     return await _apply(request, work, _credential)
+
+
+@router.post("/settings/client-sms")
+async def post_client_sms(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, channels.save_sms)
+
+
+@router.post("/settings/client-smtp")
+async def post_client_smtp(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, channels.save_smtp)
 
 
 @router.post("/settings/tokens")

@@ -49,8 +49,9 @@ from core.client_loop.outgoing import (
 )
 from core.client_loop.providers import SMS_SECRET, SMTP_SECRET, SmsSettings, sms_of, smtp_of
 from core.client_loop.setup import ClientLoopSetup
-from core.domain import Job
+from core.domain import Actor, Job
 from core.errors import ExternalServiceError
+from core.permissions import Action, require
 from core.ports import Clock, UnitOfWork, UowFactory
 from core.runtime.jobs import DEFAULT_MAX_ATTEMPTS, max_attempts_of
 
@@ -219,3 +220,15 @@ class ClientChannels(ClientLoopSetup):
         """The jobs' runner on this service's database and clock (`mail` gets the clock)."""
         clock = self._clock
         return ClientDelivery(self._uow, clock, credentials, sms, mail(clock), ics, max_attempts)
+
+    async def channel_settings(
+        self, actor: Actor, credentials: Credentials
+    ) -> tuple[SmsSettings | None, SmtpSettings | None]:
+        """The organization's SMS provider and SMTP server as stored (owners' settings)."""
+        require(actor, Action.ORG_SETTINGS)
+        assert actor.organization is not None
+        org_id = actor.organization.id
+        async with self._uow() as uow:
+            sms = sms_of(await credentials(uow, org_id, SMS_SECRET))
+            smtp = smtp_of(await credentials(uow, org_id, SMTP_SECRET))
+        return sms, smtp
