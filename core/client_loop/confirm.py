@@ -4,8 +4,9 @@ invitation that goes with it.
 
 Read in the unit of work of the change itself (the update's), so the message is written to the
 outbox with the change and a rolled-back change sends nothing. A client who is not linked costs
-one statement (the link); nothing else is read for them. Only Telegram for now: the channel
-comes from `choose_channels`, so SMS and e-mail slot in where `Channel.TELEGRAM` is required.
+two statements (the link, the names of the organization's secrets) when the organization has
+no SMS provider and no SMTP server; otherwise the channel comes from `choose_channels` and an
+SMS or e-mail draft is queued as a job (core/client_loop/delivery.py).
 
 The invitation's SEQUENCE is not stored: it is derived from the order's history, the number
 of reschedule events so far (0 when booked), plus one for the cancellation, so every version

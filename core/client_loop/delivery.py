@@ -232,3 +232,10 @@ class ClientChannels(ClientLoopSetup):
             sms = sms_of(await credentials(uow, org_id, SMS_SECRET))
             smtp = smtp_of(await credentials(uow, org_id, SMTP_SECRET))
         return sms, smtp
+
+    async def email_of(self, actor: Actor, client_id: int) -> str | None:
+        """The client card's e-mail address (for the card; e-mail messages read their own)."""
+        require(actor, Action.CLIENT_EDIT)
+        assert actor.organization is not None
+        async with self._uow() as uow:
+            return await uow.client_loop.client_email(actor.organization.id, client_id)

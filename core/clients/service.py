@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from core.changes import ClientChange, Keep
+from core.channels.email import normalize_address
 from core.clients.search import SearchQuery, matches, parse_query
 from core.domain import Actor, Client
 from core.errors import DomainError
@@ -44,6 +45,17 @@ async def served_clients(uow: UnitOfWork, actor: Actor, now: datetime) -> set[in
     org = actor.organization
     assert org is not None
     return await uow.orders.served_clients(org.id, actor.user.id, contacts_cutoff(org, now))
+
+
+def client_email(text: str | None) -> str | None:
+    """A client's e-mail address as `core.channels.email` accepts it; "-" or nothing clears
+    it; anything else is asked again."""
+    if text is None or text.strip() in ("", "-"):
+        return None
+    address = normalize_address(text)
+    if address is None:
+        raise DomainError("email_invalid")
+    return address
 
 
 def clean_text(text: str | None, limit: int, code: str = "text_too_long") -> str | None:
@@ -181,11 +193,14 @@ class ClientService:
         assert actor.organization is not None
         org_id, now = actor.organization.id, self._clock.now()
         changes = self.edit_values(actor, field, value)
+        email = client_email(value) if field == "email" else None
 
         async def work(tx: UnitOfWork) -> Client:
             current = await tx.clients.get(org_id, client_id)
             if current is None:
                 raise DomainError("not_found")
+            if field == "email":  # kept by the client loop (migration 0017), for e-mail messages
+                await tx.client_loop.set_client_email(org_id, client_id, email, now)
             change = changes
             if not isinstance(changes.phones, Keep):
                 change = replace(changes, phones=(*changes.phones, *current.phones))
@@ -207,6 +222,9 @@ class ClientService:
             return ClientChange(address=clean_text(value, ADDRESS_MAX, "address_too_long"))
         if field == "notes":
             return ClientChange(notes=clean_text(value, NOTES_MAX))
+        if field == "email":
+            client_email(value)
+            return ClientChange()
         raise DomainError("choose_option")
 
     async def merge(

@@ -109,6 +109,9 @@ async def open_client(update: Update, ctx: BotContext, tap: cb.OpenClient) -> No
     assert org is not None
     invite = not await ctx.services.client_loop.linked(actor, tap.client_id)
     text = client_text(ctx.t, card, org.currency, org.timezone)
+    email = await ctx.services.client_loop.email_of(actor, tap.client_id)
+    if email is not None:
+        text += "\n" + ctx.t("📧 E-mail: {email}", email=email)
     await reply(ctx, update, text, client_keyboard(ctx.t, card, True, invite))
 
 

@@ -18,6 +18,7 @@ EDIT_QUESTIONS = {
     "phone": N_("The phone number to add? For example +7 916 123-45-67."),
     "address": N_("The new address?"),
     "notes": N_("The new notes? They replace the old ones."),
+    "email": N_("The client's e-mail address? Send - to remove it."),
 }
 
 

@@ -28,6 +28,7 @@ from core.client_loop.providers import (
     smtp_json,
     smtp_settings,
 )
+from core.errors import DomainError
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
 from core.runtime.jobs import JobRunner
@@ -295,3 +296,18 @@ async def test_nothing_personal_in_the_logs_of_an_email_fallback(w, caplog):
     text = _product_log(caplog)
     for secret in (PHONE, PHONE[1:], "Тихая", "Анна", EMAIL, "sms-key", "окна"):
         assert secret not in text
+
+
+async def test_the_client_cards_email_is_validated_and_kept(w):
+    owner = await _org(w, sms=False)
+    client, _ = await _book(w, owner, phone=None)
+    clients, loop = w.services.clients, w.services.client_loop
+    await clients.edit(owner, client.id, "email", " Anna.Client@EXAMPLE.org ")
+    assert await loop.email_of(owner, client.id) == "Anna.Client@example.org"
+    for wrong in ("anna@", "anna@localhost", "два слова@example.org"):
+        with pytest.raises(DomainError) as refused:
+            await clients.edit(owner, client.id, "email", wrong)
+        assert refused.value.code == "email_invalid"
+    assert await loop.email_of(owner, client.id) == "Anna.Client@example.org"
+    await clients.edit(owner, client.id, "email", "-")
+    assert await loop.email_of(owner, client.id) is None
