@@ -39,7 +39,7 @@ from integrations.sms_ru import HttpSmsRu
 from integrations.smsc import HttpSmsc
 from integrations.smtp import SmtpMailSender
 from sandbox.peers.mail import MailPeer
-from sandbox.peers.sms import SmsRuPeer
+from sandbox.peers.sms import SmscPeer, SmsRuPeer
 from storage.db import create_engine, session_factory
 from storage.runtime.jobs import SqlJobQueue
 from storage.secrets import FernetSecretBox
@@ -55,9 +55,10 @@ VISIT = datetime(2026, 3, 4, 12, 30, tzinfo=UTC)
 
 
 class World:
-    def __init__(self, services, uow, sessions, clock, http, sms_peer, mail_peer):
+    def __init__(self, services, uow, sessions, clock, http, peers):
         self.services, self.uow, self.sessions, self.clock = services, uow, sessions, clock
-        self.http, self.sms_peer, self.mail_peer = http, sms_peer, mail_peer
+        self.http = http
+        self.sms_peer, self.smsc_peer, self.mail_peer = peers
         self.delivery: ClientDelivery = services.client_loop.delivery(
             services.org_settings.credential_in, self.gateway, SmtpMailSender, invitation_ics
         )
@@ -67,7 +68,9 @@ class World:
 
     def gateway(self, settings):
         if settings.provider is SmsProvider.SMSC:
-            return HttpSmsc(self.http, settings.key, settings.password)
+            return HttpSmsc(
+                self.http, settings.key, settings.password, base_url=self.smsc_peer.base_url
+            )
         return HttpSmsRu(self.http, settings.key, base_url=self.sms_peer.base_url)
 
     async def run_jobs(self) -> int:
@@ -95,10 +98,12 @@ async def open_world(db_url, clock, tmp_path):
     async with (
         httpx.AsyncClient() as http,
         SmsRuPeer(api_id="sms-key") as sms_peer,
+        SmscPeer(login="chisty", password="smsc-secret") as smsc_peer,
         MailPeer() as mail_peer,
     ):
         try:
-            yield World(services, uow, sessions, clock, http, sms_peer, mail_peer)
+            peers = (sms_peer, smsc_peer, mail_peer)
+            yield World(services, uow, sessions, clock, http, peers)
         finally:
             await engine.dispose()
 
@@ -311,3 +316,32 @@ async def test_the_client_cards_email_is_validated_and_kept(w):
     assert await loop.email_of(owner, client.id) == "Anna.Client@example.org"
     await clients.edit(owner, client.id, "email", "-")
     assert await loop.email_of(owner, client.id) is None
+
+
+async def test_an_smsc_account_sends_the_sms(w):
+    owner = await _org(w, smtp=False)
+    smsc = sms_settings("smsc", "chisty", "smsc-secret")
+    await w.services.org_settings.store_secret(owner, SMS_SECRET, sms_json(smsc))
+    client, order = await _book(w, owner)
+    await _confirm(w, order)
+    assert await w.run_jobs() == 1
+    (sms,) = w.smsc_peer.received(PHONE)
+    assert "15:30" in sms.text and w.sms_peer.received(PHONE) == []
+    (logged,) = await _log(w, owner, client)
+    assert logged.status is DeliveryStatus.SENT and logged.provider_id == sms.message_id
+
+
+async def test_sms_down_for_every_attempt_falls_back_to_email_once(w):
+    owner = await _org(w)
+    client, order = await _book(w, owner, email=EMAIL)
+    await _confirm(w, order)
+    w.sms_peer.fail_status = 503
+    for _ in range(20):  # each attempt fails until the job's last one hands over to e-mail
+        await w.run_jobs()
+        w.clock.advance(hours=2)
+        if w.mail_peer.for_recipient(EMAIL):
+            break
+    await w.run_jobs()
+    assert w.sms_peer.received(PHONE) == [] and len(w.mail_peer.for_recipient(EMAIL)) == 1
+    logged = {m.channel: m.status for m in await _log(w, owner, client)}
+    assert logged == {Channel.SMS: DeliveryStatus.FAILED, Channel.EMAIL: DeliveryStatus.SENT}
