@@ -28,6 +28,7 @@ class Channel(enum.StrEnum):
     TELEGRAM = "telegram"
     SMS = "sms"
     EMAIL = "email"
+    PAGE = "page"  # what the client did on the order's page (`/c/<token>`): incoming only
 
 
 class Purpose(enum.StrEnum):

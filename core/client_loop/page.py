@@ -17,9 +17,7 @@ call (unknown, expired, a deleted organization, or an order no longer the token'
   tokens brought to expire after the grace period (as `ClientLoopService.order_closed`). A
   second cancellation says it is already cancelled; a started order is refused.
 
-The message log has no channel for the page yet (`Channel` is telegram, sms, email): what the
-client did here is logged as `sms` with the provider id `client_page`, until `Channel` gains a
-member for it.
+What the client did here is logged as incoming messages of the `page` channel.
 """
 
 from __future__ import annotations
@@ -43,8 +41,6 @@ from core.errors import DomainError
 from core.orders.rules import OrderAction, next_status
 from core.ports import Clock, UnitOfWork, UowFactory
 
-PAGE_CHANNEL = Channel.SMS
-PAGE_PROVIDER_ID = "client_page"
 REASON_MAX = 500
 NOT_STARTED = frozenset({OrderStatus.NEW, OrderStatus.ASSIGNED})
 CONFIRMED_EVENT = "client_confirmed"
@@ -219,11 +215,10 @@ def _incoming(access: _Access, kind: MessageKind, body: str = "") -> NewClientMe
         client_id=access.page.client_id,
         direction=Direction.IN,
         kind=kind,
-        channel=PAGE_CHANNEL,
+        channel=Channel.PAGE,
         body=body,
         order_id=access.order.id,
         status=DeliveryStatus.DELIVERED,
-        provider_id=PAGE_PROVIDER_ID,
     )
 
 

@@ -16,7 +16,7 @@ from itertools import count
 
 import pytest
 
-from core.client_loop.model import ClientLoopSettings, Direction, MessageKind
+from core.client_loop.model import Channel, ClientLoopSettings, Direction, MessageKind
 from core.client_loop.page import ClientPageService
 from core.client_loop.tokens import PAGE_GRACE
 from core.domain import OrderStatus, Role, TelegramProfile
@@ -166,6 +166,7 @@ async def test_confirm_once_and_twice(client, world, container):
     assert 'data-testid="cancel"' in shown.text  # still cancellable
     messages = await world.messages()
     assert [(m.direction, m.kind) for m in messages] == [(Direction.IN, MessageKind.CONFIRMATION)]
+    assert [m.channel for m in messages] == [Channel.PAGE]
     events = [e for e in await world.events() if e.kind == "client_confirmed"]
     assert len(events) == 1 and events[0].actor_id is None and events[0].data == {"by": "client"}
     assert (await world.order_now()).status is OrderStatus.ASSIGNED
