@@ -21,12 +21,12 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("client") as batch:
-        batch.add_column(
-            sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True)
-        )
+    op.add_column(
+        "client", sa.Column("email", sqlmodel.sql.sqltypes.AutoString(length=254), nullable=True)
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("client") as batch:
-        batch.drop_column("email")
+    # Native on both databases (SQLite since 3.35): Alembic's batch mode would copy the table
+    # and rename it, which SQLite refuses while the client search view refers to `client`.
+    op.execute("ALTER TABLE client DROP COLUMN email")
