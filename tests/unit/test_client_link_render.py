@@ -4,6 +4,8 @@ client's view of an order, the consent buttons and the client's command menu."""
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+import segno
+
 from core.client_loop.model import Purpose
 from core.client_loop.views import ClientOrderView
 from core.domain import OrderStatus, Organization
@@ -42,6 +44,11 @@ def test_the_link_and_its_qr_code():
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     width = int.from_bytes(png[16:20], "big")
     assert 200 <= width <= 400  # large enough to scan from a screen, small enough to send
+    # The picture is the link's own code: the same link draws the same code, another one not,
+    # and its size is that of this text's symbol at medium error correction.
+    assert qr_png(link) == png and qr_png(link.replace("a", "b", 1)) != png
+    symbol = segno.make_qr(link, error="m")
+    assert width == (symbol.symbol_size(border=4)[0]) * 8
 
 
 def test_the_invite_button_is_order_bound_from_the_order_card():
