@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from telegram import Bot
 
+from bot.admin.wiring import public_url
 from bot.container import Container
 from bot.telephony import telephony_jobs
 from core.billing.service import TICK_JOB
@@ -27,6 +28,7 @@ from core.runtime.jobs import DeadLetterHook, JobHandler
 from core.services import Services
 from core.telephony.call_log import RECORDING_JOBS
 from core.voice.service import SUMMARIZE_JOB, TRANSCRIBE_JOB
+from handlers.client_loop.ratings import rating_jobs
 from handlers.i18n import Catalogs
 from handlers.jobs import dead_job_notice, presenter_jobs
 from handlers.notifications.digests import notification_jobs
@@ -105,5 +107,6 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
     handlers = {
         **service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages,
         **client_delivery(container),
+        **rating_jobs(bot, services, catalogs, public_url(container.settings)),
     }  # fmt: skip
     return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))

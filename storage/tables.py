@@ -736,3 +736,25 @@ class ClientTemplateRow(SQLModel, table=True):
     body: str = Field(sa_column=Column(Text, nullable=False))
     updated_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
     updated_at: datetime = _ts(nullable=False)
+
+
+class ClientRatingRow(SQLModel, table=True):
+    """The client's rating of one order: asked once (a row per order), answered at most once
+    (1-5 stars, an optional comment); erased with the client or the order."""
+
+    __tablename__ = "client_rating"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "order_id"),
+        Index("ix_client_rating_org_rated", "organization_id", "rated_at"),
+    )
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    order_id: int = _fk("work_order.id")
+    client_id: int = _fk("client.id")
+    channel: str = Field(max_length=16)
+    message_id: int | None = Field(default=None, sa_column=Column(BigIntPK, nullable=True))
+    stars: int | None = None
+    comment: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    awaiting_comment: bool = False
+    asked_at: datetime = _ts(nullable=False)
+    rated_at: datetime | None = _ts()

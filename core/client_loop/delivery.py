@@ -163,17 +163,20 @@ class ClientDelivery:
         # No unsubscribe endpoint exists yet: the opt-out is a reply to the sender's address
         # (in the text; List-Unsubscribe needs an https one-click URL, see docs/client-loop.md).
         text = f"{text}\n\n{opt_out_line(payload['language'], settings.from_address)}"
-        invitation = replace(
-            invitation_of(payload["invitation"]),
-            organizer=Person(sender_name[:200], settings.from_address),
-            attendee=Person(str(values.get("client_first_name") or "")[:200], address),
-        )
-        method = invitation.method.value
-        ics = Attachment(
-            f"order-{payload['number']}.ics",
-            f"text/calendar; method={method}; charset=UTF-8",
-            self._ics(invitation),
-        )
+        attachments: tuple[Attachment, ...] = ()
+        if payload.get("invitation") is not None:  # a visit (a rating question has none)
+            invitation = replace(
+                invitation_of(payload["invitation"]),
+                organizer=Person(sender_name[:200], settings.from_address),
+                attendee=Person(str(values.get("client_first_name") or "")[:200], address),
+            )
+            method = invitation.method.value
+            ics = Attachment(
+                f"order-{payload['number']}.ics",
+                f"text/calendar; method={method}; charset=UTF-8",
+                self._ics(invitation),
+            )
+            attachments = (ics,)
         domain = settings.from_address.rsplit("@", 1)[1]
         message = OutgoingEmail(
             sender=Mailbox(settings.from_address, sender_name[:200]),
@@ -181,7 +184,7 @@ class ClientDelivery:
             subject=subject,
             text=text,
             message_id_domain=domain,
-            attachments=(ics,),
+            attachments=attachments,
             message_key=f"client-message-{payload['message']}",
         )
         return Sent(await self._mail.send(settings, message))

@@ -84,6 +84,8 @@ def rendered(channel: Channel, payload: Mapping[str, Any]) -> str:
 
 
 def dedup_key(payload: Mapping[str, Any], channel: Channel) -> str:
+    if payload.get("dedup"):  # a message without a calendar version (a rating question)
+        return f"client:{payload['dedup']}:{channel.value}"
     sequence = payload["invitation"]["sequence"]
     return f"client:{payload['order']}:{payload['kind']}:{sequence}:{channel.value}"
 

@@ -22,9 +22,10 @@ from core.client_loop.model import (
     Purpose,
     Template,
 )
+from core.client_loop.ratings import RatingRepository
 
 
-class ClientLoopRepository(Protocol):
+class ClientLoopRepository(RatingRepository, Protocol):
     # Links of clients to Telegram users.
     async def link(self, org_id: int, client_id: int) -> ClientLink | None: ...
     async def link_of_user(self, org_id: int, user_id: int) -> ClientLink | None: ...

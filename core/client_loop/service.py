@@ -27,6 +27,7 @@ from core.client_loop.model import (
     Redeemed,
     consent_state,
 )
+from core.client_loop.rating_service import ClientRatings
 from core.client_loop.tokens import (
     MAX_INVITE_DAYS,
     PAGE_GRACE,
@@ -62,7 +63,7 @@ async def _client_order(
     return order
 
 
-class ClientLoopService(ClientOrderMessages, ClientChannels):
+class ClientLoopService(ClientOrderMessages, ClientChannels, ClientRatings):
     async def invite(
         self, actor: Actor, client_id: int, order_id: int | None = None, days: int | None = None
     ) -> IssuedToken:

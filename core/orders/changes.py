@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from core.changes import OrderUpdate, kept
+from core.client_loop.ratings import after_settled
 from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role
 from core.errors import DomainError
 from core.orders.audiences import LEAD_EVENTS, Audience, new_messages
@@ -73,6 +74,7 @@ class OrderChanges:
         await uow.orders.add_event(
             changed, actor.user.id, action.value, event_data, self._clock.now()
         )
+        await after_settled(uow, self._clock.now(), order, changed)  # the client's rating
         return await self._drawn(uow, actor, order, changed, action, edit)
 
     async def _get_for(

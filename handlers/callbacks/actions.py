@@ -18,6 +18,8 @@ from handlers.callbacks.client_actions import ClientConsent as ClientConsent
 from handlers.callbacks.client_actions import InviteClient as InviteClient
 from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient
 from handlers.callbacks.codec import Action, Small, Text
+from handlers.callbacks.talk_actions import ClientRate as ClientRate
+from handlers.callbacks.talk_actions import ClientRateSkip as ClientRateSkip
 
 Switch = Literal["on", "off"]
 Setting = Literal["digest_at", "plan_at", "reminder_min", "overdue_min", "quiet"]

@@ -18,6 +18,7 @@ from core.client_loop.model import Channel, ClientLink, Purpose
 from core.domain import Organization
 from core.errors import DomainError
 from handlers import callbacks as cb
+from handlers.client_loop.ratings import rating_comment, rating_tap
 from handlers.client_loop.welcome import consent_keyboard, consent_question, welcome_text
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
@@ -138,6 +139,8 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
         action = cb.decode(query.data)
         if isinstance(action, cb.ClientConsent):
             await consent_tap(update, ctx, action)
+        elif isinstance(action, cb.ClientRate | cb.ClientRateSkip):
+            await rating_tap(update, ctx, action)
         else:
             await query.answer(ctx.t.raw("This button is not for you."))
         return
@@ -147,7 +150,7 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
         await _stop(update, ctx, links)
     elif command == "/help":
         await reply(ctx, update, help_text(ctx.t, links))
-    else:
+    elif not await rating_comment(update, ctx):
         await reply(ctx, update, about_text(ctx.t, links))
 
 

@@ -10,8 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.client_loop.contacts import ContactQueries
 from storage.client_loop.links import LinkQueries
 from storage.client_loop.messages import MessageQueries
+from storage.client_loop.ratings import RatingQueries
 
 
-class SqlClientLoopRepository(LinkQueries, MessageQueries, ContactQueries):
+class SqlClientLoopRepository(LinkQueries, MessageQueries, ContactQueries, RatingQueries):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
