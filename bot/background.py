@@ -11,12 +11,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from bot.container import Container
 from bot.jobs import JobRegistry
 from bot.scheduler import Leadership, Scheduler
 from core.runtime.jobs import JobHandler, JobRunner, default_worker_id
+from core.services import Services
 from storage.db import session_factory
 from storage.runtime.jobs import SqlJobQueue, listen_for_jobs
 from storage.runtime.liveness import Liveness
@@ -28,6 +30,22 @@ log = logging.getLogger(__name__)
 # the rate limiter always has the next one waiting while others are claimed, rendered and
 # completed, and no more than the HTTP pool serves without a long wait for a connection.
 DELIVERY_SLOTS = 16
+
+
+def scheduled_tick(services: Services) -> Callable[[], Awaitable[int]]:
+    """The scheduler's look: staff notifications, then client reminders (each its own
+    transactions; a failure of one does not hold up the other)."""
+
+    async def tick() -> int:
+        enqueued = 0
+        for look in (services.notifications.tick, services.client_reminders.tick):
+            try:
+                enqueued += await look()
+            except Exception as exc:  # noqa: BLE001 - logged; the next look tries again
+                log.error("scheduled look failed: %s", type(exc).__name__)
+        return enqueued
+
+    return tick
 
 
 class Background:
@@ -45,7 +63,7 @@ class Background:
         self.runners.append(self._runner(messages, f"{worker}:send", DELIVERY_SLOTS))
         container.jobs_added.listen(self.wake)
         self.scheduler = Scheduler(
-            container.services.notifications.tick,
+            scheduled_tick(container.services),
             Leadership(container.engine),
             container.settings.scheduler_seconds,
             on_enqueued=self.wake,

@@ -174,7 +174,16 @@ class ClientOrderMessages(ClientLoopSetup):
         the client hears about, the order has no time, or the client cannot hear it now (not
         linked, no consent in the chat, /stop, the organization turned the kind off)."""
         kind = KINDS.get(event)
-        if kind is None or order.client_id is None or order.scheduled_at is None:
+        if kind is None:
+            return None
+        return await self.kind_message(order, kind, default_language, was)
+
+    async def kind_message(
+        self, order: Order, kind: MessageKind, default_language: str, was: datetime | None = None
+    ) -> ClientDraft | None:
+        """The client's message of `kind` about `order` (a reminder, ...), as `order_message`
+        decides it."""
+        if order.client_id is None or order.scheduled_at is None:
             return None
         org_id, client_id = order.organization_id, order.client_id
         async with self._uow() as uow:

@@ -14,8 +14,9 @@ call (unknown, expired, a deleted organization, or an order no longer the token'
   repositories because `OrderService.act` needs a member as the actor: the status, the
   cancellation and settlement times, a `cancel` event with `by: client` and the reason (no
   member as its actor), an incoming `cancelled` message with the reason, and the order's page
-  tokens brought to expire after the grace period (as `ClientLoopService.order_closed`). A
-  second cancellation says it is already cancelled; a started order is refused.
+  tokens brought to expire after the grace period (as `ClientLoopService.order_closed`); the
+  assignee and the manager are told at once (`core.client_loop.notices`). A second
+  cancellation says it is already cancelled; a started order is refused.
 
 What the client did here is logged as incoming messages of the `page` channel.
 """
@@ -34,6 +35,7 @@ from core.client_loop.model import (
     NewClientMessage,
     PageToken,
 )
+from core.client_loop.notices import notify_staff
 from core.client_loop.tokens import PAGE_GRACE, hash_token, looks_like_page
 from core.client_loop.views import ClientOrderView, client_order_view
 from core.domain import Order, OrderStatus, Organization, OrgStatus
@@ -173,6 +175,7 @@ class ClientPageService:
             new = _incoming(access, MessageKind.CANCELLED, reason)
             await uow.client_loop.add_message(access.org.id, new, now)
             await uow.client_loop.expire_pages(access.org.id, order.id, now + PAGE_GRACE)
+            await notify_staff(uow, changed, "cancelled", now, reason=reason)
             await uow.commit()
         return Outcome.CANCELLED
 

@@ -11,8 +11,11 @@ from storage.client_loop.contacts import ContactQueries
 from storage.client_loop.links import LinkQueries
 from storage.client_loop.messages import MessageQueries
 from storage.client_loop.ratings import RatingQueries
+from storage.client_loop.reminders import ReminderQueries
 
 
-class SqlClientLoopRepository(LinkQueries, MessageQueries, ContactQueries, RatingQueries):
+class SqlClientLoopRepository(
+    ReminderQueries, LinkQueries, MessageQueries, ContactQueries, RatingQueries
+):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
