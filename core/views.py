@@ -67,6 +67,8 @@ class ClientCard:
     orders: tuple[Order, ...]
     calls: tuple[Call, ...] = ()  # recent calls, for those who may see the client's phones
     now: datetime | None = None  # when the card was made: dates in another year show it
+    # the client's latest ratings: (order number, stars, comment), newest first
+    ratings: tuple[tuple[int, int, str | None], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ from typing import TypeVar
 from core.changes import ClientChange, Keep
 from core.channels.email import normalize_address
 from core.clients.search import SearchQuery, matches, parse_query
-from core.domain import Actor, Client
+from core.domain import Actor, Client, OrderStatus
 from core.errors import DomainError
 from core.orders.listing import PAGE_SIZE
 from core.permissions import Action, allowed, contacts_cutoff, require
@@ -136,8 +136,12 @@ class ClientService:
             visible = await contacts_visible(uow, actor, client_id, self._clock.now())
             orders = await uow.orders.for_client(org_id, client_id) if visible else []
             calls = await uow.calls.for_phones(org_id, client.phones, 5) if visible else []
+            done = any(o.status is OrderStatus.DONE for o in orders)  # only those are rated
+            rated = await uow.client_loop.client_ratings(org_id, client_id) if done else []
         view = client_view(client, visible)
-        return ClientCard(view, tuple(orders), tuple(calls), now=self._clock.now())
+        ratings = tuple((number, r.stars or 0, r.comment) for r, number in rated)
+        now = self._clock.now()
+        return ClientCard(view, tuple(orders), tuple(calls), now=now, ratings=ratings)
 
     async def _run(self, uow: UnitOfWork | None, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run in the caller's transaction (a flow completing), or in a new one, committed."""

@@ -31,6 +31,8 @@ class Facts:
     cancelled: int = 0
     revenue: dict[str, int] = field(default_factory=dict)  # payment method -> minor units
     done_by_worker: dict[int, int] = field(default_factory=dict)  # user id -> orders done
+    # user id -> (sum of stars, ratings) of the clients' ratings given in the period
+    ratings: dict[int, tuple[int, int]] = field(default_factory=dict)
     unassigned: tuple[OrderRef, ...] = ()
     overdue: tuple[OrderRef, ...] = ()
     unpaid: tuple[OrderRef, ...] = ()
@@ -67,6 +69,7 @@ class Digest:
     done_by_worker: dict[int, int]
     totals: dict[str, int] = field(default_factory=dict)  # exception kind -> how many in all
     unpaid_total: int = 0  # minor units still to collect on all done, unpaid orders
+    ratings_by_worker: dict[int, tuple[int, int]] = field(default_factory=dict)
 
     @property
     def quiet(self) -> bool:
@@ -100,6 +103,7 @@ def build_digest(period: Period, first: date, last: date, now: Facts, before: Fa
             k: max(now.totals.get(k, 0), len(v)) for k in EXCEPTION_ORDER if (v := exceptions[k])
         },
         unpaid_total=max(now.unpaid_total, sum(r.due for r in now.unpaid)),
+        ratings_by_worker=dict(sorted(now.ratings.items())),
     )
 
 
@@ -173,6 +177,7 @@ class DigestMessage:
             "numbers": {k: [c.now, c.before] for k, c in _changes(d).items()},
             "revenue_by_method": d.revenue_by_method,
             "done_by_worker": {str(k): v for k, v in d.done_by_worker.items()},
+            "ratings": {str(k): list(v) for k, v in d.ratings_by_worker.items()},
             "organization": self.organization,
             "currency": self.currency,
             "workers": {str(k): v for k, v in self.workers.items()},
@@ -193,6 +198,9 @@ class DigestMessage:
             done_by_worker={int(k): int(v) for k, v in data["done_by_worker"].items()},
             totals={k: int(v) for k, v in data["totals"].items()},
             unpaid_total=int(data.get("unpaid_total", 0)),  # absent in jobs queued before it
+            ratings_by_worker={
+                int(k): (int(v[0]), int(v[1])) for k, v in data.get("ratings", {}).items()
+            },
             **numbers,
         )
         workers = {int(k): str(v) for k, v in data["workers"].items()}

@@ -139,13 +139,17 @@ class NotificationService:
         current = await uow.digests.numbers(org_ids, start, end)
         before = await uow.digests.numbers(org_ids, *previous, per_worker=False)
         problems = await uow.digests.exceptions(org_ids, start, end, now, LIST_LIMIT)
-        workers = {w for f in current.values() for w in f.done_by_worker}
+        rated = await uow.client_loop.ratings_by_worker(list(org_ids), start, end)
+        for org_id, ratings in rated.items():
+            current[org_id] = replace(current.get(org_id, Facts()), ratings=ratings)
+        workers = {w for f in current.values() for w in [*f.done_by_worker, *f.ratings]}
         names = await uow.digests.names(workers) if workers else {}
         out = {}
         for org_id in org_ids:
             facts = _with_exceptions(current.get(org_id, Facts()), problems.get(org_id))
             digest = build_digest(*days, facts, before.get(org_id, Facts()))
-            staff = {w: names.get(w, "?") for w in digest.done_by_worker}
+            shown = [*digest.done_by_worker, *digest.ratings_by_worker]
+            staff = {w: names.get(w, "?") for w in shown}
             org = orgs[org_id]
             out[org_id] = DigestMessage(digest, org.name, org.currency, staff)
         return out

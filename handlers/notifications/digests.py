@@ -113,7 +113,20 @@ def _number_lines(t: Translator, m: DigestMessage) -> list[str]:
         if len(d.done_by_worker) > WORKERS_SHOWN:
             done += " …"
         lines.append(t("Done by: {workers}", workers=Html(done)))
+    if d.ratings_by_worker:
+        lines.append(t("Clients' ratings: {workers}", workers=Html(_ratings(t, m))))
     return lines
+
+
+def _ratings(t: Translator, m: DigestMessage) -> str:
+    """Each rated worker's average stars and how many ratings, best first."""
+    rated = sorted(m.digest.ratings_by_worker.items(), key=lambda kv: -kv[1][0] / kv[1][1])
+    parts = []
+    for worker, (total, count) in rated[:WORKERS_SHOWN]:
+        average = f"{total / count:.1f}"
+        average = average.replace(".", ",") if t.locale.startswith("ru") else average
+        parts.append(f"{escape(m.workers.get(worker, '?'))}: ⭐{average} ({count})")
+    return " · ".join(parts) + (" …" if len(rated) > WORKERS_SHOWN else "")
 
 
 def digest_view(t: Translator, message: DigestMessage) -> Rendered:

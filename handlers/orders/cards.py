@@ -188,7 +188,23 @@ def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> st
     if card.calls:
         lines.append(t("<b>Recent calls</b>"))
         lines += [call_brief(t, call, zone) for call in card.calls]
+    if card.ratings:
+        lines += rating_lines(t, card.ratings)
     return "\n".join(lines)
+
+
+def rating_lines(t: Translator, ratings: tuple[tuple[int, int, str | None], ...]) -> list[str]:
+    """The client's latest ratings: their average, then one line each."""
+    average = f"{sum(stars for _, stars, _ in ratings) / len(ratings):.1f}"
+    average = average.replace(".", ",") if t.locale.startswith("ru") else average
+    head = t(
+        "<b>Ratings</b>: {average} of 5 (latest {count})", average=average, count=len(ratings)
+    )
+    lines = [head]
+    for number, stars, comment in ratings:
+        said = f" · «{escape(comment[:200])}»" if comment else ""
+        lines.append(f"№{number} · {'⭐' * stars}{said}")
+    return lines
 
 
 def client_keyboard(

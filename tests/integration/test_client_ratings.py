@@ -15,11 +15,14 @@ from sqlalchemy import select
 from core.client_loop.model import Channel, DeliveryStatus, MessageKind, Purpose
 from core.client_loop.ratings import ALERT_JOB, RATING_JOB
 from core.errors import DomainError
+from core.notifications.digest import DigestMessage
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
 from core.runtime.jobs import JobRunner
 from handlers.client_loop.ratings import rating_jobs
 from handlers.i18n import Catalogs
+from handlers.notifications.digests import digest_view
+from handlers.orders.cards import client_text
 from storage.runtime.jobs import SqlJobQueue
 from storage.tables import ClientRatingRow, JobRow
 from tests.integration.test_client_delivery import (
@@ -175,6 +178,20 @@ async def test_stars_once_a_low_rating_alerts_and_the_comment_follows(w):
             [org_id], NOON - timedelta(days=2), NOON - timedelta(days=1)
         )
         assert before == {}
+    # The owners' digest (today so far) and the client card show it, in Russian and English.
+    w.clock.advance(minutes=1)
+    digest = await w.services.notifications.digest_for(owner)
+    assert digest.digest.ratings_by_worker == {owner.user.id: (2, 1)}
+    assert DigestMessage.from_data(digest.as_data()) == digest  # as the digest job carries it
+    catalogs = Catalogs()
+    russian, _ = digest_view(catalogs.get("ru"), digest)
+    assert "Оценки клиентов:" in russian and "⭐2,0 (1)" in russian
+    english, _ = digest_view(catalogs.get("en"), digest)
+    assert "Clients' ratings:" in english and "⭐2.0 (1)" in english
+    card = await w.services.clients.card(owner, client.id)
+    assert card.ratings == ((order.number, 2, "Опоздал на час"),)
+    text = client_text(catalogs.get("ru"), card, "RUB", "Europe/Moscow")
+    assert "<b>Оценки</b>: 2,0 из 5" in text and "⭐⭐ · «Опоздал на час»" in text
 
 
 async def test_a_high_rating_alerts_nobody_and_skip_closes_the_comment(w):
