@@ -172,6 +172,13 @@ class ClientAnswers:
             await uow.commit()
         return Outcome(Answer.CONFIRMED, changed, zone=visit.org.timezone)
 
+    async def check(self, user_id: int, org_id: int, order_id: int, at: int) -> Outcome:
+        """Whether the visit can still be answered (`MOVED` stands for "yes")."""
+        async with self._uow() as uow:
+            visit = await self.visit(uow, user_id, org_id, order_id)
+        refused = refusal(visit, at)
+        return Outcome(refused or Answer.MOVED, visit.order, zone=visit.org.timezone)
+
     async def times(
         self, user_id: int, org_id: int, order_id: int, at: int
     ) -> tuple[Outcome, list[datetime]]:

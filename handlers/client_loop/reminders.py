@@ -14,7 +14,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.answers import FOREIGN, NOTICE_JOB, Answer, Outcome, minutes
@@ -100,6 +100,10 @@ async def _tapped(update: Update, ctx: BotContext, tap: cb.Action) -> None:
             await _offer_times(update, ctx, tap, times, outcome.zone)
             return
     elif isinstance(tap, cb.ClientVisit):
+        outcome = await answers.check(user_id, tap.org_id, tap.order_id, tap.at)
+        if outcome.answer is not Answer.MOVED:
+            await _answered(ctx, query, outcome, keep=False)
+            return
         await query.answer()
         rows = [
             [button(t(text), cb.ClientReason(tap.org_id, tap.order_id, tap.at, number))]
@@ -117,9 +121,17 @@ async def _tapped(update: Update, ctx: BotContext, tap: cb.Action) -> None:
         outcome = await answers.cancel(user_id, tap.org_id, tap.order_id, tap.at, reason)
         if outcome.answer is Answer.CANCELLED and outcome.order is not None:
             await tell_client(ctx, outcome.order, "cancel")
+    confirmed = outcome.answer in (Answer.CONFIRMED, Answer.ALREADY_CONFIRMED)
+    await _answered(ctx, query, outcome, keep=confirmed and isinstance(tap, cb.ClientVisit))
+
+
+async def _answered(ctx: BotContext, query: CallbackQuery, outcome: Outcome, keep: bool) -> None:
+    """The answer under the tapped message's text; its buttons stay after a confirmation
+    (the visit can still be moved or cancelled), otherwise they go."""
     await query.answer()
     text = getattr(query.message, "text_html", None) or ""
-    await edit_tapped(ctx, query, f"{text}\n\n<b>{answer_text(t, outcome)}</b>")
+    markup = getattr(query.message, "reply_markup", None) if keep else None
+    await edit_tapped(ctx, query, f"{text}\n\n<b>{answer_text(ctx.t, outcome)}</b>", markup)
 
 
 async def _offer_times(
