@@ -10,13 +10,13 @@ from typing import TypedDict
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.admin.wiring import admin_parts, payment_gateway, public_url, secret_box
+from bot.admin.wiring import admin_parts, payment_gateway, secret_box
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
-from core.client_loop.answers import ClientAnswers
 from core.client_loop.page import ClientPageService
-from core.client_loop.reminders import ClientReminders
+from core.client_loop.pay_service import ClientPayments
+from core.client_loop.payments import TerminalFactory
 from core.client_loop.service import ClientLoopService
 from core.clients.flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.clients.service import ClientService
@@ -61,6 +61,7 @@ from integrations.dadata import HttpDaDataSuggester
 from integrations.openrouter import HttpOpenRouter
 from integrations.phones import PhonenumbersNormalizer
 from integrations.salutespeech import HttpSaluteSpeech, salute_http_client
+from integrations.tbank import HttpTBank
 from integrations.yandex_maps import HttpStaticMaps
 from storage.db import create_engine, session_factory
 from storage.files.local import LocalFileStore
@@ -87,6 +88,7 @@ class Adapters:
     address_for_key: Callable[[str], AddressSuggester] | None = None
     secrets: SecretBox | None = None
     pbx: PbxApiFactory | None = None
+    client_terminals: TerminalFactory | None = None  # organizations' own T-Bank terminals
 
 
 @dataclass(slots=True)
@@ -124,6 +126,7 @@ def build_adapters(settings: Settings, http: httpx.AsyncClient) -> Adapters:
     adapters.address_for_key = lambda key: HttpDaDataSuggester(http, key, settings.dadata_base_url)
     adapters.secrets = secret_box(settings)
     adapters.pbx = pbx_api_factory(settings, http)
+    adapters.client_terminals = partial(HttpTBank, http, base_url=settings.tbank_base_url)
     return adapters
 
 
@@ -244,10 +247,13 @@ def make_services(
         clients=clients,
         client_loop=ClientLoopService(uow, clock),
         client_page=ClientPageService(uow, clock),
-        client_reminders=ClientReminders(
-            uow, clock, ClientLoopService(uow, clock), public_url(settings), catalogs.default
+        client_payments=ClientPayments(
+            uow,
+            clock,
+            admin.org_settings.credential_in,
+            adapters.client_terminals,
+            settings.public_base_url,
         ),
-        client_answers=ClientAnswers(uow, clock),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

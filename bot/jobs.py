@@ -28,8 +28,8 @@ from core.runtime.jobs import DeadLetterHook, JobHandler
 from core.services import Services
 from core.telephony.call_log import RECORDING_JOBS
 from core.voice.service import SUMMARIZE_JOB, TRANSCRIBE_JOB
+from handlers.client_loop.payments import payment_jobs
 from handlers.client_loop.ratings import rating_jobs
-from handlers.client_loop.reminders import reminder_jobs
 from handlers.i18n import Catalogs
 from handlers.jobs import dead_job_notice, presenter_jobs
 from handlers.notifications.digests import notification_jobs
@@ -108,7 +108,7 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
     handlers = {
         **service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages,
         **client_delivery(container),
-        **reminder_jobs(bot, services, catalogs),
+        **payment_jobs(bot, services, catalogs),
         **rating_jobs(bot, services, catalogs, public_url(container.settings)),
     }  # fmt: skip
     return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))

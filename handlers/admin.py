@@ -63,6 +63,8 @@ ADMIN_ERRORS: dict[str, str] = {
     "email_invalid": N_("Type the e-mail address the receipt should go to."),
     "payment_forged": N_("The notification's signature is wrong."),
     "payment_mismatch": N_("The notification does not match the payment."),
+    "payment_unknown": N_("The notification is about a payment that was never made here."),
+    "refund_unavailable": N_("There is no online payment of this order to refund."),
 }
 
 NOTICES = {

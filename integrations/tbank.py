@@ -1,4 +1,5 @@
-"""T-Bank (Tinkoff) internet acquiring API v2: `Init` and `GetState`, see docs/protocols.md.
+"""T-Bank (Tinkoff) internet acquiring API v2: `Init`, `GetState` and `Cancel`, see
+docs/protocols.md.
 
 Every request is a JSON `POST <base>/<Method>` signed with `core.billing.rules.tbank_token`. The
 bank answers refusals with HTTP 200 and `"Success": false`; those become `ExternalServiceError`
@@ -47,6 +48,15 @@ class StateResult:
     status: str
     amount: int
     order_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class CancelResult:
+    """A payment taken back: its new `status`, and the amounts before and after (kopecks)."""
+
+    status: str
+    original_amount: int
+    new_amount: int
 
 
 class HttpTBank:
@@ -111,6 +121,24 @@ class HttpTBank:
         if not isinstance(status, str) or not _is_kopecks(amount) or not _is_id(order_id):
             raise _malformed("GetState")
         return StateResult(status, amount, str(order_id))
+
+    async def cancel(self, payment_id: str, amount: int | None = None) -> CancelResult:
+        """Takes a payment back (a reversal before CONFIRMED, a refund after); `amount` in
+        kopecks for a part, None for all of what is left."""
+        fields: dict[str, Any] = {"PaymentId": payment_id}
+        if amount is not None:
+            if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+                raise ValueError("amount must be a positive number of kopecks")
+            fields["Amount"] = amount
+        answer = await self._call("Cancel", fields)
+        status, before, after = (
+            answer.get("Status"),
+            answer.get("OriginalAmount"),
+            answer.get("NewAmount"),
+        )
+        if not isinstance(status, str) or not _is_kopecks(before) or not _is_kopecks(after):
+            raise _malformed("Cancel")
+        return CancelResult(status, before, after)
 
     async def _call(self, method: str, fields: Mapping[str, Any]) -> dict[str, Any]:
         """The decoded answer of a successful call; raises ExternalServiceError otherwise."""

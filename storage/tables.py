@@ -758,3 +758,23 @@ class ClientRatingRow(SQLModel, table=True):
     awaiting_comment: bool = False
     asked_at: datetime = _ts(nullable=False)
     rated_at: datetime | None = _ts()
+
+
+class ClientPaymentRow(SQLModel, table=True):
+    """One attempt of a client to pay an order through the organization's own T-Bank terminal
+    (`attempt` is the OrderId sent to the bank); no card data is kept."""
+
+    __tablename__ = "client_payment"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    order_id: int = _fk("work_order.id")
+    attempt: str = Field(max_length=36, unique=True)
+    payment_id: str | None = Field(default=None, max_length=32)
+    amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
+    refunded_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    status: str = Field(max_length=24)
+    payment_url: str | None = Field(default=None, sa_column=Column(Text))
+    raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = _ts(nullable=False)
+    updated_at: datetime = _ts(nullable=False)
+    paid_at: datetime | None = _ts()

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.admin import client_channels as channels
-from bot.admin import views
+from bot.admin import client_payments, views
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
 from bot.admin.html import Safe, SafeText, button, join, notice, page, tag
@@ -125,6 +125,11 @@ async def _settings(
         credentials = services.org_settings.credential_in
         sms, smtp = await services.client_loop.channel_settings(current.actor, credentials)
         html = channels.with_section(html, channels.section(current.t, current.csrf, sms, smtp))
+        terminal = await services.client_payments.terminal(current.actor)
+        org = current.actor.organization
+        url = services.client_payments.notification_url(org.id if org else 0)
+        tbank = client_payments.section(current.t, current.csrf, terminal, url)
+        html = channels.with_section(html, tbank)
     return HTMLResponse(html, status_code=status)
 
 
@@ -228,6 +233,11 @@ async def post_client_sms(request: Request, work: WorkDep) -> Response:
 @router.post("/settings/client-smtp")
 async def post_client_smtp(request: Request, work: WorkDep) -> Response:
     return await _apply(request, work, channels.save_smtp)
+
+
+@router.post("/settings/client-tbank")
+async def post_client_tbank(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, client_payments.save_terminal)
 
 
 @router.post("/settings/tokens")

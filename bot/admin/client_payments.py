@@ -1,0 +1,110 @@
+"""Clients' online payments on the admin app (issue 19, item 7): the settings page's section
+for the organization's own T-Bank terminal (TerminalKey and Password, stored encrypted and
+never shown; taxation system and VAT rate of the receipt), and the bank's notifications for
+that terminal, `POST /tbank/org/<organization id>/notify` (the NotificationURL of every
+payment link of that organization).
+
+The bank wants exactly `OK` with HTTP 200; anything else is retried for a day. A forged
+notification (wrong terminal or Token) is answered 403 and a wrong amount 400 (nothing is
+recorded; a bank that really sent it keeps retrying, which shows in its dashboard); an attempt
+we never made is answered `OK` after nothing was recorded (retrying cannot change it). The
+organization id is not a secret: the Token, signed with that organization's password, is
+what proves the bank sent it. Logs name the error code only, never the body.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import PlainTextResponse, Response
+from starlette.datastructures import FormData
+
+from bot.admin.context import admin_context
+from bot.admin.html import Safe, SafeText, button, field, form, join, select, tag
+from core.billing.rules import TAXATIONS, TAXES
+from core.client_loop.payments import (
+    DEFAULT_TAX,
+    DEFAULT_TAXATION,
+    TERMINAL_SECRET,
+    OrgTerminal,
+    terminal_json,
+    terminal_settings,
+)
+from core.domain import Actor
+from core.errors import DomainError
+from core.services import Services
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(include_in_schema=False)
+REFUSED = {"payment_forged": 403, "payment_mismatch": 400, "order_changed": 409}
+
+
+async def _json_object(request: Request) -> dict[str, Any] | None:
+    try:
+        body = json.loads(await request.body())
+    except ValueError:
+        return None
+    return body if isinstance(body, dict) else None
+
+
+@router.post("/tbank/org/{org_id}/notify")
+async def client_payment_notify(org_id: int, request: Request) -> Response:
+    payload = await _json_object(request)
+    if payload is None:
+        return PlainTextResponse("bad request", status_code=400)
+    payments = admin_context(request).container.services.client_payments
+    try:
+        await payments.notify(org_id, payload)
+    except DomainError as error:
+        log.warning("client payment notification refused: %s", error.code)
+        if error.code not in REFUSED:  # an unknown attempt: nothing to retry
+            return PlainTextResponse("OK")
+        return PlainTextResponse("refused", status_code=REFUSED[error.code])
+    return PlainTextResponse("OK")
+
+
+def section(t: SafeText, csrf: str, terminal: OrgTerminal | None, notify_url: str) -> Safe:
+    now = t("connected, terminal {key}", key=terminal.terminal_key) if terminal else t("not set")
+    taxation = terminal.taxation if terminal else DEFAULT_TAXATION
+    tax = terminal.tax if terminal else DEFAULT_TAX
+    terminal_form = form(
+        "/settings/client-tbank",
+        csrf,
+        field(t("TerminalKey"), "terminal_key", terminal.terminal_key if terminal else ""),
+        field(t("Password"), "terminal_password", "", "password"),
+        select(t("Taxation system"), "taxation", [(x, x) for x in sorted(TAXATIONS)], taxation),
+        select(t("VAT rate"), "tax", [(x, x) for x in sorted(TAXES)], tax),
+        button(t("Save T-Bank terminal"), "save-client-tbank"),
+        testid="client-tbank",
+    )
+    hint = tag(
+        "p",
+        t("Clients get a payment link when an order is done. Set the notification URL "
+          "{url} in the terminal. An empty TerminalKey disconnects it; the password is "
+          "stored encrypted and never shown.", url=notify_url),
+        class_="muted",
+    )  # fmt: skip
+    current = tag("p", join([tag("strong", t("Online payments: ")), now]))
+    body = join([tag("h2", t("Client payments by T-Bank")), hint, current, terminal_form])
+    return tag("section", body, data_testid="client-payments")
+
+
+def _text(submitted: FormData, name: str) -> str:
+    value = submitted.get(name)
+    return value if isinstance(value, str) else ""
+
+
+async def save_terminal(services: Services, actor: Actor, submitted: FormData) -> None:
+    key = _text(submitted, "terminal_key")
+    if not key.strip():  # an empty key disconnects the terminal
+        await services.org_settings.clear_credential(actor, TERMINAL_SECRET, known=True)
+        return
+    terminal = terminal_settings(
+        key, _text(submitted, "terminal_password"), _text(submitted, "taxation"),
+        _text(submitted, "tax"),
+    )  # fmt: skip
+    await services.org_settings.store_secret(actor, TERMINAL_SECRET, terminal_json(terminal))

@@ -1,0 +1,154 @@
+"""The client's side of a done order and its payment (issue 19, item 7), as jobs:
+
+- `client_pay_link` (queued by the change that finished the order): the payment link from the
+  organization's own T-Bank terminal when it has one (Init; a temporary failure is retried by
+  the job queue before anything is sent), then the done summary (what was done, the amount
+  due when the organization shows prices, the work's photos when it allows them) and the
+  payment message with a Pay button in Telegram, or the link in the SMS or e-mail text.
+- `client_payment_recorded` (queued with the payment, online or cash/card on site, or with an
+  online refund): the client's receipt message and, for an online payment or refund, a
+  notice to the assignee and the owners and managers.
+
+Telegram messages are logged as queued and marked sent with Telegram's message id; SMS and
+e-mail go through the client delivery jobs. Logs name ids and error types only.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden
+
+from core.client_loop.model import DeliveryStatus, MessageKind
+from core.client_loop.pay_messages import PayDraft
+from core.client_loop.pay_service import LINK_JOB, RECORDED_JOB
+from core.client_loop.payments import ONLINE, PaymentRecorded, recorded_of
+from core.client_loop.templates import render
+from core.domain import Job, Order
+from core.errors import ExternalServiceError
+from core.runtime.jobs import DEFAULT_MAX_ATTEMPTS, JobHandler, max_attempts_of
+from core.services import Services
+from handlers.client_loop.confirm import fitted
+from handlers.context import BotContext
+from handlers.delivery.lanes import broadcast
+from handlers.formatting import money
+from handlers.i18n import Catalogs, escape
+
+log = logging.getLogger(__name__)
+
+
+async def _send(
+    bot: Bot,
+    services: Services,
+    draft: PayDraft,
+    values: dict[str, str | None],
+    markup: InlineKeyboardMarkup | None = None,
+) -> None:
+    """One message in the client's channel; Telegram now, SMS or e-mail as a job."""
+    if not draft.telegram:
+        await services.client_payments.queue_elsewhere(draft, values)
+        return
+    text = fitted(render(draft.kind, draft.template, values))
+    logged = await services.client_payments.log_telegram(draft, text)
+    org_id = draft.organization_id
+    try:
+        sent = await bot.send_message(
+            draft.chat_id, escape(text), reply_markup=markup, **broadcast(bot)
+        )
+    except (BadRequest, Forbidden) as error:
+        log.info("client message %s not delivered: %s", logged, type(error).__name__)
+        await services.client_loop.mark(org_id, logged, DeliveryStatus.FAILED)
+        return
+    await services.client_loop.mark(org_id, logged, DeliveryStatus.SENT, str(sent.message_id))
+
+
+def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
+    payments = services.client_payments
+
+    async def done(job: Job) -> None:
+        org_id, order_id = int(str(job.payload["org"])), int(str(job.payload["order"]))
+        link = None
+        try:
+            link = await payments.link(org_id, order_id)
+        except ExternalServiceError as error:
+            if error.retryable and job.attempts < max_attempts_of(job, DEFAULT_MAX_ATTEMPTS):
+                raise  # the bank may answer later: nothing was sent yet
+            log.warning("payment link for order %s not made: %s", order_id, type(error).__name__)
+        summary = await payments.draft(org_id, order_id, MessageKind.DONE, catalogs.default)
+        if summary is not None:
+            t = catalogs.get(summary.language)
+            values = dict(summary.values)
+            shown = summary.show_prices and summary.due_minor > 0
+            values["amount"] = money(t, summary.due_minor, summary.currency) if shown else None
+            await _send(bot, services, summary, values)
+        if link is None or link.payment_url is None:
+            return
+        ask = await payments.draft(org_id, order_id, MessageKind.PAYMENT_LINK, catalogs.default)
+        if ask is None:
+            return
+        t = catalogs.get(ask.language)
+        amount = money(t, link.amount_minor, ask.currency)
+        values = {**ask.values, "amount": amount, "pay_link": link.payment_url}
+        label = t("💳 Pay {amount}", amount=amount)
+        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link.payment_url)]])
+        await _send(bot, services, ask, values, markup)
+
+    async def recorded(job: Job) -> None:
+        news = recorded_of(dict(job.payload))
+        receipt = await payments.draft(
+            news.organization_id, news.order_id, MessageKind.RECEIPT, catalogs.default
+        )
+        if receipt is not None:
+            t = catalogs.get(receipt.language)
+            values = {
+                **receipt.values,
+                "amount": money(t, abs(news.amount_minor), receipt.currency),
+            }
+            if news.amount_minor < 0:  # an online refund: the same kind, its own text
+                refunded = t.raw("{org_name}: the payment of {amount} was refunded.")
+                receipt = replace(receipt, template=refunded)
+            await _send(bot, services, receipt, values)
+        if news.via == ONLINE:
+            await _tell_staff(bot, services, catalogs, news)
+
+    return {LINK_JOB: done, RECORDED_JOB: recorded}
+
+
+async def _tell_staff(
+    bot: Bot, services: Services, catalogs: Catalogs, news: PaymentRecorded
+) -> None:
+    """The assignee and the owners and managers hear of an online payment or refund."""
+    order, people = await services.client_payments.staff_to_tell(
+        news.organization_id, news.order_id
+    )
+    if order is None:
+        return
+    org = await services.client_payments.org_of(news.organization_id)
+    currency = org.currency if org is not None else "RUB"
+    for person in people:
+        t = catalogs.get(person.preferred_language(catalogs.default))
+        amount = money(t, abs(news.amount_minor), currency)
+        if news.amount_minor > 0:
+            text = t("💳 Order №{number} was paid online: {amount}.", number=order.number,
+                     amount=amount)  # fmt: skip
+        else:
+            text = t("↩️ The online payment of order №{number} was refunded: {amount}.",
+                     number=order.number, amount=amount)  # fmt: skip
+        try:
+            await bot.send_message(person.telegram_id, text, **broadcast(bot))
+        except (BadRequest, Forbidden) as error:
+            log.info("payment notice not delivered: %s", type(error).__name__)
+
+
+PAYMENT_EVENTS = frozenset({"done", "pay"})
+
+
+async def payment_news(ctx: BotContext, order: Order, event: str) -> None:
+    """In the update that finished the order or recorded a payment on site: queue the job
+    that tells the client (one INSERT, only for an order of a client)."""
+    if event == "done":
+        await ctx.services.client_payments.request_link(order)
+    elif event == "pay":
+        await ctx.services.client_payments.on_site(order)

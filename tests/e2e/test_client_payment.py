@@ -1,0 +1,143 @@
+"""Issue 19, item 7 through the bot: the worker taps Done; a client linked in Telegram gets the
+summary and a payment message with a Pay button for a link from the organization's own T-Bank
+terminal (the local fake); the bank's notification reaches the admin app; the client gets a
+receipt, the assignee and the owner a notice; the owner's refund (T-Bank Cancel) is told to
+the client. In Russian and in English, on the bot's own job runner and a frozen clock."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from core.client_loop.model import Channel, DeliveryStatus
+from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_json
+from core.domain import Actor, TelegramProfile
+from tests.admin.support import ENCRYPTION_KEY
+from tests.e2e.conftest import e2e_clock, local_bot
+from tests.e2e.test_client_confirmation import _linked, _log
+from tests.e2e.test_client_link import _team
+from tests.fakes.tbank_cancel import FakeTBankTerminal
+
+KEY, PASSWORD = "OrgTerminal-e2e", "org-terminal-password"
+
+
+def payment_settings(db_url: str, tmp_path, bank: FakeTBankTerminal):
+    from bot.settings import Settings
+
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        telegram_bot_token=None,
+        database_url=db_url,
+        files_dir=tmp_path / "files",
+        concurrent_updates=4,
+        scheduler_seconds=3600,
+        admin_port=0,
+        secret_key="e2e-secret",
+        encryption_key=ENCRYPTION_KEY,
+        tbank_base_url=bank.base_url,  # organizations' own terminals live at this bank
+    )
+
+
+@pytest.fixture
+async def crm(db_url, tmp_path):
+    async with FakeTBankTerminal(KEY, PASSWORD) as bank:
+        clock = e2e_clock()
+        local = local_bot(payment_settings(db_url, tmp_path, bank), clock=clock)
+        local.bank = bank  # type: ignore[attr-defined]
+        await local.start()
+        yield local
+        await local.stop()
+
+
+async def _owner(crm, telegram_id: int) -> Actor:
+    return await crm.container.services.users.identify(TelegramProfile(telegram_id, "x"))
+
+
+async def _connect(crm, owner: Actor) -> None:
+    terminal = terminal_json(OrgTerminal(KEY, PASSWORD))
+    await crm.container.services.org_settings.store_secret(owner, TERMINAL_SECRET, terminal)
+
+
+async def _finish(ivan):
+    """Ivan starts and finishes order №1 from his card."""
+    await ivan.send("/order 1")
+    card = await ivan.reply()
+    await ivan.tap("▶️ Start", message=card)
+    confirm = await ivan.reply()  # the order is tomorrow's: "start it now?"
+    await ivan.tap("▶️ Yes, start now", message=confirm)
+    card = await ivan.wait_edit(card.message_id)
+    await ivan.tap("✅ Done", message=card)
+    await ivan.wait_edit(card.message_id)
+    return await ivan.reply()  # "Done! Was a payment received?"
+
+
+def _url_button(message) -> tuple[str, str]:
+    (row,) = message.raw["reply_markup"]["inline_keyboard"]
+    (button,) = row
+    return button["text"], button["url"]
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+async def test_done_link_payment_receipt_and_refund_in_telegram(crm, language):
+    ids = (7401, 7402, 7403) if language == "ru" else (7411, 7412, 7413)
+    olga, ivan = await _team(crm, ids[:2])
+    petr = await _linked(crm, olga, ivan, ids[2], language=language)
+    owner = await _owner(crm, ids[0])
+    await _connect(crm, owner)
+    seen = len(petr.messages())
+
+    await _finish(ivan)
+    done, ask = await petr.reply(), await petr.reply()
+    if language == "ru":
+        assert "работа выполнена" in done.text and "3\xa0500" in done.text
+        assert "оплатите 3\xa0500\xa0₽ по заказу 1" in ask.text
+    else:
+        assert "the work is done" in done.text and "3,500" in done.text
+        assert "pay 3,500" in ask.text and "order 1" in ask.text
+    label, url = _url_button(ask)
+    bank = crm.bank
+    (payment,) = bank.payments.values()
+    assert url.startswith(f"{bank.url}/new/") and url in ask.text and "3" in label
+    assert payment.amount == 350000 and payment.init["Receipt"]["Phone"] == "+79161234567"
+    for secret in ("Ольга", "Petrov", "+7 916"):
+        assert secret not in done.text + ask.text
+
+    olga_seen, ivan_seen = len(olga.messages()), len(ivan.messages())
+    deliveries = await bank.pay(payment.payment_id)
+    assert all(d.ok for d in deliveries)
+    receipt = await petr.reply()
+    assert ("получена" if language == "ru" else "received") in receipt.text
+    paid_ivan = await ivan.reply()  # Ivan reads English
+    assert "paid online" in paid_ivan.text and "№1" in paid_ivan.text
+    paid_olga = await olga.reply()
+    assert "оплачен онлайн" in paid_olga.text
+    # The bank's replay of the notification: nothing more for anyone.
+    assert (await bank.notify(payment.payment_id, "CONFIRMED")).ok
+    await asyncio.sleep(0.3)
+    assert len(petr.messages()) == seen + 3
+    assert (len(olga.messages()), len(ivan.messages())) == (olga_seen + 1, ivan_seen + 1)
+
+    services = crm.container.services
+    async with services.client_loop._uow() as uow:
+        order = await uow.orders.by_number(owner.organization.id, 1)
+    assert order is not None and order.paid_minor == 350000
+    await services.client_payments.refund(owner, order.id)
+    refunded = await petr.reply()
+    assert ("возвращена" if language == "ru" else "refunded") in refunded.text
+    assert "refunded" in (await ivan.reply()).text
+    assert "возвращена" in (await olga.reply()).text
+
+    async def logged() -> list[tuple[str, Channel, DeliveryStatus]]:
+        return sorted((m.kind.value, m.channel, m.status) for m in await _log(crm, ids[2]))
+
+    sent = DeliveryStatus.SENT
+    expected = [
+        ("done", Channel.TELEGRAM, sent), ("payment_link", Channel.TELEGRAM, sent),
+        ("receipt", Channel.TELEGRAM, sent), ("receipt", Channel.TELEGRAM, sent),
+    ]  # fmt: skip
+    for _ in range(200):  # marked sent in the transaction after Telegram answered
+        if await logged() == expected:
+            break
+        await asyncio.sleep(0.05)
+    assert await logged() == expected

@@ -1,0 +1,63 @@
+"""The local T-Bank terminal (`tests.fakes.tbank.FakeTBank`) with `/v2/Cancel`, as an
+organization's own terminal uses it to refund a client's payment (docs/protocols.md).
+
+    async with FakeTBankTerminal(terminal_key="OrgTerminal", password="org-secret") as bank:
+        ...  # Init, GetState and the notifications as FakeTBank; Cancel as below
+
+Cancel (`TerminalKey`, `PaymentId`, optional `Amount`, `Token`): AUTHORIZED is reversed
+(`REVERSED`, or `PARTIAL_REVERSED` for a part), CONFIRMED refunded (`REFUNDED` /
+`PARTIAL_REFUNDED`), NEW or FORM_SHOWED cancelled (`CANCELED`); anything else, an unknown
+payment or more than is left is refused as the bank refuses (HTTP 200, `Success: false`).
+Each move is notified like `pay`'s, signed; `bank.cancels` holds the Cancel requests.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from tests.fakes.tbank import BASE_PATH, NOT_MATCHED, PRE_AUTH, FakeTBank, refusal
+
+CANCEL_NOT_ALLOWED = "9"  # "the operation is not allowed in the payment's status"
+
+
+class FakeTBankTerminal(FakeTBank):
+    def __init__(self, terminal_key: str = "OrgTerminal", password: str = "org-secret") -> None:
+        super().__init__(terminal_key, password)
+        route = Route(f"{BASE_PATH}/Cancel", self._cancel, methods=["POST"])
+        assert isinstance(self.app, Starlette)
+        self.app.router.routes.append(route)
+        self.cancels: list[dict[str, Any]] = []
+        self.left: dict[str, int] = {}  # what is left of a payment after a partial refund
+
+    async def _cancel(self, request: Request) -> Response:
+        body = await self._accept(request, "PaymentId")
+        if isinstance(body, Response):
+            return body
+        payment = self.payments.get(str(body["PaymentId"]))
+        if payment is None:
+            return refusal(NOT_MATCHED, "Платёж не найден.")
+        before = self.left.get(payment.payment_id, payment.amount)
+        amount = body.get("Amount", before)
+        if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= before:
+            return refusal(NOT_MATCHED, "Сумма отмены больше суммы платежа.")
+        partial = amount < before
+        if payment.status in PRE_AUTH:
+            status = "CANCELED"
+        elif payment.status in ("AUTHORIZED", "PARTIAL_REVERSED"):
+            status = "PARTIAL_REVERSED" if partial else "REVERSED"
+        elif payment.status in ("CONFIRMED", "PARTIAL_REFUNDED"):
+            status = "PARTIAL_REFUNDED" if partial else "REFUNDED"
+        else:
+            return refusal(CANCEL_NOT_ALLOWED, "Операция отмены недоступна для платежа.")
+        self.cancels.append(body)
+        self.left[payment.payment_id] = before - amount
+        payment.history.append(status)
+        if (url := self._url(payment)) is not None:
+            await self._deliver(url, self.notification(payment.payment_id), retried=True)
+        answer = self._answer(payment, OriginalAmount=before, NewAmount=before - amount)
+        return JSONResponse(answer)

@@ -1,0 +1,240 @@
+"""Issue 19, items 7 and 12: a client pays a done order through the organization's own T-Bank
+terminal. The real adapter talks to the local T-Bank fake (Init, Cancel, signed
+notifications), which posts its notifications to the real admin app served on a local port.
+Forged, replayed, wrong-amount and unknown notifications change nothing; a payment is
+recorded on the order once and enqueues one "payment recorded" job; an owner's refund is
+recorded once; the terminal's password is not in the database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from bot.admin.app import build_admin_app
+from bot.container import Container, build_container
+from core.client_loop.pay_service import RECORDED_JOB
+from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_json
+from core.domain import Actor, Order
+from core.errors import DomainError, ExternalServiceError
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
+from sandbox.emulator.server import AsgiServer
+from storage.tables import ClientPaymentRow, JobRow, OrgSecretRow
+from storage.uow import SqlUnitOfWork
+from tests.admin.support import admin_settings
+from tests.fakes.tbank import sign
+from tests.fakes.tbank_cancel import FakeTBankTerminal
+from tests.support import owner_with_org
+
+KEY, PASSWORD = "OrgTerminal-1", "Org-Passw0rd-xyz"
+PHONE = "+79165550123"
+NOON = datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+PRICE = 250000
+
+
+class Later:
+    """The admin app, served before it is built (its public URL is the server's)."""
+
+    def __init__(self) -> None:
+        self.app = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        assert self.app is not None
+        await self.app(scope, receive, send)
+
+
+@dataclass
+class World:
+    container: Container
+    bank: FakeTBankTerminal
+    server: AsgiServer
+
+    @property
+    def services(self):
+        return self.container.services
+
+    def uow(self) -> SqlUnitOfWork:
+        return self.container.services.client_payments._uow()  # type: ignore[return-value]
+
+
+@pytest.fixture
+async def w(db_url, clock) -> AsyncIterator[World]:
+    clock.set(NOON)
+    later = Later()
+    async with (
+        FakeTBankTerminal(KEY, PASSWORD) as bank,
+        AsgiServer(later) as server,  # type: ignore[arg-type]
+    ):
+        settings = admin_settings(
+            database_url=db_url, tbank_base_url=bank.base_url, public_base_url=server.url
+        )
+        container = build_container(settings, clock)
+        later.app = build_admin_app(container)  # type: ignore[assignment]
+        try:
+            yield World(container, bank, server)
+        finally:
+            await container.close()
+
+
+async def _connect(w: World, owner: Actor, password: str = PASSWORD) -> None:
+    terminal = OrgTerminal(KEY, password)
+    await w.services.org_settings.store_secret(owner, TERMINAL_SECRET, terminal_json(terminal))
+
+
+async def _done(
+    w: World, owner: Actor, price: int | None = PRICE, phone: str | None = PHONE
+) -> Order:
+    client = await w.services.clients.create(owner, "Анна Смирнова", phone, "ул. Тихая, 5")
+    draft = OrderDraft(client.id, address="ул. Тихая, 5", price_minor=price, description="Окна")
+    order = await w.services.orders.create(owner, draft)
+    orders = w.services.orders
+    await orders.act(owner, order.id, OrderAction.ASSIGN, assignee_id=owner.user.id)
+    await orders.act(owner, order.id, OrderAction.START)
+    change = await orders.act(owner, order.id, OrderAction.DONE)
+    return change.card.order
+
+
+async def _state(w: World, org_id: int, order_id: int):
+    async with w.uow() as uow:
+        order = await uow.orders.get(org_id, order_id)
+        events = [e.kind for e in await uow.orders.events(org_id, order_id)]
+        payments = await uow.client_loop.order_payments(org_id, order_id)
+        jobs = (await uow.session.execute(select(JobRow.kind, JobRow.payload))).all()
+    recorded = [payload for kind, payload in jobs if kind == RECORDED_JOB]
+    return order, events, payments, recorded
+
+
+async def test_the_link_the_notification_and_a_replay_record_the_payment_once(w):
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.payment_url and link.payment_id
+    (payment,) = w.bank.payments.values()
+    init = payment.init
+    assert init["Amount"] == PRICE and init["OrderId"] == link.attempt
+    assert link.attempt.startswith(f"o{order.id}-") and len(link.attempt) <= 36
+    assert init["NotificationURL"] == f"{w.server.url}/tbank/org/{org_id}/notify"
+    receipt = init["Receipt"]
+    assert receipt["Phone"] == PHONE and receipt["Taxation"] == "usn_income"
+    assert receipt["Items"] == [
+        {"Name": "Окна", "Price": PRICE, "Quantity": 1, "Amount": PRICE, "Tax": "none",
+         "PaymentMethod": "full_payment", "PaymentObject": "service"},
+    ]  # fmt: skip
+    # Asking again for the same amount gives the same link (no second Init).
+    again = await w.services.client_payments.link(org_id, order.id)
+    assert again is not None and again.attempt == link.attempt and len(w.bank.payments) == 1
+
+    deliveries = await w.bank.pay(payment.payment_id)  # AUTHORIZED, then CONFIRMED
+    assert [d.ok for d in deliveries] == [True, True]
+    paid, events, (stored,), recorded = await _state(w, org_id, order.id)
+    assert paid.paid_minor == PRICE and paid.settled
+    assert events.count("pay") == 1 and stored.status == "CONFIRMED"
+    assert [(r["amount"], r["via"], r["method"]) for r in recorded] == [(PRICE, "tbank", "card")]
+
+    replay = await w.bank.notify(payment.payment_id, "CONFIRMED")
+    stale = await w.bank.notify(payment.payment_id, "AUTHORIZED")
+    assert replay.ok and stale.ok
+    assert await _state(w, org_id, order.id) == (paid, events, [stored], recorded)
+    # Nothing due any more: no new link.
+    assert await w.services.client_payments.link(org_id, order.id) is None
+
+
+async def test_forged_wrong_amount_and_unknown_notifications_change_nothing(w):
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.payment_id is not None
+    before = await _state(w, org_id, order.id)
+    pid = link.payment_id
+
+    forged = await w.bank.notify(pid, "CONFIRMED", token_override="0" * 64)
+    assert forged.status_code == 403
+    changed = await w.bank.notify(pid, "CONFIRMED", overrides={"Amount": 1})  # after signing
+    assert changed.status_code == 403
+    # Signed with the right password but for another amount: refused, retried by the bank.
+    wrong = w.bank.notification(pid, "CONFIRMED") | {"Amount": PRICE - 100}
+    wrong["Token"] = sign(wrong, PASSWORD)
+    url = f"{w.server.url}/tbank/org/{org_id}/notify"
+    async with httpx.AsyncClient() as http:
+        answer = await http.post(url, json=wrong)
+        assert answer.status_code == 400
+        unknown = w.bank.notification(pid, "CONFIRMED") | {"OrderId": f"o{order.id}-unknown"}
+        unknown["Token"] = sign(unknown, PASSWORD)
+        answer = await http.post(url, json=unknown)
+        assert (answer.status_code, answer.text) == (200, "OK")
+        # Another organization's URL: that organization has no terminal.
+        other = await http.post(f"{w.server.url}/tbank/org/{org_id + 1}/notify", json=unknown)
+        assert other.status_code == 403
+        assert (await http.post(url, content=b"[]")).status_code == 400
+    assert await _state(w, org_id, order.id) == before
+
+    # The same signed notification verified with another password is forged.
+    await _connect(w, owner, password="another-password")
+    assert (await w.bank.notify(pid, "CONFIRMED")).status_code == 403
+    assert await _state(w, org_id, order.id) == before
+
+
+async def test_an_owner_refunds_and_the_refund_is_recorded_once(w):
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    with pytest.raises(DomainError, match="refund_unavailable"):  # nothing paid yet
+        await w.services.client_payments.refund(owner, order.id)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.payment_id is not None
+    await w.bank.pay(link.payment_id)
+    refunded = await w.services.client_payments.refund(owner, order.id)
+    assert refunded.status == "REFUNDED" and refunded.refunded_minor == PRICE
+    (cancel,) = w.bank.cancels
+    assert cancel["PaymentId"] == link.payment_id and "Amount" not in cancel
+    after, events, _, recorded = await _state(w, org_id, order.id)
+    assert after.paid_minor == 0 and events.count("refund") == 1
+    assert [r["amount"] for r in recorded] == [PRICE, -PRICE]
+    # The bank's notification of the refund arrived too; a replay changes nothing.
+    assert (await w.bank.notify(link.payment_id, "REFUNDED")).ok
+    assert await _state(w, org_id, order.id) == (after, events, [refunded], recorded)
+    with pytest.raises(DomainError, match="refund_unavailable"):
+        await w.services.client_payments.refund(owner, order.id)
+
+
+async def test_no_terminal_no_price_or_a_refused_init_give_no_link(w):
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    order = await _done(w, owner)
+    assert await w.services.client_payments.link(org_id, order.id) is None  # no terminal
+    await _connect(w, owner)
+    free = await _done(w, owner, price=None, phone=None)
+    assert await w.services.client_payments.link(org_id, free.id) is None  # nothing due
+    w.bank.fail_code = "9999"
+    with pytest.raises(ExternalServiceError) as refused:
+        await w.services.client_payments.link(org_id, order.id)
+    assert refused.value.retryable
+    _, _, (attempt,), _ = await _state(w, org_id, order.id)
+    assert attempt.status == "CANCELED" and attempt.payment_url is None
+    w.bank.fail_code = None
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.attempt != attempt.attempt  # a new OrderId per attempt
+
+
+async def test_the_terminal_password_is_not_in_the_database(w):
+    owner = await owner_with_org(w.services)
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    await w.services.client_payments.link(owner.organization.id, order.id)
+    async with w.uow() as uow:
+        secrets = (await uow.session.execute(select(OrgSecretRow))).scalars().all()
+        payments = (await uow.session.execute(select(ClientPaymentRow))).scalars().all()
+    assert [s.name for s in secrets] == [TERMINAL_SECRET]
+    dumped = repr([s.ciphertext for s in secrets]) + repr([p.raw for p in payments])
+    assert PASSWORD not in dumped and KEY not in dumped
+    assert PASSWORD not in repr(OrgTerminal(KEY, PASSWORD))
