@@ -10,13 +10,15 @@ from typing import TypedDict
 import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from bot.admin.wiring import admin_parts, payment_gateway, secret_box
+from bot.admin.wiring import admin_parts, payment_gateway, public_url, secret_box
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
+from core.client_loop.answers import ClientAnswers
 from core.client_loop.page import ClientPageService
 from core.client_loop.pay_service import ClientPayments
 from core.client_loop.payments import TerminalFactory
+from core.client_loop.reminders import ClientReminders
 from core.client_loop.service import ClientLoopService
 from core.clients.flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.clients.service import ClientService
@@ -254,6 +256,10 @@ def make_services(
             adapters.client_terminals,
             settings.public_base_url,
         ),
+        client_reminders=ClientReminders(
+            uow, clock, ClientLoopService(uow, clock), public_url(settings), catalogs.default
+        ),
+        client_answers=ClientAnswers(uow, clock),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

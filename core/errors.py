@@ -21,6 +21,7 @@ class ErrorCode(enum.StrEnum):
     CATEGORIES_EMPTY = "categories_empty"
     CATEGORIES_TOO_MANY = "categories_too_many"
     CHOOSE_OPTION = "choose_option"
+    CLIENT_BUTTON_FOREIGN = "client_button_foreign"
     CLIENT_DUPLICATE = "client_duplicate"
     CLIENT_INVITE_EXPIRED = "client_invite_expired"
     CLIENT_INVITE_UNKNOWN = "client_invite_unknown"

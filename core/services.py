@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from core.admin.org_settings import OrgSettingsService
 from core.admin.service import AdminService
 from core.billing.service import BillingService
+from core.client_loop.answers import ClientAnswers
 from core.client_loop.page import ClientPageService
 from core.client_loop.pay_service import ClientPayments
+from core.client_loop.reminders import ClientReminders
 from core.client_loop.service import ClientLoopService
 from core.clients.service import ClientService
 from core.dialogs.service import DialogService
@@ -47,6 +49,8 @@ class Services:
     client_loop: ClientLoopService
     client_page: ClientPageService
     client_payments: ClientPayments
+    client_reminders: ClientReminders
+    client_answers: ClientAnswers
     orders: OrderService
     files: FileService
     notifications: NotificationService

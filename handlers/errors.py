@@ -98,6 +98,7 @@ MESSAGES: dict[str, str] = {
     "photos_rule_range": N_("The number of photos must be between 0 and {limit}."),
     "contact_grace_range": N_("The grace period must be between 0 and {limit} hours."),
     "merge_nothing_found": N_("No other client matches. Try another name or phone."),
+    "client_button_foreign": N_("This button is not for you."),
     "client_invite_expired": N_("This link has expired. Ask the business for a new one."),
     "client_invite_unknown": N_("This link is not valid. Ask the business for a new one."),
     "client_invite_used": N_("This link was already used. Ask the business for a new one."),

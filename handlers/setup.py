@@ -21,6 +21,7 @@ from handlers.callbacks.routes import Router, route
 from handlers.client_loop.chat import consent_tap
 from handlers.client_loop.invite import invite_tap
 from handlers.client_loop.ratings import rating_tap
+from handlers.client_loop.reminders import visit_tap
 from handlers.clients import commands as clients
 from handlers.errors import on_error
 from handlers.gate import identify
@@ -86,6 +87,9 @@ CALLBACKS = [
     route(cb.InviteClient, invite_tap),
     route(cb.InviteOrderClient, invite_tap),
     route(cb.ClientConsent, consent_tap),
+    route(cb.ClientVisit, visit_tap),
+    route(cb.ClientSlot, visit_tap),
+    route(cb.ClientReason, visit_tap),
     route(cb.ClientRate, rating_tap),
     route(cb.ClientRateSkip, rating_tap),
     route(cb.VoiceApply, voice.answer),

@@ -24,9 +24,12 @@ from core.client_loop.model import (
 )
 from core.client_loop.payment_ports import ClientPaymentRepository
 from core.client_loop.ratings import RatingRepository
+from core.client_loop.reminder_ports import ReminderRepository
 
 
-class ClientLoopRepository(ClientPaymentRepository, RatingRepository, Protocol):
+class ClientLoopRepository(
+    ReminderRepository, RatingRepository, ClientPaymentRepository, Protocol
+):
     # Links of clients to Telegram users.
     async def link(self, org_id: int, client_id: int) -> ClientLink | None: ...
     async def link_of_user(self, org_id: int, user_id: int) -> ClientLink | None: ...

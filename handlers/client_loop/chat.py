@@ -19,6 +19,7 @@ from core.domain import Organization
 from core.errors import DomainError
 from handlers import callbacks as cb
 from handlers.client_loop.ratings import rating_comment, rating_tap
+from handlers.client_loop.reminders import visit_tap
 from handlers.client_loop.welcome import consent_keyboard, consent_question, welcome_text
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
@@ -141,6 +142,8 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
             await consent_tap(update, ctx, action)
         elif isinstance(action, cb.ClientRate | cb.ClientRateSkip):
             await rating_tap(update, ctx, action)
+        elif isinstance(action, cb.ClientVisit | cb.ClientSlot | cb.ClientReason):
+            await visit_tap(update, ctx, action)
         else:
             await query.answer(ctx.t.raw("This button is not for you."))
         return

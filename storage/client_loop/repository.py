@@ -12,10 +12,12 @@ from storage.client_loop.links import LinkQueries
 from storage.client_loop.messages import MessageQueries
 from storage.client_loop.payments import PaymentQueries
 from storage.client_loop.ratings import RatingQueries
+from storage.client_loop.reminders import ReminderQueries
 
 
 class SqlClientLoopRepository(
-    LinkQueries, MessageQueries, ContactQueries, RatingQueries, PaymentQueries
+    ReminderQueries, LinkQueries, MessageQueries, ContactQueries, RatingQueries,
+    PaymentQueries,
 ):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
