@@ -92,7 +92,11 @@ async def _compare(
         for kind in KINDS:  # warm-up: first-time paths, caches, compiled statements
             for bot in bots:
                 await _batch(thread, bot, await bot.pushes(kind, max(10, count // 4)), "one")
-        profilers = {key: cProfile.Profile() for key in samples} if profile is not None else {}
+        profilers = (
+            {key: cProfile.Profile(time.thread_time) for key in samples}
+            if profile is not None
+            else {}
+        )
         for _ in range(rounds):
             for mode, kind in samples:
                 for bot in bots:

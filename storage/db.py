@@ -99,6 +99,15 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     engine.sync_engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]
 
 
+# Statements that changed data in a session so far (inserts, updates, deletes, flushes), in
+# its `info` (counted by storage/uow.py's listeners).
+WRITES = "astracrm_writes"
+
+
+def written(session: AsyncSession) -> int:
+    return int(session.sync_session.info.get(WRITES, 0))
+
+
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
 

@@ -22,6 +22,7 @@ from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
 from storage.billing import SqlBillingRepository
 from storage.client_loop.repository import SqlClientLoopRepository
 from storage.clients.repository import SqlClientRepository
+from storage.db import WRITES, written
 from storage.files.attachments import SqlAttachmentRepository
 from storage.notifications.digests import SqlDigestRepository
 from storage.notifications.repository import SqlNotificationRepository
@@ -93,7 +94,7 @@ class SqlUnitOfWork:
 
     def writes(self) -> int:
         """Statements that changed data in this session so far (inserts, updates, deletes)."""
-        return int(self.session.sync_session.info.get(_WRITES, 0))
+        return written(self.session)
 
     async def __aenter__(self) -> Self:
         for name in REPOSITORIES.keys() & self.__dict__.keys():
@@ -148,7 +149,7 @@ class SqlUnitOfWork:
         session.sync_session.info[_WRITES] = 0
 
 
-_WRITES = "astracrm_writes"
+_WRITES = WRITES
 
 REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "users": SqlUserRepository,

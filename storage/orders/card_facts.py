@@ -1,21 +1,39 @@
 """What order cards are drawn from, in two statements however many orders and viewers: the
 people (viewers, assignees, whom a change tells, with their membership, and the messages that
 show the order) in one, everything else in one UNION ALL of uniform rows (clients, their
-phones, category names, file counts, payments, and which viewers hold which clients)."""
+phones, category names, file counts, payments, and which viewers hold which clients).
+
+Both are built once per shape (which branches are present), with bound parameters, and select
+plain table columns: SQLAlchemy then finds their compiled form by the statement's memoized
+cache key instead of building the statement and generating its key on every card, and no ORM
+entities are loaded (docs/cpu-per-update.md)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Text, and_, cast, func, literal, null, or_, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    null,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from core.bundles import CardFacts, OrderPeople, ShownMessage
-from core.domain import Client, Membership, Order, Payment, PaymentMethod, User
+from core.domain import Client, Membership, Order, Payment, PaymentMethod, Role, User
 from storage.tables import (
     AttachmentRow,
     CategoryRow,
@@ -27,11 +45,48 @@ from storage.tables import (
     OrderRow,
     UserRow,
 )
-from storage.team.orgs import to_membership
-from storage.team.people import to_user
+from storage.team.arrival import MEMBER_FIELDS, USER_FIELDS
 from storage.types import UtcDateTime
 
 _METHODS = frozenset(m.value for m in PaymentMethod)
+
+_user, _member, _msg = UserRow.__table__, MembershipRow.__table__, OrderMessageRow.__table__
+_M0 = len(USER_FIELDS)
+_MSG0 = _M0 + len(MEMBER_FIELDS)
+
+
+def _ids(name: str) -> Any:
+    return bindparam(name, expanding=True)
+
+
+@cache
+def _people_statement(shown: bool) -> Select[Any]:
+    """The users `:user_ids` (and, `shown`, every viewer of a message showing `:order_id`
+    with the message), each with their membership in `:org_id`."""
+    org_id: Any = bindparam("org_id")
+    wanted: Any = _user.c.id.in_(_ids("user_ids"))
+    columns: list[Any] = [
+        *(_user.c[name] for name in USER_FIELDS),
+        *(_member.c[name] for name in MEMBER_FIELDS),
+    ]
+    if shown:
+        order_id: Any = bindparam("order_id")
+        viewers = select(_msg.c.viewer_id).where(
+            _msg.c.organization_id == org_id, _msg.c.order_id == order_id
+        )
+        wanted = or_(wanted, _user.c.id.in_(viewers))
+        columns += [_msg.c.id, _msg.c.chat_id, _msg.c.message_id]
+    stmt = select(*columns).outerjoin(
+        _member, and_(_member.c.organization_id == org_id, _member.c.user_id == _user.c.id)
+    )
+    if shown:
+        on = and_(
+            _msg.c.viewer_id == _user.c.id,
+            _msg.c.organization_id == org_id,
+            _msg.c.order_id == order_id,
+        )
+        stmt = stmt.outerjoin(_msg, on)
+    return stmt.where(wanted)
 
 
 async def order_people(
@@ -41,30 +96,22 @@ async def order_people(
     order with the message, each with their membership in `org_id`."""
     if not user_ids and shown is None:
         return OrderPeople({})
-    m, msg = MembershipRow, OrderMessageRow
-    wanted: Any = UserRow.id.in_(sorted(set(user_ids)))
-    columns: list[Any] = [UserRow, m]
-    stmt: Select[Any]
+    params: dict[str, Any] = {"org_id": org_id, "user_ids": sorted(set(user_ids))}
     if shown is not None:
-        viewers = select(msg.viewer_id).where(msg.organization_id == org_id, msg.order_id == shown)
-        wanted = or_(wanted, UserRow.id.in_(viewers))
-        columns += [msg.id, msg.chat_id, msg.message_id]
-    stmt = select(*columns).outerjoin(
-        m, and_(m.organization_id == org_id, m.user_id == UserRow.id)
-    )
-    if shown is not None:
-        on = and_(
-            msg.viewer_id == UserRow.id, msg.organization_id == org_id, msg.order_id == shown
-        )
-        stmt = stmt.outerjoin(msg, on)
+        params["order_id"] = shown
+    result = await session.execute(_people_statement(shown is not None), params)
     people: dict[int, tuple[User, Membership | None]] = {}
     messages: list[tuple[int, ShownMessage]] = []
-    for row in (await session.execute(stmt.where(wanted))).all():
-        user_row, membership_row = row[0], row[1]
-        user = to_user(user_row)
-        people[user.id] = (user, to_membership(membership_row) if membership_row else None)
-        if shown is not None and row[2] is not None:
-            messages.append((row[2], ShownMessage(user.id, row[3], row[4])))
+    for row in result.all():
+        user = User(*row[:_M0])
+        membership = None
+        if row[_M0] is not None:
+            m = dict(zip(MEMBER_FIELDS, row[_M0:_MSG0], strict=True))
+            m["role"], m["active"] = Role(m["role"]), bool(m["active"])
+            membership = Membership(**m)
+        people[user.id] = (user, membership)
+        if shown is not None and row[_MSG0] is not None:
+            messages.append((row[_MSG0], ShownMessage(user.id, row[_MSG0 + 1], row[_MSG0 + 2])))
     messages.sort(key=lambda pair: pair[0])
     return OrderPeople(people, tuple(message for _, message in messages))
 
@@ -97,6 +144,54 @@ def _branch(
     ]
 
 
+@cache
+def _facts_statement(clients: bool, holders: bool, categories: bool) -> Any:
+    """The UNION ALL for `:org_id` and `:order_ids`, with the branches of clients
+    (`:client_ids`), holders (`:holders`, `:settled_since`) and categories (`:category_ids`)
+    when there are any."""
+    c, p, k = ClientRow.__table__.c, ClientPhoneRow.__table__.c, CategoryRow.__table__.c
+    a, e, o = AttachmentRow.__table__.c, OrderEventRow.__table__.c, OrderRow.__table__.c
+    org_id: Any = bindparam("org_id")
+    order_ids = _ids("order_ids")
+    branches: list[Select[Any]] = [
+        select(*_branch("f", a.order_id, func.count(), a.kind))
+        .where(a.organization_id == org_id, a.order_id.in_(order_ids))
+        .group_by(a.order_id, a.kind),
+        select(*_branch("$", e.order_id, s1=cast(e.data, Text), at=e.created_at, n=e.id)).where(
+            e.organization_id == org_id, e.order_id.in_(order_ids), e.kind == "pay"
+        ),
+    ]
+    if clients:
+        client_ids = _ids("client_ids")
+        branches += [
+            select(
+                *_branch("c", c.id, s1=c.name, s2=c.address, s3=c.notes, at=c.created_at)
+            ).where(c.organization_id == org_id, c.id.in_(client_ids)),
+            select(*_branch("p", p.client_id, s1=p.phone, n=p.id)).where(
+                p.client_id.in_(client_ids)
+            ),
+        ]
+    if clients and holders:
+        since = bindparam("settled_since", type_=o.settled_at.type)
+        branches.append(
+            select(*_branch("h", o.assignee_id, o.client_id))
+            .where(
+                o.organization_id == org_id,
+                o.assignee_id.in_(_ids("holders")),
+                o.client_id.in_(_ids("client_ids")),
+                or_(o.settled_at.is_(None), o.settled_at >= since),
+            )
+            .distinct()
+        )
+    if categories:
+        branches.append(
+            select(*_branch("k", k.id, s1=k.name)).where(
+                k.organization_id == org_id, k.active.is_(True), k.id.in_(_ids("category_ids"))
+            )
+        )
+    return union_all(*branches)
+
+
 async def card_facts(
     session: AsyncSession,
     org_id: int,
@@ -109,52 +204,18 @@ async def card_facts(
     settled, or was settled at `settled_since` or later)."""
     if not orders:
         return CardFacts()
-    order_ids = sorted({o.id for o in orders})
     client_ids = sorted({o.client_id for o in orders if o.client_id is not None})
     category_ids = sorted({o.category_id for o in orders if o.category_id is not None})
-    c, p, k, a, e, o = (
-        ClientRow,
-        ClientPhoneRow,
-        CategoryRow,
-        AttachmentRow,
-        OrderEventRow,
-        OrderRow,
-    )
-    branches: list[Select[Any]] = [
-        select(*_branch("f", a.order_id, func.count(), a.kind))
-        .where(a.organization_id == org_id, a.order_id.in_(order_ids))
-        .group_by(a.order_id, a.kind),
-        select(*_branch("$", e.order_id, s1=cast(e.data, Text), at=e.created_at, n=e.id)).where(
-            e.organization_id == org_id, e.order_id.in_(order_ids), e.kind == "pay"
-        ),
-    ]
+    params: dict[str, Any] = {"org_id": org_id, "order_ids": sorted({o.id for o in orders})}
     if client_ids:
-        branches += [
-            select(
-                *_branch("c", c.id, s1=c.name, s2=c.address, s3=c.notes, at=c.created_at)
-            ).where(c.organization_id == org_id, c.id.in_(client_ids)),
-            select(*_branch("p", p.client_id, s1=p.phone, n=p.id)).where(
-                p.client_id.in_(client_ids)
-            ),
-        ]
-    if client_ids and holders:
-        branches.append(
-            select(*_branch("h", o.assignee_id, o.client_id))
-            .where(
-                o.organization_id == org_id,
-                o.assignee_id.in_(sorted(set(holders))),
-                o.client_id.in_(client_ids),
-                or_(o.settled_at.is_(None), o.settled_at >= settled_since),
-            )
-            .distinct()
-        )
+        params["client_ids"] = client_ids
+        if holders:
+            params["holders"] = sorted(set(holders))
+            params["settled_since"] = settled_since
     if category_ids:
-        branches.append(
-            select(*_branch("k", k.id, s1=k.name)).where(
-                k.organization_id == org_id, k.active.is_(True), k.id.in_(category_ids)
-            )
-        )
-    rows = (await session.execute(union_all(*branches))).all()
+        params["category_ids"] = category_ids
+    stmt = _facts_statement(bool(client_ids), bool(holders), bool(category_ids))
+    rows = (await session.execute(stmt, params)).all()
     return _facts(org_id, rows)
 
 

@@ -6,8 +6,19 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, String, and_, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    BigInteger,
+    String,
+    and_,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.util import identity_key
 
 from core.bundles import CardFacts, OrderPeople
 from core.changes import NewOrder, OrderUpdate
@@ -20,7 +31,9 @@ from core.domain import (
 )
 from core.orders.listing import OrderFilter
 from storage.columns import columns
+from storage.db import written
 from storage.orders.card_facts import card_facts, order_people
+from storage.orders.order_rows import ADD_EVENT, BY_NUMBER, CHANGE, GET, order_of
 from storage.tables import OrderEventRow, OrderMessageRow, OrderRow, OrganizationRow
 from storage.types import UtcDateTime
 
@@ -63,6 +76,7 @@ def to_order(row: OrderRow) -> Order:
 class SqlOrderRepository:
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
+        self._read: dict[tuple[int, int], tuple[object, int, Order | None]] = {}
 
     async def next_number(self, org_id: int) -> int:
         stmt = (
@@ -88,36 +102,40 @@ class SqlOrderRepository:
         return to_order(row)
 
     async def get(self, org_id: int, order_id: int) -> Order | None:
-        stmt = select(OrderRow).where(OrderRow.organization_id == org_id, OrderRow.id == order_id)
-        row = (
-            await self._s.execute(stmt.execution_options(populate_existing=True))
-        ).scalar_one_or_none()
-        return to_order(row) if row else None
+        """The order; read once per transaction while nothing is written in it (a tap's
+        checks and its change share the read: docs/cpu-per-update.md)."""
+        key = (org_id, order_id)
+        transaction, writes = self._s.sync_session.get_transaction(), written(self._s)
+        seen = self._read.get(key)
+        if seen is not None and seen[0] is transaction and seen[1] == writes:
+            return seen[2]
+        row = (await self._s.execute(GET, {"b_org_id": org_id, "b_id": order_id})).first()
+        order = order_of(row) if row else None
+        self._read[key] = (transaction, writes, order)
+        return order
 
     async def by_number(self, org_id: int, number: int) -> Order | None:
-        stmt = select(OrderRow).where(
-            OrderRow.organization_id == org_id, OrderRow.number == number
-        )
-        row = (await self._s.execute(stmt)).scalar_one_or_none()
-        return to_order(row) if row else None
+        params = {"b_org_id": org_id, "b_number": number}
+        row = (await self._s.execute(BY_NUMBER, params)).first()
+        return order_of(row) if row else None
 
     async def change(self, order: Order, now: datetime, change: OrderUpdate) -> Order | None:
         """Apply `change` only if nobody changed the order since it was read (its version);
         None means another tap or process got there first."""
-        values = columns(change)
-        stmt = (
-            update(OrderRow)
-            .where(
-                OrderRow.organization_id == order.organization_id,
-                OrderRow.id == order.id,
-                OrderRow.version == order.version,
-            )
-            .values(**values, version=order.version + 1, updated_at=now)
-            .returning(OrderRow)
-            .execution_options(synchronize_session=False, populate_existing=True)
-        )
-        row = (await self._s.execute(stmt)).scalar_one_or_none()
-        return to_order(row) if row else None
+        self._read.pop((order.organization_id, order.id), None)
+        loaded = self._s.sync_session.identity_map.get(identity_key(OrderRow, order.id))
+        if loaded is not None:  # an entity loaded before in this session would be stale
+            self._s.expunge(loaded)
+        params = {
+            **columns(change),
+            "version": order.version + 1,
+            "updated_at": now,
+            "b_org_id": order.organization_id,
+            "b_id": order.id,
+            "b_version": order.version,
+        }
+        row = (await self._s.execute(CHANGE, params)).first()
+        return order_of(row) if row else None
 
     async def listing(
         self, org_id: int, query: OrderFilter, limit: int, offset: int
@@ -197,16 +215,15 @@ class SqlOrderRepository:
     async def add_event(
         self, order: Order, actor_id: int | None, kind: str, data: dict[str, Any], now: datetime
     ) -> None:
-        self._s.add(
-            OrderEventRow(
-                organization_id=order.organization_id,
-                order_id=order.id,
-                actor_id=actor_id,
-                kind=kind,
-                data=data,
-                created_at=now,
-            )
-        )
+        row = {
+            "organization_id": order.organization_id,
+            "order_id": order.id,
+            "actor_id": actor_id,
+            "kind": kind,
+            "data": data,
+            "created_at": now,
+        }
+        await self._s.execute(ADD_EVENT, row)
 
     async def events(self, org_id: int, order_id: int) -> list[OrderEvent]:
         stmt = (

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.runtime.outbox import Delivery, Sent, Stored
@@ -16,6 +16,11 @@ from storage.tables import OutboxRow
 
 _box = OutboxRow.__table__
 _c = _box.c
+# Built once (docs/cpu-per-update.md). The rows are inserted as an executemany that SQLAlchemy
+# sends as one INSERT ... VALUES of every row ("insertmanyvalues"), compiled once; a
+# multi-row `values()` would be compiled anew for every update.
+_ADD = insert(_box).returning(_c.id, _c.chat_id, _c.lane, _c.body)
+_MARK = delete(_box).where(_c.id.in_(bindparam("ids", expanding=True)))
 
 
 class SqlOutboxRepository:
@@ -41,8 +46,7 @@ class SqlOutboxRepository:
             for d in deliveries
         ]
         # One statement: the rows come back with their ids, which follow the order given.
-        stmt = insert(_box).values(rows).returning(_c.id, _c.chat_id, _c.lane, _c.body)
-        returned = (await self._s.execute(stmt)).all()
+        returned = (await self._s.execute(_ADD, rows)).all()
         return sorted(
             (Stored(r.id, Delivery.from_json(r.chat_id, r.lane, dict(r.body))) for r in returned),
             key=lambda stored: stored.id,
@@ -54,7 +58,7 @@ class SqlOutboxRepository:
         a sent message (its text, its chat) stays behind."""
         ids = [outcome.id for outcome in outcomes if outcome.id]
         if ids:
-            await self._s.execute(delete(_box).where(_c.id.in_(ids)))
+            await self._s.execute(_MARK, {"ids": ids})
 
     async def take_over(
         self, owner: str, now: datetime, lease: timedelta, limit: int, liveness: bool

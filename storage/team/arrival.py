@@ -26,20 +26,20 @@ _org = OrganizationRow.__table__
 _ledger = ProcessedUpdateRow.__table__
 
 # Each domain object's fields in the order of its constructor, read from the same columns.
-_USER = tuple(f.name for f in fields(User))
-_MEMBER = tuple(f.name for f in fields(Membership))
+USER_FIELDS = tuple(f.name for f in fields(User))
+MEMBER_FIELDS = tuple(f.name for f in fields(Membership))
 _ORG = tuple(f.name for f in fields(Organization))
 _U0 = 1
-_M0 = _U0 + len(_USER)
-_O0 = _M0 + len(_MEMBER)
+_M0 = _U0 + len(USER_FIELDS)
+_O0 = _M0 + len(MEMBER_FIELDS)
 _END = _O0 + len(_ORG)
 
 _anchor = select(literal(1).label("one")).subquery("anchor")
 ARRIVAL = (
     select(
         exists().where(_ledger.c.update_id == bindparam("update_id")).label("seen"),
-        *(_user.c[name] for name in _USER),
-        *(_member.c[name] for name in _MEMBER),
+        *(_user.c[name] for name in USER_FIELDS),
+        *(_member.c[name] for name in MEMBER_FIELDS),
         *(_org.c[name] for name in _ORG),
     )
     .select_from(_anchor)
@@ -64,7 +64,7 @@ def arriving(row: tuple[Any, ...]) -> Arriving:
     user = User(*row[_U0:_M0]) if row[_U0] is not None else None
     membership = None
     if row[_M0] is not None:
-        m = dict(zip(_MEMBER, row[_M0:_O0], strict=True))
+        m = dict(zip(MEMBER_FIELDS, row[_M0:_O0], strict=True))
         m["role"], m["active"] = Role(m["role"]), bool(m["active"])
         membership = Membership(**m)
     org = None
