@@ -141,3 +141,22 @@ async def test_done_link_payment_receipt_and_refund_in_telegram(crm, language):
             break
         await asyncio.sleep(0.05)
     assert await logged() == expected
+
+
+async def test_cash_recorded_on_site_sends_the_client_a_receipt(crm):
+    """No terminal: the summary only; the worker records cash; the client gets a receipt."""
+    olga, ivan = await _team(crm, (7421, 7422))
+    petr = await _linked(crm, olga, ivan, 7423)
+    prompt = await _finish(ivan)
+    done = await petr.reply()
+    assert "работа выполнена" in done.text and not done.labels
+    await ivan.tap("💰 Record payment", message=prompt)
+    await ivan.reply()
+    await ivan.send("3500")
+    methods = await ivan.reply()
+    await ivan.tap(next(label for label in methods.labels if "ash" in label), message=methods)
+    receipt = await petr.reply()
+    assert "оплата 3\xa0500\xa0₽ получена" in receipt.text
+    await asyncio.sleep(0.3)
+    assert [m.text for m in petr.messages()][-2:] == [done.text, receipt.text]
+    assert crm.bank.payments == {}
