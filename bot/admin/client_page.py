@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot.admin.client_move import MOVE_ANSWERS, move_section, tell_moved
 from bot.admin.client_view import (
     EXPIRED,
     FORM_EXPIRED,
@@ -36,6 +37,8 @@ from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
 from bot.admin.html import Safe, SafeText
 from bot.admin.security import RateLimiter, client_key
+from core.client_loop.answers import Answer
+from core.client_loop.answers import Outcome as Moved
 from core.client_loop.page import Outcome
 from core.client_loop.tokens import hash_token
 from core.domain import LANGUAGES
@@ -136,15 +139,21 @@ async def _draw(
     t = _text(request, choose_language(request, chosen, shown.language))
     hidden = {"nonce": new_nonce(request, token)} | ({"lang": str(chosen)} if chosen else {})
     now = services.clock.now()
-    body = order_page(
-        t, shown, f"/c/{token}", hidden, now, message(t) if message is not None else None
-    )
+    extra = None
+    if shown.can_cancel:  # not started: it can move too
+        times = await services.client_answers.page_times(token)
+        extra = move_section(t, times, shown.timezone, f"/c/{token}", hidden)
+    shown_message = message(t) if message is not None else None
+    body = order_page(t, shown, f"/c/{token}", hidden, now, shown_message, extra)
     return _html(body, status)
 
 
 @router.get("/c/{token}")
 async def client_page(request: Request, work: WorkDep, token: str) -> Response:
     chosen = request.query_params.get("lang")
+    if request.query_params.get("moved") == "1":
+        moved = MOVE_ANSWERS[Answer.MOVED]
+        return await _draw(request, work, token, chosen, lambda t: notice(t(moved)))
     done = request.query_params.get("done", "")
     outcome = Outcome(done) if done in {o.value for o in Outcome} else None
     if outcome is None or not outcome.done:
@@ -187,3 +196,34 @@ async def client_cancel(request: Request, work: WorkDep, token: str) -> Response
         return await services.client_page.cancel(token, reason if isinstance(reason, str) else "")
 
     return await _post(request, work, token, cancel)
+
+
+@router.post("/c/{token}/move")
+async def client_move(request: Request, work: WorkDep, token: str) -> Response:
+    """Move the visit to one of the free times (issue 19, item 5); the client's confirmation
+    of the move goes as after any move (SMS or e-mail here; bot.admin.client_move)."""
+    submitted = await request.form()
+    given = submitted.get("lang")
+    chosen = given if isinstance(given, str) and given in LANGUAGES else None
+    if not _post_limit(request).allow(hash_token(token)):
+        t = _text(request, choose_language(request, chosen, None))
+        return _html(message_page(t, TOO_MANY), 429, retry=True)
+    if not nonce_ok(request, token, submitted.get("nonce")):
+        return await _draw(
+            request, work, token, chosen, lambda t: notice(t(FORM_EXPIRED), "error"), 403
+        )
+    to = submitted.get("to")
+    services = work.services
+    try:
+        if not isinstance(to, str) or not to.isdigit() or len(to) > 9:
+            outcome = Moved(Answer.TAKEN)
+        else:
+            outcome = await services.client_answers.page_move(token, int(to))
+    except DomainError as error:
+        return await _refused(request, services, token, error, chosen)
+    if outcome.answer is Answer.MOVED and outcome.order is not None:
+        await tell_moved(request, services, outcome)
+        where = f"/c/{token}?moved=1" + (f"&lang={chosen}" if chosen else "")
+        return RedirectResponse(where, status_code=303, headers={"cache-control": "no-store"})
+    text = MOVE_ANSWERS.get(outcome.answer, MOVE_ANSWERS[Answer.CHANGED])
+    return await _draw(request, work, token, chosen, lambda t: notice(t(text), "error"), 409)

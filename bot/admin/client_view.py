@@ -90,6 +90,7 @@ def order_page(
     hidden: dict[str, str],
     now: datetime,
     message: Safe | None = None,
+    extra: Safe | None = None,
 ) -> str:
     view = shown.view
     rows: list[tuple[str, object]] = [
@@ -113,6 +114,7 @@ def order_page(
     title = t("Your order No. {number}", number=view.number)
     parts.append(tag("section", join([tag("h1", title), tag("dl", details)])))
     parts.append(_actions(t, shown, action, hidden))
+    parts.append(extra or "")  # the free times to move to (bot.admin.client_move)
     contact = t(
         "Questions? Reply to the message with this link, or contact {org}.", org=view.org_name
     )
