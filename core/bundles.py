@@ -5,6 +5,7 @@ from."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from core.domain import Client, Membership, Organization, Payment, User
 
@@ -50,3 +51,5 @@ class CardFacts:
     # (user id, client id): the user holds an order for the client that gives its contacts
     # (`core.permissions.contacts_cutoff`); asked only for the viewers who need it.
     held: frozenset[tuple[int, int]] = frozenset()
+    # order -> when its client confirmed its current time (a move needs a new confirmation)
+    confirmed: dict[int, datetime] = field(default_factory=dict)

@@ -46,6 +46,7 @@ class OrderCard:
     payments: tuple[Payment, ...] = ()  # each payment with its method, oldest first
     area: str | None = None  # district or street of a hidden address (an offer to all)
     now: datetime | None = None  # when the card was made: dates in another year show it
+    client_confirmed_at: datetime | None = None  # the client confirmed the current time
 
     @property
     def viewer_id(self) -> int:

@@ -75,6 +75,7 @@ def draw(
         sees_history=sees_all,
         files=facts.files.get(order.id, {}) if own else {},
         payments=facts.payments.get(order.id, ()),
+        client_confirmed_at=facts.confirmed.get(order.id),
         area=area_of(order.address) if hidden and order.assignee_id is None else None,
         now=now,
     )

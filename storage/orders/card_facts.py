@@ -49,6 +49,7 @@ from storage.team.arrival import MEMBER_FIELDS, USER_FIELDS
 from storage.types import UtcDateTime
 
 _METHODS = frozenset(m.value for m in PaymentMethod)
+VISIT_EVENTS = ("client_confirmed", "reschedule")  # the card's "client confirmed"
 
 _user, _member, _msg = UserRow.__table__, MembershipRow.__table__, OrderMessageRow.__table__
 _M0 = len(USER_FIELDS)
@@ -160,6 +161,9 @@ def _facts_statement(clients: bool, holders: bool, categories: bool) -> Any:
         select(*_branch("$", e.order_id, s1=cast(e.data, Text), at=e.created_at, n=e.id)).where(
             e.organization_id == org_id, e.order_id.in_(order_ids), e.kind == "pay"
         ),
+        select(*_branch("v", e.order_id, s1=e.kind, at=e.created_at, n=e.id)).where(
+            e.organization_id == org_id, e.order_id.in_(order_ids), e.kind.in_(VISIT_EVENTS)
+        ),
     ]
     if clients:
         client_ids = _ids("client_ids")
@@ -226,6 +230,7 @@ def _facts(org_id: int, rows: Sequence[Any]) -> CardFacts:
     files: dict[int, dict[str, int]] = {}
     payments: dict[int, list[tuple[int, Payment]]] = {}
     held: set[tuple[int, int]] = set()
+    visits: dict[int, list[tuple[datetime, int, str]]] = {}
     for tag, a, b, s1, s2, s3, at, n in rows:
         if tag == "c":
             clients[a] = (s1, s2, s3, at)
@@ -239,6 +244,8 @@ def _facts(org_id: int, rows: Sequence[Any]) -> CardFacts:
             payments.setdefault(a, []).append((n, _payment(s1, at)))
         elif tag == "h":
             held.add((a, b))
+        elif tag == "v":
+            visits.setdefault(a, []).append((at, n, s1))
     return CardFacts(
         clients={
             cid: Client(
@@ -256,7 +263,18 @@ def _facts(org_id: int, rows: Sequence[Any]) -> CardFacts:
         files=files,
         payments={oid: tuple(pay for _, pay in sorted(found)) for oid, found in payments.items()},
         held=frozenset(held),
+        confirmed=_confirmed(visits),
     )
+
+
+def _confirmed(visits: dict[int, list[tuple[datetime, int, str]]]) -> dict[int, datetime]:
+    """The latest client confirmation of each order, if no move came after it."""
+    found = {}
+    for order_id, events in visits.items():
+        latest = max(events, key=lambda e: (e[0], e[1]))
+        if latest[2] == "client_confirmed":
+            found[order_id] = latest[0]
+    return found
 
 
 def _payment(data: str, at: datetime) -> Payment:

@@ -8,8 +8,13 @@ English, on the e2e frozen clock (Wednesday 4 March 2026)."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 
+from sqlalchemy import select, update
+
+from core.client_loop.reminders import REMINDER_JOB
+from storage.tables import JobRow
 from tests.e2e.test_client_confirmation import _ics, _linked, _log, _quiet
 from tests.e2e.test_client_link import _client_link, _team
 from tests.e2e.test_client_link import crm as link_crm
@@ -23,6 +28,28 @@ async def _look(crm) -> int:
     return await crm.app.bot_data.background.scheduler.run_once()
 
 
+async def _redeliver(crm) -> None:
+    """Make the finished reminder job pending again and wake the runners."""
+    job = JobRow.__table__
+    async with crm.container.engine.begin() as connection:
+        done = await connection.execute(
+            update(job)
+            .where(job.c.kind == REMINDER_JOB)
+            .values(status="pending", run_at=crm.clock.now(), locked_by=None)
+        )
+        assert done.rowcount == 1
+    crm.app.bot_data.background.wake()
+    for _ in range(100):
+        async with crm.container.engine.connect() as connection:
+            status = (
+                await connection.execute(select(job.c.status).where(job.c.kind == REMINDER_JOB))
+            ).scalar()
+        if status == "done":
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"the redelivered reminder job is {status}")
+
+
 async def test_a_russian_client_confirms_moves_and_cancels_from_the_reminder(crm):
     olga, ivan = await _team(crm, (7301, 7302))
     petr = await _linked(crm, olga, ivan, 7303)
@@ -33,7 +60,8 @@ async def test_a_russian_client_confirms_moves_and_cancels_from_the_reminder(crm
     assert "Сухонская" in reminder.text and "/c/" not in reminder.text
     assert reminder.labels == ["✅ Подтвердить", "🔁 Перенести", "✖️ Отменить визит"]
     assert await _look(crm) == 0  # the next look: nothing twice
-    await _quiet(petr)
+    await _redeliver(crm)  # the job again, as after a lost lease: the log says sent
+    await _quiet(petr, seconds=0.5)
 
     await petr.tap("✅ Подтвердить", message=reminder)
     confirmed = await petr.wait_edit(reminder.message_id)
@@ -41,6 +69,9 @@ async def test_a_russian_client_confirms_moves_and_cancels_from_the_reminder(crm
     assert confirmed.labels == reminder.labels  # it can still be moved or cancelled
     log = await _log(crm, 7303)
     assert any(m.kind == "confirmation" and m.direction == "in" for m in log)
+    await olga.send("/order 1")
+    card = await olga.reply()
+    assert "✅ Клиент подтвердил (ср 4 мар., 18:00)" in card.text, card.text
 
     await petr.tap("🔁 Перенести", message=confirmed)
     times = await petr.reply()
@@ -58,6 +89,9 @@ async def test_a_russian_client_confirms_moves_and_cancels_from_the_reminder(crm
     assert "The client moved order №1" in told_ivan.text and "10:00" in told_ivan.text
     told_olga = await olga.reply()
     assert "Клиент перенёс заказ №1" in told_olga.text and "09:00" in told_olga.text
+
+    await olga.send("/order 1")
+    assert "Клиент подтвердил" not in (await olga.reply()).text  # the new time is not confirmed
 
     # The first reminder is about 10:00 now gone: its buttons say so and change nothing.
     await petr.tap("✖️ Отменить визит", message=reminder)
