@@ -110,6 +110,9 @@ def _where_when(t: Translator, card: OrderCard) -> list[str]:
     if o.scheduled_at is not None:
         zone = card.organization.timezone
         lines.append("🕒 " + escape(when(t, o.scheduled_at, zone, card.now)))
+        if card.client_confirmed_at is not None:
+            at = when(t, card.client_confirmed_at, zone, card.now)
+            lines.append(t("✅ Client confirmed ({at})", at=at))
     else:
         lines.append(t("🕒 Not scheduled"))
     return lines
