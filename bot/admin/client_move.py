@@ -5,14 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from fastapi import Request
-
-from bot.admin.context import admin_context
 from bot.admin.html import Safe, SafeText, esc, join, tag
 from core.client_loop.answers import Answer, Outcome, minutes
 from core.services import Services
 from handlers.formatting import money, when
-from handlers.i18n import N_
+from handlers.i18n import N_, Catalogs
 
 MOVE_ANSWERS = {
     Answer.MOVED: N_("Done: your visit is moved. The new time is below."),
@@ -51,12 +48,11 @@ def move_section(
     return tag("section", join([title, form]), data_testid="move-section")
 
 
-async def tell_moved(request: Request, services: Services, moved: Outcome) -> None:
+async def tell_moved(catalogs: Catalogs, services: Services, moved: Outcome) -> None:
     """The client's message about the move, in the request's unit of work, by SMS or e-mail
     (a client linked in Telegram who moves the visit on the page sees it there and gets no
     Telegram message from the page: those go through the bot's outbox)."""
     assert moved.order is not None
-    catalogs = admin_context(request).container.catalogs
     service = services.client_loop
     draft = await service.order_message(moved.order, "reschedule", catalogs.default, moved.was)
     if draft is None or draft.telegram:

@@ -222,7 +222,7 @@ async def client_move(request: Request, work: WorkDep, token: str) -> Response:
     except DomainError as error:
         return await _refused(request, services, token, error, chosen)
     if outcome.answer is Answer.MOVED and outcome.order is not None:
-        await tell_moved(request, services, outcome)
+        await tell_moved(_context(request).container.catalogs, services, outcome)
         where = f"/c/{token}?moved=1" + (f"&lang={chosen}" if chosen else "")
         return RedirectResponse(where, status_code=303, headers={"cache-control": "no-store"})
     text = MOVE_ANSWERS.get(outcome.answer, MOVE_ANSWERS[Answer.CHANGED])

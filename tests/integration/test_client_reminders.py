@@ -9,13 +9,23 @@ from __future__ import annotations
 import asyncio
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import select
 
+from bot.admin.client_move import tell_moved
+from core.client_loop.answers import Answer, minutes
 from core.client_loop.model import Channel, ClientLoopSettings, DeliveryStatus, MessageKind
+from core.client_loop.notices import NOTICE_JOB
+from core.client_loop.page import Outcome as PageOutcome
 from core.client_loop.reminders import ClientReminders
 from core.client_loop.service import ClientLoopService
+from core.domain import Role, TelegramProfile
+from core.errors import DomainError
 from core.orders.rules import OrderAction
+from handlers.i18n import Catalogs
+from storage.tables import JobRow
 from tests.integration.test_client_delivery import (
     EMAIL,
     NOON,
@@ -26,9 +36,11 @@ from tests.integration.test_client_delivery import (
     _org,
     open_world,
 )
+from tests.support import onboard
 
 # VISIT is Wednesday 4 March 2026, 15:30 in Moscow; booked on Tuesday at 12:00.
 EVE = datetime(2026, 3, 3, 15, 0, tzinfo=UTC)  # Tuesday 18:00 in Moscow
+MSK = ZoneInfo("Europe/Moscow")
 LINK = re.compile(r"http\S+/c/([A-Za-z0-9_-]{22})")
 
 
@@ -121,3 +133,86 @@ async def test_a_moved_order_is_reminded_again_and_a_cancelled_one_not(w):
     _, other = await _book(w, owner, phone="+79165550124", when=VISIT + timedelta(days=2))
     await w.services.orders.act(owner, other.id, OrderAction.CANCEL)
     assert await tick(w, EVE + timedelta(days=2)) == 0
+
+
+async def _reminded(w, owner, **booking):
+    """Book, remind at 18:00, deliver; the token of the page link in the message."""
+    client, order = await _book(w, owner, **booking)
+    assert await tick(w, EVE) == 1
+    assert await w.run_jobs() == 1
+    if booking.get("email"):
+        text = w.mail_peer.for_recipient(EMAIL)[-1].text() or ""
+    else:
+        text = w.sms_peer.received(PHONE)[-1].text
+    found = LINK.search(text)
+    assert found is not None, text
+    return client, order, found.group(1)
+
+
+async def _notices(w) -> list[dict]:
+    stmt = select(JobRow.__table__.c.payload).where(JobRow.__table__.c.kind == NOTICE_JOB)
+    async with w.sessions() as session:
+        return [row[0] for row in (await session.execute(stmt)).all()]
+
+
+async def test_an_sms_client_confirms_then_moves_on_the_page_and_hears_of_the_move(w):
+    owner = await _org(w, smtp=False)
+    worker = await _worker(w, owner)
+    _, order, token = await _reminded(w, owner)
+    await w.services.orders.act(owner, order.id, OrderAction.ASSIGN, assignee_id=worker.user.id)
+    await w.run_jobs()
+    assert await w.services.client_page.confirm(token) is PageOutcome.CONFIRMED
+    times = await w.services.client_answers.page_times(token)
+    assert times and VISIT not in times
+    moved = await w.services.client_answers.page_move(token, minutes(times[0]))
+    assert moved.answer is Answer.MOVED and moved.was == VISIT
+    await tell_moved(Catalogs(), w.services, moved)
+    assert await w.run_jobs() == 1
+    last = w.sms_peer.received(PHONE)[-1].text
+    assert (
+        "перенесён" in last and moved.order.scheduled_at.astimezone(MSK).strftime("%H:%M") in last
+    )
+    (notice,) = await _notices(w)
+    assert notice["what"] == "moved" and notice["from"] == VISIT.isoformat()
+    found = await w.services.client_answers.staff_notice(owner.organization.id, order.id)
+    assert {p.id for p in found.people} == {owner.user.id, worker.user.id}
+    # A time the page did not offer is refused.
+    again = await w.services.client_answers.page_move(token, minutes(VISIT) + 10_000_000)
+    assert again.answer is Answer.TAKEN
+
+
+async def test_an_email_client_cancels_on_the_page_and_the_manager_is_told(w):
+    owner = await _org(w, language="en", sms=False)
+    _, order, token = await _reminded(w, owner, phone=None, email=EMAIL)
+    assert await w.services.client_page.cancel(token, "Away that week") is PageOutcome.CANCELLED
+    (notice,) = await _notices(w)
+    assert notice == {
+        "org": owner.organization.id, "order": order.id, "what": "cancelled",
+        "from": None, "to": VISIT.isoformat(), "reason": "Away that week",
+    }  # fmt: skip
+    assert await tick(w, VISIT - timedelta(hours=2)) == 0  # nothing more for a cancelled order
+
+
+async def test_another_clients_telegram_account_gets_nothing_of_this_order(w):
+    owner = await _org(w, smtp=False)
+    _, order = await _book(w, owner)
+    stranger = await _worker(w, owner)  # a person of this organization, not its client
+    for call in (
+        w.services.client_answers.confirm(stranger.user.id, owner.organization.id, order.id, 0),
+        w.services.client_answers.times(stranger.user.id, owner.organization.id, order.id, 0),
+        w.services.client_answers.cancel(
+            stranger.user.id, owner.organization.id, order.id, 0, "x"
+        ),
+    ):
+        with pytest.raises(DomainError) as caught:
+            await call
+        assert caught.value.code == "client_button_foreign"
+    assert (await w.services.orders.raw(owner.organization.id, order.id)).status.value == "new"
+
+
+async def _worker(w, owner):
+    token = (await w.services.invites.create(owner, Role.WORKER)).token
+    person = TelegramProfile(9101, "Пётр", "Сидоров", None, "ru")
+    actor = await onboard(w.services, person)
+    await w.services.invites.accept(actor, token)
+    return await w.services.users.identify(person)
