@@ -11,7 +11,15 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 
-from bot.admin import api, client_page, client_payments, data_rights, hooks, pages
+from bot.admin import (
+    api,
+    client_page,
+    client_payments,
+    client_templates,
+    data_rights,
+    hooks,
+    pages,
+)
 from bot.admin.context import AdminContext, admin_context
 from bot.admin.headers import SecurityHeaders, docs_router
 from bot.admin.security import BodyLimit, RateLimited, Signer
@@ -77,6 +85,7 @@ def build_admin_app(
     app.include_router(api.router)
     app.include_router(data_rights.router)
     app.include_router(pages.router)
+    app.include_router(client_templates.router)
     app.include_router(client_page.router)
     app.include_router(hooks.router)
     app.include_router(client_payments.router)

@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from bot.admin import client_channels as channels
 from bot.admin import client_payments, views
+from bot.admin.client_templates_view import link_section
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
 from bot.admin.html import Safe, SafeText, button, join, notice, page, tag
@@ -130,6 +131,8 @@ async def _settings(
         url = services.client_payments.notification_url(org.id if org else 0)
         tbank = client_payments.section(current.t, current.csrf, terminal, url)
         html = channels.with_section(html, tbank)
+    if allowed(current.actor.role, Permission.CLIENT_EDIT):
+        html = channels.with_section(html, link_section(current.t))
     return HTMLResponse(html, status_code=status)
 
 
