@@ -18,6 +18,7 @@ from core.client_loop.answers import ClientAnswers
 from core.client_loop.page import ClientPageService
 from core.client_loop.pay_service import ClientPayments
 from core.client_loop.payments import TerminalFactory
+from core.client_loop.relay import ClientReplySpec
 from core.client_loop.reminders import ClientReminders
 from core.client_loop.service import ClientLoopService
 from core.clients.flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
@@ -234,6 +235,7 @@ def make_services(
         NewClientSpec(clients),
         ClientEditSpec(clients),
         ClientMergeSpec(clients),
+        ClientReplySpec(clock, settings.default_language),
     )
     dialogs = DialogService(uow, clock, specs)
     return Services(

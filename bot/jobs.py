@@ -30,6 +30,7 @@ from core.telephony.call_log import RECORDING_JOBS
 from core.voice.service import SUMMARIZE_JOB, TRANSCRIBE_JOB
 from handlers.client_loop.payments import payment_jobs
 from handlers.client_loop.ratings import rating_jobs
+from handlers.client_loop.relay import relay_jobs
 from handlers.client_loop.reminders import reminder_jobs
 from handlers.i18n import Catalogs
 from handlers.jobs import dead_job_notice, presenter_jobs
@@ -112,5 +113,6 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
         **payment_jobs(bot, services, catalogs),
         **reminder_jobs(bot, services, catalogs),
         **rating_jobs(bot, services, catalogs, public_url(container.settings)),
+        **relay_jobs(bot, services, catalogs),
     }  # fmt: skip
     return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))

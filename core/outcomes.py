@@ -100,6 +100,19 @@ class LanguageChanged:
     language: str
 
 
+@dataclass(frozen=True, slots=True)
+class ClientMessaged:
+    """A staff member's message to a client is queued: in Telegram (`chat_id`, the text and
+    its log entry, sent with the update), or by SMS or e-mail (`chat_id` 0: a job sends it)."""
+
+    organization_id: int
+    chat_id: int
+    text: str
+    message_id: int
+    channel: str
+    number: int | None
+
+
 Outcome = (
     Prompt
     | Reask
@@ -114,4 +127,5 @@ Outcome = (
     | OrderChanged
     | ClientSaved
     | LanguageChanged
+    | ClientMessaged
 )

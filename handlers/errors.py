@@ -102,6 +102,11 @@ MESSAGES: dict[str, str] = {
     "client_invite_expired": N_("This link has expired. Ask the business for a new one."),
     "client_invite_unknown": N_("This link is not valid. Ask the business for a new one."),
     "client_invite_used": N_("This link was already used. Ask the business for a new one."),
+    "client_unreachable": N_(
+        "The client cannot get messages now: they are not in Telegram, have no mobile number "
+        "or e-mail we can use, or asked not to be messaged."
+    ),
+    "client_message_text": N_("Please type your message to the client as text."),
     "client_linked_elsewhere": N_(
         "This Telegram account is already linked to another client of this business."
     ),

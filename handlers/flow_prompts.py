@@ -4,6 +4,7 @@ and the echo of a tapped choice ("Category: Cleaning ✓") that stays in the cha
 from __future__ import annotations
 
 from core.dialogs.engine import DialogState
+from handlers.client_loop.staff_message import RELAY_PROMPTS
 from handlers.clients.prompts import CLIENT_PROMPTS
 from handlers.i18n import NP_, Translator
 from handlers.orders.edit_prompts import EDIT_PROMPTS
@@ -15,6 +16,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **ORDER_PROMPTS,
     **EDIT_PROMPTS,
     **CLIENT_PROMPTS,
+    **RELAY_PROMPTS,
 }
 
 # What a step decides, named for the echo of the choice; a step not named here echoes the

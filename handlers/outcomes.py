@@ -8,6 +8,7 @@ from core.dialogs.data import chosen_language
 from core.domain import Role
 from core.outcomes import (
     Cancelled,
+    ClientMessaged,
     ClientSaved,
     Declined,
     InviteFailed,
@@ -22,6 +23,7 @@ from core.outcomes import (
     Reask,
     Welcome,
 )
+from handlers.client_loop.staff_message import client_messaged
 from handlers.clients.publish import send_client
 from handlers.context import BotContext
 from handlers.delivery.publish import notify_user, refresh_menu
@@ -91,6 +93,8 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await send_client(update, ctx, client_id)
         case LanguageChanged():
             await reply(ctx, update, t("Done. I will speak English from now on."))
+        case ClientMessaged():
+            await client_messaged(update, ctx, outcome)
 
 
 async def _declined(update: Update, ctx: BotContext, t: Translator, reason: str) -> None:

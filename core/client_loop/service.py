@@ -28,6 +28,7 @@ from core.client_loop.model import (
     consent_state,
 )
 from core.client_loop.rating_service import ClientRatings
+from core.client_loop.relay import ClientRelay
 from core.client_loop.tokens import (
     MAX_INVITE_DAYS,
     PAGE_GRACE,
@@ -63,7 +64,7 @@ async def _client_order(
     return order
 
 
-class ClientLoopService(ClientOrderMessages, ClientChannels, ClientRatings):
+class ClientLoopService(ClientOrderMessages, ClientChannels, ClientRatings, ClientRelay):
     async def invite(
         self, actor: Actor, client_id: int, order_id: int | None = None, days: int | None = None
     ) -> IssuedToken:

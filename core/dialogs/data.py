@@ -201,6 +201,20 @@ class ClientMergeData(DialogData):
     confirm: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientReplyData(DialogData):
+    """A staff member's message to a client (a reply to the client's message, or from the
+    order card); the client's name and the order's number as the prompt shows them."""
+
+    flow = "client_reply"
+    client_id: int
+    order_id: int | None = None
+    message_id: int | None = None  # the client's message answered (None: from the card)
+    client_name: str | None = None
+    number: int | None = None
+    text: str | None = None
+
+
 KINDS: dict[str, type[DialogData]] = {
     kind.flow: kind
     for kind in (
@@ -213,6 +227,7 @@ KINDS: dict[str, type[DialogData]] = {
         NewClientData,
         ClientEditData,
         ClientMergeData,
+        ClientReplyData,
     )
 }
 

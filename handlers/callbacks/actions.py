@@ -23,6 +23,8 @@ from handlers.callbacks.reminder_actions import ClientSlot as ClientSlot
 from handlers.callbacks.reminder_actions import ClientVisit as ClientVisit
 from handlers.callbacks.talk_actions import ClientRate as ClientRate
 from handlers.callbacks.talk_actions import ClientRateSkip as ClientRateSkip
+from handlers.callbacks.talk_actions import MessageClient as MessageClient
+from handlers.callbacks.talk_actions import ReplyClient as ReplyClient
 
 Switch = Literal["on", "off"]
 Setting = Literal["digest_at", "plan_at", "reminder_min", "overdue_min", "quiet"]

@@ -24,3 +24,17 @@ class ClientRateSkip(Action, template="rts:{org_id}:{rating_id}"):
 
     org_id: int
     rating_id: int
+
+
+@dataclass(frozen=True)
+class ReplyClient(Action, template="rpc:{message_id}"):
+    """Staff: reply to the client's message `message_id` (an entry of the client log)."""
+
+    message_id: int
+
+
+@dataclass(frozen=True)
+class MessageClient(Action, template="mcl:{order_id}"):
+    """Staff, from the order card: write to the order's client."""
+
+    order_id: int

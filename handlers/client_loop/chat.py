@@ -19,6 +19,7 @@ from core.domain import Organization
 from core.errors import DomainError
 from handlers import callbacks as cb
 from handlers.client_loop.ratings import rating_comment, rating_tap
+from handlers.client_loop.relay import relay_from_client
 from handlers.client_loop.reminders import visit_tap
 from handlers.client_loop.welcome import consent_keyboard, consent_question, welcome_text
 from handlers.context import BotContext
@@ -153,8 +154,14 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
         await _stop(update, ctx, links)
     elif command == "/help":
         await reply(ctx, update, help_text(ctx.t, links))
-    elif not await rating_comment(update, ctx):
+    elif command is not None or not await _client_wrote(update, ctx):
         await reply(ctx, update, about_text(ctx.t, links))
+
+
+async def _client_wrote(update: Update, ctx: BotContext) -> bool:
+    """A text or photo: the comment of a rating just given, else a message for the
+    organization (False: neither, e.g. a sticker)."""
+    return await rating_comment(update, ctx) or await relay_from_client(update, ctx)
 
 
 async def _start(update: Update, ctx: BotContext, links: Links) -> None:
@@ -211,9 +218,9 @@ def help_text(t: Translator, links: Links) -> str:
 def about_text(t: Translator, links: Links) -> str:
     names = ", ".join(org.name for _, org in links)
     return t(
-        "This chat only sends you updates about your orders from {names}; messages written "
-        "here are not read yet. To reach {names}, please contact them as you usually do. "
-        "Send /help to see what this chat can do.",
+        "This chat is where {names} sends you updates about your orders. Write your question "
+        "here as a text or a photo and it will be passed on to them. Send /help to see what "
+        "this chat can do.",
         names=names,
     )
 

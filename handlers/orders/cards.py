@@ -146,6 +146,8 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
         buttons.append(button(t.raw("👤 Client"), cb.OpenClient(card.client.id)))
     if card.client is not None and card.sees_history and o.open:  # owners and managers
         buttons.append(invite_button(t, card.client.id, o.id))
+    if card.client is not None and card.sees_history:  # owners and managers
+        buttons.append(button(t.raw("✉️ Message client"), cb.MessageClient(o.id)))
     if card.files:
         total = sum(card.files.values())
         buttons.append(button(t("📎 Files ({count})", count=total), cb.OrderFiles(o.id)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from core.domain import OrderEvent, OrderStatus, Organization, PaymentMethod, User
+from handlers.client_loop.staff_message import talk_line
 from handlers.formatting import money, when
 from handlers.i18n import N_, Translator, escape
 from handlers.orders.cards import METHOD, STATUS
@@ -53,6 +54,9 @@ def history_text(
 
 
 def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:
+    talk = talk_line(t, event)  # the client's and staff's messages, the client's rating
+    if talk is not None:
+        return talk
     msgid = KINDS.get(event.kind)
     if msgid is None:
         return escape(event.kind)

@@ -13,6 +13,7 @@ from core.dialogs.data import (
     ClientAnswer,
     ClientEditData,
     ClientMergeData,
+    ClientReplyData,
     NewClientData,
     NewOrderData,
     OrderEditData,
@@ -129,7 +130,14 @@ def test_an_old_new_order_reads_as_typed_values():
     assert state_to_json(data)["price"] is None
 
 
-_NEED_AN_ID = (PaymentData, RescheduleData, OrderEditData, ClientEditData, ClientMergeData)
+_NEED_AN_ID = (
+    PaymentData,
+    RescheduleData,
+    OrderEditData,
+    ClientEditData,
+    ClientMergeData,
+    ClientReplyData,
+)
 
 
 def test_every_kind_round_trips_through_json():
@@ -154,6 +162,7 @@ def test_every_kind_round_trips_through_json():
         NewClientData(name="Анна", dup=Ref(5, "Анна"), blank=frozenset({"address"})),
         ClientEditData(client_id=5, field="notes", value="дверь справа"),
         ClientMergeData(client_id=5, candidates=(), pick="6"),
+        ClientReplyData(client_id=5, order_id=None, message_id=9, client_name="Анна", number=3),
         *(kind() for kind in KINDS.values() if kind not in _NEED_AN_ID),
     ]
     for data in samples:

@@ -1,0 +1,98 @@
+"""Two-way messages in Telegram (issue 19, item 9): a linked client's text or photo goes to the
+staff (a job per message, `client_relay`, with a Reply button), and a staff member's Reply
+or "Message client" on the order card starts a one-step conversation whose text goes to the
+client (core/client_loop/relay.py)."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram.error import BadRequest, Forbidden
+
+from core.client_loop.relay import RELAY_JOB, RelayNotice
+from core.dialogs.data import ClientReplyData
+from core.domain import Job
+from core.runtime.jobs import JobHandler
+from core.services import Services
+from handlers import callbacks as cb
+from handlers.context import BotContext
+from handlers.delivery.lanes import broadcast
+from handlers.delivery.replies import reply
+from handlers.i18n import Catalogs, Translator, escape
+from handlers.keyboards import button
+from handlers.outcomes import show
+
+log = logging.getLogger(__name__)
+CAPTION_MAX = 1024
+
+
+async def relay_from_client(update: Update, ctx: BotContext) -> bool:
+    """A linked client's text or photo, passed on to the organization (False: neither)."""
+    message = update.effective_message
+    if message is None:
+        return False
+    photo = message.photo[-1].file_id if message.photo else None
+    text = message.text or message.caption
+    if not text and photo is None:
+        return False
+    logged = await ctx.services.client_loop.client_wrote(ctx.actor.user, text, photo)
+    if logged is None:
+        return False
+    await reply(ctx, update, ctx.t("✉️ Your message was passed on. The answer will come here."))
+    return True
+
+
+async def reply_tap(
+    update: Update, ctx: BotContext, tap: cb.ReplyClient | cb.MessageClient
+) -> None:
+    """Staff: start writing to the client (only the owners, managers, the order's assignee)."""
+    query, chat = update.callback_query, update.effective_chat
+    assert query is not None and chat is not None
+    service = ctx.services.client_loop
+    if isinstance(tap, cb.ReplyClient):
+        target: ClientReplyData = await service.reply_target(ctx.actor, tap.message_id)
+    else:
+        target = await service.card_target(ctx.actor, tap.order_id)
+    await query.answer()
+    prompt = await ctx.services.dialogs.start(ctx.actor, chat.id, target.flow, target)
+    await show(update, ctx, prompt)
+
+
+def notice_text(t: Translator, notice: RelayNotice) -> str:
+    if notice.number is not None:
+        head = t(
+            "💬 {name} (order №{number}) wrote:", name=notice.client_name, number=notice.number
+        )
+    else:
+        head = t("💬 The client {name} wrote:", name=notice.client_name)
+    return f"{head}\n{escape(notice.text)}" if notice.text else head
+
+
+def relay_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
+    async def relay(job: Job) -> None:
+        org_id, message_id = int(str(job.payload["org"])), int(str(job.payload["message"]))
+        photo = job.payload.get("photo")
+        notice = await services.client_loop.relay_notice(
+            org_id, message_id, str(photo) if photo else None
+        )
+        for user in notice.recipients:
+            t = catalogs.get(user.preferred_language(catalogs.default))
+            markup = InlineKeyboardMarkup(
+                [[button(t.raw("↩️ Reply"), cb.ReplyClient(notice.message_id))]]
+            )
+            text = notice_text(t, notice)
+            try:
+                if notice.photo:
+                    await bot.send_photo(
+                        user.telegram_id, notice.photo, caption=text[:CAPTION_MAX],
+                        reply_markup=markup, **broadcast(bot),
+                    )  # fmt: skip
+                else:
+                    await bot.send_message(
+                        user.telegram_id, text, reply_markup=markup, **broadcast(bot)
+                    )
+            except (BadRequest, Forbidden) as error:
+                log.info("client message %s not relayed: %s", message_id, type(error).__name__)
+
+    return {RELAY_JOB: relay}
