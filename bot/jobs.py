@@ -97,7 +97,11 @@ def client_delivery(container: Container) -> dict[str, JobHandler]:
         return HttpSmsRu(http, settings.key)
 
     delivery = services.client_loop.delivery(
-        services.org_settings.credential_in, gateway, SmtpMailSender, invitation_ics
+        services.org_settings.credential_in,
+        gateway,
+        SmtpMailSender,
+        invitation_ics,
+        public_url=public_url(container.settings),
     )
     return delivery.handlers()
 

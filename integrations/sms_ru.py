@@ -25,6 +25,7 @@ import httpx
 
 from core.channels.sms import (
     DeliveryState,
+    InboundSms,
     SmsError,
     SmsFailure,
     SmsReceipt,
@@ -40,6 +41,7 @@ DEFAULT_BASE_URL = "https://sms.ru"
 OK = 100
 NOT_FOUND = -1
 CALLBACK_ACK = "100"  # SMS.ru repeats a report until the handler answers exactly this
+INBOUND = "callback_receive"  # an inbound SMS entry's first line (unconfirmed, docs/sms.md)
 
 # Codes a request or one of its messages can be refused with (docs/sms.md).
 FAILURES: dict[int, SmsFailure] = {
@@ -229,3 +231,25 @@ def _unix_time(text: str) -> datetime | None:
         return datetime.fromtimestamp(seconds, UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def parse_inbound(fields: Iterable[tuple[str, str]]) -> list[InboundSms]:
+    """Inbound SMS in the same `data[N]` entries (unconfirmed, docs/sms.md): the lines
+    `callback_receive`, the message id, the sender's number (digits), the text (which may
+    itself hold line breaks, so it is everything up to a last line that is a Unix time).
+    Malformed entries and numbers that are not E.164 are skipped."""
+    found: list[InboundSms] = []
+    for key, value in fields:
+        if not key.startswith("data["):
+            continue
+        lines = value.replace("\r", "").split("\n")
+        if len(lines) < 4 or lines[0].strip() != INBOUND:
+            continue
+        phone = "+" + lines[2].strip().removeprefix("+")
+        body, at = lines[3:], None
+        if len(body) > 1 and _unix_time(body[-1].strip()) is not None:
+            at = _unix_time(body[-1].strip())
+            body = body[:-1]
+        if is_e164(phone):
+            found.append(InboundSms(phone, "\n".join(body), at))
+    return found

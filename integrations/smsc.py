@@ -26,6 +26,7 @@ import httpx
 
 from core.channels.sms import (
     DeliveryState,
+    InboundSms,
     SmsError,
     SmsFailure,
     SmsReceipt,
@@ -197,3 +198,16 @@ def parse_callback(fields: Mapping[str, str]) -> SmsStatus | None:
     if not message_id or code is None:
         return None
     return SmsStatus(message_id, state_of(code), str(code), at=_unix_time(fields.get("ts")))
+
+
+def parse_inbound(fields: Mapping[str, str]) -> InboundSms | None:
+    """An inbound SMS SMSC.ru POSTs to the same handler (unconfirmed, docs/sms.md): `phone`
+    (the sender's digits), `mes` (the text), `to` (our number), `sms_id`, `sent` or `time`;
+    told apart from a status report by having `mes` and no `status`. None otherwise."""
+    if "status" in fields or "mes" not in fields:
+        return None
+    phone = "+" + (fields.get("phone") or "").strip().removeprefix("+")
+    if not is_e164(phone):
+        return None
+    at = _unix_time(fields.get("sent") or fields.get("time"))
+    return InboundSms(phone, fields.get("mes") or "", at)

@@ -778,3 +778,34 @@ class ClientPaymentRow(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)
     paid_at: datetime | None = _ts()
+
+
+class ClientOptOutTokenRow(SQLModel, table=True):
+    """The unsubscribe link `/u/<token>` of one client of one organization for one channel
+    (e-mail): hashed; one per message sent, each valid until it expires."""
+
+    __tablename__ = "client_optout_token"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    client_id: int = _fk("client.id")
+    channel: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = _ts(nullable=False)
+    created_at: datetime = _ts(nullable=False)
+
+
+class ClientSmsHookRow(SQLModel, table=True):
+    """The secret in an organization's SMS provider callback URL, hashed (the providers do
+    not sign their callbacks)."""
+
+    __tablename__ = "client_sms_hook"
+    organization_id: int = Field(
+        sa_column=Column(
+            BigIntPK,
+            ForeignKey("organization.id", ondelete="CASCADE"),
+            primary_key=True,
+            autoincrement=False,
+        )
+    )
+    secret_hash: str = Field(max_length=64)
+    created_at: datetime = _ts(nullable=False)

@@ -19,6 +19,8 @@ from bot.admin import (
     data_rights,
     hooks,
     pages,
+    sms_callbacks,
+    unsubscribe,
 )
 from bot.admin.context import AdminContext, admin_context
 from bot.admin.headers import SecurityHeaders, docs_router
@@ -89,6 +91,8 @@ def build_admin_app(
     app.include_router(client_page.router)
     app.include_router(hooks.router)
     app.include_router(client_payments.router)
+    app.include_router(unsubscribe.router)
+    app.include_router(sms_callbacks.router)
     app.include_router(docs_router)
     if telegram_app is not None and secret is not None:
         app.include_router(hooks.webhook_router)

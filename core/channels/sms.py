@@ -221,3 +221,12 @@ def _local_time(now: datetime, zone: str) -> time:
     if now.tzinfo is None:
         raise ValueError("quiet hours need an aware datetime")
     return now.astimezone(ZoneInfo(zone)).time().replace(tzinfo=None)
+
+
+@dataclass(frozen=True, slots=True)
+class InboundSms:
+    """A message a client sent to the organization's number, as the provider reported it."""
+
+    phone: str  # E.164
+    text: str
+    at: datetime | None = None

@@ -27,6 +27,7 @@ from core.channels.email import (
     MailSender,
     OutgoingEmail,
     SmtpSettings,
+    Unsubscribe,
 )
 from core.channels.sms import SmsError, SmsGateway
 from core.client_loop.channels import sms_number
@@ -35,6 +36,14 @@ from core.client_loop.model import (
     Channel,
     DeliveryStatus,
     MessageKind,
+    Purpose,
+    consent_state,
+)
+from core.client_loop.optout import (
+    OptOutService,
+    ensure_sms_hook,
+    issue_unsubscribe,
+    sms_callback_path,
 )
 from core.client_loop.outgoing import (
     EMAIL_JOB,
@@ -47,8 +56,14 @@ from core.client_loop.outgoing import (
     job_payload,
     rendered,
 )
-from core.client_loop.page_links import page_link
-from core.client_loop.providers import SMS_SECRET, SMTP_SECRET, SmsSettings, sms_of, smtp_of
+from core.client_loop.providers import (
+    SMS_SECRET,
+    SMTP_SECRET,
+    SmsProvider,
+    SmsSettings,
+    sms_of,
+    smtp_of,
+)
 from core.client_loop.setup import ClientLoopSetup
 from core.domain import Actor, Job
 from core.errors import ExternalServiceError
@@ -68,6 +83,10 @@ class Sent:
     provider_id: str
 
 
+class OptedOut(NoRoute):
+    """The client withdrew this channel after the message was queued: not sent."""
+
+
 class ClientDelivery:
     """Runs the SMS and e-mail jobs of client messages."""
 
@@ -80,7 +99,9 @@ class ClientDelivery:
         mail: MailSender,
         ics: IcsWriter,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        public_url: str | None = None,
     ) -> None:
+        self._public_url = public_url.rstrip("/") if public_url else None
         self._uow = uow
         self._clock = clock
         self._credentials = credentials
@@ -106,14 +127,21 @@ class ClientDelivery:
             secret = SMS_SECRET if channel is Channel.SMS else SMTP_SECRET
             stored = await self._credentials(uow, org_id, secret)
             settings = await uow.client_loop.settings(org_id)
+            consents = consent_state(
+                await uow.client_loop.consents(org_id, int(payload["client"]))
+            )
+            reachable = client is not None and org is not None
+            links = await self._opt_out_links(uow, payload, channel, stored, reachable)
         zone = org.timezone if org is not None else "UTC"
         try:
             if org is None or client is None:
                 raise NoRoute("the organization or the client is gone")
+            if consents.withdrawn(channel, Purpose.TRANSACTIONAL):
+                raise OptedOut("the client opted out of this channel since it was queued")
             if channel is Channel.SMS:
-                sent = await self._send_sms(payload, client.phones, sms_of(stored))
+                sent = await self._send_sms(payload, client.phones, sms_of(stored), links)
             else:
-                sent = await self._send_email(payload, email, smtp_of(stored), org.name)
+                sent = await self._send_email(payload, email, smtp_of(stored), org.name, links)
         except (NoRoute, SmsError, MailError, ExternalServiceError) as error:
             last = job.attempts >= max_attempts_of(job, self._max_attempts)
             temporary = isinstance(error, ExternalServiceError) and error.retryable
@@ -139,14 +167,39 @@ class ClientDelivery:
             await uow.commit()
         log.info("client message %s sent on %s", message_id, channel.value)
 
+    async def _opt_out_links(
+        self, uow: UnitOfWork, payload: Mapping[str, Any], channel: Channel, stored: Any,
+        reachable: bool,
+    ) -> str | None:  # fmt: skip
+        """E-mail: a new unsubscribe link (`/u/<token>`); SMS by SMS.ru: the callback URL
+        when the organization has none yet (SMS.ru registers it for the account). Written and
+        committed before the message goes, so a link in a message always opens."""
+        if self._public_url is None or not reachable:
+            return None
+        org_id, now = int(payload["org"]), self._clock.now()
+        if channel is Channel.EMAIL:
+            token = await issue_unsubscribe(uow, org_id, int(payload["client"]), now)
+            await uow.commit()
+            return f"{self._public_url}/u/{token}"
+        sms = sms_of(stored)
+        if sms is None or sms.provider is not SmsProvider.SMS_RU:
+            return None  # SMSC.ru: the owner sets the URL in the account (docs/sms.md)
+        secret = await ensure_sms_hook(uow, org_id, now)
+        if secret is None:
+            return None
+        await uow.commit()
+        return self._public_url + sms_callback_path(sms.provider.value, org_id, secret)
+
     async def _send_sms(
-        self, payload: Mapping[str, Any], phones: tuple[str, ...], settings: SmsSettings | None
-    ) -> Sent:
+        self, payload: Mapping[str, Any], phones: tuple[str, ...], settings: SmsSettings | None,
+        callback: str | None,
+    ) -> Sent:  # fmt: skip
         phone = sms_number(phones)
         if phone is None or settings is None:
             raise NoRoute("no mobile number or no SMS provider")
         text = rendered(Channel.SMS, payload)
-        receipt = await self._sms(settings).send(phone, text, settings.sender)
+        gateway = self._sms(settings)
+        receipt = await gateway.send(phone, text, settings.sender, status_callback_url=callback)
         return Sent(receipt.message_id)
 
     async def _send_email(
@@ -155,15 +208,20 @@ class ClientDelivery:
         address: str | None,
         settings: SmtpSettings | None,
         org_name: str,
+        unsubscribe: str | None,
     ) -> Sent:
         if address is None or settings is None:
             raise NoRoute("no e-mail address or no SMTP server")
         kind, values = MessageKind(payload["kind"]), payload["values"]
         subject, text = email_parts(kind, payload["template"], values)
         sender_name = settings.from_name or org_name
-        # No unsubscribe endpoint exists yet: the opt-out is a reply to the sender's address
-        # (in the text; List-Unsubscribe needs an https one-click URL, see docs/client-loop.md).
-        text = f"{text}\n\n{opt_out_line(payload['language'], settings.from_address)}"
+        # The opt-out: the unsubscribe link in the text and, when it is https, in the
+        # List-Unsubscribe headers (RFC 8058 one-click); without a public URL, a reply.
+        language, sender_address = payload["language"], settings.from_address
+        text = f"{text}\n\n{opt_out_line(language, sender_address, unsubscribe)}"
+        one_click = None
+        if unsubscribe is not None and unsubscribe.startswith("https://"):
+            one_click = Unsubscribe(unsubscribe)
         attachments: tuple[Attachment, ...] = ()
         if payload.get("invitation") is not None:  # a visit (a rating question has none)
             invitation = replace(
@@ -186,12 +244,17 @@ class ClientDelivery:
             text=text,
             message_id_domain=domain,
             attachments=attachments,
+            unsubscribe=one_click,
             message_key=f"client-message-{payload['message']}",
         )
         return Sent(await self._mail.send(settings, message))
 
 
-def opt_out_line(language: str, address: str) -> str:
+def opt_out_line(language: str, address: str, link: str | None = None) -> str:
+    if link is not None and language == "ru":
+        return f"Чтобы не получать эти письма, откройте {link}"
+    if link is not None:
+        return f"To stop these e-mails, open {link}"
     if language == "ru":
         return f"Чтобы не получать эти письма, ответьте на адрес {address} словом STOP."
     return f"To stop these e-mails, reply to {address} with the word STOP."
@@ -206,10 +269,6 @@ class ClientChannels(ClientLoopSetup):
         payload = job_payload(draft, amount)
         async with self._uow() as uow:
             org = await uow.orgs.get(draft.organization_id)
-            payload["values"]["page_link"] = await page_link(
-                uow, self._pages, draft.kind, draft.organization_id, draft.order_id,
-                draft.client_id, self._clock.now(),
-            )  # fmt: skip
             settings = await uow.client_loop.settings(draft.organization_id)
             zone = org.timezone if org is not None else "UTC"
             for channel in draft.channels:
@@ -223,11 +282,18 @@ class ClientChannels(ClientLoopSetup):
 
     def delivery(
         self, credentials: Credentials, sms: SmsGateways, mail: Callable[[Clock], MailSender],
-        ics: IcsWriter, max_attempts: int = DEFAULT_MAX_ATTEMPTS,
+        ics: IcsWriter, max_attempts: int = DEFAULT_MAX_ATTEMPTS, public_url: str | None = None,
     ) -> ClientDelivery:  # fmt: skip
-        """The jobs' runner on this service's database and clock (`mail` gets the clock)."""
+        """The jobs' runner on this service's database and clock (`mail` gets the clock);
+        `public_url`: the admin app's, for unsubscribe links and SMS callbacks."""
         clock = self._clock
-        return ClientDelivery(self._uow, clock, credentials, sms, mail(clock), ics, max_attempts)
+        return ClientDelivery(
+            self._uow, clock, credentials, sms, mail(clock), ics, max_attempts, public_url
+        )
+
+    def optouts(self) -> OptOutService:
+        """Unsubscribe links and SMS provider callbacks on this service's database."""
+        return OptOutService(self._uow, self._clock)
 
     async def channel_settings(
         self, actor: Actor, credentials: Credentials

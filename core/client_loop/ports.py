@@ -22,17 +22,17 @@ from core.client_loop.model import (
     Purpose,
     Template,
 )
+from core.client_loop.optout_ports import OptOutRepository
 from core.client_loop.payment_ports import ClientPaymentRepository
 from core.client_loop.ratings import RatingRepository
 from core.client_loop.reminder_ports import ReminderRepository
 
 
 class ClientLoopRepository(
-    ReminderRepository, RatingRepository, ClientPaymentRepository, Protocol
+    ReminderRepository, RatingRepository, ClientPaymentRepository, OptOutRepository, Protocol
 ):
     # Links of clients to Telegram users.
     async def link(self, org_id: int, client_id: int) -> ClientLink | None: ...
-    async def may_hear(self, org_id: int, client_id: int, secrets: Sequence[str]) -> bool: ...
     async def link_of_user(self, org_id: int, user_id: int) -> ClientLink | None: ...
     async def links_of_user(self, user_id: int) -> list[ClientLink]: ...
     async def save_link(

@@ -146,3 +146,17 @@ class SmsRuPeer(SmsPeer):
         for url in self.callbacks:
             answers.append((await self.post_form(url, [("data[0]", entry)])).text)
         return answers
+
+    async def receive(self, phone: str, text: str) -> list[str]:
+        """A client's SMS to the account's number: posted to every registered handler as
+        `data[0]` = "callback_receive\\n<id>\\n<phone digits>\\n<text>\\n<unix time>"
+        (our reading, docs/sms.md); the handlers' answers."""
+        self._next_id += 1
+        stamp = int(self.clock().timestamp())
+        entry = (
+            f"callback_receive\n202612-{self._next_id}\n{phone.removeprefix('+')}\n{text}\n{stamp}"
+        )
+        answers = []
+        for url in self.callbacks:
+            answers.append((await self.post_form(url, [("data[0]", entry)])).text)
+        return answers

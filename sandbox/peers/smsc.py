@@ -156,3 +156,18 @@ class SmscPeer(SmsPeer):
             ("ts", str(int(self.clock().timestamp()))),
         ]
         return (await self.post_form(self.callback_url, fields)).status_code
+
+    async def receive(self, phone: str, text: str, to: str = "79000000000") -> int | None:
+        """A client's SMS to the account's number: posted to `callback_url` as `sms_id`,
+        `phone`, `mes`, `to`, `sent` (our reading, docs/sms.md); the handler's HTTP status,
+        None without a handler."""
+        if self.callback_url is None:
+            return None
+        fields = [
+            ("sms_id", str(len(self.calls) + 1)),
+            ("phone", phone.removeprefix("+")),
+            ("mes", text),
+            ("to", to),
+            ("sent", str(int(self.clock().timestamp()))),
+        ]
+        return (await self.post_form(self.callback_url, fields)).status_code

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.client_loop.contacts import ContactQueries
 from storage.client_loop.links import LinkQueries
 from storage.client_loop.messages import MessageQueries
+from storage.client_loop.optout import OptOutQueries
 from storage.client_loop.payments import PaymentQueries
 from storage.client_loop.ratings import RatingQueries
 from storage.client_loop.reminders import ReminderQueries
@@ -17,7 +18,7 @@ from storage.client_loop.reminders import ReminderQueries
 
 class SqlClientLoopRepository(
     ReminderQueries, LinkQueries, MessageQueries, ContactQueries, RatingQueries,
-    PaymentQueries,
+    PaymentQueries, OptOutQueries,
 ):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
