@@ -249,7 +249,7 @@ def make_services(
         team=TeamService(uow, clock),
         updates=UpdateLedger(uow, clock),
         clients=clients,
-        client_loop=ClientLoopService(uow, clock),
+        client_loop=ClientLoopService(uow, clock, public_url=public_url(settings)),
         client_page=ClientPageService(uow, clock),
         client_payments=ClientPayments(
             uow,

@@ -1,11 +1,24 @@
 """`--demo`: the demo organization in the database, in one language, and its team as sandbox
-personas who have not written to the bot yet."""
+personas who have not written to the bot yet; in the sandbox also its SMS provider and mail
+server, pointed at the sandbox's own fakes, so a client without Telegram hears by SMS or
+e-mail and the page shows their phone and mailbox."""
 
 from __future__ import annotations
 
 from bot.local import LocalBot
+from core.client_loop.providers import (
+    SMS_SECRET,
+    SMTP_SECRET,
+    sms_json,
+    sms_settings,
+    smtp_json,
+    smtp_settings,
+)
+from core.domain import Role
+from core.team.users import load_actor
 from storage import demo
 from storage.db import session_factory
+from storage.uow import SqlUnitOfWork
 
 
 async def seed_demo(local: LocalBot, language: str = "ru") -> str:
@@ -25,3 +38,27 @@ async def seed_demo(local: LocalBot, language: str = "ru") -> str:
     names = ", ".join(f"{p.first_name} {p.last_name} ({p.role.value})" for p in team)
     state = "created" if created else "already there"
     return f"Demo organization {state}: switch to {names} in the web chat and send /start."
+
+
+async def connect_demo_channels(
+    local: LocalBot, language: str, sms_key: str, mail_port: int
+) -> None:
+    """The demo organization's SMS provider (SMS.ru with `sms_key`; the process's SMS.ru
+    address is the fake's) and SMTP server (127.0.0.1:`mail_port`, no TLS), as its owner
+    would set them on the settings page (encrypted, audited)."""
+    container = local.container
+    assert container is not None
+    owner = next(person for person in demo.team(language) if person.role is Role.OWNER)
+    clock = container.services.clock
+    async with SqlUnitOfWork(session_factory(container.engine), clock) as uow:
+        user = await uow.users.by_telegram_id(owner.telegram_id)
+        if user is None:
+            return
+        actor = await load_actor(uow, user)
+    if actor.organization is None:
+        return
+    sender = f"office@{demo.MAIL_DOMAIN}"
+    sms = sms_settings("sms_ru", sms_key)
+    mail = smtp_settings("127.0.0.1", mail_port, "none", sender, actor.organization.name)
+    await container.services.org_settings.store_secret(actor, SMS_SECRET, sms_json(sms))
+    await container.services.org_settings.store_secret(actor, SMTP_SECRET, smtp_json(mail))

@@ -20,7 +20,10 @@ from bot.local import LocalBot, new_emulator
 from bot.logs import configure_logging
 from bot.process import stop_on_signals
 from bot.settings import Settings
+from sandbox.peers.mail import MailPeer
+from sandbox.peers.sms_ru import SmsRuPeer
 from sandbox.web import SandboxServer
+from sandbox.web.outside import OutsideApi
 from storage.secrets import FernetSecretBox
 
 # Keys a deployment must set; the sandbox makes its own once and keeps them in SANDBOX_DIR.
@@ -29,6 +32,7 @@ SANDBOX_KEYS: dict[str, tuple[str, Callable[[], str]]] = {
     "secret_key": ("secret.key", lambda: secrets.token_urlsafe(32)),
 }
 UVICORN_STARTUP_FAILURE = 3
+SANDBOX_SMS_KEY = "sandbox-sms-ru"  # the api_id the sandbox's SMS.ru takes
 KEY_COMMAND = (
     'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 )
@@ -106,20 +110,47 @@ async def _serve(settings: Settings, demo: bool) -> None:
     settings, generated = with_sandbox_keys(settings)
     if generated:
         print(keys_note(generated, folder), flush=True)
+    sms, mail = SmsRuPeer(api_id=SANDBOX_SMS_KEY), MailPeer(port=mail_port(settings))
+    await sms.start()
+    await mail.start()
+    settings = settings.model_copy(update={"sms_ru_base_url": sms.base_url})
     server = SandboxServer(
-        new_emulator(), port=settings.sandbox_port, world_path=folder / "world.json"
+        new_emulator(),
+        port=settings.sandbox_port,
+        world_path=folder / "world.json",
+        outside=OutsideApi([sms], mail),
     )
     local = LocalBot(settings, server=server)
     try:  # not `async with`: a port that cannot be bound fails half-way through start()
         await local.start()
         if demo:
-            from bot.demo import seed_demo
+            from bot.demo import connect_demo_channels, seed_demo
 
             print(await seed_demo(local, settings.default_language))
+            await connect_demo_channels(
+                local, settings.default_language, SANDBOX_SMS_KEY, mail.port
+            )
         print(addresses(server.url, local), flush=True)
+        print(outside_note(mail.port), flush=True)
         await stop_on_signals().wait()
     finally:
         await local.stop()
+        await mail.stop()
+        await sms.stop()
+
+
+def mail_port(settings: Settings) -> int:
+    """Two after the web chat's port (8082 next to 8080 and the admin pages' 8081); any free
+    port when the web chat's is 0."""
+    return settings.sandbox_port + 2 if 0 < settings.sandbox_port < 65534 else 0
+
+
+def outside_note(port: int) -> str:
+    return (
+        "  SMS and e-mail to clients go to the sandbox's own SMS.ru (key "
+        f"{SANDBOX_SMS_KEY}) and mail server (127.0.0.1:{port}, no TLS): the page's "
+        '"SMS & e-mail" button shows them'
+    )
 
 
 def addresses(chat_url: str, local: LocalBot) -> str:

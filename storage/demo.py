@@ -32,9 +32,11 @@ from storage.tables import (
     UserRow,
 )
 
-__all__ = ["LOCALES", "TEAM", "DemoPerson", "seed", "team"]
+__all__ = ["EMAIL_ONLY", "LOCALES", "MAIL_DOMAIN", "TEAM", "DemoPerson", "seed", "team"]
 
 TEAM = RU.team  # the Russian demo's, which the benchmarks use
+MAIL_DOMAIN = "mail.demo.test"  # a reserved name (RFC 2606): never a real mailbox
+EMAIL_ONLY = 5  # every fifth demo client is reached by e-mail only
 
 
 def team(language: str) -> tuple[DemoPerson, ...]:
@@ -139,26 +141,31 @@ async def _clients(
     now: datetime,
     count: int,
 ) -> list[int]:
-    """`count` clients (at most one per name), each with a number no other client has."""
+    """`count` clients (at most one per name), each with a number no other client has, but
+    every EMAIL_ONLY-th, who has an e-mail address and no phone (a client who hears from the
+    business by e-mail)."""
     ids, phones = [], set()
     names = locale.client_names()
-    for name in rng.sample(names, min(count, len(names))):
+    for index, name in enumerate(rng.sample(names, min(count, len(names))), start=1):
         phone = locale.phone(rng)
         while phone in phones:
             phone = locale.phone(rng)
         phones.add(phone)
+        mail = f"client{index}@{MAIL_DOMAIN}" if index % EMAIL_ONLY == 0 else None
         row = ClientRow(
             organization_id=org_id,
             name=name,
             name_norm=search_key(name),
-            search_text=search_document(name, [phone]),
+            search_text=search_document(name, [] if mail else [phone]),
             address=_address(locale, rng),
+            email=mail,
             created_at=now,
             updated_at=now,
         )
         session.add(row)
         await session.flush()
-        session.add(ClientPhoneRow(organization_id=org_id, client_id=row.id, phone=phone))
+        if mail is None:
+            session.add(ClientPhoneRow(organization_id=org_id, client_id=row.id, phone=phone))
         ids.append(int(row.id or 0))
     return ids
 

@@ -56,6 +56,7 @@ from core.client_loop.outgoing import (
     job_payload,
     rendered,
 )
+from core.client_loop.page_links import page_link
 from core.client_loop.providers import (
     SMS_SECRET,
     SMTP_SECRET,
@@ -269,6 +270,10 @@ class ClientChannels(ClientLoopSetup):
         payload = job_payload(draft, amount)
         async with self._uow() as uow:
             org = await uow.orgs.get(draft.organization_id)
+            payload["values"]["page_link"] = await page_link(
+                uow, self._pages, draft.kind, draft.organization_id, draft.order_id,
+                draft.client_id, self._clock.now(),
+            )  # fmt: skip
             settings = await uow.client_loop.settings(draft.organization_id)
             zone = org.timezone if org is not None else "UTC"
             for channel in draft.channels:

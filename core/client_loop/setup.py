@@ -42,10 +42,14 @@ def _checked_slot(kind: MessageKind, language: str) -> None:
 
 
 class ClientLoopSetup:
-    def __init__(self, uow: UowFactory, clock: Clock, invite_days: int = 7) -> None:
+    def __init__(
+        self, uow: UowFactory, clock: Clock, invite_days: int = 7, public_url: str | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._invite_days = invite_days
+        # where the client page lives (`…/c/`), for links in SMS and e-mail; None: no links
+        self._pages = public_url.rstrip("/") + "/c/" if public_url else None
 
     async def client_of(self, user_id: int) -> list[tuple[ClientLink, Organization]]:
         """The active organizations this person is a linked client of, oldest link first."""

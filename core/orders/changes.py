@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from core.changes import OrderUpdate, kept
+from core.client_loop.providers import CHANNEL_SECRETS
 from core.client_loop.ratings import after_settled
 from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role
 from core.errors import DomainError
@@ -171,12 +172,14 @@ async def booked(
     uow: UnitOfWork, clock: Clock, actor: Actor, order: Order, assigned: OrderChange | None
 ) -> OrderChange | None:
     """What is announced of a new order: the assignment to its assignee and, when its client
-    is linked in Telegram, the booking to the client (the change's event says "created",
-    `core.orders.audiences.CLIENT_EVENTS`). An order of an unlinked client costs one statement
-    (the link) and announces only the assignment."""
+    may hear of it (linked in Telegram, or the organization sends SMS or e-mail), the booking
+    to the client (the change's event says "created", `core.orders.audiences.CLIENT_EVENTS`;
+    `core.client_loop.confirm` decides whether and how). One statement decides; an order of a
+    client who cannot hear announces only the assignment."""
     if order.client_id is None or order.scheduled_at is None:
         return assigned
-    if await uow.client_loop.link(order.organization_id, order.client_id) is None:
+    org_id, client_id = order.organization_id, order.client_id
+    if not await uow.client_loop.may_hear(org_id, client_id, CHANNEL_SECRETS):
         return assigned
     if assigned is not None:
         return replace(assigned, event="created")

@@ -22,6 +22,7 @@ from sandbox.web.hub import ChatHub
 from sandbox.web.inputs import WebError, read_json
 from sandbox.web.labels import LABELS, language_of, render
 from sandbox.web.media import MAX_UPLOAD, MediaApi
+from sandbox.web.outside import OutsideApi
 from sandbox.web.stream import EventStream
 from sandbox.web.views import escape
 
@@ -126,11 +127,13 @@ def build_sandbox_app(
     title: str = "AstraCRM sandbox",
     keepalive: float = KEEPALIVE_SECONDS,
     max_upload: int = MAX_UPLOAD,
+    outside: OutsideApi | None = None,
 ) -> Starlette:
     """The web chat plus the emulator's `/bot{token}/{method}` and `/file/bot{token}/...` routes.
 
     `app.state.sandbox` is the `ChatHub`; call its `close()` before stopping the server so open
-    event streams end at once (`SandboxServer` does).
+    event streams end at once (`SandboxServer` does). `outside`: the SMS and mail fakes whose
+    messages `/api/outside` shows (none: an empty phone and mailbox).
     """
     hub = ChatHub(emulator, title=title, keepalive=keepalive, max_upload=max_upload)
     routes: list[BaseRoute] = [
@@ -139,6 +142,7 @@ def build_sandbox_app(
         *ChatApi(hub).routes(),
         *MediaApi(hub).routes(),
         *EventStream(hub).routes(),
+        *(outside or OutsideApi()).routes(),
     ]
     app = Starlette(
         routes=routes,

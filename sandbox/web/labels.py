@@ -50,6 +50,18 @@ LABELS: dict[str, dict[str, str]] = {
         "send": "Send",
         "ok": "OK",
         "open_as": "Open the link as…",
+        "outside": "SMS & e-mail",
+        "outside_title": "Clients' phones and mailboxes",
+        "outside_hint": (
+            "What clients without Telegram received: SMS through the sandbox's own SMS.ru and "
+            "e-mail through its own mail server."
+        ),
+        "outside_sms": "SMS",
+        "outside_mail": "E-mail",
+        "outside_empty": "Nothing yet.",
+        "outside_segments": "{count} segment(s)",
+        "outside_unsubscribe": "with an unsubscribe link",
+        "close": "Close",
         "share_location": "Share a location",
         "latitude": "Latitude",
         "longitude": "Longitude",
@@ -105,6 +117,18 @@ LABELS: dict[str, dict[str, str]] = {
         "send": "Отправить",
         "ok": "ОК",
         "open_as": "Открыть ссылку от имени…",
+        "outside": "SMS и почта",
+        "outside_title": "Телефоны и почта клиентов",
+        "outside_hint": (
+            "Что получили клиенты без Telegram: SMS через собственный SMS.ru песочницы и "
+            "письма через её почтовый сервер."
+        ),
+        "outside_sms": "SMS",
+        "outside_mail": "Письма",
+        "outside_empty": "Пока ничего.",
+        "outside_segments": "сегментов: {count}",
+        "outside_unsubscribe": "со ссылкой для отписки",
+        "close": "Закрыть",
         "share_location": "Отправить геопозицию",
         "latitude": "Широта",
         "longitude": "Долгота",

@@ -8,6 +8,7 @@ from sandbox.emulator.emulator import TelegramEmulator
 from sandbox.emulator.server import EmulatorServer
 from sandbox.web.app import build_sandbox_app, hub_of
 from sandbox.web.hub import ChatHub
+from sandbox.web.outside import OutsideApi
 from sandbox.web.persist import WorldAutosave, load_world
 
 DEFAULT_PORT = 8080
@@ -28,11 +29,12 @@ class SandboxServer(EmulatorServer):
         *,
         world_path: Path | None = None,
         title: str = "AstraCRM sandbox",
+        outside: OutsideApi | None = None,
     ) -> None:
         super().__init__(emulator, port, host)
         if world_path is not None:
             load_world(emulator, world_path)  # before the app, so loaded history counts as read
-        self.web_app = build_sandbox_app(emulator, title=title)
+        self.web_app = build_sandbox_app(emulator, title=title, outside=outside)
         self.app = self.web_app
         self.autosave = WorldAutosave(emulator, world_path) if world_path is not None else None
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.client_loop.model import (
@@ -18,7 +18,13 @@ from core.client_loop.model import (
     PageToken,
     Purpose,
 )
-from storage.tables import ClientConsentRow, ClientInviteRow, ClientLinkRow, ClientPageTokenRow
+from storage.tables import (
+    ClientConsentRow,
+    ClientInviteRow,
+    ClientLinkRow,
+    ClientPageTokenRow,
+    OrgSecretRow,
+)
 
 
 def to_link(row: ClientLinkRow) -> ClientLink:
@@ -83,6 +89,18 @@ class LinkQueries:
     async def link(self, org_id: int, client_id: int) -> ClientLink | None:
         row = await self._link_row(org_id, client_id=client_id)
         return to_link(row) if row else None
+
+    async def may_hear(self, org_id: int, client_id: int, secrets: Sequence[str]) -> bool:
+        """Whether the client may hear of their orders at all, in one statement: linked in
+        Telegram, or the organization keeps one of `secrets` (an SMS provider, a mail
+        server). Whether they do is decided with everything else when the message is made."""
+        linked = select(ClientLinkRow.id).where(
+            ClientLinkRow.organization_id == org_id, ClientLinkRow.client_id == client_id
+        )
+        configured = select(OrgSecretRow.name).where(
+            OrgSecretRow.organization_id == org_id, OrgSecretRow.name.in_(list(secrets))
+        )
+        return bool(await self._s.scalar(select(or_(linked.exists(), configured.exists()))))
 
     async def link_of_user(self, org_id: int, user_id: int) -> ClientLink | None:
         row = await self._link_row(org_id, user_id=user_id)

@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 
+from core.client_loop.model import ClientLoopSettings
 from core.client_loop.reminders import REMINDER_JOB
 from storage.tables import JobRow
 from tests.e2e.test_client_confirmation import _ics, _linked, _log, _quiet
@@ -20,6 +21,7 @@ from tests.e2e.test_client_link import _client_link, _team
 from tests.e2e.test_client_link import crm as link_crm
 
 crm = link_crm
+TWO_HOURS_BEFORE = datetime(2026, 3, 5, 5, 0, tzinfo=UTC)  # Thursday 08:00 in Moscow
 EVE = datetime(2026, 3, 4, 15, 0, tzinfo=UTC)  # Wednesday 18:00 in Moscow; order №1 Thursday 10:00
 
 
@@ -141,3 +143,24 @@ async def test_an_english_client_and_buttons_that_are_not_theirs(crm):
     moved = await peter.wait_edit(times.message_id)
     assert "your visit is moved to" in moved.text
     assert org.id == int(org_id) and link.client_id
+
+
+async def test_the_two_hour_reminder_in_english_when_the_organization_asks(crm):
+    olga, ivan = await _team(crm, (7321, 7322))
+    peter = await _linked(crm, olga, ivan, 7323, language="en")
+    ((link, org),) = await _client_link(crm, 7323)
+    async with crm.container.services.client_loop._uow() as uow:
+        await uow.client_loop.save_settings(
+            org.id, ClientLoopSettings(reminder_2h=True), crm.clock.now()
+        )
+        await uow.commit()
+    crm.clock.set(EVE)
+    assert await crm.app.bot_data.background.scheduler.run_once() == 1  # the day before
+    await peter.reply()
+    crm.clock.set(TWO_HOURS_BEFORE)  # Ivan's morning plan is due then too
+    assert await crm.app.bot_data.background.scheduler.run_once() >= 1
+    soon = await peter.reply()
+    assert "we will be with you today at 10:00" in soon.text
+    assert soon.labels == ["✅ Confirm", "🔁 Reschedule", "✖️ Cancel visit"]
+    assert await crm.app.bot_data.background.scheduler.run_once() == 0
+    assert link.client_id

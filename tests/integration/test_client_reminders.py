@@ -216,3 +216,17 @@ async def _worker(w, owner):
     actor = await onboard(w.services, person)
     await w.services.invites.accept(actor, token)
     return await w.services.users.identify(person)
+
+
+async def test_an_email_client_gets_the_two_hour_reminder_in_english(w):
+    owner = await _org(w, language="en", sms=False)
+    await _book(w, owner, phone=None, email=EMAIL)
+    async with w.uow() as uow:
+        settings = ClientLoopSettings(reminder_2h=True)
+        await uow.client_loop.save_settings(owner.organization.id, settings, w.clock.now())
+        await uow.commit()
+    assert await tick(w, VISIT - timedelta(hours=2)) == 1
+    assert await w.run_jobs() == 1
+    (mail,) = w.mail_peer.for_recipient(EMAIL)
+    assert "we will be with you today at 15:30" in (mail.text() or "")
+    assert LINK.search(mail.text() or "") is not None

@@ -6,6 +6,7 @@ import { Composer } from "./composer.js";
 import { $, avatar } from "./dom.js";
 import { botLink } from "./links.js";
 import { setLanguage, setTable, tr } from "./labels.js";
+import { setupOutside } from "./outside.js";
 import { Personas } from "./personas.js";
 import { alertModal, toast } from "./ui.js";
 
@@ -261,6 +262,7 @@ function bindPage() {
 
 async function start() {
   bindPage();
+  setupOutside();
   await refresh();
   const fromHash = Number(location.hash.slice(1));
   if (fromHash && personas.get(fromHash)) await select(fromHash);
