@@ -22,6 +22,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.admin.client_move import MOVE_ANSWERS, move_section, tell_moved
+from bot.admin.client_rating import RATE_REFUSED, rate_section
 from bot.admin.client_view import (
     EXPIRED,
     FORM_EXPIRED,
@@ -35,7 +36,7 @@ from bot.admin.client_view import (
 )
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
-from bot.admin.html import Safe, SafeText
+from bot.admin.html import Safe, SafeText, join
 from bot.admin.security import RateLimiter, client_key
 from core.client_loop.answers import Answer
 from core.client_loop.answers import Outcome as Moved
@@ -143,6 +144,10 @@ async def _draw(
     if shown.can_cancel:  # not started: it can move too
         times = await services.client_answers.page_times(token)
         extra = move_section(t, times, shown.timezone, f"/c/{token}", hidden)
+    rating = await services.client_loop.page_rating(token)
+    if rating is not None:  # asked by SMS or e-mail: the Rate form, or what was given
+        rate = rate_section(t, rating, f"/c/{token}", hidden)
+        extra = rate if extra is None else join([rate, extra])
     shown_message = message(t) if message is not None else None
     body = order_page(t, shown, f"/c/{token}", hidden, now, shown_message, extra)
     return _html(body, status)
@@ -227,3 +232,31 @@ async def client_move(request: Request, work: WorkDep, token: str) -> Response:
         return RedirectResponse(where, status_code=303, headers={"cache-control": "no-store"})
     text = MOVE_ANSWERS.get(outcome.answer, MOVE_ANSWERS[Answer.CHANGED])
     return await _draw(request, work, token, chosen, lambda t: notice(t(text), "error"), 409)
+
+
+@router.post("/c/{token}/rate")
+async def client_rate(request: Request, work: WorkDep, token: str) -> Response:
+    """The Rate form: 1-5 stars and an optional comment, once (issue 19, item 8)."""
+    submitted = await request.form()
+    given = submitted.get("lang")
+    chosen = given if isinstance(given, str) and given in LANGUAGES else None
+    if not _post_limit(request).allow(hash_token(token)):
+        t = _text(request, choose_language(request, chosen, None))
+        return _html(message_page(t, TOO_MANY), 429, retry=True)
+    if not nonce_ok(request, token, submitted.get("nonce")):
+        return await _draw(
+            request, work, token, chosen, lambda t: notice(t(FORM_EXPIRED), "error"), 403
+        )
+    stars, comment = submitted.get("stars"), submitted.get("comment")
+    try:
+        if not isinstance(stars, str) or stars not in ("1", "2", "3", "4", "5"):
+            raise DomainError("choose_option")
+        text = comment if isinstance(comment, str) else None
+        await work.services.client_loop.rate_on_page(token, int(stars), text)
+    except DomainError as error:
+        if error.code in PAGE_CODES:
+            return await _refused(request, work.services, token, error, chosen)
+        refused = lambda t: notice(t(RATE_REFUSED), "error")  # noqa: E731
+        return await _draw(request, work, token, chosen, refused, 422)
+    where = f"/c/{token}" + (f"?lang={chosen}" if chosen else "")
+    return RedirectResponse(where, status_code=303, headers={"cache-control": "no-store"})
