@@ -153,7 +153,8 @@ WITHDRAWN_EMAIL = [
 ]
 
 
-async def test_an_email_carries_one_click_unsubscribe_and_the_link_works_once(w):
+async def test_an_email_carries_one_click_unsubscribe_and_the_link_works_once(w, caplog):
+    caplog.set_level(logging.DEBUG)
     owner = await _org(w, smtp=True)
     client, _ = await _book(w, owner, phone=None, email=EMAIL)
     assert await w.run_jobs() == 1
@@ -197,6 +198,14 @@ async def test_an_email_carries_one_click_unsubscribe_and_the_link_works_once(w)
     # After it, the channel choice finds no way to reach the client.
     third = await _order(w, owner, client, "Пол")
     assert await w.services.client_loop.order_message(third, "created", "ru") is None
+    logged = _product_log(caplog)
+    for secret in (EMAIL, path.rsplit("/", 1)[1], "Тихая", "Анна"):
+        assert secret not in logged
+
+
+def _product_log(caplog) -> str:
+    ours = ("core", "bot", "storage", "integrations", "handlers")
+    return "\n".join(r.getMessage() for r in caplog.records if r.name.split(".")[0] in ours)
 
 
 async def _order(w, owner, client, work):
@@ -233,8 +242,7 @@ async def test_sms_ru_reports_and_stop_reach_the_organization(w, caplog):
     assert await w.sms.receive(PHONE, "STOP") == ["100"]  # repeated: recorded once
     stopped = [(Channel.SMS, p, ConsentAction.WITHDRAWN) for p in Purpose]
     assert await _consents(w, owner, client) == stopped
-    text = "\n".join(r.getMessage() for r in caplog.records if r.name.split(".")[0] in
-                     ("core", "bot", "storage", "integrations", "handlers"))  # fmt: skip
+    text = _product_log(caplog)
     for secret in (PHONE, PHONE[1:], "Тихая", "Анна", registered.rsplit("/", 1)[1]):
         assert secret not in text
 
@@ -278,3 +286,30 @@ async def test_smsc_reports_and_otpiska(w):
     other, _ = await _book(w, owner, phone="+79165550999")
     assert await w.smsc.receive("+79165550999", "STOP") == 404
     assert await _consents(w, owner, other) == []
+
+
+async def test_the_owner_makes_a_new_callback_url_and_the_old_one_stops(client, container):
+    from tests.admin.test_admin_http import signed_in
+
+    owner, csrf = await signed_in(client, container.services)
+    headers = {"X-CSRF-Token": csrf}
+    route = "/api/client-channels/sms/callback"
+    first = await client.post(route, params={"provider": "smsc"}, headers=headers)
+    assert first.status_code == 200
+    url = first.json()["url"]
+    assert url.startswith(f"http://admin.test/sms/smsc/{owner.organization.id}/")
+    report = {"id": "404-none", "phone": PHONE[1:], "status": "1", "err": "0"}
+    path = url.removeprefix("http://admin.test")
+    answer = await client.post(path, data=report)
+    assert answer.status_code == 200 and answer.text == "OK"
+    second = (await client.post(route, params={"provider": "smsc"}, headers=headers)).json()
+    assert second["url"] != url
+    assert (await client.post(path, data=report)).status_code == 404  # the old secret
+    new_path = second["url"].removeprefix("http://admin.test")
+    assert (await client.post(new_path, data=report)).status_code == 200
+    other = new_path.replace("/smsc/", "/twilio/")
+    assert (await client.post(other, data=report)).status_code == 404
+    refused = await client.post(route, params={"provider": "twilio"}, headers=headers)
+    assert refused.status_code == 422
+    client.cookies.clear()
+    assert (await client.post(route, params={"provider": "smsc"})).status_code == 401
