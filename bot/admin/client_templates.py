@@ -16,12 +16,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from bot.admin.client_templates_view import PATH, Slot, client_messages_page
+from bot.admin.client_settings_view import PATH
+from bot.admin.client_templates_view import Slot, client_messages_page
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
 from bot.admin.html import Safe, notice
 from bot.admin.pages import AUTH_CODES, Page, _page, _posted
-from core.client_loop.model import ClientLoopSettings, MessageKind
+from core.client_loop.model import OFF_CHANNELS, ClientLoopSettings, MessageKind
 from core.client_loop.preview import SAMPLE_AMOUNT_MINOR, preview, sample_values
 from core.client_loop.templates import EDITABLE, LANGUAGES, validate
 from core.errors import DomainError
@@ -92,12 +93,19 @@ def _settings_from(submitted: FormData, old: ClientLoopSettings) -> ClientLoopSe
         k for k in shown if submitted.get(f"send_{k.value}") != "1"
     )
     disabled |= old.disabled - set(EDITABLE)
+    off = frozenset(
+        (kind, channel)
+        for kind in EDITABLE
+        for channel in OFF_CHANNELS
+        if submitted.get(f"{channel.value}_{kind.value}") != "1"
+    )
     delay = _text(submitted, "rating_delay_minutes").strip()
     if not delay.isdigit() or len(delay) > 6:
         raise DomainError("rating_delay_range", limit=7 * 24 * 60)
     known = set(old.__dataclass_fields__)  # the ETA fields come with "on my way" (0020)
     values: dict[str, Any] = {
         "disabled": disabled,
+        "channels_off": off | {p for p in old.channels_off if p[0] not in EDITABLE},
         "reminder_at": _text(submitted, "reminder_at").strip(),
         "rating_delay_minutes": int(delay),
         **{flag: submitted.get(flag) == "1" for flag in FLAGS if flag in known},

@@ -210,7 +210,8 @@ class ClientOrderMessages(ClientLoopSetup):
             settings = await uow.client_loop.settings(org_id)
             org = await uow.orgs.get(org_id)
             person = await uow.users.get(link.user_id) if linked and link else None
-            if not settings.sends(kind) or org is None or client is None:
+            channels = settings.route(kind, channels)  # SMS or e-mail may be off for the kind
+            if not settings.sends(kind) or org is None or client is None or not channels:
                 return None
             if linked and person is None:
                 return None

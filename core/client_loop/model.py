@@ -136,6 +136,9 @@ class PageToken:
     created_at: datetime
 
 
+OFF_CHANNELS = (Channel.SMS, Channel.EMAIL)  # what an organization may turn off per kind
+
+
 @dataclass(frozen=True, slots=True)
 class ClientLoopSettings:
     """Which client messages an organization sends and when. `disabled` lists the kinds
@@ -149,11 +152,19 @@ class ClientLoopSettings:
     show_prices: bool = True
     send_photos: bool = False
     relay_to_assignee: bool = False
+    # SMS and e-mail turned off for a kind (no "on my way" by SMS); Telegram is not: a linked
+    # client chose it. Stored with `disabled` as "kind:channel".
+    channels_off: frozenset[tuple[MessageKind, Channel]] = frozenset()
 
     def sends(self, kind: MessageKind) -> bool:
         if kind in self.disabled:
             return False
         return kind is not MessageKind.REMINDER_2H or self.reminder_2h
+
+    def route(self, kind: MessageKind, channels: tuple[Channel, ...]) -> tuple[Channel, ...]:
+        """The channels of a choice this kind may go by."""
+        off = self.channels_off
+        return tuple(c for c in channels if c not in OFF_CHANNELS or (kind, c) not in off)
 
 
 @dataclass(frozen=True, slots=True)

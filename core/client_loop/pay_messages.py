@@ -110,7 +110,7 @@ class PayMessages:
             if not settings.sends(kind):
                 return None
             reach, user_id = await _reach(uow, org_id, order.client_id)
-            channels = choose_channels(reach, Purpose.TRANSACTIONAL)
+            channels = settings.route(kind, choose_channels(reach, Purpose.TRANSACTIONAL))
             person = await uow.users.get(user_id) if user_id else None
             client = await uow.clients.get(org_id, order.client_id)
             if not channels or client is None or (user_id and channels[0] is not Channel.TELEGRAM):

@@ -80,7 +80,7 @@ class ClientRatings(ClientLoopSetup):
                 await uow.commit()
                 return None
             link = await uow.client_loop.link(org_id, client.id)
-            channels = await reach_of(uow, org_id, client, link)
+            channels = settings.route(KIND, await reach_of(uow, org_id, client, link))
             person = await uow.users.get(link.user_id) if link is not None else None
             if not channels or (channels[0] is Channel.TELEGRAM and person is None):
                 return None

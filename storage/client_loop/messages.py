@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.client_loop.model import (
+    OFF_CHANNELS,
     Channel,
     ClientLoopSettings,
     ClientMessage,
@@ -56,7 +57,14 @@ def to_settings(row: ClientLoopSettingsRow | None) -> ClientLoopSettings:
         return ClientLoopSettings()
     known = {k.value for k in MessageKind}
     disabled = frozenset(MessageKind(k) for k in row.disabled if k in known)
-    return ClientLoopSettings(disabled, **{f: getattr(row, f) for f in SETTING_FIELDS})
+    pairs = (entry.partition(":") for entry in row.disabled if ":" in entry)
+    off = frozenset(
+        (MessageKind(k), Channel(c))
+        for k, _, c in pairs
+        if k in known and c in {x.value for x in OFF_CHANNELS}
+    )
+    fields = {f: getattr(row, f) for f in SETTING_FIELDS}
+    return ClientLoopSettings(disabled, channels_off=off, **fields)
 
 
 class MessageQueries:
@@ -169,7 +177,8 @@ class MessageQueries:
         if row is None:
             row = ClientLoopSettingsRow(organization_id=org_id)
             self._s.add(row)
-        row.disabled = sorted(k.value for k in settings.disabled)
+        off = sorted(f"{k.value}:{c.value}" for k, c in settings.channels_off)
+        row.disabled = sorted(k.value for k in settings.disabled) + off
         for name in SETTING_FIELDS:
             setattr(row, name, getattr(settings, name))
         row.updated_at = now

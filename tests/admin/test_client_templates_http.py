@@ -12,12 +12,19 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import text
 
-from core.client_loop.model import MessageKind
-from core.client_loop.providers import SMS_SECRET, sms_json, sms_settings
+from core.client_loop.model import Channel, MessageKind
+from core.client_loop.providers import (
+    SMS_SECRET,
+    SMTP_SECRET,
+    sms_json,
+    sms_settings,
+    smtp_json,
+    smtp_settings,
+)
 from core.domain import Role
 from storage.db import create_engine
 from tests.admin.test_admin_http import signed_in
-from tests.integration.test_client_delivery import PHONE, _book, _confirm, open_world
+from tests.integration.test_client_delivery import EMAIL, PHONE, _book, _confirm, open_world
 from tests.support import onboard, profile, profile_of
 
 PAGE = "/settings/client-messages"
@@ -142,13 +149,15 @@ async def test_the_settings_are_saved_and_checked(client, container, db_url):
         "rating_delay_minutes": "60", "show_prices": "1", "eta_detour": "1,5",
         "eta_speed_kmh": "30", "relay_to_assignee": "1",
         **{f"send_{k.value}": "1" for k in MessageKind if k.value != "receipt"},
+        **{f"{c}_{k.value}": "1" for k in MessageKind for c in ("sms", "email")},
     }  # fmt: skip
+    del form["sms_on_my_way"]
     saved = await client.post(f"{PAGE}/settings", data=form)
     assert saved.status_code == 303
     got = await container.services.client_loop.settings(owner)
     assert (got.reminder_at, got.reminder_2h, got.rating_delay_minutes) == ("19:30", True, 60)
     assert got.disabled == {MessageKind.RECEIPT} and not got.quiet_hours
-    assert got.relay_to_assignee
+    assert got.relay_to_assignee and got.channels_off == {(MessageKind.ON_MY_WAY, Channel.SMS)}
     if hasattr(got, "eta_detour"):  # "on my way" (migration 0020)
         assert (got.eta_detour, got.eta_speed_kmh) == (1.5, 30)
     page = (await client.get(PAGE)).text
@@ -201,3 +210,31 @@ def _csrf_of(html: str) -> str:
     found = re.search(r'name="csrf" value="([^"]+)"', html)
     assert found is not None
     return found.group(1)
+
+
+async def test_a_kind_turned_off_by_sms_goes_by_e_mail(client, container, clock, tmp_path, db_url):
+    owner, csrf = await signed_in(client, container.services)
+    form = {
+        "csrf": csrf, "reminder_at": "18:00", "rating_delay_minutes": "120",
+        "eta_detour": "1.4", "eta_speed_kmh": "25",
+        **{f"send_{k.value}": "1" for k in MessageKind},
+        **{f"{c}_{k.value}": "1" for k in MessageKind for c in ("sms", "email")},
+    }  # fmt: skip
+    del form["sms_confirmation"]
+    assert (await client.post(f"{PAGE}/settings", data=form)).status_code == 303
+    page = (await client.get(PAGE)).text
+    assert 'name="sms_confirmation" value="1">' in page  # shown unticked
+    assert 'name="email_confirmation" value="1" checked>' in page
+    async with open_world(db_url, clock, tmp_path) as w:
+        await w.services.org_settings.store_secret(
+            owner, SMS_SECRET, sms_json(sms_settings("sms_ru", "sms-key"))
+        )
+        server = smtp_settings("127.0.0.1", w.mail_peer.port, "none", "office@chistota.example")
+        await w.services.org_settings.store_secret(owner, SMTP_SECRET, smtp_json(server))
+        _, order = await _book(w, owner, email=EMAIL)
+        draft = await _confirm(w, order)
+        assert draft.channels == (Channel.EMAIL,)  # SMS would have come first
+        assert await w.run_jobs() == 1
+        assert w.sms_peer.received(PHONE) == []
+        (mail,) = w.mail_peer.for_recipient(EMAIL)
+    assert "04.03.2026" in mail.subject
