@@ -21,6 +21,7 @@ from handlers.callbacks.routes import Router, route
 from handlers.client_loop.chat import consent_tap
 from handlers.client_loop.invite import invite_tap
 from handlers.client_loop.ratings import rating_tap
+from handlers.client_loop.refunds import refund_tap
 from handlers.client_loop.relay import reply_tap
 from handlers.client_loop.reminders import visit_tap
 from handlers.clients import commands as clients
@@ -93,6 +94,8 @@ CALLBACKS = [
     route(cb.ClientReason, visit_tap),
     route(cb.ClientRate, rating_tap),
     route(cb.ClientRateSkip, rating_tap),
+    route(cb.RefundAsk, refund_tap),
+    route(cb.RefundSure, refund_tap),
     route(cb.ReplyClient, reply_tap),
     route(cb.MessageClient, reply_tap),
     route(cb.VoiceApply, voice.answer),

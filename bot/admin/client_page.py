@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from bot.admin import client_payments
 from bot.admin.client_move import MOVE_ANSWERS, move_section, tell_moved
 from bot.admin.client_rating import RATE_REFUSED, rate_section
 from bot.admin.client_view import (
@@ -148,6 +149,11 @@ async def _draw(
     if rating is not None:  # asked by SMS or e-mail: the Rate form, or what was given
         rate = rate_section(t, rating, f"/c/{token}", hidden)
         extra = rate if extra is None else join([rate, extra])
+    view = shown.view
+    payment = await services.client_payments.page_link(view.organization_id, view.order_id)
+    if payment is not None:  # done, with a payment link: the Pay button
+        pay = client_payments.pay_section(t, payment, view.currency)
+        extra = pay if extra is None else join([pay, extra])
     shown_message = message(t) if message is not None else None
     body = order_page(t, shown, f"/c/{token}", hidden, now, shown_message, extra)
     return _html(body, status)

@@ -29,6 +29,7 @@ from core.client_loop.payments import (
     DEFAULT_TAX,
     DEFAULT_TAXATION,
     TERMINAL_SECRET,
+    ClientPayment,
     OrgTerminal,
     terminal_json,
     terminal_settings,
@@ -36,6 +37,7 @@ from core.client_loop.payments import (
 from core.domain import Actor
 from core.errors import DomainError
 from core.services import Services
+from handlers.formatting import money
 
 log = logging.getLogger(__name__)
 
@@ -108,3 +110,14 @@ async def save_terminal(services: Services, actor: Actor, submitted: FormData) -
         _text(submitted, "tax"),
     )  # fmt: skip
     await services.org_settings.store_secret(actor, TERMINAL_SECRET, terminal_json(terminal))
+
+
+def pay_section(t: SafeText, payment: ClientPayment, currency: str) -> Safe:
+    """The client page's Pay button: a link to the bank's payment page (a plain link, which
+    the page's Content-Security-Policy allows; no form posts to another site)."""
+    amount = money(t.translator, payment.amount_minor, currency)
+    link = tag(
+        "a", t("Pay {amount} by card", amount=amount), href=payment.payment_url or "",
+        class_="pay", data_testid="pay",
+    )  # fmt: skip
+    return tag("section", join([tag("p", t("The work is done. You can pay online.")), link]))

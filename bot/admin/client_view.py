@@ -27,6 +27,8 @@ background:#2f6fed;color:#fff;font:inherit;font-weight:600}
 button.danger{background:#e4e8ef;color:#b42318}
 .notice{padding:10px 14px;border-radius:8px;margin-bottom:12px}
 .ok{background:#e3f6e8}.error{background:#fde8e8}.muted{color:#667085;font-size:14px}
+a.pay{display:block;margin-top:10px;padding:12px;border-radius:8px;background:#2f6fed;
+color:#fff;font-weight:600;text-align:center;text-decoration:none}
 """
 CLIENT_POLICY = PAGE_POLICY.replace(style_hash(STYLE), style_hash(CLIENT_STYLE))
 HEADERS = {"content-security-policy": CLIENT_POLICY, "cache-control": "no-store"}

@@ -13,88 +13,42 @@ kind of client payment goes through (a worker's cash or card too, `on_site`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
 
 from core.billing.rules import (
     AUTHORIZED,
     CONFIRMED,
     NEW,
     PARTIAL_REFUNDED,
-    apply_notification,
-    verify_token,
 )
-from core.changes import OrderUpdate
+from core.client_loop.pay_bank import RECORDED_JOB, PayBank, payment_recorded
 from core.client_loop.pay_messages import PayMessages
 from core.client_loop.payments import (
-    NOTIFY_PATH,
     ONLINE,
-    RAW_FIELDS,
-    TERMINAL_SECRET,
     ClientPayment,
-    OrgTerminal,
     PaymentRecorded,
-    TerminalFactory,
     new_attempt,
     order_receipt,
-    terminal_of,
 )
-from core.domain import Actor, Order, OrderStatus, PaymentMethod
+from core.domain import Actor, Job, Order, OrderStatus
 from core.errors import DomainError, ExternalServiceError
 from core.permissions import Action, require
-from core.ports import Clock, UnitOfWork, UowFactory
 
 log = logging.getLogger(__name__)
 
-Credentials = Callable[[UnitOfWork, int, str], Any]  # OrgSettingsService.credential_in
 LINK_JOB = "client_pay_link"  # done -> the summary and the payment link to the client
-RECORDED_JOB = "client_payment_recorded"  # a payment or refund recorded -> who is told
+REFUND_JOB = "client_refund"  # an owner's confirmed refund -> T-Bank Cancel
 PAID = (AUTHORIZED, CONFIRMED, PARTIAL_REFUNDED)  # what a refund can take back
-
-
-async def payment_recorded(uow: UnitOfWork, recorded: PaymentRecorded, now: datetime) -> None:
-    """The "payment recorded" change, in the unit of work that added the payment to the order:
-    enqueue the job that sends the client's receipt and tells the staff (deduplicated by the
-    order's version after the payment). Hook further consequences (the rating request) here."""
-    key = f"{RECORDED_JOB}:{recorded.order_id}:{recorded.version}"
-    await uow.jobs.enqueue(
-        RECORDED_JOB, recorded.payload(), now, org_id=recorded.organization_id, dedup_key=key
-    )
 
 
 def _work(order: Order, category: str | None) -> str:
     return (order.description or category or "").strip() or f"№{order.number}"
 
 
-class ClientPayments(PayMessages):
-    def __init__(
-        self,
-        uow: UowFactory,
-        clock: Clock,
-        credentials: Credentials,
-        terminals: TerminalFactory | None,
-        public_base_url: str | None,
-    ) -> None:
-        self._uow = uow
-        self._clock = clock
-        self._credentials = credentials
-        self._terminals = terminals
-        self._base = (public_base_url or "").rstrip("/")
+__all__ = ["LINK_JOB", "RECORDED_JOB", "REFUND_JOB", "ClientPayments", "payment_recorded"]
 
-    def notification_url(self, org_id: int) -> str:
-        return self._base + NOTIFY_PATH.format(org=org_id)
 
-    async def _terminal(self, uow: UnitOfWork, org_id: int) -> OrgTerminal | None:
-        return terminal_of(await self._credentials(uow, org_id, TERMINAL_SECRET))
-
-    async def configured(self, uow: UnitOfWork, org_id: int) -> bool:
-        """Whether the organization connected its terminal (one statement, nothing decrypted)."""
-        return self._terminals is not None and TERMINAL_SECRET in (
-            await uow.org_settings.secrets(org_id)
-        )
-
+class ClientPayments(PayBank, PayMessages):
     async def request_link(self, order: Order) -> None:
         """In the unit of work that finished `order` (the update's): enqueue the job that
         sends the client the summary and, with a terminal, the payment link (once per order
@@ -130,6 +84,20 @@ class ClientPayments(PayMessages):
             )
             await payment_recorded(uow, recorded, self._clock.now())
             await uow.commit()
+
+    async def page_link(self, org_id: int, order_id: int) -> ClientPayment | None:
+        """The payment link the client page shows: the newest unpaid attempt for what is due
+        on the done order now (read only; None when there is none)."""
+        async with self._uow() as uow:
+            order = await uow.orders.get(org_id, order_id)
+            if order is None or order.status is not OrderStatus.DONE:
+                return None
+            due = (order.price_minor or 0) - order.paid_minor
+            payments = await uow.client_loop.order_payments(org_id, order_id)
+        return next(
+            (p for p in payments if p.status == NEW and p.amount_minor == due and p.payment_url),
+            None,
+        )
 
     async def link(self, org_id: int, order_id: int) -> ClientPayment | None:
         """The order's payment link: an unpaid attempt for what is due now, else a new one
@@ -178,79 +146,8 @@ class ClientPayments(PayMessages):
             await uow.commit()
         return replace(attempt, payment_id=created.payment_id, payment_url=created.payment_url)
 
-    async def _move(self, payment: ClientPayment, status: str, raw: dict[str, object]) -> None:
-        async with self._uow() as uow:
-            await uow.client_loop.move_payment(payment, status, self._clock.now(), raw)
-            await uow.commit()
-
-    async def notify(self, org_id: int, payload: Mapping[str, object]) -> None:
-        """A notification for `org_id`'s terminal. Forged (wrong terminal or Token, or no
-        terminal): DomainError("payment_forged"); an attempt we never made:
-        "payment_unknown"; another amount: "payment_mismatch"; each changes nothing. A
-        repeated or stale status changes nothing; a new one moves the attempt once."""
-        async with self._uow() as uow:
-            terminal = await self._terminal(uow, org_id)
-        if terminal is None or payload.get("TerminalKey") != terminal.terminal_key:
-            raise DomainError("payment_forged")
-        if not verify_token(payload, terminal.password):
-            raise DomainError("payment_forged")
-        raw = {key: payload[key] for key in RAW_FIELDS if key in payload}
-        attempt, status = str(payload.get("OrderId", "")), str(payload.get("Status", ""))
-        async with self._uow() as uow:
-            payment = await uow.client_loop.payment_by_attempt(org_id, attempt)
-            if payment is None:
-                raise DomainError("payment_unknown")
-            if payload.get("Amount") != payment.amount_minor:
-                raise DomainError("payment_mismatch")
-            await self._apply(uow, payment, status, raw)
-            await uow.commit()
-
-    async def _apply(
-        self, uow: UnitOfWork, payment: ClientPayment, status: str, raw: dict[str, object]
-    ) -> bool:
-        """Moves the attempt and records what it means on the order; False: nothing new."""
-        step = apply_notification(payment.status, status, paid_on_authorized=True)
-        if not step.move:
-            return False
-        now = self._clock.now()
-        paid_at = now if step.extend else None
-        refunded = payment.amount_minor if step.end else None
-        moved = await uow.client_loop.move_payment(
-            payment, step.status, now, raw, paid_at, refunded
-        )
-        if not moved:  # a concurrent notification (or the refund) moved it first
-            return False
-        if step.extend:
-            await self._on_order(uow, payment, payment.amount_minor, "pay")
-        elif step.end:
-            await self._on_order(uow, payment, -payment.amount_minor, "refund")
-        return True
-
-    async def _on_order(
-        self, uow: UnitOfWork, payment: ClientPayment, amount: int, kind: str
-    ) -> None:
-        org_id, now = payment.organization_id, self._clock.now()
-        order = await uow.orders.get(org_id, payment.order_id)
-        if order is None:
-            return
-        paid = max(order.paid_minor + amount, 0)
-        change = OrderUpdate(paid_minor=paid, payment_method=PaymentMethod.CARD)
-        after = replace(order, paid_minor=paid)
-        if after.settled and not order.settled:
-            change = replace(change, settled_at=now)
-        changed = await uow.orders.change(order, now, change)
-        if changed is None:  # the order changed meanwhile: the bank retries the notification
-            raise DomainError("order_changed", number=order.number)
-        data = {"amount_minor": abs(amount), "method": PaymentMethod.CARD.value, "via": ONLINE}
-        await uow.orders.add_event(changed, None, kind, {**data, "payment": payment.attempt}, now)
-        recorded = PaymentRecorded(
-            org_id, order.id, amount, PaymentMethod.CARD.value, ONLINE, changed.version
-        )
-        await payment_recorded(uow, recorded, now)
-
-    async def refund(self, actor: Actor, order_id: int) -> ClientPayment:
-        """An owner takes back the order's online payment (T-Bank Cancel); recorded once,
-        whether the answer or the bank's notification comes first."""
+    async def refundable(self, actor: Actor, order_id: int) -> ClientPayment:
+        """The order's online payment an owner may take back; refund_unavailable otherwise."""
         require(actor, Action.ORG_BILLING)
         assert actor.organization is not None
         org_id = actor.organization.id
@@ -258,20 +155,53 @@ class ClientPayments(PayMessages):
             terminal = await self._terminal(uow, org_id) if self._terminals else None
             payments = await uow.client_loop.order_payments(org_id, order_id)
         paid = next((p for p in payments if p.status in PAID and p.payment_id), None)
-        if terminal is None or paid is None or paid.payment_id is None:
+        if terminal is None or paid is None:
             raise DomainError("refund_unavailable")
-        assert self._terminals is not None
-        bank = self._terminals(terminal.terminal_key, terminal.password)
+        return paid
+
+    async def request_refund(self, actor: Actor, order_id: int) -> ClientPayment:
+        """An owner confirmed the refund (in the update's unit of work): enqueue the job that
+        asks the bank (Cancel) outside any transaction, once per payment."""
+        paid = await self.refundable(actor, order_id)
+        payload: dict[str, object] = {"org": paid.organization_id, "attempt": paid.attempt}
+        async with self._uow() as uow:
+            await uow.jobs.enqueue(
+                REFUND_JOB, payload, self._clock.now(), org_id=paid.organization_id,
+                dedup_key=f"{REFUND_JOB}:{paid.attempt}",
+            )  # fmt: skip
+            await uow.commit()
+        return paid
+
+    async def refund_job(self, job: Job) -> None:
+        """The refund's job: a temporary failure of the bank is retried by the job queue."""
+        await self._cancel(int(str(job.payload["org"])), str(job.payload["attempt"]))
+
+    async def refund(self, actor: Actor, order_id: int) -> ClientPayment:
+        """An owner takes back the order's online payment now (T-Bank Cancel); recorded once,
+        whether the answer or the bank's notification comes first."""
+        paid = await self.refundable(actor, order_id)
         try:
-            answer = await bank.cancel(paid.payment_id)
+            return await self._cancel(paid.organization_id, paid.attempt)
         except ExternalServiceError:
             raise DomainError("payment_unavailable") from None
+
+    async def _cancel(self, org_id: int, attempt: str) -> ClientPayment:
         async with self._uow() as uow:
-            current = await uow.client_loop.payment_by_attempt(org_id, paid.attempt)
+            terminal = await self._terminal(uow, org_id) if self._terminals else None
+            paid = await uow.client_loop.payment_by_attempt(org_id, attempt)
+        if terminal is None or paid is None or paid.payment_id is None:
+            raise DomainError("refund_unavailable")
+        if paid.status not in PAID:
+            return paid  # refunded meanwhile (a repeat of the job)
+        assert self._terminals is not None
+        bank = self._terminals(terminal.terminal_key, terminal.password)
+        answer = await bank.cancel(paid.payment_id)
+        async with self._uow() as uow:
+            current = await uow.client_loop.payment_by_attempt(org_id, attempt)
             assert current is not None
             raw: dict[str, object] = {"Status": answer.status, "Source": "Cancel"}
             await self._apply(uow, current, answer.status, raw)
             await uow.commit()
-            after = await uow.client_loop.payment_by_attempt(org_id, paid.attempt)
+            after = await uow.client_loop.payment_by_attempt(org_id, attempt)
         assert after is not None
         return after

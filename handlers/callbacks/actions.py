@@ -18,6 +18,8 @@ from handlers.callbacks.client_actions import ClientConsent as ClientConsent
 from handlers.callbacks.client_actions import InviteClient as InviteClient
 from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient
 from handlers.callbacks.codec import Action, Small, Text
+from handlers.callbacks.pay_actions import RefundAsk as RefundAsk
+from handlers.callbacks.pay_actions import RefundSure as RefundSure
 from handlers.callbacks.reminder_actions import ClientReason as ClientReason
 from handlers.callbacks.reminder_actions import ClientSlot as ClientSlot
 from handlers.callbacks.reminder_actions import ClientVisit as ClientVisit

@@ -23,7 +23,7 @@ from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.model import DeliveryStatus, MessageKind
 from core.client_loop.pay_messages import PayDraft
-from core.client_loop.pay_service import LINK_JOB, RECORDED_JOB
+from core.client_loop.pay_service import LINK_JOB, RECORDED_JOB, REFUND_JOB
 from core.client_loop.payments import ONLINE, PaymentRecorded, recorded_of
 from core.client_loop.templates import render
 from core.domain import Job, Order
@@ -113,7 +113,7 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
         if news.via == ONLINE:
             await _tell_staff(bot, services, catalogs, news)
 
-    return {LINK_JOB: done, RECORDED_JOB: recorded}
+    return {LINK_JOB: done, RECORDED_JOB: recorded, REFUND_JOB: payments.refund_job}
 
 
 async def _tell_staff(

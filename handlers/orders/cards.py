@@ -10,6 +10,7 @@ from core.orders.rules import OrderAction
 from core.views import ClientCard, ClientView, OrderCard
 from handlers import callbacks as cb
 from handlers.client_loop.invite import invite_button
+from handlers.client_loop.refunds import refund_button
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
@@ -151,6 +152,8 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
     if card.files:
         total = sum(card.files.values())
         buttons.append(button(t("📎 Files ({count})", count=total), cb.OrderFiles(o.id)))
+    if (refund := refund_button(t, card)) is not None:  # an online payment to take back
+        buttons.append(refund)
     if card.sees_history:
         buttons.append(button(t.raw("📜 History"), cb.OrderHistory(o.id)))
     if not buttons:

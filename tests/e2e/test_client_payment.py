@@ -122,11 +122,26 @@ async def test_done_link_payment_receipt_and_refund_in_telegram(crm, language):
     async with services.client_loop._uow() as uow:
         order = await uow.orders.by_number(owner.organization.id, 1)
     assert order is not None and order.paid_minor == 350000
-    await services.client_payments.refund(owner, order.id)
+    await ivan.send("/order 1")
+    ivans = await ivan.reply()
+    assert not any("Refund" in label for label in ivans.labels)  # a worker: no button
+    ivan.forge_callback(ivans.message_id, f"rfs:{order.id}")  # nor the refund itself
+    assert await ivan.callback_answer() == "Your role does not allow this."
+    await olga.send("/order 1")
+    card = await olga.reply()
+    assert "↩️ Вернуть оплату" in card.labels
+    await olga.tap("↩️ Вернуть оплату", message=card)
+    sure = await olga.reply()
+    assert "Вернуть 3\xa0500\xa0₽" in sure.text and not bank.cancels
+    await olga.tap("↩️ Да, вернуть", message=sure)
+    asked = await olga.wait_edit(sure.message_id)
+    assert "Банк получил запрос на возврат" in asked.text
     refunded = await petr.reply()
     assert ("возвращена" if language == "ru" else "refunded") in refunded.text
     assert "refunded" in (await ivan.reply()).text
     assert "возвращена" in (await olga.reply()).text
+    (cancel,) = bank.cancels
+    assert cancel["PaymentId"] == payment.payment_id
 
     async def logged() -> list[tuple[str, Channel, DeliveryStatus]]:
         return sorted((m.kind.value, m.channel, m.status) for m in await _log(crm, ids[2]))

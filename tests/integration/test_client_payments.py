@@ -131,6 +131,13 @@ async def test_the_link_the_notification_and_a_replay_record_the_payment_once(w)
     again = await w.services.client_payments.link(org_id, order.id)
     assert again is not None and again.attempt == link.attempt and len(w.bank.payments) == 1
 
+    # The client page shows the Pay button (a plain link to the bank's page).
+    issued = await w.services.client_loop.issue_page(org_id, order.client_id, order.id)
+    async with httpx.AsyncClient() as http:
+        page = await http.get(f"{w.server.url}/c/{issued.token}?lang=en")
+    assert page.status_code == 200, page.text
+    assert f'href="{link.payment_url}"' in page.text and "Pay 2,500" in page.text
+
     deliveries = await w.bank.pay(payment.payment_id)  # AUTHORIZED, then CONFIRMED
     assert [d.ok for d in deliveries] == [True, True]
     paid, events, (stored,), recorded = await _state(w, org_id, order.id)
@@ -144,6 +151,9 @@ async def test_the_link_the_notification_and_a_replay_record_the_payment_once(w)
     assert await _state(w, org_id, order.id) == (paid, events, [stored], recorded)
     # Nothing due any more: no new link.
     assert await w.services.client_payments.link(org_id, order.id) is None
+    async with httpx.AsyncClient() as http:
+        page = await http.get(f"{w.server.url}/c/{issued.token}?lang=ru")
+    assert page.status_code == 200 and 'data-testid="pay"' not in page.text
 
 
 async def test_forged_wrong_amount_and_unknown_notifications_change_nothing(w):
