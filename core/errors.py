@@ -23,6 +23,7 @@ class ErrorCode(enum.StrEnum):
     CHOOSE_OPTION = "choose_option"
     CLIENT_BUTTON_FOREIGN = "client_button_foreign"
     CLIENT_DUPLICATE = "client_duplicate"
+    CLIENT_EMAIL_INVALID = "client_email_invalid"
     CLIENT_INVITE_EXPIRED = "client_invite_expired"
     CLIENT_INVITE_UNKNOWN = "client_invite_unknown"
     CLIENT_INVITE_USED = "client_invite_used"

@@ -67,6 +67,10 @@ MESSAGES: dict[str, str] = {
         "This looks like an incomplete phone number. Type it in full, for example {example}."
     ),
     "client_duplicate": N_("A client with this phone already exists: {name}."),
+    "client_email_invalid": N_(
+        "That does not look like an e-mail address (name@example.com). Send it again, or - "
+        "to remove the address."
+    ),
     "search_empty": N_("Type a part of a name or of a phone number."),
     "client_query_empty": N_("Type a phone number or a name, or share a contact."),
     "address_empty": N_("Type the address, share a location, or tap “No address”."),

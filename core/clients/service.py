@@ -54,7 +54,7 @@ def client_email(text: str | None) -> str | None:
         return None
     address = normalize_address(text)
     if address is None:
-        raise DomainError("email_invalid")
+        raise DomainError("client_email_invalid")
     return address
 
 

@@ -31,7 +31,7 @@ from handlers.callbacks.talk_actions import ReplyClient as ReplyClient
 Switch = Literal["on", "off"]
 Setting = Literal["digest_at", "plan_at", "reminder_min", "overdue_min", "quiet"]
 CallFilter = Literal["all", "missed", "unknown"]
-ClientField = Literal["name", "phone", "address", "notes"]
+ClientField = Literal["name", "phone", "address", "notes", "email"]
 TapAction = Literal[
     OrderAction.OFFER, OrderAction.TAKE, OrderAction.START, OrderAction.DONE, OrderAction.CANCEL
 ]

@@ -312,7 +312,7 @@ async def test_the_client_cards_email_is_validated_and_kept(w):
     for wrong in ("anna@", "anna@localhost", "два слова@example.org"):
         with pytest.raises(DomainError) as refused:
             await clients.edit(owner, client.id, "email", wrong)
-        assert refused.value.code == "email_invalid"
+        assert refused.value.code == "client_email_invalid"
     assert await loop.email_of(owner, client.id) == "Anna.Client@example.org"
     await clients.edit(owner, client.id, "email", "-")
     assert await loop.email_of(owner, client.id) is None
