@@ -21,6 +21,7 @@ from bot.admin import (
     pages,
     sms_callbacks,
     unsubscribe,
+    working_hours,
 )
 from bot.admin.context import AdminContext, admin_context
 from bot.admin.headers import SecurityHeaders, docs_router
@@ -89,6 +90,7 @@ def build_admin_app(
     app.include_router(pages.router)
     app.include_router(client_templates.router)
     app.include_router(client_page.router)
+    app.include_router(working_hours.router)
     app.include_router(hooks.router)
     app.include_router(client_payments.router)
     app.include_router(unsubscribe.router)

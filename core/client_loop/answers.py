@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from core.changes import KEEP, OrderUpdate
+from core.client_loop.hours import WorkingHoursSetup
 from core.client_loop.model import (
     Channel,
     DeliveryStatus,
@@ -120,7 +121,7 @@ class StaffNotice:
     people: tuple[User, ...]  # the assignee and the manager (or, without one, the leads)
 
 
-class ClientAnswers:
+class ClientAnswers(WorkingHoursSetup):
     def __init__(self, uow: UowFactory, clock: Clock) -> None:
         self._uow = uow
         self._clock = clock
