@@ -15,6 +15,8 @@ from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
 from core.client_loop.answers import ClientAnswers
+from core.client_loop.eta import Routing
+from core.client_loop.on_the_way import OnTheWayService
 from core.client_loop.page import ClientPageService
 from core.client_loop.pay_service import ClientPayments
 from core.client_loop.payments import TerminalFactory
@@ -66,6 +68,7 @@ from integrations.phones import PhonenumbersNormalizer
 from integrations.salutespeech import HttpSaluteSpeech, salute_http_client
 from integrations.tbank import HttpTBank
 from integrations.yandex_maps import HttpStaticMaps
+from integrations.yandex_router import YandexRouting
 from storage.db import create_engine, session_factory
 from storage.files.local import LocalFileStore
 from storage.privacy.export import ZipExportBuilder
@@ -92,6 +95,7 @@ class Adapters:
     secrets: SecretBox | None = None
     pbx: PbxApiFactory | None = None
     client_terminals: TerminalFactory | None = None  # organizations' own T-Bank terminals
+    routing: Routing | None = None  # driving times for "On my way" (Yandex Distance Matrix)
 
 
 @dataclass(slots=True)
@@ -130,6 +134,9 @@ def build_adapters(settings: Settings, http: httpx.AsyncClient) -> Adapters:
     adapters.secrets = secret_box(settings)
     adapters.pbx = pbx_api_factory(settings, http)
     adapters.client_terminals = partial(HttpTBank, http, base_url=settings.tbank_base_url)
+    if settings.yandex_routing_api_key is not None:
+        key = settings.yandex_routing_api_key.get_secret_value()
+        adapters.routing = YandexRouting(http, key, settings.yandex_routing_url)
     return adapters
 
 
@@ -251,6 +258,7 @@ def make_services(
         clients=clients,
         client_loop=ClientLoopService(uow, clock, public_url=public_url(settings)),
         client_page=ClientPageService(uow, clock),
+        trips=OnTheWayService(uow, clock, ClientLoopService(uow, clock), adapters.routing),
         client_payments=ClientPayments(
             uow,
             clock,

@@ -90,11 +90,12 @@ def client_delivery(container: Container) -> dict[str, JobHandler]:
     """Client messages by SMS (SMS.ru or SMSC.ru) and e-mail (the organization's SMTP server)
     through the organization's own stored settings (issue 19)."""
     http, services = container.http, container.services
+    urls = container.settings  # the providers' addresses (a local peer in tests, the sandbox)
 
     def gateway(settings: SmsSettings) -> SmsGateway:
         if settings.provider is SmsProvider.SMSC:
-            return HttpSmsc(http, settings.key, settings.password)
-        return HttpSmsRu(http, settings.key)
+            return HttpSmsc(http, settings.key, settings.password, base_url=urls.smsc_base_url)
+        return HttpSmsRu(http, settings.key, base_url=urls.sms_ru_base_url)
 
     delivery = services.client_loop.delivery(
         services.org_settings.credential_in,

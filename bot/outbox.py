@@ -228,6 +228,9 @@ class OutboxSender:
             code = qr_png(str(p["link"]))
             sent = await self._bot.send_photo(chat, code, caption=str(p["caption"]))
             return sent.message_id
+        if delivery.method is Method.LIVE:
+            await self._live(delivery)
+            return None
         inline = p.get("inline_message_id")
         inline_id = str(inline) if inline is not None else None
         chat_id = None if inline_id is not None else chat
@@ -250,6 +253,20 @@ class OutboxSender:
                 reply_markup=inline_markup,
             )
         return None
+
+    async def _live(self, delivery: Delivery) -> None:
+        """The client's "on my way" message, edited unless a later edit superseded this one
+        (the trip knows its last edit and the message's id: core/client_loop/on_the_way.py)."""
+        p = delivery.params
+        trips = self._services.trips
+        target = await trips.live_target(
+            int(str(p["org"])), int(str(p["order"])), int(str(p["edit"]))
+        )
+        if target is not None:
+            await self._bot.edit_message_text(
+                str(p["text"]), chat_id=delivery.chat_id, message_id=target,
+                link_preview_options=NO_PREVIEW,
+            )  # fmt: skip
 
 
 async def client_message_sent(services: Services, delivery: Delivery, message_id: int) -> None:

@@ -34,6 +34,13 @@ class Settings(BaseSettings):
     dadata_base_url: str = "https://suggestions.dadata.ru/suggestions/api/4_1/rs"
     yandex_maps_api_key: SecretStr | None = None
     yandex_static_maps_url: str = "https://static-maps.yandex.ru/v1"
+    # Driving times for "On my way" (Distance Matrix API, a commercial key); without it the
+    # ETA is the straight-line estimate.
+    yandex_routing_api_key: SecretStr | None = None
+    yandex_routing_url: str = "https://api.routing.yandex.net/v2"
+    # Where client SMS go (the organization's own SMS.ru or SMSC.ru account).
+    sms_ru_base_url: str = "https://sms.ru"
+    smsc_base_url: str = "https://smsc.ru"
     s3_bucket: str | None = None
     s3_endpoint_url: str | None = None
     s3_region: str = "ru-central1"
@@ -129,6 +136,7 @@ class Settings(BaseSettings):
         "telegram_bot_token",
         "dadata_api_key",
         "yandex_maps_api_key",
+        "yandex_routing_api_key",
         "s3_bucket",
         "s3_endpoint_url",
         "s3_access_key_id",
@@ -160,6 +168,9 @@ class Settings(BaseSettings):
         "telegram_file_base_url",
         "dadata_base_url",
         "yandex_static_maps_url",
+        "yandex_routing_url",
+        "sms_ru_base_url",
+        "smsc_base_url",
     )
     @classmethod
     def _http_url(cls, value: str) -> str:

@@ -44,6 +44,8 @@ class ErrorCode(enum.StrEnum):
     DATE_PAST = "date_past"
     DIALOG_OUTDATED = "dialog_outdated"
     EMAIL_INVALID = "email_invalid"
+    ETA_DETOUR_RANGE = "eta_detour_range"
+    ETA_SPEED_RANGE = "eta_speed_range"
     EXTENSION_INVALID = "extension_invalid"
     FILE_TOO_LARGE = "file_too_large"
     FILE_TYPE_REFUSED = "file_type_refused"

@@ -8,6 +8,7 @@ from core.admin.org_settings import OrgSettingsService
 from core.admin.service import AdminService
 from core.billing.service import BillingService
 from core.client_loop.answers import ClientAnswers
+from core.client_loop.on_the_way import OnTheWayService
 from core.client_loop.page import ClientPageService
 from core.client_loop.pay_service import ClientPayments
 from core.client_loop.reminders import ClientReminders
@@ -66,3 +67,4 @@ class Services:
     privacy: PrivacyService
     erasure: ErasureService
     audit: AuditService
+    trips: OnTheWayService  # "On my way" (core/client_loop/on_the_way.py)

@@ -118,6 +118,8 @@ MESSAGES: dict[str, str] = {
     "client_page_unknown": N_("This page does not exist."),
     "consent_basis_channel": N_("A legal basis is recorded for SMS or e-mail only."),
     "rating_delay_range": N_("The rating delay must be between 0 and {limit} minutes."),
+    "eta_detour_range": N_("The detour factor must be between {low} and {high}."),
+    "eta_speed_range": N_("The average speed must be between {low} and {high} km/h."),
     "template_braces": N_("The braces in the text do not match (at character {position})."),
     "template_empty": N_("The text cannot be empty."),
     "template_missing_variable": N_("The text must contain {{{name}}}."),

@@ -18,6 +18,7 @@ from telegram.ext import (
 from handlers import admin, conversation, files, settings, team, voice
 from handlers import callbacks as cb
 from handlers.callbacks.routes import Router, route
+from handlers.client_loop import on_the_way
 from handlers.client_loop.chat import consent_tap
 from handlers.client_loop.invite import invite_tap
 from handlers.client_loop.ratings import rating_tap
@@ -89,6 +90,8 @@ CALLBACKS = [
     route(cb.InviteClient, invite_tap),
     route(cb.InviteOrderClient, invite_tap),
     route(cb.ClientConsent, consent_tap),
+    route(cb.OnMyWay, on_the_way.on_my_way_tap),
+    route(cb.OnMyWayEta, on_the_way.eta_tap),
     route(cb.ClientVisit, visit_tap),
     route(cb.ClientSlot, visit_tap),
     route(cb.ClientReason, visit_tap),
@@ -147,6 +150,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(MessageHandler(sounds, voice.receive))
     media = (filters.PHOTO | filters.Document.ALL) & PRIVATE
     app.add_handler(MessageHandler(media, files.receive))
+    app.add_handler(MessageHandler(on_the_way.LIVE_LOCATION & PRIVATE, on_the_way.location))
     answers = (filters.TEXT | filters.CONTACT | filters.LOCATION) & PRIVATE
     app.add_handler(MessageHandler(answers, conversation.text_answer))
     app.add_handler(MessageHandler(PRIVATE & ~filters.StatusUpdate.ALL, conversation.unsupported))

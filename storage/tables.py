@@ -721,6 +721,9 @@ class ClientLoopSettingsRow(SQLModel, table=True):
     show_prices: bool = True
     send_photos: bool = False
     relay_to_assignee: bool = False
+    eta_detour: float = Field(default=1.4, sa_column=Column(Float, nullable=False))
+    eta_speed_kmh: int = 25
+    arrived_elsewhere: bool = False
     updated_at: datetime = _ts(nullable=False)
 
 
@@ -808,4 +811,34 @@ class ClientSmsHookRow(SQLModel, table=True):
         )
     )
     secret_hash: str = Field(max_length=64)
+    created_at: datetime = _ts(nullable=False)
+
+
+class ClientTripRow(SQLModel, table=True):
+    """An assignee on the way to an order's client ("On my way", issue 19.6): one per order.
+    The worker's last position is kept only until arrival (then cleared)."""
+
+    __tablename__ = "client_trip"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    order_id: int = Field(
+        sa_column=Column(
+            BigIntPK, ForeignKey("work_order.id", ondelete="CASCADE"), nullable=False, unique=True
+        )
+    )
+    worker_id: int = _fk("app_user.id")
+    client_id: int = _fk("client.id")
+    channel: str | None = Field(default=None, max_length=16)  # set when the client was told
+    message_id: int | None = _fk(
+        "client_message.id", nullable=True, ondelete="SET NULL", index=False
+    )
+    chat_id: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, default=0))
+    draft: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    eta_minutes: int | None = None
+    latitude: float | None = Field(default=None, sa_column=Column(Float))
+    longitude: float | None = Field(default=None, sa_column=Column(Float))
+    position_at: datetime | None = _ts()
+    edited_at: datetime | None = _ts()
+    edits: int = 0
+    arrived_at: datetime | None = _ts()
     created_at: datetime = _ts(nullable=False)

@@ -152,6 +152,11 @@ class ClientLoopSettings:
     show_prices: bool = True
     send_photos: bool = False
     relay_to_assignee: bool = False
+    # "On my way" (core/client_loop/eta.py): the straight-line ETA's detour factor and average
+    # speed, and whether clients by SMS or e-mail also get "arrived" (Telegram ones always do).
+    eta_detour: float = 1.4
+    eta_speed_kmh: int = 25
+    arrived_elsewhere: bool = False
     # SMS and e-mail turned off for a kind (no "on my way" by SMS); Telegram is not: a linked
     # client chose it. Stored with `disabled` as "kind:channel".
     channels_off: frozenset[tuple[MessageKind, Channel]] = frozenset()

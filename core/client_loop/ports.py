@@ -26,10 +26,16 @@ from core.client_loop.optout_ports import OptOutRepository
 from core.client_loop.payment_ports import ClientPaymentRepository
 from core.client_loop.ratings import RatingRepository
 from core.client_loop.reminder_ports import ReminderRepository
+from core.client_loop.trips import TripRepository
 
 
 class ClientLoopRepository(
-    ReminderRepository, RatingRepository, ClientPaymentRepository, OptOutRepository, Protocol
+    ReminderRepository,
+    RatingRepository,
+    ClientPaymentRepository,
+    OptOutRepository,
+    TripRepository,
+    Protocol,
 ):
     # Links of clients to Telegram users.
     async def link(self, org_id: int, client_id: int) -> ClientLink | None: ...

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from core.client_loop.eta import checked_eta
 from core.client_loop.model import ClientLink, ClientLoopSettings, MessageKind, Template
 from core.client_loop.templates import EDITABLE, LANGUAGES, check, default
 from core.client_loop.tokens import hash_token, looks_like_invite
@@ -31,6 +32,7 @@ def checked_settings(settings: ClientLoopSettings) -> ClientLoopSettings:
     delay = settings.rating_delay_minutes
     if isinstance(delay, bool) or not 0 <= delay <= MAX_RATING_DELAY:
         raise DomainError("rating_delay_range", limit=MAX_RATING_DELAY)
+    checked_eta(settings.eta_detour, settings.eta_speed_kmh)
     if MessageKind.CLIENT_MESSAGE in settings.disabled:
         raise DomainError("choose_option")
     return replace(settings, disabled=frozenset(MessageKind(k) for k in settings.disabled))

@@ -24,6 +24,9 @@ class Method(StrEnum):
     # sendDocument of an .ics file written when sent from params["invitation"] (the visit's
     # fields as JSON: a few hundred bytes of text, never the file's bytes)
     CALENDAR = "calendar"
+    # editMessageText of a client's "on my way" message, the message id looked up when sent
+    # (params: text, org, order, edit): an edit a later one superseded is skipped
+    LIVE = "live"
 
     @property
     def new_message(self) -> bool:

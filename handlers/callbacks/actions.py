@@ -27,6 +27,8 @@ from handlers.callbacks.talk_actions import ClientRate as ClientRate
 from handlers.callbacks.talk_actions import ClientRateSkip as ClientRateSkip
 from handlers.callbacks.talk_actions import MessageClient as MessageClient
 from handlers.callbacks.talk_actions import ReplyClient as ReplyClient
+from handlers.callbacks.trip_actions import OnMyWay as OnMyWay
+from handlers.callbacks.trip_actions import OnMyWayEta as OnMyWayEta
 
 Switch = Literal["on", "off"]
 Setting = Literal["digest_at", "plan_at", "reminder_min", "overdue_min", "quiet"]

@@ -93,6 +93,12 @@ class Outgoing:
         params: dict[str, object] = {"invitation": invitation, "filename": filename}
         self._add(Delivery(chat_id, Method.CALENDAR, params))
 
+    def live(self, chat_id: int, text: str, org_id: int, order_id: int, edit: int) -> None:
+        """Edit the client's "on my way" message of the order (the `edit`-th edit; skipped
+        when sent if a later one was asked for meanwhile)."""
+        params: dict[str, object] = {"text": text, "org": org_id, "order": order_id, "edit": edit}
+        self._add(Delivery(chat_id, Method.LIVE, params, quiet=True))
+
     def _add(self, delivery: Delivery) -> None:
         if delivery.method is Method.EDIT:
             # A whole new content supersedes what an earlier edit of the message would show

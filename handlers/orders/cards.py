@@ -10,6 +10,7 @@ from core.orders.rules import OrderAction
 from core.views import ClientCard, ClientView, OrderCard
 from handlers import callbacks as cb
 from handlers.client_loop.invite import invite_button
+from handlers.client_loop.on_the_way import on_my_way_button, on_my_way_shown
 from handlers.client_loop.refunds import refund_button
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
@@ -143,6 +144,8 @@ def _method(t: Translator, method: PaymentMethod | None) -> str:
 def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | None:
     o = card.order
     buttons = [_action_button(t, o.id, a) for a in card.actions]
+    if on_my_way_shown(card):  # the assignee, today, not started: tell the client
+        buttons.insert(0, on_my_way_button(t, o.id))
     if card.client is not None and card.client.contacts_visible:
         buttons.append(button(t.raw("👤 Client"), cb.OpenClient(card.client.id)))
     if card.client is not None and card.sees_history and o.open:  # owners and managers

@@ -8,6 +8,7 @@ from core.orders.edits import Field, FieldEdit
 from core.runtime.outbox import After
 from core.views import Notice, OrderCard, OrderChange
 from handlers.client_loop.confirm import tell_client
+from handlers.client_loop.on_the_way import started
 from handlers.client_loop.payments import PAYMENT_EVENTS, payment_news
 from handlers.context import BotContext
 from handlers.delivery.publish import notify_user
@@ -76,6 +77,8 @@ async def announce(ctx: BotContext, change: OrderChange) -> None:
         await _notify(ctx, notice, actor_name)
     if change.event in CLIENT_EVENTS:
         await tell_client(ctx, change.card.order, change.event)
+    elif change.event == "start":  # a worker on the way has arrived
+        await started(ctx, change.card.order)
     if change.event in PAYMENT_EVENTS:  # the done summary and link, a receipt
         await payment_news(ctx, change.card.order, change.event)
 

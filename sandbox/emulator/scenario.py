@@ -130,6 +130,27 @@ class UserDriver(ChatReader):
         """A location."""
         return await self._deliver({"location": {"latitude": latitude, "longitude": longitude}})
 
+    async def send_live_location(
+        self, latitude: float, longitude: float, live_period: int = 3600
+    ) -> dict[str, Any]:
+        """A live location (Telegram then sends its updates as edited_message)."""
+        location = {"latitude": latitude, "longitude": longitude, "live_period": live_period}
+        return await self._deliver({"location": location})
+
+    async def move_live_location(
+        self, message_id: int, latitude: float, longitude: float
+    ) -> dict[str, Any]:
+        """A live location's new position: the message edited (an edited_message update)."""
+        stored = self.state.find_message(self.chat, message_id)
+        old = stored.message.get("location") if stored and not stored.from_bot else None
+        if stored is None or not isinstance(old, dict) or "live_period" not in old:
+            raise ScenarioError(f"{self.id} has no live location {message_id}")
+        location = {**old, "latitude": latitude, "longitude": longitude}
+        self.state.edit_message(self.chat, stored, {"location": location})
+        stored.message["edit_date"] = int(time.time())
+        self.state.push_update("edited_message", copy.deepcopy(stored.message))
+        return stored.message
+
     async def forward(self, text: str, from_name: str) -> dict[str, Any]:
         """A text forwarded from a user who hides their account."""
         origin = {"type": "hidden_user", "sender_user_name": from_name, "date": int(time.time())}

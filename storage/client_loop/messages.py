@@ -28,6 +28,9 @@ SETTING_FIELDS = (
     "show_prices",
     "send_photos",
     "relay_to_assignee",
+    "eta_detour",
+    "eta_speed_kmh",
+    "arrived_elsewhere",
 )
 
 

@@ -14,11 +14,18 @@ from storage.client_loop.optout import OptOutQueries
 from storage.client_loop.payments import PaymentQueries
 from storage.client_loop.ratings import RatingQueries
 from storage.client_loop.reminders import ReminderQueries
+from storage.client_loop.trips import TripQueries
 
 
 class SqlClientLoopRepository(
-    ReminderQueries, LinkQueries, MessageQueries, ContactQueries, RatingQueries,
-    PaymentQueries, OptOutQueries,
+    ReminderQueries,
+    LinkQueries,
+    MessageQueries,
+    ContactQueries,
+    RatingQueries,
+    PaymentQueries,
+    OptOutQueries,
+    TripQueries,
 ):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
