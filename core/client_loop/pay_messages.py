@@ -170,6 +170,14 @@ class PayMessages:
                     return True
         return False
 
+    async def done_photos(self, org_id: int, order_id: int, limit: int = 10) -> list[str]:
+        """The Telegram file ids of the order's photos (at most `limit`, a media group's), for
+        a done summary when the organization sends photos."""
+        async with self._uow() as uow:
+            files = await uow.attachments.for_order(org_id, order_id)
+        photos = [f.telegram_file_id for f in files if f.kind == "photo" and f.telegram_file_id]
+        return photos[:limit]
+
     async def org_of(self, org_id: int) -> Organization | None:
         async with self._uow() as uow:
             return await uow.orgs.get(org_id)

@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
 from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.model import DeliveryStatus, MessageKind
@@ -64,6 +64,18 @@ async def _send(
     await services.client_loop.mark(org_id, logged, DeliveryStatus.SENT, str(sent.message_id))
 
 
+async def _photos(bot: Bot, chat_id: int, photos: list[str]) -> None:
+    """The work's photos after the summary (the organization allows it): one, or an album."""
+    try:
+        if len(photos) == 1:
+            await bot.send_photo(chat_id, photos[0], **broadcast(bot))
+        elif photos:
+            album = [InputMediaPhoto(file_id) for file_id in photos]
+            await bot.send_media_group(chat_id, album, **broadcast(bot))
+    except (BadRequest, Forbidden) as error:
+        log.info("done photos not delivered: %s", type(error).__name__)
+
+
 def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
     payments = services.client_payments
 
@@ -83,6 +95,8 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
             shown = summary.show_prices and summary.due_minor > 0
             values["amount"] = money(t, summary.due_minor, summary.currency) if shown else None
             await _send(bot, services, summary, values)
+            if summary.telegram and summary.send_photos:
+                await _photos(bot, summary.chat_id, await payments.done_photos(org_id, order_id))
         if link is None or link.payment_url is None:
             return
         ask = await payments.draft(org_id, order_id, MessageKind.PAYMENT_LINK, catalogs.default)

@@ -175,3 +175,30 @@ async def test_cash_recorded_on_site_sends_the_client_a_receipt(crm):
     await asyncio.sleep(0.3)
     assert [m.text for m in petr.messages()][-2:] == [done.text, receipt.text]
     assert crm.bank.payments == {}
+
+
+async def test_the_done_summary_carries_the_photos_when_the_organization_allows(crm):
+    """send_photos on: the worker's photo of the order follows the summary; off: none."""
+    from dataclasses import replace
+
+    from tests.e2e.test_files import png
+
+    olga, ivan = await _team(crm, (7431, 7432))
+    petr = await _linked(crm, olga, ivan, 7433)
+    owner = await _owner(crm, 7431)
+    loop = crm.container.services.client_loop
+    settings = await loop.settings(owner)
+    await loop.update_settings(owner, replace(settings, send_photos=True))
+    await ivan.send("/order 1")
+    card = await ivan.reply()
+    await ivan.tap("▶️ Start", message=card)
+    await ivan.tap("▶️ Yes, start now", message=await ivan.reply())
+    card = await ivan.wait_edit(card.message_id)
+    await ivan.send_photo(png(3), caption="after")
+    await ivan.reply()  # "1 photo saved"
+    await ivan.tap("✅ Done", message=card)
+    done = await petr.reply()
+    photo = await petr.reply()
+    assert "работа выполнена" in done.text and photo.media == "photo", photo.describe()
+    await asyncio.sleep(0.3)
+    assert petr.messages()[-1].message_id == photo.message_id
