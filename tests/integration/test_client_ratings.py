@@ -14,10 +14,12 @@ from sqlalchemy import select
 
 from core.client_loop.model import Channel, DeliveryStatus, MessageKind, Purpose
 from core.client_loop.ratings import ALERT_JOB, RATING_JOB
+from core.dialogs.engine import DialogInput
 from core.errors import DomainError
 from core.notifications.digest import DigestMessage
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
+from core.outcomes import ClientMessaged
 from core.runtime.jobs import JobRunner
 from handlers.client_loop.ratings import rating_jobs
 from handlers.i18n import Catalogs
@@ -256,3 +258,30 @@ async def test_an_email_only_client_gets_an_email_without_a_calendar_file(w):
     body = mail.text() or ""
     assert "Rate the visit" in body and f"{PAGE}/c/" in body
     assert mail.attachments() == []  # no .ics for a rating
+
+
+@pytest.mark.parametrize("language", ["ru", "en"])
+async def test_a_staff_message_reaches_an_sms_only_client_by_sms(w, language):
+    """Item 9 for a client not in Telegram: "Message client" goes as a staff_message SMS,
+    signed with the organization's name, on the order's history; a worker who does not
+    hold the order may not write."""
+    owner = await _org(w, language=language, smtp=False)
+    client, order = await _book(w, owner)
+    target = await w.services.client_loop.card_target(owner, order.id)
+    dialogs = w.services.dialogs
+    await dialogs.start(owner, 1, target.flow, target)
+    sent = await dialogs.answer(owner, 1, DialogInput(text="Мастер будет в 10:00"))
+    assert isinstance(sent, ClientMessaged) and sent.channel == "sms" and sent.chat_id == 0
+    assert await w.run_jobs() == 1
+    (sms,) = w.sms_peer.received(PHONE)
+    assert sms.text.startswith(owner.organization.name) and "Мастер будет в 10:00" in sms.text
+    async with w.uow() as uow:
+        messages = await uow.client_loop.client_messages(owner.organization.id, client.id)
+    assert [(m.kind, m.channel) for m in messages] == [(MessageKind.STAFF_MESSAGE, Channel.SMS)]
+    history = [e.kind for e, _ in await w.services.orders.history(owner, order.id)]
+    assert "staff_wrote" in history
+    await w.services.client_loop.opt_out(owner.organization.id, client.id, Channel.SMS)
+    await dialogs.start(owner, 1, target.flow, target)
+    with pytest.raises(DomainError) as refused:  # the handler answers it in their language
+        await dialogs.answer(owner, 1, DialogInput(text="ещё"))
+    assert refused.value.code == "client_unreachable" and await w.run_jobs() == 0
