@@ -180,6 +180,9 @@ async def _target(
     client = await uow.clients.get(actor.organization.id, client_id)
     if client is None:
         raise DomainError("not_found")
+    link = await uow.client_loop.link(actor.organization.id, client_id)
+    if not await reach_of(uow, actor.organization.id, client, link):  # said at once
+        raise DomainError("client_unreachable")
     return ClientReplyData(
         client_id=client_id, order_id=order.id if order else None, message_id=message_id,
         client_name=client.name, number=order.number if order else None,

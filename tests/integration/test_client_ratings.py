@@ -280,8 +280,11 @@ async def test_a_staff_message_reaches_an_sms_only_client_by_sms(w, language):
     assert [(m.kind, m.channel) for m in messages] == [(MessageKind.STAFF_MESSAGE, Channel.SMS)]
     history = [e.kind for e, _ in await w.services.orders.history(owner, order.id)]
     assert "staff_wrote" in history
+    await dialogs.start(owner, 1, target.flow, target)  # begun before the client's STOP
     await w.services.client_loop.opt_out(owner.organization.id, client.id, Channel.SMS)
-    await dialogs.start(owner, 1, target.flow, target)
+    with pytest.raises(DomainError) as early:  # a new one is refused at the button
+        await w.services.client_loop.card_target(owner, order.id)
+    assert early.value.code == "client_unreachable"
     with pytest.raises(DomainError) as refused:  # the handler answers it in their language
         await dialogs.answer(owner, 1, DialogInput(text="ещё"))
     assert refused.value.code == "client_unreachable" and await w.run_jobs() == 0
