@@ -104,8 +104,9 @@ class ClientPayments(PayBank, PayMessages):
         (Init with the bank, outside any transaction). None: no terminal, no client, nothing
         due, or no phone or e-mail for the receipt. A refused or failed Init raises."""
         async with self._uow() as uow:
-            terminal = await self._terminal(uow, org_id) if self._terminals else None
-            order = await uow.orders.get(org_id, order_id)
+            reachable = self._terminals is not None and self._base.startswith("http")
+            terminal = await self._terminal(uow, org_id) if reachable else None  # a bank
+            order = await uow.orders.get(org_id, order_id)  # can notify only a public address
             if terminal is None or order is None or order.client_id is None:
                 return None
             due = (order.price_minor or 0) - order.paid_minor

@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from bot.admin.app import build_admin_app
 from bot.container import Container, build_container
-from core.client_loop.pay_service import RECORDED_JOB
+from core.client_loop.pay_service import RECORDED_JOB, ClientPayments
 from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_json
 from core.domain import Actor, Order
 from core.errors import DomainError, ExternalServiceError
@@ -248,3 +248,14 @@ async def test_the_terminal_password_is_not_in_the_database(w):
     dumped = repr([s.ciphertext for s in secrets]) + repr([p.raw for p in payments])
     assert PASSWORD not in dumped and KEY not in dumped
     assert PASSWORD not in repr(OrgTerminal(KEY, PASSWORD))
+
+
+async def test_no_public_address_no_link(w):
+    """Without PUBLIC_BASE_URL the bank could not notify us: no Init at all."""
+    owner = await owner_with_org(w.services)
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    made = w.services.client_payments
+    bare = ClientPayments(made._uow, made._clock, made._credentials, made._terminals, None)
+    assert await bare.link(owner.organization.id, order.id) is None
+    assert w.bank.payments == {} and w.bank.requests == []
