@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import gettext
 import os
 import shutil
 import uuid
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -16,12 +20,36 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from core.clock import FixedClock
+from handlers import i18n
 from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.tables import metadata
 from storage.uow import SqlUnitOfWork
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
+
+
+def _cached(read: Callable[..., gettext.NullTranslations]) -> Callable[..., Any]:
+    """The catalogs parsed once per file version: reading the .po files costs most of a second,
+    and every bot, admin app and renderer a test builds reads them (a changed file is read
+    again; a translation object is never changed once built)."""
+
+    @functools.cache
+    def by_version(locale: str, directory: Path, _version: tuple[int, int]) -> Any:
+        return read(locale, directory)
+
+    def load(locale: str, directory: Path = i18n.LOCALES_DIR) -> Any:
+        po = Path(directory) / locale / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+        try:
+            found = po.stat()
+        except FileNotFoundError:
+            return read(locale, directory)
+        return by_version(locale, Path(directory), (found.st_mtime_ns, found.st_size))
+
+    return load
+
+
+i18n.load_catalog = _cached(i18n.load_catalog)
 _TRAVEL = pytest.StashKey[Any]()
 
 # Property tests draw the same examples on every run and every machine: a suite that fails on
@@ -54,6 +82,28 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         travel.stop()
 
 
+# The longest tests first (each worker takes a couple of tests at a time, see pyproject's
+# --maxschedchunk): both workers then end together on short tests, instead of one running a
+# minute-long test alone at the end. Order only, never which tests run; the tests do not
+# depend on it.
+LONGEST_FIRST = (
+    "tests/e2e/test_kill_many.py",
+    "tests/test_any_hour.py",
+    "tests/integration/test_bench_",
+    "tests/e2e/",
+    "tests/browser/",
+)
+
+
+def _rank(item: pytest.Item) -> int:
+    path = item.nodeid
+    return next((i for i, p in enumerate(LONGEST_FIRST) if path.startswith(p)), len(LONGEST_FIRST))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=_rank)
+
+
 BACKENDS = ["sqlite", "postgresql"]
 
 
@@ -79,28 +129,61 @@ def _in_thread(coroutine) -> None:
 @pytest.fixture(scope="session")
 def pg_migrated():
     """A scratch database of its own on the server in TEST_DATABASE_URL, so parallel test
-    runs never step on each other; dropped at the end."""
+    runs never step on each other; dropped at the end. Its commits do not wait for the WAL to
+    reach the disk (synchronous_commit off, for this database only): a test's processes see
+    every commit at once all the same, only a crash of the server itself could lose one."""
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set; PostgreSQL tests skipped")
     name = f"astracrm_test_{uuid.uuid4().hex[:10]}"
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     _in_thread(_admin(PG_URL, f'CREATE DATABASE "{name}"'))
     try:
+        _in_thread(_admin(PG_URL, f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         migrate.upgrade(url)
         yield url
     finally:
         _in_thread(_admin(PG_URL, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+# Emptying the database between tests in one round trip: DELETE, children before parents,
+# costs a few milliseconds where TRUNCATE of every table costs a second and more (it replaces
+# each table's files). A table the test grew past a few pages, or one it had ANALYZE count, is
+# truncated instead, as before: the planner then sees an empty table again whatever the
+# previous test left (the CI server runs without autovacuum). Every sequence restarts, as
+# TRUNCATE ... RESTART IDENTITY did.
+_TRUNCATE_ABOVE = 64 * 1024
+_EMPTY = """
+DO $$
+DECLARE
+    name text;
+BEGIN
+    FOREACH name IN ARRAY ARRAY[{tables}]::text[] LOOP
+        IF pg_relation_size(quote_ident(name)::regclass) > {above}
+            OR (SELECT reltuples FROM pg_class WHERE oid = quote_ident(name)::regclass) > 0
+        THEN
+            EXECUTE format('TRUNCATE %I RESTART IDENTITY CASCADE', name);
+        ELSE
+            EXECUTE format('DELETE FROM %I', name);
+        END IF;
+    END LOOP;
+    FOR name IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' LOOP
+        EXECUTE format('ALTER SEQUENCE %I RESTART', name);
+    END LOOP;
+END $$
+"""
+
+
 async def _truncate(url: str) -> None:
+    """Every row of every table gone, every sequence back at its start."""
     engine = create_engine(url)
     async with engine.begin() as connection:
         found = await connection.execute(
             text("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
         )
         present = {row[0] for row in found}
-        names = ", ".join(t.name for t in metadata.sorted_tables if t.name in present)
-        await connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+        order = [t.name for t in reversed(metadata.sorted_tables) if t.name in present]
+        tables = ", ".join(f"'{name}'" for name in order)
+        await connection.execute(text(_EMPTY.format(tables=tables, above=_TRUNCATE_ABOVE)))
     await engine.dispose()
 
 
