@@ -129,16 +129,13 @@ def _in_thread(coroutine) -> None:
 @pytest.fixture(scope="session")
 def pg_migrated():
     """A scratch database of its own on the server in TEST_DATABASE_URL, so parallel test
-    runs never step on each other; dropped at the end. Its commits do not wait for the WAL to
-    reach the disk (synchronous_commit off, for this database only): a test's processes see
-    every commit at once all the same, only a crash of the server itself could lose one."""
+    runs never step on each other; dropped at the end."""
     if not PG_URL:
         pytest.skip("TEST_DATABASE_URL is not set; PostgreSQL tests skipped")
     name = f"astracrm_test_{uuid.uuid4().hex[:10]}"
     url = make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     _in_thread(_admin(PG_URL, f'CREATE DATABASE "{name}"'))
     try:
-        _in_thread(_admin(PG_URL, f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
         migrate.upgrade(url)
         yield url
     finally:
