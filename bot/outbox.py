@@ -222,7 +222,10 @@ class OutboxSender:
         if delivery.method is Method.CALENDAR:
             invitation = invitation_of(cast(dict[str, object], p["invitation"]))
             document = InputFile(invitation_ics(invitation), filename=str(p["filename"]))
-            sent = await self._bot.send_document(chat, document)
+            caption = p.get("caption")
+            sent = await self._bot.send_document(
+                chat, document, caption=str(caption) if caption is not None else None
+            )
             return sent.message_id
         if delivery.method is Method.QR:
             code = qr_png(str(p["link"]))

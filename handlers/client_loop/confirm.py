@@ -1,7 +1,8 @@
 """The client hears about their order being booked, moved or cancelled: a client who is not
 in Telegram by SMS or e-mail (a job per message, `ClientChannels.queue_elsewhere`); otherwise
-one message in their chat, from the organization's template in the client's language, and the
-visit's calendar invitation as an .ics document (written when sent). Both go to the outbox
+one message in their chat: the visit's calendar invitation as an .ics document (written when
+sent) captioned with the organization's template in the client's language (a text too long for
+a caption goes as a message of its own before it). Both go to the outbox
 with the change that calls for them, and the message is logged in the client message log
 (queued; marked sent when Telegram answers, `bot.outbox.client_message_sent`)."""
 
@@ -18,6 +19,7 @@ from handlers.formatting import money
 from handlers.i18n import escape
 
 TELEGRAM_MAX = 4096  # characters of a message's text, entities parsed
+CAPTION_MAX = 1024  # of a document's caption: a longer text goes as a message of its own
 
 
 def client_text(draft: ClientDraft, amount: str | None) -> str:
@@ -63,5 +65,10 @@ async def tell_client(
     text = client_text(draft, amount)
     logged = await services.client_loop.queue(draft, text)
     args: dict[str, int | str] = {"org": draft.organization_id, "message": logged.id}
+    invitation, name = invitation_json(draft.invitation), ics_name(draft)
+    if len(text) <= CAPTION_MAX:  # one message: the visit with the words about it
+        after = After.CLIENT_MESSAGE
+        ctx.outgoing.calendar(draft.chat_id, invitation, name, escape(text), after, args)
+        return
     ctx.outgoing.send(draft.chat_id, escape(text), None, After.CLIENT_MESSAGE, args)
-    ctx.outgoing.calendar(draft.chat_id, invitation_json(draft.invitation), ics_name(draft))
+    ctx.outgoing.calendar(draft.chat_id, invitation, name)

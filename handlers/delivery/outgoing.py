@@ -88,10 +88,24 @@ class Outgoing:
         params: dict[str, object] = {"link": link, "caption": caption}
         self._add(Delivery(chat_id, Method.QR, params))
 
-    def calendar(self, chat_id: int, invitation: dict[str, object], filename: str) -> None:
-        """A visit's calendar invitation as an .ics document, written when it is sent."""
+    def calendar(
+        self,
+        chat_id: int,
+        invitation: dict[str, object],
+        filename: str,
+        caption: str | None = None,
+        after: After | None = None,
+        after_args: dict[str, int | str] | None = None,
+    ) -> None:
+        """A visit's calendar invitation as an .ics document, written when it is sent, with
+        the message about it as its caption (HTML) when one is given."""
         params: dict[str, object] = {"invitation": invitation, "filename": filename}
-        self._add(Delivery(chat_id, Method.CALENDAR, params))
+        if caption is not None:
+            params["caption"] = caption
+        delivery = Delivery(
+            chat_id, Method.CALENDAR, params, Lane.INTERACTIVE, after, after_args or {}
+        )
+        self._add(delivery)
 
     def live(self, chat_id: int, text: str, org_id: int, order_id: int, edit: int) -> None:
         """Edit the client's "on my way" message of the order (the `edit`-th edit; skipped

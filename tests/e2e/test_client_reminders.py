@@ -85,7 +85,7 @@ async def test_a_russian_client_confirms_moves_and_cancels_from_the_reminder(crm
     assert "визит перенесён" in moved.text and moved.labels == []
     text = await petr.reply()  # the client's confirmation of the move, as after a staff move
     assert "перенесён" in text.text and "05.03.2026 в 09:00" in text.text
-    calendar, event = _ics(crm, await petr.reply())
+    calendar, event = _ics(crm, text)
     assert int(event["SEQUENCE"]) == 1 and event["DTSTART"].dt.strftime("%H:%M") == "09:00"
     told_ivan = await ivan.reply()
     assert "The client moved order №1" in told_ivan.text and "10:00" in told_ivan.text
@@ -112,7 +112,7 @@ async def test_a_russian_client_confirms_moves_and_cancels_from_the_reminder(crm
     assert "Визит отменён" in done.text
     cancelled = await petr.reply()
     assert "отменён" in cancelled.text
-    calendar, event = _ics(crm, await petr.reply())
+    calendar, event = _ics(crm, cancelled)
     assert str(calendar["METHOD"]) == "CANCEL"
     alert = await olga.reply()
     assert "Клиент отменил заказ №1" in alert.text and "«Изменились планы»" in alert.text
