@@ -54,6 +54,7 @@ from core.client_loop.outgoing import (
     enqueue,
     enqueue_next,
     job_payload,
+    outdated,
     rendered,
 )
 from core.client_loop.page_links import page_link
@@ -132,6 +133,16 @@ class ClientDelivery:
                 await uow.client_loop.consents(org_id, int(payload["client"]))
             )
             reachable = client is not None and org is not None
+            order_id = payload.get("order")
+            order = await uow.orders.get(org_id, int(order_id)) if order_id else None
+            if outdated(payload, order):  # moved or closed since: the next message says so
+                now = self._clock.now()
+                await uow.client_loop.set_status(
+                    org_id, message_id, DeliveryStatus.FAILED, None, now
+                )
+                await uow.commit()
+                log.info("client message %s dropped: the order changed since", message_id)
+                return
             links = await self._opt_out_links(uow, payload, channel, stored, reachable)
         zone = org.timezone if org is not None else "UTC"
         try:

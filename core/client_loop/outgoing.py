@@ -6,6 +6,7 @@ sends them)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from core.channels.sms import fits, next_allowed
@@ -18,6 +19,7 @@ from core.client_loop.model import (
     NewClientMessage,
 )
 from core.client_loop.templates import render
+from core.domain import Order
 from core.ports import Clock, UnitOfWork
 
 SMS_JOB = "client_sms"
@@ -104,7 +106,27 @@ def job_payload(draft: ClientDraft, amount: str | None) -> dict[str, Any]:
         "values": values,
         "invitation": invitation_json(draft.invitation),
         "channels": [c.value for c in draft.channels],
+        "at": draft.view.starts_at.isoformat() if draft.view.starts_at else None,
     }
+
+
+# Messages about a visit at a time: out of date once the order moved or closed (an SMS held
+# by quiet hours overnight must not announce a time the order no longer has).
+TIMED = frozenset(
+    {MessageKind.CONFIRMATION, MessageKind.RESCHEDULED, MessageKind.REMINDER,
+     MessageKind.REMINDER_2H}
+)  # fmt: skip
+
+
+def outdated(payload: Mapping[str, Any], order: Order | None) -> bool:
+    """Whether a queued message about a visit no longer says what the order is: the order
+    is gone, closed, or at another time than the one the message was written for."""
+    at = payload.get("at")
+    if MessageKind(payload["kind"]) not in TIMED or at is None:
+        return False
+    if order is None or not order.open or order.scheduled_at is None:
+        return True
+    return order.scheduled_at != datetime.fromisoformat(str(at))
 
 
 async def enqueue(

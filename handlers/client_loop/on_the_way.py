@@ -106,7 +106,8 @@ async def eta_tap(update: Update, ctx: BotContext, tap: cb.OnMyWayEta) -> None:
     default = ctx.bot_data.catalogs.default
     step = await ctx.services.trips.pick(ctx.actor, tap.order_id, tap.minutes, default)
     await query.answer()
-    await _show(ctx, chat.id, tap.order_id, step, True)
+    asked = query.message.message_id if query.message is not None else None
+    await _show(ctx, chat.id, tap.order_id, step, True, asked)
 
 
 async def location(update: Update, ctx: BotContext) -> None:
@@ -135,9 +136,13 @@ async def started(ctx: BotContext, order: Order) -> None:
         await _queue(ctx, step)
 
 
-async def _show(ctx: BotContext, chat_id: int, order_id: int, step: Step, speak: bool) -> None:
+async def _show(
+    ctx: BotContext, chat_id: int, order_id: int, step: Step, speak: bool,
+    asked: int | None = None,
+) -> None:  # fmt: skip
     """Queue what the client gets, and answer the worker (`speak`: not for a location
-    update, which comes every few seconds)."""
+    update, which comes every few seconds; `asked`: the question whose time button was
+    tapped, which the answer replaces)."""
     t = ctx.t
     await _queue(ctx, step)
     text, markup = None, None
@@ -154,6 +159,8 @@ async def _show(ctx: BotContext, chat_id: int, order_id: int, step: Step, speak:
             "✅ The client was told you are on the way, arriving in about {eta}.",
             eta=format_eta(t, step.eta_minutes),
         )
+        if asked is not None:  # the times stay under the answer: another pick corrects it
+            markup = eta_buttons(t, order_id)
     elif step.kind is StepKind.EDIT and step.eta_minutes is not None and speak:
         text = t("The client's message now says about {eta}.", eta=format_eta(t, step.eta_minutes))
     elif step.kind is StepKind.KEEP and speak and _elsewhere(step):
@@ -166,7 +173,9 @@ async def _show(ctx: BotContext, chat_id: int, order_id: int, step: Step, speak:
         text = t(REFUSALS[step.refusal])
         if step.refusal is Refusal.NO_POINT:
             markup = eta_buttons(t, order_id)
-    if text is not None:
+    if text is not None and asked is not None:
+        ctx.outgoing.edit(chat_id, asked, text, markup)
+    elif text is not None:
         ctx.outgoing.send(chat_id, text, markup)
 
 

@@ -174,11 +174,12 @@ async def test_a_picked_time_then_start_is_the_arrival_for_an_english_client(crm
     await ivan.tap("30 min", message=asked)
     told = await petr.reply()
     assert told.text == "Чистый дом: Ivan is on the way, arriving in about 30 min."
-    assert "30 min" in (await ivan.reply()).text
-    await ivan.tap("60 min", message=asked)  # a second pick edits the same message
+    answer = await ivan.wait_edit(asked.message_id)  # the question becomes the answer
+    assert "30 min" in answer.text and answer.labels == ["15 min", "30 min", "60 min"]
+    await ivan.tap("60 min", message=answer)  # a second pick edits the same messages
     edited = await petr.wait_edit(told.message_id)
     assert edited.text == "Чистый дом: Ivan is on the way, arriving in about 1 h."
-    assert "1 h" in (await ivan.reply()).text
+    assert "1 h" in (await ivan.wait_edit(asked.message_id)).text
     await ivan.tap("▶️ Start", message=ivans)
     arrived = await petr.reply()
     assert arrived.text == "Чистый дом: Ivan has arrived."
@@ -235,7 +236,7 @@ async def test_an_email_only_client_is_told_once_and_hears_no_arrival(crm):
         await ivan.tap(ON_MY_WAY, message=card)
         asked = await ivan.reply()
         await ivan.tap("15 min", message=asked)
-        assert "15 min" in (await ivan.reply()).text
+        assert "15 min" in (await ivan.wait_edit(asked.message_id)).text
         await until(lambda: mail.for_recipient(EMAIL), "the e-mail")
         (sent,) = mail.for_recipient(EMAIL)
         assert sent.subject == "Чистый дом: Ivan уже в пути, будет примерно через 15 мин."

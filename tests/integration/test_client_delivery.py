@@ -251,6 +251,34 @@ async def test_quiet_hours_move_an_sms_booked_at_22_to_09(w):
     assert len(w.sms_peer.received(PHONE)) == 1
 
 
+async def test_an_sms_held_overnight_is_dropped_when_the_order_moved_or_closed(w):
+    owner = await _org(w, smtp=False)
+    w.clock.set(datetime(2026, 3, 3, 19, 0, tzinfo=UTC))  # 22:00 in Moscow: held to 09:00
+    client, order = await _book(w, owner)
+    await _confirm(w, order)
+    change = await w.services.orders.act(
+        owner, order.id, OrderAction.RESCHEDULE, scheduled_at=VISIT + timedelta(hours=2)
+    )
+    await _confirm(w, change.card.order, "reschedule")
+    w.clock.set(datetime(2026, 3, 4, 6, 0, tzinfo=UTC))  # 09:00
+    assert await w.run_jobs() == 2
+    (sms,) = w.sms_peer.received(PHONE)  # the move only: the booking's time is gone
+    assert "17:30" in sms.text and "перенес" in sms.text
+    statuses = sorted((m.kind.value, m.status.value) for m in await _log(w, owner, client))
+    assert statuses == [("confirmation", "failed"), ("rescheduled", "sent")]
+
+    # cancelled overnight: the held move says nothing
+    w.clock.set(datetime(2026, 3, 4, 19, 0, tzinfo=UTC))
+    later = await w.services.orders.act(
+        owner, order.id, OrderAction.RESCHEDULE, scheduled_at=VISIT + timedelta(days=1)
+    )
+    await _confirm(w, later.card.order, "reschedule")
+    await w.services.orders.act(owner, order.id, OrderAction.CANCEL)
+    w.clock.set(datetime(2026, 3, 5, 6, 0, tzinfo=UTC))
+    await w.run_jobs()
+    assert len(w.sms_peer.received(PHONE)) == 1
+
+
 async def test_a_permanent_sms_failure_falls_back_to_email(w):
     owner = await _org(w)
     client, order = await _book(w, owner, email=EMAIL)
