@@ -47,11 +47,10 @@ from core.client_loop.optout import (
 )
 from core.client_loop.outgoing import (
     EMAIL_JOB,
-    JOB_OF,
     SMS_JOB,
     NoRoute,
     email_parts,
-    enqueue,
+    enqueue_first,
     enqueue_next,
     job_payload,
     outdated,
@@ -287,14 +286,11 @@ class ClientChannels(ClientLoopSetup):
             )  # fmt: skip
             settings = await uow.client_loop.settings(draft.organization_id)
             zone = org.timezone if org is not None else "UTC"
-            for channel in draft.channels:
-                if channel in JOB_OF and await enqueue(
-                    uow, self._clock, payload, channel, zone, settings.quiet_hours
-                ):
-                    await uow.commit()
-                    return True
+            taken = await enqueue_first(
+                uow, self._clock, payload, draft.channels, zone, settings.quiet_hours
+            )
             await uow.commit()
-        return False
+        return taken is not None
 
     def delivery(
         self, credentials: Credentials, sms: SmsGateways, mail: Callable[[Clock], MailSender],

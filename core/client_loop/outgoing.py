@@ -5,7 +5,7 @@ sends them)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -165,7 +165,16 @@ async def enqueue_next(
     """The channels after `after` in the choice, the first that takes the message."""
     channels = [Channel(c) for c in payload["channels"]]
     rest = channels[channels.index(after) + 1 :] if after in channels else []
-    for channel in rest:
+    return await enqueue_first(uow, clock, payload, rest, zone, quiet_hours)
+
+
+async def enqueue_first(
+    uow: UnitOfWork, clock: Clock, payload: dict[str, Any], channels: Iterable[Channel],
+    zone: str, quiet_hours: bool,
+) -> Channel | None:  # fmt: skip
+    """The first of `channels` (SMS, e-mail) that takes the message, its job queued in the
+    caller's transaction; None: none did (no route, or this version was queued before)."""
+    for channel in channels:
         if channel in JOB_OF and await enqueue(uow, clock, payload, channel, zone, quiet_hours):
             return channel
     return None

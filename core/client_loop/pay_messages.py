@@ -25,7 +25,7 @@ from core.client_loop.model import (
     Purpose,
     consent_state,
 )
-from core.client_loop.outgoing import JOB_OF, enqueue
+from core.client_loop.outgoing import enqueue_first
 from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_of
 from core.client_loop.providers import CHANNEL_SECRETS, SMS_SECRET, SMTP_SECRET
 from core.client_loop.templates import LANGUAGES, default
@@ -162,13 +162,12 @@ class PayMessages:
             org = await uow.orgs.get(draft.organization_id)
             settings = await uow.client_loop.settings(draft.organization_id)
             zone = org.timezone if org is not None else "UTC"
-            for channel in draft.channels:
-                if channel in JOB_OF and await enqueue(
-                    uow, self._clock, payload, channel, zone, settings.quiet_hours
-                ):
-                    await uow.commit()
-                    return True
-        return False
+            taken = await enqueue_first(
+                uow, self._clock, payload, draft.channels, zone, settings.quiet_hours
+            )
+            if taken is not None:
+                await uow.commit()
+        return taken is not None
 
     async def done_photos(self, org_id: int, order_id: int, limit: int = 10) -> list[str]:
         """The Telegram file ids of the order's photos (at most `limit`, a media group's), for

@@ -14,7 +14,7 @@ from core.client_loop.model import (
     MessageKind,
     NewClientMessage,
 )
-from core.client_loop.outgoing import JOB_OF, enqueue
+from core.client_loop.outgoing import enqueue_first
 from core.client_loop.page import ClientPageService
 from core.client_loop.ratings import (
     ALERT_JOB,
@@ -123,11 +123,9 @@ class ClientRatings(ClientLoopSetup):
                 "values": values, "invitation": None, "dedup": f"rating:{order.id}",
                 "channels": [c.value for c in channels],
             }  # fmt: skip
-            for channel in channels:
-                if channel in JOB_OF and await enqueue(
-                    uow, self._clock, payload, channel, org.timezone, settings.quiet_hours
-                ):
-                    break
+            await enqueue_first(
+                uow, self._clock, payload, channels, org.timezone, settings.quiet_hours
+            )
             await uow.commit()
         return None
 

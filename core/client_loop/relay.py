@@ -28,7 +28,7 @@ from core.client_loop.model import (
     MessageKind,
     NewClientMessage,
 )
-from core.client_loop.outgoing import JOB_OF, enqueue
+from core.client_loop.outgoing import enqueue_first
 from core.client_loop.ratings import leads_of, reach_of
 from core.client_loop.setup import ClientLoopSetup
 from core.client_loop.templates import LANGUAGES, default, render
@@ -270,10 +270,8 @@ async def staff_message(
         "language": language, "template": template, "values": values, "invitation": None,
         "dedup": f"staff:{secrets.token_hex(8)}", "channels": [c.value for c in channels],
     }  # fmt: skip
-    for channel in channels:
-        if channel in JOB_OF and await enqueue(
-            uow, clock, payload, channel, org.timezone, settings.quiet_hours
-        ):
-            number = order.number if order else None
-            return ClientMessaged(org_id, 0, data.text, 0, channel.value, number)
-    raise DomainError("client_unreachable")
+    taken = await enqueue_first(uow, clock, payload, channels, org.timezone, settings.quiet_hours)
+    if taken is None:
+        raise DomainError("client_unreachable")
+    number = order.number if order else None
+    return ClientMessaged(org_id, 0, data.text, 0, taken.value, number)
