@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.datastructures import FormData
 
 from bot.admin import client_payments
 from bot.admin.client_move import MOVE_ANSWERS, move_section, tell_moved
@@ -172,17 +173,29 @@ async def client_page(request: Request, work: WorkDep, token: str) -> Response:
     return await _draw(request, work, token, chosen, lambda t: outcome_notice(t, outcome))
 
 
-async def _post(request: Request, work: RequestWork, token: str, act: Act) -> Response:
+async def _gate(
+    request: Request, work: RequestWork, token: str
+) -> tuple[FormData, str | None, Response | None]:
+    """What every form of the page checks first: the language asked for, the rate limit per
+    token and the form's nonce; the form, that language, and the answer when one stops it."""
     submitted = await request.form()
     given = submitted.get("lang")
     chosen = given if isinstance(given, str) and given in LANGUAGES else None
     if not _post_limit(request).allow(hash_token(token)):
         t = _text(request, choose_language(request, chosen, None))
-        return _html(message_page(t, TOO_MANY), 429, retry=True)
+        return submitted, chosen, _html(message_page(t, TOO_MANY), 429, retry=True)
     if not nonce_ok(request, token, submitted.get("nonce")):
-        return await _draw(
+        expired = await _draw(
             request, work, token, chosen, lambda t: notice(t(FORM_EXPIRED), "error"), 403
         )
+        return submitted, chosen, expired
+    return submitted, chosen, None
+
+
+async def _post(request: Request, work: RequestWork, token: str, act: Act) -> Response:
+    _, chosen, stopped = await _gate(request, work, token)
+    if stopped is not None:
+        return stopped
     try:
         outcome = await act(work.services)
     except DomainError as error:
@@ -213,16 +226,9 @@ async def client_cancel(request: Request, work: WorkDep, token: str) -> Response
 async def client_move(request: Request, work: WorkDep, token: str) -> Response:
     """Move the visit to one of the free times (issue 19, item 5); the client's confirmation
     of the move goes as after any move (SMS or e-mail here; bot.admin.client_move)."""
-    submitted = await request.form()
-    given = submitted.get("lang")
-    chosen = given if isinstance(given, str) and given in LANGUAGES else None
-    if not _post_limit(request).allow(hash_token(token)):
-        t = _text(request, choose_language(request, chosen, None))
-        return _html(message_page(t, TOO_MANY), 429, retry=True)
-    if not nonce_ok(request, token, submitted.get("nonce")):
-        return await _draw(
-            request, work, token, chosen, lambda t: notice(t(FORM_EXPIRED), "error"), 403
-        )
+    submitted, chosen, stopped = await _gate(request, work, token)
+    if stopped is not None:
+        return stopped
     to = submitted.get("to")
     services = work.services
     try:
@@ -243,16 +249,9 @@ async def client_move(request: Request, work: WorkDep, token: str) -> Response:
 @router.post("/c/{token}/rate")
 async def client_rate(request: Request, work: WorkDep, token: str) -> Response:
     """The Rate form: 1-5 stars and an optional comment, once (issue 19, item 8)."""
-    submitted = await request.form()
-    given = submitted.get("lang")
-    chosen = given if isinstance(given, str) and given in LANGUAGES else None
-    if not _post_limit(request).allow(hash_token(token)):
-        t = _text(request, choose_language(request, chosen, None))
-        return _html(message_page(t, TOO_MANY), 429, retry=True)
-    if not nonce_ok(request, token, submitted.get("nonce")):
-        return await _draw(
-            request, work, token, chosen, lambda t: notice(t(FORM_EXPIRED), "error"), 403
-        )
+    submitted, chosen, stopped = await _gate(request, work, token)
+    if stopped is not None:
+        return stopped
     stars, comment = submitted.get("stars"), submitted.get("comment")
     try:
         if not isinstance(stars, str) or stars not in ("1", "2", "3", "4", "5"):
