@@ -33,9 +33,9 @@ from core.client_loop.model import (
 )
 from core.client_loop.notices import NOTICE_JOB as NOTICE_JOB
 from core.client_loop.notices import notify_staff
-from core.client_loop.page import CONFIRMED_EVENT, NOT_STARTED, REASON_MAX
+from core.client_loop.page import CONFIRMED_EVENT, NOT_STARTED, REASON_MAX, page_access
 from core.client_loop.slots import HORIZON, SETTING, VISIT, WorkingHours, free_slots
-from core.client_loop.tokens import PAGE_GRACE, hash_token, looks_like_page
+from core.client_loop.tokens import PAGE_GRACE
 from core.domain import Order, OrderStatus, Organization, OrgStatus, Role, User
 from core.errors import DomainError
 from core.orders.rules import OrderAction, next_status
@@ -175,18 +175,8 @@ class ClientAnswers(WorkingHoursSetup):
 
     async def page_visit(self, uow: UnitOfWork, token: str) -> Visit:
         """The order of a client page token, checked as the page checks it."""
-        if not looks_like_page(token):
-            raise DomainError("client_page_unknown")
-        page = await uow.client_loop.page_by_hash(hash_token(token))
-        org = await uow.orgs.get(page.organization_id) if page else None
-        if page is None or org is None or org.status is OrgStatus.DELETED:
-            raise DomainError("client_page_unknown")
-        if page.expires_at <= self._clock.now():
-            raise DomainError("client_page_expired")
-        order = await uow.orders.get(org.id, page.order_id)
-        if order is None or order.client_id != page.client_id:
-            raise DomainError("client_page_unknown")
-        return Visit(org, order, page.client_id, Channel.PAGE)
+        access = await page_access(uow, token, self._clock.now())
+        return Visit(access.org, access.order, access.page.client_id, Channel.PAGE)
 
     async def page_times(self, token: str) -> list[datetime]:
         """The free times the page lists (none when the visit cannot move)."""

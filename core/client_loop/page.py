@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from core.changes import KEEP, OrderUpdate
 from core.client_loop.model import (
@@ -82,7 +83,7 @@ class ClientPage:
 
 
 @dataclass(frozen=True, slots=True)
-class _Access:
+class PageAccess:
     org: Organization
     page: PageToken
     order: Order
@@ -190,22 +191,29 @@ class ClientPageService:
             return Outcome.ALREADY_CONFIRMED
         return Outcome.CHANGED
 
-    async def _access(self, uow: UnitOfWork, token: str) -> _Access:
-        if not looks_like_page(token):
-            raise DomainError("client_page_unknown")
-        page = await uow.client_loop.page_by_hash(hash_token(token))
-        org = await uow.orgs.get(page.organization_id) if page else None
-        if page is None or org is None or org.status is OrgStatus.DELETED:
-            raise DomainError("client_page_unknown")
-        if page.expires_at <= self._clock.now():
-            raise DomainError("client_page_expired")
-        order = await uow.orders.get(org.id, page.order_id)
-        if order is None or order.client_id != page.client_id:
-            raise DomainError("client_page_unknown")
-        return _Access(org, page, order)
+    async def _access(self, uow: UnitOfWork, token: str) -> PageAccess:
+        return await page_access(uow, token, self._clock.now())
 
 
-def _refusal(access: _Access) -> Outcome | None:
+async def page_access(uow: UnitOfWork, token: str, now: datetime) -> PageAccess:
+    """The organization, token and order a client page token opens, or the page's refusal:
+    unknown (malformed, no such token, the organization deleted, not this client's order)
+    or expired."""
+    if not looks_like_page(token):
+        raise DomainError("client_page_unknown")
+    page = await uow.client_loop.page_by_hash(hash_token(token))
+    org = await uow.orgs.get(page.organization_id) if page else None
+    if page is None or org is None or org.status is OrgStatus.DELETED:
+        raise DomainError("client_page_unknown")
+    if page.expires_at <= now:
+        raise DomainError("client_page_expired")
+    order = await uow.orders.get(org.id, page.order_id)
+    if order is None or order.client_id != page.client_id:
+        raise DomainError("client_page_unknown")
+    return PageAccess(org, page, order)
+
+
+def _refusal(access: PageAccess) -> Outcome | None:
     if access.actionable:
         return None
     if access.order.status is OrderStatus.IN_PROGRESS and access.org.status is OrgStatus.ACTIVE:
@@ -213,7 +221,7 @@ def _refusal(access: _Access) -> Outcome | None:
     return Outcome.CLOSED
 
 
-def _incoming(access: _Access, kind: MessageKind, body: str = "") -> NewClientMessage:
+def _incoming(access: PageAccess, kind: MessageKind, body: str = "") -> NewClientMessage:
     return NewClientMessage(
         client_id=access.page.client_id,
         direction=Direction.IN,
@@ -225,7 +233,7 @@ def _incoming(access: _Access, kind: MessageKind, body: str = "") -> NewClientMe
     )
 
 
-async def _confirmed(uow: UnitOfWork, access: _Access) -> bool:
+async def _confirmed(uow: UnitOfWork, access: PageAccess) -> bool:
     messages = await uow.client_loop.order_messages(access.org.id, access.order.id)
     return any(
         m.direction is Direction.IN and m.kind is MessageKind.CONFIRMATION for m in messages
