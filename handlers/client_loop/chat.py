@@ -21,7 +21,12 @@ from handlers import callbacks as cb
 from handlers.client_loop.ratings import rating_comment, rating_tap
 from handlers.client_loop.relay import relay_from_client
 from handlers.client_loop.reminders import visit_tap
-from handlers.client_loop.welcome import consent_keyboard, consent_question, welcome_text
+from handlers.client_loop.welcome import (
+    consent_keyboard,
+    consent_question,
+    news_question,
+    welcome_text,
+)
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
 from handlers.delivery.replies import reply, tapped_label
@@ -120,10 +125,16 @@ async def consent_tap(update: Update, ctx: BotContext, tap: cb.ClientConsent) ->
     assert query is not None
     t = ctx.t
     purpose = Purpose.TRANSACTIONAL if tap.purpose == "t" else Purpose.MARKETING
-    await ctx.services.client_loop.answer_consent(ctx.actor.user, tap.org_id, purpose, tap.on == 1)
+    link = await ctx.services.client_loop.answer_consent(
+        ctx.actor.user, tap.org_id, purpose, tap.on == 1
+    )
     await query.answer()
+    markup = None
     if purpose is Purpose.TRANSACTIONAL and tap.on:
         answer = t("Thank you! Order updates will come here. Send /stop to stop them.")
+        if link.marketing_at is None:  # the separate, optional question: off unless said yes
+            answer += "\n\n" + news_question(t)
+            markup = consent_keyboard(t, tap.org_id, Purpose.MARKETING)
     elif purpose is Purpose.TRANSACTIONAL:
         answer = t("Alright, no order updates here. Send /start if you change your mind.")
     else:
@@ -132,7 +143,7 @@ async def consent_tap(update: Update, ctx: BotContext, tap: cb.ClientConsent) ->
     label = tapped_label(query)
     text = getattr(message, "text_html", None) or ""
     chosen = f"<b>{escape(label)}</b> ✓\n" if label else ""
-    await edit_tapped(ctx, query, f"{text}\n\n{chosen}{answer}")
+    await edit_tapped(ctx, query, f"{text}\n\n{chosen}{answer}", markup)
 
 
 async def _answer(update: Update, ctx: BotContext, links: Links, command: str | None) -> None:

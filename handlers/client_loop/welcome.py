@@ -50,6 +50,10 @@ def consent_question(t: Translator) -> str:
     )
 
 
+def news_question(t: Translator) -> str:
+    return t("And news and offers now and then? Only if you like: order updates come either way.")
+
+
 def consent_keyboard(t: Translator, org_id: int, purpose: Purpose) -> InlineKeyboardMarkup:
     code: Literal["t", "m"] = "t" if purpose is Purpose.TRANSACTIONAL else "m"
     if purpose is Purpose.TRANSACTIONAL:

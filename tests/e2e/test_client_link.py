@@ -106,10 +106,18 @@ async def test_invite_from_the_order_card_and_a_russian_client_consents(crm):
     assert [name for name, _ in petr.commands()] == ["start", "stop", "help"]
     await petr.tap("✅ Да, присылайте новости о заказах", message=welcome)
     answered = await petr.wait_edit(welcome.message_id)
-    assert "Спасибо" in answered.text and not answered.labels
-    assert len(petr.messages()) == 1  # the whole linking: one message, edited once
+    # then, separately and optional, news and offers (off unless the client says yes)
+    assert "Спасибо" in answered.text and "новости и предложения" in answered.text
+    assert answered.labels == ["✅ Да, присылайте новости и предложения", "Нет, спасибо"]
     links = await _client_link(crm, 7103)
     (link, org) = links[0]
+    assert link.transactional_at is not None and link.marketing_at is None
+    await petr.tap("Нет, спасибо", message=answered)
+    declined = await petr.wait_edit(welcome.message_id)
+    assert "Спасибо, записали" in declined.text and not declined.labels
+    assert len(petr.messages()) == 1  # the whole linking: one message, edited twice
+    (link, org) = (await _client_link(crm, 7103))[0]
+    assert link.marketing_at is None
     channels = crm.container.services.client_loop.channels
     assert await channels(org.id, link.client_id) == (Channel.TELEGRAM,)
 
@@ -187,4 +195,12 @@ async def test_invite_from_the_client_card_expired_forged_and_an_english_client(
     await peter.send("/start")
     again = await peter.reply()
     assert again.labels == ["✅ Yes, send me order updates", "No, thanks"]
+    assert len(peter.messages()) == 4
+    await peter.tap("✅ Yes, send me order updates", message=again)
+    news = await peter.wait_edit(again.message_id)
+    assert "news and offers" in news.text
+    await peter.tap("✅ Yes, send me news", message=news)
+    assert "Thank you, noted." in (await peter.wait_edit(again.message_id)).text
+    (link, org) = (await _client_link(crm, 7113))[0]
+    assert link.transactional_at is not None and link.marketing_at is not None
     assert len(peter.messages()) == 4
