@@ -161,7 +161,7 @@ def default(kind: MessageKind, language: str) -> str:
 
 DEFAULTS_EN: dict[MessageKind, str] = {
     MessageKind.CONFIRMATION: "{org_name}: your order is booked for {date} at {time}.\n"
-    "{address}\n{work}\nMaster: {worker_first_name}\nPrice: {amount}\n{page_link}",
+    "{address}\n{work}\nSpecialist: {worker_first_name}\nPrice: {amount}\n{page_link}",
     MessageKind.REMINDER: "{org_name}: a reminder of your visit tomorrow, {date} at {time}.\n"
     "{address}\n{page_link}",
     MessageKind.REMINDER_2H: "{org_name}: we will be with you today at {time}.\n{page_link}",
@@ -174,8 +174,8 @@ DEFAULTS_EN: dict[MessageKind, str] = {
     MessageKind.RATING_REQUEST: "{org_name}: how did {worker_first_name} do? Rate the visit "
     "from 1 to 5.\n{page_link}",
     MessageKind.CANCELLED: "{org_name}: your order for {date} at {time} is cancelled.\n{reason}",
-    MessageKind.RESCHEDULED: "{org_name}: your visit moved from {old_date} {old_time} to "
-    "{date} at {time}.\n{address}\nMaster: {worker_first_name}\n{page_link}",
+    MessageKind.RESCHEDULED: "{org_name}: your visit moved from {old_date} at {old_time} to "
+    "{date} at {time}.\n{address}\nSpecialist: {worker_first_name}\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }

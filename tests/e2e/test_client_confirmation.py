@@ -220,7 +220,7 @@ async def test_created_and_assigned_confirmed_once_in_english_without_prices(crm
     await _new_order_for_petr(olga, assign_to="Ivan")
     text = await petr.reply()
     assert text.text.startswith("Чистый дом: your order is booked for 05.03.2026 at 12:00.")
-    assert "Master: Ivan" in text.text and "Petrov" not in text.text
+    assert "Specialist: Ivan" in text.text and "Petrov" not in text.text
     assert "Price" not in text.text and "4 000" not in text.text
     _, event = _ics(crm, text, number=2)
     assert int(event["SEQUENCE"]) == 0

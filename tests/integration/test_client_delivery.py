@@ -201,7 +201,7 @@ async def test_an_sms_only_client_gets_it_in_english_and_a_move_is_a_new_message
     await _confirm(w, change.card.order, "reschedule")
     await w.run_jobs()
     _, second = w.sms_peer.received(PHONE)
-    assert "05.03.2026 at 15:30" in second.text and "moved from 04.03.2026 15:30" in second.text
+    assert "05.03.2026 at 15:30" in second.text and "moved from 04.03.2026 at 15:30" in second.text
 
 
 async def test_a_long_address_and_work_are_shortened_never_the_time(w):

@@ -69,7 +69,7 @@ def test_english_without_prices_or_an_assignee_drops_those_lines():
     draft = _draft(MessageKind.CONFIRMATION, "en", hidden, _order(assignee_id=None))
     text = client_text(draft, "3,500 ₽")
     assert text.startswith("Чистый дом: your order is booked for 05.03.2026 at 10:00.")
-    assert "Price" not in text and "3,500" not in text and "Master" not in text
+    assert "Price" not in text and "3,500" not in text and "Specialist" not in text
 
 
 def test_a_move_names_the_old_time_and_a_cancellation_the_time():
