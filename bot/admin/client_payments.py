@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -24,6 +25,8 @@ from starlette.datastructures import FormData
 
 from bot.admin.context import admin_context
 from bot.admin.html import Safe, SafeText, button, field, form, join, select, tag
+from core.admin.model import OBSOLETE_CREDENTIALS
+from core.admin.org_settings import CredentialView
 from core.billing.rules import TAXATIONS, TAXES
 from core.client_loop.payments import (
     DEFAULT_TAX,
@@ -69,7 +72,16 @@ async def client_payment_notify(org_id: int, request: Request) -> Response:
     return PlainTextResponse("OK")
 
 
-def section(t: SafeText, csrf: str, terminal: OrgTerminal | None, notify_url: str) -> Safe:
+def section(
+    t: SafeText,
+    csrf: str,
+    terminal: OrgTerminal | None,
+    notify_url: str,
+    old: Sequence[CredentialView] = (),
+) -> Safe:
+    """The one place of the organization's T-Bank terminal: the terminal clients pay through
+    and, when an earlier version stored them, the old T-Bank key and password (used by
+    nothing) with a button that removes them."""
     now = t("connected, terminal {key}", key=terminal.terminal_key) if terminal else t("not set")
     taxation = terminal.taxation if terminal else DEFAULT_TAXATION
     tax = terminal.tax if terminal else DEFAULT_TAX
@@ -91,8 +103,34 @@ def section(t: SafeText, csrf: str, terminal: OrgTerminal | None, notify_url: st
         class_="muted",
     )  # fmt: skip
     current = tag("p", join([tag("strong", t("Online payments: ")), now]))
-    body = join([tag("h2", t("Client payments by T-Bank")), hint, current, terminal_form])
-    return tag("section", body, data_testid="client-payments")
+    parts = [tag("h2", t("Client payments (your T-Bank terminal)")), hint, current, terminal_form]
+    stored = [c for c in old if c.masked]
+    if stored:
+        parts.append(_old_keys(t, csrf, stored))
+    return tag("section", join(parts), data_testid="client-payments")
+
+
+def _old_keys(t: SafeText, csrf: str, stored: Sequence[CredentialView]) -> Safe:
+    """The obsolete organization-level T-Bank key and password, shown only while stored."""
+    labels = {
+        "tbank_terminal_key": t("old T-Bank terminal key"),
+        "tbank_password": t("old T-Bank terminal password"),
+    }
+    rows = [tag("li", join([labels.get(c.name, c.name), " ", c.masked or ""])) for c in stored]
+    note = tag(
+        "p",
+        t("An earlier version stored these T-Bank keys in the organization's settings. "
+          "They are not used for anything: clients pay through the terminal above, and "
+          "the subscription to this service is paid on the billing page."),
+        class_="muted",
+    )  # fmt: skip
+    remove = form(
+        "/settings/client-tbank/old",
+        csrf,
+        button(t("Remove the old T-Bank keys"), "remove-old-tbank", "secondary"),
+        testid="old-tbank",
+    )
+    return tag("div", join([note, tag("ul", join(rows)), remove]), data_testid="old-tbank-keys")
 
 
 def _text(submitted: FormData, name: str) -> str:
@@ -110,6 +148,12 @@ async def save_terminal(services: Services, actor: Actor, submitted: FormData) -
         _text(submitted, "tax"),
     )  # fmt: skip
     await services.org_settings.store_secret(actor, TERMINAL_SECRET, terminal_json(terminal))
+
+
+async def forget_old_keys(services: Services, actor: Actor, submitted: FormData) -> None:
+    """Removes the obsolete organization-level T-Bank key and password (each audited)."""
+    for name in sorted(OBSOLETE_CREDENTIALS):
+        await services.org_settings.clear_credential(actor, name)
 
 
 def pay_section(t: SafeText, payment: ClientPayment, currency: str) -> Safe:

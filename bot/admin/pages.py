@@ -18,7 +18,7 @@ from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
 from bot.admin.html import Safe, SafeText, button, join, notice, page, tag
 from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key
-from core.admin.model import SESSION_HOURS
+from core.admin.model import OBSOLETE_CREDENTIALS, SESSION_HOURS
 from core.domain import Actor
 from core.errors import DomainError
 from core.notifications.rules import MAX_REMINDER_MINUTES
@@ -129,7 +129,8 @@ async def _settings(
         terminal = await services.client_payments.terminal(current.actor)
         org = current.actor.organization
         url = services.client_payments.notification_url(org.id if org else 0)
-        tbank = client_payments.section(current.t, current.csrf, terminal, url)
+        old = [c for c in view.credentials if c.name in OBSOLETE_CREDENTIALS]
+        tbank = client_payments.section(current.t, current.csrf, terminal, url, old)
         html = channels.with_section(html, tbank)
     if allowed(current.actor.role, Permission.CLIENT_EDIT):
         html = channels.with_section(html, link_section(current.t))
@@ -241,6 +242,11 @@ async def post_client_smtp(request: Request, work: WorkDep) -> Response:
 @router.post("/settings/client-tbank")
 async def post_client_tbank(request: Request, work: WorkDep) -> Response:
     return await _apply(request, work, client_payments.save_terminal)
+
+
+@router.post("/settings/client-tbank/old")
+async def post_forget_old_tbank(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, client_payments.forget_old_keys)
 
 
 @router.post("/settings/tokens")

@@ -33,8 +33,6 @@ CREDENTIAL_LABELS = {
     "yandex_folder_id": N_("Yandex Cloud folder ID"),
     "dadata_token": N_("DaData API token"),
     "yandex_maps_key": N_("Yandex Maps API key"),
-    "tbank_terminal_key": N_("T-Bank terminal key"),
-    "tbank_password": N_("T-Bank terminal password"),
     "pbx_key": N_("PBX API key"),
     "pbx_secret": N_("PBX API secret"),
 }
@@ -129,6 +127,8 @@ def _rules(t: SafeText, view: OrgSettingsView, csrf: str) -> Safe:
 def _credentials(t: SafeText, creds: list[CredentialView], csrf: str) -> Safe:
     rows = []
     for cred in creds:
+        if cred.name not in CREDENTIAL_LABELS:  # an obsolete one: under client payments
+            continue
         shown = cred.masked if cred.masked else t("not set")
         if not cred.readable:
             shown = t("unreadable: enter it again")

@@ -35,6 +35,13 @@ CREDENTIALS: tuple[str, ...] = (
     "pbx_secret",
 )
 CREDENTIAL_MAX = 512
+# An organization-level T-Bank key and password that earlier versions offered among the
+# integrations. Nothing reads them: the CRM's own subscription uses the deployment's terminal
+# (TBANK_TERMINAL_KEY) and clients pay through the organization's own terminal, stored as one
+# credential of the client loop (`client_tbank_terminal`). They stay valid names so that stored
+# rows are still listed, exported, erased and removable; the settings page no longer offers
+# them and shows a stored one only as an old key to remove (under client payments).
+OBSOLETE_CREDENTIALS: frozenset[str] = frozenset({"tbank_terminal_key", "tbank_password"})
 
 
 def new_token(prefix: str) -> str:
