@@ -54,6 +54,13 @@ _DISPATCH_ACTIONS = frozenset(
 )
 
 
+def paid_in_full(order: Order) -> bool:
+    """Nothing is left to pay: the price is covered, or a priceless order has a payment."""
+    if order.price_minor is None:
+        return order.paid_minor > 0
+    return order.paid_minor >= order.price_minor
+
+
 def next_status(order: Order, action: OrderAction) -> OrderStatus:
     """The status after `action`, or a domain error saying why it cannot happen now."""
     sources, target = TRANSITIONS[action]

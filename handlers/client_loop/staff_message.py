@@ -26,12 +26,12 @@ def reply_prompt(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     name = d.client_name or "—"
     if d.number is not None:
         head = t(
-            "✉️ Your message to {name} about order №{number}: type it now.",
+            "✉️ Message to the client: {name}, order №{number}. Type it now.",
             name=name,
             number=d.number,
         )
     else:
-        head = t("✉️ Your message to {name}: type it now.", name=name)
+        head = t("✉️ Message to the client: {name}. Type it now.", name=name)
     note = t("The client sees it from the organization, not from you. /cancel to stop.")
     return f"{head}\n{note}", None
 

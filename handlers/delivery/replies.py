@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
-from telegram import CallbackQuery, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
 
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_buttons, edit_tapped
 from handlers.delivery.outgoing import Markup
 from handlers.i18n import Translator
 
-__all__ = ["Markup", "drop_keyboard", "record_tap", "reply", "reply_first", "tapped_label"]
+__all__ = [
+    "Markup",
+    "drop_keyboard",
+    "record_tap",
+    "reply",
+    "reply_first",
+    "tapped_label",
+    "without_tapped",
+]
 
 
 async def reply(ctx: BotContext, update: Update, text: str, markup: Markup = None) -> None:
@@ -54,3 +62,15 @@ def tapped_label(query: CallbackQuery) -> str | None:
             if button.callback_data == query.data:
                 return button.text
     return None
+
+
+def without_tapped(query: CallbackQuery) -> InlineKeyboardMarkup | None:
+    """The tapped message's buttons without the one tapped (None: no button left)."""
+    message = query.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    rows = [
+        [b for b in row if b.callback_data != query.data]
+        for row in (markup.inline_keyboard if markup else ())
+    ]
+    kept = [row for row in rows if row]
+    return InlineKeyboardMarkup(kept) if kept else None

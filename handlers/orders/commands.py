@@ -7,13 +7,13 @@ from telegram import InlineKeyboardMarkup, Update
 from core.dialogs.data import order_flow_start
 from core.orders.listing import ListKind
 from core.orders.new_order import NEW_ORDER
-from core.orders.rules import OrderAction
+from core.orders.rules import OrderAction, paid_in_full
 from core.permissions import Action, allowed
 from core.views import OrderCard
 from handlers import callbacks as cb
 from handlers.context import BotContext
-from handlers.delivery.edits import edit_tapped
-from handlers.delivery.replies import record_tap, reply
+from handlers.delivery.edits import edit_buttons, edit_tapped
+from handlers.delivery.replies import record_tap, reply, without_tapped
 from handlers.formatting import when
 from handlers.i18n import N_, Translator
 from handlers.keyboards import button
@@ -133,7 +133,12 @@ async def act(update: Update, ctx: BotContext, tap: cb.OrderTap | cb.OrderTapSur
     if action in (OrderAction.TAKE, OrderAction.START):
         await ctx.services.files.focus(ctx.actor, order_id)
     await publish_change(ctx, change)
-    if action is OrderAction.DONE and OrderAction.PAY in change.card.actions:
+    card = change.card
+    if (
+        action is OrderAction.DONE
+        and OrderAction.PAY in card.actions
+        and not paid_in_full(card.order)
+    ):
         pay = button(ctx.t.raw("💰 Record payment"), cb.OrderFlow(order_id, OrderAction.PAY))
         await reply(
             ctx, update, ctx.t("Done! Was a payment received?"), InlineKeyboardMarkup([[pay]])
@@ -205,7 +210,13 @@ async def order_flow(update: Update, ctx: BotContext, tap: cb.OrderFlow) -> None
     query = update.callback_query
     assert query is not None
     flow = {"pay": "payment", "reschedule": "reschedule", "edit": "order_edit"}[tap.flow]
-    await ctx.services.orders.card(ctx.actor, tap.order_id)  # checks the order is still visible
+    card = await ctx.services.orders.card(ctx.actor, tap.order_id)  # still visible?
+    if tap.flow == OrderAction.PAY and paid_in_full(card.order):
+        # paid online or recorded since the button was drawn ("Done! Was a payment
+        # received?"): say so and take the button away instead of asking again
+        await query.answer(ctx.t.raw("This order is already paid."))
+        await edit_buttons(ctx, query, without_tapped(query))
+        return
     prompt = await ctx.services.dialogs.start(
         ctx.actor, _chat(update), flow, order_flow_start(flow, tap.order_id)
     )

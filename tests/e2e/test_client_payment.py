@@ -72,6 +72,17 @@ async def _finish(ivan):
     return await ivan.reply()  # "Done! Was a payment received?"
 
 
+async def _tap_paid(ivan, prompt) -> None:
+    """Tapping "Record payment" of a paid order: "already paid", the button removed."""
+    seen = len(ivan.messages())
+    await ivan.tap("💰 Record payment", message=prompt)
+    assert await ivan.callback_answer() == "This order is already paid."
+    edited = await ivan.wait_edit(prompt.message_id)
+    assert "Was a payment received?" in edited.text and not edited.labels
+    await asyncio.sleep(0.2)
+    assert len(ivan.messages()) == seen  # no amount question
+
+
 def _url_button(message) -> tuple[str, str]:
     (row,) = message.raw["reply_markup"]["inline_keyboard"]
     (button,) = row
@@ -87,7 +98,7 @@ async def test_done_link_payment_receipt_and_refund_in_telegram(crm, language):
     await _connect(crm, owner)
     seen = len(petr.messages())
 
-    await _finish(ivan)
+    prompt = await _finish(ivan)
     done, ask = await petr.reply(), await petr.reply()
     if language == "ru":
         assert "работа выполнена" in done.text and "3\xa0500" in done.text
@@ -117,6 +128,9 @@ async def test_done_link_payment_receipt_and_refund_in_telegram(crm, language):
     await asyncio.sleep(0.3)
     assert len(petr.messages()) == seen + 3
     assert (len(olga.messages()), len(ivan.messages())) == (olga_seen + 1, ivan_seen + 1)
+    # "Done! Was a payment received?" still shows its button: paid online, it answers so
+    # and the button goes instead of asking for an amount
+    await _tap_paid(ivan, prompt)
 
     services = crm.container.services
     async with services.client_loop._uow() as uow:
@@ -172,6 +186,8 @@ async def test_cash_recorded_on_site_sends_the_client_a_receipt(crm):
     await ivan.tap(next(label for label in methods.labels if "ash" in label), message=methods)
     receipt = await petr.reply()
     assert "оплата 3\xa0500\xa0₽ получена" in receipt.text
+    assert "Saved: order №1" in (await ivan.reply()).text
+    await _tap_paid(ivan, prompt)  # recorded by hand: the same
     await asyncio.sleep(0.3)
     assert [m.text for m in petr.messages()][-2:] == [done.text, receipt.text]
     assert crm.bank.payments == {}

@@ -66,7 +66,7 @@ async def test_a_clients_text_and_photo_reach_the_owner_and_the_reply_comes_back
 
     await olga.tap("↩️ Ответить", message=relayed)
     prompt = await olga.reply()
-    assert "Сообщение для Пётр Сидоров по заказу №1" in prompt.text
+    assert "Сообщение клиенту: Пётр Сидоров, заказ №1. Напишите его." in prompt.text
     await olga.send("Завтра в 10:00, как договаривались")
     assert "Отправлено клиенту" in (await olga.reply()).text
     answer = await petr.reply()
@@ -81,7 +81,7 @@ async def test_a_clients_text_and_photo_reach_the_owner_and_the_reply_comes_back
 
     # from the order card
     await olga.tap("✉️ Написать клиенту", message=card)
-    assert "по заказу №1" in (await olga.reply()).text
+    assert "Сообщение клиенту: Пётр Сидоров, заказ №1" in (await olga.reply()).text
     await olga.send("Мастер Иван будет у вас в 10:00")
     await olga.reply()
     assert (await petr.reply()).text == "Чистый дом: Мастер Иван будет у вас в 10:00"
