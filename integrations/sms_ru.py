@@ -234,7 +234,8 @@ def _unix_time(text: str) -> datetime | None:
 
 
 def parse_inbound(fields: Iterable[tuple[str, str]]) -> list[InboundSms]:
-    """Inbound SMS in the same `data[N]` entries (unconfirmed, docs/sms.md): the lines
+    """Inbound SMS in the same `data[N]` entries (unconfirmed, docs/sms.md: SMS.ru's callback
+    documentation names only `sms_status` and `callcheck_status` entries): the lines
     `callback_receive`, the message id, the sender's number (digits), the text (which may
     itself hold line breaks, so it is everything up to a last line that is a Unix time).
     Malformed entries and numbers that are not E.164 are skipped."""
@@ -251,5 +252,5 @@ def parse_inbound(fields: Iterable[tuple[str, str]]) -> list[InboundSms]:
             at = _unix_time(body[-1].strip())
             body = body[:-1]
         if is_e164(phone):
-            found.append(InboundSms(phone, "\n".join(body), at))
+            found.append(InboundSms(phone, "\n".join(body), at, lines[1].strip() or None))
     return found

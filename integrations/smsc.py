@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -201,13 +201,34 @@ def parse_callback(fields: Mapping[str, str]) -> SmsStatus | None:
 
 
 def parse_inbound(fields: Mapping[str, str]) -> InboundSms | None:
-    """An inbound SMS SMSC.ru POSTs to the same handler (unconfirmed, docs/sms.md): `phone`
-    (the sender's digits), `mes` (the text), `to` (our number), `sms_id`, `sent` or `time`;
-    told apart from a status report by having `mes` and no `status`. None otherwise."""
-    if "status" in fields or "mes" not in fields:
+    """An inbound SMS SMSC.ru POSTs to the same handler (docs/sms.md; the callback's field
+    list is unconfirmed): the sender's `phone` (digits), the text as `mes` (or `message`, the
+    name SMSC.ru's inbox listing `get_answers` uses), our number as `to` (or `to_phone`), the
+    message's id as `sms_id` (or `id`) and the time it was sent as `sent` (a Unix time or the
+    inbox's "dd.mm.yyyy hh:mm:ss", Moscow time). Told apart from a status report by having a
+    text and no `status`. None otherwise."""
+    text = fields.get("mes", fields.get("message"))
+    if "status" in fields or text is None:
         return None
     phone = "+" + (fields.get("phone") or "").strip().removeprefix("+")
     if not is_e164(phone):
         return None
-    at = _unix_time(fields.get("sent") or fields.get("time"))
-    return InboundSms(phone, fields.get("mes") or "", at)
+    at = _sent_time(fields.get("sent") or fields.get("time"))
+    message_id = (fields.get("sms_id") or fields.get("id") or "").strip() or None
+    return InboundSms(phone, text, at, message_id)
+
+
+MOSCOW = timezone(timedelta(hours=3))  # SMSC.ru's listings' clock (no DST since 2014)
+
+
+def _sent_time(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    stamp = _unix_time(value)
+    if stamp is not None:
+        return stamp
+    try:
+        local = datetime.strptime(value.strip(), "%d.%m.%Y %H:%M:%S")
+    except ValueError:
+        return None
+    return local.replace(tzinfo=MOSCOW).astimezone(UTC)

@@ -230,3 +230,4 @@ class InboundSms:
     phone: str  # E.164
     text: str
     at: datetime | None = None
+    message_id: str | None = None  # the provider's id of the inbound message, when it says one

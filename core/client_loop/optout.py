@@ -6,7 +6,8 @@
   purposes at once; a repeat records nothing more.
 - **STOP by SMS**: an inbound SMS whose whole text is one of `STOP_WORDS` (after NFKC, trimmed,
   case-insensitive) withdraws SMS for both purposes for every client of the organization
-  with that number.
+  with that number. Any other SMS from a client's number is relayed to the staff once
+  (`core.client_loop.inbound.sms_reply`).
 - **Delivery reports** move a logged SMS from sent to delivered or failed, never back: a
   report for a message not in `sent` changes nothing (so a replay is idempotent).
 - **The callback URL** holds a random secret per organization, stored hashed; a wrong secret
@@ -25,6 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.channels.sms import DeliveryState, InboundSms, SmsStatus
+from core.client_loop.inbound import sms_reply
 from core.client_loop.model import (
     Channel,
     ConsentAction,
@@ -110,6 +112,7 @@ class Unsubscribing:
 class Reported:
     updated: int = 0
     stopped: int = 0
+    relayed: int = 0
 
 
 class OptOutService:
@@ -168,20 +171,22 @@ class OptOutService:
             if stored is None or not hmac.compare_digest(stored, hash_token(secret)):
                 return None
             now = self._clock.now()
-            updated = stopped = 0
+            updated = stopped = relayed = 0
             for status in statuses:
                 updated += await _report(uow, org_id, status, now)
             for message in inbound:
-                if not is_stop(message.text):
-                    continue  # other replies are not read (two-way SMS is not offered)
+                if not is_stop(message.text):  # a client's reply: to the staff, once
+                    relayed += await sms_reply(uow, org_id, message, now)
+                    continue
                 for client in await uow.clients.by_phone(org_id, message.phone):
                     stopped += bool(await _withdraw(uow, org_id, client.id, Channel.SMS, now))
             await uow.commit()
-        if updated or stopped:
+        if updated or stopped or relayed:
             log.info(
-                "organization %s: %s SMS status changes, %s SMS opt-outs", org_id, updated, stopped
-            )
-        return Reported(updated, stopped)
+                "organization %s: %s SMS status changes, %s SMS opt-outs, %s SMS replies",
+                org_id, updated, stopped, relayed,
+            )  # fmt: skip
+        return Reported(updated, stopped, relayed)
 
 
 async def _report(uow: UnitOfWork, org_id: int, status: SmsStatus, now: datetime) -> int:

@@ -21,9 +21,15 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from core.client_loop.inbound import (
+    PHOTO,
+    QUOTED,
+    TEXT_MAX,
+    pick_order,
+    record_incoming,
+)
 from core.client_loop.model import (
     Channel,
-    DeliveryStatus,
     Direction,
     MessageKind,
     NewClientMessage,
@@ -42,12 +48,7 @@ from core.outcomes import ClientMessaged, Outcome
 from core.permissions import Action, allowed
 from core.ports import Clock, UnitOfWork
 
-RELAY_JOB = "client_relay"
-TEXT_MAX = 1000
-QUOTED = 200  # characters of a message quoted on the order's history
-CLIENT_EVENT = "client_wrote"
 STAFF_EVENT = "staff_wrote"
-PHOTO = "📷"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,15 +63,6 @@ class RelayNotice:
     text: str
     photo: str | None  # Telegram's file id of the photo sent
     recipients: tuple[User, ...]
-
-
-def pick_order(orders: list[Order]) -> Order | None:
-    """The order a client's message is about: the current or next open one (soonest first,
-    unscheduled last), else the latest."""
-    open_ = [o for o in orders if o.open]
-    if open_:
-        return min(open_, key=lambda o: (o.scheduled_at is None, o.scheduled_at, o.id))
-    return max(orders, key=lambda o: (o.created_at, o.id)) if orders else None
 
 
 def may_write(actor: Actor, order: Order | None) -> bool:
@@ -105,18 +97,9 @@ class ClientRelay(ClientLoopSetup):
                 return None
             org_id, client_id, order = chosen
             now = self._clock.now()
-            new = NewClientMessage(
-                client_id=client_id, direction=Direction.IN, kind=MessageKind.CLIENT_MESSAGE,
-                channel=Channel.TELEGRAM, body=body or PHOTO, order_id=order.id if order else None,
-                status=DeliveryStatus.DELIVERED,
-            )  # fmt: skip
-            logged = await uow.client_loop.add_message(org_id, new, now)
-            if order is not None:
-                data = {"by": "client", "text": (body or PHOTO)[:QUOTED]}
-                await uow.orders.add_event(order, None, CLIENT_EVENT, data, now)
-            payload: dict[str, Any] = {"org": org_id, "message": logged.id, "photo": photo}
-            key = f"relay:{logged.id}"
-            await uow.jobs.enqueue(RELAY_JOB, payload, now, org_id, key)
+            logged = await record_incoming(
+                uow, org_id, client_id, order, Channel.TELEGRAM, body, now, photo
+            )
             await uow.commit()
         return logged.id
 

@@ -10,7 +10,8 @@ import logging
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
-from core.client_loop.relay import RELAY_JOB, RelayNotice
+from core.client_loop.inbound import RELAY_JOB
+from core.client_loop.relay import RelayNotice
 from core.dialogs.data import ClientReplyData
 from core.domain import Job
 from core.runtime.jobs import JobHandler

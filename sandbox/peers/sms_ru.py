@@ -147,15 +147,16 @@ class SmsRuPeer(SmsPeer):
             answers.append((await self.post_form(url, [("data[0]", entry)])).text)
         return answers
 
-    async def receive(self, phone: str, text: str) -> list[str]:
+    async def receive(self, phone: str, text: str, message_id: str | None = None) -> list[str]:
         """A client's SMS to the account's number: posted to every registered handler as
         `data[0]` = "callback_receive\\n<id>\\n<phone digits>\\n<text>\\n<unix time>"
-        (our reading, docs/sms.md); the handlers' answers."""
-        self._next_id += 1
+        (our reading, unconfirmed, docs/sms.md); the handlers' answers. The same
+        `message_id` again is a redelivery of that message."""
+        if message_id is None:
+            self._next_id += 1
+            message_id = f"202612-{self._next_id}"
         stamp = int(self.clock().timestamp())
-        entry = (
-            f"callback_receive\n202612-{self._next_id}\n{phone.removeprefix('+')}\n{text}\n{stamp}"
-        )
+        entry = f"callback_receive\n{message_id}\n{phone.removeprefix('+')}\n{text}\n{stamp}"
         answers = []
         for url in self.callbacks:
             answers.append((await self.post_form(url, [("data[0]", entry)])).text)

@@ -157,14 +157,16 @@ class SmscPeer(SmsPeer):
         ]
         return (await self.post_form(self.callback_url, fields)).status_code
 
-    async def receive(self, phone: str, text: str, to: str = "79000000000") -> int | None:
+    async def receive(
+        self, phone: str, text: str, to: str = "79000000000", message_id: str | None = None
+    ) -> int | None:
         """A client's SMS to the account's number: posted to `callback_url` as `sms_id`,
-        `phone`, `mes`, `to`, `sent` (our reading, docs/sms.md); the handler's HTTP status,
-        None without a handler."""
+        `phone`, `mes`, `to`, `sent` (our reading, unconfirmed, docs/sms.md); the handler's
+        HTTP status, None without a handler. The same `message_id` again is a redelivery."""
         if self.callback_url is None:
             return None
         fields = [
-            ("sms_id", str(len(self.calls) + 1)),
+            ("sms_id", message_id or str(len(self.calls) + 1)),
             ("phone", phone.removeprefix("+")),
             ("mes", text),
             ("to", to),
