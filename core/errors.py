@@ -29,6 +29,7 @@ class ErrorCode(enum.StrEnum):
     CLIENT_INVITE_USED = "client_invite_used"
     CLIENT_LINKED_ELSEWHERE = "client_linked_elsewhere"
     CLIENT_MESSAGE_TEXT = "client_message_text"
+    CLIENT_REASON_EMPTY = "client_reason_empty"
     CLIENT_PAGE_EXPIRED = "client_page_expired"
     CLIENT_PAGE_UNKNOWN = "client_page_unknown"
     CLIENT_UNREACHABLE = "client_unreachable"

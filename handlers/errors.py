@@ -111,6 +111,7 @@ MESSAGES: dict[str, str] = {
         "or e-mail we can use, or asked not to be messaged."
     ),
     "client_message_text": N_("Please type your message to the client as text."),
+    "client_reason_empty": N_("Please write the reason in words."),
     "client_linked_elsewhere": N_(
         "This Telegram account is already linked to another client of this business."
     ),

@@ -215,6 +215,19 @@ class ClientReplyData(DialogData):
     text: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClientCancelData(DialogData):
+    """A business's client cancelling a visit from a reminder with a reason of their own: the
+    visit (organization, order, the order's time the reminder was about, in minutes since
+    the epoch) and the reason they type (`core.client_loop.reasons`)."""
+
+    flow = "client_cancel"
+    org_id: int
+    order_id: int
+    at: int
+    reason: str | None = None
+
+
 KINDS: dict[str, type[DialogData]] = {
     kind.flow: kind
     for kind in (
@@ -228,6 +241,7 @@ KINDS: dict[str, type[DialogData]] = {
         ClientEditData,
         ClientMergeData,
         ClientReplyData,
+        ClientCancelData,
     )
 }
 

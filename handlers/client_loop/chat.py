@@ -20,7 +20,7 @@ from core.errors import DomainError
 from handlers import callbacks as cb
 from handlers.client_loop.ratings import rating_comment, rating_tap
 from handlers.client_loop.relay import relay_from_client
-from handlers.client_loop.reminders import visit_tap
+from handlers.client_loop.reminders import reason_typed, visit_tap
 from handlers.client_loop.welcome import (
     consent_keyboard,
     consent_question,
@@ -159,6 +159,10 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
         else:
             await query.answer(ctx.t.raw("This button is not for you."))
         return
+    if command is not None:  # a command instead of a reason asked for: the question ends
+        chat = update.effective_chat
+        if chat is not None:
+            await ctx.services.client_answers.forget_reason(ctx.actor.user.id, chat.id)
     if command == "/start":
         await _start(update, ctx, links)
     elif command == "/stop":
@@ -170,9 +174,13 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
 
 
 async def _client_wrote(update: Update, ctx: BotContext) -> bool:
-    """A text or photo: the comment of a rating just given, else a message for the
-    organization (False: neither, e.g. a sticker)."""
-    return await rating_comment(update, ctx) or await relay_from_client(update, ctx)
+    """A text or photo: the reason for a cancellation asked for, the comment of a rating
+    just given, else a message for the organization (False: neither, e.g. a sticker)."""
+    return (
+        await reason_typed(update, ctx)
+        or await rating_comment(update, ctx)
+        or await relay_from_client(update, ctx)
+    )
 
 
 async def _start(update: Update, ctx: BotContext, links: Links) -> None:

@@ -28,6 +28,7 @@ from handlers.client_loop.confirm import tell_client
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
 from handlers.delivery.replies import reply
+from handlers.errors import describe
 from handlers.formatting import when
 from handlers.i18n import N_, Catalogs, Translator, escape
 from handlers.keyboards import button
@@ -39,8 +40,10 @@ REASONS = (
     N_("My plans have changed"),
     N_("The time does not suit me"),
     N_("I no longer need it"),
-    N_("Another reason"),
+    N_("✍️ Other reason"),  # asks the client to type it (core.client_loop.reasons)
 )
+OTHER = len(REASONS) - 1
+ASK_REASON = N_("Please write the reason in one message.")
 ANSWERS = {
     Answer.CONFIRMED: N_("✅ Thank you! Your visit on {time} is confirmed."),
     Answer.ALREADY_CONFIRMED: N_("You have already confirmed this visit."),
@@ -115,14 +118,45 @@ async def _tapped(update: Update, ctx: BotContext, tap: cb.Action) -> None:
         outcome = await answers.move(user_id, tap.org_id, tap.order_id, tap.at, tap.to)
         if outcome.answer is Answer.MOVED and outcome.order is not None:
             await tell_client(ctx, outcome.order, "reschedule", outcome.was)
+    elif isinstance(tap, cb.ClientReason) and tap.reason >= OTHER:
+        chat = update.effective_chat
+        assert chat is not None
+        outcome = await answers.ask_reason(user_id, chat.id, tap.org_id, tap.order_id, tap.at)
+        if outcome.answer is Answer.MOVED:  # asked: the next text is the reason
+            await query.answer()
+            text = getattr(query.message, "text_html", None) or ""
+            await edit_tapped(ctx, query, f"{text}\n\n<b>{t(ASK_REASON)}</b>")
+            return
     else:
         assert isinstance(tap, cb.ClientReason)
-        reason = t(REASONS[min(tap.reason, len(REASONS) - 1)])
+        reason = t(REASONS[tap.reason])
         outcome = await answers.cancel(user_id, tap.org_id, tap.order_id, tap.at, reason)
         if outcome.answer is Answer.CANCELLED and outcome.order is not None:
             await tell_client(ctx, outcome.order, "cancel")
     confirmed = outcome.answer in (Answer.CONFIRMED, Answer.ALREADY_CONFIRMED)
     await _answered(ctx, query, outcome, keep=confirmed and isinstance(tap, cb.ClientVisit))
+
+
+async def reason_typed(update: Update, ctx: BotContext) -> bool:
+    """The client's text as the reason they were asked for after "Other reason" (False: no
+    reason is awaited in this chat): the visit is cancelled as with a preset reason."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return False
+    answers = ctx.services.client_answers
+    try:
+        outcome = await answers.reason_typed(ctx.actor.user.id, chat.id, message.text)
+    except DomainError as error:
+        if error.code == FOREIGN:
+            raise
+        await reply(ctx, update, describe(ctx.t, error))  # asked again: the question stays
+        return True
+    if outcome is None:
+        return False
+    await reply(ctx, update, answer_text(ctx.t, outcome))
+    if outcome.answer is Answer.CANCELLED and outcome.order is not None:
+        await tell_client(ctx, outcome.order, "cancel")  # then the cancellation and its .ics
+    return True
 
 
 async def _answered(ctx: BotContext, query: CallbackQuery, outcome: Outcome, keep: bool) -> None:

@@ -11,6 +11,7 @@ from core.dialogs.data import (
     KINDS,
     Candidate,
     ClientAnswer,
+    ClientCancelData,
     ClientEditData,
     ClientMergeData,
     ClientReplyData,
@@ -137,6 +138,7 @@ _NEED_AN_ID = (
     ClientEditData,
     ClientMergeData,
     ClientReplyData,
+    ClientCancelData,
 )
 
 
@@ -163,6 +165,7 @@ def test_every_kind_round_trips_through_json():
         ClientEditData(client_id=5, field="notes", value="дверь справа"),
         ClientMergeData(client_id=5, candidates=(), pick="6"),
         ClientReplyData(client_id=5, order_id=None, message_id=9, client_name="Анна", number=3),
+        ClientCancelData(org_id=1, order_id=2, at=29_000_000, reason="Уезжаю 🚗"),
         *(kind() for kind in KINDS.values() if kind not in _NEED_AN_ID),
     ]
     for data in samples:
