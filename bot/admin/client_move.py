@@ -3,13 +3,23 @@ in one form, posted to `/c/<token>/move` (bot.admin.client_page), and what the m
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from starlette.background import BackgroundTask
 
 from bot.admin.html import Safe, SafeText, esc, join, tag
+from bot.outbox import LEASE, OutboxSender
 from core.client_loop.answers import Answer, Outcome, minutes
+from core.runtime.outbox import Delivery, Stored
 from core.services import Services
-from handlers.formatting import money, when
+from handlers.client_loop.confirm import queue_client_message
+from handlers.delivery.outgoing import Outgoing
+from handlers.formatting import when
 from handlers.i18n import N_, Catalogs
+from storage.update_work import UpdateWork
+
+UNHELD = "~client-page"  # a holder nobody is: the first sender to look takes the rows
 
 MOVE_ANSWERS = {
     Answer.MOVED: N_("Done: your visit is moved. The new time is below."),
@@ -48,16 +58,34 @@ def move_section(
     return tag("section", join([title, form]), data_testid="move-section")
 
 
-async def tell_moved(catalogs: Catalogs, services: Services, moved: Outcome) -> None:
-    """The client's message about the move, in the request's unit of work, by SMS or e-mail
-    (a client linked in Telegram who moves the visit on the page sees it there and gets no
-    Telegram message from the page: those go through the bot's outbox)."""
+async def tell_moved(
+    catalogs: Catalogs, services: Services, moved: Outcome, outgoing: Outgoing
+) -> None:
+    """The client's message about the move, in the request's unit of work, as after any
+    move: by SMS or e-mail a job; in Telegram the message and its .ics collected in
+    `outgoing`, which the route writes to the outbox in the same transaction
+    (`to_outbox`)."""
     assert moved.order is not None
-    service = services.client_loop
-    draft = await service.order_message(moved.order, "reschedule", catalogs.default, moved.was)
-    if draft is None or draft.telegram:
-        return
-    price = draft.view.price_minor
-    t = catalogs.get(draft.language)
-    amount = money(t, price, draft.view.currency) if price is not None else None
-    await service.queue_elsewhere(draft, amount)
+    order, was = moved.order, moved.was
+    await queue_client_message(services, catalogs, outgoing, order, "reschedule", was)
+
+
+async def to_outbox(
+    work: UpdateWork, deliveries: Sequence[Delivery], sender: OutboxSender | None, now: datetime
+) -> list[Stored]:
+    """Write the request's Telegram deliveries to the outbox in its transaction: held by
+    this process's sender (it sends them once the request has committed, `deliver`), or,
+    in an admin process without a bot, left for any bot process's sender to take over at
+    its next look (within a minute)."""
+    if not deliveries:
+        return []
+    if sender is not None:
+        return await work.uow.outbox.add(deliveries, sender.owner, now, LEASE)
+    return await work.uow.outbox.add(deliveries, UNHELD, now, timedelta(0))
+
+
+def deliver(sender: OutboxSender | None, stored: list[Stored]) -> BackgroundTask | None:
+    """Send after the answer (the request's transaction has committed by then)."""
+    if sender is None or not stored:
+        return None
+    return BackgroundTask(sender.deliver, stored)

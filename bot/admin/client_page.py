@@ -23,7 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.admin import client_payments
-from bot.admin.client_move import MOVE_ANSWERS, move_section, tell_moved
+from bot.admin.client_move import MOVE_ANSWERS, deliver, move_section, tell_moved, to_outbox
 from bot.admin.client_rating import RATE_REFUSED, rate_section
 from bot.admin.client_view import (
     EXPIRED,
@@ -47,6 +47,7 @@ from core.client_loop.tokens import hash_token
 from core.domain import LANGUAGES
 from core.errors import DomainError
 from core.services import Services
+from handlers.delivery.outgoing import Outgoing
 
 router = APIRouter(include_in_schema=False)
 POSTS_PER_MINUTE = 10
@@ -225,7 +226,8 @@ async def client_cancel(request: Request, work: WorkDep, token: str) -> Response
 @router.post("/c/{token}/move")
 async def client_move(request: Request, work: WorkDep, token: str) -> Response:
     """Move the visit to one of the free times (issue 19, item 5); the client's confirmation
-    of the move goes as after any move (SMS or e-mail here; bot.admin.client_move)."""
+    of the move goes as after any move, in Telegram through the outbox written in this
+    request's transaction (bot.admin.client_move)."""
     submitted, chosen, stopped = await _gate(request, work, token)
     if stopped is not None:
         return stopped
@@ -239,9 +241,15 @@ async def client_move(request: Request, work: WorkDep, token: str) -> Response:
     except DomainError as error:
         return await _refused(request, services, token, error, chosen)
     if outcome.answer is Answer.MOVED and outcome.order is not None:
-        await tell_moved(_context(request).container.catalogs, services, outcome)
+        context = _context(request)
+        outgoing = Outgoing()
+        await tell_moved(context.container.catalogs, services, outcome, outgoing)
+        sender = context.telegram.sender if context.telegram is not None else None
+        now = services.clock.now()
+        stored = await to_outbox(work.work, outgoing.deliveries, sender, now)
         where = f"/c/{token}?moved=1" + (f"&lang={chosen}" if chosen else "")
-        return RedirectResponse(where, status_code=303, headers={"cache-control": "no-store"})
+        headers = {"cache-control": "no-store"}
+        return RedirectResponse(where, 303, headers, background=deliver(sender, stored))
     text = MOVE_ANSWERS.get(outcome.answer, MOVE_ANSWERS[Answer.CHANGED])
     return await _draw(request, work, token, chosen, lambda t: notice(t(text), "error"), 409)
 

@@ -14,9 +14,11 @@ from core.client_loop.confirm import ClientDraft, invitation_json
 from core.client_loop.templates import render
 from core.domain import Order
 from core.runtime.outbox import After
+from core.services import Services
 from handlers.context import BotContext
+from handlers.delivery.outgoing import Outgoing
 from handlers.formatting import money
-from handlers.i18n import escape
+from handlers.i18n import Catalogs, escape
 
 TELEGRAM_MAX = 4096  # characters of a message's text, entities parsed
 CAPTION_MAX = 1024  # of a document's caption: a longer text goes as a message of its own
@@ -51,12 +53,24 @@ async def tell_client(
     ctx: BotContext, order: Order, event: str, was: datetime | None = None
 ) -> None:
     """Queue the client's message about `event` on `order` (as changed), if they hear it."""
-    services = ctx.services
     catalogs = ctx.bot_data.catalogs
+    await queue_client_message(ctx.services, catalogs, ctx.outgoing, order, event, was)
+
+
+async def queue_client_message(
+    services: Services,
+    catalogs: Catalogs,
+    outgoing: Outgoing,
+    order: Order,
+    event: str,
+    was: datetime | None = None,
+) -> None:
+    """`tell_client` for whatever collects the deliveries (an update, or an admin request
+    that writes them to the outbox itself: the client page's move)."""
     draft = await services.client_loop.order_message(order, event, catalogs.default, was)
     if draft is None:
         return
-    t = ctx.translator(draft.language)
+    t = catalogs.get(draft.language)
     price = draft.view.price_minor
     amount = money(t, price, draft.view.currency) if price is not None else None
     if not draft.telegram:  # SMS or e-mail: a durable job per message (core/client_loop/delivery)
@@ -68,7 +82,7 @@ async def tell_client(
     invitation, name = invitation_json(draft.invitation), ics_name(draft)
     if len(text) <= CAPTION_MAX:  # one message: the visit with the words about it
         after = After.CLIENT_MESSAGE
-        ctx.outgoing.calendar(draft.chat_id, invitation, name, escape(text), after, args)
+        outgoing.calendar(draft.chat_id, invitation, name, escape(text), after, args)
         return
-    ctx.outgoing.send(draft.chat_id, escape(text), None, After.CLIENT_MESSAGE, args)
-    ctx.outgoing.calendar(draft.chat_id, invitation, name)
+    outgoing.send(draft.chat_id, escape(text), None, After.CLIENT_MESSAGE, args)
+    outgoing.calendar(draft.chat_id, invitation, name)

@@ -24,6 +24,7 @@ from core.client_loop.service import ClientLoopService
 from core.domain import Role, TelegramProfile
 from core.errors import DomainError
 from core.orders.rules import OrderAction
+from handlers.delivery.outgoing import Outgoing
 from handlers.i18n import Catalogs
 from storage.tables import JobRow
 from tests.integration.test_client_delivery import (
@@ -166,7 +167,7 @@ async def test_an_sms_client_confirms_then_moves_on_the_page_and_hears_of_the_mo
     assert times and VISIT not in times
     moved = await w.services.client_answers.page_move(token, minutes(times[0]))
     assert moved.answer is Answer.MOVED and moved.was == VISIT
-    await tell_moved(Catalogs(), w.services, moved)
+    await tell_moved(Catalogs(), w.services, moved, Outgoing())
     assert await w.run_jobs() == 1
     last = w.sms_peer.received(PHONE)[-1].text
     assert (
