@@ -58,6 +58,7 @@ class Outcome:
     order: Order | None = None  # as changed (moved, cancelled)
     was: datetime | None = None  # the time before a move
     zone: str = "UTC"
+    times: tuple[datetime, ...] = ()  # TAKEN: the free times now, to choose another
 
 
 def minutes(moment: datetime) -> int:
@@ -115,13 +116,20 @@ async def linked_visit(uow: UnitOfWork, user_id: int, org_id: int, order_id: int
 async def move_visit(
     uow: UnitOfWork, visit: Visit, at: int | None, to: datetime, now: datetime
 ) -> Outcome:
-    """Move the visit to `to` if it is one of the free times now (the caller commits)."""
+    """Move the visit to `to` if it is one of the free times now (the caller commits).
+
+    The free times are read after the organization's times are locked
+    (`lock_times`), so two clients choosing the same start at the same moment (on the
+    page, in Telegram, or one of each) cannot both get it: the second waits for the
+    first's transaction, then finds the start taken (`TAKEN`, with the free times now)."""
     refused = refusal(visit, at)
     zone = visit.org.timezone
     if refused is not None:
         return Outcome(refused, visit.order, zone=zone)
-    if to not in await free_times(uow, visit.org, visit.order, now):
-        return Outcome(Answer.TAKEN, visit.order, zone=zone)
+    await uow.client_loop.lock_times(visit.org.id)  # one move at a time: no double booking
+    free = await free_times(uow, visit.org, visit.order, now)
+    if to not in free:
+        return Outcome(Answer.TAKEN, visit.order, zone=zone, times=tuple(free))
     order, was = visit.order, visit.order.scheduled_at
     changed = await uow.orders.change(order, now, OrderUpdate(scheduled_at=to))
     if changed is None:

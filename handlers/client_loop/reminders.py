@@ -11,6 +11,7 @@ answers "not for you" and reads nothing; an old reminder says so.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -118,6 +119,12 @@ async def _tapped(update: Update, ctx: BotContext, tap: cb.Action) -> None:
         outcome = await answers.move(user_id, tap.org_id, tap.order_id, tap.at, tap.to)
         if outcome.answer is Answer.MOVED and outcome.order is not None:
             await tell_client(ctx, outcome.order, "reschedule", outcome.was)
+        elif outcome.answer is Answer.TAKEN and outcome.times:  # someone was quicker
+            await query.answer()
+            text = f"{t(ANSWERS[Answer.TAKEN])}\n{t('Choose a new time:')}"
+            markup = times_keyboard(ctx.t, tap, outcome.times, outcome.zone)
+            await edit_tapped(ctx, query, text, markup)
+            return
     elif isinstance(tap, cb.ClientReason) and tap.reason >= OTHER:
         chat = update.effective_chat
         assert chat is not None
@@ -175,12 +182,18 @@ async def _offer_times(
     if not times:
         await reply(ctx, update, t("Sorry, there are no free times in the next 7 days."))
         return
+    await reply(ctx, update, t("Choose a new time:"), times_keyboard(t, tap, times, zone))
+
+
+def times_keyboard(
+    t: Translator, tap: cb.ClientVisit | cb.ClientSlot, times: Sequence[datetime], zone: str
+) -> InlineKeyboardMarkup:
+    """The free times as buttons, two a row."""
     buttons = [
         button(when(t, at, zone), cb.ClientSlot(tap.org_id, tap.order_id, tap.at, minutes(at)))
         for at in times
     ]
-    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
-    await reply(ctx, update, t("Choose a new time:"), InlineKeyboardMarkup(rows))
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
 def reminder_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:

@@ -66,6 +66,18 @@ class ReminderQueries:
             found[int(assignee_id)].append(at)
         return dict(found)
 
+    async def lock_times(self, org_id: int) -> None:
+        """Hold the organization's free times until this transaction ends: its row locked
+        `FOR NO KEY UPDATE` on PostgreSQL, so a second client's move in the organization
+        waits here and then reads the first one's committed time (rows that only reference
+        the organization, which take `FOR KEY SHARE`, are not held up). SQLite needs no
+        lock: every transaction there is `BEGIN IMMEDIATE`, one writer at a time."""
+        if self._s.bind.dialect.name != "postgresql":
+            return
+        o = OrganizationRow
+        stmt = select(o.id).where(o.id == org_id).with_for_update(key_share=True)
+        await self._s.execute(stmt)
+
     async def active_workers(self, org_id: int) -> list[int]:
         m = MembershipRow
         stmt = select(m.user_id).where(
