@@ -14,6 +14,9 @@ from bot.admin.wiring import admin_parts, payment_gateway, public_url, secret_bo
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
+from core.catalogue.approval import TotalApprovals
+from core.catalogue.lines import OrderLines
+from core.catalogue.service import CatalogueService
 from core.client_loop.answers import ClientAnswers
 from core.client_loop.eta import Routing
 from core.client_loop.on_the_way import OnTheWayService
@@ -270,6 +273,9 @@ def make_services(
             uow, clock, ClientLoopService(uow, clock), public_url(settings), catalogs.default
         ),
         client_answers=ClientAnswers(uow, clock),
+        catalogue=CatalogueService(uow, clock),
+        order_lines=OrderLines(uow, clock),
+        approvals=TotalApprovals(uow, clock),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.catalogue.model import LineItem
 from core.domain import Client, Membership, Organization, Payment, User
 
 
@@ -53,3 +54,5 @@ class CardFacts:
     held: frozenset[tuple[int, int]] = frozenset()
     # order -> when its client confirmed its current time (a move needs a new confirmation)
     confirmed: dict[int, datetime] = field(default_factory=dict)
+    # order -> its line items, read only for orders that have some (`Order.line_count`)
+    lines: dict[int, tuple[LineItem, ...]] = field(default_factory=dict)

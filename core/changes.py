@@ -116,6 +116,8 @@ class OrderUpdate:
     longitude: float | Keep | None = KEEP
     category_id: int | Keep | None = KEEP
     description: str | Keep | None = KEEP
+    line_count: int | Keep = KEEP
+    approval_minor: int | Keep | None = KEEP
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -120,6 +120,16 @@ class ErrorCode(enum.StrEnum):
     TOKEN_INVALID = "token_invalid"
     VOICE_ALREADY_HANDLED = "voice_already_handled"
     VOICE_TOO_LONG = "voice_too_long"
+    # the services catalogue and line items (core/catalogue)
+    APPROVAL_PENDING = "approval_pending"
+    CATALOGUE_FULL = "catalogue_full"
+    LINE_DISCOUNT_RANGE = "line_discount_range"
+    LINE_INVALID = "line_invalid"
+    LINES_TOO_MANY = "lines_too_many"
+    PRICE_IS_LINES = "price_is_lines"
+    QUANTITY_RANGE = "quantity_range"
+    UNIT_TOO_LONG = "unit_too_long"
+    VAT_RATE_INVALID = "vat_rate_invalid"
 
 
 class DomainError(Exception):

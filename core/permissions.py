@@ -33,6 +33,7 @@ class Action(enum.StrEnum):
     DIGEST_VIEW = "digest.view"
     PLAN_RECEIVE = "plan.receive"
     CLIENT_ERASE = "client.erase"
+    CATALOGUE_MANAGE = "catalogue.manage"  # services and materials, their prices
 
 
 _MANAGER: frozenset[Action] = frozenset(
@@ -50,6 +51,7 @@ _MANAGER: frozenset[Action] = frozenset(
         Action.CLIENT_MERGE,
         Action.CLIENT_CONTACTS_ANY,
         Action.DIGEST_VIEW,
+        Action.CATALOGUE_MANAGE,
     }
 )
 _WORKER: frozenset[Action] = frozenset(

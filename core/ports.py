@@ -11,6 +11,7 @@ from core.admin.ports import AdminRepository as AdminRepository
 from core.admin.ports import BillingRepository as BillingRepository
 from core.admin.ports import OrgSettingsRepository as OrgSettingsRepository
 from core.bundles import Arriving, CardFacts, OrderPeople
+from core.catalogue.ports import CatalogueRepository as CatalogueRepository
 from core.changes import (
     ClientChange,
     MembershipChange,
@@ -282,6 +283,7 @@ class UnitOfWork(Protocol):
     org_settings: OrgSettingsRepository
     billing: BillingRepository
     client_loop: ClientLoopRepository
+    catalogue: CatalogueRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -7,6 +7,9 @@ from dataclasses import dataclass
 from core.admin.org_settings import OrgSettingsService
 from core.admin.service import AdminService
 from core.billing.service import BillingService
+from core.catalogue.approval import TotalApprovals
+from core.catalogue.lines import OrderLines
+from core.catalogue.service import CatalogueService
 from core.client_loop.answers import ClientAnswers
 from core.client_loop.on_the_way import OnTheWayService
 from core.client_loop.page import ClientPageService
@@ -68,3 +71,6 @@ class Services:
     erasure: ErasureService
     audit: AuditService
     trips: OnTheWayService  # "On my way" (core/client_loop/on_the_way.py)
+    catalogue: CatalogueService  # services and materials (core/catalogue)
+    order_lines: OrderLines  # an order's line items
+    approvals: TotalApprovals  # the client approves a changed total

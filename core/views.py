@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Generic, TypeVar
 
+from core.catalogue.model import LineItem
 from core.domain import Client, Order, Organization, Payment, User
 from core.orders.edits import FieldEdit
 from core.orders.rules import OrderAction
@@ -47,6 +48,7 @@ class OrderCard:
     area: str | None = None  # district or street of a hidden address (an offer to all)
     now: datetime | None = None  # when the card was made: dates in another year show it
     client_confirmed_at: datetime | None = None  # the client confirmed the current time
+    lines: tuple[LineItem, ...] = ()  # its line items (none: the price as agreed)
 
     @property
     def viewer_id(self) -> int:

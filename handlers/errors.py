@@ -126,6 +126,22 @@ MESSAGES: dict[str, str] = {
     "template_missing_variable": N_("The text must contain {{{name}}}."),
     "template_too_long": N_("The text is longer than {limit} characters."),
     "template_unknown_variable": N_("{{{name}}} is not a variable this message can use."),
+    "catalogue_full": N_("The catalogue holds at most {limit} items. Archive some first."),
+    "line_invalid": N_("I could not read that line. Type it like this: {example}"),
+    "line_discount_range": N_("A discount must be between zero and the line's amount."),
+    "lines_too_many": N_("An order can have at most {limit} lines."),
+    "quantity_range": N_(
+        "The quantity must be more than zero, with at most three decimal places."
+    ),
+    "unit_too_long": N_("The unit is at most {limit} characters, for example “pcs” or “m”."),
+    "vat_rate_invalid": N_("That VAT rate is not one I know. Rates: {rates}."),
+    "price_is_lines": N_(
+        "Order №{number} has several lines: its price is their sum. Add a line instead."
+    ),
+    "approval_pending": N_(
+        "Order №{number} is waiting for the client to approve its new total. It can be "
+        "closed as done once they approve it."
+    ),
     **ADMIN_ERRORS,
     **CALL_ERRORS,
     "org_read_only": N_(

@@ -12,6 +12,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Index,
+    Integer,
     MetaData,
     String,
     Text,
@@ -192,6 +193,10 @@ class OrderRow(SQLModel, table=True):
     offered_at: datetime | None = _ts()
     settled_at: datetime | None = _ts()  # done and paid in full, or cancelled
     version: int = 0
+    # Its lines in `line_item` (0: the price as agreed, no lines yet; docs/line-items.md) and a
+    # total the client has still to approve before Done (None: nothing to approve).
+    line_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
+    approval_minor: int | None = Field(default=None, sa_column=Column(BigInteger))
 
 
 class OrderEventRow(SQLModel, table=True):
@@ -724,6 +729,7 @@ class ClientLoopSettingsRow(SQLModel, table=True):
     eta_detour: float = Field(default=1.4, sa_column=Column(Float, nullable=False))
     eta_speed_kmh: int = 25
     arrived_elsewhere: bool = False
+    approve_total: bool = False  # a total changed on site waits for the client's approval
     updated_at: datetime = _ts(nullable=False)
 
 
@@ -842,3 +848,6 @@ class ClientTripRow(SQLModel, table=True):
     edits: int = 0
     arrived_at: datetime | None = _ts()
     created_at: datetime = _ts(nullable=False)
+
+
+import storage.tables_catalogue  # noqa: E402, F401  (tables on this metadata)

@@ -20,6 +20,7 @@ from core import ports
 from core.ports import Clock
 from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
 from storage.billing import SqlBillingRepository
+from storage.catalogue import SqlCatalogueRepository
 from storage.client_loop.repository import SqlClientLoopRepository
 from storage.clients.repository import SqlClientRepository
 from storage.db import WRITES, written
@@ -70,6 +71,7 @@ class SqlUnitOfWork:
     billing: ports.BillingRepository
     calls: ports.CallRepository
     client_loop: ports.ClientLoopRepository
+    catalogue: ports.CatalogueRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -174,6 +176,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "billing": SqlBillingRepository,
     "calls": SqlCallRepository,
     "client_loop": SqlClientLoopRepository,
+    "catalogue": SqlCatalogueRepository,
     "outbox": SqlOutboxRepository,
 }
 

@@ -98,6 +98,11 @@ def _eta(t: SafeText, settings: ClientLoopSettings) -> Safe:
                 "arrived_elsewhere",
                 getattr(settings, "arrived_elsewhere", False),
             ),
+            checkbox(
+                t("The client approves a total changed on site before the order is done"),
+                "approve_total",
+                getattr(settings, "approve_total", False),
+            ),
             field(
                 t("ETA detour factor"), "eta_detour", getattr(settings, "eta_detour", ""), "text"
             ),

@@ -34,7 +34,7 @@ from handlers.formatting import money
 router = APIRouter(include_in_schema=False)
 FLAGS = (
     "reminder_2h", "quiet_hours", "show_prices", "send_photos", "relay_to_assignee",
-    "arrived_elsewhere",
+    "arrived_elsewhere", "approve_total",
 )  # fmt: skip
 
 

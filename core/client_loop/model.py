@@ -157,6 +157,8 @@ class ClientLoopSettings:
     eta_detour: float = 1.4
     eta_speed_kmh: int = 25
     arrived_elsewhere: bool = False
+    # A total changed on site (a line added) waits for the client's approval before Done.
+    approve_total: bool = False
     # SMS and e-mail turned off for a kind (no "on my way" by SMS); Telegram is not: a linked
     # client chose it. Stored with `disabled` as "kind:channel".
     channels_off: frozenset[tuple[MessageKind, Channel]] = frozenset()

@@ -5,6 +5,7 @@ of orders for one person, or one order for everyone a change concerns."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from core.bundles import CardFacts
@@ -45,9 +46,14 @@ async def load_facts(
     viewers: Iterable[Actor],
 ) -> CardFacts:
     """What the cards of `orders` for `viewers` are drawn from, in one statement; whose
-    clients' contacts are held is asked only for the viewers who do not see every client's."""
+    clients' contacts are held is asked only for the viewers who do not see every client's.
+    The line items of orders that have some take one more statement (`core.catalogue`)."""
     holders = [v.user.id for v in viewers if not allowed(v.role, Action.CLIENT_CONTACTS_ANY)]
-    return await uow.orders.card_facts(org.id, orders, holders, contacts_cutoff(org, now))
+    facts = await uow.orders.card_facts(org.id, orders, holders, contacts_cutoff(org, now))
+    itemized = [o.id for o in orders if o.line_count]
+    if itemized:
+        facts = replace(facts, lines=await uow.catalogue.lines(org.id, itemized))
+    return facts
 
 
 def draw(
@@ -76,6 +82,7 @@ def draw(
         files=facts.files.get(order.id, {}) if own else {},
         payments=facts.payments.get(order.id, ()),
         client_confirmed_at=facts.confirmed.get(order.id),
+        lines=facts.lines.get(order.id, ()),
         area=area_of(order.address) if hidden and order.assignee_id is None else None,
         now=now,
     )

@@ -52,10 +52,14 @@ def editable_fields(order: Order) -> list[Field]:
     allowed = EDITABLE.get(order.status, frozenset())
     if order.status is S.DONE and order.settled:
         return []
+    if order.line_count:  # its price is the sum of its lines: add a line instead
+        allowed = allowed - {Field.PRICE}
     return [f for f in Field if f in allowed]
 
 
 def require_editable(order: Order, field: Field) -> None:
+    if field is Field.PRICE and order.line_count:  # its price is the sum of its lines
+        raise DomainError("price_is_lines", number=order.number)
     if field not in editable_fields(order):
         raise DomainError(
             "order_transition", action="edit", status=order.status.value, number=order.number

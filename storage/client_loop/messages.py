@@ -31,6 +31,7 @@ SETTING_FIELDS = (
     "eta_detour",
     "eta_speed_kmh",
     "arrived_elsewhere",
+    "approve_total",
 )
 
 
