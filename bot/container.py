@@ -23,6 +23,7 @@ from core.client_loop.on_the_way import OnTheWayService
 from core.client_loop.page import ClientPageService
 from core.client_loop.pay_service import ClientPayments
 from core.client_loop.payments import TerminalFactory
+from core.client_loop.refund_flow import RefundSpec
 from core.client_loop.relay import ClientReplySpec
 from core.client_loop.reminders import ClientReminders
 from core.client_loop.service import ClientLoopService
@@ -235,6 +236,13 @@ def make_services(
     orders = OrderService(uow, clock, adapters.maps, admin.plans)
     files = FileService(uow, clock, adapters.files, adapters.spool)
     clients = ClientService(uow, clock, adapters.phones)
+    client_payments = ClientPayments(
+        uow,
+        clock,
+        admin.org_settings.credential_in,
+        adapters.client_terminals,
+        settings.public_base_url,
+    )
     specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version, admin.plans),
         NewOrganizationSpec(clock, categories, settings.default_country),
@@ -246,6 +254,7 @@ def make_services(
         ClientEditSpec(clients),
         ClientMergeSpec(clients),
         ClientReplySpec(clock, settings.default_language),
+        RefundSpec(client_payments),
     )
     dialogs = DialogService(uow, clock, specs)
     return Services(
@@ -262,13 +271,7 @@ def make_services(
         client_loop=ClientLoopService(uow, clock, public_url=public_url(settings)),
         client_page=ClientPageService(uow, clock),
         trips=OnTheWayService(uow, clock, ClientLoopService(uow, clock), adapters.routing),
-        client_payments=ClientPayments(
-            uow,
-            clock,
-            admin.org_settings.credential_in,
-            adapters.client_terminals,
-            settings.public_base_url,
-        ),
+        client_payments=client_payments,
         client_reminders=ClientReminders(
             uow, clock, ClientLoopService(uow, clock), public_url(settings), catalogs.default
         ),

@@ -98,6 +98,7 @@ class ErrorCode(enum.StrEnum):
     PLAN_ORDERS_LIMIT = "plan_orders_limit"
     PLAN_TRANSCRIPTION_QUOTA = "plan_transcription_quota"
     RATING_DELAY_RANGE = "rating_delay_range"
+    REFUND_TOO_MUCH = "refund_too_much"
     REFUND_UNAVAILABLE = "refund_unavailable"
     RECORDING_OFF = "recording_off"
     RECORDING_UNCONFIRMED = "recording_unconfirmed"

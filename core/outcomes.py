@@ -113,6 +113,15 @@ class ClientMessaged:
     number: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class RefundRequested:
+    """Staff confirmed a refund of an order's online payment; the bank is asked by a job."""
+
+    number: int
+    amount: int
+    currency: str
+
+
 Outcome = (
     Prompt
     | Reask
@@ -128,4 +137,5 @@ Outcome = (
     | ClientSaved
     | LanguageChanged
     | ClientMessaged
+    | RefundRequested
 )

@@ -65,6 +65,7 @@ ADMIN_ERRORS: dict[str, str] = {
     "payment_mismatch": N_("The notification does not match the payment."),
     "payment_unknown": N_("The notification is about a payment that was never made here."),
     "refund_unavailable": N_("There is no online payment of this order to refund."),
+    "refund_too_much": N_("That is more than is left of the online payment to refund."),
 }
 
 NOTICES = {

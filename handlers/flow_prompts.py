@@ -4,6 +4,7 @@ and the echo of a tapped choice ("Category: Cleaning ✓") that stays in the cha
 from __future__ import annotations
 
 from core.dialogs.engine import DialogState
+from handlers.client_loop.refunds import REFUND_PROMPTS
 from handlers.client_loop.staff_message import RELAY_PROMPTS
 from handlers.clients.prompts import CLIENT_PROMPTS
 from handlers.i18n import NP_, Translator
@@ -17,6 +18,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **EDIT_PROMPTS,
     **CLIENT_PROMPTS,
     **RELAY_PROMPTS,
+    **REFUND_PROMPTS,
 }
 
 # What a step decides, named for the echo of the choice; a step not named here echoes the
@@ -38,6 +40,7 @@ STEP_NAMES: dict[tuple[str, str], tuple[str, str]] = {
     ("new_order", "assignee"): NP_("dialog step", "Worker"),
     ("payment", "amount"): NP_("dialog step", "Amount"),
     ("payment", "method"): NP_("dialog step", "Paid by"),
+    ("refund", "amount"): NP_("dialog step", "Refund"),
     ("reschedule", "when"): NP_("dialog step", "Day"),
     ("reschedule", "time"): NP_("dialog step", "Time"),
     ("order_edit", "field"): NP_("dialog step", "Change"),

@@ -21,8 +21,10 @@ from core.outcomes import (
     Outcome,
     Prompt,
     Reask,
+    RefundRequested,
     Welcome,
 )
+from handlers.client_loop.refunds import refund_requested
 from handlers.client_loop.staff_message import client_messaged
 from handlers.clients.publish import send_client
 from handlers.context import BotContext
@@ -95,6 +97,8 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await reply(ctx, update, t("Done. I will speak English from now on."))
         case ClientMessaged():
             await client_messaged(update, ctx, outcome)
+        case RefundRequested():
+            await refund_requested(update, ctx, outcome)
 
 
 async def _declined(update: Update, ctx: BotContext, t: Translator, reason: str) -> None:

@@ -22,7 +22,7 @@ from handlers.client_loop import on_the_way
 from handlers.client_loop.chat import consent_tap
 from handlers.client_loop.invite import invite_tap
 from handlers.client_loop.ratings import rating_tap
-from handlers.client_loop.refunds import refund_tap
+from handlers.client_loop.refund_taps import refund_tap
 from handlers.client_loop.relay import reply_tap
 from handlers.client_loop.reminders import visit_tap
 from handlers.clients import commands as clients

@@ -122,14 +122,19 @@ class HttpTBank:
             raise _malformed("GetState")
         return StateResult(status, amount, str(order_id))
 
-    async def cancel(self, payment_id: str, amount: int | None = None) -> CancelResult:
+    async def cancel(
+        self, payment_id: str, amount: int | None = None, external_request_id: str | None = None
+    ) -> CancelResult:
         """Takes a payment back (a reversal before CONFIRMED, a refund after); `amount` in
-        kopecks for a part, None for all of what is left."""
+        kopecks for a part, None for all of what is left. `external_request_id` is our id
+        of this cancel operation (ExternalRequestId), the same on every retry of it."""
         fields: dict[str, Any] = {"PaymentId": payment_id}
         if amount is not None:
             if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
                 raise ValueError("amount must be a positive number of kopecks")
             fields["Amount"] = amount
+        if external_request_id is not None:
+            fields["ExternalRequestId"] = external_request_id
         answer = await self._call("Cancel", fields)
         status, before, after = (
             answer.get("Status"),

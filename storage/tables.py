@@ -781,6 +781,10 @@ class ClientPaymentRow(SQLModel, table=True):
     payment_id: str | None = Field(default=None, max_length=32)
     amount_minor: int = Field(sa_column=Column(BigInteger, nullable=False))
     refunded_minor: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    # What staff asked to refund so far (the bank asked or about to be): never above the amount.
+    refund_asked_minor: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default="0")
+    )
     status: str = Field(max_length=24)
     payment_url: str | None = Field(default=None, sa_column=Column(Text))
     raw: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))

@@ -15,7 +15,14 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from core.billing.rules import apply_notification, verify_token
+from core.billing.rules import (
+    PARTIAL_REFUNDED,
+    PARTIAL_REVERSED,
+    REFUNDED,
+    REVERSED,
+    apply_notification,
+    verify_token,
+)
 from core.changes import OrderUpdate
 from core.client_loop.payments import (
     NOTIFY_PATH,
@@ -35,6 +42,7 @@ from core.ports import Clock, UnitOfWork, UowFactory
 
 Credentials = Callable[[UnitOfWork, int, str], Any]  # OrgSettingsService.credential_in
 RECORDED_JOB = "client_payment_recorded"  # a payment or refund recorded -> who is told
+TAKEN_BACK = frozenset({PARTIAL_REFUNDED, REFUNDED, PARTIAL_REVERSED, REVERSED})
 
 
 async def payment_recorded(uow: UnitOfWork, recorded: PaymentRecorded, now: datetime) -> None:
@@ -90,7 +98,9 @@ class PayBank:
             payment = await uow.client_loop.payment_by_attempt(org_id, attempt)
             if payment is None:
                 raise DomainError("payment_unknown")
-            if payload.get("Amount") != payment.amount_minor:
+            # A refund's notification may carry the refund's or the remaining amount; the
+            # refunded money is recorded from Cancel's answer (or, whole, from the status).
+            if status not in TAKEN_BACK and payload.get("Amount") != payment.amount_minor:
                 raise DomainError("payment_mismatch")
             await self._apply(uow, payment, status, raw)
             await uow.commit()
@@ -102,22 +112,52 @@ class PayBank:
         step = apply_notification(payment.status, status, paid_on_authorized=True)
         if not step.move:
             return False
+        if step.end:  # taken back whole: all that was not recorded yet
+            return await self._refunded(uow, payment, step.status, payment.amount_minor, raw)
         now = self._clock.now()
         paid_at = now if step.extend else None
-        refunded = payment.amount_minor if step.end else None
-        moved = await uow.client_loop.move_payment(
-            payment, step.status, now, raw, paid_at, refunded
-        )
+        moved = await uow.client_loop.move_payment(payment, step.status, now, raw, paid_at)
         if not moved:  # a concurrent notification (or the refund) moved it first
             return False
         if step.extend:
             await self._on_order(uow, payment, payment.amount_minor, "pay")
-        elif step.end:
-            await self._on_order(uow, payment, -payment.amount_minor, "refund")
+        return True
+
+    async def _refunded(
+        self,
+        uow: UnitOfWork,
+        payment: ClientPayment,
+        status: str,
+        total: int,
+        raw: dict[str, object],
+    ) -> bool:
+        """The bank says `total` of the payment is refunded by now (`status` its new one):
+        the part not recorded yet goes off the order, once (a conditional UPDATE from the
+        status and refunded amount read); False: nothing new, or someone was first."""
+        step = apply_notification(payment.status, status, paid_on_authorized=True)
+        keep = step.status if step.move else payment.status
+        fresh = total - payment.refunded_minor
+        if fresh <= 0:
+            if step.move:  # a new status without new money (a partial one notified)
+                now = self._clock.now()
+                return await uow.client_loop.move_payment(payment, keep, now, raw)
+            return False
+        now = self._clock.now()
+        moved = await uow.client_loop.move_payment(payment, keep, now, raw, None, total)
+        if not moved:
+            return False
+        rest = payment.amount_minor - total
+        partial = fresh != payment.amount_minor
+        await self._on_order(uow, payment, -fresh, "refund", rest if partial else None)
         return True
 
     async def _on_order(
-        self, uow: UnitOfWork, payment: ClientPayment, amount: int, kind: str
+        self,
+        uow: UnitOfWork,
+        payment: ClientPayment,
+        amount: int,
+        kind: str,
+        rest: int | None = None,
     ) -> None:
         org_id, now = payment.organization_id, self._clock.now()
         order = await uow.orders.get(org_id, payment.order_id)
@@ -131,10 +171,15 @@ class PayBank:
         changed = await uow.orders.change(order, now, change)
         if changed is None:  # the order changed meanwhile: the bank retries the notification
             raise DomainError("order_changed", number=order.number)
-        data = {"amount_minor": abs(amount), "method": PaymentMethod.CARD.value, "via": ONLINE}
-        await uow.orders.add_event(changed, None, kind, {**data, "payment": payment.attempt}, now)
+        data: dict[str, object] = {
+            "amount_minor": abs(amount), "method": PaymentMethod.CARD.value, "via": ONLINE,
+            "payment": payment.attempt,
+        }  # fmt: skip
+        if rest is not None:
+            data["rest"] = rest  # a part refunded: what stays paid of this payment
+        await uow.orders.add_event(changed, None, kind, data, now)
         recorded = PaymentRecorded(
-            org_id, order.id, amount, PaymentMethod.CARD.value, ONLINE, changed.version
+            org_id, order.id, amount, PaymentMethod.CARD.value, ONLINE, changed.version, rest
         )
         await payment_recorded(uow, recorded, now)
         await after_settled(uow, now, order, changed)  # settled: the client's rating (19.8)

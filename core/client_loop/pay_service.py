@@ -15,13 +15,8 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from core.billing.rules import (
-    AUTHORIZED,
-    CONFIRMED,
-    NEW,
-    PARTIAL_REFUNDED,
-)
-from core.client_loop.pay_bank import RECORDED_JOB, PayBank, payment_recorded
+from core.billing.rules import NEW
+from core.client_loop.pay_bank import RECORDED_JOB, payment_recorded
 from core.client_loop.pay_messages import PayMessages
 from core.client_loop.payments import (
     ONLINE,
@@ -30,15 +25,13 @@ from core.client_loop.payments import (
     new_attempt,
     order_receipt,
 )
-from core.domain import Actor, Job, Order, OrderStatus
-from core.errors import DomainError, ExternalServiceError
-from core.permissions import Action, require
+from core.client_loop.refunds import REFUND_JOB, PayRefunds
+from core.domain import Order, OrderStatus
+from core.errors import ExternalServiceError
 
 log = logging.getLogger(__name__)
 
 LINK_JOB = "client_pay_link"  # done -> the summary and the payment link to the client
-REFUND_JOB = "client_refund"  # an owner's confirmed refund -> T-Bank Cancel
-PAID = (AUTHORIZED, CONFIRMED, PARTIAL_REFUNDED)  # what a refund can take back
 
 
 def _work(order: Order, category: str | None) -> str:
@@ -48,7 +41,7 @@ def _work(order: Order, category: str | None) -> str:
 __all__ = ["LINK_JOB", "RECORDED_JOB", "REFUND_JOB", "ClientPayments", "payment_recorded"]
 
 
-class ClientPayments(PayBank, PayMessages):
+class ClientPayments(PayRefunds, PayMessages):
     async def request_link(self, order: Order) -> None:
         """In the unit of work that finished `order` (the update's): enqueue the job that
         sends the client the summary and, with a terminal, the payment link (once per order
@@ -146,63 +139,3 @@ class ClientPayments(PayBank, PayMessages):
             )
             await uow.commit()
         return replace(attempt, payment_id=created.payment_id, payment_url=created.payment_url)
-
-    async def refundable(self, actor: Actor, order_id: int) -> ClientPayment:
-        """The order's online payment an owner may take back; refund_unavailable otherwise."""
-        require(actor, Action.ORG_BILLING)
-        assert actor.organization is not None
-        org_id = actor.organization.id
-        async with self._uow() as uow:
-            terminal = await self._terminal(uow, org_id) if self._terminals else None
-            payments = await uow.client_loop.order_payments(org_id, order_id)
-        paid = next((p for p in payments if p.status in PAID and p.payment_id), None)
-        if terminal is None or paid is None:
-            raise DomainError("refund_unavailable")
-        return paid
-
-    async def request_refund(self, actor: Actor, order_id: int) -> ClientPayment:
-        """An owner confirmed the refund (in the update's unit of work): enqueue the job that
-        asks the bank (Cancel) outside any transaction, once per payment."""
-        paid = await self.refundable(actor, order_id)
-        payload: dict[str, object] = {"org": paid.organization_id, "attempt": paid.attempt}
-        async with self._uow() as uow:
-            await uow.jobs.enqueue(
-                REFUND_JOB, payload, self._clock.now(), org_id=paid.organization_id,
-                dedup_key=f"{REFUND_JOB}:{paid.attempt}",
-            )  # fmt: skip
-            await uow.commit()
-        return paid
-
-    async def refund_job(self, job: Job) -> None:
-        """The refund's job: a temporary failure of the bank is retried by the job queue."""
-        await self._cancel(int(str(job.payload["org"])), str(job.payload["attempt"]))
-
-    async def refund(self, actor: Actor, order_id: int) -> ClientPayment:
-        """An owner takes back the order's online payment now (T-Bank Cancel); recorded once,
-        whether the answer or the bank's notification comes first."""
-        paid = await self.refundable(actor, order_id)
-        try:
-            return await self._cancel(paid.organization_id, paid.attempt)
-        except ExternalServiceError:
-            raise DomainError("payment_unavailable") from None
-
-    async def _cancel(self, org_id: int, attempt: str) -> ClientPayment:
-        async with self._uow() as uow:
-            terminal = await self._terminal(uow, org_id) if self._terminals else None
-            paid = await uow.client_loop.payment_by_attempt(org_id, attempt)
-        if terminal is None or paid is None or paid.payment_id is None:
-            raise DomainError("refund_unavailable")
-        if paid.status not in PAID:
-            return paid  # refunded meanwhile (a repeat of the job)
-        assert self._terminals is not None
-        bank = self._terminals(terminal.terminal_key, terminal.password)
-        answer = await bank.cancel(paid.payment_id)
-        async with self._uow() as uow:
-            current = await uow.client_loop.payment_by_attempt(org_id, attempt)
-            assert current is not None
-            raw: dict[str, object] = {"Status": answer.status, "Source": "Cancel"}
-            await self._apply(uow, current, answer.status, raw)
-            await uow.commit()
-            after = await uow.client_loop.payment_by_attempt(org_id, attempt)
-        assert after is not None
-        return after

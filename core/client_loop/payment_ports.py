@@ -28,3 +28,10 @@ class ClientPaymentRepository(Protocol):
     ) -> bool:
         """From the status `payment` was read with; False when someone moved it first."""
         ...
+
+    async def reserve_refund(self, payment: ClientPayment, amount: int, now: datetime) -> bool:
+        """Adds `amount` to what was asked to refund, never above the payment; False: another
+        request came first (read again) or it would be too much."""
+        ...
+
+    async def release_refund(self, payment: ClientPayment, amount: int, now: datetime) -> None: ...

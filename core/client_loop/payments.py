@@ -120,6 +120,12 @@ class ClientPayment:
     refunded_minor: int
     created_at: datetime
     paid_at: datetime | None = None
+    refund_asked_minor: int = 0  # asked to refund so far (>= refunded_minor once answered)
+
+    @property
+    def refundable_minor(self) -> int:
+        """What staff may still ask to refund."""
+        return max(self.amount_minor - max(self.refund_asked_minor, self.refunded_minor), 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,19 +140,24 @@ class PaymentRecorded:
     method: str  # cash, card, transfer; online payments are card with via=tbank
     via: str | None  # "tbank" for the payment link, None when a worker recorded it
     version: int  # the order's version after the change (one job per change)
+    rest: int | None = None  # a part refunded: what stays paid of the online payment
 
     def payload(self) -> dict[str, object]:
-        return {
+        payload: dict[str, object] = {
             "org": self.organization_id, "order": self.order_id, "amount": self.amount_minor,
             "method": self.method, "via": self.via, "version": self.version,
         }  # fmt: skip
+        if self.rest is not None:
+            payload["rest"] = self.rest
+        return payload
 
 
 def recorded_of(payload: dict[str, object]) -> PaymentRecorded:
-    via = payload.get("via")
+    via, rest = payload.get("via"), payload.get("rest")
     return PaymentRecorded(
         int(str(payload["org"])), int(str(payload["order"])), int(str(payload["amount"])),
         str(payload["method"]), str(via) if via else None, int(str(payload["version"])),
+        int(str(rest)) if rest is not None else None,
     )  # fmt: skip
 
 
@@ -164,6 +175,11 @@ class Cancelled(Protocol):
     def new_amount(self) -> int: ...
 
 
+class State(Protocol):
+    @property
+    def status(self) -> str: ...
+
+
 class ClientTerminal(Protocol):
     """The organization's terminal at the bank (`integrations.tbank.HttpTBank`)."""
 
@@ -175,7 +191,10 @@ class ClientTerminal(Protocol):
         receipt: dict[str, object] | None = None,
         notification_url: str | None = None,
     ) -> Created: ...
-    async def cancel(self, payment_id: str, amount: int | None = None) -> Cancelled: ...
+    async def cancel(
+        self, payment_id: str, amount: int | None = None, external_request_id: str | None = None
+    ) -> Cancelled: ...
+    async def get_state(self, payment_id: str) -> State: ...
 
 
 class TerminalFactory(Protocol):

@@ -228,6 +228,22 @@ class ClientCancelData(DialogData):
     reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RefundData(DialogData):
+    """Staff refunding (part of) an order's online payment to the client's card: what is
+    left to refund when the flow began, then the amount and the confirmation."""
+
+    flow = "refund"
+    order_id: int
+    number: int | None = None
+    paid: int | None = None  # the online payment, in minor units
+    refunded: int | None = None  # asked to refund before
+    left: int | None = None
+    currency: str | None = None
+    amount: int | None = None
+    sure: str | None = None
+
+
 KINDS: dict[str, type[DialogData]] = {
     kind.flow: kind
     for kind in (
@@ -241,6 +257,7 @@ KINDS: dict[str, type[DialogData]] = {
         ClientEditData,
         ClientMergeData,
         ClientReplyData,
+        RefundData,
         ClientCancelData,
     )
 }

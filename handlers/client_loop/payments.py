@@ -120,7 +120,10 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
                 **receipt.values,
                 "amount": money(t, abs(news.amount_minor), receipt.currency),
             }
-            if news.amount_minor < 0:  # an online refund: the same kind, its own text
+            if news.amount_minor < 0 and news.rest is not None:  # a part of it refunded
+                refunded = t.raw("{org_name}: {amount} of your payment was refunded to your card.")
+                receipt = replace(receipt, template=refunded)
+            elif news.amount_minor < 0:  # an online refund: the same kind, its own text
                 refunded = t.raw("{org_name}: the payment of {amount} was refunded.")
                 receipt = replace(receipt, template=refunded)
             await _send(bot, services, receipt, values)

@@ -1,23 +1,28 @@
-"""The owner's refund of a client's online payment from the staff order card (issue 19, item
-7): "↩️ Refund" (shown to owners and managers on an order paid by card; the service lets only
-owners through) asks for a confirmation with the amount; "Yes, refund" queues the refund's job
-in the update's unit of work (the bank is asked outside any transaction, retried if it is
-down) and says so. When the bank has taken it back, the client gets a message and the staff a
-notice (`handlers.client_loop.payments`)."""
+"""Staff refunding a client's online payment from the order card (issue 19, item 7), whole or
+in parts: "↩️ Refund" (shown to those who see the history on an order paid by card; the
+service lets owners and managers through) starts the refund conversation: how much (typed,
+or all that is left tapped), then "Yes, refund", which queues the refund's job in the
+conversation's unit of work (the bank is asked outside any transaction, retried if it is
+down). When the bank has taken it back, the client gets a message with the amount and the
+staff a notice (`handlers.client_loop.payments`). "Yes, refund" buttons of cards sent before
+partial refunds existed refund all that is left."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from core.dialogs.data import RefundData
+from core.dialogs.engine import DialogState, data_as, required
 from core.domain import PaymentMethod
+from core.outcomes import RefundRequested
 from core.views import OrderCard
 from handlers import callbacks as cb
 from handlers.context import BotContext
-from handlers.delivery.edits import edit_tapped
 from handlers.delivery.replies import reply
 from handlers.formatting import money
 from handlers.i18n import Translator
 from handlers.keyboards import button
+from handlers.prompts import PromptEnv, Rendered
 
 
 def refund_button(t: Translator, card: OrderCard) -> InlineKeyboardButton | None:
@@ -29,22 +34,40 @@ def refund_button(t: Translator, card: OrderCard) -> InlineKeyboardButton | None
     return button(t.raw("↩️ Refund"), cb.RefundAsk(order.id))
 
 
-async def refund_tap(update: Update, ctx: BotContext, tap: cb.RefundAsk | cb.RefundSure) -> None:
-    query = update.callback_query
-    assert query is not None
-    t, payments = ctx.t, ctx.services.client_payments
-    currency = ctx.actor.organization.currency if ctx.actor.organization else "RUB"
-    if isinstance(tap, cb.RefundAsk):
-        paid = await payments.refundable(ctx.actor, tap.order_id)
-        await query.answer()
-        amount = money(t, paid.amount_minor, currency)
-        text = t("Refund {amount} paid online to the client's card?", amount=amount)
-        sure = button(t.raw("↩️ Yes, refund"), cb.RefundSure(tap.order_id))
-        await reply(ctx, update, text, InlineKeyboardMarkup([[sure]]))
-        return
-    paid = await payments.request_refund(ctx.actor, tap.order_id)
-    await query.answer()
-    amount = money(t, paid.amount_minor, currency)
-    text = t("↩️ The bank is asked to refund {amount}; you will get a message when it has.",
+def asked_text(t: Translator, amount: str) -> str:
+    return t("↩️ The bank is asked to refund {amount}; you will get a message when it has.",
              amount=amount)  # fmt: skip
-    await edit_tapped(ctx, query, text)
+
+
+def _b(state: DialogState, label: str, value: str) -> InlineKeyboardButton:
+    return button(label, cb.DialogChoice(state.flow, state.step, value))
+
+
+def amount_prompt(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    d = data_as(state, RefundData)
+    currency = required(d.currency)
+    left = money(t, required(d.left), currency)
+    lines = [
+        t("↩️ Refund to the client's card, order №{number}.", number=d.number),
+        t("Paid online: {paid}. Refunded: {refunded}. Left: {left}.",
+          paid=money(t, required(d.paid), currency),
+          refunded=money(t, required(d.refunded), currency), left=left),
+        t("How much to refund? Type an amount or tap to refund all that is left. "
+          "/cancel to stop."),
+    ]  # fmt: skip
+    markup = InlineKeyboardMarkup([[_b(state, t.raw("All {amount}").format(amount=left), "all")]])
+    return "\n".join(lines), markup
+
+
+def sure_prompt(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    d = data_as(state, RefundData)
+    amount = money(t, required(d.amount), required(d.currency))
+    text = t("Refund {amount} paid online to the client's card?", amount=amount)
+    return text, InlineKeyboardMarkup([[_b(state, t.raw("↩️ Yes, refund"), "yes")]])
+
+
+REFUND_PROMPTS = {("refund", "amount"): amount_prompt, ("refund", "sure"): sure_prompt}
+
+
+async def refund_requested(update: Update, ctx: BotContext, done: RefundRequested) -> None:
+    await reply(ctx, update, asked_text(ctx.t, money(ctx.t, done.amount, done.currency)))

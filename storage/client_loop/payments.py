@@ -27,6 +27,7 @@ def to_payment(row: ClientPaymentRow) -> ClientPayment:
         payment_url=row.payment_url,
         refunded_minor=row.refunded_minor,
         created_at=row.created_at,
+        refund_asked_minor=row.refund_asked_minor,
         paid_at=row.paid_at,
     )
 
@@ -40,7 +41,8 @@ class PaymentQueries:
     ) -> ClientPayment:
         values: dict[str, Any] = {
             "organization_id": org_id, "order_id": order_id, "attempt": attempt,
-            "amount_minor": amount, "refunded_minor": 0, "status": status, "raw": {},
+            "amount_minor": amount, "refunded_minor": 0, "refund_asked_minor": 0,
+            "status": status, "raw": {},
             "created_at": now, "updated_at": now,
         }  # fmt: skip
         stmt = insert(ClientPaymentRow).values(values).returning(ClientPaymentRow)
@@ -84,7 +86,8 @@ class PaymentQueries:
         paid_at: datetime | None = None,
         refunded_minor: int | None = None,
     ) -> bool:
-        """Moves the payment from the status it was read with; False: someone moved it first."""
+        """Moves the payment from the status and refunded amount it was read with; False:
+        someone moved it first."""
         values: dict[str, Any] = {"status": status, "updated_at": now, "raw": raw}
         if paid_at is not None:
             values["paid_at"] = paid_at
@@ -92,7 +95,36 @@ class PaymentQueries:
             values["refunded_minor"] = refunded_minor
         stmt = (
             update(ClientPaymentRow)
-            .where(ClientPaymentRow.id == payment.id, ClientPaymentRow.status == payment.status)
+            .where(
+                ClientPaymentRow.id == payment.id,
+                ClientPaymentRow.status == payment.status,
+                ClientPaymentRow.refunded_minor == payment.refunded_minor,
+            )
             .values(values)
         )
         return bool((await self._s.execute(stmt)).rowcount)
+
+    async def reserve_refund(self, payment: ClientPayment, amount: int, now: datetime) -> bool:
+        """Adds `amount` to what was asked to refund, from the value `payment` was read with
+        and never above the payment; False: another request came first, or too much."""
+        asked = payment.refund_asked_minor
+        stmt = (
+            update(ClientPaymentRow)
+            .where(
+                ClientPaymentRow.id == payment.id,
+                ClientPaymentRow.refund_asked_minor == asked,
+                ClientPaymentRow.amount_minor >= asked + amount,
+            )
+            .values(refund_asked_minor=asked + amount, updated_at=now)
+        )
+        return bool((await self._s.execute(stmt)).rowcount)
+
+    async def release_refund(self, payment: ClientPayment, amount: int, now: datetime) -> None:
+        """The bank refused a refund: its amount may be asked again."""
+        column = ClientPaymentRow.refund_asked_minor
+        stmt = (
+            update(ClientPaymentRow)
+            .where(ClientPaymentRow.id == payment.id, column >= amount)
+            .values(refund_asked_minor=column - amount, updated_at=now)
+        )
+        await self._s.execute(stmt)

@@ -145,17 +145,32 @@ async def test_done_link_payment_receipt_and_refund_in_telegram(crm, language):
     card = await olga.reply()
     assert "↩️ Вернуть оплату" in card.labels
     await olga.tap("↩️ Вернуть оплату", message=card)
+    how_much = await olga.reply()
+    assert "Осталось: 3\xa0500\xa0₽" in how_much.text and not bank.cancels
+    assert "Всё: 3\xa0500\xa0₽" in how_much.labels
+    await olga.send("4000")  # more than was paid: asked again, nothing sent to the bank
+    assert "больше, чем осталось" in (await olga.reply()).text
+    await olga.reply()  # the question again
+    await olga.send("1000")  # a part of it
     sure = await olga.reply()
-    assert "Вернуть 3\xa0500\xa0₽" in sure.text and not bank.cancels
+    assert "Вернуть 1\xa0000\xa0₽" in sure.text and not bank.cancels
     await olga.tap("↩️ Да, вернуть", message=sure)
-    asked = await olga.wait_edit(sure.message_id)
-    assert "Банк получил запрос на возврат" in asked.text
+    asked = await olga.reply()
+    assert "Банк получил запрос на возврат 1\xa0000\xa0₽" in asked.text
+    olga.forge_callback(sure.message_id, sure.buttons[0][0][1])  # a double tap: no second
+    assert await olga.callback_answer()  # refund (the conversation is over)
     refunded = await petr.reply()
-    assert ("возвращена" if language == "ru" else "refunded") in refunded.text
+    if language == "ru":
+        assert "1\xa0000\xa0₽ из вашей оплаты возвращены" in refunded.text
+    else:
+        assert "1,000" in refunded.text and "of your payment was refunded" in refunded.text
     assert "refunded" in (await ivan.reply()).text
     assert "возвращена" in (await olga.reply()).text
     (cancel,) = bank.cancels
-    assert cancel["PaymentId"] == payment.payment_id
+    assert cancel["PaymentId"] == payment.payment_id and cancel["Amount"] == 100000
+    async with services.client_loop._uow() as uow:
+        order = await uow.orders.by_number(owner.organization.id, 1)
+    assert order is not None and order.paid_minor == 250000
 
     async def logged() -> list[tuple[str, Channel, DeliveryStatus]]:
         return sorted((m.kind.value, m.channel, m.status) for m in await _log(crm, ids[2]))

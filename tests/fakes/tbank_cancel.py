@@ -4,11 +4,17 @@ organization's own terminal uses it to refund a client's payment (docs/protocols
     async with FakeTBankTerminal(terminal_key="OrgTerminal", password="org-secret") as bank:
         ...  # Init, GetState and the notifications as FakeTBank; Cancel as below
 
-Cancel (`TerminalKey`, `PaymentId`, optional `Amount`, `Token`): AUTHORIZED is reversed
-(`REVERSED`, or `PARTIAL_REVERSED` for a part), CONFIRMED refunded (`REFUNDED` /
-`PARTIAL_REFUNDED`), NEW or FORM_SHOWED cancelled (`CANCELED`); anything else, an unknown
-payment or more than is left is refused as the bank refuses (HTTP 200, `Success: false`).
-Each move is notified like `pay`'s, signed; `bank.cancels` holds the Cancel requests.
+Cancel (`TerminalKey`, `PaymentId`, optional `Amount`, optional `ExternalRequestId`,
+`Token`): AUTHORIZED is reversed (`REVERSED`, or `PARTIAL_REVERSED` for a part), CONFIRMED
+refunded (`REFUNDED` / `PARTIAL_REFUNDED`), as often as something is left (a part of what
+is left keeps `PARTIAL_*`, the rest ends in `REFUNDED` / `REVERSED`); NEW or FORM_SHOWED
+cancelled (`CANCELED`, `Amount` ignored); anything else, an unknown payment, a zero amount
+or more than is left is refused as the bank refuses (HTTP 200, `Success: false`). The answer
+has `OriginalAmount` (what was left before) and `NewAmount` (what is left after); GetState
+and the notifications keep the payment's `Amount`. A Cancel repeating an `ExternalRequestId`
+is the same operation: answered as the first time, nothing taken back again. Each move is
+notified like `pay`'s, signed, before the answer; `bank.cancels` holds the Cancel requests
+that moved money, `bank.left[payment_id]` what is left.
 """
 
 from __future__ import annotations
@@ -33,6 +39,7 @@ class FakeTBankTerminal(FakeTBank):
         self.app.router.routes.append(route)
         self.cancels: list[dict[str, Any]] = []
         self.left: dict[str, int] = {}  # what is left of a payment after a partial refund
+        self._operations: dict[tuple[str, str], dict[str, Any]] = {}  # ExternalRequestId
 
     async def _cancel(self, request: Request) -> Response:
         body = await self._accept(request, "PaymentId")
@@ -41,8 +48,13 @@ class FakeTBankTerminal(FakeTBank):
         payment = self.payments.get(str(body["PaymentId"]))
         if payment is None:
             return refusal(NOT_MATCHED, "Платёж не найден.")
+        operation = (payment.payment_id, str(body.get("ExternalRequestId", "")))
+        if operation[1] and operation in self._operations:  # the same operation again
+            return JSONResponse(self._operations[operation])
         before = self.left.get(payment.payment_id, payment.amount)
         amount = body.get("Amount", before)
+        if payment.status in PRE_AUTH:
+            amount = before  # a payment not made is cancelled whole
         if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= before:
             return refusal(NOT_MATCHED, "Сумма отмены больше суммы платежа.")
         partial = amount < before
@@ -60,4 +72,6 @@ class FakeTBankTerminal(FakeTBank):
         if (url := self._url(payment)) is not None:
             await self._deliver(url, self.notification(payment.payment_id), retried=True)
         answer = self._answer(payment, OriginalAmount=before, NewAmount=before - amount)
+        if operation[1]:
+            self._operations[operation] = answer
         return JSONResponse(answer)

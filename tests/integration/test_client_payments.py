@@ -2,8 +2,10 @@
 terminal. The real adapter talks to the local T-Bank fake (Init, Cancel, signed
 notifications), which posts its notifications to the real admin app served on a local port.
 Forged, replayed, wrong-amount and unknown notifications change nothing; a payment is
-recorded on the order once and enqueues one "payment recorded" job; an owner's refund is
-recorded once; the terminal's password is not in the database (SQLite and PostgreSQL)."""
+recorded on the order once and enqueues one "payment recorded" job; a refund, whole or in
+parts up to the amount paid, is recorded once (a refused one gives its amount back, a lost
+answer is asked again as the same operation); the terminal's password is not in the
+database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -17,9 +19,9 @@ from sqlalchemy import select
 
 from bot.admin.app import build_admin_app
 from bot.container import Container, build_container
-from core.client_loop.pay_service import RECORDED_JOB, ClientPayments
+from core.client_loop.pay_service import RECORDED_JOB, REFUND_JOB, ClientPayments
 from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_json
-from core.domain import Actor, Order
+from core.domain import Actor, Job, Order, Role
 from core.errors import DomainError, ExternalServiceError
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
@@ -29,6 +31,7 @@ from storage.uow import SqlUnitOfWork
 from tests.admin.support import admin_settings
 from tests.fakes.tbank import sign
 from tests.fakes.tbank_cancel import FakeTBankTerminal
+from tests.integration.test_client_loop_storage import _member
 from tests.support import owner_with_org
 
 KEY, PASSWORD = "OrgTerminal-1", "Org-Passw0rd-xyz"
@@ -259,3 +262,110 @@ async def test_no_public_address_no_link(w):
     bare = ClientPayments(made._uow, made._clock, made._credentials, made._terminals, None)
     assert await bare.link(owner.organization.id, order.id) is None
     assert w.bank.payments == {} and w.bank.requests == []
+
+
+async def test_partial_refunds_up_to_the_paid_amount_each_recorded_once(w):
+    """Staff refund a part, then another, then the rest: T-Bank Cancel with Amount, the
+    fake's PARTIAL_REFUNDED then REFUNDED; the order's paid amount follows; more than is
+    left is refused before the bank is asked; a repeated answer or notification and a
+    retried job add nothing; a manager may refund, a worker may not."""
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.payment_id is not None
+    await w.bank.pay(link.payment_id)
+    payments = w.services.client_payments
+
+    first = await payments.refund(owner, order.id, 50000)
+    assert (first.status, first.refunded_minor, first.refund_asked_minor) == (
+        "PARTIAL_REFUNDED",
+        50000,
+        50000,
+    )
+    assert w.bank.cancels[-1]["Amount"] == 50000 and w.bank.left[link.payment_id] == 200000
+    after, events, _, recorded = await _state(w, org_id, order.id)
+    assert after.paid_minor == PRICE - 50000 and events.count("refund") == 1
+    assert [(r["amount"], r.get("rest")) for r in recorded] == [(PRICE, None), (-50000, 200000)]
+
+    with pytest.raises(DomainError, match="refund_too_much"):  # 2,000.01 of 2,000 left
+        await payments.refund(owner, order.id, 200001)
+    assert len(w.bank.cancels) == 1
+
+    # The bank's notification of the part again, and the same operation's job run again:
+    # the bank answers the same ExternalRequestId as before; nothing more is recorded.
+    assert (await w.bank.notify(link.payment_id, "PARTIAL_REFUNDED")).ok
+    again = Job(1, REFUND_JOB, {"org": org_id, "attempt": link.attempt, "amount": 50000,
+                                "asked": 0, "whole": False}, 1)  # fmt: skip
+    await payments.refund_job(again)
+    assert len(w.bank.cancels) == 1
+    assert await _state(w, org_id, order.id) == (after, events, [first], recorded)
+
+    manager = await _member(w, owner, Role.MANAGER, "Мария")
+    second = await payments.refund(manager, order.id, 150000)
+    assert (second.status, second.refunded_minor) == ("PARTIAL_REFUNDED", 200000)
+    worker = await _member(w, owner, Role.WORKER, "Иван")
+    with pytest.raises(DomainError, match="forbidden"):
+        await payments.refund(worker, order.id, 100)
+    last = await payments.refund(owner, order.id)  # all that is left (its amount)
+    assert (last.status, last.refunded_minor) == ("REFUNDED", PRICE)
+    assert w.bank.cancels[-1]["Amount"] == 50000 and w.bank.left[link.payment_id] == 0
+    done, events, _, recorded = await _state(w, org_id, order.id)
+    assert done.paid_minor == 0 and events.count("refund") == 3
+    assert [r["amount"] for r in recorded] == [PRICE, -50000, -150000, -50000]
+    with pytest.raises(DomainError, match="refund_unavailable"):
+        await payments.refund(owner, order.id, 100)
+
+
+async def test_a_refused_or_lost_cancel_answer(w):
+    """A refusal gives the reserved amount back; a lost answer (a timeout after the bank
+    refunded) is retried with the same ExternalRequestId and recorded once."""
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.payment_id is not None
+    await w.bank.pay(link.payment_id)
+    payments = w.services.client_payments
+
+    _, asked = await payments.request_refund(owner, order.id, 70000)
+    assert asked == 70000
+    async with w.uow() as uow:
+        queued = await uow.session.execute(select(JobRow).where(JobRow.kind == REFUND_JOB))
+        (job_row,) = queued.scalars().all()
+    job = Job(job_row.id, REFUND_JOB, dict(job_row.payload), 1)
+    w.bank.fail_code = "9"  # refused: nothing to retry
+    with pytest.raises(ExternalServiceError):
+        await payments.refund_job(job)
+    w.bank.fail_code = None
+    _, _, (stored,), _ = await _state(w, org_id, order.id)
+    assert stored.refund_asked_minor == 0 and stored.refunded_minor == 0
+
+    real = payments._terminals
+    lost: list[str] = []
+
+    def losing(key: str, password: str):  # the bank refunds, its answer never arrives
+        terminal = real(key, password)
+
+        class Lost:
+            async def cancel(self, payment_id, amount=None, external_request_id=None):
+                await terminal.cancel(payment_id, amount, external_request_id)
+                lost.append(payment_id)
+                raise ExternalServiceError("tbank", "Cancel: timeout", retryable=True)
+
+        return Lost()
+
+    _, asked = await payments.request_refund(owner, order.id, 30000)
+    payments._terminals = losing
+    with pytest.raises(ExternalServiceError):
+        await payments.refund_job(Job(2, REFUND_JOB, {"org": org_id, "attempt": link.attempt,
+                                  "amount": 30000, "asked": 0, "whole": False}, 1))  # fmt: skip
+    payments._terminals = real
+    await payments.refund_job(Job(2, REFUND_JOB, {"org": org_id, "attempt": link.attempt,
+                              "amount": 30000, "asked": 0, "whole": False}, 2))  # fmt: skip
+    assert lost and len(w.bank.cancels) == 1 and w.bank.left[link.payment_id] == PRICE - 30000
+    after, events, (stored,), _ = await _state(w, org_id, order.id)
+    assert stored.refunded_minor == 30000 and after.paid_minor == PRICE - 30000
+    assert events.count("refund") == 1

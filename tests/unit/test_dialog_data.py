@@ -21,6 +21,7 @@ from core.dialogs.data import (
     PaymentData,
     Place,
     Ref,
+    RefundData,
     RescheduleData,
     Suggestion,
     When,
@@ -139,6 +140,7 @@ _NEED_AN_ID = (
     ClientMergeData,
     ClientReplyData,
     ClientCancelData,
+    RefundData,
 )
 
 
@@ -166,6 +168,16 @@ def test_every_kind_round_trips_through_json():
         ClientMergeData(client_id=5, candidates=(), pick="6"),
         ClientReplyData(client_id=5, order_id=None, message_id=9, client_name="Анна", number=3),
         ClientCancelData(org_id=1, order_id=2, at=29_000_000, reason="Уезжаю 🚗"),
+        RefundData(
+            order_id=2,
+            number=3,
+            paid=350000,
+            refunded=0,
+            left=350000,
+            currency="RUB",
+            amount=100000,
+            sure="yes",
+        ),
         *(kind() for kind in KINDS.values() if kind not in _NEED_AN_ID),
     ]
     for data in samples:
