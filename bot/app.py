@@ -70,6 +70,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
         then the messages the update calls for."""
         update_id = update.update_id
         services = self.bot_data.services
+        received_at = self.inbox.arrived(update_id)  # a tap's own time (docs/work-times.md)
         if services.updates.noted(update_id):
             self._skip(update)
             return
@@ -80,7 +81,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             if arrival.seen:
                 self._skip(update)
                 return
-            scope = UpdateScope(bound, arrival.actor)
+            scope = UpdateScope(bound, arrival.actor, received_at=received_at)
             self.bot_data.scopes[update_id] = scope
             try:
                 await super().process_update(update)

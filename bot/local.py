@@ -22,8 +22,13 @@ SANDBOX_TOKEN = "123456789:SANDBOX-local-emulator-token"
 SANDBOX_BOT = "astracrm_bot"
 
 
-def new_emulator() -> TelegramEmulator:
-    return TelegramEmulator(SANDBOX_TOKEN, bot_first_name="AstraCRM", bot_username=SANDBOX_BOT)
+def new_emulator(clock: Clock | None = None) -> TelegramEmulator:
+    """The emulator; with `clock`, the dates Telegram puts on messages follow the bot's clock
+    (Telegram's servers and the bot share one time; a test's bot lives on its own clock)."""
+    wall = (lambda: clock.now().timestamp()) if clock is not None else None
+    return TelegramEmulator(
+        SANDBOX_TOKEN, bot_first_name="AstraCRM", bot_username=SANDBOX_BOT, wall_clock=wall
+    )
 
 
 class LocalBot:
@@ -45,7 +50,7 @@ class LocalBot:
         self.webhook = webhook
         if server is not None:
             emulator = server.emulator
-        self.emulator = emulator or new_emulator()
+        self.emulator = emulator or new_emulator(clock)
         self.server = server or EmulatorServer(self.emulator, port=port)
         self._clock = clock
         self._poll_timeout = poll_timeout

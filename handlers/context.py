@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Self
 
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -22,6 +23,7 @@ class UpdateScope:
     services: Services
     actor: Actor | None
     outgoing: Outgoing = field(default_factory=Outgoing)
+    received_at: datetime | None = None  # when it first came in (the update inbox), if known
 
 
 class BotData:

@@ -28,6 +28,7 @@ from core.client_loop.model import Channel, MessageKind
 from core.client_loop.trips import Trip
 from core.domain import Actor, Order, OrderStatus
 from core.errors import DomainError
+from core.orders.times import acted_at
 from core.permissions import require_writable
 from core.ports import Clock, UowFactory
 
@@ -114,9 +115,12 @@ class OnTheWayService:
         assert trip is not None
         return await self._eta(order, trip, minutes, default_language, throttle=False)
 
-    async def moved(self, user_id: int, position: Point, default_language: str) -> Step | None:
+    async def moved(
+        self, user_id: int, position: Point, default_language: str, at: datetime | None = None
+    ) -> Step | None:
         """A location of the worker (a live location's first message or an update); None:
-        they have no trip under way."""
+        they have no trip under way. `at`: the message's own time (arrived then if within
+        reach, however late it came; `core.orders.times`)."""
         async with self._uow() as uow:
             trip = await uow.client_loop.active_trip(user_id)
             if trip is None:
@@ -139,7 +143,7 @@ class OnTheWayService:
             kind = StepKind.KEEP if trip.told else StepKind.REFUSED
             return Step(kind, order.number, Refusal.NO_POINT, trip)
         if arrived(position, destination):
-            return await self._arrive(order, trip, default_language)
+            return await self._arrive(order, trip, default_language, at)
         if trip.told and not self._edit_due(trip):
             return Step(StepKind.KEEP, order.number, trip=trip)
         async with self._uow() as uow:
@@ -160,16 +164,18 @@ class OnTheWayService:
             )  # fmt: skip
             await uow.commit()
 
-    async def started(self, order: Order, default_language: str) -> Step | None:
-        """The assignee tapped Start: a trip under way arrives (None: there was none). An
-        order without a time never has a trip (trips are for today's orders): no read."""
+    async def started(
+        self, order: Order, default_language: str, at: datetime | None = None
+    ) -> Step | None:
+        """The assignee tapped Start (`at`: its own time): a trip under way arrives (None: there
+        was none). An order without a time never has a trip (trips are for today's orders)."""
         if order.scheduled_at is None or order.client_id is None:
             return None
         async with self._uow() as uow:
             trip = await uow.client_loop.trip(order.organization_id, order.id)
         if trip is None or trip.arrived_at is not None:
             return None
-        return await self._arrive(order, trip, default_language)
+        return await self._arrive(order, trip, default_language, at)
 
     async def live_target(self, org_id: int, order_id: int, edit: int) -> int | None:
         """The Telegram message id an edit of the client's message goes to, when sent; None:
@@ -246,9 +252,11 @@ class OnTheWayService:
         trip = replace(trip, edits=edits, edited_at=now, eta_minutes=minutes)
         return Step(StepKind.EDIT, order.number, trip=trip, eta_minutes=minutes)
 
-    async def _arrive(self, order: Order, trip: Trip, default_language: str) -> Step:
+    async def _arrive(
+        self, order: Order, trip: Trip, default_language: str, at: datetime | None
+    ) -> Step:
         async with self._uow() as uow:
-            now = self._clock.now()
+            now = acted_at(at, self._clock.now())  # the location's or the Start's own time
             await uow.client_loop.change_trip(
                 trip.organization_id, trip.order_id,
                 {"arrived_at": now, "latitude": None, "longitude": None},

@@ -14,6 +14,7 @@ from core.orders.cards import build_card, build_cards, card_for, visible_order
 from core.orders.changes import ActionParams, OrderChanges
 from core.orders.listing import PAGE_SIZE, ListKind, OrderFilter, build_filter, local_day_bounds
 from core.orders.rules import OrderAction, may_view, starts_early
+from core.orders.times import with_trip
 from core.permissions import Action, require
 from core.ports import Clock, StaticMaps, UnitOfWork, UowFactory
 from core.views import OrderCard, OrderChange, Page, WorkerLoad
@@ -147,6 +148,7 @@ class OrderService:
         scheduled_at: datetime | None = None,
         field: str | None = None,
         value: object = None,
+        at: datetime | None = None,
     ) -> OrderChange:
         """Apply one action, race-safe: a change made meanwhile by another tap or process wins
         and this one is refused with a clear reason. In the caller's transaction if given.
@@ -158,6 +160,7 @@ class OrderService:
             scheduled_at=scheduled_at,
             field=field,
             value=value,
+            at=at,
         )
         if uow is not None:
             return await self._changes.act(uow, actor, order_id, action, params)
@@ -225,6 +228,9 @@ class OrderService:
         async with self._uow() as uow:
             order = await self._get(uow, actor, order_id)
             events = await uow.orders.events(order.organization_id, order.id)
+            trip = await uow.client_loop.trip(order.organization_id, order.id)  # "On my way"
+            if trip is not None:
+                events = with_trip(events, trip.created_at, trip.worker_id)
             return [(e, await uow.users.get(e.actor_id) if e.actor_id else None) for e in events]
 
     async def remember_sent(

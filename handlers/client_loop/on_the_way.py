@@ -25,6 +25,7 @@ from core.orders.rules import OrderAction
 from core.runtime.outbox import After
 from core.views import OrderCard
 from handlers import callbacks as cb
+from handlers.acted import acted_at
 from handlers.client_loop.confirm import fitted
 from handlers.context import BotContext
 from handlers.i18n import N_, Translator, escape
@@ -116,7 +117,8 @@ async def location(update: Update, ctx: BotContext) -> None:
     assert message is not None and chat is not None and message.location is not None
     where = Point(message.location.latitude, message.location.longitude)
     user_id = ctx.actor.user.id
-    step = await ctx.services.trips.moved(user_id, where, ctx.bot_data.catalogs.default)
+    at = acted_at(update, ctx)  # its own time: arrived then, if it reached us late
+    step = await ctx.services.trips.moved(user_id, where, ctx.bot_data.catalogs.default, at)
     if step is None:
         if update.edited_message is None:  # a live location with no trip: say what it is for
             ctx.outgoing.send(
@@ -131,7 +133,8 @@ async def started(ctx: BotContext, order: Order) -> None:
     """The assignee tapped Start: the client hears "arrived" if a trip was under way."""
     if order.status is not OrderStatus.IN_PROGRESS:
         return
-    step = await ctx.services.trips.started(order, ctx.bot_data.catalogs.default)
+    at = ctx.scope.received_at if ctx.in_update else None  # the tap's own time (handlers.acted)
+    step = await ctx.services.trips.started(order, ctx.bot_data.catalogs.default, at)
     if step is not None:
         await _queue(ctx, step)
 

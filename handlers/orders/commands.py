@@ -11,6 +11,7 @@ from core.orders.rules import OrderAction, paid_in_full
 from core.permissions import Action, allowed
 from core.views import OrderCard
 from handlers import callbacks as cb
+from handlers.acted import acted_at
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_buttons, edit_tapped
 from handlers.delivery.replies import record_tap, reply, without_tapped
@@ -128,7 +129,8 @@ async def act(update: Update, ctx: BotContext, tap: cb.OrderTap | cb.OrderTapSur
             await query.answer()
             await _confirm_early_start(update, ctx, early)
             return
-    change = await ctx.services.orders.act(ctx.actor, order_id, action)
+    at = acted_at(update, ctx)  # a Start or Done that reached us late keeps its own time
+    change = await ctx.services.orders.act(ctx.actor, order_id, action, at=at)
     await query.answer(_confirmation(ctx.t, action))
     if action in (OrderAction.TAKE, OrderAction.START):
         await ctx.services.files.focus(ctx.actor, order_id)

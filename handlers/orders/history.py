@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from core.domain import OrderEvent, OrderStatus, Organization, PaymentMethod, User
+from core.orders.times import ON_THE_WAY_EVENT, happened_at, late_minutes, travel_minutes
 from handlers.client_loop.staff_message import talk_line
 from handlers.formatting import money, when
 from handlers.i18n import N_, Translator, escape
@@ -22,7 +25,10 @@ KINDS = {
     "file": N_("attached a file"),
     "call": N_("attached a call: {summary}"),
     "client_confirmed": N_("confirmed the visit on the order page"),
+    ON_THE_WAY_EVENT: N_("set off to the client (On my way)"),
 }
+TRAVEL = N_("on the way {minutes} min")
+LATE = N_("reached the bot {minutes} min late")
 BY_CLIENT = N_("the client")
 CLIENT_CANCEL = N_("cancelled it on the order page: «{reason}»")
 EDITS = {
@@ -45,12 +51,28 @@ def history_text(
     t: Translator, events: list[tuple[OrderEvent, User | None]], org: Organization
 ) -> str:
     lines = [t("<b>History</b>")]
+    set_off = None
     for event, actor in events:
         by_client = event.data.get("by") == "client"
         who = escape(actor.display_name) if actor else t.raw(BY_CLIENT if by_client else "someone")
-        moment = escape(when(t, event.created_at, org.timezone))
-        lines.append(f"{moment} · {who} {_describe(t, event, org)}")
+        moment = escape(when(t, happened_at(event), org.timezone))  # a late Start: its own time
+        notes = _notes(t, event, set_off)
+        set_off = happened_at(event) if event.kind == ON_THE_WAY_EVENT else set_off
+        lines.append(f"{moment} · {who} {_describe(t, event, org)}{notes}")
     return "\n".join(lines)
+
+
+def _notes(t: Translator, event: OrderEvent, set_off: datetime | None) -> str:
+    """Travel time on a start after "On my way"; how late a start or done reached the bot."""
+    notes = []
+    if event.kind == "start":
+        minutes = travel_minutes(set_off, happened_at(event))
+        if minutes is not None:
+            notes.append(t(TRAVEL, minutes=minutes))
+    late = late_minutes(event)
+    if late is not None:
+        notes.append(t(LATE, minutes=late))
+    return f" ({'; '.join(notes)})" if notes else ""
 
 
 def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:

@@ -31,6 +31,7 @@ class TelegramEmulator:
         limits: RateLimits | None = None,
         clock: Callable[[], float] = time.monotonic,
         first_update_id: int = 1,
+        wall_clock: Callable[[], float] | None = None,
     ) -> None:
         prefix = token.split(":", 1)[0]
         bot = {
@@ -41,6 +42,8 @@ class TelegramEmulator:
         }
         self.token = token
         self.state = EmulatorState(bot, first_update_id)
+        if wall_clock is not None:  # the dates on messages: Unix seconds (default: time.time)
+            self.state.wall = wall_clock
         self.rate_limits = rate_limits
         self.limiter = RateLimiter(limits or RateLimits(), clock)
         self._drivers: dict[int, UserDriver] = {}

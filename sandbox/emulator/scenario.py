@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import time
 from typing import Any
 
 from sandbox.emulator import files
@@ -35,9 +34,14 @@ class UserDriver(ChatReader):
         self.state.push_update("message", copy.deepcopy(stored.message))
         return stored.message
 
-    async def send(self, text: str, reply_to: int | None = None) -> dict[str, Any]:
-        """A text message; a leading /command gets its bot_command entity."""
+    async def send(
+        self, text: str, reply_to: int | None = None, date: int | None = None
+    ) -> dict[str, Any]:
+        """A text message; a leading /command gets its bot_command entity. `date`: when
+        Telegram got it (Unix seconds; default now), for a message that reaches the bot late."""
         fields: dict[str, Any] = {"text": text}
+        if date is not None:
+            fields["date"] = date
         if text.startswith("/"):
             command = text.split(maxsplit=1)[0]
             fields["entities"] = [
@@ -138,22 +142,25 @@ class UserDriver(ChatReader):
         return await self._deliver({"location": location})
 
     async def move_live_location(
-        self, message_id: int, latitude: float, longitude: float
+        self, message_id: int, latitude: float, longitude: float, date: int | None = None
     ) -> dict[str, Any]:
-        """A live location's new position: the message edited (an edited_message update)."""
+        """A live location's new position: the message edited (an edited_message update).
+        `date`: when Telegram got the edit (Unix seconds; default now), for one that reaches
+        the bot late."""
         stored = self.state.find_message(self.chat, message_id)
         old = stored.message.get("location") if stored and not stored.from_bot else None
         if stored is None or not isinstance(old, dict) or "live_period" not in old:
             raise ScenarioError(f"{self.id} has no live location {message_id}")
         location = {**old, "latitude": latitude, "longitude": longitude}
         self.state.edit_message(self.chat, stored, {"location": location})
-        stored.message["edit_date"] = int(time.time())
+        stored.message["edit_date"] = int(self.state.wall()) if date is None else date
         self.state.push_update("edited_message", copy.deepcopy(stored.message))
         return stored.message
 
     async def forward(self, text: str, from_name: str) -> dict[str, Any]:
         """A text forwarded from a user who hides their account."""
-        origin = {"type": "hidden_user", "sender_user_name": from_name, "date": int(time.time())}
+        now = int(self.state.wall())
+        origin = {"type": "hidden_user", "sender_user_name": from_name, "date": now}
         return await self._deliver({"text": text, "forward_origin": origin})
 
     async def edit(self, message_id: int, text: str) -> dict[str, Any]:
@@ -277,7 +284,8 @@ class UserDriver(ChatReader):
         member = {"status": "member", "user": dict(self.state.bot)}
         kicked = {"status": "kicked", "user": dict(self.state.bot), "until_date": 0}
         old, new = (member, kicked) if blocked else (kicked, member)
-        update = {"chat": dict(self.chat.chat), "from": dict(self.user), "date": int(time.time())}
+        now = int(self.state.wall())
+        update = {"chat": dict(self.chat.chat), "from": dict(self.user), "date": now}
         update.update(old_chat_member=old, new_chat_member=new)
         self.state.push_update("my_chat_member", update)
         self.state.changed("blocked" if blocked else "unblocked", self.id)

@@ -9,6 +9,7 @@ import copy
 import itertools
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,6 +136,9 @@ class EmulatorState:
 
     def __init__(self, bot_user: dict[str, Any], first_update_id: int = 1) -> None:
         self.bot = bot_user
+        # Telegram's server time, Unix seconds, for the dates it puts on messages (a test runs
+        # it on the bot's clock: `TelegramEmulator(wall_clock=...)`).
+        self.wall: Callable[[], float] = time.time
         self.chats: dict[int, ChatState] = {}
         self.updates: deque[dict[str, Any]] = deque()
         self.next_update_id = first_update_id
@@ -193,7 +197,7 @@ class EmulatorState:
             "message_id": chat.next_message_id,
             "from": dict(sender),
             "chat": dict(chat.chat),
-            "date": int(time.time()),
+            "date": int(self.wall()),
             **fields,
         }
         chat.next_message_id += 1
@@ -217,7 +221,7 @@ class EmulatorState:
             else:
                 stored.message[key] = value
         if "text" in fields or "caption" in fields:  # Telegram shows no "edited" for buttons alone
-            stored.message["edit_date"] = int(time.time())
+            stored.message["edit_date"] = int(self.wall())
         stored.version += 1
         self.changed("edited", chat.chat_id, copy.deepcopy(stored.message))
 

@@ -47,6 +47,9 @@ class SqlUpdateInbox:
             .on_conflict_do_nothing(index_elements=["update_id"])
         )
         self._note = insert(_ledger).on_conflict_do_nothing(index_elements=["update_id"])
+        # When each update not applied yet first came in (issue 20, item 9: a tap has no time
+        # of its own; docs/work-times.md). Taken by `arrived` as the update is applied.
+        self._arrived: dict[int, datetime] = {}
 
     async def save(
         self, updates: Sequence[dict[str, Any]], ledger: UpdateLedger | None = None
@@ -64,6 +67,8 @@ class SqlUpdateInbox:
             return
         noted = ledger.unwritten() if ledger is not None else []
         await once_more_if_dropped(lambda: self._insert(rows, noted, now), "update inbox")
+        for row in rows:
+            self._arrived.setdefault(row["update_id"], now)
         if ledger is not None and noted:
             ledger.written(noted)
 
@@ -80,10 +85,18 @@ class SqlUpdateInbox:
         """Updates received but not applied, oldest first (those a dead process left)."""
         applied = select(_ledger.c.update_id).where(_ledger.c.update_id == _inbox.c.update_id)
         stmt = (
-            select(_inbox.c.payload)
+            select(_inbox.c.payload, _inbox.c.received_at)
             .where(~applied.exists())
             .order_by(_inbox.c.update_id)
             .limit(limit)
         )
         async with self._sessions.begin() as session:
-            return [dict(row.payload) for row in await session.execute(stmt)]
+            rows = list(await session.execute(stmt))
+        for row in rows:  # the time it first came in, not this replay's
+            self._arrived[int(row.payload["update_id"])] = row.received_at
+        return [dict(row.payload) for row in rows]
+
+    def arrived(self, update_id: int) -> datetime | None:
+        """When the update first came in (stored here), taken once as it is applied; None: it
+        did not come through this inbox (a webhook delivery, a redelivered copy)."""
+        return self._arrived.pop(update_id, None)
