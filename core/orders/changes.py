@@ -78,7 +78,7 @@ class OrderChanges:
             changed, actor.user.id, action.value, event_data, self._clock.now()
         )
         await after_settled(uow, self._clock.now(), order, changed)  # the client's rating
-        return await self._drawn(uow, actor, order, changed, action, edit)
+        return await self.drawn(uow, actor, order, changed, action, edit)
 
     async def _get_for(
         self, uow: UnitOfWork, actor: Actor, order_id: int, action: OrderAction
@@ -129,21 +129,23 @@ class OrderChanges:
             data = {"from": _iso(order.scheduled_at), "to": _iso(params.scheduled_at)}
         return changes, data
 
-    async def _drawn(
+    async def drawn(
         self,
         uow: UnitOfWork,
         actor: Actor,
         before: Order,
         after: Order,
-        action: OrderAction,
-        edit: FieldEdit | None,
+        action: OrderAction | str,
+        edit: FieldEdit | None = None,
     ) -> OrderChange:
         """The change with every card it calls for, each drawn once: the actor's, those of the
         new messages it sends (`core.orders.audiences`) and those of the messages showing the
-        order; the people in one statement, what the cards show in another."""
+        order; the people in one statement, what the cards show in another. `action`: an
+        action, or the event of a change made elsewhere (a line added, `core.catalogue`)."""
         org = actor.organization
         assert org is not None
-        told = await _recipients(uow, actor, before, after, action)
+        event = str(action.value if isinstance(action, OrderAction) else action)
+        told = await _recipients(uow, actor, before, after, event)
         wanted = [*told, *([after.assignee_id] if after.assignee_id is not None else [])]
         found = await uow.orders.people(org.id, wanted, shown=after.id)
         viewers = {actor.user.id: actor}
@@ -157,7 +159,7 @@ class OrderChanges:
         cards = {i: draw(v, after, facts, people, now) for i, v in viewers.items()}
         was = before.scheduled_at if action is OrderAction.RESCHEDULE else None
         notices = tuple(
-            Notice(found.people[i][0], action.value, cards[i], was, edit)
+            Notice(found.people[i][0], event, cards[i], was, edit)
             for i in told
             if i in cards and i != actor.user.id
         )
@@ -170,7 +172,7 @@ class OrderChanges:
             )
             for m in found.messages
         )
-        return OrderChange(cards[actor.user.id], notices, action.value, showing)
+        return OrderChange(cards[actor.user.id], notices, event, showing)
 
 
 async def booked(
@@ -227,21 +229,21 @@ def _payment(order: Order, params: ActionParams, changes: OrderUpdate) -> Change
 
 
 async def _recipients(
-    uow: UnitOfWork, actor: Actor, before: Order, after: Order, action: OrderAction
+    uow: UnitOfWork, actor: Actor, before: Order, after: Order, event: str
 ) -> list[int]:
     """Who gets a new message (`core.orders.audiences`), by user id; everyone else's card is
     edited."""
     assert actor.organization is not None
     pool: list[int] = []
     leads: list[int] = []
-    if action is OrderAction.OFFER or action.value in LEAD_EVENTS:
+    if event == OrderAction.OFFER.value or event in LEAD_EVENTS:
         for v in await uow.members.team(actor.organization.id):
             if v.membership.active and v.membership.role is Role.WORKER:
                 pool.append(v.user.id)
             elif v.membership.active and allowed(v.membership.role, Action.ORDER_ASSIGN):
                 leads.append(v.user.id)
     audience = Audience(after.assignee_id, before.assignee_id, pool, leads)
-    return list(new_messages(action.value, audience, actor.user.id))
+    return list(new_messages(event, audience, actor.user.id))
 
 
 async def _lost_race(
@@ -273,6 +275,8 @@ async def _preconditions(
     uow: UnitOfWork, actor: Actor, order: Order, action: OrderAction, params: ActionParams
 ) -> None:
     if action is OrderAction.DONE:
+        if order.approval_minor is not None:  # a total changed on site (`core.catalogue`)
+            raise DomainError("approval_pending", number=order.number)
         await _check_proof_of_work(uow, actor, order)
     if action is OrderAction.ASSIGN:
         assignee_id = int(_given(params.assignee_id, "assignee_id"))
