@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Protocol
 
@@ -28,6 +28,24 @@ class ReminderRepository(Protocol):
         ...
 
     async def active_workers(self, org_id: int) -> list[int]: ...
+    async def claim_keys(
+        self, claims: Sequence[tuple[str, int]], kind: str, now: datetime
+    ) -> None:
+        """Record these (key, organization) in the sent ledger, ignoring keys already there;
+        one statement per 500."""
+        ...
+
+    async def consented_links(self, client_ids: Collection[int]) -> set[tuple[int, int]]:
+        """(organization, client) of these clients linked in Telegram with consent to order
+        messages; one statement."""
+        ...
+
+    async def orgs_with_secrets(
+        self, org_ids: Collection[int], names: Collection[str]
+    ) -> set[int]:
+        """The organizations among these holding a secret of one of `names`; one statement."""
+        ...
+
     async def lock_times(self, org_id: int) -> None:
         """Hold the organization's free times until the transaction ends: a second move in
         the organization waits, then reads the first one's result."""

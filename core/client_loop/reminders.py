@@ -36,6 +36,7 @@ from core.client_loop.model import (
 )
 from core.client_loop.outgoing import JOB_OF, enqueue, job_payload
 from core.client_loop.page import NOT_STARTED
+from core.client_loop.providers import CHANNEL_SECRETS
 from core.client_loop.templates import render
 from core.client_loop.tokens import hash_token, new_page_token, page_expiry
 from core.domain import Order, Organization
@@ -103,7 +104,14 @@ class ClientReminders:
 
     async def tick(self, now: datetime | None = None) -> int:
         """Queue every reminder due at `now`; how many were queued. A failure on one order is
-        logged and holds up no other."""
+        logged and holds up no other.
+
+        The statements do not grow with the due orders nobody can hear (no client linked in
+        Telegram with consent, no SMS or SMTP in the organization): one read of the orders,
+        the organization and its settings per organization, the sent ledger, the links and
+        the channel secrets of all of them at once, then one transaction claiming all their
+        keys in one INSERT. Only a reminder someone can hear gets its own transaction (its
+        key, the log entry, the job)."""
         now = now or self._clock.now()
         due: dict[str, tuple[Order, MessageKind]] = {}
         async with self._uow() as uow:
@@ -121,9 +129,16 @@ class ClientReminders:
                     due[reminder_key(kind, order.id, order.scheduled_at)] = (order, kind)
             candidates = [k for k in due if k not in self._known]
             sent = set(await uow.notifications.sent(candidates)) if candidates else set()
+            fresh = sorted(set(candidates) - sent)
+            silent = await _unheard(uow, [due[key][0] for key in fresh])
         self._known.update(sent)
+        mute = [key for key in fresh if due[key][0].id in silent]
+        if mute:
+            await self._claim_all(mute, due, now)
         queued = 0
-        for key in sorted(set(candidates) - sent):
+        for key in fresh:
+            if key in self._known:
+                continue
             order, kind = due[key]
             try:
                 queued += await self._queue(key, order, kind, now)
@@ -132,6 +147,20 @@ class ClientReminders:
                     "client reminder for order %s failed: %s", order.id, type(error).__name__
                 )
         return queued
+
+    async def _claim_all(
+        self, keys: list[str], due: dict[str, tuple[Order, MessageKind]], now: datetime
+    ) -> None:
+        """The keys of reminders nobody can hear, claimed at once: looked at once."""
+        claims = [(key, due[key][0].organization_id) for key in keys]
+        try:
+            async with self._uow() as uow:
+                await uow.client_loop.claim_keys(claims, LEDGER_KIND, now)
+                await uow.commit()
+        except Exception as error:  # noqa: BLE001 - the next look tries again
+            log.error("client reminder keys not claimed: %s", type(error).__name__)
+            return
+        self._known.update(keys)
 
     async def _queue(self, key: str, order: Order, kind: MessageKind, now: datetime) -> int:
         draft = await self._messages.kind_message(order, kind, self._default)
@@ -181,6 +210,23 @@ class ClientReminders:
             ):
                 return True
         return False
+
+
+async def _unheard(uow: UnitOfWork, orders: list[Order]) -> set[int]:
+    """The orders whose client no channel reaches, as `kind_message` would find at its first
+    step: not linked in Telegram with consent, and the organization has neither SMS nor
+    SMTP. Two statements for all of them."""
+    if not orders:
+        return set()
+    clients = {o.client_id for o in orders if o.client_id is not None}
+    linked = await uow.client_loop.consented_links(clients)
+    orgs = {o.organization_id for o in orders}
+    reachable = await uow.client_loop.orgs_with_secrets(orgs, CHANNEL_SECRETS)
+    return {
+        o.id
+        for o in orders
+        if (o.organization_id, o.client_id) not in linked and o.organization_id not in reachable
+    }
 
 
 def telegram_payload(

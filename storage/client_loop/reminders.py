@@ -4,7 +4,7 @@ organizations coming up for a reminder, and when people are busy."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -13,9 +13,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.domain import Order, OrderStatus, OrgStatus, Role
 from storage.orders.repository import to_order
 from storage.runtime.repository import _insert
-from storage.tables import MembershipRow, OrderRow, OrganizationRow, SentNotificationRow
+from storage.tables import (
+    ClientLinkRow,
+    MembershipRow,
+    OrderRow,
+    OrganizationRow,
+    OrgSecretRow,
+    SentNotificationRow,
+)
 
 NOT_STARTED = [OrderStatus.NEW.value, OrderStatus.ASSIGNED.value]
+CLAIM_CHUNK = 500  # ledger rows per INSERT (4 values each: far below SQLite's variable limit)
 TAKEN = [OrderStatus.NEW.value, OrderStatus.ASSIGNED.value, OrderStatus.IN_PROGRESS.value]
 
 
@@ -65,6 +73,45 @@ class ReminderQueries:
         for assignee_id, at in (await self._s.execute(stmt)).all():
             found[int(assignee_id)].append(at)
         return dict(found)
+
+    async def claim_keys(
+        self, claims: Sequence[tuple[str, int]], kind: str, now: datetime
+    ) -> None:
+        """Record these (key, organization) in the sent ledger, ignoring keys already there:
+        one multi-row INSERT per CLAIM_CHUNK."""
+        sent = SentNotificationRow.__table__
+        for i in range(0, len(claims), CLAIM_CHUNK):
+            rows = [
+                {"key": key, "organization_id": org_id, "kind": kind, "created_at": now}
+                for key, org_id in claims[i : i + CLAIM_CHUNK]
+            ]
+            stmt = _insert(self._s, sent).values(rows)
+            await self._s.execute(stmt.on_conflict_do_nothing(index_elements=["key"]))
+
+    async def consented_links(self, client_ids: Collection[int]) -> set[tuple[int, int]]:
+        """(organization, client) of these clients linked in Telegram with consent to order
+        messages."""
+        if not client_ids:
+            return set()
+        link = ClientLinkRow
+        stmt = select(link.organization_id, link.client_id).where(
+            link.client_id.in_(sorted(client_ids)), link.transactional_at.is_not(None)
+        )
+        return {(int(o), int(c)) for o, c in (await self._s.execute(stmt)).all()}
+
+    async def orgs_with_secrets(
+        self, org_ids: Collection[int], names: Collection[str]
+    ) -> set[int]:
+        """The organizations among these holding a secret of one of `names`."""
+        if not org_ids:
+            return set()
+        secret = OrgSecretRow
+        stmt = (
+            select(secret.organization_id)
+            .where(secret.organization_id.in_(sorted(org_ids)), secret.name.in_(list(names)))
+            .distinct()
+        )
+        return {int(o) for o in (await self._s.execute(stmt)).scalars()}
 
     async def lock_times(self, org_id: int) -> None:
         """Hold the organization's free times until this transaction ends: its row locked
