@@ -103,6 +103,7 @@ def client_delivery(container: Container) -> dict[str, JobHandler]:
         SmtpMailSender,
         invitation_ics,
         public_url=public_url(container.settings),
+        reply_domain=container.settings.inbound_mail_domain,
     )
     return delivery.handlers()
 

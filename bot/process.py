@@ -6,7 +6,8 @@ clients, unit of work, every core service: bot/container.py), the bot that sends
 with Telegram's flood limits: bot/telegram_bot.py), the job registry (bot/jobs.py), the job
 runners with the scheduler (bot/background.py) and, for the bot roles, the python-telegram-bot
 Application around that same bot (bot/app.py). `Process.start` and `Process.stop` bring them up
-and down in one order for every role; the admin endpoint (bot/admin) starts with a bot role.
+and down in one order for every role; the admin endpoint (bot/admin) starts with a bot role,
+and with it the inbound SMTP server for clients' e-mail answers when INBOUND_MAIL_DOMAIN is set.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ from bot.admin.server import AdminServer, start_admin, start_webhook, webhook_se
 from bot.app import CrmApplication, build_application
 from bot.background import Background
 from bot.container import Container, build_container
+from bot.inbound_mail import start_inbound_mail
 from bot.jobs import job_registry
 from bot.settings import Settings
 from bot.telegram_bot import TolerantBot, build_bot
 from core.ports import Clock
+from integrations.inbound_mail import InboundMailServer
 
 WORKER_POOL = 8  # HTTP connections of a worker's bot: its senders wait on the rate limit
 POLL_TIMEOUT = 10  # seconds a getUpdates long poll waits (python-telegram-bot's default)
@@ -75,6 +78,7 @@ class Process:
         self.background = background
         self.app = app
         self.admin: AdminServer | None = None
+        self.inbound_mail: InboundMailServer | None = None  # clients' answers to e-mails
         self._serves_admin = admin
         self._poll_timeout = poll_timeout
 
@@ -93,6 +97,7 @@ class Process:
         if self._serves_admin:
             secret = webhook_secret(self.container.settings) if self.role is Role.WEBHOOK else None
             self.admin = await start_admin(self.container, app, secret)
+            self.inbound_mail = await start_inbound_mail(self.container)
             if secret is not None:
                 await start_webhook(app, self.container.services.admin.public_url, secret)
         if app.updater is not None:
@@ -106,6 +111,9 @@ class Process:
     async def stop(self) -> None:
         """The reverse, whatever part of `start` was reached; the container closes last."""
         try:
+            inbound, self.inbound_mail = self.inbound_mail, None
+            if inbound is not None:
+                await inbound.stop()
             admin, self.admin = self.admin, None
             if admin is not None:
                 await admin.stop()

@@ -113,7 +113,7 @@ async def _serve(settings: Settings, demo: bool) -> None:
     sms, mail = SmsRuPeer(api_id=SANDBOX_SMS_KEY), MailPeer(port=mail_port(settings))
     await sms.start()
     await mail.start()
-    settings = settings.model_copy(update={"sms_ru_base_url": sms.base_url})
+    settings = settings.model_copy(update={"sms_ru_base_url": sms.base_url, **inbound(settings)})
     server = SandboxServer(
         new_emulator(),
         port=settings.sandbox_port,
@@ -130,6 +130,8 @@ async def _serve(settings: Settings, demo: bool) -> None:
             await connect_demo_channels(
                 local, settings.default_language, SANDBOX_SMS_KEY, mail.port
             )
+        if local.process is not None and local.process.inbound_mail is not None:
+            mail.reply_server = ("127.0.0.1", local.process.inbound_mail.port)  # answers go here
         print(addresses(server.url, local), flush=True)
         print(outside_note(mail.port), flush=True)
         await stop_on_signals().wait()
@@ -139,17 +141,29 @@ async def _serve(settings: Settings, demo: bool) -> None:
         await sms.stop()
 
 
+def inbound(settings: Settings) -> dict[str, object]:
+    """Clients' answers to e-mails come back in the sandbox too: a local domain and a free
+    port for the inbound SMTP server unless INBOUND_MAIL_DOMAIN is set."""
+    if settings.inbound_mail_domain is not None:
+        return {}
+    return {"inbound_mail_domain": SANDBOX_REPLY_DOMAIN, "inbound_mail_host": "127.0.0.1",
+            "inbound_mail_port": 0}  # fmt: skip
+
+
 def mail_port(settings: Settings) -> int:
     """Two after the web chat's port (8082 next to 8080 and the admin pages' 8081); any free
     port when the web chat's is 0."""
     return settings.sandbox_port + 2 if 0 < settings.sandbox_port < 65534 else 0
 
 
+SANDBOX_REPLY_DOMAIN = "reply.sandbox.test"
+
+
 def outside_note(port: int) -> str:
     return (
         "  SMS and e-mail to clients go to the sandbox's own SMS.ru (key "
         f"{SANDBOX_SMS_KEY}) and mail server (127.0.0.1:{port}, no TLS): the page's "
-        '"SMS & e-mail" button shows them'
+        '"SMS & e-mail" button shows them, and answers an e-mail as the client'
     )
 
 

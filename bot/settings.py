@@ -88,6 +88,13 @@ class Settings(BaseSettings):
     tbank_password: SecretStr | None = None
     tbank_base_url: str = "https://securepay.tinkoff.ru/v2"
     webhook_secret: SecretStr | None = None  # X-Telegram-Bot-Api-Secret-Token
+    # Clients' answers to e-mails (docs/email.md "Replies from clients"): client e-mails get
+    # `Reply-To: reply+<token>@INBOUND_MAIL_DOMAIN` and an SMTP server takes them on
+    # INBOUND_MAIL_HOST:INBOUND_MAIL_PORT (0: any free port); unset domain: both off.
+    inbound_mail_domain: str | None = None
+    inbound_mail_host: str = "127.0.0.1"
+    inbound_mail_port: int = Field(default=2525, ge=0, le=65535)
+    inbound_mail_max_bytes: int = Field(default=2_000_000, ge=10_000, le=50_000_000)
 
     @field_validator(
         "public_base_url",
@@ -108,6 +115,18 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
+
+    @field_validator("inbound_mail_domain", mode="before")
+    @classmethod
+    def _inbound_mail_domain(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        text = str(value).strip().rstrip(".").lower()
+        labels = text.split(".")
+        if len(labels) < 2 or not all(re.fullmatch(r"[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?", x)
+                                      for x in labels):  # fmt: skip
+            raise ValueError("must be a domain name such as reply.example.com")
+        return text
 
     @field_validator("redis_url", mode="before")
     @classmethod

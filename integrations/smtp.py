@@ -137,6 +137,8 @@ def build_message(message: OutgoingEmail, clock: Clock) -> EmailMessage:
     built = EmailMessage()
     built["From"] = _address(message.sender)
     built["To"] = _address(message.to)
+    if message.reply_to is not None:
+        built["Reply-To"] = _address(message.reply_to)
     built["Subject"] = message.subject
     built["Date"] = format_datetime(clock.now(), usegmt=True)
     if message.message_key:

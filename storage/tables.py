@@ -675,6 +675,7 @@ class ClientMessageRow(SQLModel, table=True):
     __tablename__ = "client_message"
     __table_args__ = (
         Index("ix_client_message_org_provider", "organization_id", "channel", "provider_id"),
+        Index("ix_client_message_reply_hash", "reply_hash", unique=True),
     )
     id: int | None = _pk()
     organization_id: int = _fk("organization.id", index=False)
@@ -691,6 +692,8 @@ class ClientMessageRow(SQLModel, table=True):
     updated_at: datetime = _ts(nullable=False)
     sent_at: datetime | None = _ts()
     delivered_at: datetime | None = _ts()
+    # An e-mail's reply token's SHA-256 (its Reply-To `reply+<token>@...`; migration 0024).
+    reply_hash: str | None = Field(default=None, max_length=64)
 
 
 class ClientPageTokenRow(SQLModel, table=True):

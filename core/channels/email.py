@@ -230,6 +230,7 @@ class OutgoingEmail:
     attachments: tuple[Attachment, ...] = ()
     unsubscribe: Unsubscribe | None = None
     message_key: str | None = None
+    reply_to: Mailbox | None = None  # where the client's answer goes (Reply-To)
 
     def __post_init__(self) -> None:
         if not self.subject.strip() or not _clean_text(self.subject, MAX_SUBJECT):

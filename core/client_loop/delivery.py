@@ -32,6 +32,7 @@ from core.channels.email import (
 from core.channels.sms import SmsError, SmsGateway
 from core.client_loop.channels import sms_number
 from core.client_loop.confirm import ClientDraft, invitation_of
+from core.client_loop.mail_replies import MailReplies, issue_reply, reply_address
 from core.client_loop.model import (
     Channel,
     DeliveryStatus,
@@ -101,8 +102,10 @@ class ClientDelivery:
         ics: IcsWriter,
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         public_url: str | None = None,
+        reply_domain: str | None = None,
     ) -> None:
         self._public_url = public_url.rstrip("/") if public_url else None
+        self._reply_domain = reply_domain  # INBOUND_MAIL_DOMAIN: answers come back (Reply-To)
         self._uow = uow
         self._clock = clock
         self._credentials = credentials
@@ -143,6 +146,11 @@ class ClientDelivery:
                 log.info("client message %s dropped: the order changed since", message_id)
                 return
             links = await self._opt_out_links(uow, payload, channel, stored, reachable)
+            reply = None
+            if channel is Channel.EMAIL and self._reply_domain is not None and reachable:
+                token = await issue_reply(uow, org_id, message_id)  # before the mail goes
+                await uow.commit()
+                reply = Mailbox(reply_address(token, self._reply_domain))
         zone = org.timezone if org is not None else "UTC"
         try:
             if org is None or client is None:
@@ -152,7 +160,9 @@ class ClientDelivery:
             if channel is Channel.SMS:
                 sent = await self._send_sms(payload, client.phones, sms_of(stored), links)
             else:
-                sent = await self._send_email(payload, email, smtp_of(stored), org.name, links)
+                sent = await self._send_email(
+                    payload, email, smtp_of(stored), org.name, links, reply
+                )
         except (NoRoute, SmsError, MailError, ExternalServiceError) as error:
             last = job.attempts >= max_attempts_of(job, self._max_attempts)
             temporary = isinstance(error, ExternalServiceError) and error.retryable
@@ -220,6 +230,7 @@ class ClientDelivery:
         settings: SmtpSettings | None,
         org_name: str,
         unsubscribe: str | None,
+        reply_to: Mailbox | None = None,
     ) -> Sent:
         if address is None or settings is None:
             raise NoRoute("no e-mail address or no SMTP server")
@@ -257,6 +268,7 @@ class ClientDelivery:
             attachments=attachments,
             unsubscribe=one_click,
             message_key=f"client-message-{payload['message']}",
+            reply_to=reply_to,
         )
         return Sent(await self._mail.send(settings, message))
 
@@ -295,13 +307,20 @@ class ClientChannels(ClientLoopSetup):
     def delivery(
         self, credentials: Credentials, sms: SmsGateways, mail: Callable[[Clock], MailSender],
         ics: IcsWriter, max_attempts: int = DEFAULT_MAX_ATTEMPTS, public_url: str | None = None,
+        reply_domain: str | None = None,
     ) -> ClientDelivery:  # fmt: skip
         """The jobs' runner on this service's database and clock (`mail` gets the clock);
-        `public_url`: the admin app's, for unsubscribe links and SMS callbacks."""
+        `public_url`: the admin app's, for unsubscribe links and SMS callbacks;
+        `reply_domain`: where clients' answers to e-mails are received (Reply-To)."""
         clock = self._clock
         return ClientDelivery(
-            self._uow, clock, credentials, sms, mail(clock), ics, max_attempts, public_url
-        )
+            self._uow, clock, credentials, sms, mail(clock), ics, max_attempts, public_url,
+            reply_domain,
+        )  # fmt: skip
+
+    def mail_replies(self, domain: str) -> MailReplies:
+        """What the inbound SMTP server asks of the database (replies to client e-mails)."""
+        return MailReplies(self._uow, self._clock, domain)
 
     def optouts(self) -> OptOutService:
         """Unsubscribe links and SMS provider callbacks on this service's database."""

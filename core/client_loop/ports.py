@@ -26,6 +26,7 @@ from core.client_loop.optout_ports import OptOutRepository
 from core.client_loop.payment_ports import ClientPaymentRepository
 from core.client_loop.ratings import RatingRepository
 from core.client_loop.reminder_ports import ReminderRepository
+from core.client_loop.reply_ports import ReplyRepository
 from core.client_loop.trips import TripRepository
 
 
@@ -35,6 +36,7 @@ class ClientLoopRepository(
     ClientPaymentRepository,
     OptOutRepository,
     TripRepository,
+    ReplyRepository,
     Protocol,
 ):
     # Links of clients to Telegram users.

@@ -20,8 +20,10 @@ import hmac
 import ssl
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
 from typing import Any
 
+import aiosmtplib
 from aiosmtpd.smtp import SMTP, AuthResult, Envelope, LoginPassword, Session
 
 DEFAULT_HOSTNAME = "mail.sandbox.test"
@@ -157,6 +159,8 @@ class MailPeer:
         self._arrived = asyncio.Event()
         self._sessions: set[_Session] = set()
         self._server: asyncio.AbstractServer | None = None
+        # Where the client's answers go (the product's inbound SMTP server): (host, port).
+        self.reply_server: tuple[str, int] | None = None
 
     @property
     def port(self) -> int:
@@ -190,6 +194,31 @@ class MailPeer:
                 self._arrived.clear()
                 await self._arrived.wait()
         return self.messages
+
+    async def reply(self, index: int, text: str) -> str:
+        """The client answers message `index` as a mail program would: to its Reply-To (else
+        its From), "Re:" subject, In-Reply-To, the original quoted below; sent over SMTP to
+        `reply_server`. The answer's Message-ID."""
+        original = self._messages[index]
+        if self.reply_server is None:
+            raise RuntimeError("no server takes the clients' answers")
+        to = str(original.message.get("Reply-To") or original.message.get("From") or "")
+        answer = EmailMessage()
+        answer["From"] = original.recipients[0]
+        answer["To"] = to
+        answer["Subject"] = "Re: " + original.subject
+        answer["Message-ID"] = make_msgid(domain="client.sandbox.test")
+        if original.message.get("Message-ID"):
+            answer["In-Reply-To"] = str(original.message["Message-ID"])
+        quoted = "\n".join("> " + line for line in (original.text() or "").splitlines())
+        said = f"On {original.message.get('Date', '')}, {original.message.get('From', '')} wrote:"
+        answer.set_content(f"{text}\n\n{said}\n{quoted}\n")
+        host, port = self.reply_server
+        await aiosmtplib.send(
+            answer, hostname=host, port=port, sender=original.recipients[0],
+            recipients=[parseaddr(to)[1]], start_tls=False, use_tls=False, timeout=10,
+        )  # fmt: skip
+        return str(answer["Message-ID"])
 
     async def start(self) -> None:
         if self._server is not None:

@@ -14,6 +14,7 @@ from storage.client_loop.optout import OptOutQueries
 from storage.client_loop.payments import PaymentQueries
 from storage.client_loop.ratings import RatingQueries
 from storage.client_loop.reminders import ReminderQueries
+from storage.client_loop.replies import ReplyQueries
 from storage.client_loop.trips import TripQueries
 
 
@@ -26,6 +27,7 @@ class SqlClientLoopRepository(
     PaymentQueries,
     OptOutQueries,
     TripQueries,
+    ReplyQueries,
 ):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session

@@ -57,7 +57,25 @@ function mailItem(mail) {
   body.append(subject, linked(mail.text));
   const files = mail.files.map((file) => `📎 ${file.name} (${file.type})`).join(", ");
   const meta = [mail.from, files, mail.unsubscribe ? tr("outside_unsubscribe") : ""].filter(Boolean).join(" · ");
-  return item(mail.to.join(", "), body, meta, "outside-mail");
+  const element = item(mail.to.join(", "), body, meta, "outside-mail");
+  if (mail.replies) {
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "pill-button";
+    button.dataset.testid = "outside-mail-reply";
+    button.textContent = tr("outside_reply");
+    button.addEventListener("click", async () => {
+      const text = window.prompt(tr("outside_reply_prompt"));
+      if (!text) return;
+      try {
+        await api(`/api/outside/mail/${mail.id}/reply`, { method: "POST", body: { text } });
+      } catch (error) {
+        $("outside-error").textContent = error.message;
+      }
+    });
+    element.append(button);
+  }
+  return element;
 }
 
 function fill(listId, items, render) {
