@@ -30,6 +30,8 @@ class ErrorCode(enum.StrEnum):
     CLIENT_LINKED_ELSEWHERE = "client_linked_elsewhere"
     CLIENT_MESSAGE_TEXT = "client_message_text"
     CLIENT_REASON_EMPTY = "client_reason_empty"
+    WORKING_DAY_INVALID = "working_day_invalid"
+    WORKING_DAYS_NONE = "working_days_none"
     CLIENT_PAGE_EXPIRED = "client_page_expired"
     CLIENT_PAGE_UNKNOWN = "client_page_unknown"
     CLIENT_UNREACHABLE = "client_unreachable"

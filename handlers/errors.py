@@ -18,6 +18,7 @@ from handlers.formatting import megabytes
 from handlers.gate import load_actor
 from handlers.i18n import N_, Translator
 from handlers.telephony.render import CALL_ERRORS
+from handlers.weekdays import WEEKDAY_NAMES, weekday_name
 
 log = logging.getLogger(__name__)
 MEGABYTE = 1024 * 1024
@@ -112,6 +113,11 @@ MESSAGES: dict[str, str] = {
     ),
     "client_message_text": N_("Please type your message to the client as text."),
     "client_reason_empty": N_("Please write the reason in words."),
+    "working_day_invalid": N_(
+        "{day}: give the opening and closing time like 09:00 and 18:00, closing at least an "
+        "hour after opening, or mark the day closed."
+    ),
+    "working_days_none": N_("At least one day must be open."),
     "client_linked_elsewhere": N_(
         "This Telegram account is already linked to another client of this business."
     ),
@@ -185,6 +191,8 @@ def describe(t: Translator, error: DomainError) -> str:
         log.warning("untranslated domain error code %s", error.code)
         return t("Sorry, that did not work.")
     params = dict(error.params)
+    if isinstance(params.get("day"), int) and params["day"] in WEEKDAY_NAMES:
+        params["day"] = weekday_name(t, params["day"])
     if isinstance(params.get("status"), str) and params["status"] in STATUS_WORDS:
         params["status"] = t.raw(STATUS_WORDS[params["status"]])
     if isinstance(params.get("action"), str) and params["action"] in ACTION_WORDS:

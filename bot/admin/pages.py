@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from bot.admin import client_channels as channels
 from bot.admin import client_payments, views
+from bot.admin import working_hours_form as hours_form
 from bot.admin.client_templates_view import link_section
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
@@ -132,6 +133,8 @@ async def _settings(
         old = [c for c in view.credentials if c.name in OBSOLETE_CREDENTIALS]
         tbank = client_payments.section(current.t, current.csrf, terminal, url, old)
         html = channels.with_section(html, tbank)
+        hours = await services.client_answers.working_hours(current.actor)
+        html = channels.with_section(html, hours_form.section(current.t, current.csrf, hours))
     if allowed(current.actor.role, Permission.CLIENT_EDIT):
         html = channels.with_section(html, link_section(current.t))
     return HTMLResponse(html, status_code=status)
@@ -227,6 +230,11 @@ async def post_preferences(request: Request, work: WorkDep) -> Response:
 @router.post("/settings/credentials")
 async def post_credential(request: Request, work: WorkDep) -> Response:
     return await _apply(request, work, _credential)
+
+
+@router.post(hours_form.PATH)
+async def post_working_hours(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, hours_form.save)
 
 
 @router.post("/settings/client-sms")

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from bot.admin.api import ERRORS, CallerDep
 from bot.admin.context import ServicesDep
 from core.client_loop.slots import WorkingHours
+from core.notifications.schedule import hhmm
 
 router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"])
 
@@ -23,18 +24,31 @@ class WorkingHoursOut(BaseModel):
     start: str
     end: str
     days: str
+    other: dict[str, list[str]] | None = Field(
+        default=None,
+        description="Open days whose hours differ (set on the settings page): ISO weekday -> "
+        "[start, end]",
+        examples=[{"6": ["10:00", "15:00"]}],
+    )
 
 
 def _out(hours: WorkingHours) -> WorkingHoursOut:
-    return WorkingHoursOut(**hours.as_data())
+    other = {str(d): [hhmm(a), hhmm(b)] for d, a, b in hours.other} or None
+    return WorkingHoursOut(
+        start=hhmm(hours.start), end=hhmm(hours.end), days=hours.day_digits, other=other
+    )
 
 
-@router.get("/settings/working-hours", response_model=WorkingHoursOut)
+@router.get(
+    "/settings/working-hours", response_model=WorkingHoursOut, response_model_exclude_none=True
+)
 async def get_working_hours(services: ServicesDep, who: CallerDep) -> WorkingHoursOut:
     return _out(await services.client_answers.working_hours(who.actor))
 
 
-@router.put("/settings/working-hours", response_model=WorkingHoursOut)
+@router.put(
+    "/settings/working-hours", response_model=WorkingHoursOut, response_model_exclude_none=True
+)
 async def put_working_hours(
     services: ServicesDep, who: CallerDep, body: WorkingHoursIn
 ) -> WorkingHoursOut:

@@ -25,6 +25,7 @@ from core.errors import DomainError
 from core.notifications.schedule import hhmm, parse_hhmm
 
 VISIT = timedelta(hours=1)
+VISIT_MINUTES = 60
 STEP = timedelta(hours=1)
 HORIZON = timedelta(days=7)
 LEAD = timedelta(hours=2)  # no earlier than this from now: someone has to get there
@@ -36,9 +37,15 @@ WEEKDAYS = "1234567"
 
 @dataclass(frozen=True, slots=True)
 class WorkingHours:
+    """Open days (ISO weekdays) from `start` to `end`, except the days in `other`, open with
+    hours of their own ((weekday, start, end), by weekday). Stored as the setting
+    `{"start", "end", "days"}` plus `"other": {"6": ["10:00", "15:00"]}` when some day
+    differs, so hours the same every day read and write as before."""
+
     start: time
     end: time
     days: frozenset[int]  # ISO weekdays, Monday = 1
+    other: tuple[tuple[int, time, time], ...] = ()
 
     @classmethod
     def of(cls, stored: object) -> WorkingHours:
@@ -51,10 +58,44 @@ class WorkingHours:
         except ValueError:
             start, end = parse_hhmm(DEFAULT_START), parse_hhmm(DEFAULT_END)
         days = frozenset(int(d) for d in str(value.get("days", DEFAULT_DAYS)) if d in WEEKDAYS)
-        return cls(start, end, days)
+        other = []
+        given = value.get("other")
+        for day, pair in given.items() if isinstance(given, Mapping) else ():
+            try:
+                opens, closes = (parse_hhmm(str(v)) for v in pair)
+            except (TypeError, ValueError):
+                continue
+            if str(day) in WEEKDAYS and int(day) in days:
+                other.append((int(day), opens, closes))
+        return cls(start, end, days, tuple(sorted(other)))
 
-    def as_data(self) -> dict[str, str]:
-        return {"start": hhmm(self.start), "end": hhmm(self.end), "days": self.day_digits}
+    @classmethod
+    def of_week(cls, week: Mapping[int, tuple[time, time]]) -> WorkingHours:
+        """From each open day's hours: the hours most days have are `start`-`end` (a tie:
+        the earliest such day's), the rest are `other`."""
+        if not week:
+            return cls(parse_hhmm(DEFAULT_START), parse_hhmm(DEFAULT_END), frozenset())
+        pairs = [week[d] for d in sorted(week)]
+        common = max(pairs, key=lambda p: (pairs.count(p), -pairs.index(p)))
+        other = tuple((d, *week[d]) for d in sorted(week) if week[d] != common)
+        return cls(common[0], common[1], frozenset(week), other)
+
+    def on(self, weekday: int) -> tuple[time, time] | None:
+        """The day's opening and closing time; None: closed."""
+        if weekday not in self.days:
+            return None
+        for day, opens, closes in self.other:
+            if day == weekday:
+                return opens, closes
+        return self.start, self.end
+
+    def as_data(self) -> dict[str, object]:
+        data: dict[str, object] = {
+            "start": hhmm(self.start), "end": hhmm(self.end), "days": self.day_digits,
+        }  # fmt: skip
+        if self.other:
+            data["other"] = {str(d): [hhmm(a), hhmm(b)] for d, a, b in self.other}
+        return data
 
     @property
     def day_digits(self) -> str:
@@ -70,9 +111,34 @@ def checked_hours(start: str, end: str, days: str) -> WorkingHours:
     chosen = {c for c in days if not c.isspace()}
     if not chosen or not chosen <= set(WEEKDAYS):
         raise DomainError("choose_option")
-    if (closing.hour * 60 + closing.minute) - (opening.hour * 60 + opening.minute) < 60:
+    if _minutes(closing) - _minutes(opening) < VISIT_MINUTES:
         raise DomainError("time_of_day_invalid", given=f"{start[:8]}-{end[:8]}")
     return WorkingHours(opening, closing, frozenset(int(c) for c in chosen))
+
+
+def checked_week(week: Mapping[int, tuple[str, str] | None]) -> WorkingHours:
+    """Working hours given day by day (ISO weekday -> opening and closing time as typed, or
+    None: closed), or a DomainError naming the first day that is wrong
+    (`working_day_invalid` with its `day`) or that no day is open (`working_days_none`)."""
+    open_days: dict[int, tuple[time, time]] = {}
+    for day in sorted(week):
+        given = week[day]
+        if given is None:
+            continue
+        try:
+            opening, closing = parse_hhmm(given[0].strip()), parse_hhmm(given[1].strip())
+        except ValueError:
+            raise DomainError("working_day_invalid", day=day) from None
+        if _minutes(closing) - _minutes(opening) < VISIT_MINUTES:
+            raise DomainError("working_day_invalid", day=day)
+        open_days[day] = (opening, closing)
+    if not open_days:
+        raise DomainError("working_days_none")
+    return WorkingHours.of_week(open_days)
+
+
+def _minutes(at: time) -> int:
+    return at.hour * 60 + at.minute
 
 
 def _wall(day: date, at: time, zone: ZoneInfo) -> datetime | None:
@@ -89,13 +155,13 @@ def candidates(now: datetime, zone: str, hours: WorkingHours) -> list[datetime]:
     """Every start in the working hours from `now + LEAD` to `now + HORIZON` (UTC)."""
     tz = ZoneInfo(zone)
     first, last = now + LEAD, now + HORIZON
-    opening = hours.start.hour * 60 + hours.start.minute
-    closing = hours.end.hour * 60 + hours.end.minute
-    step, visit = int(STEP.total_seconds()) // 60, int(VISIT.total_seconds()) // 60
+    step, visit = int(STEP.total_seconds()) // 60, VISIT_MINUTES
     found: list[datetime] = []
     day = now.astimezone(tz).date()
     while datetime.combine(day, time(), tzinfo=tz).astimezone(UTC) <= last:
-        if day.isoweekday() in hours.days:
+        today = hours.on(day.isoweekday())
+        if today is not None:
+            opening, closing = _minutes(today[0]), _minutes(today[1])
             for minute in range(opening, closing - visit + 1, step):
                 moment = _wall(day, time(minute // 60, minute % 60), tz)
                 if moment is not None and first <= moment <= last:
