@@ -17,6 +17,7 @@ from dataclasses import replace
 
 from core.billing.rules import NEW
 from core.client_loop.pay_bank import RECORDED_JOB, payment_recorded
+from core.client_loop.pay_checks import CHECK_JOB, PayChecks, schedule_check
 from core.client_loop.pay_messages import PayMessages
 from core.client_loop.payments import (
     ONLINE,
@@ -38,10 +39,12 @@ def _work(order: Order, category: str | None) -> str:
     return (order.description or category or "").strip() or f"№{order.number}"
 
 
-__all__ = ["LINK_JOB", "RECORDED_JOB", "REFUND_JOB", "ClientPayments", "payment_recorded"]
+__all__ = [
+    "CHECK_JOB", "LINK_JOB", "RECORDED_JOB", "REFUND_JOB", "ClientPayments", "payment_recorded",
+]  # fmt: skip
 
 
-class ClientPayments(PayRefunds, PayMessages):
+class ClientPayments(PayRefunds, PayChecks, PayMessages):
     async def request_link(self, order: Order) -> None:
         """In the unit of work that finished `order` (the update's): enqueue the job that
         sends the client the summary and, with a terminal, the payment link (once per order
@@ -137,5 +140,6 @@ class ClientPayments(PayRefunds, PayMessages):
             await uow.client_loop.set_payment_link(
                 org_id, attempt, created.payment_id, created.payment_url, now
             )
+            await schedule_check(uow, attempt, now)  # in case its notification never comes
             await uow.commit()
         return replace(attempt, payment_id=created.payment_id, payment_url=created.payment_url)

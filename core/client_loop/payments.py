@@ -178,6 +178,8 @@ class Cancelled(Protocol):
 class State(Protocol):
     @property
     def status(self) -> str: ...
+    @property
+    def amount(self) -> int: ...
 
 
 class ClientTerminal(Protocol):

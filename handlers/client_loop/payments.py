@@ -5,6 +5,8 @@
   the job queue before anything is sent), then the done summary (what was done, the amount
   due when the organization shows prices, the work's photos when it allows them) and the
   payment message with a Pay button in Telegram, or the link in the SMS or e-mail text.
+- `client_payment_check` (queued with the link, 10 minutes later, then backing off for a
+  day): GetState for a payment whose notification never came (`core.client_loop.pay_checks`).
 - `client_payment_recorded` (queued with the payment, online or cash/card on site, or with an
   online refund): the client's receipt message and, for an online payment or refund, a
   notice to the assignee and the owners and managers.
@@ -23,7 +25,7 @@ from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.model import DeliveryStatus, MessageKind
 from core.client_loop.pay_messages import PayDraft
-from core.client_loop.pay_service import LINK_JOB, RECORDED_JOB, REFUND_JOB
+from core.client_loop.pay_service import CHECK_JOB, LINK_JOB, RECORDED_JOB, REFUND_JOB
 from core.client_loop.payments import ONLINE, PaymentRecorded, recorded_of
 from core.client_loop.templates import render
 from core.domain import Job, Order
@@ -130,7 +132,10 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
         if news.via == ONLINE:
             await _tell_staff(bot, services, catalogs, news)
 
-    return {LINK_JOB: done, RECORDED_JOB: recorded, REFUND_JOB: payments.refund_job}
+    return {
+        LINK_JOB: done, RECORDED_JOB: recorded, REFUND_JOB: payments.refund_job,
+        CHECK_JOB: payments.check_job,
+    }  # fmt: skip
 
 
 async def _tell_staff(

@@ -15,6 +15,10 @@ and the notifications keep the payment's `Amount`. A Cancel repeating an `Extern
 is the same operation: answered as the first time, nothing taken back again. Each move is
 notified like `pay`'s, signed, before the answer; `bank.cancels` holds the Cancel requests
 that moved money, `bank.left[payment_id]` what is left.
+
+`bank.drop_notifications = True`: notifications are lost on the way (recorded in
+`bank.deliveries` with no answer and kept for `redeliver`, nothing reaches our endpoint), as
+when the bank's webhook or our endpoint is down.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from tests.fakes.tbank import BASE_PATH, NOT_MATCHED, PRE_AUTH, FakeTBank, refusal
+from tests.fakes.tbank import BASE_PATH, NOT_MATCHED, PRE_AUTH, Delivery, FakeTBank, refusal
 
 CANCEL_NOT_ALLOWED = "9"  # "the operation is not allowed in the payment's status"
 
@@ -40,6 +44,16 @@ class FakeTBankTerminal(FakeTBank):
         self.cancels: list[dict[str, Any]] = []
         self.left: dict[str, int] = {}  # what is left of a payment after a partial refund
         self._operations: dict[tuple[str, str], dict[str, Any]] = {}  # ExternalRequestId
+        self.drop_notifications = False
+
+    async def _deliver(self, url: str, payload: dict[str, Any], retried: bool = False) -> Delivery:
+        if not self.drop_notifications:
+            return await super()._deliver(url, payload, retried)
+        lost = Delivery(url, payload, None, "")
+        self.deliveries.append(lost)
+        if retried:
+            self._unacknowledged.append((url, payload))
+        return lost
 
     async def _cancel(self, request: Request) -> Response:
         body = await self._accept(request, "PaymentId")

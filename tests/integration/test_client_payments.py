@@ -4,14 +4,15 @@ notifications), which posts its notifications to the real admin app served on a 
 Forged, replayed, wrong-amount and unknown notifications change nothing; a payment is
 recorded on the order once and enqueues one "payment recorded" job; a refund, whole or in
 parts up to the amount paid, is recorded once (a refused one gives its amount back, a lost
-answer is asked again as the same operation); the terminal's password is not in the
-database (SQLite and PostgreSQL)."""
+answer is asked again as the same operation); a payment whose notifications are lost is
+settled by the GetState sweep, once, whichever comes first; the terminal's password is not
+in the database (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -19,7 +20,8 @@ from sqlalchemy import select
 
 from bot.admin.app import build_admin_app
 from bot.container import Container, build_container
-from core.client_loop.pay_service import RECORDED_JOB, REFUND_JOB, ClientPayments
+from core.client_loop.pay_checks import check_at
+from core.client_loop.pay_service import CHECK_JOB, RECORDED_JOB, REFUND_JOB, ClientPayments
 from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_json
 from core.domain import Actor, Job, Order, Role
 from core.errors import DomainError, ExternalServiceError
@@ -369,3 +371,97 @@ async def test_a_refused_or_lost_cancel_answer(w):
     after, events, (stored,), _ = await _state(w, org_id, order.id)
     assert stored.refunded_minor == 30000 and after.paid_minor == PRICE - 30000
     assert events.count("refund") == 1
+
+
+async def _check_jobs(w: World) -> list[JobRow]:
+    async with w.uow() as uow:
+        stmt = select(JobRow).where(JobRow.kind == CHECK_JOB).order_by(JobRow.id)
+        return list((await uow.session.execute(stmt)).scalars().all())
+
+
+def _job(row: JobRow) -> Job:
+    assert row.id is not None
+    return Job(row.id, row.kind, dict(row.payload), row.attempts + 1, row.organization_id)
+
+
+def _get_states(w: World) -> int:
+    return sum(1 for r in w.bank.requests if r.path.endswith("/GetState"))
+
+
+async def test_a_lost_notification_is_settled_by_the_sweep_once(w, clock):
+    """The bank's notifications never arrive: the check queued with the link asks GetState
+    10 minutes later and records the payment; the notifications delivered late, and the
+    check run again, change nothing."""
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.payment_id is not None
+    (row,) = await _check_jobs(w)
+    assert row.run_at == NOON + timedelta(minutes=10) and row.payload["round"] == 1
+    assert row.dedup_key == f"{CHECK_JOB}:{link.attempt}:1"
+
+    w.bank.drop_notifications = True
+    deliveries = await w.bank.pay(link.payment_id)
+    assert [d.ok for d in deliveries] == [False, False]
+    unpaid, events, _, recorded = await _state(w, org_id, order.id)
+    assert unpaid.paid_minor == 0 and "pay" not in events and recorded == []
+
+    clock.set(NOON + timedelta(minutes=10))
+    await w.services.client_payments.check_job(_job(row))
+    paid, events, (stored,), recorded = await _state(w, org_id, order.id)
+    assert paid.paid_minor == PRICE and paid.settled and events.count("pay") == 1
+    assert stored.status == "CONFIRMED"
+    assert [(r["amount"], r["via"]) for r in recorded] == [(PRICE, "tbank")]
+    assert len(await _check_jobs(w)) == 1  # decided: no next round
+    assert _get_states(w) == 1
+
+    w.bank.drop_notifications = False
+    assert all(d.ok for d in await w.bank.redeliver())  # late: answered OK, nothing new
+    await w.services.client_payments.check_job(_job(row))  # a repeat: no GetState either
+    assert await _state(w, org_id, order.id) == (paid, events, [stored], recorded)
+    assert _get_states(w) == 1
+
+
+async def test_the_notification_first_then_the_sweep_asks_nothing(w):
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.payment_id is not None
+    await w.bank.pay(link.payment_id)
+    before = await _state(w, org_id, order.id)
+    (row,) = await _check_jobs(w)
+    await w.services.client_payments.check_job(_job(row))
+    assert await _state(w, org_id, order.id) == before and _get_states(w) == 0
+
+
+async def test_an_unopened_link_is_checked_with_backoff_and_given_up_after_a_day(w, clock):
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None
+    w.bank.fail_code = "3"  # the bank down: the job queue retries the same round
+    (row,) = await _check_jobs(w)
+    with pytest.raises(ExternalServiceError) as down:
+        await w.services.client_payments.check_job(_job(row))
+    assert down.value.retryable and len(await _check_jobs(w)) == 1
+    w.bank.fail_code = None
+    gaps = []
+    while True:
+        rows = await _check_jobs(w)
+        clock.set(rows[-1].run_at)
+        await w.services.client_payments.check_job(_job(rows[-1]))
+        if len(await _check_jobs(w)) == len(rows):
+            break
+        gaps.append(int(((await _check_jobs(w))[-1].run_at - rows[-1].run_at).total_seconds()))
+    assert [g // 60 for g in gaps] == [20, 40, 80, 160, 320, 640]  # then over a day: given up
+    assert rows[-1].run_at == NOON + timedelta(minutes=1270)
+    assert _get_states(w) == 1 + 7  # the failed one, then one per round
+    assert check_at(NOON, 8) is None and check_at(NOON, 7) == NOON + timedelta(minutes=1270)
+    unpaid, events, (stored,), _ = await _state(w, org_id, order.id)
+    assert unpaid.paid_minor == 0 and stored.status == "NEW" and "pay" not in events
