@@ -55,9 +55,10 @@ _DISPATCH_ACTIONS = frozenset(
 
 
 def paid_in_full(order: Order) -> bool:
-    """Nothing is left to pay: the price is covered, or a priceless order has a payment."""
+    """Nothing is left to pay: the price is covered. An order without a price never is (a
+    second part-payment of agreed-on-site work can always be recorded)."""
     if order.price_minor is None:
-        return order.paid_minor > 0
+        return False
     return order.paid_minor >= order.price_minor
 
 

@@ -8,7 +8,14 @@ import pytest
 from core.domain import Actor, Membership, Order, OrderStatus, Organization, Role, User
 from core.errors import DomainError
 from core.orders.edits import Field, editable_fields
-from core.orders.rules import OrderAction, available_actions, may_view, next_status, require_action
+from core.orders.rules import (
+    OrderAction,
+    available_actions,
+    may_view,
+    next_status,
+    paid_in_full,
+    require_action,
+)
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ORG = Organization(1, "Org", "Europe/Moscow", "RUB", "ru", "RU")
@@ -148,3 +155,12 @@ def test_only_owners_and_managers_edit_and_a_paid_order_stays_as_it_is():
     assert editable_fields(paid) == []
     assert A.EDIT not in available_actions(MANAGER, paid)
     assert available_actions(MANAGER, _order(S.CANCELLED)) == []
+
+
+def test_paid_in_full_only_when_a_price_is_covered():
+    done = _order(S.DONE)
+    assert not paid_in_full(replace(done, price_minor=350000, paid_minor=100000))
+    assert paid_in_full(replace(done, price_minor=350000, paid_minor=350000))
+    assert paid_in_full(replace(done, price_minor=350000, paid_minor=400000))
+    # without a price, a further part-payment can always be recorded
+    assert not paid_in_full(replace(done, price_minor=None, paid_minor=100000))
