@@ -167,6 +167,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await crm.sender.start()
     if app.bot_data.background is not None:
         await app.bot_data.services.erasure.schedule_retention()  # the daily retention job
+        await app.bot_data.services.series.schedule_fill()  # the daily series fill
         app.bot_data.background.start()
     catalogs = app.bot_data.catalogs
     for language in ("en", "ru"):

@@ -67,7 +67,10 @@ class Background:
             Leadership(container.engine),
             container.settings.scheduler_seconds,
             on_enqueued=self.wake,
-            daily=[container.services.erasure.schedule_retention],
+            daily=[
+                container.services.erasure.schedule_retention,
+                container.services.series.schedule_fill,  # recurring series' horizon
+            ],
         )
 
     def _runner(self, handlers: dict[str, JobHandler], name: str, slots: int = 1) -> JobRunner:

@@ -53,6 +53,8 @@ from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
 from core.privacy.export_format import ExportLayout
 from core.privacy.service import PrivacyService
+from core.recurring.changes import SeriesChanges
+from core.recurring.flows import RepeatSpec, SeriesEditSpec
 from core.runtime.jobs import JobSignal
 from core.runtime.updates import UpdateLedger
 from core.services import Services
@@ -236,6 +238,7 @@ def make_services(
     orders = OrderService(uow, clock, adapters.maps, admin.plans)
     files = FileService(uow, clock, adapters.files, adapters.spool)
     clients = ClientService(uow, clock, adapters.phones)
+    series = SeriesChanges(uow, clock, orders)
     client_payments = ClientPayments(
         uow,
         clock,
@@ -254,6 +257,8 @@ def make_services(
         ClientEditSpec(clients),
         ClientMergeSpec(clients),
         ClientReplySpec(clock, settings.default_language),
+        RepeatSpec(clock, series),
+        SeriesEditSpec(series),
         RefundSpec(client_payments),
     )
     dialogs = DialogService(uow, clock, specs)
@@ -270,6 +275,7 @@ def make_services(
         clients=clients,
         client_loop=ClientLoopService(uow, clock, public_url=public_url(settings)),
         client_page=ClientPageService(uow, clock),
+        series=series,
         trips=OnTheWayService(uow, clock, ClientLoopService(uow, clock), adapters.routing),
         client_payments=client_payments,
         client_reminders=ClientReminders(

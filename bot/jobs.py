@@ -24,6 +24,7 @@ from core.client_loop.providers import SmsProvider, SmsSettings
 from core.domain import Job
 from core.files.service import UPLOAD_JOB
 from core.privacy.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
+from core.recurring.service import FILL_JOB
 from core.runtime.jobs import DeadLetterHook, JobHandler
 from core.services import Services
 from core.telephony.call_log import RECORDING_JOBS
@@ -68,6 +69,7 @@ def service_jobs(services: Services) -> dict[str, JobHandler]:
         ORG_PURGE_JOB: services.erasure.purge_job,
         RETENTION_JOB: services.erasure.retention_job,
         TICK_JOB: services.billing.tick,
+        FILL_JOB: services.series.fill_job,
         **telephony_jobs(services.recordings),
     }
 

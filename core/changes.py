@@ -94,6 +94,8 @@ class NewOrder:
     scheduled_at: datetime | None = None
     price_minor: int | None = None
     description: str | None = None
+    series_id: int | None = None  # a visit of a series, and its occurrence (local time key)
+    occurrence: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -224,6 +224,7 @@ class Order:
     created_at: datetime
     offered_at: datetime | None = None
     version: int = 0
+    series_id: int | None = None  # a visit of a recurring series (core/recurring)
     line_count: int = 0  # lines in the catalogue's line items; 0: the price as agreed
     approval_minor: int | None = None  # a total the client has to approve before Done
 

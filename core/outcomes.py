@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.dialogs.engine import DialogState
-from core.domain import Organization, Role, User
+from core.domain import Order, Organization, Role, User
 from core.errors import DomainError
+from core.recurring.model import Series
 from core.views import OrderChange
 
 
@@ -122,6 +123,24 @@ class RefundRequested:
     currency: str
 
 
+@dataclass(frozen=True, slots=True)
+class SeriesStarted:
+    """An order now repeats (`core.recurring`): the series, the order it was made from (its
+    first visit), and the further visits made up to the horizon."""
+
+    series: Series
+    order: Order
+    made: tuple[Order, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesChanged:
+    """ "This and following" changed these visits of a series (from order №`number`)."""
+
+    changes: tuple[OrderChange, ...]
+    number: int
+
+
 Outcome = (
     Prompt
     | Reask
@@ -137,5 +156,7 @@ Outcome = (
     | ClientSaved
     | LanguageChanged
     | ClientMessaged
+    | SeriesStarted
+    | SeriesChanged
     | RefundRequested
 )

@@ -48,6 +48,7 @@ from core.notifications.ports import NotificationRepository as NotificationRepos
 from core.orders.listing import OrderFilter
 from core.privacy.ports import AuditRepository as AuditRepository
 from core.privacy.ports import PrivacyRepository as PrivacyRepository
+from core.recurring.ports import SeriesRepository as SeriesRepository
 from core.service_ports import AddressSuggester as AddressSuggester
 from core.service_ports import ChatModel as ChatModel
 from core.service_ports import CreatedPayment as CreatedPayment
@@ -284,6 +285,7 @@ class UnitOfWork(Protocol):
     billing: BillingRepository
     client_loop: ClientLoopRepository
     catalogue: CatalogueRepository
+    series: SeriesRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -26,6 +26,7 @@ from core.ports import Clock
 from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
 from core.privacy.service import PrivacyService
+from core.recurring.changes import SeriesChanges
 from core.runtime.updates import UpdateLedger
 from core.team.invites import InviteService
 from core.team.service import TeamService
@@ -71,6 +72,7 @@ class Services:
     erasure: ErasureService
     audit: AuditService
     trips: OnTheWayService  # "On my way" (core/client_loop/on_the_way.py)
+    series: SeriesChanges  # recurring orders (core/recurring)
     catalogue: CatalogueService  # services and materials (core/catalogue)
     order_lines: OrderLines  # an order's line items
     approvals: TotalApprovals  # the client approves a changed total

@@ -10,6 +10,7 @@ from core.catalogue.model import LineItem
 from core.domain import Client, Order, Organization, Payment, User
 from core.orders.edits import FieldEdit
 from core.orders.rules import OrderAction
+from core.recurring.model import Series
 from core.telephony.events import Call
 
 
@@ -48,6 +49,7 @@ class OrderCard:
     area: str | None = None  # district or street of a hidden address (an offer to all)
     now: datetime | None = None  # when the card was made: dates in another year show it
     client_confirmed_at: datetime | None = None  # the client confirmed the current time
+    series: Series | None = None  # the recurring series the order is a visit of
     lines: tuple[LineItem, ...] = ()  # its line items (none: the price as agreed)
 
     @property

@@ -77,6 +77,27 @@ MESSAGES: dict[str, str] = {
     "address_empty": N_("Type the address, share a location, or tap “No address”."),
     "address_too_long": N_("The address is {length} characters long; the limit is {limit}."),
     "text_too_long": N_("That is {length} characters; the limit is {limit}. Please shorten it."),
+    "series_already": N_("Order №{number} already repeats: open its series with 🔁 Series."),
+    "series_changed": N_("The series was just changed by someone else. Please look again."),
+    "series_count_range": N_("The number of visits must be between 1 and {limit}."),
+    "series_days_invalid": N_(
+        "Name the days of the week, for example: Mon, Thu (or 1 4). Days are for weekly series."
+    ),
+    "series_end_invalid": N_(
+        "Type a last day such as 31.03, or a number of visits such as 10, or tap “No end”. "
+        "The last day cannot be before the first visit or more than five years ahead."
+    ),
+    "series_gone": N_("This series is no longer there."),
+    "series_horizon_range": N_("Visits can be made from 1 to {limit} days ahead."),
+    "series_interval_range": N_("Repeat every 1 to {limit} days, weeks or months."),
+    "series_not_active": N_("The series is paused or ended, so this is not possible now."),
+    "series_not_open": N_(
+        "Order №{number} has started or is closed: only a visit not started yet can repeat."
+    ),
+    "series_not_paused": N_("The series is not paused."),
+    "series_unscheduled": N_(
+        "Order №{number} has no time yet: schedule it first, then repeat it."
+    ),
     "date_invalid": N_("I could not read that date. Example: {example}"),
     "time_invalid": N_("I could not read that time. Example: {example}"),
     "date_past": N_("That time has already passed. Example: {example}"),

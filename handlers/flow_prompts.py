@@ -11,6 +11,8 @@ from handlers.i18n import NP_, Translator
 from handlers.orders.edit_prompts import EDIT_PROMPTS
 from handlers.orders.prompts import ORDER_PROMPTS
 from handlers.prompts import PROMPTS, PromptEnv, Rendered, Renderer
+from handlers.recurring.prompts import SERIES_PROMPTS
+from handlers.recurring.prompts import STEP_NAMES as SERIES_STEPS
 
 ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **PROMPTS,
@@ -18,6 +20,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **EDIT_PROMPTS,
     **CLIENT_PROMPTS,
     **RELAY_PROMPTS,
+    **SERIES_PROMPTS,
     **REFUND_PROMPTS,
 }
 
@@ -52,6 +55,7 @@ STEP_NAMES: dict[tuple[str, str], tuple[str, str]] = {
     ("new_client", "phone"): NP_("dialog step", "Phone"),
     ("new_client", "address"): NP_("dialog step", "Address"),
     ("client_merge", "pick"): NP_("dialog step", "Duplicate"),
+    **SERIES_STEPS,
 }
 
 

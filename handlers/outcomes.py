@@ -22,6 +22,8 @@ from core.outcomes import (
     Prompt,
     Reask,
     RefundRequested,
+    SeriesChanged,
+    SeriesStarted,
     Welcome,
 )
 from handlers.client_loop.refunds import refund_requested
@@ -35,6 +37,7 @@ from handlers.flow_prompts import render_prompt
 from handlers.i18n import N_, Translator
 from handlers.orders.publish import announce, publish_change, send_card
 from handlers.prompts import PromptEnv
+from handlers.recurring.shown import series_changed, series_started
 
 ROLE_NAMES = {Role.OWNER: N_("owner"), Role.MANAGER: N_("manager"), Role.WORKER: N_("worker")}
 
@@ -97,6 +100,10 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await reply(ctx, update, t("Done. I will speak English from now on."))
         case ClientMessaged():
             await client_messaged(update, ctx, outcome)
+        case SeriesStarted():
+            await series_started(update, ctx, outcome)
+        case SeriesChanged():
+            await series_changed(update, ctx, outcome)
         case RefundRequested():
             await refund_requested(update, ctx, outcome)
 

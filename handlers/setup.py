@@ -32,6 +32,7 @@ from handlers.notifications import commands as notifications
 from handlers.orders import commands as orders
 from handlers.privacy import commands as privacy
 from handlers.privacy import erasure, exports
+from handlers.recurring import taps as series
 from handlers.telephony import commands as telephony
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -90,6 +91,12 @@ CALLBACKS = [
     route(cb.InviteClient, invite_tap),
     route(cb.InviteOrderClient, invite_tap),
     route(cb.ClientConsent, consent_tap),
+    route(cb.RepeatOrder, series.repeat_tap),
+    route(cb.SeriesMenu, series.series_menu),
+    route(cb.SeriesAct, series.series_act),
+    route(cb.SeriesSure, series.series_sure),
+    route(cb.ClientSeriesEnd, series.client_series_end),
+    route(cb.ClientSeriesEndSure, series.client_series_end),
     route(cb.OnMyWay, on_the_way.on_my_way_tap),
     route(cb.OnMyWayEta, on_the_way.eta_tap),
     route(cb.ClientVisit, visit_tap),

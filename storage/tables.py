@@ -197,6 +197,10 @@ class OrderRow(SQLModel, table=True):
     # total the client has still to approve before Done (None: nothing to approve).
     line_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     approval_minor: int | None = Field(default=None, sa_column=Column(BigInteger))
+    # A visit of a recurring series and its occurrence, the local date-time "2026-03-03T09:00"
+    # (unique per series: storage/tables_series.py; docs/recurring.md).
+    series_id: int | None = _fk("order_series.id", nullable=True, ondelete="SET NULL", index=False)
+    occurrence: str | None = Field(default=None, max_length=16)
 
 
 class OrderEventRow(SQLModel, table=True):
@@ -857,4 +861,5 @@ class ClientTripRow(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
 
 
-import storage.tables_catalogue  # noqa: E402, F401  (tables on this metadata)
+import storage.tables_catalogue  # noqa: E402  (tables on this metadata)
+import storage.tables_series  # noqa: E402, F401  (tables on this metadata)

@@ -30,6 +30,7 @@ from storage.notifications.repository import SqlNotificationRepository
 from storage.orders.repository import SqlOrderRepository
 from storage.privacy.audit import SqlAuditRepository
 from storage.privacy.queries import SqlPrivacyRepository
+from storage.recurring import SqlSeriesRepository
 from storage.runtime.outbox import SqlOutboxRepository
 from storage.runtime.repository import (
     JOBS_CHANNEL,
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
     calls: ports.CallRepository
     client_loop: ports.ClientLoopRepository
     catalogue: ports.CatalogueRepository
+    series: ports.SeriesRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -177,6 +179,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "calls": SqlCallRepository,
     "client_loop": SqlClientLoopRepository,
     "catalogue": SqlCatalogueRepository,
+    "series": SqlSeriesRepository,
     "outbox": SqlOutboxRepository,
 }
 

@@ -27,6 +27,7 @@ from core.permissions import Action, require
 from core.ports import AddressSuggester, Clock, SecretBox, UnitOfWork, UowFactory
 from core.privacy.audit import record
 from core.privacy.model import AuditAction
+from core.recurring.occurrences import follow_zone
 from core.regional import parse_currency, parse_timezone
 from core.text import clean_line, clean_name, search_key
 
@@ -127,6 +128,8 @@ class OrgSettingsService:
             now = self._clock.now()
             await audit_changes(uow, actor, now, _profile_of(found), given(changes))
             org = await uow.orgs.update(actor.organization.id, replace(changes, updated_at=now))
+            if org.timezone != found.timezone:  # series' visits keep their wall-clock time
+                await follow_zone(uow, org.id, found.timezone, org.timezone, now)
             await uow.commit()
             return org
 

@@ -244,6 +244,37 @@ class RefundData(DialogData):
     sure: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RepeatData(DialogData):
+    """🔁 Repeat on an order card (`core.recurring.flows`): how often, on which weekdays,
+    until when. `weekday` is the order's own (ISO), `today` the organization's date."""
+
+    flow = "repeat"
+    order_id: int
+    number: int | None = None
+    weekday: int | None = None
+    today: dt.date | None = None
+    start: dt.date | None = None  # the order's day: the series' first
+    freq: str | None = None
+    interval: int | None = None
+    days: str | None = None  # ISO weekday digits ("24")
+    end: str | None = None  # "never", "count:10" or "until:2026-03-31"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SeriesEditData(DialogData):
+    """ "This and following" from a visit of a series: what changes and its new value."""
+
+    flow = "series_edit"
+    order_id: int
+    number: int | None = None
+    field: str | None = None  # time, assignee or price
+    workers: tuple[Worker, ...] | None = None
+    time: dt.time | None = None
+    assignee: str | None = None  # a worker's id
+    price: int | None = None
+
+
 KINDS: dict[str, type[DialogData]] = {
     kind.flow: kind
     for kind in (
@@ -257,6 +288,8 @@ KINDS: dict[str, type[DialogData]] = {
         ClientEditData,
         ClientMergeData,
         ClientReplyData,
+        RepeatData,
+        SeriesEditData,
         RefundData,
         ClientCancelData,
     )

@@ -15,6 +15,7 @@ from core.orders.areas import area_of
 from core.orders.rules import available_actions, may_view
 from core.permissions import Action, allowed, contacts_cutoff
 from core.ports import Clock, UnitOfWork
+from core.recurring.model import Series
 from core.views import OrderCard, client_view
 
 
@@ -57,7 +58,12 @@ async def load_facts(
 
 
 def draw(
-    viewer: Actor, order: Order, facts: CardFacts, people: Mapping[int, User], now: datetime
+    viewer: Actor,
+    order: Order,
+    facts: CardFacts,
+    people: Mapping[int, User],
+    now: datetime,
+    series: Mapping[int, Series] | None = None,
 ) -> OrderCard:
     """The card of `order` as `viewer` sees it (`people`: the assignee among them)."""
     org = viewer.organization
@@ -85,6 +91,7 @@ def draw(
         lines=facts.lines.get(order.id, ()),
         area=area_of(order.address) if hidden and order.assignee_id is None else None,
         now=now,
+        series=(series or {}).get(order.series_id or -1),
     )
 
 
@@ -101,7 +108,8 @@ async def build_cards(
     found = await uow.orders.people(org.id, assignees)
     people = {user_id: user for user_id, (user, _) in found.people.items()}
     facts = await load_facts(uow, org, now, orders, [actor])
-    return [draw(actor, o, facts, people, now) for o in orders]
+    series = await series_of(uow, org.id, orders)
+    return [draw(actor, o, facts, people, now, series) for o in orders]
 
 
 async def build_card(uow: UnitOfWork, clock: Clock, actor: Actor, order: Order) -> OrderCard:
@@ -124,4 +132,11 @@ async def card_for(
     now = clock.now()
     facts = await load_facts(uow, org, now, [order], [viewer])
     people = {user_id: u for user_id, (u, _) in found.people.items()}
-    return viewer.user, draw(viewer, order, facts, people, now)
+    series = await series_of(uow, org.id, [order])
+    return viewer.user, draw(viewer, order, facts, people, now, series)
+
+
+async def series_of(uow: UnitOfWork, org_id: int, orders: Sequence[Order]) -> dict[int, Series]:
+    """The series of the orders that are visits of one (no statement when none is)."""
+    ids = [o.series_id for o in orders if o.series_id is not None]
+    return await uow.series.many(org_id, ids) if ids else {}

@@ -23,6 +23,12 @@ from handlers.callbacks.pay_actions import RefundSure as RefundSure
 from handlers.callbacks.reminder_actions import ClientReason as ClientReason
 from handlers.callbacks.reminder_actions import ClientSlot as ClientSlot
 from handlers.callbacks.reminder_actions import ClientVisit as ClientVisit
+from handlers.callbacks.series_actions import ClientSeriesEnd as ClientSeriesEnd
+from handlers.callbacks.series_actions import ClientSeriesEndSure as ClientSeriesEndSure
+from handlers.callbacks.series_actions import RepeatOrder as RepeatOrder
+from handlers.callbacks.series_actions import SeriesAct as SeriesAct
+from handlers.callbacks.series_actions import SeriesMenu as SeriesMenu
+from handlers.callbacks.series_actions import SeriesSure as SeriesSure
 from handlers.callbacks.talk_actions import ClientRate as ClientRate
 from handlers.callbacks.talk_actions import ClientRateSkip as ClientRateSkip
 from handlers.callbacks.talk_actions import MessageClient as MessageClient

@@ -8,6 +8,7 @@ from core.permissions import Action, allowed
 from handlers.context import BotContext
 from handlers.delivery.replies import reply
 from handlers.orders.cards import client_keyboard, client_text
+from handlers.recurring.card import with_series_button
 
 
 async def send_client(update: Update, ctx: BotContext, client_id: int) -> None:
@@ -16,4 +17,5 @@ async def send_client(update: Update, ctx: BotContext, client_id: int) -> None:
     assert org is not None
     can_edit = allowed(ctx.actor.role, Action.CLIENT_EDIT)
     text = client_text(ctx.t, card, org.currency, org.timezone)
-    await reply(ctx, update, text, client_keyboard(ctx.t, card, can_edit))
+    markup = await with_series_button(ctx, client_id, client_keyboard(ctx.t, card, can_edit))
+    await reply(ctx, update, text, markup)

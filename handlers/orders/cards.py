@@ -15,6 +15,7 @@ from handlers.client_loop.refunds import refund_button
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
+from handlers.recurring.card import series_button, series_line
 from handlers.telephony.render import call_brief
 
 STATUS = {
@@ -57,6 +58,8 @@ def order_text(t: Translator, card: OrderCard) -> str:
         if card.client.notes:
             lines.append("🗒 " + escape(card.client.notes))
     lines.extend(_where_when(t, card))
+    if card.series is not None:
+        lines.append("🔁 " + escape(series_line(t, card)))
     if card.category:
         lines.append("🧰 " + escape(card.category))
     if card.assignee is not None:
@@ -157,6 +160,8 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
         buttons.append(button(t("📎 Files ({count})", count=total), cb.OrderFiles(o.id)))
     if (refund := refund_button(t, card)) is not None:  # an online payment to take back
         buttons.append(refund)
+    if (repeat := series_button(t, card)) is not None:  # owners and managers
+        buttons.append(repeat)
     if card.sees_history:
         buttons.append(button(t.raw("📜 History"), cb.OrderHistory(o.id)))
     if not buttons:

@@ -10,6 +10,7 @@ from handlers.client_loop.staff_message import talk_line
 from handlers.formatting import money, when
 from handlers.i18n import N_, Translator, escape
 from handlers.orders.cards import METHOD, STATUS
+from handlers.recurring.render import SERIES_EVENTS
 
 KINDS = {
     "created": N_("created the order"),
@@ -25,6 +26,7 @@ KINDS = {
     "file": N_("attached a file"),
     "call": N_("attached a call: {summary}"),
     "client_confirmed": N_("confirmed the visit on the order page"),
+    **SERIES_EVENTS,
     ON_THE_WAY_EVENT: N_("set off to the client (On my way)"),
 }
 TRAVEL = N_("on the way {minutes} min")

@@ -70,6 +70,7 @@ def to_order(row: OrderRow) -> Order:
         created_at=row.created_at,
         offered_at=row.offered_at,
         version=row.version,
+        series_id=row.series_id,
         line_count=row.line_count or 0,
         approval_minor=row.approval_minor,
     )

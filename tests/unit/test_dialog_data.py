@@ -22,7 +22,9 @@ from core.dialogs.data import (
     Place,
     Ref,
     RefundData,
+    RepeatData,
     RescheduleData,
+    SeriesEditData,
     Suggestion,
     When,
     Worker,
@@ -141,6 +143,8 @@ _NEED_AN_ID = (
     ClientReplyData,
     ClientCancelData,
     RefundData,
+    RepeatData,
+    SeriesEditData,
 )
 
 
@@ -177,6 +181,22 @@ def test_every_kind_round_trips_through_json():
             currency="RUB",
             amount=100000,
             sure="yes",
+        ),
+        RepeatData(
+            order_id=3,
+            weekday=2,
+            start=date(2026, 3, 3),
+            freq="weekly",
+            days="24",
+            interval=2,
+            end="until:2026-03-31",
+        ),
+        SeriesEditData(
+            order_id=3,
+            field="time",
+            time=time(10, 30),
+            workers=(Worker(4, "Иван", 1),),
+            blank=frozenset({"price"}),
         ),
         *(kind() for kind in KINDS.values() if kind not in _NEED_AN_ID),
     ]

@@ -1,0 +1,1 @@
+"""Recurring series in the chat: the card's line and buttons, the questions, the menu."""
