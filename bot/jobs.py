@@ -106,6 +106,7 @@ def client_delivery(container: Container) -> dict[str, JobHandler]:
         invitation_ics,
         public_url=public_url(container.settings),
         reply_domain=container.settings.inbound_mail_domain,
+        files=services.files.content,
     )
     return delivery.handlers()
 

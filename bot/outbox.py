@@ -234,6 +234,9 @@ class OutboxSender:
         if delivery.method is Method.LIVE:
             await self._live(delivery)
             return None
+        if delivery.method is Method.PICTURE:
+            sent = await self._bot.send_photo(chat, str(p["file_id"]), caption=str(p["caption"]))
+            return sent.message_id
         inline = p.get("inline_message_id")
         inline_id = str(inline) if inline is not None else None
         chat_id = None if inline_id is not None else chat

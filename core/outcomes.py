@@ -112,6 +112,7 @@ class ClientMessaged:
     message_id: int
     channel: str
     number: int | None
+    photo: str | None = None  # Telegram's file id of a photo sent with it (Telegram only)
 
 
 @dataclass(frozen=True, slots=True)

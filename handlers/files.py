@@ -21,6 +21,7 @@ from core.domain import Attachment, Order
 from core.errors import DomainError
 from core.files.service import Attached, IncomingFile
 from handlers import callbacks as cb
+from handlers.client_loop.staff_photo import reply_photo
 from handlers.context import BotContext
 from handlers.delivery.replies import reply
 from handlers.i18n import Translator
@@ -43,6 +44,8 @@ def _file_of(message: Message) -> PhotoSize | Document | None:
 async def receive(update: Update, ctx: BotContext) -> None:
     message = update.effective_message
     assert message is not None
+    if message.photo and await reply_photo(update, ctx):  # a staff member's answer to a client
+        return
     file = _file_of(message)
     if file is None:
         return

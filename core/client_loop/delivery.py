@@ -15,7 +15,7 @@ the organization turned them off: the job's run_at is the next allowed moment.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -67,7 +67,9 @@ from core.client_loop.providers import (
     smtp_of,
 )
 from core.client_loop.setup import ClientLoopSetup
+from core.client_loop.staff_photo import photo_attachment, photo_of
 from core.domain import Actor, Job
+from core.domain import Attachment as FileRow
 from core.errors import ExternalServiceError
 from core.permissions import Action, require
 from core.ports import Clock, UnitOfWork, UowFactory
@@ -78,6 +80,7 @@ log = logging.getLogger(__name__)
 Credentials = Callable[[UnitOfWork, int, str], Any]  # OrgSettingsService.credential_in
 SmsGateways = Callable[[SmsSettings], SmsGateway]
 IcsWriter = Callable[[VisitInvitation], bytes]
+FileReader = Callable[[FileRow], Awaitable[bytes]]  # FileService.content
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +106,9 @@ class ClientDelivery:
         max_attempts: int = DEFAULT_MAX_ATTEMPTS,
         public_url: str | None = None,
         reply_domain: str | None = None,
+        files: FileReader | None = None,
     ) -> None:
+        self._files = files  # the bytes of an order's file (a staff photo an e-mail attaches)
         self._public_url = public_url.rstrip("/") if public_url else None
         self._reply_domain = reply_domain  # INBOUND_MAIL_DOMAIN: answers come back (Reply-To)
         self._uow = uow
@@ -146,6 +151,7 @@ class ClientDelivery:
                 log.info("client message %s dropped: the order changed since", message_id)
                 return
             links = await self._opt_out_links(uow, payload, channel, stored, reachable)
+            photo = await photo_of(uow, org_id, payload) if channel is Channel.EMAIL else None
             reply = None
             if channel is Channel.EMAIL and self._reply_domain is not None and reachable:
                 token = await issue_reply(uow, org_id, message_id)  # before the mail goes
@@ -160,8 +166,11 @@ class ClientDelivery:
             if channel is Channel.SMS:
                 sent = await self._send_sms(payload, client.phones, sms_of(stored), links)
             else:
+                extra: tuple[Attachment, ...] = ()
+                if photo is not None and self._files is not None:
+                    extra = (photo_attachment(photo, await self._files(photo)),)
                 sent = await self._send_email(
-                    payload, email, smtp_of(stored), org.name, links, reply
+                    payload, email, smtp_of(stored), org.name, links, reply, extra
                 )
         except (NoRoute, SmsError, MailError, ExternalServiceError) as error:
             last = job.attempts >= max_attempts_of(job, self._max_attempts)
@@ -231,6 +240,7 @@ class ClientDelivery:
         org_name: str,
         unsubscribe: str | None,
         reply_to: Mailbox | None = None,
+        extra: tuple[Attachment, ...] = (),
     ) -> Sent:
         if address is None or settings is None:
             raise NoRoute("no e-mail address or no SMTP server")
@@ -265,7 +275,7 @@ class ClientDelivery:
             subject=subject,
             text=text,
             message_id_domain=domain,
-            attachments=attachments,
+            attachments=attachments + extra,
             unsubscribe=one_click,
             message_key=f"client-message-{payload['message']}",
             reply_to=reply_to,
@@ -307,7 +317,7 @@ class ClientChannels(ClientLoopSetup):
     def delivery(
         self, credentials: Credentials, sms: SmsGateways, mail: Callable[[Clock], MailSender],
         ics: IcsWriter, max_attempts: int = DEFAULT_MAX_ATTEMPTS, public_url: str | None = None,
-        reply_domain: str | None = None,
+        reply_domain: str | None = None, files: FileReader | None = None,
     ) -> ClientDelivery:  # fmt: skip
         """The jobs' runner on this service's database and clock (`mail` gets the clock);
         `public_url`: the admin app's, for unsubscribe links and SMS callbacks;
@@ -315,7 +325,7 @@ class ClientChannels(ClientLoopSetup):
         clock = self._clock
         return ClientDelivery(
             self._uow, clock, credentials, sms, mail(clock), ics, max_attempts, public_url,
-            reply_domain,
+            reply_domain, files,
         )  # fmt: skip
 
     def mail_replies(self, domain: str) -> MailReplies:

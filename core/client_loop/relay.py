@@ -18,7 +18,7 @@
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.client_loop.inbound import (
@@ -37,12 +37,14 @@ from core.client_loop.model import (
 from core.client_loop.outgoing import enqueue_first
 from core.client_loop.ratings import leads_of, reach_of
 from core.client_loop.setup import ClientLoopSetup
+from core.client_loop.staff_photo import StaffPhoto, page_photo, photo_link
 from core.client_loop.templates import LANGUAGES, default, render
 from core.client_loop.views import client_first_name
 from core.dialogs.data import ClientReplyData
 from core.dialogs.engine import DialogInput, Flow, Step
 from core.dialogs.service import Spec
 from core.domain import Actor, Order, OrgStatus, Role, User
+from core.domain import Attachment as FileRow
 from core.errors import DomainError
 from core.outcomes import ClientMessaged, Outcome
 from core.permissions import Action, allowed
@@ -71,6 +73,11 @@ def may_write(actor: Actor, order: Order | None) -> bool:
     if actor.role in (Role.OWNER, Role.MANAGER):
         return True
     return order is not None and order.assignee_id == actor.user.id
+
+
+def org_of(actor: Actor) -> int:
+    assert actor.organization is not None
+    return actor.organization.id
 
 
 class ClientRelay(ClientLoopSetup):
@@ -144,6 +151,31 @@ class ClientRelay(ClientLoopSetup):
             order = await uow.orders.get(org_id, logged.order_id) if logged.order_id else None
             return await _target(uow, actor, logged.client_id, order, message_id)
 
+    async def reply_photo(
+        self, actor: Actor, chat_id: int, file_id: str, caption: str | None,
+        attachment_id: int | None, default_language: str,
+    ) -> ClientMessaged | None:  # fmt: skip
+        """A photo sent in the conversation `client_reply`: it ends the conversation and goes
+        to the client with the caption (None: no such conversation here)."""
+        async with self._uow() as uow:
+            state = await uow.dialogs.get(chat_id, actor.user.id)
+            if state is None or not isinstance(state.data, ClientReplyData):
+                return None
+            data = replace(state.data, text=(caption or "").strip()[:TEXT_MAX] or PHOTO)
+            order = await uow.orders.get(org_of(actor), data.order_id) if data.order_id else None
+            now = self._clock.now()
+            link = await photo_link(uow, self._pages, order, data.client_id, attachment_id, now)
+            photo = StaffPhoto(file_id, attachment_id, link)
+            await uow.dialogs.clear(chat_id, actor.user.id)
+            sent = await staff_message(uow, self._clock, actor, data, default_language, photo)
+            await uow.commit()
+        return sent
+
+    async def page_photo(self, token: str, attachment_id: int) -> FileRow | None:
+        """A photo staff sent the client, for the holder of a page token of its order."""
+        async with self._uow() as uow:
+            return await page_photo(uow, token, attachment_id, self._clock.now())
+
     async def card_target(self, actor: Actor, order_id: int) -> ClientReplyData:
         """ "Message client" on an order card."""
         assert actor.organization is not None
@@ -198,9 +230,10 @@ class ClientReplySpec(Spec[ClientReplyData]):
 
 
 async def staff_message(
-    uow: UnitOfWork, clock: Clock, actor: Actor, data: ClientReplyData, default_language: str
-) -> ClientMessaged:
-    """Send (queue) the staff member's text to the client by the client's channel."""
+    uow: UnitOfWork, clock: Clock, actor: Actor, data: ClientReplyData, default_language: str,
+    photo: StaffPhoto | None = None,
+) -> ClientMessaged:  # fmt: skip
+    """Send (queue) the staff member's text (and photo) to the client by their channel."""
     assert actor.organization is not None and data.text is not None
     org_id = actor.organization.id
     org = await uow.orgs.get(org_id)
@@ -235,7 +268,9 @@ async def staff_message(
     }  # fmt: skip
     now = clock.now()
     if order is not None:
-        event = {"text": data.text[:QUOTED], "channel": channels[0].value}
+        event: dict[str, Any] = {"text": data.text[:QUOTED], "channel": channels[0].value}
+        if photo is not None:
+            event["photo"] = photo.attachment_id
         await uow.orders.add_event(order, actor.user.id, STAFF_EVENT, event, now)
     order_id = order.id if order else None
     if telegram and person is not None:
@@ -246,13 +281,19 @@ async def staff_message(
         )  # fmt: skip
         logged = await uow.client_loop.add_message(org_id, new, now)
         number = order.number if order else None
-        return ClientMessaged(org_id, person.telegram_id, text, logged.id, "telegram", number)
+        return ClientMessaged(
+            org_id, person.telegram_id, text, logged.id, "telegram", number,
+            photo.file_id if photo else None,
+        )  # fmt: skip
     payload: dict[str, Any] = {
         "org": org_id, "client": client.id, "order": order_id,
         "number": order.number if order else 0, "kind": MessageKind.STAFF_MESSAGE.value,
         "language": language, "template": template, "values": values, "invitation": None,
         "dedup": f"staff:{secrets.token_hex(8)}", "channels": [c.value for c in channels],
     }  # fmt: skip
+    if photo is not None:  # attached to an e-mail; a link in the text for SMS
+        payload["photo"] = photo.attachment_id
+        values["text"] = f"{data.text}\n{PHOTO} {photo.link}" if photo.link else data.text
     taken = await enqueue_first(uow, clock, payload, channels, org.timezone, settings.quiet_hours)
     if taken is None:
         raise DomainError("client_unreachable")

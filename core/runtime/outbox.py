@@ -27,11 +27,12 @@ class Method(StrEnum):
     # editMessageText of a client's "on my way" message, the message id looked up when sent
     # (params: text, org, order, edit): an edit a later one superseded is skipped
     LIVE = "live"
+    PICTURE = "picture"  # sendPhoto of params["file_id"] (a Telegram file id), HTML caption
 
     @property
     def new_message(self) -> bool:
         """Sends a message a person reads (marked sent as soon as Telegram answers)."""
-        return self in (Method.SEND, Method.QR, Method.CALENDAR)
+        return self in (Method.SEND, Method.QR, Method.CALENDAR, Method.PICTURE)
 
 
 class Lane(StrEnum):

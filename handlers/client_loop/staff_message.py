@@ -18,6 +18,7 @@ from handlers.i18n import Translator, escape
 from handlers.prompts import PromptEnv, Rendered
 
 QUOTED_MAX = 100
+CAPTION_TEXT = 900  # leaves room for escaping within Telegram's 1024-character caption
 CHANNELS = {"sms": "SMS", "email": "e-mail"}
 
 
@@ -44,8 +45,12 @@ async def client_messaged(update: Update, ctx: BotContext, sent: ClientMessaged)
     Telegram answers); SMS and e-mail went to the job queue."""
     if sent.chat_id:
         args: dict[str, int | str] = {"org": sent.organization_id, "message": sent.message_id}
-        text = escape(fitted(sent.text))
-        ctx.outgoing.send(sent.chat_id, text, None, After.CLIENT_MESSAGE, args)
+        if sent.photo:  # the photo with the text as its caption (1024 characters at most)
+            caption = escape(sent.text[:CAPTION_TEXT])
+            ctx.outgoing.picture(sent.chat_id, sent.photo, caption, After.CLIENT_MESSAGE, args)
+        else:
+            text = escape(fitted(sent.text))
+            ctx.outgoing.send(sent.chat_id, text, None, After.CLIENT_MESSAGE, args)
         await reply(ctx, update, ctx.t("✅ Sent to the client."))
         return
     how = CHANNELS.get(sent.channel, sent.channel)

@@ -107,6 +107,21 @@ class Outgoing:
         )
         self._add(delivery)
 
+    def picture(
+        self,
+        chat_id: int,
+        file_id: str,
+        caption: str,
+        after: After | None = None,
+        after_args: dict[str, int | str] | None = None,
+    ) -> None:
+        """A photo Telegram already has (its file id, e.g. one a staff member sent), with a
+        caption (HTML)."""
+        params: dict[str, object] = {"file_id": file_id, "caption": caption}
+        self._add(
+            Delivery(chat_id, Method.PICTURE, params, Lane.INTERACTIVE, after, after_args or {})
+        )
+
     def live(self, chat_id: int, text: str, org_id: int, order_id: int, edit: int) -> None:
         """Edit the client's "on my way" message of the order (the `edit`-th edit; skipped
         when sent if a later one was asked for meanwhile)."""
