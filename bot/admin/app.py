@@ -15,11 +15,11 @@ from bot.admin import (
     api,
     client_page,
     client_payments,
-    client_photo,
     client_templates,
     data_rights,
     hooks,
     pages,
+    recurring,
     sms_callbacks,
     unsubscribe,
     working_hours,
@@ -91,8 +91,8 @@ def build_admin_app(
     app.include_router(pages.router)
     app.include_router(client_templates.router)
     app.include_router(client_page.router)
-    app.include_router(client_photo.router)
     app.include_router(working_hours.router)
+    app.include_router(recurring.router)
     app.include_router(hooks.router)
     app.include_router(client_payments.router)
     app.include_router(unsubscribe.router)
