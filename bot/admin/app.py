@@ -15,6 +15,7 @@ from bot.admin import (
     api,
     client_page,
     client_payments,
+    client_photo,
     client_templates,
     data_rights,
     hooks,
@@ -91,6 +92,7 @@ def build_admin_app(
     app.include_router(pages.router)
     app.include_router(client_templates.router)
     app.include_router(client_page.router)
+    app.include_router(client_photo.router)
     app.include_router(working_hours.router)
     app.include_router(recurring.router)
     app.include_router(hooks.router)
