@@ -33,7 +33,10 @@ def reply_prompt(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
         )
     else:
         head = t("✉️ Message to the client: {name}. Type it now.", name=name)
-    note = t("The client sees it from the organization, not from you. /cancel to stop.")
+    note = t(
+        "The client sees it from the organization, not from you. You can also send a photo. "
+        "/cancel to stop."
+    )
     return f"{head}\n{note}", None
 
 

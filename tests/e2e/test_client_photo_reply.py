@@ -28,7 +28,7 @@ async def test_the_owner_answers_a_telegram_client_with_a_photo(crm):
     await petr.reply()  # passed on
     relayed = await olga.reply()
     await olga.tap("↩️ Ответить", message=relayed)
-    await olga.reply()  # the prompt
+    assert "Можно отправить и фото" in (await olga.reply()).text  # the prompt says so
     await olga.send_photo(PNG, caption="Вот так, после чистки")
     assert "Отправлено клиенту" in (await olga.reply()).text
     photo = await petr.reply()
