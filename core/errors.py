@@ -94,6 +94,16 @@ class ErrorCode(enum.StrEnum):
     PHONE_INVALID = "phone_invalid"
     PHOTOS_REQUIRED = "photos_required"
     PHOTOS_RULE_RANGE = "photos_rule_range"
+    CHECKLIST_ITEMS_RANGE = "checklist_items_range"  # checklists (core/checklists)
+    CHECKLIST_NUMBER = "checklist_number"
+    CHECKLIST_PHOTO = "checklist_photo"
+    CHECKLIST_CLOSED = "checklist_closed"
+    CHECKLIST_INCOMPLETE = "checklist_incomplete"
+    CHECKLIST_INCOMPLETE_PHOTOS = "checklist_incomplete_photos"
+    SIGNATURE_INVALID = "signature_invalid"
+    ACCEPTANCE_NOT_DONE = "acceptance_not_done"
+    ACCEPTANCE_NAME = "acceptance_name"
+    ALREADY_ACCEPTED = "already_accepted"
     PLAN_AI_QUOTA = "plan_ai_quota"
     PLAN_INVALID = "plan_invalid"
     PLAN_MEMBERS_LIMIT = "plan_members_limit"
@@ -145,10 +155,6 @@ class ErrorCode(enum.StrEnum):
     QUANTITY_RANGE = "quantity_range"
     UNIT_TOO_LONG = "unit_too_long"
     VAT_RATE_INVALID = "vat_rate_invalid"
-    INN_INVALID = "inn_invalid"  # invoice details (core/invoices/requisites.py)
-    KPP_INVALID = "kpp_invalid"
-    BIK_INVALID = "bik_invalid"
-    ACCOUNT_INVALID = "account_invalid"
 
 
 class DomainError(Exception):

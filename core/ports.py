@@ -23,6 +23,7 @@ from core.changes import (
     UserChange,
     VoiceNoteChange,
 )
+from core.checklists.ports import ChecklistRepository as ChecklistRepository
 from core.client_loop.ports import ClientLoopRepository as ClientLoopRepository
 from core.clients.search import SearchQuery
 from core.dialogs.engine import DialogState
@@ -43,7 +44,6 @@ from core.domain import (
     User,
     VoiceNote,
 )
-from core.invoices.ports import InvoiceRepository as InvoiceRepository
 from core.notifications.ports import DigestRepository as DigestRepository
 from core.notifications.ports import NotificationRepository as NotificationRepository
 from core.orders.listing import OrderFilter
@@ -286,8 +286,8 @@ class UnitOfWork(Protocol):
     billing: BillingRepository
     client_loop: ClientLoopRepository
     catalogue: CatalogueRepository
-    invoices: InvoiceRepository
     series: SeriesRepository
+    checklists: ChecklistRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

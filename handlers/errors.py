@@ -122,6 +122,20 @@ MESSAGES: dict[str, str] = {
     "voice_too_long": N_("This recording is longer than {limit_min} minutes; send a shorter one."),
     "voice_already_handled": N_("This proposal was already applied or dismissed."),
     "photos_rule_range": N_("The number of photos must be between 0 and {limit}."),
+    "checklist_items_range": N_(
+        "A checklist has 1 to {limit} items, one per line, each with some text."
+    ),
+    "checklist_number": N_("Type a number, for example: {example}"),
+    "checklist_photo": N_("Send a photo of this order for this item."),
+    "checklist_closed": N_("The checklist of order №{number} can no longer be changed."),
+    "checklist_incomplete": N_("Order №{number} is not done yet. Still missing:\n{items}"),
+    "checklist_incomplete_photos": N_(
+        "Order №{number} is not done yet. Still missing:\n{items}\n• photos: {have} of {required}"
+    ),
+    "signature_invalid": N_("The signature could not be read. Please draw it again."),
+    "acceptance_not_done": N_("Order №{number} is not done yet, so it cannot be accepted."),
+    "acceptance_name": N_("Please type your name to accept the work."),
+    "already_accepted": N_("The work on order №{number} has already been accepted."),
     "contact_grace_range": N_("The grace period must be between 0 and {limit} hours."),
     "merge_nothing_found": N_("No other client matches. Try another name or phone."),
     "client_button_foreign": N_("This button is not for you."),
@@ -162,10 +176,6 @@ MESSAGES: dict[str, str] = {
     ),
     "unit_too_long": N_("The unit is at most {limit} characters, for example “pcs” or “m”."),
     "vat_rate_invalid": N_("That VAT rate is not one I know. Rates: {rates}."),
-    "inn_invalid": N_("The INN must be 10 or 12 digits with correct check digits."),
-    "kpp_invalid": N_("The KPP must be 9 digits."),
-    "bik_invalid": N_("The BIK must be 9 digits."),
-    "account_invalid": N_("A bank account number must be 20 digits."),
     "price_is_lines": N_(
         "Order №{number} has several lines: its price is their sum. Add a line instead."
     ),

@@ -21,11 +21,11 @@ from core.ports import Clock
 from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
 from storage.billing import SqlBillingRepository
 from storage.catalogue import SqlCatalogueRepository
+from storage.checklists import SqlChecklistRepository
 from storage.client_loop.repository import SqlClientLoopRepository
 from storage.clients.repository import SqlClientRepository
 from storage.db import WRITES, written
 from storage.files.attachments import SqlAttachmentRepository
-from storage.invoices import SqlInvoiceRepository
 from storage.notifications.digests import SqlDigestRepository
 from storage.notifications.repository import SqlNotificationRepository
 from storage.orders.repository import SqlOrderRepository
@@ -74,8 +74,8 @@ class SqlUnitOfWork:
     calls: ports.CallRepository
     client_loop: ports.ClientLoopRepository
     catalogue: ports.CatalogueRepository
-    invoices: ports.InvoiceRepository
     series: ports.SeriesRepository
+    checklists: ports.ChecklistRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -181,8 +181,8 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "calls": SqlCallRepository,
     "client_loop": SqlClientLoopRepository,
     "catalogue": SqlCatalogueRepository,
-    "invoices": SqlInvoiceRepository,
     "series": SqlSeriesRepository,
+    "checklists": SqlChecklistRepository,
     "outbox": SqlOutboxRepository,
 }
 

@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from core.changes import OrderUpdate, kept
+from core.checklists.done import require_complete, snapshot
 from core.client_loop.providers import CHANNEL_SECRETS
 from core.client_loop.ratings import after_settled
 from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role
 from core.errors import DomainError
-from core.invoices.issue import issue_on_done
 from core.orders.audiences import LEAD_EVENTS, Audience, new_messages
 from core.orders.cards import build_card, draw, load_facts, member, visible_order
 from core.orders.edits import Field, FieldEdit, columns, edited, require_editable, shown
@@ -79,8 +79,8 @@ class OrderChanges:
             changed, actor.user.id, action.value, event_data, self._clock.now()
         )
         await after_settled(uow, self._clock.now(), order, changed)  # the client's rating
-        assert actor.organization is not None
-        await issue_on_done(uow, self._clock.now(), actor.organization.timezone, order, changed)
+        if changed.category_id != order.category_id:
+            await snapshot(uow, changed)  # the new category's checklist
         return await self.drawn(uow, actor, order, changed, action, edit)
 
     async def _get_for(
@@ -280,23 +280,12 @@ async def _preconditions(
     if action is OrderAction.DONE:
         if order.approval_minor is not None:  # a total changed on site (`core.catalogue`)
             raise DomainError("approval_pending", number=order.number)
-        await _check_proof_of_work(uow, actor, order)
+        await require_complete(uow, actor, order)  # checklist and photos (core/checklists)
     if action is OrderAction.ASSIGN:
         assignee_id = int(_given(params.assignee_id, "assignee_id"))
         membership = await uow.members.get(order.organization_id, assignee_id)
         if membership is None or not membership.active:
             raise DomainError("not_found")  # only an active member can be given an order
-
-
-async def _check_proof_of_work(uow: UnitOfWork, actor: Actor, order: Order) -> None:
-    """An organization may require N photos before an order can be closed."""
-    assert actor.organization is not None
-    required = actor.organization.photos_required
-    if required <= 0:
-        return
-    have = (await uow.attachments.counts(order.organization_id, order.id)).get("photo", 0)
-    if have < required:
-        raise DomainError("photos_required", required=required, have=have, missing=required - have)
 
 
 def already_taken(actor: Actor, order: Order) -> DomainError:

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from core.billing.plans import PlanGuard
 from core.changes import NewOrder
+from core.checklists.done import snapshot
 from core.domain import Actor, Order, OrderEvent, OrderStatus, Role, User
 from core.errors import DomainError
 from core.orders.cards import build_card, build_cards, card_for, visible_order
@@ -97,6 +98,8 @@ class OrderService:
         )
         order = await uow.orders.add(actor.organization.id, now, new)
         await uow.orders.add_event(order, actor.user.id, "created", {"status": "new"}, now)
+        if order.category_id is not None:
+            await snapshot(uow, order)  # the category's checklist as it is now
         return order
 
     async def raw(self, org_id: int, order_id: int) -> Order | None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from core.changes import NewOrder, OrderUpdate
+from core.checklists.done import copy_checklist
 from core.domain import Order, OrderStatus, Organization
 from core.ports import UnitOfWork
 from core.recurring.model import HORIZON_SETTING, Series, SeriesState, horizon_days
@@ -41,6 +42,8 @@ async def copy_template(
         if member is not None and member.active:
             update = OrderUpdate(status=OrderStatus.ASSIGNED, assignee_id=series.assignee_id)
             order = await uow.orders.change(order, now, update) or order
+    if template.category_id is not None:  # the template's checklist, without its answers
+        await copy_checklist(uow, series.organization_id, template.id, order.id)
     data = {"status": order.status.value, "series": series.id}
     await uow.orders.add_event(order, None, CREATED_EVENT, data, now)
     return order
