@@ -155,6 +155,10 @@ class ErrorCode(enum.StrEnum):
     QUANTITY_RANGE = "quantity_range"
     UNIT_TOO_LONG = "unit_too_long"
     VAT_RATE_INVALID = "vat_rate_invalid"
+    INN_INVALID = "inn_invalid"  # invoice details (core/invoices/requisites.py)
+    KPP_INVALID = "kpp_invalid"
+    BIK_INVALID = "bik_invalid"
+    ACCOUNT_INVALID = "account_invalid"
 
 
 class DomainError(Exception):

@@ -44,6 +44,7 @@ from core.domain import (
     User,
     VoiceNote,
 )
+from core.invoices.ports import InvoiceRepository as InvoiceRepository
 from core.notifications.ports import DigestRepository as DigestRepository
 from core.notifications.ports import NotificationRepository as NotificationRepository
 from core.orders.listing import OrderFilter
@@ -286,6 +287,7 @@ class UnitOfWork(Protocol):
     billing: BillingRepository
     client_loop: ClientLoopRepository
     catalogue: CatalogueRepository
+    invoices: InvoiceRepository
     series: SeriesRepository
     checklists: ChecklistRepository
 

@@ -176,6 +176,10 @@ MESSAGES: dict[str, str] = {
     ),
     "unit_too_long": N_("The unit is at most {limit} characters, for example “pcs” or “m”."),
     "vat_rate_invalid": N_("That VAT rate is not one I know. Rates: {rates}."),
+    "inn_invalid": N_("The INN must be 10 or 12 digits with correct check digits."),
+    "kpp_invalid": N_("The KPP must be 9 digits."),
+    "bik_invalid": N_("The BIK must be 9 digits."),
+    "account_invalid": N_("A bank account number must be 20 digits."),
     "price_is_lines": N_(
         "Order №{number} has several lines: its price is their sum. Add a line instead."
     ),

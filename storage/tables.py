@@ -863,4 +863,5 @@ class ClientTripRow(SQLModel, table=True):
 
 import storage.tables_catalogue  # noqa: E402  (tables on this metadata)
 import storage.tables_checklists  # noqa: E402  (tables on this metadata)
+import storage.tables_invoices  # noqa: E402  (tables on this metadata)
 import storage.tables_series  # noqa: E402, F401  (tables on this metadata)

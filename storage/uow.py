@@ -26,6 +26,7 @@ from storage.client_loop.repository import SqlClientLoopRepository
 from storage.clients.repository import SqlClientRepository
 from storage.db import WRITES, written
 from storage.files.attachments import SqlAttachmentRepository
+from storage.invoices import SqlInvoiceRepository
 from storage.notifications.digests import SqlDigestRepository
 from storage.notifications.repository import SqlNotificationRepository
 from storage.orders.repository import SqlOrderRepository
@@ -74,6 +75,7 @@ class SqlUnitOfWork:
     calls: ports.CallRepository
     client_loop: ports.ClientLoopRepository
     catalogue: ports.CatalogueRepository
+    invoices: ports.InvoiceRepository
     series: ports.SeriesRepository
     checklists: ports.ChecklistRepository
     outbox: SqlOutboxRepository
@@ -181,6 +183,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "calls": SqlCallRepository,
     "client_loop": SqlClientLoopRepository,
     "catalogue": SqlCatalogueRepository,
+    "invoices": SqlInvoiceRepository,
     "series": SqlSeriesRepository,
     "checklists": SqlChecklistRepository,
     "outbox": SqlOutboxRepository,

@@ -14,6 +14,7 @@ from core.client_loop.providers import CHANNEL_SECRETS
 from core.client_loop.ratings import after_settled
 from core.domain import Actor, Order, OrderStatus, PaymentMethod, Role
 from core.errors import DomainError
+from core.invoices.issue import issue_on_done
 from core.orders.audiences import LEAD_EVENTS, Audience, new_messages
 from core.orders.cards import build_card, draw, load_facts, member, visible_order
 from core.orders.edits import Field, FieldEdit, columns, edited, require_editable, shown
@@ -81,6 +82,8 @@ class OrderChanges:
         await after_settled(uow, self._clock.now(), order, changed)  # the client's rating
         if changed.category_id != order.category_id:
             await snapshot(uow, changed)  # the new category's checklist
+        assert actor.organization is not None
+        await issue_on_done(uow, self._clock.now(), actor.organization.timezone, order, changed)
         return await self.drawn(uow, actor, order, changed, action, edit)
 
     async def _get_for(

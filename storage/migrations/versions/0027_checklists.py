@@ -1,7 +1,7 @@
 """checklists per category and the client's acceptance
 
-Revision ID: 0026
-Revises: 0025
+Revision ID: 0027
+Revises: 0026
 Create Date: 2026-12-07
 
 Issue 20, items 7 and 8 (docs/checklists.md): `checklist_template_item` holds a category's
@@ -18,8 +18,8 @@ import sqlmodel
 import storage.types
 from alembic import op
 
-revision: str = "0026"
-down_revision: str | None = "0025"
+revision: str = "0027"
+down_revision: str | None = "0026"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
