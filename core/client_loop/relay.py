@@ -65,6 +65,7 @@ class RelayNotice:
     text: str
     photo: str | None  # Telegram's file id of the photo sent
     recipients: tuple[User, ...]
+    channel: Channel = Channel.TELEGRAM  # how the client wrote (and how a reply goes)
 
 
 def may_write(actor: Actor, order: Order | None) -> bool:
@@ -137,7 +138,7 @@ class ClientRelay(ClientLoopSetup):
             logged.id, client.name if client else "—", org.name,
             order.id if order else None, order.number if order else None,
             "" if logged.body == PHOTO and photo else logged.body, photo,
-            tuple(unique.values()),
+            tuple(unique.values()), logged.channel,
         )  # fmt: skip
 
     async def reply_target(self, actor: Actor, message_id: int) -> ClientReplyData:

@@ -11,6 +11,7 @@ from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.inbound import RELAY_JOB
+from core.client_loop.model import Channel
 from core.client_loop.relay import RelayNotice
 from core.dialogs.data import ClientReplyData
 from core.domain import Job
@@ -67,6 +68,10 @@ def notice_text(t: Translator, notice: RelayNotice) -> str:
         )
     else:
         head = t("💬 The client {name} wrote:", name=notice.client_name)
+    if notice.channel is Channel.SMS:
+        head += " " + t("(by SMS)")
+    elif notice.channel is Channel.EMAIL:
+        head += " " + t("(by e-mail)")
     return f"{head}\n{escape(notice.text)}" if notice.text else head
 
 

@@ -87,6 +87,7 @@ async def test_an_sms_ru_reply_reaches_the_staff_once_on_the_nearest_order(w, ca
     assert incoming.order_id == booked.id != later.id
     (notice,) = await _relayed(w)
     assert notice.text == TEXT and notice.number == booked.number and notice.photo is None
+    assert notice.channel is Channel.SMS  # staff see it came by SMS (and replies go so)
     assert [u.id for u in notice.recipients] == [owner.user.id]
     async with w.uow() as uow:
         events = await uow.orders.events(owner.organization.id, booked.id)

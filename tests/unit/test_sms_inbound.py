@@ -1,10 +1,15 @@
 """The SMS providers' inbound messages as our parsers read them (docs/sms.md): the id that
-makes a redelivery recognisable, the text with its line breaks, the time in either form."""
+makes a redelivery recognisable, the text with its line breaks, the time in either form; and
+how staff see that a client wrote by SMS or e-mail."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from core.client_loop.model import Channel
+from core.client_loop.relay import RelayNotice
+from handlers.client_loop.relay import notice_text
+from handlers.i18n import Catalogs
 from integrations import sms_ru, smsc
 
 
@@ -33,3 +38,13 @@ def test_smsc_inbound_in_the_handlers_and_the_inbox_spelling():
     report = {"id": "501", "phone": "79165550123", "status": "1", "mes": "x"}
     assert smsc.parse_inbound(report) is None  # a status report, not a message
     assert smsc.parse_inbound({"phone": "79165550123", "sent": "garbage", "mes": ""}) is not None
+
+
+def test_staff_see_how_the_client_wrote():
+    ru = Catalogs().get("ru")
+    notice = RelayNotice(1, "Анна", "Чистота", 5, 12, "Во сколько?", None, (), Channel.SMS)
+    assert notice_text(ru, notice).startswith("💬 Анна (заказ №12) пишет: (по SMS)")
+    mail = RelayNotice(1, "Анна", "Чистота", None, None, "Да", None, (), Channel.EMAIL)
+    assert "(by e-mail)" in notice_text(Catalogs().get("en"), mail)
+    chat = RelayNotice(1, "Анна", "Чистота", None, None, "Да", None, ())
+    assert "(" not in notice_text(ru, chat).split("\n")[0]
