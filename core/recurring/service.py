@@ -162,7 +162,8 @@ class SeriesService:
 
 async def repeatable(uow: UnitOfWork, actor: Actor, order_id: int) -> Order:
     """An order that may become the first of a series: visible, open, not started,
-    scheduled, and not in a series already."""
+    scheduled, and not in a series already (owners and managers)."""
+    require(actor, Action.ORDER_ASSIGN)
     order = await visible_order(uow, actor, order_id)
     if order.series_id is not None:
         raise DomainError("series_already", number=order.number)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from core.changes import NewOrder
+from core.dialogs.data import RepeatData
 from core.domain import OrderStatus, Role
 from core.errors import DomainError
 from core.orders.service import OrderDraft
@@ -233,6 +234,10 @@ async def test_the_horizon_setting_and_refusals(services, clock):
         async with services.series._uow() as uow:
             await services.series.make(uow, worker, order.id, made.series.rule)
     assert forbidden.value.code == "forbidden"
+    with pytest.raises(DomainError) as asked:  # a forged 🔁 Repeat: refused before any question
+        data = RepeatData(order_id=order.id)
+        await services.dialogs.start(worker, worker.user.telegram_id, data.flow, data)
+    assert asked.value.code == "forbidden"
 
 
 @pytest.mark.db
