@@ -24,6 +24,7 @@ from starlette.datastructures import FormData
 
 from bot.admin import client_payments
 from bot.admin.client_move import MOVE_ANSWERS, deliver, move_section, tell_moved, to_outbox
+from bot.admin.client_photo import photos_section
 from bot.admin.client_rating import RATE_REFUSED, rate_section
 from bot.admin.client_view import (
     EXPIRED,
@@ -156,6 +157,10 @@ async def _draw(
     if payment is not None:  # done, with a payment link: the Pay button
         pay = client_payments.pay_section(t, payment, view.currency)
         extra = pay if extra is None else join([pay, extra])
+    photos = await services.client_payments.page_photos(token)
+    if photos:  # a done order's photos of the work, when the organization sends them
+        work_photos = photos_section(t, f"/c/{token}", photos)
+        extra = work_photos if extra is None else join([extra, work_photos])
     shown_message = message(t) if message is not None else None
     body = order_page(t, shown, f"/c/{token}", hidden, now, shown_message, extra)
     return _html(body, status)

@@ -32,6 +32,7 @@ from core.channels.email import (
 from core.channels.sms import SmsError, SmsGateway
 from core.client_loop.channels import sms_number
 from core.client_loop.confirm import ClientDraft, invitation_of
+from core.client_loop.done_photos import mail_photos
 from core.client_loop.mail_replies import MailReplies, issue_reply, reply_address
 from core.client_loop.model import (
     Channel,
@@ -152,6 +153,7 @@ class ClientDelivery:
                 return
             links = await self._opt_out_links(uow, payload, channel, stored, reachable)
             photo = await photo_of(uow, org_id, payload) if channel is Channel.EMAIL else None
+            photos = await mail_photos(uow, org_id, payload) if channel is Channel.EMAIL else []
             reply = None
             if channel is Channel.EMAIL and self._reply_domain is not None and reachable:
                 token = await issue_reply(uow, org_id, message_id)  # before the mail goes
@@ -169,6 +171,8 @@ class ClientDelivery:
                 extra: tuple[Attachment, ...] = ()
                 if photo is not None and self._files is not None:
                     extra = (photo_attachment(photo, await self._files(photo)),)
+                if photos and self._files is not None:  # a done summary's photos of the work
+                    extra += tuple([photo_attachment(p, await self._files(p)) for p in photos])
                 sent = await self._send_email(
                     payload, email, smtp_of(stored), org.name, links, reply, extra
                 )

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.client_loop.channels import Reach, choose_channels
+from core.client_loop.done_photos import PHOTOS_LINE, order_photos, page_photo_ids
 from core.client_loop.model import (
     Channel,
     Direction,
@@ -26,11 +27,14 @@ from core.client_loop.model import (
     consent_state,
 )
 from core.client_loop.outgoing import enqueue_first
+from core.client_loop.page import page_access
 from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_of
 from core.client_loop.providers import CHANNEL_SECRETS, SMS_SECRET, SMTP_SECRET
 from core.client_loop.templates import LANGUAGES, default
+from core.client_loop.tokens import hash_token, new_page_token, page_expiry
 from core.client_loop.views import client_first_name, client_order_view, view_values
 from core.domain import Actor, Order, Organization, User
+from core.errors import DomainError
 from core.permissions import Action, allowed, require
 from core.ports import Clock, UnitOfWork, UowFactory
 
@@ -87,6 +91,7 @@ class PayMessages:
     _uow: UowFactory
     _clock: Clock
     _credentials: Callable[[UnitOfWork, int, str], Any]
+    _base: str  # the public address of the admin app (PayBank), "" without one
 
     async def terminal(self, actor: Actor) -> OrgTerminal | None:
         """The organization's own T-Bank terminal as stored (owners' settings page)."""
@@ -162,12 +167,46 @@ class PayMessages:
             org = await uow.orgs.get(draft.organization_id)
             settings = await uow.client_loop.settings(draft.organization_id)
             zone = org.timezone if org is not None else "UTC"
+            if draft.kind is MessageKind.DONE and draft.send_photos:
+                await self._with_photos(uow, draft, payload)
             taken = await enqueue_first(
                 uow, self._clock, payload, draft.channels, zone, settings.quiet_hours
             )
             if taken is not None:
                 await uow.commit()
         return taken is not None
+
+    async def _with_photos(
+        self, uow: UnitOfWork, draft: PayDraft, payload: dict[str, Any]
+    ) -> None:
+        """A done summary by SMS or e-mail with the work's photos (`core.client_loop.
+        done_photos`): their ids for the e-mail's attachments and a line with a link to the
+        client page that shows them (a page token of its own)."""
+        photos = await order_photos(uow, draft.organization_id, draft.order_id)
+        base = self._base
+        if not photos or not base.startswith("http"):
+            return
+        order = await uow.orders.get(draft.organization_id, draft.order_id)
+        if order is None:
+            return
+        token, now = new_page_token(), self._clock.now()
+        await uow.client_loop.add_page(
+            draft.organization_id, draft.client_id, order.id, hash_token(token),
+            page_expiry(order, now), now,
+        )  # fmt: skip
+        payload["photos"] = [p.id for p in photos]
+        payload["values"] = {**payload["values"], "page_link": f"{base}/c/{token}"}
+        payload["template"] = payload["template"] + "\n" + PHOTOS_LINE[draft.language]
+
+    async def page_photos(self, token: str) -> list[int]:
+        """The photos of the work a client page shows (ids; none unless done and the
+        organization sends photos, or for a token the page refuses)."""
+        async with self._uow() as uow:
+            try:
+                access = await page_access(uow, token, self._clock.now())
+            except DomainError:
+                return []
+            return await page_photo_ids(uow, access)
 
     async def done_photos(self, org_id: int, order_id: int, limit: int = 10) -> list[str]:
         """The Telegram file ids of the order's photos (at most `limit`, a media group's), for

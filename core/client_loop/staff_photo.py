@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from core.channels.email import Attachment
+from core.client_loop.done_photos import page_photo_ids
 from core.client_loop.page import page_access
 from core.client_loop.tokens import hash_token, new_page_token, page_expiry
 from core.domain import Attachment as FileRow
@@ -73,7 +74,8 @@ async def page_photo(
     uow: UnitOfWork, token: str, attachment_id: int, now: datetime
 ) -> FileRow | None:
     """The photo a page token's holder may see: a file of the token's order that staff sent
-    to the client (None: anything else, or a token the page would refuse)."""
+    to the client, or one of the work's photos of a done order when the organization sends
+    photos (None: anything else, or a token the page would refuse)."""
     try:
         access = await page_access(uow, token, now)
     except DomainError:
@@ -82,4 +84,6 @@ async def page_photo(
     found = await uow.attachments.get(org_id, attachment_id)
     if found is None or found.order_id != order_id or found.kind != "photo":
         return None
-    return found if await sent_photo(uow, org_id, order_id, attachment_id) else None
+    if await sent_photo(uow, org_id, order_id, attachment_id):
+        return found
+    return found if attachment_id in await page_photo_ids(uow, access) else None
