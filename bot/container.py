@@ -14,6 +14,8 @@ from bot.admin.wiring import admin_parts, payment_gateway, public_url, secret_bo
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
+from core.availability.flows import TimeOffSpec, WorkHoursSpec
+from core.availability.service import AvailabilityService
 from core.catalogue.approval import TotalApprovals
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
@@ -246,6 +248,7 @@ def make_services(
         adapters.client_terminals,
         settings.public_base_url,
     )
+    availability = AvailabilityService(uow, clock, orders)
     specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version, admin.plans),
         NewOrganizationSpec(clock, categories, settings.default_country),
@@ -260,6 +263,8 @@ def make_services(
         RepeatSpec(clock, series),
         SeriesEditSpec(series),
         RefundSpec(client_payments),
+        WorkHoursSpec(availability),
+        TimeOffSpec(clock, availability),
     )
     dialogs = DialogService(uow, clock, specs)
     return Services(
@@ -285,6 +290,7 @@ def make_services(
         catalogue=CatalogueService(uow, clock),
         order_lines=OrderLines(uow, clock),
         approvals=TotalApprovals(uow, clock),
+        availability=availability,
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

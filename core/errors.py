@@ -30,6 +30,10 @@ class ErrorCode(enum.StrEnum):
     CLIENT_LINKED_ELSEWHERE = "client_linked_elsewhere"
     CLIENT_MESSAGE_TEXT = "client_message_text"
     CLIENT_REASON_EMPTY = "client_reason_empty"
+    AWAY_HOURS_INVALID = "away_hours_invalid"  # availability (core/availability)
+    AWAY_DAYS_INVALID = "away_days_invalid"
+    AWAY_DAYS_PAST = "away_days_past"
+    AWAY_PLAN_OVER = "away_plan_over"
     WORKING_DAY_INVALID = "working_day_invalid"
     WORKING_DAYS_NONE = "working_days_none"
     CLIENT_PAGE_EXPIRED = "client_page_expired"

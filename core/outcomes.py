@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.availability.model import AwaySaved as AwaySaved
+from core.availability.model import HoursSaved as HoursSaved
 from core.dialogs.engine import DialogState
 from core.domain import Order, Organization, Role, User
 from core.errors import DomainError
@@ -160,4 +162,6 @@ Outcome = (
     | SeriesStarted
     | SeriesChanged
     | RefundRequested
+    | HoursSaved
+    | AwaySaved
 )

@@ -10,6 +10,7 @@ from typing import Any, Protocol, Self
 from core.admin.ports import AdminRepository as AdminRepository
 from core.admin.ports import BillingRepository as BillingRepository
 from core.admin.ports import OrgSettingsRepository as OrgSettingsRepository
+from core.availability.ports import AvailabilityRepository as AvailabilityRepository
 from core.bundles import Arriving, CardFacts, OrderPeople
 from core.catalogue.ports import CatalogueRepository as CatalogueRepository
 from core.changes import (
@@ -290,6 +291,8 @@ class UnitOfWork(Protocol):
     invoices: InvoiceRepository
     series: SeriesRepository
     checklists: ChecklistRepository
+
+    availability: AvailabilityRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

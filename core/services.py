@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.admin.org_settings import OrgSettingsService
 from core.admin.service import AdminService
+from core.availability.service import AvailabilityService
 from core.billing.service import BillingService
 from core.catalogue.approval import TotalApprovals
 from core.catalogue.lines import OrderLines
@@ -76,3 +77,4 @@ class Services:
     catalogue: CatalogueService  # services and materials (core/catalogue)
     order_lines: OrderLines  # an order's line items
     approvals: TotalApprovals  # the client approves a changed total
+    availability: AvailabilityService  # working hours, days off (core/availability)

@@ -58,6 +58,14 @@ MESSAGES: dict[str, str] = {
     "order_yours": N_("You have already taken order №{number}; it is yours."),
     "order_changed": N_("Order №{number} was just changed by someone else. Please look again."),
     "order_gone": N_("This order is no longer available to you."),
+    "away_hours_invalid": N_(
+        "Type the hours and the days of the week (1 is Monday), for example: {example}"
+    ),
+    "away_days_invalid": N_(
+        "Type a day or a range of days, for example: {example} (at most a year)."
+    ),
+    "away_days_past": N_("Those days are over. Type days from today on."),
+    "away_plan_over": N_("This plan is for another day. Tap the button on today's plan."),
     "order_not_found": N_("There is no order №{number} that you can see."),
     "order_unchanged": N_(
         "Order №{number} already has exactly that. Type a different value, or /cancel."

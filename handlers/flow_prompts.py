@@ -4,6 +4,7 @@ and the echo of a tapped choice ("Category: Cleaning ✓") that stays in the cha
 from __future__ import annotations
 
 from core.dialogs.engine import DialogState
+from handlers.availability import AVAILABILITY_PROMPTS
 from handlers.client_loop.refunds import REFUND_PROMPTS
 from handlers.client_loop.staff_message import RELAY_PROMPTS
 from handlers.clients.prompts import CLIENT_PROMPTS
@@ -22,6 +23,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **RELAY_PROMPTS,
     **SERIES_PROMPTS,
     **REFUND_PROMPTS,
+    **AVAILABILITY_PROMPTS,
 }
 
 # What a step decides, named for the echo of the choice; a step not named here echoes the

@@ -44,6 +44,7 @@ COMMANDS: tuple[Command, ...] = (
     _more("org", N_("Show or switch your organization"), EVERYONE),
     _more("language", N_("Change the language"), None),
     _more("notifications", N_("Digests, plans and reminders: what and when"), EVERYONE),
+    _more("availability", N_("Your working hours and days off"), EVERYONE),
     _more("telephony", N_("Telephony: the PBX link, call recording"), OWNERS),
     _more("admin", N_("Settings and billing on the web"), OWNERS),
     _more("privacy", N_("Privacy: your data, consents, deletion"), None),

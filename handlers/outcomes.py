@@ -7,10 +7,12 @@ from telegram import Update
 from core.dialogs.data import chosen_language
 from core.domain import Role
 from core.outcomes import (
+    AwaySaved,
     Cancelled,
     ClientMessaged,
     ClientSaved,
     Declined,
+    HoursSaved,
     InviteFailed,
     Joined,
     LanguageChanged,
@@ -26,6 +28,7 @@ from core.outcomes import (
     SeriesStarted,
     Welcome,
 )
+from handlers.availability import away_saved, hours_saved
 from handlers.client_loop.refunds import refund_requested
 from handlers.client_loop.staff_message import client_messaged
 from handlers.clients.publish import send_client
@@ -106,6 +109,10 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await series_changed(update, ctx, outcome)
         case RefundRequested():
             await refund_requested(update, ctx, outcome)
+        case HoursSaved():
+            await hours_saved(update, ctx, outcome)
+        case AwaySaved():
+            await away_saved(update, ctx, outcome)
 
 
 async def _declined(update: Update, ctx: BotContext, t: Translator, reason: str) -> None:

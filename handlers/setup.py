@@ -15,7 +15,16 @@ from telegram.ext import (
     filters,
 )
 
-from handlers import admin, conversation, files, settings, team, voice
+from handlers import (
+    admin,
+    availability,
+    availability_taps,
+    conversation,
+    files,
+    settings,
+    team,
+    voice,
+)
 from handlers import callbacks as cb
 from handlers.callbacks.routes import Router, route
 from handlers.client_loop import on_the_way
@@ -56,6 +65,7 @@ COMMANDS = {
     "newclient": clients.new_client,
     "digest": notifications.digest_command,
     "notifications": notifications.notifications_command,
+    "availability": availability.availability_command,
     "admin": admin.admin,
     "calls": telephony.calls_command,
     "telephony": telephony.telephony,
@@ -97,6 +107,10 @@ CALLBACKS = [
     route(cb.SeriesSure, series.series_sure),
     route(cb.ClientSeriesEnd, series.client_series_end),
     route(cb.ClientSeriesEndSure, series.client_series_end),
+    route(cb.AvailabilityAsk, availability_taps.ask_tap),
+    route(cb.AbsenceRemove, availability.remove_tap),
+    route(cb.SickToday, availability.sick_tap),
+    route(cb.Reassign, availability.reassign_tap),
     route(cb.OnMyWay, on_the_way.on_my_way_tap),
     route(cb.OnMyWayEta, on_the_way.eta_tap),
     route(cb.ClientVisit, visit_tap),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from core import ports
 from core.ports import Clock
 from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
+from storage.availability import SqlAvailabilityRepository
 from storage.billing import SqlBillingRepository
 from storage.catalogue import SqlCatalogueRepository
 from storage.checklists import SqlChecklistRepository
@@ -78,6 +79,7 @@ class SqlUnitOfWork:
     invoices: ports.InvoiceRepository
     series: ports.SeriesRepository
     checklists: ports.ChecklistRepository
+    availability: ports.AvailabilityRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -186,6 +188,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "invoices": SqlInvoiceRepository,
     "series": SqlSeriesRepository,
     "checklists": SqlChecklistRepository,
+    "availability": SqlAvailabilityRepository,
     "outbox": SqlOutboxRepository,
 }
 

@@ -12,6 +12,7 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from core.availability.free import busy_or_away
 from core.changes import KEEP, OrderUpdate
 from core.client_loop.model import (
     Channel,
@@ -99,6 +100,7 @@ async def free_times(
     busy = await uow.client_loop.busy_times(
         org.id, people, now - VISIT, now + HORIZON + VISIT, other_than=order.id
     )
+    busy = await busy_or_away(uow, org, hours, people, busy, now)  # absences (issue 20.11)
     return free_slots(now, org.timezone, hours, people, busy, own=order.scheduled_at)
 
 

@@ -275,6 +275,26 @@ class SeriesEditData(DialogData):
     price: int | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WorkHoursData(DialogData):
+    """A member's weekly hours typed in /availability (`core.availability.flows`): kept as
+    "09:00-18:00 12345" (ISO weekdays)."""
+
+    flow = "work_hours"
+    hours: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimeOffData(DialogData):
+    """Days off or a vacation typed in /availability: the organization's local day when the
+    conversation began (`today`, ISO; a date without a year is its next occurrence from then)
+    and the days, "2026-03-10/2026-03-20"."""
+
+    flow = "time_off"
+    today: str | None = None
+    days: str | None = None
+
+
 KINDS: dict[str, type[DialogData]] = {
     kind.flow: kind
     for kind in (
@@ -292,6 +312,8 @@ KINDS: dict[str, type[DialogData]] = {
         SeriesEditData,
         RefundData,
         ClientCancelData,
+        WorkHoursData,
+        TimeOffData,
     )
 }
 

@@ -14,6 +14,10 @@ from core.domain import Role
 from core.notifications.rules import Kind
 from core.orders.listing import ListKind
 from core.orders.rules import OrderAction
+from handlers.callbacks.availability_actions import AbsenceRemove as AbsenceRemove
+from handlers.callbacks.availability_actions import AvailabilityAsk as AvailabilityAsk
+from handlers.callbacks.availability_actions import Reassign as Reassign
+from handlers.callbacks.availability_actions import SickToday as SickToday
 from handlers.callbacks.client_actions import ClientConsent as ClientConsent
 from handlers.callbacks.client_actions import InviteClient as InviteClient
 from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient

@@ -59,6 +59,9 @@ def plan_view(t: Translator, data: dict[str, Any], update: bool = False) -> Rend
         if place:
             lines.append(place)
     rows = _open_buttons(items)
+    if not update:  # the morning plan: a sick day in one tap (handlers/availability.py)
+        sick = cb.SickToday(int(str(data["day"]).replace("-", "")))
+        rows.append([button(t.raw("🤒 I can't work today"), sick)])
     return "\n".join(lines), InlineKeyboardMarkup(rows) if rows else None
 
 

@@ -12,6 +12,7 @@ from core.permissions import Action, allowed
 from core.views import OrderCard
 from handlers import callbacks as cb
 from handlers.acted import acted_at
+from handlers.availability import warn_assigned
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_buttons, edit_tapped
 from handlers.delivery.replies import record_tap, reply, without_tapped
@@ -205,6 +206,7 @@ async def assign(update: Update, ctx: BotContext, tap: cb.AssignOrder) -> None:
     await query.answer(ctx.t.raw("Assigned."))
     await record_tap(ctx, query, ctx.t)
     await publish_change(ctx, change)
+    await warn_assigned(update, ctx, change.card.order)  # busy or away then: said, not refused
 
 
 async def order_flow(update: Update, ctx: BotContext, tap: cb.OrderFlow) -> None:

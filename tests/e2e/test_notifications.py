@@ -146,7 +146,8 @@ async def test_worker_plan_at_8_reminder_30_minutes_before_overdue_alert_once(cr
     plan = await ivan.reply()
     assert "Ваш план на пт 27 нояб." in plan.text and "2 заказа" in plan.text
     assert plan.text.index("09:00") < plan.text.index("11:00") and "Арбат" in plan.text
-    assert "yandex.ru/maps" in plan.html and plan.labels == ["№1", "№2"]
+    assert "yandex.ru/maps" in plan.html
+    assert plan.labels == ["№1", "№2", "🤒 Не могу сегодня работать"]
     assert await tick(crm, moscow(8, 29)) == 0
     assert await tick(crm, moscow(8, 30)) == 1
     reminder = await ivan.reply()

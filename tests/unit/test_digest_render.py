@@ -61,7 +61,7 @@ def test_plan_sorted_lines_with_map_links_and_buttons():
     assert "Ваш план на пт 27 нояб." in text and "1 заказ" in text
     assert "<b>10:00</b> · №4 · Пётр &lt;Сидоров&gt; · Уборка" in text
     assert 'href="https://yandex.ru/maps/?text=' in text
-    assert _callbacks(markup) == ["o:12"]
+    assert _callbacks(markup) == ["o:12", "avs:20261127"]  # and "I can't work today"
     empty, none = plan_view(CATALOGS.get("en"), {**data, "items": []}, update=True)
     assert "has changed" in empty and "Nothing left for today." in empty and none is None
 
