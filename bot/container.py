@@ -19,6 +19,7 @@ from core.availability.service import AvailabilityService
 from core.catalogue.approval import TotalApprovals
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
+from core.checklists.acceptance import PageAcceptances
 from core.client_loop.answers import ClientAnswers
 from core.client_loop.eta import Routing
 from core.client_loop.on_the_way import OnTheWayService
@@ -290,6 +291,7 @@ def make_services(
         catalogue=CatalogueService(uow, clock),
         order_lines=OrderLines(uow, clock),
         approvals=TotalApprovals(uow, clock),
+        acceptances=PageAcceptances(uow, clock, adapters.files),
         availability=availability,
         orders=orders,
         files=files,

@@ -11,6 +11,7 @@ from core.billing.service import BillingService
 from core.catalogue.approval import TotalApprovals
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
+from core.checklists.acceptance import PageAcceptances
 from core.client_loop.answers import ClientAnswers
 from core.client_loop.on_the_way import OnTheWayService
 from core.client_loop.page import ClientPageService
@@ -77,4 +78,5 @@ class Services:
     catalogue: CatalogueService  # services and materials (core/catalogue)
     order_lines: OrderLines  # an order's line items
     approvals: TotalApprovals  # the client approves a changed total
+    acceptances: PageAcceptances  # the client accepts the work on the page
     availability: AvailabilityService  # working hours, days off (core/availability)

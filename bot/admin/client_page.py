@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.admin import client_payments
+from bot.admin.client_acceptance_view import accept_section
 from bot.admin.client_move import MOVE_ANSWERS, deliver, move_section, tell_moved, to_outbox
 from bot.admin.client_photo import photos_section
 from bot.admin.client_rating import RATE_REFUSED, rate_section
@@ -161,6 +162,11 @@ async def _draw(
     if photos:  # a done order's photos of the work, when the organization sends them
         work_photos = photos_section(t, f"/c/{token}", photos)
         extra = work_photos if extra is None else join([extra, work_photos])
+    accepting = await services.acceptances.page_state(token)
+    if accepting is not None:  # a done order: "I accept the work" (issue 20, item 8)
+        staff = request.query_params.get("staff") == "1"
+        section = accept_section(t, accepting, f"/c/{token}", hidden, staff)
+        extra = section if extra is None else join([section, extra])
     shown_message = message(t) if message is not None else None
     body = order_page(t, shown, f"/c/{token}", hidden, now, shown_message, extra)
     return _html(body, status)

@@ -30,7 +30,10 @@ button.danger{background:#e4e8ef;color:#b42318}
 a.pay{display:block;margin-top:10px;padding:12px;border-radius:8px;background:#2f6fed;
 color:#fff;font-weight:600;text-align:center;text-decoration:none}
 """
-CLIENT_POLICY = PAGE_POLICY.replace(style_hash(STYLE), style_hash(CLIENT_STYLE))
+# `script-src 'self'`: the signature canvas' script is a file of this server (`/sign.js`)
+CLIENT_POLICY = PAGE_POLICY.replace(style_hash(STYLE), style_hash(CLIENT_STYLE)).replace(
+    "default-src 'none'; ", "default-src 'none'; script-src 'self'; "
+)
 HEADERS = {"content-security-policy": CLIENT_POLICY, "cache-control": "no-store"}
 
 STATUS = {

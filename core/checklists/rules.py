@@ -13,7 +13,7 @@ MAX_ITEMS = 30
 MAX_TEXT = 120
 MAX_UNIT = 12
 MAX_NAME = 100
-MAX_SIGNATURE_BYTES = 200_000
+MAX_SIGNATURE_BYTES = 32_000  # a drawn line is a few kB; the page's body cap is 64 KiB
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 

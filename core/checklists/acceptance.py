@@ -1,0 +1,84 @@
+"""The client accepts the work on the client page `/c/<token>` (issue 20, item 8): with their
+name typed, or with a signature drawn on the page (a PNG kept in the file store). The same
+page opened on the assignee's phone (`staff`) records that it was collected there."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from core.checklists.model import Acceptance, AcceptanceMethod, OrderPaperwork
+from core.checklists.rules import checked_signature
+from core.checklists.service import accept
+from core.client_loop.page import page_access
+from core.domain import OrderStatus
+from core.errors import DomainError
+from core.ports import Clock, UowFactory
+from core.service_ports import FileStore
+
+
+@dataclass(frozen=True, slots=True)
+class PageAcceptance:
+    """What the page shows: the form (`accepted` None) or the acceptance given."""
+
+    order_id: int
+    accepted: Acceptance | None
+
+
+def signature_key(org_id: int, order_id: int) -> str:
+    return f"signatures/{org_id}/{order_id}-{secrets.token_hex(8)}.png"
+
+
+class PageAcceptances:
+    def __init__(self, uow: UowFactory, clock: Clock, store: FileStore) -> None:
+        self._uow = uow
+        self._clock = clock
+        self._store = store
+
+    async def paperwork(self, org_id: int, order_id: int) -> OrderPaperwork:
+        """The order's checklist answers and acceptance, for the service report and the
+        invoice (background work that may read the order; docs/checklists.md)."""
+        async with self._uow() as uow:
+            return await uow.checklists.paperwork(org_id, order_id)
+
+    async def page_state(self, token: str) -> PageAcceptance | None:
+        """None: nothing to accept (the order is not done)."""
+        async with self._uow() as uow:
+            access = await page_access(uow, token, self._clock.now())
+            order = access.order
+            if order.status is not OrderStatus.DONE:
+                return None
+            paper = await uow.checklists.paperwork(order.organization_id, order.id)
+            return PageAcceptance(order.id, paper.acceptance)
+
+    async def on_page(
+        self, token: str, name: str, signature: bytes | None, staff: bool = False
+    ) -> Acceptance:
+        """Accept with the typed name; with a drawn signature (checked to be a real PNG under
+        the size cap) the method is `signature` and the PNG is stored first, removed again
+        when the acceptance is refused."""
+        png = checked_signature(signature) if signature is not None else None
+        async with self._uow() as uow:
+            access = await page_access(uow, token, self._clock.now())
+            order = access.order
+            key = None
+            if png is not None:
+                key = signature_key(order.organization_id, order.id)
+                await self._store.put(key, png, "image/png")
+            method = AcceptanceMethod.SIGNATURE if key else AcceptanceMethod.NAME
+            try:
+                got = await accept(
+                    uow,
+                    self._clock,
+                    order,
+                    method,
+                    name=name,
+                    signature_key=key,
+                    on_staff_device=staff,
+                )
+                await uow.commit()
+            except DomainError:
+                if key is not None:
+                    await self._store.delete(key)
+                raise
+            return got
