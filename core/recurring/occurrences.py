@@ -44,7 +44,7 @@ async def copy_template(
             order = await uow.orders.change(order, now, update) or order
     if template.category_id is not None:  # the template's checklist, without its answers
         await copy_checklist(uow, series.organization_id, template.id, order.id)
-    data = {"status": order.status.value, "series": series.id}
+    data = {"status": order.status.value, "series": series.id, "by": "series"}
     await uow.orders.add_event(order, None, CREATED_EVENT, data, now)
     return order
 
@@ -93,7 +93,7 @@ async def follow_zone(uow: UnitOfWork, org_id: int, old: str, new: str, now: dat
             if at != visit.scheduled_at and await uow.orders.change(
                 visit, now, OrderUpdate(scheduled_at=at)
             ):
-                data = {"from": old, "to": new}
+                data = {"from": old, "to": new, "by": "series"}
                 await uow.orders.add_event(visit, None, "series_zone", data, now)
                 moved += 1
     return moved

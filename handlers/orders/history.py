@@ -32,6 +32,7 @@ KINDS = {
 TRAVEL = N_("on the way {minutes} min")
 LATE = N_("reached the bot {minutes} min late")
 BY_CLIENT = N_("the client")
+BY_SERIES = N_("the series")  # a visit a recurring series made (docs/recurring.md)
 CLIENT_CANCEL = N_("cancelled it on the order page: «{reason}»")
 EDITS = {
     "address": N_("changed the address: {before} → {after}"),
@@ -55,8 +56,9 @@ def history_text(
     lines = [t("<b>History</b>")]
     set_off = None
     for event, actor in events:
-        by_client = event.data.get("by") == "client"
-        who = escape(actor.display_name) if actor else t.raw(BY_CLIENT if by_client else "someone")
+        by = event.data.get("by")
+        nobody = BY_CLIENT if by == "client" else BY_SERIES if by == "series" else "someone"
+        who = escape(actor.display_name) if actor else t.raw(nobody)
         moment = escape(when(t, happened_at(event), org.timezone))  # a late Start: its own time
         notes = _notes(t, event, set_off)
         set_off = happened_at(event) if event.kind == ON_THE_WAY_EVENT else set_off

@@ -14,6 +14,8 @@ from core.errors import DomainError
 from core.orders.service import OrderDraft
 from core.recurring.model import SeriesState
 from core.recurring.rules import checked_rule, local_of
+from handlers.i18n import Catalogs
+from handlers.orders.history import history_text
 from tests.support import onboard, owner_with_org, profile, profile_of, services_for
 
 BERLIN, NEW_YORK = "Europe/Berlin", "America/New_York"
@@ -99,6 +101,12 @@ async def test_a_weekly_series_is_made_ahead_at_nine_across_dst(services, clock)
         assert o.description == "Уборка"
     card = await services.orders.card(owner, order.id)
     assert card.series is not None and card.series.id == made.series.id
+    history = history_text(
+        Catalogs().get("en"),
+        await services.orders.history(owner, made.made[0].id),
+        owner.organization,
+    )
+    assert "the series created the order" in history, history
     assert card.series.rule.as_rrule() == "FREQ=WEEKLY;INTERVAL=1;BYDAY=TU"
     with pytest.raises(DomainError) as again:
         await _repeat(services, owner, order)
