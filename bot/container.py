@@ -35,6 +35,7 @@ from core.clients.service import ClientService
 from core.clock import SystemClock
 from core.dialogs.service import DialogService, FlowSpec
 from core.files.service import FileService
+from core.invoices.service import InvoiceService
 from core.notifications.service import NotificationService
 from core.orders.flows import EditSpec, PaymentSpec, RescheduleSpec
 from core.orders.inbox import InboxService
@@ -291,6 +292,7 @@ def make_services(
         catalogue=CatalogueService(uow, clock),
         order_lines=OrderLines(uow, clock),
         approvals=TotalApprovals(uow, clock),
+        invoices=InvoiceService(uow, clock, adapters.files),
         acceptances=PageAcceptances(uow, clock, adapters.files),
         availability=availability,
         orders=orders,

@@ -36,8 +36,10 @@ from handlers.client_loop.reminders import reminder_jobs
 from handlers.i18n import Catalogs
 from handlers.jobs import dead_job_notice, presenter_jobs
 from handlers.notifications.digests import notification_jobs
+from handlers.paperwork_jobs import invoice_jobs
 from handlers.voice import progress_presenter
 from integrations.ical import invitation_ics
+from integrations.pdf import FpdfRenderer
 from integrations.sms_ru import HttpSmsRu
 from integrations.smsc import HttpSmsc
 from integrations.smtp import SmtpMailSender
@@ -123,5 +125,6 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
         **reminder_jobs(bot, services, catalogs),
         **rating_jobs(bot, services, catalogs, public_url(container.settings)),
         **relay_jobs(bot, services, catalogs),
+        **invoice_jobs(services.invoices, catalogs, FpdfRenderer()),
     }  # fmt: skip
     return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))

@@ -21,6 +21,7 @@ from core.client_loop.service import ClientLoopService
 from core.clients.service import ClientService
 from core.dialogs.service import DialogService
 from core.files.service import FileService
+from core.invoices.service import InvoiceService
 from core.notifications.service import NotificationService
 from core.orders.inbox import InboxService
 from core.orders.service import OrderService
@@ -78,5 +79,6 @@ class Services:
     catalogue: CatalogueService  # services and materials (core/catalogue)
     order_lines: OrderLines  # an order's line items
     approvals: TotalApprovals  # the client approves a changed total
+    invoices: InvoiceService  # invoices and their details (core/invoices)
     acceptances: PageAcceptances  # the client accepts the work on the page
     availability: AvailabilityService  # working hours, days off (core/availability)

@@ -10,12 +10,14 @@ from pathlib import Path
 
 from fpdf import FPDF
 from fpdf.enums import XPos, YPos
+from PIL import Image
 
 from core.invoices.document import Document, Heading, Images, Pairs, Paragraph, Table
 
 FONTS = Path(__file__).with_name("fonts")
 FAMILY = "DejaVu"
 THUMB_MM = 40  # a photo's thumbnail: at most this wide and high
+THUMB_PX = 480  # and at most this many pixels: a phone's photo is scaled down first
 log = logging.getLogger(__name__)
 
 
@@ -92,7 +94,9 @@ def _images(pdf: FPDF, block: Images) -> None:
             pdf.add_page()
             x, y = pdf.l_margin, pdf.get_y()
         try:
-            pdf.image(io.BytesIO(data), x=x, y=y, w=THUMB_MM, h=THUMB_MM, keep_aspect_ratio=True)
+            picture = Image.open(io.BytesIO(data))
+            picture.thumbnail((THUMB_PX, THUMB_PX))
+            pdf.image(picture, x=x, y=y, w=THUMB_MM, h=THUMB_MM, keep_aspect_ratio=True)
         except Exception as exc:  # noqa: BLE001 - a photo that is not an image is left out
             log.warning("report photo skipped: %s", type(exc).__name__)
             continue

@@ -187,3 +187,11 @@ def test_a_report_without_checklist_or_acceptance_leaves_them_out() -> None:
     assert "Service report, order №42" in text
     assert "Checklist" not in text and "Acceptance" not in text and "Photos" not in text
     assert _images(reader) == 0
+
+
+def test_a_large_photo_is_scaled_down_and_a_broken_one_left_out() -> None:
+    big = _png("red", (3000, 2000))
+    facts = _report(None, None, (big, b"not an image"))
+    pdf = FpdfRenderer().render(report_document(Catalogs().get("en"), facts))
+    (image,) = [i for page in PdfReader(io.BytesIO(pdf)).pages for i in page.images]
+    assert max(image.image.size) == 480
