@@ -6,6 +6,7 @@ e-mail and the page shows their phone and mailbox."""
 from __future__ import annotations
 
 from bot.local import LocalBot
+from core.client_loop.payments import TERMINAL_SECRET, terminal_json, terminal_settings
 from core.client_loop.providers import (
     SMS_SECRET,
     SMTP_SECRET,
@@ -41,11 +42,16 @@ async def seed_demo(local: LocalBot, language: str = "ru") -> str:
 
 
 async def connect_demo_channels(
-    local: LocalBot, language: str, sms_key: str, mail_port: int
+    local: LocalBot,
+    language: str,
+    sms_key: str,
+    mail_port: int,
+    terminal: tuple[str, str] | None = None,
 ) -> None:
     """The demo organization's SMS provider (SMS.ru with `sms_key`; the process's SMS.ru
-    address is the fake's) and SMTP server (127.0.0.1:`mail_port`, no TLS), as its owner
-    would set them on the settings page (encrypted, audited)."""
+    address is the fake's), SMTP server (127.0.0.1:`mail_port`, no TLS) and, given, its own
+    T-Bank terminal for clients' payments (key, password; the process's T-Bank address is
+    the sandbox's), as its owner would set them on the settings page (encrypted, audited)."""
     container = local.container
     assert container is not None
     owner = next(person for person in demo.team(language) if person.role is Role.OWNER)
@@ -62,3 +68,7 @@ async def connect_demo_channels(
     mail = smtp_settings("127.0.0.1", mail_port, "none", sender, actor.organization.name)
     await container.services.org_settings.store_secret(actor, SMS_SECRET, sms_json(sms))
     await container.services.org_settings.store_secret(actor, SMTP_SECRET, smtp_json(mail))
+    if terminal is not None:
+        key, password = terminal
+        stored = terminal_json(terminal_settings(key, password))
+        await container.services.org_settings.store_secret(actor, TERMINAL_SECRET, stored)

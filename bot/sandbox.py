@@ -22,6 +22,7 @@ from bot.process import stop_on_signals
 from bot.settings import Settings
 from sandbox.peers.mail import MailPeer
 from sandbox.peers.sms_ru import SmsRuPeer
+from sandbox.peers.tbank_terminal import FakeTBankTerminal
 from sandbox.web import SandboxServer
 from sandbox.web.outside import OutsideApi
 from storage.secrets import FernetSecretBox
@@ -33,6 +34,9 @@ SANDBOX_KEYS: dict[str, tuple[str, Callable[[], str]]] = {
 }
 UVICORN_STARTUP_FAILURE = 3
 SANDBOX_SMS_KEY = "sandbox-sms-ru"  # the api_id the sandbox's SMS.ru takes
+# the demo organization's own T-Bank terminal for clients' payments (key, password): the
+# sandbox's local T-Bank, whose payment page has a button that pays
+SANDBOX_TERMINAL = ("SandboxTerminal", "sandbox-terminal-password")
 KEY_COMMAND = (
     'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
 )
@@ -111,9 +115,12 @@ async def _serve(settings: Settings, demo: bool) -> None:
     if generated:
         print(keys_note(generated, folder), flush=True)
     sms, mail = SmsRuPeer(api_id=SANDBOX_SMS_KEY), MailPeer(port=mail_port(settings))
+    bank = FakeTBankTerminal(*SANDBOX_TERMINAL)
     await sms.start()
     await mail.start()
-    settings = settings.model_copy(update={"sms_ru_base_url": sms.base_url, **inbound(settings)})
+    await bank.start()
+    urls = {"sms_ru_base_url": sms.base_url, "tbank_base_url": bank.base_url}
+    settings = settings.model_copy(update={**urls, **inbound(settings)})
     server = SandboxServer(
         new_emulator(),
         port=settings.sandbox_port,
@@ -128,7 +135,7 @@ async def _serve(settings: Settings, demo: bool) -> None:
 
             print(await seed_demo(local, settings.default_language))
             await connect_demo_channels(
-                local, settings.default_language, SANDBOX_SMS_KEY, mail.port
+                local, settings.default_language, SANDBOX_SMS_KEY, mail.port, SANDBOX_TERMINAL
             )
         if local.process is not None and local.process.inbound_mail is not None:
             mail.reply_server = ("127.0.0.1", local.process.inbound_mail.port)  # answers go here
@@ -137,6 +144,7 @@ async def _serve(settings: Settings, demo: bool) -> None:
         await stop_on_signals().wait()
     finally:
         await local.stop()
+        await bank.stop()
         await mail.stop()
         await sms.stop()
 
@@ -163,7 +171,8 @@ def outside_note(port: int) -> str:
     return (
         "  SMS and e-mail to clients go to the sandbox's own SMS.ru (key "
         f"{SANDBOX_SMS_KEY}) and mail server (127.0.0.1:{port}, no TLS): the page's "
-        '"SMS & e-mail" button shows them, and answers an e-mail as the client'
+        '"SMS & e-mail" button shows them, and answers an e-mail as the client\n'
+        "  Clients' payment links open the sandbox's own T-Bank: its page's button pays"
     )
 
 
