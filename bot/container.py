@@ -20,6 +20,7 @@ from core.catalogue.approval import TotalApprovals
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
 from core.checklists.acceptance import PageAcceptances
+from core.checklists.service import ChecklistService
 from core.client_loop.answers import ClientAnswers
 from core.client_loop.eta import Routing
 from core.client_loop.on_the_way import OnTheWayService
@@ -294,6 +295,7 @@ def make_services(
         approvals=TotalApprovals(uow, clock),
         invoices=InvoiceService(uow, clock, adapters.files),
         acceptances=PageAcceptances(uow, clock, adapters.files),
+        checklists=ChecklistService(uow, clock),
         availability=availability,
         orders=orders,
         files=files,

@@ -12,6 +12,7 @@ from core.catalogue.approval import TotalApprovals
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
 from core.checklists.acceptance import PageAcceptances
+from core.checklists.service import ChecklistService
 from core.client_loop.answers import ClientAnswers
 from core.client_loop.on_the_way import OnTheWayService
 from core.client_loop.page import ClientPageService
@@ -81,4 +82,5 @@ class Services:
     approvals: TotalApprovals  # the client approves a changed total
     invoices: InvoiceService  # invoices and their details (core/invoices)
     acceptances: PageAcceptances  # the client accepts the work on the page
+    checklists: ChecklistService  # checklists per category, answered on the order
     availability: AvailabilityService  # working hours, days off (core/availability)

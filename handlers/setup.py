@@ -38,6 +38,7 @@ from handlers.clients import commands as clients
 from handlers.errors import on_error
 from handlers.gate import identify
 from handlers.notifications import commands as notifications
+from handlers.orders import checklist
 from handlers.orders import commands as orders
 from handlers.privacy import commands as privacy
 from handlers.privacy import erasure, exports
@@ -90,6 +91,8 @@ CALLBACKS = [
     route(cb.AssignOrder, orders.assign),
     route(cb.OrderFlow, orders.order_flow),
     route(cb.OrderHistory, orders.history),
+    route(cb.ChecklistOpen, checklist.open_tap),
+    route(cb.ChecklistTap, checklist.item_tap),
     route(cb.OrderFiles, files.show_files),
     route(cb.OrderList, orders.list_page),
     route(cb.DigestUnassigned, notifications.digest_list),

@@ -1,0 +1,23 @@
+"""The buttons of an order's checklist (issue 20, item 7): "☑️ Checklist" on the card opens
+it, a tap on an item answers it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from handlers.callbacks.codec import Action
+
+
+@dataclass(frozen=True)
+class ChecklistOpen(Action, template="ck:{order_id}"):
+    """From an order's card: show its checklist with a button per item."""
+
+    order_id: int
+
+
+@dataclass(frozen=True)
+class ChecklistTap(Action, template="ck:{order_id}:{item_id}"):
+    """Tick or untick an item of the order's checklist."""
+
+    order_id: int
+    item_id: int

@@ -1,0 +1,94 @@
+"""Issue 20, item 7 through the bot, in Russian and English: the category «Уборка» has a
+checklist with two required items; the worker's card of an order of that category has
+"☑️ Checklist", Done is refused naming what is still missing, the worker ticks items with
+the buttons (the message redraws with the count), and Done closes the order once every
+required item is ticked. The order keeps its copy when the category's checklist changes."""
+
+from __future__ import annotations
+
+import pytest
+
+from core.checklists.model import NewItem
+from core.domain import TelegramProfile
+from tests.e2e.scenario import create_org, invite_link, onboard
+from tests.e2e.test_on_my_way import _today_order
+
+ITEMS = (
+    NewItem(text="Вынести мусор", required=True),
+    NewItem(text="Протереть зеркала", required=True),
+    NewItem(text="Полить цветы"),
+)
+TEXTS = {
+    "en": {
+        "start": "▶️ Start",
+        "done": "✅ Done",
+        "list": "☑️ Checklist",
+        "missing": "Order №1 is not done yet. Still missing:\n",
+        "count": "☑️ Checklist of order №1 ({n}/3)",
+        "closed": "Done",
+    },
+    "ru": {
+        "start": "▶️ Начать",
+        "done": "✅ Готово",
+        "list": "☑️ Чек-лист",
+        "missing": "Заказ №1 ещё нельзя закрыть. Не хватает:\n",
+        "count": "☑️ Чек-лист заказа №1 ({n}/3)",
+        "closed": "Выполнен",
+    },
+}
+
+
+async def _team(crm, ids, language):
+    olga = crm.emulator.user(ids[0], "Ольга", language_code="ru")
+    await create_org(olga)
+    token = await invite_link(olga, "Работник")
+    ivan = crm.emulator.user(ids[1], "Ivan Petrov", language_code=language)
+    await onboard(ivan, language, payload=token)
+    await ivan.reply()
+    await olga.reply()
+    return olga, ivan
+
+
+async def _define(crm, owner_id: int, items) -> None:
+    services = crm.container.services
+    owner = await services.users.identify(TelegramProfile(owner_id, "Ольга", None, None, "ru"))
+    assert owner.organization is not None
+    async with services.client_loop._uow() as uow:
+        categories = await uow.categories.listing(owner.organization.id)
+    cleaning = next(c for c in categories if c.name == "Уборка")
+    await services.checklists.define(owner, cleaning.id, items)
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_required_checklist_keeps_the_order_open_until_complete(crm, language):
+    x = TEXTS[language]
+    olga, ivan = await _team(crm, (7801, 7802), language)
+    await _define(crm, 7801, ITEMS)
+    _, ivans = await _today_order(olga, ivan)
+    await _define(crm, 7801, (NewItem(text="Другое", required=True),))  # the order keeps its copy
+    await ivan.tap(x["start"], message=ivans)
+    ivans = await ivan.wait_edit(ivans.message_id)
+    assert x["list"] in ivans.labels
+
+    await ivan.tap(x["done"], message=ivans)
+    refused = await ivan.callback_answer()
+    assert refused == x["missing"] + "• Вынести мусор\n• Протереть зеркала"
+
+    await ivan.tap(x["list"], message=ivans)
+    listed = await ivan.reply()
+    assert listed.text.startswith(x["count"].format(n=0))
+    assert listed.labels == ["☐ Вынести мусор *", "☐ Протереть зеркала *", "☐ Полить цветы"]
+    await ivan.tap("☐ Вынести мусор *", message=listed)
+    listed = await ivan.wait_edit(listed.message_id)
+    assert listed.text.startswith(x["count"].format(n=1))
+    assert listed.labels[0] == "☑️ Вынести мусор *"
+
+    await ivan.tap(x["done"], message=ivans)
+    assert await ivan.callback_answer() == x["missing"] + "• Протереть зеркала"
+    await ivan.tap("☐ Протереть зеркала *", message=listed)
+    listed = await ivan.wait_edit(listed.message_id)
+    assert listed.text.startswith(x["count"].format(n=2))
+
+    await ivan.tap(x["done"], message=ivans)
+    done = await ivan.wait_edit(ivans.message_id)
+    assert x["closed"] in done.text and x["start"] not in done.labels
