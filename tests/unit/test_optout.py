@@ -46,8 +46,8 @@ def test_sms_ru_inbound_entries():
         ("other", "callback_receive\n80\n79165550125\nSTOP\n1"),
     ]
     assert sms_ru.parse_inbound(fields) == [
-        InboundSms("+79165550123", "СТОП", at),
-        InboundSms("+79165550124", "line one\nline two", at),
+        InboundSms("+79165550123", "СТОП", at, "77"),
+        InboundSms("+79165550124", "line one\nline two", at, "78"),
     ]
     (status,) = sms_ru.parse_callback(fields)
     assert status.message_id == "000-1" and status.state is DeliveryState.DELIVERED
@@ -57,7 +57,7 @@ def test_smsc_inbound_and_reports_are_told_apart():
     inbound = {"sms_id": "5", "phone": "79165550123", "mes": "Stop", "to": "79000000000",
                "sent": "1772528400"}  # fmt: skip
     assert smsc.parse_inbound(inbound) == InboundSms(
-        "+79165550123", "Stop", datetime(2026, 3, 3, 9, 0, tzinfo=UTC)
+        "+79165550123", "Stop", datetime(2026, 3, 3, 9, 0, tzinfo=UTC), "5"
     )
     assert smsc.parse_callback(inbound) is None
     report = {"id": "12", "phone": "79165550123", "status": "1", "err": "0"}
