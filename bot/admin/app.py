@@ -20,6 +20,7 @@ from bot.admin import (
     client_templates,
     data_rights,
     hooks,
+    invoice_details,
     pages,
     recurring,
     sms_callbacks,
@@ -97,6 +98,7 @@ def build_admin_app(
     app.include_router(client_photo.router)
     app.include_router(working_hours.router)
     app.include_router(recurring.router)
+    app.include_router(invoice_details.router)
     app.include_router(hooks.router)
     app.include_router(client_payments.router)
     app.include_router(unsubscribe.router)
