@@ -25,6 +25,7 @@ from storage import migrate
 from storage.db import create_engine, session_factory
 from storage.tables import metadata
 from storage.uow import SqlUnitOfWork
+from tests.migrated import Upgrades
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -50,6 +51,12 @@ def _cached(read: Callable[..., gettext.NullTranslations]) -> Callable[..., Any]
 
 
 i18n.load_catalog = _cached(i18n.load_catalog)
+
+
+# Each test database migrated once per process, not once per use (tests/migrated.py).
+UPGRADES = Upgrades(migrate.upgrade)
+migrate.upgrade = UPGRADES
+
 _TRAVEL = pytest.StashKey[Any]()
 
 # Property tests draw the same examples on every run and every machine: a suite that fails on
@@ -108,10 +115,8 @@ BACKENDS = ["sqlite", "postgresql"]
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory) -> str:
-    path = tmp_path_factory.mktemp("template") / "template.db"
-    migrate.upgrade(f"sqlite:///{path}")
-    return str(path)
+def sqlite_template() -> str:
+    return str(UPGRADES.template())
 
 
 async def _admin(url: str, statement: str) -> None:

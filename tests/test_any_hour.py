@@ -12,6 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.migrated import TEMPLATE_ENV
+
 ROOT = Path(__file__).resolve().parents[1]
 INSTANTS = (
     "2026-12-06T00:30:00+00:00",
@@ -43,8 +45,9 @@ END_TO_END_AT = {INSTANTS[0], INSTANTS[2], INSTANTS[4]}
 
 @pytest.mark.timeout(300)
 @pytest.mark.parametrize("instant", INSTANTS)
-def test_time_sensitive_tests_pass_at(instant):
+def test_time_sensitive_tests_pass_at(instant, sqlite_template):
     env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}  # SQLite is enough
+    env[TEMPLATE_ENV] = sqlite_template  # migrated once, by this worker (tests/migrated.py)
     command = [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
     run = subprocess.run(
         [*command, "--wall-clock", instant, *TIME_SENSITIVE, *_end_to_end(instant)],
