@@ -28,7 +28,7 @@ from core.outcomes import (
     SeriesStarted,
     Welcome,
 )
-from handlers.availability import away_saved, hours_saved
+from handlers.availability import away_saved, hours_saved, warn_assigned
 from handlers.client_loop.refunds import refund_requested
 from handlers.client_loop.staff_message import client_messaged
 from handlers.clients.publish import send_client
@@ -92,6 +92,7 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await _order_created(update, ctx, order_id, client_created)
             if assigned is not None:  # the card shows the assignee: tell only them
                 await announce(ctx, assigned)
+                await warn_assigned(update, ctx, assigned.card.order)  # busy or away then
         case OrderChanged(change):
             await publish_change(ctx, change)
             await reply(ctx, update, t("Saved: order №{number}.", number=change.card.order.number))

@@ -128,3 +128,31 @@ async def test_availability_in_both_languages_and_the_assignment_warning(crm):
         "Заказ всё равно назначен; при необходимости измените.",
     ], warning.text
     assert "№2" in (await boris.reply()).text  # assigned anyway
+
+
+async def test_create_and_assign_warns_when_the_worker_is_away(crm):
+    olga, ivan, _, _ = await _crew(crm)
+    await crm.container.services.availability.sick_today(await actor(crm, ivan), moscow(7).date())
+    await olga.send("/neworder")
+    for typed in ("+7 916 555 44 71", "Анна Петрова", "Москва, Тверская, 7"):
+        await olga.reply()
+        await olga.send(typed)
+    for label in ("Уборка", "Сегодня", "12:00"):
+        await olga.reply()
+        await olga.tap(label)
+    await olga.reply()
+    await olga.send("3500")
+    await olga.reply()
+    await olga.tap("Пропустить")
+    confirm = await olga.reply()
+    await olga.tap("👷 Создать и назначить…", message=confirm)
+    whom = await olga.reply()
+    await olga.tap(next(lbl for lbl in whom.labels if lbl.startswith("Ivan")), message=whom)
+    done = await olga.reply()
+    assert done.text.startswith("Заказ №1 создан и назначен: Ivan."), done.text
+    await olga.reply()  # the card
+    warning = await olga.reply()
+    assert warning.text.splitlines()[:2] == [
+        "⚠️ Ivan в это время:",
+        "• не работает (больничный)",
+    ], warning.text
