@@ -148,8 +148,10 @@ async def sick_tap(update: Update, ctx: BotContext, tap: cb.SickToday) -> None:
         await query.answer(ctx.t.raw("This button is no longer valid."))
         return
     report = await ctx.services.availability.sick_today(ctx.actor, day)
+    if not report.fresh:  # a second tap: managers were told already
+        await query.answer(ctx.t.raw("Today is already marked as a sick day."))
+        return
     await query.answer()
-    await drop_keyboard(ctx, query)
     text = ctx.t("Get well! Today is marked as a sick day.")
     await reply(ctx, update, text + _affected_note(ctx.t, report))
     announce_away(ctx, report)

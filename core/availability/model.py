@@ -39,6 +39,7 @@ class AwayReport:
     affected: tuple[Affected, ...]
     leads: tuple[User, ...]  # who can reassign: told of the affected orders
     zone: str
+    fresh: bool = True  # False: recorded before (a second tap on the plan's button)
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,6 +4,7 @@ with whom to give each to, one tap to reassign, and the warnings when an order i
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from core.availability.model import (
@@ -84,6 +85,7 @@ class AvailabilityService:
         async with self._uow() as uow:
             known = await uow.availability.absences(org.id, [actor.user.id], day, day)
             absence = next((a for a in known if a.kind is AwayKind.SICK), None)
+            fresh = absence is None
             if absence is None:
                 now = self._clock.now()
                 absence = await uow.availability.add_absence(
@@ -91,7 +93,7 @@ class AvailabilityService:
                 )
             report = await self._report(uow, org, actor.user, absence)
             await uow.commit()
-            return report
+            return replace(report, fresh=fresh)
 
     async def remove(self, actor: Actor, absence_id: int) -> None:
         org = _org(actor)

@@ -68,6 +68,8 @@ async def test_a_sick_day_from_the_plan_and_one_tap_reassignments(crm):
         "📋 Открыть заказ",
     ]
     assert two.text.startswith("Заказ №2,") and two.labels[0].startswith("Анна")
+    await ivan.tap(SICK, message=plan)  # again: nothing new for anyone
+    assert await ivan.callback_answer() == "Today is already marked as a sick day."
 
     await olga.tap("Анна · заказов в этот день: 0", message=one)
     assert await olga.callback_answer() == "Передано."
@@ -78,6 +80,9 @@ async def test_a_sick_day_from_the_plan_and_one_tap_reassignments(crm):
     async with crm.container.services.orders._uow() as uow:
         assignees = [(await uow.orders.get(owner.organization.id, first.id)).assignee_id]
     assert assignees == [(await actor(crm, anna)).user.id]
+    await olga.send("/help")  # a message after everything the taps sent
+    await olga.reply()
+    assert sum("🤒 Ivan" in m.text for m in olga.messages()) == 1  # told once
 
 
 async def test_availability_in_both_languages_and_the_assignment_warning(crm):
