@@ -18,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.domain import ConsentKind, Organization, OrgStatus, Role
+from core.invoices.model import invoice_number
 from core.privacy.model import ConsentRecord, Entity, Erased, RetentionReport, StoredFile
 from core.privacy.retention import Cutoffs
 from storage.privacy import erasure, retention
@@ -43,6 +44,7 @@ from storage.tables import (
     UserRow,
     metadata,
 )
+from storage.tables_invoices import InvoiceRow
 from storage.team.orgs import to_org
 
 # Rows that point at a person but hold the organization's data about others (clients' calls,
@@ -157,6 +159,19 @@ class SqlPrivacyRepository:
             folder = f"order-{row.order_id}" if row.order_id else "unfiled"
             archive = f"files/{folder}/{row.id}-{name}"
             found.append(StoredFile(archive, key, row.state == "stored"))
+        return found + await self._invoice_files(org_id)
+
+    async def _invoice_files(self, org_id: int) -> list[StoredFile]:
+        """The invoices' and service reports' PDFs (docs/invoices.md), by number."""
+        i = InvoiceRow
+        stmt = select(i.year, i.seq, i.file_key, i.report_key).where(i.organization_id == org_id)
+        found = []
+        for year, seq, file_key, report_key in (await self._s.execute(stmt.order_by(i.id))).all():
+            number = invoice_number(year, seq)
+            if file_key:
+                found.append(StoredFile(f"invoices/{number}.pdf", file_key, True))
+            if report_key:
+                found.append(StoredFile(f"invoices/{number}-report.pdf", report_key, True))
         return found
 
     async def consents(self, user_id: int) -> list[ConsentRecord]:

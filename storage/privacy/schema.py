@@ -27,7 +27,8 @@ NOT_EXPORTED = frozenset(
 )
 SECRET = re.compile(r"token|secret|ciphertext|password|_hash$|^(api|org)_key$")
 # Columns naming an object in storage (deleted with their row) and holding a client's phone.
-OBJECT_KEY_COLUMNS = frozenset({"storage_key", "recording_key"})
+# (an invoice's PDFs name the client: they go with the invoice, docs/invoices.md)
+OBJECT_KEY_COLUMNS = frozenset({"storage_key", "recording_key", "file_key", "report_key"})
 PHONE_COLUMNS = frozenset({"client_phone"})
 # Money not named `*_minor`: the CRM's own bills, always in kopecks
 # (see core.privacy.export_format).

@@ -7,9 +7,11 @@ balance left after a partial payment."""
 from __future__ import annotations
 
 import io
+import zipfile
 
 import pytest
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from core.checklists.model import AcceptanceMethod
 from core.checklists.service import accept
@@ -17,9 +19,11 @@ from core.domain import Job
 from core.invoices.issue import SEND_JOB
 from core.invoices.requisites import Requisites
 from core.orders.rules import OrderAction
+from core.privacy.erasure import ERASE_OBJECTS_JOB
 from handlers.i18n import Catalogs
 from handlers.paperwork_jobs import invoice_jobs
 from integrations.pdf import FpdfRenderer
+from storage.tables import JobRow
 from tests.integration.test_catalogue import _order
 from tests.privacy_support import open_world
 
@@ -73,3 +77,30 @@ async def test_a_gone_invoice_renders_nothing(w, clock):
     handler = invoice_jobs(w.services.invoices, Catalogs(), FpdfRenderer())[SEND_JOB]
     await handler(Job(1, SEND_JOB, {"invoice_id": 999}, 0, owner.organization.id))
     assert await w.services.invoices.pdf(owner.organization.id, 999) is None
+
+
+async def test_the_export_holds_the_pdfs_and_erasing_the_client_deletes_them(w, clock):
+    owner, _manager, worker, order, _ = await _order(w, clock)
+    services, org_id = w.services, owner.organization.id
+    await services.orders.act(worker, order.id, OrderAction.DONE)
+    async with w.uow() as uow:
+        invoice = await uow.invoices.for_order(org_id, order.id)
+    handler = invoice_jobs(services.invoices, Catalogs(), FpdfRenderer())[SEND_JOB]
+    await handler(Job(1, SEND_JOB, {"invoice_id": invoice.id}, 0, org_id))
+
+    export = await services.privacy.export_archive(owner)
+    try:
+        with zipfile.ZipFile(export.path) as archive:
+            names = set(archive.namelist())
+            assert {"invoices/2026-000001.pdf", "invoices/2026-000001-report.pdf"} <= names
+            assert "Счёт № 2026-000001" in _text(archive.read("invoices/2026-000001.pdf"))
+            assert any(n.startswith("invoice") and n.endswith(".csv") for n in names)
+    finally:
+        services.privacy.discard(export)
+
+    assert await services.erasure.erase_client(owner, order.client_id) >= 2
+    async with w.uow() as uow:
+        (job,) = (
+            await uow.session.execute(select(JobRow).where(JobRow.kind == ERASE_OBJECTS_JOB))
+        ).scalars()
+    assert {f"org/{org_id}/invoices/2026-000001.pdf"} <= set(job.payload["keys"])
