@@ -27,7 +27,7 @@ from handlers import (
 )
 from handlers import callbacks as cb
 from handlers.callbacks.routes import Router, route
-from handlers.client_loop import on_the_way
+from handlers.client_loop import acceptance, on_the_way
 from handlers.client_loop.chat import consent_tap
 from handlers.client_loop.invite import invite_tap
 from handlers.client_loop.ratings import rating_tap
@@ -93,6 +93,7 @@ CALLBACKS = [
     route(cb.OrderHistory, orders.history),
     route(cb.ChecklistOpen, checklist.open_tap),
     route(cb.ChecklistTap, checklist.item_tap),
+    route(cb.AcceptWork, acceptance.accept_tap),
     route(cb.OrderFiles, files.show_files),
     route(cb.OrderList, orders.list_page),
     route(cb.DigestUnassigned, notifications.digest_list),

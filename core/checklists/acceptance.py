@@ -41,6 +41,18 @@ class PageAcceptances:
         async with self._uow() as uow:
             return await uow.checklists.paperwork(org_id, order_id)
 
+    async def by_telegram(self, user_id: int, org_id: int, order_id: int) -> Acceptance:
+        """The client's "I accept the work" under the done message: only the order's own
+        linked client (`client_button_foreign` for anyone else)."""
+        async with self._uow() as uow:
+            link = await uow.client_loop.link_of_user(org_id, user_id)
+            order = await uow.orders.get(org_id, order_id) if link is not None else None
+            if link is None or order is None or order.client_id != link.client_id:
+                raise DomainError("client_button_foreign")
+            got = await accept(uow, self._clock, order, AcceptanceMethod.TELEGRAM)
+            await uow.commit()
+            return got
+
     async def page_state(self, token: str) -> PageAcceptance | None:
         """None: nothing to accept (the order is not done)."""
         async with self._uow() as uow:

@@ -1,5 +1,5 @@
 """The buttons of an order's checklist (issue 20, item 7): "☑️ Checklist" on the card opens
-it, a tap on an item answers it."""
+it, a tap on an item answers it; and the client's "I accept the work" (item 8)."""
 
 from __future__ import annotations
 
@@ -21,3 +21,11 @@ class ChecklistTap(Action, template="ck:{order_id}:{item_id}"):
 
     order_id: int
     item_id: int
+
+
+@dataclass(frozen=True)
+class AcceptWork(Action, template="acw:{org_id}:{order_id}"):
+    """In the client's chat, under the message that the work is done: accept it."""
+
+    org_id: int
+    order_id: int

@@ -18,6 +18,7 @@ from core.client_loop.model import Channel, ClientLink, Purpose
 from core.domain import Organization
 from core.errors import DomainError
 from handlers import callbacks as cb
+from handlers.client_loop.acceptance import accept_tap
 from handlers.client_loop.ratings import rating_comment, rating_tap
 from handlers.client_loop.relay import relay_from_client
 from handlers.client_loop.reminders import reason_typed, visit_tap
@@ -156,6 +157,8 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
             await rating_tap(update, ctx, action)
         elif isinstance(action, cb.ClientVisit | cb.ClientSlot | cb.ClientReason):
             await visit_tap(update, ctx, action)
+        elif isinstance(action, cb.AcceptWork):  # the work accepted (issue 20, item 8)
+            await accept_tap(update, ctx, action)
         else:
             await query.answer(ctx.t.raw("This button is not for you."))
         return

@@ -32,6 +32,7 @@ from core.domain import Job, Order
 from core.errors import ExternalServiceError
 from core.runtime.jobs import DEFAULT_MAX_ATTEMPTS, JobHandler, max_attempts_of
 from core.services import Services
+from handlers.client_loop.acceptance import accept_markup
 from handlers.client_loop.confirm import fitted
 from handlers.context import BotContext
 from handlers.delivery.lanes import broadcast
@@ -96,7 +97,8 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
             values = dict(summary.values)
             shown = summary.show_prices and summary.due_minor > 0
             values["amount"] = money(t, summary.due_minor, summary.currency) if shown else None
-            await _send(bot, services, summary, values)
+            markup = accept_markup(t, org_id, order_id) if summary.telegram else None
+            await _send(bot, services, summary, values, markup)  # with I accept the work
             if summary.telegram and summary.send_photos:
                 await _photos(bot, summary.chat_id, await payments.done_photos(org_id, order_id))
         if link is None or link.payment_url is None:

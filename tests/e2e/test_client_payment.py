@@ -193,7 +193,7 @@ async def test_cash_recorded_on_site_sends_the_client_a_receipt(crm):
     petr = await _linked(crm, olga, ivan, 7423)
     prompt = await _finish(ivan)
     done = await petr.reply()
-    assert "работа выполнена" in done.text and not done.labels
+    assert "работа выполнена" in done.text and done.labels == ["✅ Я принимаю работу"]
     await ivan.tap("💰 Record payment", message=prompt)
     await ivan.reply()
     await ivan.send("3500")

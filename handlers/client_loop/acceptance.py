@@ -1,0 +1,42 @@
+"""The client's "✅ I accept the work" under the message that the work is done (issue 20,
+item 8; docs/checklists.md): one tap records the acceptance (method `telegram`) and the
+message says so; another person's tap is told it is not theirs."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+
+from core.errors import DomainError
+from handlers import callbacks as cb
+from handlers.context import BotContext
+from handlers.delivery.edits import edit_tapped
+from handlers.errors import describe
+from handlers.i18n import N_, Translator
+from handlers.keyboards import button
+
+ACCEPTED = N_("✅ Thank you! You accepted the work.")
+
+
+def accept_markup(t: Translator, org_id: int, order_id: int) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup(
+        [[button(t.raw("✅ I accept the work"), cb.AcceptWork(org_id, order_id))]]
+    )
+
+
+async def accept_tap(update: Update, ctx: BotContext, tap: cb.AcceptWork) -> None:
+    query = update.callback_query
+    assert query is not None
+    t = ctx.t
+    try:
+        await ctx.services.acceptances.by_telegram(ctx.actor.user.id, tap.org_id, tap.order_id)
+        answer = t(ACCEPTED)
+    except DomainError as error:
+        if error.code == "client_button_foreign":
+            await query.answer(t("This button is not for you."), show_alert=True)
+            return
+        if error.code not in ("already_accepted", "acceptance_not_done"):
+            raise
+        answer = describe(t, error)
+    await query.answer()
+    text = getattr(query.message, "text_html", None) or ""
+    await edit_tapped(ctx, query, f"{text}\n\n<b>{answer}</b>", None)
