@@ -249,7 +249,7 @@ def make_services(
         clock,
         admin.org_settings.credential_in,
         adapters.client_terminals,
-        settings.public_base_url,
+        public_url(settings),  # as the client page's links: the bank notifies the same app
     )
     availability = AvailabilityService(uow, clock, orders)
     specs: tuple[FlowSpec, ...] = (
