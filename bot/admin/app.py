@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from bot.admin import (
     api,
+    checklists,
     client_acceptance,
     client_page,
     client_payments,
@@ -93,6 +94,7 @@ def build_admin_app(
     app.include_router(data_rights.router)
     app.include_router(pages.router)
     app.include_router(client_templates.router)
+    app.include_router(checklists.router)
     app.include_router(client_acceptance.router)  # before /c/{token}: /sign.js
     app.include_router(client_page.router)
     app.include_router(client_photo.router)

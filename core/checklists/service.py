@@ -40,6 +40,8 @@ class ChecklistService:
     async def template(self, actor: Actor, category_id: int) -> list[TemplateItem]:
         org_id = _manages(actor)
         async with self._uow() as uow:
+            if category_id not in {c.id for c in await uow.categories.listing(org_id)}:
+                raise DomainError("not_found")
             return await uow.checklists.template(org_id, category_id)
 
     async def define(self, actor: Actor, category_id: int, items: Sequence[NewItem]) -> int:
