@@ -294,7 +294,7 @@ def make_services(
         order_lines=OrderLines(uow, clock),
         approvals=TotalApprovals(uow, clock),
         invoices=InvoiceService(uow, clock, adapters.files),
-        acceptances=PageAcceptances(uow, clock, adapters.files),
+        acceptances=PageAcceptances(uow, clock, adapters.files, public_url(settings)),
         checklists=ChecklistService(uow, clock),
         availability=availability,
         orders=orders,

@@ -108,6 +108,7 @@ class ErrorCode(enum.StrEnum):
     ACCEPTANCE_NOT_DONE = "acceptance_not_done"
     ACCEPTANCE_NAME = "acceptance_name"
     ALREADY_ACCEPTED = "already_accepted"
+    ACCEPTANCE_NO_PAGE = "acceptance_no_page"
     PLAN_AI_QUOTA = "plan_ai_quota"
     PLAN_INVALID = "plan_invalid"
     PLAN_MEMBERS_LIMIT = "plan_members_limit"

@@ -144,6 +144,9 @@ MESSAGES: dict[str, str] = {
     "acceptance_not_done": N_("Order №{number} is not done yet, so it cannot be accepted."),
     "acceptance_name": N_("Please type your name to accept the work."),
     "already_accepted": N_("The work on order №{number} has already been accepted."),
+    "acceptance_no_page": N_(
+        "The client page is not available: the server has no public address set."
+    ),
     "contact_grace_range": N_("The grace period must be between 0 and {limit} hours."),
     "merge_nothing_found": N_("No other client matches. Try another name or phone."),
     "client_button_foreign": N_("This button is not for you."),

@@ -94,6 +94,7 @@ CALLBACKS = [
     route(cb.ChecklistOpen, checklist.open_tap),
     route(cb.ChecklistTap, checklist.item_tap),
     route(cb.AcceptWork, acceptance.accept_tap),
+    route(cb.AcceptanceLink, acceptance.link_tap),
     route(cb.OrderFiles, files.show_files),
     route(cb.OrderList, orders.list_page),
     route(cb.DigestUnassigned, notifications.digest_list),

@@ -11,8 +11,11 @@ from core.checklists.model import Acceptance, AcceptanceMethod, OrderPaperwork
 from core.checklists.rules import checked_signature
 from core.checklists.service import accept
 from core.client_loop.page import page_access
-from core.domain import OrderStatus
+from core.client_loop.tokens import hash_token, new_page_token, page_expiry
+from core.domain import Actor, OrderStatus
 from core.errors import DomainError
+from core.orders.cards import visible_order
+from core.permissions import Action, allowed
 from core.ports import Clock, UowFactory
 from core.service_ports import FileStore
 
@@ -30,10 +33,37 @@ def signature_key(org_id: int, order_id: int) -> str:
 
 
 class PageAcceptances:
-    def __init__(self, uow: UowFactory, clock: Clock, store: FileStore) -> None:
+    def __init__(
+        self, uow: UowFactory, clock: Clock, store: FileStore, public_url: str | None = None
+    ) -> None:
         self._uow = uow
         self._clock = clock
         self._store = store
+        self._public_url = public_url.rstrip("/") if public_url else None
+
+    async def staff_link(self, actor: Actor, order_id: int) -> str:
+        """The order's page for the assignee (or a lead) to hand their phone to the client:
+        a new page token, `?staff=1` so the acceptance says where it was collected."""
+        async with self._uow() as uow:
+            order = await visible_order(uow, actor, order_id)
+            lead = allowed(actor.role, Action.ORDER_ASSIGN)
+            if order.assignee_id != actor.user.id and not lead:
+                raise DomainError("forbidden")
+            if order.status is not OrderStatus.DONE or order.client_id is None:
+                raise DomainError("acceptance_not_done", number=order.number)
+            if self._public_url is None:
+                raise DomainError("acceptance_no_page")
+            token, now = new_page_token(), self._clock.now()
+            await uow.client_loop.add_page(
+                order.organization_id,
+                order.client_id,
+                order.id,
+                hash_token(token),
+                page_expiry(order, now),
+                now,
+            )
+            await uow.commit()
+        return f"{self._public_url}/c/{token}?staff=1"
 
     async def paperwork(self, org_id: int, order_id: int) -> OrderPaperwork:
         """The order's checklist answers and acceptance, for the service report and the

@@ -18,6 +18,7 @@ from handlers.callbacks.availability_actions import AbsenceRemove as AbsenceRemo
 from handlers.callbacks.availability_actions import AvailabilityAsk as AvailabilityAsk
 from handlers.callbacks.availability_actions import Reassign as Reassign
 from handlers.callbacks.availability_actions import SickToday as SickToday
+from handlers.callbacks.checklist_actions import AcceptanceLink as AcceptanceLink
 from handlers.callbacks.checklist_actions import AcceptWork as AcceptWork
 from handlers.callbacks.checklist_actions import ChecklistOpen as ChecklistOpen
 from handlers.callbacks.checklist_actions import ChecklistTap as ChecklistTap

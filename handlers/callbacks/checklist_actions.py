@@ -29,3 +29,10 @@ class AcceptWork(Action, template="acw:{org_id}:{order_id}"):
 
     org_id: int
     order_id: int
+
+
+@dataclass(frozen=True)
+class AcceptanceLink(Action, template="acl:{order_id}"):
+    """From a done order's card: the page link to hand the phone to the client."""
+
+    order_id: int

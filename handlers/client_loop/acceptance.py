@@ -10,6 +10,7 @@ from core.errors import DomainError
 from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
+from handlers.delivery.replies import reply
 from handlers.errors import describe
 from handlers.i18n import N_, Translator
 from handlers.keyboards import button
@@ -40,3 +41,17 @@ async def accept_tap(update: Update, ctx: BotContext, tap: cb.AcceptWork) -> Non
     await query.answer()
     text = getattr(query.message, "text_html", None) or ""
     await edit_tapped(ctx, query, f"{text}\n\n<b>{answer}</b>", None)
+
+
+async def link_tap(update: Update, ctx: BotContext, tap: cb.AcceptanceLink) -> None:
+    """The assignee's "✍️ Client's signature": the order's page, to open on their phone."""
+    query = update.callback_query
+    assert query is not None
+    url = await ctx.services.acceptances.staff_link(ctx.actor, tap.order_id)
+    await query.answer()
+    text = ctx.t(
+        "✍️ Open this page on your phone and give it to the client to accept the work "
+        "or sign: {url}",
+        url=url,
+    )
+    await reply(ctx, update, text)

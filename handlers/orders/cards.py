@@ -15,7 +15,7 @@ from handlers.client_loop.refunds import refund_button
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
-from handlers.orders.checklist import checklist_button
+from handlers.orders.checklist import checklist_button, signature_button
 from handlers.recurring.card import series_button, series_line
 from handlers.telephony.render import call_brief
 
@@ -152,6 +152,8 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
         buttons.insert(0, on_my_way_button(t, o.id))
     if (checklist := checklist_button(t, card)) is not None:  # core/checklists
         buttons.append(checklist)
+    if (signing := signature_button(t, card)) is not None:  # the client accepts on site
+        buttons.append(signing)
     if card.client is not None and card.client.contacts_visible:
         buttons.append(button(t.raw("👤 Client"), cb.OpenClient(card.client.id)))
     if card.client is not None and card.sees_history and o.open:  # owners and managers

@@ -7,6 +7,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.checklists.model import ChecklistAnswers, ItemKind, OrderItem
+from core.domain import OrderStatus
 from core.orders.rules import OrderAction
 from core.views import OrderCard
 from handlers import callbacks as cb
@@ -29,6 +30,16 @@ def checklist_button(t: Translator, card: OrderCard) -> InlineKeyboardButton | N
     if o.category_id is None or not o.open or not working:
         return None
     return button(t.raw("☑️ Checklist"), cb.ChecklistOpen(o.id))
+
+
+def signature_button(t: Translator, card: OrderCard) -> InlineKeyboardButton | None:
+    """On a done order of a client, for its assignee and for owners and managers: the page
+    link to collect the client's acceptance on the phone (`core.checklists.acceptance`)."""
+    o = card.order
+    mine = card.assignee is not None and card.assignee.id == card.viewer.id
+    if o.status is not OrderStatus.DONE or card.client is None or not (mine or card.sees_history):
+        return None
+    return button(t.raw("✍️ Client's signature"), cb.AcceptanceLink(o.id))
 
 
 def _label(item: OrderItem) -> str:

@@ -22,6 +22,7 @@ from tests.e2e.test_client_payment import _finish
 from tests.unit.test_checklist_rules import png
 
 NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+LINK = re.compile(r"(https?://\S+)")
 BUTTON = {"ru": "✅ Я принимаю работу", "en": "✅ I accept the work"}
 THANKS = {"ru": "✅ Спасибо! Вы приняли работу.", "en": "✅ Thank you! You accepted the work."}
 
@@ -86,18 +87,21 @@ async def test_the_client_signs_on_the_assignees_phone(crm, language):
     await _finish(ivan)
     order = await _order_of(crm, ids[2])
     services = crm.container.services
-    issued = await services.client_loop.issue_page(
-        order.organization_id, order.client_id, order.id
-    )
-    base = crm.settings.public_base_url
+    await ivan.send("/order 1")
+    card = await ivan.reply()
+    await ivan.tap("✍️ Client's signature", message=card)
+    told = await ivan.reply()
+    assert told.text.startswith("✍️ Open this page on your phone and give it to the client")
+    url = LINK.search(told.text).group(1)
+    assert url.startswith(f"{crm.settings.public_base_url}/c/") and url.endswith("?staff=1")
     drawn = png(600, 200)
     signature = "data:image/png;base64," + base64.b64encode(drawn).decode()
     async with httpx.AsyncClient() as web:
-        page = await web.get(f"{base}/c/{issued.token}?staff=1&lang={language}")
+        page = await web.get(f"{url}&lang={language}")
         assert 'data-testid="canvas"' in page.text
         nonce = NONCE.search(page.text).group(1)
         signed = await web.post(
-            f"{base}/c/{issued.token}/accept",
+            url.replace("?staff=1", "/accept"),
             data={"nonce": nonce, "lang": language, "name": "Пётр", "signature": signature,
                   "staff": "1"},
         )  # fmt: skip
