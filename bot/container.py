@@ -17,6 +17,7 @@ from bot.telephony import pbx_api_factory, telephony_services
 from core.availability.flows import TimeOffSpec, WorkHoursSpec
 from core.availability.service import AvailabilityService
 from core.catalogue.approval import TotalApprovals
+from core.catalogue.flow import OrderLineSpec, ServiceNewSpec, ServicePriceSpec
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
 from core.checklists.acceptance import PageAcceptances
@@ -263,6 +264,9 @@ def make_services(
         ClientEditSpec(clients),
         ClientMergeSpec(clients),
         ClientReplySpec(clock, settings.default_language),
+        OrderLineSpec(OrderLines(uow, clock)),
+        ServiceNewSpec(CatalogueService(uow, clock)),
+        ServicePriceSpec(CatalogueService(uow, clock)),
         RepeatSpec(clock, series),
         SeriesEditSpec(series),
         RefundSpec(client_payments),

@@ -144,6 +144,14 @@ class SeriesChanged:
     number: int
 
 
+@dataclass(frozen=True, slots=True)
+class ServiceSaved:
+    """/services added a catalogue item or changed its price (`core.catalogue.flow`)."""
+
+    item_id: int
+    name: str
+
+
 Outcome = (
     Prompt
     | Reask
@@ -159,6 +167,7 @@ Outcome = (
     | ClientSaved
     | LanguageChanged
     | ClientMessaged
+    | ServiceSaved
     | SeriesStarted
     | SeriesChanged
     | RefundRequested

@@ -51,6 +51,7 @@ class OrderCard:
     client_confirmed_at: datetime | None = None  # the client confirmed the current time
     series: Series | None = None  # the recurring series the order is a visit of
     lines: tuple[LineItem, ...] = ()  # its line items (none: the price as agreed)
+    can_add_line: bool = False  # the viewer may add a line ("➕ Add line")
 
     @property
     def viewer_id(self) -> int:

@@ -10,6 +10,7 @@ from handlers.client_loop.staff_message import RELAY_PROMPTS
 from handlers.clients.prompts import CLIENT_PROMPTS
 from handlers.i18n import NP_, Translator
 from handlers.orders.edit_prompts import EDIT_PROMPTS
+from handlers.orders.line_prompts import LINE_PROMPTS
 from handlers.orders.prompts import ORDER_PROMPTS
 from handlers.prompts import PROMPTS, PromptEnv, Rendered, Renderer
 from handlers.recurring.prompts import SERIES_PROMPTS
@@ -21,6 +22,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **EDIT_PROMPTS,
     **CLIENT_PROMPTS,
     **RELAY_PROMPTS,
+    **LINE_PROMPTS,
     **SERIES_PROMPTS,
     **REFUND_PROMPTS,
     **AVAILABILITY_PROMPTS,

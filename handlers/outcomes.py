@@ -26,6 +26,7 @@ from core.outcomes import (
     RefundRequested,
     SeriesChanged,
     SeriesStarted,
+    ServiceSaved,
     Welcome,
 )
 from handlers.availability import away_saved, hours_saved, warn_assigned
@@ -41,6 +42,7 @@ from handlers.i18n import N_, Translator
 from handlers.orders.publish import announce, publish_change, send_card
 from handlers.prompts import PromptEnv
 from handlers.recurring.shown import series_changed, series_started
+from handlers.services import service_saved
 
 ROLE_NAMES = {Role.OWNER: N_("owner"), Role.MANAGER: N_("manager"), Role.WORKER: N_("worker")}
 
@@ -104,6 +106,8 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await reply(ctx, update, t("Done. I will speak English from now on."))
         case ClientMessaged():
             await client_messaged(update, ctx, outcome)
+        case ServiceSaved():
+            await service_saved(update, ctx, outcome)
         case SeriesStarted():
             await series_started(update, ctx, outcome)
         case SeriesChanged():

@@ -21,6 +21,7 @@ from handlers import (
     availability_taps,
     conversation,
     files,
+    services,
     settings,
     team,
     voice,
@@ -38,7 +39,7 @@ from handlers.clients import commands as clients
 from handlers.errors import on_error
 from handlers.gate import identify
 from handlers.notifications import commands as notifications
-from handlers.orders import checklist
+from handlers.orders import checklist, lines
 from handlers.orders import commands as orders
 from handlers.privacy import commands as privacy
 from handlers.privacy import erasure, exports
@@ -69,6 +70,7 @@ COMMANDS = {
     "availability": availability.availability_command,
     "admin": admin.admin,
     "calls": telephony.calls_command,
+    "services": services.services_command,
     "telephony": telephony.telephony,
     "privacy": privacy.privacy,
     "audit": privacy.audit,
@@ -91,6 +93,12 @@ CALLBACKS = [
     route(cb.AssignOrder, orders.assign),
     route(cb.OrderFlow, orders.order_flow),
     route(cb.OrderHistory, orders.history),
+    route(cb.AddLine, lines.add_line_tap),
+    route(cb.ApproveTotal, lines.approve_tap),
+    route(cb.ServiceList, services.list_tap),
+    route(cb.ServiceOpen, services.open_tap),
+    route(cb.ServiceAct, services.act_tap),
+    route(cb.ServiceAdd, services.add_tap),
     route(cb.ChecklistOpen, checklist.open_tap),
     route(cb.ChecklistTap, checklist.item_tap),
     route(cb.AcceptWork, acceptance.accept_tap),

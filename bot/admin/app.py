@@ -13,8 +13,10 @@ from fastapi.responses import JSONResponse, Response
 
 from bot.admin import (
     api,
+    catalogue,
     checklists,
     client_acceptance,
+    client_approval,
     client_page,
     client_payments,
     client_photo,
@@ -97,6 +99,9 @@ def build_admin_app(
     app.include_router(checklists.router)
     app.include_router(client_acceptance.router)  # before /c/{token}: /sign.js
     app.include_router(client_page.router)
+    app.include_router(client_approval.router)
+    app.include_router(catalogue.router)
+    app.include_router(catalogue.api)
     app.include_router(client_photo.router)
     app.include_router(working_hours.router)
     app.include_router(recurring.router)

@@ -24,6 +24,7 @@ from starlette.datastructures import FormData
 
 from bot.admin import client_payments
 from bot.admin.client_acceptance_view import accept_section
+from bot.admin.client_approval_view import approve_section
 from bot.admin.client_move import MOVE_ANSWERS, deliver, move_section, tell_moved, to_outbox
 from bot.admin.client_photo import photos_section
 from bot.admin.client_rating import RATE_REFUSED, rate_section
@@ -166,6 +167,10 @@ async def _draw(
     if accepting is not None:  # a done order: "I accept the work" (issue 20, item 8)
         staff = request.query_params.get("staff") == "1"
         section = accept_section(t, accepting, f"/c/{token}", hidden, staff)
+        extra = section if extra is None else join([section, extra])
+    asked = await services.approvals.page_total(token)
+    if asked is not None:  # a total changed on site waits for the client (issue 20, item 4)
+        section = approve_section(t, asked, f"/c/{token}", hidden)
         extra = section if extra is None else join([section, extra])
     shown_message = message(t) if message is not None else None
     body = order_page(t, shown, f"/c/{token}", hidden, now, shown_message, extra)

@@ -22,6 +22,7 @@ KIND_LABELS = {
     "rating_request": N_("Rating request"),
     "cancelled": N_("Order cancelled"),
     "rescheduled": N_("Order moved"),
+    "total_changed": N_("New total after work on site"),
     "staff_message": N_("Message from staff"),
 }
 

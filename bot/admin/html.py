@@ -118,6 +118,7 @@ def page(t: SafeText, title: str, body: Safe, org: str | None = None) -> str:
             tag("span", org or "AstraCRM", class_="org"),
             tag("a", t("Settings"), href="/settings") if org else "",
             tag("a", t("Billing"), href="/billing") if org else "",
+            tag("a", t("Services"), href="/catalogue") if org else "",
         ]
     )
     head = Safe(

@@ -14,21 +14,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.catalogue.model import MAX_LINES, MAX_PRICE_MINOR, LineItem, NewLine, check_line
+from core.catalogue.rules import may_add_line
 from core.changes import OrderUpdate
 from core.client_loop.providers import CHANNEL_SECRETS
 from core.domain import Actor, Order, OrderStatus
 from core.errors import DomainError
 from core.orders.cards import visible_order
 from core.orders.changes import OrderChanges
-from core.permissions import Action, allowed, org_active, require_writable
+from core.permissions import Action, allowed, require_writable
 from core.ports import Clock, UnitOfWork, UowFactory
 from core.views import OrderChange
 
 LINE_EVENT = "line"
-S = OrderStatus
-# Whose line may be added when: the assignee while the work is on; a lead until it is settled.
-_ASSIGNEE_STATUSES = frozenset({S.ASSIGNED, S.IN_PROGRESS})
-_LEAD_STATUSES = frozenset({S.NEW, S.ASSIGNED, S.IN_PROGRESS, S.DONE})
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,17 +33,6 @@ class LineAdded:
     change: OrderChange
     line: LineItem
     approval: bool  # the client is asked to approve the new total
-
-
-def may_add_line(actor: Actor, order: Order) -> bool:
-    """Whether the card offers "➕ Add line" to this person."""
-    if actor.organization is None or actor.role is None or not org_active(actor.organization):
-        return False
-    if order.organization_id != actor.organization.id or order.settled:
-        return False
-    if allowed(actor.role, Action.ORDER_ASSIGN):
-        return order.status in _LEAD_STATUSES
-    return order.assignee_id == actor.user.id and order.status in _ASSIGNEE_STATUSES
 
 
 class OrderLines:
@@ -66,7 +52,7 @@ class OrderLines:
         order = await visible_order(uow, actor, order_id)
         require_writable(actor)
         if not may_add_line(actor, order):
-            if order.status is S.DONE and not allowed(actor.role, Action.ORDER_ASSIGN):
+            if order.status is OrderStatus.DONE and not allowed(actor.role, Action.ORDER_ASSIGN):
                 raise DomainError("order_already", status=order.status.value, number=order.number)
             raise DomainError("forbidden", action="order.line")
         if order.line_count >= MAX_LINES:

@@ -19,7 +19,12 @@ from core.errors import DomainError
 _TIMES = r"[xXхХ×*]"
 _QTY = r"(?P<qty>\d{1,7}(?:[.,]\d{1,3})?)"
 _UNIT = r"(?P<unit>[^\W\d_]{1,10}\.?(?:/[^\W\d_]{1,4})?|м2|м3|m2|m3)"
-_PRICE = r"(?P<price>\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?|\d+(?:[.,]\d{1,3})?)"
+_PRICE_NUMBER = (
+    r"\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?"  # 1,500.50 (English)
+    r"|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?:[.,]\d{1,2})?"  # 1 500,50
+    r"|\d+(?:[.,]\d{1,3})?"
+)
+_PRICE = rf"(?P<price>{_PRICE_NUMBER})"
 _DISCOUNT = r"(?:\s*[-−]\s*(?P<disc>\d+(?:[.,]\d{1,2})?)\s*(?P<pct>%)?)?"
 _NAME = r"(?:(?P<name>.*?\S)(?:\s*[,:;—]\s+|\s+))?"
 _FULL = re.compile(
@@ -51,6 +56,14 @@ def parse_quantity(text: str) -> int:
     if quantity <= 0:
         raise DomainError("quantity_range")
     return quantity
+
+
+def parse_price(text: str, language: str) -> int:
+    """'1 500', '1500,50' (Russian), '1,500.50' (English) -> minor units."""
+    cleaned = text.strip().rstrip("₽$€").strip()
+    if not re.fullmatch(_PRICE_NUMBER, cleaned):
+        raise DomainError("money_invalid", example="1500")
+    return _price(cleaned, language)
 
 
 def _price(text: str, language: str) -> int:

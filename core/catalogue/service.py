@@ -42,51 +42,65 @@ class CatalogueService:
             return await _found(uow, _org(actor), item_id)
 
     async def add(self, actor: Actor, new: NewItem) -> CatalogueItem:
+        async with self._uow() as uow:
+            item = await self.add_in(uow, actor, new)
+            await uow.commit()
+            return item
+
+    async def add_in(self, uow: UnitOfWork, actor: Actor, new: NewItem) -> CatalogueItem:
+        """Add an item in the caller's unit of work (a chat update's)."""
         org_id = _org(actor)
         require(actor, Action.CATALOGUE_MANAGE)
         new = check_item(new)
+        await _check_category(uow, org_id, new.category_id)
+        if len(await uow.catalogue.items(org_id, archived=True)) >= MAX_ITEMS:
+            raise DomainError("catalogue_full", limit=MAX_ITEMS)
+        item = await uow.catalogue.add_item(org_id, self._clock.now(), new)
+        await self._audit(uow, actor, "add", item)
+        return item
+
+    async def change(self, actor: Actor, item_id: int, change: ItemChange) -> CatalogueItem:
         async with self._uow() as uow:
-            await _check_category(uow, org_id, new.category_id)
-            if len(await uow.catalogue.items(org_id, archived=True)) >= MAX_ITEMS:
-                raise DomainError("catalogue_full", limit=MAX_ITEMS)
-            item = await uow.catalogue.add_item(org_id, self._clock.now(), new)
-            await self._audit(uow, actor, "add", item)
+            item = await self.change_in(uow, actor, item_id, change)
             await uow.commit()
             return item
 
-    async def change(self, actor: Actor, item_id: int, change: ItemChange) -> CatalogueItem:
+    async def change_in(
+        self, uow: UnitOfWork, actor: Actor, item_id: int, change: ItemChange
+    ) -> CatalogueItem:
         """Edit an item: what `change` sets is checked as a new item's would be."""
         org_id = _org(actor)
         require(actor, Action.CATALOGUE_MANAGE)
-        async with self._uow() as uow:
-            current = await _found(uow, org_id, item_id)
-            merged = NewItem(
-                kind=current.kind,
-                name=current.name,
-                unit=current.unit,
-                price_minor=current.price_minor,
-                vat_bp=current.vat_bp,
-                category_id=current.category_id,
-            )
-            values = {k: v for k, v in given(change).items() if k != "archived_at"}
-            checked = check_item(replace(merged, **values))  # type: ignore[arg-type]
-            if "category_id" in values:
-                await _check_category(uow, org_id, checked.category_id)
-            clean = replace(
-                change,
-                **{k: getattr(checked, k) for k in values if k in ("name", "unit", "kind")},
-            )
-            item = await uow.catalogue.change_item(org_id, item_id, self._clock.now(), clean)
-            if item is None:
-                raise DomainError("not_found")
-            await self._audit(uow, actor, "edit", item)
-            await uow.commit()
-            return item
+        current = await _found(uow, org_id, item_id)
+        merged = NewItem(
+            kind=current.kind,
+            name=current.name,
+            unit=current.unit,
+            price_minor=current.price_minor,
+            vat_bp=current.vat_bp,
+            category_id=current.category_id,
+        )
+        values = {k: v for k, v in given(change).items() if k != "archived_at"}
+        checked = check_item(replace(merged, **values))  # type: ignore[arg-type]
+        if "category_id" in values:
+            await _check_category(uow, org_id, checked.category_id)
+        clean = replace(
+            change,
+            **{k: getattr(checked, k) for k in values if k in ("name", "unit", "kind")},
+        )
+        item = await uow.catalogue.change_item(org_id, item_id, self._clock.now(), clean)
+        if item is None:
+            raise DomainError("not_found")
+        await self._audit(uow, actor, "edit", item)
+        return item
 
     async def set_price(self, actor: Actor, item_id: int, price_minor: int) -> CatalogueItem:
-        if not 0 <= price_minor <= MAX_PRICE_MINOR:
-            raise DomainError("money_range", example="1500")
-        return await self.change(actor, item_id, ItemChange(price_minor=price_minor))
+        return await self.change(actor, item_id, _price(price_minor))
+
+    async def set_price_in(
+        self, uow: UnitOfWork, actor: Actor, item_id: int, price_minor: int
+    ) -> CatalogueItem:
+        return await self.change_in(uow, actor, item_id, _price(price_minor))
 
     async def archive(self, actor: Actor, item_id: int, archived: bool = True) -> CatalogueItem:
         """Archive an item (offered no more; lines that name it stay) or restore it."""
@@ -100,6 +114,12 @@ class CatalogueService:
             ("catalogue_item", item.id), name="catalogue", change=what,
             price_minor=item.price_minor, archived=item.archived,
         )  # fmt: skip
+
+
+def _price(price_minor: int) -> ItemChange:
+    if not 0 <= price_minor <= MAX_PRICE_MINOR:
+        raise DomainError("money_range", example="1500")
+    return ItemChange(price_minor=price_minor)
 
 
 def _org(actor: Actor) -> int:

@@ -300,10 +300,16 @@ def opt_out_line(language: str, address: str, link: str | None = None) -> str:
 class ClientChannels(ClientLoopSetup):
     """The service's side: queue a draft for SMS or e-mail; build the jobs' runner."""
 
-    async def queue_elsewhere(self, draft: ClientDraft, amount: str | None) -> bool:
+    async def queue_elsewhere(
+        self, draft: ClientDraft, amount: str | None, once: str | None = None
+    ) -> bool:
         """In the change's unit of work: log and enqueue the message on the first of the
-        draft's channels that takes it (False: none did)."""
+        draft's channels that takes it (False: none did). `once`: a message not about the
+        visit's time (a new total), sent once per key, with the amount and no calendar."""
         payload = job_payload(draft, amount)
+        if once is not None:
+            payload.update(dedup=once, invitation=None)
+            payload["values"]["amount"] = amount
         async with self._uow() as uow:
             org = await uow.orgs.get(draft.organization_id)
             payload["values"]["page_link"] = await page_link(

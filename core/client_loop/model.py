@@ -20,6 +20,7 @@ class MessageKind(enum.StrEnum):
     RATING_REQUEST = "rating_request"
     CANCELLED = "cancelled"
     RESCHEDULED = "rescheduled"
+    TOTAL_CHANGED = "total_changed"  # a line added on site (core/catalogue)
     STAFF_MESSAGE = "staff_message"
     CLIENT_MESSAGE = "client_message"  # what a client wrote to the organization (inbound)
 

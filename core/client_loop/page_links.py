@@ -11,7 +11,9 @@ from core.client_loop.model import MessageKind
 from core.client_loop.tokens import hash_token, new_page_token, page_expiry
 from core.ports import UnitOfWork
 
-WITH_PAGE = frozenset({MessageKind.CONFIRMATION, MessageKind.RESCHEDULED})
+WITH_PAGE = frozenset(
+    {MessageKind.CONFIRMATION, MessageKind.RESCHEDULED, MessageKind.TOTAL_CHANGED}
+)  # fmt: skip
 
 
 async def page_link(

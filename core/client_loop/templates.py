@@ -35,6 +35,7 @@ VARIABLES: dict[MessageKind, frozenset[str]] = {
     MessageKind.RATING_REQUEST: _WORKER,
     MessageKind.CANCELLED: _ORDER | {"reason"},
     MessageKind.RESCHEDULED: _WORKER | {"old_date", "old_time", "amount"},
+    MessageKind.TOTAL_CHANGED: _WORKER | {"amount"},
     MessageKind.STAFF_MESSAGE: _BASE | {"order_number", "text"},
     MessageKind.CLIENT_MESSAGE: frozenset({"text"}),
 }
@@ -46,6 +47,7 @@ REQUIRED: dict[MessageKind, frozenset[str]] = {
     MessageKind.PAYMENT_LINK: frozenset({"pay_link"}),
     MessageKind.RECEIPT: frozenset({"amount"}),
     MessageKind.RESCHEDULED: frozenset({"date", "time"}),
+    MessageKind.TOTAL_CHANGED: frozenset({"amount"}),
     MessageKind.STAFF_MESSAGE: frozenset({"text"}),
     MessageKind.CLIENT_MESSAGE: frozenset({"text"}),
 }
@@ -176,6 +178,8 @@ DEFAULTS_EN: dict[MessageKind, str] = {
     MessageKind.CANCELLED: "{org_name}: your order for {date} at {time} is cancelled.\n{reason}",
     MessageKind.RESCHEDULED: "{org_name}: your visit moved from {old_date} at {old_time} to "
     "{date} at {time}.\n{address}\nSpecialist: {worker_first_name}\n{page_link}",
+    MessageKind.TOTAL_CHANGED: "{org_name}: order {order_number} was changed on site, the total "
+    "is now {amount}.\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }
@@ -196,6 +200,8 @@ DEFAULTS_RU: dict[MessageKind, str] = {
     MessageKind.CANCELLED: "{org_name}: ваш заказ на {date} в {time} отменён.\n{reason}",
     MessageKind.RESCHEDULED: "{org_name}: визит перенесён с {old_date} {old_time} на {date} в "
     "{time}.\n{address}\nМастер: {worker_first_name}\n{page_link}",
+    MessageKind.TOTAL_CHANGED: "{org_name}: заказ {order_number} изменён на месте, сумма теперь "
+    "{amount}.\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }

@@ -295,6 +295,41 @@ class TimeOffData(DialogData):
     days: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrderLineData(DialogData):
+    """The "➕ Add line" of a card (`core.catalogue.flow`): a catalogue item picked and its
+    quantity, or a line typed whole; the order's number, the person's language (how they
+    write numbers) and the active items offered (id, name)."""
+
+    flow = "order_line"
+    order_id: int
+    number: int | None = None
+    language: str | None = None
+    items: tuple[Ref, ...] | None = None
+    line: str | None = None  # "item:<id>", or the typed line ("replace tap, 1 x 1500")
+    quantity: str | None = None  # of a picked item: "2,5" or "2,5 м"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServiceNewData(DialogData):
+    """/services → "➕ Add": the item typed on one line ("name; unit; price; VAT")."""
+
+    flow = "service_new"
+    kind: str = "service"  # or "material"
+    language: str | None = None
+    item: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ServicePriceData(DialogData):
+    """/services → an item → "✏️ Price": its new price."""
+
+    flow = "service_price"
+    item_id: int
+    name: str | None = None
+    price: int | None = None
+
+
 KINDS: dict[str, type[DialogData]] = {
     kind.flow: kind
     for kind in (
@@ -312,6 +347,9 @@ KINDS: dict[str, type[DialogData]] = {
         SeriesEditData,
         RefundData,
         ClientCancelData,
+        OrderLineData,
+        ServiceNewData,
+        ServicePriceData,
         WorkHoursData,
         TimeOffData,
     )

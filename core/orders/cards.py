@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import datetime
 
 from core.bundles import CardFacts
+from core.catalogue.rules import may_add_line
 from core.domain import Actor, Membership, Order, Organization, User
 from core.errors import DomainError
 from core.orders.areas import area_of
@@ -89,6 +90,7 @@ def draw(
         payments=facts.payments.get(order.id, ()),
         client_confirmed_at=facts.confirmed.get(order.id),
         lines=facts.lines.get(order.id, ()),
+        can_add_line=may_add_line(viewer, order),
         area=area_of(order.address) if hidden and order.assignee_id is None else None,
         now=now,
         series=(series or {}).get(order.series_id or -1),

@@ -26,6 +26,12 @@ from handlers.callbacks.client_actions import ClientConsent as ClientConsent
 from handlers.callbacks.client_actions import InviteClient as InviteClient
 from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient
 from handlers.callbacks.codec import Action, Small, Text
+from handlers.callbacks.line_actions import AddLine as AddLine
+from handlers.callbacks.line_actions import ApproveTotal as ApproveTotal
+from handlers.callbacks.line_actions import ServiceAct as ServiceAct
+from handlers.callbacks.line_actions import ServiceAdd as ServiceAdd
+from handlers.callbacks.line_actions import ServiceList as ServiceList
+from handlers.callbacks.line_actions import ServiceOpen as ServiceOpen
 from handlers.callbacks.pay_actions import RefundAsk as RefundAsk
 from handlers.callbacks.pay_actions import RefundSure as RefundSure
 from handlers.callbacks.reminder_actions import ClientReason as ClientReason

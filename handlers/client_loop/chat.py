@@ -35,6 +35,7 @@ from handlers.errors import describe
 from handlers.formatting import when
 from handlers.i18n import Translator, escape
 from handlers.menus import client_menu
+from handlers.orders.lines import approve_tap
 
 log = logging.getLogger(__name__)
 CLIENT_PAYLOAD = "c_"
@@ -157,6 +158,8 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
             await rating_tap(update, ctx, action)
         elif isinstance(action, cb.ClientVisit | cb.ClientSlot | cb.ClientReason):
             await visit_tap(update, ctx, action)
+        elif isinstance(action, cb.ApproveTotal):  # a new total (issue 20, item 4)
+            await approve_tap(update, ctx, action)
         elif isinstance(action, cb.AcceptWork):  # the work accepted (issue 20, item 8)
             await accept_tap(update, ctx, action)
         else:

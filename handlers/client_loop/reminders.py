@@ -243,6 +243,8 @@ def notice_text(t: Translator, payload: dict[str, Any], number: int, zone: str) 
         value = payload.get(key)
         return when(t, datetime.fromisoformat(value), zone) if isinstance(value, str) else "—"
 
+    if payload["what"] == "approved":
+        return t("✅ The client approved the new total of order №{number}.", number=number)
     if payload["what"] == "moved":
         return t(
             "🔁 The client moved order №{number}: {old} → <b>{new}</b>",

@@ -16,6 +16,7 @@ from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
 from handlers.orders.checklist import checklist_button, signature_button
+from handlers.orders.line_render import add_line_button, card_lines
 from handlers.recurring.card import series_button, series_line
 from handlers.telephony.render import call_brief
 
@@ -67,6 +68,7 @@ def order_text(t: Translator, card: OrderCard) -> str:
         lines.append("👷 " + escape(card.assignee.display_name))
     elif o.offered_at is not None and o.status is OrderStatus.NEW:
         lines.append(t("📣 Offered to all workers"))
+    lines.extend(card_lines(t, card, org.currency))
     lines.extend(_money_lines(t, card, org.currency))
     if o.description:
         lines.append("📝 " + escape(o.description))
@@ -154,6 +156,8 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
         buttons.append(checklist)
     if (signing := signature_button(t, card)) is not None:  # the client accepts on site
         buttons.append(signing)
+    if (add_line := add_line_button(t, card)) is not None:  # the assignee or a lead
+        buttons.append(add_line)
     if card.client is not None and card.client.contacts_visible:
         buttons.append(button(t.raw("👤 Client"), cb.OpenClient(card.client.id)))
     if card.client is not None and card.sees_history and o.open:  # owners and managers

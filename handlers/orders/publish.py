@@ -15,6 +15,7 @@ from handlers.delivery.publish import notify_user
 from handlers.formatting import money, when
 from handlers.i18n import N_, Translator
 from handlers.orders.cards import order_keyboard, order_text
+from handlers.orders.line_news import tell_total
 
 # The headers of new messages about order changes; who gets one is `core.orders.audiences`' rule
 # (taking, starting, finishing and paying only edit the cards people already have).
@@ -24,6 +25,7 @@ NOTICE = {
     "cancel": N_("✖️ {name} cancelled the order:"),
     "reschedule": N_("🕒 {name} moved the order:"),
     "edit": N_("✏️ {name} changed the order:"),
+    "line": N_("➕ {name} added a line to the order:"),
 }
 # An edited detail, named with the value it had (the card below shows the new one).
 EDITED = {
@@ -77,6 +79,8 @@ async def announce(ctx: BotContext, change: OrderChange) -> None:
         await _notify(ctx, notice, actor_name)
     if change.event in CLIENT_EVENTS:
         await tell_client(ctx, change.card.order, change.event)
+    elif change.event == "line":  # a new total (to approve, when the organization asks)
+        await tell_total(ctx, change.card.order)
     elif change.event == "start":  # a worker on the way has arrived
         await started(ctx, change.card.order)
     if change.event in PAYMENT_EVENTS:  # the done summary and link, a receipt

@@ -18,6 +18,7 @@ from core.dialogs.data import (
     NewClientData,
     NewOrderData,
     OrderEditData,
+    OrderLineData,
     PaymentData,
     Place,
     Ref,
@@ -25,6 +26,7 @@ from core.dialogs.data import (
     RepeatData,
     RescheduleData,
     SeriesEditData,
+    ServicePriceData,
     Suggestion,
     When,
     Worker,
@@ -135,6 +137,8 @@ def test_an_old_new_order_reads_as_typed_values():
 
 
 _NEED_AN_ID = (
+    OrderLineData,
+    ServicePriceData,
     PaymentData,
     RescheduleData,
     OrderEditData,
@@ -172,6 +176,15 @@ def test_every_kind_round_trips_through_json():
         ClientMergeData(client_id=5, candidates=(), pick="6"),
         ClientReplyData(client_id=5, order_id=None, message_id=9, client_name="Анна", number=3),
         ClientCancelData(org_id=1, order_id=2, at=29_000_000, reason="Уезжаю 🚗"),
+        OrderLineData(
+            order_id=2,
+            number=3,
+            language="ru",
+            items=(Ref(7, "Смеситель"),),
+            line="item:7",
+            quantity="2,5 м",
+        ),
+        ServicePriceData(item_id=7, name="Смеситель", price=150000),
         RefundData(
             order_id=2,
             number=3,

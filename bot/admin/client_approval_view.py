@@ -1,0 +1,28 @@
+"""The client page's section while an order's total changed on site waits for the client's
+approval (issue 20, item 4): the order's lines, the new total and one button."""
+
+from __future__ import annotations
+
+from bot.admin.html import Safe, SafeText, esc, join, tag
+from core.catalogue.approval import PageApproval
+from handlers.formatting import money
+from handlers.orders.line_render import line_text
+
+
+def approve_section(t: SafeText, asked: PageApproval, action: str, hidden: dict[str, str]) -> Safe:
+    tt = t.translator
+    total = money(tt, asked.total_minor, asked.currency)
+    rows = [tag("li", line_text(tt, line, asked.currency)) for line in asked.lines]
+    inputs = join(
+        Safe(f'<input type="hidden" name="{esc(name)}" value="{esc(value)}">')
+        for name, value in [*hidden.items(), ("total", str(asked.total_minor))]
+    )
+    submit = tag("button", t("Approve {total}", total=total), type="submit", data_testid="approve")
+    form = tag("form", join([inputs, submit]), method="post", action=f"{action}/approve")
+    parts = [
+        tag("h1", t("The total has changed")),
+        tag("p", t("The work was changed on site. The new total is {total}.", total=total)),
+    ]
+    if rows:
+        parts.append(tag("ul", join(rows), data_testid="lines"))
+    return tag("section", join([*parts, form]), data_testid="approval")
