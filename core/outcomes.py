@@ -145,6 +145,19 @@ class SeriesChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ChecklistAnswered:
+    """A number item of a checklist answered in the chat (`core.checklists.flow`)."""
+
+    order_id: int
+    number: int
+    text: str
+    value: str
+    unit: str | None
+    ticked: int
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
 class ServiceSaved:
     """/services added a catalogue item or changed its price (`core.catalogue.flow`)."""
 
@@ -168,6 +181,7 @@ Outcome = (
     | LanguageChanged
     | ClientMessaged
     | ServiceSaved
+    | ChecklistAnswered
     | SeriesStarted
     | SeriesChanged
     | RefundRequested

@@ -9,6 +9,7 @@ from handlers.client_loop.refunds import REFUND_PROMPTS
 from handlers.client_loop.staff_message import RELAY_PROMPTS
 from handlers.clients.prompts import CLIENT_PROMPTS
 from handlers.i18n import NP_, Translator
+from handlers.orders.checklist_prompts import CHECKLIST_PROMPTS
 from handlers.orders.edit_prompts import EDIT_PROMPTS
 from handlers.orders.line_prompts import LINE_PROMPTS
 from handlers.orders.prompts import ORDER_PROMPTS
@@ -23,6 +24,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **CLIENT_PROMPTS,
     **RELAY_PROMPTS,
     **LINE_PROMPTS,
+    **CHECKLIST_PROMPTS,
     **SERIES_PROMPTS,
     **REFUND_PROMPTS,
     **AVAILABILITY_PROMPTS,

@@ -9,6 +9,7 @@ from core.domain import Role
 from core.outcomes import (
     AwaySaved,
     Cancelled,
+    ChecklistAnswered,
     ClientMessaged,
     ClientSaved,
     Declined,
@@ -39,6 +40,7 @@ from handlers.delivery.replies import reply
 from handlers.errors import describe
 from handlers.flow_prompts import render_prompt
 from handlers.i18n import N_, Translator
+from handlers.orders.checklist import checklist_answered
 from handlers.orders.publish import announce, publish_change, send_card
 from handlers.prompts import PromptEnv
 from handlers.recurring.shown import series_changed, series_started
@@ -108,6 +110,8 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await client_messaged(update, ctx, outcome)
         case ServiceSaved():
             await service_saved(update, ctx, outcome)
+        case ChecklistAnswered():
+            await checklist_answered(update, ctx, outcome)
         case SeriesStarted():
             await series_started(update, ctx, outcome)
         case SeriesChanged():

@@ -73,59 +73,73 @@ class ChecklistService:
         item its photo (an attachment of the order). The assignee while the order is open,
         owners and managers too."""
         async with self._uow() as uow:
-            order = await self._workable(uow, actor, order_id)
-            org_id = order.organization_id
-            item = next(
-                (i for i in await uow.checklists.items(org_id, order.id) if i.id == item_id), None
+            item = await answer_item(
+                uow, self._clock, actor, order_id, item_id, number, attachment_id
             )
-            if item is None:
-                raise DomainError("not_found")
-            done = self._clock.now()
-            value: str | None = None
-            if item.kind is ItemKind.TICK:
-                done_at = None if item.done else done
-            elif item.kind is ItemKind.NUMBER:
-                if number is None:
-                    raise DomainError("checklist_number", example="12345,6")
-                value, done_at = parse_number(number), done
-            else:
-                photo = (
-                    None
-                    if attachment_id is None
-                    else await uow.attachments.get(org_id, attachment_id)
-                )
-                if photo is None or photo.order_id != order.id or photo.kind != "photo":
-                    raise DomainError("checklist_photo")
-                done_at = done
-            changed = await uow.checklists.answer(
-                org_id,
-                order.id,
-                item.id,
-                by=actor.user.id if done_at else None,
-                at=done_at,
-                number=value,
-                attachment_id=attachment_id if item.kind is ItemKind.PHOTO else None,
-            )
-            if changed is None:
-                raise DomainError("not_found")
             await uow.commit()
-            return changed
+            return item
 
     async def paperwork(self, org_id: int, order_id: int) -> OrderPaperwork:
         """For the service report and the invoice (background work that may read the order)."""
         async with self._uow() as uow:
             return await uow.checklists.paperwork(org_id, order_id)
 
-    async def _workable(self, uow: UnitOfWork, actor: Actor, order_id: int) -> Order:
-        order = await visible_order(uow, actor, order_id)
-        lead = allowed(actor.role, Action.ORDER_ASSIGN)
-        if order.assignee_id != actor.user.id and not lead:
-            raise DomainError("forbidden")
-        if order.status not in (OrderStatus.ASSIGNED, OrderStatus.IN_PROGRESS) and not lead:
-            raise DomainError("checklist_closed", number=order.number)
-        if order.status is OrderStatus.CANCELLED:
-            raise DomainError("checklist_closed", number=order.number)
-        return order
+
+async def workable(uow: UnitOfWork, actor: Actor, order_id: int) -> Order:
+    """The order whose checklist the actor may answer: its assignee while it is assigned or
+    in progress; owners and managers also later, never on a cancelled order."""
+    order = await visible_order(uow, actor, order_id)
+    lead = allowed(actor.role, Action.ORDER_ASSIGN)
+    if order.assignee_id != actor.user.id and not lead:
+        raise DomainError("forbidden")
+    if order.status not in (OrderStatus.ASSIGNED, OrderStatus.IN_PROGRESS) and not lead:
+        raise DomainError("checklist_closed", number=order.number)
+    if order.status is OrderStatus.CANCELLED:
+        raise DomainError("checklist_closed", number=order.number)
+    return order
+
+
+async def answer_item(
+    uow: UnitOfWork,
+    clock: Clock,
+    actor: Actor,
+    order_id: int,
+    item_id: int,
+    number: str | None = None,
+    attachment_id: int | None = None,
+) -> OrderItem:
+    """`ChecklistService.answer` in the caller's unit of work (also the number question's)."""
+    order = await workable(uow, actor, order_id)
+    org_id = order.organization_id
+    items = await uow.checklists.items(org_id, order.id)
+    item = next((i for i in items if i.id == item_id), None)
+    if item is None:
+        raise DomainError("not_found")
+    done = clock.now()
+    value: str | None = None
+    if item.kind is ItemKind.TICK:
+        done_at = None if item.done else done
+    elif item.kind is ItemKind.NUMBER:
+        if number is None:
+            raise DomainError("checklist_number", example="12345,6")
+        value, done_at = parse_number(number), done
+    else:
+        photo = None if attachment_id is None else await uow.attachments.get(org_id, attachment_id)
+        if photo is None or photo.order_id != order.id or photo.kind != "photo":
+            raise DomainError("checklist_photo")
+        done_at = done
+    changed = await uow.checklists.answer(
+        org_id,
+        order.id,
+        item.id,
+        by=actor.user.id if done_at else None,
+        at=done_at,
+        number=value,
+        attachment_id=attachment_id if item.kind is ItemKind.PHOTO else None,
+    )
+    if changed is None:
+        raise DomainError("not_found")
+    return changed
 
 
 async def accept(

@@ -296,6 +296,20 @@ class TimeOffData(DialogData):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChecklistNumberData(DialogData):
+    """A number item of an order's checklist tapped (`core.checklists.flow`): the number
+    typed (`reading`), and the order's number, the item's text and unit for the question."""
+
+    flow = "checklist_number"
+    order_id: int
+    item_id: int
+    number: int | None = None
+    text: str | None = None
+    unit: str | None = None
+    reading: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrderLineData(DialogData):
     """The "➕ Add line" of a card (`core.catalogue.flow`): a catalogue item picked and its
     quantity, or a line typed whole; the order's number, the person's language (how they
@@ -348,6 +362,7 @@ KINDS: dict[str, type[DialogData]] = {
         RefundData,
         ClientCancelData,
         OrderLineData,
+        ChecklistNumberData,
         ServiceNewData,
         ServicePriceData,
         WorkHoursData,

@@ -7,8 +7,10 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.checklists.model import ChecklistAnswers, ItemKind, OrderItem
+from core.dialogs.data import ChecklistNumberData
 from core.domain import OrderStatus
 from core.orders.rules import OrderAction
+from core.outcomes import ChecklistAnswered
 from core.views import OrderCard
 from handlers import callbacks as cb
 from handlers.context import BotContext
@@ -90,10 +92,18 @@ async def item_tap(update: Update, ctx: BotContext, tap: cb.ChecklistTap) -> Non
     if item is None:
         await query.answer(t("This button is no longer valid."), show_alert=True)
         return
+    if item.kind is ItemKind.NUMBER:  # asks for the number (`core.checklists.flow`)
+        from handlers.outcomes import show  # the outcomes render this module's answers
+
+        chat = update.effective_chat
+        assert chat is not None
+        start = ChecklistNumberData(order_id=tap.order_id, item_id=item.id)
+        prompt = await ctx.services.dialogs.start(ctx.actor, chat.id, "checklist_number", start)
+        await query.answer()
+        await show(update, ctx, prompt)
+        return
     if item.kind is not ItemKind.TICK:
-        hint = t(
-            "This item needs a number or a photo; answering it in the chat is not available yet."
-        )
+        hint = t("This item needs a photo; answering it in the chat is not available yet.")
         await query.answer(hint, show_alert=True)
         return
     await ctx.services.checklists.answer(ctx.actor, tap.order_id, item.id)
@@ -101,3 +111,17 @@ async def item_tap(update: Update, ctx: BotContext, tap: cb.ChecklistTap) -> Non
     text, markup = render(t, await _number(ctx, tap.order_id), answers)
     await query.answer()
     await edit_tapped(ctx, query, text, markup)
+
+
+async def checklist_answered(update: Update, ctx: BotContext, done: ChecklistAnswered) -> None:
+    unit = f" {done.unit}" if done.unit else ""
+    text = ctx.t(
+        "Saved: {item}: {value}{unit}. Checklist of order №{number}: {ticked}/{total}.",
+        item=done.text,
+        value=done.value,
+        unit=unit,
+        number=done.number,
+        ticked=done.ticked,
+        total=done.total,
+    )
+    await reply(ctx, update, text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.checklists.model import NewItem
+from core.checklists.model import ItemKind, NewItem
 from core.domain import TelegramProfile
 from tests.e2e.scenario import create_org, invite_link, onboard
 from tests.e2e.test_on_my_way import _today_order
@@ -17,6 +17,7 @@ ITEMS = (
     NewItem(text="Вынести мусор", required=True),
     NewItem(text="Протереть зеркала", required=True),
     NewItem(text="Полить цветы"),
+    NewItem(text="Счётчик воды", kind=ItemKind.NUMBER, required=True, unit="м³"),
 )
 TEXTS = {
     "en": {
@@ -24,7 +25,9 @@ TEXTS = {
         "done": "✅ Done",
         "list": "☑️ Checklist",
         "missing": "Order №1 is not done yet. Still missing:\n",
-        "count": "☑️ Checklist of order №1 ({n}/3)",
+        "count": "☑️ Checklist of order №1 ({n}/4)",
+        "ask": "🔢 Order №1: type the number for “Счётчик воды” (м³)",
+        "saved": "Saved: Счётчик воды: 12345.6 м³. Checklist of order №1: 3/4.",
         "closed": "Done",
     },
     "ru": {
@@ -32,7 +35,9 @@ TEXTS = {
         "done": "✅ Готово",
         "list": "☑️ Чек-лист",
         "missing": "Заказ №1 ещё нельзя закрыть. Не хватает:\n",
-        "count": "☑️ Чек-лист заказа №1 ({n}/3)",
+        "count": "☑️ Чек-лист заказа №1 ({n}/4)",
+        "ask": "🔢 Заказ №1: введите число для «Счётчик воды» (м³)",
+        "saved": "Сохранено: Счётчик воды: 12345.6 м³. Чек-лист заказа №1: 3/4.",
         "closed": "Выполнен",
     },
 }
@@ -72,22 +77,37 @@ async def test_a_required_checklist_keeps_the_order_open_until_complete(crm, lan
 
     await ivan.tap(x["done"], message=ivans)
     refused = await ivan.callback_answer()
-    assert refused == x["missing"] + "• Вынести мусор\n• Протереть зеркала"
+    assert refused == x["missing"] + "• Вынести мусор\n• Протереть зеркала\n• Счётчик воды"
 
     await ivan.tap(x["list"], message=ivans)
     listed = await ivan.reply()
     assert listed.text.startswith(x["count"].format(n=0))
-    assert listed.labels == ["☐ Вынести мусор *", "☐ Протереть зеркала *", "☐ Полить цветы"]
+    assert listed.labels == [
+        "☐ Вынести мусор *",
+        "☐ Протереть зеркала *",
+        "☐ Полить цветы",
+        "🔢 Счётчик воды *",
+    ]
     await ivan.tap("☐ Вынести мусор *", message=listed)
     listed = await ivan.wait_edit(listed.message_id)
     assert listed.text.startswith(x["count"].format(n=1))
     assert listed.labels[0] == "☑️ Вынести мусор *"
 
     await ivan.tap(x["done"], message=ivans)
-    assert await ivan.callback_answer() == x["missing"] + "• Протереть зеркала"
+    assert await ivan.callback_answer() == x["missing"] + "• Протереть зеркала\n• Счётчик воды"
     await ivan.tap("☐ Протереть зеркала *", message=listed)
     listed = await ivan.wait_edit(listed.message_id)
     assert listed.text.startswith(x["count"].format(n=2))
+    await ivan.tap(x["done"], message=ivans)
+    assert await ivan.callback_answer() == x["missing"] + "• Счётчик воды"
+    await ivan.tap("🔢 Счётчик воды *", message=listed)
+    asked = await ivan.reply()
+    assert asked.text.startswith(x["ask"])
+    await ivan.send("двенадцать")
+    assert "12345,6" in (await ivan.reply()).text  # not a number: the example
+    assert (await ivan.reply()).text.startswith(x["ask"])  # and the question again
+    await ivan.send("12 345,6")
+    assert (await ivan.reply()).text == x["saved"]
 
     await ivan.tap(x["done"], message=ivans)
     done = await ivan.wait_edit(ivans.message_id)

@@ -10,6 +10,7 @@ import pytest
 from core.dialogs.data import (
     KINDS,
     Candidate,
+    ChecklistNumberData,
     ClientAnswer,
     ClientCancelData,
     ClientEditData,
@@ -137,6 +138,7 @@ def test_an_old_new_order_reads_as_typed_values():
 
 
 _NEED_AN_ID = (
+    ChecklistNumberData,
     OrderLineData,
     ServicePriceData,
     PaymentData,
@@ -211,6 +213,7 @@ def test_every_kind_round_trips_through_json():
             workers=(Worker(4, "Иван", 1),),
             blank=frozenset({"price"}),
         ),
+        ChecklistNumberData(order_id=3, item_id=5, number=1, text="Счётчик", reading="12,5"),
         *(kind() for kind in KINDS.values() if kind not in _NEED_AN_ID),
     ]
     for data in samples:

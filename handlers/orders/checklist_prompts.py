@@ -1,0 +1,24 @@
+"""The question of a number item of a checklist (a pure renderer)."""
+
+from __future__ import annotations
+
+from core.dialogs.data import ChecklistNumberData
+from core.dialogs.engine import DialogState, data_as
+from handlers.i18n import Translator
+from handlers.prompts import PromptEnv, Rendered
+
+
+def reading(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    d = data_as(state, ChecklistNumberData)
+    unit = f" ({d.unit})" if d.unit else ""
+    text = t(
+        "🔢 Order №{number}: type the number for “{item}”{unit}, for example 12345,6.\n"
+        "/cancel stops.",
+        number=d.number,
+        item=d.text or "—",
+        unit=unit,
+    )
+    return text, None
+
+
+CHECKLIST_PROMPTS = {("checklist_number", "reading"): reading}
