@@ -164,6 +164,13 @@ class ErrorCode(enum.StrEnum):
     KPP_INVALID = "kpp_invalid"
     BIK_INVALID = "bik_invalid"
     ACCOUNT_INVALID = "account_invalid"
+    QUOTE_ALREADY = "quote_already"  # quotes (core/quotes)
+    QUOTE_EXPIRED = "quote_expired"
+    QUOTE_NO_LINES = "quote_no_lines"
+    QUOTE_NOT_SENT = "quote_not_sent"
+    QUOTE_SLOT_TAKEN = "quote_slot_taken"
+    QUOTE_VALID_FAR = "quote_valid_far"
+    QUOTE_VALID_PAST = "quote_valid_past"
 
 
 class DomainError(Exception):

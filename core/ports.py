@@ -51,6 +51,7 @@ from core.notifications.ports import NotificationRepository as NotificationRepos
 from core.orders.listing import OrderFilter
 from core.privacy.ports import AuditRepository as AuditRepository
 from core.privacy.ports import PrivacyRepository as PrivacyRepository
+from core.quotes.ports import QuoteRepository as QuoteRepository
 from core.recurring.ports import SeriesRepository as SeriesRepository
 from core.service_ports import AddressSuggester as AddressSuggester
 from core.service_ports import ChatModel as ChatModel
@@ -293,6 +294,7 @@ class UnitOfWork(Protocol):
     checklists: ChecklistRepository
 
     availability: AvailabilityRepository
+    quotes: QuoteRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

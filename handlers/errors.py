@@ -198,6 +198,13 @@ MESSAGES: dict[str, str] = {
         "Order №{number} is waiting for the client to approve its new total. It can be "
         "closed as done once they approve it."
     ),
+    "quote_already": N_("This quote has already been answered."),
+    "quote_expired": N_("This quote was valid until {day} and can no longer be approved."),
+    "quote_no_lines": N_("A quote needs at least one line."),
+    "quote_not_sent": N_("This quote has not been sent yet."),
+    "quote_slot_taken": N_("That time has just been taken. Please pick another one."),
+    "quote_valid_far": N_("A quote can be valid for at most {days} days."),
+    "quote_valid_past": N_("The valid-until date must not be in the past."),
     **ADMIN_ERRORS,
     **CALL_ERRORS,
     "org_read_only": N_(

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import BigInteger, CheckConstraint, Column, ForeignKey, Index, Integer, Text
 from sqlmodel import Field, SQLModel
 
 from storage.tables import _fk, _pk, _ts
@@ -35,17 +35,25 @@ class CatalogueItemRow(SQLModel, table=True):
 
 
 class LineItemRow(SQLModel, table=True):
-    """One priced line of an order (a quote's lines will name a quote instead). The name,
-    unit, price and VAT are copied from the catalogue when the line is made, so a later price
-    change leaves it as agreed."""
+    """One priced line of an order or of a quote (exactly one of them). The name, unit, price
+    and VAT are copied from the catalogue when the line is made, so a later price change
+    leaves it as agreed."""
 
     __tablename__ = "line_item"
-    __table_args__ = (Index("ix_line_item_order", "order_id", "position"),)
+    __table_args__ = (
+        Index("ix_line_item_order", "order_id", "position"),
+        Index("ix_line_item_quote", "quote_id", "position"),
+        CheckConstraint("(order_id IS NULL) <> (quote_id IS NULL)", name="one_owner"),
+    )
     id: int | None = _pk()
     organization_id: int = _fk("organization.id", index=False)
     order_id: int | None = Field(
         default=None,
         sa_column=Column(BigIntPK, ForeignKey("work_order.id", ondelete="CASCADE"), nullable=True),
+    )
+    quote_id: int | None = Field(
+        default=None,
+        sa_column=Column(BigIntPK, ForeignKey("quote.id", ondelete="CASCADE"), nullable=True),
     )
     position: int = 0
     item_id: int | None = _fk("catalogue_item.id", nullable=True, ondelete="SET NULL", index=False)

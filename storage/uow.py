@@ -33,6 +33,7 @@ from storage.notifications.repository import SqlNotificationRepository
 from storage.orders.repository import SqlOrderRepository
 from storage.privacy.audit import SqlAuditRepository
 from storage.privacy.queries import SqlPrivacyRepository
+from storage.quotes import SqlQuoteRepository
 from storage.recurring import SqlSeriesRepository
 from storage.runtime.outbox import SqlOutboxRepository
 from storage.runtime.repository import (
@@ -80,6 +81,7 @@ class SqlUnitOfWork:
     series: ports.SeriesRepository
     checklists: ports.ChecklistRepository
     availability: ports.AvailabilityRepository
+    quotes: ports.QuoteRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -189,6 +191,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "series": SqlSeriesRepository,
     "checklists": SqlChecklistRepository,
     "availability": SqlAvailabilityRepository,
+    "quotes": SqlQuoteRepository,
     "outbox": SqlOutboxRepository,
 }
 

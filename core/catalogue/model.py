@@ -60,7 +60,7 @@ class NewLine:
 
 @dataclass(frozen=True, slots=True)
 class LineItem:
-    """One line of an order (later also of a quote: exactly one owner is set).
+    """One line of an order or of a quote (exactly one owner is set).
     `name` None: the order's price as it was agreed before it had lines."""
 
     id: int
@@ -76,6 +76,7 @@ class LineItem:
     vat_bp: int | None
     created_by: int | None
     created_at: datetime
+    quote_id: int | None = None
 
     @property
     def gross_minor(self) -> int:
