@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -145,6 +145,23 @@ class SqlQuoteRepository:
             stmt = stmt.where(_quote.c.reminded_at.is_(None))
         row = (await self._s.execute(stmt)).scalar_one_or_none()
         return _to_quote(row) if row else None
+
+    async def open_in(self, org_ids: Sequence[int], since: date) -> dict[int, list[Quote]]:
+        if not org_ids:
+            return {}
+        stmt = (
+            select(QuoteRow)
+            .where(
+                _quote.c.organization_id.in_(org_ids),
+                QuoteRow.status == QuoteStatus.SENT.value,
+                QuoteRow.valid_until >= since,
+            )
+            .order_by(QuoteRow.valid_until, QuoteRow.id)
+        )
+        found: dict[int, list[Quote]] = {}
+        for row in (await self._s.execute(stmt)).scalars():
+            found.setdefault(row.organization_id, []).append(_to_quote(row))
+        return found
 
     async def open(self, org_id: int, limit: int = 20) -> list[Quote]:
         stmt = (

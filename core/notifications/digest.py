@@ -23,6 +23,15 @@ class OrderRef:
 
 
 @dataclass(frozen=True, slots=True)
+class QuoteRef:
+    """A sent quote waiting for the client's answer: its total and last valid day."""
+
+    id: int
+    total_minor: int
+    valid_until: date
+
+
+@dataclass(frozen=True, slots=True)
 class Facts:
     """What happened in one organization in one period (and what is open right now)."""
 
@@ -39,6 +48,7 @@ class Facts:
     cancelled_orders: tuple[OrderRef, ...] = ()
     totals: dict[str, int] = field(default_factory=dict)  # exception kind -> how many in all
     unpaid_total: int = 0  # minor units still to collect on all done, unpaid orders
+    open_quotes: tuple[QuoteRef, ...] = ()  # sent, unanswered and still valid (issue 20.5)
 
     @property
     def revenue_total(self) -> int:
@@ -70,11 +80,14 @@ class Digest:
     totals: dict[str, int] = field(default_factory=dict)  # exception kind -> how many in all
     unpaid_total: int = 0  # minor units still to collect on all done, unpaid orders
     ratings_by_worker: dict[int, tuple[int, int]] = field(default_factory=dict)
+    open_quotes: tuple[QuoteRef, ...] = ()  # the soonest to expire first, at most LIST_LIMIT
+    open_quotes_total: int = 0  # how many open quotes in all
 
     @property
     def quiet(self) -> bool:
         """Nothing happened and nothing needs attention."""
-        return not self.exceptions and not (self.created.now or self.done.now or self.revenue.now)
+        busy = self.created.now or self.done.now or self.revenue.now or self.open_quotes
+        return not self.exceptions and not busy
 
 
 EXCEPTION_ORDER = ("overdue", "unassigned", "unpaid", "cancelled")
@@ -104,6 +117,8 @@ def build_digest(period: Period, first: date, last: date, now: Facts, before: Fa
         },
         unpaid_total=max(now.unpaid_total, sum(r.due for r in now.unpaid)),
         ratings_by_worker=dict(sorted(now.ratings.items())),
+        open_quotes=now.open_quotes[:LIST_LIMIT],
+        open_quotes_total=len(now.open_quotes),
     )
 
 
@@ -178,6 +193,8 @@ class DigestMessage:
             "revenue_by_method": d.revenue_by_method,
             "done_by_worker": {str(k): v for k, v in d.done_by_worker.items()},
             "ratings": {str(k): list(v) for k, v in d.ratings_by_worker.items()},
+            "quotes": [[q.id, q.total_minor, q.valid_until.isoformat()] for q in d.open_quotes],
+            "quotes_total": d.open_quotes_total,
             "organization": self.organization,
             "currency": self.currency,
             "workers": {str(k): v for k, v in self.workers.items()},
@@ -201,6 +218,11 @@ class DigestMessage:
             ratings_by_worker={
                 int(k): (int(v[0]), int(v[1])) for k, v in data.get("ratings", {}).items()
             },
+            open_quotes=tuple(  # absent in jobs queued before quotes
+                QuoteRef(int(q[0]), int(q[1]), date.fromisoformat(q[2]))
+                for q in data.get("quotes", ())
+            ),
+            open_quotes_total=int(data.get("quotes_total", 0)),
             **numbers,
         )
         workers = {int(k): str(v) for k, v in data["workers"].items()}

@@ -20,6 +20,7 @@ from core.notifications.digest import (
     DigestMessage,
     Facts,
     Period,
+    QuoteRef,
     Window,
     build_digest,
     scheduled_windows,
@@ -32,6 +33,7 @@ from core.notifications.schedule import WEEKLY_AT, due_daily, due_weekly, local_
 from core.notifications.work_notices import held, unsent
 from core.permissions import Action, allowed, require
 from core.ports import Clock, UnitOfWork, UowFactory
+from core.quotes.model import QuoteStatus
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +144,8 @@ class NotificationService:
         rated = await uow.client_loop.ratings_by_worker(list(org_ids), start, end)
         for org_id, ratings in rated.items():
             current[org_id] = replace(current.get(org_id, Facts()), ratings=ratings)
+        for org_id, quotes in (await _open_quotes(uow, orgs, now)).items():
+            current[org_id] = replace(current.get(org_id, Facts()), open_quotes=quotes)
         workers = {w for f in current.values() for w in [*f.done_by_worker, *f.ratings]}
         names = await uow.digests.names(workers) if workers else {}
         out = {}
@@ -195,6 +199,24 @@ def _days(period: Period, day: date) -> tuple[Period, date, date]:
     if period is Period.DAY:
         return period, day, day
     return period, day - timedelta(days=7), day - timedelta(days=1)
+
+
+async def _open_quotes(
+    uow: UnitOfWork, orgs: dict[int, Organization], now: datetime
+) -> dict[int, tuple[QuoteRef, ...]]:
+    """Each organization's sent quotes still valid on its own local date (one statement)."""
+    today = {org_id: local_date(now, org.timezone) for org_id, org in orgs.items()}
+    found = await uow.quotes.open_in(list(orgs), min(today.values()))
+    out: dict[int, tuple[QuoteRef, ...]] = {}
+    for org_id, quotes in found.items():
+        refs = tuple(
+            QuoteRef(q.id, q.total_minor, q.valid_until)
+            for q in quotes
+            if q.status_on(today[org_id]) is QuoteStatus.SENT
+        )
+        if refs:
+            out[org_id] = refs
+    return out
 
 
 def _with_exceptions(facts: Facts, problems: Exceptions | None) -> Facts:

@@ -42,6 +42,11 @@ class QuoteRepository(Protocol):
         someone else moved it first). `reminded` only stamps the reminder."""
         ...
 
+    async def open_in(self, org_ids: Sequence[int], since: date) -> dict[int, list[Quote]]:
+        """Sent quotes valid on `since` or later of these organizations, by organization,
+        each the soonest to expire first (the digests of many organizations at once)."""
+        ...
+
     async def open(self, org_id: int, limit: int = 20) -> list[Quote]:
         """Sent quotes still waiting for an answer, the soonest to expire first."""
         ...

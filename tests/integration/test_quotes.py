@@ -187,3 +187,24 @@ async def test_who_may_prepare_a_quote_and_what_it_holds(services, quotes, uow_f
     assert unknown.value.code == "not_found"
     async with uow_factory() as uow:
         assert await uow.quotes.open(owner.organization.id) == []
+
+
+async def test_the_digest_lists_the_open_quotes(services, quotes, uow_factory, clock):
+    owner, _worker, client, item = await _setup(services, uow_factory, clock)
+    org_id = owner.organization.id
+    draft = await quotes.create(owner, client.id, [TAP], date(2026, 3, 3))  # never sent
+    later = await quotes.create(owner, client.id, _lines(item), date(2026, 3, 9))
+    sooner = await quotes.create(owner, client.id, [TAP], date(2026, 3, 3))
+    answered = await quotes.create(owner, client.id, [TAP], date(2026, 3, 9))
+    for quote in (later, sooner, answered):
+        await quotes.send(owner, quote.id)
+    await quotes.decline(org_id, client.id, answered.id)
+    digest = (await services.notifications.digest_for(owner)).digest
+    assert [(q.id, q.total_minor) for q in digest.open_quotes] == [
+        (sooner.id, TAP.unit_price_minor),
+        (later.id, later.total_minor),
+    ]
+    assert draft.id not in [q.id for q in digest.open_quotes]
+    clock.set(datetime(2026, 3, 4, 0, 30, tzinfo=MSK))  # the sooner one expired in Moscow
+    digest = (await services.notifications.digest_for(owner)).digest
+    assert [q.id for q in digest.open_quotes] == [later.id] and digest.open_quotes_total == 1
