@@ -21,11 +21,13 @@ from core.checklists.model import (
     OrderPaperwork,
     TemplateItem,
 )
+from storage.tables import OrderRow
 from storage.tables_checklists import AcceptanceRow, ChecklistTemplateRow, OrderChecklistRow
 
 _template = ChecklistTemplateRow.__table__
 _items = OrderChecklistRow.__table__
 _accepted = AcceptanceRow.__table__
+_order = OrderRow.__table__
 
 
 def _order_item(row: Any) -> OrderItem:
@@ -118,6 +120,8 @@ class SqlChecklistRepository:
                 for i, item in enumerate(items)
             ]
             await self._s.execute(insert(_items), rows)
+        counted = _order.c.organization_id == org_id, _order.c.id == order_id
+        await self._s.execute(update(_order).where(*counted).values(checklist_count=len(items)))
 
     async def items(self, org_id: int, order_id: int) -> list[OrderItem]:
         rows = await self._s.execute(

@@ -197,6 +197,8 @@ class OrderRow(SQLModel, table=True):
     # total the client has still to approve before Done (None: nothing to approve).
     line_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     approval_minor: int | None = Field(default=None, sa_column=Column(BigInteger))
+    # Items of its checklist (order_checklist_item), kept with the copy (core/checklists/done.py)
+    checklist_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     # A visit of a recurring series and its occurrence, the local date-time "2026-03-03T09:00"
     # (unique per series: storage/tables_series.py; docs/recurring.md).
     series_id: int | None = _fk("order_series.id", nullable=True, ondelete="SET NULL", index=False)

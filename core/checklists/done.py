@@ -13,7 +13,8 @@ from core.ports import UnitOfWork
 async def snapshot(uow: UnitOfWork, order: Order) -> int:
     """Put the order's category's checklist on it as it is now (none: the order's items go).
     Called when an order is created and when its category changes; a later change of the
-    category's checklist does not touch orders that have it. Returns the items copied."""
+    category's checklist does not touch orders that have it. Returns the items copied (the
+    order's `checklist_count` is set with them)."""
     items = []
     if order.category_id is not None:
         items = await uow.checklists.template(order.organization_id, order.category_id)
@@ -36,7 +37,9 @@ async def require_complete(uow: UnitOfWork, actor: Actor, order: Order) -> None:
     photos as well when the photo rule is not met: `checklist_incomplete_photos`), or the
     photo rule alone (`photos_required`)."""
     assert actor.organization is not None
-    items = await uow.checklists.items(order.organization_id, order.id)
+    items = []
+    if order.checklist_count:  # an order without a checklist reads no items
+        items = await uow.checklists.items(order.organization_id, order.id)
     answers = ChecklistAnswers(order_id=order.id, items=tuple(items))
     missing = "\n".join(f"• {item.text}" for item in answers.missing)
     required = actor.organization.photos_required

@@ -80,10 +80,10 @@ class OrderChanges:
             changed, actor.user.id, action.value, event_data, self._clock.now()
         )
         await after_settled(uow, self._clock.now(), order, changed)  # the client's rating
-        if changed.category_id != order.category_id:
-            await snapshot(uow, changed)  # the new category's checklist
         assert actor.organization is not None
         await issue_on_done(uow, self._clock.now(), actor.organization.timezone, order, changed)
+        if changed.category_id != order.category_id:  # the new category's checklist
+            changed = replace(changed, checklist_count=await snapshot(uow, changed))
         return await self.drawn(uow, actor, order, changed, action, edit)
 
     async def _get_for(

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from core.billing.plans import PlanGuard
@@ -98,8 +98,8 @@ class OrderService:
         )
         order = await uow.orders.add(actor.organization.id, now, new)
         await uow.orders.add_event(order, actor.user.id, "created", {"status": "new"}, now)
-        if order.category_id is not None:
-            await snapshot(uow, order)  # the category's checklist as it is now
+        if order.category_id is not None:  # the category's checklist as it is now
+            order = replace(order, checklist_count=await snapshot(uow, order))
         return order
 
     async def raw(self, org_id: int, order_id: int) -> Order | None:

@@ -4,6 +4,7 @@ an order (its key, unique per series) is never made again."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from core.changes import NewOrder, OrderUpdate
@@ -43,7 +44,8 @@ async def copy_template(
             update = OrderUpdate(status=OrderStatus.ASSIGNED, assignee_id=series.assignee_id)
             order = await uow.orders.change(order, now, update) or order
     if template.category_id is not None:  # the template's checklist, without its answers
-        await copy_checklist(uow, series.organization_id, template.id, order.id)
+        copied = await copy_checklist(uow, series.organization_id, template.id, order.id)
+        order = replace(order, checklist_count=copied)
     data = {"status": order.status.value, "series": series.id, "by": "series"}
     await uow.orders.add_event(order, None, CREATED_EVENT, data, now)
     return order

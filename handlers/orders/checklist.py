@@ -23,13 +23,13 @@ MARKS = {ItemKind.TICK: "☐", ItemKind.NUMBER: "🔢", ItemKind.PHOTO: "📷"}
 
 
 def checklist_button(t: Translator, card: OrderCard) -> InlineKeyboardButton | None:
-    """On an open order of a category, for its assignee (who may start or finish it) and
-    for owners and managers; the checklist itself says when there is none."""
+    """On an open order that has a checklist, for its assignee (who may start or finish it)
+    and for owners and managers."""
     o = card.order
     working = card.sees_history or any(
         a in card.actions for a in (OrderAction.START, OrderAction.DONE)
     )
-    if o.category_id is None or not o.open or not working:
+    if not o.checklist_count or not o.open or not working:
         return None
     return button(t.raw("☑️ Checklist"), cb.ChecklistOpen(o.id))
 

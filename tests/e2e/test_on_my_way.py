@@ -120,6 +120,8 @@ async def test_live_location_tells_edits_and_arrives(crm):
     petr = await _linked_client(crm, olga, card, 7603)
     assert ON_MY_WAY not in card.labels  # the owner is not the assignee
     assert ON_MY_WAY in ivans.labels and "▶️ Start" in ivans.labels
+    # a category without a checklist: no checklist button to tap for nothing
+    assert not any("Checklist" in lbl or "Чек-лист" in lbl for lbl in ivans.labels + card.labels)
 
     # a forged "on my way" from the owner: nothing for anyone
     olga.forge_callback(card.message_id, ivans.buttons[0][0][1])
