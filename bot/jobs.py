@@ -17,6 +17,7 @@ from telegram import Bot
 
 from bot.admin.wiring import public_url
 from bot.container import Container
+from bot.invoice_tell import invoice_teller
 from bot.telephony import telephony_jobs
 from core.billing.service import TICK_JOB
 from core.channels.sms import SmsGateway
@@ -109,6 +110,7 @@ def client_delivery(container: Container) -> dict[str, JobHandler]:
         public_url=public_url(container.settings),
         reply_domain=container.settings.inbound_mail_domain,
         files=services.files.content,
+        objects=services.invoices.stored,
     )
     return delivery.handlers()
 
@@ -125,6 +127,8 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
         **reminder_jobs(bot, services, catalogs),
         **rating_jobs(bot, services, catalogs, public_url(container.settings)),
         **relay_jobs(bot, services, catalogs),
-        **invoice_jobs(services.invoices, catalogs, FpdfRenderer()),
+        **invoice_jobs(
+            services.invoices, catalogs, FpdfRenderer(), invoice_teller(container, bot)
+        ),
     }  # fmt: skip
     return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))

@@ -17,6 +17,7 @@ from bot.admin import (
     checklists,
     client_acceptance,
     client_approval,
+    client_invoice,
     client_page,
     client_payments,
     client_photo,
@@ -103,6 +104,7 @@ def build_admin_app(
     app.include_router(catalogue.router)
     app.include_router(catalogue.api)
     app.include_router(client_photo.router)
+    app.include_router(client_invoice.router)
     app.include_router(working_hours.router)
     app.include_router(recurring.router)
     app.include_router(invoice_details.router)

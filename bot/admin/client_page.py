@@ -25,6 +25,7 @@ from starlette.datastructures import FormData
 from bot.admin import client_payments
 from bot.admin.client_acceptance_view import accept_section
 from bot.admin.client_approval_view import approve_section
+from bot.admin.client_invoice import invoice_section
 from bot.admin.client_move import MOVE_ANSWERS, deliver, move_section, tell_moved, to_outbox
 from bot.admin.client_photo import photos_section
 from bot.admin.client_rating import RATE_REFUSED, rate_section
@@ -163,6 +164,10 @@ async def _draw(
     if photos:  # a done order's photos of the work, when the organization sends them
         work_photos = photos_section(t, f"/c/{token}", photos)
         extra = work_photos if extra is None else join([extra, work_photos])
+    invoice = await services.client_loop.page_invoice(token)
+    if invoice is not None:  # a done order's invoice and report (issue 20, item 6)
+        papers = invoice_section(t, f"/c/{token}", invoice)
+        extra = papers if extra is None else join([extra, papers])
     accepting = await services.acceptances.page_state(token)
     if accepting is not None:  # a done order: "I accept the work" (issue 20, item 8)
         staff = request.query_params.get("staff") == "1"

@@ -23,6 +23,7 @@ KIND_LABELS = {
     "cancelled": N_("Order cancelled"),
     "rescheduled": N_("Order moved"),
     "total_changed": N_("New total after work on site"),
+    "invoice": N_("Invoice and service report"),
     "staff_message": N_("Message from staff"),
 }
 

@@ -17,6 +17,7 @@ from core.checklists.model import (
 from core.checklists.rules import MAX_NAME, checked_items, clean, parse_number
 from core.domain import Actor, Order, OrderStatus
 from core.errors import DomainError
+from core.invoices.issue import report_again
 from core.orders.cards import visible_order
 from core.permissions import Action, allowed
 from core.ports import Clock, UnitOfWork, UowFactory
@@ -173,4 +174,5 @@ async def accept(
         raise DomainError("already_accepted", number=order.number)
     data = {"method": method.value, "staff_device": on_staff_device}
     await uow.orders.add_event(order, None, ACCEPTED_EVENT, data, now)
+    await report_again(uow, now, order)  # the service report shows the acceptance
     return acceptance

@@ -33,6 +33,7 @@ from core.channels.sms import SmsError, SmsGateway
 from core.client_loop.channels import sms_number
 from core.client_loop.confirm import ClientDraft, invitation_of
 from core.client_loop.done_photos import mail_photos
+from core.client_loop.invoice_news import invoice_mail, pdf_attachment
 from core.client_loop.mail_replies import MailReplies, issue_reply, reply_address
 from core.client_loop.model import (
     Channel,
@@ -82,6 +83,7 @@ Credentials = Callable[[UnitOfWork, int, str], Any]  # OrgSettingsService.creden
 SmsGateways = Callable[[SmsSettings], SmsGateway]
 IcsWriter = Callable[[VisitInvitation], bytes]
 FileReader = Callable[[FileRow], Awaitable[bytes]]  # FileService.content
+ObjectReader = Callable[[str], Awaitable[bytes]]  # a stored object by its key (an invoice PDF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +110,9 @@ class ClientDelivery:
         public_url: str | None = None,
         reply_domain: str | None = None,
         files: FileReader | None = None,
+        objects: ObjectReader | None = None,
     ) -> None:
+        self._objects = objects  # the invoice's PDFs an invoice e-mail attaches
         self._files = files  # the bytes of an order's file (a staff photo an e-mail attaches)
         self._public_url = public_url.rstrip("/") if public_url else None
         self._reply_domain = reply_domain  # INBOUND_MAIL_DOMAIN: answers come back (Reply-To)
@@ -154,6 +158,7 @@ class ClientDelivery:
             links = await self._opt_out_links(uow, payload, channel, stored, reachable)
             photo = await photo_of(uow, org_id, payload) if channel is Channel.EMAIL else None
             photos = await mail_photos(uow, org_id, payload) if channel is Channel.EMAIL else []
+            pdfs = await invoice_mail(uow, org_id, payload) if channel is Channel.EMAIL else []
             reply = None
             if channel is Channel.EMAIL and self._reply_domain is not None and reachable:
                 token = await issue_reply(uow, org_id, message_id)  # before the mail goes
@@ -173,6 +178,8 @@ class ClientDelivery:
                     extra = (photo_attachment(photo, await self._files(photo)),)
                 if photos and self._files is not None:  # a done summary's photos of the work
                     extra += tuple([photo_attachment(p, await self._files(p)) for p in photos])
+                if pdfs and self._objects is not None:  # the invoice and the service report
+                    extra += tuple([pdf_attachment(k, await self._objects(k)) for k in pdfs])
                 sent = await self._send_email(
                     payload, email, smtp_of(stored), org.name, links, reply, extra
                 )
@@ -328,6 +335,7 @@ class ClientChannels(ClientLoopSetup):
         self, credentials: Credentials, sms: SmsGateways, mail: Callable[[Clock], MailSender],
         ics: IcsWriter, max_attempts: int = DEFAULT_MAX_ATTEMPTS, public_url: str | None = None,
         reply_domain: str | None = None, files: FileReader | None = None,
+        objects: ObjectReader | None = None,
     ) -> ClientDelivery:  # fmt: skip
         """The jobs' runner on this service's database and clock (`mail` gets the clock);
         `public_url`: the admin app's, for unsubscribe links and SMS callbacks;
@@ -335,7 +343,7 @@ class ClientChannels(ClientLoopSetup):
         clock = self._clock
         return ClientDelivery(
             self._uow, clock, credentials, sms, mail(clock), ics, max_attempts, public_url,
-            reply_domain, files,
+            reply_domain, files, objects,
         )  # fmt: skip
 
     def mail_replies(self, domain: str) -> MailReplies:

@@ -21,6 +21,7 @@ class MessageKind(enum.StrEnum):
     CANCELLED = "cancelled"
     RESCHEDULED = "rescheduled"
     TOTAL_CHANGED = "total_changed"  # a line added on site (core/catalogue)
+    INVOICE = "invoice"  # the invoice and service report PDFs after Done (core/invoices)
     STAFF_MESSAGE = "staff_message"
     CLIENT_MESSAGE = "client_message"  # what a client wrote to the organization (inbound)
 

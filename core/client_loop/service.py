@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.client_loop.channels import Reach, choose_channels
-from core.client_loop.confirm import ClientOrderMessages
 from core.client_loop.delivery import ClientChannels
+from core.client_loop.invoice_news import ClientInvoices
 from core.client_loop.model import (
     Channel,
     ClientLink,
@@ -64,7 +64,7 @@ async def _client_order(
     return order
 
 
-class ClientLoopService(ClientOrderMessages, ClientChannels, ClientRatings, ClientRelay):
+class ClientLoopService(ClientInvoices, ClientChannels, ClientRatings, ClientRelay):
     async def invite(
         self, actor: Actor, client_id: int, order_id: int | None = None, days: int | None = None
     ) -> IssuedToken:

@@ -36,6 +36,7 @@ VARIABLES: dict[MessageKind, frozenset[str]] = {
     MessageKind.CANCELLED: _ORDER | {"reason"},
     MessageKind.RESCHEDULED: _WORKER | {"old_date", "old_time", "amount"},
     MessageKind.TOTAL_CHANGED: _WORKER | {"amount"},
+    MessageKind.INVOICE: _BASE | {"order_number", "invoice_number", "amount", "page_link"},
     MessageKind.STAFF_MESSAGE: _BASE | {"order_number", "text"},
     MessageKind.CLIENT_MESSAGE: frozenset({"text"}),
 }
@@ -180,6 +181,8 @@ DEFAULTS_EN: dict[MessageKind, str] = {
     "{date} at {time}.\n{address}\nSpecialist: {worker_first_name}\n{page_link}",
     MessageKind.TOTAL_CHANGED: "{org_name}: order {order_number} was changed on site, the total "
     "is now {amount}.\n{page_link}",
+    MessageKind.INVOICE: "{org_name}: invoice {invoice_number} and the service report for "
+    "order {order_number}.\nTo pay: {amount}\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }
@@ -202,6 +205,8 @@ DEFAULTS_RU: dict[MessageKind, str] = {
     "{time}.\n{address}\nМастер: {worker_first_name}\n{page_link}",
     MessageKind.TOTAL_CHANGED: "{org_name}: заказ {order_number} изменён на месте, сумма теперь "
     "{amount}.\n{page_link}",
+    MessageKind.INVOICE: "{org_name}: счёт {invoice_number} и отчёт по заказу {order_number}.\n"
+    "К оплате: {amount}\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }

@@ -11,6 +11,7 @@ from core.invoices.model import Invoice, billed_lines
 from core.ports import UnitOfWork
 
 SEND_JOB = "invoice_send"  # renders the PDFs, stores them, sends them to the client
+REPORT_AGAIN = "report_only"  # the payload's flag: the report again, nothing sent
 
 
 async def issue_on_done(
@@ -35,3 +36,15 @@ async def issue_on_done(
         SEND_JOB, {"invoice_id": invoice.id}, now, org_id=org_id, dedup_key=f"invoice:{invoice.id}"
     )
     return invoice
+
+
+async def report_again(uow: UnitOfWork, now: datetime, order: Order) -> None:
+    """The client accepted `order` after its service report was rendered: the job renders the
+    report again with the acceptance (kept in place of the old one) and sends nothing. Before
+    the first rendering nothing is needed: the job reads the acceptance then."""
+    invoice = await uow.invoices.for_order(order.organization_id, order.id)
+    if invoice is None or invoice.report_key is None:
+        return
+    payload = {"invoice_id": invoice.id, REPORT_AGAIN: True}
+    key = f"invoice-report:{invoice.id}"
+    await uow.jobs.enqueue(SEND_JOB, payload, now, org_id=order.organization_id, dedup_key=key)

@@ -32,6 +32,11 @@ def report_key(invoice: Invoice) -> str:
     return f"org/{invoice.organization_id}/invoices/{invoice.number}-report.pdf"
 
 
+def accepted_report_key(invoice: Invoice) -> str:
+    """The report rendered again with the client's acceptance (an order is accepted once)."""
+    return f"org/{invoice.organization_id}/invoices/{invoice.number}-report-accepted.pdf"
+
+
 def _at(data: dict[str, object], fallback: datetime) -> datetime:
     given = data.get("at")  # the worker's own time (docs/work-times.md)
     return datetime.fromisoformat(given) if isinstance(given, str) else fallback
@@ -157,6 +162,22 @@ class InvoiceService:
                 invoice.organization_id, invoice.id, invoice_key(invoice), report_key(invoice)
             )
             await uow.commit()
+
+    async def keep_report(self, invoice: Invoice, report_pdf: bytes) -> None:
+        """The report rendered again after the client's acceptance: a new object (stored
+        objects are written once), its key on the invoice, then the old one deleted so the
+        export and an erasure find the one the invoice names. Repeatable."""
+        key = accepted_report_key(invoice)
+        await self._store.put(key, report_pdf, "application/pdf")
+        async with self._uow() as uow:
+            await uow.invoices.set_files(invoice.organization_id, invoice.id, None, key)
+            await uow.commit()
+        if invoice.report_key is not None and invoice.report_key != key:
+            await self._store.delete(invoice.report_key)
+
+    async def stored(self, key: str) -> bytes:
+        """A kept PDF by its key (an invoice e-mail's attachment)."""
+        return await self._store.get(key)
 
     async def pdf(self, org_id: int, invoice_id: int, report: bool = False) -> bytes | None:
         async with self._uow() as uow:

@@ -28,11 +28,14 @@ class Method(StrEnum):
     # (params: text, org, order, edit): an edit a later one superseded is skipped
     LIVE = "live"
     PICTURE = "picture"  # sendPhoto of params["file_id"] (a Telegram file id), HTML caption
+    # sendDocument of an invoice's PDF read from the file storage when sent (params: org,
+    # invoice, report, filename, caption): the row holds the invoice's id, never the bytes
+    DOCUMENT = "document"
 
     @property
     def new_message(self) -> bool:
         """Sends a message a person reads (marked sent as soon as Telegram answers)."""
-        return self in (Method.SEND, Method.QR, Method.CALENDAR, Method.PICTURE)
+        return self in (Method.SEND, Method.QR, Method.CALENDAR, Method.PICTURE, Method.DOCUMENT)
 
 
 class Lane(StrEnum):

@@ -122,6 +122,26 @@ class Outgoing:
             Delivery(chat_id, Method.PICTURE, params, Lane.INTERACTIVE, after, after_args or {})
         )
 
+    def invoice_pdf(
+        self,
+        chat_id: int,
+        ref: tuple[int, int, bool],
+        filename: str,
+        caption: str,
+        after: After | None = None,
+        after_args: dict[str, int | str] | None = None,
+    ) -> None:
+        """An invoice's PDF (`ref`: organization, invoice, whether the service report), read
+        from the file storage when it is sent, with a caption (HTML)."""
+        org_id, invoice_id, report = ref
+        params: dict[str, object] = {
+            "org": org_id, "invoice": invoice_id, "report": report, "filename": filename,
+            "caption": caption,
+        }  # fmt: skip
+        self._add(
+            Delivery(chat_id, Method.DOCUMENT, params, Lane.INTERACTIVE, after, after_args or {})
+        )
+
     def live(self, chat_id: int, text: str, org_id: int, order_id: int, edit: int) -> None:
         """Edit the client's "on my way" message of the order (the `edit`-th edit; skipped
         when sent if a later one was asked for meanwhile)."""
