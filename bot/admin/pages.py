@@ -13,6 +13,7 @@ from starlette.datastructures import FormData
 
 from bot.admin import client_channels as channels
 from bot.admin import client_payments, views
+from bot.admin import invoice_details_form as invoice_form
 from bot.admin import working_hours_form as hours_form
 from bot.admin.client_templates_view import link_section
 from bot.admin.context import RequestWork, WorkDep
@@ -135,6 +136,8 @@ async def _settings(
         html = channels.with_section(html, tbank)
         hours = await services.client_answers.working_hours(current.actor)
         html = channels.with_section(html, hours_form.section(current.t, current.csrf, hours))
+        details = await services.invoices.requisites(current.actor)
+        html = channels.with_section(html, invoice_form.section(current.t, current.csrf, details))
     if allowed(current.actor.role, Permission.CLIENT_EDIT):
         html = channels.with_section(html, link_section(current.t))
     return HTMLResponse(html, status_code=status)
@@ -235,6 +238,11 @@ async def post_credential(request: Request, work: WorkDep) -> Response:
 @router.post(hours_form.PATH)
 async def post_working_hours(request: Request, work: WorkDep) -> Response:
     return await _apply(request, work, hours_form.save)
+
+
+@router.post(invoice_form.PATH)
+async def post_invoice_details(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, invoice_form.save)
 
 
 @router.post("/settings/client-sms")

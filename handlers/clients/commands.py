@@ -16,7 +16,7 @@ from core.dialogs.engine import DialogData
 from core.permissions import Action, allowed
 from core.views import ClientView, Page
 from handlers import callbacks as cb
-from handlers.clients.publish import send_client
+from handlers.clients.publish import balance_line, send_client
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
 from handlers.delivery.replies import reply
@@ -109,6 +109,7 @@ async def open_client(update: Update, ctx: BotContext, tap: cb.OpenClient) -> No
     assert org is not None
     invite = not await ctx.services.client_loop.linked(actor, tap.client_id)
     text = client_text(ctx.t, card, org.currency, org.timezone)
+    text += await balance_line(ctx, tap.client_id)
     email = await ctx.services.client_loop.email_of(actor, tap.client_id)
     if email is not None:
         text += "\n" + ctx.t("📧 E-mail: {email}", email=email)

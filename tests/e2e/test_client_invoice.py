@@ -3,7 +3,8 @@ service report and sends them to the client by their channel. A Telegram client 
 English) gets both PDFs as documents with the message as the caption, logged once; an e-mail
 client gets them attached (the local SMTP peer); an SMS client gets a link to the order's
 page, which offers both PDFs to that token only (the SMS.ru peer). The PDFs' text is read
-back with pypdf. The organization can turn the message off."""
+back with pypdf. The organization can turn the message off. The owner's client card shows
+the client's open balance."""
 
 from __future__ import annotations
 
@@ -28,6 +29,7 @@ from sandbox.peers.mail import MailPeer
 from sandbox.peers.sms import SmsRuPeer
 from tests.e2e.conftest import e2e_clock, local_bot
 from tests.e2e.privacy_scenario import document_bytes
+from tests.e2e.test_client_card_email import _card
 from tests.e2e.test_client_confirmation import _linked
 from tests.e2e.test_client_link import _order, _team
 from tests.e2e.test_client_payment import _finish, _owner, payment_settings
@@ -175,3 +177,7 @@ async def test_an_sms_client_gets_a_link_to_the_pdfs(crm):
         )
         assert 'data-testid="invoice"' not in (await http.get(page_url)).text
         assert (await http.get(f"{page_url}/invoice.pdf")).status_code == 404
+
+    # The owner's client card shows what is left to pay on the client's invoices.
+    card = await _card(olga)
+    assert "💰 Не оплачено по счетам: 3 500 ₽" in _plain(card.text), card.text
