@@ -17,7 +17,6 @@ from core.errors import DomainError
 
 MAX_VALID_DAYS = 365  # how far ahead a quote may be valid
 REMIND_AFTER = timedelta(days=2)  # one reminder this long after sending, if unanswered
-REMIND_JOB = "quote_remind"
 
 
 class QuoteStatus(enum.StrEnum):

@@ -26,8 +26,6 @@ from core.errors import DomainError
 from core.permissions import Action, require
 from core.ports import Clock, UnitOfWork, UowFactory
 from core.quotes.model import (
-    REMIND_AFTER,
-    REMIND_JOB,
     Quote,
     QuoteStatus,
     check_lines,
@@ -130,8 +128,8 @@ class QuoteService:
             return quote, await uow.quotes.lines(quote.organization_id, quote.id)
 
     async def send(self, actor: Actor, quote_id: int) -> Quote:
-        """Draft -> sent, and the one reminder queued as a durable job (deduplicated per
-        quote, so sending twice never queues two)."""
+        """Draft -> sent (the reminder is stamped by `remind` once due; its job is queued by
+        the quote's delivery to the client, which is not built yet: docs/quotes.md)."""
         require(actor, Action.ORDER_ASSIGN)
         assert actor.organization is not None
         org, now = actor.organization, self._clock.now()
@@ -141,13 +139,6 @@ class QuoteService:
             sent = await uow.quotes.move(quote, Q.SENT, now)
             if sent is None:
                 raise DomainError("quote_already", status=quote.status.value)
-            await uow.jobs.enqueue(
-                REMIND_JOB,
-                {"org_id": org.id, "quote_id": quote.id},
-                now + REMIND_AFTER,
-                org_id=org.id,
-                dedup_key=f"{REMIND_JOB}:{quote.id}",
-            )
             await uow.commit()
             return sent
 
