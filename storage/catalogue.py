@@ -39,7 +39,8 @@ def _to_item(row: CatalogueItemRow) -> CatalogueItem:
     )
 
 
-def _to_line(row: LineItemRow) -> LineItem:
+def to_line(row: LineItemRow) -> LineItem:
+    """A line item of an order or of a quote (storage/quotes.py reads them with this too)."""
     assert row.id is not None
     return LineItem(
         id=row.id,
@@ -55,6 +56,7 @@ def _to_line(row: LineItemRow) -> LineItem:
         vat_bp=row.vat_bp,
         created_by=row.created_by,
         created_at=row.created_at,
+        quote_id=row.quote_id,
     )
 
 
@@ -109,7 +111,7 @@ class SqlCatalogueRepository:
         )
         found: dict[int, list[LineItem]] = {}
         for row in (await self._s.execute(stmt)).scalars():
-            line = _to_line(row)
+            line = to_line(row)
             found.setdefault(line.order_id or 0, []).append(line)
         return {order_id: tuple(lines) for order_id, lines in found.items()}
 
@@ -150,4 +152,4 @@ class SqlCatalogueRepository:
         )
         self._s.add(row)
         await self._s.flush()
-        return _to_line(row)
+        return to_line(row)

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.catalogue.model import LineItem, NewLine
 from core.quotes.model import Quote, QuoteStatus
 from core.quotes.ports import NewQuote
+from storage.catalogue import to_line
 from storage.tables_catalogue import LineItemRow
 from storage.tables_quotes import QuoteRow
 
@@ -34,26 +35,6 @@ def _to_quote(row: QuoteRow) -> Quote:
         answered_at=row.answered_at,
         reminded_at=row.reminded_at,
         created_at=row.created_at,
-    )
-
-
-def _to_line(row: LineItemRow) -> LineItem:
-    assert row.id is not None
-    return LineItem(
-        id=row.id,
-        organization_id=row.organization_id,
-        order_id=row.order_id,
-        position=row.position,
-        item_id=row.item_id,
-        name=row.name,
-        unit=row.unit,
-        quantity_milli=row.quantity_milli,
-        unit_price_minor=row.unit_price_minor,
-        discount_minor=row.discount_minor,
-        vat_bp=row.vat_bp,
-        created_by=row.created_by,
-        created_at=row.created_at,
-        quote_id=row.quote_id,
     )
 
 
@@ -108,7 +89,7 @@ class SqlQuoteRepository:
             .where(LineItemRow.organization_id == org_id, _line.c.quote_id == quote_id)
             .order_by(LineItemRow.position, LineItemRow.id)
         )
-        return tuple(_to_line(r) for r in (await self._s.execute(stmt)).scalars())
+        return tuple(to_line(r) for r in (await self._s.execute(stmt)).scalars())
 
     async def move(
         self,
