@@ -10,6 +10,7 @@ import pytest
 from bot.local import LocalBot
 from bot.settings import Settings
 from core.clock import RunningClock
+from tests.admin.support import ENCRYPTION_KEY
 
 # Every end-to-end bot lives at this moment (then runs at real speed), whatever the machine's
 # clock says: a Wednesday, 09:30 in Moscow, far from midnight, digest hours and DST changes.
@@ -35,6 +36,23 @@ def make_settings(db_url: str, tmp_path) -> Settings:
         privacy_policy_url="https://example.com/privacy",
         concurrent_updates=4,
         scheduler_seconds=3600,  # scenarios tick the scheduler themselves, at their own clock
+    )
+
+
+def admin_settings(db_url: str, tmp_path, **extra: Any) -> Settings:
+    """The bot with its admin app on a free port (client pages, the bank's notifications) and
+    keys for sessions and stored credentials; `extra`: peers' addresses and the like."""
+    return Settings(  # type: ignore[call-arg]
+        _env_file=None,
+        telegram_bot_token=None,
+        database_url=db_url,
+        files_dir=tmp_path / "files",
+        concurrent_updates=4,
+        scheduler_seconds=3600,
+        admin_port=0,
+        secret_key="e2e-secret",
+        encryption_key=ENCRYPTION_KEY,
+        **extra,
     )
 
 

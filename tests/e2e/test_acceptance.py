@@ -11,11 +11,9 @@ import re
 import httpx
 import pytest
 
-from bot.settings import Settings
 from core.checklists.model import AcceptanceMethod
 from core.domain import TelegramProfile
-from tests.admin.support import ENCRYPTION_KEY
-from tests.e2e.conftest import e2e_clock, local_bot
+from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
 from tests.e2e.test_client_confirmation import _linked
 from tests.e2e.test_client_link import _team
 from tests.e2e.test_client_payment import _finish
@@ -30,17 +28,7 @@ THANKS = {"ru": "✅ Спасибо! Вы приняли работу.", "en": "
 @pytest.fixture
 async def crm(db_url, tmp_path):
     """The bot with its admin app on a free port (the client page)."""
-    settings = Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        telegram_bot_token=None,
-        database_url=db_url,
-        files_dir=tmp_path / "files",
-        concurrent_updates=4,
-        scheduler_seconds=3600,
-        admin_port=0,
-        secret_key="e2e-secret",
-        encryption_key=ENCRYPTION_KEY,
-    )
+    settings = admin_settings(db_url, tmp_path)
     local = local_bot(settings, clock=e2e_clock())
     await local.start()
     try:

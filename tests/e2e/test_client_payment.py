@@ -7,14 +7,14 @@ the client. In Russian and in English, on the bot's own job runner and a frozen 
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 
 import pytest
 
-from core.client_loop.model import Channel, DeliveryStatus
+from core.client_loop.model import Channel, DeliveryStatus, MessageKind
 from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_json
 from core.domain import Actor, TelegramProfile
-from tests.admin.support import ENCRYPTION_KEY
-from tests.e2e.conftest import e2e_clock, local_bot
+from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
 from tests.e2e.test_client_confirmation import _linked, _log
 from tests.e2e.test_client_link import _team
 from tests.fakes.tbank_cancel import FakeTBankTerminal
@@ -23,20 +23,8 @@ KEY, PASSWORD = "OrgTerminal-e2e", "org-terminal-password"
 
 
 def payment_settings(db_url: str, tmp_path, bank: FakeTBankTerminal):
-    from bot.settings import Settings
-
-    return Settings(  # type: ignore[call-arg]
-        _env_file=None,
-        telegram_bot_token=None,
-        database_url=db_url,
-        files_dir=tmp_path / "files",
-        concurrent_updates=4,
-        scheduler_seconds=3600,
-        admin_port=0,
-        secret_key="e2e-secret",
-        encryption_key=ENCRYPTION_KEY,
-        tbank_base_url=bank.base_url,  # organizations' own terminals live at this bank
-    )
+    # organizations' own terminals live at this bank
+    return admin_settings(db_url, tmp_path, tbank_base_url=bank.base_url)
 
 
 @pytest.fixture
@@ -57,6 +45,17 @@ async def _owner(crm, telegram_id: int) -> Actor:
 async def _connect(crm, owner: Actor) -> None:
     terminal = terminal_json(OrgTerminal(KEY, PASSWORD))
     await crm.container.services.org_settings.store_secret(owner, TERMINAL_SECRET, terminal)
+    await payments_only(crm, owner)
+
+
+async def payments_only(crm, owner: Actor) -> None:
+    """These tests follow the done summary, the payment and the receipt in the order they
+    come: the invoice and report that Done also sends (a job of its own, at its own moment)
+    are switched off here and followed in test_client_invoice.py."""
+    loop = crm.container.services.client_loop
+    settings = await loop.settings(owner)
+    disabled = settings.disabled | {MessageKind.INVOICE}
+    await loop.update_settings(owner, dataclasses.replace(settings, disabled=disabled))
 
 
 async def _finish(ivan):
@@ -191,6 +190,7 @@ async def test_cash_recorded_on_site_sends_the_client_a_receipt(crm):
     """No terminal: the summary only; the worker records cash; the client gets a receipt."""
     olga, ivan = await _team(crm, (7421, 7422))
     petr = await _linked(crm, olga, ivan, 7423)
+    await payments_only(crm, await _owner(crm, 7421))
     prompt = await _finish(ivan)
     done = await petr.reply()
     assert "работа выполнена" in done.text and done.labels == ["✅ Я принимаю работу"]
@@ -217,6 +217,7 @@ async def test_the_done_summary_carries_the_photos_when_the_organization_allows(
     olga, ivan = await _team(crm, (7431, 7432))
     petr = await _linked(crm, olga, ivan, 7433)
     owner = await _owner(crm, 7431)
+    await payments_only(crm, owner)
     loop = crm.container.services.client_loop
     settings = await loop.settings(owner)
     await loop.update_settings(owner, replace(settings, send_photos=True))

@@ -12,7 +12,6 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from bot.settings import Settings
 from core.client_loop.model import Channel, MessageKind
 from core.client_loop.providers import (
     SMS_SECRET,
@@ -24,8 +23,7 @@ from core.client_loop.providers import (
 )
 from sandbox.peers.mail import MailPeer
 from sandbox.peers.sms import SmsRuPeer
-from tests.admin.support import ENCRYPTION_KEY
-from tests.e2e.conftest import e2e_clock, local_bot
+from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
 from tests.e2e.test_client_link import _order, _team
 from tests.e2e.test_client_payment import _finish, _owner
 from tests.e2e.test_client_payment_elsewhere import _log, _order_of
@@ -41,18 +39,7 @@ async def crm(db_url, tmp_path):
     """The bot with its admin app on a free port (the client page) and client SMS going to
     a local SMS.ru."""
     async with SmsRuPeer(api_id="sms-key") as sms:
-        settings = Settings(  # type: ignore[call-arg]
-            _env_file=None,
-            telegram_bot_token=None,
-            database_url=db_url,
-            files_dir=tmp_path / "files",
-            concurrent_updates=4,
-            scheduler_seconds=3600,
-            admin_port=0,
-            secret_key="e2e-secret",
-            encryption_key=ENCRYPTION_KEY,
-            sms_ru_base_url=sms.base_url,
-        )
+        settings = admin_settings(db_url, tmp_path, sms_ru_base_url=sms.base_url)
         local = local_bot(settings, clock=e2e_clock())
         local.sms = sms  # type: ignore[attr-defined]
         await local.start()
