@@ -31,6 +31,7 @@ from storage.tables import (
     OrganizationRow,
     UserRow,
 )
+from storage.tables_catalogue import CatalogueItemRow
 
 __all__ = ["EMAIL_ONLY", "LOCALES", "MAIL_DOMAIN", "TEAM", "DemoPerson", "seed", "team"]
 
@@ -72,6 +73,19 @@ async def seed(
         await session.flush()
         users = await _team(session, org.id, locale.team, now, onboarded)
         categories = await _categories(session, org.id, locale.categories)
+        session.add_all(
+            CatalogueItemRow(
+                organization_id=org.id,
+                kind=kind,
+                name=name,
+                unit=unit,
+                price_minor=price,
+                vat_bp=vat,
+                created_at=now,
+                updated_at=now,
+            )
+            for kind, name, unit, price, vat in locale.catalogue
+        )
         client_ids = await _clients(session, org.id, locale, rng, now, clients)
         await _orders(session, org, users, categories, client_ids, locale, rng, now)
         return True

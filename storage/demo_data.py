@@ -34,6 +34,8 @@ class DemoLocale:
     country: str
     team: tuple[DemoPerson, ...]  # owner, manager, then workers
     categories: tuple[str, ...]
+    # the catalogue: (kind, name, unit, price in minor units, VAT in basis points or None)
+    catalogue: tuple[tuple[str, str, str, int, int | None], ...]
     women: tuple[str, ...]
     men: tuple[str, ...]
     surnames: tuple[tuple[str, str], ...]  # (for men, for women)
@@ -73,6 +75,13 @@ RU = DemoLocale(
     country="RU",
     team=RU_TEAM,
     categories=("Уборка", "Ремонт", "Монтаж", "Сантехника", "Ремонт техники", "Другое"),
+    catalogue=(
+        ("service", "Генеральная уборка", "м²", 15000, 2000),
+        ("service", "Мытьё окон", "шт", 60000, 2000),
+        ("service", "Замена смесителя", "шт", 150000, 2000),
+        ("service", "Выезд мастера", "", 50000, None),
+        ("material", "Картридж фильтра", "шт", 90000, 2000),
+    ),
     women=("Анна", "Мария", "Ольга", "Елена", "Татьяна", "Юлия", "Ирина", "Светлана", "Ксения"),
     men=("Пётр", "Иван", "Сергей", "Дмитрий", "Алексей", "Михаил", "Андрей", "Никита", "Олег"),
     surnames=(
@@ -118,6 +127,13 @@ EN = DemoLocale(
     country="GB",
     team=EN_TEAM,
     categories=("Cleaning", "Repair", "Installation", "Plumbing", "Appliance service", "Other"),
+    catalogue=(
+        ("service", "Deep clean", "m²", 300, None),
+        ("service", "Window cleaning", "pc", 1500, None),
+        ("service", "Tap replacement", "pc", 6000, None),
+        ("service", "Call-out", "", 4500, None),
+        ("material", "Filter cartridge", "pc", 2500, None),
+    ),
     women=("Emma", "Olivia", "Sophie", "Grace", "Chloe", "Lucy", "Hannah", "Amelia", "Ruth"),
     men=("James", "Oliver", "Harry", "George", "Jack", "Daniel", "Samuel", "Henry", "Adam"),
     surnames=tuple(

@@ -94,6 +94,10 @@ async def test_the_demo_organization_is_connected_to_the_sandboxs_own_bank(tmp_p
             stored = await services.org_settings.credential_in(
                 uow, actor.organization.id, TERMINAL_SECRET
             )
+            catalogue = await uow.catalogue.items(actor.organization.id)
+    # the demo organization sells something: its catalogue for lines, quotes and invoices
+    assert [i.name for i in catalogue if i.name == "Call-out"] == ["Call-out"]
+    assert len(catalogue) == 5 and all(i.price_minor > 0 for i in catalogue)
     terminal = terminal_of(stored)
     assert terminal is not None
     assert (terminal.terminal_key, terminal.password) == SANDBOX_TERMINAL
