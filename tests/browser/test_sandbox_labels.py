@@ -4,6 +4,8 @@ English one."""
 
 from __future__ import annotations
 
+from playwright.async_api import expect
+
 from tests.browser.test_sandbox_browser import persona_id
 
 SEND = '[data-testid="send-button"]'
@@ -11,7 +13,9 @@ INPUT = '[data-testid="composer-input"]'
 
 
 async def _speaks(page, language: str) -> None:
-    await page.wait_for_function(f"document.documentElement.lang === '{language}'")
+    # a locator assertion, not wait_for_function: polling a string predicate is eval, which
+    # the page's Content-Security-Policy (script-src 'self') refuses once it has to poll
+    await expect(page.locator("html")).to_have_attribute("lang", language)
 
 
 async def test_the_page_speaks_the_language_of_the_open_persona(sandbox, page):

@@ -76,7 +76,7 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index("ix_line_item_quote", table_name="line_item")
     with op.batch_alter_table("line_item") as batch:
-        batch.drop_constraint("ck_line_item_one_owner", type_="check")
+        batch.drop_constraint(batch.f("ck_line_item_one_owner"), type_="check")
         batch.drop_constraint("fk_line_item_quote_id_quote", type_="foreignkey")
         batch.drop_column("quote_id")
     op.drop_index(op.f("ix_quote_client_id"), table_name="quote")
