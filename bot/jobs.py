@@ -9,6 +9,7 @@ a runner with several in flight, so a burst of thousands never holds up the othe
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from telegram import Bot
 from bot.admin.wiring import public_url
 from bot.container import Container
 from bot.invoice_tell import invoice_teller
+from bot.settings import Settings
 from bot.telephony import telephony_jobs
 from core.billing.service import TICK_JOB
 from core.channels.sms import SmsGateway
@@ -109,10 +111,20 @@ def client_delivery(container: Container) -> dict[str, JobHandler]:
         invitation_ics,
         public_url=public_url(container.settings),
         reply_domain=container.settings.inbound_mail_domain,
+        reply_key=reply_key(container.settings),
         files=services.files.content,
         objects=services.invoices.stored,
     )
     return delivery.handlers()
+
+
+def reply_key(settings: Settings) -> bytes | None:
+    """The key Reply-To tokens of client e-mails are derived from (docs/email.md): from
+    SECRET_KEY, for its own purpose; None without one (a new random token per attempt)."""
+    if settings.secret_key is None:
+        return None
+    secret = settings.secret_key.get_secret_value().encode()
+    return hashlib.sha256(b"astracrm reply-to tokens\0" + secret).digest()
 
 
 def job_registry(container: Container, bot: Bot) -> JobRegistry:

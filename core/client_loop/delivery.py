@@ -111,11 +111,13 @@ class ClientDelivery:
         reply_domain: str | None = None,
         files: FileReader | None = None,
         objects: ObjectReader | None = None,
+        reply_key: bytes | None = None,
     ) -> None:
         self._objects = objects  # the invoice's PDFs an invoice e-mail attaches
         self._files = files  # the bytes of an order's file (a staff photo an e-mail attaches)
         self._public_url = public_url.rstrip("/") if public_url else None
         self._reply_domain = reply_domain  # INBOUND_MAIL_DOMAIN: answers come back (Reply-To)
+        self._reply_key = reply_key  # makes a message's Reply-To token the same on every attempt
         self._uow = uow
         self._clock = clock
         self._credentials = credentials
@@ -161,7 +163,7 @@ class ClientDelivery:
             pdfs = await invoice_mail(uow, org_id, payload) if channel is Channel.EMAIL else []
             reply = None
             if channel is Channel.EMAIL and self._reply_domain is not None and reachable:
-                token = await issue_reply(uow, org_id, message_id)  # before the mail goes
+                token = await issue_reply(uow, org_id, message_id, self._reply_key)
                 await uow.commit()
                 reply = Mailbox(reply_address(token, self._reply_domain))
         zone = org.timezone if org is not None else "UTC"
@@ -335,15 +337,16 @@ class ClientChannels(ClientLoopSetup):
         self, credentials: Credentials, sms: SmsGateways, mail: Callable[[Clock], MailSender],
         ics: IcsWriter, max_attempts: int = DEFAULT_MAX_ATTEMPTS, public_url: str | None = None,
         reply_domain: str | None = None, files: FileReader | None = None,
-        objects: ObjectReader | None = None,
+        objects: ObjectReader | None = None, reply_key: bytes | None = None,
     ) -> ClientDelivery:  # fmt: skip
         """The jobs' runner on this service's database and clock (`mail` gets the clock);
         `public_url`: the admin app's, for unsubscribe links and SMS callbacks;
-        `reply_domain`: where clients' answers to e-mails are received (Reply-To)."""
+        `reply_domain`: where clients' answers to e-mails are received (Reply-To);
+        `reply_key`: keeps a message's Reply-To the same on every attempt."""
         clock = self._clock
         return ClientDelivery(
             self._uow, clock, credentials, sms, mail(clock), ics, max_attempts, public_url,
-            reply_domain, files, objects,
+            reply_domain, files, objects, reply_key,
         )  # fmt: skip
 
     def mail_replies(self, domain: str) -> MailReplies:

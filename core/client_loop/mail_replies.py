@@ -18,6 +18,8 @@ relays it once. Logs name organization and log ids only.
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import logging
 import re
 import secrets
@@ -39,6 +41,14 @@ def new_reply_token() -> str:
     return base64.b32encode(secrets.token_bytes(15)).decode("ascii").lower()
 
 
+def reply_token(key: bytes, org_id: int, message_id: int) -> str:
+    """The token of one logged message, the same on every attempt to send it (a retry after a
+    send that did arrive keeps the first copy answerable): an HMAC of the message under the
+    deployment's key, so the database alone opens nothing."""
+    mac = hmac.new(key, f"reply-to:{org_id}:{message_id}".encode(), hashlib.sha256).digest()
+    return base64.b32encode(mac[:15]).decode("ascii").lower()
+
+
 def reply_address(token: str, domain: str) -> str:
     return f"{PREFIX}{token}@{domain}"
 
@@ -55,10 +65,13 @@ def token_of(address: str, domain: str) -> str | None:
     return token if TOKEN.fullmatch(token) else None
 
 
-async def issue_reply(uow: UnitOfWork, org_id: int, message_id: int) -> str:
-    """A new reply token for the logged message (a retry replaces the last one), in the
-    caller's transaction."""
-    token = new_reply_token()
+async def issue_reply(
+    uow: UnitOfWork, org_id: int, message_id: int, key: bytes | None = None
+) -> str:
+    """The reply token of the logged message, in the caller's transaction: with the
+    deployment's `key` the same on every attempt; without one (no SECRET_KEY) a new random
+    one per attempt, which replaces the last."""
+    token = reply_token(key, org_id, message_id) if key else new_reply_token()
     await uow.client_loop.set_reply_hash(org_id, message_id, hash_token(token))
     return token
 

@@ -19,7 +19,13 @@ import httpx
 import pytest
 
 from core.client_loop.inbound import RELAY_JOB
-from core.client_loop.mail_replies import REPLY_DAYS, token_of
+from core.client_loop.mail_replies import (
+    REPLY_DAYS,
+    issue_reply,
+    reply_address,
+    reply_token,
+    token_of,
+)
 from core.client_loop.model import Channel, Direction
 from core.runtime.jobs import JobRunner
 from integrations.ical import invitation_ics
@@ -211,3 +217,38 @@ async def test_the_sandbox_client_answers_through_the_page(w):
         assert (await web.post("/api/outside/mail/9/reply", json={"text": "x"})).status_code == 404
     (incoming,) = await _incoming(w, owner, client)
     assert incoming.body == "Жду!" and incoming.order_id == order.id
+
+
+async def test_every_attempt_at_one_message_carries_the_same_reply_to(w):
+    """With the deployment's key, a message's token is the same on every attempt, so a copy
+    that did arrive before a retry can still be answered; another key gives another token."""
+    owner, client, _order, first_random = await _mailed(w)
+    (logged,) = [m for m in await _log(w, owner, client) if m.channel is Channel.EMAIL]
+    key = b"deployment-key-for-reply-tokens!"
+    async with w.uow() as uow:
+        first = await issue_reply(uow, logged.organization_id, logged.id, key)
+        again = await issue_reply(uow, logged.organization_id, logged.id, key)
+        await uow.commit()
+    assert first == again == reply_token(key, logged.organization_id, logged.id)
+    assert token_of(reply_address(first, DOMAIN), DOMAIN) == first  # a well-formed token
+    assert (
+        reply_token(b"another-deployment-key-000000000", logged.organization_id, logged.id)
+        != first
+    )
+    replies = w.services.client_loop.mail_replies(DOMAIN)
+    assert await replies.accepts(reply_address(first, DOMAIN))
+    assert not await replies.accepts(first_random)  # replaced, as a retry without a key does
+
+
+def test_the_reply_key_comes_from_secret_key_for_its_own_purpose(tmp_path):
+    from bot.jobs import reply_key
+    from bot.settings import Settings
+
+    bare = Settings(_env_file=None, database_url="sqlite:///x.db", files_dir=tmp_path)  # type: ignore[call-arg]
+    assert reply_key(bare) is None  # no SECRET_KEY: a random token per attempt
+    keyed = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url="sqlite:///x.db", files_dir=tmp_path, secret_key="s3cret"
+    )
+    key = reply_key(keyed)
+    assert key is not None and len(key) == 32 and b"s3cret" not in key
+    assert reply_key(keyed) == key  # every process of the deployment derives the same
