@@ -22,7 +22,7 @@ from bot.admin.app import build_admin_app
 from bot.container import Container, build_container
 from core.client_loop.pay_checks import check_at
 from core.client_loop.pay_service import CHECK_JOB, RECORDED_JOB, REFUND_JOB, ClientPayments
-from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_json
+from core.client_loop.payments import TERMINAL_SECRET, ClientPayment, OrgTerminal, terminal_json
 from core.domain import Actor, Job, Order, Role
 from core.errors import DomainError, ExternalServiceError
 from core.orders.rules import OrderAction
@@ -89,6 +89,19 @@ async def w(db_url, clock) -> AsyncIterator[World]:
 async def _connect(w: World, owner: Actor, password: str = PASSWORD) -> None:
     terminal = OrgTerminal(KEY, password)
     await w.services.org_settings.store_secret(owner, TERMINAL_SECRET, terminal_json(terminal))
+
+
+async def _paid(w: World) -> tuple[Actor, int, Order, ClientPayment]:
+    """An owner's done order, its payment link made and paid at the bank: (owner, org, order,
+    link)."""
+    owner = await owner_with_org(w.services)
+    org_id = owner.organization.id
+    await _connect(w, owner)
+    order = await _done(w, owner)
+    link = await w.services.client_payments.link(org_id, order.id)
+    assert link is not None and link.payment_id is not None
+    await w.bank.pay(link.payment_id)
+    return owner, org_id, order, link
 
 
 async def _done(
@@ -271,13 +284,7 @@ async def test_partial_refunds_up_to_the_paid_amount_each_recorded_once(w):
     fake's PARTIAL_REFUNDED then REFUNDED; the order's paid amount follows; more than is
     left is refused before the bank is asked; a repeated answer or notification and a
     retried job add nothing; a manager may refund, a worker may not."""
-    owner = await owner_with_org(w.services)
-    org_id = owner.organization.id
-    await _connect(w, owner)
-    order = await _done(w, owner)
-    link = await w.services.client_payments.link(org_id, order.id)
-    assert link is not None and link.payment_id is not None
-    await w.bank.pay(link.payment_id)
+    owner, org_id, order, link = await _paid(w)
     payments = w.services.client_payments
 
     first = await payments.refund(owner, order.id, 50000)
@@ -323,13 +330,7 @@ async def test_partial_refunds_up_to_the_paid_amount_each_recorded_once(w):
 async def test_a_refused_or_lost_cancel_answer(w):
     """A refusal gives the reserved amount back; a lost answer (a timeout after the bank
     refunded) is retried with the same ExternalRequestId and recorded once."""
-    owner = await owner_with_org(w.services)
-    org_id = owner.organization.id
-    await _connect(w, owner)
-    order = await _done(w, owner)
-    link = await w.services.client_payments.link(org_id, order.id)
-    assert link is not None and link.payment_id is not None
-    await w.bank.pay(link.payment_id)
+    owner, org_id, order, link = await _paid(w)
     payments = w.services.client_payments
 
     _, asked = await payments.request_refund(owner, order.id, 70000)
@@ -425,13 +426,7 @@ async def test_a_lost_notification_is_settled_by_the_sweep_once(w, clock):
 
 
 async def test_the_notification_first_then_the_sweep_asks_nothing(w):
-    owner = await owner_with_org(w.services)
-    org_id = owner.organization.id
-    await _connect(w, owner)
-    order = await _done(w, owner)
-    link = await w.services.client_payments.link(org_id, order.id)
-    assert link is not None and link.payment_id is not None
-    await w.bank.pay(link.payment_id)
+    _, org_id, order, _ = await _paid(w)
     before = await _state(w, org_id, order.id)
     (row,) = await _check_jobs(w)
     await w.services.client_payments.check_job(_job(row))
