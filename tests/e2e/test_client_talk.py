@@ -16,6 +16,7 @@ from core.orders.rules import OrderAction
 from tests.e2e.conftest import e2e_clock, local_bot, make_settings
 from tests.e2e.scenario import invite_link, onboard
 from tests.e2e.test_client_link import INVITE_RU, _invite, _order, _team
+from tests.e2e.test_client_payment import payments_only
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -122,6 +123,7 @@ async def test_the_rating_question_in_telegram_once_and_a_low_rating_alerts(crm,
     olga, _, petr, _ = await _linked_client(crm, ids, language)
     services = crm.container.services
     owner = await services.users.identify(TelegramProfile(ids[0], "Ольга"))
+    await payments_only(crm, owner)  # the invoice's own job would come between (see there)
     settings = await services.client_loop.settings(owner)
     await services.client_loop.update_settings(owner, replace(settings, rating_delay_minutes=0))
     worker = await services.users.identify(TelegramProfile(ids[1], "Ivan Petrov"))
