@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from typing import Any
 import httpx
 from sqlalchemy import insert
 
+from bench.travel import python_c
 from bot.admin.server import free_port
 from sandbox.emulator import EmulatorServer, Seen, TelegramEmulator
 from storage.db import create_engine
@@ -60,9 +60,7 @@ class Bot:
         """Started held: imports done, it waits for `go()`."""
         with self.log.open("wb") as out:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable,
-                "-c",
-                HELD,
+                *python_c(HELD),
                 "run",
                 "--webhook",
                 env=self.env,

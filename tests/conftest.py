@@ -7,6 +7,7 @@ import functools
 import gettext
 import os
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -19,6 +20,7 @@ from hypothesis import settings
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bench.travel import CLOCK_OFFSET_ENV
 from core.clock import FixedClock
 from handlers import i18n
 from storage import migrate
@@ -81,12 +83,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
         config.stash[_TRAVEL] = time_machine.travel(datetime.fromisoformat(moment), tick=True)
         config.stash[_TRAVEL].start()
+        # The product processes a test starts move their clocks as far (bench/travel.py).
+        real = time_machine.escape_hatch.time.time()
+        os.environ[CLOCK_OFFSET_ENV] = repr(time.time() - real)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     travel = config.stash.get(_TRAVEL, None)
     if travel is not None:
         travel.stop()
+        os.environ.pop(CLOCK_OFFSET_ENV, None)
 
 
 # The longest tests first (each worker takes a couple of tests at a time, see pyproject's

@@ -6,20 +6,19 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import sys
 from pathlib import Path
 
 import httpx
 
-ASTRACRM = [sys.executable, "-c", "from bot.cli import main; raise SystemExit(main())"]
+from bench.travel import python_c
+
+ASTRACRM = python_c("from bot.cli import main; raise SystemExit(main())")
 # The same command, its imports done first, waiting for a line on stdin: a standby that starts
 # serving when told (a restart then costs the start-up, not two seconds of imports).
-HELD = [
-    sys.executable,
-    "-c",
+HELD = python_c(
     "import sys; import bot.cli, bot.process, bot.runner, bot.logs, storage.migrate; "
-    "print('held', flush=True); sys.stdin.readline(); raise SystemExit(bot.cli.main())",
-]
+    "print('held', flush=True); sys.stdin.readline(); raise SystemExit(bot.cli.main())"
+)
 LEADER_LINE = "this process now runs the scheduler"
 
 
