@@ -4,8 +4,10 @@ in webhook mode (no Updater: Telegram POSTs updates to the admin endpoint)."""
 from __future__ import annotations
 
 import logging
+import random
 import secrets
 import socket
+from pathlib import Path
 
 from telegram import Update
 
@@ -19,6 +21,7 @@ from sandbox.emulator.server import AsgiServer
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/telegram/webhook"
+EPHEMERAL_PORTS = Path("/proc/sys/net/ipv4/ip_local_port_range")
 
 
 class AdminServer(AsgiServer):
@@ -26,9 +29,26 @@ class AdminServer(AsgiServer):
 
 
 def free_port(host: str) -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return int(probe.getsockname()[1])
+    """A port nothing listens on now, outside the kernel's ephemeral range when it can be
+    read: a port from that range may be taken by any outgoing connection between this pick
+    and the bind (a database or HTTP client of this or another process)."""
+    low = _ephemeral_low()
+    for _ in range(50):
+        port = random.randrange(10_000, low) if low > 10_001 else 0
+        with socket.socket() as probe:
+            try:
+                probe.bind((host, port))
+            except OSError:
+                continue
+            return int(probe.getsockname()[1])
+    raise OSError(f"no free port on {host}")
+
+
+def _ephemeral_low() -> int:
+    try:
+        return int(EPHEMERAL_PORTS.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def with_admin_port(settings: Settings) -> Settings:
