@@ -47,7 +47,17 @@ async def test_an_error_arrives_without_message_text_phones_emails_or_tokens(sen
     assert event["exception"]["values"][-1]["type"] == "ValueError"
     assert event["exception"]["values"][-1]["stacktrace"]["frames"]
     raw = b"".join(sentry.raw).decode()
-    for leak in (PHONE, "916", EMAIL, TOKEN, "AAHdqTcvCH1vGWJ", TEXT, "Сухонская", "sk-xxx"):
+    for leak in (
+        PHONE,
+        "916 123",
+        "9161234567",
+        EMAIL,
+        TOKEN,
+        "AAHdqTcvCH1vGWJ",
+        TEXT,
+        "Сухонская",
+        "sk-xxx",
+    ):
         assert leak not in raw, leak
 
 
