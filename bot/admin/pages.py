@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.admin import client_channels as channels
-from bot.admin import client_payments, views
+from bot.admin import client_payments, recurring_form, views
 from bot.admin import invoice_details_form as invoice_form
 from bot.admin import working_hours_form as hours_form
 from bot.admin.client_templates_view import link_section
@@ -136,6 +136,8 @@ async def _settings(
         html = channels.with_section(html, tbank)
         hours = await services.client_answers.working_hours(current.actor)
         html = channels.with_section(html, hours_form.section(current.t, current.csrf, hours))
+        days = await services.series.horizon(current.actor)
+        html = channels.with_section(html, recurring_form.section(current.t, current.csrf, days))
         details = await services.invoices.requisites(current.actor)
         html = channels.with_section(html, invoice_form.section(current.t, current.csrf, details))
     if allowed(current.actor.role, Permission.CLIENT_EDIT):
@@ -238,6 +240,11 @@ async def post_credential(request: Request, work: WorkDep) -> Response:
 @router.post(hours_form.PATH)
 async def post_working_hours(request: Request, work: WorkDep) -> Response:
     return await _apply(request, work, hours_form.save)
+
+
+@router.post(recurring_form.PATH)
+async def post_recurring_days(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, recurring_form.save)
 
 
 @router.post(invoice_form.PATH)
