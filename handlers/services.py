@@ -149,6 +149,7 @@ async def _show(update: Update, ctx: BotContext, prompt: Outcome) -> None:
 
 
 async def service_saved(update: Update, ctx: BotContext, saved: ServiceSaved) -> None:
-    await reply(ctx, update, ctx.t("Saved: {name}.", name=saved.name))
+    """One message: the list, headed by what was saved."""
     text, markup = await _listing(ctx, "active")
-    await reply(ctx, update, text, markup)
+    done = ctx.t("Saved: {name}.", name=saved.name)
+    await reply(ctx, update, f"{done}\n\n{text}", markup)

@@ -7,6 +7,7 @@ client) or on the order's page (an English client); Done explains it is waiting 
 
 from __future__ import annotations
 
+import asyncio
 import re
 from dataclasses import replace
 
@@ -104,10 +105,13 @@ async def test_a_catalogue_line_is_approved_by_an_english_client_on_the_page(crm
     await olga.tap("➕ Материал", message=listing)
     asked = await olga.reply()
     assert "Новый материал" in asked.text
+    seen = len(olga.messages())
     await olga.send("Кабель; м; 300; 20")
-    assert "Сохранено: Кабель." in (await olga.reply()).text
-    listing = await olga.reply()
-    assert "Кабель — 300\u00a0₽ / м · НДС 20%" in listing.text
+    listing = await olga.reply()  # one message: the list, headed by what was saved
+    assert listing.text.startswith("Сохранено: Кабель.\n\nУслуги и материалы")
+    assert "Кабель — 300\u00a0₽ / м · НДС 20%" in listing.text and "➕ Услуга" in listing.labels
+    await asyncio.sleep(0.3)
+    assert len(olga.messages()) == seen + 1  # was 2: "Saved", then the list
     await ivan.send("/services")
     assert "does not allow" in (await ivan.reply()).text  # workers are refused
 
