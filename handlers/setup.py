@@ -24,6 +24,7 @@ from handlers import (
     services,
     settings,
     team,
+    team_kinds,
     voice,
 )
 from handlers import callbacks as cb
@@ -148,6 +149,8 @@ CALLBACKS = [
     route(cb.MemberCard, team.member_action),
     route(cb.MemberRole, team.member_action),
     route(cb.MemberAccess, team.member_action),
+    route(cb.MemberKinds, team_kinds.member_kinds),
+    route(cb.MemberKind, team_kinds.member_kinds),
     route(cb.InviteRole, team.invite_action),
     route(cb.InviteRevoke, team.invite_action),
     route(cb.SwitchOrg, team.switch_org),

@@ -55,6 +55,8 @@ def member_card(t: Translator, view: MemberView, actor_role: Role | None) -> tup
         for role in roles_assignable_by(actor_role)
         if role is not m.role and m.active
     ]
+    if m.active and m.role is Role.WORKER:
+        buttons.append(button(t.raw("🧰 Kinds of work"), cb.MemberKinds(m.id)))
     if m.active:
         buttons.append(button(t.raw("Deactivate"), cb.MemberAccess(m.id, "off")))
     else:

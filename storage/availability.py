@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.availability.rules import Absence, AwayKind
@@ -13,10 +13,11 @@ from core.client_loop.slots import WorkingHours, checked_hours
 from core.domain import Order, OrderStatus
 from storage.orders.order_rows import COLUMNS, order_of
 from storage.tables import OrderRow
-from storage.tables_availability import WorkerAbsenceRow, WorkerHoursRow
+from storage.tables_availability import WorkerAbsenceRow, WorkerCategoryRow, WorkerHoursRow
 
 _hours = WorkerHoursRow.__table__
 _away = WorkerAbsenceRow.__table__
+_kind = WorkerCategoryRow.__table__
 _order = OrderRow.__table__
 _TAKEN = (OrderStatus.ASSIGNED.value, OrderStatus.IN_PROGRESS.value)
 
@@ -98,6 +99,31 @@ class SqlAvailabilityRepository:
         )
         result = await self._s.execute(stmt)
         return bool(getattr(result, "rowcount", 0))
+
+    async def kinds(self, org_id: int, user_ids: Collection[int]) -> dict[int, frozenset[int]]:
+        if not user_ids:
+            return {}
+        stmt = select(_kind.c.user_id, _kind.c.category_id).where(
+            _kind.c.organization_id == org_id, _kind.c.user_id.in_(list(user_ids))
+        )
+        found: dict[int, set[int]] = {}
+        for user_id, category_id in (await self._s.execute(stmt)).all():
+            found.setdefault(int(user_id), set()).add(int(category_id))
+        return {user: frozenset(kinds) for user, kinds in found.items()}
+
+    async def set_kind(self, org_id: int, user_id: int, category_id: int, does: bool) -> None:
+        key = (
+            _kind.c.organization_id == org_id,
+            _kind.c.user_id == user_id,
+            _kind.c.category_id == category_id,
+        )
+        await self._s.execute(delete(_kind).where(*key))
+        if does:
+            await self._s.execute(
+                insert(_kind).values(
+                    organization_id=org_id, user_id=user_id, category_id=category_id
+                )
+            )
 
     async def assigned_between(
         self, org_id: int, user_id: int, start: datetime, end: datetime

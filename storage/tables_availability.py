@@ -45,3 +45,12 @@ class WorkerAbsenceRow(SQLModel, table=True):
     first_day: date = Field(sa_column=Column(Date, nullable=False))
     last_day: date = Field(sa_column=Column(Date, nullable=False))
     created_at: datetime = _ts(nullable=False)
+
+
+class WorkerCategoryRow(SQLModel, table=True):
+    """A kind of work a member does. A member with none does every kind (the default)."""
+
+    __tablename__ = "worker_category"
+    organization_id: int = _key("organization.id")
+    user_id: int = _key("app_user.id")
+    category_id: int = _key("service_category.id")

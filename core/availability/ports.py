@@ -35,6 +35,14 @@ class AvailabilityRepository(Protocol):
 
     async def remove_absence(self, org_id: int, user_id: int, absence_id: int) -> bool: ...
 
+    async def kinds(self, org_id: int, user_ids: Collection[int]) -> dict[int, frozenset[int]]:
+        """Each person's kinds of work (category ids); absent: every kind."""
+        ...
+
+    async def set_kind(self, org_id: int, user_id: int, category_id: int, does: bool) -> None:
+        """Add or remove one kind of work of a person (either twice is the same as once)."""
+        ...
+
     async def assigned_between(
         self, org_id: int, user_id: int, start: datetime, end: datetime
     ) -> list[Order]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date, timedelta
 
+from core.availability.kinds import KindsView, does, kinds_view, toggle_kind
 from core.availability.model import (
     AHEAD_DAYS,
     MAX_PROPOSALS,
@@ -103,6 +104,16 @@ class AvailabilityService:
                 raise DomainError("not_found")
             await uow.commit()
 
+    async def kinds(self, actor: Actor, membership_id: int) -> KindsView:
+        async with self._uow() as uow:
+            return await kinds_view(uow, actor, membership_id)
+
+    async def toggle_kind(self, actor: Actor, membership_id: int, category_id: int) -> KindsView:
+        async with self._uow() as uow:
+            view = await toggle_kind(uow, actor, membership_id, category_id)
+            await uow.commit()
+            return view
+
     async def reassign(self, actor: Actor, order_id: int, worker_id: int) -> OrderChange:
         """One tap on a proposal: the order goes to that worker (the usual assignment)."""
         require(actor, Action.ORDER_ASSIGN)
@@ -160,11 +171,14 @@ class AvailabilityService:
     async def _proposals(
         self, uow: UnitOfWork, org: Organization, order: Order, workers: list[User]
     ) -> tuple[Proposal, ...]:
-        """Workers free at the order's time (at work, not away, no overlapping order), fewest
-        orders that day first. Workers have no categories of their own: any worker may."""
+        """Workers who do the order's kind of work (core/availability/kinds.py), free at its
+        time (at work, not away, no overlapping order), fewest orders that day first."""
         moment = order.scheduled_at
         if moment is None or not workers:
             return ()
+        if order.category_id is not None:
+            kinds = await uow.availability.kinds(org.id, [u.id for u in workers])
+            workers = [u for u in workers if does(kinds, u.id, order.category_id)]
         ids = [u.id for u in workers]
         day = local_day(moment, org.timezone)
         start, end = day_bounds(day, day, org.timezone)

@@ -228,6 +228,19 @@ class MemberAccess(Action, template="tm:{membership_id}:{access}"):
 
 
 @dataclass(frozen=True)
+class MemberKinds(Action, template="tk:{membership_id}"):
+    """A member's kinds of work, each a toggle."""
+
+    membership_id: int
+
+
+@dataclass(frozen=True)
+class MemberKind(Action, template="tk:{membership_id}:{category_id}"):
+    membership_id: int
+    category_id: int
+
+
+@dataclass(frozen=True)
 class InviteRole(Action, template="inv:{role}"):
     role: Literal[Role.WORKER, Role.MANAGER]
 

@@ -184,3 +184,55 @@ async def test_hours_and_absences_are_stored_and_removed(services, uow_factory):
         await services.availability.remove(anna, mine.id)  # not hers
     await services.availability.remove(ivan, mine.id)
     assert (await services.availability.view(ivan)).absences == ()
+
+
+async def _kinds(services, owner):
+    async with services.availability._uow() as uow:
+        return await uow.categories.listing(owner.organization.id)
+
+
+async def _membership(services, owner, worker):
+    team = await services.team.team(owner)
+    return next(v.membership.id for v in team if v.user.id == worker.user.id)
+
+
+async def test_reassign_proposals_offer_only_workers_who_do_that_kind_of_work(services):
+    owner, (ivan, anna, boris, cleo) = await _team(services, "Ivan", "Anna", "Boris", "Cleo")
+    cleaning, repair = (await _kinds(services, owner))[:2]
+    for worker, kind in ((anna, repair), (boris, cleaning)):
+        view = await services.availability.toggle_kind(
+            owner, await _membership(services, owner, worker), kind.id
+        )
+        assert view.does == {kind.id} and view.names() == [kind.name]
+    draft = OrderDraft(
+        (await services.clients.create(owner, "Пётр", None, "ул. Ленина, 1")).id,
+        address="ул. Ленина, 1",
+        scheduled_at=msk(2, 14),
+        category_id=cleaning.id,
+    )
+    kinded = await services.orders.create(owner, draft)
+    await services.orders.act(owner, kinded.id, OrderAction.ASSIGN, assignee_id=ivan.user.id)
+    plain = await _order(services, owner, msk(2, 16), ivan)  # no kind of work
+
+    report = await services.availability.sick_today(ivan, date(2026, 3, 2))
+    names = {a.order.id: [p.user.first_name for p in a.proposals] for a in report.affected}
+    assert names == {kinded.id: ["Boris", "Cleo"], plain.id: ["Anna", "Boris", "Cleo"]}
+
+
+async def test_kinds_of_work_are_toggled_by_who_may_manage_the_member(services):
+    owner, (anna, boris) = await _team(services, "Anna", "Boris")
+    cleaning = (await _kinds(services, owner))[0]
+    anna_card = await _membership(services, owner, anna)
+    assert (await services.availability.kinds(owner, anna_card)).does == frozenset()
+    await services.availability.toggle_kind(owner, anna_card, cleaning.id)
+    again = await services.availability.toggle_kind(owner, anna_card, cleaning.id)  # off again
+    assert again.does == frozenset() and again.names() == []
+    assert (await services.availability.kinds(owner, anna_card)).does == frozenset()
+    for actor, card, kind in (
+        (boris, anna_card, cleaning.id),  # a worker manages nobody
+        (owner, anna_card, 10**9),  # not a kind of this organization
+        (owner, 10**9, cleaning.id),  # not a member
+    ):
+        with pytest.raises(DomainError) as refused:
+            await services.availability.toggle_kind(actor, card, kind)
+        assert refused.value.code == "not_found"
