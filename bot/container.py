@@ -21,7 +21,7 @@ from core.catalogue.flow import OrderLineSpec, ServiceNewSpec, ServicePriceSpec
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
 from core.checklists.acceptance import PageAcceptances
-from core.checklists.flow import ChecklistNumberSpec
+from core.checklists.flow import ChecklistNumberSpec, ChecklistPhotoSpec
 from core.checklists.service import ChecklistService
 from core.client_loop.answers import ClientAnswers
 from core.client_loop.eta import Routing
@@ -267,6 +267,7 @@ def make_services(
         ClientReplySpec(clock, settings.default_language),
         OrderLineSpec(OrderLines(uow, clock)),
         ChecklistNumberSpec(clock),
+        ChecklistPhotoSpec(clock),
         ServiceNewSpec(CatalogueService(uow, clock)),
         ServicePriceSpec(CatalogueService(uow, clock)),
         RepeatSpec(clock, series),

@@ -146,7 +146,7 @@ class SeriesChanged:
 
 @dataclass(frozen=True, slots=True)
 class ChecklistAnswered:
-    """A number item of a checklist answered in the chat (`core.checklists.flow`)."""
+    """A number or photo item of a checklist answered in the chat (`core.checklists.flow`)."""
 
     order_id: int
     number: int
@@ -155,6 +155,7 @@ class ChecklistAnswered:
     unit: str | None
     ticked: int
     total: int
+    photo: bool = False  # answered by a photo (no value)
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from handlers.context import BotContext
 from handlers.delivery.replies import reply
 from handlers.i18n import Translator
 from handlers.keyboards import button, column
+from handlers.orders.checklist_photo import checklist_photo
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,8 @@ async def receive(update: Update, ctx: BotContext) -> None:
     message = update.effective_message
     assert message is not None
     if message.photo and await reply_photo(update, ctx):  # a staff member's answer to a client
+        return
+    if message.photo and await checklist_photo(update, ctx):  # answers a checklist item
         return
     file = _file_of(message)
     if file is None:

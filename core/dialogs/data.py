@@ -310,6 +310,20 @@ class ChecklistNumberData(DialogData):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChecklistPhotoData(DialogData):
+    """A photo item of an order's checklist tapped (`core.checklists.flow`): the next photo
+    sent in the chat (`photo`, its attachment id), and the order's number and the item's text
+    for the question."""
+
+    flow = "checklist_photo"
+    order_id: int
+    item_id: int
+    number: int | None = None
+    text: str | None = None
+    photo: int | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class OrderLineData(DialogData):
     """The "➕ Add line" of a card (`core.catalogue.flow`): a catalogue item picked and its
     quantity, or a line typed whole; the order's number, the person's language (how they
@@ -363,6 +377,7 @@ KINDS: dict[str, type[DialogData]] = {
         ClientCancelData,
         OrderLineData,
         ChecklistNumberData,
+        ChecklistPhotoData,
         ServiceNewData,
         ServicePriceData,
         WorkHoursData,

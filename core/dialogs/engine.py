@@ -32,6 +32,9 @@ class DialogInput:
     # The text read as a number the way the person's language writes numbers, as a plain
     # decimal ("5000.50", "-500"), when it is one: the chat handler reads it.
     number: str | None = None
+    # A photo sent in the chat, already kept as a file of the order the conversation is about:
+    # its attachment id (the checklist's photo question, `core.checklists.flow`).
+    photo: int | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -27,7 +27,7 @@ async def reply_photo(update: Update, ctx: BotContext) -> bool:
     photo = message.photo[-1]
     kept = None
     if state.data.order_id is not None:
-        kept = await _keep(ctx, message, photo, state.data.order_id)
+        kept = await keep_photo(ctx, message, photo, state.data.order_id)
     default = ctx.bot_data.catalogs.default
     sent = await ctx.services.client_loop.reply_photo(
         ctx.actor, chat.id, photo.file_id, message.caption, kept, default
@@ -38,7 +38,7 @@ async def reply_photo(update: Update, ctx: BotContext) -> bool:
     return True
 
 
-async def _keep(ctx: BotContext, message: Message, photo: PhotoSize, order_id: int) -> int:
+async def keep_photo(ctx: BotContext, message: Message, photo: PhotoSize, order_id: int) -> int:
     """The photo as a file of the order (its id), stored now or by the upload job."""
     if (photo.file_size or 0) > CLOUD_DOWNLOAD_LIMIT:
         size = round((photo.file_size or 0) / 2**20, 1)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.checklists.model import ChecklistAnswers, ItemKind, OrderItem
-from core.dialogs.data import ChecklistNumberData
+from core.dialogs.data import ChecklistNumberData, ChecklistPhotoData
+from core.dialogs.engine import DialogData
 from core.domain import OrderStatus
 from core.orders.rules import OrderAction
 from core.outcomes import ChecklistAnswered
@@ -83,7 +84,7 @@ async def open_tap(update: Update, ctx: BotContext, tap: cb.ChecklistOpen) -> No
 
 
 async def item_tap(update: Update, ctx: BotContext, tap: cb.ChecklistTap) -> None:
-    """A tick item is ticked or unticked; number and photo items say how to answer them."""
+    """A tick item is ticked or unticked; number and photo items ask for their answer."""
     query = update.callback_query
     assert query is not None
     t = ctx.t
@@ -92,19 +93,19 @@ async def item_tap(update: Update, ctx: BotContext, tap: cb.ChecklistTap) -> Non
     if item is None:
         await query.answer(t("This button is no longer valid."), show_alert=True)
         return
-    if item.kind is ItemKind.NUMBER:  # asks for the number (`core.checklists.flow`)
+    if item.kind is not ItemKind.TICK:  # asks for the number or photo (`core.checklists.flow`)
         from handlers.outcomes import show  # the outcomes render this module's answers
 
         chat = update.effective_chat
         assert chat is not None
-        start = ChecklistNumberData(order_id=tap.order_id, item_id=item.id)
-        prompt = await ctx.services.dialogs.start(ctx.actor, chat.id, "checklist_number", start)
+        start: DialogData = (
+            ChecklistNumberData(order_id=tap.order_id, item_id=item.id)
+            if item.kind is ItemKind.NUMBER
+            else ChecklistPhotoData(order_id=tap.order_id, item_id=item.id)
+        )
+        prompt = await ctx.services.dialogs.start(ctx.actor, chat.id, start.flow, start)
         await query.answer()
         await show(update, ctx, prompt)
-        return
-    if item.kind is not ItemKind.TICK:
-        hint = t("This item needs a photo; answering it in the chat is not available yet.")
-        await query.answer(hint, show_alert=True)
         return
     await ctx.services.checklists.answer(ctx.actor, tap.order_id, item.id)
     answers = await ctx.services.checklists.answers(ctx.actor, tap.order_id)
@@ -114,6 +115,16 @@ async def item_tap(update: Update, ctx: BotContext, tap: cb.ChecklistTap) -> Non
 
 
 async def checklist_answered(update: Update, ctx: BotContext, done: ChecklistAnswered) -> None:
+    if done.photo:
+        text = ctx.t(
+            "📷 Photo saved for “{item}”. Checklist of order №{number}: {ticked}/{total}.",
+            item=done.text,
+            number=done.number,
+            ticked=done.ticked,
+            total=done.total,
+        )
+        await reply(ctx, update, text)
+        return
     unit = f" {done.unit}" if done.unit else ""
     text = ctx.t(
         "Saved: {item}: {value}{unit}. Checklist of order №{number}: {ticked}/{total}.",

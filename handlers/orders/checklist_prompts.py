@@ -1,8 +1,8 @@
-"""The question of a number item of a checklist (a pure renderer)."""
+"""The questions of a checklist's number and photo items (pure renderers)."""
 
 from __future__ import annotations
 
-from core.dialogs.data import ChecklistNumberData
+from core.dialogs.data import ChecklistNumberData, ChecklistPhotoData
 from core.dialogs.engine import DialogState, data_as
 from handlers.i18n import Translator
 from handlers.prompts import PromptEnv, Rendered
@@ -21,4 +21,18 @@ def reading(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     return text, None
 
 
-CHECKLIST_PROMPTS = {("checklist_number", "reading"): reading}
+def photo(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    d = data_as(state, ChecklistPhotoData)
+    text = t(
+        "📷 Order №{number}: send a photo for “{item}”. The next photo you send here answers "
+        "it.\n/cancel stops.",
+        number=d.number,
+        item=d.text or "—",
+    )
+    return text, None
+
+
+CHECKLIST_PROMPTS = {
+    ("checklist_number", "reading"): reading,
+    ("checklist_photo", "photo"): photo,
+}

@@ -11,6 +11,7 @@ import pytest
 from core.checklists.model import ItemKind, NewItem
 from core.domain import TelegramProfile
 from tests.e2e.scenario import create_org, invite_link, onboard
+from tests.e2e.test_client_talk import PNG
 from tests.e2e.test_on_my_way import _today_order
 
 ITEMS = (
@@ -112,3 +113,67 @@ async def test_a_required_checklist_keeps_the_order_open_until_complete(crm, lan
     await ivan.tap(x["done"], message=ivans)
     done = await ivan.wait_edit(ivans.message_id)
     assert x["closed"] in done.text and x["start"] not in done.labels
+
+
+PHOTO_TEXTS = {
+    "en": {
+        "list": "☑️ Checklist",
+        "ask": "📷 Order №1: send a photo for “Фото счётчика”.",
+        "again": "Send a photo of this order for this item.",
+        "saved": "📷 Photo saved for “Фото счётчика”. Checklist of order №1: 1/2.",
+        "file": "📎 Saved to order №1: now 2 photos.",
+        "missing": "Order №1 is not done yet. Still missing:\n• Вынести мусор",
+    },
+    "ru": {
+        "list": "☑️ Чек-лист",
+        "ask": "📷 Заказ №1: пришлите фото для «Фото счётчика».",
+        "again": "Пришлите фото по этому заказу для этого пункта.",
+        "saved": "📷 Фото сохранено для «Фото счётчика». Чек-лист заказа №1: 1/2.",
+        "file": "📎 Сохранено в заказ №1: теперь 2 фото.",
+        "missing": "Заказ №1 ещё нельзя закрыть. Не хватает:\n• Вынести мусор",
+    },
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_photo_item_takes_the_next_photo_sent(crm, language):
+    """A tap on a photo item asks for the photo; typed text asks again; the next photo answers
+    the item (kept on the order) with the count; a later photo is an ordinary file again."""
+    x = PHOTO_TEXTS[language]
+    olga, ivan = await _team(crm, (7811, 7812), language)
+    photo_item = NewItem(text="Фото счётчика", kind=ItemKind.PHOTO, required=True)
+    await _define(crm, 7811, (photo_item, NewItem(text="Вынести мусор", required=True)))
+    _, ivans = await _today_order(olga, ivan)
+    await ivan.tap(TEXTS[language]["start"], message=ivans)
+    ivans = await ivan.wait_edit(ivans.message_id)
+    await ivan.tap(x["list"], message=ivans)
+    listed = await ivan.reply()
+    assert listed.labels == ["📷 Фото счётчика *", "☐ Вынести мусор *"]
+
+    await ivan.tap("📷 Фото счётчика *", message=listed)
+    assert (await ivan.reply()).text.startswith(x["ask"])
+    await ivan.send("вот")
+    assert (await ivan.reply()).text == x["again"]  # text is not a photo: asked again
+    assert (await ivan.reply()).text.startswith(x["ask"])
+    await ivan.send_photo(PNG)
+    assert (await ivan.reply()).text == x["saved"]
+    await ivan.tap(x["list"], message=ivans)
+    listed = await ivan.reply()
+    assert listed.labels == ["☑️ Фото счётчика *", "☐ Вынести мусор *"]
+    answers = await _answers(crm, 7812)
+    assert answers.items[0].attachment_id is not None and answers.items[0].done_by is not None
+
+    await ivan.send_photo(PNG + b"\x00")  # the conversation is over: a file of the order
+    assert (await ivan.reply()).text.startswith(x["file"])
+    assert (await _answers(crm, 7812)).items[0].attachment_id == answers.items[0].attachment_id
+    await ivan.tap(TEXTS[language]["done"], message=ivans)
+    assert await ivan.callback_answer() == x["missing"]  # the photo item counts as answered
+
+
+async def _answers(crm, user_id: int):
+    """The worker's view of order №1's checklist, read through the service."""
+    services = crm.container.services
+    ivan = await services.users.identify(TelegramProfile(user_id, "Ivan", None, None, "ru"))
+    async with services.client_loop._uow() as uow:
+        order = await uow.orders.by_number(ivan.organization.id, 1)
+    return await services.checklists.answers(ivan, order.id)

@@ -14,10 +14,13 @@ from core.changes import NewAttachment
 from core.checklists.done import copy_checklist
 from core.checklists.model import AcceptanceMethod, ItemKind, NewItem
 from core.checklists.service import ChecklistService, accept
+from core.dialogs.data import ChecklistPhotoData
+from core.dialogs.engine import DialogInput
 from core.domain import Role
 from core.errors import DomainError
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
+from core.outcomes import ChecklistAnswered, Reask
 from tests.integration.test_client_loop_storage import _member
 from tests.privacy_support import open_world
 from tests.support import owner_with_org, profile_of
@@ -126,6 +129,41 @@ async def test_done_lists_what_is_missing_until_the_checklist_is_complete(w, clo
     paper = await lists.paperwork(order.organization_id, order.id)
     assert paper.acceptance is None and paper.checklist.ticked == 3
     assert paper.checklist.items[2].attachment_id == shot
+
+
+async def test_the_photo_question_takes_a_photo_of_its_order(w, clock):
+    """The conversation `checklist_photo` (core/checklists/flow.py): only a photo item starts
+    it; typed text asks again; a photo of another order is refused and the question stays;
+    a photo of the order answers the item and ends the conversation, with the count."""
+    owner, worker, lists, order, _ = await _setup(w, clock)
+    tick, _, photo_item, _ = (await lists.answers(worker, order.id)).items
+    dialogs, chat = w.services.dialogs, 4242
+    with pytest.raises(DomainError) as wrong:
+        await dialogs.start(
+            worker, chat, "checklist_photo", ChecklistPhotoData(order_id=order.id, item_id=tick.id)
+        )
+    assert wrong.value.code == "not_found"
+    start = ChecklistPhotoData(order_id=order.id, item_id=photo_item.id)
+    asked = await dialogs.start(worker, chat, "checklist_photo", start)
+    assert asked.state.data.number == order.number and asked.state.data.text == "Фото узла"
+    typed = await dialogs.answer(worker, chat, DialogInput(text="вот"))
+    assert isinstance(typed, Reask) and typed.error.code == "checklist_photo"
+
+    elsewhere = await w.services.orders.create(owner, OrderDraft(None, description="Другой"))
+    foreign = await _photo(w, clock, elsewhere, owner.user.id)
+    with pytest.raises(DomainError) as refused:
+        await dialogs.answer(worker, chat, DialogInput(photo=foreign))
+    assert refused.value.code == "checklist_photo"
+    assert await dialogs.current(worker, chat) is not None  # still asked
+    assert not (await lists.answers(worker, order.id)).items[2].done
+
+    shot = await _photo(w, clock, order, worker.user.id)
+    saved = await dialogs.answer(worker, chat, DialogInput(photo=shot))
+    assert isinstance(saved, ChecklistAnswered)
+    assert (saved.photo, saved.text, saved.ticked, saved.total) == (True, "Фото узла", 1, 4)
+    assert await dialogs.current(worker, chat) is None
+    item = (await lists.answers(worker, order.id)).items[2]
+    assert item.attachment_id == shot and item.done_by == worker.user.id
 
 
 async def test_the_category_changing_replaces_the_checklist(w, clock):

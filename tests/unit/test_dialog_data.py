@@ -11,6 +11,7 @@ from core.dialogs.data import (
     KINDS,
     Candidate,
     ChecklistNumberData,
+    ChecklistPhotoData,
     ClientAnswer,
     ClientCancelData,
     ClientEditData,
@@ -139,6 +140,7 @@ def test_an_old_new_order_reads_as_typed_values():
 
 _NEED_AN_ID = (
     ChecklistNumberData,
+    ChecklistPhotoData,
     OrderLineData,
     ServicePriceData,
     PaymentData,
@@ -214,6 +216,7 @@ def test_every_kind_round_trips_through_json():
             blank=frozenset({"price"}),
         ),
         ChecklistNumberData(order_id=3, item_id=5, number=1, text="Счётчик", reading="12,5"),
+        ChecklistPhotoData(order_id=3, item_id=6, number=1, text="Фото узла", photo=17),
         *(kind() for kind in KINDS.values() if kind not in _NEED_AN_ID),
     ]
     for data in samples:
