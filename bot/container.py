@@ -60,6 +60,8 @@ from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
 from core.privacy.export_format import ExportLayout
 from core.privacy.service import PrivacyService
+from core.quotes.flow import QuoteSpec
+from core.quotes.service import QuoteService
 from core.recurring.changes import SeriesChanges
 from core.recurring.flows import RepeatSpec, SeriesEditSpec
 from core.runtime.jobs import JobSignal
@@ -254,6 +256,7 @@ def make_services(
         public_url(settings),  # as the client page's links: the bank notifies the same app
     )
     availability = AvailabilityService(uow, clock, orders)
+    quotes = QuoteService(uow, clock)
     specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version, admin.plans),
         NewOrganizationSpec(clock, categories, settings.default_country),
@@ -275,6 +278,7 @@ def make_services(
         RefundSpec(client_payments),
         WorkHoursSpec(availability),
         TimeOffSpec(clock, availability),
+        QuoteSpec(clock, quotes),
     )
     dialogs = DialogService(uow, clock, specs)
     return Services(
@@ -304,6 +308,7 @@ def make_services(
         acceptances=PageAcceptances(uow, clock, adapters.files, public_url(settings)),
         checklists=ChecklistService(uow, clock),
         availability=availability,
+        quotes=quotes,
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

@@ -171,6 +171,7 @@ class ErrorCode(enum.StrEnum):
     QUOTE_SLOT_TAKEN = "quote_slot_taken"
     QUOTE_VALID_FAR = "quote_valid_far"
     QUOTE_VALID_PAST = "quote_valid_past"
+    QUOTE_CLIENT_NONE = "quote_client_none"
 
 
 class DomainError(Exception):

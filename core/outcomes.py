@@ -166,6 +166,14 @@ class ServiceSaved:
     name: str
 
 
+@dataclass(frozen=True, slots=True)
+class QuoteSent:
+    """/quote made a quote and sent it (`core.quotes.flow`); the client's message follows."""
+
+    quote_id: int
+    client_name: str
+
+
 Outcome = (
     Prompt
     | Reask
@@ -188,4 +196,5 @@ Outcome = (
     | RefundRequested
     | HoursSaved
     | AwaySaved
+    | QuoteSent
 )

@@ -30,6 +30,7 @@ from core.ports import Clock
 from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
 from core.privacy.service import PrivacyService
+from core.quotes.service import QuoteService
 from core.recurring.changes import SeriesChanges
 from core.runtime.updates import UpdateLedger
 from core.team.invites import InviteService
@@ -84,3 +85,4 @@ class Services:
     acceptances: PageAcceptances  # the client accepts the work on the page
     checklists: ChecklistService  # checklists per category, answered on the order
     availability: AvailabilityService  # working hours, days off (core/availability)
+    quotes: QuoteService  # quotes to clients (core/quotes)

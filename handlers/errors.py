@@ -205,6 +205,7 @@ MESSAGES: dict[str, str] = {
     "quote_slot_taken": N_("That time has just been taken. Please pick another one."),
     "quote_valid_far": N_("A quote can be valid for at most {days} days."),
     "quote_valid_past": N_("The valid-until date must not be in the past."),
+    "quote_client_none": N_("No client matches that. Type another phone number or name."),
     **ADMIN_ERRORS,
     **CALL_ERRORS,
     "org_read_only": N_(

@@ -14,6 +14,7 @@ from handlers.orders.edit_prompts import EDIT_PROMPTS
 from handlers.orders.line_prompts import LINE_PROMPTS
 from handlers.orders.prompts import ORDER_PROMPTS
 from handlers.prompts import PROMPTS, PromptEnv, Rendered, Renderer
+from handlers.quotes.prompts import QUOTE_PROMPTS
 from handlers.recurring.prompts import SERIES_PROMPTS
 from handlers.recurring.prompts import STEP_NAMES as SERIES_STEPS
 
@@ -28,6 +29,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **SERIES_PROMPTS,
     **REFUND_PROMPTS,
     **AVAILABILITY_PROMPTS,
+    **QUOTE_PROMPTS,
 }
 
 # What a step decides, named for the echo of the choice; a step not named here echoes the
@@ -61,6 +63,9 @@ STEP_NAMES: dict[tuple[str, str], tuple[str, str]] = {
     ("new_client", "phone"): NP_("dialog step", "Phone"),
     ("new_client", "address"): NP_("dialog step", "Address"),
     ("client_merge", "pick"): NP_("dialog step", "Duplicate"),
+    ("quote", "client_pick"): NP_("dialog step", "Client"),
+    ("quote", "line"): NP_("dialog step", "Line"),
+    ("quote", "valid"): NP_("dialog step", "Valid until"),
     **SERIES_STEPS,
 }
 

@@ -40,6 +40,7 @@ COMMANDS: tuple[Command, ...] = (
     _more("start", N_("Start or return to the main screen"), None),
     _more("order", N_("An order's card by its number: /order 12"), EVERYONE),
     _more("newclient", N_("Add a client"), LEADS),
+    _more("quote", N_("Prepare a quote for a client and send it"), LEADS),
     _more("services", N_("Services and materials: prices and VAT"), LEADS),
     _more("invite", N_("Invite a manager or a worker"), LEADS),
     _more("org", N_("Show or switch your organization"), EVERYONE),

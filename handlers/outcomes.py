@@ -23,6 +23,7 @@ from core.outcomes import (
     OrganizationCreated,
     Outcome,
     Prompt,
+    QuoteSent,
     Reask,
     RefundRequested,
     SeriesChanged,
@@ -43,6 +44,7 @@ from handlers.i18n import N_, Translator
 from handlers.orders.checklist import checklist_answered
 from handlers.orders.publish import announce, publish_change, send_card
 from handlers.prompts import PromptEnv
+from handlers.quotes.sent import quote_sent
 from handlers.recurring.shown import series_changed, series_started
 from handlers.services import service_saved
 
@@ -122,6 +124,8 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await hours_saved(update, ctx, outcome)
         case AwaySaved():
             await away_saved(update, ctx, outcome)
+        case QuoteSent():
+            await quote_sent(update, ctx, outcome)
 
 
 async def _declined(update: Update, ctx: BotContext, t: Translator, reason: str) -> None:

@@ -44,6 +44,7 @@ from handlers.orders import checklist, lines
 from handlers.orders import commands as orders
 from handlers.privacy import commands as privacy
 from handlers.privacy import erasure, exports
+from handlers.quotes import commands as quotes
 from handlers.recurring import taps as series
 from handlers.telephony import commands as telephony
 
@@ -66,6 +67,7 @@ COMMANDS = {
     "today": orders.today,
     "client": clients.find,
     "newclient": clients.new_client,
+    "quote": quotes.quote_command,
     "digest": notifications.digest_command,
     "notifications": notifications.notifications_command,
     "availability": availability.availability_command,
@@ -112,6 +114,7 @@ CALLBACKS = [
     route(cb.ClientEdit, clients.client_action),
     route(cb.ClientMerge, clients.client_action),
     route(cb.ClientNewOrder, clients.client_action),
+    route(cb.ClientQuote, quotes.client_quote_tap),
     route(cb.InviteClient, invite_tap),
     route(cb.InviteOrderClient, invite_tap),
     route(cb.ClientConsent, consent_tap),

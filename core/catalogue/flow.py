@@ -5,6 +5,7 @@ one line: `name; unit; price; VAT`) and "✏️ Price"."""
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Protocol
 
 from core.catalogue.lines import OrderLines
 from core.catalogue.model import ItemKind, NewItem, NewLine, check_item, parse_vat
@@ -24,11 +25,20 @@ OFFERED = 24  # catalogue items offered as buttons (the rest: type the line)
 ITEM_EXAMPLE = "Замена смесителя; шт; 1500; 20"
 
 
-def _language(data: OrderLineData | ServiceNewData) -> str:
+class Picking(Protocol):
+    """A conversation adding lines: the catalogue items it offered, the person's language."""
+
+    @property
+    def items(self) -> tuple[Ref, ...] | None: ...
+    @property
+    def language(self) -> str | None: ...
+
+
+def _language(data: Picking | ServiceNewData) -> str:
     return data.language or "en"
 
 
-def _line(given: DialogInput, data: OrderLineData) -> str:
+def parse_line_answer(given: DialogInput, data: Picking) -> str:
     """A catalogue item tapped, or a whole line typed (a name, a quantity and a price)."""
     if given.choice is not None:
         offered = {f"{ITEM}{ref.id}" for ref in data.items or ()}
@@ -42,7 +52,7 @@ def _line(given: DialogInput, data: OrderLineData) -> str:
     return text
 
 
-def _quantity(given: DialogInput, data: OrderLineData) -> str:
+def parse_quantity_answer(given: DialogInput, data: Picking) -> str:
     """The quantity of the item picked: "2,5", "2,5 м", or the "1" button."""
     text = given.choice or given.text or ""
     parsed = parse_line(text, _language(data))
@@ -57,7 +67,10 @@ def _picked(data: OrderLineData) -> bool:
 
 LINE_FLOW = Flow(
     OrderLineData,
-    (Step("line", _line), Step("quantity", _quantity, skip=lambda d: not _picked(d))),
+    (
+        Step("line", parse_line_answer),
+        Step("quantity", parse_quantity_answer, skip=lambda d: not _picked(d)),
+    ),
 )
 
 
@@ -80,25 +93,32 @@ class OrderLineSpec(Spec[OrderLineData]):
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: OrderLineData
     ) -> Outcome:
-        text, language = required(data.line), _language(data)
-        if text.startswith(ITEM):
-            assert actor.organization is not None
-            item = await uow.catalogue.item(actor.organization.id, int(text[len(ITEM) :]))
-            if item is None or item.archived:
-                raise DomainError("not_found")
-            quantity = parse_line(required(data.quantity), language)
-            line = NewLine(
-                item.name, quantity.quantity_milli, item.price_minor,
-                quantity.unit or item.unit, 0, item.vat_bp, item.id,
-            )  # fmt: skip
-        else:
-            typed = parse_line(text, language)
-            line = NewLine(
-                typed.name or "", typed.quantity_milli, required(typed.price_minor),
-                typed.unit, typed.discount_minor,
-            )  # fmt: skip
+        assert actor.organization is not None
+        org_id, language = actor.organization.id, _language(data)
+        line = await line_of(uow, org_id, required(data.line), data.quantity, language)
         added = await self._lines.add(uow, actor, data.order_id, line)
         return OrderChanged(added.change)
+
+
+async def line_of(
+    uow: UnitOfWork, org_id: int, text: str, quantity: str | None, language: str
+) -> NewLine:
+    """The line answered: an active catalogue item ("item:<id>") with its quantity, priced
+    from the item now, or the line typed whole."""
+    if text.startswith(ITEM):
+        item = await uow.catalogue.item(org_id, int(text[len(ITEM) :]))
+        if item is None or item.archived:
+            raise DomainError("not_found")
+        counted = parse_line(required(quantity), language)
+        return NewLine(
+            item.name, counted.quantity_milli, item.price_minor,
+            counted.unit or item.unit, 0, item.vat_bp, item.id,
+        )  # fmt: skip
+    typed = parse_line(text, language)
+    return NewLine(
+        typed.name or "", typed.quantity_milli, required(typed.price_minor),
+        typed.unit, typed.discount_minor,
+    )  # fmt: skip
 
 
 def read_item(text: str, language: str, kind: str = "service") -> NewItem:

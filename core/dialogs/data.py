@@ -16,23 +16,11 @@ from typing import NamedTuple
 
 from core.dialogs.engine import DialogData, DialogState
 from core.dialogs.json_form import Json, Malformed, encode, fields_of
+from core.dialogs.offered import Candidate as Candidate
+from core.dialogs.offered import Ref as Ref
+from core.dialogs.quote_data import QuoteData
 
 log = logging.getLogger(__name__)
-
-
-class Ref(NamedTuple):
-    """Something offered by id and name: a category, a client card."""
-
-    id: int
-    name: str
-
-
-class Candidate(NamedTuple):
-    """A client offered for an order: id, name and first phone (E.164)."""
-
-    id: int
-    name: str
-    phone: str | None = None
 
 
 class Suggestion(NamedTuple):
@@ -380,6 +368,7 @@ KINDS: dict[str, type[DialogData]] = {
         ChecklistPhotoData,
         ServiceNewData,
         ServicePriceData,
+        QuoteData,
         WorkHoursData,
         TimeOffData,
     )

@@ -96,29 +96,35 @@ class QuoteService:
         self, actor: Actor, client_id: int, lines: Sequence[NewLine], valid_until: date
     ) -> Quote:
         """A draft quote for a client of the actor's organization (owners and managers)."""
+        async with self._uow() as uow:
+            quote = await self.create_in(uow, actor, client_id, lines, valid_until)
+            await uow.commit()
+            return quote
+
+    async def create_in(
+        self,
+        uow: UnitOfWork,
+        actor: Actor,
+        client_id: int,
+        lines: Sequence[NewLine],
+        valid_until: date,
+    ) -> Quote:
+        """`create` in the caller's unit of work (the /quote conversation's last step)."""
         require(actor, Action.ORDER_ASSIGN)
         assert actor.organization is not None
         org, now = actor.organization, self._clock.now()
         checked, total = check_lines(lines)
         check_valid_until(valid_until, today_in(org, now))
-        async with self._uow() as uow:
-            if await uow.clients.get(org.id, client_id) is None:
+        if await uow.clients.get(org.id, client_id) is None:
+            raise DomainError("not_found")
+        for line in checked:
+            if line.item_id is not None and await uow.catalogue.item(org.id, line.item_id) is None:
                 raise DomainError("not_found")
-            for line in checked:
-                if (
-                    line.item_id is not None
-                    and await uow.catalogue.item(org.id, line.item_id) is None
-                ):
-                    raise DomainError("not_found")
-            new = NewQuote(
-                client_id=client_id,
-                valid_until=valid_until,
-                total_minor=total,
-                created_by=actor.user.id,
-            )
-            quote = await uow.quotes.add(org.id, now, new, checked)
-            await uow.commit()
-            return quote
+        new = NewQuote(
+            client_id=client_id, valid_until=valid_until, total_minor=total,
+            created_by=actor.user.id,
+        )  # fmt: skip
+        return await uow.quotes.add(org.id, now, new, checked)
 
     async def view(self, actor: Actor, quote_id: int) -> tuple[Quote, tuple[LineItem, ...]]:
         require(actor, Action.ORDER_ASSIGN)
@@ -129,18 +135,22 @@ class QuoteService:
 
     async def send(self, actor: Actor, quote_id: int) -> Quote:
         """Draft -> sent (the reminder is stamped by `remind` once due; its job is queued by
-        the quote's delivery to the client, which is not built yet: docs/quotes.md)."""
+        the quote's delivery to the client, `handlers/quotes/delivery.py`)."""
+        async with self._uow() as uow:
+            sent = await self.send_in(uow, actor, quote_id)
+            await uow.commit()
+            return sent
+
+    async def send_in(self, uow: UnitOfWork, actor: Actor, quote_id: int) -> Quote:
         require(actor, Action.ORDER_ASSIGN)
         assert actor.organization is not None
         org, now = actor.organization, self._clock.now()
-        async with self._uow() as uow:
-            quote = await _quote(uow, org.id, quote_id, None)
-            check_move(quote, Q.SENT, today_in(org, now))
-            sent = await uow.quotes.move(quote, Q.SENT, now)
-            if sent is None:
-                raise DomainError("quote_already", status=quote.status.value)
-            await uow.commit()
-            return sent
+        quote = await _quote(uow, org.id, quote_id, None)
+        check_move(quote, Q.SENT, today_in(org, now))
+        sent = await uow.quotes.move(quote, Q.SENT, now)
+        if sent is None:
+            raise DomainError("quote_already", status=quote.status.value)
+        return sent
 
     async def slots(self, org_id: int, client_id: int, quote_id: int) -> list[datetime]:
         """The starts the client may pick when approving (refused for an expired or answered

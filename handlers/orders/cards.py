@@ -240,7 +240,10 @@ def client_keyboard(
         return None
     cid = card.view.id
     rows = [
-        [button(t.raw("➕ New order"), cb.ClientNewOrder(cid))],
+        [
+            button(t.raw("➕ New order"), cb.ClientNewOrder(cid)),
+            button(t.raw("📝 Quote"), cb.ClientQuote(cid)),
+        ],
         [
             button(t.raw("✏️ Name"), cb.ClientEdit(cid, "name")),
             button(t.raw("📞 Add phone"), cb.ClientEdit(cid, "phone")),

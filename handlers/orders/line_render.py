@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton
 
-from core.catalogue.model import LineItem, quantity_label
+from core.catalogue.model import LineItem, NewLine, line_total, quantity_label
 from core.views import OrderCard
 from handlers import callbacks as cb
 from handlers.formatting import money
@@ -21,19 +21,21 @@ def quantity(t: Translator, quantity_milli: int) -> str:
     return text.replace(".", ",") if t.locale.startswith("ru") else text
 
 
-def line_name(t: Translator, line: LineItem) -> str:
+def line_name(t: Translator, line: LineItem | NewLine) -> str:
     return line.name if line.name is not None else t.raw(AGREED)
 
 
-def line_text(t: Translator, line: LineItem, currency: str) -> str:
-    """'replace tap · 1 × 1 500 ₽ = 1 500 ₽' (a discount shown before the total); plain."""
+def line_text(t: Translator, line: LineItem | NewLine, currency: str) -> str:
+    """'replace tap · 1 × 1 500 ₽ = 1 500 ₽' (a discount shown before the total); plain. A
+    line not stored yet (a quote being prepared) is summed as it will be."""
+    total = line_total(line) if isinstance(line, NewLine) else line.total_minor
     unit = f" {line.unit}" if line.unit else ""
     amount = (
         f"{quantity(t, line.quantity_milli)}{unit} × {money(t, line.unit_price_minor, currency)}"
     )
     if line.discount_minor:
         amount += f" − {money(t, line.discount_minor, currency)}"
-    return f"{line_name(t, line)} · {amount} = {money(t, line.total_minor, currency)}"
+    return f"{line_name(t, line)} · {amount} = {money(t, total, currency)}"
 
 
 def card_lines(t: Translator, card: OrderCard, currency: str) -> list[str]:
