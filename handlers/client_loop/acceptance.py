@@ -1,6 +1,6 @@
 """The client's "✅ I accept the work" under the message that the work is done (issue 20,
 item 8; docs/checklists.md): one tap records the acceptance (method `telegram`) and the
-message says so; another person's tap is told it is not theirs."""
+message says so (a Pay button on it stays); another person's tap is told it is not theirs."""
 
 from __future__ import annotations
 
@@ -40,7 +40,15 @@ async def accept_tap(update: Update, ctx: BotContext, tap: cb.AcceptWork) -> Non
         answer = describe(t, error)
     await query.answer()
     text = getattr(query.message, "text_html", None) or ""
-    await edit_tapped(ctx, query, f"{text}\n\n<b>{answer}</b>", None)
+    await edit_tapped(ctx, query, f"{text}\n\n<b>{answer}</b>", _links(query.message))
+
+
+def _links(message: object) -> InlineKeyboardMarkup | None:
+    """The message's link buttons (Pay, on a done summary with the payment link): kept."""
+    markup = getattr(message, "reply_markup", None)
+    rows = markup.inline_keyboard if isinstance(markup, InlineKeyboardMarkup) else ()
+    kept = [row for row in rows if all(b.url for b in row)]
+    return InlineKeyboardMarkup(kept) if kept else None
 
 
 async def link_tap(update: Update, ctx: BotContext, tap: cb.AcceptanceLink) -> None:

@@ -4,7 +4,9 @@
   organization's own T-Bank terminal when it has one (Init; a temporary failure is retried by
   the job queue before anything is sent), then the done summary (what was done, the amount
   due when the organization shows prices, the work's photos when it allows them) and the
-  payment message with a Pay button in Telegram, or the link in the SMS or e-mail text.
+  payment message: in Telegram one message, the summary and the payment text with the Pay
+  button above "I accept the work" (each logged as its own kind, marked sent with the one
+  message's id), then the photos; by SMS or e-mail two messages, the link in the text.
 - `client_payment_check` (queued with the link, 10 minutes later, then backing off for a
   day): GetState for a payment whose notification never came (`core.client_loop.pay_checks`).
 - `client_payment_recorded` (queued with the payment, online or cash/card on site, or with an
@@ -53,18 +55,36 @@ async def _send(
     if not draft.telegram:
         await services.client_payments.queue_elsewhere(draft, values)
         return
-    text = fitted(render(draft.kind, draft.template, values))
-    logged = await services.client_payments.log_telegram(draft, text)
-    org_id = draft.organization_id
+    await _telegram(bot, services, [(draft, values)], markup)
+
+
+Part = tuple[PayDraft, dict[str, str | None]]
+
+
+async def _telegram(
+    bot: Bot, services: Services, parts: list[Part], markup: InlineKeyboardMarkup | None
+) -> None:
+    """One Telegram message holding the parts' texts (each logged as its own kind, marked
+    sent with the one message's id)."""
+    texts = [render(draft.kind, draft.template, values) for draft, values in parts]
+    logged = [
+        await services.client_payments.log_telegram(draft, fitted(text))
+        for (draft, _), text in zip(parts, texts, strict=True)
+    ]
+    first = parts[0][0]
+    org_id = first.organization_id
     try:
         sent = await bot.send_message(
-            draft.chat_id, escape(text), reply_markup=markup, **broadcast(bot)
-        )
+            first.chat_id, escape(fitted("\n\n".join(texts))), reply_markup=markup,
+            **broadcast(bot),
+        )  # fmt: skip
     except (BadRequest, Forbidden) as error:
-        log.info("client message %s not delivered: %s", logged, type(error).__name__)
-        await services.client_loop.mark(org_id, logged, DeliveryStatus.FAILED)
+        log.info("client message %s not delivered: %s", logged[0], type(error).__name__)
+        for entry in logged:
+            await services.client_loop.mark(org_id, entry, DeliveryStatus.FAILED)
         return
-    await services.client_loop.mark(org_id, logged, DeliveryStatus.SENT, str(sent.message_id))
+    for entry in logged:
+        await services.client_loop.mark(org_id, entry, DeliveryStatus.SENT, str(sent.message_id))
 
 
 async def _photos(bot: Bot, chat_id: int, photos: list[str]) -> None:
@@ -91,27 +111,38 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
             if error.retryable and job.attempts < max_attempts_of(job, DEFAULT_MAX_ATTEMPTS):
                 raise  # the bank may answer later: nothing was sent yet
             log.warning("payment link for order %s not made: %s", order_id, type(error).__name__)
+        parts: list[Part] = []  # in Telegram: one message, the Pay button on the summary
+        rows: list[list[InlineKeyboardButton]] = []
         summary = await payments.draft(org_id, order_id, MessageKind.DONE, catalogs.default)
         if summary is not None:
             t = catalogs.get(summary.language)
             values = dict(summary.values)
             shown = summary.show_prices and summary.due_minor > 0
             values["amount"] = money(t, summary.due_minor, summary.currency) if shown else None
-            markup = accept_markup(t, org_id, order_id) if summary.telegram else None
-            await _send(bot, services, summary, values, markup)  # with I accept the work
-            if summary.telegram and summary.send_photos:
-                await _photos(bot, summary.chat_id, await payments.done_photos(org_id, order_id))
-        if link is None or link.payment_url is None:
-            return
-        ask = await payments.draft(org_id, order_id, MessageKind.PAYMENT_LINK, catalogs.default)
-        if ask is None:
-            return
-        t = catalogs.get(ask.language)
-        amount = money(t, link.amount_minor, ask.currency)
-        values = {**ask.values, "amount": amount, "pay_link": link.payment_url}
-        label = t("💳 Pay {amount}", amount=amount)
-        markup = InlineKeyboardMarkup([[InlineKeyboardButton(label, url=link.payment_url)]])
-        await _send(bot, services, ask, values, markup)
+            if summary.telegram:  # with I accept the work
+                parts.append((summary, values))
+                rows += [list(row) for row in accept_markup(t, org_id, order_id).inline_keyboard]
+            else:
+                await payments.queue_elsewhere(summary, values)
+        ask = None
+        if link is not None and link.payment_url is not None:
+            ask = await payments.draft(
+                org_id, order_id, MessageKind.PAYMENT_LINK, catalogs.default
+            )
+        if ask is not None and link is not None and link.payment_url is not None:
+            t = catalogs.get(ask.language)
+            amount = money(t, link.amount_minor, ask.currency)
+            values = {**ask.values, "amount": amount, "pay_link": link.payment_url}
+            if ask.telegram and (not parts or parts[0][0].chat_id == ask.chat_id):
+                parts.append((ask, values))
+                label = t("💳 Pay {amount}", amount=amount)
+                rows.insert(0, [InlineKeyboardButton(label, url=link.payment_url)])
+            else:
+                await _send(bot, services, ask, values)
+        if parts:
+            await _telegram(bot, services, parts, InlineKeyboardMarkup(rows))
+        if summary is not None and summary.telegram and summary.send_photos:
+            await _photos(bot, summary.chat_id, await payments.done_photos(org_id, order_id))
 
     async def recorded(job: Job) -> None:
         news = recorded_of(dict(job.payload))

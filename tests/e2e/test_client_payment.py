@@ -1,8 +1,9 @@
 """Issue 19, item 7 through the bot: the worker taps Done; a client linked in Telegram gets the
-summary and a payment message with a Pay button for a link from the organization's own T-Bank
-terminal (the local fake); the bank's notification reaches the admin app; the client gets a
-receipt, the assignee and the owner a notice; the owner's refund (T-Bank Cancel) is told to
-the client. In Russian and in English, on the bot's own job runner and a frozen clock."""
+summary and the payment message in one message, its Pay button (kept when the client accepts
+the work) for a link from the organization's own T-Bank terminal (the local fake); the bank's
+notification reaches the admin app; the client gets a receipt, the assignee and the owner a
+notice; the owner's refund (T-Bank Cancel) is told to the client. In Russian and in English,
+on the bot's own job runner and a frozen clock."""
 
 from __future__ import annotations
 
@@ -83,8 +84,8 @@ async def _tap_paid(ivan, prompt) -> None:
 
 
 def _url_button(message) -> tuple[str, str]:
-    (row,) = message.raw["reply_markup"]["inline_keyboard"]
-    (button,) = row
+    """The Pay button: the first row's only button, a link."""
+    (button,) = message.raw["reply_markup"]["inline_keyboard"][0]
     return button["text"], button["url"]
 
 
@@ -98,20 +99,25 @@ async def test_done_link_payment_receipt_and_refund_in_telegram(crm, language):
     seen = len(petr.messages())
 
     prompt = await _finish(ivan)
-    done, ask = await petr.reply(), await petr.reply()
+    done = await petr.reply()  # one message: the summary with the Pay button (was 2)
     if language == "ru":
         assert "работа выполнена" in done.text and "3\xa0500" in done.text
-        assert "оплатите 3\xa0500\xa0₽ по заказу 1" in ask.text
+        assert "\n\nЧистый дом: оплатите 3\xa0500\xa0₽ по заказу 1" in done.text
     else:
         assert "the work is done" in done.text and "3,500" in done.text
-        assert "pay 3,500" in ask.text and "order 1" in ask.text
-    label, url = _url_button(ask)
+        assert "pay 3,500" in done.text and "order 1" in done.text
+    (label, url), accept = _url_button(done), done.labels[1]
     bank = crm.bank
     (payment,) = bank.payments.values()
-    assert url.startswith(f"{bank.url}/new/") and url in ask.text and "3" in label
+    assert url.startswith(f"{bank.url}/new/") and url in done.text and "3" in label
     assert payment.amount == 350000 and payment.init["Receipt"]["Phone"] == "+79161234567"
     for secret in ("Ольга", "Petrov", "+7 916"):
-        assert secret not in done.text + ask.text
+        assert secret not in done.text
+    await asyncio.sleep(0.3)
+    assert len(petr.messages()) == seen + 1
+    await petr.tap(accept, message=done)  # accepted: the Pay button stays
+    accepted = await petr.wait_edit(done.message_id)
+    assert accepted.labels == [label] and accepted.text.startswith(done.text)
 
     olga_seen, ivan_seen = len(olga.messages()), len(ivan.messages())
     deliveries = await bank.pay(payment.payment_id)
@@ -125,7 +131,7 @@ async def test_done_link_payment_receipt_and_refund_in_telegram(crm, language):
     # The bank's replay of the notification: nothing more for anyone.
     assert (await bank.notify(payment.payment_id, "CONFIRMED")).ok
     await asyncio.sleep(0.3)
-    assert len(petr.messages()) == seen + 3
+    assert len(petr.messages()) == seen + 2  # the summary with the link, the receipt
     assert (len(olga.messages()), len(ivan.messages())) == (olga_seen + 1, ivan_seen + 1)
     # "Done! Was a payment received?" still shows its button: paid online, it answers so
     # and the button goes instead of asking for an amount
