@@ -120,6 +120,7 @@ class OrderUpdate:
     description: str | Keep | None = KEEP
     line_count: int | Keep = KEEP
     approval_minor: int | Keep | None = KEEP
+    approval_declined_at: datetime | Keep | None = KEEP
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

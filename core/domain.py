@@ -227,6 +227,7 @@ class Order:
     series_id: int | None = None  # a visit of a recurring series (core/recurring)
     line_count: int = 0  # lines in the catalogue's line items; 0: the price as agreed
     approval_minor: int | None = None  # a total the client has to approve before Done
+    approval_declined_at: datetime | None = None  # when the client declined that total
     checklist_count: int = 0  # items of its checklist (core/checklists); 0: none
 
     @property

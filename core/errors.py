@@ -151,10 +151,13 @@ class ErrorCode(enum.StrEnum):
     VOICE_ALREADY_HANDLED = "voice_already_handled"
     VOICE_TOO_LONG = "voice_too_long"
     # the services catalogue and line items (core/catalogue)
+    APPROVAL_DECLINED = "approval_declined"
     APPROVAL_PENDING = "approval_pending"
     CATALOGUE_FULL = "catalogue_full"
     LINE_DISCOUNT_RANGE = "line_discount_range"
+    LINE_GONE = "line_gone"
     LINE_INVALID = "line_invalid"
+    LINES_DONE = "lines_done"
     LINES_TOO_MANY = "lines_too_many"
     PRICE_IS_LINES = "price_is_lines"
     QUANTITY_RANGE = "quantity_range"

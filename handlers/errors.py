@@ -198,6 +198,14 @@ MESSAGES: dict[str, str] = {
         "Order №{number} is waiting for the client to approve its new total. It can be "
         "closed as done once they approve it."
     ),
+    "approval_declined": N_(
+        "The client declined the new total of order №{number}. Change or remove a line in "
+        "🧾 Lines (the client is asked again), or cancel the order."
+    ),
+    "lines_done": N_(
+        "Order №{number} is done and its invoice issued: its lines can no longer be changed."
+    ),
+    "line_gone": N_("This line is no longer on the order."),
     "quote_already": N_("This quote has already been answered."),
     "quote_expired": N_("This quote was valid until {day} and can no longer be approved."),
     "quote_no_lines": N_("A quote needs at least one line."),

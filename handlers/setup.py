@@ -98,6 +98,7 @@ CALLBACKS = [
     route(cb.OrderHistory, orders.history),
     route(cb.AddLine, lines.add_line_tap),
     route(cb.ApproveTotal, lines.approve_tap),
+    route(cb.DeclineTotal, lines.approve_tap),
     route(cb.ServiceList, services.list_tap),
     route(cb.ServiceOpen, services.open_tap),
     route(cb.ServiceAct, services.act_tap),

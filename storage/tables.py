@@ -197,6 +197,7 @@ class OrderRow(SQLModel, table=True):
     # total the client has still to approve before Done (None: nothing to approve).
     line_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     approval_minor: int | None = Field(default=None, sa_column=Column(BigInteger))
+    approval_declined_at: datetime | None = _ts()  # the client declined `approval_minor`
     # Items of its checklist (order_checklist_item), kept with the copy (core/checklists/done.py)
     checklist_count: int = Field(default=0, sa_column=Column(Integer, nullable=False, default=0))
     # A visit of a recurring series and its occurrence, the local date-time "2026-03-03T09:00"

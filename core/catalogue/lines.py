@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from core.catalogue.model import MAX_LINES, MAX_PRICE_MINOR, LineItem, NewLine, check_line
 from core.catalogue.rules import may_add_line
-from core.changes import OrderUpdate
+from core.changes import KEEP, OrderUpdate
 from core.client_loop.providers import CHANNEL_SECRETS
 from core.domain import Actor, Order, OrderStatus
 from core.errors import DomainError
@@ -91,6 +91,7 @@ class OrderLines:
             price_minor=total,
             line_count=count + 1,
             approval_minor=total if approval else order.approval_minor,
+            approval_declined_at=None if approval else KEEP,  # a new total: asked anew
         )
         changed = await uow.orders.change(order, now, update)
         if changed is None:

@@ -17,7 +17,7 @@ from core.orders.rules import available_actions, may_view
 from core.permissions import Action, allowed, contacts_cutoff
 from core.ports import Clock, UnitOfWork
 from core.recurring.model import Series
-from core.views import OrderCard, client_view
+from core.views import OrderCard, ShownCard, client_view
 
 
 async def visible_order(uow: UnitOfWork, actor: Actor, order_id: int) -> Order:
@@ -142,3 +142,27 @@ async def series_of(uow: UnitOfWork, org_id: int, orders: Sequence[Order]) -> di
     """The series of the orders that are visits of one (no statement when none is)."""
     ids = [o.series_id for o in orders if o.series_id is not None]
     return await uow.series.many(org_id, ids) if ids else {}
+
+
+async def shown_cards(
+    uow: UnitOfWork, org: Organization, order: Order, now: datetime
+) -> tuple[ShownCard, ...]:
+    """Every message showing `order` with the card its viewer now sees there, for a change
+    nobody of the staff made (the client's answer about a new total): as `OrderChanges.drawn`
+    redraws them, in two statements more (none past the first when no message shows it)."""
+    wanted = [order.assignee_id] if order.assignee_id is not None else []
+    found = await uow.orders.people(org.id, wanted, shown=order.id)
+    if not found.messages:
+        return ()
+    viewers: dict[int, Actor] = {}
+    for message in found.messages:
+        viewer = member(org, found.people.get(message.viewer_id))
+        if viewer is not None and may_view(viewer, order):
+            viewers.setdefault(message.viewer_id, viewer)
+    facts = await load_facts(uow, org, now, [order], viewers.values())
+    people = {user_id: user for user_id, (user, _) in found.people.items()}
+    cards = {i: draw(v, order, facts, people, now) for i, v in viewers.items()}
+    return tuple(
+        ShownCard(m.chat_id, m.message_id, found.people[m.viewer_id][0], cards.get(m.viewer_id))
+        for m in found.messages
+    )

@@ -282,7 +282,8 @@ async def _preconditions(
 ) -> None:
     if action is OrderAction.DONE:
         if order.approval_minor is not None:  # a total changed on site (`core.catalogue`)
-            raise DomainError("approval_pending", number=order.number)
+            code = "approval_declined" if order.approval_declined_at else "approval_pending"
+            raise DomainError(code, number=order.number)
         await require_complete(uow, actor, order)  # checklist and photos (core/checklists)
     if action is OrderAction.ASSIGN:
         assignee_id = int(_given(params.assignee_id, "assignee_id"))

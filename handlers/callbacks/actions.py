@@ -28,6 +28,7 @@ from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderCl
 from handlers.callbacks.codec import Action, Small, Text
 from handlers.callbacks.line_actions import AddLine as AddLine
 from handlers.callbacks.line_actions import ApproveTotal as ApproveTotal
+from handlers.callbacks.line_actions import DeclineTotal as DeclineTotal
 from handlers.callbacks.line_actions import ServiceAct as ServiceAct
 from handlers.callbacks.line_actions import ServiceAdd as ServiceAdd
 from handlers.callbacks.line_actions import ServiceList as ServiceList

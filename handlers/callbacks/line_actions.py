@@ -1,5 +1,6 @@
 """The buttons of line items and the services catalogue (issue 20, items 3 and 4): "➕ Add
-line" on an order's card, the client's "✅ Approve" of a changed total, and /services."""
+line" and "🧾 Lines" on an order's card, the client's "✅ Approve" or "✖️ Decline" of a
+changed total, and /services."""
 
 from __future__ import annotations
 
@@ -19,6 +20,15 @@ class AddLine(Action, template="li:{order_id}"):
 @dataclass(frozen=True)
 class ApproveTotal(Action, template="cta:{org_id}:{order_id}:{total}"):
     """In the client's chat: approve this total (minor units) of the order."""
+
+    org_id: int
+    order_id: int
+    total: int
+
+
+@dataclass(frozen=True)
+class DeclineTotal(Action, template="ctd:{org_id}:{order_id}:{total}"):
+    """In the client's chat: decline this total (minor units) of the order."""
 
     org_id: int
     order_id: int

@@ -158,7 +158,7 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
             await rating_tap(update, ctx, action)
         elif isinstance(action, cb.ClientVisit | cb.ClientSlot | cb.ClientReason):
             await visit_tap(update, ctx, action)
-        elif isinstance(action, cb.ApproveTotal):  # a new total (issue 20, item 4)
+        elif isinstance(action, cb.ApproveTotal | cb.DeclineTotal):  # a new total (item 4)
             await approve_tap(update, ctx, action)
         elif isinstance(action, cb.AcceptWork):  # the work accepted (issue 20, item 8)
             await accept_tap(update, ctx, action)

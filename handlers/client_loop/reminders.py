@@ -245,6 +245,12 @@ def notice_text(t: Translator, payload: dict[str, Any], number: int, zone: str) 
 
     if payload["what"] == "approved":
         return t("✅ The client approved the new total of order №{number}.", number=number)
+    if payload["what"] == "declined":
+        return t(
+            "✖️ The client declined the new total of order №{number}. Change or remove a line "
+            "in 🧾 Lines (they are asked again), or cancel the order.",
+            number=number,
+        )
     if payload["what"] == "moved":
         return t(
             "🔁 The client moved order №{number}: {old} → <b>{new}</b>",

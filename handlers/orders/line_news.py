@@ -1,6 +1,7 @@
 """The client hears of an order's new total after a line was added (issue 20, item 4), by
-their channel: Telegram through the outbox, with "✅ Approve" while the total waits for their
-approval; SMS or e-mail as a job with the order page's link (the page asks for it)."""
+their channel: Telegram through the outbox, with "✅ Approve" and "✖️ Decline" while the
+total waits for their approval; SMS or e-mail as a job with the order page's link (the page
+asks for it)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from handlers.formatting import money
 from handlers.i18n import N_, escape
 from handlers.keyboards import button
 
-ASK = N_("Please approve the new total with the button below.")
+ASK = N_("Please approve the new total with the button below, or decline it.")
 
 
 async def tell_total(ctx: BotContext, order: Order) -> None:
@@ -41,7 +42,10 @@ async def tell_total(ctx: BotContext, order: Order) -> None:
     if order.approval_minor is not None:
         text += "\n\n" + t.raw(ASK)
         tap = cb.ApproveTotal(order.organization_id, order.id, order.approval_minor)
-        markup = InlineKeyboardMarkup([[button(t.raw("✅ Approve"), tap)]])
+        no = cb.DeclineTotal(order.organization_id, order.id, order.approval_minor)
+        markup = InlineKeyboardMarkup(
+            [[button(t.raw("✅ Approve"), tap), button(t.raw("✖️ Decline"), no)]]
+        )
     text = fitted(text)
     logged = await services.client_loop.queue(draft, text)
     args: dict[str, int | str] = {"org": draft.organization_id, "message": logged.id}

@@ -39,13 +39,23 @@ def line_text(t: Translator, line: LineItem | NewLine, currency: str) -> str:
 
 
 def card_lines(t: Translator, card: OrderCard, currency: str) -> list[str]:
-    """The card's lines (HTML), and a note while the client has a new total to approve."""
+    """The card's lines (HTML), and a note while the client has a new total to approve (or
+    declined it)."""
     shown = [f"   · {escape(line_text(t, x, currency))}" for x in card.lines[:SHOWN]]
     if len(card.lines) > SHOWN:
         shown.append(t("   · … {count} more", count=len(card.lines) - SHOWN))
     head = [t("🧾 Lines ({count}):", count=len(card.lines))] if card.lines else []
     waiting = []
-    if card.order.approval_minor is not None:
+    if card.order.approval_minor is not None and card.order.approval_declined_at is not None:
+        total = money(t, card.order.approval_minor, currency)
+        waiting = [
+            t(
+                "✖️ The client declined the new total of {total}: change or remove a line, "
+                "or cancel the order",
+                total=total,
+            )
+        ]
+    elif card.order.approval_minor is not None:
         total = money(t, card.order.approval_minor, currency)
         waiting = [t("⏳ Waiting for the client to approve the new total of {total}", total=total)]
     return head + shown + waiting

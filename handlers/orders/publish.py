@@ -3,17 +3,20 @@ the people an order change concerns."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from core.orders.audiences import CLIENT_EVENTS
 from core.orders.edits import Field, FieldEdit
 from core.runtime.outbox import After
-from core.views import Notice, OrderCard, OrderChange
+from core.views import Notice, OrderCard, OrderChange, ShownCard
 from handlers.client_loop.confirm import tell_client
 from handlers.client_loop.on_the_way import started
 from handlers.client_loop.payments import PAYMENT_EVENTS, payment_news
 from handlers.context import BotContext
+from handlers.delivery.outgoing import Outgoing
 from handlers.delivery.publish import notify_user
 from handlers.formatting import money, when
-from handlers.i18n import N_, Translator
+from handlers.i18n import N_, Catalogs, Translator
 from handlers.orders.cards import order_keyboard, order_text
 from handlers.orders.line_news import tell_total
 
@@ -90,15 +93,21 @@ async def announce(ctx: BotContext, change: OrderChange) -> None:
 def refresh_cards(ctx: BotContext, change: OrderChange) -> None:
     """Edit every message showing the order to the card its viewer now sees (drawn with the
     change); an offer someone else took is retired."""
-    for shown in change.shown:
-        if shown.card is None:
-            language = shown.viewer.preferred_language(ctx.bot_data.catalogs.default)
-            text = retired_text(ctx.translator(language), change.card.order.number)
-            ctx.outgoing.edit(shown.chat_id, shown.message_id, text)
+    redraw(ctx.bot_data.catalogs, ctx.outgoing, change.shown, change.card.order.number)
+
+
+def redraw(
+    catalogs: Catalogs, outgoing: Outgoing, shown: Iterable[ShownCard], number: int
+) -> None:
+    """Edit these messages showing order №`number` to the cards drawn for them (also for a
+    change no member made: the client's answer about a new total, `core.catalogue`)."""
+    for one in shown:
+        t = catalogs.get(one.viewer.preferred_language(catalogs.default))
+        if one.card is None:
+            outgoing.edit(one.chat_id, one.message_id, retired_text(t, number))
             continue
-        t = translator_for(ctx, shown.card)
-        markup = order_keyboard(t, shown.card)
-        ctx.outgoing.edit(shown.chat_id, shown.message_id, order_text(t, shown.card), markup)
+        markup = order_keyboard(t, one.card)
+        outgoing.edit(one.chat_id, one.message_id, order_text(t, one.card), markup)
 
 
 def retired_text(t: Translator, number: int) -> str:

@@ -73,6 +73,7 @@ def to_order(row: OrderRow) -> Order:
         series_id=row.series_id,
         line_count=row.line_count or 0,
         approval_minor=row.approval_minor,
+        approval_declined_at=row.approval_declined_at,
         checklist_count=row.checklist_count or 0,
     )
 

@@ -70,9 +70,9 @@ async def test_a_typed_line_is_approved_by_a_russian_client_in_telegram(crm):
     told = await petr.reply()
     assert told.text == (
         "Чистый дом: заказ 1 изменён на месте, сумма теперь 5\u00a0000\u00a0₽.\n\n"
-        "Пожалуйста, подтвердите новую сумму кнопкой ниже."
+        "Пожалуйста, подтвердите новую сумму кнопкой ниже или отклоните её."
     )
-    assert told.labels == ["✅ Подтвердить"]
+    assert told.labels == ["✅ Подтвердить", "✖️ Отклонить"]
     saved = await ivan.reply()
     assert "Saved: order №1" in saved.text
 
@@ -88,11 +88,13 @@ async def test_a_typed_line_is_approved_by_a_russian_client_in_telegram(crm):
     answered = await petr.wait_edit(told.message_id)
     assert answered.text.endswith("✅ Спасибо! Вы подтвердили новую сумму 5\u00a0000\u00a0₽.")
     assert answered.labels == []
+    ivans = await ivan.wait_edit(ivans.message_id)  # redrawn by the approval itself
+    assert "Waiting for the client" not in ivans.text and "✅ Done" in ivans.labels
     crm.clock.advance(seconds=1)
     assert "The client approved the new total of order №1" in (await ivan.reply()).text
     assert "Клиент подтвердил новую сумму заказа №1" in (await olga.reply()).text
 
-    await ivan.tap("✅ Done", message=ivans)  # the card as it was: Done is checked when tapped
+    await ivan.tap("✅ Done", message=ivans)
     done = await ivan.wait_edit(ivans.message_id)
     assert "Done" in done.text
 
@@ -132,7 +134,7 @@ async def test_a_catalogue_line_is_approved_by_an_english_client_on_the_page(crm
     assert "💰 4\u00a0250\u00a0₽" in notice.text
     told = await petr.reply()
     assert told.text.startswith("Чистый дом: order 1 was changed on site, the total is now")
-    assert "4,250" in told.text and told.labels == ["✅ Approve"]
+    assert "4,250" in told.text and told.labels == ["✅ Approve", "✖️ Decline"]
     assert "Saved: order №1" in (await ivan.reply()).text
     ivans = await ivan.wait_edit(ivans.message_id)  # the worker's card: lines, waiting
     assert "Waiting for the client to approve the new total of 4,250" in ivans.text
@@ -153,6 +155,8 @@ async def test_a_catalogue_line_is_approved_by_an_english_client_on_the_page(crm
             data={"nonce": nonce, "total": str(order.approval_minor), "lang": "en"},
         )
     assert approved.status_code == 200 and "You approved the new total" in approved.text
+    ivans = await ivan.wait_edit(ivans.message_id)  # the card, redrawn by the approval
+    assert "Waiting for the client" not in ivans.text and "✅ Done" in ivans.labels
     crm.clock.advance(seconds=1)
     assert "The client approved the new total of order №1" in (await ivan.reply()).text
     await ivan.tap("✅ Done", message=ivans)
