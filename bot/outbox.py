@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.outbox_files import send_invoice_files
 from core.client_loop.confirm import invitation_of
 from core.client_loop.model import DeliveryStatus
 from core.ports import Clock
@@ -234,8 +235,8 @@ class OutboxSender:
         if delivery.method is Method.LIVE:
             await self._live(delivery)
             return None
-        if delivery.method is Method.DOCUMENT:
-            return await self._document(delivery)
+        if delivery.method in (Method.DOCUMENT, Method.DOCUMENTS):
+            return await send_invoice_files(self._bot, self._services, delivery)
         if delivery.method is Method.PICTURE:
             sent = await self._bot.send_photo(chat, str(p["file_id"]), caption=str(p["caption"]))
             return sent.message_id
@@ -261,18 +262,6 @@ class OutboxSender:
                 reply_markup=inline_markup,
             )
         return None
-
-    async def _document(self, delivery: Delivery) -> int | None:
-        """An invoice's PDF from the file storage (gone meanwhile, erased: nothing sent)."""
-        p = delivery.params
-        data = await self._services.invoices.pdf(
-            int(str(p["org"])), int(str(p["invoice"])), report=bool(p["report"])
-        )
-        if data is None:
-            return None
-        document = InputFile(data, filename=str(p["filename"]))
-        sent = await self._bot.send_document(delivery.chat_id, document, caption=str(p["caption"]))
-        return sent.message_id
 
     async def _live(self, delivery: Delivery) -> None:
         """The client's "on my way" message, edited unless a later edit superseded this one

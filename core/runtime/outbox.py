@@ -31,11 +31,18 @@ class Method(StrEnum):
     # sendDocument of an invoice's PDF read from the file storage when sent (params: org,
     # invoice, report, filename, caption): the row holds the invoice's id, never the bytes
     DOCUMENT = "document"
+    # sendMediaGroup of an invoice's PDFs read when sent (params: org, invoice, files: a list
+    # of {report, filename, caption}): one album, one delivery (a missing PDF is left out; a
+    # single one left goes as sendDocument); the message id is the first document's
+    DOCUMENTS = "documents"
 
     @property
     def new_message(self) -> bool:
         """Sends a message a person reads (marked sent as soon as Telegram answers)."""
-        return self in (Method.SEND, Method.QR, Method.CALENDAR, Method.PICTURE, Method.DOCUMENT)
+        return self in (
+            Method.SEND, Method.QR, Method.CALENDAR, Method.PICTURE, Method.DOCUMENT,
+            Method.DOCUMENTS,
+        )  # fmt: skip
 
 
 class Lane(StrEnum):

@@ -1,8 +1,8 @@
 """The invoice and the service report for the client after the `invoice_send` job kept them
-(core/client_loop/invoice_news.py): in Telegram two PDF documents through the outbox (the
-invoice captioned with the message, then the report), logged as one client message marked
-sent when the first goes; by SMS or e-mail a job (the e-mail attaches both PDFs, the SMS links
-the order's page, which offers them)."""
+(core/client_loop/invoice_news.py): in Telegram one album of two PDF documents through the
+outbox (the invoice captioned with the message, then the report), logged as one client
+message marked sent when the album goes; by SMS or e-mail a job (the e-mail attaches both
+PDFs, the SMS links the order's page, which offers them)."""
 
 from __future__ import annotations
 
@@ -40,7 +40,6 @@ async def queue_invoice(
     caption = escape(text)
     if len(caption) > CAPTION_MAX:  # an organization's long template: its first line
         caption = escape(text.split("\n", 1)[0])[:CAPTION_MAX]
-    ref = (org_id, invoice.id, False)
-    outgoing.invoice_pdf(draft.chat_id, ref, names[0], caption, After.CLIENT_MESSAGE, args)
     report = t(REPORT, number=draft.view.number)
-    outgoing.invoice_pdf(draft.chat_id, (org_id, invoice.id, True), names[1], report)
+    files = [(False, names[0], caption), (True, names[1], report)]
+    outgoing.invoice_pdfs(draft.chat_id, (org_id, invoice.id), files, After.CLIENT_MESSAGE, args)

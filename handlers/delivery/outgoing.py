@@ -122,24 +122,24 @@ class Outgoing:
             Delivery(chat_id, Method.PICTURE, params, Lane.INTERACTIVE, after, after_args or {})
         )
 
-    def invoice_pdf(
+    def invoice_pdfs(
         self,
         chat_id: int,
-        ref: tuple[int, int, bool],
-        filename: str,
-        caption: str,
+        invoice: tuple[int, int],
+        files: list[tuple[bool, str, str]],
         after: After | None = None,
         after_args: dict[str, int | str] | None = None,
     ) -> None:
-        """An invoice's PDF (`ref`: organization, invoice, whether the service report), read
-        from the file storage when it is sent, with a caption (HTML)."""
-        org_id, invoice_id, report = ref
+        """An invoice's PDFs (`invoice`: organization and invoice; `files`: whether the service
+        report, the file name, an HTML caption) as one album of documents, read from the file
+        storage when it is sent."""
+        org_id, invoice_id = invoice
         params: dict[str, object] = {
-            "org": org_id, "invoice": invoice_id, "report": report, "filename": filename,
-            "caption": caption,
+            "org": org_id, "invoice": invoice_id,
+            "files": [{"report": r, "filename": name, "caption": c} for r, name, c in files],
         }  # fmt: skip
         self._add(
-            Delivery(chat_id, Method.DOCUMENT, params, Lane.INTERACTIVE, after, after_args or {})
+            Delivery(chat_id, Method.DOCUMENTS, params, Lane.INTERACTIVE, after, after_args or {})
         )
 
     def live(self, chat_id: int, text: str, org_id: int, order_id: int, edit: int) -> None:

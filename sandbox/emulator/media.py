@@ -157,9 +157,12 @@ async def send_media_group(state: EmulatorState, params: Params) -> Any:
     contents = [_group_item(state, params, item) for item in media]
     group_id = str(next(_GROUP_IDS))
     return [
-        compose(state, chat, params, {**content, "media_group_id": group_id}).message
-        for content in contents
-    ]
+        compose(
+            state, chat, params, {**content, "media_group_id": group_id},
+            source_text=item.get("caption"), parse_mode=item.get("parse_mode"),
+        ).message
+        for item, content in zip(media, contents, strict=True)
+    ]  # fmt: skip
 
 
 async def get_file(state: EmulatorState, params: Params) -> Any:

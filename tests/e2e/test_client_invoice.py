@@ -1,13 +1,15 @@
 """Issue 20, item 6 through the bot: after Done the invoice job renders the invoice and the
 service report and sends them to the client by their channel. A Telegram client (Russian and
-English) gets both PDFs as documents with the message as the caption, logged once; an e-mail
-client gets them attached (the local SMTP peer); an SMS client gets a link to the order's
-page, which offers both PDFs to that token only (the SMS.ru peer). The PDFs' text is read
-back with pypdf. The organization can turn the message off. The owner's client card shows
-the client's open balance."""
+English) gets both PDFs as one album of documents, the message as the invoice's caption,
+logged once; Done tells them twice in all (the summary with the Pay button, the album). An
+e-mail client gets them attached (the local SMTP peer); an SMS client gets a link to the
+order's page, which offers both PDFs to that token only (the SMS.ru peer). The PDFs' text is
+read back with pypdf. The organization can turn the message off. The owner's client card
+shows the client's open balance."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
 from dataclasses import replace
@@ -17,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from core.client_loop.model import DeliveryStatus, MessageKind
+from core.client_loop.payments import TERMINAL_SECRET, OrgTerminal, terminal_json
 from core.client_loop.providers import (
     SMS_SECRET,
     SMTP_SECRET,
@@ -87,10 +90,23 @@ async def test_a_telegram_client_gets_the_invoice_and_the_report(crm, language):
     ids = (7951, 7952, 7953) if language == "ru" else (7961, 7962, 7963)
     olga, ivan = await _team(crm, ids[:2])
     petr = await _linked(crm, olga, ivan, ids[2], language=language)
-    await _language(crm, await _owner(crm, ids[0]), language)
+    owner = await _owner(crm, ids[0])
+    await _language(crm, owner, language)
+    terminal = terminal_json(OrgTerminal(KEY, PASSWORD))  # the payment link too
+    await crm.container.services.org_settings.store_secret(owner, TERMINAL_SECRET, terminal)
+    seen = len(petr.messages())
     await _finish(ivan)
     await until(lambda: len(_documents(petr)) >= 2, "the invoice and the report")
+    await asyncio.sleep(0.3)
+    # Done tells the client twice (was four times): the summary with the Pay button, and one
+    # album of the invoice and the report (two documents sharing one media group)
+    new = petr.messages()[seen:]
+    assert len(new) == 3 and len({m.media_group_id or m.message_id for m in new}) == 2
+    (summary,) = [m for m in new if m.media is None]
+    assert "💳" in summary.labels[0]
     invoice, report = _documents(petr)
+    assert invoice.media_group_id == report.media_group_id is not None
+    assert len(crm.emulator.calls_to("sendMediaGroup")) == 1
     assert invoice.raw["document"]["file_name"] == f"invoice-{NUMBER}.pdf"
     assert report.raw["document"]["file_name"] == f"report-{NUMBER}.pdf"
     assert CAPTION[language] in _plain(invoice.raw["caption"])

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
-from telegram import InputMediaDocument, InputMediaPhoto, Update
+from telegram import InputMediaAudio, InputMediaDocument, InputMediaPhoto, Update
 from telegram.error import BadRequest
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, MessageHandler, filters
 
@@ -182,3 +182,24 @@ async def test_a_file_id_only_sends_its_own_kind(emulator, server):
         assert (note.video_note.length, note.video_note.duration) == (200, timedelta(seconds=4))
         again = await app.bot.send_video_note(1, note.video_note.file_id)
         assert again.video_note.file_id == note.video_note.file_id
+
+
+async def test_documents_go_as_one_album_with_their_names_and_html_captions(emulator, server):
+    """sendMediaGroup of documents (an invoice and its report): one album, each document its
+    own message with its file name and caption, bytes as sent; audio refused among them."""
+    user = emulator.user(id=1, first_name="Ann")
+    invoice = InputMediaDocument(
+        b"%PDF invoice", filename="invoice-1.pdf", caption="<b>Invoice</b> №1", parse_mode="HTML"
+    )
+    report = InputMediaDocument(b"%PDF report", filename="report-1.pdf", caption="Report")
+    async with build_app(server) as app:
+        sent = await app.bot.send_media_group(1, [invoice, report])
+        assert [m.document.file_name for m in sent] == ["invoice-1.pdf", "report-1.pdf"]
+        assert [await download(m.document) for m in sent] == [b"%PDF invoice", b"%PDF report"]
+        with pytest.raises(BadRequest, match="Document can't be mixed"):
+            await app.bot.send_media_group(1, [invoice, InputMediaAudio(OGG, filename="a.ogg")])
+    shown = user.messages()
+    assert [m.media for m in shown] == ["document", "document"]
+    assert len({m.media_group_id for m in shown}) == 1 and shown[0].media_group_id
+    assert [m.text for m in shown] == ["Invoice №1", "Report"]
+    assert shown[0].html == "<b>Invoice</b> №1" and shown[0].parse_mode == "HTML"
