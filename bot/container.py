@@ -38,6 +38,7 @@ from core.clients.service import ClientService
 from core.clock import SystemClock
 from core.dialogs.service import DialogService, FlowSpec
 from core.files.service import FileService
+from core.intake.settings import IntakeSettingsService
 from core.invoices.service import InvoiceService
 from core.notifications.service import NotificationService
 from core.orders.flows import EditSpec, PaymentSpec, RescheduleSpec
@@ -309,6 +310,7 @@ def make_services(
         checklists=ChecklistService(uow, clock),
         availability=availability,
         quotes=quotes,
+        intake_settings=IntakeSettingsService(uow, clock),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

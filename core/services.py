@@ -22,6 +22,7 @@ from core.client_loop.service import ClientLoopService
 from core.clients.service import ClientService
 from core.dialogs.service import DialogService
 from core.files.service import FileService
+from core.intake.settings import IntakeSettingsService
 from core.invoices.service import InvoiceService
 from core.notifications.service import NotificationService
 from core.orders.inbox import InboxService
@@ -86,3 +87,4 @@ class Services:
     checklists: ChecklistService  # checklists per category, answered on the order
     availability: AvailabilityService  # working hours, days off (core/availability)
     quotes: QuoteService  # quotes to clients (core/quotes)
+    intake_settings: IntakeSettingsService  # website requests (core/intake)

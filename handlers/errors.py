@@ -97,6 +97,10 @@ MESSAGES: dict[str, str] = {
     ),
     "series_gone": N_("This series is no longer there."),
     "series_horizon_range": N_("Visits can be made from 1 to {limit} days ahead."),
+    "intake_origin_invalid": N_(
+        "“{given}” is not a website origin. Type one per line, such as https://example.com."
+    ),
+    "intake_origins_too_many": N_("At most {limit} websites can be listed."),
     "series_interval_range": N_("Repeat every 1 to {limit} days, weeks or months."),
     "series_not_active": N_("The series is paused or ended, so this is not possible now."),
     "series_not_open": N_(

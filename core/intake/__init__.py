@@ -1,0 +1,1 @@
+"""Public intake: orders from websites (the widget and its headless API, docs/widget.md)."""
