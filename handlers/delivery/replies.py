@@ -55,12 +55,14 @@ async def record_tap(ctx: BotContext, query: CallbackQuery, t: Translator) -> No
 
 
 def tapped_label(query: CallbackQuery) -> str | None:
+    """The tapped button's label, without the "✓ " that marks a suggested or current choice
+    (the echo adds its own mark: "Language: Русский ✓", not "✓ Русский ✓")."""
     message = query.message
     markup = message.reply_markup if isinstance(message, Message) else None
     for row in markup.inline_keyboard if markup else ():
         for button in row:
             if button.callback_data == query.data:
-                return button.text
+                return button.text.removeprefix("✓ ")
     return None
 
 

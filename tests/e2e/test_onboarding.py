@@ -162,9 +162,11 @@ async def test_bad_input_during_onboarding(crm):
 async def test_declining_then_starting_again(crm):
     eve = crm.emulator.user(681, "Eve", language_code="en")
     await eve.send("/start")
-    await eve.reply()
+    language = await eve.reply()
     await eve.tap("✓ English")
     await eve.reply()
+    echoed = next(m for m in eve.messages() if m.message_id == language.message_id)
+    assert echoed.text.endswith("Language: English ✓"), echoed.text  # not "✓ English ✓"
     await eve.double_tap("No")
     assert "16" in (await eve.reply()).text
     assert "earlier step" in (await eve.callback_answer())
