@@ -21,6 +21,7 @@ from core.catalogue.flow import OrderLineSpec, ServiceNewSpec, ServicePriceSpec
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
 from core.checklists.acceptance import PageAcceptances
+from core.checklists.define_flow import ChecklistItemSpec
 from core.checklists.flow import ChecklistNumberSpec, ChecklistPhotoSpec
 from core.checklists.service import ChecklistService
 from core.client_loop.answers import ClientAnswers
@@ -272,6 +273,7 @@ def make_services(
         OrderLineSpec(OrderLines(uow, clock)),
         ChecklistNumberSpec(clock),
         ChecklistPhotoSpec(clock),
+        ChecklistItemSpec(clock),
         ServiceNewSpec(CatalogueService(uow, clock)),
         ServicePriceSpec(CatalogueService(uow, clock)),
         RepeatSpec(clock, series),

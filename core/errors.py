@@ -104,6 +104,8 @@ class ErrorCode(enum.StrEnum):
     CHECKLIST_NUMBER = "checklist_number"
     CHECKLIST_PHOTO = "checklist_photo"
     CHECKLIST_CLOSED = "checklist_closed"
+    CHECKLIST_ITEM_TEXT = "checklist_item_text"
+    CHECKLIST_ITEM_UNIT = "checklist_item_unit"
     CHECKLIST_INCOMPLETE = "checklist_incomplete"
     CHECKLIST_INCOMPLETE_PHOTOS = "checklist_incomplete_photos"
     SIGNATURE_INVALID = "signature_invalid"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.availability.model import AwaySaved as AwaySaved
 from core.availability.model import HoursSaved as HoursSaved
+from core.checklists.model import CategoryChecklist
 from core.dialogs.engine import DialogState
 from core.domain import Order, Organization, Role, User
 from core.errors import DomainError
@@ -145,6 +146,14 @@ class SeriesChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ChecklistItemAdded:
+    """/checklist's new item saved (`core.checklists.define_flow`): the category's list."""
+
+    checklist: CategoryChecklist
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class ChecklistAnswered:
     """A number or photo item of a checklist answered in the chat (`core.checklists.flow`)."""
 
@@ -191,6 +200,7 @@ Outcome = (
     | ClientMessaged
     | ServiceSaved
     | ChecklistAnswered
+    | ChecklistItemAdded
     | SeriesStarted
     | SeriesChanged
     | RefundRequested

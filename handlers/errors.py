@@ -140,6 +140,10 @@ MESSAGES: dict[str, str] = {
     "checklist_number": N_("Type a number, for example: {example}"),
     "checklist_photo": N_("Send a photo of this order for this item."),
     "checklist_closed": N_("The checklist of order №{number} can no longer be changed."),
+    "checklist_item_text": N_("Type the item's text on one line, up to {limit} characters."),
+    "checklist_item_unit": N_(
+        "Type the unit, up to {limit} characters (kWh, m³), or tap “No unit”."
+    ),
     "checklist_incomplete": N_("Order №{number} is not done yet. Still missing:\n{items}"),
     "checklist_incomplete_photos": N_(
         "Order №{number} is not done yet. Still missing:\n{items}\n• photos: {have} of {required}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from core.dialogs.engine import DialogState
 from handlers.availability import AVAILABILITY_PROMPTS
+from handlers.checklist_prompts import DEFINE_PROMPTS
 from handlers.client_loop.refunds import REFUND_PROMPTS
 from handlers.client_loop.staff_message import RELAY_PROMPTS
 from handlers.clients.prompts import CLIENT_PROMPTS
@@ -26,6 +27,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **RELAY_PROMPTS,
     **LINE_PROMPTS,
     **CHECKLIST_PROMPTS,
+    **DEFINE_PROMPTS,
     **SERIES_PROMPTS,
     **REFUND_PROMPTS,
     **AVAILABILITY_PROMPTS,

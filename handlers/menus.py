@@ -42,6 +42,7 @@ COMMANDS: tuple[Command, ...] = (
     _more("newclient", N_("Add a client"), LEADS),
     _more("quote", N_("Prepare a quote for a client and send it"), LEADS),
     _more("services", N_("Services and materials: prices and VAT"), LEADS),
+    _more("checklist", N_("Checklists of each kind of work"), LEADS),
     _more("invite", N_("Invite a manager or a worker"), LEADS),
     _more("org", N_("Show or switch your organization"), EVERYONE),
     _more("language", N_("Change the language"), None),

@@ -10,6 +10,7 @@ from core.outcomes import (
     AwaySaved,
     Cancelled,
     ChecklistAnswered,
+    ChecklistItemAdded,
     ClientMessaged,
     ClientSaved,
     Declined,
@@ -32,6 +33,7 @@ from core.outcomes import (
     Welcome,
 )
 from handlers.availability import away_saved, hours_saved, warn_assigned
+from handlers.checklists import item_added
 from handlers.client_loop.refunds import refund_requested
 from handlers.client_loop.staff_message import client_messaged
 from handlers.clients.publish import send_client
@@ -114,6 +116,8 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             await service_saved(update, ctx, outcome)
         case ChecklistAnswered():
             await checklist_answered(update, ctx, outcome)
+        case ChecklistItemAdded():
+            await item_added(update, ctx, outcome)
         case SeriesStarted():
             await series_started(update, ctx, outcome)
         case SeriesChanged():

@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.domain import Category
+
 
 class ItemKind(enum.StrEnum):
     TICK = "tick"  # a tap ticks it
@@ -28,6 +30,15 @@ class TemplateItem(NewItem):
     id: int
     category_id: int
     position: int
+
+
+@dataclass(frozen=True, slots=True)
+class CategoryChecklist:
+    """A category's checklist as owners and managers edit it (/checklist, the admin form)."""
+
+    category: Category
+    items: tuple[TemplateItem, ...]
+    category_org: int
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 
@@ -36,6 +37,13 @@ def checked_items(items: Sequence[NewItem]) -> tuple[NewItem, ...]:
         unit = clean(item.unit or "", MAX_UNIT) if item.kind is ItemKind.NUMBER else ""
         out.append(NewItem(text=text, kind=item.kind, required=item.required, unit=unit or None))
     return tuple(out)
+
+
+def fingerprint(text: str) -> int:
+    """A small number for an item's text, carried by its remove button: item ids are not
+    kept across edits of a list (SQLite may give a removed id to a new item), so a stale
+    button whose text no longer matches removes nothing."""
+    return zlib.crc32(text.encode()) % 100_000
 
 
 def parse_line(line: str) -> NewItem | None:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from core.checklists.model import (
     Acceptance,
     AcceptanceMethod,
+    CategoryChecklist,
     ChecklistAnswers,
     ItemKind,
     NewItem,
@@ -14,8 +15,8 @@ from core.checklists.model import (
     OrderPaperwork,
     TemplateItem,
 )
-from core.checklists.rules import MAX_NAME, checked_items, clean, parse_number
-from core.domain import Actor, Order, OrderStatus
+from core.checklists.rules import MAX_NAME, checked_items, clean, fingerprint, parse_number
+from core.domain import Actor, Category, Order, OrderStatus
 from core.errors import DomainError
 from core.invoices.issue import report_again
 from core.orders.cards import visible_order
@@ -56,6 +57,32 @@ class ChecklistService:
             await uow.commit()
         return len(kept)
 
+    async def overview(self, actor: Actor) -> list[tuple[Category, int]]:
+        """Every category of the organization with the number of its checklist's items."""
+        org_id = _manages(actor)
+        async with self._uow() as uow:
+            categories = await uow.categories.listing(org_id)
+            return [(c, len(await uow.checklists.template(org_id, c.id))) for c in categories]
+
+    async def category(self, actor: Actor, category_id: int) -> CategoryChecklist:
+        async with self._uow() as uow:
+            return await category_checklist(uow, actor, category_id)
+
+    async def remove(
+        self, actor: Actor, category_id: int, item_id: int, text_print: int | None = None
+    ) -> CategoryChecklist:
+        """One item off a category's checklist (the rest keep their order); with
+        `text_print`, only while the item still has that text (`rules.fingerprint`)."""
+        async with self._uow() as uow:
+            current = await category_checklist(uow, actor, category_id)
+            found = next((i for i in current.items if i.id == item_id), None)
+            if found is None or text_print not in (None, fingerprint(found.text)):
+                raise DomainError("not_found")
+            kept = [i for i in current.items if i.id != item_id]
+            changed = await _redefine(uow, self._clock, current, kept)
+            await uow.commit()
+            return changed
+
     async def answers(self, actor: Actor, order_id: int) -> ChecklistAnswers:
         async with self._uow() as uow:
             order = await visible_order(uow, actor, order_id)
@@ -84,6 +111,35 @@ class ChecklistService:
         """For the service report and the invoice (background work that may read the order)."""
         async with self._uow() as uow:
             return await uow.checklists.paperwork(org_id, order_id)
+
+
+async def category_checklist(uow: UnitOfWork, actor: Actor, category_id: int) -> CategoryChecklist:
+    """A category of the actor's organization (owners, managers) with its checklist."""
+    org_id = _manages(actor)
+    found = next((c for c in await uow.categories.listing(org_id) if c.id == category_id), None)
+    if found is None:
+        raise DomainError("not_found")
+    items = await uow.checklists.template(org_id, category_id)
+    return CategoryChecklist(found, tuple(items), org_id)
+
+
+async def add_item(
+    uow: UnitOfWork, clock: Clock, actor: Actor, category_id: int, item: NewItem
+) -> CategoryChecklist:
+    """One item at the end of a category's checklist (at most `MAX_ITEMS`)."""
+    current = await category_checklist(uow, actor, category_id)
+    return await _redefine(uow, clock, current, [*current.items, item])
+
+
+async def _redefine(
+    uow: UnitOfWork, clock: Clock, current: CategoryChecklist, items: Sequence[NewItem]
+) -> CategoryChecklist:
+    plain = [NewItem(text=i.text, kind=i.kind, required=i.required, unit=i.unit) for i in items]
+    kept = checked_items(plain)
+    org_id, category_id = current.category_org, current.category.id
+    await uow.checklists.set_template(org_id, category_id, kept, clock.now())
+    items = await uow.checklists.template(org_id, category_id)
+    return CategoryChecklist(current.category, tuple(items), org_id)
 
 
 async def workable(uow: UnitOfWork, actor: Actor, order_id: int) -> Order:

@@ -298,6 +298,21 @@ class ChecklistNumberData(DialogData):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ChecklistItemData(DialogData):
+    """/checklist's "➕ Add item" (`core.checklists.define_flow`): the item's text, whether it
+    is required (`yes`/`no`), its kind (`tick`, `number`, `photo`) and a number's unit
+    (blank: none); the category's name for the questions."""
+
+    flow = "checklist_item"
+    category_id: int
+    name: str | None = None
+    text: str | None = None
+    required: str | None = None
+    kind: str | None = None
+    unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ChecklistPhotoData(DialogData):
     """A photo item of an order's checklist tapped (`core.checklists.flow`): the next photo
     sent in the chat (`photo`, its attachment id), and the order's number and the item's text
@@ -366,6 +381,7 @@ KINDS: dict[str, type[DialogData]] = {
         OrderLineData,
         ChecklistNumberData,
         ChecklistPhotoData,
+        ChecklistItemData,
         ServiceNewData,
         ServicePriceData,
         QuoteData,

@@ -20,7 +20,11 @@ from handlers.callbacks.availability_actions import Reassign as Reassign
 from handlers.callbacks.availability_actions import SickToday as SickToday
 from handlers.callbacks.checklist_actions import AcceptanceLink as AcceptanceLink
 from handlers.callbacks.checklist_actions import AcceptWork as AcceptWork
+from handlers.callbacks.checklist_actions import ChecklistCategories as ChecklistCategories
+from handlers.callbacks.checklist_actions import ChecklistCategory as ChecklistCategory
+from handlers.callbacks.checklist_actions import ChecklistItemAdd as ChecklistItemAdd
 from handlers.callbacks.checklist_actions import ChecklistOpen as ChecklistOpen
+from handlers.callbacks.checklist_actions import ChecklistRemove as ChecklistRemove
 from handlers.callbacks.checklist_actions import ChecklistTap as ChecklistTap
 from handlers.callbacks.client_actions import ClientConsent as ClientConsent
 from handlers.callbacks.client_actions import InviteClient as InviteClient

@@ -13,7 +13,8 @@ import pytest
 from core.changes import NewAttachment
 from core.checklists.done import copy_checklist
 from core.checklists.model import AcceptanceMethod, ItemKind, NewItem
-from core.checklists.service import ChecklistService, accept
+from core.checklists.rules import fingerprint
+from core.checklists.service import ChecklistService, accept, add_item
 from core.dialogs.data import ChecklistPhotoData
 from core.dialogs.engine import DialogInput
 from core.domain import Role
@@ -164,6 +165,47 @@ async def test_the_photo_question_takes_a_photo_of_its_order(w, clock):
     assert await dialogs.current(worker, chat) is None
     item = (await lists.answers(worker, order.id)).items[2]
     assert item.attachment_id == shot and item.done_by == worker.user.id
+
+
+async def test_a_category_checklist_is_edited_item_by_item(w, clock):
+    """/checklist's use cases: the overview counts items per category; an item added goes
+    at the end (through the add conversation's function), one removed leaves the rest in
+    order; a 31st item, an unknown category or item, and a worker are refused; an order
+    made earlier keeps its copy."""
+    owner, worker, lists, order, (first, second) = await _setup(w, clock)
+    counts = {c.id: n for c, n in await lists.overview(owner)}
+    assert counts[first.id] == 4 and counts[second.id] == 0
+    extra = NewItem(text="Замер  давления", kind=ItemKind.NUMBER, required=True, unit="бар")
+    async with w.uow() as uow:
+        added = await add_item(uow, clock, owner, first.id, extra)
+        await uow.commit()
+    assert [i.text for i in added.items][-1] == "Замер давления"
+    assert (added.items[-1].unit, added.items[-1].required) == ("бар", True)
+    middle = added.items[1]
+    kept = await lists.remove(owner, first.id, middle.id)
+    assert [i.text for i in kept.items] == [
+        "Осмотр фильтра", "Фото узла", "Совет клиенту", "Замер давления",
+    ]  # fmt: skip
+    assert (await lists.category(owner, first.id)).items == kept.items
+    now_first = kept.items[0]
+    stale = fingerprint(middle.text)  # a button drawn before the list changed
+    for category, item, text_print in (
+        (first.id, now_first.id, stale),
+        (second.id, now_first.id, None),
+        (999, 1, None),
+    ):
+        with pytest.raises(DomainError) as gone:
+            await lists.remove(owner, category, item, text_print)
+        assert gone.value.code == "not_found"
+    with pytest.raises(DomainError) as refused:
+        await lists.remove(worker, first.id, kept.items[0].id)
+    assert refused.value.code == "forbidden"
+    await lists.define(owner, second.id, [NewItem(text=f"П{n}") for n in range(30)])
+    async with w.uow() as uow:
+        with pytest.raises(DomainError) as full:
+            await add_item(uow, clock, owner, second.id, NewItem(text="Лишний"))
+    assert full.value.code == "checklist_items_range"
+    assert len((await lists.answers(worker, order.id)).items) == 4  # the order's own copy
 
 
 async def test_the_category_changing_replaces_the_checklist(w, clock):

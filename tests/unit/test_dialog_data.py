@@ -10,6 +10,7 @@ import pytest
 from core.dialogs.data import (
     KINDS,
     Candidate,
+    ChecklistItemData,
     ChecklistNumberData,
     ChecklistPhotoData,
     ClientAnswer,
@@ -141,6 +142,7 @@ def test_an_old_new_order_reads_as_typed_values():
 _NEED_AN_ID = (
     ChecklistNumberData,
     ChecklistPhotoData,
+    ChecklistItemData,
     OrderLineData,
     ServicePriceData,
     PaymentData,
@@ -217,6 +219,14 @@ def test_every_kind_round_trips_through_json():
         ),
         ChecklistNumberData(order_id=3, item_id=5, number=1, text="Счётчик", reading="12,5"),
         ChecklistPhotoData(order_id=3, item_id=6, number=1, text="Фото узла", photo=17),
+        ChecklistItemData(
+            category_id=2,
+            name="Уборка",
+            text="Счётчик",
+            required="yes",
+            kind="number",
+            blank=frozenset({"unit"}),
+        ),
         *(kind() for kind in KINDS.values() if kind not in _NEED_AN_ID),
     ]
     for data in samples:
