@@ -14,6 +14,7 @@ from bot.admin.wiring import admin_parts, payment_gateway, public_url, secret_bo
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
+from core.apikeys.service import ApiKeyService
 from core.availability.flows import TimeOffSpec, WorkHoursSpec
 from core.availability.service import AvailabilityService
 from core.catalogue.approval import TotalApprovals
@@ -313,6 +314,7 @@ def make_services(
         availability=availability,
         quotes=quotes,
         intake_settings=IntakeSettingsService(uow, clock),
+        api_keys=ApiKeyService(uow, clock),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

@@ -14,6 +14,9 @@ class ErrorCode(enum.StrEnum):
     ADDRESS_EMPTY = "address_empty"
     ADDRESS_TOO_LONG = "address_too_long"
     API_TOKENS_LIMIT = "api_tokens_limit"
+    API_KEY_INVALID = "api_key_invalid"  # the REST API (core/apikeys)
+    API_KEY_SCOPES_INVALID = "api_key_scopes_invalid"
+    API_SCOPE_MISSING = "api_scope_missing"
     BILLING_UNAVAILABLE = "billing_unavailable"
     CALL_ATTACHED = "call_attached"
     CALL_NO_CLIENT = "call_no_client"

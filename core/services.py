@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.admin.org_settings import OrgSettingsService
 from core.admin.service import AdminService
+from core.apikeys.service import ApiKeyService
 from core.availability.service import AvailabilityService
 from core.billing.service import BillingService
 from core.catalogue.approval import TotalApprovals
@@ -88,3 +89,4 @@ class Services:
     availability: AvailabilityService  # working hours, days off (core/availability)
     quotes: QuoteService  # quotes to clients (core/quotes)
     intake_settings: IntakeSettingsService  # website requests (core/intake)
+    api_keys: ApiKeyService  # keys of the REST API (core/apikeys)

@@ -50,6 +50,7 @@ COMMANDS: tuple[Command, ...] = (
     _more("availability", N_("Your working hours and days off"), EVERYONE),
     _more("telephony", N_("Telephony: the PBX link, call recording"), OWNERS),
     _more("admin", N_("Settings and billing on the web"), OWNERS),
+    _more("apikeys", N_("Keys of the REST API for other systems"), OWNERS),
     _more("privacy", N_("Privacy: your data, consents, deletion"), None),
     _more("mydata", N_("A copy of everything we hold about you"), None),
     _more("export", N_("Export all of the organization's data"), OWNERS),

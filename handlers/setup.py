@@ -17,6 +17,7 @@ from telegram.ext import (
 
 from handlers import (
     admin,
+    apikeys,
     availability,
     availability_taps,
     checklists,
@@ -73,6 +74,7 @@ COMMANDS = {
     "notifications": notifications.notifications_command,
     "availability": availability.availability_command,
     "admin": admin.admin,
+    "apikeys": apikeys.apikeys,
     "calls": telephony.calls_command,
     "services": services.services_command,
     "checklist": checklists.checklist_command,

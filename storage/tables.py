@@ -864,6 +864,7 @@ class ClientTripRow(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
 
 
+import storage.tables_apikeys  # noqa: E402  (tables on this metadata)
 import storage.tables_availability  # noqa: E402  (tables on this metadata)
 import storage.tables_catalogue  # noqa: E402  (tables on this metadata)
 import storage.tables_checklists  # noqa: E402  (tables on this metadata)

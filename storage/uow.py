@@ -19,6 +19,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from core import ports
 from core.ports import Clock
 from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
+from storage.apikeys import SqlApiKeyRepository
 from storage.availability import SqlAvailabilityRepository
 from storage.billing import SqlBillingRepository
 from storage.catalogue import SqlCatalogueRepository
@@ -82,6 +83,7 @@ class SqlUnitOfWork:
     checklists: ports.ChecklistRepository
     availability: ports.AvailabilityRepository
     quotes: ports.QuoteRepository
+    api_keys: ports.ApiKeyRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -192,6 +194,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "checklists": SqlChecklistRepository,
     "availability": SqlAvailabilityRepository,
     "quotes": SqlQuoteRepository,
+    "api_keys": SqlApiKeyRepository,
     "outbox": SqlOutboxRepository,
 }
 

@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 
 from bot.admin import (
     api,
+    api_keys,
     catalogue,
     checklists,
     client_acceptance,
@@ -95,6 +96,7 @@ def build_admin_app(
         secret,
     )
     app.include_router(api.router)
+    app.include_router(api_keys.router)
     app.include_router(data_rights.router)
     app.include_router(pages.router)
     app.include_router(intake_page.router)

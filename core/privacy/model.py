@@ -26,6 +26,8 @@ class AuditAction(enum.StrEnum):
     ACCESS_CHANGED = "member.access_changed"
     SETTING_CHANGED = "setting.changed"
     ADMIN_SIGN_IN = "admin.sign_in"
+    API_KEY_CREATED = "api_key.created"
+    API_KEY_REVOKED = "api_key.revoked"
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ AUDIT_NAMES = {
     "member.access_changed": N_("changed a member's access (#{id})"),
     "setting.changed": N_("changed a setting"),
     "admin.sign_in": N_("signed in to the admin panel"),
+    "api_key.created": N_("created API key #{id}"),
+    "api_key.revoked": N_("revoked API key #{id}"),
 }
 SETTING_NAMES = {
     "retention": N_("how long business data is kept"),

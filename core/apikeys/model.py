@@ -1,0 +1,72 @@
+"""An organization's API keys and their scopes (docs/rest-api.md).
+
+A key is a random token with a recognizable prefix, shown once and stored only as its
+SHA-256 (core.admin.model.token_hash): a database dump opens nothing. A key acts as the
+owner who created it, limited to its scopes; it stops working when revoked, or when its
+creator is no longer an active owner of the organization.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from core.errors import DomainError
+
+KEY_PREFIX = "crm_"
+KEY_NAME_MAX = 60
+MAX_API_KEYS = 20
+# last_used_at is written at most this often per key: a busy integration does not turn
+# every read into a write.
+TOUCH_EVERY = timedelta(minutes=1)
+IDEMPOTENCY_KEY_MAX = 100
+
+
+class Scope(enum.StrEnum):
+    ORDERS_READ = "orders:read"
+    ORDERS_WRITE = "orders:write"
+    CLIENTS_READ = "clients:read"
+    CLIENTS_WRITE = "clients:write"
+    PAYMENTS_READ = "payments:read"
+    WEBHOOKS_WRITE = "webhooks:write"
+
+
+def parse_scopes(given: Iterable[str]) -> tuple[Scope, ...]:
+    """The scopes named, in the enum's order, each once; an unknown or no scope refused."""
+    names = {name.strip() for name in given if name.strip()}
+    known = {scope.value for scope in Scope}
+    if not names or not names <= known:
+        raise DomainError("api_key_scopes_invalid", scopes=", ".join(known_sorted()))
+    return tuple(scope for scope in Scope if scope.value in names)
+
+
+def known_sorted() -> list[str]:
+    return [scope.value for scope in Scope]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    id: int
+    organization_id: int
+    created_by: int | None
+    name: str
+    prefix: str  # the first characters, to tell keys apart in lists
+    scopes: tuple[Scope, ...]
+    created_at: datetime
+    last_used_at: datetime | None = None
+    revoked_at: datetime | None = None
+
+    def allows(self, scope: Scope) -> bool:
+        return scope in self.scopes
+
+
+@dataclass(frozen=True, slots=True)
+class StoredAnswer:
+    """The first answer to a POST with an Idempotency-Key: replayed to a retry with the same
+    body; `request_hash` tells a different body apart."""
+
+    request_hash: str
+    status: int
+    body: str
