@@ -21,6 +21,7 @@ from bot.container import Container
 from bot.invoice_tell import invoice_teller
 from bot.settings import Settings
 from bot.telephony import telephony_jobs
+from bot.webhooks import webhook_jobs
 from core.billing.service import TICK_JOB
 from core.channels.sms import SmsGateway
 from core.client_loop.providers import SmsProvider, SmsSettings
@@ -139,6 +140,7 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
         **reminder_jobs(bot, services, catalogs),
         **rating_jobs(bot, services, catalogs, public_url(container.settings)),
         **relay_jobs(bot, services, catalogs),
+        **webhook_jobs(container),
         **invoice_jobs(
             services.invoices, catalogs, FpdfRenderer(), invoice_teller(container, bot)
         ),

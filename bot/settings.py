@@ -64,6 +64,9 @@ class Settings(BaseSettings):
     voice_max_seconds: int = Field(default=600, ge=10, le=7200)
     sandbox_port: int = Field(default=8080, ge=0, le=65535)  # 0: any free port
     sandbox_dir: Path = Path("./data/sandbox")
+    # Webhooks to loopback and private networks, and over plain http (tests, a trusted
+    # on-premises receiver); off in production: docs/webhooks.md, "SSRF"
+    webhooks_allow_private: bool = False
     job_retry_base_seconds: float = Field(default=5.0, gt=0, le=3600)
     # The longest a job runner sleeps without news: runners wake when jobs are added (this
     # process; on PostgreSQL any, by NOTIFY) and when the next job comes due.

@@ -37,6 +37,7 @@ JOB_NAMES = {
     "erase_objects": N_("removing erased files from storage"),
     "org_purge": N_("purging a deleted organization"),
     "retention": N_("deleting data past its retention period"),
+    "webhook": N_("sending a webhook"),
 }
 
 

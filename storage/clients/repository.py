@@ -13,9 +13,11 @@ from core.changes import ClientChange
 from core.clients.search import SearchQuery, search_document
 from core.domain import Client
 from core.text import search_key
+from core.webhooks.events import client_data, client_events
 from storage.clients.search import search_client_ids
 from storage.columns import columns
 from storage.tables import ClientEventRow, ClientPhoneRow, ClientRow, OrderRow
+from storage.webhooks import record as webhooks
 
 
 def _to_client(row: ClientRow, phones: Sequence[str]) -> Client:
@@ -178,3 +180,6 @@ class SqlClientRepository:
                 created_at=now,
             )
         )
+        types = client_events(kind)  # webhooks, in this transaction (docs/webhooks.md)
+        if types:
+            await webhooks.record(self._s, org_id, types, client_data(client_id), now)

@@ -30,12 +30,14 @@ from core.domain import (
     PaymentMethod,
 )
 from core.orders.listing import OrderFilter
+from core.webhooks.events import order_data, order_events
 from storage.columns import columns
 from storage.db import written
 from storage.orders.card_facts import card_facts, order_people
 from storage.orders.order_rows import ADD_EVENT, BY_NUMBER, CHANGE, GET, order_of
 from storage.tables import OrderEventRow, OrderMessageRow, OrderRow, OrganizationRow
 from storage.types import UtcDateTime
+from storage.webhooks import record as webhooks
 
 _OPEN = [s.value for s in OPEN_STATUSES]
 
@@ -229,6 +231,11 @@ class SqlOrderRepository:
             "created_at": now,
         }
         await self._s.execute(ADD_EVENT, row)
+        types = order_events(kind, data)  # webhooks, in this transaction (docs/webhooks.md)
+        if types:
+            await webhooks.record(
+                self._s, order.organization_id, types, order_data(order, kind, data), now
+            )
 
     async def events(self, org_id: int, order_id: int) -> list[OrderEvent]:
         stmt = (

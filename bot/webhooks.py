@@ -1,0 +1,32 @@
+"""Outgoing webhooks wired to this deployment (docs/webhooks.md): the management service the
+admin page (and later the REST API) uses, and the delivery job."""
+
+from __future__ import annotations
+
+from bot.container import Container
+from core.runtime.jobs import JobHandler
+from core.webhooks.model import WEBHOOK_JOB
+from core.webhooks.sender import WebhookSender
+from core.webhooks.service import WebhookService
+from handlers.webhooks import disabled_notice
+from integrations.webhook_http import HttpWebhookTransport
+from storage.db import session_factory
+from storage.webhooks.store import SqlWebhookStore
+
+
+def webhook_service(container: Container) -> WebhookService:
+    store = SqlWebhookStore(session_factory(container.engine))
+    allow = container.settings.webhooks_allow_private
+    return WebhookService(store, container.adapters.secrets, container.services.clock, allow)
+
+
+def webhook_jobs(container: Container) -> dict[str, JobHandler]:
+    """The delivery job; none without an encryption key (no subscription can exist then)."""
+    box = container.adapters.secrets
+    if box is None:
+        return {}
+    store = SqlWebhookStore(session_factory(container.engine))
+    transport = HttpWebhookTransport(container.settings.webhooks_allow_private)
+    notice = disabled_notice(container.catalogs)
+    sender = WebhookSender(store, transport, box, container.services.clock, notice)
+    return {WEBHOOK_JOB: sender.job}

@@ -1,0 +1,114 @@
+"""Which webhook events an order's or a client's recorded change is, and what a delivery says.
+
+An order's or a client's change is recorded as an event row in the unit of work that makes it
+(`add_event` of their repositories); the same call turns it into webhook deliveries in that
+transaction, so a rolled-back change sends nothing and a committed one is never lost. The
+body carries ids, statuses, times and amounts; no names, phones, addresses or texts the
+subscriber has not asked for (docs/webhooks.md, "What a delivery carries").
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from core.domain import Order
+
+
+class EventType(enum.StrEnum):
+    ORDER_CREATED = "order.created"
+    ORDER_ASSIGNED = "order.assigned"
+    ORDER_STATUS_CHANGED = "order.status_changed"
+    ORDER_PAID = "order.paid"
+    CLIENT_CREATED = "client.created"
+    CLIENT_UPDATED = "client.updated"
+    RATING_RECEIVED = "rating.received"
+
+
+ALL_EVENTS: tuple[EventType, ...] = tuple(EventType)
+ASSIGNING = frozenset({"assign", "take"})
+RATED = "client_rated"  # core.client_loop.ratings.RATED_EVENT
+
+
+def order_events(kind: str, data: dict[str, Any]) -> list[EventType]:
+    """The webhook events an order event row of `kind` with `data` is (often none)."""
+    found: list[EventType] = []
+    if kind == "created":
+        found.append(EventType.ORDER_CREATED)
+    if kind in ASSIGNING:
+        found.append(EventType.ORDER_ASSIGNED)
+    if kind != "created" and "from" in data and data.get("from") != data.get("to"):
+        found.append(EventType.ORDER_STATUS_CHANGED)
+    if kind == "pay":
+        found.append(EventType.ORDER_PAID)
+    if kind == RATED:
+        found.append(EventType.RATING_RECEIVED)
+    return found
+
+
+def client_events(kind: str) -> list[EventType]:
+    if kind == "created":
+        return [EventType.CLIENT_CREATED]
+    if kind in ("edited", "merged"):
+        return [EventType.CLIENT_UPDATED]
+    return []
+
+
+def iso(at: datetime | None) -> str | None:
+    """ISO 8601 in UTC with a Z."""
+    if at is None:
+        return None
+    return at.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def order_data(order: Order, kind: str, data: dict[str, Any]) -> dict[str, Any]:
+    """An order as a subscriber sees it: no address, description or client details."""
+    shown: dict[str, Any] = {
+        "id": order.id,
+        "number": order.number,
+        "status": order.status.value,
+        "client_id": order.client_id,
+        "category_id": order.category_id,
+        "assignee_id": order.assignee_id,
+        "scheduled_at": iso(order.scheduled_at),
+        "price_minor": order.price_minor,
+        "paid_minor": order.paid_minor,
+        "payment_method": order.payment_method.value if order.payment_method else None,
+        "created_at": iso(order.created_at),
+    }
+    if "from" in data:
+        shown["previous_status"] = data.get("from")
+    if kind == "pay":
+        shown["payment"] = {"amount_minor": data.get("amount_minor"), "method": data.get("method")}
+    if kind == RATED:
+        shown["rating"] = {"stars": data.get("stars")}  # the comment is the client's own text
+    return shown
+
+
+def client_data(client_id: int) -> dict[str, Any]:
+    """A client by id only: no name, phones or address in a delivery; the subscriber reads
+    the details it is allowed to through the API (clients:read)."""
+    return {"id": client_id}
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    event_id: str
+    type: EventType
+    occurred_at: datetime
+    organization_id: int
+    data: dict[str, Any]
+
+    def body(self) -> str:
+        """The exact bytes signed and sent (compact JSON, keys in a fixed order)."""
+        document = {
+            "id": self.event_id,
+            "type": self.type.value,
+            "occurred_at": iso(self.occurred_at),
+            "organization": {"id": self.organization_id},
+            "data": self.data,
+        }
+        return json.dumps(document, ensure_ascii=False, separators=(",", ":"))

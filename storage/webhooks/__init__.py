@@ -1,0 +1,1 @@
+"""Outgoing webhooks' storage (docs/webhooks.md)."""

@@ -1,0 +1,247 @@
+"""Outgoing webhooks on both databases against a local receiver over real HTTP: signed
+deliveries the documented snippet verifies, retries with growing delays on the injected
+clock, the switch-off with one owner message, nothing for a rolled-back change, one
+delivery per event when the job runs twice, and private targets refused."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from core.orders.rules import OrderAction
+from core.orders.service import OrderDraft
+from core.runtime.jobs import JobRunner
+from core.webhooks.model import WEBHOOK_JOB, DeliveryStatus
+from core.webhooks.policy import RetryPolicy
+from core.webhooks.sender import WebhookSender
+from core.webhooks.service import WebhookService
+from core.webhooks.urls import check_url
+from handlers.i18n import Catalogs
+from handlers.webhooks import disabled_notice
+from integrations.webhook_http import HttpWebhookTransport
+from sandbox.emulator.server import AsgiServer
+from storage.db import create_engine, session_factory
+from storage.runtime.jobs import SqlJobQueue
+from storage.secrets import FernetSecretBox
+from storage.uow import SqlUnitOfWork
+from storage.webhooks.store import SqlWebhookStore
+from tests.support import owner_with_org, services_for
+
+EVENTS = ["order.created", "order.assigned", "order.status_changed", "client.created"]
+
+
+def verify(secret: str, timestamp: str, body: bytes, header: str) -> bool:
+    """docs/webhooks.md's receiver snippet, as written there."""
+    expected = hmac.new(
+        secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256
+    ).hexdigest()
+    return hmac.compare_digest("sha256=" + expected, header)
+
+
+class Receiver(AsgiServer):
+    """Records every POST; answers with `status` (a list: one per request, the last repeats)."""
+
+    def __init__(self) -> None:
+        super().__init__(Starlette(routes=[Route("/hook", self._hook, methods=["POST"])]))
+        self.got: list[tuple[dict[str, str], bytes]] = []
+        self.statuses = [200]
+
+    async def _hook(self, request: Request) -> Response:
+        self.got.append((dict(request.headers), await request.body()))
+        status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
+        return PlainTextResponse("ok" if status < 300 else "broken " * 100, status_code=status)
+
+
+@pytest.fixture
+async def receiver() -> AsyncIterator[Receiver]:
+    server = Receiver()
+    await server.start()
+    yield server
+    await server.stop()
+
+
+class World:
+    def __init__(self, db_url: str, clock, catalogs) -> None:  # type: ignore[no-untyped-def]
+        self.engine = create_engine(db_url)
+        sessions = session_factory(self.engine)
+        self.clock = clock
+        self.services = services_for(lambda: SqlUnitOfWork(sessions, clock), clock)
+        box = FernetSecretBox(FernetSecretBox.generate_key())
+        self.store = SqlWebhookStore(sessions)
+        self.hooks = WebhookService(self.store, box, clock, allow_private=True)
+        self.sessions = sessions
+        policy = RetryPolicy(disable_after=5)
+        self.transport = HttpWebhookTransport(allow_private=True)
+        self.sender = WebhookSender(
+            self.store, self.transport, box, clock, disabled_notice(catalogs), policy
+        )
+        self.runner = JobRunner(SqlJobQueue(sessions), {WEBHOOK_JOB: self.sender.job}, clock, "t")
+
+    async def drain(self) -> int:
+        ran = 0
+        while await self.runner.run_once():
+            ran += 1
+        return ran
+
+    async def outbox_texts(self) -> list[str]:
+        from sqlalchemy import text
+
+        async with self.sessions() as s:
+            rows = (await s.execute(text("SELECT body FROM outbox ORDER BY id"))).all()
+        return [
+            str((b if isinstance(b, dict) else json.loads(b))["params"]["text"]) for (b,) in rows
+        ]
+
+
+@pytest.fixture
+async def world(db_url, clock) -> AsyncIterator[World]:
+    made = World(db_url, clock, Catalogs())
+    yield made
+    await made.engine.dispose()
+
+
+async def _subscribed(world: World, receiver: Receiver, events=EVENTS):  # type: ignore[no-untyped-def]
+    owner = await owner_with_org(world.services)
+    assert owner.organization is not None
+    made = await world.hooks.subscribe(owner.organization.id, f"{receiver.url}/hook", events)
+    return owner, made
+
+
+async def test_a_signed_delivery_per_event_verified_by_the_snippet(world, receiver):
+    owner, made = await _subscribed(world, receiver)
+    client = await world.services.clients.create(owner, "Пётр Сидоров", "+79161234567")
+    order = await world.services.orders.create(owner, OrderDraft(client.id, price_minor=1000))
+    assert await world.drain() == 2
+    assert len(receiver.got) == 2
+    bodies = []
+    for headers, body in receiver.got:
+        assert verify(made.secret, headers["x-timestamp"], body, headers["x-signature"])
+        assert not verify("whsec_other", headers["x-timestamp"], body, headers["x-signature"])
+        document = json.loads(body)
+        assert headers["x-event-id"] == document["id"]
+        assert document["occurred_at"] == "2026-03-02T09:00:00Z"
+        assert document["organization"] == {"id": owner.organization.id}
+        bodies.append(document)
+    assert [b["type"] for b in bodies] == ["client.created", "order.created"]
+    assert bodies[0]["data"] == {"id": client.id}
+    assert bodies[1]["data"]["id"] == order.id and "address" not in bodies[1]["data"]
+    assert "Сидоров" not in receiver.got[0][1].decode() + receiver.got[1][1].decode()
+    # The job ran once per event: running the queue again sends nothing more.
+    assert await world.drain() == 0 and len(receiver.got) == 2
+    log = await world.hooks.deliveries(owner.organization.id, made.subscription.id)
+    assert {d.status for d in log} == {DeliveryStatus.DELIVERED}
+    assert {d.attempts for d in log} == {1} and {d.last_status for d in log} == {200}
+
+
+async def test_only_subscribed_events_and_status_changes(world, receiver):
+    owner, _ = await _subscribed(world, receiver, ["order.status_changed"])
+    order = await world.services.orders.create(owner, OrderDraft(None))
+    await world.services.orders.act(owner, order.id, OrderAction.ASSIGN, assignee_id=owner.user.id)
+    await world.drain()
+    (only,) = [json.loads(body) for _, body in receiver.got]
+    assert only["type"] == "order.status_changed"
+    assert only["data"]["status"] == "assigned" and only["data"]["previous_status"] == "new"
+
+
+async def test_nothing_is_sent_for_a_rolled_back_change(world, receiver):
+    owner, _ = await _subscribed(world, receiver)
+    async with SqlUnitOfWork(world.sessions, world.clock) as uow:
+        await world.services.orders.create(owner, OrderDraft(None), uow)
+        # no commit: leaving the block rolls the order, its event and its delivery back
+    assert await world.drain() == 0
+    assert receiver.got == []
+
+
+async def test_a_job_run_twice_sends_once(world, receiver):
+    owner, _ = await _subscribed(world, receiver)
+    await world.services.orders.create(owner, OrderDraft(None))
+    queue = SqlJobQueue(world.sessions)
+    job = await queue.claim("t", [WEBHOOK_JOB], timedelta(minutes=5), world.clock.now())
+    assert job is not None
+    await world.sender.job(job)
+    await world.sender.job(job)  # a lease that expired: the same job again
+    assert len(receiver.got) == 1
+
+
+async def test_failures_retry_with_growing_delays_then_switch_off_once(world, receiver):
+    receiver.statuses = [500]
+    owner, made = await _subscribed(world, receiver)
+    org_id = owner.organization.id
+    await world.services.orders.create(owner, OrderDraft(None))
+    await world.services.orders.create(owner, OrderDraft(None))
+    assert await world.drain() == 2  # each tried once; the next tries are not due
+    delays = []
+    while True:
+        log = await world.hooks.deliveries(org_id, made.subscription.id)
+        due = [d.next_try_at for d in log if d.next_try_at is not None]
+        if not due:
+            break
+        delays.append(min(due) - world.clock.now())
+        world.clock.advance(seconds=delays[-1].total_seconds())
+        await world.drain()
+    # Both tried at 0, +30 s, then the first again at +90 s: the 5th failure in a row.
+    assert delays == [timedelta(seconds=30), timedelta(seconds=60)]
+    assert len(receiver.got) == 5
+    # 5 failed tries in a row switch the subscription off, with one message to the owner.
+    (subscription,) = await world.hooks.subscriptions(org_id)
+    assert not subscription.active and subscription.disabled_at is not None
+    texts = await world.outbox_texts()
+    assert len(texts) == 1 and f"{receiver.url}/hook" in texts[0]
+    assert texts[0].startswith("⚠️ Вебхуки на")  # the owner's language (Russian)
+    world.clock.advance(hours=30)
+    tries = len(receiver.got)
+    await world.drain()
+    assert len(receiver.got) == tries  # nothing goes to a switched-off subscription
+    assert len(await world.outbox_texts()) == 1
+    # Switched on again, a redelivery goes out and succeeds.
+    receiver.statuses = [200]
+    assert await world.hooks.set_active(org_id, made.subscription.id, True)
+    log = await world.hooks.deliveries(org_id, made.subscription.id)
+    assert await world.hooks.redeliver(org_id, log[0].id)
+    await world.drain()
+    log = await world.hooks.deliveries(org_id, made.subscription.id)
+    assert log[0].status is DeliveryStatus.DELIVERED and log[0].attempts == 1
+    assert len(log[1].last_excerpt or "") <= 200
+
+
+async def test_a_delivery_is_given_up_after_24_hours(world, receiver):
+    receiver.statuses = [503]
+    owner, made = await _subscribed(world, receiver)
+    world.sender = WebhookSender(
+        world.store, world.transport, world.hooks._box, world.clock,  # type: ignore[arg-type]
+        lambda owners, url: [], RetryPolicy(disable_after=1000, disable_window=timedelta(days=9)),
+    )  # fmt: skip
+    world.runner = JobRunner(
+        SqlJobQueue(world.sessions), {WEBHOOK_JOB: world.sender.job}, world.clock, "t"
+    )
+    await world.services.orders.create(owner, OrderDraft(None))
+    for _ in range(40):
+        world.clock.advance(hours=1)
+        await world.drain()
+    (gone,) = await world.hooks.deliveries(owner.organization.id, made.subscription.id)
+    assert gone.status is DeliveryStatus.FAILED and gone.next_try_at is None
+    assert gone.first_try_at is not None and 8 <= gone.attempts <= 16
+
+
+async def test_private_targets_are_refused_outside_tests(receiver):
+    transport = HttpWebhookTransport(allow_private=False)
+    private = ("https://127.0.0.1/hook", "https://10.0.0.8/x", "https://169.254.169.254/x")
+    for url in (f"{receiver.url}/hook", *private, "https://[::1]/x", "https://localhost/x"):
+        answer = await transport.post(url, "{}", {})
+        assert answer.status is None and answer.excerpt.startswith("refused"), url
+    assert receiver.got == []
+    for bad in ("http://example.com/x", "ftp://example.com/x", "https://u:p@example.com/"):
+        with pytest.raises(ValueError):
+            check_url(bad, allow_private=False)
+    assert (
+        check_url(" https://example.com/hook ", allow_private=False) == "https://example.com/hook"
+    )
