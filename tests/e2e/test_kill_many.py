@@ -199,6 +199,22 @@ async def _kill_points(chaos, tally, finished, points, make_due) -> None:
             return
 
 
+def _diagnosis(tmp_path: Path, emulator: TelegramEmulator) -> dict[str, list[str]]:
+    """What a failed run leaves to read in CI's output, where the bots' logs are gone: the
+    taps answered with a text (a refusal shows there) and the bots' warnings and errors (the
+    logs hold ids and kinds, never message text)."""
+    answers = emulator.calls_to("answerCallbackQuery")
+    alerts = [str(c["text"]) for c in answers if c.get("text")]
+    trouble = ("WARNING", "ERROR", "Traceback", "Error:")
+    lines = [
+        f"{log.name}: {line}"
+        for log in sorted(tmp_path.glob("bot*.log"))
+        for line in log.read_text(errors="replace").splitlines()
+        if any(word in line for word in trouble)
+    ]
+    return {"tap_answers": alerts[-30:], "bot_logs": lines[-60:]}
+
+
 def _record(report: dict[str, object]) -> None:
     """The run's numbers: printed (seen with -s) and appended to KILL_MANY_REPORT if set."""
     line = json.dumps(report, ensure_ascii=False)
@@ -265,7 +281,7 @@ async def test_kills_lose_nothing_and_repeat_only_what_was_in_flight(db_url, tmp
         **residue,
     }
     _record(report)
-    assert tally.unanswered == [], tally.unanswered
+    assert tally.unanswered == [], (tally.unanswered, _diagnosis(tmp_path, emulator))
     assert len(chaos.kills) >= 5, report
     assert drained, "the outbox, the inbox or the delivery jobs never emptied"
     assert problems == [], problems
