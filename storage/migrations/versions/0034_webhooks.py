@@ -1,7 +1,7 @@
 """outgoing webhooks
 
-Revision ID: 0033
-Revises: 0032
+Revision ID: 0034
+Revises: 0033
 Create Date: 2026-12-07
 
 `webhook_subscription`: URLs an organization sends events to, with the signing secret
@@ -16,8 +16,8 @@ from alembic import op
 
 import storage.types
 
-revision: str = "0033"
-down_revision: str | None = "0032"
+revision: str = "0034"
+down_revision: str | None = "0033"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
