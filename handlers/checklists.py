@@ -41,7 +41,10 @@ async def _categories(ctx: BotContext) -> tuple[str, InlineKeyboardMarkup | None
     if not found:
         return t("The organization has no kinds of work yet."), None
     head = t("<b>☑️ Checklists</b>\nPick a kind of work (the number of items in brackets):")
-    shown = [button(f"{c.name} ({n})", cb.ChecklistCategory(c.id)) for c, n in found]
+    shown = [
+        button(f"{f.category.name} ({len(f.items)})", cb.ChecklistCategory(f.category.id))
+        for f in found
+    ]
     return head, InlineKeyboardMarkup([shown[i : i + 2] for i in range(0, len(shown), 2)])
 
 

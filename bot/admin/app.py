@@ -16,6 +16,7 @@ from bot.admin import (
     api_keys,
     catalogue,
     checklists,
+    checklists_form,
     client_acceptance,
     client_approval,
     client_invoice,
@@ -102,6 +103,7 @@ def build_admin_app(
     app.include_router(intake_page.router)
     app.include_router(client_templates.router)
     app.include_router(checklists.router)
+    app.include_router(checklists_form.router)
     app.include_router(client_acceptance.router)  # before /c/{token}: /sign.js
     app.include_router(client_page.router)
     app.include_router(client_approval.router)

@@ -119,6 +119,7 @@ def page(t: SafeText, title: str, body: Safe, org: str | None = None) -> str:
             tag("a", t("Settings"), href="/settings") if org else "",
             tag("a", t("Billing"), href="/billing") if org else "",
             tag("a", t("Services"), href="/catalogue") if org else "",
+            tag("a", t("Checklists"), href="/checklists") if org else "",
         ]
     )
     head = Safe(

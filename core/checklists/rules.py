@@ -64,6 +64,20 @@ def parse_line(line: str) -> NewItem | None:
     return NewItem(text=text, kind=kind, required=required, unit=unit)
 
 
+def format_line(item: NewItem) -> str:
+    """An item as `parse_line` reads it back: `* Water meter [number kWh]`."""
+    marks = {ItemKind.PHOTO: " [photo]", ItemKind.NUMBER: " [number]"}
+    mark = marks.get(item.kind, "")
+    if item.kind is ItemKind.NUMBER and item.unit:
+        mark = f" [number {item.unit}]"
+    return ("* " if item.required else "") + item.text + mark
+
+
+def parse_lines(text: str) -> list[NewItem]:
+    """A checklist typed one item per line (`parse_line`); empty lines are skipped."""
+    return [item for line in text.splitlines() if (item := parse_line(line)) is not None]
+
+
 def parse_number(text: str) -> str:
     """A typed reading ("12 345,6") as a plain decimal string ("12345.6")."""
     raw = _SPACES.sub("", text.strip()).replace(",", ".")

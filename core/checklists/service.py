@@ -16,7 +16,7 @@ from core.checklists.model import (
     TemplateItem,
 )
 from core.checklists.rules import MAX_NAME, checked_items, clean, fingerprint, parse_number
-from core.domain import Actor, Category, Order, OrderStatus
+from core.domain import Actor, Order, OrderStatus
 from core.errors import DomainError
 from core.invoices.issue import report_again
 from core.orders.cards import visible_order
@@ -57,12 +57,15 @@ class ChecklistService:
             await uow.commit()
         return len(kept)
 
-    async def overview(self, actor: Actor) -> list[tuple[Category, int]]:
-        """Every category of the organization with the number of its checklist's items."""
+    async def overview(self, actor: Actor) -> list[CategoryChecklist]:
+        """Every category of the organization with its checklist (one read per category;
+        an organization has a handful)."""
         org_id = _manages(actor)
         async with self._uow() as uow:
-            categories = await uow.categories.listing(org_id)
-            return [(c, len(await uow.checklists.template(org_id, c.id))) for c in categories]
+            return [
+                CategoryChecklist(c, tuple(await uow.checklists.template(org_id, c.id)), org_id)
+                for c in await uow.categories.listing(org_id)
+            ]
 
     async def category(self, actor: Actor, category_id: int) -> CategoryChecklist:
         async with self._uow() as uow:

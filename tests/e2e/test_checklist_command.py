@@ -97,7 +97,8 @@ async def test_the_owner_defines_a_checklist_in_the_chat(crm, language):
     assert "1. 🔢 Счётчик воды, м³ *\n2. 📷 Фото щитка" in added.text
 
     services = crm.container.services
-    cleaning = next(c for c, _ in await services.checklists.overview(owner) if c.name == "Уборка")
+    found = await services.checklists.overview(owner)
+    cleaning = next(f.category for f in found if f.category.name == "Уборка")
     kept = await services.checklists.template(owner, cleaning.id)
     assert [(i.text, i.kind, i.required, i.unit) for i in kept] == [
         ("Счётчик воды", ItemKind.NUMBER, True, "м³"),

@@ -15,7 +15,9 @@ from core.checklists.rules import (
     MAX_SIGNATURE_BYTES,
     checked_items,
     checked_signature,
+    format_line,
     parse_line,
+    parse_lines,
     parse_number,
 )
 from core.errors import DomainError
@@ -118,3 +120,23 @@ def test_only_required_items_not_answered_are_missing() -> None:
     )
     assert (answers.ticked, answers.total) == (1, 3)
     assert [i.text for i in answers.missing] == ["i2"]
+
+
+def test_a_checklist_typed_as_lines_reads_back_as_it_is_shown():
+    """The admin page's form: `format_line` writes what `parse_line` reads, in any order of
+    kinds; blank lines are skipped."""
+    items = [
+        NewItem(text="Проверить фильтр", required=True),
+        NewItem(text="Счётчик", kind=ItemKind.NUMBER, unit="кВт·ч"),
+        NewItem(text="Давление", kind=ItemKind.NUMBER, required=True),
+        NewItem(text="Фото узла", kind=ItemKind.PHOTO, required=True),
+    ]
+    lines = [format_line(item) for item in items]
+    assert lines == [
+        "* Проверить фильтр",
+        "Счётчик [number кВт·ч]",
+        "* Давление [number]",
+        "* Фото узла [photo]",
+    ]
+    assert parse_lines("\n\n".join(lines) + "\n  \n") == items
+    assert parse_lines("") == []
