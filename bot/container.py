@@ -32,8 +32,8 @@ from core.client_loop.page import ClientPageService
 from core.client_loop.pay_service import ClientPayments
 from core.client_loop.payments import TerminalFactory
 from core.client_loop.refund_flow import RefundSpec
-from core.client_loop.relay import ClientReplySpec
 from core.client_loop.reminders import ClientReminders
+from core.client_loop.reply_flow import ClientReplySpec
 from core.client_loop.service import ClientLoopService
 from core.clients.flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.clients.service import ClientService

@@ -116,6 +116,9 @@ class ClientMessaged:
     channel: str
     number: int | None
     photo: str | None = None  # Telegram's file id of a photo sent with it (Telegram only)
+    # (chat, message id) of the staff copies of the client's message it answers: their Reply
+    # buttons go
+    answered: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -36,17 +36,15 @@ from core.client_loop.model import (
 )
 from core.client_loop.outgoing import enqueue_first
 from core.client_loop.ratings import leads_of, reach_of
-from core.client_loop.setup import ClientLoopSetup
+from core.client_loop.relay_copies import RelayCopies, answered
 from core.client_loop.staff_photo import StaffPhoto, page_photo, photo_link
 from core.client_loop.templates import LANGUAGES, default, render
 from core.client_loop.views import client_first_name
 from core.dialogs.data import ClientReplyData
-from core.dialogs.engine import DialogInput, Flow, Step
-from core.dialogs.service import Spec
 from core.domain import Actor, Order, OrgStatus, Role, User
 from core.domain import Attachment as FileRow
 from core.errors import DomainError
-from core.outcomes import ClientMessaged, Outcome
+from core.outcomes import ClientMessaged
 from core.permissions import Action, allowed
 from core.ports import Clock, UnitOfWork
 
@@ -81,7 +79,7 @@ def org_of(actor: Actor) -> int:
     return actor.organization.id
 
 
-class ClientRelay(ClientLoopSetup):
+class ClientRelay(RelayCopies):
     async def client_wrote(self, user: User, text: str | None, photo: str | None) -> int | None:
         """The linked client's text or photo: logged, on the order's history, and queued to
         the staff (the log entry's id; None: not a client of any active organization)."""
@@ -205,36 +203,20 @@ async def _target(
     )  # fmt: skip
 
 
-def _text(given: DialogInput, _data: ClientReplyData) -> str:
-    text = (given.text or "").strip()
-    if not text:
-        raise DomainError("client_message_text")
-    if len(text) > TEXT_MAX:
-        raise DomainError("text_too_long", limit=TEXT_MAX, length=len(text))
-    return text
-
-
-REPLY_FLOW = Flow(ClientReplyData, (Step("text", _text),))
-
-
-class ClientReplySpec(Spec[ClientReplyData]):
-    flow = REPLY_FLOW
-
-    def __init__(self, clock: Clock, default_language: str = "en") -> None:
-        self._clock = clock
-        self._default = default_language
-
-    async def complete(
-        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: ClientReplyData
-    ) -> Outcome:
-        return await staff_message(uow, self._clock, actor, data, self._default)
-
-
 async def staff_message(
     uow: UnitOfWork, clock: Clock, actor: Actor, data: ClientReplyData, default_language: str,
     photo: StaffPhoto | None = None,
 ) -> ClientMessaged:  # fmt: skip
-    """Send (queue) the staff member's text (and photo) to the client by their channel."""
+    """Send (queue) the staff member's text (and photo) to the client by their channel; with
+    the staff copies of the client's message it answers."""
+    sent = await _queued(uow, clock, actor, data, default_language, photo)
+    return await answered(uow, org_of(actor), data.message_id, sent)
+
+
+async def _queued(
+    uow: UnitOfWork, clock: Clock, actor: Actor, data: ClientReplyData, default_language: str,
+    photo: StaffPhoto | None,
+) -> ClientMessaged:  # fmt: skip
     assert actor.organization is not None and data.text is not None
     org_id = actor.organization.id
     org = await uow.orgs.get(org_id)

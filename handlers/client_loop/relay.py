@@ -1,7 +1,8 @@
 """Two-way messages in Telegram (issue 19, item 9): a linked client's text or photo goes to the
-staff (a job per message, `client_relay`, with a Reply button), and a staff member's Reply
-or "Message client" on the order card starts a one-step conversation whose text goes to the
-client (core/client_loop/relay.py)."""
+staff (a job per message, `client_relay`, with a Reply button; the copies are recorded, and an
+answer removes the button from each), and a staff member's Reply or "Message client" on the
+order card starts a one-step conversation whose text goes to the client
+(core/client_loop/relay.py)."""
 
 from __future__ import annotations
 
@@ -82,6 +83,7 @@ def relay_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, Jo
         notice = await services.client_loop.relay_notice(
             org_id, message_id, str(photo) if photo else None
         )
+        copies: list[tuple[int, int]] = []  # recorded: an answer removes their Reply buttons
         for user in notice.recipients:
             t = catalogs.get(user.preferred_language(catalogs.default))
             markup = InlineKeyboardMarkup(
@@ -90,15 +92,17 @@ def relay_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, Jo
             text = notice_text(t, notice)
             try:
                 if notice.photo:
-                    await bot.send_photo(
+                    sent = await bot.send_photo(
                         user.telegram_id, notice.photo, caption=text[:CAPTION_MAX],
                         reply_markup=markup, **broadcast(bot),
                     )  # fmt: skip
                 else:
-                    await bot.send_message(
+                    sent = await bot.send_message(
                         user.telegram_id, text, reply_markup=markup, **broadcast(bot)
                     )
+                copies.append((user.telegram_id, sent.message_id))
             except (BadRequest, Forbidden) as error:
                 log.info("client message %s not relayed: %s", message_id, type(error).__name__)
+        await services.client_loop.relayed(org_id, notice.message_id, copies)
 
     return {RELAY_JOB: relay}

@@ -45,7 +45,10 @@ RELAY_PROMPTS = {("client_reply", "text"): reply_prompt}
 
 async def client_messaged(update: Update, ctx: BotContext, sent: ClientMessaged) -> None:
     """Telegram: the message goes to the client's chat with the update (logged sent when
-    Telegram answers); SMS and e-mail went to the job queue."""
+    Telegram answers); SMS and e-mail went to the job queue. Every staff copy of the client's
+    message it answers loses its Reply button."""
+    for chat_id, message_id in sent.answered:
+        ctx.outgoing.buttons(chat_id, message_id, None)
     if sent.chat_id:
         args: dict[str, int | str] = {"org": sent.organization_id, "message": sent.message_id}
         if sent.photo:  # the photo with the text as its caption (1024 characters at most)

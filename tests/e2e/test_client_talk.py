@@ -1,11 +1,13 @@
 """Issue 19, items 8 and 9 on the real bot: a linked client's text and photo reach the owner
 with a Reply button, the reply reaches the client signed by the organization (never the
 staff member's name), "Message client" on the order card, a forged Reply from a worker who
-does not hold the order sends nothing, a redelivered update is not relayed twice; the rating
-question in Telegram (Russian and English), a low rating alerting the owner, never twice."""
+does not hold the order sends nothing, a redelivered update is not relayed twice, an answer
+removes the Reply button from every staff copy; the rating question in Telegram (Russian and
+English), a low rating alerting the owner, never twice."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 
 import httpx
@@ -96,6 +98,32 @@ async def test_a_clients_text_and_photo_reach_the_owner_and_the_reply_comes_back
     history = (await olga.reply()).text
     assert "написал(а): «Когда приедете?»" in history
     assert "написал(а) клиенту: «Завтра в 10:00" in history
+
+
+async def test_an_answer_removes_the_reply_button_from_every_staff_copy(crm):
+    """Relayed to the owner and the assignee; the assignee answers: both copies lose Reply
+    (edited in place: the owner gets no new message, the assignee only the conversation)."""
+    olga, ivan, petr, _ = await _linked_client(crm, (7321, 7322, 7323))
+    services = crm.container.services
+    owner = await services.users.identify(TelegramProfile(7321, "x"))
+    settings = await services.client_loop.settings(owner)
+    await services.client_loop.update_settings(owner, replace(settings, relay_to_assignee=True))
+    await petr.send("Можно на час позже?")
+    await petr.reply()
+    copies = {"olga": await olga.reply(), "ivan": await ivan.reply()}
+    assert copies["olga"].labels == ["↩️ Ответить"] and copies["ivan"].labels == ["↩️ Reply"]
+    olga_seen, ivan_seen = len(olga.messages()), len(ivan.messages())
+
+    await ivan.tap("↩️ Reply", message=copies["ivan"])
+    await ivan.reply()  # write your message
+    await ivan.send("Да, будем в 11:00")
+    assert "Sent to the client" in (await ivan.reply()).text
+    assert (await petr.reply()).text == "Чистый дом: Да, будем в 11:00"
+    for person, copy in ((olga, copies["olga"]), (ivan, copies["ivan"])):
+        answered = await person.wait_edit(copy.message_id)
+        assert answered.labels == [] and answered.text == copy.text
+    await asyncio.sleep(0.3)
+    assert (len(olga.messages()), len(ivan.messages())) == (olga_seen, ivan_seen + 2)
 
 
 async def test_a_worker_who_does_not_hold_the_order_cannot_reply_through_a_forged_button(crm):

@@ -1,7 +1,8 @@
 """The client loop on both databases: links per organization, one-use expiring invitations
 (frozen clock), consents and opt-outs, the message log on the order's history, page tokens,
-settings and templates, and privacy: erasing a client takes its links, tokens and message log;
-the export carries client messages and consents."""
+settings and templates, and privacy: erasing a client takes its links, tokens and message log
+(with the staff copies of its relayed messages); the export carries client messages and
+consents."""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from storage.tables import (
     ClientMessageRow,
     ClientPageTokenRow,
 )
+from storage.tables_relay import ClientRelayCopyRow
 from tests.privacy_support import open_world
 from tests.support import onboard, owner_with_org, profile
 
@@ -357,7 +359,9 @@ async def _seed_loop(w, owner, clock, name, phone, marker):
         new = NewClientMessage(
             client.id, direction, kind, Channel.TELEGRAM, f"{marker} {kind}", order.id
         )
-        await loop.log_message(org_id, new)
+        logged = await loop.log_message(org_id, new)
+        if direction is Direction.IN:  # relayed to two staff chats
+            await loop.relayed(org_id, logged.id, [(client.id * 10, 7), (client.id * 10 + 1, 8)])
     return client, person
 
 
@@ -373,6 +377,11 @@ async def test_erasing_a_client_takes_links_tokens_consents_and_messages(w, cloc
     assert [await _count(w, row, client_id=kept.id) for row in rows] == [1, 2, 2, 2, 1]
     assert await w.scan(["Уникальное-слово"]) == []
     assert await w.scan(["Другое-слово"]) == ["client_message.body"]
+    # the staff copies of a relayed message go with it: the kept client's two stay
+    async with w.uow() as uow:
+        stmt = select(ClientRelayCopyRow.chat_id).order_by(ClientRelayCopyRow.id)
+        chats = list((await uow.session.execute(stmt)).scalars())
+    assert chats == [kept.id * 10, kept.id * 10 + 1]
 
 
 async def test_erasing_the_person_unlinks_them(w, clock):
