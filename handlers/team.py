@@ -38,7 +38,7 @@ async def team(update: Update, ctx: BotContext) -> None:
         and may_manage(actor.role, view.membership.role)
     ]
     if manageable:
-        lines.append(t("Tap a member to change their role or access."))
+        lines.append(t("Tap a member to change their role, kinds of work or access."))
     await reply(ctx, update, "\n".join(lines), rows(manageable) if manageable else None)
 
 

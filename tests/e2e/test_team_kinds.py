@@ -24,6 +24,7 @@ async def test_the_owner_ticks_a_workers_kinds_of_work_in_place(crm):
 
     await olga.send("/team")
     team = await olga.reply()
+    assert "изменить роль, виды работ или доступ" in team.text, team.text
     await olga.tap("Ivan", message=team)
     card = await olga.reply()
     assert "🧰 Виды работ" in card.labels, card.labels
