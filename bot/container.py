@@ -40,6 +40,7 @@ from core.clients.service import ClientService
 from core.clock import SystemClock
 from core.dialogs.service import DialogService, FlowSpec
 from core.files.service import FileService
+from core.intake.requests import IntakeRequests
 from core.intake.settings import IntakeSettingsService
 from core.invoices.service import InvoiceService
 from core.notifications.service import NotificationService
@@ -315,6 +316,7 @@ def make_services(
         quotes=quotes,
         intake_settings=IntakeSettingsService(uow, clock),
         api_keys=ApiKeyService(uow, clock),
+        intake=IntakeRequests(uow, clock, orders, adapters.phones, admin.addresses),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

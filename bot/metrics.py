@@ -74,6 +74,12 @@ class Metrics:
         self.job_failures = Counter(
             "astracrm_job_failures", "Failed job attempts", ["kind"], registry=r
         )
+        self.intake = Counter(
+            "astracrm_intake_requests",
+            "Public intake requests by outcome (created, repeated, refused and why)",
+            ["outcome"],
+            registry=r,
+        )
         self.queue_depth = Gauge(
             "astracrm_job_queue_depth", "Jobs waiting to run", ["kind"], registry=r
         )

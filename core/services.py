@@ -23,6 +23,7 @@ from core.client_loop.service import ClientLoopService
 from core.clients.service import ClientService
 from core.dialogs.service import DialogService
 from core.files.service import FileService
+from core.intake.requests import IntakeRequests
 from core.intake.settings import IntakeSettingsService
 from core.invoices.service import InvoiceService
 from core.notifications.service import NotificationService
@@ -90,3 +91,4 @@ class Services:
     quotes: QuoteService  # quotes to clients (core/quotes)
     intake_settings: IntakeSettingsService  # website requests (core/intake)
     api_keys: ApiKeyService  # keys of the REST API (core/apikeys)
+    intake: IntakeRequests

@@ -26,6 +26,7 @@ from bot.admin import (
     client_templates,
     data_rights,
     hooks,
+    intake_api,
     intake_page,
     invoice_details,
     pages,
@@ -101,6 +102,7 @@ def build_admin_app(
     app.include_router(data_rights.router)
     app.include_router(pages.router)
     app.include_router(intake_page.router)
+    app.include_router(intake_api.router)
     app.include_router(client_templates.router)
     app.include_router(checklists.router)
     app.include_router(checklists_form.router)
