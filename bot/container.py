@@ -64,6 +64,8 @@ from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
 from core.privacy.export_format import ExportLayout
 from core.privacy.service import PrivacyService
+from core.quotes.answers import QuoteAnswers
+from core.quotes.delivery import QuoteMessages
 from core.quotes.flow import QuoteSpec
 from core.quotes.service import QuoteService
 from core.recurring.changes import SeriesChanges
@@ -317,6 +319,8 @@ def make_services(
         intake_settings=IntakeSettingsService(uow, clock),
         api_keys=ApiKeyService(uow, clock),
         intake=IntakeRequests(uow, clock, orders, adapters.phones, admin.addresses),
+        quote_messages=QuoteMessages(uow, clock),
+        quote_answers=QuoteAnswers(uow, quotes),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

@@ -1,10 +1,12 @@
-"""The invoice job's last step in a process with a bot: the client's invoice message
-(handlers/client_loop/invoice_news.py) in a unit of work of its own, its Telegram documents
-written to the outbox in that transaction and sent right after by a sender of the job
-runner's (held for its lease: if this process dies first, another sender takes them over),
-its SMS or e-mail as a job."""
+"""Work of a background job that ends in Telegram messages, done the way an update is: in a
+unit of work of its own, the messages written to the outbox in that transaction and sent
+right after by a sender of the job runner's (held for its lease: if this process dies first,
+another sender takes them over). The invoice job's last step (the client's invoice message,
+handlers/client_loop/invoice_news.py; its SMS or e-mail as a job) is one such work."""
 
 from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot
 
@@ -12,30 +14,46 @@ from bot.container import Container
 from bot.outbox import LEASE, OutboxSender
 from core.runtime.binding import Binder
 from core.runtime.jobs import default_worker_id
+from core.services import Services
 from handlers.client_loop.invoice_news import queue_invoice
 from handlers.delivery.outgoing import Outgoing
 from handlers.paperwork_jobs import Tell
 from storage.db import session_factory
 from storage.update_work import UpdateWork
 
+Work = Callable[[Services, Outgoing], Awaitable[None]]
 
-def invoice_teller(container: Container, bot: Bot) -> Tell:
+
+def outbox_runner(container: Container, bot: Bot, tag: str) -> Callable[[Work], Awaitable[None]]:
+    """Run a work with services bound to one unit of work and its messages through the
+    outbox (`tag` names this runner's sender)."""
     services, catalogs = container.services, container.catalogs
     sessions = session_factory(container.engine)
     binder = Binder(services)
     sender = OutboxSender(
         bot, sessions, services.clock, services, catalogs, services.orders.map_of,
-        f"{default_worker_id()}:invoice-outbox",
+        f"{default_worker_id()}:{tag}",
     )  # fmt: skip
 
-    async def tell(org_id: int, invoice_id: int) -> None:
+    async def run(work_of: Work) -> None:
         outgoing = Outgoing()
         fire = container.jobs_added.fire
         async with UpdateWork(sessions, services.clock, None, fire) as work:
-            bound = binder.bind(work.units)
-            await queue_invoice(bound, catalogs, outgoing, org_id, invoice_id)
+            await work_of(binder.bind(work.units), outgoing)
             stored = await work.finish(outgoing.deliveries, sender.owner, LEASE)
         if stored:
             await sender.deliver(stored)
+
+    return run
+
+
+def invoice_teller(container: Container, bot: Bot) -> Tell:
+    run, catalogs = outbox_runner(container, bot, "invoice-outbox"), container.catalogs
+
+    async def tell(org_id: int, invoice_id: int) -> None:
+        async def work(bound: Services, outgoing: Outgoing) -> None:
+            await queue_invoice(bound, catalogs, outgoing, org_id, invoice_id)
+
+        await run(work)
 
     return tell

@@ -33,6 +33,8 @@ from core.ports import Clock
 from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
 from core.privacy.service import PrivacyService
+from core.quotes.answers import QuoteAnswers
+from core.quotes.delivery import QuoteMessages
 from core.quotes.service import QuoteService
 from core.recurring.changes import SeriesChanges
 from core.runtime.updates import UpdateLedger
@@ -92,3 +94,5 @@ class Services:
     intake_settings: IntakeSettingsService  # website requests (core/intake)
     api_keys: ApiKeyService  # keys of the REST API (core/apikeys)
     intake: IntakeRequests
+    quote_messages: QuoteMessages  # a quote's messages to its client
+    quote_answers: QuoteAnswers  # the client's answers in Telegram

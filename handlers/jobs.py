@@ -38,6 +38,7 @@ JOB_NAMES = {
     "org_purge": N_("purging a deleted organization"),
     "retention": N_("deleting data past its retention period"),
     "webhook": N_("sending a webhook"),
+    "quote_remind": N_("reminding a client of a quote"),
 }
 
 

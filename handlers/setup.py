@@ -47,6 +47,7 @@ from handlers.orders import commands as orders
 from handlers.privacy import commands as privacy
 from handlers.privacy import erasure, exports
 from handlers.quotes import commands as quotes
+from handlers.quotes.answers import quote_tap
 from handlers.recurring import taps as series
 from handlers.telephony import commands as telephony
 
@@ -124,6 +125,8 @@ CALLBACKS = [
     route(cb.ClientMerge, clients.client_action),
     route(cb.ClientNewOrder, clients.client_action),
     route(cb.ClientQuote, quotes.client_quote_tap),
+    route(cb.QuoteAnswer, quote_tap),
+    route(cb.QuoteSlot, quote_tap),
     route(cb.InviteClient, invite_tap),
     route(cb.InviteOrderClient, invite_tap),
     route(cb.ClientConsent, consent_tap),

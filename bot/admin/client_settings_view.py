@@ -25,6 +25,8 @@ KIND_LABELS = {
     "total_changed": N_("New total after work on site"),
     "invoice": N_("Invoice and service report"),
     "staff_message": N_("Message from staff"),
+    "quote": N_("Quote"),
+    "quote_reminder": N_("Quote reminder"),
 }
 
 

@@ -23,6 +23,8 @@ class MessageKind(enum.StrEnum):
     TOTAL_CHANGED = "total_changed"  # a line added on site (core/catalogue)
     INVOICE = "invoice"  # the invoice and service report PDFs after Done (core/invoices)
     STAFF_MESSAGE = "staff_message"
+    QUOTE = "quote"  # a quote sent to the client (core/quotes)
+    QUOTE_REMINDER = "quote_reminder"  # its one reminder
     CLIENT_MESSAGE = "client_message"  # what a client wrote to the organization (inbound)
 
 

@@ -22,6 +22,7 @@ NAME = re.compile(r"[a-z][a-z0-9_]*")
 _BASE = frozenset({"client_first_name", "org_name"})
 _ORDER = _BASE | {"order_number", "date", "time", "address", "work", "page_link"}
 _WORKER = _ORDER | {"worker_first_name"}
+_QUOTE = _BASE | {"quote_number", "amount", "valid_until", "page_link"}
 
 VARIABLES: dict[MessageKind, frozenset[str]] = {
     MessageKind.CONFIRMATION: _WORKER | {"amount"},
@@ -38,6 +39,8 @@ VARIABLES: dict[MessageKind, frozenset[str]] = {
     MessageKind.TOTAL_CHANGED: _WORKER | {"amount"},
     MessageKind.INVOICE: _BASE | {"order_number", "invoice_number", "amount", "page_link"},
     MessageKind.STAFF_MESSAGE: _BASE | {"order_number", "text"},
+    MessageKind.QUOTE: _QUOTE,
+    MessageKind.QUOTE_REMINDER: _QUOTE,
     MessageKind.CLIENT_MESSAGE: frozenset({"text"}),
 }
 REQUIRED: dict[MessageKind, frozenset[str]] = {
@@ -50,6 +53,8 @@ REQUIRED: dict[MessageKind, frozenset[str]] = {
     MessageKind.RESCHEDULED: frozenset({"date", "time"}),
     MessageKind.TOTAL_CHANGED: frozenset({"amount"}),
     MessageKind.STAFF_MESSAGE: frozenset({"text"}),
+    MessageKind.QUOTE: frozenset({"amount", "valid_until"}),
+    MessageKind.QUOTE_REMINDER: frozenset({"valid_until"}),
     MessageKind.CLIENT_MESSAGE: frozenset({"text"}),
 }
 # What an organization may edit: everything the business sends.
@@ -184,6 +189,10 @@ DEFAULTS_EN: dict[MessageKind, str] = {
     MessageKind.INVOICE: "{org_name}: invoice {invoice_number} and the service report for "
     "order {order_number}.\nTo pay: {amount}\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
+    MessageKind.QUOTE: "{org_name}: quote {quote_number} for {amount}, valid until "
+    "{valid_until}.\n{page_link}",
+    MessageKind.QUOTE_REMINDER: "{org_name}: a reminder: quote {quote_number} for {amount} "
+    "waits for your answer until {valid_until}.\n{page_link}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }
 DEFAULTS_RU: dict[MessageKind, str] = {
@@ -208,5 +217,9 @@ DEFAULTS_RU: dict[MessageKind, str] = {
     MessageKind.INVOICE: "{org_name}: счёт {invoice_number} и отчёт по заказу {order_number}.\n"
     "К оплате: {amount}\n{page_link}",
     MessageKind.STAFF_MESSAGE: "{org_name}: {text}",
+    MessageKind.QUOTE: "{org_name}: смета {quote_number} на {amount}, действует до "
+    "{valid_until}.\n{page_link}",
+    MessageKind.QUOTE_REMINDER: "{org_name}: напоминаем: смета {quote_number} на {amount} "
+    "ждёт вашего ответа до {valid_until}.\n{page_link}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }

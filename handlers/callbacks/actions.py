@@ -40,6 +40,8 @@ from handlers.callbacks.line_actions import ServiceOpen as ServiceOpen
 from handlers.callbacks.pay_actions import RefundAsk as RefundAsk
 from handlers.callbacks.pay_actions import RefundSure as RefundSure
 from handlers.callbacks.quote_actions import ClientQuote as ClientQuote
+from handlers.callbacks.quote_actions import QuoteAnswer as QuoteAnswer
+from handlers.callbacks.quote_actions import QuoteSlot as QuoteSlot
 from handlers.callbacks.reminder_actions import ClientReason as ClientReason
 from handlers.callbacks.reminder_actions import ClientSlot as ClientSlot
 from handlers.callbacks.reminder_actions import ClientVisit as ClientVisit

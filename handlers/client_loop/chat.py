@@ -36,6 +36,7 @@ from handlers.formatting import when
 from handlers.i18n import Translator, escape
 from handlers.menus import client_menu
 from handlers.orders.lines import approve_tap
+from handlers.quotes.answers import quote_tap
 
 log = logging.getLogger(__name__)
 CLIENT_PAYLOAD = "c_"
@@ -162,6 +163,8 @@ async def _answer(update: Update, ctx: BotContext, links: Links, command: str | 
             await approve_tap(update, ctx, action)
         elif isinstance(action, cb.AcceptWork):  # the work accepted (issue 20, item 8)
             await accept_tap(update, ctx, action)
+        elif isinstance(action, cb.QuoteAnswer | cb.QuoteSlot):  # a quote (issue 20, item 5)
+            await quote_tap(update, ctx, action)
         else:
             await query.answer(ctx.t.raw("This button is not for you."))
         return

@@ -1,12 +1,17 @@
 """Issue 20, item 5 through the bot (docs/quotes.md): a worker is refused /quote; the owner
 prepares a quote from the client's card or with /quote (a client searched by name, a typed
-line, the valid-until day by button, the check screen) and sends it."""
+line, the valid-until day by button, the check screen) and sends it. A Russian client in
+Telegram approves it with a free time (a double tap makes one order, a tap on Approve
+afterwards is told it is answered), the author hears it; another declines after "are you
+sure?" and the author hears it; a question is relayed to the staff; the reminder goes once
+two days later, and not for an answered quote."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
+from tests.e2e.test_client_confirmation import _linked, _quiet
 from tests.e2e.test_client_link import _order, _team
 
 NBSP = "\u00a0"
@@ -26,12 +31,19 @@ async def crm(db_url, tmp_path):
         await local.stop()
 
 
+async def _until(person, needle: str):
+    """The next message containing `needle` (earlier ones of the scenario skipped)."""
+    while True:
+        message = await person.reply()
+        if needle in message.text:
+            return message
+
+
 async def _quote(olga, line: str = "мойка окон, 2 х 1500"):
     """/quote for Пётр Сидоров with one typed line, valid for the default 14 days: the
     check screen."""
     await olga.send("/quote")
-    asked = await olga.reply()
-    assert "Новая смета" in asked.text
+    await _until(olga, "Новая смета")
     await olga.send("Сидоров")
     pick = await olga.reply()
     assert pick.text == "Какой это клиент?" and pick.labels == ["Пётр Сидоров · +7 916 123-45-67"]
@@ -56,10 +68,13 @@ async def test_a_worker_is_refused_and_the_owner_sends_a_quote(crm):
     olga, ivan = await _team(crm, (7801, 7802))
     await ivan.send("/quote")
     assert "does not allow" in (await ivan.reply()).text
-    await _order(olga, ivan)  # Пётр Сидоров is a client now
+    await _order(olga, ivan)  # Пётр Сидоров is a client now, not in Telegram
     check = await _quote(olga)
     await olga.tap("📤 Отправить", message=check)
-    assert (await olga.reply()).text == "📤 Смета №1 отправлена клиенту Пётр Сидоров."
+    assert (await olga.reply()).text == (
+        "📝 Смета №1 сохранена, но с клиентом Пётр Сидоров сейчас нельзя связаться ни в "
+        "Telegram, ни по SMS, ни по почте: пожалуйста, передайте её сами."
+    )
     await olga.send("/digest")
     digest = await olga.reply()
     assert "#1 (3" in digest.text
@@ -75,3 +90,86 @@ async def test_the_card_starts_a_quote_for_its_client(crm):
     await olga.tap("📝 Смета", message=card)
     asked = await olga.reply()
     assert "Смета для клиента Пётр Сидоров" in asked.text
+
+
+async def _sent_to(crm, olga, ivan, petr_id):
+    """Пётр linked in Telegram (order №1 is his), then quote #1 sent to him: his message."""
+    petr = await _linked(crm, olga, ivan, petr_id)
+    check = await _quote(olga)
+    await olga.tap("📤 Отправить", message=check)
+    assert (await olga.reply()).text == "📤 Смета №1 отправлена клиенту Пётр Сидоров."
+    quote = await petr.reply()
+    return petr, quote
+
+
+async def test_a_russian_client_approves_with_a_time_once(crm):
+    olga, ivan = await _team(crm, (7821, 7822))
+    petr, quote = await _sent_to(crm, olga, ivan, 7823)
+    assert quote.text.startswith(f"Чистый дом: смета 1 на 3{NBSP}000{NBSP}₽, действует до ")
+    assert f"1. мойка окон · 2 × 1{NBSP}500{NBSP}₽ = 3{NBSP}000{NBSP}₽" in quote.text
+    assert quote.labels == ["✅ Подтвердить", "✖️ Отказаться", "❓ Задать вопрос"]
+    check = await _quote(olga, "мойка окон, 2 х 1500")  # quote #2 for the same visit time
+    await olga.tap("📤 Отправить", message=check)
+    second = await petr.reply()
+    assert second.text.startswith("Чистый дом: смета 2 на ")
+    await petr.tap("✅ Подтвердить", message=quote)
+    times = await petr.reply()
+    assert times.text == "Выберите время визита:" and len(times.labels) >= 2
+    await petr.tap("✅ Подтвердить", message=second)
+    stale = await petr.reply()  # the same times, before #1 takes the first
+    assert stale.labels == times.labels
+    await petr.double_tap(times.labels[0], message=times)
+    done = await petr.wait_edit(times.message_id)
+    assert done.text.startswith("✅ Спасибо! Смета подтверждена: заказ №2, визит ")
+    await petr.tap(stale.labels[0], message=stale)  # Ivan is busy then now
+    fresh = await petr.wait_edit(stale.message_id)
+    assert fresh.text.startswith("Это время только что заняли.")
+    assert fresh.labels and stale.labels[0] not in fresh.labels
+    told = await _until(olga, "подтвердил(а) смету №1")
+    assert told.text.startswith("✅ Пётр Сидоров подтвердил(а) смету №1: заказ №2, ")
+    await petr.tap("✅ Подтвердить", message=quote)  # the old message's button again
+    assert await petr.callback_answer() == "На эту смету уже ответили."
+    await olga.send("/order 3")  # one order was made, not two
+    assert (await olga.reply()).text == "Заказа №3, доступного вам, нет."
+    await olga.send("/order 2")
+    card = await olga.reply()
+    assert "мойка окон" in card.text and "Ivan" in card.text
+
+
+async def test_a_decline_tells_the_author_and_a_question_is_relayed(crm):
+    olga, ivan = await _team(crm, (7831, 7832))
+    petr, quote = await _sent_to(crm, olga, ivan, 7833)
+    await petr.tap("❓ Задать вопрос", message=quote)
+    assert (await petr.reply()).text == "Напишите вопрос одним сообщением — мы его передадим."
+    await petr.send("А можно в субботу?")
+    assert (await petr.reply()).text == "✉️ Ваше сообщение передано. Ответ придёт сюда."
+    relayed = await _until(olga, "А можно в субботу?")
+    assert "Пётр Сидоров" in relayed.text
+    await petr.tap("✖️ Отказаться", message=quote)
+    sure = await petr.reply()
+    assert sure.text == "Отказаться от сметы №1?" and sure.labels == ["✖️ Да, отказаться"]
+    await petr.tap("✖️ Да, отказаться", message=sure)
+    declined = await petr.wait_edit(sure.message_id)
+    assert "Вы отказались от сметы" in declined.text and declined.labels == []
+    told = await _until(olga, "отказался(ась) от сметы №1")
+    assert told.text == "✖️ Пётр Сидоров отказался(ась) от сметы №1."
+    await petr.tap("✅ Подтвердить", message=quote)
+    assert await petr.callback_answer() == "На эту смету уже ответили."
+
+
+async def _remind(crm, days: float) -> None:
+    crm.clock.advance(seconds=int(days * 86400))
+    crm.app.bot_data.background.wake()
+
+
+async def test_the_reminder_goes_once_two_days_later(crm):
+    olga, ivan = await _team(crm, (7841, 7842))
+    petr, quote = await _sent_to(crm, olga, ivan, 7843)
+    await _remind(crm, 1)
+    await _quiet(petr, seconds=0.5)  # not yet
+    await _remind(crm, 1.01)
+    reminder = await petr.reply()
+    assert reminder.text.startswith("Чистый дом: напоминаем: смета 1 на 3")
+    assert reminder.labels == quote.labels
+    await _remind(crm, 3)
+    await _quiet(petr, seconds=0.5)  # once

@@ -35,7 +35,7 @@ def test_open_quotes_in_english_and_russian():
     )
     assert text.index("Nothing needs attention") < text.index("Open quotes")
     text, _ = digest_view(CATALOGS.get("ru"), message)
-    assert "📝 Открытые предложения: 2 — #3 (1\xa0500\xa0₽, до 30 нояб.)" in text
+    assert "📝 Открытые сметы: 2 — #3 (1\xa0500\xa0₽, до 30 нояб.)" in text
 
 
 def test_many_open_quotes_are_cut_and_none_leave_no_line():

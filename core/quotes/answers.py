@@ -1,0 +1,76 @@
+"""The client's answers to a quote in Telegram (docs/quotes.md): the person tapping must be
+linked as the quote's client in its organization (else `client_button_foreign`, nothing read
+about the quote); then `QuoteService` decides (the free starts, approval into an order, a
+decline). What the author of the quote is told is read here too."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from core.client_loop.visits import FOREIGN
+from core.domain import Order, User
+from core.errors import DomainError
+from core.ports import UowFactory
+from core.quotes.model import Quote
+from core.quotes.service import QuoteService
+
+
+@dataclass(frozen=True, slots=True)
+class Told:
+    """A client's answer as its author hears it: the quote, the order it became (approved),
+    the client's name, the author (None: gone) and the organization's zone."""
+
+    quote: Quote
+    order: Order | None
+    client_name: str
+    author: User | None
+    zone: str
+
+
+class QuoteAnswers:
+    def __init__(self, uow: UowFactory, quotes: QuoteService) -> None:
+        self._uow = uow
+        self._quotes = quotes
+
+    async def _client(self, user_id: int, org_id: int, quote_id: int) -> int:
+        async with self._uow() as uow:
+            link = await uow.client_loop.link_of_user(org_id, user_id)
+            quote = await uow.quotes.get(org_id, quote_id) if link is not None else None
+            if link is None or quote is None or quote.client_id != link.client_id:
+                raise DomainError(FOREIGN)
+            return link.client_id
+
+    async def zone(self, org_id: int) -> str:
+        async with self._uow() as uow:
+            org = await uow.orgs.get(org_id)
+            return org.timezone if org is not None else "UTC"
+
+    async def slots(self, user_id: int, org_id: int, quote_id: int) -> list[datetime]:
+        client_id = await self._client(user_id, org_id, quote_id)
+        return await self._quotes.slots(org_id, client_id, quote_id)
+
+    async def approve(self, user_id: int, org_id: int, quote_id: int, start: datetime) -> Told:
+        client_id = await self._client(user_id, org_id, quote_id)
+        approved = await self._quotes.approve(org_id, client_id, quote_id, start)
+        return await self._told(approved.quote, approved.order)
+
+    async def check_decline(self, user_id: int, org_id: int, quote_id: int) -> None:
+        """Before "are you sure?": still the client's and still open (else why not)."""
+        client_id = await self._client(user_id, org_id, quote_id)
+        await self._quotes.slots(org_id, client_id, quote_id)
+
+    async def decline(self, user_id: int, org_id: int, quote_id: int) -> Told:
+        client_id = await self._client(user_id, org_id, quote_id)
+        declined = await self._quotes.decline(org_id, client_id, quote_id)
+        return await self._told(declined, None)
+
+    async def _told(self, quote: Quote, order: Order | None) -> Told:
+        async with self._uow() as uow:
+            org = await uow.orgs.get(quote.organization_id)
+            client = await uow.clients.get(quote.organization_id, quote.client_id)
+            author = await uow.users.get(quote.created_by) if quote.created_by else None
+        return Told(
+            quote, order, client.name if client else "—", author,
+            org.timezone if org else "UTC",
+        )  # fmt: skip

@@ -1,0 +1,138 @@
+"""The client's taps under a quote in Telegram (docs/quotes.md): Approve shows the free times
+(`QuoteService.slots`), a time approves the quote into an order (a time taken meanwhile
+answers with fresh times), Decline asks first and then tells the quote's author, Ask a
+question asks for one message (the client relay passes it to the staff). Another person's
+button answers "not for you"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+
+from core.client_loop.visits import FOREIGN, from_minutes, minutes
+from core.errors import DomainError
+from core.quotes.answers import Told
+from handlers import callbacks as cb
+from handlers.context import BotContext
+from handlers.delivery.edits import edit_tapped
+from handlers.delivery.publish import notify_user
+from handlers.delivery.replies import reply
+from handlers.errors import describe
+from handlers.formatting import when
+from handlers.i18n import Translator, escape
+from handlers.keyboards import button
+
+
+def slots_keyboard(
+    t: Translator, org_id: int, quote_id: int, times: Sequence[datetime], zone: str
+) -> InlineKeyboardMarkup:
+    buttons = [
+        button(when(t, at, zone), cb.QuoteSlot(org_id, quote_id, minutes(at))) for at in times
+    ]
+    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+
+
+async def quote_tap(update: Update, ctx: BotContext, tap: cb.QuoteAnswer | cb.QuoteSlot) -> None:
+    query = update.callback_query
+    assert query is not None
+    try:
+        await _tapped(update, ctx, query, tap)
+    except DomainError as error:
+        if error.code == FOREIGN:
+            await query.answer(ctx.t("This button is not for you."), show_alert=True)
+        elif error.code in ("quote_already", "quote_expired", "quote_not_sent"):
+            await query.answer(describe(ctx.t, error), show_alert=True)
+            await edit_tapped(ctx, query, _text(query) + f"\n\n<b>{describe(ctx.t, error)}</b>")
+        else:
+            raise
+
+
+def _text(query: CallbackQuery) -> str:
+    return getattr(query.message, "text_html", None) or ""
+
+
+async def _tapped(
+    update: Update, ctx: BotContext, query: CallbackQuery, tap: cb.QuoteAnswer | cb.QuoteSlot
+) -> None:
+    t, user_id, answers = ctx.t, ctx.actor.user.id, ctx.services.quote_answers
+    if isinstance(tap, cb.QuoteSlot):
+        await _approve(update, ctx, query, tap)
+    elif tap.what == "a":
+        times = await answers.slots(user_id, tap.org_id, tap.quote_id)
+        await query.answer()
+        if not times:
+            await reply(ctx, update, t("Sorry, there are no free times in the next 7 days."))
+            return
+        zone = await answers.zone(tap.org_id)
+        markup = slots_keyboard(t, tap.org_id, tap.quote_id, times, zone)
+        await reply(ctx, update, t("Choose a time for the visit:"), markup)
+    elif tap.what == "d":
+        await answers.check_decline(user_id, tap.org_id, tap.quote_id)
+        await query.answer()
+        sure = cb.QuoteAnswer(tap.org_id, tap.quote_id, "x")
+        markup = InlineKeyboardMarkup([[button(t("✖️ Yes, decline"), sure)]])
+        await reply(ctx, update, t("Decline quote #{id}?", id=tap.quote_id), markup)
+    elif tap.what == "x":
+        told = await answers.decline(user_id, tap.org_id, tap.quote_id)
+        await query.answer()
+        done = t(
+            "The quote is declined. Thank you for letting us know. If you like, write us the "
+            "reason in one message."
+        )
+        await edit_tapped(ctx, query, f"{_text(query)}\n\n<b>{done}</b>")
+        await _tell_author(ctx, told)
+    else:
+        await answers.check_decline(user_id, tap.org_id, tap.quote_id)
+        await query.answer()
+        await reply(ctx, update, t("Write your question in one message: we will pass it on."))
+
+
+async def _approve(
+    update: Update, ctx: BotContext, query: CallbackQuery, tap: cb.QuoteSlot
+) -> None:
+    t, answers = ctx.t, ctx.services.quote_answers
+    try:
+        told = await answers.approve(
+            ctx.actor.user.id, tap.org_id, tap.quote_id, from_minutes(tap.at)
+        )
+    except DomainError as error:
+        if error.code != "quote_slot_taken":
+            raise
+        times = await answers.slots(ctx.actor.user.id, tap.org_id, tap.quote_id)
+        zone = await answers.zone(tap.org_id)
+        await query.answer()
+        text = f"{describe(t, error)}\n{t('Choose a time for the visit:')}"
+        markup = slots_keyboard(t, tap.org_id, tap.quote_id, times, zone) if times else None
+        await edit_tapped(ctx, query, text, markup)
+        return
+    await query.answer()
+    assert told.order is not None and told.order.scheduled_at is not None
+    at = when(t, told.order.scheduled_at, told.zone)
+    done = t(
+        "✅ Thank you! The quote is approved: order №{number}, the visit on {time}.",
+        number=told.order.number,
+        time=at,
+    )
+    await edit_tapped(ctx, query, f"<b>{done}</b>")
+    await _tell_author(ctx, told)
+
+
+async def _tell_author(ctx: BotContext, told: Told) -> None:
+    author = told.author
+    if author is None:
+        return
+    t = ctx.translator(author.preferred_language(ctx.bot_data.catalogs.default))
+    name, number = escape(told.client_name), told.quote.id
+    if told.order is not None and told.order.scheduled_at is not None:
+        text = t(
+            "✅ {name} approved quote #{id}: order №{order}, {time}.",
+            name=name,
+            id=number,
+            order=told.order.number,
+            time=when(t, told.order.scheduled_at, told.zone),
+        )
+    else:
+        text = t("✖️ {name} declined quote #{id}.", name=name, id=number)
+    await notify_user(ctx, author.telegram_id, text)
