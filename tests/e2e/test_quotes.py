@@ -107,7 +107,7 @@ async def test_a_russian_client_approves_with_a_time_once(crm):
     petr, quote = await _sent_to(crm, olga, ivan, 7823)
     assert quote.text.startswith(f"Чистый дом: смета 1 на 3{NBSP}000{NBSP}₽, действует до ")
     assert f"1. мойка окон · 2 × 1{NBSP}500{NBSP}₽ = 3{NBSP}000{NBSP}₽" in quote.text
-    assert quote.labels == ["✅ Подтвердить", "✖️ Отказаться", "❓ Задать вопрос"]
+    assert quote.labels == ["✅ Подтвердить", "✖️ Отклонить", "❓ Задать вопрос"]
     check = await _quote(olga, "мойка окон, 2 х 1500")  # quote #2 for the same visit time
     await olga.tap("📤 Отправить", message=check)
     second = await petr.reply()
@@ -145,7 +145,7 @@ async def test_a_decline_tells_the_author_and_a_question_is_relayed(crm):
     assert (await petr.reply()).text == "✉️ Ваше сообщение передано. Ответ придёт сюда."
     relayed = await _until(olga, "А можно в субботу?")
     assert "Пётр Сидоров" in relayed.text
-    await petr.tap("✖️ Отказаться", message=quote)
+    await petr.tap("✖️ Отклонить", message=quote)
     sure = await petr.reply()
     assert sure.text == "Отказаться от сметы №1?" and sure.labels == ["✖️ Да, отказаться"]
     await petr.tap("✖️ Да, отказаться", message=sure)
