@@ -18,7 +18,7 @@ from core.apikeys.service import ApiKeyService
 from core.availability.flows import TimeOffSpec, WorkHoursSpec
 from core.availability.service import AvailabilityService
 from core.catalogue.approval import TotalApprovals
-from core.catalogue.flow import OrderLineSpec, ServiceNewSpec, ServicePriceSpec
+from core.catalogue.flow import LineQuantitySpec, OrderLineSpec, ServiceNewSpec, ServicePriceSpec
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
 from core.checklists.acceptance import PageAcceptances
@@ -275,6 +275,7 @@ def make_services(
         ClientMergeSpec(clients),
         ClientReplySpec(clock, settings.default_language),
         OrderLineSpec(OrderLines(uow, clock)),
+        LineQuantitySpec(OrderLines(uow, clock)),
         ChecklistNumberSpec(clock),
         ChecklistPhotoSpec(clock),
         ChecklistItemSpec(clock),

@@ -42,7 +42,7 @@ from handlers.clients import commands as clients
 from handlers.errors import on_error
 from handlers.gate import identify
 from handlers.notifications import commands as notifications
-from handlers.orders import checklist, lines
+from handlers.orders import checklist, line_edits, lines
 from handlers.orders import commands as orders
 from handlers.privacy import commands as privacy
 from handlers.privacy import erasure, exports
@@ -102,6 +102,10 @@ CALLBACKS = [
     route(cb.OrderFlow, orders.order_flow),
     route(cb.OrderHistory, orders.history),
     route(cb.AddLine, lines.add_line_tap),
+    route(cb.LinesOpen, line_edits.lines_tap),
+    route(cb.LineQuantity, line_edits.quantity_tap),
+    route(cb.LineRemove, line_edits.remove_tap),
+    route(cb.LineRemoveSure, line_edits.remove_sure_tap),
     route(cb.ApproveTotal, lines.approve_tap),
     route(cb.DeclineTotal, lines.approve_tap),
     route(cb.ServiceList, services.list_tap),

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.catalogue.model import (
@@ -108,6 +109,7 @@ class SqlCatalogueRepository:
             select(LineItemRow)
             .where(LineItemRow.organization_id == org_id, _line.c.order_id.in_(order_ids))
             .order_by(_line.c.order_id, LineItemRow.position, LineItemRow.id)
+            .execution_options(populate_existing=True)  # read after a change in this session
         )
         found: dict[int, list[LineItem]] = {}
         for row in (await self._s.execute(stmt)).scalars():
@@ -153,3 +155,46 @@ class SqlCatalogueRepository:
         self._s.add(row)
         await self._s.flush()
         return to_line(row)
+
+    async def change_line(
+        self, org_id: int, order_id: int, line_id: int, quantity_milli: int
+    ) -> LineItem | None:
+        stmt = (
+            update(LineItemRow)
+            .where(*_of_order(org_id, order_id), LineItemRow.id == line_id)
+            .values(quantity_milli=quantity_milli)
+            .returning(*_line.c)
+            .execution_options(synchronize_session=False)
+        )
+        row = (await self._s.execute(stmt)).one_or_none()
+        return _returned(row._mapping) if row else None
+
+    async def remove_line(self, org_id: int, order_id: int, line_id: int) -> LineItem | None:
+        stmt = (
+            delete(LineItemRow)
+            .where(*_of_order(org_id, order_id), LineItemRow.id == line_id)
+            .returning(*_line.c)
+            .execution_options(synchronize_session=False)
+        )
+        row = (await self._s.execute(stmt)).one_or_none()
+        if row is None:
+            return None
+        removed = _returned(row._mapping)
+        later = (
+            update(LineItemRow)
+            .where(*_of_order(org_id, order_id), LineItemRow.position > removed.position)
+            .values(position=LineItemRow.position - 1)
+            .execution_options(synchronize_session=False)
+        )
+        await self._s.execute(later)
+        return removed
+
+
+def _of_order(org_id: int, order_id: int) -> list[Any]:
+    return [LineItemRow.organization_id == org_id, _line.c.order_id == order_id]
+
+
+def _returned(values: Mapping[str, Any]) -> LineItem:
+    """A line from the columns a statement returned (no entity: one loaded earlier in the
+    session would still hold the values from before the statement)."""
+    return to_line(LineItemRow(**values))

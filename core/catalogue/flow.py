@@ -11,7 +11,13 @@ from core.catalogue.lines import OrderLines
 from core.catalogue.model import ItemKind, NewItem, NewLine, check_item, parse_vat
 from core.catalogue.parsing import EXAMPLE, parse_line, parse_price
 from core.catalogue.service import CatalogueService
-from core.dialogs.data import OrderLineData, Ref, ServiceNewData, ServicePriceData
+from core.dialogs.data import (
+    LineQuantityData,
+    OrderLineData,
+    Ref,
+    ServiceNewData,
+    ServicePriceData,
+)
 from core.dialogs.engine import DialogInput, Flow, Step, required
 from core.dialogs.service import Spec
 from core.domain import Actor
@@ -119,6 +125,38 @@ async def line_of(
         typed.name or "", typed.quantity_milli, required(typed.price_minor),
         typed.unit, typed.discount_minor,
     )  # fmt: skip
+
+
+class LineQuantitySpec(Spec[LineQuantityData]):
+    """A line's new quantity, from "🧾 Lines" (`OrderLines.edit`)."""
+
+    flow = Flow(LineQuantityData, (Step("quantity", parse_quantity_answer),))
+
+    def __init__(self, lines: OrderLines) -> None:
+        self._lines = lines
+
+    async def enrich(
+        self, uow: UnitOfWork, actor: Actor, data: LineQuantityData
+    ) -> LineQuantityData:
+        if data.number is not None:
+            return data
+        order = await self._lines.check_edit(uow, actor, data.order_id)
+        found = (await uow.catalogue.lines(order.organization_id, [order.id])).get(order.id, ())
+        line = next((x for x in found if x.id == data.line_id), None)
+        if line is None:
+            raise DomainError("line_gone")
+        language = actor.user.preferred_language("ru")
+        name = line.name or ""
+        return replace(
+            data, number=order.number, name=name, was=line.quantity_milli, language=language
+        )
+
+    async def complete(
+        self, uow: UnitOfWork, actor: Actor, chat_id: int, data: LineQuantityData
+    ) -> Outcome:
+        quantity = parse_line(required(data.quantity), _language(data)).quantity_milli
+        edited = await self._lines.edit(uow, actor, data.order_id, data.line_id, quantity)
+        return OrderChanged(edited.change)
 
 
 def read_item(text: str, language: str, kind: str = "service") -> NewItem:

@@ -41,3 +41,14 @@ class CatalogueRepository(Protocol):
         """A line at `position`; `line` None: the order's price as agreed before it had
         lines (no name, one unit at `agreed_minor`)."""
         ...
+
+    async def change_line(
+        self, org_id: int, order_id: int, line_id: int, quantity_milli: int
+    ) -> LineItem | None:
+        """The order's line with its new quantity (None: no such line on the order)."""
+        ...
+
+    async def remove_line(self, org_id: int, order_id: int, line_id: int) -> LineItem | None:
+        """Delete the order's line, the later lines moving up one position (None: no such
+        line, e.g. removed by a tap a moment before)."""
+        ...

@@ -1,4 +1,6 @@
-"""Who may add a line to an order, and when (the card's "➕ Add line")."""
+"""Who may add a line to an order, and when (the card's "➕ Add line"); who may change or
+remove one ("🧾 Lines"): the same people, until the order is done (its invoice is issued at
+Done, docs/invoices.md)."""
 
 from __future__ import annotations
 
@@ -19,3 +21,7 @@ def may_add_line(actor: Actor, order: Order) -> bool:
     if allowed(actor.role, Action.ORDER_ASSIGN):
         return order.status in LEAD_STATUSES
     return order.assignee_id == actor.user.id and order.status in ASSIGNEE_STATUSES
+
+
+def may_change_lines(actor: Actor, order: Order) -> bool:
+    return order.status is not S.DONE and may_add_line(actor, order)

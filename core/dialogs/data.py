@@ -342,6 +342,22 @@ class OrderLineData(DialogData):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class LineQuantityData(DialogData):
+    """ "✏️" of a line in an order's "🧾 Lines" (`core.catalogue.flow`): its new quantity; the
+    order's number, the line's name and quantity for the question, the person's language."""
+
+    flow = "line_quantity"
+    order_id: int
+    line_id: int
+    number: int | None = None
+    name: str | None = None  # "" for the price as agreed
+    was: int | None = None  # the quantity now, in thousandths
+    language: str | None = None
+    items: tuple[Ref, ...] | None = None  # none offered (read as `core.catalogue.flow.Picking`)
+    quantity: str | None = None  # "2,5" or "2,5 м"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ServiceNewData(DialogData):
     """/services → "➕ Add": the item typed on one line ("name; unit; price; VAT")."""
 
@@ -379,6 +395,7 @@ KINDS: dict[str, type[DialogData]] = {
         RefundData,
         ClientCancelData,
         OrderLineData,
+        LineQuantityData,
         ChecklistNumberData,
         ChecklistPhotoData,
         ChecklistItemData,

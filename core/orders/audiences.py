@@ -10,8 +10,8 @@ What needs whom:
 - the former assignee: the order given to someone else, moved or cancelled;
 - a worker of the pool: an order offered to all;
 - an owner or a manager (a lead): an order from the pool nobody took, an order overdue, a
-  client's reply, a failed payment, a line added to an order (its total changed; the
-  assignee hears of one a manager added). Taking, starting, finishing and paying an order need no
+  client's reply, a failed payment, a line added, changed or removed (its total changed; the
+  assignee hears of one a manager made). Taking, starting, finishing and paying an order need no
   lead: their live card of the order follows in place.
 The person who made the change never gets a new message about it.
 
@@ -41,10 +41,12 @@ class Delivery(enum.StrEnum):
 
 
 NEEDS: dict[Relation, frozenset[str]] = {
-    Relation.ASSIGNEE: frozenset({"assign", "reschedule", "edit", "cancel", "line"}),
+    Relation.ASSIGNEE: frozenset({"assign", "reschedule", "edit", "cancel", "line", "line_edit"}),
     Relation.FORMER_ASSIGNEE: frozenset({"assign", "reschedule", "cancel"}),
     Relation.POOL: frozenset({"offer"}),
-    Relation.LEAD: frozenset({"untaken", "overdue", "client_reply", "payment_failed", "line"}),
+    Relation.LEAD: frozenset(
+        {"untaken", "overdue", "client_reply", "payment_failed", "line", "line_edit"}
+    ),
 }
 LEAD_EVENTS = NEEDS[Relation.LEAD]
 CLIENT_EVENTS = frozenset({"created", "reschedule", "cancel"})

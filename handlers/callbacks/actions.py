@@ -33,6 +33,10 @@ from handlers.callbacks.codec import Action, Small, Text
 from handlers.callbacks.line_actions import AddLine as AddLine
 from handlers.callbacks.line_actions import ApproveTotal as ApproveTotal
 from handlers.callbacks.line_actions import DeclineTotal as DeclineTotal
+from handlers.callbacks.line_actions import LineQuantity as LineQuantity
+from handlers.callbacks.line_actions import LineRemove as LineRemove
+from handlers.callbacks.line_actions import LineRemoveSure as LineRemoveSure
+from handlers.callbacks.line_actions import LinesOpen as LinesOpen
 from handlers.callbacks.line_actions import ServiceAct as ServiceAct
 from handlers.callbacks.line_actions import ServiceAdd as ServiceAdd
 from handlers.callbacks.line_actions import ServiceList as ServiceList

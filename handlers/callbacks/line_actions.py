@@ -18,6 +18,38 @@ class AddLine(Action, template="li:{order_id}"):
 
 
 @dataclass(frozen=True)
+class LinesOpen(Action, template="lil:{order_id}:{how}"):
+    """ "🧾 Lines" of a card (`n`: a new message) or "⬅️ Back" in the view (`e`: in place)."""
+
+    order_id: int
+    how: Literal["n", "e"]
+
+
+@dataclass(frozen=True)
+class LineQuantity(Action, template="liq:{order_id}:{line_id}"):
+    """In the lines view: ask for a line's new quantity."""
+
+    order_id: int
+    line_id: int
+
+
+@dataclass(frozen=True)
+class LineRemove(Action, template="lir:{order_id}:{line_id}"):
+    """In the lines view: ask once whether to remove the line."""
+
+    order_id: int
+    line_id: int
+
+
+@dataclass(frozen=True)
+class LineRemoveSure(Action, template="lix:{order_id}:{line_id}"):
+    """Remove the line (a second tap finds it gone)."""
+
+    order_id: int
+    line_id: int
+
+
+@dataclass(frozen=True)
 class ApproveTotal(Action, template="cta:{org_id}:{order_id}:{total}"):
     """In the client's chat: approve this total (minor units) of the order."""
 

@@ -16,7 +16,7 @@ from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
 from handlers.orders.checklist import checklist_button, signature_button
-from handlers.orders.line_render import add_line_button, card_lines
+from handlers.orders.line_render import card_lines, line_buttons
 from handlers.recurring.card import series_button, series_line
 from handlers.telephony.render import call_brief
 
@@ -156,8 +156,7 @@ def order_keyboard(t: Translator, card: OrderCard) -> InlineKeyboardMarkup | Non
         buttons.append(checklist)
     if (signing := signature_button(t, card)) is not None:  # the client accepts on site
         buttons.append(signing)
-    if (add_line := add_line_button(t, card)) is not None:  # the assignee or a lead
-        buttons.append(add_line)
+    buttons.extend(line_buttons(t, card))  # the assignee or a lead
     if card.client is not None and card.client.contacts_visible:
         buttons.append(button(t.raw("👤 Client"), cb.OpenClient(card.client.id)))
     if card.client is not None and card.sees_history and o.open:  # owners and managers

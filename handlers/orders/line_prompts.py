@@ -1,13 +1,16 @@
-"""Prompts of "➕ Add line" and of /services' questions (pure renderers)."""
+"""Prompts of "➕ Add line", a line's new quantity ("🧾 Lines") and /services' questions
+(pure renderers)."""
 
 from __future__ import annotations
 
 from telegram import InlineKeyboardMarkup
 
 from core.catalogue.flow import ITEM, ITEM_EXAMPLE
-from core.dialogs.data import OrderLineData, ServiceNewData, ServicePriceData
+from core.dialogs.data import LineQuantityData, OrderLineData, ServiceNewData, ServicePriceData
 from core.dialogs.engine import DialogState, data_as
 from handlers.i18n import Translator
+from handlers.orders.line_render import AGREED
+from handlers.orders.line_render import quantity as quantity_text
 from handlers.prompts import PromptEnv, Rendered, _choice
 
 
@@ -35,6 +38,17 @@ def quantity(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     return text, InlineKeyboardMarkup([[_choice(state, "1", "1")]])
 
 
+def new_quantity(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
+    d = data_as(state, LineQuantityData)
+    name = d.name or t.raw(AGREED)
+    text = t(
+        "✏️ Line “{name}” of order №{number}: now {quantity}. The new quantity? For example "
+        "2,5 or 2,5 m.\n/cancel stops.",
+        name=name, number=d.number, quantity=quantity_text(t, d.was or 0),
+    )  # fmt: skip
+    return text, None
+
+
 def new_item(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     d = data_as(state, ServiceNewData)
     head = t("➕ New material.") if d.kind == "material" else t("➕ New service.")
@@ -54,6 +68,7 @@ def new_price(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 LINE_PROMPTS = {
     ("order_line", "line"): line,
     ("order_line", "quantity"): quantity,
+    ("line_quantity", "quantity"): new_quantity,
     ("service_new", "item"): new_item,
     ("service_price", "price"): new_price,
 }

@@ -61,7 +61,11 @@ def card_lines(t: Translator, card: OrderCard, currency: str) -> list[str]:
     return head + shown + waiting
 
 
-def add_line_button(t: Translator, card: OrderCard) -> InlineKeyboardButton | None:
+def line_buttons(t: Translator, card: OrderCard) -> list[InlineKeyboardButton]:
+    """ "➕ Add line" and, on an order with lines, "🧾 Lines" (the assignee or a lead)."""
     if not card.can_add_line:
-        return None
-    return button(t.raw("➕ Add line"), cb.AddLine(card.order.id))
+        return []
+    add = button(t.raw("➕ Add line"), cb.AddLine(card.order.id))
+    if not card.lines:
+        return [add]
+    return [add, button(t.raw("🧾 Lines"), cb.LinesOpen(card.order.id, "n"))]

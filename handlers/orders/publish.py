@@ -29,6 +29,7 @@ NOTICE = {
     "reschedule": N_("🕒 {name} moved the order:"),
     "edit": N_("✏️ {name} changed the order:"),
     "line": N_("➕ {name} added a line to the order:"),
+    "line_edit": N_("🧾 {name} changed the lines of the order:"),
 }
 # An edited detail, named with the value it had (the card below shows the new one).
 EDITED = {
@@ -82,7 +83,7 @@ async def announce(ctx: BotContext, change: OrderChange) -> None:
         await _notify(ctx, notice, actor_name)
     if change.event in CLIENT_EVENTS:
         await tell_client(ctx, change.card.order, change.event)
-    elif change.event == "line":  # a new total (to approve, when the organization asks)
+    elif change.event in ("line", "line_edit"):  # a new total (approved, where asked)
         await tell_total(ctx, change.card.order)
     elif change.event == "start":  # a worker on the way has arrived
         await started(ctx, change.card.order)

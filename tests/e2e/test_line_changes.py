@@ -75,3 +75,58 @@ async def test_an_english_client_declines_the_new_total_on_the_page(crm):
     crm.clock.advance(seconds=1)
     assert "The client declined the new total of order №1" in (await ivan.reply()).text
     assert "Клиент отклонил новую сумму заказа №1" in (await olga.reply()).text
+
+
+async def test_the_worker_changes_a_quantity_and_removes_a_line(crm):
+    olga, ivan, petr, ivans, told = await _line_added(crm, (7741, 7742, 7743), "ru")
+    assert "🧾 Lines" in ivans.labels
+    await ivan.tap("🧾 Lines", message=ivans)
+    view = await ivan.reply()
+    assert view.text.startswith("🧾 Lines of order №1:\n1. Work as agreed · 1 × 3,500")
+    assert "2. replace tap · 1 × 1,500\u00a0RUB = 1,500\u00a0RUB" in view.text
+    assert view.labels == ["✏️ 1. Work as agreed", "🗑 1", "✏️ 2. replace tap", "🗑 2"]
+
+    await ivan.tap("✏️ 2. replace tap", message=view)
+    asked = await ivan.reply()
+    assert "Line “replace tap” of order №1: now 1. The new quantity?" in asked.text
+    await ivan.send("2")
+    notice = await olga.reply()  # the owner: the usual notice, in Russian
+    assert notice.text.startswith("🧾 Ivan Petrov изменил(а) строки заказа:")
+    assert "replace tap · 2 × 1\u00a0500\u00a0₽ = 3\u00a0000\u00a0₽" in notice.text
+    assert "💰 6\u00a0500\u00a0₽" in notice.text
+    told = await petr.reply()  # the client: as for an added line, asked again
+    assert "сумма теперь 6\u00a0500\u00a0₽" in told.text
+    assert told.labels == ["✅ Подтвердить", "✖️ Отклонить"]
+    assert "Saved: order №1" in (await ivan.reply()).text
+
+    await ivan.tap("🧾 Lines", message=await ivan.wait_edit(ivans.message_id))
+    view = await ivan.reply()
+    await ivan.tap("🗑 2", message=view)
+    sure = await ivan.wait_edit(view.message_id)
+    assert sure.text.startswith("🗑 Remove line 2 of order №1?")
+    assert sure.labels == ["🗑 Yes, remove", "⬅️ Back"]
+    await ivan.tap("🗑 Yes, remove", message=sure)
+    ivan.forge_callback(sure.message_id, sure.buttons[0][0][1])  # a double tap
+    assert await ivan.callback_answer() == "This line is no longer on the order."
+    after = await ivan.wait_edit(view.message_id)
+    assert after.labels == ["✏️ 1. Work as agreed", "🗑 1"]
+    assert "💰 Total: 3,500" in after.text and "replace tap" not in after.text
+    notice = await olga.reply()
+    assert "💰 3\u00a0500\u00a0₽" in notice.text and "replace tap" not in notice.text
+    told = await petr.reply()
+    assert "сумма теперь 3\u00a0500\u00a0₽" in told.text
+    crm.clock.advance(seconds=1)
+    await petr.tap("✅ Подтвердить", message=told)
+    await petr.wait_edit(told.message_id)
+    ivans = await ivan.wait_edit(ivans.message_id)
+    await ivan.tap("✅ Done", message=ivans)
+    assert "Done" in (await ivan.wait_edit(ivans.message_id)).text
+
+    await ivan.tap("🗑 1", message=after)  # the list from before Done
+    assert await ivan.callback_answer() == (
+        "Order №1 is done and its invoice issued: its lines can no longer be changed."
+    )
+    link = await _link(crm, 7743)
+    async with crm.container.services.client_loop._uow() as uow:
+        order = await uow.orders.by_number(link.organization_id, 1)
+    assert order.price_minor == 350000 and order.line_count == 1

@@ -11,11 +11,13 @@ import pytest
 from sqlalchemy import select
 
 from core.catalogue.approval import Approval
-from core.catalogue.model import NewLine
+from core.catalogue.model import NewLine, total_of
+from core.domain import Role
 from core.errors import DomainError
 from core.orders.rules import OrderAction
 from storage.tables import JobRow, OrderEventRow
 from tests.integration.test_catalogue import _order
+from tests.integration.test_client_loop_storage import _member
 from tests.privacy_support import open_world
 
 
@@ -86,3 +88,82 @@ async def test_the_staff_card_is_redrawn_by_the_clients_answer(w, clock):
     assert shown.card is not None and shown.card.order.approval_minor is None
     assert shown.card.order.version == approved.order.version
     assert len(shown.card.lines) == 2 and OrderAction.DONE in shown.card.actions
+
+
+async def _events(w, kind: str) -> list[dict]:
+    async with w.uow() as uow:
+        stmt = select(OrderEventRow.data).where(OrderEventRow.kind == kind)
+        return list((await uow.session.execute(stmt)).scalars())
+
+
+async def test_a_line_is_changed_and_removed_and_the_price_stays_the_sum(w, clock):
+    services = w.services
+    owner, manager, worker, order, _ = await _order(w, clock)
+    lines = services.order_lines
+    await lines.add_line(worker, order.id, NewLine("tap", 1000, 150000))
+    await lines.add_line(worker, order.id, NewLine("cable", 2000, 30000, "м", 6000))
+    _, rows = await lines.lines(owner, order.id)
+    agreed, tap, cable = rows
+    edited = await lines.edit_line(worker, order.id, tap.id, 2500)
+    assert edited.line.quantity_milli == 2500 and not edited.removed
+    card = edited.change.card
+    assert card.order.price_minor == 300000 + 375000 + 54000
+    assert [x.quantity_milli for x in card.lines] == [1000, 2500, 2000]  # read after the edit
+    told = {n.recipient.id: n.kind for n in edited.change.notices}
+    assert told == {owner.user.id: "line_edit", manager.user.id: "line_edit"}
+    with pytest.raises(DomainError) as refused:  # the discount is more than the line
+        await lines.edit_line(worker, order.id, cable.id, 100)
+    assert refused.value.code == "line_discount_range"
+
+    removed = await lines.edit_line(manager, order.id, tap.id, None)
+    assert removed.removed and removed.line.id == tap.id
+    assert worker.user.id in {n.recipient.id for n in removed.change.notices}
+    after, rows = await lines.lines(owner, order.id)
+    assert [(x.id, x.position) for x in rows] == [(agreed.id, 0), (cable.id, 1)]
+    assert after.price_minor == total_of(rows) == 354000 and after.line_count == 2
+    with pytest.raises(DomainError) as refused:  # a second tap on Remove
+        await lines.edit_line(manager, order.id, tap.id, None)
+    assert refused.value.code == "line_gone"
+    added = await lines.add_line(worker, order.id, NewLine("late", 1000, 100))
+    assert [x.name for x in added.change.card.lines] == [None, "cable", "late"]
+    assert [(e["from"], e["to"], e["quantity_milli"]) for e in await _events(w, "line_edit")] == [
+        (504000, 729000, 2500),
+        (729000, 354000, None),
+    ]
+
+    for line in added.change.card.lines:  # every line removed: no price left
+        last = await lines.edit_line(worker, order.id, line.id, None)
+    assert last.change.card.order.price_minor is None
+    assert last.change.card.order.line_count == 0
+
+
+async def test_lines_of_a_done_order_are_not_changed(w, clock):
+    services = w.services
+    owner, _, worker, order, _ = await _order(w, clock)
+    added = await services.order_lines.add_line(worker, order.id, NewLine("tap", 1000, 150000))
+    other = await _member(w, owner, Role.WORKER, "Пётр")
+    with pytest.raises(DomainError) as refused:
+        await services.order_lines.edit_line(other, order.id, added.line.id, None)
+    assert refused.value.code == "order_gone"
+    await services.orders.act(worker, order.id, OrderAction.DONE)
+    for who in (worker, owner):
+        with pytest.raises(DomainError) as refused:
+            await services.order_lines.edit_line(who, order.id, added.line.id, None)
+        assert refused.value.code == "lines_done"
+    _, rows = await services.order_lines.lines(owner, order.id)
+    assert len(rows) == 2
+
+
+async def test_a_changed_line_asks_the_client_again_after_a_decline(w, clock):
+    services = w.services
+    owner, _, worker, order, person = await _asked(w, clock)
+    org_id = owner.organization.id
+    await services.approvals.by_telegram(person.id, org_id, order.id, 450000, False)
+    _, rows = await services.order_lines.lines(owner, order.id)
+    removed = await services.order_lines.edit_line(worker, order.id, rows[1].id, None)
+    asked = removed.change.card.order
+    assert removed.approval and asked.approval_minor == 300000
+    assert asked.approval_declined_at is None
+    with pytest.raises(DomainError) as refused:
+        await services.orders.act(worker, order.id, OrderAction.DONE)
+    assert refused.value.code == "approval_pending"

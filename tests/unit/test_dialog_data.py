@@ -18,6 +18,7 @@ from core.dialogs.data import (
     ClientEditData,
     ClientMergeData,
     ClientReplyData,
+    LineQuantityData,
     NewClientData,
     NewOrderData,
     OrderEditData,
@@ -144,6 +145,7 @@ _NEED_AN_ID = (
     ChecklistPhotoData,
     ChecklistItemData,
     OrderLineData,
+    LineQuantityData,
     ServicePriceData,
     PaymentData,
     RescheduleData,
@@ -191,6 +193,9 @@ def test_every_kind_round_trips_through_json():
             quantity="2,5 м",
         ),
         ServicePriceData(item_id=7, name="Смеситель", price=150000),
+        LineQuantityData(
+            order_id=2, line_id=9, number=3, name="", was=2500, language="ru", quantity="3"
+        ),
         RefundData(
             order_id=2,
             number=3,
