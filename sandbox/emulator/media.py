@@ -156,6 +156,9 @@ async def send_media_group(state: EmulatorState, params: Params) -> Any:
     _check_mix(media)
     contents = [_group_item(state, params, item) for item in media]
     group_id = str(next(_GROUP_IDS))
+    # The Bot API's sendMediaGroup has no reply_markup (an album carries no buttons): ignored.
+    values = {k: v for k, v in params.values.items() if k != "reply_markup"}
+    params = Params(values, params.files)
     return [
         compose(
             state, chat, params, {**content, "media_group_id": group_id},

@@ -186,7 +186,10 @@ async def test_a_file_id_only_sends_its_own_kind(emulator, server):
 
 async def test_documents_go_as_one_album_with_their_names_and_html_captions(emulator, server):
     """sendMediaGroup of documents (an invoice and its report): one album, each document its
-    own message with its file name and caption, bytes as sent; audio refused among them."""
+    own message with its file name and caption, bytes as sent; audio refused among them; a
+    reply_markup sent along is ignored (the Bot API's albums carry no buttons)."""
+    import httpx
+
     user = emulator.user(id=1, first_name="Ann")
     invoice = InputMediaDocument(
         b"%PDF invoice", filename="invoice-1.pdf", caption="<b>Invoice</b> №1", parse_mode="HTML"
@@ -198,7 +201,14 @@ async def test_documents_go_as_one_album_with_their_names_and_html_captions(emul
         assert [await download(m.document) for m in sent] == [b"%PDF invoice", b"%PDF report"]
         with pytest.raises(BadRequest, match="Document can't be mixed"):
             await app.bot.send_media_group(1, [invoice, InputMediaAudio(OGG, filename="a.ogg")])
-    shown = user.messages()
+    media = [{"type": "document", "media": m.document.file_id} for m in sent]
+    markup = {"inline_keyboard": [[{"text": "x", "callback_data": "x"}]]}
+    async with httpx.AsyncClient() as http:
+        url = f"{server.api_base_url}{TOKEN}/sendMediaGroup"
+        body = {"chat_id": 1, "media": media, "reply_markup": markup}
+        assert (await http.post(url, json=body)).json()["ok"]
+    shown, extra = user.messages()[:2], user.messages()[2:]
+    assert [m.labels for m in extra] == [[], []]
     assert [m.media for m in shown] == ["document", "document"]
     assert len({m.media_group_id for m in shown}) == 1 and shown[0].media_group_id
     assert [m.text for m in shown] == ["Invoice №1", "Report"]
