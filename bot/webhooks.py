@@ -3,6 +3,8 @@ admin page (and later the REST API) uses, and the delivery job."""
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.container import Container
 from core.runtime.jobs import JobHandler
 from core.webhooks.model import WEBHOOK_JOB
@@ -14,8 +16,9 @@ from storage.db import session_factory
 from storage.webhooks.store import SqlWebhookStore
 
 
-def webhook_service(container: Container) -> WebhookService:
-    store = SqlWebhookStore(session_factory(container.engine))
+def webhook_service(container: Container, joined: AsyncSession | None = None) -> WebhookService:
+    """`joined`: a request's session, whose transaction the changes become part of."""
+    store = SqlWebhookStore(session_factory(container.engine), joined)
     allow = container.settings.webhooks_allow_private
     return WebhookService(store, container.adapters.secrets, container.services.clock, allow)
 

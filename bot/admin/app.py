@@ -33,6 +33,7 @@ from bot.admin import (
     recurring,
     sms_callbacks,
     unsubscribe,
+    webhooks_page,
     working_hours,
 )
 from bot.admin.context import AdminContext, admin_context
@@ -103,6 +104,7 @@ def build_admin_app(
     app.include_router(pages.router)
     app.include_router(intake_page.router)
     app.include_router(intake_api.router)
+    app.include_router(webhooks_page.router)
     app.include_router(client_templates.router)
     app.include_router(checklists.router)
     app.include_router(checklists_form.router)

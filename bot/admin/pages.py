@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.admin import client_channels as channels
-from bot.admin import client_payments, intake_form, recurring_form, views
+from bot.admin import client_payments, intake_form, recurring_form, views, webhooks_view
 from bot.admin import invoice_details_form as invoice_form
 from bot.admin import working_hours_form as hours_form
 from bot.admin.client_templates_view import link_section
@@ -141,6 +141,7 @@ async def _settings(
         details = await services.invoices.requisites(current.actor)
         html = channels.with_section(html, invoice_form.section(current.t, current.csrf, details))
         html = channels.with_section(html, await intake_form.shown(services, current))
+        html = channels.with_section(html, webhooks_view.link_section(current.t))
     if allowed(current.actor.role, Permission.CLIENT_EDIT):
         html = channels.with_section(html, link_section(current.t))
     return HTMLResponse(html, status_code=status)

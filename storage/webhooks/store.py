@@ -4,7 +4,8 @@ records one outcome."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -70,24 +71,40 @@ def _fence(delivery: DeliveryRecord) -> list[Any]:
 
 
 class SqlWebhookStore:
-    def __init__(self, sessions: async_sessionmaker[AsyncSession]) -> None:
+    """Each call its own transaction, or, `joined` to a request's session, part of the
+    request's (which commits it: an admin request is one unit of work)."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], joined: AsyncSession | None = None
+    ) -> None:
         self._sessions = sessions
+        self._joined = joined
+
+    @asynccontextmanager
+    async def _tx(self) -> AsyncIterator[AsyncSession]:
+        if self._joined is not None:
+            yield self._joined
+            await self._joined.flush()
+            return
+        async with self._sessions() as session:
+            yield session
+            await session.commit()
 
     async def subscriptions(self, org_id: int) -> list[Subscription]:
         stmt = select(S).where(S.organization_id == org_id).order_by(S.id)
-        async with self._sessions() as s:
+        async with self._tx() as s:
             return [to_subscription(r) for r in (await s.execute(stmt)).scalars()]
 
     async def add(
         self, org_id: int, url: str, events: Sequence[str], secret: bytes, now: datetime
     ) -> Subscription:
-        async with self._sessions() as s:
+        async with self._tx() as s:
             row = S(
                 organization_id=org_id, url=url, events=list(events), secret=secret,
                 active=True, failures=0, created_at=now,
             )  # fmt: skip
             s.add(row)
-            await s.commit()
+            await s.flush()
             return to_subscription(row)
 
     async def set_active(self, org_id: int, sub_id: int, active: bool, now: datetime) -> bool:
@@ -96,16 +113,14 @@ class SqlWebhookStore:
         if active:
             values.update(failures=0, failing_since=None)
         stmt = update(S).where(S.id == sub_id, S.organization_id == org_id).values(**values)
-        async with self._sessions() as s:
+        async with self._tx() as s:
             changed = (await s.execute(stmt)).rowcount
-            await s.commit()
         return bool(changed)
 
     async def remove(self, org_id: int, sub_id: int) -> bool:
         stmt = delete(S).where(S.id == sub_id, S.organization_id == org_id)
-        async with self._sessions() as s:
+        async with self._tx() as s:
             changed = (await s.execute(stmt)).rowcount
-            await s.commit()
         return bool(changed)
 
     async def deliveries(self, org_id: int, sub_id: int, limit: int) -> list[DeliveryRecord]:
@@ -115,22 +130,21 @@ class SqlWebhookStore:
             .order_by(D.id.desc())
             .limit(limit)
         )
-        async with self._sessions() as s:
+        async with self._tx() as s:
             return [to_delivery(r) for r in (await s.execute(stmt)).scalars()]
 
     async def redeliver(self, org_id: int, delivery_id: int, now: datetime) -> bool:
         """Send a delivery once more from its first try (its attempts counted anew)."""
         where = [D.id == delivery_id, D.organization_id == org_id]
         values = dict(status="pending", attempts=0, first_try_at=None, next_try_at=now)
-        async with self._sessions() as s:
+        async with self._tx() as s:
             changed = (await s.execute(update(D).where(*where).values(**values))).rowcount
             if changed:
                 await enqueue(s, org_id, delivery_id, 0, now, again=True)
-            await s.commit()
         return bool(changed)
 
     async def load(self, delivery_id: int) -> tuple[DeliveryRecord, Subscription, bytes] | None:
-        async with self._sessions() as s:
+        async with self._tx() as s:
             delivery = await s.get(D, delivery_id)
             if delivery is None:
                 return None
@@ -141,11 +155,10 @@ class SqlWebhookStore:
 
     async def abandon(self, delivery: DeliveryRecord, now: datetime) -> bool:
         values = dict(status="failed", next_try_at=None)
-        async with self._sessions() as s:
+        async with self._tx() as s:
             changed = (
                 await s.execute(update(D).where(*_fence(delivery)).values(**values))
             ).rowcount
-            await s.commit()
         return bool(changed)
 
     async def succeeded(self, delivery: DeliveryRecord, response: Response, now: datetime) -> bool:
@@ -155,13 +168,12 @@ class SqlWebhookStore:
             last_status=response.status, last_excerpt=response.excerpt[:200],
         )  # fmt: skip
         sub = update(S).where(S.id == delivery.subscription_id)
-        async with self._sessions() as s:
+        async with self._tx() as s:
             changed = (
                 await s.execute(update(D).where(*_fence(delivery)).values(**values))
             ).rowcount
             if changed:
                 await s.execute(sub.values(failures=0, failing_since=None))
-            await s.commit()
         return bool(changed)
 
     async def failed(
@@ -173,7 +185,7 @@ class SqlWebhookStore:
             first_try_at=delivery.first_try_at or now, next_try_at=failure.next_try_at,
             last_status=response.status, last_excerpt=response.excerpt[:200],
         )  # fmt: skip
-        async with self._sessions() as s:
+        async with self._tx() as s:
             changed = (
                 await s.execute(update(D).where(*_fence(delivery)).values(**values))
             ).rowcount
@@ -191,7 +203,6 @@ class SqlWebhookStore:
                     await SqlOutboxRepository(s).add(deliveries, NOBODY, now, timedelta(0))
             if failure.next_try_at is not None:
                 await enqueue(s, org_id, delivery.id, tries, failure.next_try_at)
-            await s.commit()
         return True
 
 
