@@ -1,0 +1,109 @@
+"""Issue 21, item 4: the order widget in headless Chromium. A shop's page on another origin,
+under a strict Content-Security-Policy (scripts only from the CRM, no inline styles), embeds
+`<astra-order-widget>` from the CRM's admin server: the catalogue fills the select, the phone
+is masked as typed, the request is sent and the success screen shows; a headless element on
+the same page submits through `__ASTRA_WIDGET_API__`. The owner sees both requests in the
+emulated Telegram. A widget on a page whose origin is not on the list is refused (CORS)."""
+
+from __future__ import annotations
+
+import pytest
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from core.domain import TelegramProfile
+from tests.e2e.conftest import local_bot, make_settings
+from tests.e2e.scenario import create_org
+from tests.fakes.server import FakeService
+
+
+@pytest.fixture
+async def crm(tmp_path):
+    base = make_settings(f"sqlite:///{tmp_path}/crm.db", tmp_path)
+    local = local_bot(base.model_copy(update={"admin_port": 0}))
+    await local.start()
+    yield local
+    await local.stop()
+
+
+class Shop(FakeService):
+    """Another origin: a page that embeds the widget (`html` set by the test)."""
+
+    def __init__(self) -> None:
+        super().__init__([Route("/", self._page)])
+        self.html = ""
+        self.policy = ""
+
+    async def _page(self, _request: Request) -> HTMLResponse:
+        return HTMLResponse(self.html, headers={"content-security-policy": self.policy})
+
+
+def _page(admin: str, key: str) -> str:
+    return f"""<!doctype html><html lang="ru"><head><meta charset="utf-8">
+<script src="{admin}/widget/v1/astra-widget.js"></script></head><body>
+<astra-order-widget id="form" mode="embedded" theme="dark" locale="ru"
+  api-url="{admin}/api/public/v1" api-key="{key}" policy-version="2025-01"></astra-order-widget>
+<astra-order-widget id="bare" mode="headless" api-url="{admin}/api/public/v1"
+  api-key="{key}"></astra-order-widget>
+</body></html>"""
+
+
+async def test_a_shop_page_embeds_the_widget_and_the_owner_sees_the_request(crm, page):
+    olga = crm.emulator.user(2201, "Ольга", language_code="ru")
+    await create_org(olga)
+    services = crm.container.services
+    owner = await services.users.identify(TelegramProfile(2201, "Ольга", language_code="ru"))
+    admin = crm.admin.url
+    async with Shop() as shop:
+        origin = shop.url.rstrip("/")
+        key = (await services.intake_settings.configure(owner, True, "draft", [origin])).public_key
+        shop.html = _page(admin, key)
+        shop.policy = f"default-src 'none'; script-src {admin}; connect-src {admin}"
+        violations: list[str] = []
+        page.on(
+            "console", lambda m: violations.append(m.text) if "Security Policy" in m.text else None
+        )
+        await page.clock.install()
+        await page.goto(shop.url)
+        form = page.locator("#form")
+        assert await form.get_attribute("data-theme") == "dark"
+        await page.locator("#ow-serviceId option", has_text="Уборка").wait_for(state="attached")
+        await page.fill("#ow-clientName", "Анна")
+        await page.locator("#ow-clientPhone").press_sequentially("89161234567")
+        assert await page.input_value("#ow-clientPhone") == "+7 (916) 123-45-67"
+        await page.select_option("#ow-serviceId", label="Уборка")
+        await page.fill("#ow-description", "Помыть окна после ремонта")
+        await page.click("form button[type=submit]")
+        await page.locator(".error", has_text="Нужно ваше согласие.").wait_for()
+        await page.check("input[name=consent]")
+        await page.clock.fast_forward(5000)  # a person's pace: past the minimum fill time
+        await page.click("form button[type=submit]")
+        await page.get_by_text("Спасибо! Заявка отправлена.").wait_for()
+        message = await olga.reply()
+        assert message.text.startswith("🌐 Новая заявка с сайта:")
+        assert "Помыть окна после ремонта" in message.text and "Анна" in message.text
+        result = await page.evaluate(
+            """async () => {
+              const api = document.querySelector('#bare').__ASTRA_WIDGET_API__;
+              const categories = await api.loadServices();
+              api.setFormData({clientPhone: '8 916 765-43-21', description: 'Headless',
+                               consent: true});
+              api.selectService(categories[0].id);
+              const errors = api.validate();
+              return {errors, valid: api.isValid(), sent: await api.submit(),
+                      step: api.getCurrentStep()};
+            }"""
+        )
+        assert result["valid"] and result["errors"] == {} and result["step"] == "success"
+        assert result["sent"]["orderId"] and result["sent"]["state"] == "draft"
+        assert "Headless" in (await olga.reply()).text
+        assert violations == []
+        await services.intake_settings.configure(owner, True, "draft", ["https://other.example"])
+        refused = await page.evaluate(
+            """async () => {
+              const api = document.querySelector('#bare').__ASTRA_WIDGET_API__;
+              return (await api.loadServices()).length;
+            }"""
+        )
+        assert refused == 0
