@@ -14,6 +14,7 @@ from bot.admin.wiring import admin_parts, payment_gateway, public_url, secret_bo
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
+from core.apikeys.reads import ApiReads
 from core.apikeys.service import ApiKeyService
 from core.availability.flows import TimeOffSpec, WorkHoursSpec
 from core.availability.service import AvailabilityService
@@ -322,6 +323,7 @@ def make_services(
         intake=IntakeRequests(uow, clock, orders, adapters.phones, admin.addresses),
         quote_messages=QuoteMessages(uow, clock),
         quote_answers=QuoteAnswers(uow, quotes),
+        api_reads=ApiReads(uow, clock),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

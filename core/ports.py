@@ -11,6 +11,7 @@ from core.admin.ports import AdminRepository as AdminRepository
 from core.admin.ports import BillingRepository as BillingRepository
 from core.admin.ports import OrgSettingsRepository as OrgSettingsRepository
 from core.apikeys.ports import ApiKeyRepository as ApiKeyRepository
+from core.apikeys.ports import ApiReadRepository as ApiReadRepository
 from core.availability.ports import AvailabilityRepository as AvailabilityRepository
 from core.bundles import Arriving, CardFacts, OrderPeople
 from core.catalogue.ports import CatalogueRepository as CatalogueRepository
@@ -297,6 +298,7 @@ class UnitOfWork(Protocol):
     availability: AvailabilityRepository
     quotes: QuoteRepository
     api_keys: ApiKeyRepository
+    api_reads: ApiReadRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

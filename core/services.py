@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from core.admin.org_settings import OrgSettingsService
 from core.admin.service import AdminService
+from core.apikeys.reads import ApiReads
 from core.apikeys.service import ApiKeyService
 from core.availability.service import AvailabilityService
 from core.billing.service import BillingService
@@ -96,3 +97,4 @@ class Services:
     intake: IntakeRequests
     quote_messages: QuoteMessages  # a quote's messages to its client
     quote_answers: QuoteAnswers  # the client's answers in Telegram
+    api_reads: ApiReads  # what the REST API reads (core/apikeys/reads.py)

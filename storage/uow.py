@@ -19,6 +19,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 from core import ports
 from core.ports import Clock
 from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
+from storage.api_reads import SqlApiReadRepository
 from storage.apikeys import SqlApiKeyRepository
 from storage.availability import SqlAvailabilityRepository
 from storage.billing import SqlBillingRepository
@@ -84,6 +85,7 @@ class SqlUnitOfWork:
     availability: ports.AvailabilityRepository
     quotes: ports.QuoteRepository
     api_keys: ports.ApiKeyRepository
+    api_reads: ports.ApiReadRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -195,6 +197,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "availability": SqlAvailabilityRepository,
     "quotes": SqlQuoteRepository,
     "api_keys": SqlApiKeyRepository,
+    "api_reads": SqlApiReadRepository,
     "outbox": SqlOutboxRepository,
 }
 

@@ -39,6 +39,7 @@ from bot.admin import (
 from bot.admin.context import AdminContext, admin_context
 from bot.admin.headers import SecurityHeaders, docs_router
 from bot.admin.security import BodyLimit, RateLimited, Signer
+from bot.admin.v1 import install as install_api_v1
 from bot.app import CrmApplication
 from bot.container import Container
 from bot.pbx import pbx_routes
@@ -128,6 +129,7 @@ def build_admin_app(
     for route in pbx_routes(container, container.jobs_added.fire):
         app.router.routes.append(route)
     _errors(app)
+    install_api_v1(app)  # /api/v1 for integrations, its errors as problem details
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, https=public.startswith("https"))
     return app

@@ -124,7 +124,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
         if declared.isdigit() and int(declared) > self._limit:
-            await _too_large(send)
+            await _too_large(send, scope)
             return
         received = 0
 
@@ -139,15 +139,25 @@ class BodyLimit:
         try:
             await self._app(scope, counted, send)
         except BodyTooLarge:
-            await _too_large(send)
+            await _too_large(send, scope)
+
+
+PROBLEM_TOO_LARGE = (
+    b'{"type":"urn:astracrm:problem:body_too_large","title":"Request body too large",'
+    b'"status":413,"detail":"The request body is larger than 64 KiB.","code":"body_too_large"}'
+)
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-async def _too_large(send: Send) -> None:
+async def _too_large(send: Send, scope: Scope) -> None:
     body = b'{"error":"body_too_large","message":"The request body is larger than 64 KiB."}'
-    headers = [(b"content-type", b"application/json"), (b"content-length", b"%d" % len(body))]
+    kind = b"application/json"
+    if str(scope.get("path", "")).startswith("/api/v1/"):  # RFC 9457 there (docs/rest-api.md)
+        body = PROBLEM_TOO_LARGE
+        kind = b"application/problem+json"
+    headers = [(b"content-type", kind), (b"content-length", b"%d" % len(body))]
     await send({"type": "http.response.start", "status": 413, "headers": headers})
     await send({"type": "http.response.body", "body": body})

@@ -12,9 +12,12 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Generic, TypeVar
 
+from core.domain import Client
 from core.errors import DomainError
 
+T = TypeVar("T")
 KEY_PREFIX = "crm_"
 KEY_NAME_MAX = 60
 MAX_API_KEYS = 20
@@ -22,6 +25,7 @@ MAX_API_KEYS = 20
 # every read into a write.
 TOUCH_EVERY = timedelta(minutes=1)
 IDEMPOTENCY_KEY_MAX = 100
+PAGE_MAX = 100  # items per page of a list
 
 
 class Scope(enum.StrEnum):
@@ -70,3 +74,18 @@ class StoredAnswer:
     request_hash: str
     status: int
     body: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClientItem:
+    client: Client
+    email: str | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Paged(Generic[T]):
+    """A page and where the next one starts (None: this was the last)."""
+
+    items: tuple[T, ...]
+    next_after: int | None

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from core.apikeys.model import ApiKey, Scope, StoredAnswer
+from core.apikeys.model import ApiKey, ClientItem, Scope, StoredAnswer
+from core.clients.search import SearchQuery
 
 
 class ApiKeyRepository(Protocol):
@@ -35,4 +36,16 @@ class ApiKeyRepository(Protocol):
         self, key_id: int, idempotency_key: str, answer: StoredAnswer, now: datetime
     ) -> bool:
         """Store the first answer; False when one was stored meanwhile (a concurrent retry)."""
+        ...
+
+
+class ApiReadRepository(Protocol):
+    """Reads of the REST API: live clients (not merged, not erased) a page at a time."""
+
+    async def client_ids_after(self, org_id: int, after_id: int, limit: int) -> list[int]: ...
+    async def search_ids(
+        self, org_id: int, query: SearchQuery, limit: int, offset: int
+    ) -> list[int]: ...
+    async def clients(self, org_id: int, ids: Sequence[int]) -> list[ClientItem]:
+        """The live ones among `ids`, in that order."""
         ...

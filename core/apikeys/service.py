@@ -17,6 +17,7 @@ from core.apikeys.model import (
     TOUCH_EVERY,
     ApiKey,
     Scope,
+    StoredAnswer,
     parse_scopes,
 )
 from core.domain import Actor, Role
@@ -89,6 +90,21 @@ class ApiKeyService:
             await record(uow, actor, AuditAction.API_KEY_REVOKED, now, ("api_key", key_id))
             await uow.commit()
         return key
+
+    async def answer(self, caller: KeyCaller, idempotency_key: str) -> StoredAnswer | None:
+        async with self._uow() as uow:
+            return await uow.api_keys.answer(caller.key.id, idempotency_key)
+
+    async def keep_answer(
+        self, caller: KeyCaller, idempotency_key: str, answer: StoredAnswer
+    ) -> bool:
+        """In the transaction of the request it answers: kept only if that commits."""
+        async with self._uow() as uow:
+            kept = await uow.api_keys.keep_answer(
+                caller.key.id, idempotency_key, answer, self._clock.now()
+            )
+            await uow.commit()
+            return kept
 
     async def caller(self, secret: str) -> KeyCaller:
         """The key's owner as an actor of the key's organization; `api_key_invalid` for an

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
 
@@ -15,6 +15,7 @@ import pytest
 from bot.admin.app import build_admin_app
 from bot.admin.server import AdminServer
 from bot.container import build_container
+from core.services import Services
 from storage import migrate
 from tests.admin.support import PASSWORD, TERMINAL, admin_settings
 from tests.fakes.tbank import FakeTBank
@@ -24,13 +25,20 @@ schemathesis = pytest.importorskip("schemathesis")
 hypothesis = pytest.importorskip("hypothesis")
 
 EXAMPLES = 12
+Issue = Callable[[Services], Awaitable[str]]
+
+
+async def _admin_token(services: Services) -> str:
+    owner = await owner_with_org(services)
+    return (await services.admin.create_token(owner, "schemathesis")).token
 
 
 class ServerThread:
     """The admin endpoint (and a T-Bank fake) on their own event loop, for a sync client."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, issue: Issue | None = None) -> None:
         self._database = database
+        self._issue = issue or _admin_token
         self._ready: Future[tuple[str, str]] = Future()
         self._stop: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -62,8 +70,7 @@ class ServerThread:
         server = AdminServer(build_admin_app(container))
         try:
             await server.start()
-            owner = await owner_with_org(container.services)
-            token = (await container.services.admin.create_token(owner, "schemathesis")).token
+            token = await self._issue(container.services)
             self._ready.set_result((server.url, token))
             assert self._stop is not None
             await self._stop.wait()
@@ -82,6 +89,8 @@ def live(tmp_path_factory) -> Iterator[tuple[str, str]]:
 
 def _operations(schema):
     found = [result.ok() for result in schema.get_all_operations()]
+    # /api/v1 takes API keys, not these tokens: tests/rest/test_rest_schemathesis.py
+    found = [op for op in found if not op.path.startswith("/api/v1/")]
     # Revoking tokens last: a generated id may be our own token's.
     return sorted(found, key=lambda op: (op.method.upper() == "DELETE", op.path, op.method))
 

@@ -1,0 +1,17 @@
+"""The REST API for integrations under /api/v1 (docs/rest-api.md): API keys with scopes,
+problem details, idempotent POSTs, ETags on PATCH, cursor pages, a rate limit per key."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI
+
+from bot.admin.v1 import clients, members, problems
+
+router = APIRouter(prefix=problems.PREFIX)
+router.include_router(clients.router)
+router.include_router(members.router)
+
+
+def install(app: FastAPI) -> None:
+    app.include_router(router)
+    problems.install(app)

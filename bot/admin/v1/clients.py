@@ -1,0 +1,159 @@
+"""/api/v1/clients: list (search, cursor pages), get, create, update, merge. Reads need
+`clients:read`, changes `clients:write`; every change runs the bot's own use cases as the
+key's owner (core/clients/service.py), in the request's one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.responses import JSONResponse
+
+from bot.admin.context import ServicesDep
+from bot.admin.models import Id
+from bot.admin.v1 import paging
+from bot.admin.v1.auth import ClientsRead, ClientsWrite
+from bot.admin.v1.idempotency import IdempotencyKey, IfMatch, answer, check_match, once
+from bot.admin.v1.problems import ON_PATCH, ON_POST, PROBLEMS
+from core.apikeys.model import PAGE_MAX, ClientItem
+from core.apikeys.service import KeyCaller
+from core.services import Services
+
+router = APIRouter(prefix="/clients", tags=["clients"], responses=PROBLEMS)
+Text = Annotated[str, Field(max_length=2000)]
+
+
+class ClientOut(BaseModel):
+    id: int
+    name: str = Field(examples=["Пётр Сидоров"])
+    phones: list[str] = Field(description="E.164, the main one first", examples=[["+79161234567"]])
+    address: str | None
+    notes: str | None
+    email: str | None
+    created_at: datetime = Field(description="ISO 8601, UTC")
+    updated_at: datetime = Field(description="ISO 8601, UTC")
+
+
+class ClientPage(paging.PageMeta):
+    items: list[ClientOut]
+
+
+class ClientIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str = Field(min_length=1, max_length=200, examples=["Пётр Сидоров"])
+    phone: str | None = Field(None, max_length=40, examples=["+7 916 123-45-67"])
+    address: Text | None = None
+    notes: Text | None = None
+    email: str | None = Field(None, max_length=254, examples=["petr@example.com"])
+    allow_duplicate: bool = Field(False, description="Create even if the phone is on a card")
+
+
+class ClientPatch(BaseModel):
+    """Only the fields sent change; `phone` becomes the main number (the others stay)."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str | None = Field(None, min_length=1, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    address: Text | None = None
+    notes: Text | None = None
+    email: str | None = Field(None, max_length=254)
+
+
+class MergeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    other_id: int = Field(ge=1, le=2**62, description="The card merged into this one")
+
+
+def client_out(item: ClientItem) -> ClientOut:
+    c = item.client
+    return ClientOut(
+        id=c.id,
+        name=c.name,
+        phones=list(c.phones),
+        address=c.address,
+        notes=c.notes,
+        email=item.email,
+        created_at=c.created_at,
+        updated_at=item.updated_at,
+    )
+
+
+def _reader(services: Services, caller: KeyCaller):  # type: ignore[no-untyped-def]
+    async def read(client_id: int) -> ClientOut:
+        return client_out(await services.api_reads.client(caller, client_id))
+
+    return read
+
+
+@router.get("", response_model=ClientPage)
+async def list_clients(
+    services: ServicesDep,
+    who: ClientsRead,
+    q: Annotated[str | None, Query(max_length=200, description="Name or phone")] = None,
+    cursor: Annotated[str | None, Query(max_length=100)] = None,
+    limit: Annotated[int, Query(ge=1, le=PAGE_MAX)] = 50,
+) -> ClientPage:
+    kind = "s" if q else "c"
+    page = await services.api_reads.clients(who, q, paging.decode(kind, cursor), limit)
+    items = [client_out(item) for item in page.items]
+    return ClientPage(items=items, next_cursor=paging.encode(kind, page.next_after))
+
+
+@router.get("/{client_id}", response_model=ClientOut)
+async def get_client(services: ServicesDep, who: ClientsRead, client_id: Id) -> JSONResponse:
+    return answer(await _reader(services, who)(client_id))
+
+
+@router.post("", response_model=ClientOut, status_code=201, responses=ON_POST)
+async def create_client(
+    request: Request,
+    services: ServicesDep,
+    who: ClientsWrite,
+    body: ClientIn,
+    _key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def make() -> int:
+        made = await services.clients.create(
+            who.actor, body.name, body.phone, body.address, body.notes, body.allow_duplicate
+        )
+        if body.email:
+            await services.clients.edit(who.actor, made.id, "email", body.email)
+        return made.id
+
+    return await once(request, services, who, body, make, _reader(services, who))
+
+
+@router.patch("/{client_id}", response_model=ClientOut, responses=ON_PATCH)
+async def update_client(
+    request: Request,
+    services: ServicesDep,
+    who: ClientsWrite,
+    client_id: Id,
+    body: ClientPatch,
+    _match: IfMatch = None,
+) -> JSONResponse:
+    read = _reader(services, who)
+    check_match(request, await read(client_id))
+    for field, value in body.model_dump(exclude_unset=True).items():
+        await services.clients.edit(who.actor, client_id, field, value)
+    return answer(await read(client_id))
+
+
+@router.post("/{client_id}/merge", response_model=ClientOut, responses=ON_POST)
+async def merge_clients(
+    request: Request,
+    services: ServicesDep,
+    who: ClientsWrite,
+    client_id: Id,
+    body: MergeIn,
+    _key: IdempotencyKey = None,
+) -> JSONResponse:
+    """The other card's orders and phones move to this one; the other is gone."""
+
+    async def make() -> int:
+        await services.clients.merge(who.actor, client_id, body.other_id)
+        return client_id
+
+    return await once(request, services, who, body, make, _reader(services, who), 200)

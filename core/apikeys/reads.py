@@ -1,0 +1,60 @@
+"""What the REST API reads beyond the use cases the bot has: clients a page at a time (by
+id after a cursor, or a search by offset), with the times an integration syncs by. Every
+read is scoped to the key's organization and checked against its scopes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from core.apikeys.model import PAGE_MAX, ClientItem, Paged, Scope
+from core.apikeys.service import KeyCaller
+from core.clients.search import parse_query
+from core.domain import MemberView
+from core.errors import DomainError
+from core.ports import Clock, UowFactory
+
+
+def _org(caller: KeyCaller) -> int:
+    assert caller.actor.organization is not None
+    return caller.actor.organization.id
+
+
+class ApiReads:
+    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+        self._uow = uow
+        self._clock = clock
+
+    async def clients(
+        self, caller: KeyCaller, text: str | None, after: int, limit: int
+    ) -> Paged[ClientItem]:
+        """Without `text`: clients by id after `after` (an id). With it: the search's matches
+        by name, `after` being how many were already given."""
+        caller.require(Scope.CLIENTS_READ)
+        org_id, limit = _org(caller), max(1, min(limit, PAGE_MAX))
+        async with self._uow() as uow:
+            if text:
+                query = parse_query(text)
+                if query.empty:
+                    raise DomainError("search_empty")
+                ids = await uow.api_reads.search_ids(org_id, query, limit + 1, after)
+                more = after + limit if len(ids) > limit else None
+            else:
+                ids = await uow.api_reads.client_ids_after(org_id, after, limit + 1)
+                more = ids[limit - 1] if len(ids) > limit else None
+            items = await uow.api_reads.clients(org_id, ids[:limit])
+        return Paged(tuple(items), more)
+
+    async def client(self, caller: KeyCaller, client_id: int) -> ClientItem:
+        """A live client of the key's organization (a merged or erased one is not found)."""
+        caller.require(Scope.CLIENTS_READ)
+        async with self._uow() as uow:
+            found = await uow.api_reads.clients(_org(caller), [client_id])
+        if not found:
+            raise DomainError("not_found")
+        return found[0]
+
+    async def members(self, caller: KeyCaller) -> Sequence[MemberView]:
+        """The team, for assigning orders: any key that may read orders."""
+        caller.require(Scope.ORDERS_READ)
+        async with self._uow() as uow:
+            return await uow.members.team(_org(caller))
