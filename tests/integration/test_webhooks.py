@@ -5,6 +5,7 @@ delivery per event when the job runs twice, and private targets refused."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -14,7 +15,7 @@ from datetime import timedelta
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from core.orders.rules import OrderAction
@@ -51,7 +52,12 @@ class Receiver(AsgiServer):
     """Records every POST; answers with `status` (a list: one per request, the last repeats)."""
 
     def __init__(self) -> None:
-        super().__init__(Starlette(routes=[Route("/hook", self._hook, methods=["POST"])]))
+        routes = [
+            Route("/hook", self._hook, methods=["POST"]),
+            Route("/moved", self._moved, methods=["POST"]),
+            Route("/slow", self._slow, methods=["POST"]),
+        ]
+        super().__init__(Starlette(routes=routes))
         self.got: list[tuple[dict[str, str], bytes]] = []
         self.statuses = [200]
 
@@ -59,6 +65,13 @@ class Receiver(AsgiServer):
         self.got.append((dict(request.headers), await request.body()))
         status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
         return PlainTextResponse("ok" if status < 300 else "broken " * 100, status_code=status)
+
+    async def _moved(self, request: Request) -> Response:
+        return RedirectResponse("/hook", status_code=307)
+
+    async def _slow(self, request: Request) -> Response:
+        await asyncio.sleep(2)
+        return PlainTextResponse("late")
 
 
 @pytest.fixture
@@ -150,6 +163,27 @@ async def test_only_subscribed_events_and_status_changes(world, receiver):
     (only,) = [json.loads(body) for _, body in receiver.got]
     assert only["type"] == "order.status_changed"
     assert only["data"]["status"] == "assigned" and only["data"]["previous_status"] == "new"
+
+
+async def test_a_payment_and_a_client_edit(world, receiver):
+    owner, _ = await _subscribed(world, receiver, ["order.paid", "client.updated"])
+    client = await world.services.clients.create(owner, "Анна Смирнова", "+79165550001")
+    await world.services.clients.edit(owner, client.id, "address", "ул. Тихая, 5")
+    order = await world.services.orders.create(owner, OrderDraft(client.id, price_minor=5000))
+    uid = owner.user.id
+    await world.services.orders.act(owner, order.id, OrderAction.ASSIGN, assignee_id=uid)
+    await world.services.orders.act(owner, order.id, OrderAction.START)
+    await world.services.orders.act(owner, order.id, OrderAction.DONE)
+    await world.services.orders.act(
+        owner, order.id, OrderAction.PAY, amount_minor=5000, method="cash"
+    )
+    await world.drain()
+    got = [json.loads(body) for _, body in receiver.got]
+    assert [g["type"] for g in got] == ["client.updated", "order.paid"]
+    assert got[0]["data"] == {"id": client.id}
+    assert got[1]["data"]["payment"] == {"amount_minor": 5000, "method": "cash"}
+    assert got[1]["data"]["paid_minor"] == 5000 and got[1]["data"]["status"] == "done"
+    assert "Тихая" not in receiver.got[0][1].decode()
 
 
 async def test_nothing_is_sent_for_a_rolled_back_change(world, receiver):
@@ -245,3 +279,11 @@ async def test_private_targets_are_refused_outside_tests(receiver):
     assert (
         check_url(" https://example.com/hook ", allow_private=False) == "https://example.com/hook"
     )
+
+
+async def test_redirects_are_not_followed_and_slow_receivers_time_out(receiver):
+    transport = HttpWebhookTransport(allow_private=True, timeout=0.3)
+    moved = await transport.post(f"{receiver.url}/moved", "{}", {})
+    assert moved.status == 307 and not moved.ok and receiver.got == []
+    slow = await transport.post(f"{receiver.url}/slow", "{}", {})
+    assert slow.status is None and slow.excerpt == "error: timed out"
