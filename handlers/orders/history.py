@@ -26,6 +26,11 @@ KINDS = {
     "file": N_("attached a file"),
     "call": N_("attached a call: {summary}"),
     "client_confirmed": N_("confirmed the visit on the order page"),
+    # line items (docs/line-items.md): the order's total after the change, the client's answer
+    "line": N_("added a line, the total is now {total}"),
+    "line_edit": N_("changed the lines, the total is now {total}"),
+    "total_approved": N_("approved the new total of {total}"),
+    "total_declined": N_("declined the new total of {total}"),
     **SERIES_EVENTS,
     ON_THE_WAY_EVENT: N_("set off to the client (On my way)"),
 }
@@ -33,6 +38,13 @@ TRAVEL = N_("on the way {minutes} min")
 LATE = N_("reached the bot {minutes} min late")
 BY_CLIENT = N_("the client")
 BY_SERIES = N_("the series")  # a visit a recurring series made (docs/recurring.md)
+# The events that name an order's total, and the key of that total in their data.
+TOTALS = {
+    "line": "to",
+    "line_edit": "to",
+    "total_approved": "total_minor",  # the client's answers (no member made them)
+    "total_declined": "total_minor",
+}
 CLIENT_CANCEL = N_("cancelled it on the order page: «{reason}»")
 EDITS = {
     "address": N_("changed the address: {before} → {after}"),
@@ -57,7 +69,8 @@ def history_text(
     set_off = None
     for event, actor in events:
         by = event.data.get("by")
-        nobody = BY_CLIENT if by == "client" else BY_SERIES if by == "series" else "someone"
+        client = by == "client" or event.kind.startswith("total_")
+        nobody = BY_CLIENT if client else BY_SERIES if by == "series" else "someone"
         who = escape(actor.display_name) if actor else t.raw(nobody)
         moment = escape(when(t, happened_at(event), org.timezone))  # a late Start: its own time
         notes = _notes(t, event, set_off)
@@ -97,6 +110,10 @@ def _describe(t: Translator, event: OrderEvent, org: Organization) -> str:
         reason = str(event.data.get("reason") or "—")
         reason = reason if len(reason) <= QUOTED_MAX else reason[: QUOTED_MAX - 1] + "…"
         return t(CLIENT_CANCEL, reason=reason) + f" → {STATUS[OrderStatus.CANCELLED][0]}"
+    if event.kind in TOTALS:
+        amount = event.data.get(TOTALS[event.kind])
+        total = money(t, amount, org.currency) if isinstance(amount, int) else "—"
+        return t(msgid, total=total)
     if event.kind == "pay":
         amount = money(t, int(str(event.data.get("amount_minor", 0))), org.currency)
         method = _method(event.data.get("method"))

@@ -48,3 +48,18 @@ def test_what_a_client_did_on_the_order_page_reads_as_the_clients():
     assert "Клиент отменяет заказ на странице заказа: «&lt;уехал&gt; &amp; всё»" in russian[2]
     english = history_text(Catalogs().get("en"), events, ORG).splitlines()
     assert english[1].endswith("the client confirmed the visit on the order page"), english
+
+
+def test_line_changes_and_the_clients_answers_read_with_the_total():
+    added = OrderEvent(1, 7, ANNA.id, "line", {"from": 300000, "to": 450000}, AT)
+    removed = OrderEvent(2, 7, ANNA.id, "line_edit", {"from": 450000, "to": None}, AT)
+    declined = OrderEvent(
+        3, 7, None, "total_declined", {"by": "telegram", "total_minor": 450000}, AT
+    )
+    events = [(added, ANNA), (removed, ANNA), (declined, None)]
+    russian = history_text(Catalogs().get("ru"), events, ORG).splitlines()
+    assert russian[1].endswith("Анна добавляет строку, сумма теперь 4\u00a0500\u00a0₽"), russian
+    assert russian[2].endswith("Анна меняет строки, сумма теперь —")
+    assert russian[3].endswith("Клиент отклоняет новую сумму 4\u00a0500\u00a0₽")
+    english = history_text(Catalogs().get("en"), events, ORG).splitlines()
+    assert english[3].endswith("the client declined the new total of 4,500\u00a0RUB"), english
