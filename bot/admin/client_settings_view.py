@@ -27,6 +27,7 @@ KIND_LABELS = {
     "staff_message": N_("Message from staff"),
     "quote": N_("Quote"),
     "quote_reminder": N_("Quote reminder"),
+    "series_changed": N_("Recurring visits changed"),
 }
 
 

@@ -25,6 +25,7 @@ class MessageKind(enum.StrEnum):
     STAFF_MESSAGE = "staff_message"
     QUOTE = "quote"  # a quote sent to the client (core/quotes)
     QUOTE_REMINDER = "quote_reminder"  # its one reminder
+    SERIES_CHANGED = "series_changed"  # visits of a recurring series cancelled or moved
     CLIENT_MESSAGE = "client_message"  # what a client wrote to the organization (inbound)
 
 

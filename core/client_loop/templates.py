@@ -41,6 +41,7 @@ VARIABLES: dict[MessageKind, frozenset[str]] = {
     MessageKind.STAFF_MESSAGE: _BASE | {"order_number", "text"},
     MessageKind.QUOTE: _QUOTE,
     MessageKind.QUOTE_REMINDER: _QUOTE,
+    MessageKind.SERIES_CHANGED: _ORDER | {"visits"},
     MessageKind.CLIENT_MESSAGE: frozenset({"text"}),
 }
 REQUIRED: dict[MessageKind, frozenset[str]] = {
@@ -55,6 +56,7 @@ REQUIRED: dict[MessageKind, frozenset[str]] = {
     MessageKind.STAFF_MESSAGE: frozenset({"text"}),
     MessageKind.QUOTE: frozenset({"amount", "valid_until"}),
     MessageKind.QUOTE_REMINDER: frozenset({"valid_until"}),
+    MessageKind.SERIES_CHANGED: frozenset({"visits"}),
     MessageKind.CLIENT_MESSAGE: frozenset({"text"}),
 }
 # What an organization may edit: everything the business sends.
@@ -193,6 +195,7 @@ DEFAULTS_EN: dict[MessageKind, str] = {
     "{valid_until}.\n{page_link}",
     MessageKind.QUOTE_REMINDER: "{org_name}: a reminder: quote {quote_number} for {amount} "
     "waits for your answer until {valid_until}.\n{page_link}",
+    MessageKind.SERIES_CHANGED: "{org_name}: your recurring visits have changed:\n{visits}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }
 DEFAULTS_RU: dict[MessageKind, str] = {
@@ -221,5 +224,7 @@ DEFAULTS_RU: dict[MessageKind, str] = {
     "{valid_until}.\n{page_link}",
     MessageKind.QUOTE_REMINDER: "{org_name}: напоминаем: смета {quote_number} на {amount} "
     "ждёт вашего ответа до {valid_until}.\n{page_link}",
+    MessageKind.SERIES_CHANGED: "{org_name}: изменилось расписание ваших регулярных визитов:\n"
+    "{visits}",
     MessageKind.CLIENT_MESSAGE: "{text}",
 }

@@ -9,6 +9,7 @@ from core.recurring.rules import local_of
 from handlers.context import BotContext
 from handlers.delivery.replies import reply
 from handlers.orders.publish import refresh_cards, send_card
+from handlers.recurring.news import tell_series
 from handlers.recurring.render import describe, short_date
 
 
@@ -37,9 +38,11 @@ async def series_started(update: Update, ctx: BotContext, outcome: SeriesStarted
 
 
 async def series_changed(update: Update, ctx: BotContext, outcome: SeriesChanged) -> None:
-    """Every card of the changed visits is redrawn; one answer sums it up."""
+    """Every card of the changed visits is redrawn; one answer sums it up, and each person
+    the visits concern gets one summary (`handlers.recurring.news`)."""
     for change in outcome.changes:
         refresh_cards(ctx, change)
+    await tell_series(ctx, outcome.changes)
     text = ctx.t.n(
         "Saved: {count} visit of the series changed, from order №{number} on.",
         "Saved: {count} visits of the series changed, from order №{number} on.",

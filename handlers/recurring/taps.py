@@ -17,6 +17,7 @@ from handlers.i18n import N_, Translator
 from handlers.keyboards import button
 from handlers.orders.publish import publish_change, refresh_cards
 from handlers.outcomes import show
+from handlers.recurring.news import tell_series
 from handlers.recurring.render import describe
 
 ASK = {
@@ -130,7 +131,7 @@ async def series_sure(update: Update, ctx: BotContext, tap: cb.SeriesSure) -> No
             len(changes),
         )
     await query.answer()
-    _redraw(ctx, changes)
+    await _redraw(ctx, changes)
     await reply(ctx, update, text)
 
 
@@ -157,7 +158,7 @@ async def client_series_end(
         return
     changes = await ctx.services.series.end_for_client(ctx.actor, tap.client_id)
     await query.answer()
-    _redraw(ctx, changes)
+    await _redraw(ctx, changes)
     text = t.n(
         "The client's series have ended: {count} coming visit cancelled.",
         "The client's series have ended: {count} coming visits cancelled.",
@@ -166,7 +167,9 @@ async def client_series_end(
     await reply(ctx, update, text)
 
 
-def _redraw(ctx: BotContext, changes: list[OrderChange]) -> None:
-    """The cancelled visits' cards, wherever they are shown (no message per visit)."""
+async def _redraw(ctx: BotContext, changes: list[OrderChange]) -> None:
+    """The cancelled visits' cards, wherever they are shown; one summary per person
+    (`handlers.recurring.news`), not a message per visit."""
     for change in changes:
         refresh_cards(ctx, change)
+    await tell_series(ctx, changes)
