@@ -55,6 +55,9 @@ def build_app(emulator: TelegramEmulator) -> Starlette:
     )
 
 
+KEEP_ALIVE_SECONDS = 75
+
+
 class AsgiServer:
     """Runs any ASGI app with uvicorn (h11, no lifespan) in the running event loop.
 
@@ -84,6 +87,11 @@ class AsgiServer:
             log_config=None,
             access_log=False,
             timeout_graceful_shutdown=5,
+            # Longer than any client's keep-alive (aiohttp's pool keeps an idle connection
+            # 15 s, httpx's 5 s): a server that closes an idle connection first races the
+            # client's next request on it, which fails with "server disconnected" (uvicorn's
+            # default of 5 s did, for about one request in ten after 5 s idle).
+            timeout_keep_alive=KEEP_ALIVE_SECONDS,
         )
         config.load()
         server = uvicorn.Server(config)

@@ -197,7 +197,7 @@ async def _membership(services, owner, worker):
 
 
 async def test_reassign_proposals_offer_only_workers_who_do_that_kind_of_work(services):
-    owner, (ivan, anna, boris, cleo) = await _team(services, "Ivan", "Anna", "Boris", "Cleo")
+    owner, (ivan, anna, boris, _cleo) = await _team(services, "Ivan", "Anna", "Boris", "Cleo")
     cleaning, repair = (await _kinds(services, owner))[:2]
     for worker, kind in ((anna, repair), (boris, cleaning)):
         view = await services.availability.toggle_kind(
