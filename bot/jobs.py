@@ -141,7 +141,7 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
         **reminder_jobs(bot, services, catalogs),
         **rating_jobs(bot, services, catalogs, public_url(container.settings)),
         **relay_jobs(bot, services, catalogs),
-        **webhook_jobs(container),
+        **webhook_jobs(container, bot),
         **quote_jobs(container, bot),
         **invoice_jobs(
             services.invoices, catalogs, FpdfRenderer(), invoice_teller(container, bot)

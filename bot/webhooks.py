@@ -4,9 +4,11 @@ admin page (and later the REST API) uses, and the delivery job."""
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from telegram import Bot
 
 from bot.container import Container
-from core.runtime.jobs import JobHandler
+from bot.outbox import LEASE, OutboxSender
+from core.runtime.jobs import JobHandler, default_worker_id
 from core.webhooks.model import WEBHOOK_JOB
 from core.webhooks.sender import WebhookSender
 from core.webhooks.service import WebhookService
@@ -23,13 +25,20 @@ def webhook_service(container: Container, joined: AsyncSession | None = None) ->
     return WebhookService(store, container.adapters.secrets, container.services.clock, allow)
 
 
-def webhook_jobs(container: Container) -> dict[str, JobHandler]:
-    """The delivery job; none without an encryption key (no subscription can exist then)."""
+def webhook_jobs(container: Container, bot: Bot) -> dict[str, JobHandler]:
+    """The delivery job; none without an encryption key (no subscription can exist then).
+    The owner's message when a subscription is switched off goes through a sender of the
+    job runner's, right after the switch-off commits (bot/invoice_tell.py does the same)."""
     box = container.adapters.secrets
     if box is None:
         return {}
-    store = SqlWebhookStore(session_factory(container.engine))
+    services, sessions = container.services, session_factory(container.engine)
+    outbox = OutboxSender(
+        bot, sessions, services.clock, services, container.catalogs, services.orders.map_of,
+        f"{default_worker_id()}:webhook-outbox",
+    )  # fmt: skip
+    store = SqlWebhookStore(sessions, holder=outbox.owner, lease=LEASE)
     transport = HttpWebhookTransport(container.settings.webhooks_allow_private)
     notice = disabled_notice(container.catalogs)
-    sender = WebhookSender(store, transport, box, container.services.clock, notice)
+    sender = WebhookSender(store, transport, box, services.clock, notice, deliver=outbox.deliver)
     return {WEBHOOK_JOB: sender.job}

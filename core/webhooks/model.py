@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from core.runtime.outbox import Delivery
+from core.runtime.outbox import Delivery, Stored
 
 WEBHOOK_JOB = "webhook"
 
@@ -115,7 +115,8 @@ class WebhookStore(Protocol):
 
     async def failed(
         self, delivery: DeliveryRecord, failure: Failure, notice: DisabledNotice, now: datetime
-    ) -> bool:
-        """Record a failed try, fenced like `succeeded`; the next try's job, or the
-        subscription switched off with `notice` written to the outbox, in one transaction."""
+    ) -> list[Stored] | None:
+        """Record a failed try, fenced like `succeeded` (None: someone else recorded); the
+        next try's job, or the subscription switched off with `notice` written to the
+        outbox, in one transaction. The outbox rows written (to send now), if any."""
         ...

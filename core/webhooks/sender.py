@@ -10,9 +10,11 @@ its event id (X-Event-Id) for the receiver to drop repeats.
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from core.domain import Job
 from core.ports import Clock
+from core.runtime.outbox import Stored
 from core.service_ports import SecretBox
 from core.webhooks.model import (
     DeliveryRecord,
@@ -28,6 +30,7 @@ from core.webhooks.policy import RetryPolicy
 from core.webhooks.signing import headers
 
 log = logging.getLogger(__name__)
+Deliver = Callable[[list[Stored]], Awaitable[None]]
 
 
 class WebhookSender:
@@ -39,13 +42,17 @@ class WebhookSender:
         clock: Clock,
         notice: DisabledNotice,
         policy: RetryPolicy | None = None,
+        deliver: Deliver | None = None,
     ) -> None:
+        """`deliver`: sends the owner's message the switch-off wrote to the outbox, right
+        after it committed (a sender of the job runner's; None: the outbox's next look)."""
         self._store = store
         self._transport = transport
         self._box = box
         self._clock = clock
         self._notice = notice
         self._policy = policy or RetryPolicy()
+        self._deliver = deliver
 
     async def job(self, job: Job) -> None:
         """The handler of WEBHOOK_JOB: payload {"delivery": id, "attempt": attempts seen}."""
@@ -66,8 +73,11 @@ class WebhookSender:
             await self._store.succeeded(delivery, response, now)
             return
         failure = self._failure(delivery, subscription, response)
-        if not await self._store.failed(delivery, failure, self._notice, now):
+        stored = await self._store.failed(delivery, failure, self._notice, now)
+        if stored is None:
             return
+        if stored and self._deliver is not None:
+            await self._deliver(stored)
         log.info(
             "webhook delivery %s of subscription %s failed (try %s, status %s)",
             delivery.id,

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.domain import Role
+from core.runtime.outbox import Stored
 from core.webhooks.model import (
     DeliveryRecord,
     DeliveryStatus,
@@ -75,10 +76,18 @@ class SqlWebhookStore:
     request's (which commits it: an admin request is one unit of work)."""
 
     def __init__(
-        self, sessions: async_sessionmaker[AsyncSession], joined: AsyncSession | None = None
+        self,
+        sessions: async_sessionmaker[AsyncSession],
+        joined: AsyncSession | None = None,
+        holder: str = NOBODY,
+        lease: timedelta = timedelta(0),
     ) -> None:
+        """`holder`, `lease`: who holds the owner's message in the outbox, and how long (a
+        job runner's sender sends it right after; NOBODY: any bot sender's next look)."""
         self._sessions = sessions
         self._joined = joined
+        self._holder = holder
+        self._lease = lease
 
     @asynccontextmanager
     async def _tx(self) -> AsyncIterator[AsyncSession]:
@@ -178,7 +187,7 @@ class SqlWebhookStore:
 
     async def failed(
         self, delivery: DeliveryRecord, failure: Failure, notice: DisabledNotice, now: datetime
-    ) -> bool:
+    ) -> list[Stored] | None:
         response, tries = failure.response, delivery.attempts + 1
         values = dict(
             status="pending" if failure.next_try_at else "failed", attempts=tries,
@@ -190,7 +199,8 @@ class SqlWebhookStore:
                 await s.execute(update(D).where(*_fence(delivery)).values(**values))
             ).rowcount
             if not changed:
-                return False
+                return None
+            stored: list[Stored] = []
             org_id, sub_id = delivery.organization_id, delivery.subscription_id
             row = await s.get(S, sub_id, with_for_update=True)
             if row is not None:
@@ -200,10 +210,11 @@ class SqlWebhookStore:
                     row.active, row.disabled_at = False, now
                     owners = await _owners(s, org_id)
                     deliveries = notice(owners, row.url)
-                    await SqlOutboxRepository(s).add(deliveries, NOBODY, now, timedelta(0))
+                    outbox = SqlOutboxRepository(s)
+                    stored = await outbox.add(deliveries, self._holder, now, self._lease)
             if failure.next_try_at is not None:
                 await enqueue(s, org_id, delivery.id, tries, failure.next_try_at)
-        return True
+        return stored
 
 
 async def _owners(session: AsyncSession, org_id: int) -> list[Owner]:
