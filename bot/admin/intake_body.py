@@ -4,6 +4,7 @@ turned into `core.intake.requests.WebsiteRequest`. Refusals are field errors (42
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
@@ -36,7 +37,8 @@ class OrderIn(BaseModel):
     address: str | None = Field(None, max_length=500)
     addresses: Suggested | None = None
     email: str | None = Field(None, max_length=254)
-    preferred_time: str | None = Field(None, max_length=100)
+    preferred_time: str | None = Field(None, max_length=100, description="in words")
+    preferred_at: datetime | None = Field(None, description="ISO 8601 with its UTC offset")
     consent: bool = Field(description="the client agreed to the privacy policy")
     policy_version: str = Field(min_length=1, max_length=32)
     website: str | None = Field(None, max_length=200, description="leave empty (honeypot)")
@@ -89,6 +91,8 @@ def checked(body: OrderIn) -> WebsiteRequest:
         raise Refused({"fillMs": ["The form was sent too fast."]}, "too_fast")
     if not body.consent:
         raise Refused({"consent": ["Consent to the privacy policy is required."]})
+    if body.preferred_at is not None and body.preferred_at.utcoffset() is None:
+        raise Refused({"preferredAt": ["Give the time with its UTC offset."]})
     category, service = _id(body.service_id, "serviceId"), _id(body.sub_service_id, "subServiceId")
     text = (body.service_text or "").strip() or None
     if category is None and text is None:
@@ -111,4 +115,5 @@ def checked(body: OrderIn) -> WebsiteRequest:
         longitude=_coordinate(suggested.data if suggested else None, "geo_lon"),
         email=(body.email or "").strip() or None,
         preferred_time=(body.preferred_time or "").strip() or None,
+        scheduled_at=body.preferred_at,
     )

@@ -11,7 +11,7 @@ member who created them), with a `website` event naming the consent's policy ver
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from core.changes import ClientChange
 from core.clients.service import client_email
@@ -55,6 +55,7 @@ class WebsiteRequest:
     longitude: float | None = None
     email: str | None = None
     preferred_time: str | None = None
+    scheduled_at: datetime | None = None  # the wished time, when the form asks for one
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,12 +92,15 @@ class IntakeRequests:
         except DomainError as error:
             raise FieldError("email", error.code) from None
         name = clean_name(request.name, 200) or "—"
+        when, now = request.scheduled_at, self._clock.now()
+        if when is not None and when <= now:
+            later = (now + timedelta(days=1)).isoformat(timespec="minutes")
+            raise FieldError("preferredAt", "date_past", example=later)
         async with self._uow() as uow:
             owner = await _owner(uow, found)
             category = await self._category(uow, org.id, request)
             description = _description(request, await self._service(uow, org.id, request))
             same = await uow.clients.by_phone(org.id, phone)
-            now = self._clock.now()
             if same:
                 client = same[0]
                 for old in await uow.orders.for_client(org.id, client.id, 5):
@@ -116,7 +120,7 @@ class IntakeRequests:
                 latitude=request.latitude,
                 longitude=request.longitude,
                 category_id=category,
-                scheduled_at=None,
+                scheduled_at=when.astimezone(UTC) if when is not None else None,
                 price_minor=None,
                 description=description,
             )

@@ -152,3 +152,14 @@ async def test_address_suggestions_use_the_organizations_key(client, world, site
     first = found.json()["suggestions"][0]
     assert "Сухонская" in first["value"] and first["data"]["geo_lat"]
     assert dadata.requests[-1].headers["authorization"] == f"Token {DADATA_KEY}"
+
+
+async def test_the_key_is_limited_across_addresses(client, site):
+    """60 POSTs a minute per key, wherever they come from (each address stays under its 10)."""
+    headers = {"X-Widget-Key": site, "Origin": SITE}
+    answers = []
+    for n in range(61):
+        async with _from(client, f"10.0.3.{n // 9}") as web:
+            sent = await web.post(ORDERS, json=_body(website="spam"), headers=headers)
+        answers.append(sent.status_code)
+    assert answers[:60] == [422] * 60 and answers[60] == 429

@@ -7,11 +7,15 @@ The same request again within minutes is the same order, and nobody hears twice.
 from __future__ import annotations
 
 import httpx
+import pytest
 
 from core.domain import TelegramProfile
+from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
 from tests.e2e.scenario import create_org, invite_link, onboard, until_shown
 from tests.e2e.test_admin import bank as admin_bank
 from tests.e2e.test_admin import crm as admin_crm
+from tests.e2e.test_client_confirmation import _linked
+from tests.e2e.test_client_link import _team as _link_team
 
 SITE = "https://shop.example"
 bank, crm = admin_bank, admin_crm  # the admin endpoint with the bot (fixtures)
@@ -97,3 +101,45 @@ async def test_a_distributing_request_is_offered_to_the_workers_at_once(crm):
     assert any("Take" in label for label in offer.labels), offer.labels
     assert not [m for m in olga.messages() if "сайта" in m.text]
     assert not [m for m in misha.messages() if "website" in m.text]
+
+
+@pytest.fixture
+async def linked_crm(db_url, tmp_path):
+    """The bot with its admin server on the client-link tests' clock (Wed 4 March 2026)."""
+    clock = e2e_clock()
+    local = local_bot(admin_settings(db_url, tmp_path), clock=clock)
+    local.clock = clock
+    await local.start()
+    yield local
+    await local.stop()
+
+
+async def test_a_linked_client_gets_the_booking_message(linked_crm):
+    """A client linked in Telegram who asks from the website with a wished time gets the
+    client loop's booking message; a time in the past is a field error."""
+    crm = linked_crm
+    olga, ivan = await _link_team(crm, (2121, 2122))
+    petr = await _linked(crm, olga, ivan, 2123)
+    services = crm.container.services
+    owner = await services.users.identify(TelegramProfile(2121, "Ольга", language_code="ru"))
+    key = (await services.intake_settings.configure(owner, True, "draft", [SITE])).public_key
+    seen = len(petr.messages())
+    async with httpx.AsyncClient(base_url=crm.admin.url) as web:
+        body = {
+            "clientPhone": "79161234567",
+            "description": "Ещё и балкон",
+            "serviceText": "Уборка",
+            "consent": True,
+            "policyVersion": "2025-01",
+            "preferredAt": "2026-03-03T12:00:00+03:00",
+        }
+        headers = {"X-Widget-Key": key, "Origin": SITE}
+        past = await web.post("/api/public/v1/orders", json=body, headers=headers)
+        assert past.status_code == 422 and "preferredAt" in past.json()["fieldErrors"]
+        body["preferredAt"] = "2026-03-06T12:00:00+03:00"
+        sent = await web.post("/api/public/v1/orders", json=body, headers=headers)
+    assert sent.status_code == 201, sent.text
+    booked = await petr.reply()
+    assert len(petr.messages()) == seen + 1
+    assert "Чистый дом" in booked.text and "06.03.2026" in booked.text
+    assert (await olga.reply()).text.startswith("🌐 Новая заявка с сайта:")
