@@ -29,6 +29,7 @@ from storage.tables_webhooks import WebhookDeliveryRow, WebhookSubscriptionRow
 from storage.webhooks.record import enqueue
 
 NOBODY = "~webhooks"  # an outbox holder nobody is: the first bot sender to look takes the rows
+KEEP = 200  # deliveries kept per subscription
 S = WebhookSubscriptionRow
 D = WebhookDeliveryRow
 
@@ -183,6 +184,7 @@ class SqlWebhookStore:
             ).rowcount
             if changed:
                 await s.execute(sub.values(failures=0, failing_since=None))
+                await _trim(s, delivery.subscription_id)
         return bool(changed)
 
     async def failed(
@@ -214,7 +216,24 @@ class SqlWebhookStore:
                     stored = await outbox.add(deliveries, self._holder, now, self._lease)
             if failure.next_try_at is not None:
                 await enqueue(s, org_id, delivery.id, tries, failure.next_try_at)
+            else:
+                await _trim(s, sub_id)
         return stored
+
+
+async def _trim(session: AsyncSession, sub_id: int) -> None:
+    """Keep a subscription's last KEEP deliveries; older finished ones are deleted (the log
+    is for looking back a little, not an archive)."""
+    newest = (
+        select(D.id)
+        .where(D.subscription_id == sub_id)
+        .order_by(D.id.desc())
+        .offset(KEEP - 1)
+        .limit(1)
+        .scalar_subquery()
+    )
+    old = [D.subscription_id == sub_id, D.status != "pending", D.id < newest]
+    await session.execute(delete(D).where(*old))
 
 
 async def _owners(session: AsyncSession, org_id: int) -> list[Owner]:

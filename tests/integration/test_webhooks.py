@@ -34,6 +34,7 @@ from storage.db import create_engine, session_factory
 from storage.runtime.jobs import SqlJobQueue
 from storage.secrets import FernetSecretBox
 from storage.uow import SqlUnitOfWork
+from storage.webhooks import store as store_module
 from storage.webhooks.store import SqlWebhookStore
 from tests.support import owner_with_org, services_for
 
@@ -287,3 +288,16 @@ async def test_redirects_are_not_followed_and_slow_receivers_time_out(receiver):
     assert moved.status == 307 and not moved.ok and receiver.got == []
     slow = await transport.post(f"{receiver.url}/slow", "{}", {})
     assert slow.status is None and slow.excerpt == "error: timed out"
+
+
+async def test_a_subscription_keeps_only_its_last_deliveries(world, receiver, monkeypatch):
+    monkeypatch.setattr(store_module, "KEEP", 3)
+    owner, made = await _subscribed(world, receiver, ["order.created"])
+    for _ in range(5):
+        await world.services.orders.create(owner, OrderDraft(None))
+    await world.drain()
+    log = await world.hooks.deliveries(owner.organization.id, made.subscription.id)
+    assert len(receiver.got) == 5 and len(log) == 3
+    assert [d.id for d in log] == sorted((d.id for d in log), reverse=True)
+    newest = json.loads(receiver.got[-1][1])["id"]
+    assert log[0].event_id == newest
