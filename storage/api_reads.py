@@ -8,11 +8,12 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.apikeys.model import ClientItem
+from core.apikeys.model import ClientItem, OrderItem, OrderQuery, PaymentItem
 from core.clients.search import SearchQuery
 from storage.clients.repository import _to_client
 from storage.clients.search import search_client_ids
-from storage.tables import ClientPhoneRow, ClientRow
+from storage.orders.repository import to_order
+from storage.tables import ClientPhoneRow, ClientRow, OrderEventRow, OrderRow
 
 LIVE = (ClientRow.deleted_at.is_(None), ClientRow.merged_into_id.is_(None))
 
@@ -54,4 +55,49 @@ class SqlApiReadRepository:
             ClientItem(_to_client(rows[i], phones.get(i, [])), rows[i].email, rows[i].updated_at)
             for i in ids
             if i in rows
+        ]
+
+    async def orders(
+        self, org_id: int, query: OrderQuery, after_id: int, limit: int
+    ) -> list[OrderItem]:
+        conditions = [OrderRow.organization_id == org_id, OrderRow.id > after_id]
+        if query.statuses:
+            conditions.append(OrderRow.status.in_(sorted(query.statuses)))
+        if query.assignee_id is not None:
+            conditions.append(OrderRow.assignee_id == query.assignee_id)
+        if query.start is not None:
+            conditions.append(OrderRow.scheduled_at >= query.start)
+        if query.end is not None:
+            conditions.append(OrderRow.scheduled_at < query.end)
+        if query.updated_since is not None:
+            conditions.append(OrderRow.updated_at >= query.updated_since)
+        stmt = select(OrderRow).where(*conditions).order_by(OrderRow.id).limit(limit)
+        rows = (await self._s.execute(stmt)).scalars()
+        return [OrderItem(to_order(row), row.updated_at) for row in rows]
+
+    async def order(self, org_id: int, order_id: int) -> OrderItem | None:
+        stmt = select(OrderRow).where(OrderRow.organization_id == org_id, OrderRow.id == order_id)
+        row = (await self._s.execute(stmt)).scalar_one_or_none()
+        return OrderItem(to_order(row), row.updated_at) if row is not None else None
+
+    async def payments(
+        self, org_id: int, order_id: int | None, after_id: int, limit: int
+    ) -> list[PaymentItem]:
+        conditions = [
+            OrderEventRow.organization_id == org_id,
+            OrderEventRow.kind == "pay",
+            OrderEventRow.id > after_id,
+        ]
+        if order_id is not None:
+            conditions.append(OrderEventRow.order_id == order_id)
+        stmt = select(OrderEventRow).where(*conditions).order_by(OrderEventRow.id).limit(limit)
+        return [
+            PaymentItem(
+                r.id,
+                r.order_id,
+                int(r.data.get("amount_minor", 0)),
+                str(r.data.get("method", "")),
+                r.created_at,
+            )
+            for r in (await self._s.execute(stmt)).scalars()
         ]

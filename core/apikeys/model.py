@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Generic, TypeVar
 
-from core.domain import Client
+from core.domain import Client, Order
 from core.errors import DomainError
 
 T = TypeVar("T")
@@ -89,3 +89,32 @@ class Paged(Generic[T]):
 
     items: tuple[T, ...]
     next_after: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderQuery:
+    """Filters of the order list: any of the statuses (none: all), one assignee, scheduled
+    in [start, end), changed at or after `updated_since`."""
+
+    statuses: frozenset[str] = frozenset()
+    assignee_id: int | None = None
+    start: datetime | None = None
+    end: datetime | None = None
+    updated_since: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OrderItem:
+    order: Order
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentItem:
+    """A payment recorded on an order (the `pay` event: cash, card, transfer, online)."""
+
+    id: int
+    order_id: int
+    amount_minor: int
+    method: str
+    created_at: datetime

@@ -6,7 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
 
-from core.apikeys.model import ApiKey, ClientItem, Scope, StoredAnswer
+from core.apikeys.model import (
+    ApiKey,
+    ClientItem,
+    OrderItem,
+    OrderQuery,
+    PaymentItem,
+    Scope,
+    StoredAnswer,
+)
 from core.clients.search import SearchQuery
 
 
@@ -49,3 +57,14 @@ class ApiReadRepository(Protocol):
     async def clients(self, org_id: int, ids: Sequence[int]) -> list[ClientItem]:
         """The live ones among `ids`, in that order."""
         ...
+
+    async def orders(
+        self, org_id: int, query: OrderQuery, after_id: int, limit: int
+    ) -> list[OrderItem]:
+        """Orders matching `query` by id after `after_id`."""
+        ...
+
+    async def order(self, org_id: int, order_id: int) -> OrderItem | None: ...
+    async def payments(
+        self, org_id: int, order_id: int | None, after_id: int, limit: int
+    ) -> list[PaymentItem]: ...

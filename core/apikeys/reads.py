@@ -5,11 +5,21 @@ read is scoped to the key's organization and checked against its scopes."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
-from core.apikeys.model import PAGE_MAX, ClientItem, Paged, Scope
+from core.apikeys.model import (
+    PAGE_MAX,
+    ClientItem,
+    OrderItem,
+    OrderQuery,
+    Paged,
+    PaymentItem,
+    Scope,
+)
 from core.apikeys.service import KeyCaller
+from core.catalogue.model import LineItem
 from core.clients.search import parse_query
-from core.domain import MemberView
+from core.domain import MemberView, OrderEvent
 from core.errors import DomainError
 from core.ports import Clock, UowFactory
 
@@ -58,3 +68,46 @@ class ApiReads:
         caller.require(Scope.ORDERS_READ)
         async with self._uow() as uow:
             return await uow.members.team(_org(caller))
+
+    async def orders(
+        self, caller: KeyCaller, query: OrderQuery, after: int, limit: int
+    ) -> Paged[OrderItem]:
+        caller.require(Scope.ORDERS_READ)
+        org_id, limit = _org(caller), max(1, min(limit, PAGE_MAX))
+        async with self._uow() as uow:
+            found = await uow.api_reads.orders(org_id, query, after, limit + 1)
+        more = found[limit - 1].order.id if len(found) > limit else None
+        return Paged(tuple(found[:limit]), more)
+
+    async def order(self, caller: KeyCaller, order_id: int) -> OrderDetail:
+        """The order with its lines, payments (with `payments:read`) and history."""
+        caller.require(Scope.ORDERS_READ)
+        org_id = _org(caller)
+        async with self._uow() as uow:
+            item = await uow.api_reads.order(org_id, order_id)
+            if item is None:
+                raise DomainError("not_found")
+            lines = (await uow.catalogue.lines(org_id, [order_id])).get(order_id, ())
+            paid: list[PaymentItem] = []
+            if caller.key.allows(Scope.PAYMENTS_READ):
+                paid = await uow.api_reads.payments(org_id, order_id, 0, PAGE_MAX)
+            events = await uow.orders.events(org_id, order_id)
+        return OrderDetail(item, tuple(lines), tuple(paid), tuple(events))
+
+    async def payments(
+        self, caller: KeyCaller, order_id: int | None, after: int, limit: int
+    ) -> Paged[PaymentItem]:
+        caller.require(Scope.PAYMENTS_READ)
+        org_id, limit = _org(caller), max(1, min(limit, PAGE_MAX))
+        async with self._uow() as uow:
+            found = await uow.api_reads.payments(org_id, order_id, after, limit + 1)
+        more = found[limit - 1].id if len(found) > limit else None
+        return Paged(tuple(found[:limit]), more)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderDetail:
+    item: OrderItem
+    lines: tuple[LineItem, ...]
+    payments: tuple[PaymentItem, ...]
+    history: tuple[OrderEvent, ...]

@@ -5,6 +5,7 @@ other."""
 from __future__ import annotations
 
 import base64
+from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
@@ -35,3 +36,10 @@ class PageMeta(BaseModel):
         description="Send as `cursor` for the next page; null on the last page",
         examples=["YzoxMjM"],
     )
+
+
+def utc(moment: datetime | None) -> datetime | None:
+    """A time given without an offset is UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=UTC)
