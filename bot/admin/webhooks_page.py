@@ -18,6 +18,8 @@ from bot.webhooks import webhook_service
 from core.errors import DomainError
 from core.permissions import Action as Permission
 from core.permissions import allowed
+from core.privacy.audit import record
+from core.privacy.model import AuditAction
 from core.webhooks.service import WebhookService
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +29,15 @@ PATH = view.PATH
 def _service(request: Request, work: RequestWork) -> WebhookService:
     """The service in the request's unit of work (bot.admin.context)."""
     return webhook_service(_context(request).container, work.work.uow.session)
+
+
+async def _audit(work: RequestWork, current: Page, change: str, sub_id: int) -> None:
+    """An audit entry in the request's transaction (the URL left out: it may hold a token)."""
+    now = work.services.clock.now()
+    await record(
+        work.work.uow, current.actor, AuditAction.SETTING_CHANGED, now, None,
+        name="webhooks", change=change, subscription=sub_id,
+    )  # fmt: skip
 
 
 def _owner(current: Page) -> int:
@@ -72,6 +83,7 @@ async def add_webhook(request: Request, work: WorkDep) -> Response:
     except ValueError:
         refusal = current.t("Use an https address and choose at least one event.")
         return await _render(service, current, notice(refusal, "error"), 422)
+    await _audit(work, current, "added", made.subscription.id)
     return await _render(service, current, view.secret_notice(current.t, made.secret))
 
 
@@ -85,6 +97,7 @@ async def _change(request: Request, work: WorkDep, sub_id: int, what: str) -> Re
         found = await service.set_active(org_id, sub_id, what == "on")
     if not found:
         raise DomainError("not_found")
+    await _audit(work, current, what, sub_id)
     return RedirectResponse(f"{PATH}?done=1", status_code=303)
 
 

@@ -61,3 +61,7 @@ async def test_an_owner_adds_watches_and_switches_off_a_subscription(client, con
     gone = await client.post(f"/settings/webhooks/{sub_id}/remove", data={"csrf": csrf})
     assert gone.status_code == 303
     assert SUB.search((await client.get("/settings/webhooks")).text) is None
+    async with services.orders._uow() as uow:
+        entries = await uow.audit.listing(owner.organization.id, 50, 0)
+    changes = [e.data.get("change") for e in entries if e.data.get("name") == "webhooks"]
+    assert sorted(changes) == ["added", "off", "remove"]
