@@ -12,6 +12,7 @@ import json
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
+import httpx
 import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -28,6 +29,7 @@ from core.webhooks.service import WebhookService
 from core.webhooks.urls import check_url
 from handlers.i18n import Catalogs
 from handlers.webhooks import disabled_notice
+from integrations import webhook_http
 from integrations.webhook_http import HttpWebhookTransport
 from sandbox.emulator.server import AsgiServer
 from storage.db import create_engine, session_factory
@@ -301,3 +303,31 @@ async def test_a_subscription_keeps_only_its_last_deliveries(world, receiver, mo
     assert [d.id for d in log] == sorted((d.id for d in log), reverse=True)
     newest = json.loads(receiver.got[-1][1])["id"]
     assert log[0].event_id == newest
+
+
+async def test_the_request_goes_to_the_checked_address_with_the_host_named(monkeypatch):
+    """A name is resolved once, checked, and connected to by that address: a second lookup
+    (DNS rebinding to a private address) never happens. TLS still checks the name (SNI)."""
+    looked: list[str] = []
+
+    async def resolve(host: str, port: int) -> list[str]:
+        looked.append(host)
+        return ["93.184.216.34"] if len(looked) == 1 else ["127.0.0.1"]
+
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(204)
+
+    monkeypatch.setattr(webhook_http, "_resolve", resolve)
+    transport = HttpWebhookTransport(transport=httpx.MockTransport(answer))
+    done = await transport.post("https://hooks.example:8443/in?x=1", "{}", {"X-Event-Id": "e"})
+    assert done.ok and looked == ["hooks.example"]
+    (request,) = seen
+    assert str(request.url) == "https://93.184.216.34:8443/in?x=1"
+    assert request.headers["host"] == "hooks.example:8443"
+    assert request.extensions["sni_hostname"] == "hooks.example"
+    assert request.headers["x-event-id"] == "e"
+    rebound = await transport.post("https://hooks.example/in", "{}", {})
+    assert rebound.excerpt == "refused: not a public address" and len(seen) == 1
