@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from core.domain import Order
+from core.domain import Order, OrderStatus
 
 
 class EventType(enum.StrEnum):
@@ -31,6 +31,8 @@ class EventType(enum.StrEnum):
 ALL_EVENTS: tuple[EventType, ...] = tuple(EventType)
 ASSIGNING = frozenset({"assign", "take"})
 RATED = "client_rated"  # core.client_loop.ratings.RATED_EVENT
+NOT_STATUS = frozenset({"created", "edit", "reschedule"})
+STATUSES = frozenset(status.value for status in OrderStatus)
 
 
 def order_events(kind: str, data: dict[str, Any]) -> list[EventType]:
@@ -40,13 +42,22 @@ def order_events(kind: str, data: dict[str, Any]) -> list[EventType]:
         found.append(EventType.ORDER_CREATED)
     if kind in ASSIGNING:
         found.append(EventType.ORDER_ASSIGNED)
-    if kind != "created" and "from" in data and data.get("from") != data.get("to"):
+    if status_change(kind, data):
         found.append(EventType.ORDER_STATUS_CHANGED)
     if kind == "pay":
         found.append(EventType.ORDER_PAID)
     if kind == RATED:
         found.append(EventType.RATING_RECEIVED)
     return found
+
+
+def status_change(kind: str, data: dict[str, Any]) -> bool:
+    """An action's event names the statuses it went from and to; a reschedule's and an
+    edit's `from`/`to` are times and field values instead."""
+    if kind in NOT_STATUS:
+        return False
+    was, now = data.get("from"), data.get("to")
+    return was in STATUSES and now in STATUSES and was != now
 
 
 def client_events(kind: str) -> list[EventType]:
@@ -79,7 +90,7 @@ def order_data(order: Order, kind: str, data: dict[str, Any]) -> dict[str, Any]:
         "payment_method": order.payment_method.value if order.payment_method else None,
         "created_at": iso(order.created_at),
     }
-    if "from" in data:
+    if status_change(kind, data):
         shown["previous_status"] = data.get("from")
     if kind == "pay":
         shown["payment"] = {"amount_minor": data.get("amount_minor"), "method": data.get("method")}

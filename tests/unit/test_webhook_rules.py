@@ -56,6 +56,13 @@ def test_order_and_client_events_map_to_webhook_events():
     assert order_events("pay", {"from": "done", "to": "done", "amount_minor": 5}) == [E.ORDER_PAID]
     assert order_events("client_rated", {"stars": 5, "comment": "ok"}) == [E.RATING_RECEIVED]
     assert order_events("edit", {"field": "address"}) == []
+    # `from`/`to` of a reschedule are times, of an edit the field's values: not statuses
+    moved = {"from": "2026-03-02T09:00:00+00:00", "to": "2026-03-03T09:00:00+00:00"}
+    assert order_events("reschedule", {**moved, "by": "client"}) == []
+    assert order_events("edit", {"field": "description", "from": "new", "to": "done"}) == []
+    assert order_events("cancel", {"from": "assigned", "to": "cancelled", "by": "client"}) == [
+        E.ORDER_STATUS_CHANGED
+    ]
     assert order_events("staff_wrote", {}) == []
     assert client_events("created") == [E.CLIENT_CREATED]
     assert client_events("edited") == client_events("merged") == [E.CLIENT_UPDATED]
