@@ -68,6 +68,7 @@ from core.privacy.service import PrivacyService
 from core.quotes.answers import QuoteAnswers
 from core.quotes.delivery import QuoteMessages
 from core.quotes.flow import QuoteSpec
+from core.quotes.page import QuotePages
 from core.quotes.service import QuoteService
 from core.recurring.changes import SeriesChanges
 from core.recurring.flows import RepeatSpec, SeriesEditSpec
@@ -264,6 +265,7 @@ def make_services(
     )
     availability = AvailabilityService(uow, clock, orders)
     quotes = QuoteService(uow, clock)
+    quote_answers = QuoteAnswers(uow, quotes)
     specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version, admin.plans),
         NewOrganizationSpec(clock, categories, settings.default_country),
@@ -321,8 +323,9 @@ def make_services(
         intake_settings=IntakeSettingsService(uow, clock),
         api_keys=ApiKeyService(uow, clock),
         intake=IntakeRequests(uow, clock, orders, adapters.phones, admin.addresses),
-        quote_messages=QuoteMessages(uow, clock),
-        quote_answers=QuoteAnswers(uow, quotes),
+        quote_messages=QuoteMessages(uow, clock, public_url(settings)),
+        quote_answers=quote_answers,
+        quote_pages=QuotePages(uow, clock, quotes, quote_answers),
         api_reads=ApiReads(uow, clock),
         orders=orders,
         files=files,

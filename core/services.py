@@ -36,6 +36,7 @@ from core.privacy.erasure import ErasureService
 from core.privacy.service import PrivacyService
 from core.quotes.answers import QuoteAnswers
 from core.quotes.delivery import QuoteMessages
+from core.quotes.page import QuotePages
 from core.quotes.service import QuoteService
 from core.recurring.changes import SeriesChanges
 from core.runtime.updates import UpdateLedger
@@ -98,3 +99,4 @@ class Services:
     quote_messages: QuoteMessages  # a quote's messages to its client
     quote_answers: QuoteAnswers  # the client's answers in Telegram
     api_reads: ApiReads  # what the REST API reads (core/apikeys/reads.py)
+    quote_pages: QuotePages  # the client page of a quote

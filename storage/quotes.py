@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.catalogue.model import LineItem, NewLine
 from core.quotes.model import Quote, QuoteStatus
-from core.quotes.ports import NewQuote
+from core.quotes.ports import NewQuote, QuotePage
 from storage.catalogue import to_line
 from storage.tables_catalogue import LineItemRow
-from storage.tables_quotes import QuoteRow
+from storage.tables_quotes import QuotePageTokenRow, QuoteRow
 
 _quote = QuoteRow.__table__
 _line = LineItemRow.__table__
@@ -155,3 +155,20 @@ class SqlQuoteRepository:
             .limit(limit)
         )
         return [_to_quote(r) for r in (await self._s.execute(stmt)).scalars()]
+
+    async def add_page(self, page: QuotePage, token_hash: str, now: datetime) -> None:
+        self._s.add(
+            QuotePageTokenRow(
+                organization_id=page.organization_id, client_id=page.client_id,
+                quote_id=page.quote_id, token_hash=token_hash, expires_at=page.expires_at,
+                created_at=now,
+            )
+        )  # fmt: skip
+        await self._s.flush()
+
+    async def page_by_hash(self, token_hash: str) -> QuotePage | None:
+        stmt = select(QuotePageTokenRow).where(QuotePageTokenRow.token_hash == token_hash)
+        row = (await self._s.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            return None
+        return QuotePage(row.organization_id, row.client_id, row.quote_id, row.expires_at)

@@ -32,3 +32,17 @@ class QuoteRow(SQLModel, table=True):
     reminded_at: datetime | None = _ts()
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)
+
+
+class QuotePageTokenRow(SQLModel, table=True):
+    """The client page `/q/<token>` of one quote (docs/quotes.md): the token's SHA-256 only,
+    opening until a few days after the quote's last valid day."""
+
+    __tablename__ = "quote_page_token"
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    client_id: int = _fk("client.id")
+    quote_id: int = _fk("quote.id")
+    token_hash: str = Field(max_length=64, unique=True)
+    expires_at: datetime = _ts(nullable=False)
+    created_at: datetime = _ts(nullable=False)

@@ -30,6 +30,7 @@ from bot.admin import (
     intake_page,
     invoice_details,
     pages,
+    quote_page,
     recurring,
     sms_callbacks,
     unsubscribe,
@@ -112,6 +113,7 @@ def build_admin_app(
     app.include_router(client_acceptance.router)  # before /c/{token}: /sign.js
     app.include_router(client_page.router)
     app.include_router(client_approval.router)
+    app.include_router(quote_page.router)
     app.include_router(catalogue.router)
     app.include_router(catalogue.api)
     app.include_router(client_photo.router)

@@ -53,7 +53,7 @@ class QuoteAnswers:
     async def approve(self, user_id: int, org_id: int, quote_id: int, start: datetime) -> Told:
         client_id = await self._client(user_id, org_id, quote_id)
         approved = await self._quotes.approve(org_id, client_id, quote_id, start)
-        return await self._told(approved.quote, approved.order)
+        return await self.told(approved.quote, approved.order)
 
     async def check_decline(self, user_id: int, org_id: int, quote_id: int) -> None:
         """Before "are you sure?": still the client's and still open (else why not)."""
@@ -63,9 +63,9 @@ class QuoteAnswers:
     async def decline(self, user_id: int, org_id: int, quote_id: int) -> Told:
         client_id = await self._client(user_id, org_id, quote_id)
         declined = await self._quotes.decline(org_id, client_id, quote_id)
-        return await self._told(declined, None)
+        return await self.told(declined, None)
 
-    async def _told(self, quote: Quote, order: Order | None) -> Told:
+    async def told(self, quote: Quote, order: Order | None) -> Told:
         async with self._uow() as uow:
             org = await uow.orgs.get(quote.organization_id)
             client = await uow.clients.get(quote.organization_id, quote.client_id)

@@ -18,6 +18,7 @@ from core.client_loop.templates import LANGUAGES, default
 from core.client_loop.views import client_first_name
 from core.ports import Clock, UowFactory
 from core.quotes.model import REMIND_AFTER, Quote
+from core.quotes.page import issue_page
 
 REMIND_JOB = "quote_remind"
 
@@ -44,9 +45,11 @@ class QuoteDraft:
 
 
 class QuoteMessages:
-    def __init__(self, uow: UowFactory, clock: Clock) -> None:
+    def __init__(self, uow: UowFactory, clock: Clock, public_url: str | None = None) -> None:
         self._uow = uow
         self._clock = clock
+        # where the quote pages live (`…/q/`), for the link in SMS and e-mail
+        self._pages = public_url.rstrip("/") + "/q/" if public_url else None
 
     async def draft(
         self, org_id: int, quote_id: int, kind: MessageKind, default_language: str
@@ -78,7 +81,11 @@ class QuoteMessages:
                 if t.kind is kind and t.language == language
             ]
             lines = await uow.quotes.lines(org_id, quote.id)
-        page = None  # the quote's page is not built yet (docs/quotes.md)
+            page = None
+            if self._pages is not None and channels[0] is not Channel.TELEGRAM:
+                now = self._clock.now()
+                page = self._pages + await issue_page(uow, quote, org.timezone, now)
+                await uow.commit()
         values: dict[str, str | None] = {
             "org_name": org.name, "client_first_name": client_first_name(client.name),
             "quote_number": str(quote.id), "page_link": page,

@@ -19,6 +19,16 @@ class NewQuote:
     created_by: int | None
 
 
+@dataclass(frozen=True, slots=True)
+class QuotePage:
+    """A quote page token as stored (its hash is the lookup key)."""
+
+    organization_id: int
+    client_id: int
+    quote_id: int
+    expires_at: datetime
+
+
 class QuoteRepository(Protocol):
     async def add(
         self, org_id: int, now: datetime, new: NewQuote, lines: Sequence[NewLine]
@@ -50,3 +60,6 @@ class QuoteRepository(Protocol):
     async def open(self, org_id: int, limit: int = 20) -> list[Quote]:
         """Sent quotes still waiting for an answer, the soonest to expire first."""
         ...
+
+    async def add_page(self, page: QuotePage, token_hash: str, now: datetime) -> None: ...
+    async def page_by_hash(self, token_hash: str) -> QuotePage | None: ...

@@ -21,7 +21,7 @@ from handlers.delivery.publish import notify_user
 from handlers.delivery.replies import reply
 from handlers.errors import describe
 from handlers.formatting import when
-from handlers.i18n import Translator, escape
+from handlers.i18n import Catalogs, Translator, escape
 from handlers.keyboards import button
 
 
@@ -120,10 +120,17 @@ async def _approve(
 
 
 async def _tell_author(ctx: BotContext, told: Told) -> None:
+    notice = author_notice(ctx.bot_data.catalogs, told)
+    if notice is not None:
+        await notify_user(ctx, *notice)
+
+
+def author_notice(catalogs: Catalogs, told: Told) -> tuple[int, str] | None:
+    """What the quote's author is told of the client's answer: (their chat, the text)."""
     author = told.author
     if author is None:
-        return
-    t = ctx.translator(author.preferred_language(ctx.bot_data.catalogs.default))
+        return None
+    t = catalogs.get(author.preferred_language(catalogs.default))
     name, number = escape(told.client_name), told.quote.id
     if told.order is not None and told.order.scheduled_at is not None:
         text = t(
@@ -135,4 +142,4 @@ async def _tell_author(ctx: BotContext, told: Told) -> None:
         )
     else:
         text = t("✖️ {name} declined quote #{id}.", name=name, id=number)
-    await notify_user(ctx, author.telegram_id, text)
+    return author.telegram_id, text

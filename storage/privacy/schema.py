@@ -24,6 +24,7 @@ ORG_COLUMN = "organization_id"
 NOT_EXPORTED = frozenset(
     {"job", "order_message", "dialog_state", "processed_update", "sign_in_link", "admin_session"}
     | {"client_page_token", "client_optout_token", "client_sms_hook", "client_relay_copy"}
+    | {"quote_page_token"}
 )
 SECRET = re.compile(r"token|secret|ciphertext|password|_hash$|^(api|org)_key$")
 # Columns naming an object in storage (deleted with their row) and holding a client's phone.

@@ -4,17 +4,27 @@ line, the valid-until day by button, the check screen) and sends it. A Russian c
 Telegram approves it with a free time (a double tap makes one order, a tap on Approve
 afterwards is told it is answered), the author hears it; another declines after "are you
 sure?" and the author hears it; a question is relayed to the staff; the reminder goes once
-two days later, and not for an answered quote."""
+two days later. On the quote's page an English client approves with a time (a second answer
+is 409, the author hears it in Telegram); a forged token is 404; a quote past its day shows
+as expired with 410, and three days later its link is 404."""
 
 from __future__ import annotations
 
-import pytest
+import re
 
+import httpx
+import pytest
+from sqlalchemy import select
+
+from core.quotes.page import issue_page
+from storage.tables_quotes import QuoteRow
 from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
 from tests.e2e.test_client_confirmation import _linked, _quiet
 from tests.e2e.test_client_link import _order, _team
 
 NBSP = "\u00a0"
+NONCE = re.compile(r'name="nonce" value="([^"]+)"')
+AT = re.compile(r'name="at" value="(\d+)"')
 
 
 @pytest.fixture
@@ -173,3 +183,68 @@ async def test_the_reminder_goes_once_two_days_later(crm):
     assert reminder.labels == quote.labels
     await _remind(crm, 3)
     await _quiet(petr, seconds=0.5)  # once
+
+
+async def _page_token(crm, quote_id: int = 1) -> str:
+    """The quote's page token, as an SMS or e-mail to the client would carry it."""
+    services = crm.container.services
+    async with services.quotes._uow() as uow:
+        (org_id,) = {q.organization_id for q in await _all_quotes(uow)}
+        quote = await uow.quotes.get(org_id, quote_id)
+        token = await issue_page(uow, quote, "Europe/Moscow", services.clock.now())
+        await uow.commit()
+    return token
+
+
+async def _all_quotes(uow):
+    rows = await uow.session.execute(select(QuoteRow))
+    return [await uow.quotes.get(r.organization_id, r.id) for r in rows.scalars()]
+
+
+async def test_an_english_client_approves_on_the_page(crm):
+    olga, ivan = await _team(crm, (7851, 7852))
+    await _order(olga, ivan)
+    check = await _quote(olga)
+    await olga.tap("📤 Отправить", message=check)
+    await _until(olga, "Смета №1 сохранена")  # not in Telegram, no SMS or e-mail here
+    token = await _page_token(crm)
+    base, en = crm.settings.public_base_url, {"Accept-Language": "en"}
+    async with httpx.AsyncClient() as web:
+        assert (await web.get(f"{base}/q/{'x' * 22}", headers=en)).status_code == 404
+        page = await web.get(f"{base}/q/{token}", headers=en)
+        assert page.status_code == 200 and "Quote No. 1" in page.text
+        assert "мойка окон · 2 × " in page.text
+        assert "Waiting for your answer" in page.text and "<script" not in page.text
+        assert "script-src 'self'" in page.headers["content-security-policy"]
+        nonce = NONCE.search(page.text).group(1)
+        at = AT.search(page.text).group(1)
+        approved = await web.post(
+            f"{base}/q/{token}/approve", data={"nonce": nonce, "at": at}, headers=en
+        )
+        assert approved.status_code == 303
+        shown = await web.get(f"{base}{approved.headers['location']}", headers=en)
+        assert "Thank you! The quote is approved." in shown.text
+        assert "Approved" in shown.text and "order No. 2" in shown.text
+        assert "approve-section" not in shown.text  # answered: no forms any more
+        again = await web.post(f"{base}/q/{token}/decline", data={"nonce": nonce}, headers=en)
+        assert again.status_code == 409 and "Approved" in again.text
+    told = await _until(olga, "подтвердил(а) смету №1")
+    assert told.text.startswith("✅ Пётр Сидоров подтвердил(а) смету №1: заказ №2, ")
+
+
+async def test_a_quote_past_its_day_shows_it_with_410(crm):
+    olga, ivan = await _team(crm, (7861, 7862))
+    await _order(olga, ivan)
+    check = await _quote(olga)
+    await olga.tap("📤 Отправить", message=check)
+    await _until(olga, "Смета №1 сохранена")  # not in Telegram, no SMS or e-mail here
+    token = await _page_token(crm)
+    crm.clock.advance(seconds=15 * 86400)  # 14 days valid: expired now, the page still opens
+    base = crm.settings.public_base_url
+    async with httpx.AsyncClient() as web:
+        page = await web.get(f"{base}/q/{token}", headers={"Accept-Language": "ru"})
+        assert page.status_code == 410 and "Срок истёк" in page.text
+        assert "approve-section" not in page.text
+        crm.clock.advance(seconds=5 * 86400)  # three days after its last day: the link too
+        gone = await web.get(f"{base}/q/{token}", headers={"Accept-Language": "ru"})
+        assert gone.status_code == 404

@@ -2,17 +2,24 @@
 organization without SMS or e-mail cannot be reached; a linked client with consent gets a
 Telegram draft in their language with the lines; /stop stops it; the reminder job is queued
 once per quote, two days after sending; a tap by another person is "not for you" and reads
-nothing; the client's approval makes one order and the author is named for the notice."""
+nothing; a decline names the author for the notice; an SMS client's job carries the quote's
+page link, whose token opens the page (a forged one does not)."""
 
 from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.container import Adapters, make_services
+from bot.settings import Settings
 from core.catalogue.model import NewLine
 from core.client_loop.model import Channel, MessageKind, Purpose
+from core.client_loop.providers import SMS_SECRET, sms_json, sms_settings
 from core.errors import DomainError
-from core.quotes.delivery import REMIND_JOB
+from core.quotes.delivery import REMIND_JOB, QuoteMessages
+from handlers.i18n import Catalogs
+from integrations.phones import PhonenumbersNormalizer
+from storage.secrets import FernetSecretBox
 from storage.tables import JobRow
 from tests.support import owner_with_org, profile, services_for
 
@@ -85,3 +92,37 @@ async def test_a_foreign_tap_reads_nothing_and_an_approval_names_the_author(serv
     with pytest.raises(DomainError) as again:
         await answers.decline(person.id, org_id, quote.id)
     assert again.value.code == "quote_already"
+
+
+async def test_an_sms_client_gets_the_page_link_and_the_page_opens(uow_factory, clock, tmp_path):
+    """With an SMS provider and a public URL, the quote goes as an SMS job whose text has the
+    quote's page link; the token opens the page until three days after the last valid day."""
+    key = FernetSecretBox.generate_key()
+    settings = Settings(  # type: ignore[call-arg]
+        _env_file=None, database_url="sqlite:///unused.db", files_dir=tmp_path, encryption_key=key
+    )
+    adapters = Adapters(PhonenumbersNormalizer(), None, None, None, None)
+    adapters.secrets = FernetSecretBox(key)
+    services = make_services(uow_factory, clock, Catalogs(), settings, adapters)
+    owner = await owner_with_org(services)
+    stored = sms_json(sms_settings("sms_ru", "sms-key"))
+    await services.org_settings.store_secret(owner, SMS_SECRET, stored)
+    client = await services.clients.create(owner, "Пётр", "+79161234567", None)
+    quote = await services.quotes.create(owner, client.id, [TAP], date(2026, 3, 20))
+    quote = await services.quotes.send(owner, quote.id)
+    messages = QuoteMessages(uow_factory, clock, "https://crm.example")
+    org_id = owner.organization.id
+    draft = await messages.draft(org_id, quote.id, MessageKind.QUOTE, "en")
+    assert draft is not None and draft.channels[0] is Channel.SMS
+    link = draft.values["page_link"]
+    assert link is not None and link.startswith("https://crm.example/q/")
+    assert await messages.queue_elsewhere(draft, {"amount": "1 500 ₽", "valid_until": "20.03"})
+    async with uow_factory() as uow:
+        rows = (await uow.session.execute(select(JobRow).where(JobRow.kind == "client_sms"))).all()
+    (job,) = [r[0] for r in rows]
+    assert link in str(job.payload["values"]["page_link"])
+    shown = await services.quote_pages.open(link.rsplit("/", 1)[1])
+    assert shown.quote.id == quote.id and [x.name for x in shown.lines] == ["Replace tap"]
+    with pytest.raises(DomainError) as forged:
+        await services.quote_pages.open("A" * 22)
+    assert forged.value.code == "client_page_unknown"
