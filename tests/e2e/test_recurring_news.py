@@ -2,7 +2,7 @@
 the assignee and the Telegram client once each, not once per visit: the worker gets one
 summary naming every cancelled visit, the client one `series_changed` message listing their
 dates, each in their own language (Russian and English); the owner's own answer is as
-before."""
+before. A new time from a visit on ("this and following") is told the same way."""
 
 from __future__ import annotations
 
@@ -18,11 +18,15 @@ TEXTS = {
         "staff": "🔁 Ольга changed 4 visits of a recurring series:",
         "cancelled": ": cancelled",
         "client": "Чистый дом: your recurring visits have changed:",
+        "staff_moved": "🔁 Ольга changed 3 visits of a recurring series:",
+        "new_time": ": the new time",
     },
     "ru": {
         "staff": "🔁 Ольга изменил(а) 4 визита регулярной серии:",
         "cancelled": ": отменён",
         "client": "Чистый дом: изменилось расписание ваших регулярных визитов:",
+        "staff_moved": "🔁 Ольга изменил(а) 3 визита регулярной серии:",
+        "new_time": ": новое время",
     },
 }
 
@@ -36,12 +40,12 @@ async def _settled(*people, seconds=0.5) -> None:
             return
 
 
-@pytest.mark.parametrize("language", ["en", "ru"])
-async def test_pausing_a_series_tells_the_worker_and_the_client_once(crm, language):
-    x = TEXTS[language]
-    olga, ivan = await _team(crm, (7831, 7832), language)
+async def _series(crm, ids, language):
+    """Olga's order №1 today at 12:00 for Пётр (linked in Telegram), assigned to Ivan, made
+    weekly for four visits; everyone's messages settled. Returns the people and the card."""
+    olga, ivan = await _team(crm, ids[:2], language)
     card, _ = await _today_order(olga, ivan)
-    petr = await _linked_client(crm, olga, card, 7833, language)
+    petr = await _linked_client(crm, olga, card, ids[2], language)
     await olga.tap("🔁 Повторять", message=card)
     await olga.reply()
     await olga.tap("Еженедельно")
@@ -54,6 +58,13 @@ async def test_pausing_a_series_tells_the_worker_and_the_client_once(crm, langua
     await olga.reply()
     series_card = await olga.reply()
     await _settled(olga, ivan, petr)
+    return olga, ivan, petr, series_card
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_pausing_a_series_tells_the_worker_and_the_client_once(crm, language):
+    x = TEXTS[language]
+    olga, ivan, petr, series_card = await _series(crm, (7831, 7832, 7833), language)
     ivan_seen, petr_seen = len(ivan.messages()), len(petr.messages())
 
     await olga.tap("🔁 Серия", message=series_card)
@@ -74,3 +85,34 @@ async def test_pausing_a_series_tells_the_worker_and_the_client_once(crm, langua
     assert told_lines[0] == x["client"], told.text
     assert len(told_lines) == 5 and all(line.startswith("• ") for line in told_lines[1:])
     assert all("12:00" + x["cancelled"] in line for line in told_lines[1:]), told.text
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_new_time_from_a_visit_on_tells_the_worker_and_the_client_once(crm, language):
+    """ "This and following" with a new time from visit №2: the worker gets one summary with
+    the three moved visits (new and old time), the client one message with their new times."""
+    x = TEXTS[language]
+    olga, ivan, petr, _ = await _series(crm, (7841, 7842, 7843), language)
+    ivan_seen, petr_seen = len(ivan.messages()), len(petr.messages())
+    await olga.send("/order 2")
+    second = await olga.reply()
+    await olga.tap("🔁 Серия", message=second)
+    menu = await olga.reply()
+    await olga.tap("✏️ Этот и следующие", message=menu)
+    await olga.reply()
+    await olga.tap("🕒 Время")
+    await olga.reply()
+    await olga.send("15:00")
+    assert "3" in (await olga.reply()).text  # "3 visits of the series changed"
+    await _settled(olga, ivan, petr)
+
+    (summary,) = ivan.messages()[ivan_seen:]
+    lines = summary.text.split("\n")
+    assert lines[0] == x["staff_moved"], summary.text
+    assert [line.split(":")[0] for line in lines[1:]] == ["🕒 №2", "🕒 №3", "🕒 №4"]
+    assert all("15:00" in line and "12:00" in line for line in lines[1:]), summary.text
+    (told,) = petr.messages()[petr_seen:]
+    told_lines = told.text.split("\n")
+    assert told_lines[0] == x["client"], told.text
+    assert len(told_lines) == 4
+    assert all(line.endswith("15:00" + x["new_time"]) for line in told_lines[1:]), told.text
