@@ -63,6 +63,18 @@ class ApiReads:
             raise DomainError("not_found")
         return found[0]
 
+    async def check_refs(
+        self, caller: KeyCaller, client_id: int | None, category_id: int | None
+    ) -> None:
+        """A new order's client and kind of work must be the key's organization's."""
+        org_id = _org(caller)
+        async with self._uow() as uow:
+            if client_id is not None and not await uow.api_reads.clients(org_id, [client_id]):
+                raise DomainError("not_found")
+            kinds = {c.id for c in await uow.categories.listing(org_id)}
+            if category_id is not None and category_id not in kinds:
+                raise DomainError("not_found")
+
     async def members(self, caller: KeyCaller) -> Sequence[MemberView]:
         """The team, for assigning orders: any key that may read orders."""
         caller.require(Scope.ORDERS_READ)

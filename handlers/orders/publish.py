@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from telegram import InlineKeyboardMarkup
+
 from core.orders.audiences import CLIENT_EVENTS
 from core.orders.edits import Field, FieldEdit
 from core.runtime.outbox import After
@@ -117,17 +119,26 @@ def retired_text(t: Translator, number: int) -> str:
 
 
 async def _notify(ctx: BotContext, notice: Notice, actor_name: str) -> None:
-    t = translator_for(ctx, notice.card)
+    text, markup, args = _notice(translator_for(ctx, notice.card), notice, actor_name)
+    await notify_user(ctx, notice.recipient.telegram_id, text, markup, After.CARD, args)
+
+
+def _notice(
+    t: Translator, notice: Notice, actor_name: str
+) -> tuple[str, InlineKeyboardMarkup | None, dict[str, int | str]]:
     text = _header(t, notice, actor_name) + "\n\n" + order_text(t, notice.card)
     kind = "offer" if notice.kind == "offer" else "card"
-    await notify_user(
-        ctx,
-        notice.recipient.telegram_id,
-        text,
-        order_keyboard(t, notice.card),
-        After.CARD,
-        remembered(notice.card, kind),
-    )
+    return text, order_keyboard(t, notice.card), remembered(notice.card, kind)
+
+
+def tell_staff(catalogs: Catalogs, outgoing: Outgoing, change: OrderChange, actor: str) -> None:
+    """A change made outside the chat (the REST API): the cards edited and the staff's
+    notices, as `publish_change` does for a member's tap (the client is not told)."""
+    redraw(catalogs, outgoing, change.shown, change.card.order.number)
+    for notice in change.notices:
+        t = catalogs.get(notice.card.viewer.preferred_language(catalogs.default))
+        text, markup, args = _notice(t, notice, actor)
+        outgoing.send(notice.recipient.telegram_id, text, markup, After.CARD, args)
 
 
 def _header(t: Translator, notice: Notice, actor_name: str) -> str:

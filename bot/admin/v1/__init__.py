@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from bot.admin.v1 import clients, members, orders, payments, problems
+from bot.admin.v1 import clients, members, orders, orders_write, payments, problems
 
 router = APIRouter(prefix=problems.PREFIX)
 router.include_router(clients.router)
 router.include_router(members.router)
 router.include_router(orders.router)
+router.include_router(orders_write.router)
 router.include_router(payments.router)
 
 

@@ -29,6 +29,7 @@ STATUS = {
     "access_revoked": 403,
     "not_found": 404,
     "order_not_found": 404,
+    "order_gone": 404,
     "client_duplicate": 409,
     "plan_members_limit": 402,
     "plan_orders_limit": 402,
