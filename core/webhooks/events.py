@@ -1,10 +1,11 @@
 """Which webhook events an order's or a client's recorded change is, and what a delivery says.
 
-An order's or a client's change is recorded as an event row in the unit of work that makes it
-(`add_event` of their repositories); the same call turns it into webhook deliveries in that
-transaction, so a rolled-back change sends nothing and a committed one is never lost. The
-body carries ids, statuses, times and amounts; no names, phones, addresses or texts the
-subscriber has not asked for (docs/webhooks.md, "What a delivery carries").
+An order's change is recorded as an event row in the unit of work that makes it (the order
+repository's `add_event`), and a client card is made or changed by the client repository's
+`add` and `update`; the same calls turn them into webhook deliveries in that transaction,
+so a rolled-back change sends nothing and a committed one is never lost. The body carries
+ids, statuses, times and amounts; no names, phones, addresses or texts the subscriber has
+not asked for (docs/webhooks.md, "What a delivery carries").
 """
 
 from __future__ import annotations
@@ -58,14 +59,6 @@ def status_change(kind: str, data: dict[str, Any]) -> bool:
         return False
     was, now = data.get("from"), data.get("to")
     return was in STATUSES and now in STATUSES and was != now
-
-
-def client_events(kind: str) -> list[EventType]:
-    if kind == "created":
-        return [EventType.CLIENT_CREATED]
-    if kind in ("edited", "merged"):
-        return [EventType.CLIENT_UPDATED]
-    return []
 
 
 def iso(at: datetime | None) -> str | None:

@@ -13,7 +13,7 @@ from core.changes import ClientChange
 from core.clients.search import SearchQuery, search_document
 from core.domain import Client
 from core.text import search_key
-from core.webhooks.events import client_data, client_events
+from core.webhooks.events import EventType, client_data
 from storage.clients.search import search_client_ids
 from storage.columns import columns
 from storage.tables import ClientEventRow, ClientPhoneRow, ClientRow, OrderRow
@@ -84,7 +84,17 @@ class SqlClientRepository:
         for phone in dict.fromkeys(phones):
             self._s.add(ClientPhoneRow(organization_id=org_id, client_id=row.id, phone=phone))
         await self._s.flush()
+        await self._webhook(org_id, row.id, EventType.CLIENT_CREATED, now)
         return _to_client(row, list(dict.fromkeys(phones)))
+
+    async def _webhook(
+        self, org_id: int, client_id: int | None, event: EventType, now: datetime
+    ) -> None:
+        """Every card made or changed, whichever use case did it (the new-order dialog,
+        a website request, the card's edits, a merge): deliveries in this transaction
+        (docs/webhooks.md)."""
+        assert client_id is not None
+        await webhooks.record(self._s, org_id, [event], client_data(client_id), now)
 
     async def update(
         self, org_id: int, client_id: int, now: datetime, change: ClientChange
@@ -115,6 +125,7 @@ class SqlClientRepository:
             .values(**values)
         )
         await self._s.flush()
+        await self._webhook(org_id, client_id, EventType.CLIENT_UPDATED, now)
         updated = await self.get(org_id, client_id)
         assert updated is not None
         return updated
@@ -180,6 +191,3 @@ class SqlClientRepository:
                 created_at=now,
             )
         )
-        types = client_events(kind)  # webhooks, in this transaction (docs/webhooks.md)
-        if types:
-            await webhooks.record(self._s, org_id, types, client_data(client_id), now)

@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from core.changes import ClientChange
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
 from core.runtime.jobs import JobRunner
@@ -187,6 +188,23 @@ async def test_a_payment_and_a_client_edit(world, receiver):
     assert got[1]["data"]["payment"] == {"amount_minor": 5000, "method": "cash"}
     assert got[1]["data"]["paid_minor"] == 5000 and got[1]["data"]["status"] == "done"
     assert "Тихая" not in receiver.got[0][1].decode()
+
+
+async def test_every_way_a_card_is_made_or_changed_is_an_event(world, receiver):
+    """Not only the client service: the new-order dialog and website requests make and
+    change cards through the repository directly."""
+    owner, _ = await _subscribed(world, receiver, ["client.created", "client.updated"])
+    org_id = owner.organization.id
+    async with SqlUnitOfWork(world.sessions, world.clock) as uow:
+        made = await uow.clients.add(org_id, "Ия", ["+79165550003"], None, None, world.clock.now())
+        await uow.clients.update(org_id, made.id, world.clock.now(), ClientChange(address="x"))
+        await uow.commit()
+    await world.drain()
+    got = [json.loads(body) for _, body in receiver.got]
+    assert [(g["type"], g["data"]["id"]) for g in got] == [
+        ("client.created", made.id),
+        ("client.updated", made.id),
+    ]
 
 
 async def test_nothing_is_sent_for_a_rolled_back_change(world, receiver):

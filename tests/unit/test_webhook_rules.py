@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from core.domain import Order, OrderStatus, PaymentMethod
-from core.webhooks.events import Envelope, EventType, client_events, order_data, order_events
+from core.webhooks.events import Envelope, EventType, order_data, order_events
 from core.webhooks.policy import RetryPolicy
 from core.webhooks.signing import headers, new_secret
 from core.webhooks.urls import check_url, public, refused
@@ -45,7 +45,7 @@ def test_the_documented_snippet_verifies_a_signature_and_refuses_tampering():
     assert not verify(secret, sent["X-Timestamp"], body.encode(), sent["X-Signature"])  # stale
 
 
-def test_order_and_client_events_map_to_webhook_events():
+def test_order_events_map_to_webhook_events():
     assert order_events("created", {"status": "new"}) == [E.ORDER_CREATED]
     assigned = order_events("assign", {"from": "new", "to": "assigned", "assignee_id": 3})
     assert assigned == [E.ORDER_ASSIGNED, E.ORDER_STATUS_CHANGED]
@@ -64,9 +64,6 @@ def test_order_and_client_events_map_to_webhook_events():
         E.ORDER_STATUS_CHANGED
     ]
     assert order_events("staff_wrote", {}) == []
-    assert client_events("created") == [E.CLIENT_CREATED]
-    assert client_events("edited") == client_events("merged") == [E.CLIENT_UPDATED]
-    assert client_events("merged_into") == []
 
 
 def test_a_body_carries_no_personal_details():
