@@ -34,8 +34,8 @@ const EMPTY = () => ({ clientPhone: '', clientName: '', description: '', service
 
 const digits = (value) => {
   let d = String(value || '').replace(/\D/g, '');
-  if (d.length === 11 && d[0] === '8') d = '7' + d.slice(1);
-  if (d.length === 10 && d[0] === '9') d = '7' + d;
+  if (d[0] === '8') d = '7' + d.slice(1); // 8 is the domestic prefix of +7
+  else if (d && d[0] !== '7') d = '7' + d; // typed without the country code
   return d.slice(0, 11);
 };
 const masked = (d) => {

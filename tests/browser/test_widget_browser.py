@@ -13,9 +13,13 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from core.domain import TelegramProfile
-from tests.e2e.conftest import local_bot, make_settings
+from tests.e2e.conftest import admin_settings, local_bot, make_settings
 from tests.e2e.scenario import create_org
+from tests.fakes.dadata import FakeDaData
 from tests.fakes.server import FakeService
+
+DADATA_KEY = "org-dadata-key"
+POLICY = "https://example.com/privacy"
 
 
 @pytest.fixture
@@ -107,3 +111,64 @@ async def test_a_shop_page_embeds_the_widget_and_the_owner_sees_the_request(crm,
             }"""
         )
         assert refused == 0
+
+
+@pytest.fixture
+async def crm_dadata(tmp_path):
+    async with FakeDaData(api_key=DADATA_KEY) as dadata:
+        settings = admin_settings(
+            f"sqlite:///{tmp_path}/crm.db", tmp_path, dadata_base_url=dadata.base_url
+        )
+        local = local_bot(settings.model_copy(update={"privacy_policy_url": POLICY}))
+        await local.start()
+        yield local
+        await local.stop()
+
+
+async def test_the_floating_widget_in_english_with_address_suggestions(crm_dadata, page):
+    """The floating button opens the form in English (light theme); typing an address offers
+    DaData's suggestions through our server with the organization's key; the picked one and
+    its coordinates go with the request."""
+    crm = crm_dadata
+    olga = crm.emulator.user(2211, "Ольга", language_code="ru")
+    await create_org(olga)
+    services = crm.container.services
+    owner = await services.users.identify(TelegramProfile(2211, "Ольга", language_code="ru"))
+    await services.org_settings.set_credential(owner, "dadata_token", DADATA_KEY)
+    admin = crm.admin.url
+    async with Shop() as shop:
+        origin = shop.url.rstrip("/")
+        key = (await services.intake_settings.configure(owner, True, "draft", [origin])).public_key
+        shop.html = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+<script>window.ASTRA_WIDGET_PUBLIC_KEY = "{key}";</script>
+<script src="{admin}/widget/v1/astra-widget.js"></script></head><body>
+<astra-order-widget mode="floating" locale="en" position="bottom-left"
+  button-text="Need help?"></astra-order-widget></body></html>"""
+        shop.policy = (
+            f"default-src 'none'; script-src 'unsafe-inline' {admin}; connect-src {admin}"
+        )
+        await page.clock.install()
+        await page.goto(shop.url)
+        await page.get_by_role("button", name="Need help?").click()
+        await page.get_by_text("Request a service").wait_for()
+        await page.locator("#ow-serviceId option", has_text="Уборка").wait_for(state="attached")
+        await page.locator("#ow-clientPhone").press_sequentially("9167654321")
+        assert await page.input_value("#ow-clientPhone") == "+7 (916) 765-43-21"
+        await page.select_option("#ow-serviceId", label="Уборка")
+        await page.fill("#ow-description", "Clean the flat")
+        await page.locator("#ow-address").press_sequentially("Сухонская")
+        await page.clock.run_for(400)  # the suggestions' pause
+        suggestion = page.locator("li[role=option]").first
+        await suggestion.wait_for()
+        picked = await suggestion.text_content()
+        assert "Sukhonskaya" in picked  # DaData in the widget's language
+        await suggestion.click()
+        assert await page.input_value("#ow-address") == picked
+        await page.check("input[name=consent]")
+        await page.clock.fast_forward(5000)
+        await page.click("form button[type=submit]")
+        await page.get_by_text("Thank you! Your request is sent.").wait_for()
+    message = await olga.reply()
+    assert "Clean the flat" in message.text and picked in message.text
+    order = (await services.orders.by_number(owner, 1)).order
+    assert order.latitude is not None and order.longitude is not None  # from the suggestion

@@ -84,6 +84,11 @@ async def test_a_draft_request_reaches_the_managers_who_accept_and_reject(crm):
     assert other.status_code == 201
     olga_second = await olga.reply()
     second = await misha.reply()
+    await misha.tap("✏️ Edit", message=second)
+    menu = await misha.reply()  # the order's edit menu, as from its card
+    assert menu.text == "What should change in order №2?" and "✏️ Address" in menu.labels
+    await misha.send("/cancel")
+    await misha.reply()
     await misha.tap("✖️ Reject", message=second)
     sure = await misha.reply()
     await misha.tap("Yes, cancel the order", message=sure)
