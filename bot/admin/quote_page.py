@@ -29,7 +29,7 @@ from handlers.delivery.outgoing import Outgoing
 from handlers.formatting import money, when
 from handlers.i18n import N_
 from handlers.orders.line_render import line_text
-from handlers.quotes.answers import author_notice
+from handlers.quotes.answers import staff_notices
 from handlers.quotes.prompts import day_text
 
 router = APIRouter(include_in_schema=False)
@@ -193,9 +193,8 @@ async def _answered(
 ) -> Response:
     context = _context(request)
     outgoing = Outgoing()
-    told_author = author_notice(context.container.catalogs, told)
-    if told_author is not None:
-        outgoing.send(*told_author)
+    for chat_id, text, markup in staff_notices(context.container.catalogs, told):
+        outgoing.send(chat_id, text, markup)
     sender = context.telegram.sender if context.telegram is not None else None
     stored = await to_outbox(work.work, outgoing.deliveries, sender, work.services.clock.now())
     where = f"/q/{token}?done={done}" + (f"&lang={chosen}" if chosen else "")

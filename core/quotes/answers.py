@@ -26,6 +26,7 @@ class Told:
     client_name: str
     author: User | None
     zone: str
+    assignee: User | None = None  # who the approved order went to
 
 
 class QuoteAnswers:
@@ -70,7 +71,9 @@ class QuoteAnswers:
             org = await uow.orgs.get(quote.organization_id)
             client = await uow.clients.get(quote.organization_id, quote.client_id)
             author = await uow.users.get(quote.created_by) if quote.created_by else None
+            worker = order.assignee_id if order is not None else None
+            assignee = await uow.users.get(worker) if worker is not None else None
         return Told(
             quote, order, client.name if client else "—", author,
-            org.timezone if org else "UTC",
+            org.timezone if org else "UTC", assignee,
         )  # fmt: skip

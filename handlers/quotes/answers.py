@@ -120,9 +120,31 @@ async def _approve(
 
 
 async def _tell_author(ctx: BotContext, told: Told) -> None:
-    notice = author_notice(ctx.bot_data.catalogs, told)
+    for chat_id, text, markup in staff_notices(ctx.bot_data.catalogs, told):
+        await notify_user(ctx, chat_id, text, markup)
+
+
+def staff_notices(
+    catalogs: Catalogs, told: Told
+) -> list[tuple[int, str, InlineKeyboardMarkup | None]]:
+    """The author's notice of the answer and, for an approval, the assignee's of the order."""
+    found: list[tuple[int, str, InlineKeyboardMarkup | None]] = []
+    notice = author_notice(catalogs, told)
     if notice is not None:
-        await notify_user(ctx, *notice)
+        found.append((*notice, None))
+    order, worker = told.order, told.assignee
+    if order is not None and order.scheduled_at is not None and worker is not None:
+        t = catalogs.get(worker.preferred_language(catalogs.default))
+        text = t(
+            "👷 You have a new order: №{number}, {time} (the client approved quote #{id}).",
+            number=order.number,
+            time=when(t, order.scheduled_at, told.zone),
+            id=told.quote.id,
+        )
+        tap = cb.OpenOrder(order.id)
+        markup = InlineKeyboardMarkup([[button(t("Open №{number}", number=order.number), tap)]])
+        found.append((worker.telegram_id, text, markup))
+    return found
 
 
 def author_notice(catalogs: Catalogs, told: Told) -> tuple[int, str] | None:

@@ -137,6 +137,9 @@ async def test_a_russian_client_approves_with_a_time_once(crm):
     assert fresh.labels and stale.labels[0] not in fresh.labels
     told = await _until(olga, "подтвердил(а) смету №1")
     assert told.text.startswith("✅ Пётр Сидоров подтвердил(а) смету №1: заказ №2, ")
+    ivans = await _until(ivan, "You have a new order: №2")  # the worker it went to
+    assert ivans.text.endswith("(the client approved quote #1).")
+    assert ivans.labels == ["Open №2"]
     await petr.tap("✅ Подтвердить", message=quote)  # the old message's button again
     assert await petr.callback_answer() == "На эту смету уже ответили."
     await olga.send("/order 3")  # one order was made, not two
@@ -230,6 +233,7 @@ async def test_an_english_client_approves_on_the_page(crm):
         assert again.status_code == 409 and "Approved" in again.text
     told = await _until(olga, "подтвердил(а) смету №1")
     assert told.text.startswith("✅ Пётр Сидоров подтвердил(а) смету №1: заказ №2, ")
+    assert (await _until(ivan, "You have a new order: №2")).labels == ["Open №2"]
 
 
 async def test_a_quote_past_its_day_shows_it_with_410(crm):
