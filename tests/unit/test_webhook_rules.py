@@ -13,10 +13,14 @@ from pathlib import Path
 import pytest
 
 from core.domain import Order, OrderStatus, PaymentMethod
+from core.runtime.outbox import Lane
 from core.webhooks.events import Envelope, EventType, order_data, order_events
+from core.webhooks.model import Owner
 from core.webhooks.policy import RetryPolicy
 from core.webhooks.signing import headers, new_secret
 from core.webhooks.urls import check_url, public, refused
+from handlers.i18n import Catalogs
+from handlers.webhooks import disabled_notice
 
 NOW = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 E = EventType
@@ -109,3 +113,18 @@ def test_urls_and_addresses():
     assert refused(["8.8.8.8", "10.0.0.1"], allow_private=False)  # any private one refuses
     assert not refused(["127.0.0.1"], allow_private=True)
     assert refused([], allow_private=True)
+
+
+def test_the_owners_switch_off_message_in_english_and_russian():
+    notice = disabled_notice(Catalogs("ru"))
+    en, ru, default = notice(
+        [Owner(1, "en"), Owner(2, "ru"), Owner(3, "")], "https://h.example/?a=1&b=2"
+    )
+    assert en.chat_id == 1 and en.lane is Lane.BROADCAST
+    assert str(en.params["text"]).startswith(
+        "⚠️ Webhook deliveries to https://h.example/?a=1&amp;b=2"
+    )
+    assert str(ru.params["text"]).startswith("⚠️ Вебхуки на https://h.example/?a=1&amp;b=2")
+    assert "Settings → Webhooks" in str(en.params["text"])
+    assert "Настройки → Вебхуки" in str(ru.params["text"])
+    assert default.params["text"] == ru.params["text"]  # the deployment's default language
