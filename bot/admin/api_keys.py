@@ -12,10 +12,12 @@ from pydantic import BaseModel, Field
 from bot.admin import models as m
 from bot.admin.api import ERRORS, CallerDep
 from bot.admin.context import ServicesDep
+from bot.admin.html import Safe, SafeText, join, tag
 from bot.admin.security import RateLimited, client_key
 from core.apikeys.model import KEY_NAME_MAX, ApiKey, Scope
 
 router = APIRouter(prefix="/api/api-keys", responses=ERRORS, tags=["admin"])
+PAGE = "/settings/api-keys"  # the same on a page: bot/admin/api_keys_page.py
 
 
 class ApiKeyIn(m.Strict):
@@ -65,3 +67,10 @@ async def create_api_key(
 @router.delete("/{key_id}", status_code=204)
 async def revoke_api_key(services: ServicesDep, who: CallerDep, key_id: m.Id) -> None:
     await services.api_keys.revoke(who.actor, key_id)
+
+
+def link_section(t: SafeText) -> Safe:
+    """The settings page's pointer to this page."""
+    text = t("Keys for other systems to read and change clients and orders.")
+    link = tag("a", t("API keys"), href=PAGE, data_testid="api-keys-link")
+    return tag("section", join([tag("h2", t("REST API")), tag("p", join([text, " ", link]))]))

@@ -14,6 +14,7 @@ from fastapi.responses import JSONResponse, Response
 from bot.admin import (
     api,
     api_keys,
+    api_keys_page,
     catalogue,
     checklists,
     checklists_form,
@@ -102,6 +103,7 @@ def build_admin_app(
     )
     app.include_router(api.router)
     app.include_router(api_keys.router)
+    app.include_router(api_keys_page.router)
     app.include_router(data_rights.router)
     app.include_router(pages.router)
     app.include_router(intake_page.router)

@@ -11,8 +11,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
+from bot.admin import api_keys, client_payments, intake_form, recurring_form, views, webhooks_view
 from bot.admin import client_channels as channels
-from bot.admin import client_payments, intake_form, recurring_form, views, webhooks_view
 from bot.admin import invoice_details_form as invoice_form
 from bot.admin import working_hours_form as hours_form
 from bot.admin.client_templates_view import link_section
@@ -142,6 +142,7 @@ async def _settings(
         html = channels.with_section(html, invoice_form.section(current.t, current.csrf, details))
         html = channels.with_section(html, await intake_form.shown(services, current))
         html = channels.with_section(html, webhooks_view.link_section(current.t))
+        html = channels.with_section(html, api_keys.link_section(current.t))
     if allowed(current.actor.role, Permission.CLIENT_EDIT):
         html = channels.with_section(html, link_section(current.t))
     return HTMLResponse(html, status_code=status)
