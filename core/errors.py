@@ -98,6 +98,7 @@ class ErrorCode(enum.StrEnum):
     PAYMENT_UNAVAILABLE = "payment_unavailable"
     PAYMENT_UNKNOWN = "payment_unknown"
     INTAKE_ORIGIN_INVALID = "intake_origin_invalid"  # website intake (core/intake)
+    DESCRIPTION_EMPTY = "description_empty"
     INTAKE_ORIGINS_TOO_MANY = "intake_origins_too_many"
     PHONE_INCOMPLETE = "phone_incomplete"
     PHONE_INVALID = "phone_invalid"

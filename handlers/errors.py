@@ -101,6 +101,7 @@ MESSAGES: dict[str, str] = {
         "“{given}” is not a website origin. Type one per line, such as https://example.com."
     ),
     "intake_origins_too_many": N_("At most {limit} websites can be listed."),
+    "description_empty": N_("Please describe what needs doing."),
     "series_interval_range": N_("Repeat every 1 to {limit} days, weeks or months."),
     "series_not_active": N_("The series is paused or ended, so this is not possible now."),
     "series_not_open": N_(

@@ -26,7 +26,7 @@ from core.orders.service import OrderDraft, OrderService
 from core.permissions import Action, allowed
 from core.phones import EXAMPLE as PHONE_EXAMPLE
 from core.ports import AddressSuggesters, Clock, PhoneNormalizer, UnitOfWork, UowFactory
-from core.text import clean_name
+from core.text import clean_line
 from core.views import OrderCard, OrderChange
 
 REPEAT_WINDOW = timedelta(minutes=10)
@@ -91,7 +91,8 @@ class IntakeRequests:
             email = client_email(request.email)
         except DomainError as error:
             raise FieldError("email", error.code) from None
-        name = clean_name(request.name, 200) or "—"
+        name = clean_line(request.name)[:200] or "—"
+        address = clean_line(request.address or "") or None
         when, now = request.scheduled_at, self._clock.now()
         if when is not None and when <= now:
             later = (now + timedelta(days=1)).isoformat(timespec="minutes")
@@ -107,16 +108,16 @@ class IntakeRequests:
                     recent = old.created_at >= now - REPEAT_WINDOW
                     if recent and old.description == description:
                         return Submitted(old, found.settings.state, True)
-                if request.address and not client.address:
-                    change = ClientChange(address=request.address)
+                if address and not client.address:
+                    change = ClientChange(address=address)
                     await uow.clients.update(org.id, client.id, now, change)
             else:
-                client = await uow.clients.add(org.id, name, [phone], request.address, None, now)
+                client = await uow.clients.add(org.id, name, [phone], address, None, now)
             if email:
                 await uow.client_loop.set_client_email(org.id, client.id, email, now)
             draft = OrderDraft(
                 client_id=client.id,
-                address=request.address,
+                address=address,
                 latitude=request.latitude,
                 longitude=request.longitude,
                 category_id=category,
@@ -125,7 +126,8 @@ class IntakeRequests:
                 description=description,
             )
             order = await self._orders.create(owner, draft, uow)
-            data = {"state": found.settings.state, "policy": request.policy_version}
+            policy = clean_line(request.policy_version)[:32]
+            data = {"state": found.settings.state, "policy": policy}
             await uow.orders.add_event(order, None, WEBSITE_EVENT, data, now)
             if found.settings.state == DISTRIBUTING:
                 offer = await self._orders.act(owner, order.id, OrderAction.OFFER, uow)
@@ -155,8 +157,16 @@ class IntakeRequests:
 
 
 def _description(request: WebsiteRequest, service: str | None) -> str:
-    parts = [service, request.description, request.preferred_time]
-    return "\n".join(p for p in parts if p)
+    """The service, what the client wrote and the time in words, each line cleaned of
+    control and invisible characters (a website sends whatever it is given)."""
+    text = _lines(request.description)
+    if not text:
+        raise FieldError("description", "description_empty")
+    return "\n".join(p for p in (_lines(service), text, _lines(request.preferred_time)) if p)
+
+
+def _lines(text: str | None) -> str:
+    return "\n".join(kept for line in (text or "").splitlines() if (kept := clean_line(line)))
 
 
 async def _owner(uow: UnitOfWork, found: IntakeOrg) -> Actor:

@@ -103,6 +103,7 @@ async def test_field_errors_and_nothing_made(client, world, site, container):
         "email": _body(email="not-an-address"),
         "clientName": _body(clientName="Я" * 201),
         "address": _body(address="д" * 501),
+        "preferredAt": _body(preferredAt="2030-01-01T10:00:00"),  # no offset
     }
     cases["subServiceId"] = _body(serviceId="1", subServiceId="١٢")
     cases["serviceId"] = _body(serviceId="999999")  # not this organization's
@@ -115,6 +116,10 @@ async def test_field_errors_and_nothing_made(client, world, site, container):
     async with _from(client, "10.0.2.1") as web:
         broken = await web.post(ORDERS, content=b"{", headers=headers)
     assert broken.status_code == 422 and "body" in broken.json()["fieldErrors"]
+    async with _from(client, "10.0.2.2") as web:
+        blank = await web.post(ORDERS, json=_body(description="\u200b\x00 "), headers=headers)
+    assert blank.status_code == 422
+    assert blank.json()["fieldErrors"] == {"description": ["Please describe what needs doing."]}
     assert not (await world.services.clients.find(world.owner, "+79161234567")).items
     metrics = (await container.metrics.render()).decode()
     assert 'astracrm_intake_requests_total{outcome="honeypot"} 1.0' in metrics
@@ -141,6 +146,25 @@ async def test_rate_limits_body_limit_and_repeats(client, world, site, container
     assert 'astracrm_intake_requests_total{outcome="rate_limited"} 1.0' in metrics
     assert 'astracrm_intake_requests_total{outcome="created"} 2.0' in metrics
     assert 'astracrm_intake_requests_total{outcome="repeated"} 9.0' in metrics
+
+
+async def test_control_characters_are_dropped_before_storing(client, world, site):
+    """A website sends whatever it is given: NUL and invisible characters never reach the
+    database (PostgreSQL refuses NUL in text), lines of the description are kept."""
+    headers = {"X-Widget-Key": site, "Origin": SITE}
+    body = _body(
+        clientName="Ве\x00ра\u202e",
+        description="Окна\x00\nи балкон\u200b",
+        address="ул.\x07 Тихая, 7",
+        policyVersion="v\x001",
+    )
+    sent = await client.post(ORDERS, json=body, headers=headers)
+    assert sent.status_code == 201, sent.text
+    card = await world.services.orders.by_number(world.owner, sent.json()["number"])
+    assert card.order.description == "Мойка окон\nОкна\nи балкон"
+    assert card.order.address == "ул. Тихая, 7"
+    (found,) = (await world.services.clients.find(world.owner, "+79161234567")).items
+    assert found.name == "Вера"
 
 
 async def test_address_suggestions_use_the_organizations_key(client, world, site, dadata):
