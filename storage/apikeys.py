@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.apikeys.model import ApiKey, Scope, StoredAnswer
+from core.apikeys.model import ANSWERS_KEPT, ApiKey, Scope, StoredAnswer
 from storage.runtime.repository import _insert
 from storage.tables_apikeys import ApiAnswerRow, ApiKeyRow
 
@@ -90,9 +90,13 @@ class SqlApiKeyRepository:
         await self._s.refresh(row)
         return _key(row)
 
-    async def answer(self, key_id: int, idempotency_key: str) -> StoredAnswer | None:
+    async def answer(
+        self, key_id: int, idempotency_key: str, since: datetime
+    ) -> StoredAnswer | None:
         stmt = select(ApiAnswerRow).where(
-            ApiAnswerRow.api_key_id == key_id, ApiAnswerRow.idempotency_key == idempotency_key
+            ApiAnswerRow.api_key_id == key_id,
+            ApiAnswerRow.idempotency_key == idempotency_key,
+            ApiAnswerRow.created_at >= since,
         )
         row = (await self._s.execute(stmt)).scalar_one_or_none()
         return StoredAnswer(row.request_hash, row.status, row.body) if row else None
@@ -108,5 +112,9 @@ class SqlApiKeyRepository:
             body=answer.body,
             created_at=now,
         )
+        old = delete(ApiAnswerRow).where(
+            ApiAnswerRow.api_key_id == key_id, ApiAnswerRow.created_at < now - ANSWERS_KEPT
+        )
+        await self._s.execute(old)  # a key's answers are kept a day, then dropped
         stmt = _insert(self._s, ApiAnswerRow).values(**values).on_conflict_do_nothing()
         return bool((await self._s.execute(stmt)).rowcount)

@@ -25,6 +25,7 @@ MAX_API_KEYS = 20
 # every read into a write.
 TOUCH_EVERY = timedelta(minutes=1)
 IDEMPOTENCY_KEY_MAX = 100
+ANSWERS_KEPT = timedelta(hours=24)  # how long a retry with the same key is recognized
 PAGE_MAX = 100  # items per page of a list
 
 

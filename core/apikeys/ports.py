@@ -39,7 +39,12 @@ class ApiKeyRepository(Protocol):
         """Revoke if not revoked yet; the key as it was, or None when there was none."""
         ...
 
-    async def answer(self, key_id: int, idempotency_key: str) -> StoredAnswer | None: ...
+    async def answer(
+        self, key_id: int, idempotency_key: str, since: datetime
+    ) -> StoredAnswer | None:
+        """The answer kept since `since` (older ones are forgotten, then dropped)."""
+        ...
+
     async def keep_answer(
         self, key_id: int, idempotency_key: str, answer: StoredAnswer, now: datetime
     ) -> bool:

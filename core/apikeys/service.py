@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from core.admin.model import new_token, token_hash
 from core.admin.service import scoped_actor
 from core.apikeys.model import (
+    ANSWERS_KEPT,
     KEY_NAME_MAX,
     KEY_PREFIX,
     MAX_API_KEYS,
@@ -93,7 +94,8 @@ class ApiKeyService:
 
     async def answer(self, caller: KeyCaller, idempotency_key: str) -> StoredAnswer | None:
         async with self._uow() as uow:
-            return await uow.api_keys.answer(caller.key.id, idempotency_key)
+            since = self._clock.now() - ANSWERS_KEPT
+            return await uow.api_keys.answer(caller.key.id, idempotency_key, since)
 
     async def keep_answer(
         self, caller: KeyCaller, idempotency_key: str, answer: StoredAnswer

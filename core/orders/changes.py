@@ -41,6 +41,7 @@ class ActionParams:
     field: str | None = None
     value: object = None
     at: datetime | None = None  # START, DONE: when the worker acted (`core.orders.times`)
+    via: str | None = None  # made outside the chat: "api key <name>", kept in the event
 
 
 def _given(value: T | None, name: str) -> T:
@@ -76,9 +77,8 @@ class OrderChanges:
         changed = await uow.orders.change(order, self._clock.now(), changes)
         if changed is None:
             raise await _lost_race(uow, actor, action, order)
-        await uow.orders.add_event(
-            changed, actor.user.id, action.value, event_data, self._clock.now()
-        )
+        data = {**event_data, "via": params.via} if params.via else event_data
+        await uow.orders.add_event(changed, actor.user.id, action.value, data, self._clock.now())
         await after_settled(uow, self._clock.now(), order, changed)  # the client's rating
         assert actor.organization is not None
         await issue_on_done(uow, self._clock.now(), actor.organization.timezone, order, changed)

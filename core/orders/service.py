@@ -69,13 +69,18 @@ class OrderService:
         return await self._maps.preview(order.latitude, order.longitude)
 
     async def create(
-        self, actor: Actor, draft: OrderDraft, uow: UnitOfWork | None = None
+        self,
+        actor: Actor,
+        draft: OrderDraft,
+        uow: UnitOfWork | None = None,
+        via: str | None = None,
     ) -> Order:
-        """Create in the caller's transaction when given one (the /neworder flow does)."""
+        """Create in the caller's transaction when given one (the /neworder flow does);
+        `via`: made outside the chat ("api key <name>"), kept in the event."""
         require(actor, Action.ORDER_CREATE)
         if uow is None:
             async with self._uow() as own:
-                order = await self.create(actor, draft, own)
+                order = await self.create(actor, draft, own, via)
                 await own.commit()
                 return order
         assert actor.organization is not None
@@ -97,7 +102,8 @@ class OrderService:
             description=draft.description,
         )
         order = await uow.orders.add(actor.organization.id, now, new)
-        await uow.orders.add_event(order, actor.user.id, "created", {"status": "new"}, now)
+        data: dict[str, object] = {"status": "new", **({"via": via} if via else {})}
+        await uow.orders.add_event(order, actor.user.id, "created", data, now)
         if order.category_id is not None:  # the category's checklist as it is now
             order = replace(order, checklist_count=await snapshot(uow, order))
         return order
@@ -152,6 +158,7 @@ class OrderService:
         field: str | None = None,
         value: object = None,
         at: datetime | None = None,
+        via: str | None = None,
     ) -> OrderChange:
         """Apply one action, race-safe: a change made meanwhile by another tap or process wins
         and this one is refused with a clear reason. In the caller's transaction if given.
@@ -164,6 +171,7 @@ class OrderService:
             field=field,
             value=value,
             at=at,
+            via=via,
         )
         if uow is not None:
             return await self._changes.act(uow, actor, order_id, action, params)

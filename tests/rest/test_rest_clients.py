@@ -46,7 +46,7 @@ async def test_create_read_list_search_and_page(client, container):
     assert mixed.status_code == 422 and mixed.json()["code"] == "cursor_invalid"
 
 
-async def test_idempotent_create_and_a_reused_key(client, container):
+async def test_idempotent_create_and_a_reused_key(client, container, clock):
     _, headers = await keyed(container.services)
     once = {**headers, "Idempotency-Key": "order-form-17"}
     body = {"name": "Ольга", "phone": "+79160000001"}
@@ -60,6 +60,9 @@ async def test_idempotent_create_and_a_reused_key(client, container):
     other = await client.post("/api/v1/clients", json={"name": "Другая"}, headers=once)
     assert other.status_code == 422 and other.json()["code"] == "idempotency_key_reused"
     assert other.headers["content-type"] == PROBLEM
+    clock.advance(hours=25)  # a day later the key is forgotten: a new request
+    later = await client.post("/api/v1/clients", json={"name": "Другая"}, headers=once)
+    assert later.status_code == 201 and later.json()["id"] != first.json()["id"]
     duplicate = await client.post("/api/v1/clients", json=body, headers=headers)
     assert duplicate.status_code == 409 and duplicate.json()["code"] == "client_duplicate"
 

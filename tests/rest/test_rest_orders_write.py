@@ -70,8 +70,11 @@ async def test_create_edit_assign_offer_and_cancel(client, container, db_url):
     assert again.status_code == 422 and again.headers["content-type"].startswith(
         "application/problem+json"
     )
-    kinds = [e["kind"] for e in cancelled.json()["history"]]
-    assert kinds == ["created", "edit", "reschedule", "assign", "offer", "cancel"]
+    history = cancelled.json()["history"]
+    assert [e["kind"] for e in history] == [
+        "created", "edit", "reschedule", "assign", "offer", "cancel"
+    ]  # fmt: skip
+    assert {e["data"]["via"] for e in history} == {"api key test"}
 
 
 async def test_scopes_and_references(client, container):

@@ -64,6 +64,11 @@ class Empty(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def via(who: KeyCaller) -> str:
+    """What an order's history keeps of a change made with a key."""
+    return f"api key {who.key.name}"
+
+
 def _by(who: KeyCaller) -> str:
     """How notices name the one who acted: the owner, through the key."""
     return f"{who.actor.user.display_name} (API: {who.key.name})"
@@ -101,7 +106,7 @@ async def create_order(
             description=body.description,
         )
         await services.api_reads.check_refs(who, body.client_id, body.category_id)
-        return (await services.orders.create(who.actor, draft)).id
+        return (await services.orders.create(who.actor, draft, via=via(who))).id
 
     async def read(order_id: int) -> OrderDetailOut:
         return await read_order(services, who, order_id)
@@ -132,13 +137,13 @@ async def update_order(
     for field, value in edits.items():
         if names[field] in given:
             change = await services.orders.act(
-                who.actor, order_id, OrderAction.EDIT, field=field.value, value=value
+                who.actor, order_id, OrderAction.EDIT, field=field.value, value=value, via=via(who)
             )
             await _told(request, work, who, change)
     if "scheduled_at" in given:
         at = utc(body.scheduled_at)
         change = await services.orders.act(
-            who.actor, order_id, OrderAction.RESCHEDULE, scheduled_at=at
+            who.actor, order_id, OrderAction.RESCHEDULE, scheduled_at=at, via=via(who)
         )
         await _told(request, work, who, change)
     return _sent(request, answer(await read_order(services, who, order_id)))
@@ -156,7 +161,9 @@ async def _act(
     services = work.services
 
     async def make() -> int:
-        change = await services.orders.act(who.actor, order_id, action, assignee_id=assignee_id)
+        change = await services.orders.act(
+            who.actor, order_id, action, assignee_id=assignee_id, via=via(who)
+        )
         await _told(request, work, who, change)
         return order_id
 
