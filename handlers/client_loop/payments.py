@@ -6,7 +6,7 @@
   due when the organization shows prices, the work's photos when it allows them) and the
   payment message: in Telegram one message, the summary and the payment text with the Pay
   button above "I accept the work" (each logged as its own kind, marked sent with the one
-  message's id), then the photos; by SMS or e-mail two messages, the link in the text.
+  message's id), then the photos; by SMS or e-mail one message too, the link in the text.
 - `client_payment_check` (queued with the link, 10 minutes later, then backing off for a
   day): GetState for a payment whose notification never came (`core.client_loop.pay_checks`).
 - `client_payment_recorded` (queued with the payment, online or cash/card on site, or with an
@@ -87,6 +87,15 @@ async def _telegram(
         await services.client_loop.mark(org_id, entry, DeliveryStatus.SENT, str(sent.message_id))
 
 
+def _with_payment(summary: Part, ask: PayDraft, values: dict[str, str | None]) -> Part:
+    """The done summary with the payment text under it, as one SMS or e-mail: the payment
+    text rendered now (its own kind's template) and kept literally in the summary's."""
+    pay_text = render(ask.kind, ask.template, values)
+    literal = pay_text.replace("{", "{{").replace("}", "}}")
+    draft, kept = summary
+    return replace(draft, template=f"{draft.template}\n\n{literal}"), kept
+
+
 async def _photos(bot: Bot, chat_id: int, photos: list[str]) -> None:
     """The work's photos after the summary (the organization allows it): one, or an album."""
     try:
@@ -112,6 +121,7 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
                 raise  # the bank may answer later: nothing was sent yet
             log.warning("payment link for order %s not made: %s", order_id, type(error).__name__)
         parts: list[Part] = []  # in Telegram: one message, the Pay button on the summary
+        elsewhere: Part | None = None  # by SMS or e-mail: one message too, the link in it
         rows: list[list[InlineKeyboardButton]] = []
         summary = await payments.draft(org_id, order_id, MessageKind.DONE, catalogs.default)
         if summary is not None:
@@ -122,8 +132,8 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
             if summary.telegram:  # with I accept the work
                 parts.append((summary, values))
                 rows += [list(row) for row in accept_markup(t, org_id, order_id).inline_keyboard]
-            else:
-                await payments.queue_elsewhere(summary, values)
+            else:  # queued below, with the payment text when that goes the same way
+                elsewhere = (summary, values)
         ask = None
         if link is not None and link.payment_url is not None:
             ask = await payments.draft(
@@ -137,8 +147,15 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
                 parts.append((ask, values))
                 label = t("💳 Pay {amount}", amount=amount)
                 rows.insert(0, [InlineKeyboardButton(label, url=link.payment_url)])
+            elif elsewhere is not None and ask.channels == elsewhere[0].channels:
+                elsewhere = _with_payment(elsewhere, ask, values)
             else:
+                if elsewhere is not None:
+                    await payments.queue_elsewhere(*elsewhere)
+                    elsewhere = None
                 await _send(bot, services, ask, values)
+        if elsewhere is not None:
+            await payments.queue_elsewhere(*elsewhere)
         if parts:
             await _telegram(bot, services, parts, InlineKeyboardMarkup(rows))
         if summary is not None and summary.telegram and summary.send_photos:

@@ -1,6 +1,6 @@
 """Issue 19, item 7 for clients who are not in Telegram: after Done, an SMS-only client (Russian,
 SMS.ru's local peer) and an e-mail-only client (English, the local SMTP server) get the done
-summary and the payment link in the text, then the receipt after the bank's notification and
+summary with the payment link in one message, then the receipt after the bank's notification and
 the refund after the owner's Cancel, each once, through the bot's own job runners."""
 
 from __future__ import annotations
@@ -76,25 +76,25 @@ async def test_an_sms_only_client_gets_the_link_the_receipt_and_the_refund_by_sm
     order = await _order_of(crm, org_id)
 
     await _finish(ivan)
-    await until(lambda: len(crm.sms.received(PHONE)) >= 2, "the done and payment SMS")
-    done, ask = crm.sms.received(PHONE)
+    await until(lambda: len(crm.sms.received(PHONE)) >= 1, "the done SMS with the link")
+    (done,) = crm.sms.received(PHONE)  # one SMS: the summary and the payment text (was two)
     assert "работа выполнена" in done.text and "3 500" in done.text.replace("\xa0", " ")
     (payment,) = crm.bank.payments.values()
-    assert "оплатите" in ask.text and f"{crm.bank.url}/new/" in ask.text
+    assert "оплатите" in done.text and f"{crm.bank.url}/new/" in done.text
     assert payment.init["Receipt"]["Phone"] == PHONE
 
     await _pay(crm)
-    await until(lambda: len(crm.sms.received(PHONE)) >= 3, "the receipt SMS")
-    assert "получена" in crm.sms.received(PHONE)[2].text
+    await until(lambda: len(crm.sms.received(PHONE)) >= 2, "the receipt SMS")
+    assert "получена" in crm.sms.received(PHONE)[1].text
     await services.client_payments.refund(owner, order.id)
-    await until(lambda: len(crm.sms.received(PHONE)) >= 4, "the refund SMS")
-    assert "возвращена" in crm.sms.received(PHONE)[3].text
+    await until(lambda: len(crm.sms.received(PHONE)) >= 3, "the refund SMS")
+    assert "возвращена" in crm.sms.received(PHONE)[2].text
     assert "оплачен онлайн" in (await olga.reply()).text  # the owner's notice
     sent = DeliveryStatus.SENT
-    kinds = ("done", "payment_link", "receipt", "receipt")
+    kinds = ("done", "receipt", "receipt")
     expected = [(kind, Channel.SMS, sent) for kind in kinds]
     await until_async(lambda: _log(crm, org_id, order.client_id), expected)
-    assert len(crm.sms.received(PHONE)) == 4
+    assert len(crm.sms.received(PHONE)) == 3
 
 
 async def until_async(read, expected, tries: int = 200) -> None:
@@ -122,21 +122,21 @@ async def test_an_email_only_client_gets_them_by_email_in_english(crm):
         await services.org_settings.store_secret(owner, SMTP_SECRET, smtp_json(server))
         await _connect(crm, owner)
         await _finish(ivan)
-        await until(lambda: len(mail.for_recipient(EMAIL)) >= 2, "the done and payment e-mails")
-        done, ask = mail.for_recipient(EMAIL)
+        await until(lambda: len(mail.for_recipient(EMAIL)) >= 1, "the done e-mail with the link")
+        (done,) = mail.for_recipient(EMAIL)  # one e-mail: the summary and the payment text
         assert "the work is done" in done.text() and "3,500" in done.text()
-        assert "pay 3,500" in ask.subject and f"{crm.bank.url}/new/" in ask.text()
-        assert not ask.attachments()  # no calendar file for a payment
+        assert "pay 3,500" in done.text() and f"{crm.bank.url}/new/" in done.text()
+        assert not done.attachments()  # no calendar file for a payment
         (payment,) = crm.bank.payments.values()
         assert payment.init["Receipt"]["Email"] == EMAIL
         await _pay(crm)
-        await until(lambda: len(mail.for_recipient(EMAIL)) >= 3, "the receipt e-mail")
-        assert "received" in mail.for_recipient(EMAIL)[2].subject
+        await until(lambda: len(mail.for_recipient(EMAIL)) >= 2, "the receipt e-mail")
+        assert "received" in mail.for_recipient(EMAIL)[1].subject
         await services.client_payments.refund(owner, order.id)
-        await until(lambda: len(mail.for_recipient(EMAIL)) >= 4, "the refund e-mail")
-        assert "refunded" in mail.for_recipient(EMAIL)[3].subject
+        await until(lambda: len(mail.for_recipient(EMAIL)) >= 3, "the refund e-mail")
+        assert "refunded" in mail.for_recipient(EMAIL)[2].subject
         sent = DeliveryStatus.SENT
-        kinds = ("done", "payment_link", "receipt", "receipt")
+        kinds = ("done", "receipt", "receipt")
         expected = [(kind, Channel.EMAIL, sent) for kind in kinds]
         await until_async(lambda: _log(crm, org_id, order.client_id), expected)
-        assert len(mail.for_recipient(EMAIL)) == 4
+        assert len(mail.for_recipient(EMAIL)) == 3
