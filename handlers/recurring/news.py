@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
-from core.client_loop.model import MessageKind
+from core.client_loop.model import Channel, MessageKind
+from core.client_loop.outgoing import NoRoute, sms_text
 from core.client_loop.templates import render
 from core.domain import Order, User
 from core.runtime.outbox import After
@@ -91,15 +92,15 @@ async def _tell_client(ctx: BotContext, visits: list[tuple[str, Order]]) -> None
     t = ctx.translator(draft.language)
     org = ctx.actor.organization
     zone = ZoneInfo(org.timezone if org is not None else "UTC")
-    lines = []
-    for event, order in visits[:LISTED]:
-        local = order.scheduled_at.astimezone(zone) if order.scheduled_at else None
-        date, time = (local.strftime("%d.%m.%Y"), local.strftime("%H:%M")) if local else ("", "")
-        lines.append(t.raw(CLIENT_LINES[event]).format(date=date, time=time))
-    rest = len(visits) - LISTED
-    if rest > 0:
-        lines.append(t.raw("… and {count} more").format(count=rest))
-    draft.values["visits"] = "\n".join(lines)
+    draft.values["visits"] = _client_lines(t, visits, zone, LISTED)
+    if draft.channels[0] is Channel.SMS:  # whole lines, as many as two segments take
+        for shown in range(min(len(visits), LISTED), 0, -1):
+            draft.values["visits"] = _client_lines(t, visits, zone, shown)
+            try:
+                sms_text(kind, draft.template, draft.values)
+                break
+            except NoRoute:
+                continue
     if not draft.telegram:
         once = f"series:{first.id}:{first.version}:{len(visits)}"
         await services.client_loop.queue_elsewhere(draft, None, once)
@@ -108,3 +109,18 @@ async def _tell_client(ctx: BotContext, visits: list[tuple[str, Order]]) -> None
     logged = await services.client_loop.queue(draft, text)
     args: dict[str, int | str] = {"org": draft.organization_id, "message": logged.id}
     ctx.outgoing.send(draft.chat_id, escape(text), None, After.CLIENT_MESSAGE, args)
+
+
+def _client_lines(
+    t: Translator, visits: list[tuple[str, Order]], zone: ZoneInfo, shown: int
+) -> str:
+    """A line per visit in the client's language (`shown` of them, then a count)."""
+    lines = []
+    for event, order in visits[:shown]:
+        local = order.scheduled_at.astimezone(zone) if order.scheduled_at else None
+        date, time = (local.strftime("%d.%m.%Y"), local.strftime("%H:%M")) if local else ("", "")
+        lines.append(t.raw(CLIENT_LINES[event]).format(date=date, time=time))
+    rest = len(visits) - shown
+    if rest > 0:
+        lines.append(t.raw("… and {count} more").format(count=rest))
+    return "\n".join(lines)

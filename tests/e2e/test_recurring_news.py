@@ -10,8 +10,16 @@ import asyncio
 
 import pytest
 
+from core.changes import OrgChange
+from core.client_loop.model import Channel, MessageKind
+from core.client_loop.providers import SMS_SECRET, sms_json, sms_settings
+from core.domain import TelegramProfile
 from tests.e2e.test_checklists import _team
-from tests.e2e.test_on_my_way import _linked_client, _today_order
+from tests.e2e.test_kill import until
+from tests.e2e.test_on_my_way import _linked_client, _log_of, _today_order, sms_crm
+
+__all__ = ["sms_crm"]  # the fixture: the bot with client SMS going to a local SMS.ru
+PHONE = "+79161234567"  # Пётр's, as `_today_order` types it
 
 TEXTS = {
     "en": {
@@ -116,3 +124,61 @@ async def test_a_new_time_from_a_visit_on_tells_the_worker_and_the_client_once(c
     assert told_lines[0] == x["client"], told.text
     assert len(told_lines) == 4
     assert all(line.endswith("15:00" + x["new_time"]) for line in told_lines[1:]), told.text
+
+
+MORE = {"en": "… and 1 more", "ru": "… и ещё 1"}
+CANCELLED = {"en": "12:00: cancelled", "ru": "12:00: отменён"}
+SMS_TEXTS = {
+    "ru": "Чистый дом: изменилось расписание ваших регулярных визитов:",
+    "en": "Чистый дом: your recurring visits have changed:",
+}
+
+
+@pytest.mark.parametrize("language", ["en", "ru"])
+async def test_a_client_reached_by_sms_gets_one_sms_for_an_ended_series(sms_crm, language):
+    """A client not in Telegram, reached by SMS: ending the series sends one SMS in the
+    organization's language listing the cancelled visits, logged as `series_changed`."""
+    crm = sms_crm
+    ids = {"en": 7851, "ru": 7861}[language]
+    olga, ivan = await _team(crm, (ids, ids + 1), language)
+    card, _ = await _today_order(olga, ivan)
+    services = crm.container.services
+    async with services.client_loop._uow() as uow:
+        org_id = (await uow.users.by_telegram_id(ids)).active_org_id
+        await uow.orgs.update(org_id, OrgChange(language=language))
+        await uow.commit()
+        order = await uow.orders.by_number(org_id, 1)
+    owner = await services.users.identify(TelegramProfile(ids, "Ольга", language_code="ru"))
+    await services.org_settings.store_secret(
+        owner, SMS_SECRET, sms_json(sms_settings("sms_ru", "sms-key"))
+    )
+    await olga.tap("🔁 Повторять", message=card)
+    await olga.reply()
+    await olga.tap("Еженедельно")
+    await olga.reply()
+    await olga.tap("1")
+    days = await olga.reply()
+    await olga.tap(days.labels[0])
+    await olga.reply()
+    await olga.send("3")
+    await olga.reply()
+    series_card = await olga.reply()
+    await _settled(olga, ivan)
+    before = len(crm.sms.received(PHONE))
+
+    await olga.tap("🔁 Серия", message=series_card)
+    menu = await olga.reply()
+    await olga.tap("⏹ Завершить серию", message=menu)
+    await olga.reply()
+    await olga.tap("Да, завершить")
+    await olga.reply()
+    await until(lambda: len(crm.sms.received(PHONE)) > before, "the series SMS")
+    await _settled(olga, ivan)
+    (sms,) = crm.sms.received(PHONE)[before:]  # one SMS, not one per visit
+    first, *visits = sms.text.split("\n")
+    assert first == SMS_TEXTS[language], sms.text
+    # two SMS segments (Cyrillic: 134 characters) take whole lines only, then a count
+    assert len(sms.text) <= 134 and visits[-1] == MORE[language], sms.text
+    assert all(v.startswith("• ") and v.endswith(CANCELLED[language]) for v in visits[:-1])
+    logged = [(m.kind, m.channel) for m in await _log_of(crm, org_id, order.client_id)]
+    assert logged.count((MessageKind.SERIES_CHANGED, Channel.SMS)) == 1
