@@ -102,3 +102,26 @@ async def test_another_organization_s_key_cannot_change_an_order(client, contain
     assign = await client.post(f"{url}/assign", json={"assignee_id": 1}, headers=theirs)
     assert assign.status_code == 404
     assert (await client.get(url, headers=ours)).json()["status"] == "new"
+
+
+async def test_the_client_hears_of_a_new_order_a_new_time_and_a_cancellation(
+    client, container, monkeypatch
+):
+    """The client loop's own message (Telegram, SMS or e-mail as the client has) is queued
+    for the events a client hears of in the chat, and for nothing else."""
+    from bot.admin.v1 import orders_write
+
+    heard: list[tuple[int, str]] = []
+
+    async def spy(_services, _catalogs, _outgoing, order, event, was=None):
+        heard.append((order.number, event))
+
+    monkeypatch.setattr(orders_write, "queue_client_message", spy)
+    owner, headers = await keyed(container.services)
+    ivan = await _worker(container.services, owner)
+    made = (await client.post("/api/v1/orders", json={}, headers=headers)).json()
+    url = f"/api/v1/orders/{made['id']}"
+    await client.post(f"{url}/assign", json={"assignee_id": ivan}, headers=headers)
+    await client.patch(url, json={"scheduled_at": "2026-03-06T10:00:00Z"}, headers=headers)
+    await client.post(f"{url}/cancel", headers=headers)
+    assert heard == [(1, "created"), (1, "reschedule"), (1, "cancel")]

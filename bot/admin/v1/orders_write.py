@@ -2,7 +2,8 @@
 kind of work, time; with If-Match), assign, offer to all workers, cancel. Each runs the bot's
 own use cases as the key's owner (core/orders) in the request's one transaction; the staff's
 cards are edited and the people a change concerns told in the chat, as after a tap, through
-the outbox in that transaction (the client is not messaged by these)."""
+the outbox in that transaction; the client hears of a new order, a new time or a
+cancellation as from the chat."""
 
 from __future__ import annotations
 
@@ -22,10 +23,13 @@ from bot.admin.v1.orders import OrderDetailOut, read_order
 from bot.admin.v1.paging import utc
 from bot.admin.v1.problems import ON_PATCH, ON_POST, PROBLEMS
 from core.apikeys.service import KeyCaller
+from core.domain import Order
+from core.orders.audiences import CLIENT_EVENTS
 from core.orders.edits import Field as Edit
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
 from core.views import OrderChange
+from handlers.client_loop.confirm import queue_client_message
 from handlers.delivery.outgoing import Outgoing
 from handlers.orders.publish import tell_staff
 
@@ -74,17 +78,34 @@ def _by(who: KeyCaller) -> str:
     return f"{who.actor.user.display_name} (API: {who.key.name})"
 
 
-async def _told(request: Request, work: WorkDep, who: KeyCaller, change: OrderChange) -> None:
-    context = admin_context(request)
-    outgoing = Outgoing()
-    tell_staff(context.container.catalogs, outgoing, change, _by(who))
+async def _told(
+    request: Request,
+    work: WorkDep,
+    who: KeyCaller,
+    change: OrderChange | None,
+    made: Order | None = None,
+) -> None:
+    """The change's messages (or a new order's, `made`) into the outbox, in the request's
+    transaction; the client hears of a new order, a new time or a cancellation."""
+    context, outgoing = admin_context(request), Outgoing()
+    catalogs, services = context.container.catalogs, work.services
+    if change is not None:
+        tell_staff(catalogs, outgoing, change, _by(who))
+        if change.event in CLIENT_EVENTS:
+            order = change.card.order
+            await queue_client_message(services, catalogs, outgoing, order, change.event)
+    elif made is not None:
+        await queue_client_message(services, catalogs, outgoing, made, "created")
     sender = context.telegram.sender if context.telegram is not None else None
-    stored = await to_outbox(work.work, outgoing.deliveries, sender, work.services.clock.now())
-    request.state.api_v1_deliveries = deliver(sender, stored)
+    stored = await to_outbox(work.work, outgoing.deliveries, sender, services.clock.now())
+    request.state.api_v1_stored = [*getattr(request.state, "api_v1_stored", []), *stored]
 
 
 def _sent(request: Request, response: JSONResponse) -> JSONResponse:
-    task = getattr(request.state, "api_v1_deliveries", None)
+    """Sent by this process once the answer is out (the transaction committed by then)."""
+    context = admin_context(request)
+    sender = context.telegram.sender if context.telegram is not None else None
+    task = deliver(sender, getattr(request.state, "api_v1_stored", []))
     if task is not None:
         response.background = task
     return response
@@ -106,12 +127,14 @@ async def create_order(
             description=body.description,
         )
         await services.api_reads.check_refs(who, body.client_id, body.category_id)
-        return (await services.orders.create(who.actor, draft, via=via(who))).id
+        made = await services.orders.create(who.actor, draft, via=via(who))
+        await _told(request, work, who, None, made)
+        return made.id
 
     async def read(order_id: int) -> OrderDetailOut:
         return await read_order(services, who, order_id)
 
-    return await once(request, services, who, body, make, read)
+    return _sent(request, await once(request, services, who, body, make, read))
 
 
 @router.patch("/{order_id}", response_model=OrderDetailOut, responses=ON_PATCH)
