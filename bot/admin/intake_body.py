@@ -35,7 +35,7 @@ class OrderIn(BaseModel):
     sub_service_id: str | int | None = Field(None, description="a service id of that category")
     service_text: str | None = Field(None, max_length=200, description="free text instead")
     address: str | None = Field(None, max_length=500)
-    addresses: Suggested | None = None
+    addresses: dict[str, Any] | None = Field(None, description="a DaData suggestion")
     email: str | None = Field(None, max_length=254)
     preferred_time: str | None = Field(None, max_length=100, description="in words")
     preferred_at: datetime | None = Field(None, description="ISO 8601 with its UTC offset")
@@ -83,6 +83,15 @@ def _coordinate(data: dict[str, Any] | None, name: str) -> float | None:
     return number if number is not None and -180 <= number <= 180 else None
 
 
+def _suggested(given: dict[str, Any] | None) -> Suggested | None:
+    if given is None:
+        return None
+    try:
+        return Suggested.model_validate(given)
+    except ValidationError:
+        raise Refused({"addresses": ["Pick one of the suggested addresses."]}) from None
+
+
 def checked(body: OrderIn) -> WebsiteRequest:
     """The abuse rules and the cross-field ones, then the request for the use case."""
     if body.website:
@@ -97,7 +106,7 @@ def checked(body: OrderIn) -> WebsiteRequest:
     text = (body.service_text or "").strip() or None
     if category is None and text is None:
         raise Refused({"serviceId": ["Choose a service."]})
-    suggested = body.addresses
+    suggested = _suggested(body.addresses)
     address = (body.address or "").strip() or None
     if suggested is not None:
         address = (suggested.unrestricted_value or suggested.value).strip() or address
