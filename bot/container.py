@@ -265,7 +265,7 @@ def make_services(
     )
     availability = AvailabilityService(uow, clock, orders)
     quotes = QuoteService(uow, clock)
-    quote_answers = QuoteAnswers(uow, quotes)
+    quote_answers = QuoteAnswers(uow, quotes, clock)
     specs: tuple[FlowSpec, ...] = (
         OnboardingSpec(clock, settings.privacy_policy_version, admin.plans),
         NewOrganizationSpec(clock, categories, settings.default_country),

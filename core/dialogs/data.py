@@ -18,7 +18,7 @@ from core.dialogs.engine import DialogData, DialogState
 from core.dialogs.json_form import Json, Malformed, encode, fields_of
 from core.dialogs.offered import Candidate as Candidate
 from core.dialogs.offered import Ref as Ref
-from core.dialogs.quote_data import QuoteData
+from core.dialogs.quote_data import QuoteData, QuoteQuestionData
 
 log = logging.getLogger(__name__)
 
@@ -402,6 +402,7 @@ KINDS: dict[str, type[DialogData]] = {
         ServiceNewData,
         ServicePriceData,
         QuoteData,
+        QuoteQuestionData,
         WorkHoursData,
         TimeOffData,
     )

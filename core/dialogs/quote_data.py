@@ -40,3 +40,13 @@ class QuoteData(DialogData):
     quantity: str | None = None  # of a picked item
     valid: dt.date | None = None
     confirm: str | None = None  # "send" or "cancel"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class QuoteQuestionData(DialogData):
+    """A client's "Ask a question" under a quote (`core.quotes.answers`): their next message
+    in that chat goes to the quote's author, naming the quote."""
+
+    flow = "quote_question"
+    org_id: int
+    quote_id: int

@@ -8,10 +8,20 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.client_loop.inbound import TEXT_MAX
+from core.client_loop.model import (
+    Channel,
+    DeliveryStatus,
+    Direction,
+    MessageKind,
+    NewClientMessage,
+)
 from core.client_loop.visits import FOREIGN
+from core.dialogs.engine import DialogState
+from core.dialogs.quote_data import QuoteQuestionData
 from core.domain import Order, User
 from core.errors import DomainError
-from core.ports import UowFactory
+from core.ports import Clock, UowFactory
 from core.quotes.model import Quote
 from core.quotes.service import QuoteService
 
@@ -29,10 +39,14 @@ class Told:
     assignee: User | None = None  # who the approved order went to
 
 
+QUESTION_STEP = "text"
+
+
 class QuoteAnswers:
-    def __init__(self, uow: UowFactory, quotes: QuoteService) -> None:
+    def __init__(self, uow: UowFactory, quotes: QuoteService, clock: Clock) -> None:
         self._uow = uow
         self._quotes = quotes
+        self._clock = clock
 
     async def _client(self, user_id: int, org_id: int, quote_id: int) -> int:
         async with self._uow() as uow:
@@ -41,6 +55,40 @@ class QuoteAnswers:
             if link is None or quote is None or quote.client_id != link.client_id:
                 raise DomainError(FOREIGN)
             return link.client_id
+
+    async def ask(self, user_id: int, chat_id: int, org_id: int, quote_id: int) -> None:
+        """ "Ask a question": the next text in `chat_id` is the question (refused for
+        another person's quote, and for one that is answered or expired)."""
+        client_id = await self._client(user_id, org_id, quote_id)
+        await self._quotes.slots(org_id, client_id, quote_id)  # still waiting for an answer
+        data = QuoteQuestionData(org_id=org_id, quote_id=quote_id)
+        async with self._uow() as uow:
+            state = DialogState(QUESTION_STEP, data)
+            await uow.dialogs.save(chat_id, user_id, state, self._clock.now())
+            await uow.commit()
+
+    async def question(self, user_id: int, chat_id: int, text: str) -> tuple[Told, int] | None:
+        """The awaited question: logged as the client's message (the author's Reply answers
+        it as any relayed message); None when no question is awaited in this chat."""
+        async with self._uow() as uow:
+            state = await uow.dialogs.get(chat_id, user_id)
+            if state is None or not isinstance(state.data, QuoteQuestionData):
+                return None
+            data = state.data
+            await uow.dialogs.clear(chat_id, user_id)
+            quote = await uow.quotes.get(data.org_id, data.quote_id)
+            link = await uow.client_loop.link_of_user(data.org_id, user_id)
+            if quote is None or link is None or link.client_id != quote.client_id:
+                await uow.commit()
+                return None
+            new = NewClientMessage(
+                client_id=quote.client_id, direction=Direction.IN,
+                kind=MessageKind.CLIENT_MESSAGE, channel=Channel.TELEGRAM,
+                body=text.strip()[:TEXT_MAX], status=DeliveryStatus.DELIVERED,
+            )  # fmt: skip
+            logged = await uow.client_loop.add_message(data.org_id, new, self._clock.now())
+            await uow.commit()
+        return await self.told(quote, None), logged.id
 
     async def zone(self, org_id: int) -> str:
         async with self._uow() as uow:

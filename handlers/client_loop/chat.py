@@ -36,7 +36,7 @@ from handlers.formatting import when
 from handlers.i18n import Translator, escape
 from handlers.menus import client_menu
 from handlers.orders.lines import approve_tap
-from handlers.quotes.answers import quote_tap
+from handlers.quotes.answers import question_typed, quote_tap
 
 log = logging.getLogger(__name__)
 CLIENT_PAYLOAD = "c_"
@@ -187,6 +187,7 @@ async def _client_wrote(update: Update, ctx: BotContext) -> bool:
     just given, else a message for the organization (False: neither, e.g. a sticker)."""
     return (
         await reason_typed(update, ctx)
+        or await question_typed(update, ctx)
         or await rating_comment(update, ctx)
         or await relay_from_client(update, ctx)
     )

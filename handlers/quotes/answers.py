@@ -84,9 +84,33 @@ async def _tapped(
         await edit_tapped(ctx, query, f"{_text(query)}\n\n<b>{done}</b>")
         await _tell_author(ctx, told)
     else:
-        await answers.check_decline(user_id, tap.org_id, tap.quote_id)
+        chat = update.effective_chat
+        assert chat is not None
+        await answers.ask(user_id, chat.id, tap.org_id, tap.quote_id)
         await query.answer()
         await reply(ctx, update, t("Write your question in one message: we will pass it on."))
+
+
+async def question_typed(update: Update, ctx: BotContext) -> bool:
+    """The client's text after "Ask a question": to the quote's author, naming the quote,
+    with ↩️ Reply (False: no question is awaited in this chat)."""
+    message, chat = update.effective_message, update.effective_chat
+    if message is None or chat is None or not message.text:
+        return False
+    found = await ctx.services.quote_answers.question(ctx.actor.user.id, chat.id, message.text)
+    if found is None:
+        return False
+    told, message_id = found
+    await reply(ctx, update, ctx.t("✉️ Your question was passed on. The answer will come here."))
+    author = told.author
+    if author is not None:
+        t = ctx.translator(author.preferred_language(ctx.bot_data.catalogs.default))
+        head = t(
+            "❓ {name} asks about quote #{id}:", name=escape(told.client_name), id=told.quote.id
+        )
+        markup = InlineKeyboardMarkup([[button(t.raw("↩️ Reply"), cb.ReplyClient(message_id))]])
+        await notify_user(ctx, author.telegram_id, f"{head}\n{escape(message.text)}", markup)
+    return True
 
 
 async def _approve(

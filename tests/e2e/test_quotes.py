@@ -155,9 +155,15 @@ async def test_a_decline_tells_the_author_and_a_question_is_relayed(crm):
     await petr.tap("❓ Задать вопрос", message=quote)
     assert (await petr.reply()).text == "Напишите вопрос одним сообщением — мы его передадим."
     await petr.send("А можно в субботу?")
+    assert (await petr.reply()).text == "✉️ Ваш вопрос передан. Ответ придёт сюда."
+    relayed = await _until(olga, "спрашивает о смете №1")
+    assert relayed.text == "❓ Пётр Сидоров спрашивает о смете №1:\nА можно в субботу?"
+    await olga.tap(relayed.labels[0], message=relayed)  # ↩️ Reply, as to any client message
+    await olga.reply()
+    await olga.send("Да, можно")
+    assert (await petr.reply()).text == "Чистый дом: Да, можно"
+    await petr.send("Спасибо")  # the next message is an ordinary one again
     assert (await petr.reply()).text == "✉️ Ваше сообщение передано. Ответ придёт сюда."
-    relayed = await _until(olga, "А можно в субботу?")
-    assert "Пётр Сидоров" in relayed.text
     await petr.tap("✖️ Отклонить", message=quote)
     sure = await petr.reply()
     assert sure.text == "Отказаться от сметы №1?" and sure.labels == ["✖️ Да, отказаться"]

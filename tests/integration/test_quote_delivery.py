@@ -126,3 +126,17 @@ async def test_an_sms_client_gets_the_page_link_and_the_page_opens(uow_factory, 
     with pytest.raises(DomainError) as forged:
         await services.quote_pages.open("A" * 22)
     assert forged.value.code == "client_page_unknown"
+
+
+async def test_a_question_is_awaited_once_and_logged(services):
+    owner, client, quote = await _sent(services)
+    person = await _link(services, owner, client)
+    answers, org_id, chat = services.quote_answers, owner.organization.id, person.telegram_id
+    assert await answers.question(person.id, chat, "Сколько?") is None  # nothing asked
+    await answers.ask(person.id, chat, org_id, quote.id)
+    told, message_id = await answers.question(person.id, chat, "  Сколько по времени?  ")
+    assert told.quote.id == quote.id and told.author.id == owner.user.id
+    async with services.quotes._uow() as uow:
+        logged = await uow.client_loop.message(org_id, message_id)
+    assert logged.body == "Сколько по времени?" and logged.direction == "in"
+    assert await answers.question(person.id, chat, "ещё") is None  # once

@@ -38,6 +38,7 @@ from core.dialogs.data import (
     state_to_json,
 )
 from core.dialogs.engine import DialogData, DialogState
+from core.dialogs.quote_data import QuoteData, QuoteLine, QuoteQuestionData
 
 # What the code before typed dialog data stored, key for key (a /neworder at its last card).
 OLD_NEW_ORDER = {
@@ -157,6 +158,7 @@ _NEED_AN_ID = (
     RefundData,
     RepeatData,
     SeriesEditData,
+    QuoteQuestionData,
 )
 
 
@@ -231,6 +233,16 @@ def test_every_kind_round_trips_through_json():
             required="yes",
             kind="number",
             blank=frozenset({"unit"}),
+        ),
+        QuoteQuestionData(org_id=1, quote_id=4),
+        QuoteData(
+            client_id=7,
+            client_name="Пётр",
+            today=date(2026, 3, 2),
+            items=(Ref(3, "Мойка"),),
+            lines=(QuoteLine("мойка окон", 2000, 150000, "", 0, None, None),),
+            line="item:3",
+            valid=date(2026, 3, 16),
         ),
         *(kind() for kind in KINDS.values() if kind not in _NEED_AN_ID),
     ]
