@@ -44,9 +44,11 @@ class QuoteData(DialogData):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class QuoteQuestionData(DialogData):
-    """A client's "Ask a question" under a quote (`core.quotes.answers`): their next message
-    in that chat goes to the quote's author, naming the quote."""
+    """A client's "Ask a question" under a quote, or their reason after declining it
+    (`reason`; `core.quotes.answers`): their next message in that chat goes to the quote's
+    author, naming the quote."""
 
     flow = "quote_question"
     org_id: int
     quote_id: int
+    reason: bool = False

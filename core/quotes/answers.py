@@ -61,15 +61,20 @@ class QuoteAnswers:
         another person's quote, and for one that is answered or expired)."""
         client_id = await self._client(user_id, org_id, quote_id)
         await self._quotes.slots(org_id, client_id, quote_id)  # still waiting for an answer
-        data = QuoteQuestionData(org_id=org_id, quote_id=quote_id)
+        await self._await(user_id, chat_id, QuoteQuestionData(org_id=org_id, quote_id=quote_id))
+
+    async def _await(self, user_id: int, chat_id: int, data: QuoteQuestionData) -> None:
         async with self._uow() as uow:
             state = DialogState(QUESTION_STEP, data)
             await uow.dialogs.save(chat_id, user_id, state, self._clock.now())
             await uow.commit()
 
-    async def question(self, user_id: int, chat_id: int, text: str) -> tuple[Told, int] | None:
-        """The awaited question: logged as the client's message (the author's Reply answers
-        it as any relayed message); None when no question is awaited in this chat."""
+    async def question(
+        self, user_id: int, chat_id: int, text: str
+    ) -> tuple[Told, int, bool] | None:
+        """The awaited question (or reason for declining: the flag), logged as the client's
+        message (the author's Reply answers it as any relayed message); None when nothing is
+        awaited in this chat."""
         async with self._uow() as uow:
             state = await uow.dialogs.get(chat_id, user_id)
             if state is None or not isinstance(state.data, QuoteQuestionData):
@@ -88,7 +93,7 @@ class QuoteAnswers:
             )  # fmt: skip
             logged = await uow.client_loop.add_message(data.org_id, new, self._clock.now())
             await uow.commit()
-        return await self.told(quote, None), logged.id
+        return await self.told(quote, None), logged.id, data.reason
 
     async def zone(self, org_id: int) -> str:
         async with self._uow() as uow:
@@ -109,9 +114,12 @@ class QuoteAnswers:
         client_id = await self._client(user_id, org_id, quote_id)
         await self._quotes.slots(org_id, client_id, quote_id)
 
-    async def decline(self, user_id: int, org_id: int, quote_id: int) -> Told:
+    async def decline(self, user_id: int, org_id: int, quote_id: int, chat_id: int) -> Told:
+        """Declined; the client's next text in `chat_id` is their (optional) reason."""
         client_id = await self._client(user_id, org_id, quote_id)
         declined = await self._quotes.decline(org_id, client_id, quote_id)
+        why = QuoteQuestionData(org_id=org_id, quote_id=quote_id, reason=True)
+        await self._await(user_id, chat_id, why)
         return await self.told(declined, None)
 
     async def told(self, quote: Quote, order: Order | None) -> Told:

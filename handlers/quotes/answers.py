@@ -75,7 +75,9 @@ async def _tapped(
         markup = InlineKeyboardMarkup([[button(t("✖️ Yes, decline"), sure)]])
         await reply(ctx, update, t("Decline quote #{id}?", id=tap.quote_id), markup)
     elif tap.what == "x":
-        told = await answers.decline(user_id, tap.org_id, tap.quote_id)
+        chat = update.effective_chat
+        assert chat is not None
+        told = await answers.decline(user_id, tap.org_id, tap.quote_id, chat.id)
         await query.answer()
         done = t(
             "The quote is declined. Thank you for letting us know. If you like, write us the "
@@ -92,22 +94,28 @@ async def _tapped(
 
 
 async def question_typed(update: Update, ctx: BotContext) -> bool:
-    """The client's text after "Ask a question": to the quote's author, naming the quote,
-    with ↩️ Reply (False: no question is awaited in this chat)."""
+    """The client's text after "Ask a question" (or after declining: the reason) to the
+    quote's author, naming the quote, with ↩️ Reply (False: nothing is awaited here)."""
     message, chat = update.effective_message, update.effective_chat
     if message is None or chat is None or not message.text:
         return False
     found = await ctx.services.quote_answers.question(ctx.actor.user.id, chat.id, message.text)
     if found is None:
         return False
-    told, message_id = found
-    await reply(ctx, update, ctx.t("✉️ Your question was passed on. The answer will come here."))
+    told, message_id, reason = found
+    if reason:
+        thanks = ctx.t("✉️ Thank you, we passed your reason on.")
+    else:
+        thanks = ctx.t("✉️ Your question was passed on. The answer will come here.")
+    await reply(ctx, update, thanks)
     author = told.author
     if author is not None:
         t = ctx.translator(author.preferred_language(ctx.bot_data.catalogs.default))
-        head = t(
-            "❓ {name} asks about quote #{id}:", name=escape(told.client_name), id=told.quote.id
-        )
+        name, number = escape(told.client_name), told.quote.id
+        if reason:
+            head = t("✖️ {name} gave a reason for declining quote #{id}:", name=name, id=number)
+        else:
+            head = t("❓ {name} asks about quote #{id}:", name=name, id=number)
         markup = InlineKeyboardMarkup([[button(t.raw("↩️ Reply"), cb.ReplyClient(message_id))]])
         await notify_user(ctx, author.telegram_id, f"{head}\n{escape(message.text)}", markup)
     return True

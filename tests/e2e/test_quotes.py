@@ -172,6 +172,10 @@ async def test_a_decline_tells_the_author_and_a_question_is_relayed(crm):
     assert "Вы отказались от сметы" in declined.text and declined.labels == []
     told = await _until(olga, "отказался(ась) от сметы №1")
     assert told.text == "✖️ Пётр Сидоров отказался(ась) от сметы №1."
+    await petr.send("Дороговато")  # the optional reason, asked for after declining
+    assert (await petr.reply()).text == "✉️ Спасибо, мы передали вашу причину."
+    why = await _until(olga, "причину отказа")
+    assert why.text == "✖️ Пётр Сидоров назвал(а) причину отказа от сметы №1:\nДороговато"
     await petr.tap("✅ Подтвердить", message=quote)
     assert await petr.callback_answer() == "На эту смету уже ответили."
 

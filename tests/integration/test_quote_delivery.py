@@ -86,11 +86,14 @@ async def test_a_foreign_tap_reads_nothing_and_an_approval_names_the_author(serv
     with pytest.raises(DomainError) as taken:
         await answers.approve(person.id, org_id, quote.id, services.clock.now())
     assert taken.value.code == "quote_slot_taken"
-    told = await answers.decline(person.id, org_id, quote.id)
+    chat = person.telegram_id
+    told = await answers.decline(person.id, org_id, quote.id, chat)
     assert told.author is not None and told.author.id == owner.user.id
     assert told.client_name == "Пётр Сидоров" and told.order is None
+    why = await answers.question(person.id, chat, "Дорого")  # the reason, awaited once
+    assert why is not None and why[2] and why[0].quote.status.value == "declined"
     with pytest.raises(DomainError) as again:
-        await answers.decline(person.id, org_id, quote.id)
+        await answers.decline(person.id, org_id, quote.id, chat)
     assert again.value.code == "quote_already"
 
 
@@ -134,7 +137,8 @@ async def test_a_question_is_awaited_once_and_logged(services):
     answers, org_id, chat = services.quote_answers, owner.organization.id, person.telegram_id
     assert await answers.question(person.id, chat, "Сколько?") is None  # nothing asked
     await answers.ask(person.id, chat, org_id, quote.id)
-    told, message_id = await answers.question(person.id, chat, "  Сколько по времени?  ")
+    told, message_id, reason = await answers.question(person.id, chat, "  Сколько по времени?  ")
+    assert not reason
     assert told.quote.id == quote.id and told.author.id == owner.user.id
     async with services.quotes._uow() as uow:
         logged = await uow.client_loop.message(org_id, message_id)
