@@ -62,3 +62,16 @@ async def crm(db_url, tmp_path):
     await local.start()
     yield local
     await local.stop()
+
+
+@pytest.fixture
+async def admin_crm(db_url, tmp_path):
+    """The bot with its admin app on a free port (client pages), its clock at `.clock`."""
+    clock = e2e_clock()
+    local = local_bot(admin_settings(db_url, tmp_path), clock=clock)
+    local.clock = clock  # type: ignore[attr-defined]
+    await local.start()
+    try:
+        yield local
+    finally:
+        await local.stop()

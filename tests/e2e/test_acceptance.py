@@ -13,7 +13,6 @@ import pytest
 
 from core.checklists.model import AcceptanceMethod
 from core.domain import TelegramProfile
-from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
 from tests.e2e.test_client_confirmation import _linked
 from tests.e2e.test_client_link import _team
 from tests.e2e.test_client_payment import _finish
@@ -26,15 +25,9 @@ THANKS = {"ru": "✅ Спасибо! Вы приняли работу.", "en": "
 
 
 @pytest.fixture
-async def crm(db_url, tmp_path):
+def crm(admin_crm):
     """The bot with its admin app on a free port (the client page)."""
-    settings = admin_settings(db_url, tmp_path)
-    local = local_bot(settings, clock=e2e_clock())
-    await local.start()
-    try:
-        yield local
-    finally:
-        await local.stop()
+    return admin_crm
 
 
 @pytest.mark.parametrize("language", ["ru", "en"])

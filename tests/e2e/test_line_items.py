@@ -14,7 +14,6 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
 from tests.e2e.test_client_link import _team
 from tests.e2e.test_on_my_way import _link, _linked_client, _today_order
 
@@ -22,17 +21,9 @@ NONCE = re.compile(r'name="nonce" value="([^"]+)"')
 
 
 @pytest.fixture
-async def crm(db_url, tmp_path):
+def crm(admin_crm):
     """The bot with its admin app on a free port (the client page)."""
-    settings = admin_settings(db_url, tmp_path)
-    clock = e2e_clock()
-    local = local_bot(settings, clock=clock)
-    local.clock = clock  # type: ignore[attr-defined]
-    await local.start()
-    try:
-        yield local
-    finally:
-        await local.stop()
+    return admin_crm
 
 
 async def _approvals_on(crm, telegram_id: int) -> None:

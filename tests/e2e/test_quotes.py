@@ -18,7 +18,6 @@ from sqlalchemy import select
 
 from core.quotes.page import issue_page
 from storage.tables_quotes import QuoteRow
-from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
 from tests.e2e.test_client_confirmation import _linked, _quiet
 from tests.e2e.test_client_link import _order, _team
 
@@ -28,17 +27,9 @@ AT = re.compile(r'name="at" value="(\d+)"')
 
 
 @pytest.fixture
-async def crm(db_url, tmp_path):
+def crm(admin_crm):
     """The bot with its admin app on a free port (the client page)."""
-    settings = admin_settings(db_url, tmp_path)
-    clock = e2e_clock()
-    local = local_bot(settings, clock=clock)
-    local.clock = clock  # type: ignore[attr-defined]
-    await local.start()
-    try:
-        yield local
-    finally:
-        await local.stop()
+    return admin_crm
 
 
 async def _until(person, needle: str):
