@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, select, update
+from sqlalchemy import Column, Table, delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.orders.edits import PERSONAL
@@ -47,6 +47,10 @@ from storage.tables import (
 # Rows that point at a person and stay (anonymous) when the person is erased; other rows that
 # cannot exist without the person (sessions, tokens, preferences) are deleted with them.
 KEPT_FOR_ERASED_USER = frozenset({"membership", "consent", "invite", "audit_event"})
+# The accounts stay when a client is erased, no longer pointing at them: orders (stripped of
+# the place and description) and invoices (their numbers stay gapless; their PDFs, which name
+# the client, are deleted).
+KEPT_FOR_ERASED_CLIENT = frozenset({"work_order", "invoice"})
 ERASED_ORDER_FIELDS = {"address": None, "latitude": None, "longitude": None, "description": None}
 
 
@@ -121,9 +125,8 @@ async def erase_client(session: AsyncSession, org_id: int, client_id: int) -> Er
     erased = await strip_orders(session, org_id, list((await session.execute(stmt)).scalars()))
     await _forget_call_events(session, org_id, ids, numbers)
     for column in referencing("client.id"):
-        if column.table.name == "work_order":
-            stmt = update(column.table).where(column.in_(ids)).values({column.name: None})
-            await session.execute(stmt)
+        if column.table.name in KEPT_FOR_ERASED_CLIENT:
+            erased.keys += await unlink_rows(session, column.table, column, ids)
         elif column.table.name != "client":
             erased.keys += await delete_rows(session, column.table, column.in_(ids))
     for t in metadata.sorted_tables:  # e.g. calls from the client's number never matched
@@ -154,6 +157,20 @@ async def _forget_call_events(
             CallEventRow.organization_id == org_id, CallEventRow.pbx_call_id.in_(calls)
         )
     )
+
+
+async def unlink_rows(
+    session: AsyncSession, t: Table, column: Column[Any], ids: Sequence[int]
+) -> list[str]:
+    """Keep the rows, without the reference and without the objects they named (their keys
+    returned, to delete the objects)."""
+    keys: list[str] = []
+    for key in key_columns(t):
+        found = await session.execute(select(key).where(column.in_(ids), key.is_not(None)))
+        keys += [str(k) for k in found.scalars()]
+    cleared = {column.name: None} | {key.name: None for key in key_columns(t)}
+    await session.execute(update(t).where(column.in_(ids)).values(cleared))
+    return keys
 
 
 async def delete_rows(session: AsyncSession, t: Table, where: Any) -> list[str]:

@@ -24,6 +24,7 @@ from handlers.i18n import Catalogs
 from handlers.paperwork_jobs import invoice_jobs
 from integrations.pdf import FpdfRenderer
 from storage.tables import JobRow
+from storage.tables_invoices import InvoiceRow
 from tests.integration.test_catalogue import _order
 from tests.privacy_support import open_world
 
@@ -104,3 +105,9 @@ async def test_the_export_holds_the_pdfs_and_erasing_the_client_deletes_them(w, 
             await uow.session.execute(select(JobRow).where(JobRow.kind == ERASE_OBJECTS_JOB))
         ).scalars()
     assert {f"org/{org_id}/invoices/2026-000001.pdf"} <= set(job.payload["keys"])
+    async with w.uow() as uow:  # the invoice stays, its number with it: the series has no hole
+        kept = await uow.invoices.for_order(org_id, order.id)
+        row = (await uow.session.execute(select(InvoiceRow))).scalar_one()
+    assert kept is not None and (kept.year, kept.seq) == (2026, 1)
+    assert row.client_id is None and row.file_key is None and row.report_key is None
+    assert row.total_minor == invoice.total_minor
