@@ -161,8 +161,10 @@ class ClientService:
         notes: str | None = None,
         allow_duplicate: bool = False,
         uow: UnitOfWork | None = None,
+        via: str | None = None,
     ) -> Client:
-        """A new client; a phone another card already has is refused unless allowed."""
+        """A new client; a phone another card already has is refused unless allowed. `via`:
+        made outside the chat ("api key <name>"), kept in the event."""
         require(actor, Action.CLIENT_EDIT)
         assert actor.organization is not None
         org_id, now = actor.organization.id, self._clock.now()
@@ -179,7 +181,8 @@ class ClientService:
                 if same:
                     raise DomainError("client_duplicate", client_id=same[0].id, name=same[0].name)
             client = await tx.clients.add(org_id, name, phones, *fields, now)
-            await tx.clients.add_event(org_id, client.id, actor.user.id, "created", {}, now)
+            made = {"via": via} if via else {}
+            await tx.clients.add_event(org_id, client.id, actor.user.id, "created", made, now)
             return client
 
         return await self._run(uow, work)
@@ -191,6 +194,7 @@ class ClientService:
         field: str,
         value: str | None,
         uow: UnitOfWork | None = None,
+        via: str | None = None,
     ) -> Client:
         """Change one field; a phone is added in front of the ones the card has."""
         require(actor, Action.CLIENT_EDIT)
@@ -209,9 +213,8 @@ class ClientService:
             if not isinstance(changes.phones, Keep):
                 change = replace(changes, phones=(*changes.phones, *current.phones))
             client = await tx.clients.update(org_id, client_id, now, change)
-            await tx.clients.add_event(
-                org_id, client_id, actor.user.id, "edited", {"field": field}, now
-            )
+            data = {"field": field, **({"via": via} if via else {})}
+            await tx.clients.add_event(org_id, client_id, actor.user.id, "edited", data, now)
             return client
 
         return await self._run(uow, work)
@@ -232,7 +235,12 @@ class ClientService:
         raise DomainError("choose_option")
 
     async def merge(
-        self, actor: Actor, keep_id: int, other_id: int, uow: UnitOfWork | None = None
+        self,
+        actor: Actor,
+        keep_id: int,
+        other_id: int,
+        uow: UnitOfWork | None = None,
+        via: str | None = None,
     ) -> Client:
         """The other card's orders and phones move to the kept one; both record the event."""
         require(actor, Action.CLIENT_MERGE)
@@ -249,11 +257,11 @@ class ClientService:
             if keep is None or other is None:
                 raise DomainError("not_found")
             merged = await tx.clients.merge(org_id, keep_id, other_id, now)
-            data = {"merged_id": other_id, "merged_name": other.name}
+            tag = {"via": via} if via else {}
+            data = {"merged_id": other_id, "merged_name": other.name, **tag}
             await tx.clients.add_event(org_id, keep_id, actor.user.id, "merged", data, now)
-            await tx.clients.add_event(
-                org_id, other_id, actor.user.id, "merged_into", {"into_id": keep_id}, now
-            )
+            into = {"into_id": keep_id, **tag}
+            await tx.clients.add_event(org_id, other_id, actor.user.id, "merged_into", into, now)
             return merged
 
         return await self._run(uow, work)

@@ -4,6 +4,9 @@ refused."""
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
+from storage.db import create_engine
 from tests.rest.support import keyed
 
 PROBLEM = "application/problem+json"
@@ -67,7 +70,7 @@ async def test_idempotent_create_and_a_reused_key(client, container, clock):
     assert duplicate.status_code == 409 and duplicate.json()["code"] == "client_duplicate"
 
 
-async def test_patch_with_if_match_and_merge(client, container):
+async def test_patch_with_if_match_and_merge(client, container, db_url):
     _, headers = await keyed(container.services)
     petr = await _make(client, headers, "Пётр", "+79161234567")
     copy = await _make(client, headers, "Петя", "+79169999999", allow_duplicate=True)
@@ -90,6 +93,14 @@ async def test_patch_with_if_match_and_merge(client, container):
     assert merged.json()["phones"] == ["+79161234567", "+79169999999"]
     gone = await client.get(f"/api/v1/clients/{copy['id']}", headers=headers)
     assert gone.status_code == 404 and gone.json()["type"] == "urn:astracrm:problem:not_found"
+    engine = create_engine(db_url)
+    async with engine.connect() as connection:
+        query = text("SELECT kind, data FROM client_event ORDER BY id")
+        events = (await connection.execute(query)).all()
+    await engine.dispose()
+    kinds = [kind for kind, _ in events]
+    assert kinds == ["created", "created", "edited", "edited", "merged", "merged_into"]
+    assert all("api key test" in str(data) for _, data in events)
 
 
 async def test_scopes_are_enforced(client, container):

@@ -58,6 +58,11 @@ async def key_caller(
     return caller
 
 
+def via(who: KeyCaller) -> str:
+    """What a history event keeps of a change made with a key (`via`)."""
+    return f"api key {who.key.name}"
+
+
 def scoped(scope: Scope) -> Any:
     """A dependency: the caller, refused with 403 unless the key has `scope`."""
 

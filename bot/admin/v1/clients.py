@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse
 from bot.admin.context import ServicesDep
 from bot.admin.models import Id
 from bot.admin.v1 import paging
-from bot.admin.v1.auth import ClientsRead, ClientsWrite
+from bot.admin.v1.auth import ClientsRead, ClientsWrite, via
 from bot.admin.v1.idempotency import IdempotencyKey, IfMatch, answer, check_match, once
 from bot.admin.v1.problems import ON_PATCH, ON_POST, PROBLEMS
 from core.apikeys.model import PAGE_MAX, ClientItem
@@ -116,10 +116,11 @@ async def create_client(
 ) -> JSONResponse:
     async def make() -> int:
         made = await services.clients.create(
-            who.actor, body.name, body.phone, body.address, body.notes, body.allow_duplicate
-        )
+            who.actor, body.name, body.phone, body.address, body.notes, body.allow_duplicate,
+            via=via(who),
+        )  # fmt: skip
         if body.email:
-            await services.clients.edit(who.actor, made.id, "email", body.email)
+            await services.clients.edit(who.actor, made.id, "email", body.email, via=via(who))
         return made.id
 
     return await once(request, services, who, body, make, _reader(services, who))
@@ -137,7 +138,7 @@ async def update_client(
     read = _reader(services, who)
     check_match(request, await read(client_id))
     for field, value in body.model_dump(exclude_unset=True).items():
-        await services.clients.edit(who.actor, client_id, field, value)
+        await services.clients.edit(who.actor, client_id, field, value, via=via(who))
     return answer(await read(client_id))
 
 
@@ -153,7 +154,7 @@ async def merge_clients(
     """The other card's orders and phones move to this one; the other is gone."""
 
     async def make() -> int:
-        await services.clients.merge(who.actor, client_id, body.other_id)
+        await services.clients.merge(who.actor, client_id, body.other_id, via=via(who))
         return client_id
 
     return await once(request, services, who, body, make, _reader(services, who), 200)

@@ -17,7 +17,7 @@ from starlette.responses import JSONResponse
 from bot.admin.client_move import deliver, to_outbox
 from bot.admin.context import WorkDep, admin_context
 from bot.admin.models import Id
-from bot.admin.v1.auth import OrdersWrite
+from bot.admin.v1.auth import OrdersWrite, via
 from bot.admin.v1.idempotency import IdempotencyKey, IfMatch, answer, check_match, once
 from bot.admin.v1.orders import OrderDetailOut, read_order
 from bot.admin.v1.paging import utc
@@ -66,11 +66,6 @@ class AssignIn(BaseModel):
 
 class Empty(BaseModel):
     model_config = ConfigDict(extra="forbid")
-
-
-def via(who: KeyCaller) -> str:
-    """What an order's history keeps of a change made with a key."""
-    return f"api key {who.key.name}"
 
 
 def _by(who: KeyCaller) -> str:
