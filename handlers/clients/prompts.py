@@ -65,7 +65,7 @@ def merge_pick(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def merge_confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    rows = [[_b(state, t.raw("🔗 Merge"), "merge"), _b(state, t.raw("Cancel"), "cancel")]]
+    rows = [[_b(state, t.raw("🧩 Merge"), "merge"), _b(state, t.raw("Cancel"), "cancel")]]
     text = t(
         "Its orders and phone numbers will move to this card, and it will disappear from "
         "search. Merge?"

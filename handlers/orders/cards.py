@@ -249,11 +249,11 @@ def client_keyboard(
         ],
         [
             button(t.raw("📍 Address"), cb.ClientEdit(cid, "address")),
-            button(t.raw("📝 Notes"), cb.ClientEdit(cid, "notes")),
+            button(t.raw("🗒 Notes"), cb.ClientEdit(cid, "notes")),
         ],
         [
             button(t.raw("📧 E-mail"), cb.ClientEdit(cid, "email")),
-            button(t.raw("🔗 Merge a duplicate"), cb.ClientMerge(cid)),
+            button(t.raw("🧩 Merge a duplicate"), cb.ClientMerge(cid)),
         ],
     ]
     if invite:

@@ -151,7 +151,7 @@ async def test_invite_from_the_order_card_and_a_russian_client_consents(crm):
     # (drawn before) answers that the client is linked
     await olga.tap("👤 Клиент", message=card)
     client_card = await olga.reply()
-    assert INVITE_RU not in client_card.labels and "🔗 Объединить с дублем" in client_card.labels
+    assert INVITE_RU not in client_card.labels and "🧩 Объединить с дублем" in client_card.labels
     await olga.tap(INVITE_RU, message=card)
     assert await olga.callback_answer() == "Этот клиент уже подключён к Telegram."
     redrawn = await olga.wait_edit(card.message_id)

@@ -176,13 +176,13 @@ async def test_merge_two_cards_in_the_chat(crm):
     found = await olga.reply()
     await olga.tap(found.labels[0])
     await olga.reply()
-    await olga.tap("🔗 Объединить с дублем")
+    await olga.tap("🧩 Объединить с дублем")
     await olga.reply()
     await olga.send("Петя")
     pick = await olga.reply()
     await olga.tap(pick.labels[0])
     await olga.reply()
-    await olga.tap("🔗 Объединить")
+    await olga.tap("🧩 Объединить")
     assert "присоединена" in (await olga.reply()).text
     merged = await olga.reply()
     assert "+7 916 000-00-00" in merged.text and "+7 916 123-45-67" in merged.text

@@ -88,6 +88,8 @@ async def test_the_card_starts_a_quote_for_its_client(crm):
     found = await olga.reply()
     await olga.tap(found.labels[0], message=found)
     card = await olga.reply()
+    icons = [label.split()[0] for label in card.labels]
+    assert len(icons) == len(set(icons)), card.labels  # one icon, one meaning (was 📝 twice)
     await olga.tap("📝 Смета", message=card)
     asked = await olga.reply()
     assert "Смета для клиента Пётр Сидоров" in asked.text
