@@ -22,11 +22,12 @@ class ClientQuote(Action, template="qn:{client_id}"):
 @dataclass(frozen=True)
 class QuoteAnswer(Action, template="qa:{org_id}:{quote_id}:{what}"):
     """The client's Approve (`a`: the free times), Decline (`d`: are you sure?), the sure
-    Decline (`x`) or Ask a question (`q`: the next message goes to the quote's author)."""
+    Decline (`x`), Ask a question (`q`: the next message goes to the quote's author) or Back
+    (`b`: the three buttons again). All but `q` change the quote's own message in place."""
 
     org_id: int
     quote_id: int
-    what: Literal["a", "d", "x", "q"]
+    what: Literal["a", "d", "x", "q", "b"]
 
 
 @dataclass(frozen=True)

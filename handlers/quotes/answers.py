@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import CallbackQuery, InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.client_loop.visits import FOREIGN, from_minutes, minutes
 from core.errors import DomainError
@@ -23,15 +23,22 @@ from handlers.errors import describe
 from handlers.formatting import when
 from handlers.i18n import Catalogs, Translator, escape
 from handlers.keyboards import button
+from handlers.quotes.delivery import answer_keyboard
 
 
 def slots_keyboard(
     t: Translator, org_id: int, quote_id: int, times: Sequence[datetime], zone: str
 ) -> InlineKeyboardMarkup:
+    """The free times under the quote's own message, two a row, and Back."""
     buttons = [
         button(when(t, at, zone), cb.QuoteSlot(org_id, quote_id, minutes(at))) for at in times
     ]
-    return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
+    rows = [buttons[i : i + 2] for i in range(0, len(buttons), 2)]
+    return InlineKeyboardMarkup([*rows, [_back(t, org_id, quote_id)]])
+
+
+def _back(t: Translator, org_id: int, quote_id: int) -> InlineKeyboardButton:
+    return button(t.raw("⬅️ Back"), cb.QuoteAnswer(org_id, quote_id, "b"))
 
 
 async def quote_tap(update: Update, ctx: BotContext, tap: cb.QuoteAnswer | cb.QuoteSlot) -> None:
@@ -61,19 +68,24 @@ async def _tapped(
         await _approve(update, ctx, query, tap)
     elif tap.what == "a":
         times = await answers.slots(user_id, tap.org_id, tap.quote_id)
-        await query.answer()
         if not times:
-            await reply(ctx, update, t("Sorry, there are no free times in the next 7 days."))
+            await query.answer(t("Sorry, there are no free times in the next 7 days."), True)
             return
+        await query.answer(t("Choose a time for the visit:"))
         zone = await answers.zone(tap.org_id)
         markup = slots_keyboard(t, tap.org_id, tap.quote_id, times, zone)
-        await reply(ctx, update, t("Choose a time for the visit:"), markup)
+        await edit_tapped(ctx, query, _text(query), markup)
     elif tap.what == "d":
         await answers.check_decline(user_id, tap.org_id, tap.quote_id)
-        await query.answer()
+        await query.answer(t("Decline quote #{id}?", id=tap.quote_id))
         sure = cb.QuoteAnswer(tap.org_id, tap.quote_id, "x")
-        markup = InlineKeyboardMarkup([[button(t("✖️ Yes, decline"), sure)]])
-        await reply(ctx, update, t("Decline quote #{id}?", id=tap.quote_id), markup)
+        rows = [[button(t("✖️ Yes, decline"), sure)], [_back(t, tap.org_id, tap.quote_id)]]
+        await edit_tapped(ctx, query, _text(query), InlineKeyboardMarkup(rows))
+    elif tap.what == "b":
+        await answers.check_decline(user_id, tap.org_id, tap.quote_id)  # still open, theirs
+        await query.answer()
+        markup = answer_keyboard(t, tap.org_id, tap.quote_id)
+        await edit_tapped(ctx, query, _text(query), markup)
     elif tap.what == "x":
         chat = update.effective_chat
         assert chat is not None
@@ -134,10 +146,9 @@ async def _approve(
             raise
         times = await answers.slots(ctx.actor.user.id, tap.org_id, tap.quote_id)
         zone = await answers.zone(tap.org_id)
-        await query.answer()
-        text = f"{describe(t, error)}\n{t('Choose a time for the visit:')}"
-        markup = slots_keyboard(t, tap.org_id, tap.quote_id, times, zone) if times else None
-        await edit_tapped(ctx, query, text, markup)
+        await query.answer(describe(t, error), show_alert=True)  # the fresh times below
+        markup = slots_keyboard(t, tap.org_id, tap.quote_id, times, zone)
+        await edit_tapped(ctx, query, _text(query), markup)
         return
     await query.answer()
     assert told.order is not None and told.order.scheduled_at is not None
@@ -147,7 +158,7 @@ async def _approve(
         number=told.order.number,
         time=at,
     )
-    await edit_tapped(ctx, query, f"<b>{done}</b>")
+    await edit_tapped(ctx, query, f"{_text(query)}\n\n<b>{done}</b>")
     await _tell_author(ctx, told)
 
 

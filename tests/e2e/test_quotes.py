@@ -32,6 +32,11 @@ def crm(admin_crm):
     return admin_crm
 
 
+def _now(person, message):
+    """The message as the person's chat shows it now."""
+    return next(m for m in person.messages() if m.message_id == message.message_id)
+
+
 async def _until(person, needle: str):
     """The next message containing `needle` (earlier ones of the scenario skipped)."""
     while True:
@@ -115,26 +120,36 @@ async def test_a_russian_client_approves_with_a_time_once(crm):
     await olga.tap("📤 Отправить", message=check)
     second = await petr.reply()
     assert second.text.startswith("Чистый дом: смета 2 на ")
+    before = len(petr.messages())
+    await petr.tap("✅ Подтвердить", message=quote)  # the times under the quote itself
+    assert await petr.callback_answer() == "Выберите время визита:"
+    times = await petr.wait_edit(quote.message_id)
+    assert times.text == quote.text and len(times.labels) >= 3 and times.labels[-1] == "⬅️ Назад"
+    await petr.tap("⬅️ Назад", message=times)  # changed their mind: the three buttons again
+    assert (await petr.wait_edit(quote.message_id)).labels == quote.labels
     await petr.tap("✅ Подтвердить", message=quote)
-    times = await petr.reply()
-    assert times.text == "Выберите время визита:" and len(times.labels) >= 2
+    times = await petr.wait_edit(quote.message_id)
     await petr.tap("✅ Подтвердить", message=second)
-    stale = await petr.reply()  # the same times, before #1 takes the first
+    stale = await petr.wait_edit(second.message_id)  # the same times, before #1 takes one
     assert stale.labels == times.labels
     await petr.double_tap(times.labels[0], message=times)
-    done = await petr.wait_edit(times.message_id)
-    assert done.text.startswith("✅ Спасибо! Смета подтверждена: заказ №2, визит ")
+    done = await petr.wait_edit(quote.message_id)
+    assert done.text.startswith(quote.text) and done.labels == [], done.labels
+    assert done.text.endswith(
+        f"✅ Спасибо! Смета подтверждена: заказ №2, визит {times.labels[0]}."
+    )
+    assert len(petr.messages()) == before  # all of it in the quotes' own messages
     await petr.tap(stale.labels[0], message=stale)  # Ivan is busy then now
-    fresh = await petr.wait_edit(stale.message_id)
-    assert fresh.text.startswith("Это время только что заняли.")
+    assert (await petr.callback_answer()).startswith("Это время только что заняли.")
+    fresh = await petr.wait_edit(second.message_id)
+    assert fresh.text == second.text
     assert fresh.labels and stale.labels[0] not in fresh.labels
     told = await _until(olga, "подтвердил(а) смету №1")
     assert told.text.startswith("✅ Пётр Сидоров подтвердил(а) смету №1: заказ №2, ")
     ivans = await _until(ivan, "You have a new order: №2")  # the worker it went to
     assert ivans.text.endswith("(the client approved quote #1).")
     assert ivans.labels == ["Open №2"]
-    await petr.tap("✅ Подтвердить", message=quote)  # the old message's button again
-    assert await petr.callback_answer() == "На эту смету уже ответили."
+    assert _now(petr, quote).labels == []  # nothing left to tap again
     await olga.send("/order 3")  # one order was made, not two
     assert (await olga.reply()).text == "Заказа №3, доступного вам, нет."
     await olga.send("/order 2")
@@ -158,10 +173,11 @@ async def test_a_decline_tells_the_author_and_a_question_is_relayed(crm):
     await petr.send("Спасибо")  # the next message is an ordinary one again
     assert (await petr.reply()).text == "✉️ Ваше сообщение передано. Ответ придёт сюда."
     await petr.tap("✖️ Отклонить", message=quote)
-    sure = await petr.reply()
-    assert sure.text == "Отказаться от сметы №1?" and sure.labels == ["✖️ Да, отказаться"]
+    assert await petr.callback_answer() == "Отказаться от сметы №1?"
+    sure = await petr.wait_edit(quote.message_id)
+    assert sure.text == quote.text and sure.labels == ["✖️ Да, отказаться", "⬅️ Назад"]
     await petr.tap("✖️ Да, отказаться", message=sure)
-    declined = await petr.wait_edit(sure.message_id)
+    declined = await petr.wait_edit(quote.message_id)
     assert "Вы отказались от сметы" in declined.text and declined.labels == []
     told = await _until(olga, "отказался(ась) от сметы №1")
     assert told.text == "✖️ Пётр Сидоров отказался(ась) от сметы №1."
@@ -169,8 +185,7 @@ async def test_a_decline_tells_the_author_and_a_question_is_relayed(crm):
     assert (await petr.reply()).text == "✉️ Спасибо, мы передали вашу причину."
     why = await _until(olga, "причину отказа")
     assert why.text == "✖️ Пётр Сидоров назвал(а) причину отказа от сметы №1:\nДороговато"
-    await petr.tap("✅ Подтвердить", message=quote)
-    assert await petr.callback_answer() == "На эту смету уже ответили."
+    assert _now(petr, quote).labels == []  # nothing left to tap again
 
 
 async def _remind(crm, days: float) -> None:
