@@ -9,6 +9,7 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -101,18 +102,30 @@ def test_no_server_errors_on_generated_requests(live):
     headers = {"Authorization": f"Bearer {token}"}
     operations = _operations(schema)
     assert len(operations) >= 10
-    checks = [schemathesis.checks.not_a_server_error]
+    run_cases(operations, url, headers, [schemathesis.checks.not_a_server_error], EXAMPLES)
+
+
+def run_cases(
+    operations: list[Any],
+    url: str,
+    headers: dict[str, str],
+    checks: list[Any],
+    examples: int,
+    prepare: Callable[[Any], Any] = lambda case: case,
+) -> None:
+    """Each operation's generated cases (`prepare` may adjust them), sent and checked; the
+    same examples on every run (derandomized, no example database)."""
     for operation in operations:
 
         @hypothesis.settings(
-            max_examples=EXAMPLES,
+            max_examples=examples,
             deadline=None,
             database=None,
             derandomize=True,
             suppress_health_check=list(hypothesis.HealthCheck),
         )
-        @hypothesis.given(case=operation.as_strategy())
-        def run(case) -> None:
+        @hypothesis.given(case=operation.as_strategy().map(prepare))
+        def run(case: Any) -> None:
             case.call_and_validate(base_url=url, headers=headers, checks=checks)
 
         run()

@@ -10,7 +10,7 @@ import pytest
 from bot.admin import intake_api
 from core.services import Services
 from storage import migrate
-from tests.admin.test_admin_schemathesis import ServerThread
+from tests.admin.test_admin_schemathesis import ServerThread, run_cases
 from tests.support import owner_with_org
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -59,21 +59,5 @@ def test_no_server_errors_on_generated_public_requests(tmp_path, monkeypatch):
             "/api/public/v1/orders",
         }
         headers = {"X-Widget-Key": key}
-        for operation in operations:
-
-            @hypothesis.settings(
-                max_examples=EXAMPLES,
-                deadline=None,
-                database=None,
-                derandomize=True,
-                suppress_health_check=list(hypothesis.HealthCheck),
-            )
-            @hypothesis.given(case=operation.as_strategy().map(_reachable))
-            def run(case) -> None:
-                case.call_and_validate(
-                    base_url=url,
-                    headers=headers,
-                    checks=[schemathesis.checks.not_a_server_error],
-                )
-
-            run()
+        checks = [schemathesis.checks.not_a_server_error]
+        run_cases(operations, url, headers, checks, EXAMPLES, _reachable)

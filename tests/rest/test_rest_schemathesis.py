@@ -10,7 +10,7 @@ import pytest
 
 from core.services import Services
 from storage import migrate
-from tests.admin.test_admin_schemathesis import ServerThread
+from tests.admin.test_admin_schemathesis import ServerThread, run_cases
 from tests.rest.support import keyed
 
 schemathesis = pytest.importorskip("schemathesis")
@@ -48,17 +48,4 @@ def test_no_server_errors_and_answers_match_the_schema(live):
         schemathesis.checks.content_type_conformance,
         schemathesis.checks.response_schema_conformance,
     ]
-    for operation in operations:
-
-        @hypothesis.settings(
-            max_examples=EXAMPLES,
-            deadline=None,
-            database=None,
-            derandomize=True,
-            suppress_health_check=list(hypothesis.HealthCheck),
-        )
-        @hypothesis.given(case=operation.as_strategy())
-        def run(case) -> None:
-            case.call_and_validate(base_url=url, headers=headers, checks=checks)
-
-        run()
+    run_cases(operations, url, headers, checks, EXAMPLES)
