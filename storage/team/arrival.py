@@ -19,11 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.bundles import Arriving
 from core.domain import Membership, Organization, OrgStatus, Role, User
 from storage.tables import MembershipRow, OrganizationRow, ProcessedUpdateRow, UserRow
+from storage.tables_webhooks import WebhookSubscriptionRow
+from storage.webhooks.record import no_subscriptions
 
 _user = UserRow.__table__
 _member = MembershipRow.__table__
 _org = OrganizationRow.__table__
 _ledger = ProcessedUpdateRow.__table__
+_hooks = WebhookSubscriptionRow.__table__
 
 # Each domain object's fields in the order of its constructor, read from the same columns.
 USER_FIELDS = tuple(f.name for f in fields(User))
@@ -41,6 +44,9 @@ ARRIVAL = (
         *(_user.c[name] for name in USER_FIELDS),
         *(_member.c[name] for name in MEMBER_FIELDS),
         *(_org.c[name] for name in _ORG),
+        exists()
+        .where(_hooks.c.organization_id == _org.c.id, _hooks.c.active.is_(True))
+        .label("hooks"),
     )
     .select_from(_anchor)
     .outerjoin(_user, _user.c.telegram_id == bindparam("telegram_id"))
@@ -57,7 +63,13 @@ ARRIVAL = (
 
 async def arrival(session: AsyncSession, update_id: int, telegram_id: int) -> Arriving:
     result = await session.execute(ARRIVAL, {"update_id": update_id, "telegram_id": telegram_id})
-    return arriving(tuple(result.one()))
+    row = tuple(result.one())
+    found = arriving(row)
+    if found.organization is not None and not row[_END]:
+        # The update's changes need not look for webhook subscriptions again: none (its
+        # transaction's look, storage/webhooks/record.py).
+        no_subscriptions(session, found.organization.id)
+    return found
 
 
 def arriving(row: tuple[Any, ...]) -> Arriving:

@@ -3,7 +3,8 @@
 Called by the order and client repositories' `add_event`: an event row that is a webhook
 event (core.webhooks.events) gets one delivery row per active subscription to it, and each
 delivery its job, in the caller's session. The organization's subscriptions are read once
-per transaction (most organizations have none: one indexed look, then nothing).
+per transaction (most organizations have none: one indexed look, then nothing; an update's
+arrival statement looks already, so its changes read nothing more).
 """
 
 from __future__ import annotations
@@ -38,6 +39,15 @@ async def _subscriptions(session: AsyncSession, org_id: int) -> list[tuple[int, 
     found = [(int(i), list(events)) for i, events in (await session.execute(stmt)).all()]
     cache[org_id] = (transaction, found)
     return found
+
+
+def no_subscriptions(session: AsyncSession, org_id: int) -> None:
+    """This transaction already found the organization without an active subscription (the
+    update's arrival asks in its one statement: storage/team/arrival.py), so its changes write
+    no delivery and read nothing more. A subscription made meanwhile by another process counts
+    from the next update on."""
+    transaction = session.sync_session.get_transaction()
+    session.info.setdefault(_CACHE, {})[org_id] = (transaction, [])
 
 
 def forget(session: AsyncSession) -> None:

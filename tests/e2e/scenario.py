@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sandbox.emulator import UserDriver
+from sandbox.emulator import BotMessage, UserDriver
 
 INVITE_LINK = re.compile(r"https://t\.me/\w+\?start=([A-Za-z0-9_-]+)")
 
@@ -117,3 +117,12 @@ async def assigned_order(
     await olga.reply()
     await olga.tap("📣 Предложить всем" if offer else f"{worker} · заказов в этот день: 0")
     return olga, ivan, await ivan.reply()
+
+
+async def next_with(person: UserDriver, needle: str) -> BotMessage:
+    """The person's next message containing `needle`, earlier ones skipped (messages that a
+    job sends may come a little later than those of the updates before it)."""
+    while True:
+        message = await person.reply()
+        if needle in message.text:
+            return message

@@ -16,6 +16,7 @@ from sqlalchemy import select, update
 from core.client_loop.model import ClientLoopSettings
 from core.client_loop.reminders import REMINDER_JOB
 from storage.tables import JobRow
+from tests.e2e.scenario import next_with
 from tests.e2e.test_client_confirmation import _ics, _linked, _log, _quiet
 from tests.e2e.test_client_link import _client_link, _team
 from tests.e2e.test_client_link import crm as link_crm
@@ -156,7 +157,7 @@ async def test_the_two_hour_reminder_in_english_when_the_organization_asks(crm):
         await uow.commit()
     crm.clock.set(EVE)
     assert await crm.app.bot_data.background.scheduler.run_once() == 1  # the day before
-    await peter.reply()
+    await next_with(peter, "a reminder of your visit tomorrow")
     crm.clock.set(TWO_HOURS_BEFORE)  # Ivan's morning plan is due then too
     assert await crm.app.bot_data.background.scheduler.run_once() >= 1
     soon = await peter.reply()

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from core.quotes.page import issue_page
 from storage.tables_quotes import QuoteRow
+from tests.e2e.scenario import next_with
 from tests.e2e.test_client_confirmation import _linked, _quiet
 from tests.e2e.test_client_link import _order, _team
 
@@ -37,19 +38,11 @@ def _now(person, message):
     return next(m for m in person.messages() if m.message_id == message.message_id)
 
 
-async def _until(person, needle: str):
-    """The next message containing `needle` (earlier ones of the scenario skipped)."""
-    while True:
-        message = await person.reply()
-        if needle in message.text:
-            return message
-
-
 async def _quote(olga, line: str = "мойка окон, 2 х 1500"):
     """/quote for Пётр Сидоров with one typed line, valid for the default 14 days: the
     check screen."""
     await olga.send("/quote")
-    await _until(olga, "Новая смета")
+    await next_with(olga, "Новая смета")
     await olga.send("Сидоров")
     pick = await olga.reply()
     assert pick.text == "Какой это клиент?" and pick.labels == ["Пётр Сидоров · +7 916 123-45-67"]
@@ -144,9 +137,9 @@ async def test_a_russian_client_approves_with_a_time_once(crm):
     fresh = await petr.wait_edit(second.message_id)
     assert fresh.text == second.text
     assert fresh.labels and stale.labels[0] not in fresh.labels
-    told = await _until(olga, "подтвердил(а) смету №1")
+    told = await next_with(olga, "подтвердил(а) смету №1")
     assert told.text.startswith("✅ Пётр Сидоров подтвердил(а) смету №1: заказ №2, ")
-    ivans = await _until(ivan, "You have a new order: №2")  # the worker it went to
+    ivans = await next_with(ivan, "You have a new order: №2")  # the worker it went to
     assert ivans.text.endswith("(the client approved quote #1).")
     assert ivans.labels == ["Open №2"]
     assert _now(petr, quote).labels == []  # nothing left to tap again
@@ -164,7 +157,7 @@ async def test_a_decline_tells_the_author_and_a_question_is_relayed(crm):
     assert (await petr.reply()).text == "Напишите вопрос одним сообщением — мы его передадим."
     await petr.send("А можно в субботу?")
     assert (await petr.reply()).text == "✉️ Ваш вопрос передан. Ответ придёт сюда."
-    relayed = await _until(olga, "спрашивает о смете №1")
+    relayed = await next_with(olga, "спрашивает о смете №1")
     assert relayed.text == "❓ Пётр Сидоров спрашивает о смете №1:\nА можно в субботу?"
     await olga.tap(relayed.labels[0], message=relayed)  # ↩️ Reply, as to any client message
     await olga.reply()
@@ -179,11 +172,11 @@ async def test_a_decline_tells_the_author_and_a_question_is_relayed(crm):
     await petr.tap("✖️ Да, отказаться", message=sure)
     declined = await petr.wait_edit(quote.message_id)
     assert "Вы отказались от сметы" in declined.text and declined.labels == []
-    told = await _until(olga, "отказался(ась) от сметы №1")
+    told = await next_with(olga, "отказался(ась) от сметы №1")
     assert told.text == "✖️ Пётр Сидоров отказался(ась) от сметы №1."
     await petr.send("Дороговато")  # the optional reason, asked for after declining
     assert (await petr.reply()).text == "✉️ Спасибо, мы передали вашу причину."
-    why = await _until(olga, "причину отказа")
+    why = await next_with(olga, "причину отказа")
     assert why.text == "✖️ Пётр Сидоров назвал(а) причину отказа от сметы №1:\nДороговато"
     assert _now(petr, quote).labels == []  # nothing left to tap again
 
@@ -227,7 +220,7 @@ async def test_an_english_client_approves_on_the_page(crm):
     await _order(olga, ivan)
     check = await _quote(olga)
     await olga.tap("📤 Отправить", message=check)
-    await _until(olga, "Смета №1 сохранена")  # not in Telegram, no SMS or e-mail here
+    await next_with(olga, "Смета №1 сохранена")  # not in Telegram, no SMS or e-mail here
     token = await _page_token(crm)
     base, en = crm.settings.public_base_url, {"Accept-Language": "en"}
     async with httpx.AsyncClient() as web:
@@ -249,9 +242,9 @@ async def test_an_english_client_approves_on_the_page(crm):
         assert "approve-section" not in shown.text  # answered: no forms any more
         again = await web.post(f"{base}/q/{token}/decline", data={"nonce": nonce}, headers=en)
         assert again.status_code == 409 and "Approved" in again.text
-    told = await _until(olga, "подтвердил(а) смету №1")
+    told = await next_with(olga, "подтвердил(а) смету №1")
     assert told.text.startswith("✅ Пётр Сидоров подтвердил(а) смету №1: заказ №2, ")
-    assert (await _until(ivan, "You have a new order: №2")).labels == ["Open №2"]
+    assert (await next_with(ivan, "You have a new order: №2")).labels == ["Open №2"]
 
 
 async def test_a_quote_past_its_day_shows_it_with_410(crm):
@@ -259,7 +252,7 @@ async def test_a_quote_past_its_day_shows_it_with_410(crm):
     await _order(olga, ivan)
     check = await _quote(olga)
     await olga.tap("📤 Отправить", message=check)
-    await _until(olga, "Смета №1 сохранена")  # not in Telegram, no SMS or e-mail here
+    await next_with(olga, "Смета №1 сохранена")  # not in Telegram, no SMS or e-mail here
     token = await _page_token(crm)
     crm.clock.advance(seconds=15 * 86400)  # 14 days valid: expired now, the page still opens
     base = crm.settings.public_base_url
