@@ -31,11 +31,11 @@ from bench.traffic import meet, push_update
 from sandbox.emulator import EmulatorServer, TelegramEmulator
 
 TARGET_MB = 200
-QUICK_SIZE, QUICK_UPDATES = 5_000, 60
+QUICK_SIZE, QUICK_UPDATES = 5_000, 20
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--quick", action="store_true", help="5,000 clients, 60 updates")
+    parser.add_argument("--quick", action="store_true", help="5,000 clients, 20 updates")
     parser.add_argument("--size", type=int, default=1_000_000, help="clients in the database")
     parser.add_argument("--updates", type=int, default=3000, help="updates offered under load")
     parser.add_argument("--rate", type=float, default=100.0, help="offered updates/s")
