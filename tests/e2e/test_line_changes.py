@@ -123,7 +123,10 @@ async def test_the_worker_changes_a_quantity_and_removes_a_line(crm):
     assert "Done" in (await ivan.wait_edit(ivans.message_id)).text
 
     await ivan.tap("🗑 1", message=after)  # the list from before Done
-    assert await ivan.callback_answer() == (
+    refused = await ivan.callback_answer()
+    if refused is None:  # answered empty past the grace on a loaded machine (bot/answers.py):
+        refused = (await ivan.reply()).text  # the refusal then comes as a message
+    assert refused == (
         "Order №1 is done and its invoice issued: its lines can no longer be changed."
     )
     link = await _link(crm, 7743)
