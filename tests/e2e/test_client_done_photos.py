@@ -10,7 +10,6 @@ import re
 from dataclasses import replace
 
 import httpx
-import pytest
 
 from core.client_loop.done_photos import MAIL_BYTES
 from core.client_loop.providers import (
@@ -22,29 +21,19 @@ from core.client_loop.providers import (
     smtp_settings,
 )
 from sandbox.peers.mail import MailPeer
-from sandbox.peers.sms import SmsRuPeer
-from tests.e2e.conftest import e2e_clock, local_bot
 from tests.e2e.test_client_link import _order, _team
-from tests.e2e.test_client_payment import _owner, payment_settings
-from tests.e2e.test_client_payment_elsewhere import EMAIL, KEY, PASSWORD, PHONE, _order_of
+from tests.e2e.test_client_payment import _owner
+from tests.e2e.test_client_payment_elsewhere import (
+    EMAIL,
+    PHONE,
+    _order_of,
+)
+from tests.e2e.test_client_payment_elsewhere import crm as paying_crm
 from tests.e2e.test_files import png
 from tests.e2e.test_kill import until
-from tests.fakes.tbank_cancel import FakeTBankTerminal
 
+crm = paying_crm  # the bot with a bank terminal and SMS.ru's peer
 PAGE = re.compile(r"(https?://\S+/c/[A-Za-z0-9_-]{22})")
-
-
-@pytest.fixture
-async def crm(db_url, tmp_path):
-    async with FakeTBankTerminal(KEY, PASSWORD) as bank, SmsRuPeer(api_id="sms-key") as sms:
-        settings = payment_settings(db_url, tmp_path, bank).model_copy(
-            update={"sms_ru_base_url": sms.base_url}
-        )
-        local = local_bot(settings, clock=e2e_clock())
-        local.bank, local.sms = bank, sms  # type: ignore[attr-defined]
-        await local.start()
-        yield local
-        await local.stop()
 
 
 async def _photos_on(crm, owner) -> None:

@@ -29,17 +29,22 @@ from core.client_loop.providers import (
     smtp_settings,
 )
 from sandbox.peers.mail import MailPeer
-from sandbox.peers.sms import SmsRuPeer
-from tests.e2e.conftest import e2e_clock, local_bot
 from tests.e2e.privacy_scenario import document_bytes
 from tests.e2e.test_client_card_email import _card
 from tests.e2e.test_client_confirmation import _linked
 from tests.e2e.test_client_link import _order, _team
-from tests.e2e.test_client_payment import _finish, _owner, payment_settings
-from tests.e2e.test_client_payment_elsewhere import EMAIL, KEY, PASSWORD, PHONE, _order_of
+from tests.e2e.test_client_payment import _finish, _owner
+from tests.e2e.test_client_payment_elsewhere import (
+    EMAIL,
+    KEY,
+    PASSWORD,
+    PHONE,
+    _order_of,
+)
+from tests.e2e.test_client_payment_elsewhere import crm as paying_crm
 from tests.e2e.test_kill import until
-from tests.fakes.tbank_cancel import FakeTBankTerminal
 
+crm = paying_crm  # the bot with a bank terminal and SMS.ru's peer
 PAGE = re.compile(r"(https?://\S+/c/[A-Za-z0-9_-]{22})")
 NUMBER = "2026-000001"
 CAPTION = {
@@ -47,19 +52,6 @@ CAPTION = {
     "en": f"invoice {NUMBER} and the service report for order 1.\nTo pay: 3,500 RUB",
 }
 REPORT = {"ru": "Отчёт о выполненных работах, заказ №1", "en": "Service report, order №1"}
-
-
-@pytest.fixture
-async def crm(db_url, tmp_path):
-    async with FakeTBankTerminal(KEY, PASSWORD) as bank, SmsRuPeer(api_id="sms-key") as sms:
-        settings = payment_settings(db_url, tmp_path, bank).model_copy(
-            update={"sms_ru_base_url": sms.base_url}
-        )
-        local = local_bot(settings, clock=e2e_clock())
-        local.sms = sms  # type: ignore[attr-defined]
-        await local.start()
-        yield local
-        await local.stop()
 
 
 def _text(pdf: bytes) -> str:
