@@ -320,8 +320,10 @@ def certificate(subject, key, ca_key, *extensions, ca=False) -> x509.Certificate
     )
     now = datetime.now(UTC)
     builder = x509.CertificateBuilder(issuer, name, key.public_key(), x509.random_serial_number())
-    builder = builder.not_valid_before(now - timedelta(hours=1)).not_valid_after(
-        now + timedelta(days=1)
+    # Two days either side: valid whatever hour this process's clock was moved to (OpenSSL
+    # checks against the machine's clock, which `--wall-clock` does not move).
+    builder = builder.not_valid_before(now - timedelta(days=2)).not_valid_after(
+        now + timedelta(days=2)
     )
     builder = builder.add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     for extension in extensions:
