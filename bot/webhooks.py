@@ -1,5 +1,5 @@
 """Outgoing webhooks wired to this deployment (docs/webhooks.md): the management service the
-admin page (and later the REST API) uses, and the delivery job."""
+admin page and the REST API use, and the delivery job."""
 
 from __future__ import annotations
 

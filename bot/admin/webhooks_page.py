@@ -2,7 +2,7 @@
 `/settings/webhooks` lists the subscriptions with their last deliveries, and its forms
 (CSRF-checked) add one (the secret shown once, in the answer), switch one on or off, remove
 one, and send a delivery again. The service is bot/webhooks.py's, the one the REST API's
-`webhooks:write` scope is meant to call too."""
+`webhooks:write` scope calls too (bot/admin/v1/webhooks.py)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""Managing an organization's webhook subscriptions (the admin page now; the REST API's
-`webhooks:write` scope can call the same methods: docs/webhooks.md, "Managing")."""
+"""Managing an organization's webhook subscriptions (the admin page and the REST API's
+`webhooks:write` scope: docs/webhooks.md, "Managing")."""
 
 from __future__ import annotations
 
@@ -20,6 +20,14 @@ LOG_SIZE = 20  # deliveries shown per subscription
 class Created:
     subscription: Subscription
     secret: str  # shown once, never again
+
+
+def known_events(events: Sequence[str]) -> list[str]:
+    """The events given, in the catalogue's order; ValueError when none is known."""
+    known: list[str] = [e.value for e in ALL_EVENTS if e.value in set(events)]
+    if not known:
+        raise ValueError("no event")
+    return known
 
 
 class WebhookService:
@@ -44,9 +52,7 @@ class WebhookService:
         if self._box is None:
             raise ValueError("no encryption key")
         url = check_url(url, self.allow_private)
-        known = [e.value for e in ALL_EVENTS if e.value in set(events)]
-        if not known:
-            raise ValueError("no event")
+        known = known_events(events)
         secret = new_secret()
         sealed = self._box.encrypt(secret.encode())
         added = await self._store.add(org_id, url, known, sealed, self._clock.now())
@@ -57,6 +63,17 @@ class WebhookService:
 
     async def set_active(self, org_id: int, sub_id: int, active: bool) -> bool:
         return await self._store.set_active(org_id, sub_id, active, self._clock.now())
+
+    async def subscription(self, org_id: int, sub_id: int) -> Subscription | None:
+        found = [s for s in await self._store.subscriptions(org_id) if s.id == sub_id]
+        return found[0] if found else None
+
+    async def set_events(self, org_id: int, sub_id: int, events: Sequence[str]) -> bool:
+        """ValueError when no event is known; False when it is not the org's."""
+        return await self._store.set_events(org_id, sub_id, known_events(events))
+
+    async def delivery(self, org_id: int, delivery_id: int) -> DeliveryRecord | None:
+        return await self._store.delivery(org_id, delivery_id)
 
     async def remove(self, org_id: int, sub_id: int) -> bool:
         return await self._store.remove(org_id, sub_id)

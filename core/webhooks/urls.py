@@ -30,9 +30,24 @@ def check_url(url: str, allow_private: bool) -> str:
     host = parts.hostname
     if len(url) > MAX_URL or not host or parts.username or parts.password:
         raise ValueError("not a webhook URL")
+    if not allow_private and _private_host(host):
+        raise ValueError("not a public address")
     if parts.scheme == "https" or (parts.scheme == "http" and allow_private):
         return url
     raise ValueError("not a webhook URL")
+
+
+def _private_host(host: str) -> bool:
+    """A host that is plainly not public without asking DNS: an address literal on a
+    private, loopback, link-local or reserved range, or a local name (the name's addresses
+    are checked again at every send)."""
+    name = host.rstrip(".").lower()
+    if name == "localhost" or name.endswith((".localhost", ".local", ".internal")):
+        return True
+    try:
+        return not public(name)
+    except ValueError:
+        return "." not in name  # a bare name resolves on the local network only
 
 
 def refused(addresses: Iterable[str], allow_private: bool) -> bool:

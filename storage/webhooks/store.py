@@ -127,6 +127,18 @@ class SqlWebhookStore:
             changed = (await s.execute(stmt)).rowcount
         return bool(changed)
 
+    async def set_events(self, org_id: int, sub_id: int, events: Sequence[str]) -> bool:
+        stmt = update(S).where(S.id == sub_id, S.organization_id == org_id)
+        async with self._tx() as s:
+            changed = (await s.execute(stmt.values(events=list(events)))).rowcount
+        return bool(changed)
+
+    async def delivery(self, org_id: int, delivery_id: int) -> DeliveryRecord | None:
+        stmt = select(D).where(D.id == delivery_id, D.organization_id == org_id)
+        async with self._tx() as s:
+            row = (await s.execute(stmt)).scalar_one_or_none()
+        return None if row is None else to_delivery(row)
+
     async def remove(self, org_id: int, sub_id: int) -> bool:
         stmt = delete(S).where(S.id == sub_id, S.organization_id == org_id)
         async with self._tx() as s:

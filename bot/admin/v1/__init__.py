@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, FastAPI
 
-from bot.admin.v1 import clients, members, orders, orders_write, payments, problems
+from bot.admin.v1 import clients, members, orders, orders_write, payments, problems, webhooks
 
 router = APIRouter(prefix=problems.PREFIX)
 router.include_router(clients.router)
@@ -13,6 +13,7 @@ router.include_router(members.router)
 router.include_router(orders.router)
 router.include_router(orders_write.router)
 router.include_router(payments.router)
+router.include_router(webhooks.router)
 
 
 def install(app: FastAPI) -> None:

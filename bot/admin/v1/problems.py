@@ -45,6 +45,7 @@ TITLES = {
     413: "Request body too large",
     422: "Unprocessable content",
     429: "Too many requests",
+    503: "Service unavailable",
 }
 
 
@@ -73,11 +74,16 @@ class Problem(Exception):
     """A refusal of /api/v1 that is not a domain rule (a precondition, a reused key)."""
 
     def __init__(
-        self, status: int, code: str, detail: str, headers: Mapping[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        detail: str,
+        headers: Mapping[str, str] | None = None,
+        errors: list[dict[str, str]] | None = None,
     ) -> None:
         super().__init__(code)
         self.status, self.code, self.detail = status, code, detail
-        self.headers = dict(headers or {})
+        self.headers, self.errors = dict(headers or {}), errors
 
 
 def problem(
@@ -136,7 +142,7 @@ def install(app: FastAPI) -> None:
         return problem(429, "rate_limited", "Too many requests; wait a minute.", headers)
 
     def refused(_request: Request, error: Problem) -> Response:
-        return problem(error.status, error.code, error.detail, error.headers)
+        return problem(error.status, error.code, error.detail, error.headers, error.errors)
 
     ours(DomainError, domain)
     ours(RequestValidationError, invalid)
