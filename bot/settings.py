@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from bot.client_ip import parse_networks
 from storage.db import DEFAULT_DATABASE_URL
 
 
@@ -77,6 +78,10 @@ class Settings(BaseSettings):
     # are kept in this Redis for every process of the bot (bot/flood_redis.py); unset: each
     # process keeps them alone, right for a single process (docs/rate-limits.md).
     redis_url: str | None = None
+    # The deployment's reverse proxies (addresses or networks, comma-separated): only a
+    # request from one of them has its X-Forwarded-For read for the client's address
+    # (bot/admin/client_ip.py); unset: the peer is the client.
+    trusted_proxies: str | None = None
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     sentry_dsn: SecretStr | None = None  # errors to Sentry, scrubbed (bot/monitoring.py)
     sentry_environment: str = "production"
@@ -139,6 +144,17 @@ class Settings(BaseSettings):
         if isinstance(value, str) and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("must be a redis://, rediss:// or unix:// URL")
         return value
+
+    @field_validator("trusted_proxies", mode="before")
+    @classmethod
+    def _trusted_proxies(cls, value: object) -> object:
+        if value is None or value == "":
+            return None
+        try:
+            parse_networks(str(value))
+        except ValueError:
+            raise ValueError("must be IP addresses or networks, comma-separated") from None
+        return str(value)
 
     @field_validator("webhook_secret")
     @classmethod

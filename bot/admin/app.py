@@ -43,6 +43,7 @@ from bot.admin.headers import SecurityHeaders, docs_router
 from bot.admin.security import BodyLimit, RateLimited, Signer
 from bot.admin.v1 import install as install_api_v1
 from bot.app import CrmApplication
+from bot.client_ip import parse_networks
 from bot.container import Container
 from bot.pbx import pbx_routes
 from core.errors import DomainError
@@ -101,6 +102,7 @@ def build_admin_app(
         public.startswith("https"),
         secret,
     )
+    app.state.trusted_proxies = parse_networks(container.settings.trusted_proxies)
     app.include_router(api.router)
     app.include_router(api_keys.router)
     app.include_router(api_keys_page.router)
@@ -151,9 +153,9 @@ def _errors(app: FastAPI) -> None:
         return JSONResponse(body, status_code=status)
 
     @app.exception_handler(RateLimited)
-    async def rate_limited(request: Request, _error: RateLimited) -> Response:
+    async def rate_limited(request: Request, error: RateLimited) -> Response:
         body = {"error": "rate_limited", "message": "Too many attempts; wait a minute."}
-        return JSONResponse(body, status_code=429, headers={"Retry-After": "60"})
+        return JSONResponse(body, status_code=429, headers={"Retry-After": error.retry_after})
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -20,6 +20,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from bot.admin.limits import Windows, windows
 from bot.admin.security import RateLimiter, Signer
 from bot.app import CrmApplication
 from bot.container import Container
@@ -46,10 +47,14 @@ class AdminContext:
     failed_auth: RateLimiter = field(default_factory=lambda: RateLimiter(30))
     sessions: async_sessionmaker[AsyncSession] = field(init=False)
     binder: Binder = field(init=False)
+    limits: Windows = field(init=False)  # shared through Redis when REDIS_URL is set
 
     def __post_init__(self) -> None:
         self.sessions = session_factory(self.container.engine)
         self.binder = Binder(self.container.services)
+        self.limits = windows(self.container.settings.redis_url)
+        if self.limits.client is not None:
+            self.container.adapters.closers.append(self.limits.client.aclose)
 
     def translator(self, language: str | None) -> Translator:
         return self.container.catalogs.get(language)

@@ -15,7 +15,8 @@ from fastapi.responses import JSONResponse, Response
 from bot.admin.client_move import deliver, to_outbox
 from bot.admin.context import WorkDep, admin_context
 from bot.admin.intake_body import OrderIn, Refused, checked, parse
-from bot.admin.security import RateLimiter, client_key
+from bot.admin.limits import retry_after
+from bot.admin.security import client_key
 from core.errors import DomainError
 from core.intake.requests import FieldError
 from core.intake.settings import IntakeOrg
@@ -30,12 +31,10 @@ WINDOW = 60
 LIMITS = {"ip": 10, "key": 60, "read": 60}  # POSTs per address, per key; reads per address
 
 
-def _limits(request: Request) -> dict[str, RateLimiter]:
-    state = request.app.state
-    if not hasattr(state, "intake_limits"):
-        state.intake_limits = {name: RateLimiter(n, WINDOW) for name, n in LIMITS.items()}
-    limits: dict[str, RateLimiter] = state.intake_limits
-    return limits
+async def _over(request: Request, limit: str, key: str) -> float | None:
+    """None, or seconds until `key` may try again (shared by every process with Redis)."""
+    budget = admin_context(request).limits.get(f"intake:{limit}", LIMITS[limit], WINDOW)
+    return await budget.take(key)
 
 
 def _count(request: Request, outcome: str) -> None:
@@ -59,12 +58,14 @@ def _answer(request: Request, body: object, status: int, found: IntakeOrg | None
     return response
 
 
-def _error(request: Request, outcome: str, status: int, found: IntakeOrg | None) -> Response:
+def _error(
+    request: Request, outcome: str, status: int, found: IntakeOrg | None, wait: float = 0
+) -> Response:
     _count(request, outcome)
     body = {"error": outcome, "message": MESSAGES[outcome]}
     response = _answer(request, body, status, found)
     if status == 429:
-        response.headers["Retry-After"] = str(WINDOW)
+        response.headers["Retry-After"] = retry_after(wait)
     return response
 
 
@@ -86,11 +87,11 @@ async def _gate(
     origin = request.headers.get("origin")
     if origin is not None and not found.settings.allows(origin):
         return None, _error(request, "origin_refused", 403, None)
-    limits = _limits(request)
-    if not limits[limit].allow(client_key(request)):
-        return None, _error(request, "rate_limited", 429, found)
-    if limit == "ip" and not limits["key"].allow(str(found.organization.id)):
-        return None, _error(request, "rate_limited", 429, found)
+    wait = await _over(request, limit, client_key(request))
+    if wait is None and limit == "ip":
+        wait = await _over(request, "key", str(found.organization.id))
+    if wait is not None:
+        return None, _error(request, "rate_limited", 429, found, wait)
     return found, None
 
 

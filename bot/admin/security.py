@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from bot.client_ip import client_address
 from core.admin.service import AdminService
 from core.domain import Actor
 from core.errors import DomainError
@@ -71,11 +72,19 @@ class RateLimiter:
 
 
 class RateLimited(Exception):
-    """Too many attempts from one client; answered 429 with Retry-After."""
+    """Too many attempts from one client; answered 429 with Retry-After (seconds)."""
+
+    def __init__(self, retry_after: str = "60") -> None:
+        super().__init__("rate_limited")
+        self.retry_after = retry_after
 
 
 def client_key(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    """The client's address for per-address limits: the peer, or behind a trusted proxy
+    (TRUSTED_PROXIES, kept on `app.state.trusted_proxies`) the one it forwarded for."""
+    peer = request.client.host if request.client else None
+    trusted = getattr(request.app.state, "trusted_proxies", ())
+    return client_address(peer, request.headers.getlist("x-forwarded-for"), trusted)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,11 @@ EPHEMERAL_PORTS = Path("/proc/sys/net/ipv4/ip_local_port_range")
 
 
 class AdminServer(AsgiServer):
-    """uvicorn (h11, no lifespan, no signal handlers) serving the admin app in this loop."""
+    """uvicorn (h11, no lifespan, no signal handlers) serving the admin app in this loop.
+    uvicorn's own X-Forwarded-For handling is off: the app reads it for trusted proxies
+    only (TRUSTED_PROXIES, bot/client_ip.py)."""
+
+    proxy_headers = False
 
 
 def free_port(host: str) -> int:

@@ -64,6 +64,8 @@ class AsgiServer:
     Also handy for tests that need a second local server, e.g. a bot's webhook endpoint.
     """
 
+    proxy_headers = True  # uvicorn's X-Forwarded-For handling (for its own allow-list)
+
     def __init__(self, app: ASGIApp, port: int = 0, host: str = "127.0.0.1") -> None:
         self.app = app
         self.host = host
@@ -86,6 +88,7 @@ class AsgiServer:
             log_level="warning",
             log_config=None,
             access_log=False,
+            proxy_headers=self.proxy_headers,
             timeout_graceful_shutdown=5,
             # Longer than any client's keep-alive (aiohttp's pool keeps an idle connection
             # 15 s, httpx's 5 s): a server that closes an idle connection first races the

@@ -138,7 +138,8 @@ async def test_rate_limits_body_limit_and_repeats(client, world, site, container
     for _ in range(8):
         assert (await client.post(ORDERS, json=_body(), headers=headers)).status_code == 200
     limited = await client.post(ORDERS, json=_body(), headers=headers)
-    assert limited.status_code == 429 and limited.headers["retry-after"] == "60"
+    # Retry-After: until the oldest hit leaves the 60 s window (less on a slow machine).
+    assert limited.status_code == 429 and 50 <= int(limited.headers["retry-after"]) <= 60
     async with _from(client, "10.0.0.9") as other:
         fine = await other.post(ORDERS, json=_body(description="Другое"), headers=headers)
         assert fine.status_code == 201

@@ -4,14 +4,15 @@ here, hashed by the service, and dropped."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from bot.admin.context import WorkDep, admin_context
-from bot.admin.security import RateLimited, RateLimiter, client_key
+from bot.admin.limits import Window, retry_after
+from bot.admin.security import RateLimited, client_key
 from bot.admin.v1.problems import Problem
 from core.apikeys.model import Scope
 from core.apikeys.service import KeyCaller
@@ -28,15 +29,17 @@ bearer = HTTPBearer(
 
 @dataclass
 class KeyLimits:
-    """Requests per key per minute; kept on `app.state.api_v1`."""
+    """Requests per key per minute, shared by the deployment's processes through Redis
+    when it is configured (bot/admin/limits.py); kept on `app.state.api_v1`."""
 
-    per_key: RateLimiter = field(default_factory=lambda: RateLimiter(PER_KEY_PER_MINUTE))
+    per_key: Window
 
 
 def limits(request: Request) -> KeyLimits:
     found: KeyLimits | None = getattr(request.app.state, "api_v1", None)
     if found is None:
-        found = request.app.state.api_v1 = KeyLimits()
+        shared = admin_context(request).limits.get("api:key", PER_KEY_PER_MINUTE, 60.0)
+        found = request.app.state.api_v1 = KeyLimits(shared)
     return found
 
 
@@ -53,8 +56,9 @@ async def key_caller(
         if not admin_context(request).failed_auth.allow(client_key(request)):
             raise RateLimited from None
         raise
-    if not limits(request).per_key.allow(str(caller.key.id)):
-        raise RateLimited
+    wait = await limits(request).per_key.take(str(caller.key.id))
+    if wait is not None:
+        raise RateLimited(retry_after(wait))
     return caller
 
 

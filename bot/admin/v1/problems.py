@@ -137,9 +137,10 @@ def install(app: FastAPI) -> None:
         code = {404: "not_found", 405: "method_not_allowed"}.get(error.status_code, "http_error")
         return problem(error.status_code, code, str(error.detail), error.headers)
 
-    def limited(_request: Request, _error: RateLimited) -> Response:
-        headers = {"Retry-After": "60"}
-        return problem(429, "rate_limited", "Too many requests; wait a minute.", headers)
+    def limited(_request: Request, error: RateLimited) -> Response:
+        headers = {"Retry-After": error.retry_after}
+        detail = f"Too many requests; retry in {error.retry_after} s."
+        return problem(429, "rate_limited", detail, headers)
 
     def refused(_request: Request, error: Problem) -> Response:
         return problem(error.status, error.code, error.detail, error.headers, error.errors)
