@@ -45,6 +45,7 @@ from core.intake.requests import IntakeRequests
 from core.intake.settings import IntakeSettingsService
 from core.invoices.service import InvoiceService
 from core.notifications.service import NotificationService
+from core.numbers.service import NumbersService
 from core.orders.flows import EditSpec, PaymentSpec, RescheduleSpec
 from core.orders.inbox import InboxService
 from core.orders.new_order import NewOrderSpec
@@ -330,6 +331,7 @@ def make_services(
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),
+        numbers=NumbersService(uow, clock),
         voice=VoiceService(
             uow,
             clock,

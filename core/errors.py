@@ -117,6 +117,7 @@ class ErrorCode(enum.StrEnum):
     ACCEPTANCE_NAME = "acceptance_name"
     ALREADY_ACCEPTED = "already_accepted"
     ACCEPTANCE_NO_PAGE = "acceptance_no_page"
+    PERIOD_RANGE = "period_range"  # the Numbers page (core/numbers)
     PLAN_AI_QUOTA = "plan_ai_quota"
     PLAN_INVALID = "plan_invalid"
     PLAN_MEMBERS_LIMIT = "plan_members_limit"

@@ -28,6 +28,7 @@ from core.intake.requests import IntakeRequests
 from core.intake.settings import IntakeSettingsService
 from core.invoices.service import InvoiceService
 from core.notifications.service import NotificationService
+from core.numbers.service import NumbersService
 from core.orders.inbox import InboxService
 from core.orders.service import OrderService
 from core.ports import Clock
@@ -71,6 +72,7 @@ class Services:
     orders: OrderService
     files: FileService
     notifications: NotificationService
+    numbers: NumbersService
     voice: VoiceService
     inbox: InboxService
     admin: AdminService

@@ -67,6 +67,9 @@ MESSAGES: dict[str, str] = {
     "away_days_past": N_("Those days are over. Type days from today on."),
     "away_plan_over": N_("This plan is for another day. Tap the button on today's plan."),
     "order_not_found": N_("There is no order №{number} that you can see."),
+    "period_range": N_(
+        "Choose a period of at most {limit} days whose first day is not after its last."
+    ),
     "order_unchanged": N_(
         "Order №{number} already has exactly that. Type a different value, or /cancel."
     ),

@@ -40,6 +40,7 @@ from bot.admin import (
 )
 from bot.admin.context import AdminContext, admin_context
 from bot.admin.headers import SecurityHeaders, docs_router
+from bot.admin.numbers import routes as numbers
 from bot.admin.security import BodyLimit, RateLimited, Signer
 from bot.admin.v1 import install as install_api_v1
 from bot.app import CrmApplication
@@ -108,6 +109,7 @@ def build_admin_app(
     app.include_router(api_keys_page.router)
     app.include_router(data_rights.router)
     app.include_router(pages.router)
+    app.include_router(numbers.router)
     app.include_router(intake_page.router)
     app.include_router(intake_api.router)
     app.include_router(webhooks_page.router)

@@ -4,10 +4,12 @@ period. A pure function of facts gathered by a few aggregate queries, tested wit
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from core.numbers.rules import VisitCounts
 
 
 class Period(enum.StrEnum):
@@ -49,6 +51,7 @@ class Facts:
     totals: dict[str, int] = field(default_factory=dict)  # exception kind -> how many in all
     unpaid_total: int = 0  # minor units still to collect on all done, unpaid orders
     open_quotes: tuple[QuoteRef, ...] = ()  # sent, unanswered and still valid (issue 20.5)
+    visits: VisitCounts = field(default_factory=VisitCounts)  # core/numbers/rules.py
 
     @property
     def revenue_total(self) -> int:
@@ -82,6 +85,7 @@ class Digest:
     ratings_by_worker: dict[int, tuple[int, int]] = field(default_factory=dict)
     open_quotes: tuple[QuoteRef, ...] = ()  # the soonest to expire first, at most LIST_LIMIT
     open_quotes_total: int = 0  # how many open quotes in all
+    visits: VisitCounts = field(default_factory=VisitCounts)
 
     @property
     def quiet(self) -> bool:
@@ -119,6 +123,7 @@ def build_digest(period: Period, first: date, last: date, now: Facts, before: Fa
         ratings_by_worker=dict(sorted(now.ratings.items())),
         open_quotes=now.open_quotes[:LIST_LIMIT],
         open_quotes_total=len(now.open_quotes),
+        visits=now.visits,
     )
 
 
@@ -195,6 +200,7 @@ class DigestMessage:
             "ratings": {str(k): list(v) for k, v in d.ratings_by_worker.items()},
             "quotes": [[q.id, q.total_minor, q.valid_until.isoformat()] for q in d.open_quotes],
             "quotes_total": d.open_quotes_total,
+            "visits": list(astuple(d.visits)),
             "organization": self.organization,
             "currency": self.currency,
             "workers": {str(k): v for k, v in self.workers.items()},
@@ -223,6 +229,7 @@ class DigestMessage:
                 for q in data.get("quotes", ())
             ),
             open_quotes_total=int(data.get("quotes_total", 0)),
+            visits=VisitCounts(*(int(v) for v in data.get("visits", ()))),  # absent: older jobs
             **numbers,
         )
         workers = {int(k): str(v) for k, v in data["workers"].items()}

@@ -18,6 +18,7 @@ from core.notifications.rules import (
     Preferences,
     Recipient,
 )
+from core.numbers.rules import Visit
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,19 @@ class DigestRepository(Protocol):
     ) -> dict[int, Exceptions]:
         """Overdue, unassigned and done-but-unpaid orders now, and those cancelled in
         [start, end): up to `limit` of each kind per organization, with the totals."""
+        ...
+
+    async def visits(
+        self, org_ids: Collection[int], start: datetime, end: datetime
+    ) -> dict[int, list[Visit]]:
+        """The orders done in [start, end) per organization, each with its client's having
+        had an order done before `start`."""
+        ...
+
+    async def payments(
+        self, org_id: int, start: datetime, end: datetime
+    ) -> list[tuple[datetime, int]]:
+        """(when, minor units) of each payment in [start, end), as the revenue counts them."""
         ...
 
     async def names(self, user_ids: Collection[int]) -> dict[int, str]: ...

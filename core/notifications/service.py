@@ -31,6 +31,7 @@ from core.notifications.rules import DIGEST_JOB, Kind, Outgoing, Preferences, Re
 from core.notifications.rules import digest_key as make_key
 from core.notifications.schedule import WEEKLY_AT, due_daily, due_weekly, local_date
 from core.notifications.work_notices import held, unsent
+from core.numbers.service import gather
 from core.permissions import Action, allowed, require
 from core.ports import Clock, UnitOfWork, UowFactory
 from core.quotes.model import QuoteStatus
@@ -138,12 +139,9 @@ class NotificationService:
         """The digests of many organizations sharing a window: a few aggregate queries."""
         (start, end), previous = windows
         org_ids = set(orgs)
-        current = await uow.digests.numbers(org_ids, start, end)
+        current = await gather(uow, org_ids, start, end)  # what the Numbers page shows
         before = await uow.digests.numbers(org_ids, *previous, per_worker=False)
         problems = await uow.digests.exceptions(org_ids, start, end, now, LIST_LIMIT)
-        rated = await uow.client_loop.ratings_by_worker(list(org_ids), start, end)
-        for org_id, ratings in rated.items():
-            current[org_id] = replace(current.get(org_id, Facts()), ratings=ratings)
         for org_id, quotes in (await _open_quotes(uow, orgs, now)).items():
             current[org_id] = replace(current.get(org_id, Facts()), open_quotes=quotes)
         workers = {w for f in current.values() for w in [*f.done_by_worker, *f.ratings]}

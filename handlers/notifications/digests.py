@@ -28,6 +28,7 @@ from core.notifications.rules import (
     REMINDER_JOB,
     UNTAKEN_JOB,
 )
+from core.numbers.rules import average_rating, share, tenths
 from core.runtime.jobs import JobHandler, PermanentJobError
 from core.services import Services
 from handlers import callbacks as cb
@@ -130,7 +131,44 @@ def _number_lines(t: Translator, m: DigestMessage) -> list[str]:
         lines.append(t("Done by: {workers}", workers=Html(done)))
     if d.ratings_by_worker:
         lines.append(t("Clients' ratings: {workers}", workers=Html(_ratings(t, m))))
+    return lines + visit_lines(t, d)
+
+
+def visit_lines(t: Translator, d: Digest) -> list[str]:
+    """The average rating, the share done on time and the returning clients, by the rules the
+    Numbers page uses (core/numbers/rules.py)."""
+    lines = []
+    total, count = average_rating(d.ratings_by_worker)
+    if count:
+        lines.append(
+            t("Average rating: ⭐{average} ({count})", average=stars(t, total, count), count=count)
+        )
+    v = d.visits
+    if v.timed:
+        lines.append(
+            t(
+                "On time: {percent}% ({on_time} of {timed})",
+                percent=share(v.on_time, v.timed),
+                on_time=v.on_time,
+                timed=v.timed,
+            )
+        )
+    if v.clients:
+        lines.append(
+            t(
+                "Returning clients: {repeat} of {clients}",
+                repeat=v.repeat_clients,
+                clients=v.clients,
+            )
+        )
     return lines
+
+
+def stars(t: Translator, total: int, count: int) -> str:
+    """An average of stars with one decimal in the reader's way (4.3, 4,3)."""
+    value = tenths(total, count) or 0
+    sep = "," if t.locale.startswith("ru") else "."
+    return f"{value // 10}{sep}{value % 10}"
 
 
 def _ratings(t: Translator, m: DigestMessage) -> str:

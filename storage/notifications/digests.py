@@ -7,7 +7,7 @@ three statements per query, not one per organization.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -27,16 +27,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.domain import OrderStatus
 from core.notifications.digest import EXCEPTION_ORDER, Facts, OrderRef
 from core.notifications.ports import Exceptions
+from core.numbers.rules import Visit
+from storage.notifications import visits as visit_rows
+from storage.notifications.chunks import chunks
 from storage.tables import OrderEventRow, OrderRow, UserRow
 
-CHUNK = 5000
 _NOT_STARTED = [OrderStatus.NEW.value, OrderStatus.ASSIGNED.value]
-
-
-def chunks(ids: Collection[int], size: int = CHUNK) -> Iterator[list[int]]:
-    items = sorted(set(ids))
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
 
 
 def _within(column: Any, start: datetime, end: datetime) -> Any:
@@ -140,6 +136,16 @@ class SqlDigestRepository:
             org: Exceptions({k: tuple(v) for k, v in kinds.items()}, totals[org], owed.get(org, 0))
             for org, kinds in lists.items()
         }
+
+    async def visits(
+        self, org_ids: Collection[int], start: datetime, end: datetime
+    ) -> dict[int, list[Visit]]:
+        return await visit_rows.visits(self._s, org_ids, start, end)
+
+    async def payments(
+        self, org_id: int, start: datetime, end: datetime
+    ) -> list[tuple[datetime, int]]:
+        return await visit_rows.payments(self._s, org_id, start, end)
 
     async def names(self, user_ids: Collection[int]) -> dict[int, str]:
         found: dict[int, str] = {}
