@@ -28,9 +28,7 @@ async def _paid(services, owner, amount: int, method: str) -> None:
     await services.orders.act(owner, order.id, OrderAction.ASSIGN, assignee_id=owner.user.id)
     await services.orders.act(owner, order.id, OrderAction.START)
     await services.orders.act(owner, order.id, OrderAction.DONE)
-    await services.orders.act(
-        owner, order.id, OrderAction.PAY, amount_minor=amount, method=method
-    )
+    await services.orders.act(owner, order.id, OrderAction.PAY, amount_minor=amount, method=method)
 
 
 async def test_the_numbers_charts_render_with_data(crm, page):
