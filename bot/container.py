@@ -39,6 +39,7 @@ from core.client_loop.service import ClientLoopService
 from core.clients.flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.clients.service import ClientService
 from core.clock import SystemClock
+from core.day_map.service import DayMapService
 from core.dialogs.service import DialogService, FlowSpec
 from core.files.service import FileService
 from core.intake.requests import IntakeRequests
@@ -332,6 +333,7 @@ def make_services(
         files=files,
         notifications=NotificationService(uow, clock),
         numbers=NumbersService(uow, clock),
+        day_map=DayMapService(uow, clock, admin.org_settings),
         voice=VoiceService(
             uow,
             clock,

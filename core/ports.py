@@ -29,6 +29,7 @@ from core.changes import (
 from core.checklists.ports import ChecklistRepository as ChecklistRepository
 from core.client_loop.ports import ClientLoopRepository as ClientLoopRepository
 from core.clients.search import SearchQuery
+from core.day_map.model import DayMapRepository as DayMapRepository
 from core.dialogs.engine import DialogState
 from core.domain import (
     Attachment,
@@ -284,6 +285,7 @@ class UnitOfWork(Protocol):
     audit: AuditRepository
     privacy: PrivacyRepository
     digests: DigestRepository
+    day_map: DayMapRepository
     notifications: NotificationRepository
     calls: CallRepository
     admin: AdminRepository

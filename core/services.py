@@ -22,6 +22,7 @@ from core.client_loop.pay_service import ClientPayments
 from core.client_loop.reminders import ClientReminders
 from core.client_loop.service import ClientLoopService
 from core.clients.service import ClientService
+from core.day_map.service import DayMapService
 from core.dialogs.service import DialogService
 from core.files.service import FileService
 from core.intake.requests import IntakeRequests
@@ -73,6 +74,7 @@ class Services:
     files: FileService
     notifications: NotificationService
     numbers: NumbersService
+    day_map: DayMapService
     voice: VoiceService
     inbox: InboxService
     admin: AdminService

@@ -27,6 +27,7 @@ from storage.catalogue import SqlCatalogueRepository
 from storage.checklists import SqlChecklistRepository
 from storage.client_loop.repository import SqlClientLoopRepository
 from storage.clients.repository import SqlClientRepository
+from storage.day_map import SqlDayMapRepository
 from storage.db import WRITES, written
 from storage.files.attachments import SqlAttachmentRepository
 from storage.invoices import SqlInvoiceRepository
@@ -72,6 +73,7 @@ class SqlUnitOfWork:
     audit: ports.AuditRepository
     privacy: ports.PrivacyRepository
     digests: ports.DigestRepository
+    day_map: ports.DayMapRepository
     notifications: ports.NotificationRepository
     admin: ports.AdminRepository
     org_settings: ports.OrgSettingsRepository
@@ -184,6 +186,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "audit": SqlAuditRepository,
     "privacy": SqlPrivacyRepository,
     "digests": SqlDigestRepository,
+    "day_map": SqlDayMapRepository,
     "notifications": SqlNotificationRepository,
     "admin": SqlAdminRepository,
     "org_settings": SqlOrgSettingsRepository,

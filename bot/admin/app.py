@@ -39,6 +39,7 @@ from bot.admin import (
     working_hours,
 )
 from bot.admin.context import AdminContext, admin_context
+from bot.admin.day_map import routes as day_map
 from bot.admin.headers import SecurityHeaders, docs_router
 from bot.admin.numbers import routes as numbers
 from bot.admin.security import BodyLimit, RateLimited, Signer
@@ -110,6 +111,7 @@ def build_admin_app(
     app.include_router(data_rights.router)
     app.include_router(pages.router)
     app.include_router(numbers.router)
+    app.include_router(day_map.router)
     app.include_router(intake_page.router)
     app.include_router(intake_api.router)
     app.include_router(webhooks_page.router)
