@@ -80,6 +80,29 @@ class Metrics:
             ["outcome"],
             registry=r,
         )
+        self.webhook_deliveries = Counter(
+            "astracrm_webhook_deliveries",
+            "Webhook delivery tries by outcome (delivered, retrying, given_up, abandoned)",
+            ["outcome"],
+            registry=r,
+        )
+        self.webhook_attempts = Counter(
+            "astracrm_webhook_attempts",
+            "Webhook POSTs by the receiver's status class (2xx..5xx, none: no answer)",
+            ["status"],
+            registry=r,
+        )
+        self.webhook_seconds = Histogram(
+            "astracrm_webhook_seconds",
+            "Time of one webhook POST (resolving, connecting, the answer)",
+            buckets=LATENCY_BUCKETS,
+            registry=r,
+        )
+        self.webhook_disabled = Counter(
+            "astracrm_webhook_subscriptions_disabled",
+            "Webhook subscriptions switched off after repeated failures",
+            registry=r,
+        )
         self.queue_depth = Gauge(
             "astracrm_job_queue_depth", "Jobs waiting to run", ["kind"], registry=r
         )
@@ -112,6 +135,16 @@ class Metrics:
 
     def message_sent(self, lane: str) -> None:
         self.messages.labels(str(lane)).inc()
+
+    def webhook_outcome(self, outcome: str) -> None:
+        if outcome == "subscription_disabled":
+            self.webhook_disabled.inc()
+        else:
+            self.webhook_deliveries.labels(outcome).inc()
+
+    def webhook_attempt(self, status: int | None, seconds: float) -> None:
+        self.webhook_attempts.labels("none" if status is None else f"{status // 100}xx").inc()
+        self.webhook_seconds.observe(seconds)
 
     def job_failed(self, kind: str) -> None:
         self.job_failures.labels(kind).inc()

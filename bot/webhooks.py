@@ -3,13 +3,16 @@ admin page and the REST API use, and the delivery job."""
 
 from __future__ import annotations
 
+import time
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from telegram import Bot
 
 from bot.container import Container
+from bot.metrics import Metrics
 from bot.outbox import LEASE, OutboxSender
 from core.runtime.jobs import JobHandler, default_worker_id
-from core.webhooks.model import WEBHOOK_JOB
+from core.webhooks.model import WEBHOOK_JOB, Response, WebhookTransport
 from core.webhooks.sender import WebhookSender
 from core.webhooks.service import WebhookService
 from handlers.webhooks import disabled_notice
@@ -38,7 +41,27 @@ def webhook_jobs(container: Container, bot: Bot) -> dict[str, JobHandler]:
         f"{default_worker_id()}:webhook-outbox",
     )  # fmt: skip
     store = SqlWebhookStore(sessions, holder=outbox.owner, lease=LEASE)
-    transport = HttpWebhookTransport(container.settings.webhooks_allow_private)
+    metrics = container.metrics
+    transport = MeteredTransport(
+        HttpWebhookTransport(container.settings.webhooks_allow_private), metrics
+    )
     notice = disabled_notice(container.catalogs)
-    sender = WebhookSender(store, transport, box, services.clock, notice, deliver=outbox.deliver)
+    sender = WebhookSender(
+        store, transport, box, services.clock, notice, deliver=outbox.deliver,
+        observe=metrics.webhook_outcome,
+    )  # fmt: skip
     return {WEBHOOK_JOB: sender.job}
+
+
+class MeteredTransport:
+    """Times each POST and counts it by the receiver's status class (/metrics)."""
+
+    def __init__(self, inner: WebhookTransport, metrics: Metrics) -> None:
+        self._inner = inner
+        self._metrics = metrics
+
+    async def post(self, url: str, body: str, headers: dict[str, str]) -> Response:
+        started = time.perf_counter()
+        response = await self._inner.post(url, body, headers)
+        self._metrics.webhook_attempt(response.status, time.perf_counter() - started)
+        return response

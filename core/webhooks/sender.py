@@ -31,6 +31,14 @@ from core.webhooks.signing import headers
 
 log = logging.getLogger(__name__)
 Deliver = Callable[[list[Stored]], Awaitable[None]]
+# What a try came to, for the metrics: delivered, retrying, given_up (no more tries),
+# abandoned (the subscription was off), and subscription_disabled (this failure switched
+# its subscription off; counted besides given_up).
+Observe = Callable[[str], None]
+
+
+def _unobserved(_outcome: str) -> None:
+    return None
 
 
 class WebhookSender:
@@ -43,6 +51,7 @@ class WebhookSender:
         notice: DisabledNotice,
         policy: RetryPolicy | None = None,
         deliver: Deliver | None = None,
+        observe: Observe = _unobserved,
     ) -> None:
         """`deliver`: sends the owner's message the switch-off wrote to the outbox, right
         after it committed (a sender of the job runner's; None: the outbox's next look)."""
@@ -53,6 +62,7 @@ class WebhookSender:
         self._notice = notice
         self._policy = policy or RetryPolicy()
         self._deliver = deliver
+        self._observe = observe
 
     async def job(self, job: Job) -> None:
         """The handler of WEBHOOK_JOB: payload {"delivery": id, "attempt": attempts seen}."""
@@ -65,17 +75,22 @@ class WebhookSender:
         if delivery.attempts != int(str(job.payload.get("attempt", 0))):
             return  # a later try has its own job
         if not subscription.active:
-            await self._store.abandon(delivery, self._clock.now())
+            if await self._store.abandon(delivery, self._clock.now()):
+                self._observe("abandoned")
             return
         response = await self._send(delivery, subscription.url, secret)
         now = self._clock.now()
         if response.ok:
-            await self._store.succeeded(delivery, response, now)
+            if await self._store.succeeded(delivery, response, now):
+                self._observe("delivered")
             return
         failure = self._failure(delivery, subscription, response)
         stored = await self._store.failed(delivery, failure, self._notice, now)
         if stored is None:
             return
+        self._observe("retrying" if failure.next_try_at is not None else "given_up")
+        if failure.disable and subscription.active:
+            self._observe("subscription_disabled")
         if stored and self._deliver is not None:
             await self._deliver(stored)
         log.info(

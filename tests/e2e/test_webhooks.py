@@ -1,7 +1,9 @@
 """Issue 21, item 7 end to end: the real bot with its admin app and job runners, the
 emulator, and a receiver on a real port. The owner subscribes on the admin page, an order
 made in the bot's process reaches the receiver signed; when the receiver keeps failing the
-subscription is switched off and the owner gets one message in Telegram (from the outbox)."""
+subscription is switched off and the owner gets one message in Telegram (from the outbox);
+/metrics counts the deliveries by outcome, the POSTs by status and their time, and the
+switch-off."""
 
 from __future__ import annotations
 
@@ -10,6 +12,7 @@ import hmac
 import json
 import re
 
+import httpx
 import pytest
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -25,6 +28,7 @@ from storage.db import create_engine
 from tests.e2e.conftest import admin_settings, local_bot
 from tests.e2e.scenario import create_org
 from tests.e2e.test_admin import admin_link, sign_in
+from tests.e2e.test_metrics import sample
 
 SECRET = re.compile(r'data-testid="webhook-secret">(whsec_[^<]+)<')
 
@@ -96,3 +100,12 @@ async def test_a_signed_delivery_then_a_switch_off_told_in_telegram(crm, receive
     with pytest.raises(AssertionError):
         await olga.reply(timeout=1)
     assert len(receiver.got) == 2  # nothing goes to a switched-off subscription
+    # /metrics: one delivered, one given up with its subscription switched off, both timed.
+    async with httpx.AsyncClient(base_url=crm.admin.url) as web:
+        scraped = (await web.get("/metrics")).text
+    assert sample(scraped, "astracrm_webhook_deliveries_total", outcome="delivered") == 1
+    assert sample(scraped, "astracrm_webhook_deliveries_total", outcome="given_up") == 1
+    assert sample(scraped, "astracrm_webhook_attempts_total", status="2xx") == 1
+    assert sample(scraped, "astracrm_webhook_attempts_total", status="5xx") == 1
+    assert sample(scraped, "astracrm_webhook_subscriptions_disabled_total") == 1
+    assert sample(scraped, "astracrm_webhook_seconds_count") == 2
