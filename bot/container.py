@@ -51,6 +51,7 @@ from core.orders.flows import EditSpec, PaymentSpec, RescheduleSpec
 from core.orders.inbox import InboxService
 from core.orders.new_order import NewOrderSpec
 from core.orders.service import OrderService
+from core.ownbot.service import OwnBotService
 from core.ports import (
     AddressSuggester,
     ChatModel,
@@ -329,6 +330,7 @@ def make_services(
         quote_answers=quote_answers,
         quote_pages=QuotePages(uow, clock, quotes, quote_answers),
         api_reads=ApiReads(uow, clock),
+        own_bots=OwnBotService(uow, clock, adapters.secrets),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

@@ -19,6 +19,7 @@ from telegram import Bot
 from bot.admin.wiring import public_url
 from bot.container import Container
 from bot.invoice_tell import invoice_teller
+from bot.ownbot import ownbot_jobs
 from bot.quote_jobs import quote_jobs
 from bot.settings import Settings
 from bot.telephony import telephony_jobs
@@ -143,6 +144,7 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
         **relay_jobs(bot, services, catalogs),
         **webhook_jobs(container, bot),
         **quote_jobs(container, bot),
+        **ownbot_jobs(container, bot),
         **invoice_jobs(
             services.invoices, catalogs, FpdfRenderer(), invoice_teller(container, bot)
         ),

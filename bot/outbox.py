@@ -237,6 +237,9 @@ class OutboxSender:
             return None
         if delivery.method in (Method.DOCUMENT, Method.DOCUMENTS):
             return await send_invoice_files(self._bot, self._services, delivery)
+        if delivery.method is Method.DELETE:
+            await self._bot.delete_message(chat, int(str(p["message_id"])))
+            return None
         if delivery.method is Method.PICTURE:
             sent = await self._bot.send_photo(chat, str(p["file_id"]), caption=str(p["caption"]))
             return sent.message_id

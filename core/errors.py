@@ -17,6 +17,10 @@ class ErrorCode(enum.StrEnum):
     API_KEY_INVALID = "api_key_invalid"  # the REST API (core/apikeys)
     API_KEY_SCOPES_INVALID = "api_key_scopes_invalid"
     API_SCOPE_MISSING = "api_scope_missing"
+    OWNBOT_UNAVAILABLE = "ownbot_unavailable"  # the organization's own bot (core/ownbot)
+    OWNBOT_TOKEN_INVALID = "ownbot_token_invalid"
+    OWNBOT_TAKEN = "ownbot_taken"
+    OWNBOT_NONE = "ownbot_none"
     BILLING_UNAVAILABLE = "billing_unavailable"
     CALL_ATTACHED = "call_attached"
     CALL_NO_CLIENT = "call_no_client"

@@ -52,6 +52,7 @@ from core.invoices.ports import InvoiceRepository as InvoiceRepository
 from core.notifications.ports import DigestRepository as DigestRepository
 from core.notifications.ports import NotificationRepository as NotificationRepository
 from core.orders.listing import OrderFilter
+from core.ownbot.ports import OwnBotRepository as OwnBotRepository
 from core.privacy.ports import AuditRepository as AuditRepository
 from core.privacy.ports import PrivacyRepository as PrivacyRepository
 from core.quotes.ports import QuoteRepository as QuoteRepository
@@ -301,6 +302,7 @@ class UnitOfWork(Protocol):
     quotes: QuoteRepository
     api_keys: ApiKeyRepository
     api_reads: ApiReadRepository
+    own_bots: OwnBotRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

@@ -32,6 +32,7 @@ from core.notifications.service import NotificationService
 from core.numbers.service import NumbersService
 from core.orders.inbox import InboxService
 from core.orders.service import OrderService
+from core.ownbot.service import OwnBotService
 from core.ports import Clock
 from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
@@ -104,3 +105,4 @@ class Services:
     quote_answers: QuoteAnswers  # the client's answers in Telegram
     api_reads: ApiReads  # what the REST API reads (core/apikeys/reads.py)
     quote_pages: QuotePages  # the client page of a quote
+    own_bots: OwnBotService  # the organization's own bot (core/ownbot)

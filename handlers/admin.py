@@ -52,6 +52,15 @@ ADMIN_ERRORS: dict[str, str] = {
     "api_key_invalid": N_("This API key is not valid or was revoked."),
     "api_key_scopes_invalid": N_("Choose one or more scopes of: {scopes}."),
     "api_scope_missing": N_("This API key does not have the scope {scope}."),
+    "ownbot_unavailable": N_(
+        "Own bots cannot be connected on this server: ENCRYPTION_KEY is not set."
+    ),
+    "ownbot_token_invalid": N_(
+        "That is not a bot token. @BotFather gives it as digits, a colon and 35 characters, "
+        "e.g. 123456789:AAH…; send /ownbot followed by the token."
+    ),
+    "ownbot_taken": N_("This bot is already connected to another organization."),
+    "ownbot_none": N_("No bot of the organization's own is connected. Send /ownbot TOKEN."),
     "categories_empty": N_("Keep at least one service category."),
     "categories_too_many": N_("At most {limit} service categories."),
     "time_of_day_invalid": N_("“{given}” is not a time of day. Example: 08:30"),

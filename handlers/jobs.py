@@ -39,6 +39,7 @@ JOB_NAMES = {
     "retention": N_("deleting data past its retention period"),
     "webhook": N_("sending a webhook"),
     "quote_remind": N_("reminding a client of a quote"),
+    "ownbot_check": N_("checking the organization's own bot with Telegram"),
 }
 
 

@@ -51,6 +51,7 @@ COMMANDS: tuple[Command, ...] = (
     _more("telephony", N_("Telephony: the PBX link, call recording"), OWNERS),
     _more("admin", N_("Settings and billing on the web"), OWNERS),
     _more("apikeys", N_("Keys of the REST API for other systems"), OWNERS),
+    _more("ownbot", N_("Connect your business's own bot from @BotFather"), OWNERS),
     _more("privacy", N_("Privacy: your data, consents, deletion"), None),
     _more("mydata", N_("A copy of everything we hold about you"), None),
     _more("export", N_("Export all of the organization's data"), OWNERS),

@@ -34,6 +34,7 @@ from storage.invoices import SqlInvoiceRepository
 from storage.notifications.digests import SqlDigestRepository
 from storage.notifications.repository import SqlNotificationRepository
 from storage.orders.repository import SqlOrderRepository
+from storage.ownbot import SqlOwnBotRepository
 from storage.privacy.audit import SqlAuditRepository
 from storage.privacy.queries import SqlPrivacyRepository
 from storage.quotes import SqlQuoteRepository
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
     quotes: ports.QuoteRepository
     api_keys: ports.ApiKeyRepository
     api_reads: ports.ApiReadRepository
+    own_bots: ports.OwnBotRepository
     outbox: SqlOutboxRepository
 
     def __init__(
@@ -201,6 +203,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "quotes": SqlQuoteRepository,
     "api_keys": SqlApiKeyRepository,
     "api_reads": SqlApiReadRepository,
+    "own_bots": SqlOwnBotRepository,
     "outbox": SqlOutboxRepository,
 }
 

@@ -28,6 +28,8 @@ class AuditAction(enum.StrEnum):
     ADMIN_SIGN_IN = "admin.sign_in"
     API_KEY_CREATED = "api_key.created"
     API_KEY_REVOKED = "api_key.revoked"
+    OWN_BOT_CONNECTED = "own_bot.connected"
+    OWN_BOT_DISCONNECTED = "own_bot.disconnected"
 
 
 @dataclass(frozen=True, slots=True)

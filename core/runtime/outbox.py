@@ -35,6 +35,8 @@ class Method(StrEnum):
     # of {report, filename, caption}): one album, one delivery (a missing PDF is left out; a
     # single one left goes as sendDocument); the message id is the first document's
     DOCUMENTS = "documents"
+    # deleteMessage of message_id: a person's message that holds a secret (a bot token)
+    DELETE = "delete"
 
     @property
     def new_message(self) -> bool:

@@ -41,6 +41,7 @@ from handlers.callbacks.line_actions import ServiceAct as ServiceAct
 from handlers.callbacks.line_actions import ServiceAdd as ServiceAdd
 from handlers.callbacks.line_actions import ServiceList as ServiceList
 from handlers.callbacks.line_actions import ServiceOpen as ServiceOpen
+from handlers.callbacks.ownbot_actions import OwnBotTap as OwnBotTap
 from handlers.callbacks.pay_actions import RefundAsk as RefundAsk
 from handlers.callbacks.pay_actions import RefundSure as RefundSure
 from handlers.callbacks.quote_actions import ClientQuote as ClientQuote

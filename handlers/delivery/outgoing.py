@@ -78,6 +78,11 @@ class Outgoing:
         params.update(_target(message_id, inline_message_id))
         self._add(Delivery(chat_id, Method.MARKUP, params, quiet=True))
 
+    def delete(self, chat_id: int, message_id: int) -> None:
+        """Delete a message (one that holds a secret); already gone is fine."""
+        params: dict[str, object] = {"message_id": message_id}
+        self._add(Delivery(chat_id, Method.DELETE, params, quiet=True))
+
     def map(self, chat_id: int, latitude: float, longitude: float) -> None:
         """A small map of a place, drawn when it is sent."""
         params: dict[str, object] = {"latitude": latitude, "longitude": longitude}

@@ -32,6 +32,8 @@ AUDIT_NAMES = {
     "admin.sign_in": N_("signed in to the admin panel"),
     "api_key.created": N_("created API key #{id}"),
     "api_key.revoked": N_("revoked API key #{id}"),
+    "own_bot.connected": N_("connected the organization's own bot (id {id})"),
+    "own_bot.disconnected": N_("disconnected the organization's own bot (id {id})"),
 }
 SETTING_NAMES = {
     "retention": N_("how long business data is kept"),
@@ -47,6 +49,7 @@ SETTING_NAMES = {
     "notify_new_orders": N_("telling managers about new orders"),
     "notify_done": N_("telling managers when an order is done"),
     "notify_payments": N_("telling managers about payments"),
+    "own_bot_staff": N_("staff using the organization's own bot"),
 }
 CREDENTIAL_STATES = {"set": N_("set"), "removed": N_("removed")}
 CREDENTIAL_SETTING = N_("the integration key {key}")

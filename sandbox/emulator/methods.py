@@ -6,7 +6,7 @@ import re
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from sandbox.emulator import media, messaging, updates
+from sandbox.emulator import media, messaging, profile, updates
 from sandbox.emulator.errors import bad_request
 from sandbox.emulator.messaging import chat_id_of, sendable_chat
 from sandbox.emulator.params import Params
@@ -198,6 +198,7 @@ HANDLERS: dict[str, Handler] = {
     "answerInlineQuery": answer_inline_query,
     "logOut": _true,
     "close": _true,
+    **profile.HANDLERS,
     **updates.HANDLERS,
     **messaging.HANDLERS,
     **media.HANDLERS,

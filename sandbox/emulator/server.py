@@ -26,11 +26,37 @@ def _error(error: BotApiError) -> JSONResponse:
     return JSONResponse(error.payload(), status_code=error.status)
 
 
-def build_app(emulator: TelegramEmulator) -> Starlette:
-    """Routes `/bot{token}/{method}` (GET, POST) and `/file/bot{token}/{path}`."""
+class Bots:
+    """The bots one emulated Telegram serves, by token: the first is the server's own; more
+    are added (an organization's own bot) and revoked (a token @BotFather revoked: 401)."""
+
+    def __init__(self, first: TelegramEmulator) -> None:
+        self.first = first
+        self._by_token: dict[str, TelegramEmulator] = {first.token: first}
+
+    def add(self, emulator: TelegramEmulator) -> TelegramEmulator:
+        self._by_token[emulator.token] = emulator
+        return emulator
+
+    def revoke(self, token: str) -> None:
+        """The token stops working, as after @BotFather's /revoke: every call answers 401."""
+        self._by_token.pop(token, None)
+
+    def get(self, token: str) -> TelegramEmulator | None:
+        return self._by_token.get(token)
+
+    def all(self) -> list[TelegramEmulator]:
+        return list(self._by_token.values())
+
+
+def build_app(bots: TelegramEmulator | Bots) -> Starlette:
+    """Routes `/bot{token}/{method}` (GET, POST) and `/file/bot{token}/{path}` to the bot the
+    token names; an unknown token is answered 401, as Telegram answers it."""
+    known = bots if isinstance(bots, Bots) else Bots(bots)
 
     async def bot_method(request: Request) -> Response:
-        if request.path_params["token"] != emulator.token:
+        emulator = known.get(request.path_params["token"])
+        if emulator is None:
             return _error(unauthorized())
         try:
             params = await read_params(request)
@@ -40,7 +66,8 @@ def build_app(emulator: TelegramEmulator) -> Starlette:
         return JSONResponse({"ok": True, "result": result})
 
     async def file(request: Request) -> Response:
-        if request.path_params["token"] != emulator.token:
+        emulator = known.get(request.path_params["token"])
+        if emulator is None:
             return _error(unauthorized())
         stored = emulator.state.files_by_path.get(request.path_params["path"])
         if stored is None:
@@ -155,13 +182,14 @@ class EmulatorServer(AsgiServer):
         webhook_backoff: float = 0.05,
         webhook_max_backoff: float | None = None,
     ) -> None:
-        super().__init__(build_app(emulator), port, host)
+        self.bots = Bots(emulator)
+        super().__init__(build_app(self.bots), port, host)
         self.emulator = emulator
         self.webhook_attempts = webhook_attempts
         self.webhook_backoff = webhook_backoff
         self.webhook_max_backoff = webhook_max_backoff
-        self._deliverer: WebhookDeliverer | None = None
-        self._delivery: asyncio.Task[None] | None = None
+        self._deliveries: dict[str, tuple[WebhookDeliverer, asyncio.Task[None]]] = {}
+        self._running = False
 
     @property
     def api_base_url(self) -> str:
@@ -173,27 +201,39 @@ class EmulatorServer(AsgiServer):
         """PTB's `base_file_url`."""
         return f"{self.url}/file/bot"
 
-    async def start(self) -> None:
-        """Serve the Bot API and start the webhook delivery loop."""
-        self.emulator.state.closing = False
-        await super().start()
-        self._deliverer = WebhookDeliverer(
-            self.emulator.state,
-            self.webhook_attempts,
-            self.webhook_backoff,
-            self.webhook_max_backoff,
+    def add_bot(self, emulator: TelegramEmulator) -> TelegramEmulator:
+        """Serve one more bot from this address (its own token, chats, updates and files)."""
+        self.bots.add(emulator)
+        if self._running:
+            self._deliver(emulator)
+        return emulator
+
+    def _deliver(self, emulator: TelegramEmulator) -> None:
+        emulator.state.closing = False
+        deliverer = WebhookDeliverer(
+            emulator.state, self.webhook_attempts, self.webhook_backoff, self.webhook_max_backoff
         )
-        self._delivery = asyncio.create_task(self._deliverer.run(), name="emulator-webhook")
+        task = asyncio.create_task(deliverer.run(), name="emulator-webhook")
+        self._deliveries[emulator.token] = (deliverer, task)
+
+    async def start(self) -> None:
+        """Serve the Bot API and start each bot's webhook delivery loop."""
+        for emulator in self.bots.all():
+            emulator.state.closing = False
+        await super().start()
+        self._running = True
+        for emulator in self.bots.all():
+            self._deliver(emulator)
 
     async def stop(self) -> None:
         """Stop delivering, release long polls and shut the server down."""
-        if self._delivery is not None:
-            self._delivery.cancel()
+        self._running = False
+        deliveries, self._deliveries = list(self._deliveries.values()), {}
+        for deliverer, task in deliveries:
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._delivery
-            self._delivery = None
-        if self._deliverer is not None:
-            await self._deliverer.aclose()
-            self._deliverer = None
-        self.emulator.close()
+                await task
+            await deliverer.aclose()
+        for emulator in self.bots.all():
+            emulator.close()
         await super().stop()

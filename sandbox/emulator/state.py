@@ -149,6 +149,9 @@ class EmulatorState:
         self._file_numbers = itertools.count(1)
         self.commands: dict[tuple[tuple[str, int | None, int | None], str], list[Any]] = {}
         self.menu_buttons: dict[int | None, dict[str, Any]] = {}
+        self.profile_texts: dict[
+            tuple[str, str], str
+        ] = {}  # (kind, language): sandbox/emulator/profile.py
         self.webhook = WebhookConfig()
         self.calls: deque[ApiCall] = deque(maxlen=100_000)
         self.callback_answers: dict[str, dict[str, Any] | None] = {}

@@ -1,0 +1,72 @@
+"""Organizations' own bots wired to this deployment (docs/own-bot.md): the check job that
+asks Telegram about a connected token, sets the bot's profile in each language and tells
+the owner what came of it (through the outbox, in the transaction that records the check)."""
+
+from __future__ import annotations
+
+from telegram import Bot
+
+from bot.container import Container
+from bot.invoice_tell import outbox_runner
+from core.domain import LANGUAGES, Job
+from core.ownbot.model import OWNBOT_CHECK_JOB, BotIdentity, BotProfile, TokenRefused
+from core.runtime.jobs import JobHandler
+from core.services import Services
+from handlers.delivery.outgoing import Outgoing
+from handlers.i18n import Catalogs
+from handlers.menus import client_menu
+from handlers.ownbot import check_news
+from integrations.telegram_directory import HttpBotDirectory
+
+SHORT_LIMIT = 120  # Telegram's limit of a short description
+DESCRIPTION_LIMIT = 512
+
+
+def api_base(bot: Bot) -> str:
+    """The Bot API's address up to the token, as the process's own bot reaches it."""
+    return str(bot.base_url).removesuffix(bot.token)
+
+
+def profile(catalogs: Catalogs, org_name: str, org_language: str) -> BotProfile:
+    """The client menu, description and short description in each language; the
+    organization's language is also what every other language is shown."""
+    profile = BotProfile()
+    for language in LANGUAGES:
+        t = catalogs.get(language)
+        code = "" if language == org_language else language
+        profile.commands[code] = client_menu(t)
+        text = t.raw(
+            "{name}: book a visit, get confirmations and reminders, see when the worker is on "
+            "the way, pay and rate the work, all in this chat."
+        ).format(name=org_name)
+        profile.descriptions[code] = text[:DESCRIPTION_LIMIT]
+        short = t.raw("{name}: orders, reminders and payments").format(name=org_name)
+        profile.short_descriptions[code] = short[:SHORT_LIMIT]
+    return profile
+
+
+def ownbot_jobs(container: Container, bot: Bot) -> dict[str, JobHandler]:
+    services, catalogs = container.services, container.catalogs
+    if not services.own_bots.available:
+        return {}
+    directory = HttpBotDirectory(container.http, api_base(bot))
+    run = outbox_runner(container, bot, "ownbot-outbox")
+
+    async def check(job: Job) -> None:
+        found = await services.own_bots.check_of(job)
+        if found is None:
+            return  # disconnected or replaced since: the newer job checks the newer bot
+        identity: BotIdentity | None
+        try:
+            identity = await directory.identify(found.token)
+            shown = profile(catalogs, found.org_name, found.org_language)
+            await directory.set_profile(found.token, shown)
+        except TokenRefused:
+            identity = None
+
+        async def work(bound: Services, outgoing: Outgoing) -> None:
+            await check_news(bound, catalogs, outgoing, found, identity)
+
+        await run(work)
+
+    return {OWNBOT_CHECK_JOB: check}

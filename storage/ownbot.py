@@ -1,0 +1,92 @@
+"""Organizations' own bots (docs/own-bot.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.ownbot.model import BotState, OwnBot
+from storage.tables_ownbot import OwnBotRow
+
+
+def _bot(row: OwnBotRow) -> OwnBot:
+    return OwnBot(
+        row.organization_id,
+        row.telegram_id,
+        BotState(row.state),
+        row.serves_staff,
+        row.connected_by,
+        row.connected_at,
+        row.username,
+        row.checked_at,
+    )
+
+
+class SqlOwnBotRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._s = session
+
+    async def _row(self, org_id: int) -> OwnBotRow | None:
+        stmt = select(OwnBotRow).where(OwnBotRow.organization_id == org_id)
+        return (await self._s.execute(stmt)).scalar_one_or_none()
+
+    async def get(self, org_id: int) -> OwnBot | None:
+        row = await self._row(org_id)
+        return _bot(row) if row is not None else None
+
+    async def holder(self, telegram_id: int) -> int | None:
+        stmt = select(OwnBotRow.organization_id).where(OwnBotRow.telegram_id == telegram_id)
+        return (await self._s.execute(stmt)).scalar_one_or_none()
+
+    async def put(
+        self, org_id: int, telegram_id: int, sealed: bytes, user_id: int, now: datetime
+    ) -> OwnBot:
+        row = await self._row(org_id)
+        if row is None:
+            row = OwnBotRow(
+                organization_id=org_id, telegram_id=telegram_id, token=sealed, state="checking"
+            )
+            self._s.add(row)
+        if row.telegram_id != telegram_id:
+            row.username = None
+            row.serves_staff = False
+        row.telegram_id, row.token, row.state = telegram_id, sealed, BotState.CHECKING.value
+        row.connected_by, row.connected_at, row.checked_at = user_id, now, None
+        await self._s.flush()
+        return _bot(row)
+
+    async def sealed_token(self, org_id: int) -> tuple[OwnBot, bytes] | None:
+        row = await self._row(org_id)
+        return (_bot(row), row.token) if row is not None else None
+
+    async def checked(
+        self, org_id: int, telegram_id: int, state: BotState, username: str | None, now: datetime
+    ) -> bool:
+        """Only the check of a bot still `checking` is recorded (a repeated job: nothing)."""
+        stmt = (
+            update(OwnBotRow)
+            .where(
+                OwnBotRow.organization_id == org_id,
+                OwnBotRow.telegram_id == telegram_id,
+                OwnBotRow.state == BotState.CHECKING.value,
+            )
+            .values(state=state.value, username=username, checked_at=now)
+        )
+        return bool((await self._s.execute(stmt)).rowcount)
+
+    async def set_staff(self, org_id: int, serves_staff: bool) -> bool:
+        stmt = (
+            update(OwnBotRow)
+            .where(OwnBotRow.organization_id == org_id)
+            .values(serves_staff=serves_staff)
+        )
+        return bool((await self._s.execute(stmt)).rowcount)
+
+    async def remove(self, org_id: int) -> OwnBot | None:
+        row = await self._row(org_id)
+        if row is None:
+            return None
+        await self._s.execute(delete(OwnBotRow).where(OwnBotRow.id == row.id))
+        return _bot(row)

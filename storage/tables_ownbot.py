@@ -1,0 +1,28 @@
+"""An organization's own Telegram bot (docs/own-bot.md). Defined on the same metadata as
+`storage.tables`, which imports this module at its bottom."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Column, LargeBinary, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from storage.tables import _fk, _pk, _ts
+
+
+class OwnBotRow(SQLModel, table=True):
+    """At most one per organization, a bot at most in one; the token encrypted (SecretBox)."""
+
+    __tablename__ = "own_bot"
+    __table_args__ = (UniqueConstraint("organization_id"), UniqueConstraint("telegram_id"))
+    id: int | None = _pk()
+    organization_id: int = _fk("organization.id", index=False)
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    username: str | None = Field(default=None, max_length=64)
+    token: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    state: str = Field(max_length=16)
+    serves_staff: bool = False
+    connected_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
+    connected_at: datetime = _ts(nullable=False)
+    checked_at: datetime | None = _ts()
