@@ -56,6 +56,7 @@ class ErrorCode(enum.StrEnum):
     CURRENCY_INVALID = "currency_invalid"
     DATE_INVALID = "date_invalid"
     DATE_PAST = "date_past"
+    DATE_TOO_FAR = "date_too_far"
     DIALOG_OUTDATED = "dialog_outdated"
     EMAIL_INVALID = "email_invalid"
     ETA_DETOUR_RANGE = "eta_detour_range"

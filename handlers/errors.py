@@ -117,6 +117,7 @@ MESSAGES: dict[str, str] = {
     "date_invalid": N_("I could not read that date. Example: {example}"),
     "time_invalid": N_("I could not read that time. Example: {example}"),
     "date_past": N_("That time has already passed. Example: {example}"),
+    "date_too_far": N_("Choose a time within the next {days} days."),
     "time_past": N_(
         "That time has already passed today. Type a later one, for example {example}."
     ),

@@ -18,6 +18,7 @@ from bot.admin.intake_body import OrderIn, Refused, checked, parse
 from bot.admin.limits import retry_after
 from bot.admin.security import client_key
 from core.errors import DomainError
+from core.intake.model import HORIZON_DAYS, REQUIRABLE
 from core.intake.requests import FieldError
 from core.intake.settings import IntakeOrg
 from core.services import Services
@@ -128,7 +129,14 @@ async def catalogue(request: Request, work: WorkDep) -> Response:
         }
         for k in kinds
     ]
-    return _answer(request, {"categories": body}, 200, found)
+    settings, org = found.settings, found.organization
+    form = {
+        "required": [REQUIRABLE[name] for name in settings.required],
+        "timeZone": org.timezone,
+        "horizonDays": HORIZON_DAYS,
+        "buttonIcon": settings.icon,
+    }
+    return _answer(request, {"categories": body, "form": form}, 200, found)
 
 
 @router.get("/address-suggestions")
@@ -176,7 +184,8 @@ async def post_order(request: Request, work: WorkDep) -> Response:
     except ValueError:
         return _refused(request, Refused({"body": ["Send a JSON object."]}), found)
     try:
-        submitted = await services.intake.submit(found, checked(parse(raw)))
+        request_in = checked(parse(raw), found.settings.required)
+        submitted = await services.intake.submit(found, request_in)
     except Refused as error:
         return _refused(request, error, found)
     except FieldError as error:

@@ -10,6 +10,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from pydantic.alias_generators import to_camel
 
+from core.intake.model import DEFAULT_REQUIRED, REQUIRABLE
 from core.intake.requests import WebsiteRequest
 
 MIN_FILL_MS = 3000  # a person takes longer than this to fill the form
@@ -30,7 +31,7 @@ class OrderIn(BaseModel):
     model_config = ConfigDict(extra="ignore", alias_generator=to_camel, populate_by_name=True)
     client_phone: str = Field(min_length=1, max_length=32, examples=["79161234567"])
     client_name: str | None = Field(None, max_length=200)
-    description: str = Field(min_length=1, max_length=1000)
+    description: str = Field("", max_length=1000, description="the comment")
     service_id: str | int | None = Field(None, description="a category id from the catalogue")
     sub_service_id: str | int | None = Field(None, description="a service id of that category")
     service_text: str | None = Field(None, max_length=200, description="free text instead")
@@ -92,14 +93,29 @@ def _suggested(given: dict[str, Any] | None) -> Suggested | None:
         raise Refused({"addresses": ["Pick one of the suggested addresses."]}) from None
 
 
-def checked(body: OrderIn) -> WebsiteRequest:
-    """The abuse rules and the cross-field ones, then the request for the use case."""
+def missing(body: OrderIn, required: tuple[str, ...]) -> dict[str, list[str]]:
+    """The fields the organization requires (core.intake.model.REQUIRABLE) left empty."""
+    given = {
+        "email": bool((body.email or "").strip()),
+        "address": bool((body.address or "").strip()) or body.addresses is not None,
+        "preferred_time": body.preferred_at is not None
+        or bool((body.preferred_time or "").strip()),
+        "comment": bool(body.description.strip()),
+    }
+    return {REQUIRABLE[n]: ["Please fill this in."] for n in required if not given.get(n, True)}
+
+
+def checked(body: OrderIn, required: tuple[str, ...] = DEFAULT_REQUIRED) -> WebsiteRequest:
+    """The abuse rules, the organization's required fields and the cross-field rules, then
+    the request for the use case."""
     if body.website:
         raise Refused({"website": ["Leave this field empty."]}, "honeypot")
     if body.fill_ms is not None and body.fill_ms < MIN_FILL_MS:
         raise Refused({"fillMs": ["The form was sent too fast."]}, "too_fast")
     if not body.consent:
         raise Refused({"consent": ["Consent to the privacy policy is required."]})
+    if empty := missing(body, required):
+        raise Refused(empty)
     if body.preferred_at is not None and body.preferred_at.utcoffset() is None:
         raise Refused({"preferredAt": ["Give the time with its UTC offset."]})
     category, service = _id(body.service_id, "serviceId"), _id(body.sub_service_id, "subServiceId")

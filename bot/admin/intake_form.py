@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 
 from bot.admin.html import Safe, SafeText, button, checkbox, form, join, select, tag
 from core.domain import Actor
-from core.intake.model import DISTRIBUTING, DRAFT, MAX_ORIGINS, ORIGIN_MAX
+from core.intake.model import DISTRIBUTING, DRAFT, MAX_ORIGINS, ORIGIN_MAX, REQUIRABLE
 from core.intake.settings import IntakeView
 from core.services import Services
 
@@ -24,13 +24,33 @@ PUBLIC_API = "/api/public/v1"
 SCRIPT = "/widget/v1/astra-widget.js"
 
 
-def snippet(base: str, key: str, language: str) -> str:
+def snippet(base: str, key: str, language: str, icon: str = "none") -> str:
     """What the owner pastes into the website: the script and a floating widget."""
+    chosen = f' button-icon="{icon}"' if icon != "none" else ""
     return (
         f'<script src="{base}{SCRIPT}" defer></script>\n'
         f'<astra-order-widget mode="floating" api-url="{base}{PUBLIC_API}"\n'
-        f'  api-key="{key}" locale="{language}"></astra-order-widget>'
+        f'  api-key="{key}" locale="{language}"{chosen}></astra-order-widget>'
     )
+
+
+def _field_names(t: SafeText) -> dict[str, str]:
+    return {
+        "email": str(t("E-mail")),
+        "address": str(t("Address")),
+        "preferred_time": str(t("Preferred time")),
+        "comment": str(t("Comment")),
+    }
+
+
+def _icon_names(t: SafeText) -> dict[str, str]:
+    return {
+        "none": str(t("No icon")),
+        "phone": str(t("Phone handset")),
+        "chat": str(t("Chat bubble")),
+        "calendar": str(t("Calendar")),
+        "tools": str(t("Tools")),
+    }
 
 
 def section(t: SafeText, csrf: str, view: IntakeView, base: str, language: str) -> Safe:
@@ -48,6 +68,14 @@ def section(t: SafeText, csrf: str, view: IntakeView, base: str, language: str) 
         tag("label", t("Websites allowed to send, one per line"), for_="origins"),
         origins,
         tag("p", t("For example https://example.com (at most {limit}).", limit=MAX_ORIGINS)),
+        tag("p", t("Required fields in the form")),
+        join(
+            [
+                checkbox(label, f"required_{name}", name in settings.required)
+                for name, label in _field_names(t).items()
+            ]
+        ),
+        select(t("Floating button icon"), "icon", list(_icon_names(t).items()), settings.icon),
         button(t("Save"), "save-intake"),
         testid="intake",
     )
@@ -58,7 +86,11 @@ def section(t: SafeText, csrf: str, view: IntakeView, base: str, language: str) 
             tag("code", view.public_key, data_testid="intake-key"),
             form(KEY_PATH, csrf, button(t("Make a new key"), "new-intake-key")),
             tag("p", t("Paste this into your website:")),
-            tag("pre", snippet(base, view.public_key, language), data_testid="intake-snippet"),
+            tag(
+                "pre",
+                snippet(base, view.public_key, language, settings.icon),
+                data_testid="intake-snippet",
+            ),
         ]
     return tag("section", join(parts), id="intake")
 
@@ -75,6 +107,8 @@ async def save(services: Services, actor: Actor, submitted: FormData) -> None:
         enabled=submitted.get("enabled") == "1",
         state=_text(submitted, "state", 16),
         origins=lines,
+        required=[name for name in REQUIRABLE if submitted.get(f"required_{name}") == "1"],
+        icon=_text(submitted, "icon", 16) or "none",
     )
 
 

@@ -19,6 +19,17 @@ DRAFT, DISTRIBUTING = "draft", "distributing"
 STATES = (DRAFT, DISTRIBUTING)
 KEY_PREFIX = "pk_live_"
 MAX_ORIGINS = 20
+# Fields an organization may make required (the comment is by default), and the widget's
+# field each is sent in.
+REQUIRABLE = {
+    "email": "email",
+    "address": "address",
+    "preferred_time": "preferredAt",
+    "comment": "description",
+}
+DEFAULT_REQUIRED = ("comment",)
+ICONS = ("none", "phone", "chat", "calendar", "tools")  # the floating button's icon
+HORIZON_DAYS = 60  # a preferred time at most this far ahead
 ORIGIN_MAX = 253  # characters of one origin as stored
 
 
@@ -28,6 +39,8 @@ class IntakeSettings:
     state: str = DRAFT
     origins: tuple[str, ...] = ()
     secret: str = ""
+    required: tuple[str, ...] = DEFAULT_REQUIRED
+    icon: str = "none"
 
     @classmethod
     def of(cls, stored: object) -> IntakeSettings:
@@ -37,7 +50,11 @@ class IntakeSettings:
         state = stored.get("state")
         origins = stored.get("origins")
         secret = stored.get("secret")
+        required = stored.get("required")
+        icon = stored.get("icon")
         return cls(
+            required=clean_required(required) if isinstance(required, list) else DEFAULT_REQUIRED,
+            icon=icon if icon in ICONS else "none",
             enabled=stored.get("enabled") is True,
             state=state if state in STATES else DRAFT,
             origins=tuple(o for o in origins if isinstance(o, str))
@@ -52,6 +69,8 @@ class IntakeSettings:
             "state": self.state,
             "origins": list(self.origins),
             "secret": self.secret,
+            "required": list(self.required),
+            "icon": self.icon,
         }
 
     def public_key(self, org_id: int) -> str:
@@ -65,6 +84,12 @@ class IntakeSettings:
 
     def allows(self, origin: str | None) -> bool:
         return origin is not None and origin in self.origins
+
+
+def clean_required(names: object) -> tuple[str, ...]:
+    """The known field names given, in REQUIRABLE's order."""
+    given = {n for n in names if isinstance(n, str)} if isinstance(names, list | tuple) else set()
+    return tuple(name for name in REQUIRABLE if name in given)
 
 
 def parse_key(key: str | None) -> tuple[int, str] | None:

@@ -18,7 +18,7 @@ from core.clients.service import client_email
 from core.domain import Actor, Order, OrderStatus, Role, User
 from core.errors import DomainError
 from core.intake.catalogue import IntakeCatalogue
-from core.intake.model import DISTRIBUTING
+from core.intake.model import DISTRIBUTING, HORIZON_DAYS
 from core.intake.settings import IntakeOrg
 from core.orders.cards import card_for
 from core.orders.rules import OrderAction
@@ -97,10 +97,14 @@ class IntakeRequests:
         if when is not None and when <= now:
             later = (now + timedelta(days=1)).isoformat(timespec="minutes")
             raise FieldError("preferredAt", "date_past", example=later)
+        if when is not None and when > now + timedelta(days=HORIZON_DAYS):
+            raise FieldError("preferredAt", "date_too_far", days=HORIZON_DAYS)
         async with self._uow() as uow:
             owner = await _owner(uow, found)
             category = await self._category(uow, org.id, request)
-            description = _description(request, await self._service(uow, org.id, request))
+            service = await self._service(uow, org.id, request)
+            needed = "comment" in found.settings.required
+            description = _description(request, service, needed)
             same = await uow.clients.by_phone(org.id, phone)
             if same:
                 client = same[0]
@@ -156,13 +160,15 @@ class IntakeRequests:
         return item.name
 
 
-def _description(request: WebsiteRequest, service: str | None) -> str:
+def _description(request: WebsiteRequest, service: str | None, needed: bool = True) -> str:
     """The service, what the client wrote and the time in words, each line cleaned of
-    control and invisible characters (a website sends whatever it is given)."""
+    control and invisible characters (a website sends whatever it is given). The comment
+    may be left out when the organization does not require it, if a service is named."""
     text = _lines(request.description)
-    if not text:
+    joined = "\n".join(p for p in (_lines(service), text, _lines(request.preferred_time)) if p)
+    if (needed and not text) or not joined:
         raise FieldError("description", "description_empty")
-    return "\n".join(p for p in (_lines(service), text, _lines(request.preferred_time)) if p)
+    return joined
 
 
 def _lines(text: str | None) -> str:

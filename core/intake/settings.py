@@ -9,7 +9,15 @@ from dataclasses import dataclass, replace
 
 from core.domain import Actor, Organization, OrgStatus
 from core.errors import DomainError
-from core.intake.model import SETTING, STATES, IntakeSettings, normalize_origins, parse_key
+from core.intake.model import (
+    ICONS,
+    SETTING,
+    STATES,
+    IntakeSettings,
+    clean_required,
+    normalize_origins,
+    parse_key,
+)
 from core.permissions import Action, require
 from core.ports import Clock, UnitOfWork, UowFactory
 from core.privacy.audit import record
@@ -48,15 +56,27 @@ class IntakeSettingsService:
         return IntakeView(found, found.public_key(org_id))
 
     async def configure(
-        self, actor: Actor, enabled: bool, state: str, origins: list[str]
+        self,
+        actor: Actor,
+        enabled: bool,
+        state: str,
+        origins: list[str],
+        required: list[str] | None = None,
+        icon: str | None = None,
     ) -> IntakeView:
-        """Saves the three choices; the first save makes the key."""
-        if state not in STATES:
+        """Saves the choices (`required`, `icon`: None keeps them); the first save makes
+        the key."""
+        if state not in STATES or (icon is not None and icon not in ICONS):
             raise DomainError("choose_option")
         cleaned = normalize_origins(origins)
-        return await self._change(
-            actor, lambda old: replace(old, enabled=enabled, state=state, origins=cleaned)
-        )
+
+        def how(old: IntakeSettings) -> IntakeSettings:
+            new = replace(old, enabled=enabled, state=state, origins=cleaned)
+            if required is not None:
+                new = replace(new, required=clean_required(required))
+            return new if icon is None else replace(new, icon=icon)
+
+        return await self._change(actor, how)
 
     async def regenerate(self, actor: Actor) -> IntakeView:
         """A new key; the old one stops working at once."""
@@ -77,6 +97,7 @@ class IntakeSettingsService:
             await record(
                 uow, actor, AuditAction.SETTING_CHANGED, now, None,
                 name=SETTING, enabled=new.enabled, state=new.state, origins=len(new.origins),
+                required=list(new.required), icon=new.icon,
                 key="regenerated" if new.secret != old.secret else "kept",
             )  # fmt: skip
             await uow.commit()
