@@ -18,6 +18,7 @@ from core.apikeys.reads import ApiReads
 from core.apikeys.service import ApiKeyService
 from core.availability.flows import TimeOffSpec, WorkHoursSpec
 from core.availability.service import AvailabilityService
+from core.board.service import BoardService
 from core.catalogue.approval import TotalApprovals
 from core.catalogue.flow import LineQuantitySpec, OrderLineSpec, ServiceNewSpec, ServicePriceSpec
 from core.catalogue.lines import OrderLines
@@ -331,6 +332,7 @@ def make_services(
         quote_pages=QuotePages(uow, clock, quotes, quote_answers),
         api_reads=ApiReads(uow, clock),
         own_bots=OwnBotService(uow, clock, adapters.secrets),
+        board=BoardService(uow, clock, orders),
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

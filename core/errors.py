@@ -22,6 +22,9 @@ class ErrorCode(enum.StrEnum):
     OWNBOT_TAKEN = "ownbot_taken"
     OWNBOT_NONE = "ownbot_none"
     BILLING_UNAVAILABLE = "billing_unavailable"
+    BOARD_AWAY = "board_away"  # a drop on a worker away that day
+    BOARD_CLASH = "board_clash"  # a drop on a worker busy then
+    BOARD_WORKERS = "board_workers"  # the web board is not for workers
     CALL_ATTACHED = "call_attached"
     CALL_NO_CLIENT = "call_no_client"
     CALL_NO_OPEN_ORDERS = "call_no_open_orders"

@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     PLAN_RECEIVE = "plan.receive"
     CLIENT_ERASE = "client.erase"
     CATALOGUE_MANAGE = "catalogue.manage"  # services and materials, their prices
+    BOARD_VIEW = "board.view"  # the web board (bot/admin/board): managers and owners
 
 
 _MANAGER: frozenset[Action] = frozenset(
@@ -52,6 +53,7 @@ _MANAGER: frozenset[Action] = frozenset(
         Action.CLIENT_CONTACTS_ANY,
         Action.DIGEST_VIEW,
         Action.CATALOGUE_MANAGE,
+        Action.BOARD_VIEW,
     }
 )
 _WORKER: frozenset[Action] = frozenset(
@@ -76,6 +78,7 @@ READ_ONLY: frozenset[Action] = frozenset(
         Action.CLIENT_VIEW,
         Action.CLIENT_CONTACTS_ANY,
         Action.DIGEST_VIEW,
+        Action.BOARD_VIEW,
         Action.AUDIT_VIEW,
         Action.ORG_EXPORT,
         Action.ORG_DELETE,

@@ -13,6 +13,7 @@ from core.admin.ports import OrgSettingsRepository as OrgSettingsRepository
 from core.apikeys.ports import ApiKeyRepository as ApiKeyRepository
 from core.apikeys.ports import ApiReadRepository as ApiReadRepository
 from core.availability.ports import AvailabilityRepository as AvailabilityRepository
+from core.board.ports import BoardRepository as BoardRepository
 from core.bundles import Arriving, CardFacts, OrderPeople
 from core.catalogue.ports import CatalogueRepository as CatalogueRepository
 from core.changes import (
@@ -303,6 +304,7 @@ class UnitOfWork(Protocol):
     api_keys: ApiKeyRepository
     api_reads: ApiReadRepository
     own_bots: OwnBotRepository
+    board: BoardRepository
 
     async def __aenter__(self) -> Self: ...
     async def __aexit__(

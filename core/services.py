@@ -10,6 +10,7 @@ from core.apikeys.reads import ApiReads
 from core.apikeys.service import ApiKeyService
 from core.availability.service import AvailabilityService
 from core.billing.service import BillingService
+from core.board.service import BoardService
 from core.catalogue.approval import TotalApprovals
 from core.catalogue.lines import OrderLines
 from core.catalogue.service import CatalogueService
@@ -106,3 +107,4 @@ class Services:
     api_reads: ApiReads  # what the REST API reads (core/apikeys/reads.py)
     quote_pages: QuotePages  # the client page of a quote
     own_bots: OwnBotService  # the organization's own bot (core/ownbot)
+    board: BoardService  # the web board for managers (core/board)

@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden
 
 from core.admin.model import SIGN_IN_MINUTES
 from core.billing.service import NOTICE_JOB
-from core.domain import Job
+from core.domain import Job, Role
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers.context import BotContext
@@ -45,6 +45,11 @@ ADMIN_ERRORS: dict[str, str] = {
         "This sign-in link is not valid: it was used or has expired. Send /admin to the bot "
         "for a new one."
     ),
+    "board_workers": N_(
+        "The web board is for owners and managers; your orders are here in the chat: /today"
+    ),
+    "board_clash": N_("{name} already has an order at that time (№{number} at {time})."),
+    "board_away": N_("{name} is away that day."),
     "session_invalid": N_("Your session has ended. Send /admin to the bot to sign in again."),
     "token_invalid": N_("This API token is not valid or was revoked."),
     "csrf_invalid": N_("This form has expired. Reload the page and try again."),
@@ -95,16 +100,25 @@ NOTICES = {
 
 
 async def admin(update: Update, ctx: BotContext) -> None:
-    """Owners only (the service checks): a link that opens the page once, for 10 minutes."""
+    """Owners and managers (the service checks; workers are told the board is not theirs): a
+    link that opens the web pages once, for 10 minutes."""
     issued = await ctx.services.admin.issue_link(ctx.actor)
-    text = ctx.t.n(
-        "Your sign-in link to the settings and billing page. It works once, "
-        "for {count} minute:\n{link}",
-        "Your sign-in link to the settings and billing page. It works once, "
-        "for {count} minutes:\n{link}",
-        SIGN_IN_MINUTES,
-        link=issued.url,
-    )
+    if ctx.actor.role is Role.OWNER:
+        text = ctx.t.n(
+            "Your sign-in link to the settings and billing page. It works once, "
+            "for {count} minute:\n{link}",
+            "Your sign-in link to the settings and billing page. It works once, "
+            "for {count} minutes:\n{link}",
+            SIGN_IN_MINUTES,
+            link=issued.url,
+        )
+    else:
+        text = ctx.t.n(
+            "Your sign-in link to the web board. It works once, for {count} minute:\n{link}",
+            "Your sign-in link to the web board. It works once, for {count} minutes:\n{link}",
+            SIGN_IN_MINUTES,
+            link=issued.url,
+        )
     await reply(ctx, update, text)
 
 

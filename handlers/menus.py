@@ -49,7 +49,7 @@ COMMANDS: tuple[Command, ...] = (
     _more("notifications", N_("Digests, plans and reminders: what and when"), EVERYONE),
     _more("availability", N_("Your working hours and days off"), EVERYONE),
     _more("telephony", N_("Telephony: the PBX link, call recording"), OWNERS),
-    _more("admin", N_("Settings and billing on the web"), OWNERS),
+    _more("admin", N_("The web board; settings and billing for owners"), LEADS),
     _more("apikeys", N_("Keys of the REST API for other systems"), OWNERS),
     _more("ownbot", N_("Connect your business's own bot from @BotFather"), OWNERS),
     _more("privacy", N_("Privacy: your data, consents, deletion"), None),

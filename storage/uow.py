@@ -23,6 +23,7 @@ from storage.api_reads import SqlApiReadRepository
 from storage.apikeys import SqlApiKeyRepository
 from storage.availability import SqlAvailabilityRepository
 from storage.billing import SqlBillingRepository
+from storage.board import BOARD_CHANGES, BOARD_FLAG, SqlBoardRepository
 from storage.catalogue import SqlCatalogueRepository
 from storage.checklists import SqlChecklistRepository
 from storage.client_loop.repository import SqlClientLoopRepository
@@ -91,6 +92,7 @@ class SqlUnitOfWork:
     api_reads: ports.ApiReadRepository
     own_bots: ports.OwnBotRepository
     outbox: SqlOutboxRepository
+    board: ports.BoardRepository
 
     def __init__(
         self,
@@ -154,17 +156,21 @@ class SqlUnitOfWork:
         if self.update_id is not None:
             await self.updates.claim(self.update_id, self._clock.now())
         added = bool(session.info.pop("jobs_added", False))
+        board = bool(session.info.pop(BOARD_FLAG, False))
         if added and session.bind.dialect.name == "postgresql":
             # Delivered to every listening process when (and only if) this commits.
             await session.execute(select(func.pg_notify(JOBS_CHANNEL, "")))
         await session.commit()
         if added and self._on_jobs is not None:
             self._on_jobs()
+        if board:
+            BOARD_CHANGES.fire()
 
     async def rollback(self) -> None:
         """Drop everything written so far; the session goes on in a new transaction."""
         session = self.session
         session.info.pop("jobs_added", None)
+        session.info.pop(BOARD_FLAG, None)
         await session.rollback()
         session.sync_session.info[_WRITES] = 0
 
@@ -205,6 +211,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "api_reads": SqlApiReadRepository,
     "own_bots": SqlOwnBotRepository,
     "outbox": SqlOutboxRepository,
+    "board": SqlBoardRepository,
 }
 
 

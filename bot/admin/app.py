@@ -38,6 +38,8 @@ from bot.admin import (
     webhooks_page,
     working_hours,
 )
+from bot.admin.board import live as board_live
+from bot.admin.board import routes as board_routes
 from bot.admin.context import AdminContext, admin_context
 from bot.admin.day_map import routes as day_map
 from bot.admin.headers import SecurityHeaders, docs_router
@@ -134,6 +136,8 @@ def build_admin_app(
     app.include_router(unsubscribe.router)
     app.include_router(sms_callbacks.router)
     app.include_router(docs_router)
+    app.include_router(board_routes.router)
+    app.include_router(board_live.router)
     if telegram_app is not None and secret is not None:
         app.include_router(hooks.webhook_router)
     for route in pbx_routes(container, container.jobs_added.fire):

@@ -19,6 +19,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from starlette.requests import HTTPConnection
 
 from bot.admin.limits import Windows, windows
 from bot.admin.security import RateLimiter, Signer
@@ -60,7 +61,7 @@ class AdminContext:
         return self.container.catalogs.get(language)
 
 
-def admin_context(request: Request) -> AdminContext:
+def admin_context(request: HTTPConnection) -> AdminContext:
     context: AdminContext = request.app.state.admin  # set by build_admin_app
     return context
 

@@ -116,6 +116,7 @@ def page(t: SafeText, title: str, body: Safe, org: str | None = None) -> str:
     nav = join(
         [
             tag("span", org or "AstraCRM", class_="org"),
+            tag("a", t("Board"), href="/board") if org else "",
             tag("a", t("Settings"), href="/settings") if org else "",
             tag("a", t("Billing"), href="/billing") if org else "",
             tag("a", t("Services"), href="/catalogue") if org else "",

@@ -96,7 +96,8 @@ async def sign_in(request: Request, work: WorkDep, token: str) -> Response:
     if not context.sign_in_limit.allow(client_key(request)):
         raise RateLimited
     opened = await work.services.admin.sign_in(token)
-    response = RedirectResponse("/settings", status_code=303)
+    owner = allowed(opened.actor.role, Permission.ORG_SETTINGS)  # managers: the board only
+    response = RedirectResponse("/settings" if owner else "/board", status_code=303)
     response.set_cookie(
         COOKIE,
         context.signer.sign(opened.token),

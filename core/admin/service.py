@@ -17,7 +17,7 @@ from core.admin.model import (
     new_token,
     token_hash,
 )
-from core.domain import Actor, OrgStatus
+from core.domain import Actor, OrgStatus, Role
 from core.errors import DomainError
 from core.permissions import Action, require
 from core.ports import Clock, UnitOfWork, UowFactory
@@ -59,8 +59,12 @@ class AdminService:
         return f"{self.public_url}/billing"
 
     async def issue_link(self, actor: Actor) -> IssuedLink:
-        """A link that opens a session once, within ten minutes; owners only."""
-        require(actor, Action.ORG_SETTINGS)
+        """A link that opens a session once, within ten minutes: owners (settings, billing,
+        the board) and managers (the board, with their role's rights); workers are refused
+        (their view is the chat)."""
+        if actor.role is Role.WORKER:
+            raise DomainError("board_workers")
+        require(actor, Action.BOARD_VIEW)
         assert actor.organization is not None
         token, now = new_token(LINK_PREFIX), self._clock.now()
         expires = now + timedelta(minutes=SIGN_IN_MINUTES)
@@ -82,7 +86,7 @@ class AdminService:
             if link is None:
                 raise DomainError("sign_in_invalid")
             actor = await scoped_actor(uow, link.user_id, link.organization_id)
-            require(actor, Action.ORG_SETTINGS)
+            require(actor, Action.BOARD_VIEW)
             token, expires = new_token(SESSION_PREFIX), now + timedelta(hours=SESSION_HOURS)
             await uow.admin.add_session(
                 link.organization_id, link.user_id, token_hash(token), expires, now

@@ -31,6 +31,7 @@ from core.domain import (
 )
 from core.orders.listing import OrderFilter
 from core.webhooks.events import order_data, order_events
+from storage.board import BOARD_FLAG
 from storage.columns import columns
 from storage.db import written
 from storage.orders.card_facts import card_facts, order_people
@@ -231,6 +232,7 @@ class SqlOrderRepository:
             "created_at": now,
         }
         await self._s.execute(ADD_EVENT, row)
+        self._s.info[BOARD_FLAG] = True  # open boards hear of it once this commits
         types = order_events(kind, data)  # webhooks, in this transaction (docs/webhooks.md)
         if types:
             await webhooks.record(

@@ -11,7 +11,7 @@ from sqlalchemy import text
 from core.domain import Role
 from core.errors import DomainError
 from storage.db import create_engine
-from tests.support import onboard, owner_with_org, profile
+from tests.support import onboard, owner_with_org, profile, profile_of
 
 
 def _token(url: str) -> str:
@@ -67,15 +67,22 @@ async def test_session_expires(services, clock):
         await services.admin.session_actor(opened.token)
 
 
-async def test_only_owners_get_links_and_a_demoted_owner_loses_the_session(services):
+async def test_owners_and_managers_get_links_and_a_demoted_owner_loses_the_settings(services):
     owner = await owner_with_org(services)
     invite = await services.invites.create(owner, Role.MANAGER)
     person = profile("Mila")
     manager = await onboard(services, person)
     await services.invites.accept(manager, invite.token)
     manager = await services.users.identify(person)
+    board = await services.admin.sign_in(_token((await services.admin.issue_link(manager)).url))
+    assert board.actor.role is Role.MANAGER  # the board, with a manager's rights
     with pytest.raises(DomainError, match="forbidden"):
-        await services.admin.issue_link(manager)
+        await services.org_settings.view(board.actor)
+    worker_invite = await services.invites.create(owner, Role.WORKER)
+    worker = await onboard(services, profile("Ivan"))
+    await services.invites.accept(worker, worker_invite.token)
+    with pytest.raises(DomainError, match="board_workers"):
+        await services.admin.issue_link(await services.users.identify(profile_of(worker)))
     member = next(v for v in await services.team.team(owner) if v.user.id == manager.user.id)
     await services.team.change_role(owner, member.membership.id, Role.OWNER)
     manager = await services.users.identify(person)
