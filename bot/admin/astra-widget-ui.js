@@ -23,6 +23,7 @@ textarea { min-height: 80px; }
 .check { display: flex; gap: 8px; align-items: flex-start; font-weight: normal; }
 .check input { width: auto; }
 .error { color: var(--ow-error); font-size: 13px; min-height: 1em; }
+.hint { font-size: 13px; opacity: .75; } .icon { margin-right: 6px; }
 button { background: var(--ow-primary); color: #fff; border: 0; border-radius: 8px;
 padding: 10px 16px; font: inherit; cursor: pointer; margin-top: 12px; }
 .trap { position: absolute; left: -10000px; width: 1px; height: 1px; overflow: hidden; }
@@ -50,7 +51,10 @@ function draw(w) {
       const pos = w._config.position;
       const box = el('div', { className: `floating${pos.includes('left') ? ' left' : ''}${pos.startsWith('top') ? ' top' : ''}` });
       if (w._open) box.append(panel(w));
-      const toggle = el('button', { type: 'button', part: 'button', text: w._open ? w._t('close') : (w._config.buttonText || w._t('button')) });
+      const toggle = el('button', { type: 'button', part: 'button' });
+      const icon = ICONS[w._config.buttonIcon || (w._form && w._form.buttonIcon)];
+      if (icon && !w._open) toggle.append(el('span', { className: 'icon', 'aria-hidden': 'true', text: icon }));
+      toggle.append(w._open ? w._t('close') : (w._config.buttonText || w._t('button')));
       toggle.addEventListener('click', () => { w._open = !w._open; draw(w); });
       box.append(toggle);
       root.append(box);
@@ -72,10 +76,13 @@ function panel(w) {
     }
     const form = el('form', { noValidate: true });
     const errors = w._errors || {};
-    const row = (name, label, input) => {
+    const required = w._required();
+    const row = (name, label, input, hint) => {
       input.name = name; input.id = `ow-${name}`;
-      form.append(el('label', { htmlFor: input.id, text: label }), input,
-        el('div', { className: 'error', text: (errors[name] || [''])[0] }));
+      input.required = required.includes(name);
+      form.append(el('label', { htmlFor: input.id, text: input.required ? `${label} *` : label }), input);
+      if (hint) form.append(el('div', { className: 'hint', text: hint }));
+      form.append(el('div', { className: 'error', text: (errors[name] || [''])[0] }));
       return input;
     };
     const d = w._data;
@@ -114,6 +121,13 @@ function panel(w) {
         }));
       }, 250);
     });
+    const email = row('email', t('email'), el('input', { type: 'email', value: d.email, maxLength: LIMITS.email, autocomplete: 'email' }));
+    email.addEventListener('input', () => w._set({ email: email.value }));
+    const zone = w._zone(), now = new Date();
+    const horizon = new Date(now.getTime() + ((w._form && w._form.horizonDays) || 60) * 86400000);
+    const when = row('preferredAt', t('when'), el('input', { type: 'datetime-local', value: d.preferredAt,
+      min: wallIn(now, zone), max: wallIn(horizon, zone), step: 900 }), t('zone').replace('{zone}', zone));
+    when.addEventListener('input', () => w._set({ preferredAt: when.value }));
     const trap = el('input', { name: 'website', tabIndex: -1, autocomplete: 'off', value: d.website });
     trap.addEventListener('input', () => w._set({ website: trap.value }));
     form.append(el('div', { className: 'trap', 'aria-hidden': 'true' }, trap));

@@ -15,6 +15,8 @@ const TEXTS = {
     close: 'Close', required: 'Please fill this in.', badPhone: 'Enter 11 digits: +7 …',
     tooLong: 'Too long.', noConsent: 'Your consent is needed.', pick: 'Choose a service.',
     failed: 'Could not send. Please try again.', busy: 'Too many requests. Try again later.',
+    email: 'E-mail', badEmail: 'Enter an e-mail such as name@example.com.', when: 'Preferred time',
+    zone: 'Time zone: {zone}', comment: 'Comment',
   },
   ru: {
     title: 'Заявка на услугу', subtitle: 'Мы вам перезвоним', button: 'Оставить заявку',
@@ -25,12 +27,32 @@ const TEXTS = {
     close: 'Закрыть', required: 'Заполните это поле.', badPhone: 'Введите 11 цифр: +7 …',
     tooLong: 'Слишком длинно.', noConsent: 'Нужно ваше согласие.', pick: 'Выберите услугу.',
     failed: 'Не удалось отправить. Попробуйте ещё раз.', busy: 'Слишком много заявок. Попробуйте позже.',
+    email: 'Эл. почта', badEmail: 'Введите адрес вида name@example.com.', when: 'Удобное время',
+    zone: 'Часовой пояс: {zone}', comment: 'Комментарий',
   },
 };
 const LIMITS = { clientName: 200, description: 1000, address: 500, email: 254 };
 const EMPTY = () => ({ clientPhone: '', clientName: '', description: '', serviceId: '',
   subServiceId: undefined, categoryOnly: false, address: '', addressSuggestion: undefined,
-  email: '', preferredTime: '', consent: false, website: '' });
+  email: '', preferredTime: '', preferredAt: '', consent: false, website: '' });
+const ICONS = { phone: '📞', chat: '💬', calendar: '📅', tools: '🛠️' };
+const REQUIRED = ['description']; // until the catalogue says what the organization requires
+
+// 'YYYY-MM-DDTHH:MM' as the wall clock of `zone` shows `date`.
+const wallIn = (date, zone) => {
+  const parts = new Intl.DateTimeFormat('en-GB', { timeZone: zone, hourCycle: 'h23', year: 'numeric',
+    month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(date);
+  const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+};
+// A datetime-local value read in `zone` (the organization's), as ISO 8601 with its offset.
+const zoned = (local, zone) => {
+  const asUtc = new Date(`${local}:00Z`);
+  const shown = new Date(`${wallIn(asUtc, zone)}:00Z`);
+  const offset = Math.round((shown - asUtc) / 60000);
+  const abs = Math.abs(offset), pad = (n) => String(n).padStart(2, '0');
+  return `${local}:00${offset < 0 ? '-' : '+'}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
+};
 
 const digits = (value) => {
   let d = String(value || '').replace(/\D/g, '');
@@ -84,11 +106,14 @@ class AstraOrderWidget extends HTMLElement {
       apiUrl: (a('api-url') || `${SERVER}/api/public/v1`).replace(/\/+$/, ''),
       locale, theme: a('theme') || 'light', mode: this._mode, position: a('position') || 'bottom-right',
       title: a('widget-title'), subtitle: a('widget-subtitle'), buttonText: a('button-text'),
+      buttonIcon: a('button-icon'),
       policyVersion: a('policy-version') || '1',
     };
   }
 
   _t(key) { return TEXTS[this._config.locale][key]; }
+
+  _required() { return this._form ? this._form.required : REQUIRED; }
 
   _emit(name, detail) {
     const kebab = name.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
@@ -108,8 +133,8 @@ class AstraOrderWidget extends HTMLElement {
     const d = this._data, t = (k) => this._t(k), errors = {};
     const add = (name, message) => { (errors[name] = errors[name] || []).push(message); };
     if (!/^7\d{10}$/.test(d.clientPhone)) add('clientPhone', d.clientPhone ? t('badPhone') : t('required'));
-    const text = (d.description || '').trim();
-    if (!text) add('description', t('required'));
+    for (const name of this._required()) if (!String(d[name] || '').trim()) add(name, t('required'));
+    if (d.email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(d.email)) add('email', t('badEmail'));
     for (const [name, limit] of Object.entries(LIMITS)) if ((d[name] || '').length > limit) add(name, t('tooLong'));
     if (!/^\d{1,18}$/.test(String(d.serviceId || ''))) add('serviceId', t('pick'));
     if (d.subServiceId && !/^\d{1,18}$/.test(String(d.subServiceId))) add('subServiceId', t('pick'));
@@ -125,10 +150,11 @@ class AstraOrderWidget extends HTMLElement {
     const d = this._data;
     const body = {
       clientPhone: d.clientPhone, clientName: d.clientName || undefined,
-      description: d.description.trim(), serviceId: String(d.serviceId),
+      description: (d.description || '').trim(), serviceId: String(d.serviceId),
       subServiceId: d.categoryOnly ? undefined : (d.subServiceId || undefined),
       address: d.address || undefined, addresses: d.addressSuggestion || undefined,
       email: d.email || undefined, preferredTime: d.preferredTime || undefined,
+      preferredAt: d.preferredAt ? zoned(d.preferredAt, this._zone()) : undefined,
       consent: !!d.consent, policyVersion: this._config.policyVersion, website: d.website || undefined,
       fillMs: Math.round(performance.now() - this._started),
     };
@@ -163,7 +189,9 @@ class AstraOrderWidget extends HTMLElement {
     try {
       const response = await fetch(this._url('/catalogue'), { credentials: 'omit' });
       if (!response.ok) throw new Error(`catalogue: ${response.status}`);
-      this._categories = (await response.json()).categories;
+      const answer = await response.json();
+      this._categories = answer.categories;
+      this._form = answer.form || null;
       this._emit('serviceCategoriesLoad', this._categories);
       return this._categories;
     } catch (error) {
@@ -178,6 +206,8 @@ class AstraOrderWidget extends HTMLElement {
     const response = await fetch(url, { credentials: 'omit' }).catch(() => null);
     return response && response.ok ? (await response.json()).suggestions : [];
   }
+
+  _zone() { return (this._form && this._form.timeZone) || 'Europe/Moscow'; }
 
   _set(partial) {
     Object.assign(this._data, partial);

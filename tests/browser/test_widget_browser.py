@@ -2,10 +2,14 @@
 under a strict Content-Security-Policy (scripts only from the CRM, no inline styles), embeds
 `<astra-order-widget>` from the CRM's admin server: the catalogue fills the select, the phone
 is masked as typed, the request is sent and the success screen shows; a headless element on
-the same page submits through `__ASTRA_WIDGET_API__`. The owner sees both requests in the
+the same page submits through `__ASTRA_WIDGET_API__`. The organization requires the e-mail
+and a preferred time, picked on the organization's (Moscow's) clock; the floating button
+shows its icon. The owner sees both requests in the
 emulated Telegram. A widget on a page whose origin is not on the list is refused (CORS)."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 from starlette.requests import Request
@@ -13,7 +17,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from core.domain import TelegramProfile
-from tests.e2e.conftest import admin_settings, local_bot, make_settings
+from tests.e2e.conftest import E2E_START, admin_settings, local_bot, make_settings
 from tests.e2e.scenario import create_org
 from tests.fakes.dadata import FakeDaData
 from tests.fakes.server import FakeService
@@ -61,14 +65,18 @@ async def test_a_shop_page_embeds_the_widget_and_the_owner_sees_the_request(crm,
     admin = crm.admin.url
     async with Shop() as shop:
         origin = shop.url.rstrip("/")
-        key = (await services.intake_settings.configure(owner, True, "draft", [origin])).public_key
+        required = ["email", "preferred_time", "comment"]
+        configured = await services.intake_settings.configure(
+            owner, True, "draft", [origin], required
+        )
+        key = configured.public_key
         shop.html = _page(admin, key)
         shop.policy = f"default-src 'none'; script-src {admin}; connect-src {admin}"
         violations: list[str] = []
         page.on(
             "console", lambda m: violations.append(m.text) if "Security Policy" in m.text else None
         )
-        await page.clock.install()
+        await page.clock.install(time=E2E_START)  # the bot's clock: the form's min and max
         await page.goto(shop.url)
         form = page.locator("#form")
         assert await form.get_attribute("data-theme") == "dark"
@@ -80,6 +88,12 @@ async def test_a_shop_page_embeds_the_widget_and_the_owner_sees_the_request(crm,
         await page.fill("#ow-description", "Помыть окна после ремонта")
         await page.click("form button[type=submit]")
         await page.locator(".error", has_text="Нужно ваше согласие.").wait_for()
+        # The organization requires the e-mail and the time; the time is Moscow's.
+        assert await page.locator(".error", has_text="Заполните это поле.").count() == 2
+        assert await page.get_by_text("Часовой пояс: Europe/Moscow").is_visible()
+        assert await page.get_attribute("#ow-preferredAt", "min") == "2026-03-04T09:30"
+        await page.fill("#ow-email", "anna@example.com")
+        await page.fill("#ow-preferredAt", "2026-03-06T14:30")
         await page.check("input[name=consent]")
         await page.clock.fast_forward(5000)  # a person's pace: past the minimum fill time
         await page.click("form button[type=submit]")
@@ -87,12 +101,15 @@ async def test_a_shop_page_embeds_the_widget_and_the_owner_sees_the_request(crm,
         message = await olga.reply()
         assert message.text.startswith("🌐 Новая заявка с сайта:")
         assert "Помыть окна после ремонта" in message.text and "Анна" in message.text
+        first = (await services.orders.by_number(owner, 1)).order
+        assert first.scheduled_at == datetime(2026, 3, 6, 11, 30, tzinfo=UTC)  # 14:30 MSK
         result = await page.evaluate(
             """async () => {
               const api = document.querySelector('#bare').__ASTRA_WIDGET_API__;
               const categories = await api.loadServices();
               api.setFormData({clientPhone: '8 916 765-43-21', description: 'Headless',
-                               consent: true});
+                               consent: true, email: 'x@example.com',
+                               preferredAt: '2026-03-07T10:00'});
               api.selectService(categories[0].id);
               const errors = api.validate();
               return {errors, valid: api.isValid(), sent: await api.submit(),
@@ -143,12 +160,13 @@ async def test_the_floating_widget_in_english_with_address_suggestions(crm_dadat
 <script>window.ASTRA_WIDGET_PUBLIC_KEY = "{key}";</script>
 <script src="{admin}/widget/v1/astra-widget.js"></script></head><body>
 <astra-order-widget mode="floating" locale="en" position="bottom-left"
-  button-text="Need help?"></astra-order-widget></body></html>"""
+  button-text="Need help?" button-icon="chat"></astra-order-widget></body></html>"""
         shop.policy = (
             f"default-src 'none'; script-src 'unsafe-inline' {admin}; connect-src {admin}"
         )
         await page.clock.install()
         await page.goto(shop.url)
+        assert await page.locator("button .icon").text_content() == "💬"
         await page.get_by_role("button", name="Need help?").click()
         await page.get_by_text("Request a service").wait_for()
         await page.locator("#ow-serviceId option", has_text="Уборка").wait_for(state="attached")
