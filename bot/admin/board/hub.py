@@ -60,6 +60,10 @@ class BoardHub:
     def open_boards(self) -> int:
         return sum(len(s) for s in self._boards.values())
 
+    @property
+    def running(self) -> bool:
+        return bool(self._tasks)
+
     def wake(self) -> None:
         """Safe from any thread (a unit of work may commit on another loop)."""
         loop = self._loop
