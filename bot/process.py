@@ -20,7 +20,13 @@ from enum import StrEnum
 
 from telegram import Update
 
-from bot.admin.server import AdminServer, start_admin, start_webhook, webhook_secret
+from bot.admin.server import (
+    AdminServer,
+    start_admin,
+    start_webhook,
+    webhook_secret,
+    with_admin_port,
+)
 from bot.app import CrmApplication, build_application
 from bot.background import Background
 from bot.container import Container, build_container
@@ -155,6 +161,9 @@ def build_process(
     """`api`: the Bot API of the settings unless given (the sandbox's emulator); `admin`: the
     admin endpoint with a bot role (always with webhooks: updates arrive there)."""
     api = api or BotApi.of(settings)
+    admin = role is Role.WEBHOOK or (admin and role is Role.POLLING)
+    if admin:  # ADMIN_PORT=0: the port is picked now, so links name the one that is bound
+        settings = with_admin_port(settings)
     container = build_container(settings, clock)
     pool = WORKER_POOL if role is Role.WORKER else max(8, settings.concurrent_updates * 2)
     bot = build_bot(
@@ -170,7 +179,6 @@ def build_process(
     app = None
     if role is not Role.WORKER:
         app = build_application(container, bot, background, polling=role is Role.POLLING)
-    admin = role is Role.WEBHOOK or (admin and role is Role.POLLING)
     return Process(role, container, bot, background, app, admin=admin, poll_timeout=poll_timeout)
 
 

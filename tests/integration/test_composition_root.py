@@ -106,6 +106,23 @@ async def test_every_role_runs_every_job_kind_with_one_bot(tmp_path, role):
         await process.container.close()
 
 
+@pytest.mark.parametrize("role", [Role.POLLING, Role.WEBHOOK])
+async def test_admin_port_zero_is_picked_before_links_are_made(tmp_path, role):
+    """ADMIN_PORT=0 (any free port): the /admin link and the bank's NotificationURL name the
+    port the admin endpoint binds, not 0."""
+    settings = _settings(tmp_path).model_copy(update={"admin_port": 0})
+    process = build_process(settings, role, BotApi(TOKEN))
+    try:
+        port = process.container.settings.admin_port
+        assert port is not None and port > 0
+        assert process.container.services.admin.public_url == f"http://127.0.0.1:{port}"
+    finally:
+        await process.container.close()
+    worker = build_process(settings, Role.WORKER, BotApi(TOKEN))  # serves no admin endpoint
+    await worker.container.close()
+    assert worker.container.settings.admin_port == 0
+
+
 def test_a_bot_process_needs_a_token(tmp_path):
     with pytest.raises(ValueError, match="TELEGRAM_BOT_TOKEN"):
         build_process(_settings(tmp_path), Role.WORKER)
