@@ -21,6 +21,7 @@ COMMANDS = {
     "flood": "bench.flood",
     "cpu": "bench.cpu",
     "recovery": "bench.recovery",
+    "deid": "bench.deid",
 }
 
 

@@ -8,12 +8,14 @@ import sys
 from collections.abc import Sequence
 
 from bot.settings import ConfigError, Settings, load_settings
+from integrations.entities import single_threaded_blas
 from storage import migrate
 
 EXIT_CONFIG = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    single_threaded_blas()  # before anything imports numpy (see integrations.entities)
     parser = _parser()
     args = parser.parse_args(argv)
     try:

@@ -57,6 +57,7 @@ from core.ports import (
     AddressSuggester,
     ChatModel,
     Clock,
+    EntityFinder,
     FileStore,
     PaymentGateway,
     PhoneNormalizer,
@@ -123,6 +124,7 @@ class Adapters:
     pbx: PbxApiFactory | None = None
     client_terminals: TerminalFactory | None = None  # organizations' own T-Bank terminals
     routing: Routing | None = None  # driving times for "On my way" (Yandex Distance Matrix)
+    entities: EntityFinder | None = None  # natasha + phonenumbers, before text leaves for AI
 
 
 @dataclass(slots=True)
@@ -200,6 +202,13 @@ def add_ai(adapters: Adapters, settings: Settings, http: httpx.AsyncClient) -> N
             settings.openrouter_model,
             settings.openrouter_base_url,
         )
+    if adapters.model is not None or adapters.inbox_model is not None:
+        # natasha's NER (~110 MB, 1-3 s) loads in a background thread, and only here
+        from integrations.entities import LocalEntityFinder
+
+        entities = LocalEntityFinder()
+        entities.warm_up()
+        adapters.entities = entities
 
 
 def file_stores(settings: Settings) -> tuple[FileStore, FileStore]:
@@ -302,7 +311,7 @@ def make_services(
         users=UserService(uow, clock),
         start=StartService(uow, clock, admin.plans),
         dialogs=dialogs,
-        inbox=InboxService(uow, clock, dialogs, adapters.inbox_model),
+        inbox=InboxService(uow, clock, dialogs, adapters.inbox_model, adapters.entities),
         invites=InviteService(uow, clock, settings.invite_days, settings.invite_uses, admin.plans),
         team=TeamService(uow, clock),
         updates=UpdateLedger(uow, clock),
@@ -347,6 +356,7 @@ def make_services(
             adapters.model,
             settings.voice_max_seconds,
             admin.plans,
+            adapters.entities,
         ),
         admin=admin.admin,
         org_settings=admin.org_settings,
@@ -360,6 +370,7 @@ def make_services(
             adapters.pbx,
             adapters.speech,
             adapters.model,
+            adapters.entities,
         ),
     )
 

@@ -9,7 +9,15 @@ from typing import TypedDict
 import httpx
 
 from bot.settings import Settings
-from core.ports import ChatModel, Clock, FileStore, PhoneNormalizer, SpeechRecognizer, UowFactory
+from core.ports import (
+    ChatModel,
+    Clock,
+    EntityFinder,
+    FileStore,
+    PhoneNormalizer,
+    SpeechRecognizer,
+    UowFactory,
+)
 from core.runtime.jobs import JobHandler
 from core.telephony.call_actions import CallActionService
 from core.telephony.call_log import FETCH_RECORDING_JOB, SUMMARIZE_CALL_JOB, TRANSCRIBE_CALL_JOB
@@ -55,6 +63,7 @@ def telephony_services(
     pbx: PbxApiFactory | None,
     speech: SpeechRecognizer | None,
     model: ChatModel | None,
+    entities: EntityFinder | None = None,
 ) -> TelephonyServices:
     """The Services fields of the feature: calls, call_actions, recordings, telephony."""
     fallback = deployment_credentials(settings)
@@ -63,7 +72,7 @@ def telephony_services(
     return {
         "calls": CallService(uow, clock, phones, fallback, hearing, delay),
         "call_actions": CallActionService(uow, clock),
-        "recordings": RecordingService(uow, clock, store, pbx, fallback, speech, model),
+        "recordings": RecordingService(uow, clock, store, pbx, fallback, speech, model, entities),
         "telephony": TelephonyService(uow, clock, settings.public_base_url, fallback, hearing),
     }
 

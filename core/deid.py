@@ -1,9 +1,14 @@
 """De-identification: personal data out of text before it goes to a language model, and back.
 
-`deidentify` swaps names, phones, e-mails, card numbers and addresses for placeholders such as
-`[PERSON_1]`; `restore` swaps them back in the answer. The same text always gets the same
-placeholder. Detection is generous (a word that is also a client's name is hidden too), but
-money ("3 500 руб"), times ("10:30"), dates ("25.12") and order numbers ("№12") stay.
+`deidentify` swaps names, phones, e-mails, card numbers, addresses, document numbers
+(passport, SNILS, INN) and Telegram usernames for placeholders such as `[PERSON_1]`; `restore`
+swaps them back in the answer. The same text always gets the same placeholder. Detection is
+generous (a word that is also a client's name is hidden too), but money ("3 500 руб"), times
+("10:30"), dates ("25.12") and order numbers ("№12") stay. What the CRM knows (names and
+addresses on file) comes in as arguments; people and places nobody typed in come from
+`found`, the spans a named-entity recognizer (an `EntityFinder`) returned for this text, and
+from patterns here (`core.deid_documents`, `core.deid_places`, `core.deid_english`).
+See docs/deidentification.md.
 """
 
 from __future__ import annotations
@@ -15,9 +20,18 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-__all__ = ["Redacted", "deidentify", "restore"]
+from core.deid_documents import documents, national_phones, usernames
+from core.deid_english import english_addresses, english_names
+from core.deid_known import known_pattern, names_pattern
+from core.deid_places import russian_addresses
+from core.deid_russian import russian_names
+from core.service_ports import Entity
 
-PLACEHOLDER = re.compile(r"\[\s*(PERSON|PHONE|EMAIL|ADDRESS|CARD)_(\d+)\s*\]", re.IGNORECASE)
+__all__ = ["Entity", "Redacted", "deidentify", "find_spans", "restore"]
+
+PLACEHOLDER = re.compile(
+    r"\[\s*(PERSON|PHONE|EMAIL|ADDRESS|CARD|DOCUMENT|USERNAME)_(\d+)\s*\]", re.IGNORECASE
+)
 
 _SEP = r"[ \t\u00a0]?[-.\u2010-\u2015]?[ \t\u00a0]?"  # "916 123", "916-123", "916 - 123"
 _START = r"(?<![\w+])"
@@ -36,7 +50,7 @@ _PHONES = (
 )
 # Other countries, always with "+": +44 20 7946 0958, +1 (555) 123-4567, +49 30 123456.
 _INTERNATIONAL = re.compile(
-    rf"{_START}\+\s?(?!7)\d{{1,3}}(?:{_SEP}(?:\(\d{{1,5}}\)|\d{{1,5}})){{1,6}}"
+    rf"{_START}\+\s?(?!7)\d{{1,3}}(?:{_SEP}(?:\(\d{{1,5}}\)|\d{{1,6}})){{1,6}}"
 )
 # Money right after a number ends it: "+1 555 123 4567 3 500 руб" keeps "3 500 руб".
 _CURRENCY = re.compile(
@@ -51,8 +65,9 @@ _KEEP = re.compile(
     r"|(?<!\d)(?<!\d[ \u00a0])\d{1,3}(?:[ \u00a0]\d{3}(?!\d))+\s?(?i:руб|р\.|₽)"
 )
 _DIGIT_RUN = re.compile(rf"{_START}\d+(?:[ \-]\d+)*{_END}")
-_NOTHING = re.compile(r"(?!)")
 _DIGITS = re.compile(r"\d+")
+_GLUE = re.compile(r"[\s,]*")
+_FOUND_RANK = {"PHONE": 2, "ADDRESS": 5, "PERSON": 6}
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
 
 _STREET_TYPE = (
@@ -90,19 +105,6 @@ _EN_STREET = re.compile(
     r"(?:,?\s*(?i:apt|apartment|flat|suite|unit|#)\.?\s*\w+)?"
 )
 
-# Russian case endings after a name's stem: Иван -> Ивана, Ивану, Иваном; Мария -> Марию.
-_ENDINGS = (
-    "ого|его|ому|ему|ами|ями|ой|ей|ою|ею|ом|ем|ым|им|ых|их|ую|юю|ая|яя|ий|ый|ам|ям|ах|ях"
-    "|а|я|у|ю|е|и|ы|о|ь|й"
-)
-_ADDRESS_SEP = r"[\s,.;:/№-]*"
-# Abbreviations a known address may be written with or without: "ул", "д", "кв".
-_ABBREVIATIONS = "г гор ул д дом кв корп к стр пр пер ш пл наб обл р н мкр оф эт под б apt st flat"
-_ADDRESS_WORDS = frozenset(re.findall(r"\w+", _ABBREVIATIONS))
-_ADJECTIVE_END = ("ий", "ый", "ой", "ая", "яя")
-_CONSONANTS = "бвгджзклмнпрстфхцчшщ"
-_CONSONANT_PAIRS = frozenset(a + b for a in _CONSONANTS for b in _CONSONANTS)
-
 
 @dataclass(frozen=True, slots=True)
 class Redacted:
@@ -120,10 +122,13 @@ class _Span(NamedTuple):
 
 
 def deidentify(
-    text: str, known_names: Iterable[str] = (), known_addresses: Iterable[str] = ()
+    text: str,
+    known_names: Iterable[str] = (),
+    known_addresses: Iterable[str] = (),
+    found: Iterable[Entity] = (),
 ) -> Redacted:
     """`text` with personal data replaced by stable placeholders (see the module docstring)."""
-    spans = _choose(_find_all(text, list(known_names), list(known_addresses)))
+    spans = find_spans(text, known_names, known_addresses, found)
     used = {_key(m) for m in PLACEHOLDER.finditer(text)}
     placeholders: dict[tuple[str, str], str] = {}
     parts: list[str] = []
@@ -136,6 +141,22 @@ def deidentify(
         cursor = span.end
     mapping = {placeholder: value for (_, value), placeholder in placeholders.items()}
     return Redacted("".join([*parts, text[cursor:]]), mapping)
+
+
+def find_spans(
+    text: str,
+    known_names: Iterable[str] = (),
+    known_addresses: Iterable[str] = (),
+    found: Iterable[Entity] = (),
+) -> list[_Span]:
+    """What `deidentify` hides: non-overlapping spans in text order."""
+    spans = _find_all(text, list(known_names), list(known_addresses))
+    spans += [_Span(e.start, e.end, e.kind, _FOUND_RANK[e.kind]) for e in found]
+    taken = [m.span() for m in PLACEHOLDER.finditer(text)]  # a placeholder stays whole
+    spans = [
+        s for s in spans if s.end > s.start and all(s.end <= a or s.start >= b for a, b in taken)
+    ]
+    return _merge(text, _choose(_unite(spans)))
 
 
 def restore(text: str, mapping: dict[str, str]) -> str:
@@ -168,10 +189,55 @@ def _find_all(text: str, names: list[str], addresses: list[str]) -> list[_Span]:
     runs = (_DIGITS.finditer(text, r.start(), r.end()) for r in _DIGIT_RUN.finditer(text))
     spans += [card for run in runs for card in _card_windows(text, [m.span() for m in run])]
     spans += _phones(text)
-    for pattern in (*_RU_STREETS, _EN_STREET, _known_pattern(addresses)):
+    for pattern in (*_RU_STREETS, _EN_STREET, known_pattern(addresses)):
         spans += [_Span(m.start(), m.end(), "ADDRESS", 4) for m in pattern.finditer(text)]
-    spans += [_Span(m.start(), m.end(), "PERSON", 6) for m in _names_pattern(names).finditer(text)]
-    return [s for s in spans if s.end > s.start]
+    spans += [_Span(m.start(), m.end(), "PERSON", 6) for m in names_pattern(names).finditer(text)]
+    spans += [_Span(*s, "USERNAME", 0) for s in usernames(text)]
+    spans += [_Span(*s, "DOCUMENT", 1) for s in documents(text)]
+    spans += [_Span(*s, "PHONE", 2) for s in national_phones(text) if _standalone(text, *s)]
+    places = (*russian_addresses(text), *english_addresses(text))
+    spans += [_Span(*s, "ADDRESS", 4) for s in places]
+    people = (*english_names(text), *russian_names(text))
+    return spans + [_Span(*s, "PERSON", 7) for s in people]
+
+
+def _overlaps(span: _Span, other: tuple[int, int]) -> bool:
+    return span.start < other[1] and other[0] < span.end
+
+
+def _unite(spans: list[_Span]) -> list[_Span]:
+    """Overlapping people, or overlapping places, become one span (the best rank of them)."""
+    united: list[_Span] = [s for s in spans if s.kind not in ("PERSON", "ADDRESS")]
+    for kind in ("PERSON", "ADDRESS"):
+        current: _Span | None = None
+        for span in sorted((s for s in spans if s.kind == kind), key=lambda s: s.start):
+            if current is not None and span.start < current.end:
+                current = _Span(
+                    current.start, max(current.end, span.end), kind, min(current.rank, span.rank)
+                )
+                continue
+            if current is not None:
+                united.append(current)
+            current = span
+        if current is not None:
+            united.append(current)
+    return united
+
+
+def _merge(text: str, spans: list[_Span]) -> list[_Span]:
+    """Address parts next to each other are one address: "Москва, [Ленинский проспект 32]"."""
+    merged: list[_Span] = []
+    for span in spans:
+        last = merged[-1] if merged else None
+        if (
+            last is not None
+            and last.kind == span.kind == "ADDRESS"
+            and _GLUE.fullmatch(text, last.end, span.start)
+        ):
+            merged[-1] = last._replace(end=span.end)
+        else:
+            merged.append(span)
+    return merged
 
 
 def _card_windows(text: str, groups: list[tuple[int, int]]) -> list[_Span]:
@@ -231,68 +297,3 @@ def _trim_international(text: str, match: re.Match[str], phones: list[_Span]) ->
             return end
         groups.pop()
     return None
-
-
-def _letters(word: str) -> str:
-    """A regex for the word, case-insensitive through the flags, with ё and е alike."""
-    return "".join("[её]" if c in "её" else re.escape(c) for c in word.casefold())
-
-
-def _name_token(word: str) -> str:
-    """The word and, for Cyrillic names, its case forms (Петров -> Петрова, Петровым)."""
-    folded = word.casefold().replace("ё", "е")
-    if not re.fullmatch(r"[а-я-]+", folded):
-        return _letters(folded)
-    stems = {stem := _stem(folded)}
-    if len(stem) >= 4 and stem[-3] + stem[-1] in _CONSONANT_PAIRS and stem[-2] in "ео":
-        stems.add(stem[:-2] + stem[-1])  # a fleeting vowel: Павел -> Павла
-    alternatives = "|".join(_letters(s) for s in sorted(stems, key=len, reverse=True))
-    return f"(?:{alternatives})(?:{_ENDINGS})?"
-
-
-def _stem(folded: str) -> str:
-    if len(folded) >= 5 and folded.endswith(_ADJECTIVE_END):
-        return folded[:-2]
-    return folded[:-1] if len(folded) >= 3 and folded[-1] in "аяоеьйыиу" else folded
-
-
-def _names_pattern(names: list[str]) -> re.Pattern[str]:
-    """One or more name words in a row: "Ивана Петрова" is one person, not two."""
-    words = {w for name in names for w in re.findall(r"[^\W\d_]+", name) if len(w) >= 2}
-    if not words:
-        return _NOTHING
-    token = "|".join(_name_token(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{token})(?:(?:\s+|-)(?:{token}))*(?!\w)", re.IGNORECASE)
-
-
-def _known_pattern(addresses: list[str]) -> re.Pattern[str]:
-    """Known addresses and their telling parts, however they are punctuated."""
-    variants: set[str] = set()
-    for address in addresses:
-        tokens = re.findall(r"\w+", address)
-        for first in range(len(tokens)):
-            for last in range(first + 1, len(tokens) + 1):
-                part = tokens[first:last]
-                if _telling(part) and not _optional(part[0]) and not _optional(part[-1]):
-                    variants.add(_address_part(part))
-    if not variants:
-        return _NOTHING
-    joined = "|".join(sorted(variants, key=len, reverse=True))
-    return re.compile(rf"(?<!\w)(?:{joined})(?!\w)", re.IGNORECASE)
-
-
-def _address_part(tokens: list[str]) -> str:
-    """Tokens in order, any punctuation between; short words ("д", "кв", "ул") may be left out."""
-    last = len(tokens) - 1
-    pieces = [_letters(t) + ("" if i == last else _ADDRESS_SEP) for i, t in enumerate(tokens)]
-    return "".join(f"(?:{p})?" if _optional(t) else p for p, t in zip(pieces, tokens, strict=True))
-
-
-def _optional(token: str) -> bool:
-    return token.casefold() in _ADDRESS_WORDS
-
-
-def _telling(tokens: list[str]) -> bool:
-    """Enough to find a home: a number and a word of three letters or more."""
-    has_number = any(t.isdigit() for t in tokens)
-    return has_number and any(len(t) >= 3 and not t.isdigit() and not _optional(t) for t in tokens)

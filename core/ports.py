@@ -61,6 +61,8 @@ from core.recurring.ports import SeriesRepository as SeriesRepository
 from core.service_ports import AddressSuggester as AddressSuggester
 from core.service_ports import ChatModel as ChatModel
 from core.service_ports import CreatedPayment as CreatedPayment
+from core.service_ports import Entity as Entity
+from core.service_ports import EntityFinder as EntityFinder
 from core.service_ports import FileStore as FileStore
 from core.service_ports import PaymentGateway as PaymentGateway
 from core.service_ports import PaymentStatus as PaymentStatus

@@ -3,7 +3,7 @@ speech recognition, a chat model, the payment gateway and encryption of secrets.
 
 from __future__ import annotations
 
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from core.domain import AddressSuggestion
 
@@ -44,6 +44,22 @@ class SpeechRecognizer(Protocol):
         self, audio: bytes, mime_type: str, language: str, duration_seconds: float | None
     ) -> str:
         """The transcript; raises ExternalServiceError (retryable or not) on failure."""
+        ...
+
+
+class Entity(NamedTuple):
+    """A stretch of text that names someone: `kind` is "PERSON", "ADDRESS" or "PHONE"."""
+
+    start: int
+    end: int
+    kind: str
+
+
+class EntityFinder(Protocol):
+    """People, places and phone numbers in free text, found by a local library (no network)."""
+
+    async def find(self, text: str) -> list[Entity]:
+        """Spans in `text`'s own offsets; an empty list when nothing (or no model) is there."""
         ...
 
 

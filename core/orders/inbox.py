@@ -20,7 +20,7 @@ from core.money import parse_money
 from core.orders.new_order import NEW_ORDER
 from core.outcomes import Prompt
 from core.permissions import Action, require
-from core.ports import ChatModel, Clock, UowFactory
+from core.ports import ChatModel, Clock, EntityFinder, UowFactory
 from core.text import clean_line
 from core.when import local_today, next_year, parse_time, parse_when
 
@@ -36,9 +36,15 @@ TEXT_MAX = 4000
 
 class InboxService:
     def __init__(
-        self, uow: UowFactory, clock: Clock, dialogs: DialogService, model: ChatModel | None
+        self,
+        uow: UowFactory,
+        clock: Clock,
+        dialogs: DialogService,
+        model: ChatModel | None,
+        entities: EntityFinder | None = None,
     ) -> None:
         self._uow, self._clock, self._dialogs, self._model = uow, clock, dialogs, model
+        self._entities = entities  # people and places nobody typed in (natasha)
 
     @property
     def enabled(self) -> bool:
@@ -56,7 +62,8 @@ class InboxService:
 
     async def _extract(self, text: str) -> dict[str, Any]:
         assert self._model is not None
-        redacted = deidentify(text)
+        found = await self._entities.find(text) if self._entities is not None else []
+        redacted = deidentify(text, found=found)
         try:
             answer = await self._model.complete(INBOX_PROMPT, redacted.text, json_mode=True)
         except ExternalServiceError:

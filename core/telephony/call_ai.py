@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from core.deid import PLACEHOLDER, Redacted, deidentify
+from core.deid import PLACEHOLDER, Entity, Redacted, deidentify
 
 SYSTEM_PROMPT = """You read the transcript of a phone call between a service business
 (cleaning, repair, installation) and a client. Personal data was replaced by placeholders
@@ -96,11 +96,16 @@ def restore_summary(summary: CallSummary, restore: Callable[[str], str]) -> Call
 
 
 def deidentify_call(
-    text: str, names: Iterable[str], addresses: Iterable[str], phones: Iterable[str]
+    text: str,
+    names: Iterable[str],
+    addresses: Iterable[str],
+    phones: Iterable[str],
+    found: Iterable[Entity] = (),
 ) -> Redacted:
-    """Known phones masked in any spacing, then everything `core.deid` finds."""
+    """Known phones masked in any spacing, then everything `core.deid` finds. `found` are the
+    entities a finder saw in the masked text (`mask_phones(text, phones).text`)."""
     masked = mask_phones(text, phones)
-    rest = deidentify(masked.text, names, addresses)
+    rest = deidentify(masked.text, names, addresses, found)
     return Redacted(rest.text, {**masked.mapping, **rest.mapping})
 
 

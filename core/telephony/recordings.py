@@ -13,9 +13,23 @@ from core.deid import restore
 from core.domain import Job
 from core.errors import DomainError
 from core.files.rules import FileKind, detect, sha256
-from core.ports import ChatModel, Clock, FileStore, SpeechRecognizer, UnitOfWork, UowFactory
+from core.ports import (
+    ChatModel,
+    Clock,
+    EntityFinder,
+    FileStore,
+    SpeechRecognizer,
+    UnitOfWork,
+    UowFactory,
+)
 from core.runtime.jobs import PermanentJobError
-from core.telephony.call_ai import SYSTEM_PROMPT, deidentify_call, parse_summary, restore_summary
+from core.telephony.call_ai import (
+    SYSTEM_PROMPT,
+    deidentify_call,
+    mask_phones,
+    parse_summary,
+    restore_summary,
+)
 from core.telephony.call_log import CALL_SUMMARY_JOB, SUMMARIZE_CALL_JOB, TRANSCRIBE_CALL_JOB
 from core.telephony.events import Call, PbxCredentials, RecordingState, recording_key
 from core.telephony.ports import PbxApi, PbxApiFactory
@@ -34,10 +48,11 @@ class RecordingService:
         fallback: PbxCredentials | None = None,
         speech: SpeechRecognizer | None = None,
         model: ChatModel | None = None,
+        entities: EntityFinder | None = None,
     ) -> None:
         self._uow, self._clock, self._store = uow, clock, store
         self._pbx, self._fallback = pbx, fallback
-        self._speech, self._model = speech, model
+        self._speech, self._model, self._entities = speech, model, entities
 
     async def _call(self, job: Job) -> Call | None:
         if job.organization_id is None:
@@ -107,7 +122,9 @@ class RecordingService:
             return
         assert self._model is not None and call.transcript
         names, addresses, phones = await self._personal_data(call)
-        redacted = deidentify_call(call.transcript, names, addresses, phones)
+        masked = mask_phones(call.transcript, phones).text
+        found = await self._entities.find(masked) if self._entities is not None else []
+        redacted = deidentify_call(call.transcript, names, addresses, phones, found)
         answer = await self._model.complete(SYSTEM_PROMPT, redacted.text, json_mode=True)
         summary = parse_summary(answer)
         restored = (

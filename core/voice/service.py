@@ -16,7 +16,14 @@ from core.errors import DomainError
 from core.files.service import FileService, IncomingFile
 from core.orders.rules import OrderAction
 from core.orders.service import OrderService
-from core.ports import ChatModel, Clock, SpeechRecognizer, UnitOfWork, UowFactory
+from core.ports import (
+    ChatModel,
+    Clock,
+    EntityFinder,
+    SpeechRecognizer,
+    UnitOfWork,
+    UowFactory,
+)
 from core.views import OrderChange
 from core.voice.ai import SYSTEM_PROMPT, Proposal, parse_proposal, restore_proposal
 
@@ -40,11 +47,13 @@ class VoiceService:
         model: ChatModel | None,
         max_seconds: int = 600,
         plans: PlanGuard | None = None,
+        entities: EntityFinder | None = None,
     ) -> None:
         self._uow, self._clock, self._files, self._orders = uow, clock, files, orders
         self._speech, self._model, self.max_seconds = speech, model, max_seconds
         self.progress: Progress = _silent  # the presentation layer shows each stage
         self._plans = plans or PlanGuard(enforced=False)
+        self._entities = entities  # people and places nobody typed in (natasha)
 
     async def receive(
         self, actor: Actor, order_id: int, incoming: IncomingFile, duration: int, chat_id: int
@@ -157,7 +166,8 @@ class VoiceService:
             )
             return
         names, addresses = await self._personal_data(note)
-        redacted = deidentify(note.transcript, names, addresses)
+        found = await self._entities.find(note.transcript) if self._entities else []
+        redacted = deidentify(note.transcript, names, addresses, found)
         answer = await self._model.complete(SYSTEM_PROMPT, redacted.text, json_mode=True)
         proposal = parse_proposal(answer)
         change = VoiceNoteChange(status=VoiceStatus.READY)

@@ -13,7 +13,7 @@ from tests.fakes.yandexgpt import FakeYandexGpt
 REQUEST = (
     "Здравствуйте! Меня зовут Анна Смирнова, нужна уборка квартиры после ремонта "
     "завтра в 14:00 по адресу ул. Тверская, д. 5, кв. 12. Телефон +7 916 555-44-33. "
-    "Бюджет 6000 рублей."
+    "Бюджет 6000 рублей. Ключи у соседки Зинаиды Петровны, её внук Тимур откроет."
 )
 
 
@@ -66,6 +66,8 @@ async def test_forwarded_request_becomes_a_draft_order(inbox_crm):
     assert "6\xa0000" in first.text and "14:00" in first.text and "Уборка" in first.text
     sent = " ".join(call.request.messages[-1].text for call in gpt.requests)
     assert "916" not in sent and "555-44-33" not in sent and "Тверская" not in sent
+    # people nobody typed into the CRM (natasha's NER, wired by the container)
+    assert "Зинаид" not in sent and "Тимур" not in sent and "уборка квартиры" in sent
     assert gpt.requests[0].metadata["authorization"] == "Api-Key yc-key"
     await olga.tap("✅ Создать")
     assert "создан" in (await olga.reply()).text

@@ -27,6 +27,7 @@ from core.telephony.call_log import (
 )
 from core.telephony.events import CallOutcome, Direction, RecordingState
 from core.telephony.recordings import RecordingService
+from integrations.entities import LocalEntityFinder
 from integrations.zadarma import HttpZadarma
 from storage.db import create_engine
 from storage.files.local import LocalFileStore
@@ -190,7 +191,7 @@ class SeeingModel:
 
 HEARD = (
     "Алло, это Пётр Сидоров. Мой номер 916 123 45 67. Нужно заменить смеситель по адресу "
-    "Москва, ул. Сухонская, д. 11, завтра после шести."
+    "Москва, ул. Сухонская, д. 11, завтра после шести. Ключи у соседки Зинаиды Петровны."
 )
 ANSWER = json.dumps(
     {
@@ -227,6 +228,7 @@ async def test_a_recording_is_fetched_transcribed_and_summarised(
             None,
             speech,
             model,
+            LocalEntityFinder(),
         )
         stages = {
             FETCH_RECORDING_JOB: recordings.fetch,
@@ -242,7 +244,7 @@ async def test_a_recording_is_fetched_transcribed_and_summarised(
     assert await store.get(view.call.recording_key) == pbx.recordings[REC]
     assert speech.calls == [(len(pbx.recordings[REC]), "audio/ogg", "ru-RU", 95)]
     seen = " ".join(model.seen)
-    for value in ("Пётр", "Сидоров", "916", "45 67", "Сухонская", "Owner"):
+    for value in ("Пётр", "Сидоров", "916", "45 67", "Сухонская", "Owner", "Зинаид"):
         assert value not in seen, value
     assert view.call.summary["address"] == "Москва, ул. Сухонская, д. 11"
     assert view.call.summary["follow_up"].startswith("перезвонить Пётр Сидоров на +7")
