@@ -98,9 +98,11 @@ class World:
         self.sessions = sessions
         policy = RetryPolicy(disable_after=5)
         self.transport = HttpWebhookTransport(allow_private=True)
+        self.outcomes: list[str] = []  # what the sender reported for the metrics
         self.sender = WebhookSender(
-            self.store, self.transport, box, clock, disabled_notice(catalogs), policy
-        )
+            self.store, self.transport, box, clock, disabled_notice(catalogs), policy,
+            observe=self.outcomes.append,
+        )  # fmt: skip
         self.runner = JobRunner(SqlJobQueue(sessions), {WEBHOOK_JOB: self.sender.job}, clock, "t")
 
     async def drain(self) -> int:
@@ -266,6 +268,10 @@ async def test_failures_retry_with_growing_delays_then_switch_off_once(world, re
     log = await world.hooks.deliveries(org_id, made.subscription.id)
     assert log[0].status is DeliveryStatus.DELIVERED and log[0].attempts == 1
     assert len(log[1].last_excerpt or "") <= 200
+    # The outcomes /metrics counts: the other delivery was dropped with its subscription off.
+    assert sorted(world.outcomes) == sorted(
+        ["retrying"] * 4 + ["given_up", "subscription_disabled", "abandoned", "delivered"]
+    )
 
 
 async def test_a_delivery_is_given_up_after_24_hours(world, receiver):

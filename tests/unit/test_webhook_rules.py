@@ -105,6 +105,17 @@ def test_urls_and_addresses():
     for bad in ("http://hooks.example/x", "javascript:alert(1)", "https://", "https://a@b.c/"):
         with pytest.raises(ValueError):
             check_url(bad, allow_private=False)
+    # Plainly private hosts are refused when a subscription is made, before any DNS.
+    local_hosts = (
+        "https://10.0.0.1/x", "https://[::1]/x", "https://169.254.169.254/x",
+        "https://localhost/x", "https://a.localhost/x", "https://nas.local/x",
+        "https://db.internal/x", "https://intranet/x", "https://[::ffff:127.0.0.1]/x",
+    )  # fmt: skip
+    for local in local_hosts:
+        with pytest.raises(ValueError):
+            check_url(local, allow_private=False)
+        assert check_url(local, allow_private=True) == local
+    assert check_url("https://8.8.8.8/hook", allow_private=False)
     assert public("8.8.8.8") and public("2a00:1450:4010::64")
     for private in ("127.0.0.1", "10.1.2.3", "192.168.0.1", "172.16.0.1", "169.254.169.254",
                     "::1", "fe80::1%eth0", "fc00::1", "0.0.0.0", "::ffff:127.0.0.1", "224.0.0.1",
