@@ -44,6 +44,8 @@ from bot.admin.context import AdminContext, admin_context
 from bot.admin.day_map import routes as day_map
 from bot.admin.headers import SecurityHeaders, docs_router
 from bot.admin.numbers import routes as numbers
+from bot.admin.order_page import files as order_files
+from bot.admin.order_page import routes as order_page
 from bot.admin.security import BodyLimit, RateLimited, Signer
 from bot.admin.v1 import install as install_api_v1
 from bot.app import CrmApplication
@@ -114,6 +116,8 @@ def build_admin_app(
     app.include_router(pages.router)
     app.include_router(numbers.router)
     app.include_router(day_map.router)
+    app.include_router(order_page.router)
+    app.include_router(order_files.router)
     app.include_router(intake_page.router)
     app.include_router(intake_api.router)
     app.include_router(webhooks_page.router)

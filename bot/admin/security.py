@@ -34,6 +34,10 @@ class Signer:
         digest = hmac.new(self._key, f"{purpose}:{value}".encode(), hashlib.sha256).digest()
         return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
+    def mac(self, purpose: str, value: str) -> str:
+        """A MAC of `value` for one purpose (a file link), never valid for another."""
+        return self._mac(f"x-{purpose}", value)
+
     def sign(self, token: str) -> str:
         return f"{token}.{self._mac('session', token)}"
 

@@ -154,6 +154,12 @@ class FileService:
                 raise DomainError("order_gone")
             return await uow.attachments.for_order(actor.organization.id, order_id)
 
+    async def linked(self, org_id: int, attachment_id: int) -> Attachment | None:
+        """A file by a signed link, which already proves the signer could see it (the order
+        card in the browser, core/files/links.py)."""
+        async with self._uow() as uow:
+            return await uow.attachments.get(org_id, attachment_id)
+
     async def content(self, attachment: Attachment) -> bytes:
         """The bytes, from object storage or, while still uploading, from the spool."""
         if attachment.stored:
