@@ -1,7 +1,8 @@
 """The order card in the browser on both databases: the bot's card, history, payments and
 files (a thumbnail, the image to view, the download) behind signed links that expire on the
 frozen clock; edits by the bot's use cases with CSRF (time, address, price, assignee,
-cancelling), the worker told through the outbox; a worker and another organization refused."""
+cancelling), the worker told through the outbox; a manager let in to the board's pages, a
+worker and another organization refused."""
 
 from __future__ import annotations
 
@@ -136,10 +137,12 @@ async def test_a_worker_and_another_organization_are_refused(client, container, 
     person = profile("Мила")
     await services.invites.accept(await onboard(services, person), token)
     mila = await services.users.identify(person)
-    member = next(m for m in await services.team.team(owner) if m.user.id == mila.user.id)
-    await services.team.change_role(owner, member.membership.id, Role.OWNER)
-    await sign_in(client, services, await services.users.identify(person))
+    await sign_in(client, services, mila)  # a manager: the board with a manager's rights
     assert (await client.get(f"/orders/{order.number}")).status_code == 200
+    assert (await client.get("/numbers")).status_code == 200
+    assert (await client.get("/map")).status_code == 200
+    member = next(m for m in await services.team.team(owner) if m.user.id == mila.user.id)
     await services.team.change_role(owner, member.membership.id, Role.WORKER)
-    refused = await client.get(f"/orders/{order.number}")
-    assert refused.status_code == 403 and "/admin" in refused.text
+    for path in (f"/orders/{order.number}", "/numbers", "/map"):
+        refused = await client.get(path)
+        assert refused.status_code == 403 and "/admin" in refused.text, path

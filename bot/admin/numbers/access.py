@@ -1,24 +1,24 @@
-"""Who is looking at a board page: the signed-in member of the admin session (the bot's
-one-time /admin link), in their language, with the CSRF token of their session. Role checks
-are the use cases' own (core/permissions.py), as in the chat."""
+"""Who is looking at a board page (Numbers, the map, an order): the signed-in member of the
+admin session (the bot's one-time /admin link), with the board right (owners and managers;
+workers have the chat), in their language, with their session's CSRF token. Each page's use
+case checks its own right too (core/permissions.py), as in the chat."""
 
 from __future__ import annotations
 
 from fastapi import Request
 
+from bot.admin.board.session import session_token
 from bot.admin.context import admin_context
 from bot.admin.html import SafeText
 from bot.admin.pages import Page
-from bot.admin.security import COOKIE
-from core.errors import DomainError
+from core.permissions import Action, require
 from core.services import Services
 
 
 async def signed_in_page(request: Request, services: Services) -> Page:
     context = admin_context(request)
-    token = context.signer.unsign(request.cookies.get(COOKIE, ""))
-    if token is None:
-        raise DomainError("session_invalid")
+    token = session_token(request)
     actor = await services.admin.session_actor(token)
+    require(actor, Action.BOARD_VIEW)
     language = actor.user.preferred_language(context.container.catalogs.default)
     return Page(actor, token, SafeText(context.translator(language)), context.signer.csrf(token))
