@@ -11,12 +11,15 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from PIL import Image
-from sqlalchemy import text
+from sqlalchemy import insert, text
 
+from core.catalogue.model import NewLine
 from core.domain import Role
 from core.files.service import IncomingFile
+from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
 from storage.db import create_engine
+from storage.tables import ClientMessageRow
 from tests.admin.test_numbers_http import sign_in
 from tests.support import onboard, owner_with_org, profile, profile_of
 
@@ -46,16 +49,33 @@ async def _seed(services, clock):
     return owner, worker, order
 
 
-async def test_the_card_and_its_files_behind_expiring_links(client, container, clock):
+async def test_the_card_and_its_files_behind_expiring_links(client, container, clock, db_url):
     services = container.services
     owner, _, order = await _seed(services, clock)
+    line = NewLine("Мытьё окон", 2000, 150000, "шт")
+    await services.order_lines.add_line(owner, order.id, line)
+    await services.orders.act(owner, order.id, OrderAction.ASSIGN, assignee_id=owner.user.id)
+    await services.orders.act(owner, order.id, OrderAction.PAY, amount_minor=100000, method="cash")
+    engine = create_engine(db_url)
+    async with engine.begin() as connection:
+        await connection.execute(
+            insert(ClientMessageRow.__table__).values(
+                organization_id=owner.organization.id, client_id=order.client_id,
+                order_id=order.id, direction="in", kind="client_message", channel="sms",
+                status="delivered", body="Буду дома после <b>обеда</b>", created_at=NOON,
+                updated_at=NOON,
+            )
+        )  # fmt: skip
+    await engine.dispose()
     await sign_in(client, services, owner)
     page = await client.get(f"/orders/{order.number}")
     assert page.status_code == 200, page.text
     html = page.text
     assert "<script" not in html and 'href="/orders/order.css"' in html
     card = html.split('data-testid="card">')[1].split("</div>")[0]
-    assert f"Заказ №{order.number}" in card and "Анна" in card and "3\xa0500\xa0₽" in card
+    assert f"Заказ №{order.number}" in card and "Анна" in card and "3\xa0000\xa0₽" in card
+    assert "Мытьё окон" in card and "1\xa0000\xa0₽" in card  # the line and the payment
+    assert "Буду дома после &lt;b&gt;обеда&lt;/b&gt;" in html and "← sms" in html
     assert "История" in html.split('data-testid="history">')[1]
     found = {
         v: m.replace("&amp;", "&") for m, v in re.findall(r'"(/files/\d+/\d+/(\w+)\?[^"]+)"', html)
