@@ -30,6 +30,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     for code, text in (
         (401, "Not signed in, or the token is not valid"),
         (403, "The role does not allow this"),
+        (404, "No such thing in the organization"),
         (422, "The request is not valid"),
         (429, "Too many attempts"),
     )
@@ -116,7 +117,14 @@ async def billing(services: ServicesDep, who: CallerDep) -> m.BillingOut:
     return m.billing_out(await services.billing.overview(who.actor))
 
 
-@router.post("/billing/checkout", response_model=m.CheckoutOut, responses={402: {}, 502: {}})
+BILLING_ERRORS: dict[int | str, dict[str, Any]] = {
+    402: {"model": m.ErrorOut, "description": "The bank declined"},
+    409: {"model": m.ErrorOut, "description": "Payments are not enabled on this server"},
+    502: {"model": m.ErrorOut, "description": "The bank did not answer"},
+}
+
+
+@router.post("/billing/checkout", response_model=m.CheckoutOut, responses=BILLING_ERRORS)
 async def checkout(
     request: Request, who: Annotated[Caller, Depends(own_caller)], body: m.CheckoutIn
 ) -> m.CheckoutOut:

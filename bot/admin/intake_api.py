@@ -11,6 +11,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from bot.admin.client_move import deliver, to_outbox
 from bot.admin.context import WorkDep, admin_context
@@ -78,6 +79,25 @@ MESSAGES = {
 }
 
 
+class IntakeErrorOut(BaseModel):
+    """The widget's error body: a code, a sentence, and per-field errors on a 422."""
+
+    error: str
+    message: str
+    fieldErrors: dict[str, list[str]] | None = None  # noqa: N815 - the widget's protocol
+
+
+def _documented(*codes: int) -> dict[int | str, dict[str, Any]]:
+    meaning = {
+        401: "The public key names no organization taking website requests",
+        403: "The website (Origin) is not on the organization's list",
+        413: "The body is larger than the limit",
+        422: "Some fields are not valid (fieldErrors)",
+        429: "Too many requests (Retry-After)",
+    }
+    return {code: {"model": IntakeErrorOut, "description": meaning[code]} for code in codes}
+
+
 async def _gate(
     request: Request, services: Services, limit: str
 ) -> tuple[IntakeOrg | None, Response | None]:
@@ -114,7 +134,7 @@ async def preflight(request: Request, work: WorkDep, path: str) -> Response:
     return Response(status_code=204, headers=headers)
 
 
-@router.get("/catalogue")
+@router.get("/catalogue", responses=_documented(401, 403, 429))
 async def catalogue(request: Request, work: WorkDep) -> Response:
     """The kinds of work (`serviceId`) with their services (`subServiceId`)."""
     found, refused = await _gate(request, work.services, "read")
@@ -139,7 +159,7 @@ async def catalogue(request: Request, work: WorkDep) -> Response:
     return _answer(request, {"categories": body, "form": form}, 200, found)
 
 
-@router.get("/address-suggestions")
+@router.get("/address-suggestions", responses=_documented(401, 403, 429))
 async def address_suggestions(request: Request, work: WorkDep, q: str = "") -> Response:
     """DaData's suggestions, with the organization's key (which stays on the server)."""
     found, refused = await _gate(request, work.services, "read")
@@ -165,6 +185,10 @@ def _text(value: float | None) -> str | None:
 
 @router.post(
     "/orders",
+    responses={
+        201: {"description": "The request is taken: `orderId`"},
+        **_documented(401, 403, 413, 422, 429),
+    },
     openapi_extra={
         "requestBody": {
             "required": True,

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Annotated, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
 from core.admin.model import CREDENTIAL_MAX, CREDENTIALS, ApiToken, BillingOverview
 from core.admin.org_settings import OrgSettingsView
@@ -60,11 +60,11 @@ class CategoriesIn(Strict):
 
 class PreferencesIn(Strict):
     digest_time: str | None = Field(default=None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
-    reminder_minutes: int | None = Field(default=None, ge=0, le=MAX_REMINDER_MINUTES)
+    reminder_minutes: StrictInt | None = Field(default=None, ge=0, le=MAX_REMINDER_MINUTES)
     notify_new_orders: bool | None = None
     notify_done: bool | None = None
     notify_payments: bool | None = None
-    photos_required: int | None = Field(default=None, ge=0, le=20)
+    photos_required: StrictInt | None = Field(default=None, ge=0, le=20)
 
 
 class CredentialIn(Strict):
@@ -178,7 +178,7 @@ def billing_out(overview: BillingOverview) -> BillingOut:
 
 class CheckoutIn(Strict):
     plan: Literal["pro", "business"]
-    months: int = Field(default=1, ge=1, le=12)
+    months: StrictInt = Field(default=1, ge=1, le=12)
     email: str = Field(min_length=3, max_length=254, json_schema_extra={"format": "email"})
 
 
