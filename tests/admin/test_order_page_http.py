@@ -1,8 +1,8 @@
 """The order card in the browser on both databases: the bot's card, history, payments and
 files (a thumbnail, the image to view, the download) behind signed links that expire on the
 frozen clock; edits by the bot's use cases with CSRF (time, address, price, assignee,
-cancelling), the worker told through the outbox; a manager let in to the board's pages, a
-worker and another organization refused."""
+cancelling, a line typed as in the chat), the worker told through the outbox; a manager let
+in to the board's pages, a worker and another organization refused."""
 
 from __future__ import annotations
 
@@ -130,6 +130,14 @@ async def test_edits_use_the_bots_rules_with_csrf(client, container, db_url, clo
     assert past.status_code == 422 and "прошло" in past.text
     bad = await client.post(f"/orders/{n}/price", data={"price": "много", "csrf": csrf})
     assert bad.status_code == 422
+    line = {"line": "Мытьё окон 2 x 1500", "csrf": csrf}  # as typed in the chat
+    assert (await client.post(f"/orders/{n}/line", data=line)).status_code == 303
+    card = (await client.get(f"/orders/{n}")).text.split('data-testid="card">')[1]
+    assert "Мытьё окон" in card.split("</div>")[0] and "7\xa0000,50\xa0₽" in card
+    lined = await client.post(f"/orders/{n}/price", data={"price": "100", "csrf": csrf})
+    assert lined.status_code == 422  # the price is the sum of the lines now: the bot's rule
+    nonsense = await client.post(f"/orders/{n}/line", data={"line": "окна", "csrf": csrf})
+    assert nonsense.status_code == 422
     engine = create_engine(db_url)
     async with engine.connect() as connection:
         told = (

@@ -19,6 +19,10 @@ from bot.admin.context import RequestWork, admin_context
 from bot.admin.html import Safe, SafeText, button, field, form, join, notice, tag
 from bot.admin.pages import Page
 from bot.admin.security import CSRF_FIELD
+from core.catalogue.lines import LINE_EVENT
+from core.catalogue.model import NewLine
+from core.catalogue.parsing import EXAMPLE as LINE_EXAMPLE
+from core.catalogue.parsing import parse_line
 from core.clients.service import ADDRESS_MAX, clean_text
 from core.errors import DomainError
 from core.money import parse_money
@@ -31,6 +35,7 @@ from core.when import check_not_past, to_utc
 from handlers.client_loop.confirm import queue_client_message
 from handlers.delivery.outgoing import Outgoing
 from handlers.numbers import read_number
+from handlers.orders.line_news import queue_total
 from handlers.orders.publish import tell_staff
 
 __all__ = ["Page", "Services", "apply", "csrf_checked", "section", "told"]
@@ -103,6 +108,12 @@ async def section(
                 button(t("Save price"), "save-price"),
             )
         )
+    if card.can_add_line:
+        hint = tag("span", t("e.g. {example}", example=LINE_EXAMPLE), class_="muted")
+        line = field(t("Add a line: name, quantity and price"), "line", "", required=True)
+        parts.append(
+            _form(t, n, "line", current.csrf, line, button(t("Add the line"), "add-line"), hint)
+        )
     if OrderAction.ASSIGN in actions:
         loads = await services.orders.workers(current.actor, card.order.id)
         options = [
@@ -171,6 +182,14 @@ async def apply(
         return await services.orders.act(
             actor, order_id, OrderAction.EDIT, field=Field.PRICE.value, value=minor
         )
+    if what == "line":  # typed as in the chat's "➕ Add line" (core/catalogue/flow.py)
+        typed = parse_line(" ".join(_text(submitted, "line").split()), current.t.locale)
+        if typed.price_minor is None or not typed.name:
+            raise DomainError("line_invalid", example=LINE_EXAMPLE)
+        new = NewLine(
+            typed.name, typed.quantity_milli, typed.price_minor, typed.unit, typed.discount_minor
+        )
+        return (await services.order_lines.add_line(actor, order_id, new)).change
     if what == "assign":
         worker = _text(submitted, "worker")
         if not worker.isdigit():
@@ -193,6 +212,8 @@ async def told(
     tell_staff(catalogs, outgoing, change, current.actor.user.display_name)
     if change.event in CLIENT_EVENTS:
         await queue_client_message(services, catalogs, outgoing, change.card.order, change.event)
+    elif change.event == LINE_EVENT:  # the client hears the new total (and approves it)
+        await queue_total(services, catalogs, outgoing, change.card.order)
     sender = context.telegram.sender if context.telegram is not None else None
     stored = await to_outbox(work.work, outgoing.deliveries, sender, services.clock.now())
     number = change.card.order.number
