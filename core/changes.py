@@ -81,6 +81,8 @@ class ClientChange:
     phones: tuple[str, ...] | Keep = KEEP
     address: str | Keep | None = KEEP
     notes: str | Keep | None = KEEP
+    restricted_at: datetime | Keep | None = KEEP  # restriction of processing (data rights)
+    restriction_note: str | Keep | None = KEEP
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

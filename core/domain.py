@@ -195,6 +195,14 @@ class Client:
     address: str | None
     notes: str | None
     created_at: datetime
+    # Restriction of processing on the client's request (docs/data-rights.md): since when,
+    # and the note of when and how it was asked; None: not restricted.
+    restricted_at: datetime | None = None
+    restriction_note: str | None = None
+
+    @property
+    def restricted(self) -> bool:
+        return self.restricted_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,6 +297,7 @@ class VoiceStatus(enum.StrEnum):
     FAILED = "failed"
     OFF = "off"
     QUOTA = "quota"  # the plan's monthly transcription minutes are used up
+    RESTRICTED = "restricted"  # the order's client restricted processing: kept, not used
 
 
 @dataclass(frozen=True, slots=True)

@@ -40,6 +40,8 @@ class ErrorCode(enum.StrEnum):
     CLIENT_LINKED_ELSEWHERE = "client_linked_elsewhere"
     CLIENT_MESSAGE_TEXT = "client_message_text"
     CLIENT_REASON_EMPTY = "client_reason_empty"
+    CLIENT_NOT_RESTRICTED = "client_not_restricted"  # data rights (core/clients/restriction)
+    RESTRICTION_NOTE_EMPTY = "restriction_note_empty"
     AWAY_HOURS_INVALID = "away_hours_invalid"  # availability (core/availability)
     AWAY_DAYS_INVALID = "away_days_invalid"
     AWAY_DAYS_PAST = "away_days_past"

@@ -24,14 +24,17 @@ class ClientView:
     address: str | None
     notes: str | None
     contacts_visible: bool
+    restricted_at: datetime | None = None  # processing restricted (docs/data-rights.md)
+    restriction_note: str | None = None
 
 
 def client_view(client: Client, visible: bool) -> ClientView:
+    restricted = (client.restricted_at, client.restriction_note)
     if visible:
         return ClientView(
-            client.id, client.name, client.phones, client.address, client.notes, True
+            client.id, client.name, client.phones, client.address, client.notes, True, *restricted
         )
-    return ClientView(client.id, client.name, (), None, None, False)
+    return ClientView(client.id, client.name, (), None, None, False, *restricted)
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,10 @@ MESSAGES: dict[str, str] = {
         "to remove the address."
     ),
     "search_empty": N_("Type a part of a name or of a phone number."),
+    "client_not_restricted": N_("Processing of this client's data is not restricted."),
+    "restriction_note_empty": N_(
+        "Type when and how the client asked, for example: by phone on 3 March."
+    ),
     "client_query_empty": N_("Type a phone number or a name, or share a contact."),
     "address_empty": N_("Type the address, share a location, or tap “No address”."),
     "address_too_long": N_("The address is {length} characters long; the limit is {limit}."),

@@ -129,6 +129,7 @@ CALLBACKS = [
     route(cb.ClientSearch, clients.find_more),
     route(cb.ClientEdit, clients.client_action),
     route(cb.ClientMerge, clients.client_action),
+    route(cb.ClientUnrestrict, clients.lift_restriction),
     route(cb.ClientNewOrder, clients.client_action),
     route(cb.ClientQuote, quotes.client_quote_tap),
     route(cb.QuoteAnswer, quote_tap),

@@ -77,6 +77,12 @@ def status_text(t: Translator, note: VoiceNote, number: int) -> str:
             "🎙 Saved to order №{number}. Transcription is off for your organization.",
             number=number,
         )
+    if note.status is VoiceStatus.RESTRICTED:
+        return t(
+            "🎙 Saved to order №{number}. Not transcribed: the client restricted the processing "
+            "of their data.",
+            number=number,
+        )
     if note.status is VoiceStatus.QUOTA:
         return t(
             "🎙 Saved to order №{number}. This month's transcription minutes of your plan "

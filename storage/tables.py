@@ -148,6 +148,9 @@ class ClientRow(SQLModel, table=True):
     updated_at: datetime = _ts(nullable=False)
     deleted_at: datetime | None = _ts()
     email: str | None = Field(default=None, max_length=254)  # issue 19: e-mail confirmations
+    # Restriction of processing (migration 0039, docs/data-rights.md): kept but not used.
+    restricted_at: datetime | None = _ts()
+    restriction_note: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class ClientPhoneRow(SQLModel, table=True):

@@ -40,12 +40,15 @@ class Reach:
     email_configured: bool = False
     consents: ConsentState = field(default_factory=ConsentState)
     basis_required: bool = False  # SMS/e-mail only with a recorded legal basis
+    restricted: bool = False  # processing restricted on the client's request: no channel
 
 
 def choose_channels(reach: Reach, purpose: Purpose = Purpose.TRANSACTIONAL) -> tuple[Channel, ...]:
     """The channels to try, best first; empty: the client cannot be reached for `purpose`.
     Telegram needs the client's consent given in the chat; SMS and e-mail need no opt-out
     (and, for marketing or when the organization asks for it, an explicit consent or basis)."""
+    if reach.restricted:  # docs/data-rights.md: the data is kept, not used
+        return ()
     found: list[Channel] = []
     state = reach.consents
     if reach.linked and reach.telegram_consent and not state.withdrawn(Channel.TELEGRAM, purpose):

@@ -203,6 +203,7 @@ class ClientOrderMessages(ClientLoopSetup):
                 linked=linked, telegram_consent=linked, consents=consent_state(events),
                 phones=client.phones if client is not None else (), email=email,
                 sms_configured=SMS_SECRET in configured, email_configured=bool(email),
+                restricted=client is not None and client.restricted,
             )  # fmt: skip
             channels = choose_channels(reach, Purpose.TRANSACTIONAL)
             if not channels or (linked and channels[0] is not Channel.TELEGRAM):

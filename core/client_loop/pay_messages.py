@@ -81,6 +81,7 @@ async def _reach(uow: UnitOfWork, org_id: int, client_id: int) -> tuple[Reach, i
         consents=consent_state(await uow.client_loop.consents(org_id, client_id)),
         phones=client.phones if client is not None else (), email=email,
         sms_configured=SMS_SECRET in configured, email_configured=bool(email),
+        restricted=client is not None and client.restricted,
     )  # fmt: skip
     return reach, link.user_id if linked and link is not None else 0
 

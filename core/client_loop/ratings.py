@@ -163,7 +163,7 @@ async def reach_of(
     reach = Reach(
         linked=linked, telegram_consent=linked, consents=consent_state(events),
         phones=client.phones, email=email, sms_configured=SMS_SECRET in configured,
-        email_configured=bool(email),
+        email_configured=bool(email), restricted=client.restricted,
     )  # fmt: skip
     channels = choose_channels(reach, Purpose.TRANSACTIONAL)
     if link is not None and not linked:  # a linked client who said no or /stop

@@ -214,6 +214,7 @@ class ClientLoopService(ClientInvoices, ClientChannels, ClientRatings, ClientRel
             sms_configured=sms_configured,
             email_configured=email_configured,
             consents=consent_state(events),
+            restricted=client.restricted,
         )
         return choose_channels(reach, purpose)
 

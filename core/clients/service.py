@@ -9,6 +9,7 @@ from typing import TypeVar
 
 from core.changes import ClientChange, Keep
 from core.channels.email import normalize_address
+from core.clients.restriction import RESTRICT, restriction_note, set_restricted
 from core.clients.search import SearchQuery, matches, parse_query
 from core.domain import Actor, Client, OrderStatus
 from core.errors import DomainError
@@ -105,7 +106,9 @@ class ClientService:
         assert actor.organization is not None
         ids = await served_clients(uow, actor, self._clock.now())
         clients = await uow.clients.many(actor.organization.id, sorted(ids))
-        found = sorted((c for c in clients if matches(query, c.name, c.phones)), key=_by_name)
+        # A restricted card is not offered to workers (docs/data-rights.md).
+        found = [c for c in clients if not c.restricted and matches(query, c.name, c.phones)]
+        found.sort(key=_by_name)
         return found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE + 1]
 
     async def inline(self, actor: Actor, text: str) -> list[ClientView]:
@@ -204,6 +207,8 @@ class ClientService:
         email = client_email(value) if field == "email" else None
 
         async def work(tx: UnitOfWork) -> Client:
+            if field == RESTRICT:  # the value is the note of the client's request
+                return await set_restricted(tx, actor, client_id, restriction_note(value), now)
             current = await tx.clients.get(org_id, client_id)
             if current is None:
                 raise DomainError("not_found")
@@ -232,7 +237,16 @@ class ClientService:
         if field == "email":
             client_email(value)
             return ClientChange()
+        if field == RESTRICT:
+            return ClientChange(restriction_note=restriction_note(value))
         raise DomainError("choose_option")
+
+    async def lift_restriction(self, actor: Actor, client_id: int) -> Client:
+        """The card's "Lift restriction": processing resumes; audited."""
+        async with self._uow() as uow:
+            client = await set_restricted(uow, actor, client_id, None, self._clock.now())
+            await uow.commit()
+        return client
 
     async def merge(
         self,

@@ -15,6 +15,8 @@ class AuditAction(enum.StrEnum):
     CLIENT_DELETED = "client.deleted"
     CLIENT_INVITED = "client.invited"
     CLIENT_CONSENT_RECORDED = "client.consent_recorded"
+    CLIENT_RESTRICTED = "client.restricted"  # processing restricted on the client's request
+    CLIENT_UNRESTRICTED = "client.restriction_lifted"
     DATA_EXPORTED = "data.exported"
     PERSONAL_EXPORTED = "data.personal_exported"
     ACCOUNT_DELETED = "account.deleted"

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from core.changes import CallChange
 from core.deid import restore
-from core.domain import Job
+from core.domain import Client, Job
 from core.errors import DomainError
 from core.files.rules import FileKind, detect, sha256
 from core.ports import (
@@ -80,7 +80,8 @@ class RecordingService:
             account = await uow.calls.account(call.organization_id)
             stored = CallChange(recording_key=key, recording_mime=found.mime)
             await self._advance(uow, call, RecordingState.STORED, stored)
-            if account is not None and account.transcription_enabled and self._speech:
+            transcribe = account is not None and account.transcription_enabled and self._speech
+            if transcribe and not await _restricted(uow, call):  # restricted: kept only
                 await self._enqueue(uow, call, TRANSCRIBE_CALL_JOB)
             await uow.commit()
         log.info("recording of call %s stored (%s bytes)", call.id, len(audio))
@@ -98,9 +99,11 @@ class RecordingService:
         if call is None or call.recording_state is not RecordingState.STORED:
             return
         assert self._speech is not None and call.recording_key and call.recording_mime
-        audio = await self._store.get(call.recording_key)
         async with self._uow() as uow:
             org = await uow.orgs.get(call.organization_id)
+            if await _restricted(uow, call):  # restricted since it was queued
+                return
+        audio = await self._store.get(call.recording_key)
         language = "en-US" if org is not None and org.language == "en" else "ru-RU"
         text = await self._speech.recognize(audio, call.recording_mime, language, call.duration)
         summarise = self._model is not None and bool(text.strip())
@@ -121,6 +124,11 @@ class RecordingService:
         if call is None or call.recording_state is not RecordingState.SUMMARISING:
             return
         assert self._model is not None and call.transcript
+        async with self._uow() as uow:
+            if await _restricted(uow, call):  # restricted since: no summary
+                await self._advance(uow, call, RecordingState.READY)
+                await uow.commit()
+                return
         names, addresses, phones = await self._personal_data(call)
         masked = mask_phones(call.transcript, phones).text
         found = await self._entities.find(masked) if self._entities is not None else []
@@ -143,10 +151,7 @@ class RecordingService:
         addresses: list[str] = []
         phones = [p for p in (call.client_phone, call.caller, call.callee) if p]
         async with self._uow() as uow:
-            found = await uow.clients.by_phone(call.organization_id, call.client_phone or "")
-            client = found[0] if found else None
-            if client is None and call.client_id is not None:
-                client = await uow.clients.get(call.organization_id, call.client_id)
+            client = await _client_of(uow, call)
             team = await uow.members.team(call.organization_id)
         if client is not None:
             names.append(client.name)
@@ -178,3 +183,18 @@ class RecordingService:
         payload = {"call_id": call.id}
         key = f"{kind}:{call.id}"
         await uow.jobs.enqueue(kind, payload, self._clock.now(), call.organization_id, key)
+
+
+async def _client_of(uow: UnitOfWork, call: Call) -> Client | None:
+    """The client on the other end: by the number, else the call's client."""
+    found = await uow.clients.by_phone(call.organization_id, call.client_phone or "")
+    client = found[0] if found else None
+    if client is None and call.client_id is not None:
+        client = await uow.clients.get(call.organization_id, call.client_id)
+    return client
+
+
+async def _restricted(uow: UnitOfWork, call: Call) -> bool:
+    """The client restricted processing (docs/data-rights.md): no transcript, no summary."""
+    client = await _client_of(uow, call)
+    return client is not None and client.restricted

@@ -76,7 +76,13 @@ class VoiceService:
                 language=actor.user.language or "ru",
             )
             note = await uow.voice.add(actor.organization.id, now, new)
-            if self._speech is not None and await self._within_minutes(uow, actor, duration, now):
+            if await _restricted(uow, actor.organization.id, order_id):  # kept, not used
+                kept = VoiceNoteChange(status=VoiceStatus.RESTRICTED)
+                await uow.voice.update(note.id, now, kept)
+                note = replace(note, status=VoiceStatus.RESTRICTED)
+            elif self._speech is not None and await self._within_minutes(
+                uow, actor, duration, now
+            ):
                 await uow.jobs.enqueue(
                     TRANSCRIBE_JOB,
                     {"note_id": note.id},
@@ -123,6 +129,12 @@ class VoiceService:
         if note is None or note.status not in (VoiceStatus.RECEIVED, VoiceStatus.TRANSCRIBING):
             return
         assert self._speech is not None and note.attachment_id is not None
+        async with self._uow() as uow:
+            restricted = await _restricted(uow, note.organization_id, note.order_id)
+        if restricted:  # the client restricted processing since the note was queued
+            restricted_now = VoiceNoteChange(status=VoiceStatus.RESTRICTED)
+            await self.progress(await self._set(note.id, restricted_now))
+            return
         transcribing = VoiceNoteChange(status=VoiceStatus.TRANSCRIBING)
         await self.progress(await self._set(note.id, transcribing))
         async with self._uow() as uow:
@@ -245,3 +257,13 @@ class VoiceService:
     async def note(self, note_id: int) -> VoiceNote | None:
         async with self._uow() as uow:
             return await uow.voice.get(note_id)
+
+
+async def _restricted(uow: UnitOfWork, org_id: int, order_id: int | None) -> bool:
+    """The order's client restricted processing (docs/data-rights.md): the note is kept on
+    the order, neither transcribed nor summarised."""
+    order = await uow.orders.get(org_id, order_id) if order_id is not None else None
+    if order is None or order.client_id is None:
+        return False
+    client = await uow.clients.get(org_id, order.client_id)
+    return client is not None and client.restricted

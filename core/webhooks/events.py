@@ -92,10 +92,11 @@ def order_data(order: Order, kind: str, data: dict[str, Any]) -> dict[str, Any]:
     return shown
 
 
-def client_data(client_id: int) -> dict[str, Any]:
+def client_data(client_id: int, restricted: bool = False) -> dict[str, Any]:
     """A client by id only: no name, phones or address in a delivery; the subscriber reads
-    the details it is allowed to through the API (clients:read)."""
-    return {"id": client_id}
+    the details it is allowed to through the API (clients:read). A client whose processing
+    is restricted carries `restricted: true` (the API then withholds the personal fields)."""
+    return {"id": client_id, "restricted": True} if restricted else {"id": client_id}
 
 
 @dataclass(frozen=True, slots=True)

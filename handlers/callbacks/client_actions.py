@@ -17,6 +17,13 @@ class InviteClient(Action, template="ci:{client_id}"):
 
 
 @dataclass(frozen=True)
+class ClientUnrestrict(Action, template="cur:{client_id}"):
+    """From a restricted client card: lift the restriction of processing (audited)."""
+
+    client_id: int
+
+
+@dataclass(frozen=True)
 class InviteOrderClient(Action, template="cio:{client_id}:{order_id}"):
     """From the order card: the same, bound to the order (the welcome shows it)."""
 

@@ -135,6 +135,16 @@ async def client_action(
     await show(update, ctx, prompt)
 
 
+async def lift_restriction(update: Update, ctx: BotContext, tap: cb.ClientUnrestrict) -> None:
+    """ "Lift restriction" on a restricted card: processing resumes; audited."""
+    query = update.callback_query
+    assert query is not None
+    await ctx.services.clients.lift_restriction(ctx.actor, tap.client_id)
+    await query.answer()
+    await reply(ctx, update, ctx.t("Restriction lifted: the client's data is processed again."))
+    await send_client(update, ctx, tap.client_id)
+
+
 async def inline_lookup(update: Update, ctx: BotContext) -> None:
     """`@bot query` in any chat: matching clients, for managers and owners only."""
     query = update.inline_query

@@ -19,6 +19,12 @@ EDIT_QUESTIONS = {
     "address": N_("The new address?"),
     "notes": N_("The new notes? They replace the old ones."),
     "email": N_("The client's e-mail address? Send - to remove it."),
+    "restrict": N_(
+        "Restrict processing of this client's data: when and how did they ask? For example: "
+        "by phone on 3 March. Until you lift it the card is kept but not used: no messages "
+        "to the client, no transcripts or AI summaries of their calls, workers do not find "
+        "it, the API withholds their details."
+    ),
 }
 
 

@@ -190,6 +190,11 @@ def _action_button(t: Translator, order_id: int, action: OrderAction) -> InlineK
 def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> str:
     v = card.view
     lines = [f"👤 <b>{escape(v.name)}</b>"]
+    if v.restricted_at is not None:  # docs/data-rights.md
+        since = when(t, v.restricted_at, zone, card.now)
+        lines.append(t("⛔ Processing restricted since {when}", when=escape(since)))
+        if v.restriction_note:
+            lines.append(t("Asked: {note}", note=escape(v.restriction_note)))
     if v.contacts_visible:
         lines += [f"📞 {escape(phone(p))}" for p in v.phones] or [t("📞 no phone yet")]
         if v.address:
@@ -256,6 +261,10 @@ def client_keyboard(
             button(t.raw("🧩 Merge a duplicate"), cb.ClientMerge(cid)),
         ],
     ]
-    if invite:
+    if card.view.restricted_at is not None:
+        rows.append([button(t.raw("✅ Lift restriction"), cb.ClientUnrestrict(cid))])
+    else:
+        rows.append([button(t.raw("⛔ Restrict processing"), cb.ClientEdit(cid, "restrict"))])
+    if invite and card.view.restricted_at is None:
         rows.append([invite_button(t, cid)])
     return InlineKeyboardMarkup(rows)

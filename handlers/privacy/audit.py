@@ -19,6 +19,8 @@ from handlers.keyboards import button
 AUDIT_NAMES = {
     "client.viewed": N_("viewed client #{id}"),
     "client.deleted": N_("erased client #{id}"),
+    "client.restricted": N_("restricted processing of client #{id}"),
+    "client.restriction_lifted": N_("lifted the restriction of client #{id}"),
     "data.exported": N_("exported the organization's data"),
     "data.personal_exported": N_("exported their own data"),
     "account.deleted": N_("deleted their account"),

@@ -29,6 +29,8 @@ def _to_client(row: ClientRow, phones: Sequence[str]) -> Client:
         address=row.address,
         notes=row.notes,
         created_at=row.created_at,
+        restricted_at=row.restricted_at,
+        restriction_note=row.restriction_note,
     )
 
 
@@ -88,13 +90,19 @@ class SqlClientRepository:
         return _to_client(row, list(dict.fromkeys(phones)))
 
     async def _webhook(
-        self, org_id: int, client_id: int | None, event: EventType, now: datetime
+        self,
+        org_id: int,
+        client_id: int | None,
+        event: EventType,
+        now: datetime,
+        restricted: bool = False,
     ) -> None:
         """Every card made or changed, whichever use case did it (the new-order dialog,
         a website request, the card's edits, a merge): deliveries in this transaction
         (docs/webhooks.md)."""
         assert client_id is not None
-        await webhooks.record(self._s, org_id, [event], client_data(client_id), now)
+        data = client_data(client_id, restricted)
+        await webhooks.record(self._s, org_id, [event], data, now)
 
     async def update(
         self, org_id: int, client_id: int, now: datetime, change: ClientChange
@@ -125,9 +133,9 @@ class SqlClientRepository:
             .values(**values)
         )
         await self._s.flush()
-        await self._webhook(org_id, client_id, EventType.CLIENT_UPDATED, now)
         updated = await self.get(org_id, client_id)
         assert updated is not None
+        await self._webhook(org_id, client_id, EventType.CLIENT_UPDATED, now, updated.restricted)
         return updated
 
     async def by_phone(self, org_id: int, phone: str) -> list[Client]:

@@ -268,3 +268,66 @@ async def test_a_summary_becomes_an_order_prefill_and_attaches_once(pbx, service
     assert len(events) == 1 and events[0].data["call_id"] == view.call.id
     clock.advance(days=1)
     assert await services.calls.today(owner, missed=False, unknown=False) == []
+
+
+async def _recorded_stages(pbx, db_url, services, owner, uow_factory, clock, tmp_path, between):
+    """A recorded call of a known client through fetch, then `between()`, then transcript and
+    summary; the speech and model fakes are returned."""
+    await services.telephony.set_recording(owner, True, confirmed=True)
+    await services.telephony.set_transcription(owner, True)
+    pbx.recordings[REC] = b"OggS\x00\x02" + b"\x00" * 20 + b"OpusHead" + b"\x00" * 100
+    call = pbx.incoming(CLIENT)
+    await pbx.send(call.end("answered", 95, recording=REC))
+    await pbx.send(call.record(REC))
+    speech, model = HeardSpeech(HEARD), SeeingModel(ANSWER)
+    store = LocalFileStore(tmp_path / "objects")
+    async with httpx.AsyncClient() as http:
+        recordings = RecordingService(
+            uow_factory, clock, store,
+            lambda c: HttpZadarma(http, c.api_key, c.api_secret, pbx.url), None, speech, model,
+        )  # fmt: skip
+        for job in [j for j in await jobs(db_url) if j.kind == FETCH_RECORDING_JOB]:
+            await recordings.fetch(job)
+        await between()
+        for job in [j for j in await jobs(db_url) if j.kind == TRANSCRIBE_CALL_JOB]:
+            await recordings.transcribe(job)
+        for job in [j for j in await jobs(db_url) if j.kind == SUMMARIZE_CALL_JOB]:
+            await recordings.summarize(job)
+    return speech, model
+
+
+async def test_a_restricted_clients_call_is_kept_but_not_transcribed(
+    pbx, db_url, services, owner, uow_factory, clock, tmp_path
+):
+    """Issue 25, item 4: restricted before the recording arrives, or after its transcription
+    was queued: the recording is stored, no speech recognition, no AI summary."""
+    client = await services.clients.create(owner, "Пётр Сидоров", "+7 916 123-45-67")
+    await services.clients.edit(owner, client.id, "restrict", "by e-mail on 2 March")
+
+    async def nothing() -> None:
+        return None
+
+    speech, model = await _recorded_stages(
+        pbx, db_url, services, owner, uow_factory, clock, tmp_path, nothing
+    )
+    assert speech.calls == [] and model.seen == []
+    assert TRANSCRIBE_CALL_JOB not in [j.kind for j in await jobs(db_url)]
+    view = await the_call(services, owner)
+    assert view.call.recording_state is RecordingState.STORED and view.call.transcript is None
+
+
+async def test_a_restriction_after_the_transcription_was_queued_stops_it(
+    pbx, db_url, services, owner, uow_factory, clock, tmp_path
+):
+    client = await services.clients.create(owner, "Пётр Сидоров", "+7 916 123-45-67")
+
+    async def restrict() -> None:
+        await services.clients.edit(owner, client.id, "restrict", "by phone on 3 March")
+
+    speech, model = await _recorded_stages(
+        pbx, db_url, services, owner, uow_factory, clock, tmp_path, restrict
+    )
+    assert TRANSCRIBE_CALL_JOB in [j.kind for j in await jobs(db_url)]
+    assert speech.calls == [] and model.seen == []
+    view = await the_call(services, owner)
+    assert view.call.transcript is None and view.call.summary is None

@@ -355,3 +355,20 @@ async def test_the_request_goes_to_the_checked_address_with_the_host_named(monke
     assert request.headers["x-event-id"] == "e"
     rebound = await transport.post("https://hooks.example/in", "{}", {})
     assert rebound.excerpt == "refused: not a public address" and len(seen) == 1
+
+
+async def test_a_restricted_client_is_flagged_and_carries_nothing_personal(world, receiver):
+    """Issue 25, item 4: restricting and lifting are `client.updated` events; while restricted
+    the event says `restricted: true`; no delivery ever carries the name, phone or note."""
+    owner, _ = await _subscribed(world, receiver, ["client.updated"])
+    client = await world.services.clients.create(owner, "Анна Смирнова", "+79165550001")
+    await world.services.clients.edit(owner, client.id, "restrict", "by phone on 3 March")
+    await world.services.clients.edit(owner, client.id, "address", "ул. Тихая, 5")
+    await world.services.clients.lift_restriction(owner, client.id)
+    await world.drain()
+    got = [json.loads(body) for _, body in receiver.got]
+    restricted = {"id": client.id, "restricted": True}
+    assert [g["data"] for g in got] == [restricted, restricted, {"id": client.id}]
+    for _, body in receiver.got:
+        for personal in ("Анна", "79165550001", "Тихая", "March"):
+            assert personal not in body.decode()

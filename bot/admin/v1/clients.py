@@ -26,8 +26,12 @@ Text = Annotated[str, Field(max_length=2000)]
 
 
 class ClientOut(BaseModel):
+    """A client; while processing is restricted on the client's request (`restricted`), the
+    personal fields are withheld: `name`, `address`, `notes`, `email` null, `phones` empty."""
+
     id: int
-    name: str = Field(examples=["Пётр Сидоров"])
+    restricted: bool = Field(False, description="Processing restricted: personal fields withheld")
+    name: str | None = Field(examples=["Пётр Сидоров"])
     phones: list[str] = Field(description="E.164, the main one first", examples=[["+79161234567"]])
     address: str | None
     notes: str | None
@@ -68,6 +72,11 @@ class MergeIn(BaseModel):
 
 def client_out(item: ClientItem) -> ClientOut:
     c = item.client
+    if c.restricted:  # docs/data-rights.md: kept, not used
+        return ClientOut(
+            id=c.id, restricted=True, name=None, phones=[], address=None, notes=None,
+            email=None, created_at=c.created_at, updated_at=item.updated_at,
+        )  # fmt: skip
     return ClientOut(
         id=c.id,
         name=c.name,
