@@ -42,6 +42,7 @@ class ErrorCode(enum.StrEnum):
     CLIENT_REASON_EMPTY = "client_reason_empty"
     CLIENT_NOT_RESTRICTED = "client_not_restricted"  # data rights (core/clients/restriction)
     RESTRICTION_NOTE_EMPTY = "restriction_note_empty"
+    REQUEST_DAY_INVALID = "request_day_invalid"
     AWAY_HOURS_INVALID = "away_hours_invalid"  # availability (core/availability)
     AWAY_DAYS_INVALID = "away_days_invalid"
     AWAY_DAYS_PAST = "away_days_past"

@@ -29,6 +29,7 @@ from core.changes import (
 )
 from core.checklists.ports import ChecklistRepository as ChecklistRepository
 from core.client_loop.ports import ClientLoopRepository as ClientLoopRepository
+from core.clients.request_model import DataRequestRepository as DataRequestRepository
 from core.clients.search import SearchQuery
 from core.day_map.model import DayMapRepository as DayMapRepository
 from core.dialogs.engine import DialogState
@@ -303,6 +304,7 @@ class UnitOfWork(Protocol):
 
     availability: AvailabilityRepository
     quotes: QuoteRepository
+    requests: DataRequestRepository  # clients' data requests (core/clients/requests.py)
     api_keys: ApiKeyRepository
     api_reads: ApiReadRepository
     own_bots: OwnBotRepository

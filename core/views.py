@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Generic, TypeVar
 
 from core.catalogue.model import LineItem
+from core.clients.request_model import DataRequest
 from core.domain import Client, Order, Organization, Payment, User
 from core.orders.edits import FieldEdit
 from core.orders.rules import OrderAction
@@ -78,6 +79,7 @@ class ClientCard:
     now: datetime | None = None  # when the card was made: dates in another year show it
     # the client's latest ratings: (order number, stars, comment), newest first
     ratings: tuple[tuple[int, int, str | None], ...] = ()
+    requests: tuple[DataRequest, ...] = ()  # open data requests, for owners and managers
 
 
 @dataclass(frozen=True, slots=True)

@@ -84,6 +84,10 @@ MESSAGES: dict[str, str] = {
         "to remove the address."
     ),
     "search_empty": N_("Type a part of a name or of a phone number."),
+    "request_day_invalid": N_(
+        "Type the day the request came, like 03.03 (not in the future, within a year), or tap "
+        "Today."
+    ),
     "client_not_restricted": N_("Processing of this client's data is not restricted."),
     "restriction_note_empty": N_(
         "Type when and how the client asked, for example: by phone on 3 March."

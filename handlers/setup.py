@@ -130,6 +130,8 @@ CALLBACKS = [
     route(cb.ClientEdit, clients.client_action),
     route(cb.ClientMerge, clients.client_action),
     route(cb.ClientUnrestrict, clients.lift_restriction),
+    route(cb.ClientRequests, clients.request_kinds),
+    route(cb.ClientPackage, clients.package),
     route(cb.ClientNewOrder, clients.client_action),
     route(cb.ClientQuote, quotes.client_quote_tap),
     route(cb.QuoteAnswer, quote_tap),

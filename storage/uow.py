@@ -40,6 +40,7 @@ from storage.privacy.audit import SqlAuditRepository
 from storage.privacy.queries import SqlPrivacyRepository
 from storage.quotes import SqlQuoteRepository
 from storage.recurring import SqlSeriesRepository
+from storage.requests import SqlDataRequestRepository
 from storage.runtime.outbox import SqlOutboxRepository
 from storage.runtime.repository import (
     JOBS_CHANNEL,
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
     checklists: ports.ChecklistRepository
     availability: ports.AvailabilityRepository
     quotes: ports.QuoteRepository
+    requests: ports.DataRequestRepository
     api_keys: ports.ApiKeyRepository
     api_reads: ports.ApiReadRepository
     own_bots: ports.OwnBotRepository
@@ -207,6 +209,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "checklists": SqlChecklistRepository,
     "availability": SqlAvailabilityRepository,
     "quotes": SqlQuoteRepository,
+    "requests": SqlDataRequestRepository,
     "api_keys": SqlApiKeyRepository,
     "api_reads": SqlApiReadRepository,
     "own_bots": SqlOwnBotRepository,

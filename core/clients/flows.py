@@ -24,6 +24,8 @@ CLIENT_MERGE = ClientMergeData.flow
 def _text(given: DialogInput, _data: DialogData) -> str | None:
     if given.choice == "skip":
         return None
+    if given.choice == "today":  # a data request's day received
+        return "today"
     if given.contact_phone:
         return given.contact_phone
     return (given.text or "").strip()[:2000] or None

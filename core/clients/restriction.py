@@ -10,6 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from core.changes import ClientChange
+from core.clients.request_model import RequestKind
+from core.clients.requests import answered
 from core.domain import Actor, Client
 from core.errors import DomainError
 from core.permissions import Action, require
@@ -52,4 +54,6 @@ async def set_restricted(
     await uow.clients.add_event(org_id, client_id, actor.user.id, kind, {}, now)
     action = AuditAction.CLIENT_RESTRICTED if note is not None else AuditAction.CLIENT_UNRESTRICTED
     await record(uow, actor, action, now, ("client", client_id))
+    if note is not None:  # answers the client's request to restrict
+        await answered(uow, org_id, client_id, "restriction", now, RequestKind.RESTRICTION)
     return client

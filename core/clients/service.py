@@ -9,6 +9,8 @@ from typing import TypeVar
 
 from core.changes import ClientChange, Keep
 from core.channels.email import normalize_address
+from core.clients.request_model import RequestKind
+from core.clients.requests import answered, check_day, record_request, request_kind
 from core.clients.restriction import RESTRICT, restriction_note, set_restricted
 from core.clients.search import SearchQuery, matches, parse_query
 from core.domain import Actor, Client, OrderStatus
@@ -141,10 +143,14 @@ class ClientService:
             calls = await uow.calls.for_phones(org_id, client.phones, 5) if visible else []
             done = any(o.status is OrderStatus.DONE for o in orders)  # only those are rated
             rated = await uow.client_loop.client_ratings(org_id, client_id) if done else []
+            asked = []
+            if allowed(actor.role, Action.CLIENT_EDIT):  # the client's data requests
+                asked = await uow.requests.client_requests(org_id, client_id)
         view = client_view(client, visible)
         ratings = tuple((number, r.stars or 0, r.comment) for r, number in rated)
+        open_ = tuple(r for r in asked if r.closed_at is None)
         now = self._clock.now()
-        return ClientCard(view, tuple(orders), tuple(calls), now=now, ratings=ratings)
+        return ClientCard(view, tuple(orders), tuple(calls), now, ratings, open_)
 
     async def _run(self, uow: UnitOfWork | None, work: Callable[[UnitOfWork], Awaitable[T]]) -> T:
         """Run in the caller's transaction (a flow completing), or in a new one, committed."""
@@ -209,6 +215,8 @@ class ClientService:
         async def work(tx: UnitOfWork) -> Client:
             if field == RESTRICT:  # the value is the note of the client's request
                 return await set_restricted(tx, actor, client_id, restriction_note(value), now)
+            if (kind := request_kind(field)) is not None:  # a data request: the value is the day
+                return await record_request(tx, actor, client_id, kind, value, now)
             current = await tx.clients.get(org_id, client_id)
             if current is None:
                 raise DomainError("not_found")
@@ -220,6 +228,7 @@ class ClientService:
             client = await tx.clients.update(org_id, client_id, now, change)
             data = {"field": field, **({"via": via} if via else {})}
             await tx.clients.add_event(org_id, client_id, actor.user.id, "edited", data, now)
+            await answered(tx, org_id, client_id, "edit", now, RequestKind.CORRECTION)
             return client
 
         return await self._run(uow, work)
@@ -239,6 +248,9 @@ class ClientService:
             return ClientChange()
         if field == RESTRICT:
             return ClientChange(restriction_note=restriction_note(value))
+        if request_kind(field) is not None:
+            check_day(actor, value, self._clock.now())
+            return ClientChange()
         raise DomainError("choose_option")
 
     async def lift_restriction(self, actor: Actor, client_id: int) -> Client:

@@ -25,6 +25,15 @@ class OrderRef:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestRef:
+    """An open data request of a client (core/clients/requests.py): its kind and due day."""
+
+    client_id: int
+    kind: str
+    due_on: date
+
+
+@dataclass(frozen=True, slots=True)
 class QuoteRef:
     """A sent quote waiting for the client's answer: its total and last valid day."""
 
@@ -52,6 +61,7 @@ class Facts:
     unpaid_total: int = 0  # minor units still to collect on all done, unpaid orders
     open_quotes: tuple[QuoteRef, ...] = ()  # sent, unanswered and still valid (issue 20.5)
     visits: VisitCounts = field(default_factory=VisitCounts)  # core/numbers/rules.py
+    requests: tuple[RequestRef, ...] = ()  # clients' open data requests, soonest due first
 
     @property
     def revenue_total(self) -> int:
@@ -86,11 +96,14 @@ class Digest:
     open_quotes: tuple[QuoteRef, ...] = ()  # the soonest to expire first, at most LIST_LIMIT
     open_quotes_total: int = 0  # how many open quotes in all
     visits: VisitCounts = field(default_factory=VisitCounts)
+    requests: tuple[RequestRef, ...] = ()  # open data requests, soonest due first (at most 10)
+    requests_total: int = 0
 
     @property
     def quiet(self) -> bool:
         """Nothing happened and nothing needs attention."""
-        busy = self.created.now or self.done.now or self.revenue.now or self.open_quotes
+        busy = self.created.now or self.done.now or self.revenue.now
+        busy = busy or bool(self.open_quotes) or bool(self.requests)
         return not self.exceptions and not busy
 
 
@@ -124,6 +137,8 @@ def build_digest(period: Period, first: date, last: date, now: Facts, before: Fa
         open_quotes=now.open_quotes[:LIST_LIMIT],
         open_quotes_total=len(now.open_quotes),
         visits=now.visits,
+        requests=now.requests[:LIST_LIMIT],
+        requests_total=len(now.requests),
     )
 
 
@@ -201,6 +216,8 @@ class DigestMessage:
             "quotes": [[q.id, q.total_minor, q.valid_until.isoformat()] for q in d.open_quotes],
             "quotes_total": d.open_quotes_total,
             "visits": list(astuple(d.visits)),
+            "requests": [[r.client_id, r.kind, r.due_on.isoformat()] for r in d.requests],
+            "requests_total": d.requests_total,
             "organization": self.organization,
             "currency": self.currency,
             "workers": {str(k): v for k, v in self.workers.items()},
@@ -230,6 +247,11 @@ class DigestMessage:
             ),
             open_quotes_total=int(data.get("quotes_total", 0)),
             visits=VisitCounts(*(int(v) for v in data.get("visits", ()))),  # absent: older jobs
+            requests=tuple(  # absent in jobs queued before data requests
+                RequestRef(int(r[0]), str(r[1]), date.fromisoformat(r[2]))
+                for r in data.get("requests", ())
+            ),
+            requests_total=int(data.get("requests_total", 0)),
             **numbers,
         )
         workers = {int(k): str(v) for k, v in data["workers"].items()}

@@ -21,6 +21,7 @@ from core.notifications.digest import (
     Facts,
     Period,
     QuoteRef,
+    RequestRef,
     Window,
     build_digest,
     scheduled_windows,
@@ -144,6 +145,9 @@ class NotificationService:
         problems = await uow.digests.exceptions(org_ids, start, end, now, LIST_LIMIT)
         for org_id, quotes in (await _open_quotes(uow, orgs, now)).items():
             current[org_id] = replace(current.get(org_id, Facts()), open_quotes=quotes)
+        for org_id, asked in (await uow.requests.open_in(list(orgs))).items():  # data requests
+            refs = tuple(RequestRef(r.client_id, r.kind.value, r.due_on) for r in asked)
+            current[org_id] = replace(current.get(org_id, Facts()), requests=refs)
         workers = {w for f in current.values() for w in [*f.done_by_worker, *f.ratings]}
         names = await uow.digests.names(workers) if workers else {}
         out = {}

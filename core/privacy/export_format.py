@@ -48,6 +48,7 @@ class ReadmeFacts:
     layout: ExportLayout
     entities: tuple[tuple[str, tuple[tuple[str, str], ...], int], ...]
     files: int
+    client_id: int | None = None  # a client's data package (docs/data-rights.md)
 
 
 def money_cell(minor: int, layout: ExportLayout) -> str:

@@ -17,6 +17,8 @@ class AuditAction(enum.StrEnum):
     CLIENT_CONSENT_RECORDED = "client.consent_recorded"
     CLIENT_RESTRICTED = "client.restricted"  # processing restricted on the client's request
     CLIENT_UNRESTRICTED = "client.restriction_lifted"
+    CLIENT_REQUEST_RECORDED = "client.request_recorded"  # a data subject's request
+    CLIENT_PACKAGE_EXPORTED = "client.package_exported"  # a client's data package
     DATA_EXPORTED = "data.exported"
     PERSONAL_EXPORTED = "data.personal_exported"
     ACCOUNT_DELETED = "account.deleted"

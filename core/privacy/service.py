@@ -15,13 +15,17 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from pathlib import Path
 
+from core.clients.request_model import RequestKind
+from core.clients.requests import answered
 from core.domain import LANGUAGES, Actor, ConsentKind, Job, Role
+from core.errors import DomainError
 from core.permissions import Action, require
 from core.ports import Clock, FileStore, UnitOfWork, UowFactory
 from core.privacy.audit import record
 from core.privacy.export_format import ExportLayout
 from core.privacy.model import (
     AuditAction,
+    Entity,
     ExportFile,
     ExportProgress,
     ExportReady,
@@ -139,7 +143,11 @@ class PrivacyService:
         user_id = int(str(job.payload["user_id"]))
         org = job.payload.get("org_id")
         org_id = int(str(org)) if org is not None else None
-        file = await self._archive(org_id, user_id, progress)
+        client = job.payload.get("client_id")  # a client's data package
+        if client is not None and org_id is not None:
+            file = await self._client_zip(org_id, user_id, int(str(client)), progress)
+        else:
+            file = await self._archive(org_id, user_id, progress)
         if file.size <= self.document_limit:
             return ExportReady(file)
         key = export_key(org_id, user_id, self._clock.now(), secrets.token_urlsafe(12))
@@ -173,6 +181,54 @@ class PrivacyService:
                     await uow.privacy.files(org_id),
                 )
         name = f"astracrm-{'org-' + str(org_id) if org_id else 'my-data'}-{now:%Y%m%d}.zip"
+        return await self._pack(name, layout, entities, files, progress, org_id is None)
+
+    async def request_client_package(
+        self, actor: Actor, client_id: int, chat_id: int, message_id: int | None
+    ) -> None:
+        """Queue a client's data package (docs/data-rights.md) as an export job; answers
+        (closes) the client's access requests and is audited, in one transaction."""
+        async with self._uow() as uow:
+            org_id = await self._answer_access(uow, actor, client_id)
+            payload = {"user_id": actor.user.id, "org_id": org_id, "chat_id": chat_id,
+                       "message_id": message_id, "client_id": client_id}  # fmt: skip
+            await uow.jobs.enqueue(EXPORT_JOB, payload, self._clock.now(), org_id)
+            await uow.commit()
+
+    async def client_package(self, actor: Actor, client_id: int) -> ExportFile:
+        """The same package built now (the API, tests). Call `discard` after."""
+        async with self._uow() as uow:
+            org_id = await self._answer_access(uow, actor, client_id)
+            await uow.commit()
+        return await self._client_zip(org_id, actor.user.id, client_id, _quiet)
+
+    async def _answer_access(self, uow: UnitOfWork, actor: Actor, client_id: int) -> int:
+        require(actor, Action.CLIENT_EDIT)
+        assert actor.organization is not None
+        org_id, now = actor.organization.id, self._clock.now()
+        if await uow.clients.get(org_id, client_id) is None:
+            raise DomainError("not_found")
+        await answered(uow, org_id, client_id, "package", now, RequestKind.ACCESS)
+        await record(uow, actor, AuditAction.CLIENT_PACKAGE_EXPORTED, now, ("client", client_id))
+        return org_id
+
+    async def _client_zip(
+        self, org_id: int, user_id: int, client_id: int, progress: Progress
+    ) -> ExportFile:
+        """Everything held about one client: the card, phones, orders and their history,
+        messages, calls and transcripts, files, consents, requests (nothing of another)."""
+        async with self._uow() as uow:
+            entities, files = await uow.privacy.client_package(org_id, client_id)
+            layout = await _layout(uow, org_id, user_id)
+        if not entities:
+            raise DomainError("not_found")
+        name = f"astracrm-client-{client_id}-{self._clock.now():%Y%m%d}.zip"
+        return await self._pack(name, layout, entities, files, progress, False, client_id)
+
+    async def _pack(
+        self, name: str, layout: ExportLayout, entities: list[Entity], files: list[StoredFile],
+        progress: Progress, personal: bool, client_id: int | None = None,
+    ) -> ExportFile:  # fmt: skip
         builder = self._builder(name, layout)
         try:
             for done, entity in enumerate(entities, 1):
@@ -180,7 +236,7 @@ class PrivacyService:
                 await progress(ExportProgress(ExportStage.TABLES, done, len(entities)))
             await self._copy_files(builder, files, progress)
             await progress(ExportProgress(ExportStage.PACKING, 0, 0))
-            return await asyncio.to_thread(builder.finish, org_id is None, now)
+            return await asyncio.to_thread(builder.finish, personal, self._clock.now(), client_id)
         except BaseException:
             builder.discard()
             raise

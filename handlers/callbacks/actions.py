@@ -27,6 +27,8 @@ from handlers.callbacks.checklist_actions import ChecklistOpen as ChecklistOpen
 from handlers.callbacks.checklist_actions import ChecklistRemove as ChecklistRemove
 from handlers.callbacks.checklist_actions import ChecklistTap as ChecklistTap
 from handlers.callbacks.client_actions import ClientConsent as ClientConsent
+from handlers.callbacks.client_actions import ClientPackage as ClientPackage
+from handlers.callbacks.client_actions import ClientRequests as ClientRequests
 from handlers.callbacks.client_actions import ClientUnrestrict as ClientUnrestrict
 from handlers.callbacks.client_actions import InviteClient as InviteClient
 from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient
@@ -67,7 +69,11 @@ from handlers.callbacks.trip_actions import OnMyWayEta as OnMyWayEta
 Switch = Literal["on", "off"]
 Setting = Literal["digest_at", "plan_at", "reminder_min", "overdue_min", "quiet"]
 CallFilter = Literal["all", "missed", "unknown"]
-ClientField = Literal["name", "phone", "address", "notes", "email", "restrict"]
+ClientField = Literal[
+    "name", "phone", "address", "notes", "email", "restrict",
+    "request_access", "request_correction", "request_deletion", "request_restriction",
+    "request_objection",
+]  # fmt: skip
 TapAction = Literal[
     OrderAction.OFFER, OrderAction.TAKE, OrderAction.START, OrderAction.DONE, OrderAction.CANCEL
 ]

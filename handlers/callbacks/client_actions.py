@@ -24,6 +24,20 @@ class ClientUnrestrict(Action, template="cur:{client_id}"):
 
 
 @dataclass(frozen=True)
+class ClientRequests(Action, template="crq:{client_id}"):
+    """From the client card: record a request of the client as a data subject (its kind)."""
+
+    client_id: int
+
+
+@dataclass(frozen=True)
+class ClientPackage(Action, template="cpk:{client_id}"):
+    """From the client card: the client's data package (answers access requests)."""
+
+    client_id: int
+
+
+@dataclass(frozen=True)
 class InviteOrderClient(Action, template="cio:{client_id}:{order_id}"):
     """From the order card: the same, bound to the order (the welcome shows it)."""
 

@@ -16,6 +16,7 @@ from core.dialogs.engine import DialogData
 from core.permissions import Action, allowed
 from core.views import ClientView, Page
 from handlers import callbacks as cb
+from handlers.clients.prompts import REQUEST_KINDS
 from handlers.clients.publish import balance_line, send_client
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
@@ -25,6 +26,7 @@ from handlers.i18n import Translator, escape
 from handlers.keyboards import button
 from handlers.orders.cards import client_keyboard, client_text
 from handlers.outcomes import show
+from handlers.privacy.exports import client_package
 
 
 def _chat(update: Update) -> int:
@@ -143,6 +145,28 @@ async def lift_restriction(update: Update, ctx: BotContext, tap: cb.ClientUnrest
     await query.answer()
     await reply(ctx, update, ctx.t("Restriction lifted: the client's data is processed again."))
     await send_client(update, ctx, tap.client_id)
+
+
+async def request_kinds(update: Update, ctx: BotContext, tap: cb.ClientRequests) -> None:
+    """ "📨 Data request": which right the client asks to exercise."""
+    query = update.callback_query
+    assert query is not None
+    await ctx.services.clients.card(ctx.actor, tap.client_id)  # still there, still visible
+    await query.answer()
+    rows = [
+        [button(ctx.t.raw(label), cb.ClientEdit(tap.client_id, f"request_{kind}"))]  # type: ignore[arg-type]
+        for kind, label in REQUEST_KINDS.items()
+    ]
+    text = ctx.t("Which right does the client ask to exercise?")
+    await reply(ctx, update, text, InlineKeyboardMarkup(rows))
+
+
+async def package(update: Update, ctx: BotContext, tap: cb.ClientPackage) -> None:
+    """ "📦 Data package": everything held about this client, as a ZIP here."""
+    query = update.callback_query
+    assert query is not None
+    await query.answer()
+    await client_package(update, ctx, tap.client_id)
 
 
 async def inline_lookup(update: Update, ctx: BotContext) -> None:

@@ -28,6 +28,22 @@ EDIT_QUESTIONS = {
 }
 
 
+REQUEST_KINDS = {
+    "access": N_("🔎 Access (a copy of their data)"),
+    "correction": N_("✏️ Correction"),
+    "deletion": N_("🗑 Deletion"),
+    "restriction": N_("⛔ Restriction of processing"),
+    "objection": N_("✋ Objection"),
+}
+REQUEST_NAMES = {
+    "access": N_("access"),
+    "correction": N_("correction"),
+    "deletion": N_("deletion"),
+    "restriction": N_("restriction"),
+    "objection": N_("objection"),
+}
+
+
 def _b(state: DialogState, label: str, value: object) -> InlineKeyboardButton:
     return button(label, cb.DialogChoice(state.flow, state.step, str(value)))
 
@@ -57,7 +73,17 @@ def address(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
 
 
 def edit_value(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
-    return t(EDIT_QUESTIONS[data_as(state, ClientEditData).field]), None
+    field = data_as(state, ClientEditData).field
+    if field.startswith("request_"):
+        kind = t(REQUEST_NAMES.get(field.removeprefix("request_"), field))
+        today = _b(state, t.raw("Today"), "today")
+        text = t(
+            "The client's request: {kind}. On which day did it come? For example 03.03, or "
+            "tap Today. The answer is due 30 days later.",
+            kind=kind,
+        )
+        return text, InlineKeyboardMarkup([[today]])
+    return t(EDIT_QUESTIONS[field]), None
 
 
 def merge_query(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:

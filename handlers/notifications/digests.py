@@ -36,6 +36,7 @@ from handlers.delivery.lanes import broadcast
 from handlers.formatting import money
 from handlers.i18n import N_, Catalogs, Html, Translator, escape
 from handlers.keyboards import button
+from handlers.notifications.digest_lists import quote_lines, request_lines
 from handlers.notifications.work_messages import (
     overdue_view,
     plan_view,
@@ -90,21 +91,6 @@ def _exception_lines(t: Translator, d: Digest, currency: str) -> list[str]:
         tail = t(" and {count} more", count=more) if more > 0 else ""
         lines.append(t(EXCEPTIONS[kind], count=count, total=total) + f" — {numbers}{tail}")
     return lines
-
-
-def _quote_lines(t: Translator, d: Digest, currency: str) -> list[str]:
-    """The open quotes (sent, unanswered, still valid), the soonest to expire first."""
-    if not d.open_quotes:
-        return []
-    shown = []
-    for q in d.open_quotes:
-        day = format_date(q.valid_until, "d MMM", locale=t.locale)
-        amount = money(t, q.total_minor, currency)
-        shown.append(t("#{id} ({total}, until {day})", id=q.id, total=amount, day=day))
-    more = d.open_quotes_total - len(d.open_quotes)
-    tail = t(" and {count} more", count=more) if more > 0 else ""
-    head = t("📝 Open quotes: {count}", count=d.open_quotes_total)
-    return ["", head + " — " + ", ".join(shown) + tail]
 
 
 def _number_lines(t: Translator, m: DigestMessage) -> list[str]:
@@ -189,7 +175,8 @@ def digest_view(t: Translator, message: DigestMessage) -> Rendered:
             _title(t, d, message.organization),
             "",
             *_exception_lines(t, d, message.currency),
-            *_quote_lines(t, d, message.currency),
+            *quote_lines(t, d, message.currency),
+            *request_lines(t, d, d.last_day),
             "",
             *_number_lines(t, message),
         ]

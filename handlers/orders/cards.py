@@ -12,6 +12,7 @@ from handlers import callbacks as cb
 from handlers.client_loop.invite import invite_button
 from handlers.client_loop.on_the_way import on_my_way_button, on_my_way_shown
 from handlers.client_loop.refunds import refund_button
+from handlers.clients.prompts import REQUEST_NAMES
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
@@ -219,6 +220,9 @@ def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> st
         lines += [call_brief(t, call, zone) for call in card.calls]
     if card.ratings:
         lines += rating_lines(t, card.ratings)
+    for r in card.requests:  # open data requests (docs/data-rights.md)
+        due = r.due_on.strftime("%d.%m.%Y")
+        lines.append(t("📨 Request: {kind}, due {day}", kind=t(REQUEST_NAMES[r.kind]), day=due))
     return "\n".join(lines)
 
 
@@ -261,6 +265,12 @@ def client_keyboard(
             button(t.raw("🧩 Merge a duplicate"), cb.ClientMerge(cid)),
         ],
     ]
+    rows.append(
+        [
+            button(t.raw("📨 Data request"), cb.ClientRequests(cid)),
+            button(t.raw("📦 Data package"), cb.ClientPackage(cid)),
+        ]
+    )
     if card.view.restricted_at is not None:
         rows.append([button(t.raw("✅ Lift restriction"), cb.ClientUnrestrict(cid))])
     else:

@@ -21,6 +21,8 @@ AUDIT_NAMES = {
     "client.deleted": N_("erased client #{id}"),
     "client.restricted": N_("restricted processing of client #{id}"),
     "client.restriction_lifted": N_("lifted the restriction of client #{id}"),
+    "client.request_recorded": N_("recorded a data request of client #{id}"),
+    "client.package_exported": N_("exported the data package of client #{id}"),
     "data.exported": N_("exported the organization's data"),
     "data.personal_exported": N_("exported their own data"),
     "account.deleted": N_("deleted their account"),

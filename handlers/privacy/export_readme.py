@@ -17,6 +17,10 @@ KIND_LABELS = {
 
 def _head(t: Translator, facts: ReadmeFacts) -> list[str]:
     what = t.raw("your personal data") if facts.personal else t.raw("the organization's data")
+    if facts.client_id is not None:
+        what = t.raw("everything the organization holds about client #{id}").format(
+            id=facts.client_id
+        )
     created = facts.created_at.isoformat(timespec="seconds")
     zone = facts.layout.zone
     return [

@@ -45,6 +45,17 @@ async def _request(update: Update, ctx: BotContext, personal: bool) -> None:
     wake_jobs(ctx)
 
 
+async def client_package(update: Update, ctx: BotContext, client_id: int) -> None:
+    """The card's "📦 Data package": queued like an export, sent here when ready."""
+    chat = update.effective_chat
+    assert chat is not None
+    text = ctx.t("⏳ Preparing the client's data package. I will send it here when it is ready.")
+    message = await reply_first(ctx, update, text)
+    message_id = message.message_id if message is not None else None
+    await ctx.services.privacy.request_client_package(ctx.actor, client_id, chat.id, message_id)
+    wake_jobs(ctx)
+
+
 def progress_text(t: Translator, step: ExportProgress) -> str:
     if step.stage is ExportStage.TABLES:
         return t(
@@ -91,15 +102,23 @@ def export_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, J
         try:
             await _edit(bot, chat_id, shown, ready_text(t, ready))
             if not ready.too_large:
-                await _document(bot, chat_id, ready, t)
+                client = job.payload.get("client_id")
+                await _document(bot, chat_id, ready, t, client is not None)
         finally:
             services.privacy.discard(ready.file)
 
     return {EXPORT_JOB: run}
 
 
-async def _document(bot: Bot, chat_id: int, ready: ExportReady, t: Translator) -> None:
+async def _document(
+    bot: Bot, chat_id: int, ready: ExportReady, t: Translator, client: bool = False
+) -> None:
     caption = t("Your data: a JSON and a CSV file per table, the files, and a README.")
+    if client:  # a client's data package (docs/data-rights.md), for the client
+        caption = t(
+            "The client's data package: everything held about them, a JSON and a CSV file "
+            "per table, their files, and a README."
+        )
     try:
         await bot.send_document(
             chat_id, Path(ready.file.path), filename=ready.file.name, caption=caption

@@ -89,8 +89,11 @@ class ZipExportBuilder:
         self._zip.writestr(name, data, compress_type=zipfile.ZIP_STORED)
         self._files += 1
 
-    def finish(self, personal: bool, created_at: datetime) -> ExportFile:
-        facts = ReadmeFacts(personal, created_at, self._layout, tuple(self._entities), self._files)
+    def finish(
+        self, personal: bool, created_at: datetime, client_id: int | None = None
+    ) -> ExportFile:
+        entities = tuple(self._entities)
+        facts = ReadmeFacts(personal, created_at, self._layout, entities, self._files, client_id)
         self._zip.writestr("README.txt", self._readme(facts).encode(CSV_ENCODING))
         self._zip.close()
         self._partial.replace(self._final)

@@ -22,6 +22,7 @@ from core.invoices.model import invoice_number
 from core.privacy.model import ConsentRecord, Entity, Erased, RetentionReport, StoredFile
 from core.privacy.retention import Cutoffs
 from storage.privacy import erasure, retention
+from storage.privacy.client_package import client_package
 from storage.privacy.schema import (
     NOT_EXPORTED,
     ORG_COLUMN,
@@ -160,6 +161,11 @@ class SqlPrivacyRepository:
             archive = f"files/{folder}/{row.id}-{name}"
             found.append(StoredFile(archive, key, row.state == "stored"))
         return found + await self._invoice_files(org_id)
+
+    async def client_package(
+        self, org_id: int, client_id: int
+    ) -> tuple[list[Entity], list[StoredFile]]:
+        return await client_package(self._s, org_id, client_id)
 
     async def _invoice_files(self, org_id: int) -> list[StoredFile]:
         """The invoices' and service reports' PDFs (docs/invoices.md), by number."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import JSON, Boolean, Column, DateTime, Float, Integer, String, Table
@@ -110,7 +110,7 @@ def type_name(column: Column[Any]) -> str:
 
 
 def jsonable(value: Any) -> Any:
-    if isinstance(value, datetime):
+    if isinstance(value, datetime | date):  # a day (a quote's last, a request's due) too
         return value.isoformat()
     return value
 
