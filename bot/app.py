@@ -11,6 +11,7 @@ from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.answers import CallbackAnswers
 from bot.background import Background
+from bot.backups import backup_schedule
 from bot.container import Container
 from bot.metrics import Metrics, update_kind
 from bot.ordering import PerChatUpdateProcessor
@@ -168,6 +169,8 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     if app.bot_data.background is not None:
         await app.bot_data.services.erasure.schedule_retention()  # the daily retention job
         await app.bot_data.services.series.schedule_fill()  # the daily series fill
+        for schedule in backup_schedule(crm.container):  # BACKUP_DAILY
+            await schedule()
         app.bot_data.background.start()
     catalogs = app.bot_data.catalogs
     for language in ("en", "ru"):

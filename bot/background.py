@@ -14,6 +14,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
+from bot.backups import backup_schedule
 from bot.container import Container
 from bot.jobs import JobRegistry
 from bot.scheduler import Leadership, Scheduler
@@ -70,6 +71,7 @@ class Background:
             daily=[
                 container.services.erasure.schedule_retention,
                 container.services.series.schedule_fill,  # recurring series' horizon
+                *backup_schedule(container),  # BACKUP_DAILY
             ],
         )
 

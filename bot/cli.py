@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Sequence
 
+from bot.backups import add_commands
 from bot.settings import ConfigError, Settings, load_settings
 from integrations.entities import single_threaded_blas
 from storage import migrate
@@ -53,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     worker.set_defaults(handler=_worker)
     check = commands.add_parser("check-config", help="validate settings and reach the database")
     check.set_defaults(handler=_check_config)
+    add_commands(commands)
     return parser
 
 

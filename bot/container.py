@@ -11,6 +11,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.admin.wiring import admin_parts, payment_gateway, public_url, secret_box
+from bot.backups import erasure_journal
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
@@ -394,6 +395,6 @@ def privacy_services(
     version = settings.privacy_policy_version
     return {
         "privacy": PrivacyService(uow, clock, files, spool, builder, version),
-        "erasure": ErasureService(uow, clock, files, spool),
+        "erasure": ErasureService(uow, clock, files, spool, erasure_journal(settings)),
         "audit": AuditService(uow, clock),
     }

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from telegram import Bot
 
 from bot.admin.wiring import public_url
+from bot.backups import backup_jobs
 from bot.container import Container
 from bot.invoice_tell import invoice_teller
 from bot.ownbot import ownbot_jobs
@@ -143,6 +144,7 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
         **rating_jobs(bot, services, catalogs, public_url(container.settings)),
         **relay_jobs(bot, services, catalogs),
         **webhook_jobs(container, bot),
+        **backup_jobs(container),
         **quote_jobs(container, bot),
         **ownbot_jobs(container, bot),
         **invoice_jobs(

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from bot.client_ip import parse_networks
@@ -103,6 +103,36 @@ class Settings(BaseSettings):
     inbound_mail_host: str = "127.0.0.1"
     inbound_mail_port: int = Field(default=2525, ge=0, le=65535)
     inbound_mail_max_bytes: int = Field(default=2_000_000, ge=10_000, le=50_000_000)
+
+    # Backups (README "Backups and restore", docs/backups.md): sealed with age for
+    # BACKUP_RECIPIENTS (public keys age1..., comma-separated); BACKUP_KEY (the secret key
+    # AGE-SECRET-KEY-1...) restores, and seals when no recipients are set. Kept in BACKUP_DIR,
+    # else under BACKUP_S3_PREFIX in S3_BUCKET, else next to FILES_DIR; at most 90 days.
+    backup_recipients: str | None = None
+    backup_key: SecretStr | None = None
+    backup_dir: Path | None = None
+    backup_s3_prefix: str = "astracrm-backups"
+    backup_keep_days: int = Field(default=30, ge=1, le=90)
+    backup_daily: bool = False  # a backup every day at BACKUP_HOUR:00 UTC
+    backup_hour: int = Field(default=2, ge=0, le=23)
+    # Every erasure and purge, recorded apart from the backups (replayed by `astracrm restore`):
+    # ERASURE_JOURNAL_DIR, else under ERASURE_JOURNAL_S3_PREFIX in S3_BUCKET, else next to
+    # FILES_DIR.
+    erasure_journal_dir: Path | None = None
+    erasure_journal_s3_prefix: str = "astracrm-erasure-journal"
+
+    @field_validator("backup_recipients", "backup_key", "backup_dir", "erasure_journal_dir",
+                     mode="before")  # fmt: skip
+    @classmethod
+    def _empty_backup_value_is_none(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("backup_daily")
+    @classmethod
+    def _daily_backups_need_a_key(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and not (info.data.get("backup_recipients") or info.data.get("backup_key")):
+            raise ValueError("needs BACKUP_RECIPIENTS or BACKUP_KEY")
+        return value
 
     @field_validator(
         "public_base_url",

@@ -9,6 +9,8 @@ first, by the organization's key prefix, so a retried purge still finds what is 
 
 from __future__ import annotations
 
+from core.backup.model import Erasure, ErasureRecord
+from core.backup.ports import ErasureJournal
 from core.changes import OrgChange, UserChange
 from core.domain import Actor, Job, OrgStatus, Role
 from core.errors import DomainError
@@ -32,8 +34,23 @@ RETENTION_JOB = "retention"
 
 
 class ErasureService:
-    def __init__(self, uow: UowFactory, clock: Clock, store: FileStore, spool: FileStore) -> None:
+    def __init__(
+        self,
+        uow: UowFactory,
+        clock: Clock,
+        store: FileStore,
+        spool: FileStore,
+        journal: ErasureJournal | None = None,
+    ) -> None:
         self._uow, self._clock, self._store, self._spool = uow, clock, store, spool
+        self._journal = journal
+
+    async def _journal_append(self, kind: Erasure, ids: list[int], org_id: int | None) -> None:
+        """Record the erasure apart from the backups before it commits (a restore replays it):
+        a record whose transaction then fails only repeats a requested erasure."""
+        if self._journal is not None:
+            for subject in ids:
+                await self._journal.append(ErasureRecord(kind, subject, org_id, self._clock.now()))
 
     async def erase_client(self, actor: Actor, client_id: int) -> int:
         """Erase a client; their orders stay, anonymised. Returns how many files go."""
@@ -46,6 +63,7 @@ class ErasureService:
             erased = await uow.privacy.erase_client(org_id, client_id)
             await record(uow, actor, AuditAction.CLIENT_DELETED, now, ("client", client_id))
             await self._erase_objects_later(uow, erased.keys, org_id)
+            await self._journal_append(Erasure.CLIENT, erased.clients or [client_id], org_id)
             await uow.commit()
         return len(erased.keys)
 
@@ -63,6 +81,7 @@ class ErasureService:
             now = self._clock.now()
             await record(uow, actor, AuditAction.ACCOUNT_DELETED, now, ("user", actor.user.id))
             await uow.privacy.erase_user(actor.user.id, now)
+            await self._journal_append(Erasure.USER, [actor.user.id], None)
             await uow.commit()
 
     async def delete_org(self, actor: Actor) -> PendingDeletion:
@@ -138,6 +157,7 @@ class ErasureService:
 
     async def purge(self, org_id: int) -> None:
         """Every object under the organization's prefix, its exports, then every row."""
+        await self._journal_append(Erasure.ORGANIZATION, [org_id], org_id)
         for store in (self._store, self._spool):
             for key in await store.keys(f"org/{org_id}/"):
                 await store.delete(key)
@@ -156,6 +176,8 @@ class ErasureService:
         async with self._uow() as uow:
             await uow.privacy.apply_retention(limits, now, report)
             due = await uow.privacy.due_for_purge(limits.org_grace)
+            for org_id, client_id in report.erased_clients:
+                await self._journal_append(Erasure.CLIENT, [client_id], org_id)
             await uow.commit()
         for key in report.keys:
             await self._delete(key)

@@ -147,6 +147,7 @@ class Erased:
     """What an erasure left to do outside the database: objects to delete."""
 
     keys: list[str] = field(default_factory=list)
+    clients: list[int] = field(default_factory=list)  # the cards erased (merged ones too)
 
 
 @dataclass(slots=True)
@@ -156,6 +157,7 @@ class RetentionReport:
     removed: dict[str, int] = field(default_factory=dict)
     keys: list[str] = field(default_factory=list)
     purged_orgs: list[int] = field(default_factory=list)
+    erased_clients: list[tuple[int, int]] = field(default_factory=list)  # (org, client)
 
     def add(self, rule: str, count: int) -> None:
         if count:

@@ -140,6 +140,7 @@ async def erase_client(session: AsyncSession, org_id: int, client_id: int) -> Er
     await session.execute(
         delete(ClientRow).where(ClientRow.organization_id == org_id, ClientRow.id.in_(ids))
     )
+    erased.clients = ids
     return erased
 
 

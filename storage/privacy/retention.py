@@ -136,7 +136,9 @@ async def _business(session: AsyncSession, now: datetime, report: RetentionRepor
         before = now - timedelta(days=int(days))
         await _strip_finished_orders(session, org_id, before, report)
         for client_id in await _idle_clients(session, org_id, before):
-            report.keys += (await erase_client(session, org_id, client_id)).keys
+            erased = await erase_client(session, org_id, client_id)
+            report.keys += erased.keys
+            report.erased_clients += [(org_id, c) for c in erased.clients]
             report.add("business", 1)
 
 
@@ -202,5 +204,7 @@ async def _deleted_clients(
 ) -> None:
     stmt = select(ClientRow.organization_id, ClientRow.id).where(ClientRow.deleted_at < before)
     for org_id, client_id in (await session.execute(stmt)).all():
-        report.keys += (await erase_client(session, org_id, client_id)).keys
+        erased = await erase_client(session, org_id, client_id)
+        report.keys += erased.keys
+        report.erased_clients += [(org_id, c) for c in erased.clients]
         report.add("deleted", 1)

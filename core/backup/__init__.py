@@ -1,0 +1,1 @@
+"""Encrypted backups of the database, their rotation, and the erasure journal they honour."""

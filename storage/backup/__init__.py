@@ -1,0 +1,1 @@
+"""The database's side of backups: snapshots in and out, and the erasure journal's store."""
