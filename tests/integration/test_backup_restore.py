@@ -4,6 +4,7 @@ replayed on restore (a client erased after the backup stays erased, rows, search
 and refusals that write nothing (a damaged backup, a wrong key, a database not empty, a schema
 revision this code does not know)."""
 
+import asyncio
 import json
 import os
 
@@ -131,3 +132,34 @@ async def test_a_database_that_is_not_empty_is_refused(w, db_url, clock, tmp_pat
         with pytest.raises(BackupRefused, match="not empty"):
             await restorer(tmp_path, keys.secret).restore(manifest.name, t)
     assert await every_row(db_url) == before
+
+
+async def test_a_snapshot_is_consistent_while_the_bot_writes(
+    w, db_url, fresh, clock, tmp_path, keys
+):
+    """Clients are created one transaction at a time while the snapshot is taken: it holds
+    whole transactions (each client with its phone), never half of one."""
+    owner = await owner_with_org(w.services)
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def write() -> int:
+        made = 0
+        while not stop.is_set():
+            made += 1
+            phone = f"+7916{made:07d}"
+            await w.services.clients.create(owner, f"Клиент {made}", phone, None, None)
+            if made == 3:
+                started.set()
+            await asyncio.sleep(0)  # SQLite's driver runs inline: let the snapshot's task run
+        return made
+
+    writing = asyncio.create_task(write())
+    await started.wait()
+    manifest = await backups(db_url, tmp_path, clock, keys).take()
+    stop.set()
+    made = await writing
+    async with target(fresh, clock, w.files_dir) as t:
+        await restorer(tmp_path, keys.secret).restore(manifest.name, t)
+    rows = await every_row(fresh)
+    assert 3 <= len(rows["client"]) <= made
+    assert len(rows["client_phone"]) == len(rows["client"])  # whole transactions only
