@@ -22,6 +22,7 @@ COMMANDS = {
     "cpu": "bench.cpu",
     "recovery": "bench.recovery",
     "deid": "bench.deid",
+    "board": "bench.board",
 }
 
 

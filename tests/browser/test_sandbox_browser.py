@@ -1,6 +1,7 @@
 """The sandbox as a person uses it: an owner onboards by tapping buttons, invites a worker who
 joins through the deep link, creates an order, offers it, and the worker takes it; an owner
-opens the admin pages through /admin's sign-in link."""
+opens the admin pages through /admin's sign-in link and goes on to the board; a manager opens
+the board from their own /admin link."""
 
 from __future__ import annotations
 
@@ -135,4 +136,42 @@ async def test_owner_signs_in_to_the_admin_pages_from_the_sandbox(sandbox, page)
     await admin.wait_for_url("**/settings")
     assert await admin.input_value("#timezone") == "Europe/Moscow"
     await snap(admin, "06-admin-from-sandbox")
+    await admin.click('header a[href="/board"]')
+    await admin.wait_for_selector('[data-testid="live"][data-state="on"]')
     await admin.close()
+
+
+async def test_a_manager_opens_the_board_from_the_sandbox(sandbox, page):
+    await page.goto(sandbox.server.url + "/")
+    await onboard_owner(page)
+    await page.click('[data-testid="add-persona-button"]')
+    await page.click('[data-testid="preset-mary"]')
+    mary = await persona_id(page, "Mary")
+    await page.click(f'[data-testid="persona-{await persona_id(page, "Olga")}"]')
+    await send(page, "/invite")
+    await bot_says(page, "Кого вы приглашаете")
+    await tap(page, "Менеджер")
+    await (
+        (await bot_says(page, "t.me/astracrm_bot"))
+        .locator("a")
+        .filter(has_text="t.me")
+        .first.click()
+    )
+    await page.click(f'[data-testid="open-as-{mary}"]')
+    await bot_says(page, "Выберите язык")
+    await tap(page, "Русский")
+    await tap(page, "Мне есть 16")
+    await bot_says(page, "конфиденциальность")
+    await tap(page, "Принимаю")
+    await bot_says(page, "Вы вступили")
+    await send(page, "/admin")
+    message = await bot_says(page, "на веб-доску")
+    async with page.context.expect_page() as opened:
+        await message.locator("a").filter(has_text="/signin/").first.click()
+    board = await opened.value
+    await board.click('[data-testid="sign-in"]')
+    await board.wait_for_url("**/board")
+    await board.wait_for_selector('[data-testid="live"][data-state="on"]')
+    assert await board.locator('header a[href="/settings"]').count() == 0
+    await snap(board, "07-manager-board-from-sandbox")
+    await board.close()

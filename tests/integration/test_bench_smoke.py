@@ -77,3 +77,15 @@ def test_quick_idle_benchmark_counts_an_idle_bots_transactions(tmp_path, capsys)
     run = report["run"]
     assert run["seconds"] >= 10 and run["transactions"] >= 0
     assert "tx/s" in capsys.readouterr().out
+
+
+def test_quick_board_benchmark_delivers_every_change_to_every_board(tmp_path, capsys):
+    out = tmp_path / "results"
+    assert main(["board", "--quick", "--backends", ",".join(BACKENDS), "--out", str(out)]) == 0
+    [written] = out.glob("board-*.json")
+    report = json.loads(written.read_text(encoding="utf-8"))
+    assert [run["backend"] for run in report["runs"]] == BACKENDS
+    for run in report["runs"]:
+        assert run["boards"] == 10 and run["changes"] == 60 and run["missing"] == 0
+        assert run["delivered"] == 600 and run["latency_ms"]["p95"] > 0
+    assert "p95 ms" in capsys.readouterr().out
