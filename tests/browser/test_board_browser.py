@@ -88,6 +88,8 @@ async def test_board_drag_live_and_catch_up(crm, page):
     await assigned.locator(f'[data-testid="card-{first.number}"]').wait_for()
     assert "Анна Смирнова" in await assigned.inner_text()
     assert "НАЗНАЧЕН · 1" in await assigned.inner_text()  # upper case by the stylesheet
+    opens = assigned.locator(f'[data-testid="open-{first.number}"]')  # the order's own page
+    assert await opens.get_attribute("href") == f"/orders/{first.number}"
     await page.click('[data-testid="view-week"]')
     block = page.locator(f'[data-testid="block-{first.number}"]')
     day = (await services.board.view(owner, None)).days[0].isoformat()

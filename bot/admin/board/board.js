@@ -64,7 +64,7 @@ const Board = (() => {
       c.overdue ? el("span", { class: "mark overdue", "data-testid": "overdue" }, words.overdue) : null,
       c.confirmed ? el("span", { class: "mark confirmed", "data-testid": "confirmed" }, words.confirmed) : null);
     return el("div", { class: "card " + c.column, "data-order": c.id, "data-testid": "card-" + c.number },
-      el("div", { class: "head" }, el("b", {}, c.time || "—"), " №" + c.number, el("span", { class: "price" }, money(c.price_minor))),
+      el("div", { class: "head" }, el("b", {}, c.time || "—"), " ", el("a", { href: "/orders/" + c.number, "data-testid": "open-" + c.number }, "№" + c.number), el("span", { class: "price" }, money(c.price_minor))),
       el("div", { class: "client" }, c.client || ""),
       el("div", { class: "area muted" }, c.area || ""),
       el("div", { class: "who" }, c.assignee || words.unassigned),
