@@ -59,7 +59,7 @@ def test_daily_backups_need_a_key(monkeypatch):
 
 
 def test_manifest_and_journal_records_round_trip():
-    manifest = Manifest("astracrm-x", NOW, "sqlite", "0039", "sqlite 3", 10, "a", 20, "b")
+    manifest = Manifest("astracrm-x", NOW, "sqlite", "0041", "sqlite 3", 10, "a", 20, "b")
     assert Manifest.from_json(manifest.to_json()) == manifest
     with pytest.raises(BackupRefused, match="unreadable"):
         Manifest.from_json(b"{")

@@ -1,7 +1,7 @@
 """search function path
 
-Revision ID: 0039
-Revises: 0038
+Revision ID: 0041
+Revises: 0040
 Create Date: 2026-12-07
 
 PostgreSQL only. `client_search_part_keys` (the expression of `ix_client_search_trgm`, 0013)
@@ -17,8 +17,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0039"
-down_revision: str | None = "0038"
+revision: str = "0041"
+down_revision: str | None = "0040"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
