@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from bot.admin import models as m
+from bot.admin.auth_first import CredentialsFirst
 from bot.admin.context import ServicesDep, WorkDep, admin_context
 from bot.admin.security import Caller, RateLimited, authenticate, client_key
 from core.client_loop.providers import (
@@ -35,7 +36,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
         (429, "Too many attempts"),
     )
 }
-router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"])
+router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"], route_class=CredentialsFirst)
 
 
 async def caller(request: Request, work: WorkDep) -> Caller:

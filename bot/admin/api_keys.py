@@ -11,12 +11,15 @@ from pydantic import BaseModel, Field
 
 from bot.admin import models as m
 from bot.admin.api import ERRORS, CallerDep
+from bot.admin.auth_first import CredentialsFirst
 from bot.admin.context import ServicesDep
 from bot.admin.html import Safe, SafeText, join, tag
 from bot.admin.security import RateLimited, client_key
 from core.apikeys.model import KEY_NAME_MAX, ApiKey, Scope
 
-router = APIRouter(prefix="/api/api-keys", responses=ERRORS, tags=["admin"])
+router = APIRouter(
+    prefix="/api/api-keys", responses=ERRORS, tags=["admin"], route_class=CredentialsFirst
+)
 PAGE = "/settings/api-keys"  # the same on a page: bot/admin/api_keys_page.py
 
 

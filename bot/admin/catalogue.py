@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from starlette.datastructures import FormData
 
 from bot.admin.api import ERRORS, CallerDep
+from bot.admin.auth_first import CredentialsFirst
 from bot.admin.catalogue_view import catalogue_page
 from bot.admin.context import RequestWork, ServicesDep, WorkDep
 from bot.admin.html import Safe, notice
@@ -34,7 +35,7 @@ from handlers.errors import describe
 
 PATH = "/catalogue"
 router = APIRouter(include_in_schema=False)
-api = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"])
+api = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"], route_class=CredentialsFirst)
 
 
 async def _render(

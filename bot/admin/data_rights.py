@@ -9,9 +9,12 @@ from starlette.background import BackgroundTask
 from starlette.responses import FileResponse
 
 from bot.admin.api import ERRORS, CallerDep
+from bot.admin.auth_first import CredentialsFirst
 from bot.admin.context import ServicesDep
 
-router = APIRouter(prefix="/api", responses=ERRORS, tags=["data rights"])
+router = APIRouter(
+    prefix="/api", responses=ERRORS, tags=["data rights"], route_class=CredentialsFirst
+)
 
 
 @router.get(

@@ -8,10 +8,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from bot.admin.api import ERRORS, CallerDep
+from bot.admin.auth_first import CredentialsFirst
 from bot.admin.context import ServicesDep
 from core.recurring.model import MAX_HORIZON
 
-router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"])
+router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"], route_class=CredentialsFirst)
 
 
 class RecurringDays(BaseModel):

@@ -7,11 +7,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from bot.admin.api import ERRORS, CallerDep
+from bot.admin.auth_first import CredentialsFirst
 from bot.admin.context import ServicesDep
 from core.client_loop.slots import WorkingHours
 from core.notifications.schedule import hhmm
 
-router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"])
+router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"], route_class=CredentialsFirst)
 
 
 class WorkingHoursIn(BaseModel):

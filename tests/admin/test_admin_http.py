@@ -121,6 +121,17 @@ async def test_bad_requests_get_clear_4xx(client, container):
         headers={**bearer, "content-type": "application/json"},
     )
     assert broken.status_code == 422 and broken.json()["error"] == "invalid_request"
+    for strangers in ({}, {"Authorization": "Basic x"}, {"cookie": "astracrm_session=forged"}):
+        before_auth = await client.patch(
+            "/api/settings/profile",
+            content=b"{not json",
+            headers={**strangers, "content-type": "application/json"},
+        )  # credentials are looked at before the body is read
+        assert before_auth.status_code == 401, strangers
+    as_number = await client.patch(
+        "/api/settings/preferences", json={"photos_required": False}, headers=bearer
+    )
+    assert as_number.status_code == 422  # a boolean is not taken for a number
     typed = await client.patch(
         "/api/settings/preferences", json={"reminder_minutes": "soon"}, headers=bearer
     )
