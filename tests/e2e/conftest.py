@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,7 @@ import pytest
 from bot.local import LocalBot
 from bot.settings import Settings
 from core.clock import RunningClock
+from integrations.entities import shared_natasha
 from tests.admin.support import ENCRYPTION_KEY
 
 # Every end-to-end bot lives at this moment (then runs at real speed), whatever the machine's
@@ -21,10 +23,20 @@ def e2e_clock(start: datetime = E2E_START) -> RunningClock:
     return RunningClock(start)
 
 
+class _LocalBot(LocalBot):
+    async def start(self) -> None:
+        # With a model configured the container loads natasha in the background (1-3 s on a
+        # busy machine); a test's first message would wait for it past its reply timeout.
+        # Loaded first here: once per process, shared with the container's finder.
+        if self.settings.openrouter_api_key or self.settings.yandex_cloud_folder_id:
+            await asyncio.to_thread(shared_natasha)
+        await super().start()
+
+
 def local_bot(settings: Settings, **options: Any) -> LocalBot:
     """The real bot against the emulator, on the end-to-end clock unless one is given."""
     options.setdefault("clock", e2e_clock())
-    return LocalBot(settings, **options)
+    return _LocalBot(settings, **options)
 
 
 def make_settings(db_url: str, tmp_path) -> Settings:

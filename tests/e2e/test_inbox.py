@@ -1,13 +1,11 @@
 """Issue scenario: a forwarded request becomes a draft order through YandexGPT over gRPC, with
 personal data de-identified before it leaves and restored in the draft."""
 
-import asyncio
 import json
 
 import pytest
 from pydantic import SecretStr
 
-from integrations.entities import shared_natasha
 from tests.e2e.conftest import local_bot, make_settings
 from tests.e2e.scenario import create_org
 from tests.fakes.yandexgpt import FakeYandexGpt
@@ -21,9 +19,6 @@ REQUEST = (
 
 @pytest.fixture
 async def inbox_crm(db_url, tmp_path):
-    # natasha loads in the background when the container is built (1-3 s on a busy machine);
-    # loaded first here (once per process, shared) so no reply waits past its 5 s for it
-    await asyncio.to_thread(shared_natasha)
     async with FakeYandexGpt(folder_id="b1gfolder", api_key="yc-key", iam_token=None) as gpt:
         settings = make_settings(db_url, tmp_path).model_copy(
             update={
