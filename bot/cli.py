@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 
 from bot.backups import add_commands
+from bot.policy_cli import add_commands as add_policy_commands
 from bot.settings import ConfigError, Settings, load_settings
 from integrations.entities import single_threaded_blas
 from storage import migrate
@@ -55,6 +56,7 @@ def _parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check-config", help="validate settings and reach the database")
     check.set_defaults(handler=_check_config)
     add_commands(commands)
+    add_policy_commands(commands)
     return parser
 
 

@@ -70,6 +70,8 @@ from core.ports import (
 from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
 from core.privacy.export_format import ExportLayout
+from core.privacy.policy import VERSIONS_DIR, load_registry
+from core.privacy.policy_service import PolicyService
 from core.privacy.service import PrivacyService
 from core.quotes.answers import QuoteAnswers
 from core.quotes.delivery import QuoteMessages
@@ -378,6 +380,7 @@ def make_services(
 
 class PrivacyServices(TypedDict):
     privacy: PrivacyService
+    policy: PolicyService
     erasure: ErasureService
     audit: AuditService
 
@@ -393,8 +396,10 @@ def privacy_services(
 
     files, spool = adapters.files, adapters.spool
     version = settings.privacy_policy_version
+    policy_dir = settings.privacy_policy_dir or VERSIONS_DIR
     return {
         "privacy": PrivacyService(uow, clock, files, spool, builder, version),
+        "policy": PolicyService(uow, clock, load_registry(version, policy_dir)),
         "erasure": ErasureService(uow, clock, files, spool, erasure_journal(settings)),
         "audit": AuditService(uow, clock),
     }

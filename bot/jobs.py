@@ -31,6 +31,7 @@ from core.client_loop.providers import SmsProvider, SmsSettings
 from core.domain import Job
 from core.files.service import UPLOAD_JOB
 from core.privacy.erasure import ERASE_OBJECTS_JOB, ORG_PURGE_JOB, RETENTION_JOB
+from core.privacy.policy_service import ANNOUNCE_JOB
 from core.recurring.service import FILL_JOB
 from core.runtime.jobs import DeadLetterHook, JobHandler
 from core.services import Services
@@ -44,6 +45,7 @@ from handlers.i18n import Catalogs
 from handlers.jobs import dead_job_notice, presenter_jobs
 from handlers.notifications.digests import notification_jobs
 from handlers.paperwork_jobs import invoice_jobs
+from handlers.privacy.policy import policy_jobs
 from handlers.voice import progress_presenter
 from integrations.ical import invitation_ics
 from integrations.pdf import FpdfRenderer
@@ -76,6 +78,7 @@ def service_jobs(services: Services) -> dict[str, JobHandler]:
         SUMMARIZE_JOB: services.voice.summarize,
         ERASE_OBJECTS_JOB: services.erasure.erase_objects,
         ORG_PURGE_JOB: services.erasure.purge_job,
+        ANNOUNCE_JOB: services.policy.announce,
         RETENTION_JOB: services.erasure.retention_job,
         TICK_JOB: services.billing.tick,
         FILL_JOB: services.series.fill_job,
@@ -135,7 +138,11 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
     """Every job kind and its handler; voice notes report their progress through `bot`."""
     services, catalogs = container.services, container.catalogs
     services.voice.progress = progress_presenter(bot, services, catalogs)
-    messages = notification_jobs(bot, services, catalogs)
+    url = container.settings.privacy_policy_url
+    messages = {
+        **notification_jobs(bot, services, catalogs),
+        **policy_jobs(bot, services, catalogs, url),
+    }
     handlers = {
         **service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages,
         **client_delivery(container),

@@ -28,7 +28,9 @@ class Settings(BaseSettings):
     default_language: Literal["en", "ru"] = "en"
     default_country: str = Field(default="RU", min_length=2, max_length=2)
     privacy_policy_url: str = "https://example.com/privacy"
-    privacy_policy_version: str = "2025-01"
+    privacy_policy_version: str = "2025-01"  # the base version: in force until another is
+    # published (`astracrm policy publish`); its files are in the versions directory
+    privacy_policy_dir: Path | None = None  # the versions (default: core/privacy/versions)
     invite_days: int = Field(default=7, ge=1, le=90)
     invite_uses: int = Field(default=1, ge=1, le=100)
     dadata_api_key: SecretStr | None = None

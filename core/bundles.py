@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core.catalogue.model import LineItem
-from core.domain import Client, Membership, Organization, Payment, User
+from core.domain import Client, Membership, Organization, Payment, PolicyStanding, User
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +20,7 @@ class Arriving:
     user: User | None = None
     membership: Membership | None = None
     organization: Organization | None = None
+    policy: PolicyStanding | None = None
 
 
 @dataclass(frozen=True, slots=True)

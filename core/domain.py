@@ -152,12 +152,34 @@ class Invite:
 
 
 @dataclass(frozen=True, slots=True)
+class PolicyStanding:
+    """Where one person stands with the privacy policy (core/privacy/policy.py), read with
+    their arrival (`storage/team/arrival.py`): the version in force (None: none published
+    yet, the deployment's base version applies), the latest material version in force and
+    their answer to it since it took effect (None: not answered yet)."""
+
+    in_force: str | None = None
+    required: str | None = None
+    answer: bool | None = None
+
+    @property
+    def pending(self) -> bool:
+        """A material version is in force and the person has not answered it."""
+        return self.required is not None and self.answer is None
+
+    @property
+    def declined(self) -> bool:
+        return self.required is not None and self.answer is False
+
+
+@dataclass(frozen=True, slots=True)
 class Actor:
     """The person acting in a use case, with their role in their active organization."""
 
     user: User
     organization: Organization | None = None
     membership: Membership | None = None
+    policy: PolicyStanding | None = None  # read with the update's arrival; else not known
 
     @property
     def role(self) -> Role | None:

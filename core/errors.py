@@ -108,6 +108,8 @@ class ErrorCode(enum.StrEnum):
     PAYMENT_MISMATCH = "payment_mismatch"
     PAYMENT_UNAVAILABLE = "payment_unavailable"
     PAYMENT_UNKNOWN = "payment_unknown"
+    POLICY_NOTICE_TOO_SHORT = "policy_notice_too_short"  # privacy policy versions
+    POLICY_UNKNOWN = "policy_unknown"
     INTAKE_ORIGIN_INVALID = "intake_origin_invalid"  # website intake (core/intake)
     DESCRIPTION_EMPTY = "description_empty"
     INTAKE_ORIGINS_TOO_MANY = "intake_origins_too_many"

@@ -56,6 +56,7 @@ from core.notifications.ports import NotificationRepository as NotificationRepos
 from core.orders.listing import OrderFilter
 from core.ownbot.ports import OwnBotRepository as OwnBotRepository
 from core.privacy.ports import AuditRepository as AuditRepository
+from core.privacy.ports import PolicyRepository as PolicyRepository
 from core.privacy.ports import PrivacyRepository as PrivacyRepository
 from core.quotes.ports import QuoteRepository as QuoteRepository
 from core.recurring.ports import SeriesRepository as SeriesRepository
@@ -106,7 +107,7 @@ class MembershipRepository(Protocol):
     async def team(self, org_id: int) -> Sequence[MemberView]: ...
     async def choices_for_user(self, user_id: int) -> Sequence[OrgChoice]: ...
     async def count_active(self, org_id: int, role: Role | None = None) -> int: ...
-    async def arrival(self, update_id: int, telegram_id: int) -> Arriving: ...
+    async def arrival(self, update_id: int, telegram_id: int, now: datetime) -> Arriving: ...
 
 
 class InviteRepository(Protocol):
@@ -289,6 +290,7 @@ class UnitOfWork(Protocol):
     jobs: JobRepository
     audit: AuditRepository
     privacy: PrivacyRepository
+    policy: PolicyRepository
     digests: DigestRepository
     day_map: DayMapRepository
     notifications: NotificationRepository

@@ -37,6 +37,7 @@ from core.ownbot.service import OwnBotService
 from core.ports import Clock
 from core.privacy.audit import AuditService
 from core.privacy.erasure import ErasureService
+from core.privacy.policy_service import PolicyService
 from core.privacy.service import PrivacyService
 from core.quotes.answers import QuoteAnswers
 from core.quotes.delivery import QuoteMessages
@@ -87,6 +88,7 @@ class Services:
     recordings: RecordingService
     telephony: TelephonyService
     privacy: PrivacyService
+    policy: PolicyService
     erasure: ErasureService
     audit: AuditService
     trips: OnTheWayService  # "On my way" (core/client_loop/on_the_way.py)

@@ -83,6 +83,10 @@ ADMIN_ERRORS: dict[str, str] = {
     "payment_unknown": N_("The notification is about a payment that was never made here."),
     "refund_unavailable": N_("There is no online payment of this order to refund."),
     "refund_too_much": N_("That is more than is left of the online payment to refund."),
+    "policy_notice_too_short": N_(
+        "A material change needs {days} days of notice: move its effective date later."
+    ),
+    "policy_unknown": N_("There is no such version of the privacy policy."),
 }
 
 NOTICES = {

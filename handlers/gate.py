@@ -8,6 +8,7 @@ from telegram.ext import ApplicationHandlerStop
 from core.domain import TelegramProfile
 from handlers.context import BotContext
 from handlers.delivery.replies import reply
+from handlers.privacy.policy import POLICY_OPEN_COMMANDS, ask
 
 # What a person may do before finishing onboarding (or after losing access).
 OPEN_COMMANDS = frozenset({"/start", "/help", "/language", "/cancel"})
@@ -36,6 +37,12 @@ async def identify(update: Update, ctx: BotContext) -> None:
                 "Your access to this organization was revoked. Ask its owner if this is a mistake."
             ),
         )
+    policy = actor.policy
+    unanswered = policy is not None and (policy.pending or policy.declined)
+    if unanswered and actor.user.onboarded and not _policy_input(update):
+        assert policy is not None
+        await ask(update, ctx, policy)
+        raise ApplicationHandlerStop
 
 
 def profile_of(update: Update) -> TelegramProfile | None:
@@ -85,6 +92,21 @@ def _onboarding_input(update: Update, ctx: BotContext) -> bool:
     if query is not None:
         return (query.data or "").startswith("d:onboarding:")
     return update.effective_message is not None
+
+
+# Taps a person who has not accepted the policy in force may still make: the answer itself,
+# and the confirmation (or cancelling) of deleting their account.
+POLICY_OPEN_TAPS = ("pv:pa:", "er:me", "er:no")
+
+
+def _policy_input(update: Update) -> bool:
+    command = _command(update)
+    if command is not None:
+        return command in POLICY_OPEN_COMMANDS
+    query = update.callback_query
+    if query is not None:
+        return (query.data or "").startswith(POLICY_OPEN_TAPS)
+    return False
 
 
 async def _refuse(update: Update, ctx: BotContext, text: str) -> None:

@@ -46,7 +46,7 @@ from handlers.notifications import commands as notifications
 from handlers.orders import checklist, line_edits, lines
 from handlers.orders import commands as orders
 from handlers.privacy import commands as privacy
-from handlers.privacy import erasure, exports
+from handlers.privacy import erasure, exports, policy
 from handlers.quotes import commands as quotes
 from handlers.quotes.answers import quote_tap
 from handlers.recurring import taps as series
@@ -190,6 +190,7 @@ CALLBACKS = [
     route(cb.RetentionKeep, privacy.privacy_action),
     route(cb.RestoreOrg, privacy.privacy_action),
     route(cb.AuditPage, privacy.privacy_action),
+    route(cb.PolicyAnswer, policy.policy_answer),
     route(cb.EraseAsk, erasure.erasure_action),
     route(cb.EraseClient, erasure.erasure_action),
     route(cb.EraseConfirm, erasure.erasure_action),

@@ -37,6 +37,7 @@ from storage.notifications.repository import SqlNotificationRepository
 from storage.orders.repository import SqlOrderRepository
 from storage.ownbot import SqlOwnBotRepository
 from storage.privacy.audit import SqlAuditRepository
+from storage.privacy.policy import SqlPolicyRepository
 from storage.privacy.queries import SqlPrivacyRepository
 from storage.quotes import SqlQuoteRepository
 from storage.recurring import SqlSeriesRepository
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
     jobs: ports.JobRepository
     audit: ports.AuditRepository
     privacy: ports.PrivacyRepository
+    policy: ports.PolicyRepository
     digests: ports.DigestRepository
     day_map: ports.DayMapRepository
     notifications: ports.NotificationRepository
@@ -195,6 +197,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "jobs": SqlJobRepository,
     "audit": SqlAuditRepository,
     "privacy": SqlPrivacyRepository,
+    "policy": SqlPolicyRepository,
     "digests": SqlDigestRepository,
     "day_map": SqlDayMapRepository,
     "notifications": SqlNotificationRepository,

@@ -11,7 +11,15 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
-from bot.admin import api_keys, client_payments, intake_form, recurring_form, views, webhooks_view
+from bot.admin import (
+    api_keys,
+    client_payments,
+    intake_form,
+    policy_banner,
+    recurring_form,
+    views,
+    webhooks_view,
+)
 from bot.admin import client_channels as channels
 from bot.admin import invoice_details_form as invoice_form
 from bot.admin import working_hours_form as hours_form
@@ -19,6 +27,7 @@ from bot.admin.client_templates_view import link_section
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
 from bot.admin.html import Safe, SafeText, button, join, notice, page, tag
+from bot.admin.policy_banner import banner
 from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key
 from core.admin.model import OBSOLETE_CREDENTIALS, SESSION_HOURS
 from core.domain import Actor
@@ -146,6 +155,7 @@ async def _settings(
         html = channels.with_section(html, api_keys.link_section(current.t))
     if allowed(current.actor.role, Permission.CLIENT_EDIT):
         html = channels.with_section(html, link_section(current.t))
+    html = policy_banner.with_banner(html, banner(current.t, await services.policy.status()))
     return HTMLResponse(html, status_code=status)
 
 

@@ -3,7 +3,8 @@ and the ZIP builder. Re-exported by `core.ports`."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
@@ -18,7 +19,35 @@ from core.privacy.model import (
     RetentionReport,
     StoredFile,
 )
+from core.privacy.policy import Publication
 from core.privacy.retention import Cutoffs
+
+
+@dataclass(frozen=True, slots=True)
+class ClientAudience:
+    """A client linked in Telegram, as a policy notice reaches them."""
+
+    user_id: int
+    telegram_id: int
+    language: str | None
+    telegram_language: str | None
+    zone: str
+
+
+class PolicyRepository(Protocol):
+    async def publications(self) -> list[Publication]: ...
+    async def publish(self, publication: Publication) -> bool:
+        """False when the version was published before (nothing changes)."""
+        ...
+
+    async def clients(self) -> list[ClientAudience]: ...
+    async def add_notices(
+        self, version: str, user_ids: Collection[int], now: datetime
+    ) -> set[int]:
+        """The people not told about `version` before, now noted as told."""
+        ...
+
+    async def notices(self, version: str) -> int: ...
 
 
 class AuditRepository(Protocol):

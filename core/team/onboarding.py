@@ -84,13 +84,14 @@ class OnboardingSpec(Spec[OnboardingData]):
     ) -> Outcome:
         now = self._clock.now()
         user_id = actor.user.id
+        # The version shown is the one in force (a published one, read with the arrival),
+        # else the deployment's base version.
+        version = (actor.policy.in_force if actor.policy else None) or self._policy_version
         age_ok = data.age == "yes"
         consent_ok = data.consent == "accept"
-        await uow.consents.add(user_id, ConsentKind.AGE_16, self._policy_version, age_ok, now)
+        await uow.consents.add(user_id, ConsentKind.AGE_16, version, age_ok, now)
         if age_ok:
-            await uow.consents.add(
-                user_id, ConsentKind.PRIVACY_POLICY, self._policy_version, consent_ok, now
-            )
+            await uow.consents.add(user_id, ConsentKind.PRIVACY_POLICY, version, consent_ok, now)
         language = data.language if data.language in LANGUAGES else None
         if not (age_ok and consent_ok):
             await uow.users.update(user_id, UserChange(language=language))
@@ -99,7 +100,7 @@ class OnboardingSpec(Spec[OnboardingData]):
             language=language,
             age_confirmed_at=now,
             consent_at=now,
-            consent_version=self._policy_version,
+            consent_version=version,
         )
         user = await uow.users.update(user_id, agreed)
         token = data.invite

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.bundles import Arriving
 from core.changes import UserChange
@@ -34,7 +34,7 @@ class UserService:
         async with self._uow() as uow:
             if profile is None:
                 return Arrival(seen=await uow.updates.seen(update_id))
-            arriving = await uow.members.arrival(update_id, profile.telegram_id)
+            arriving = await uow.members.arrival(update_id, profile.telegram_id, self._clock.now())
             if arriving.seen:
                 return Arrival(seen=True)
             return Arrival(seen=False, actor=await self._identify(uow, profile, arriving))
@@ -61,6 +61,8 @@ class UserService:
             user = await uow.users.update(user.id, refreshed)
         known = (arriving.membership, arriving.organization) if arriving else None
         actor = await load_actor(uow, user, known)
+        if arriving is not None:
+            actor = replace(actor, policy=arriving.policy)
         if changed or actor.user.active_org_id != user.active_org_id:
             await uow.commit()
         return actor

@@ -337,6 +337,13 @@ class AuditPage(Action, template="pv:au:{page}"):
 
 
 @dataclass(frozen=True)
+class PolicyAnswer(Action, template="pv:pa:{accepted}"):
+    """Accept (1) or decline (0) the privacy policy's version in force."""
+
+    accepted: Literal[0, 1]
+
+
+@dataclass(frozen=True)
 class EraseAsk(Action, template="er:fc:{client_id}"):
     client_id: int
 

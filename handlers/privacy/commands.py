@@ -18,6 +18,7 @@ from handlers.formatting import when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button, column, rows
 from handlers.privacy.audit import audit, audit_page, retention_label
+from handlers.privacy.policy import answer_keyboard, standing_lines, version_lines
 
 __all__ = ["audit", "privacy", "privacy_action"]
 
@@ -139,10 +140,18 @@ def privacy_keyboard(t: Translator, summary: PrivacySummary) -> InlineKeyboardMa
 async def privacy(update: Update, ctx: BotContext) -> None:
     t = ctx.t
     summary = await ctx.services.privacy.summary(ctx.actor)
+    status = await ctx.services.policy.status()
     lines = policy_lines(t, ctx.bot_data.privacy_policy_url)
+    lines += ["", *version_lines(t, status)]
+    lines += standing_lines(t, ctx.actor.policy)
     lines += consent_lines(t, summary.consents, summary.marketing)
     lines += action_lines(t, summary)
-    await reply(ctx, update, "\n".join(lines), privacy_keyboard(t, summary))
+    markup = privacy_keyboard(t, summary)
+    standing = ctx.actor.policy
+    if standing is not None and (standing.pending or standing.declined):
+        answers = answer_keyboard(t, standing).inline_keyboard
+        markup = InlineKeyboardMarkup([*answers, *markup.inline_keyboard])
+    await reply(ctx, update, "\n".join(lines), markup)
 
 
 async def privacy_action(update: Update, ctx: BotContext, tap: PrivacyTap) -> None:

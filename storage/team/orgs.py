@@ -103,10 +103,11 @@ class SqlMembershipRepository:
         row = (await self._s.execute(stmt)).scalar_one_or_none()
         return to_membership(row) if row else None
 
-    async def arrival(self, update_id: int, telegram_id: int) -> Arriving:
+    async def arrival(self, update_id: int, telegram_id: int, now: datetime) -> Arriving:
         """Whether the ledger has the update, and the sender with their membership in their
-        active organization and that organization (storage/team/arrival.py)."""
-        return await arrival(self._s, update_id, telegram_id)
+        active organization, that organization and where they stand with the privacy
+        policy at `now` (storage/team/arrival.py)."""
+        return await arrival(self._s, update_id, telegram_id, now)
 
     async def by_id(self, org_id: int, membership_id: int) -> Membership | None:
         row = await self._s.get(MembershipRow, membership_id)
