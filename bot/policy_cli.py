@@ -4,9 +4,10 @@
 published; `astracrm policy publish <version>` publishes one. Publishing is an operator's
 deliberate act, not a side effect of a deploy: a release can carry the next version's files
 for review before anybody is told, and publishing checks the notice period against the
-moment it really starts (a material version needs 30 days between publication and its
-effective date). Publishing a material version queues one notice per person; the bot's job
-runners send them. Publishing again, from any machine, changes nothing.
+moment it really starts (a material version needs 31 days between publication and its
+effective date: 30 days' notice and a day for quiet hours). Publishing a material version
+queues one notice per person; the bot's job runners send them. Publishing again, from any
+machine, changes nothing.
 """
 
 from __future__ import annotations

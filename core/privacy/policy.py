@@ -6,9 +6,10 @@ language) and its full text in each language, `<version>.en.md` and `<version>.r
 Deploying a file makes a version known; it reaches people only when an operator publishes it
 (`astracrm policy publish <version>`), which records the publication and, for a material
 version, queues one notice per person. A material version must be published at least
-`NOTICE_DAYS` before it takes effect (publishing refuses otherwise), so everybody has that
-long to read it. From its effective date a material version asks each person to accept it
-once; a non-material one only replaces the text shown.
+`PUBLISH_DAYS` (31) before it takes effect (publishing refuses otherwise), so everybody has
+`NOTICE_DAYS` (30) to read it even when their notice waited for their quiet hours to end.
+From its effective date a material version asks each person to accept it once; a
+non-material one only replaces the text shown.
 """
 
 from __future__ import annotations
@@ -23,6 +24,9 @@ from core.domain import PolicyStanding as PolicyStanding
 from core.errors import DomainError
 
 NOTICE_DAYS = 30
+# Publishing asks one day more, so that a notice held by someone's quiet hours (at most a
+# night) or queued behind a large broadcast still arrives 30 days or more before the date.
+PUBLISH_DAYS = NOTICE_DAYS + 1
 VERSIONS_DIR = Path(__file__).parent / "versions"
 
 
@@ -103,10 +107,10 @@ def load_registry(base: str, directory: Path = VERSIONS_DIR) -> PolicyRegistry:
 
 
 def check_publishable(version: PolicyVersion, now: datetime) -> None:
-    """A material version needs `NOTICE_DAYS` of notice: its effective date at least that
-    far after now."""
-    if version.material and version.effective_at < now + timedelta(days=NOTICE_DAYS):
-        raise DomainError("policy_notice_too_short", days=NOTICE_DAYS)
+    """A material version needs `NOTICE_DAYS` of notice: published at least `PUBLISH_DAYS`
+    before its effective date (a day's margin for quiet hours and queues)."""
+    if version.material and version.effective_at < now + timedelta(days=PUBLISH_DAYS):
+        raise DomainError("policy_notice_too_short", days=PUBLISH_DAYS)
 
 
 def status(registry: PolicyRegistry, published: list[Publication], now: datetime) -> PolicyStatus:

@@ -21,7 +21,7 @@ async def test_publish_and_status(db_url, clock, capsys):
     args = _parser().parse_args(["policy", "publish", NEXT])
     assert args.version == NEXT and args.handler.__name__ == "_publish"
     assert await publish(settings, HASTY, clock) == 1
-    assert "needs 30 days of notice" in capsys.readouterr().err
+    assert "needs 31 days of notice" in capsys.readouterr().err
     assert await publish(settings, "1999-01", clock) == 1
     assert "no such version" in capsys.readouterr().err
     assert await publish(settings, NEXT, clock) == 0

@@ -7,7 +7,7 @@ days' notice is refused."""
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, time
+from datetime import UTC, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
@@ -173,6 +173,8 @@ async def test_quiet_hours_hold_a_notice_until_they_end(processes, server, clock
     clock.set(datetime(2026, 3, 3, 5, 0, tzinfo=UTC))  # 08:00: the quiet hours are over
     await first.drain()
     assert len(ivan.messages()) == 1 and len(olga.messages()) == 1
+    effective = datetime(2026, 4, 15, tzinfo=UTC)
+    assert effective - clock.now() >= timedelta(days=30)  # still 30 days' notice
 
 
 async def test_short_notice_is_refused_and_a_minor_version_tells_nobody(
@@ -184,7 +186,7 @@ async def test_short_notice_is_refused_and_a_minor_version_tells_nobody(
     with pytest.raises(DomainError) as refused:
         await first.services.policy.publish(HASTY)
     assert refused.value.code == "policy_notice_too_short"
-    assert refused.value.params == {"days": 30}
+    assert refused.value.params == {"days": 31}
     with pytest.raises(DomainError) as unknown:
         await first.services.policy.publish("1999-01")
     assert unknown.value.code == "policy_unknown"

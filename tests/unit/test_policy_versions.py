@@ -11,7 +11,7 @@ import pytest
 from core.domain import LANGUAGES, PolicyStanding
 from core.errors import DomainError
 from core.privacy.policy import (
-    NOTICE_DAYS,
+    PUBLISH_DAYS,
     Publication,
     check_publishable,
     load_registry,
@@ -61,14 +61,14 @@ def test_in_force_and_upcoming_follow_the_publications_and_the_clock():
     assert last.in_force.version == NEXT and last.upcoming is None
 
 
-def test_a_material_version_needs_thirty_days_of_notice():
+def test_a_material_version_needs_thirty_days_of_notice_and_a_day_for_quiet_hours():
     registry = load_registry(BASE, versions_dir())
     with pytest.raises(DomainError) as short:
         check_publishable(registry[HASTY], NOW)
     assert short.value.code == "policy_notice_too_short"
     check_publishable(registry[NEXT], NOW)
     check_publishable(registry[SMALL], NOW)  # not material: no notice needed
-    exactly = registry[NEXT].effective_at - timedelta(days=NOTICE_DAYS)
+    exactly = registry[NEXT].effective_at - timedelta(days=PUBLISH_DAYS)
     check_publishable(registry[NEXT], exactly)
     with pytest.raises(DomainError):
         check_publishable(registry[NEXT], exactly + timedelta(seconds=1))
