@@ -2,7 +2,8 @@
 database, restore into an empty one, every row of every table back), the erasure journal
 replayed on restore (a client erased after the backup stays erased, rows, search and files),
 and refusals that write nothing (a damaged backup, a wrong key, a database not empty, a schema
-revision this code does not know)."""
+revision this code does not know); a person and an organization deleted after the backup
+stay deleted too; a snapshot taken while the bot writes holds whole transactions."""
 
 import asyncio
 import json
@@ -10,7 +11,8 @@ import os
 
 import pytest
 
-from core.backup.model import MANIFEST, SEALED, BackupRefused
+from core.backup.model import MANIFEST, SEALED, BackupRefused, Erasure
+from core.domain import Role
 from storage.backup.snapshots import snapshots_for
 from storage.db import is_sqlite
 from tests.backup_support import (
@@ -23,7 +25,7 @@ from tests.backup_support import (
     target,
 )
 from tests.privacy_support import open_world, seed_client
-from tests.support import owner_with_org
+from tests.support import onboard, owner_with_org, profile
 
 PG_URL = os.environ.get("TEST_DATABASE_URL")
 
@@ -163,3 +165,32 @@ async def test_a_snapshot_is_consistent_while_the_bot_writes(
     rows = await every_row(fresh)
     assert 3 <= len(rows["client"]) <= made
     assert len(rows["client_phone"]) == len(rows["client"])  # whole transactions only
+
+
+async def test_a_person_and_an_organization_deleted_after_the_backup_stay_deleted(
+    w, db_url, fresh, clock, tmp_path, keys
+):
+    owner = await owner_with_org(w.services)
+    org = owner.organization.id
+    seeded = await seed_client(w, owner, clock)
+    token = (await w.services.invites.create(owner, Role.WORKER)).token
+    person = profile("Евлампий")
+    await w.services.invites.accept(await onboard(w.services, person), token)
+    worker = await w.services.users.identify(person)
+    await w.run_jobs()
+    manifest = await backups(db_url, tmp_path, clock, keys).take()
+    clock.advance(hours=1)
+    await w.services.erasure.delete_account(worker)
+    await w.services.erasure.delete_org(owner)
+    clock.advance(days=31)
+    await w.run_jobs()  # the purge at the end of the grace period
+    async with target(fresh, clock, w.files_dir) as t:
+        restored = await restorer(tmp_path, keys.secret).restore(manifest.name, t)
+    assert [(r.kind, r.subject_id) for r in restored.replayed] == [
+        (Erasure.USER, worker.user.id),
+        (Erasure.ORGANIZATION, org),
+    ]
+    async with open_world(fresh, clock, w.files_dir) as back:
+        gone = [*seeded.values, "Чистый дом", "Евлампий", worker.user.telegram_id]
+        assert await back.scan(gone) == []
+        assert await back.keys(f"org/{org}/") == []
