@@ -38,6 +38,7 @@ from bot.admin import (
     webhooks_page,
     working_hours,
 )
+from bot.admin.allow import install_allow
 from bot.admin.board import live as board_live
 from bot.admin.board import routes as board_routes
 from bot.admin.context import AdminContext, admin_context
@@ -147,6 +148,7 @@ def build_admin_app(
     for route in pbx_routes(container, container.jobs_added.fire):
         app.router.routes.append(route)
     _errors(app)
+    install_allow(app)  # 405 with every method the path takes
     install_api_v1(app)  # /api/v1 for integrations, its errors as problem details
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, https=public.startswith("https"))

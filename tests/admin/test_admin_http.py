@@ -128,6 +128,8 @@ async def test_bad_requests_get_clear_4xx(client, container):
             headers={**strangers, "content-type": "application/json"},
         )  # credentials are looked at before the body is read
         assert before_auth.status_code == 401, strangers
+    not_here = await client.options("/api/api-keys")  # GET and POST are two routes
+    assert not_here.status_code == 405 and not_here.headers["allow"] == "GET, HEAD, POST"
     as_number = await client.patch(
         "/api/settings/preferences", json={"photos_required": False}, headers=bearer
     )

@@ -109,6 +109,7 @@ def test_every_answer_is_in_the_document(live):
         checks.status_code_conformance,
         checks.content_type_conformance,
         checks.response_schema_conformance,
+        checks.allow_header_conformance,
     ]
     operations = _operations(schema)
     assert len(operations) >= 10

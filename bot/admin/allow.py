@@ -1,0 +1,44 @@
+"""405 Method Not Allowed with the whole `Allow` list: Starlette answers from the first route
+whose path matches, so a path served by two routes (GET and POST of a list, say) named only
+the first one's method (issue 25, item 14). Here every route of the app is asked."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException
+from starlette.routing import Match
+
+METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """The methods some route takes at this path (each asked with each method)."""
+    methods = {
+        method
+        for method in METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in app.router.routes
+        )
+    }
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def install_allow(app: FastAPI) -> None:
+    default = app.exception_handlers.get(HTTPException)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, error: HTTPException) -> Response:
+        if error.status_code != 405:
+            if default is not None:
+                return await default(request, error)  # type: ignore[no-any-return]
+            return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+        allow = ", ".join(allowed_methods(app, request))
+        body = {
+            "error": "method_not_allowed",
+            "message": "This address does not take that method.",
+        }
+        return JSONResponse(body, status_code=405, headers={"Allow": allow})
