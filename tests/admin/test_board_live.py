@@ -17,6 +17,7 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from bot.admin.app import build_admin_app
+from core.domain import Role
 from core.orders.rules import OrderAction
 from sandbox.emulator.server import AsgiServer
 from storage.db import create_engine
@@ -145,3 +146,18 @@ async def test_another_process_change_wakes_the_board_through_postgresql(server,
         (card,) = (await _next(board))["cards"]
         assert card["number"] == world.late.number
         assert time.monotonic() - started < 0.6
+
+
+async def test_an_open_board_closes_when_its_member_loses_the_right(server, world, monkeypatch):
+    from bot.admin.board import live
+
+    monkeypatch.setattr(live, "RECHECK_SECONDS", 0.05)
+    services = world.services
+    cookie = await _cookie(server, services, world.manager)
+    async with _ws(server, cookie) as board:
+        await _next(board)
+        team = await services.team.team(world.owner)
+        membership = next(v.membership for v in team if v.user.id == world.manager.user.id)
+        await services.team.change_role(world.owner, membership.id, Role.WORKER)
+        await asyncio.wait_for(board.wait_closed(), 2.0)
+        assert board.close_code == 4401

@@ -20,6 +20,7 @@ from core.errors import DomainError
 
 router = APIRouter(include_in_schema=False)
 REFUSED, POLICY = 4401, 1008  # close codes: no session or right; another site's page
+RECHECK_SECONDS = 60.0  # an open board's session and right are checked again this often
 
 
 def hub_of(socket: WebSocket) -> BoardHub:
@@ -46,19 +47,37 @@ async def live(socket: WebSocket, since: int = 0) -> None:
     await socket.accept()
     hub = hub_of(socket)
     subscriber = await hub.subscribe(who.actor)  # before the catch-up: nothing falls between
-    sender = asyncio.create_task(_send(socket, subscriber, since))
+    tasks = [
+        asyncio.create_task(_send(socket, subscriber, since)),
+        asyncio.create_task(_recheck(socket)),
+    ]
     try:
         while True:
             message = await socket.receive()
             if message["type"] == "websocket.disconnect":
                 break
-    except WebSocketDisconnect:
+    except (WebSocketDisconnect, RuntimeError):  # closed by `_recheck` or `_send`
         pass
     finally:
-        sender.cancel()
-        with contextlib.suppress(asyncio.CancelledError, Exception):
-            await sender
+        for task in tasks:
+            task.cancel()
+        for task in tasks:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await task
         await hub.unsubscribe(subscriber)
+
+
+async def _recheck(socket: WebSocket) -> None:
+    """A session signed out or expired, or a member who lost the right (made a worker,
+    deactivated), loses the open board too, within `RECHECK_SECONDS`."""
+    services = admin_context(socket).container.services
+    while True:
+        await asyncio.sleep(RECHECK_SECONDS)
+        try:
+            await viewer(socket, services)
+        except DomainError:
+            await socket.close(code=REFUSED)
+            return
 
 
 async def _send(socket: WebSocket, subscriber: Subscriber, since: int) -> None:
