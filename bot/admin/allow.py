@@ -5,6 +5,7 @@ the first one's method (issue 25, item 14). Here every route of the app is asked
 from __future__ import annotations
 
 from fastapi import FastAPI, Request, Response
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException
 from starlette.routing import Match
@@ -28,14 +29,10 @@ def allowed_methods(app: FastAPI, request: Request) -> list[str]:
 
 
 def install_allow(app: FastAPI) -> None:
-    default = app.exception_handlers.get(HTTPException)
-
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, error: HTTPException) -> Response:
         if error.status_code != 405:
-            if default is not None:
-                return await default(request, error)  # type: ignore[no-any-return]
-            return JSONResponse({"detail": error.detail}, status_code=error.status_code)
+            return await http_exception_handler(request, error)
         allow = ", ".join(allowed_methods(app, request))
         body = {
             "error": "method_not_allowed",
