@@ -83,6 +83,7 @@ class ClientChange:
     notes: str | Keep | None = KEEP
     restricted_at: datetime | Keep | None = KEEP  # restriction of processing (data rights)
     restriction_note: str | Keep | None = KEEP
+    objected_at: datetime | Keep | None = KEEP  # objection to automated processing
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

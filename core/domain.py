@@ -221,10 +221,16 @@ class Client:
     # and the note of when and how it was asked; None: not restricted.
     restricted_at: datetime | None = None
     restriction_note: str | None = None
+    objected_at: datetime | None = None  # objects to automated processing (AI) since
 
     @property
     def restricted(self) -> bool:
         return self.restricted_at is not None
+
+    @property
+    def no_ai(self) -> bool:
+        """Neither transcription nor AI summaries: restricted, or objecting to them."""
+        return self.restricted_at is not None or self.objected_at is not None
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,10 +27,11 @@ class ClientView:
     contacts_visible: bool
     restricted_at: datetime | None = None  # processing restricted (docs/data-rights.md)
     restriction_note: str | None = None
+    objected_at: datetime | None = None  # objects to automated processing
 
 
 def client_view(client: Client, visible: bool) -> ClientView:
-    restricted = (client.restricted_at, client.restriction_note)
+    restricted = (client.restricted_at, client.restriction_note, client.objected_at)
     if visible:
         return ClientView(
             client.id, client.name, client.phones, client.address, client.notes, True, *restricted

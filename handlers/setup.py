@@ -131,6 +131,7 @@ CALLBACKS = [
     route(cb.ClientMerge, clients.client_action),
     route(cb.ClientUnrestrict, clients.lift_restriction),
     route(cb.ClientRequests, clients.request_kinds),
+    route(cb.ClientObjection, clients.objection),
     route(cb.ClientPackage, clients.package),
     route(cb.ClientNewOrder, clients.client_action),
     route(cb.ClientQuote, quotes.client_quote_tap),

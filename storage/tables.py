@@ -151,6 +151,7 @@ class ClientRow(SQLModel, table=True):
     # Restriction of processing (migration 0039, docs/data-rights.md): kept but not used.
     restricted_at: datetime | None = _ts()
     restriction_note: str | None = Field(default=None, sa_column=Column(Text))
+    objected_at: datetime | None = _ts()  # objection to automated processing (migration 0043)
 
 
 class ClientPhoneRow(SQLModel, table=True):

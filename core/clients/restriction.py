@@ -57,3 +57,68 @@ async def set_restricted(
     if note is not None:  # answers the client's request to restrict
         await answered(uow, org_id, client_id, "restriction", now, RequestKind.RESTRICTION)
     return client
+
+
+async def set_objection(
+    uow: UnitOfWork, actor: Actor, client_id: int, on: bool, now: datetime
+) -> Client:
+    """The client objects to automated processing (or withdraws it): their calls are neither
+    transcribed nor summarised; audited; answers their objection requests."""
+    require(actor, Action.CLIENT_EDIT)
+    assert actor.organization is not None
+    org_id = actor.organization.id
+    current = await uow.clients.get(org_id, client_id)
+    if current is None:
+        raise DomainError("not_found")
+    since = (current.objected_at or now) if on else None
+    client = await uow.clients.update(org_id, client_id, now, ClientChange(objected_at=since))
+    action = AuditAction.CLIENT_OBJECTED if on else AuditAction.CLIENT_OBJECTION_WITHDRAWN
+    await record(uow, actor, action, now, ("client", client_id))
+    if on:
+        await answered(uow, org_id, client_id, "objection", now, RequestKind.OBJECTION)
+    return client
+
+
+async def processing(
+    uow: UnitOfWork, actor: Actor, client_id: int, objection: bool | None, now: datetime
+) -> Client:
+    """Lift the restriction (`objection` None), or set or withdraw the objection."""
+    if objection is None:
+        return await set_restricted(uow, actor, client_id, None, now)
+    return await set_objection(uow, actor, client_id, objection, now)
+
+
+def masked(field: str, value: object) -> str | None:
+    """A personal value as the audit log keeps it: enough to tell changes apart, not the
+    value (a name's initials, a phone's first and last digits, an address's first letters)."""
+    if value is None or value == ():
+        return None
+    text = ", ".join(value) if isinstance(value, tuple) else str(value)
+    if field == "name":
+        return " ".join(w[:1] + "***" for w in text.split())
+    if field == "phone":
+        return ", ".join(p[:4] + "***" + p[-2:] for p in text.split(", "))
+    return text[:2] + "***"
+
+
+async def audit_edit(
+    uow: UnitOfWork,
+    actor: Actor,
+    field: str,
+    old: Client,
+    new: Client,
+    email: tuple[str | None, str | None],
+    now: datetime,
+) -> None:
+    """A staff correction of the card: on the audit log with the old and new values masked;
+    answers the client's correction requests."""
+    values = {"name": (old.name, new.name), "phone": (old.phones, new.phones),
+              "address": (old.address, new.address), "notes": (old.notes, new.notes),
+              "email": email}  # fmt: skip
+    before, after = values.get(field, (None, None))
+    await record(
+        uow, actor, AuditAction.CLIENT_EDITED, now, ("client", new.id), field=field,
+        old=masked(field, before), new=masked(field, after),
+    )  # fmt: skip
+    await answered(uow, actor.organization.id if actor.organization else 0, new.id, "edit", now,
+                   RequestKind.CORRECTION)  # fmt: skip

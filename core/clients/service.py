@@ -9,9 +9,8 @@ from typing import TypeVar
 
 from core.changes import ClientChange, Keep
 from core.channels.email import normalize_address
-from core.clients.request_model import RequestKind
-from core.clients.requests import answered, check_day, record_request, request_kind
-from core.clients.restriction import RESTRICT, restriction_note, set_restricted
+from core.clients import restriction as marks
+from core.clients.requests import check_day, record_request, request_kind
 from core.clients.search import SearchQuery, matches, parse_query
 from core.domain import Actor, Client, OrderStatus
 from core.errors import DomainError
@@ -110,7 +109,7 @@ class ClientService:
         clients = await uow.clients.many(actor.organization.id, sorted(ids))
         # A restricted card is not offered to workers (docs/data-rights.md).
         found = [c for c in clients if not c.restricted and matches(query, c.name, c.phones)]
-        found.sort(key=_by_name)
+        found.sort(key=lambda c: (search_key(c.name), c.id))
         return found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE + 1]
 
     async def inline(self, actor: Actor, text: str) -> list[ClientView]:
@@ -213,13 +212,18 @@ class ClientService:
         email = client_email(value) if field == "email" else None
 
         async def work(tx: UnitOfWork) -> Client:
-            if field == RESTRICT:  # the value is the note of the client's request
-                return await set_restricted(tx, actor, client_id, restriction_note(value), now)
+            if field == marks.RESTRICT:  # the value is the note of the client's request
+                return await marks.set_restricted(
+                    tx, actor, client_id, marks.restriction_note(value), now
+                )
             if (kind := request_kind(field)) is not None:  # a data request: the value is the day
                 return await record_request(tx, actor, client_id, kind, value, now)
             current = await tx.clients.get(org_id, client_id)
             if current is None:
                 raise DomainError("not_found")
+            was = (
+                await tx.client_loop.client_email(org_id, client_id) if field == "email" else None
+            )
             if field == "email":  # kept by the client loop (migration 0017), for e-mail messages
                 await tx.client_loop.set_client_email(org_id, client_id, email, now)
             change = changes
@@ -228,7 +232,7 @@ class ClientService:
             client = await tx.clients.update(org_id, client_id, now, change)
             data = {"field": field, **({"via": via} if via else {})}
             await tx.clients.add_event(org_id, client_id, actor.user.id, "edited", data, now)
-            await answered(tx, org_id, client_id, "edit", now, RequestKind.CORRECTION)
+            await marks.audit_edit(tx, actor, field, current, client, (was, email), now)
             return client
 
         return await self._run(uow, work)
@@ -246,17 +250,20 @@ class ClientService:
         if field == "email":
             client_email(value)
             return ClientChange()
-        if field == RESTRICT:
-            return ClientChange(restriction_note=restriction_note(value))
+        if field == marks.RESTRICT:
+            return ClientChange(restriction_note=marks.restriction_note(value))
         if request_kind(field) is not None:
             check_day(actor, value, self._clock.now())
             return ClientChange()
         raise DomainError("choose_option")
 
-    async def lift_restriction(self, actor: Actor, client_id: int) -> Client:
-        """The card's "Lift restriction": processing resumes; audited."""
+    async def lift_restriction(
+        self, actor: Actor, client_id: int, objection: bool | None = None
+    ) -> Client:
+        """The card's "Lift restriction" (`objection` None), or the client's objection to
+        automated processing set or withdrawn (docs/data-rights.md); audited."""
         async with self._uow() as uow:
-            client = await set_restricted(uow, actor, client_id, None, self._clock.now())
+            client = await marks.processing(uow, actor, client_id, objection, self._clock.now())
             await uow.commit()
         return client
 
@@ -276,10 +283,8 @@ class ClientService:
         org_id, now = actor.organization.id, self._clock.now()
 
         async def work(tx: UnitOfWork) -> Client:
-            keep, other = (
-                await tx.clients.get(org_id, keep_id),
-                await tx.clients.get(org_id, other_id),
-            )
+            keep = await tx.clients.get(org_id, keep_id)
+            other = await tx.clients.get(org_id, other_id)
             if keep is None or other is None:
                 raise DomainError("not_found")
             merged = await tx.clients.merge(org_id, keep_id, other_id, now)
@@ -291,7 +296,3 @@ class ClientService:
             return merged
 
         return await self._run(uow, work)
-
-
-def _by_name(client: Client) -> tuple[str, int]:
-    return search_key(client.name), client.id

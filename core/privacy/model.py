@@ -18,6 +18,9 @@ class AuditAction(enum.StrEnum):
     CLIENT_RESTRICTED = "client.restricted"  # processing restricted on the client's request
     CLIENT_UNRESTRICTED = "client.restriction_lifted"
     CLIENT_REQUEST_RECORDED = "client.request_recorded"  # a data subject's request
+    CLIENT_OBJECTED = "client.objected"  # objects to automated processing (AI)
+    CLIENT_OBJECTION_WITHDRAWN = "client.objection_withdrawn"
+    CLIENT_EDITED = "client.edited"  # a staff correction: field, old and new values masked
     CLIENT_PACKAGE_EXPORTED = "client.package_exported"  # a client's data package
     DATA_EXPORTED = "data.exported"
     PERSONAL_EXPORTED = "data.personal_exported"

@@ -195,6 +195,7 @@ async def _client_of(uow: UnitOfWork, call: Call) -> Client | None:
 
 
 async def _restricted(uow: UnitOfWork, call: Call) -> bool:
-    """The client restricted processing (docs/data-rights.md): no transcript, no summary."""
+    """The client restricted processing or objects to automated processing
+    (docs/data-rights.md): no transcript, no summary."""
     client = await _client_of(uow, call)
-    return client is not None and client.restricted
+    return client is not None and client.no_ai

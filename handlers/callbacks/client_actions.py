@@ -24,6 +24,14 @@ class ClientUnrestrict(Action, template="cur:{client_id}"):
 
 
 @dataclass(frozen=True)
+class ClientObjection(Action, template="cob:{client_id}:{on}"):
+    """From the client card: the client objects to automated processing (1) or withdraws (0)."""
+
+    client_id: int
+    on: Literal[0, 1]
+
+
+@dataclass(frozen=True)
 class ClientRequests(Action, template="crq:{client_id}"):
     """From the client card: record a request of the client as a data subject (its kind)."""
 

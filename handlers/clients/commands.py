@@ -147,6 +147,16 @@ async def lift_restriction(update: Update, ctx: BotContext, tap: cb.ClientUnrest
     await send_client(update, ctx, tap.client_id)
 
 
+async def objection(update: Update, ctx: BotContext, tap: cb.ClientObjection) -> None:
+    """The client objects to automated processing (or withdraws it): no transcripts or AI
+    summaries of their calls; audited."""
+    query = update.callback_query
+    assert query is not None
+    await ctx.services.clients.lift_restriction(ctx.actor, tap.client_id, bool(tap.on))
+    await query.answer()
+    await send_client(update, ctx, tap.client_id)
+
+
 async def request_kinds(update: Update, ctx: BotContext, tap: cb.ClientRequests) -> None:
     """ "📨 Data request": which right the client asks to exercise."""
     query = update.callback_query

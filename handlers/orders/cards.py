@@ -196,6 +196,9 @@ def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> st
         lines.append(t("⛔ Processing restricted since {when}", when=escape(since)))
         if v.restriction_note:
             lines.append(t("Asked: {note}", note=escape(v.restriction_note)))
+    if v.objected_at is not None:
+        since = when(t, v.objected_at, zone, card.now)
+        lines.append(t("🤖 Objects to automated processing since {when}", when=escape(since)))
     if v.contacts_visible:
         lines += [f"📞 {escape(phone(p))}" for p in v.phones] or [t("📞 no phone yet")]
         if v.address:
@@ -271,6 +274,9 @@ def client_keyboard(
             button(t.raw("📦 Data package"), cb.ClientPackage(cid)),
         ]
     )
+    objects = card.view.objected_at is not None
+    label = t.raw("🤖 Withdraw AI objection") if objects else t.raw("🤖 Objects to AI processing")
+    rows.append([button(label, cb.ClientObjection(cid, 0 if objects else 1))])
     if card.view.restricted_at is not None:
         rows.append([button(t.raw("✅ Lift restriction"), cb.ClientUnrestrict(cid))])
     else:

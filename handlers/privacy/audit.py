@@ -22,6 +22,9 @@ AUDIT_NAMES = {
     "client.restricted": N_("restricted processing of client #{id}"),
     "client.restriction_lifted": N_("lifted the restriction of client #{id}"),
     "client.request_recorded": N_("recorded a data request of client #{id}"),
+    "client.objected": N_("recorded client #{id}'s objection to automated processing"),
+    "client.objection_withdrawn": N_("withdrew client #{id}'s objection to automated processing"),
+    "client.edited": N_("corrected client #{id}"),
     "client.package_exported": N_("exported the data package of client #{id}"),
     "data.exported": N_("exported the organization's data"),
     "data.personal_exported": N_("exported their own data"),
@@ -105,6 +108,11 @@ def setting_change(t: Translator, data: dict[str, Any]) -> str:
 def audit_line(t: Translator, event: AuditEvent, zone: str) -> str:
     if event.action == "setting.changed":
         described = setting_change(t, event.data)
+    elif event.action == "client.edited" and "field" in event.data:  # masked values
+        old, new = (event.data.get(k) or "—" for k in ("old", "new"))
+        field, who_id = str(event.data["field"]), event.subject_id or "?"
+        described = t("corrected {field} of client #{id}: {old} → {new}", field=field,
+                      id=who_id, old=old, new=new)  # fmt: skip
     elif what := AUDIT_NAMES.get(event.action):
         described = t(what, id=event.subject_id or "?")
     else:

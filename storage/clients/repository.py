@@ -31,6 +31,7 @@ def _to_client(row: ClientRow, phones: Sequence[str]) -> Client:
         created_at=row.created_at,
         restricted_at=row.restricted_at,
         restriction_note=row.restriction_note,
+        objected_at=row.objected_at,
     )
 
 

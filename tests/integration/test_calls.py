@@ -331,3 +331,21 @@ async def test_a_restriction_after_the_transcription_was_queued_stops_it(
     assert speech.calls == [] and model.seen == []
     view = await the_call(services, owner)
     assert view.call.transcript is None and view.call.summary is None
+
+
+async def test_a_clients_objection_to_automated_processing_excludes_their_calls(
+    pbx, db_url, services, owner, uow_factory, clock, tmp_path
+):
+    """Issue 25, item 5: the objection keeps the recording, with no transcript or summary."""
+    client = await services.clients.create(owner, "Пётр Сидоров", "+7 916 123-45-67")
+    await services.clients.lift_restriction(owner, client.id, objection=True)
+
+    async def nothing() -> None:
+        return None
+
+    speech, model = await _recorded_stages(
+        pbx, db_url, services, owner, uow_factory, clock, tmp_path, nothing
+    )
+    assert speech.calls == [] and model.seen == []
+    view = await the_call(services, owner)
+    assert view.call.recording_state is RecordingState.STORED and view.call.transcript is None

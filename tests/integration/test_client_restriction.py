@@ -131,3 +131,31 @@ async def test_a_voice_note_on_a_restricted_clients_order_is_kept_not_transcribe
     assert note.status is VoiceStatus.RESTRICTED
     async with uow_factory() as uow:
         assert (await uow.voice.get(note.id)).status is VoiceStatus.RESTRICTED
+
+
+async def test_an_objection_and_a_correction_are_audited_and_close_their_requests(w):
+    """Items 5 and 6: the objection to automated processing (its calls' exclusion is in
+    test_calls) and a staff correction on the audit log with the values masked."""
+    owner = await _org(w, sms=False, smtp=False)
+    client, _ = await _book(w, owner, email=EMAIL)
+    for field in ("request_objection", "request_correction"):
+        await w.services.clients.edit(owner, client.id, field, "today")
+    objecting = await w.services.clients.lift_restriction(owner, client.id, True)
+    assert objecting.no_ai and not objecting.restricted
+    await w.services.clients.edit(owner, client.id, "name", "Анна Петрова")
+    await w.services.clients.edit(owner, client.id, "email", "anna.new@example.org")
+    async with w.uow() as uow:
+        events = await uow.audit.listing(owner.organization.id, 50, 0)
+        asked = await uow.requests.client_requests(owner.organization.id, client.id)
+    edits = [e.data for e in events if e.action == "client.edited"]
+    assert {"field": "name", "old": "А*** С***", "new": "А*** П***"} in edits
+    assert {"field": "email", "old": "an***", "new": "an***"} in edits
+    text = " ".join(str(e.data) for e in events)
+    for personal in ("Смирнова", "Петрова", "example.org", "anna"):
+        assert personal not in text, personal
+    assert {r.kind.value: r.closed_by for r in asked} == {
+        "objection": "objection", "correction": "edit",
+    }  # fmt: skip
+    assert "client.objected" in [e.action for e in events]
+    withdrawn = await w.services.clients.lift_restriction(owner, client.id, False)
+    assert not withdrawn.no_ai

@@ -66,3 +66,15 @@ def test_the_audit_log_names_restricting_and_lifting():
     ):
         event = AuditEvent(1, 1, 2, action, "client", 7, {}, AT, "Olga")
         assert en in audit_line(EN, event, "UTC") and ru in audit_line(RU, event, "UTC")
+
+
+def test_an_objection_badge_and_a_masked_correction_line():
+    client = Client(7, 1, "Анна", (), None, None, AT, objected_at=AT)
+    card = ClientCard(client_view(client, True), (), now=AT)
+    assert "🤖 Objects to automated processing since" in client_text(EN, card, "RUB", "UTC")
+    assert "🤖 Возражает против" in client_text(RU, card, "RUB", "UTC")
+    assert cb.ClientObjection(7, 0) in _taps(client_keyboard(EN, card, True))
+    data = {"field": "phone", "old": "+791***67", "new": "+792***01"}
+    event = AuditEvent(1, 1, 2, "client.edited", "client", 7, data, AT, "Olga")
+    assert "phone of client #7: +791***67 → +792***01" in audit_line(EN, event, "UTC")
+    assert "клиента №7: +791***67 → +792***01" in audit_line(RU, event, "UTC")
