@@ -20,7 +20,8 @@ from pathlib import Path
 
 from bench.report import machine, write_json
 from core.deid import find_spans
-from integrations.entities import LocalEntityFinder, single_threaded_blas
+from integrations.blas import single_threaded_blas
+from integrations.entities import LocalEntityFinder
 
 CORPUS = Path(__file__).resolve().parent.parent / "tests" / "data"
 TYPES = {

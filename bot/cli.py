@@ -10,14 +10,14 @@ from collections.abc import Sequence
 from bot.backups import add_commands
 from bot.policy_cli import add_commands as add_policy_commands
 from bot.settings import ConfigError, Settings, load_settings
-from integrations.entities import single_threaded_blas
+from integrations.blas import single_threaded_blas
 from storage import migrate
 
 EXIT_CONFIG = 2
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    single_threaded_blas()  # before anything imports numpy (see integrations.entities)
+    single_threaded_blas()  # before anything imports numpy (see integrations.blas)
     parser = _parser()
     args = parser.parse_args(argv)
     try:

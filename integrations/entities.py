@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import sys
 import threading
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -25,18 +23,17 @@ from typing import Any, Protocol
 import phonenumbers
 
 from core.service_ports import Entity
+from integrations.blas import single_threaded_blas
 
 __all__ = [
     "LocalEntityFinder",
     "NatashaTagger",
     "load_natasha",
     "shared_natasha",
-    "single_threaded_blas",
 ]
 
 log = logging.getLogger(__name__)
 _KINDS = {"PER": "PERSON", "LOC": "ADDRESS"}
-_BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 class NatashaTagger(Protocol):
@@ -62,14 +59,6 @@ def load_natasha() -> NatashaTagger:
         return [(span.start, span.stop, span.type) for span in doc.spans]
 
     return tag
-
-
-def single_threaded_blas() -> bool:
-    """One BLAS thread for numpy, unless set otherwise; False when numpy is already loaded
-    (then it is too late). `astracrm` calls it first thing: fpdf2 also imports numpy."""
-    for name in _BLAS_THREADS:
-        os.environ.setdefault(name, "1")
-    return "numpy" not in sys.modules
 
 
 _shared: list[NatashaTagger] = []
