@@ -12,6 +12,7 @@ from sqlalchemy import text
 from core.availability.rules import AwayKind
 from core.domain import Role
 from core.errors import DomainError
+from core.orders.rules import OrderAction
 from storage.db import create_engine
 from tests.admin.board_world import board_container, board_world, member, signed_in
 
@@ -149,3 +150,15 @@ async def test_a_clash_or_an_absence_refuses_the_drop_with_the_reason(client, wo
     assert (await client.post(foreign, json=away, headers=headers)).status_code == 404
     bad = {"time": "25:00", "day": "2026-03-02"}
     assert (await client.post(url, json=bad, headers=headers)).status_code == 422
+
+
+async def test_the_kind_of_work_filter(client, world):
+    services = world.services
+    await signed_in(client, services, world.manager)
+    day = (await client.get("/board/api/view")).json()
+    kind = day["categories"][0]
+    await services.orders.act(
+        world.owner, world.late.id, OrderAction.EDIT, field="category", value=kind["id"]
+    )
+    found = (await client.get(f"/board/api/view?category={kind['id']}")).json()["cards"]
+    assert [(c["number"], c["category"]) for c in found] == [(world.late.number, kind["name"])]
