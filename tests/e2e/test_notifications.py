@@ -13,6 +13,7 @@ from core.clock import FixedClock
 from core.domain import JobStatus, TelegramProfile
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
+from core.privacy.policy_service import NOTICE_JOB as POLICY_NOTICE_JOB
 from handlers.notifications.digests import RENDERERS
 from sandbox.emulator.reading import ScenarioError
 from storage.tables import JobRow
@@ -86,10 +87,12 @@ async def nothing_new(person, seconds=0.5):
 
 
 async def test_messages_have_a_runner_of_their_own_with_several_in_flight(crm):
-    """Thousands of digests queue behind the rate limit, not in front of uploads."""
+    """Thousands of digests (and a policy change's notices) queue behind the rate limit, not
+    in front of uploads."""
     *others, delivery = crm.app.bot_data.background.runners
-    assert set(delivery.kinds) == set(RENDERERS) and delivery.concurrency == DELIVERY_SLOTS > 1
-    assert others and all(not set(r.kinds) & set(RENDERERS) for r in others)
+    scheduled = {*RENDERERS, POLICY_NOTICE_JOB}
+    assert set(delivery.kinds) == scheduled and delivery.concurrency == DELIVERY_SLOTS > 1
+    assert others and all(not set(r.kinds) & scheduled for r in others)
     assert "upload" in others[0].kinds
 
 
