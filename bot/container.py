@@ -41,6 +41,9 @@ from core.client_loop.service import ClientLoopService
 from core.clients.flows import ClientEditSpec, ClientMergeSpec, NewClientSpec
 from core.clients.service import ClientService
 from core.clock import SystemClock
+from core.companies.flow import ClientCompanySpec
+from core.companies.ports import PartyRegistry
+from core.companies.service import CompanyService, OrgRegistries
 from core.day_map.service import DayMapService
 from core.dialogs.service import DialogService, FlowSpec
 from core.files.service import FileService
@@ -94,6 +97,7 @@ from handlers.defaults import default_categories
 from handlers.i18n import Catalogs
 from handlers.privacy.export_readme import export_readme
 from integrations.dadata import HttpDaDataSuggester
+from integrations.dadata_party import HttpDaDataParties
 from integrations.openrouter import HttpOpenRouter
 from integrations.phones import PhonenumbersNormalizer
 from integrations.salutespeech import HttpSaluteSpeech, salute_http_client
@@ -123,6 +127,7 @@ class Adapters:
     closers: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
     payments: PaymentGateway | None = None
     address_for_key: Callable[[str], AddressSuggester] | None = None
+    parties_for_key: Callable[[str], PartyRegistry] | None = None  # DaData's companies
     secrets: SecretBox | None = None
     pbx: PbxApiFactory | None = None
     client_terminals: TerminalFactory | None = None  # organizations' own T-Bank terminals
@@ -163,6 +168,7 @@ def build_adapters(settings: Settings, http: httpx.AsyncClient) -> Adapters:
     add_ai(adapters, settings, http)
     adapters.payments = payment_gateway(settings, http)
     adapters.address_for_key = lambda key: HttpDaDataSuggester(http, key, settings.dadata_base_url)
+    adapters.parties_for_key = lambda key: HttpDaDataParties(http, key, settings.dadata_base_url)
     adapters.secrets = secret_box(settings)
     adapters.pbx = pbx_api_factory(settings, http)
     adapters.client_terminals = partial(HttpTBank, http, base_url=settings.tbank_base_url)
@@ -271,6 +277,8 @@ def make_services(
     orders = OrderService(uow, clock, adapters.maps, admin.plans)
     files = FileService(uow, clock, adapters.files, adapters.spool)
     clients = ClientService(uow, clock, adapters.phones)
+    registries = OrgRegistries(admin.org_settings.credential_in, adapters.parties_for_key)
+    companies = CompanyService(uow, clock, registries)
     series = SeriesChanges(uow, clock, orders)
     client_payments = ClientPayments(
         uow,
@@ -292,6 +300,7 @@ def make_services(
         NewClientSpec(clients),
         ClientEditSpec(clients),
         ClientMergeSpec(clients),
+        ClientCompanySpec(clock, companies),
         ClientReplySpec(clock, settings.default_language),
         OrderLineSpec(OrderLines(uow, clock)),
         LineQuantitySpec(OrderLines(uow, clock)),
@@ -319,6 +328,7 @@ def make_services(
         team=TeamService(uow, clock),
         updates=UpdateLedger(uow, clock),
         clients=clients,
+        companies=companies,
         client_loop=ClientLoopService(uow, clock, public_url=public_url(settings)),
         client_page=ClientPageService(uow, clock),
         series=series,

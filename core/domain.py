@@ -6,6 +6,8 @@ import enum
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core.companies.model import Company
+
 
 class Role(enum.StrEnum):
     OWNER = "owner"
@@ -222,6 +224,7 @@ class Client:
     restricted_at: datetime | None = None
     restriction_note: str | None = None
     objected_at: datetime | None = None  # objects to automated processing (AI) since
+    company: Company | None = None  # a business client's registry details (issue 21.8)
 
     @property
     def restricted(self) -> bool:

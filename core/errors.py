@@ -189,6 +189,14 @@ class ErrorCode(enum.StrEnum):
     KPP_INVALID = "kpp_invalid"
     BIK_INVALID = "bik_invalid"
     ACCOUNT_INVALID = "account_invalid"
+    OGRN_INVALID = "ogrn_invalid"  # business clients (core/companies)
+    COMPANY_QUERY_INVALID = "company_query_invalid"
+    COMPANY_NAME_EMPTY = "company_name_empty"
+    COMPANY_NOT_FOUND = "company_not_found"
+    DADATA_NOT_CONFIGURED = "dadata_not_configured"
+    DADATA_REFUSED = "dadata_refused"
+    DADATA_BUSY = "dadata_busy"
+    DADATA_UNAVAILABLE = "dadata_unavailable"
     QUOTE_ALREADY = "quote_already"  # quotes (core/quotes)
     QUOTE_EXPIRED = "quote_expired"
     QUOTE_NO_LINES = "quote_no_lines"

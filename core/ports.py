@@ -31,6 +31,7 @@ from core.checklists.ports import ChecklistRepository as ChecklistRepository
 from core.client_loop.ports import ClientLoopRepository as ClientLoopRepository
 from core.clients.request_model import DataRequestRepository as DataRequestRepository
 from core.clients.search import SearchQuery
+from core.companies.model import Company
 from core.day_map.model import DayMapRepository as DayMapRepository
 from core.dialogs.engine import DialogState
 from core.domain import (
@@ -161,6 +162,12 @@ class ClientRepository(Protocol):
         self, org_id: int, query: SearchQuery, limit: int = 20, offset: int = 0
     ) -> list[Client]: ...
     async def merge(self, org_id: int, keep_id: int, other_id: int, now: datetime) -> Client: ...
+    async def set_company(
+        self, org_id: int, client_id: int, company: Company | None, now: datetime
+    ) -> Client:
+        """The card's company details, or none (None): the client is a person again."""
+        ...
+
     async def add_event(
         self,
         org_id: int,

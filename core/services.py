@@ -23,6 +23,7 @@ from core.client_loop.pay_service import ClientPayments
 from core.client_loop.reminders import ClientReminders
 from core.client_loop.service import ClientLoopService
 from core.clients.service import ClientService
+from core.companies.service import CompanyService
 from core.day_map.service import DayMapService
 from core.dialogs.service import DialogService
 from core.files.service import FileService
@@ -68,6 +69,7 @@ class Services:
     team: TeamService
     updates: UpdateLedger
     clients: ClientService
+    companies: CompanyService  # business clients' details (core/companies)
     client_loop: ClientLoopService
     client_page: ClientPageService
     client_payments: ClientPayments

@@ -8,6 +8,7 @@ from typing import Generic, TypeVar
 
 from core.catalogue.model import LineItem
 from core.clients.request_model import DataRequest
+from core.companies.model import Company
 from core.domain import Client, Order, Organization, Payment, User
 from core.orders.edits import FieldEdit
 from core.orders.rules import OrderAction
@@ -28,14 +29,16 @@ class ClientView:
     restricted_at: datetime | None = None  # processing restricted (docs/data-rights.md)
     restriction_note: str | None = None
     objected_at: datetime | None = None  # objects to automated processing
+    company: Company | None = None  # shown with the contacts (a sole trader's INN is personal)
 
 
 def client_view(client: Client, visible: bool) -> ClientView:
     restricted = (client.restricted_at, client.restriction_note, client.objected_at)
     if visible:
         return ClientView(
-            client.id, client.name, client.phones, client.address, client.notes, True, *restricted
-        )
+            client.id, client.name, client.phones, client.address, client.notes, True,
+            *restricted, client.company,
+        )  # fmt: skip
     return ClientView(client.id, client.name, (), None, None, False, *restricted)
 
 

@@ -12,6 +12,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from core.errors import DomainError, DuplicateUpdate
 from handlers.admin import ADMIN_ERRORS, PLAN_NAMES
+from handlers.companies.render import COMPANY_ERRORS
 from handlers.context import BotContext
 from handlers.delivery.replies import reply
 from handlers.formatting import megabytes
@@ -237,6 +238,7 @@ MESSAGES: dict[str, str] = {
     "quote_client_none": N_("No client matches that. Type another phone number or name."),
     **ADMIN_ERRORS,
     **CALL_ERRORS,
+    **COMPANY_ERRORS,
     "org_read_only": N_(
         "This organization is deactivated: everything can be viewed but nothing changed. "
         "Its owner can /reactivate it."

@@ -9,6 +9,7 @@ from handlers.checklist_prompts import DEFINE_PROMPTS
 from handlers.client_loop.refunds import REFUND_PROMPTS
 from handlers.client_loop.staff_message import RELAY_PROMPTS
 from handlers.clients.prompts import CLIENT_PROMPTS
+from handlers.companies.prompts import COMPANY_PROMPTS
 from handlers.i18n import NP_, Translator
 from handlers.orders.checklist_prompts import CHECKLIST_PROMPTS
 from handlers.orders.edit_prompts import EDIT_PROMPTS
@@ -24,6 +25,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **ORDER_PROMPTS,
     **EDIT_PROMPTS,
     **CLIENT_PROMPTS,
+    **COMPANY_PROMPTS,
     **RELAY_PROMPTS,
     **LINE_PROMPTS,
     **CHECKLIST_PROMPTS,

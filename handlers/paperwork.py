@@ -78,6 +78,22 @@ def _lines(t: Translator, lines: tuple[InvoiceLine, ...], currency: str) -> list
     return blocks
 
 
+def _buyer(t: Translator, facts: InvoiceFacts) -> list[tuple[str, str]]:
+    """A company client is billed as the company: its legal name, INN/KPP and legal address
+    (docs/dadata-party.md); a person by name."""
+    company = facts.buyer
+    if company is None:
+        return [(t("Client"), facts.client_name or "-")]
+    buyer = [(t("Buyer"), company.name)]
+    numbers = company.inn + (f" / {company.kpp}" if company.kpp else "")
+    buyer.append((t("INN/KPP") if company.kpp else t("INN"), numbers))
+    if company.address:
+        buyer.append((t("Legal address"), company.address))
+    if facts.client_name and facts.client_name != company.name:
+        buyer.append((t("Client"), facts.client_name))
+    return buyer
+
+
 def invoice_document(t: Translator, facts: InvoiceFacts) -> Document:
     invoice, req, currency = facts.invoice, facts.requisites, facts.currency
     seller = [(t("Seller"), req.legal_name or facts.org_name)]
@@ -92,7 +108,7 @@ def invoice_document(t: Translator, facts: InvoiceFacts) -> Document:
     ):
         if value:
             seller.append((label, value))
-    buyer = [(t("Client"), facts.client_name or "-")]
+    buyer = _buyer(t, facts)
     buyer.append((t("Order"), f"№{facts.order_number}"))
     if facts.address:
         buyer.append((t("Address"), facts.address))

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -152,6 +153,20 @@ class ClientRow(SQLModel, table=True):
     restricted_at: datetime | None = _ts()
     restriction_note: str | None = Field(default=None, sa_column=Column(Text))
     objected_at: datetime | None = _ts()  # objection to automated processing (migration 0043)
+    # Issue 21.8: a business client (`kind` "company") and its registry details (DaData).
+    kind: str = Field(
+        default="person", sa_column=Column(String(10), nullable=False, server_default="person")
+    )
+    company_inn: str | None = Field(default=None, max_length=12)
+    company_kpp: str | None = Field(default=None, max_length=9)
+    company_ogrn: str | None = Field(default=None, max_length=15)
+    company_name: str | None = Field(default=None, sa_column=Column(Text))
+    company_short_name: str | None = Field(default=None, sa_column=Column(Text))
+    company_address: str | None = Field(default=None, sa_column=Column(Text))
+    company_status: str | None = Field(default=None, max_length=20)
+    company_liquidated_on: date | None = Field(default=None, sa_column=Column(Date))
+    company_branch: str | None = Field(default=None, max_length=10)
+    company_checked_at: datetime | None = _ts()
 
 
 class ClientPhoneRow(SQLModel, table=True):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import struct
 import zlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -79,16 +79,23 @@ class World:
 
 
 @asynccontextmanager
-async def open_world(db_url: str, clock, files_dir: Path) -> AsyncIterator[World]:
+async def open_world(
+    db_url: str, clock, files_dir: Path, adapt: Callable[[Adapters], None] | None = None, **extra
+) -> AsyncIterator[World]:
+    """`adapt` sets adapters (a fake's), `extra` settings (its key)."""
     engine = create_engine(db_url)
     sessions = session_factory(engine)
 
     def uow() -> SqlUnitOfWork:
         return SqlUnitOfWork(sessions, clock)
 
-    settings = Settings(_env_file=None, database_url="sqlite:///unused.db", files_dir=files_dir)  # type: ignore[call-arg]
+    settings = Settings(
+        _env_file=None, database_url="sqlite:///unused.db", files_dir=files_dir, **extra
+    )  # type: ignore[call-arg]
     store, spool = file_stores(settings)
     adapters = Adapters(PhonenumbersNormalizer(), None, None, store, spool)
+    if adapt is not None:
+        adapt(adapters)
     services = make_services(uow, clock, Catalogs(), settings, adapters)
     objects = LocalFileStore(files_dir / "objects")
     try:

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import NamedTuple
 
+from core.dialogs.company_data import ClientCompanyData
 from core.dialogs.engine import DialogData, DialogState
 from core.dialogs.json_form import Json, Malformed, encode, fields_of
 from core.dialogs.offered import Candidate as Candidate
@@ -154,6 +155,8 @@ class NewOrderData(OrderDetailsData):
     client_loaded: int | None = None
     client_label: str | None = None
     client_address: str | None = None
+    client_status: str | None = None  # a company's register state, for the warning
+    client_closed_on: dt.date | None = None  # its liquidation day
     may_assign: bool = False
     confirm: str | None = None
     workers: tuple[Worker, ...] | None = None
@@ -389,6 +392,7 @@ KINDS: dict[str, type[DialogData]] = {
         NewClientData,
         ClientEditData,
         ClientMergeData,
+        ClientCompanyData,
         ClientReplyData,
         RepeatData,
         SeriesEditData,

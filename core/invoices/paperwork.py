@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from core.companies.model import Company
 from core.invoices.model import Invoice, InvoiceLine
 from core.invoices.requisites import Requisites
 
@@ -22,6 +23,7 @@ class InvoiceFacts:
     currency: str
     timezone: str
     paid_minor: int
+    buyer: Company | None = None  # a business client's details, as the register has them
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,13 +6,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from core.companies.checks import inn_valid as inn_valid
 from core.errors import DomainError
 
 NAME_MAX = 200
 ADDRESS_MAX = 300
-_INN10 = (2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN11 = (7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
-_INN12 = (3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8)
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,23 +27,6 @@ class Requisites:
     @property
     def empty(self) -> bool:
         return not any(getattr(self, f.name) for f in fields(self))
-
-
-def _check_digit(digits: str, weights: tuple[int, ...]) -> int:
-    return sum(int(d) * w for d, w in zip(digits, weights, strict=False)) % 11 % 10
-
-
-def inn_valid(inn: str) -> bool:
-    """A legal entity's 10-digit INN or a person's 12-digit one, check digits included."""
-    if not inn.isdigit() or not inn.isascii():
-        return False
-    if len(inn) == 10:
-        return _check_digit(inn, _INN10) == int(inn[9])
-    if len(inn) == 12:
-        return _check_digit(inn, _INN11) == int(inn[10]) and _check_digit(inn, _INN12) == int(
-            inn[11]
-        )
-    return False
 
 
 def _digits(value: str, count: int) -> bool:

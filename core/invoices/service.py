@@ -89,6 +89,7 @@ class InvoiceService:
             facts = InvoiceFacts(
                 invoice, org.name, await uow.invoices.requisites(org_id), name, order.number,
                 order.address, org.currency, org.timezone, order.paid_minor,
+                client.company if client else None,
             )  # fmt: skip
             times: dict[str, datetime] = {}
             for event in await uow.orders.events(org_id, order.id):

@@ -224,8 +224,14 @@ class NewOrderSpec(Spec[NewOrderData]):
         client = await uow.clients.get(actor.organization.id, client_id)
         if client is None:
             raise DomainError("not_found")
+        company = client.company
         return replace(
-            data, client_loaded=client_id, client_label=client.name, client_address=client.address
+            data,
+            client_loaded=client_id,
+            client_label=client.name,
+            client_address=client.address,
+            client_status=company.status.value if company and company.status else None,
+            client_closed_on=company.liquidation_date if company else None,
         )
 
     async def _suggest(self, uow: UnitOfWork, actor: Actor, data: NewOrderData) -> NewOrderData:

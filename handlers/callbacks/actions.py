@@ -73,7 +73,7 @@ CallFilter = Literal["all", "missed", "unknown"]
 ClientField = Literal[
     "name", "phone", "address", "notes", "email", "restrict",
     "request_access", "request_correction", "request_deletion", "request_restriction",
-    "request_objection",
+    "request_objection", "company",
 ]  # fmt: skip
 TapAction = Literal[
     OrderAction.OFFER, OrderAction.TAKE, OrderAction.START, OrderAction.DONE, OrderAction.CANCEL

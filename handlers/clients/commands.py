@@ -11,6 +11,7 @@ from telegram import (
 )
 
 from core.clients.flows import NEW_CLIENT
+from core.dialogs.company_data import ClientCompanyData
 from core.dialogs.data import ClientEditData, ClientMergeData, NewOrderData
 from core.dialogs.engine import DialogData
 from core.permissions import Action, allowed
@@ -127,8 +128,10 @@ async def client_action(
     client_id = tap.client_id
     await ctx.services.clients.card(ctx.actor, client_id)  # still there, still visible
     await query.answer()
-    if isinstance(tap, cb.ClientEdit):
-        data: DialogData = ClientEditData(client_id=client_id, field=str(tap.field))
+    if isinstance(tap, cb.ClientEdit) and tap.field == "company":
+        data: DialogData = ClientCompanyData(client_id=client_id)
+    elif isinstance(tap, cb.ClientEdit):
+        data = ClientEditData(client_id=client_id, field=str(tap.field))
     elif isinstance(tap, cb.ClientMerge):
         data = ClientMergeData(client_id=client_id)
     else:

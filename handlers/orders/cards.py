@@ -13,6 +13,7 @@ from handlers.client_loop.invite import invite_button
 from handlers.client_loop.on_the_way import on_my_way_button, on_my_way_shown
 from handlers.client_loop.refunds import refund_button
 from handlers.clients.prompts import REQUEST_NAMES
+from handlers.companies.render import company_lines
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
@@ -205,6 +206,8 @@ def client_text(t: Translator, card: ClientCard, currency: str, zone: str) -> st
             lines.append("📍 " + escape(v.address))
         if v.notes:
             lines.append("📝 " + escape(v.notes))
+        if v.company is not None:
+            lines += company_lines(t, v.company)
     else:
         lines.append(
             t(
@@ -267,6 +270,7 @@ def client_keyboard(
             button(t.raw("📧 E-mail"), cb.ClientEdit(cid, "email")),
             button(t.raw("🧩 Merge a duplicate"), cb.ClientMerge(cid)),
         ],
+        [button(t.raw("🏢 Company details"), cb.ClientEdit(cid, "company"))],
     ]
     rows.append(
         [

@@ -8,11 +8,13 @@ from datetime import timedelta
 from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
+from core.companies.model import Company, status_of
 from core.dialogs.data import Candidate, NewOrderData, PaymentData, WhenData
 from core.dialogs.engine import DialogState, data_as, required
 from core.domain import PaymentMethod
 from core.orders.steps import place_of
 from handlers import callbacks as cb
+from handlers.companies.render import warning
 from handlers.formatting import money, phone, wall_clock
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button
@@ -158,6 +160,11 @@ def confirm(t: Translator, state: DialogState, env: PromptEnv) -> Rendered:
     lines = [t("<b>Check the new order</b>"), "👤 " + escape(client_name)]
     if d.new_phone and not d.client_label:
         lines[-1] += " · " + escape(phone(d.new_phone))
+    company = Company(
+        "", "", status=status_of(d.client_status), liquidation_date=d.client_closed_on
+    )
+    if company.flagged:  # a liquidated or bankrupt company: the manager should know
+        lines.append(f"<b>{warning(t, company)}</b>")
     lines.append("📍 " + escape(place_of(d).text or "—"))
     names = {str(c.id): c.name for c in d.categories or ()}
     if d.category in names:

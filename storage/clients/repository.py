@@ -11,9 +11,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.changes import ClientChange
 from core.clients.search import SearchQuery, search_document
+from core.companies.model import Company
 from core.domain import Client
 from core.text import search_key
 from core.webhooks.events import EventType, client_data
+from storage.clients.company import company_of, company_values
 from storage.clients.search import search_client_ids
 from storage.columns import columns
 from storage.tables import ClientEventRow, ClientPhoneRow, ClientRow, OrderRow
@@ -32,6 +34,7 @@ def _to_client(row: ClientRow, phones: Sequence[str]) -> Client:
         restricted_at=row.restricted_at,
         restriction_note=row.restriction_note,
         objected_at=row.objected_at,
+        company=company_of(row),
     )
 
 
@@ -139,6 +142,20 @@ class SqlClientRepository:
         await self._webhook(org_id, client_id, EventType.CLIENT_UPDATED, now, updated.restricted)
         return updated
 
+    async def set_company(
+        self, org_id: int, client_id: int, company: Company | None, now: datetime
+    ) -> Client:
+        """Keep a company's details on the card, or clear them (None): one UPDATE."""
+        await self._s.execute(
+            update(ClientRow)
+            .where(ClientRow.organization_id == org_id, ClientRow.id == client_id)
+            .values(**company_values(company), updated_at=now)
+        )
+        updated = await self.get(org_id, client_id)
+        assert updated is not None
+        await self._webhook(org_id, client_id, EventType.CLIENT_UPDATED, now, updated.restricted)
+        return updated
+
     async def by_phone(self, org_id: int, phone: str) -> list[Client]:
         stmt = (
             select(ClientPhoneRow.client_id)
@@ -173,6 +190,8 @@ class SqlClientRepository:
             .where(ClientRow.organization_id == org_id, ClientRow.id == other_id)
             .values(merged_into_id=keep_id, updated_at=now)
         )
+        if keep.company is None and other.company is not None:  # the details move too
+            await self.set_company(org_id, keep_id, other.company, now)
         notes = "\n".join(n for n in (keep.notes, other.notes) if n) or None
         merged = ClientChange(
             phones=(*keep.phones, *other.phones),

@@ -1,4 +1,5 @@
-"""A local DaData suggestions API (`POST .../suggest/address`), see docs/protocols.md, DaData.
+"""A local DaData suggestions API (`POST .../suggest/address`, docs/protocols.md, DaData; and
+`findById/party`, `suggest/party`, docs/dadata-party.md).
 
     async with FakeDaData(api_key="k") as dadata:
         suggester = HttpDaDataSuggester(client, "k", base_url=dadata.base_url)
@@ -22,11 +23,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.dadata_addresses import ADDRESSES, FakeAddress
+from tests.fakes.dadata_parties import PARTIES, FakeParty
 from tests.fakes.server import FakeService
 
 BASE_PATH = "/suggestions/api/4_1/rs"
 DEFAULT_COUNT = 10
 MAX_COUNT = 20
+MAX_FIND = 300  # findById's cap on `count`
 
 
 def dadata_error(status: int, message: str) -> JSONResponse:
@@ -45,11 +48,19 @@ class FakeDaData(FakeService):
         api_key: str = "fake-dadata-key",
         addresses: Sequence[FakeAddress] = ADDRESSES,
         daily_limit: int | None = None,
+        parties: Sequence[FakeParty] = PARTIES,
     ) -> None:
-        route = Route(f"{BASE_PATH}/suggest/address", self._suggest, methods=["POST"])
-        super().__init__([route])
+        super().__init__(
+            [
+                Route(f"{BASE_PATH}/suggest/address", self._suggest, methods=["POST"]),
+                Route(f"{BASE_PATH}/findById/party", self._find_party, methods=["POST"]),
+                Route(f"{BASE_PATH}/suggest/party", self._suggest_party, methods=["POST"]),
+            ]
+        )
         self.api_key = api_key
         self.addresses = list(addresses)
+        self.parties = list(parties)
+        self.rate_limited = False  # answer 429 (DaData: over the requests per second)
         self.daily_limit = daily_limit
         self.answered = 0
         self.malformed = False
@@ -80,6 +91,39 @@ class FakeDaData(FakeService):
         found = self.search(body["query"], body["language"], body["count"])
         return JSONResponse({"suggestions": found})
 
+    async def _party(self, request: Request, find: bool) -> Response:
+        """findById/party: an exact INN or OGRN, all branches unless `branch_type` or `kpp`
+        narrows them; suggest/party: names (word prefixes) or the start of a number."""
+        recorded = await self.record(request)
+        await self.pause()
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
+        body = _parse_party(request.headers.get("content-type", ""), recorded.body, find)
+        if isinstance(body, Response):
+            return body
+        self.answered += 1
+        query = body["query"].strip()
+        if find:
+            found = [p for p in self.parties if query in (p.inn, p.ogrn)]
+            if body.get("kpp"):
+                found = [p for p in found if p.kpp == body["kpp"]]
+            if body.get("branch_type"):
+                found = [p for p in found if p.branch == body["branch_type"]]
+        else:
+            found = [p for p in self.parties if p.matches(query)]
+        if body.get("type"):
+            found = [
+                p for p in found if ("INDIVIDUAL" if p.individual else "LEGAL") == body["type"]
+            ]
+        return JSONResponse({"suggestions": [p.suggestion() for p in found[: body["count"]]]})
+
+    async def _find_party(self, request: Request) -> Response:
+        return await self._party(request, find=True)
+
+    async def _suggest_party(self, request: Request) -> Response:
+        return await self._party(request, find=False)
+
     def _refusal(self, request: Request) -> Response | None:
         """Forced failures first, then the key, then the daily quota."""
         if self.fail_status is not None:
@@ -92,6 +136,8 @@ class FakeDaData(FakeService):
         if self.daily_limit is not None and self.answered >= self.daily_limit:
             # The real message quotes the token: one more reason never to log error bodies.
             return dadata_error(403, f"Feature 'SUGGESTIONS' disabled for token '{token}'")
+        if self.rate_limited:
+            return dadata_error(429, "Too many requests")
         return None
 
 
@@ -112,3 +158,27 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any] | Response:
     if language not in ("ru", "en"):
         return dadata_error(400, "Field 'language' must be 'ru' or 'en'")
     return {"query": body["query"], "count": min(count, MAX_COUNT), "language": language}
+
+
+def _parse_party(content_type: str, raw: bytes, find: bool) -> dict[str, Any] | Response:
+    """`query` (required), `count` (findById up to 300, suggest up to 20, default 10), and the
+    filters `kpp`, `branch_type` (MAIN | BRANCH) and `type` (LEGAL | INDIVIDUAL)."""
+    if content_type.split(";")[0].strip().lower() != "application/json":
+        return dadata_error(415, "Content-Type must be application/json")
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        return dadata_error(400, "Request body is not valid JSON")
+    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
+        return dadata_error(400, "Field 'query' is required")
+    count = body.get("count", DEFAULT_COUNT)
+    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
+        return dadata_error(400, "Field 'count' must be a positive integer")
+    for name, allowed in (("branch_type", ("MAIN", "BRANCH")), ("type", ("LEGAL", "INDIVIDUAL"))):
+        if body.get(name) is not None and body[name] not in allowed:
+            return dadata_error(400, f"Field '{name}' must be one of {', '.join(allowed)}")
+    kpp = body.get("kpp")
+    if kpp is not None and not isinstance(kpp, str):
+        return dadata_error(400, "Field 'kpp' must be a string")
+    cap = MAX_FIND if find else MAX_COUNT
+    return {**body, "count": min(count, cap)}

@@ -15,6 +15,7 @@ from core.dialogs.data import (
     ChecklistPhotoData,
     ClientAnswer,
     ClientCancelData,
+    ClientCompanyData,
     ClientEditData,
     ClientMergeData,
     ClientReplyData,
@@ -153,6 +154,7 @@ _NEED_AN_ID = (
     OrderEditData,
     ClientEditData,
     ClientMergeData,
+    ClientCompanyData,
     ClientReplyData,
     ClientCancelData,
     RefundData,
@@ -184,6 +186,9 @@ def test_every_kind_round_trips_through_json():
         NewClientData(name="Анна", dup=Ref(5, "Анна"), blank=frozenset({"address"})),
         ClientEditData(client_id=5, field="notes", value="дверь справа"),
         ClientMergeData(client_id=5, candidates=(), pick="6"),
+        ClientCompanyData(
+            client_id=5, offline=True, inn="7730123456", kpp=None, blank=frozenset({"kpp"})
+        ),
         ClientReplyData(client_id=5, order_id=None, message_id=9, client_name="Анна", number=3),
         ClientCancelData(org_id=1, order_id=2, at=29_000_000, reason="Уезжаю 🚗"),
         OrderLineData(

@@ -6,12 +6,14 @@ report's times, checklist answers, line items, photos and acceptance with its si
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from core.companies.model import Company
 from core.invoices.model import Invoice, InvoiceLine
 from core.invoices.paperwork import InvoiceFacts, ReportAcceptance, ReportFacts, ReportItem
 from core.invoices.requisites import Requisites
@@ -195,3 +197,38 @@ def test_a_large_photo_is_scaled_down_and_a_broken_one_left_out() -> None:
     pdf = FpdfRenderer().render(report_document(Catalogs().get("en"), facts))
     (image,) = [i for page in PdfReader(io.BytesIO(pdf)).pages for i in page.images]
     assert max(image.image.size) == 480
+
+
+BUYER = Company(
+    inn="7730123456",
+    name='ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "РОМАШКА"',
+    kpp="773001001",
+    ogrn="1027730123453",
+    address="125009, г Москва, ул Тверская, д 7",
+)
+
+
+@pytest.mark.parametrize(
+    ("lang", "parts"),
+    [
+        ("ru", ('Покупатель ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ "РОМАШКА"',
+                "ИНН/КПП 7730123456 / 773001001",
+                "Юридический адрес 125009, г Москва, ул Тверская, д 7", "Клиент Пётр Сидоров")),
+        ("en", ("Buyer ОБЩЕСТВО", "INN/KPP 7730123456 / 773001001",
+                "Legal address 125009, г Москва")),
+    ],
+)  # fmt: skip
+def test_a_company_client_is_billed_as_the_company(lang, parts) -> None:
+    facts = replace(_invoice_facts(paid=0), buyer=BUYER)
+    text, _ = _text(invoice_document(Catalogs().get(lang), facts))
+    for part in parts:
+        assert part in text, part
+
+
+def test_a_sole_trader_is_billed_with_the_inn_alone() -> None:
+    sole = Company("771234567859", "ИП Иванов Иван Иванович", individual=True)
+    facts = replace(_invoice_facts(paid=0), buyer=sole, client_name=sole.name)
+    text, _ = _text(invoice_document(Catalogs().get("ru"), facts))
+    assert "Покупатель ИП Иванов Иван Иванович ИНН 771234567859" in text
+    assert "КПП" not in text.split("Покупатель")[1].split("Заказ")[0]
+    assert text.count("ИП Иванов Иван Иванович") == 1  # not again as the client

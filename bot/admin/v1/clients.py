@@ -5,7 +5,7 @@ key's owner (core/clients/service.py), in the request's one transaction."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
@@ -15,8 +15,9 @@ from bot.admin.context import ServicesDep
 from bot.admin.models import Id
 from bot.admin.v1 import paging
 from bot.admin.v1.auth import ClientsRead, ClientsWrite, via
+from bot.admin.v1.companies import CompanyIn, CompanyOut, company_out, resolve_company
 from bot.admin.v1.idempotency import IdempotencyKey, IfMatch, answer, check_match, once
-from bot.admin.v1.problems import ON_PATCH, ON_POST, PROBLEMS
+from bot.admin.v1.problems import ON_PATCH, ON_POST, PROBLEMS, problems
 from core.apikeys.model import PAGE_MAX, ClientItem
 from core.apikeys.service import KeyCaller
 from core.services import Services
@@ -36,6 +37,8 @@ class ClientOut(BaseModel):
     address: str | None
     notes: str | None
     email: str | None
+    kind: Literal["person", "company"] = Field(description="A company has `company` details")
+    company: CompanyOut | None
     created_at: datetime = Field(description="ISO 8601, UTC")
     updated_at: datetime = Field(description="ISO 8601, UTC")
 
@@ -52,6 +55,7 @@ class ClientIn(BaseModel):
     notes: Text | None = None
     email: str | None = Field(None, max_length=254, examples=["petr@example.com"])
     allow_duplicate: bool = Field(False, description="Create even if the phone is on a card")
+    company: CompanyIn | None = Field(None, description="A business client's details")
 
 
 class ClientPatch(BaseModel):
@@ -63,6 +67,7 @@ class ClientPatch(BaseModel):
     address: Text | None = None
     notes: Text | None = None
     email: str | None = Field(None, max_length=254)
+    company: CompanyIn | None = Field(None, description="null removes the company details")
 
 
 class MergeIn(BaseModel):
@@ -72,10 +77,12 @@ class MergeIn(BaseModel):
 
 def client_out(item: ClientItem) -> ClientOut:
     c = item.client
+    kind: Literal["person", "company"] = "company" if c.company is not None else "person"
     if c.restricted:  # docs/data-rights.md: kept, not used
         return ClientOut(
             id=c.id, restricted=True, name=None, phones=[], address=None, notes=None,
-            email=None, created_at=c.created_at, updated_at=item.updated_at,
+            email=None, kind=kind, company=None, created_at=c.created_at,
+            updated_at=item.updated_at,
         )  # fmt: skip
     return ClientOut(
         id=c.id,
@@ -84,6 +91,8 @@ def client_out(item: ClientItem) -> ClientOut:
         address=c.address,
         notes=c.notes,
         email=item.email,
+        kind=kind,
+        company=company_out(c.company),
         created_at=c.created_at,
         updated_at=item.updated_at,
     )
@@ -115,7 +124,11 @@ async def get_client(services: ServicesDep, who: ClientsRead, client_id: Id) -> 
     return answer(await _reader(services, who)(client_id))
 
 
-@router.post("", response_model=ClientOut, status_code=201, responses=ON_POST)
+# DaData failing while a company is looked up by INN (docs/dadata-party.md).
+UPSTREAM = problems(503)
+
+
+@router.post("", response_model=ClientOut, status_code=201, responses=ON_POST | UPSTREAM)
 async def create_client(
     request: Request,
     services: ServicesDep,
@@ -124,18 +137,21 @@ async def create_client(
     _key: IdempotencyKey = None,
 ) -> JSONResponse:
     async def make() -> int:
+        company = await resolve_company(services, who, body.company)
         made = await services.clients.create(
             who.actor, body.name, body.phone, body.address, body.notes, body.allow_duplicate,
             via=via(who),
         )  # fmt: skip
         if body.email:
             await services.clients.edit(who.actor, made.id, "email", body.email, via=via(who))
+        if company is not None:
+            await services.companies.save(who.actor, made.id, company, via=via(who))
         return made.id
 
     return await once(request, services, who, body, make, _reader(services, who))
 
 
-@router.patch("/{client_id}", response_model=ClientOut, responses=ON_PATCH)
+@router.patch("/{client_id}", response_model=ClientOut, responses=ON_PATCH | UPSTREAM)
 async def update_client(
     request: Request,
     services: ServicesDep,
@@ -146,8 +162,13 @@ async def update_client(
 ) -> JSONResponse:
     read = _reader(services, who)
     check_match(request, await read(client_id))
-    for field, value in body.model_dump(exclude_unset=True).items():
-        await services.clients.edit(who.actor, client_id, field, value, via=via(who))
+    changes = body.model_dump(exclude_unset=True)
+    company = await resolve_company(services, who, body.company) if "company" in changes else None
+    for field, value in changes.items():
+        if field == "company":
+            await services.companies.save(who.actor, client_id, company, via=via(who))
+        else:
+            await services.clients.edit(who.actor, client_id, field, value, via=via(who))
     return answer(await read(client_id))
 
 

@@ -33,6 +33,9 @@ STATUS = {
     "client_duplicate": 409,
     "plan_members_limit": 402,
     "plan_orders_limit": 402,
+    "dadata_refused": 503,  # the company register failing (docs/dadata-party.md)
+    "dadata_busy": 503,
+    "dadata_unavailable": 503,
 }
 TITLES = {
     400: "Bad request",

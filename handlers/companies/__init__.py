@@ -1,0 +1,1 @@
+"""Business clients in the chat: the company on a client card and its conversation."""
