@@ -39,14 +39,12 @@ _END = r"(?![\d])"
 _AREA = r"(?:\(\s?\d{3}\s?\)|\d{3})"
 _RU_TAIL = rf"{_SEP}\d{{3}}{_SEP}\d{{2}}{_SEP}\d{{2}}"
 _PHONES = (
-    # +7 / 8 / 7 with a 10-digit national number: +7 (916) 123-45-67, 8-916-123-45-67
-    re.compile(rf"{_START}(?:\+\s?7|8|7){_SEP}{_AREA}{_RU_TAIL}{_END}"),
+    re.compile(rf"{_START}(?:\+\s?7|8|7){_SEP}{_AREA}{_RU_TAIL}{_END}"),  # +7 (916) 123-45-67
     # a national number without the prefix: (495) 123-45-67, 916 123 45 67
     re.compile(rf"{_START}{_AREA}{_RU_TAIL}{_END}"),
     # North American style without a prefix: (555) 123-4567, 555.123.4567
     re.compile(rf"{_START}{_AREA}{_SEP}\d{{3}}{_SEP}\d{{4}}{_END}"),
-    # a city number: 123-45-67
-    re.compile(rf"{_START}\d{{3}}-\d{{2}}-\d{{2}}{_END}"),
+    re.compile(rf"{_START}\d{{3}}-\d{{2}}-\d{{2}}{_END}"),  # a city number: 123-45-67
 )
 # Other countries, always with "+": +44 20 7946 0958, +1 (555) 123-4567, +49 30 123456.
 _INTERNATIONAL = re.compile(
@@ -281,6 +279,9 @@ def _phones(text: str) -> list[_Span]:
                 found.append(_Span(m.start(), m.end(), "PHONE", 2))
     for match in _INTERNATIONAL.finditer(text):
         end = _trim_international(text, match, found)
+        if end is None and (end := _trim_international(text, match, [])) is not None:
+            # "+44 7000 000000. 2000": a national look-alike inside the number loses
+            found = [p for p in found if p.end <= match.start() or p.start >= end]
         if end is not None:
             found.append(_Span(match.start(), end, "PHONE", 2))
     return found

@@ -299,3 +299,12 @@ def test_model_variations_of_a_placeholder_are_restored():
 def test_nothing_to_hide():
     assert deidentify("").text == ""
     assert deidentify("Заказ №12: 3 500 руб, 25.12 в 10:30").mapping == {}
+
+
+def test_an_international_number_beats_a_national_look_alike_inside_it():
+    """ "000000. 2000" reads as a North American number; inside "+44 7000 000000" it is not one
+    (found by the phone property test: the British number came through whole)."""
+    text = "+7 (300) 000-00-00 +44 7000 000000. 2000 0000 0000 8"
+    result = deidentify(text)
+    assert result.text == "[PHONE_1] [PHONE_2]. [CARD_1]"
+    assert restore(result.text, result.mapping) == text
