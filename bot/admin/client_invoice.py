@@ -11,6 +11,7 @@ from fastapi.responses import PlainTextResponse, Response
 from bot.admin.context import admin_context
 from bot.admin.html import Safe, SafeText, join, tag
 from core.client_loop.invoice_news import pdf_names
+from core.companies.model import Company
 from core.invoices.model import Invoice
 
 router = APIRouter(include_in_schema=False)
@@ -34,13 +35,24 @@ async def client_invoice(request: Request, token: str, which: str) -> Response:
     return Response(data, media_type="application/pdf", headers=headers)
 
 
-def invoice_section(t: SafeText, path: str, invoice: Invoice) -> Safe:
-    """Links to the invoice and the service report on the client page."""
+def invoice_section(
+    t: SafeText, path: str, invoice: Invoice, buyer: Company | None = None
+) -> Safe:
+    """Links to the invoice and the service report on the client page; a company client
+    sees whom the invoice bills (its name, INN/KPP, legal address)."""
     links = [
         tag("li", tag("a", t("Invoice №{number} (PDF)", number=invoice.number),
                       href=f"{path}/invoice.pdf", data_testid="invoice-pdf")),
         tag("li", tag("a", t("Service report (PDF)"), href=f"{path}/report.pdf",
                       data_testid="report-pdf")),
     ]  # fmt: skip
-    body = join([tag("h2", t("Invoice and service report")), tag("ul", join(links))])
+    parts = [tag("h2", t("Invoice and service report")), tag("ul", join(links))]
+    if buyer is not None:
+        numbers = buyer.inn + (f" / {buyer.kpp}" if buyer.kpp else "")
+        lines = [t("Buyer: {name}", name=buyer.name), t("INN/KPP: {numbers}", numbers=numbers)]
+        if buyer.address:
+            lines.append(t("Legal address: {address}", address=buyer.address))
+        buyer_lines = join([tag("p", line) for line in lines])
+        parts.append(tag("div", buyer_lines, data_testid="invoice-buyer"))
+    body = join(parts)
     return tag("section", body, data_testid="invoice")

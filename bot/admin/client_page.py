@@ -164,9 +164,9 @@ async def _draw(
     if photos:  # a done order's photos of the work, when the organization sends them
         work_photos = photos_section(t, f"/c/{token}", photos)
         extra = work_photos if extra is None else join([extra, work_photos])
-    invoice = await services.client_loop.page_invoice(token)
-    if invoice is not None:  # a done order's invoice and report (issue 20, item 6)
-        papers = invoice_section(t, f"/c/{token}", invoice)
+    kept = await services.client_loop.page_papers(token)
+    if kept is not None:  # a done order's invoice and report (issue 20, item 6)
+        papers = invoice_section(t, f"/c/{token}", *kept)
         extra = papers if extra is None else join([extra, papers])
     accepting = await services.acceptances.page_state(token)
     if accepting is not None:  # a done order: "I accept the work" (issue 20, item 8)

@@ -23,6 +23,7 @@ from core.client_loop.model import DeliveryStatus, Direction, MessageKind
 from core.client_loop.outgoing import enqueue_first, job_payload
 from core.client_loop.page import page_access
 from core.client_loop.tokens import hash_token, new_page_token
+from core.companies.model import Company
 from core.errors import DomainError
 from core.invoices.model import Invoice
 from core.ports import UnitOfWork
@@ -119,6 +120,14 @@ class ClientInvoices(ClientOrderMessages):
     async def page_invoice(self, token: str) -> Invoice | None:
         """The invoice a client page offers: the order's, with its PDFs kept, while the
         organization sends invoices; None for a token the page refuses."""
+        papers = await self.page_papers(token, buyer=False)
+        return papers[0] if papers is not None else None
+
+    async def page_papers(
+        self, token: str, buyer: bool = True
+    ) -> tuple[Invoice, Company | None] | None:
+        """`page_invoice`, and the company the invoice bills when the client is one (read
+        only when there is an invoice to show; docs/dadata-party.md)."""
         async with self._uow() as uow:
             try:
                 access = await page_access(uow, token, self._clock.now())
@@ -128,6 +137,7 @@ class ClientInvoices(ClientOrderMessages):
             if not settings.sends(KIND):
                 return None
             invoice = await uow.invoices.for_order(access.org.id, access.order.id)
-        if invoice is None or invoice.file_key is None or invoice.report_key is None:
-            return None
-        return invoice
+            if invoice is None or invoice.file_key is None or invoice.report_key is None:
+                return None
+            client = await uow.clients.get(access.org.id, access.page.client_id) if buyer else None
+        return invoice, client.company if client is not None else None

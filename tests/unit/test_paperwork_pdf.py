@@ -13,6 +13,8 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
+from bot.admin.client_invoice import invoice_section
+from bot.admin.html import SafeText
 from core.companies.model import Company
 from core.invoices.model import Invoice, InvoiceLine
 from core.invoices.paperwork import InvoiceFacts, ReportAcceptance, ReportFacts, ReportItem
@@ -232,3 +234,21 @@ def test_a_sole_trader_is_billed_with_the_inn_alone() -> None:
     assert "Покупатель ИП Иванов Иван Иванович ИНН 771234567859" in text
     assert "КПП" not in text.split("Покупатель")[1].split("Заказ")[0]
     assert text.count("ИП Иванов Иван Иванович") == 1  # not again as the client
+
+
+@pytest.mark.parametrize(
+    ("lang", "parts"),
+    [
+        ("ru", ("Покупатель: ОБЩЕСТВО С ОГРАНИЧЕННОЙ ОТВЕТСТВЕННОСТЬЮ \"РОМАШКА\"",
+                "ИНН/КПП: 7730123456 / 773001001", "Юридический адрес: 125009, г Москва")),
+        ("en", ("Buyer: ОБЩЕСТВО", "INN/KPP: 7730123456 / 773001001", "Legal address: 125009")),
+    ],
+)  # fmt: skip
+def test_the_client_page_names_the_company_billed(lang, parts) -> None:
+    invoice = Invoice(5, 1, 7, 3, 2026, 17, ISSUED, 460000, LINES)
+    t = SafeText(Catalogs().get(lang))
+    page = str(invoice_section(t, "/c/tok", invoice, BUYER))
+    assert 'data-testid="invoice-buyer"' in page
+    for part in parts:
+        assert part in page, part
+    assert "invoice-buyer" not in str(invoice_section(t, "/c/tok", invoice))  # a person
