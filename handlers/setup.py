@@ -126,6 +126,7 @@ CALLBACKS = [
     route(cb.OrderList, orders.list_page),
     route(cb.DigestUnassigned, notifications.digest_list),
     route(cb.OpenClient, clients.open_client),
+    route(cb.ClientRights, clients.rights_tap),
     route(cb.ClientSearch, clients.find_more),
     route(cb.ClientEdit, clients.client_action),
     route(cb.ClientMerge, clients.client_action),

@@ -30,6 +30,7 @@ from handlers.callbacks.client_actions import ClientConsent as ClientConsent
 from handlers.callbacks.client_actions import ClientObjection as ClientObjection
 from handlers.callbacks.client_actions import ClientPackage as ClientPackage
 from handlers.callbacks.client_actions import ClientRequests as ClientRequests
+from handlers.callbacks.client_actions import ClientRights as ClientRights
 from handlers.callbacks.client_actions import ClientUnrestrict as ClientUnrestrict
 from handlers.callbacks.client_actions import InviteClient as InviteClient
 from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient

@@ -60,3 +60,12 @@ class ClientConsent(Action, template="cc:{org_id}:{purpose}:{on}"):
     org_id: int
     purpose: Literal["t", "m"]
     on: Literal[0, 1]
+
+
+@dataclass(frozen=True)
+class ClientRights(Action, template="crg:{client_id}:{open}"):
+    """From the client card: show its data-rights buttons (1) or the everyday ones again (0),
+    in the card's own message."""
+
+    client_id: int
+    open: Literal[0, 1]

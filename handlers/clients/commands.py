@@ -20,7 +20,7 @@ from handlers import callbacks as cb
 from handlers.clients.prompts import REQUEST_KINDS
 from handlers.clients.publish import balance_line, send_client
 from handlers.context import BotContext
-from handlers.delivery.edits import edit_tapped
+from handlers.delivery.edits import edit_buttons, edit_tapped
 from handlers.delivery.replies import reply
 from handlers.formatting import phone
 from handlers.i18n import Translator, escape
@@ -117,6 +117,21 @@ async def open_client(update: Update, ctx: BotContext, tap: cb.OpenClient) -> No
     if email is not None:
         text += "\n" + ctx.t("📧 E-mail: {email}", email=email)
     await reply(ctx, update, text, client_keyboard(ctx.t, card, True, invite))
+
+
+async def rights_tap(update: Update, ctx: BotContext, tap: cb.ClientRights) -> None:
+    """ "🔒 Data rights" and its Back: the card's buttons change in place."""
+    query = update.callback_query
+    assert query is not None
+    actor = ctx.actor
+    if not allowed(actor.role, Action.CLIENT_EDIT):
+        await query.answer()
+        return
+    card = await ctx.services.clients.card(actor, tap.client_id)
+    invite = not await ctx.services.client_loop.linked(actor, tap.client_id)
+    markup = client_keyboard(ctx.t, card, True, invite, rights=bool(tap.open))
+    await query.answer()
+    await edit_buttons(ctx, query, markup)
 
 
 async def client_action(

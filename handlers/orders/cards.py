@@ -13,6 +13,7 @@ from handlers.client_loop.invite import invite_button
 from handlers.client_loop.on_the_way import on_my_way_button, on_my_way_shown
 from handlers.client_loop.refunds import refund_button
 from handlers.clients.prompts import REQUEST_NAMES
+from handlers.clients.rights_buttons import rights_rows
 from handlers.companies.render import company_lines
 from handlers.formatting import money, phone, when
 from handlers.i18n import N_, Translator, escape
@@ -247,12 +248,17 @@ def rating_lines(t: Translator, ratings: tuple[tuple[int, int, str | None], ...]
 
 
 def client_keyboard(
-    t: Translator, card: ClientCard, can_edit: bool, invite: bool = False
+    t: Translator, card: ClientCard, can_edit: bool, invite: bool = False, rights: bool = False
 ) -> InlineKeyboardMarkup | None:
-    """`invite`: the client is not linked to Telegram yet (owners and managers may invite)."""
+    """`invite`: the client is not linked to Telegram yet (owners and managers may invite);
+    `rights`: the card's "🔒 Data rights" buttons instead of the everyday ones."""
     if not can_edit:
         return None
     cid = card.view.id
+    if rights:
+        return InlineKeyboardMarkup(
+            [*rights_rows(t, card), [button(t.raw("⬅️ Back"), cb.ClientRights(cid, 0))]]
+        )
     rows = [
         [
             button(t.raw("➕ New order"), cb.ClientNewOrder(cid)),
@@ -270,21 +276,11 @@ def client_keyboard(
             button(t.raw("📧 E-mail"), cb.ClientEdit(cid, "email")),
             button(t.raw("🧩 Merge a duplicate"), cb.ClientMerge(cid)),
         ],
-        [button(t.raw("🏢 Company details"), cb.ClientEdit(cid, "company"))],
-    ]
-    rows.append(
         [
-            button(t.raw("📨 Data request"), cb.ClientRequests(cid)),
-            button(t.raw("📦 Data package"), cb.ClientPackage(cid)),
-        ]
-    )
-    objects = card.view.objected_at is not None
-    label = t.raw("🤖 Withdraw AI objection") if objects else t.raw("🤖 Objects to AI processing")
-    rows.append([button(label, cb.ClientObjection(cid, 0 if objects else 1))])
-    if card.view.restricted_at is not None:
-        rows.append([button(t.raw("✅ Lift restriction"), cb.ClientUnrestrict(cid))])
-    else:
-        rows.append([button(t.raw("⛔ Restrict processing"), cb.ClientEdit(cid, "restrict"))])
+            button(t.raw("🏢 Company details"), cb.ClientEdit(cid, "company")),
+            button(t.raw("🔒 Data rights"), cb.ClientRights(cid, 1)),
+        ],
+    ]
     if invite and card.view.restricted_at is None:
         rows.append([invite_button(t, cid)])
     return InlineKeyboardMarkup(rows)

@@ -40,12 +40,16 @@ def test_the_badge_and_the_lift_button_in_both_languages():
     ):
         text = client_text(t, _card(True), "RUB", "Europe/Moscow")
         assert badge in text and asked in text and "12:00" in text
-        taps = _taps(client_keyboard(t, _card(True), True, invite=True))
+        everyday = _taps(client_keyboard(t, _card(True), True, invite=True))
+        assert cb.ClientRights(7, 1) in everyday and cb.InviteClient(7) not in everyday
+        taps = _taps(client_keyboard(t, _card(True), True, invite=True, rights=True))
         assert cb.ClientUnrestrict(7) in taps and cb.ClientEdit(7, "restrict") not in taps
-        assert cb.InviteClient(7) not in taps
+        assert cb.ClientRights(7, 0) in taps  # Back to the everyday buttons
         free = client_text(t, _card(False), "RUB", "Europe/Moscow")
         assert badge not in free
-        assert cb.ClientEdit(7, "restrict") in _taps(client_keyboard(t, _card(False), True))
+        rights = _taps(client_keyboard(t, _card(False), True, rights=True))
+        assert cb.ClientEdit(7, "restrict") in rights
+        assert cb.ClientEdit(7, "restrict") not in _taps(client_keyboard(t, _card(False), True))
 
 
 def test_no_channel_reaches_a_restricted_client():
@@ -73,7 +77,7 @@ def test_an_objection_badge_and_a_masked_correction_line():
     card = ClientCard(client_view(client, True), (), now=AT)
     assert "🤖 Objects to automated processing since" in client_text(EN, card, "RUB", "UTC")
     assert "🤖 Возражает против" in client_text(RU, card, "RUB", "UTC")
-    assert cb.ClientObjection(7, 0) in _taps(client_keyboard(EN, card, True))
+    assert cb.ClientObjection(7, 0) in _taps(client_keyboard(EN, card, True, rights=True))
     data = {"field": "phone", "old": "+791***67", "new": "+792***01"}
     event = AuditEvent(1, 1, 2, "client.edited", "client", 7, data, AT, "Olga")
     assert "phone of client #7: +791***67 → +792***01" in audit_line(EN, event, "UTC")
