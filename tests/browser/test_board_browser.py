@@ -62,11 +62,11 @@ async def test_board_drag_live_and_catch_up(crm, page):
     anna = await services.clients.create(owner, "Анна Смирнова", "+79165550001", "ул. Тихая, 5")
     noon = services.clock.now().replace(hour=9, minute=0, second=0, microsecond=0)  # 12:00 MSK
     made = []
-    for hours in (0, 2):
+    for hours in (0, 2, 1):  # the third, at 13:00, sits close to the second
         when = noon + timedelta(hours=hours)
         draft = OrderDraft(anna.id, "ул. Тихая, 5", price_minor=250000, scheduled_at=when)
         made.append(await services.orders.create(owner, draft))
-    first, second = made
+    first, second, third = made
     await services.orders.act(owner, first.id, OrderAction.ASSIGN, assignee_id=ivan_id)
     violations: list[str] = []
     page.on("console", lambda m: violations.append(m.text) if "Policy" in m.text else None)
@@ -96,6 +96,14 @@ async def test_board_drag_live_and_catch_up(crm, page):
     await page.locator(
         f'[data-testid="cell-{ivan_id}-{day}"] >> [data-testid="block-{first.number}"]'
     ).wait_for()
+    near = [
+        await page.locator(f'[data-testid="block-{o.number}"]').bounding_box()
+        for o in (second, third)
+    ]  # 13:00 and 14:00 unassigned: one under the other, both readable
+    assert near[0] is not None and near[1] is not None
+    assert near[0]["y"] + near[0]["height"] <= near[1]["y"] or (
+        near[1]["y"] + near[1]["height"] <= near[0]["y"]
+    )
     target = page.locator(f'[data-testid="cell-{petr_id}-{day}"]')
     box = await target.bounding_box()
     assert box is not None

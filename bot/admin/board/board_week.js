@@ -48,6 +48,24 @@ const Week = (() => {
     Board.move(id, change);
   }
 
+  // Blocks that would cover each other (a visit's block is at least wide enough for its time
+  // and number) go in lanes one under another, and the row grows to show them all.
+  function stack(cell) {
+    const blocks = [...cell.querySelectorAll(".block")].sort((a, b) => a.offsetLeft - b.offsetLeft);
+    for (const b of blocks) {  // a late visit's block stays inside its day
+      const over = b.offsetLeft + b.offsetWidth - cell.clientWidth;
+      if (over > 0) b.style.left = Math.max(0, b.offsetLeft - over) + "px";
+    }
+    const ends = [];
+    for (const b of blocks) {
+      let lane = ends.findIndex((end) => end <= b.offsetLeft);
+      if (lane < 0) { lane = ends.length; ends.push(0); }
+      ends[lane] = b.offsetLeft + b.offsetWidth + 2;
+      b.style.top = (4 + lane * 40) + "px";
+    }
+    cell.style.minHeight = (8 + Math.max(1, ends.length) * 40) + "px";
+  }
+
   function draw(root, state, tools) {
     const data = state.data;
     const table = tools.el("div", { class: "week" });
@@ -75,6 +93,7 @@ const Week = (() => {
       }
     }
     root.append(table);
+    table.querySelectorAll(".cell").forEach(stack);
   }
 
   return { draw, START, END };
