@@ -112,15 +112,19 @@ def notice(text: str, kind: str = "ok") -> Safe:
     return tag("div", Safe(text), class_=f"notice {kind}", role="status", data_testid="notice")
 
 
-def page(t: SafeText, title: str, body: Safe, org: str | None = None) -> str:
+def page(t: SafeText, title: str, body: Safe, org: str | None = None, owner: bool = True) -> str:
+    """`owner`: the header links to the owner's settings pages; a manager's links to the board,
+    the numbers and the map (the pages a manager may open)."""
+    owners = (("Settings", "/settings"), ("Billing", "/billing"), ("Services", "/catalogue"))
+    links = (
+        [("Board", "/board"), *owners, ("Checklists", "/checklists")]
+        if owner
+        else [("Board", "/board"), ("Numbers", "/numbers"), ("Map", "/map")]
+    )
     nav = join(
         [
             tag("span", org or "AstraCRM", class_="org"),
-            tag("a", t("Board"), href="/board") if org else "",
-            tag("a", t("Settings"), href="/settings") if org else "",
-            tag("a", t("Billing"), href="/billing") if org else "",
-            tag("a", t("Services"), href="/catalogue") if org else "",
-            tag("a", t("Checklists"), href="/checklists") if org else "",
+            *(tag("a", t(name), href=href) for name, href in links if org),
         ]
     )
     head = Safe(

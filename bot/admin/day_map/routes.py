@@ -18,6 +18,7 @@ from bot.admin.headers import style_hash
 from bot.admin.html import STYLE
 from bot.admin.numbers.access import signed_in_page
 from core.notifications.schedule import local_date
+from core.permissions import Action, allowed
 
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
@@ -54,7 +55,8 @@ async def day_map(request: Request, work: WorkDep) -> Response:
     org = current.actor.organization
     assert org is not None
     today = local_date(services.clock.now(), org.timezone)
-    html = map_page(current.t, org.name, org.timezone, today, day)
+    owner = allowed(current.actor.role, Action.ORG_SETTINGS)
+    html = map_page(current.t, org.name, org.timezone, today, day, owner)
     policy = YANDEX_POLICY if day.maps_key else NO_KEY_POLICY
     return HTMLResponse(
         html, headers={"content-security-policy": policy, "cache-control": "no-store"}

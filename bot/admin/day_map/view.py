@@ -83,7 +83,9 @@ def _rows(t: SafeText, day: DayMap, zone: str) -> Safe:
     return tag("table", join(rows), data_testid="map-orders")
 
 
-def map_page(t: SafeText, org: str, zone: str, today_local: date, day: DayMap) -> str:
+def map_page(
+    t: SafeText, org: str, zone: str, today_local: date, day: DayMap, owner: bool = True
+) -> str:
     title = t("Today's orders on the map")
     box = tag(
         "div",
@@ -126,7 +128,7 @@ def map_page(t: SafeText, org: str, zone: str, today_local: date, day: DayMap) -
             tag("section", _rows(t, day, zone)),
         ]
     )
-    html = page(t, title, body, org)
+    html = page(t, title, body, org, owner)
     head = f'<link rel="stylesheet" href="{STYLESHEET}">'
     if day.maps_key:
         head += f'<script src="{SCRIPT}" defer></script>'

@@ -18,6 +18,7 @@ from bot.admin.pages import Page
 from core.errors import DomainError
 from core.numbers.export import report_csv
 from core.numbers.service import Report
+from core.permissions import Action, allowed
 from core.privacy.export_format import ExportLayout
 from core.services import Services
 
@@ -51,7 +52,8 @@ async def numbers(request: Request, work: WorkDep) -> Response:
     params = request.query_params
     current, report = await _report(request, work.services, params.get("from"), params.get("to"))
     assert current.actor.organization is not None
-    html = numbers_page(current.t, current.actor.organization.name, report)
+    owner = allowed(current.actor.role, Action.ORG_SETTINGS)
+    html = numbers_page(current.t, current.actor.organization.name, report, owner)
     return HTMLResponse(html, headers={"content-security-policy": POLICY})
 
 

@@ -95,7 +95,7 @@ def _charts(t: SafeText, report: Report) -> Safe:
     )
 
 
-def numbers_page(t: SafeText, org: str, report: Report) -> str:
+def numbers_page(t: SafeText, org: str, report: Report, owner: bool = True) -> str:
     first, last = report.first.isoformat(), report.last.isoformat()
     period = tag(
         "form",
@@ -125,6 +125,6 @@ def numbers_page(t: SafeText, org: str, report: Report) -> str:
             tag("section", _charts(t, report)),
         ]
     )
-    html = page(t, t("Numbers"), body, org)
+    html = page(t, t("Numbers"), body, org, owner)
     link = f'<link rel="stylesheet" href="{STYLESHEET}">'
     return html.replace("</head>", link + "</head>", 1)

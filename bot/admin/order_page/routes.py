@@ -17,7 +17,7 @@ from bot.admin.pages import AUTH_CODES
 from core.domain import Attachment
 from core.errors import DomainError
 from core.files.links import file_link
-from core.permissions import Action, require
+from core.permissions import Action, allowed, require
 from core.views import OrderCard
 from handlers.errors import describe
 from handlers.orders.cards import order_text
@@ -78,7 +78,9 @@ async def render(
         messages_section(t, messages, org.timezone),
     ]
     text = order_text(t.translator, card)
-    html = order_page(t, card, text, history_text(t.translator, history, org), sections)
+    owner = allowed(actor.role, Action.ORG_SETTINGS)
+    shown = history_text(t.translator, history, org)
+    html = order_page(t, card, text, shown, sections, owner)
     return HTMLResponse(html, status_code=status, headers={"cache-control": "no-store"})
 
 

@@ -78,11 +78,13 @@ def order_page(
     card_text: str,
     history: str,
     sections: Sequence[Safe],
+    owner: bool = True,
 ) -> str:
     """`card_text` and `history` are the bot's renderings (escaped, Telegram's few tags)."""
     org = card.organization
     top = tag("section", tag("div", Safe(card_text), class_="card-text", data_testid="card"))
     past = tag("section", tag("div", Safe(history), class_="card-text", data_testid="history"))
     body = join([top, *sections, past])
-    html = page(t, t("Card of order №{number}", number=card.order.number), body, org.name)
+    title = t("Card of order №{number}", number=card.order.number)
+    html = page(t, title, body, org.name, owner)
     return html.replace("</head>", f'<link rel="stylesheet" href="{STYLESHEET}"></head>', 1)
