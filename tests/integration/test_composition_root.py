@@ -24,10 +24,13 @@ from core.notifications.rules import (
     REMINDER_JOB,
     UNTAKEN_JOB,
 )
+from core.privacy.policy_service import NOTICE_JOB as POLICY_NOTICE_JOB
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "1:ROOT-TEST-TOKEN-abcdefghijklmnopqrstuvwxyz"
+# Scheduled messages, and the privacy policy's notices (the same lane: behind replies)
 SCHEDULED = {DIGEST_JOB, PLAN_JOB, PLAN_UPDATE_JOB, REMINDER_JOB, OVERDUE_JOB, UNTAKEN_JOB}
+SCHEDULED.add(POLICY_NOTICE_JOB)
 WIRING = [
     "bot/process.py",
     "bot/container.py",

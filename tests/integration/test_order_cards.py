@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, update
 
 from core.changes import NewAttachment
-from core.domain import Role
+from core.domain import PolicyStanding, Role
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
 from storage.tables import CategoryRow
@@ -161,7 +161,10 @@ async def test_the_sender_of_an_update_is_known_in_one_statement(services, uow_f
     async with _statements(uow_factory) as seen:
         arrival = await services.users.arrive(501, profile_of(owner))
     assert len(seen) == 1 and not arrival.seen
-    assert arrival.actor == owner
+    assert arrival.actor is not None  # with where they stand with the policy, read alongside
+    assert (
+        arrival.actor.policy == PolicyStanding() and replace(arrival.actor, policy=None) == owner
+    )
     async with uow_factory() as uow:
         await uow.updates.claim(501, clock.now())
         await uow.commit()

@@ -75,7 +75,7 @@ def test_a_deactivated_organization_is_read_only(action):
     readable = {
         Action.TEAM_VIEW, Action.ORDER_VIEW_ALL, Action.ORDER_WORK_OWN, Action.CLIENT_VIEW,
         Action.CLIENT_CONTACTS_ANY, Action.DIGEST_VIEW, Action.AUDIT_VIEW, Action.ORG_EXPORT,
-        Action.ORG_DELETE,
+        Action.ORG_DELETE, Action.BOARD_VIEW,
     }  # fmt: skip
     if action in readable:
         require(actor, action)
