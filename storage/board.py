@@ -10,13 +10,13 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable, Collection
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from core.domain import Order
 from storage.orders.order_rows import COLUMNS, order_of
+from storage.runtime.notify import listen as listen_on
 from storage.tables import ClientTripRow, OrderEventRow, OrderRow
 
 log = logging.getLogger(__name__)
@@ -89,38 +89,4 @@ class SqlBoardRepository:
 async def listen(engine: AsyncEngine, wake: Callable[[], None], stop: asyncio.Event) -> None:
     """PostgreSQL only: `wake` on every board notification until `stop`, reconnecting after a
     lost connection (and waking then, for what was missed meanwhile)."""
-    if engine.dialect.name != "postgresql":
-        return
-    while not stop.is_set():
-        try:
-            await _listen(engine, wake, stop)
-        except Exception as exc:  # noqa: BLE001 - the database is away: try again shortly
-            log.warning("board notifications interrupted: %s", type(exc).__name__)
-        wake()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
-
-
-async def _listen(engine: AsyncEngine, wake: Callable[[], None], stop: asyncio.Event) -> None:
-    async with engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
-        lost = asyncio.Event()
-
-        def notified(*_args: Any) -> None:
-            wake()
-
-        def terminated(*_args: Any) -> None:
-            lost.set()
-
-        driver.add_termination_listener(terminated)
-        await driver.add_listener(BOARD_CHANNEL, notified)
-        ends = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(lost.wait())]
-        try:
-            await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for end in ends:
-                end.cancel()
-            if not lost.is_set():
-                await driver.remove_listener(BOARD_CHANNEL, notified)
-            driver.remove_termination_listener(terminated)
+    await listen_on(engine, BOARD_CHANNEL, wake, stop)

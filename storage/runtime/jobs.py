@@ -15,7 +15,6 @@ worker whose lease expired and was taken over can no longer complete, retry or b
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
@@ -35,6 +34,7 @@ from storage.runtime.job_claims import (
     next_due_query,
     status_is,
 )
+from storage.runtime.notify import listen as listen_on
 from storage.runtime.repository import JOBS_CHANNEL
 from storage.tables import JobRow
 
@@ -184,39 +184,4 @@ async def listen_for_jobs(
     jobs (LISTEN on the channel the unit of work NOTIFYs), until `stop`; a dropped connection
     is opened again (and `on_jobs` called, for what was missed meanwhile). On SQLite one
     process serves, and its own unit of work wakes its runners."""
-    if engine.dialect.name != "postgresql":
-        return
-    while not stop.is_set():
-        try:
-            await _listen(engine, on_jobs, stop)
-        except Exception as exc:  # noqa: BLE001 - the database is away: try again shortly
-            log.warning("job notifications interrupted: %s", type(exc).__name__)
-        on_jobs()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), timeout=1.0)
-
-
-async def _listen(engine: AsyncEngine, on_jobs: Callable[[], None], stop: asyncio.Event) -> None:
-    """Until `stop` or the connection's end."""
-    async with engine.connect() as connection:
-        raw = await connection.get_raw_connection()
-        driver: Any = raw.driver_connection
-        lost = asyncio.Event()
-
-        def notified(*_args: Any) -> None:
-            on_jobs()
-
-        def terminated(*_args: Any) -> None:
-            lost.set()
-
-        driver.add_termination_listener(terminated)
-        await driver.add_listener(JOBS_CHANNEL, notified)
-        ends = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(lost.wait())]
-        try:
-            await asyncio.wait(ends, return_when=asyncio.FIRST_COMPLETED)
-        finally:
-            for end in ends:
-                end.cancel()
-            if not lost.is_set():
-                await driver.remove_listener(JOBS_CHANNEL, notified)
-            driver.remove_termination_listener(terminated)
+    await listen_on(engine, JOBS_CHANNEL, on_jobs, stop)
