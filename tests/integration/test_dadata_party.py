@@ -5,7 +5,6 @@ the query or the key."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import date
 
 import httpx
@@ -14,20 +13,9 @@ import pytest
 from core.companies.model import CompanyStatus, RegistryError, RegistryFailure
 from integrations.dadata_party import HttpDaDataParties
 from tests.fakes import FakeDaData
+from tests.integration.test_dadata import KEY, client, dadata  # the same peer and client
 
-KEY = "test-dadata-key"
-
-
-@pytest.fixture
-async def dadata() -> AsyncIterator[FakeDaData]:
-    async with FakeDaData(api_key=KEY) as fake:
-        yield fake
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with httpx.AsyncClient() as client:
-        yield client
+__all__ = ["client", "dadata"]
 
 
 @pytest.fixture
