@@ -39,7 +39,15 @@ class PageMeta(BaseModel):
 
 
 def utc(moment: datetime | None) -> datetime | None:
-    """A time given without an offset is UTC."""
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+    """In UTC; a time given without an offset is UTC. A bound a few hours past what a
+    datetime holds once in UTC (0001-01-01T01:00+04:00) is the nearest one it holds."""
+    if moment is None:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return (datetime.min if moment.year == datetime.min.year else datetime.max).replace(
+            tzinfo=UTC
+        )
