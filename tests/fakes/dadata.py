@@ -141,8 +141,8 @@ class FakeDaData(FakeService):
         return None
 
 
-def _parse_body(content_type: str, raw: bytes) -> dict[str, Any] | Response:
-    """`query` (required), `count` (1.., capped at 20), `language` (`ru` | `en`, default ru)."""
+def _query_body(content_type: str, raw: bytes) -> dict[str, Any] | Response:
+    """A JSON object with a string `query` and, if given, a positive integer `count`."""
     if content_type.split(";")[0].strip().lower() != "application/json":
         return dadata_error(415, "Content-Type must be application/json")
     try:
@@ -154,6 +154,15 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any] | Response:
     count = body.get("count", DEFAULT_COUNT)
     if isinstance(count, bool) or not isinstance(count, int) or count < 1:
         return dadata_error(400, "Field 'count' must be a positive integer")
+    return body
+
+
+def _parse_body(content_type: str, raw: bytes) -> dict[str, Any] | Response:
+    """`query` (required), `count` (1.., capped at 20), `language` (`ru` | `en`, default ru)."""
+    body = _query_body(content_type, raw)
+    if isinstance(body, Response):
+        return body
+    count = body.get("count", DEFAULT_COUNT)
     language = body.get("language") or "ru"
     if language not in ("ru", "en"):
         return dadata_error(400, "Field 'language' must be 'ru' or 'en'")
@@ -163,17 +172,10 @@ def _parse_body(content_type: str, raw: bytes) -> dict[str, Any] | Response:
 def _parse_party(content_type: str, raw: bytes, find: bool) -> dict[str, Any] | Response:
     """`query` (required), `count` (findById up to 300, suggest up to 20, default 10), and the
     filters `kpp`, `branch_type` (MAIN | BRANCH) and `type` (LEGAL | INDIVIDUAL)."""
-    if content_type.split(";")[0].strip().lower() != "application/json":
-        return dadata_error(415, "Content-Type must be application/json")
-    try:
-        body = json.loads(raw)
-    except ValueError:
-        return dadata_error(400, "Request body is not valid JSON")
-    if not isinstance(body, dict) or not isinstance(body.get("query"), str):
-        return dadata_error(400, "Field 'query' is required")
+    body = _query_body(content_type, raw)
+    if isinstance(body, Response):
+        return body
     count = body.get("count", DEFAULT_COUNT)
-    if isinstance(count, bool) or not isinstance(count, int) or count < 1:
-        return dadata_error(400, "Field 'count' must be a positive integer")
     for name, allowed in (("branch_type", ("MAIN", "BRANCH")), ("type", ("LEGAL", "INDIVIDUAL"))):
         if body.get(name) is not None and body[name] not in allowed:
             return dadata_error(400, f"Field '{name}' must be one of {', '.join(allowed)}")
