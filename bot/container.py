@@ -88,6 +88,7 @@ from core.runtime.updates import UpdateLedger
 from core.services import Services
 from core.team.invites import InviteService
 from core.team.onboarding import NewOrganizationSpec, OnboardingSpec
+from core.team.profile import ProfileEditSpec
 from core.team.service import TeamService
 from core.team.start import StartService
 from core.team.users import UserService
@@ -300,6 +301,7 @@ def make_services(
         NewClientSpec(clients),
         ClientEditSpec(clients),
         ClientMergeSpec(clients),
+        ProfileEditSpec(clock, adapters.phones, settings.default_country),
         ClientCompanySpec(clock, companies),
         ClientReplySpec(clock, settings.default_language),
         OrderLineSpec(OrderLines(uow, clock)),

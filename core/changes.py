@@ -50,6 +50,8 @@ class UserChange:
     consent_at: datetime | Keep | None = KEEP
     consent_version: str | Keep | None = KEEP
     unreachable_at: datetime | Keep | None = KEEP
+    phone: str | Keep | None = KEEP  # corrected by the person (docs/data-rights.md)
+    name_set_at: datetime | Keep | None = KEEP
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

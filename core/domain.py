@@ -76,6 +76,8 @@ class User:
     consent_at: datetime | None
     consent_version: str | None
     unreachable_at: datetime | None = None
+    phone: str | None = None  # their own, as they corrected it (docs/data-rights.md)
+    name_set_at: datetime | None = None  # the name is theirs, not refreshed from Telegram
 
     @property
     def display_name(self) -> str:

@@ -105,6 +105,15 @@ class LanguageChanged:
 
 
 @dataclass(frozen=True, slots=True)
+class ProfileSaved:
+    """A person corrected their own name or phone (docs/data-rights.md)."""
+
+    field: str
+    name: str
+    phone: str | None
+
+
+@dataclass(frozen=True, slots=True)
 class ClientMessaged:
     """A staff member's message to a client is queued: in Telegram (`chat_id`, the text and
     its log entry, sent with the update), or by SMS or e-mail (`chat_id` 0: a job sends it)."""
@@ -200,6 +209,7 @@ Outcome = (
     | OrderChanged
     | ClientSaved
     | LanguageChanged
+    | ProfileSaved
     | ClientMessaged
     | ServiceSaved
     | ChecklistAnswered

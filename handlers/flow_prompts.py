@@ -15,6 +15,7 @@ from handlers.orders.checklist_prompts import CHECKLIST_PROMPTS
 from handlers.orders.edit_prompts import EDIT_PROMPTS
 from handlers.orders.line_prompts import LINE_PROMPTS
 from handlers.orders.prompts import ORDER_PROMPTS
+from handlers.profile import PROFILE_PROMPTS
 from handlers.prompts import PROMPTS, PromptEnv, Rendered, Renderer
 from handlers.quotes.prompts import QUOTE_PROMPTS
 from handlers.recurring.prompts import SERIES_PROMPTS
@@ -34,6 +35,7 @@ ALL_PROMPTS: dict[tuple[str, str], Renderer] = {
     **REFUND_PROMPTS,
     **AVAILABILITY_PROMPTS,
     **QUOTE_PROMPTS,
+    **PROFILE_PROMPTS,
 }
 
 # What a step decides, named for the echo of the choice; a step not named here echoes the

@@ -23,6 +23,7 @@ from core.outcomes import (
     OrderCreated,
     OrganizationCreated,
     Outcome,
+    ProfileSaved,
     Prompt,
     QuoteSent,
     Reask,
@@ -45,6 +46,7 @@ from handlers.flow_prompts import render_prompt
 from handlers.i18n import N_, Translator
 from handlers.orders.checklist import checklist_answered
 from handlers.orders.publish import announce, publish_change, send_card
+from handlers.profile import profile_saved
 from handlers.prompts import PromptEnv
 from handlers.quotes.sent import quote_sent
 from handlers.recurring.shown import series_changed, series_started
@@ -108,6 +110,8 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
             if merged:
                 await reply(ctx, update, t("Merged “{name}” into this card.", name=merged))
             await send_client(update, ctx, client_id)
+        case ProfileSaved():
+            await profile_saved(update, ctx, outcome)
         case LanguageChanged():
             await reply(ctx, update, t("Done. I will speak English from now on."))
         case ClientMessaged():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
+from core.dialogs.data import ProfileEditData
 from core.permissions import Action, allowed
 from core.team.onboarding import LANGUAGE_LABELS
 from handlers import callbacks as cb
@@ -14,6 +15,7 @@ from handlers.gate import load_actor
 from handlers.i18n import Translator
 from handlers.keyboards import button, rows
 from handlers.outcomes import role_name, show
+from handlers.profile import profile_buttons, profile_lines
 
 
 def _language_buttons(current: str) -> list[InlineKeyboardButton]:
@@ -32,6 +34,7 @@ async def settings(update: Update, ctx: BotContext) -> None:
     t, actor = ctx.t, ctx.actor
     lines = [
         t("<b>Your settings</b>"),
+        *profile_lines(t, actor.user),
         t("Language: {language}", language=LANGUAGE_LABELS[ctx.locale]),
     ]
     if actor.organization is not None and actor.role is not None:
@@ -42,8 +45,8 @@ async def settings(update: Update, ctx: BotContext) -> None:
                 role=role_name(t, actor.role),
             )
         )
-    lines.append(t("Tap a language to switch."))
-    markup = rows(_language_buttons(ctx.locale))
+    lines.append(t("Tap a language to switch, or correct your name or phone."))
+    markup = InlineKeyboardMarkup([_language_buttons(ctx.locale), profile_buttons(t)])
     org = actor.organization
     if org is not None and allowed(actor.role, Action.ORG_SETTINGS):
         lines.append(
@@ -116,3 +119,13 @@ async def language_chosen(update: Update, ctx: BotContext, tap: cb.Language) -> 
     actor = ctx.actor
     await refresh_menu(ctx, actor.user.telegram_id, actor.role, actor.user.onboarded, ctx.t)
     await show(update, ctx, outcome)
+
+
+async def profile_edit(update: Update, ctx: BotContext, tap: cb.ProfileEdit) -> None:
+    """/settings → ✏️ Name or 📞 Phone: asks for the new value (core/team/profile.py)."""
+    query = update.callback_query
+    chat = update.effective_chat
+    assert query is not None and chat is not None
+    await query.answer()
+    data = ProfileEditData(field=str(tap.field))
+    await show(update, ctx, await ctx.services.dialogs.start(ctx.actor, chat.id, data.flow, data))

@@ -184,6 +184,7 @@ CALLBACKS = [
     route(cb.Language, settings.language_chosen),
     route(cb.PhotosRule, settings.photos_rule),
     route(cb.GraceRule, settings.grace_rule),
+    route(cb.ProfileEdit, settings.profile_edit),
     route(cb.NotifyKind, notifications.preference_tap),
     route(cb.NotifySetting, notifications.preference_tap),
     route(cb.Marketing, privacy.privacy_action),

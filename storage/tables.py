@@ -84,6 +84,8 @@ class UserRow(SQLModel, table=True):
     unreachable_at: datetime | None = _ts()
     created_at: datetime = _ts(nullable=False)
     deleted_at: datetime | None = _ts()
+    phone: str | None = Field(default=None, max_length=32)  # their own, E.164 (data rights)
+    name_set_at: datetime | None = _ts()  # the name was typed by them: not Telegram's
 
 
 class MembershipRow(SQLModel, table=True):

@@ -183,6 +183,15 @@ class ClientEditData(DialogData):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class ProfileEditData(DialogData):
+    """/settings: the person's own name or phone (core/team/profile.py)."""
+
+    flow = "profile_edit"
+    field: str
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClientMergeData(DialogData):
     flow = "client_merge"
     client_id: int
@@ -391,6 +400,7 @@ KINDS: dict[str, type[DialogData]] = {
         OrderEditData,
         NewClientData,
         ClientEditData,
+        ProfileEditData,
         ClientMergeData,
         ClientCompanyData,
         ClientReplyData,

@@ -25,6 +25,7 @@ class AuditAction(enum.StrEnum):
     DATA_EXPORTED = "data.exported"
     PERSONAL_EXPORTED = "data.personal_exported"
     ACCOUNT_DELETED = "account.deleted"
+    PROFILE_CORRECTED = "account.corrected"  # their own name, phone or language; masked
     ORG_DELETION_REQUESTED = "org.deletion_requested"
     ORG_RESTORED = "org.restored"
     ORG_DEACTIVATED = "org.deactivated"

@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.bundles import Arriving
-from core.changes import UserChange
+from core.changes import KEEP, UserChange
 from core.domain import LANGUAGES, Actor, Membership, Organization, TelegramProfile, User
 from core.errors import DomainError
 from core.outcomes import LanguageChanged
 from core.ports import Clock, UnitOfWork, UowFactory
+from core.team.profile import Corrected, correct
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,9 +52,10 @@ class UserService:
         if user is None:
             user = await uow.users.add(profile, self._clock.now())
         elif changed:
+            named = user.name_set_at is None  # a name typed by the person stays theirs
             refreshed = UserChange(
-                first_name=profile.first_name,
-                last_name=profile.last_name,
+                first_name=profile.first_name if named else KEEP,
+                last_name=profile.last_name if named else KEEP,
                 username=profile.username,
                 telegram_language=profile.language_code,
                 unreachable_at=None,
@@ -75,7 +77,11 @@ class UserService:
         if language not in LANGUAGES:
             raise DomainError("choose_option")
         async with self._uow() as uow:
-            await uow.users.update(actor.user.id, UserChange(language=language))
+            if actor.user.language == language:  # nothing corrected
+                return LanguageChanged(language)
+            now = self._clock.now()
+            fixed = Corrected(UserChange(language=language), actor.user.language, language)
+            await correct(uow, actor, fixed, "language", now)
             await uow.commit()
         return LanguageChanged(language)
 
@@ -93,9 +99,9 @@ class UserService:
 
 
 def _differs(user: User, profile: TelegramProfile) -> bool:
+    renamed = user.first_name != profile.first_name or user.last_name != profile.last_name
     return (
-        user.first_name != profile.first_name
-        or user.last_name != profile.last_name
+        (renamed and user.name_set_at is None)
         or user.username != profile.username
         or user.telegram_language != profile.language_code
         or user.unreachable_at is not None

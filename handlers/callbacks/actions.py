@@ -34,6 +34,7 @@ from handlers.callbacks.client_actions import ClientRights as ClientRights
 from handlers.callbacks.client_actions import ClientUnrestrict as ClientUnrestrict
 from handlers.callbacks.client_actions import InviteClient as InviteClient
 from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient
+from handlers.callbacks.client_actions import ProfileEdit as ProfileEdit
 from handlers.callbacks.codec import Action, Small, Text
 from handlers.callbacks.line_actions import AddLine as AddLine
 from handlers.callbacks.line_actions import ApproveTotal as ApproveTotal

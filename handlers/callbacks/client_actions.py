@@ -69,3 +69,10 @@ class ClientRights(Action, template="crg:{client_id}:{open}"):
 
     client_id: int
     open: Literal[0, 1]
+
+
+@dataclass(frozen=True)
+class ProfileEdit(Action, template="pe:{field}"):
+    """From /settings: correct your own name or phone (docs/data-rights.md)."""
+
+    field: Literal["name", "phone"]

@@ -113,6 +113,10 @@ def audit_line(t: Translator, event: AuditEvent, zone: str) -> str:
         field, who_id = str(event.data["field"]), event.subject_id or "?"
         described = t("corrected {field} of client #{id}: {old} → {new}", field=field,
                       id=who_id, old=old, new=new)  # fmt: skip
+    elif event.action == "account.corrected" and "field" in event.data:  # their own
+        old, new = (event.data.get(k) or "—" for k in ("old", "new"))
+        described = t("corrected their own {field}: {old} → {new}",
+                      field=str(event.data["field"]), old=old, new=new)  # fmt: skip
     elif what := AUDIT_NAMES.get(event.action):
         described = t(what, id=event.subject_id or "?")
     else:

@@ -86,6 +86,7 @@ def consent_lines(
 def action_lines(t: Translator, summary: PrivacySummary) -> list[str]:
     lines = ["", t("<b>What you can do</b>")]
     lines.append(t("/mydata — a copy of everything we hold about you"))
+    lines.append(t("/settings — correct your name, phone and language"))
     lines.append(t("/notifications — choose which notifications you receive and when"))
     lines.append(t("/deleteme — delete your account"))
     org = summary.organization

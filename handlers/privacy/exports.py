@@ -39,6 +39,8 @@ async def _request(update: Update, ctx: BotContext, personal: bool) -> None:
     chat = update.effective_chat
     assert chat is not None
     text = ctx.t("⏳ Preparing the export. I will send it here when it is ready.")
+    if personal:  # correction next to access (docs/data-rights.md)
+        text += "\n" + ctx.t("To correct your name, phone or language: /settings.")
     message = await reply_first(ctx, update, text)
     message_id = message.message_id if message is not None else None
     await ctx.services.privacy.request_export(ctx.actor, chat.id, message_id, personal)

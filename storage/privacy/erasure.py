@@ -235,6 +235,8 @@ def _anonymous(user_id: int, now: datetime) -> dict[str, object]:
         "telegram_language": None,
         "active_org_id": None,
         "unreachable_at": None,
+        "phone": None,
+        "name_set_at": None,
         "deleted_at": now,
     }
 

@@ -29,6 +29,8 @@ def to_user(row: UserRow) -> User:
         consent_at=row.consent_at,
         consent_version=row.consent_version,
         unreachable_at=row.unreachable_at,
+        phone=row.phone,
+        name_set_at=row.name_set_at,
     )
 
 

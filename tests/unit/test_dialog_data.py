@@ -26,6 +26,7 @@ from core.dialogs.data import (
     OrderLineData,
     PaymentData,
     Place,
+    ProfileEditData,
     Ref,
     RefundData,
     RepeatData,
@@ -153,6 +154,7 @@ _NEED_AN_ID = (
     RescheduleData,
     OrderEditData,
     ClientEditData,
+    ProfileEditData,
     ClientMergeData,
     ClientCompanyData,
     ClientReplyData,
@@ -185,6 +187,7 @@ def test_every_kind_round_trips_through_json():
         OrderEditData(order_id=1, fields=("price",), field="price", blank=frozenset({"price"})),
         NewClientData(name="Анна", dup=Ref(5, "Анна"), blank=frozenset({"address"})),
         ClientEditData(client_id=5, field="notes", value="дверь справа"),
+        ProfileEditData(field="phone", value="+79161234567"),
         ClientMergeData(client_id=5, candidates=(), pick="6"),
         ClientCompanyData(
             client_id=5, offline=True, inn="7730123456", kpp=None, blank=frozenset({"kpp"})
