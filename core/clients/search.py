@@ -1,8 +1,9 @@
 """What a client search matches on: one normalised document per client, and query terms.
 
-The document holds the case-folded name (ё folded to е) and the digits of every phone, in
-international form and, for Russian numbers, in the domestic 8-prefixed form people type. A
-query is split into terms; every term must occur somewhere in the document (substring).
+The document holds the case-folded name (ё folded to е), the digits of every phone, in
+international form and, for Russian numbers, in the domestic 8-prefixed form people type, and
+for a business client the company's INN, OGRN and names from the registry. A query is split
+into terms; every term must occur somewhere in the document (substring).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from core.companies.model import Company
 from core.text import search_key
 
 _TERM = re.compile(r"[^\W_]+", re.UNICODE)
@@ -35,10 +37,20 @@ def search_document(name: str, phones: Iterable[str], extra: Iterable[str] = ())
     return " ".join(p for p in parts if p)
 
 
-def matches(query: SearchQuery, name: str, phones: Iterable[str]) -> bool:
+def company_terms(company: Company | None) -> list[str]:
+    """What of a business client's registry details a search finds it by: a manager types the
+    INN from an invoice or the name the company goes by."""
+    if company is None:
+        return []
+    return [t for t in (company.inn, company.ogrn, company.name, company.short_name) if t]
+
+
+def matches(
+    query: SearchQuery, name: str, phones: Iterable[str], extra: Iterable[str] = ()
+) -> bool:
     """The rule the databases apply, for a handful of clients in memory: every term occurs
     in the client's document."""
-    document = search_document(name, phones)
+    document = search_document(name, phones, extra)
     return all(term in document for term in query.terms)
 
 

@@ -11,7 +11,7 @@ from core.changes import ClientChange, Keep
 from core.channels.email import normalize_address
 from core.clients import restriction as marks
 from core.clients.requests import check_day, record_request, request_kind
-from core.clients.search import SearchQuery, matches, parse_query
+from core.clients.search import SearchQuery, company_terms, matches, parse_query
 from core.domain import Actor, Client, OrderStatus
 from core.errors import DomainError
 from core.orders.listing import PAGE_SIZE
@@ -108,7 +108,11 @@ class ClientService:
         ids = await served_clients(uow, actor, self._clock.now())
         clients = await uow.clients.many(actor.organization.id, sorted(ids))
         # A restricted card is not offered to workers (docs/data-rights.md).
-        found = [c for c in clients if not c.restricted and matches(query, c.name, c.phones)]
+        found = [
+            c
+            for c in clients
+            if not c.restricted and matches(query, c.name, c.phones, company_terms(c.company))
+        ]
         found.sort(key=lambda c: (search_key(c.name), c.id))
         return found[page * PAGE_SIZE : (page + 1) * PAGE_SIZE + 1]
 

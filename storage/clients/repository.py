@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.changes import ClientChange
-from core.clients.search import SearchQuery, search_document
+from core.clients.search import SearchQuery, company_terms, search_document
 from core.companies.model import Company
 from core.domain import Client
 from core.text import search_key
@@ -129,7 +129,11 @@ class SqlClientRepository:
             **fields,
             "updated_at": now,
             "name_norm": search_key(name),
-            "search_text": search_document(name, phones if phones is not None else current.phones),
+            "search_text": search_document(
+                name,
+                phones if phones is not None else current.phones,
+                company_terms(current.company),
+            ),
         }
         await self._s.execute(
             update(ClientRow)
@@ -145,11 +149,15 @@ class SqlClientRepository:
     async def set_company(
         self, org_id: int, client_id: int, company: Company | None, now: datetime
     ) -> Client:
-        """Keep a company's details on the card, or clear them (None): one UPDATE."""
+        """Keep a company's details on the card, or clear them (None), and the search document
+        in step (the INN and the registry's names find the card): one UPDATE."""
+        current = await self.get(org_id, client_id)
+        assert current is not None
+        document = search_document(current.name, current.phones, company_terms(company))
         await self._s.execute(
             update(ClientRow)
             .where(ClientRow.organization_id == org_id, ClientRow.id == client_id)
-            .values(**company_values(company), updated_at=now)
+            .values(**company_values(company), search_text=document, updated_at=now)
         )
         updated = await self.get(org_id, client_id)
         assert updated is not None

@@ -192,6 +192,36 @@ async def test_remove_and_merge(w):
     assert (row.kind, row.company_inn, row.company_name) == ("person", None, None)
 
 
+async def _found(w, owner, text):
+    return [v.id for v in (await w.services.clients.find(owner, text)).items]
+
+
+async def test_the_inn_ogrn_and_registry_names_find_the_card(w):
+    owner = await owner_with_org(w.services)
+    keep, other = await _client(w, owner, "Основная"), await _client(w, owner, "Дубль")
+    await _client(w, owner, "Ромашка без реквизитов")
+    assert await _found(w, owner, "7730123456") == []
+    await _start(w, owner, other.id)
+    await _say(w, owner, "7730123456")
+    await _say(w, owner, choice="save")
+    company = (await w.services.clients.card(owner, other.id)).view.company
+    assert company is not None and company.ogrn
+    assert await _found(w, owner, "7730123456") == [other.id]
+    assert await _found(w, owner, "773012") == [other.id]  # a part of it, as typed
+    assert await _found(w, owner, company.ogrn) == [other.id]
+    word = company.name.split()[-1].strip('"«»')
+    assert other.id in await _found(w, owner, word)
+    await w.services.clients.edit(owner, other.id, "name", "Дубль переименованный")
+    assert await _found(w, owner, "7730123456") == [other.id]  # a rename keeps the INN
+    await w.services.clients.merge(owner, keep.id, other.id)
+    assert await _found(w, owner, "7730123456") == [keep.id]
+    await _start(w, owner, keep.id)
+    await _say(w, owner, choice="remove")
+    await _say(w, owner, choice="remove")
+    assert await _found(w, owner, "7730123456") == []
+    assert await _found(w, owner, "основная") == [keep.id]
+
+
 async def test_exported_and_erased_with_the_client(w):
     owner = await owner_with_org(w.services)
     org_id = owner.organization.id
