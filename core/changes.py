@@ -65,6 +65,9 @@ class OrgChange:
     deactivated_at: datetime | Keep | None = KEEP
     photos_required: int | Keep = KEEP
     contact_grace_hours: int | Keep = KEEP
+    ai_speech: bool | Keep = KEEP  # the AI switches (core/team/ai_switches.py)
+    ai_summaries: bool | Keep = KEEP
+    ai_inbox: bool | Keep = KEEP
     updated_at: datetime | Keep = KEEP
 
 

@@ -114,6 +114,11 @@ class Organization:
     photos_required: int = 0
     contact_grace_hours: int = 24  # an assignee keeps a client's contacts this long after
     # the order is settled (paid in full or cancelled)
+    # The owner's switch for each AI step (objection, docs/data-rights.md): speech recognition,
+    # AI summaries, reading forwarded requests; off: the step is skipped and the person told.
+    ai_speech: bool = True
+    ai_summaries: bool = True
+    ai_inbox: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,6 +336,7 @@ class VoiceStatus(enum.StrEnum):
     OFF = "off"
     QUOTA = "quota"  # the plan's monthly transcription minutes are used up
     RESTRICTED = "restricted"  # the order's client restricted processing: kept, not used
+    NO_SUMMARY = "no_summary"  # transcribed; AI summaries are off for the organization
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from core.dialogs.data import ProfileEditData
 from core.permissions import Action, allowed
 from core.team.onboarding import LANGUAGE_LABELS
 from handlers import callbacks as cb
+from handlers.ai_settings import ai_buttons, ai_lines
 from handlers.context import BotContext
 from handlers.delivery.publish import refresh_menu
 from handlers.delivery.replies import drop_keyboard, reply
@@ -59,11 +60,13 @@ async def settings(update: Update, ctx: BotContext) -> None:
                 hours=org.contact_grace_hours,
             )
         )
+        lines += ai_lines(t, org)
         markup = InlineKeyboardMarkup(
             [
                 *markup.inline_keyboard,
                 _photo_buttons(org.photos_required),
                 _grace_buttons(t, org.contact_grace_hours),
+                *ai_buttons(t, org),
             ]
         )
     await reply(ctx, update, "\n".join(lines), markup)

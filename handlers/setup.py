@@ -17,6 +17,7 @@ from telegram.ext import (
 
 from handlers import (
     admin,
+    ai_settings,
     apikeys,
     availability,
     availability_taps,
@@ -185,6 +186,7 @@ CALLBACKS = [
     route(cb.PhotosRule, settings.photos_rule),
     route(cb.GraceRule, settings.grace_rule),
     route(cb.ProfileEdit, settings.profile_edit),
+    route(cb.AiSwitch, ai_settings.ai_switch),
     route(cb.NotifyKind, notifications.preference_tap),
     route(cb.NotifySetting, notifications.preference_tap),
     route(cb.Marketing, privacy.privacy_action),

@@ -105,6 +105,8 @@ def status_text(t: Translator, note: VoiceNote, number: int) -> str:
         lines.append("«" + escape(note.transcript) + "»")
     if stage:
         lines.append(stage)
+    if note.status is VoiceStatus.NO_SUMMARY:  # the owner switched AI summaries off
+        lines.append(t("No AI summary: AI summaries are off for your organization."))
     if note.proposal is not None:
         lines.append(_proposal_text(t, Proposal.from_dict(note.proposal), note.proposal_state))
     return "\n".join(lines)

@@ -61,6 +61,10 @@ class OrganizationRow(SQLModel, table=True):
     status: str = Field(max_length=16, default="active")
     photos_required: int = 0
     contact_grace_hours: int = 24
+    # Each AI step the owner may switch off for the organization (docs/data-rights.md).
+    ai_speech: bool = True
+    ai_summaries: bool = True
+    ai_inbox: bool = True
     next_order_number: int = 1
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime = _ts(nullable=False)

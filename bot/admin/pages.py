@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from bot.admin import (
+    ai_form,
     api_keys,
     client_payments,
     intake_form,
@@ -148,6 +149,9 @@ async def _settings(
         html = channels.with_section(html, hours_form.section(current.t, current.csrf, hours))
         days = await services.series.horizon(current.actor)
         html = channels.with_section(html, recurring_form.section(current.t, current.csrf, days))
+        html = channels.with_section(
+            html, ai_form.section(current.t, current.csrf, view.organization)
+        )
         details = await services.invoices.requisites(current.actor)
         html = channels.with_section(html, invoice_form.section(current.t, current.csrf, details))
         html = channels.with_section(html, await intake_form.shown(services, current))
@@ -254,6 +258,11 @@ async def post_credential(request: Request, work: WorkDep) -> Response:
 @router.post(hours_form.PATH)
 async def post_working_hours(request: Request, work: WorkDep) -> Response:
     return await _apply(request, work, hours_form.save)
+
+
+@router.post(ai_form.PATH)
+async def post_ai(request: Request, work: WorkDep) -> Response:
+    return await _apply(request, work, ai_form.save)
 
 
 @router.post(recurring_form.PATH)

@@ -21,6 +21,7 @@ from core.orders.new_order import NEW_ORDER
 from core.outcomes import Prompt
 from core.permissions import Action, require
 from core.ports import ChatModel, Clock, EntityFinder, UowFactory
+from core.team.ai_switches import AiStep, ai_on
 from core.text import clean_line
 from core.when import local_today, next_year, parse_time, parse_when
 
@@ -50,13 +51,18 @@ class InboxService:
     def enabled(self) -> bool:
         return self._model is not None
 
+    def reads(self, actor: Actor) -> bool:
+        """The model reads this organization's forwarded requests: configured, and not
+        switched off by an owner (docs/data-rights.md)."""
+        return self.enabled and ai_on(actor.organization, AiStep.INBOX)
+
     async def draft(self, actor: Actor, chat_id: int, text: str) -> Prompt:
         """Parse the forwarded request and open /neworder with what was found."""
         require(actor, Action.ORDER_CREATE)
         text = text.strip()[:TEXT_MAX]
         if not text:
             raise DomainError("inbox_empty")
-        fields = await self._extract(text) if self._model is not None else {}
+        fields = await self._extract(text) if self.reads(actor) else {}
         data = await self._prefill(actor, fields, text)
         return await self._dialogs.start(actor, chat_id, NEW_ORDER, data)
 

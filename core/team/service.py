@@ -12,6 +12,7 @@ from core.permissions import Action, may_manage, require, require_writable
 from core.ports import Clock, UnitOfWork, UowFactory
 from core.privacy.audit import record
 from core.privacy.model import AuditAction
+from core.team.ai_switches import set_ai
 
 MAX_PHOTOS_REQUIRED = 20
 MAX_CONTACT_GRACE_HOURS = 24 * 7
@@ -113,6 +114,13 @@ class TeamService:
             await record(uow, actor, changed, now, name="grace", old=old, new=hours)
             await uow.commit()
         return hours
+
+    async def set_ai(self, actor: Actor, step: str, on: bool) -> bool:
+        """/settings, the admin page: an AI step of the organization on or off."""
+        async with self._uow() as uow:
+            result = await set_ai(uow, actor, step, on, self._clock.now())
+            await uow.commit()
+        return result
 
     async def leads(self, org_id: int) -> list[User]:
         """Active owners and managers: whom system alerts go to."""

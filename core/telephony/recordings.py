@@ -23,6 +23,7 @@ from core.ports import (
     UowFactory,
 )
 from core.runtime.jobs import PermanentJobError
+from core.team.ai_switches import AiStep, ai_on
 from core.telephony.call_ai import (
     SYSTEM_PROMPT,
     deidentify_call,
@@ -82,7 +83,11 @@ class RecordingService:
             await self._advance(uow, call, RecordingState.STORED, stored)
             transcribe = account is not None and account.transcription_enabled and self._speech
             if transcribe and not await _restricted(uow, call):  # restricted: kept only
-                await self._enqueue(uow, call, TRANSCRIBE_CALL_JOB)
+                if ai_on(await uow.orgs.get(call.organization_id), AiStep.SPEECH):
+                    await self._enqueue(uow, call, TRANSCRIBE_CALL_JOB)
+                else:  # the owner switched it off: the staff are told, the recording kept
+                    await self._advance(uow, call, RecordingState.READY)
+                    await self._enqueue(uow, call, CALL_SUMMARY_JOB)
             await uow.commit()
         log.info("recording of call %s stored (%s bytes)", call.id, len(audio))
 
@@ -103,10 +108,16 @@ class RecordingService:
             org = await uow.orgs.get(call.organization_id)
             if await _restricted(uow, call):  # restricted since it was queued
                 return
+            if not ai_on(org, AiStep.SPEECH):  # switched off since: told, not transcribed
+                await self._advance(uow, call, RecordingState.READY)
+                await self._enqueue(uow, call, CALL_SUMMARY_JOB)
+                await uow.commit()
+                return
         audio = await self._store.get(call.recording_key)
         language = "en-US" if org is not None and org.language == "en" else "ru-RU"
         text = await self._speech.recognize(audio, call.recording_mime, language, call.duration)
-        summarise = self._model is not None and bool(text.strip())
+        allowed = ai_on(org, AiStep.SUMMARIES)  # else the transcript says summaries are off
+        summarise = self._model is not None and bool(text.strip()) and allowed
         async with self._uow() as uow:
             if summarise:
                 await self._advance(
@@ -127,6 +138,11 @@ class RecordingService:
         async with self._uow() as uow:
             if await _restricted(uow, call):  # restricted since: no summary
                 await self._advance(uow, call, RecordingState.READY)
+                await uow.commit()
+                return
+            if not ai_on(await uow.orgs.get(call.organization_id), AiStep.SUMMARIES):
+                await self._advance(uow, call, RecordingState.READY)  # the transcript only
+                await self._enqueue(uow, call, CALL_SUMMARY_JOB)
                 await uow.commit()
                 return
         names, addresses, phones = await self._personal_data(call)

@@ -24,6 +24,7 @@ from core.ports import (
     UnitOfWork,
     UowFactory,
 )
+from core.team.ai_switches import AiStep, ai_on
 from core.views import OrderChange
 from core.voice.ai import SYSTEM_PROMPT, Proposal, parse_proposal, restore_proposal
 
@@ -63,7 +64,9 @@ class VoiceService:
             raise DomainError("voice_too_long", limit_min=self.max_seconds // 60)
         attached = await self._files.attach(actor, order_id, incoming)
         assert actor.organization is not None
-        status = VoiceStatus.RECEIVED if self._speech else VoiceStatus.OFF
+        # The owner may have switched speech recognition off (docs/data-rights.md).
+        speech = self._speech is not None and ai_on(actor.organization, AiStep.SPEECH)
+        status = VoiceStatus.RECEIVED if speech else VoiceStatus.OFF
         now = self._clock.now()
         async with self._uow() as uow:
             new = NewVoiceNote(
@@ -80,9 +83,7 @@ class VoiceService:
                 kept = VoiceNoteChange(status=VoiceStatus.RESTRICTED)
                 await uow.voice.update(note.id, now, kept)
                 note = replace(note, status=VoiceStatus.RESTRICTED)
-            elif self._speech is not None and await self._within_minutes(
-                uow, actor, duration, now
-            ):
+            elif speech and await self._within_minutes(uow, actor, duration, now):
                 await uow.jobs.enqueue(
                     TRANSCRIBE_JOB,
                     {"note_id": note.id},
@@ -90,7 +91,7 @@ class VoiceService:
                     actor.organization.id,
                     f"transcribe:{note.id}",
                 )
-            elif self._speech is not None:
+            elif speech:
                 await uow.voice.update(note.id, now, VoiceNoteChange(status=VoiceStatus.QUOTA))
                 note = replace(note, status=VoiceStatus.QUOTA)
             await uow.commit()
@@ -131,6 +132,10 @@ class VoiceService:
         assert self._speech is not None and note.attachment_id is not None
         async with self._uow() as uow:
             restricted = await _restricted(uow, note.organization_id, note.order_id)
+            org = await uow.orgs.get(note.organization_id)
+        if not ai_on(org, AiStep.SPEECH):  # switched off since it was queued: kept only
+            await self.progress(await self._set(note.id, VoiceNoteChange(status=VoiceStatus.OFF)))
+            return
         if restricted:  # the client restricted processing since the note was queued
             restricted_now = VoiceNoteChange(status=VoiceStatus.RESTRICTED)
             await self.progress(await self._set(note.id, restricted_now))
@@ -148,10 +153,13 @@ class VoiceService:
         await self._after_transcript(note, text)
 
     async def _after_transcript(self, note: VoiceNote, text: str) -> None:
-        summarise = self._model is not None and bool(text.strip())
-        status = VoiceStatus.SUMMARISING if summarise else VoiceStatus.READY
         now = self._clock.now()
         async with self._uow() as uow:
+            allowed = ai_on(await uow.orgs.get(note.organization_id), AiStep.SUMMARIES)
+            summarise = self._model is not None and bool(text.strip()) and allowed
+            status = VoiceStatus.SUMMARISING if summarise else VoiceStatus.READY
+            if self._model is not None and not allowed:  # said where the summary would be
+                status = VoiceStatus.NO_SUMMARY
             await uow.voice.update(note.id, now, VoiceNoteChange(transcript=text, status=status))
             if summarise:
                 await uow.jobs.enqueue(
@@ -172,6 +180,12 @@ class VoiceService:
         if note is None or note.status is not VoiceStatus.SUMMARISING or not note.transcript:
             return
         assert self._model is not None
+        async with self._uow() as uow:
+            allowed = ai_on(await uow.orgs.get(note.organization_id), AiStep.SUMMARIES)
+        if not allowed:  # switched off since it was queued: the transcript stays
+            off = VoiceNoteChange(status=VoiceStatus.NO_SUMMARY)
+            await self.progress(await self._set(note.id, off))
+            return
         if not await self._ai_allowed(note):
             await self.progress(
                 await self._set(note.id, VoiceNoteChange(status=VoiceStatus.READY))

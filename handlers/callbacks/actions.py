@@ -26,6 +26,7 @@ from handlers.callbacks.checklist_actions import ChecklistItemAdd as ChecklistIt
 from handlers.callbacks.checklist_actions import ChecklistOpen as ChecklistOpen
 from handlers.callbacks.checklist_actions import ChecklistRemove as ChecklistRemove
 from handlers.callbacks.checklist_actions import ChecklistTap as ChecklistTap
+from handlers.callbacks.client_actions import AiSwitch as AiSwitch
 from handlers.callbacks.client_actions import ClientConsent as ClientConsent
 from handlers.callbacks.client_actions import ClientObjection as ClientObjection
 from handlers.callbacks.client_actions import ClientPackage as ClientPackage

@@ -76,3 +76,11 @@ class ProfileEdit(Action, template="pe:{field}"):
     """From /settings: correct your own name or phone (docs/data-rights.md)."""
 
     field: Literal["name", "phone"]
+
+
+@dataclass(frozen=True)
+class AiSwitch(Action, template="ai:{step}:{on}"):
+    """From an owner's /settings: one AI step of the organization on (1) or off (0)."""
+
+    step: Literal["speech", "summaries", "inbox"]
+    on: Literal[0, 1]

@@ -256,6 +256,12 @@ async def forwarded(update: Update, ctx: BotContext) -> None:
                 "hand; the message is kept as its description."
             ),
         )
+    elif not ctx.services.inbox.reads(ctx.actor):  # an owner switched it off
+        text = ctx.t(
+            "AI reading of forwarded requests is off for your organization, so let's fill "
+            "the order in by hand; the message is kept as its description."
+        )
+        await reply(ctx, update, text)
     prompt = await ctx.services.inbox.draft(
         ctx.actor, _chat(update), message.text or message.caption or ""
     )

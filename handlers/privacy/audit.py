@@ -57,6 +57,9 @@ SETTING_NAMES = {
     "notify_done": N_("telling managers when an order is done"),
     "notify_payments": N_("telling managers about payments"),
     "own_bot_staff": N_("staff using the organization's own bot"),
+    "ai_speech": N_("speech recognition (SaluteSpeech)"),
+    "ai_summaries": N_("AI summaries (OpenRouter)"),
+    "ai_inbox": N_("AI reading of forwarded requests (YandexGPT)"),
 }
 CREDENTIAL_STATES = {"set": N_("set"), "removed": N_("removed")}
 CREDENTIAL_SETTING = N_("the integration key {key}")

@@ -150,6 +150,10 @@ def summary_text(t: Translator, view: CallView) -> str:
     elif call.transcript:
         shown = call.transcript[:TRANSCRIPT_SHOWN]
         lines.append(f"<blockquote expandable>{escape(shown)}</blockquote>")
+        if not view.organization.ai_summaries:  # the owner's switch (docs/data-rights.md)
+            lines.append(t("No AI summary: AI summaries are off for your organization."))
+    elif not view.organization.ai_speech:
+        lines.append(t("Transcription is off for your organization; the recording is kept."))
     else:
         lines.append(t("Nothing was said that I could make out."))
     return "\n".join(lines)

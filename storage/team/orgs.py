@@ -44,6 +44,9 @@ def to_org(row: OrganizationRow) -> Organization:
         status=OrgStatus(row.status),
         photos_required=row.photos_required,
         contact_grace_hours=row.contact_grace_hours,
+        ai_speech=row.ai_speech,
+        ai_summaries=row.ai_summaries,
+        ai_inbox=row.ai_inbox,
     )
 
 
