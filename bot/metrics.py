@@ -103,6 +103,18 @@ class Metrics:
             "Webhook subscriptions switched off after repeated failures",
             registry=r,
         )
+        self.admin_auth_failures = Counter(
+            "astracrm_admin_auth_failures",
+            "Refused web sign-ins by reason (link_unknown, link_expired, link_used, "
+            "cookie_forged)",
+            ["reason"],
+            registry=r,
+        )
+        self.admin_auth_limited = Counter(
+            "astracrm_admin_auth_limited",
+            "Web sign-in attempts answered 429: the address was over its budget of refusals",
+            registry=r,
+        )
         self.queue_depth = Gauge(
             "astracrm_job_queue_depth", "Jobs waiting to run", ["kind"], registry=r
         )

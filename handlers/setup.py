@@ -17,6 +17,7 @@ from telegram.ext import (
 
 from handlers import (
     admin,
+    admin_sessions,
     ai_settings,
     apikeys,
     availability,
@@ -140,6 +141,7 @@ CALLBACKS = [
     route(cb.QuoteAnswer, quote_tap),
     route(cb.QuoteSlot, quote_tap),
     route(cb.OwnBotTap, ownbot.ownbot_tap),
+    route(cb.SignOutEverywhere, admin_sessions.sign_out_everywhere_tap),
     route(cb.InviteClient, invite_tap),
     route(cb.InviteOrderClient, invite_tap),
     route(cb.ClientConsent, consent_tap),

@@ -7,15 +7,16 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.admin.model import AdminSession, ApiToken, SignInLink
+from core.admin.model import AdminSession, ApiToken, Origin, SignInLink
 from storage.runtime.repository import _insert
 from storage.tables import (
     AdminSessionRow,
     ApiTokenRow,
     CategoryRow,
+    OrganizationRow,
     OrgSecretRow,
     OrgSettingRow,
     SignInLinkRow,
@@ -24,7 +25,17 @@ from storage.tables import (
 
 def _session(row: AdminSessionRow) -> AdminSession:
     assert row.id is not None
-    return AdminSession(row.id, row.organization_id, row.user_id, row.expires_at, row.revoked_at)
+    return AdminSession(
+        row.id,
+        row.organization_id,
+        row.user_id,
+        row.expires_at,
+        row.revoked_at,
+        row.created_at,
+        row.last_seen_at,
+        row.user_agent or "",
+        row.ip or "",
+    )
 
 
 def _token(row: ApiTokenRow) -> ApiToken:
@@ -71,12 +82,27 @@ class SqlAdminRepository:
         )
         if not (await self._s.execute(stmt)).rowcount:
             return None
-        found = select(SignInLinkRow).where(SignInLinkRow.token_hash == token_hash)
-        row = (await self._s.execute(found)).scalar_one()
-        return SignInLink(row.id, row.organization_id, row.user_id, row.expires_at)
+        found = await self.link(token_hash)
+        assert found is not None
+        return found
+
+    async def link(self, token_hash: str) -> SignInLink | None:
+        stmt = select(SignInLinkRow).where(SignInLinkRow.token_hash == token_hash)
+        row = (await self._s.execute(stmt)).scalar_one_or_none()
+        if row is None:
+            return None
+        assert row.id is not None
+        return SignInLink(row.id, row.organization_id, row.user_id, row.expires_at, row.used_at)
 
     async def add_session(
-        self, org_id: int, user_id: int, token_hash: str, expires_at: datetime, now: datetime
+        self,
+        org_id: int,
+        user_id: int,
+        token_hash: str,
+        expires_at: datetime,
+        now: datetime,
+        origin: Origin | None = None,
+        device_hash: str | None = None,
     ) -> AdminSession:
         row = AdminSessionRow(
             organization_id=org_id,
@@ -84,10 +110,78 @@ class SqlAdminRepository:
             token_hash=token_hash,
             expires_at=expires_at,
             created_at=now,
+            last_seen_at=now,
+            user_agent=origin.user_agent if origin else None,
+            ip=origin.ip if origin else None,
+            device_hash=device_hash,
         )
         self._s.add(row)
         await self._s.flush()
         return _session(row)
+
+    async def sign_in_history(self, user_id: int, device_hash: str) -> tuple[int, int]:
+        """The person's sessions ever opened, and how many of them from this device."""
+        stmt = select(
+            func.count(),
+            func.coalesce(
+                func.sum(case((AdminSessionRow.device_hash == device_hash, 1), else_=0)), 0
+            ),
+        ).where(AdminSessionRow.user_id == user_id)
+        total, from_device = (await self._s.execute(stmt)).one()
+        return int(total), int(from_device)
+
+    async def touch_session(
+        self, session_id: int, now: datetime, ip: str, before: datetime
+    ) -> None:
+        """Last seen now (and from `ip`), unless another request did so since `before`."""
+        stmt = (
+            update(AdminSessionRow)
+            .where(
+                AdminSessionRow.id == session_id,
+                (AdminSessionRow.last_seen_at.is_(None))
+                | (AdminSessionRow.last_seen_at <= before),
+            )
+            .values(last_seen_at=now, ip=ip)
+        )
+        await self._s.execute(stmt)
+
+    async def open_sessions(self, user_id: int, now: datetime) -> list[tuple[AdminSession, str]]:
+        """The person's sessions not revoked nor expired, in every organization, newest seen
+        first, with the organization's name."""
+        stmt = (
+            select(AdminSessionRow, OrganizationRow.name)
+            .join(OrganizationRow, OrganizationRow.id == AdminSessionRow.organization_id)
+            .where(
+                AdminSessionRow.user_id == user_id,
+                AdminSessionRow.revoked_at.is_(None),
+                AdminSessionRow.expires_at > now,
+            )
+            .order_by(AdminSessionRow.created_at.desc(), AdminSessionRow.id.desc())
+        )
+        return [(_session(row), name) for row, name in (await self._s.execute(stmt)).all()]
+
+    async def revoke_device_sessions(self, device_hash: str, now: datetime) -> None:
+        stmt = (
+            update(AdminSessionRow)
+            .where(
+                AdminSessionRow.device_hash == device_hash, AdminSessionRow.revoked_at.is_(None)
+            )
+            .values(revoked_at=now)
+        )
+        await self._s.execute(stmt)
+
+    async def revoke_user_sessions(
+        self, user_id: int, now: datetime, session_id: int | None = None
+    ) -> int:
+        """End the person's open sessions (only `session_id` when given); how many ended."""
+        stmt = update(AdminSessionRow).where(
+            AdminSessionRow.user_id == user_id,
+            AdminSessionRow.revoked_at.is_(None),
+            AdminSessionRow.expires_at > now,
+        )
+        if session_id is not None:
+            stmt = stmt.where(AdminSessionRow.id == session_id)
+        return int((await self._s.execute(stmt.values(revoked_at=now))).rowcount or 0)
 
     async def session(self, token_hash: str) -> AdminSession | None:
         stmt = select(AdminSessionRow).where(AdminSessionRow.token_hash == token_hash)

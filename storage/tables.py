@@ -401,7 +401,11 @@ class SignInLinkRow(SQLModel, table=True):
 
 
 class AdminSessionRow(SQLModel, table=True):
+    """A browser's session: the token and the browser's device id kept hashed; where it came
+    from (User-Agent capped, address) and when it was last seen (at most once a minute)."""
+
     __tablename__ = "admin_session"
+    __table_args__ = (Index("ix_admin_session_user_device", "user_id", "device_hash"),)
     id: int | None = _pk()
     organization_id: int = _fk("organization.id")
     user_id: int = _fk("app_user.id", index=False)
@@ -409,6 +413,10 @@ class AdminSessionRow(SQLModel, table=True):
     expires_at: datetime = _ts(nullable=False)
     revoked_at: datetime | None = _ts()
     created_at: datetime = _ts(nullable=False)
+    last_seen_at: datetime | None = _ts()
+    user_agent: str | None = Field(default=None, max_length=400)
+    ip: str | None = Field(default=None, max_length=45)
+    device_hash: str | None = Field(default=None, max_length=64)
 
 
 class ApiTokenRow(SQLModel, table=True):

@@ -33,6 +33,8 @@ from bot.admin import (
     pages,
     quote_page,
     recurring,
+    sessions_page,
+    sign_in,
     sms_callbacks,
     unsubscribe,
     webhooks_page,
@@ -47,7 +49,7 @@ from bot.admin.headers import SecurityHeaders, docs_router
 from bot.admin.numbers import routes as numbers
 from bot.admin.order_page import files as order_files
 from bot.admin.order_page import routes as order_page
-from bot.admin.security import BodyLimit, RateLimited, Signer
+from bot.admin.security import BodyLimit, RateLimited, SessionForged, Signer
 from bot.admin.v1 import install as install_api_v1
 from bot.app import CrmApplication
 from bot.client_ip import parse_networks
@@ -115,6 +117,8 @@ def build_admin_app(
     app.include_router(api_keys_page.router)
     app.include_router(data_rights.router)
     app.include_router(pages.router)
+    app.include_router(sign_in.router)
+    app.include_router(sessions_page.router)
     app.include_router(numbers.router)
     app.include_router(day_map.router)
     app.include_router(order_page.router)
@@ -166,10 +170,8 @@ def _errors(app: FastAPI) -> None:
         body = {"error": error.code, "message": describe(t, error)}
         return JSONResponse(body, status_code=status)
 
-    @app.exception_handler(RateLimited)
-    async def rate_limited(request: Request, error: RateLimited) -> Response:
-        body = {"error": "rate_limited", "message": "Too many attempts; wait a minute."}
-        return JSONResponse(body, status_code=429, headers={"Retry-After": error.retry_after})
+    app.add_exception_handler(RateLimited, sign_in.too_many)  # type: ignore[arg-type]
+    app.add_exception_handler(SessionForged, sign_in.forged_cookie)  # type: ignore[arg-type]
 
     @app.exception_handler(RequestValidationError)
     async def invalid(request: Request, error: RequestValidationError) -> Response:

@@ -13,7 +13,7 @@ from fastapi import Request, Response
 from fastapi.routing import APIRoute
 
 from bot.admin.context import admin_context
-from bot.admin.security import COOKIE
+from bot.admin.security import cookie_session
 from core.errors import DomainError
 
 
@@ -24,8 +24,7 @@ def shape_check(request: Request) -> None:
         if scheme.lower() != "bearer" or not token.strip():
             raise DomainError("token_invalid")
         return
-    if admin_context(request).signer.unsign(request.cookies.get(COOKIE, "")) is None:
-        raise DomainError("session_invalid")
+    cookie_session(request, admin_context(request).signer)
 
 
 class CredentialsFirst(APIRoute):

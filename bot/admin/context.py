@@ -21,7 +21,7 @@ from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import HTTPConnection
 
-from bot.admin.limits import Windows, windows
+from bot.admin.limits import Window, Windows, windows
 from bot.admin.security import RateLimiter, Signer
 from bot.app import CrmApplication
 from bot.container import Container
@@ -30,6 +30,8 @@ from core.services import Services
 from handlers.i18n import Translator
 from storage.db import session_factory
 from storage.update_work import UpdateWork
+
+AUTH_FAILURES = 10  # refused sign-ins per address per minute; the next is answered 429
 
 
 @dataclass
@@ -43,7 +45,6 @@ class AdminContext:
     signer: Signer
     secure_cookies: bool
     webhook_secret: str | None = None
-    sign_in_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10))
     token_limit: RateLimiter = field(default_factory=lambda: RateLimiter(10))
     failed_auth: RateLimiter = field(default_factory=lambda: RateLimiter(30))
     sessions: async_sessionmaker[AsyncSession] = field(init=False)
@@ -59,6 +60,11 @@ class AdminContext:
 
     def translator(self, language: str | None) -> Translator:
         return self.container.catalogs.get(language)
+
+    @property
+    def auth_failures(self) -> Window:
+        """Refused sign-in links and forged session cookies per address: 10 a minute."""
+        return self.limits.get("admin:auth", AUTH_FAILURES, 60.0)
 
 
 def admin_context(request: HTTPConnection) -> AdminContext:

@@ -27,10 +27,10 @@ from bot.admin import working_hours_form as hours_form
 from bot.admin.client_templates_view import link_section
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
-from bot.admin.html import Safe, SafeText, button, join, notice, page, tag
+from bot.admin.html import Safe, SafeText, join, notice, page, tag
 from bot.admin.policy_banner import banner
-from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key
-from core.admin.model import OBSOLETE_CREDENTIALS, SESSION_HOURS
+from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key, cookie_session
+from core.admin.model import OBSOLETE_CREDENTIALS
 from core.domain import Actor
 from core.errors import DomainError
 from core.notifications.rules import MAX_REMINDER_MINUTES
@@ -54,10 +54,8 @@ class Page:
 
 async def _page(request: Request, services: Services) -> Page:
     context = _context(request)
-    token = context.signer.unsign(request.cookies.get(COOKIE, ""))
-    if token is None:
-        raise DomainError("session_invalid")
-    actor = await services.admin.session_actor(token)
+    token = cookie_session(request, context.signer)
+    actor = await services.admin.session_actor(token, client_key(request))
     language = actor.user.preferred_language(context.container.catalogs.default)
     return Page(actor, token, SafeText(context.translator(language)), context.signer.csrf(token))
 
@@ -83,41 +81,6 @@ def error_page(request: Request, translator: Translator, message: str, status: i
 @router.get("/")
 async def home() -> Response:
     return RedirectResponse("/settings", status_code=303)
-
-
-@router.get("/signin/{token}")
-async def sign_in_page(request: Request, token: str) -> Response:
-    """A button, not an immediate sign-in: link previews and scanners that fetch the URL
-    must not spend the one-time link."""
-    t = SafeText(_context(request).translator(request.headers.get("accept-language", "")[:2]))
-    confirm = tag(
-        "form",
-        button(t("Sign in"), "sign-in"),
-        method="post",
-        action=f"/signin/{token}",
-    )
-    body = join([tag("p", t("Open the settings and billing of your organization.")), confirm])
-    return HTMLResponse(page(t, t("Sign in to AstraCRM"), body))
-
-
-@router.post("/signin/{token}")
-async def sign_in(request: Request, work: WorkDep, token: str) -> Response:
-    context = _context(request)
-    if not context.sign_in_limit.allow(client_key(request)):
-        raise RateLimited
-    opened = await work.services.admin.sign_in(token)
-    owner = allowed(opened.actor.role, Permission.ORG_SETTINGS)  # managers: the board only
-    response = RedirectResponse("/settings" if owner else "/board", status_code=303)
-    response.set_cookie(
-        COOKIE,
-        context.signer.sign(opened.token),
-        max_age=SESSION_HOURS * 3600,
-        httponly=True,
-        samesite="lax",
-        secure=context.secure_cookies,
-        path="/",
-    )
-    return response
 
 
 @router.post("/signout")

@@ -11,6 +11,7 @@ from collections import deque
 from dataclasses import dataclass, field
 
 from fastapi import Request
+from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.client_ip import client_address
@@ -19,6 +20,7 @@ from core.domain import Actor
 from core.errors import DomainError
 
 COOKIE = "astracrm_session"
+DEVICE_COOKIE = "astracrm_device"  # the browser's long-lived id: a browser seen before or not
 CSRF_FIELD, CSRF_HEADER = "csrf", "x-csrf-token"
 MAX_BODY = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -83,12 +85,31 @@ class RateLimited(Exception):
         self.retry_after = retry_after
 
 
-def client_key(request: Request) -> str:
+def client_key(request: HTTPConnection) -> str:
     """The client's address for per-address limits: the peer, or behind a trusted proxy
     (TRUSTED_PROXIES, kept on `app.state.trusted_proxies`) the one it forwarded for."""
     peer = request.client.host if request.client else None
     trusted = getattr(request.app.state, "trusted_proxies", ())
     return client_address(peer, request.headers.getlist("x-forwarded-for"), trusted)
+
+
+class SessionForged(DomainError):
+    """A session cookie our SECRET_KEY did not sign: answered like any ended session
+    (`session_invalid`), and counted, audited and limited per address by the app's handler
+    (bot/admin/sign_in.py)."""
+
+    def __init__(self) -> None:
+        super().__init__("session_invalid")
+
+
+def cookie_session(connection: HTTPConnection, signer: Signer) -> str:
+    """The session token of the request's signed cookie. No cookie: `session_invalid`; a
+    cookie with a wrong signature: `SessionForged`."""
+    cookie = connection.cookies.get(COOKIE, "")
+    token = signer.unsign(cookie)
+    if token is None:
+        raise SessionForged() if cookie else DomainError("session_invalid")
+    return token
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,10 +135,8 @@ async def authenticate(
             if not failures.allow(client_key(request)):
                 raise RateLimited from None
             raise
-    session = signer.unsign(request.cookies.get(COOKIE, ""))
-    if session is None:
-        raise DomainError("session_invalid")
-    actor = await admin.session_actor(session)
+    session = cookie_session(request, signer)
+    actor = await admin.session_actor(session, client_key(request))
     unsafe = request.method not in SAFE_METHODS
     if unsafe and not signer.csrf_ok(session, request.headers.get(CSRF_HEADER)):
         raise DomainError("csrf_invalid")

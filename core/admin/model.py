@@ -16,6 +16,9 @@ from core.billing.rules import FREE, PLANS, Plan, period_bounds
 
 SIGN_IN_MINUTES = 10
 SESSION_HOURS = 12
+SEEN_EVERY_SECONDS = 60  # a session's "last seen" is written at most this often
+DEVICE_DAYS = 400  # the browser's device cookie (browsers cap cookies at 400 days)
+IP_MAX = 45  # the longest IPv6 address in text
 TOKEN_NAME_MAX = 60
 MAX_API_TOKENS = 20
 # Orgs that never paid count their usage by calendar month (UTC).
@@ -67,6 +70,7 @@ class SignInLink:
     organization_id: int
     user_id: int
     expires_at: datetime
+    used_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +80,29 @@ class AdminSession:
     user_id: int
     expires_at: datetime
     revoked_at: datetime | None = None
+    created_at: datetime | None = None  # first seen
+    last_seen_at: datetime | None = None  # written at most every SEEN_EVERY_SECONDS
+    user_agent: str = ""  # the raw header, capped (core/admin/user_agent.py)
+    ip: str = ""  # the client's address when it was last seen (TRUSTED_PROXIES honoured)
+
+
+@dataclass(frozen=True, slots=True)
+class Origin:
+    """Where a sign-in or a request comes from: the browser's User-Agent, the client's
+    address, and the browser's device cookie (None when it has none yet)."""
+
+    user_agent: str = ""
+    ip: str = ""
+    device: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionLine:
+    """One of a person's open sessions on the sessions page."""
+
+    session: AdminSession
+    organization: str
+    current: bool
 
 
 @dataclass(frozen=True, slots=True)

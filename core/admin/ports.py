@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any, Protocol
 
-from core.admin.model import AdminSession, ApiToken, Payment, SignInLink, Subscription
+from core.admin.model import AdminSession, ApiToken, Origin, Payment, SignInLink, Subscription
 from core.changes import NewPayment, PaymentChange, SubscriptionChange
 
 
@@ -21,10 +21,43 @@ class AdminRepository(Protocol):
         """Mark the link used if it is unused and unexpired; None when this call did not."""
         ...
 
+    async def link(self, token_hash: str) -> SignInLink | None:
+        """The link whatever its state (used, expired): why a sign-in was refused."""
+        ...
+
     async def add_session(
-        self, org_id: int, user_id: int, token_hash: str, expires_at: datetime, now: datetime
+        self,
+        org_id: int,
+        user_id: int,
+        token_hash: str,
+        expires_at: datetime,
+        now: datetime,
+        origin: Origin | None = None,
+        device_hash: str | None = None,
     ) -> AdminSession: ...
+    async def sign_in_history(self, user_id: int, device_hash: str) -> tuple[int, int]:
+        """The person's sessions ever opened, and how many of them from this device."""
+        ...
+
     async def session(self, token_hash: str) -> AdminSession | None: ...
+    async def touch_session(
+        self, session_id: int, now: datetime, ip: str, before: datetime
+    ) -> None: ...
+    async def open_sessions(self, user_id: int, now: datetime) -> list[tuple[AdminSession, str]]:
+        """The person's open sessions in every organization, with the organization's name."""
+        ...
+
+    async def revoke_device_sessions(self, device_hash: str, now: datetime) -> None:
+        """End the open sessions of this browser: a browser holds one session cookie, so a
+        new sign-in leaves the one it replaces unreachable."""
+        ...
+
+    async def revoke_user_sessions(
+        self, user_id: int, now: datetime, session_id: int | None = None
+    ) -> int:
+        """End the person's open sessions (only `session_id` when given); how many ended."""
+        ...
+
     async def revoke_session(self, token_hash: str, now: datetime) -> None: ...
     async def add_token(
         self, org_id: int, user_id: int, name: str, token_hash: str, prefix: str, now: datetime

@@ -9,13 +9,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from core.admin.model import (
+    IP_MAX,
     MAX_API_TOKENS,
     SESSION_HOURS,
     SIGN_IN_MINUTES,
     TOKEN_NAME_MAX,
+    AdminSession,
     ApiToken,
+    Origin,
     new_token,
     token_hash,
+)
+from core.admin.sessions import (
+    AdminSessions,
+    Failure,
+    SignInRefused,
+    refusal,
+    seen_due,
+    stored_origin,
 )
 from core.domain import Actor, OrgStatus, Role
 from core.errors import DomainError
@@ -26,7 +37,7 @@ from core.privacy.model import AuditAction
 from core.text import clean_name
 
 TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{16,100}$")
-LINK_PREFIX, SESSION_PREFIX, API_PREFIX = "sl_", "ss_", "ak_"
+LINK_PREFIX, SESSION_PREFIX, API_PREFIX, DEVICE_PREFIX = "sl_", "ss_", "ak_", "dv_"
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +51,9 @@ class OpenedSession:
     token: str
     expires_at: datetime
     actor: Actor
+    session: AdminSession
+    device: str  # the browser's device id for its long-lived cookie (kept hashed)
+    new_browser: bool  # the person signed in before, never from this browser
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +67,7 @@ class AdminService:
         self._uow = uow
         self._clock = clock
         self.public_url = public_url.rstrip("/")
+        self.sessions = AdminSessions(uow, clock)
 
     @property
     def billing_url(self) -> str:
@@ -75,36 +90,57 @@ class AdminService:
             await uow.commit()
         return IssuedLink(f"{self.public_url}/signin/{token}", expires)
 
-    async def sign_in(self, link_token: str) -> OpenedSession:
-        """Spends the link (a second use, even a concurrent one, is refused) and opens a
-        session for its member, if they may still change settings."""
+    async def sign_in(self, link_token: str, origin: Origin | None = None) -> OpenedSession:
+        """Spends the link (a second use, even a concurrent one, is refused with why) and
+        opens a session for its member, if they may still open the board. `origin`: the
+        browser's User-Agent, address and device cookie; a browser without a valid device
+        cookie gets a new one, so it counts as new once."""
         if not TOKEN_SHAPE.match(link_token):
-            raise DomainError("sign_in_invalid")
-        now = self._clock.now()
+            raise SignInRefused(Failure.LINK_UNKNOWN)
+        now, given = self._clock.now(), stored_origin(origin or Origin())
+        device = given.device
+        if device is None or not TOKEN_SHAPE.match(device):
+            device = new_token(DEVICE_PREFIX)
         async with self._uow() as uow:
             link = await uow.admin.use_link(token_hash(link_token), now)
             if link is None:
-                raise DomainError("sign_in_invalid")
+                raise refusal(await uow.admin.link(token_hash(link_token)))
             actor = await scoped_actor(uow, link.user_id, link.organization_id)
             require(actor, Action.BOARD_VIEW)
+            earlier, here = await uow.admin.sign_in_history(link.user_id, token_hash(device))
+            await uow.admin.revoke_device_sessions(token_hash(device), now)  # one per browser
             token, expires = new_token(SESSION_PREFIX), now + timedelta(hours=SESSION_HOURS)
-            await uow.admin.add_session(
-                link.organization_id, link.user_id, token_hash(token), expires, now
+            session = await uow.admin.add_session(
+                link.organization_id,
+                link.user_id,
+                token_hash(token),
+                expires,
+                now,
+                given,
+                token_hash(device),
             )
             await record(uow, actor, AuditAction.ADMIN_SIGN_IN, now)
             await uow.commit()
-        return OpenedSession(token, expires, actor)
+        return OpenedSession(token, expires, actor, session, device, earlier > 0 and here == 0)
 
-    async def session_actor(self, session_token: str) -> Actor:
+    async def session_actor(self, session_token: str, ip: str | None = None) -> Actor:
+        """The session's member. With the caller's address (`ip`), the session's "last
+        seen" and address are written, at most once a minute: most requests write nothing."""
         if not TOKEN_SHAPE.match(session_token):
             raise DomainError("session_invalid")
+        now = self._clock.now()
         async with self._uow() as uow:
             session = await uow.admin.session(token_hash(session_token))
             if session is None or session.revoked_at is not None:
                 raise DomainError("session_invalid")
-            if session.expires_at <= self._clock.now():
+            if session.expires_at <= now:
                 raise DomainError("session_invalid")
-            return await scoped_actor(uow, session.user_id, session.organization_id)
+            actor = await scoped_actor(uow, session.user_id, session.organization_id)
+            before = seen_due(session, now) if ip is not None else None
+            if ip is not None and before is not None:
+                await uow.admin.touch_session(session.id, now, ip[:IP_MAX], before)
+                await uow.commit()
+            return actor
 
     async def sign_out(self, session_token: str) -> None:
         async with self._uow() as uow:

@@ -34,6 +34,10 @@ class AuditAction(enum.StrEnum):
     ACCESS_CHANGED = "member.access_changed"
     SETTING_CHANGED = "setting.changed"
     ADMIN_SIGN_IN = "admin.sign_in"
+    # a refused sign-in link or forged session cookie: the reason only (core/admin/sessions.py)
+    ADMIN_SIGN_IN_FAILED = "admin.sign_in_failed"
+    ADMIN_SIGNED_OUT = "admin.signed_out"  # one session ended from the sessions page
+    ADMIN_SIGNED_OUT_EVERYWHERE = "admin.signed_out_everywhere"
     API_KEY_CREATED = "api_key.created"
     API_KEY_REVOKED = "api_key.revoked"
     OWN_BOT_CONNECTED = "own_bot.connected"

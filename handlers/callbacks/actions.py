@@ -63,6 +63,7 @@ from handlers.callbacks.series_actions import RepeatOrder as RepeatOrder
 from handlers.callbacks.series_actions import SeriesAct as SeriesAct
 from handlers.callbacks.series_actions import SeriesMenu as SeriesMenu
 from handlers.callbacks.series_actions import SeriesSure as SeriesSure
+from handlers.callbacks.session_actions import SignOutEverywhere as SignOutEverywhere
 from handlers.callbacks.talk_actions import ClientRate as ClientRate
 from handlers.callbacks.talk_actions import ClientRateSkip as ClientRateSkip
 from handlers.callbacks.talk_actions import MessageClient as MessageClient

@@ -37,6 +37,9 @@ AUDIT_NAMES = {
     "member.access_changed": N_("changed a member's access (#{id})"),
     "setting.changed": N_("changed a setting"),
     "admin.sign_in": N_("signed in to the admin panel"),
+    "admin.sign_in_failed": N_("tried a used or expired sign-in link of member #{id}"),
+    "admin.signed_out": N_("signed out admin panel session #{id}"),
+    "admin.signed_out_everywhere": N_("signed out of the admin panel everywhere"),
     "api_key.created": N_("created API key #{id}"),
     "api_key.revoked": N_("revoked API key #{id}"),
     "own_bot.connected": N_("connected the organization's own bot (id {id})"),
@@ -124,7 +127,10 @@ def audit_line(t: Translator, event: AuditEvent, zone: str) -> str:
         described = t(what, id=event.subject_id or "?")
     else:
         described = escape(event.action)
-    who = escape(event.actor_name or t.raw("a deleted user"))
+    if event.actor_id is None and event.action == "admin.sign_in_failed":
+        who = escape(t.raw("someone"))  # nobody known: whoever held the link
+    else:
+        who = escape(event.actor_name or t.raw("a deleted user"))
     return f"{escape(when(t, event.created_at, zone))} · {who} · {described}"
 
 

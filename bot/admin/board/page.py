@@ -69,6 +69,7 @@ def board_page(context: AdminContext, who: Viewer) -> str:
             tag("a", t("Map"), href="/map"),
             tag("a", t("Settings"), href="/settings") if owner else "",
             tag("a", t("Billing"), href="/billing") if owner else "",
+            tag("a", t("Sessions"), href="/sessions"),
         ]
     )
     toolbar = Safe(

@@ -19,6 +19,7 @@ from bot.admin.board.page import PAGE_POLICY, board_page
 from bot.admin.board.session import Viewer, viewer
 from bot.admin.client_move import deliver, to_outbox
 from bot.admin.context import WorkDep, admin_context
+from bot.admin.security import SessionForged
 from core.errors import DomainError
 from core.orders.audiences import CLIENT_EVENTS
 from handlers.client_loop.confirm import queue_client_message
@@ -61,6 +62,8 @@ def _refusal(request: Request, error: DomainError, language: str | None = None) 
 async def _viewer(request: Request, work: WorkDep) -> Viewer | JSONResponse:
     try:
         return await viewer(request, work.services)
+    except SessionForged:
+        raise  # counted, audited and limited by the app's handler (bot/admin/sign_in.py)
     except DomainError as error:
         return _refusal(request, error)
 

@@ -10,7 +10,7 @@ from fastapi import Request
 from starlette.requests import HTTPConnection
 
 from bot.admin.context import admin_context
-from bot.admin.security import COOKIE, CSRF_HEADER, SAFE_METHODS
+from bot.admin.security import CSRF_HEADER, SAFE_METHODS, client_key, cookie_session
 from core.domain import Actor
 from core.errors import DomainError
 from core.permissions import Action, require
@@ -33,17 +33,14 @@ class Viewer:
 
 
 def session_token(connection: HTTPConnection) -> str:
-    token = admin_context(connection).signer.unsign(connection.cookies.get(COOKIE, ""))
-    if token is None:
-        raise DomainError("session_invalid")
-    return token
+    return cookie_session(connection, admin_context(connection).signer)
 
 
 async def viewer(connection: HTTPConnection, services: Services) -> Viewer:
     """The board's caller; an unsafe HTTP method must bring the CSRF token in a header."""
     context = admin_context(connection)
     token = session_token(connection)
-    actor = await services.admin.session_actor(token)
+    actor = await services.admin.session_actor(token, client_key(connection))
     require(actor, Action.BOARD_VIEW)
     unsafe = isinstance(connection, Request) and connection.method not in SAFE_METHODS
     if unsafe and not context.signer.csrf_ok(token, connection.headers.get(CSRF_HEADER)):
