@@ -177,3 +177,44 @@ async def test_a_worker_and_another_organization_are_refused(client, container, 
     for path in (f"/orders/{order.number}", "/numbers", "/map"):
         refused = await client.get(path)
         assert refused.status_code == 403 and "/admin" in refused.text, path
+
+
+async def test_a_lines_quantity_changed_and_a_line_removed(client, container, clock):
+    services = container.services
+    owner, _, order = await _seed(services, clock)
+    other = await services.orders.create(owner, OrderDraft(None, "Арбат, 2"))
+    windows = await services.order_lines.add_line(owner, order.id, NewLine("Окна", 2000, 150000))
+    tap = await services.order_lines.add_line(owner, order.id, NewLine("Кран", 1000, 50000))
+    foreign = await services.order_lines.add_line(owner, other.id, NewLine("Чужая", 1000, 100))
+    first, second, elsewhere = windows.line.id, tap.line.id, foreign.line.id
+    await sign_in(client, services, owner)
+    n = order.number
+    page = (await client.get(f"/orders/{n}")).text
+    csrf = CSRF.search(page).group(1)
+    assert f'data-testid="line-{first}"' in page and f'data-testid="line-{second}"' in page
+    assert f'id="quantity-{first}"' in page and 'value="2"' in page
+
+    def post(line_id, **form):
+        return client.post(f"/orders/{n}/line-{line_id}", data={**form, "csrf": csrf})
+
+    changed = await post(first, do="save", quantity="2,5")
+    assert changed.status_code == 303
+    _, lines = await services.order_lines.lines(owner, order.id)
+    assert [(x.name, x.quantity_milli) for x in lines] == [
+        (None, 1000),  # the price agreed before the first line ("Work as agreed")
+        ("Окна", 2500),
+        ("Кран", 1000),
+    ]
+    for bad in ("0", "много", "1,2345", ""):
+        refused = await post(first, do="save", quantity=bad)
+        assert refused.status_code == 422, bad
+    assert (await post(elsewhere, do="remove")).status_code == 422  # another order's line
+    assert (await post(second, do="nonsense")).status_code == 422
+    assert (await post(second, do="remove")).status_code == 303
+    assert (await post(second, do="remove")).status_code == 422  # the second tap: gone
+    card = (await services.orders.card(owner, order.id)).order
+    assert card.price_minor == 350000 + 375000 and card.line_count == 2  # agreed + 2.5 x 1 500
+    forged = await client.post(f"/orders/{n}/line-{first}", data={"do": "remove"})
+    assert forged.status_code == 403
+    _, lines = await services.order_lines.lines(owner, other.id)
+    assert [x.name for x in lines] == ["Чужая"]

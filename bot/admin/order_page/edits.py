@@ -1,6 +1,6 @@
-"""The order page's edits: the time, the address, the price, the assignee, and cancelling,
-offered only where the bot offers them to this person (the card's actions and editable
-fields), each applied by the bot's own use case (`OrderService.act`, same rules and
+"""The order page's edits: the time, the address, the price, the lines, the assignee, and
+cancelling, offered only where the bot offers them to this person (the card's actions and
+editable fields), each applied by the bot's own use case (`OrderService.act`, same rules and
 permission checks) with the same parsing rules as the chat, CSRF-checked, in the request's one
 transaction. The staff's cards are edited and whom the change concerns told, through the
 outbox as after a tap (and the client, for a new time or a cancellation)."""
@@ -17,9 +17,10 @@ from starlette.datastructures import FormData
 from bot.admin.client_move import deliver, to_outbox
 from bot.admin.context import RequestWork, admin_context
 from bot.admin.html import Safe, SafeText, button, field, form, join, notice, tag
+from bot.admin.order_page.lines import apply_line, line_of, lines_section
 from bot.admin.pages import Page
 from bot.admin.security import CSRF_FIELD
-from core.catalogue.lines import LINE_EVENT
+from core.catalogue.lines import LINE_EDIT_EVENT, LINE_EVENT
 from core.catalogue.model import NewLine
 from core.catalogue.parsing import EXAMPLE as LINE_EXAMPLE
 from core.catalogue.parsing import parse_line
@@ -108,6 +109,9 @@ async def section(
                 button(t("Save price"), "save-price"),
             )
         )
+    listed = lines_section(current, card)
+    if listed is not None:
+        parts.append(listed)
     if card.can_add_line:
         hint = tag("span", t("e.g. {example}", example=LINE_EXAMPLE), class_="muted")
         line = field(t("Add a line: name, quantity and price"), "line", "", required=True)
@@ -199,6 +203,9 @@ async def apply(
         )
     if what == "cancel":
         return await services.orders.act(actor, order_id, OrderAction.CANCEL)
+    line_id = line_of(what)
+    if line_id is not None:
+        return await apply_line(services, current, card, line_id, submitted)
     raise DomainError("not_found")
 
 
@@ -212,7 +219,7 @@ async def told(
     tell_staff(catalogs, outgoing, change, current.actor.user.display_name)
     if change.event in CLIENT_EVENTS:
         await queue_client_message(services, catalogs, outgoing, change.card.order, change.event)
-    elif change.event == LINE_EVENT:  # the client hears the new total (and approves it)
+    elif change.event in (LINE_EVENT, LINE_EDIT_EVENT):  # the client hears the new total
         await queue_total(services, catalogs, outgoing, change.card.order)
     sender = context.telegram.sender if context.telegram is not None else None
     stored = await to_outbox(work.work, outgoing.deliveries, sender, services.clock.now())
