@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -20,6 +21,7 @@ from bot.telegram_bot import TolerantBot
 from core.errors import DuplicateUpdate
 from core.runtime.binding import Binder
 from core.runtime.jobs import default_worker_id
+from core.runtime.outbox import Delivery
 from handlers.context import BotContext, BotData, UpdateScope
 from handlers.gate import profile_of
 from handlers.menus import menu
@@ -88,7 +90,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
                 await super().process_update(update)
             finally:
                 del self.bot_data.scopes[update_id]
-            deliveries = scope.outgoing.deliveries
+            deliveries = kept_for_sender(scope.outgoing.deliveries, update)
             try:
                 stored = await work.finish(deliveries, self.sender.owner, LEASE)
             except DuplicateUpdate:
@@ -183,3 +185,12 @@ async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     await cast(CrmApplication, app).sender.stop()
     if app.bot_data.background is not None:
         await app.bot_data.background.stop()
+
+
+def kept_for_sender(deliveries: list[Delivery], update: Update) -> list[Delivery]:
+    """Answers to the person's own update go even when they restricted processing of their
+    data (docs/data-rights.md): those to the update's own chat are marked `kept`."""
+    chat = update.effective_chat
+    if chat is None:
+        return deliveries
+    return [replace(d, kept=True) if d.chat_id == chat.id else d for d in deliveries]

@@ -299,7 +299,7 @@ def make_services(
         RescheduleSpec(clock, orders),
         EditSpec(clock, orders),
         NewClientSpec(clients),
-        ClientEditSpec(clients),
+        ClientEditSpec(clients, clock, settings.default_language),
         ClientMergeSpec(clients),
         ProfileEditSpec(clock, adapters.phones, settings.default_country),
         ClientCompanySpec(clock, companies),

@@ -115,6 +115,10 @@ class OutboxSender:
         """Send in order; each send is marked as soon as Telegram answers it."""
         done: list[Sent] = []
         for item in stored:
+            if item.dropped:  # the recipient restricted processing since it was written
+                log.info("delivery %s dropped: the recipient restricted processing", item.id)
+                done.append(Sent(item.id, None, dropped=True))
+                continue
             try:
                 outcome = await self._send(item)
             except Failed:
@@ -151,12 +155,18 @@ class OutboxSender:
             services = None
             for outcome in outcomes:
                 delivery = by_id[outcome.id]
-                needs = outcome.unreachable or (delivery.after and outcome.message_id)
+                needs = (
+                    outcome.unreachable
+                    or (delivery.after and outcome.message_id)
+                    or (outcome.dropped and delivery.after is After.CLIENT_MESSAGE)
+                )
                 if needs and services is None:
                     services = self._binder.bind(work.units)
                 if services is None:
                     continue
-                if outcome.unreachable:
+                if outcome.dropped:  # the client's log says why it never went
+                    await client_message_dropped(services, delivery)
+                elif outcome.unreachable:
                     await services.users.mark_unreachable(delivery.chat_id)
                 elif delivery.after is After.CLIENT_MESSAGE and outcome.message_id is not None:
                     await client_message_sent(services, delivery, outcome.message_id)
@@ -286,3 +296,11 @@ async def client_message_sent(services: Services, delivery: Delivery, message_id
     args = delivery.after_args
     org_id, logged = int(args["org"]), int(args["message"])
     await services.client_loop.mark(org_id, logged, DeliveryStatus.SENT, str(message_id))
+
+
+async def client_message_dropped(services: Services, delivery: Delivery) -> None:
+    """A client's message the sender dropped (the client's processing was restricted after
+    it was queued): its log entry says failed, so it is never taken for sent."""
+    args = delivery.after_args
+    org_id, logged = int(args["org"]), int(args["message"])
+    await services.client_loop.mark(org_id, logged, DeliveryStatus.FAILED)

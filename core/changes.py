@@ -52,6 +52,7 @@ class UserChange:
     unreachable_at: datetime | Keep | None = KEEP
     phone: str | Keep | None = KEEP  # corrected by the person (docs/data-rights.md)
     name_set_at: datetime | Keep | None = KEEP
+    restricted_at: datetime | Keep | None = KEEP  # restriction of their own processing
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

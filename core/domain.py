@@ -78,6 +78,12 @@ class User:
     unreachable_at: datetime | None = None
     phone: str | None = None  # their own, as they corrected it (docs/data-rights.md)
     name_set_at: datetime | None = None  # the name is theirs, not refreshed from Telegram
+    # Since when they restricted processing of their own data (docs/data-rights.md).
+    restricted_at: datetime | None = None
+
+    @property
+    def restricted(self) -> bool:
+        return self.restricted_at is not None
 
     @property
     def display_name(self) -> str:
@@ -337,6 +343,7 @@ class VoiceStatus(enum.StrEnum):
     QUOTA = "quota"  # the plan's monthly transcription minutes are used up
     RESTRICTED = "restricted"  # the order's client restricted processing: kept, not used
     NO_SUMMARY = "no_summary"  # transcribed; AI summaries are off for the organization
+    OWN_RESTRICTED = "own_restricted"  # its sender restricted processing of their own data
 
 
 @dataclass(frozen=True, slots=True)

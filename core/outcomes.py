@@ -97,6 +97,7 @@ class ClientSaved:
     client_id: int
     created: bool
     merged: str | None = None
+    confirmed: ClientMessaged | None = None  # the client told of their restriction
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +129,7 @@ class ClientMessaged:
     # (chat, message id) of the staff copies of the client's message it answers: their Reply
     # buttons go
     answered: tuple[tuple[int, int], ...] = ()
+    kept: bool = False  # confirms the client's restriction: the one message that passes it
 
 
 @dataclass(frozen=True, slots=True)

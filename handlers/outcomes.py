@@ -36,7 +36,7 @@ from core.outcomes import (
 from handlers.availability import away_saved, hours_saved, warn_assigned
 from handlers.checklists import item_added
 from handlers.client_loop.refunds import refund_requested
-from handlers.client_loop.staff_message import client_messaged
+from handlers.client_loop.staff_message import CHANNELS, client_messaged
 from handlers.clients.publish import send_client
 from handlers.context import BotContext
 from handlers.delivery.publish import notify_user, refresh_menu
@@ -106,9 +106,15 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
         case OrderChanged(change):
             await publish_change(ctx, change)
             await reply(ctx, update, t("Saved: order №{number}.", number=change.card.order.number))
-        case ClientSaved(client_id, _, merged):
+        case ClientSaved(client_id, _, merged, confirmed):
             if merged:
                 await reply(ctx, update, t("Merged “{name}” into this card.", name=merged))
+            if confirmed is not None:  # the one message confirming the restriction
+                await client_messaged(update, ctx, confirmed)
+                how = CHANNELS.get(confirmed.channel, "Telegram")
+                told = t("The client is told once that processing is restricted ({channel}).",
+                         channel=how)  # fmt: skip
+                await reply(ctx, update, told)
             await send_client(update, ctx, client_id)
         case ProfileSaved():
             await profile_saved(update, ctx, outcome)

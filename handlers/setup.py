@@ -192,6 +192,7 @@ CALLBACKS = [
     route(cb.NotifyKind, notifications.preference_tap),
     route(cb.NotifySetting, notifications.preference_tap),
     route(cb.Marketing, privacy.privacy_action),
+    route(cb.OwnRestriction, privacy.privacy_action),
     route(cb.RetentionAsk, privacy.privacy_action),
     route(cb.RetentionSet, privacy.privacy_action),
     route(cb.RetentionKeep, privacy.privacy_action),

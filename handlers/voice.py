@@ -83,6 +83,12 @@ def status_text(t: Translator, note: VoiceNote, number: int) -> str:
             "of their data.",
             number=number,
         )
+    if note.status is VoiceStatus.OWN_RESTRICTED:
+        return t(
+            "🎙 Saved to order №{number}. Not transcribed: you restricted the processing of "
+            "your data (/privacy).",
+            number=number,
+        )
     if note.status is VoiceStatus.QUOTA:
         return t(
             "🎙 Saved to order №{number}. This month's transcription minutes of your plan "

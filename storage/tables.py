@@ -90,6 +90,7 @@ class UserRow(SQLModel, table=True):
     deleted_at: datetime | None = _ts()
     phone: str | None = Field(default=None, max_length=32)  # their own, E.164 (data rights)
     name_set_at: datetime | None = _ts()  # the name was typed by them: not Telegram's
+    restricted_at: datetime | None = _ts()  # they restricted processing of their own data
 
 
 class MembershipRow(SQLModel, table=True):

@@ -170,7 +170,8 @@ class ClientDelivery:
         try:
             if org is None or client is None:
                 raise NoRoute("the organization or the client is gone")
-            if consents.withdrawn(channel, Purpose.TRANSACTIONAL) or client.restricted:
+            restricted = client.restricted and not payload.get("kept")  # kept: confirms it
+            if consents.withdrawn(channel, Purpose.TRANSACTIONAL) or restricted:
                 raise OptedOut("the client opted out of this channel since it was queued")
             if channel is Channel.SMS:
                 sent = await self._send_sms(payload, client.phones, sms_of(stored), links)

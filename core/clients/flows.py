@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from core.client_loop.restriction_notice import confirm_restriction
 from core.clients.search import parse_query
 from core.clients.service import ClientService
 from core.dialogs.data import ClientEditData, ClientMergeData, NewClientData, Ref
@@ -13,7 +14,7 @@ from core.domain import Actor
 from core.errors import DomainError
 from core.outcomes import ClientSaved, Outcome
 from core.permissions import Action, require
-from core.ports import UnitOfWork
+from core.ports import Clock, UnitOfWork
 from core.text import clean_name
 
 NEW_CLIENT = NewClientData.flow
@@ -104,8 +105,12 @@ class ClientEditSpec(Spec[ClientEditData]):
 
     flow = CLIENT_EDIT_FLOW
 
-    def __init__(self, clients: ClientService) -> None:
+    def __init__(
+        self, clients: ClientService, clock: Clock | None = None, default_language: str = "en"
+    ) -> None:
         self._clients = clients
+        self._clock = clock
+        self._language = default_language
 
     async def enrich(self, uow: UnitOfWork, actor: Actor, data: ClientEditData) -> ClientEditData:
         require(actor, Action.CLIENT_EDIT)
@@ -116,7 +121,13 @@ class ClientEditSpec(Spec[ClientEditData]):
     async def complete(
         self, uow: UnitOfWork, actor: Actor, chat_id: int, data: ClientEditData
     ) -> Outcome:
-        await self._clients.edit(actor, data.client_id, data.field, data.value, uow)
+        assert actor.organization is not None
+        before = await uow.clients.get(actor.organization.id, data.client_id)
+        client = await self._clients.edit(actor, data.client_id, data.field, data.value, uow)
+        newly = before is not None and not before.restricted and client.restricted
+        if newly and self._clock is not None:  # the one message confirming it
+            told = await confirm_restriction(uow, self._clock, actor, client.id, self._language)
+            return ClientSaved(data.client_id, created=False, confirmed=told)
         return ClientSaved(data.client_id, created=False)
 
 

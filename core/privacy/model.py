@@ -26,6 +26,8 @@ class AuditAction(enum.StrEnum):
     PERSONAL_EXPORTED = "data.personal_exported"
     ACCOUNT_DELETED = "account.deleted"
     PROFILE_CORRECTED = "account.corrected"  # their own name, phone or language; masked
+    ACCOUNT_RESTRICTED = "account.restricted"  # restricted processing of their own data
+    ACCOUNT_UNRESTRICTED = "account.restriction_lifted"
     ORG_DELETION_REQUESTED = "org.deletion_requested"
     ORG_RESTORED = "org.restored"
     ORG_DEACTIVATED = "org.deactivated"

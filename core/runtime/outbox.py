@@ -74,15 +74,21 @@ class Delivery:
     after_args: dict[str, int | str] = field(default_factory=dict)
     # Refusals that are not failures: a message already showing this, a deleted message.
     quiet: bool = False
+    # Sent even to a person who restricted processing of their data (docs/data-rights.md):
+    # an answer to their own update, or the one message confirming the restriction.
+    kept: bool = False
 
     def to_json(self) -> dict[str, object]:
-        return {
+        data: dict[str, object] = {
             "method": self.method.value,
             "params": self.params,
             "after": self.after.value if self.after else None,
             "after_args": self.after_args,
             "quiet": self.quiet,
         }
+        if self.kept:
+            data["kept"] = True
+        return data
 
     @classmethod
     def from_json(cls, chat_id: int, lane: str, data: dict[str, object]) -> Delivery:
@@ -97,6 +103,7 @@ class Delivery:
             after=After(str(after)) if after else None,
             after_args=dict(args) if isinstance(args, dict) else {},
             quiet=bool(data.get("quiet", False)),
+            kept=bool(data.get("kept", False)),
         )
 
 
@@ -106,6 +113,13 @@ class Stored:
 
     id: int
     delivery: Delivery
+    # The recipient restricted processing of their data (read with the row when it was
+    # written or taken over): only a `kept` delivery goes, the sender drops the rest.
+    restricted: bool = False
+
+    @property
+    def dropped(self) -> bool:
+        return self.restricted and not self.delivery.kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,3 +130,4 @@ class Sent:
     message_id: int | None
     unreachable: bool = False  # the person blocked the bot
     failed: bool = False  # refused for good (not sent, not retried)
+    dropped: bool = False  # not sent: the recipient restricted processing of their data

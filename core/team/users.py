@@ -11,6 +11,7 @@ from core.errors import DomainError
 from core.outcomes import LanguageChanged
 from core.ports import Clock, UnitOfWork, UowFactory
 from core.team.profile import Corrected, correct
+from core.team.restriction import restrict_own
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +85,13 @@ class UserService:
             await correct(uow, actor, fixed, "language", now)
             await uow.commit()
         return LanguageChanged(language)
+
+    async def restrict_self(self, actor: Actor, on: bool) -> User:
+        """/privacy: restrict processing of one's own data, or lift it (audited)."""
+        async with self._uow() as uow:
+            user = await restrict_own(uow, actor, on, self._clock.now())
+            await uow.commit()
+        return user
 
     async def mark_unreachable(self, telegram_id: int, reachable: bool = False) -> None:
         """Telegram said the person blocked the bot (or came back)."""

@@ -79,7 +79,11 @@ class VoiceService:
                 language=actor.user.language or "ru",
             )
             note = await uow.voice.add(actor.organization.id, now, new)
-            if await _restricted(uow, actor.organization.id, order_id):  # kept, not used
+            if actor.user.restricted:  # the sender restricted their own processing
+                own = VoiceNoteChange(status=VoiceStatus.OWN_RESTRICTED)
+                await uow.voice.update(note.id, now, own)
+                note = replace(note, status=VoiceStatus.OWN_RESTRICTED)
+            elif await _restricted(uow, actor.organization.id, order_id):  # kept, not used
                 kept = VoiceNoteChange(status=VoiceStatus.RESTRICTED)
                 await uow.voice.update(note.id, now, kept)
                 note = replace(note, status=VoiceStatus.RESTRICTED)
@@ -133,6 +137,11 @@ class VoiceService:
         async with self._uow() as uow:
             restricted = await _restricted(uow, note.organization_id, note.order_id)
             org = await uow.orgs.get(note.organization_id)
+            sender = await uow.users.get(note.user_id) if note.user_id else None
+        if sender is not None and sender.restricted:  # since it was queued: kept only
+            own = VoiceNoteChange(status=VoiceStatus.OWN_RESTRICTED)
+            await self.progress(await self._set(note.id, own))
+            return
         if not ai_on(org, AiStep.SPEECH):  # switched off since it was queued: kept only
             await self.progress(await self._set(note.id, VoiceNoteChange(status=VoiceStatus.OFF)))
             return
@@ -182,6 +191,12 @@ class VoiceService:
         assert self._model is not None
         async with self._uow() as uow:
             allowed = ai_on(await uow.orgs.get(note.organization_id), AiStep.SUMMARIES)
+            sender = await uow.users.get(note.user_id) if note.user_id else None
+        if sender is not None and sender.restricted:  # restricted since: no model call
+            await self.progress(
+                await self._set(note.id, VoiceNoteChange(status=VoiceStatus.READY))
+            )
+            return
         if not allowed:  # switched off since it was queued: the transcript stays
             off = VoiceNoteChange(status=VoiceStatus.NO_SUMMARY)
             await self.progress(await self._set(note.id, off))

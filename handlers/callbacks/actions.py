@@ -35,6 +35,7 @@ from handlers.callbacks.client_actions import ClientRights as ClientRights
 from handlers.callbacks.client_actions import ClientUnrestrict as ClientUnrestrict
 from handlers.callbacks.client_actions import InviteClient as InviteClient
 from handlers.callbacks.client_actions import InviteOrderClient as InviteOrderClient
+from handlers.callbacks.client_actions import OwnRestriction as OwnRestriction
 from handlers.callbacks.client_actions import ProfileEdit as ProfileEdit
 from handlers.callbacks.codec import Action, Small, Text
 from handlers.callbacks.line_actions import AddLine as AddLine

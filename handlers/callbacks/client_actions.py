@@ -84,3 +84,10 @@ class AiSwitch(Action, template="ai:{step}:{on}"):
 
     step: Literal["speech", "summaries", "inbox"]
     on: Literal[0, 1]
+
+
+@dataclass(frozen=True)
+class OwnRestriction(Action, template="pv:rs:{on}"):
+    """From /privacy: restrict processing of one's own data (1) or lift it (0)."""
+
+    on: Literal[0, 1]

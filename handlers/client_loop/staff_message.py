@@ -56,8 +56,11 @@ async def client_messaged(update: Update, ctx: BotContext, sent: ClientMessaged)
             ctx.outgoing.picture(sent.chat_id, sent.photo, caption, After.CLIENT_MESSAGE, args)
         else:
             text = escape(fitted(sent.text))
-            ctx.outgoing.send(sent.chat_id, text, None, After.CLIENT_MESSAGE, args)
-        await reply(ctx, update, ctx.t("✅ Sent to the client."))
+            ctx.outgoing.send(sent.chat_id, text, None, After.CLIENT_MESSAGE, args, sent.kept)
+        if not sent.kept:
+            await reply(ctx, update, ctx.t("✅ Sent to the client."))
+        return
+    if sent.kept:  # the confirmation of a restriction, by SMS or e-mail: said by the caller
         return
     how = CHANNELS.get(sent.channel, sent.channel)
     await reply(ctx, update, ctx.t("✅ Sent to the client by {channel}.", channel=how))

@@ -44,14 +44,15 @@ class Outgoing:
         markup: Markup = None,
         after: After | None = None,
         after_args: dict[str, int | str] | None = None,
+        kept: bool = False,
     ) -> None:
-        """A new message (HTML, no link preview)."""
+        """A new message (HTML, no link preview); `kept`: it goes even to a person who
+        restricted processing (the one message confirming it, docs/data-rights.md)."""
         params: dict[str, object] = {"text": text}
         if markup is not None:
             params["markup"] = markup_json(markup)
-        self._add(
-            Delivery(chat_id, Method.SEND, params, Lane.INTERACTIVE, after, after_args or {})
-        )
+        args = after_args or {}
+        self._add(Delivery(chat_id, Method.SEND, params, Lane.INTERACTIVE, after, args, kept=kept))
 
     def edit(
         self,

@@ -29,6 +29,8 @@ AUDIT_NAMES = {
     "data.exported": N_("exported the organization's data"),
     "data.personal_exported": N_("exported their own data"),
     "account.deleted": N_("deleted their account"),
+    "account.restricted": N_("restricted processing of their own data"),
+    "account.restriction_lifted": N_("lifted the restriction of their own data"),
     "org.deletion_requested": N_("asked to delete the organization"),
     "org.restored": N_("restored the organization"),
     "org.deactivated": N_("deactivated the organization"),

@@ -18,12 +18,18 @@ from handlers.formatting import when
 from handlers.i18n import N_, Translator, escape
 from handlers.keyboards import button, column, rows
 from handlers.privacy.audit import audit, audit_page, retention_label
+from handlers.privacy.own_restriction import (
+    restriction_answer,
+    restriction_button,
+    restriction_lines,
+)
 from handlers.privacy.policy import answer_keyboard, standing_lines, version_lines
 
 __all__ = ["audit", "privacy", "privacy_action"]
 
 PrivacyTap = (
     cb.Marketing
+    | cb.OwnRestriction
     | cb.RetentionAsk
     | cb.RetentionSet
     | cb.RetentionKeep
@@ -122,9 +128,12 @@ def retention_line(t: Translator, days: int | None) -> str:
     )
 
 
-def privacy_keyboard(t: Translator, summary: PrivacySummary) -> InlineKeyboardMarkup:
+def privacy_keyboard(
+    t: Translator, summary: PrivacySummary, restricted: bool = False
+) -> InlineKeyboardMarkup:
     marketing = t.raw("Turn marketing off") if summary.marketing else t.raw("Turn marketing on")
     grid = [[button(marketing, cb.Marketing(0 if summary.marketing else 1))]]
+    grid.append([restriction_button(t, restricted)])
     if summary.organization is not None and summary.is_owner:
         current = summary.retention_days
         choices = [
@@ -147,7 +156,8 @@ async def privacy(update: Update, ctx: BotContext) -> None:
     lines += standing_lines(t, ctx.actor.policy)
     lines += consent_lines(t, summary.consents, summary.marketing)
     lines += action_lines(t, summary)
-    markup = privacy_keyboard(t, summary)
+    lines += restriction_lines(t, ctx.actor.user, _zone(ctx))
+    markup = privacy_keyboard(t, summary, ctx.actor.user.restricted)
     standing = ctx.actor.policy
     if standing is not None and (standing.pending or standing.declined):
         answers = answer_keyboard(t, standing).inline_keyboard
@@ -175,6 +185,9 @@ async def privacy_action(update: Update, ctx: BotContext, tap: PrivacyTap) -> No
     if isinstance(tap, cb.Marketing):
         on = await ctx.services.privacy.set_marketing(actor, bool(tap.on))
         text = t("Marketing messages are on.") if on else t("Marketing messages are off.")
+    elif isinstance(tap, cb.OwnRestriction):
+        user = await ctx.services.users.restrict_self(actor, bool(tap.on))
+        text = restriction_answer(t, user.restricted)
     elif isinstance(tap, cb.RetentionAsk | cb.RetentionSet):
         days = await ctx.services.privacy.set_retention(actor, tap.days or None)
         text = retention_line(t, days)

@@ -237,6 +237,7 @@ def _anonymous(user_id: int, now: datetime) -> dict[str, object]:
         "unreachable_at": None,
         "phone": None,
         "name_set_at": None,
+        "restricted_at": None,
         "deleted_at": now,
     }
 

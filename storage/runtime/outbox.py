@@ -7,8 +7,9 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, insert, or_, select, update
+from sqlalchemy import bindparam, delete, insert, literal_column, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.elements import Label
 
 from core.runtime.outbox import Delivery, Sent, Stored
 from storage.runtime.liveness import HOLDER_GONE_OUTBOX
@@ -19,7 +20,20 @@ _c = _box.c
 # Built once (docs/cpu-per-update.md). The rows are inserted as an executemany that SQLAlchemy
 # sends as one INSERT ... VALUES of every row ("insertmanyvalues"), compiled once; a
 # multi-row `values()` would be compiled anew for every update.
-_ADD = insert(_box).returning(_c.id, _c.chat_id, _c.lane, _c.body)
+# Whether the row's chat belongs to a person who restricted processing of their data: a
+# staff member (app_user.restricted_at) or a client linked in Telegram whose card is
+# restricted (client.restricted_at). Read in the statement that writes or takes the row, so
+# the sender knows without a statement of its own (docs/data-rights.md). Written out: the
+# RETURNING clause names the row's own columns without their table, which a correlated
+# subquery built by SQLAlchemy would make ambiguous.
+_RESTRICTED: Label[bool] = literal_column(
+    "(EXISTS (SELECT 1 FROM app_user ru WHERE ru.telegram_id = outbox.chat_id"
+    " AND ru.restricted_at IS NOT NULL)"
+    " OR EXISTS (SELECT 1 FROM client_link rl JOIN client rc ON rc.id = rl.client_id"
+    " JOIN app_user rp ON rp.id = rl.user_id WHERE rp.telegram_id = outbox.chat_id"
+    " AND rc.restricted_at IS NOT NULL))"
+).label("restricted")
+_ADD = insert(_box).returning(_c.id, _c.chat_id, _c.lane, _c.body, _RESTRICTED)
 _MARK = delete(_box).where(_c.id.in_(bindparam("ids", expanding=True)))
 
 
@@ -48,7 +62,7 @@ class SqlOutboxRepository:
         # One statement: the rows come back with their ids, which follow the order given.
         returned = (await self._s.execute(_ADD, rows)).all()
         return sorted(
-            (Stored(r.id, Delivery.from_json(r.chat_id, r.lane, dict(r.body))) for r in returned),
+            (_stored(r) for r in returned),
             key=lambda stored: stored.id,
         )
 
@@ -79,15 +93,17 @@ class SqlOutboxRepository:
             update(_box)
             .where(_c.id.in_(chosen))
             .values(locked_by=owner, locked_until=now + lease, attempts=_c.attempts + 1)
-            .returning(_c.id, _c.chat_id, _c.lane, _c.body)
+            .returning(_c.id, _c.chat_id, _c.lane, _c.body, _RESTRICTED)
         )
         rows = (await self._s.execute(stmt)).all()
-        return sorted(
-            (Stored(r.id, Delivery.from_json(r.chat_id, r.lane, dict(r.body))) for r in rows),
-            key=lambda s: s.id,
-        )
+        return sorted((_stored(r) for r in rows), key=lambda s: s.id)
 
     async def hand_back(self, owner: str) -> int:
         """Release everything `owner` holds (a process on SQLite starting after a crash)."""
         stmt = update(_box).where(_c.locked_by != owner).values(locked_until=None)
         return int((await self._s.execute(stmt)).rowcount or 0)
+
+
+def _stored(row: Any) -> Stored:
+    delivery = Delivery.from_json(row.chat_id, row.lane, dict(row.body))
+    return Stored(row.id, delivery, bool(row.restricted))

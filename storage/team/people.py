@@ -31,6 +31,7 @@ def to_user(row: UserRow) -> User:
         unreachable_at=row.unreachable_at,
         phone=row.phone,
         name_set_at=row.name_set_at,
+        restricted_at=row.restricted_at,
     )
 
 

@@ -4,7 +4,9 @@ lifting brings them back."""
 
 from __future__ import annotations
 
+from core.domain import Role
 from tests.rest.support import keyed
+from tests.support import onboard, profile, profile_of
 
 
 async def test_a_restricted_client_is_listed_without_personal_fields(client, container):
@@ -33,3 +35,22 @@ async def test_a_restricted_client_is_listed_without_personal_fields(client, con
     back = (await client.get(f"/api/v1/clients/{cid}", headers=headers)).json()
     assert back["name"] == "Анна Смирнова" and back["phones"] == ["+79165550001"]
     assert back["restricted"] is False
+
+
+async def test_a_member_who_restricted_their_data_is_listed_without_their_name(client, container):
+    """A staff member's own restriction (from /privacy): /api/v1/members shows the record
+    with `restricted: true` and no name; lifting brings the name back."""
+    services = container.services
+    owner, headers = await keyed(services)
+    invite = await services.invites.create(owner, Role.WORKER)
+    ivan = await onboard(services, profile("Иван"))
+    await services.invites.accept(ivan, invite.token)
+    await services.users.restrict_self(ivan, True)
+    got = await client.get("/api/v1/members", headers=headers)
+    shown = [(m["name"], m["role"], m["restricted"]) for m in got.json()]
+    assert shown == [("Owner", "owner", False), (None, "worker", True)]
+    assert "Иван" not in got.text
+    ivan = await services.users.identify(profile_of(ivan))
+    await services.users.restrict_self(ivan, False)
+    back = (await client.get("/api/v1/members", headers=headers)).json()
+    assert [(m["name"], m["restricted"]) for m in back] == [("Owner", False), ("Иван", False)]

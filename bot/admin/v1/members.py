@@ -17,10 +17,18 @@ router = APIRouter(prefix="/members", tags=["members"], responses=PROBLEMS)
 
 class MemberOut(BaseModel):
     id: int = Field(description="The person's id: an order's `assignee_id`")
-    name: str = Field(examples=["Иван Петров"])
+    name: str | None = Field(
+        examples=["Иван Петров"],
+        description="null while the person restricts processing of their data",
+    )
     role: Literal["owner", "manager", "worker"]
     active: bool
     joined_at: datetime = Field(description="ISO 8601, UTC")
+    restricted: bool = Field(
+        False,
+        description="The person restricted processing of their data (docs/data-rights.md): "
+        "their personal fields are withheld",
+    )
 
 
 @router.get("", response_model=list[MemberOut])
@@ -29,10 +37,11 @@ async def list_members(services: ServicesDep, who: OrdersRead) -> list[MemberOut
     return [
         MemberOut(
             id=v.user.id,
-            name=v.user.display_name,
+            name=None if v.user.restricted else v.user.display_name,
             role=v.membership.role.value,
             active=v.membership.active,
             joined_at=v.membership.created_at,
+            restricted=v.user.restricted,
         )
         for v in team
     ]
