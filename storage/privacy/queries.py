@@ -52,7 +52,7 @@ from storage.team.orgs import to_org
 # orders, billing) or bookkeeping: not part of "what the product holds about me".
 NOT_PERSONAL = frozenset(
     {"work_order", "order_message", "invite", "job", "dialog_state", "call", "pbx_account"}
-    | {"payment", "api_token", "sign_in_link", "admin_session"}
+    | {"payment", "api_token", "sign_in_link"}
     | {"client_invite", "client_consent", "client_message", "client_template"}
 )
 PAYMENT_COLUMNS = (

@@ -50,6 +50,7 @@ ENTITY_NAMES = {
     "payment": "payments",
     "call_log": "call_logs",
     "audit_event": "audit_log",
+    "admin_session": "web_sessions",  # the person's own: browser, address, when (tokens not)
     "app_user": "profile",
     "client_link": "client_links",
     "client_invite": "client_invites",

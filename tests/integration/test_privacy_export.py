@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from core.admin.model import Origin
 from core.domain import Job, Role
 from core.privacy.model import ExportStage
 from core.privacy.service import EXPORT_JOB
@@ -155,3 +156,17 @@ async def test_an_english_personal_export_uses_commas_and_utc(w, clock):
         readme = archive.read("README.txt").decode("utf-8-sig")
         assert readme.startswith("AstraCRM export: your personal data")
         assert "“,” between cells" in readme and "1 row)" in readme
+
+
+async def test_a_personal_export_lists_the_persons_web_sessions_without_secrets(w):
+    owner = await owner_with_org(w.services)
+    link = (await w.services.admin.issue_link(owner)).url.rsplit("/", 1)[1]
+    agent = "Mozilla/5.0 (X11; Linux x86_64; rv:121.0) Gecko/20100101 Firefox/121.0"
+    opened = await w.services.admin.sign_in(link, Origin(agent, "203.0.113.5", None))
+    ready = await w.services.privacy.build(_job(owner, None))
+    with zipfile.ZipFile(ready.file.path) as archive:
+        (session,) = json.loads(archive.read("web_sessions.json"))
+        everything = b"".join(archive.read(name) for name in archive.namelist())
+    assert (session["user_agent"], session["ip"]) == (agent, "203.0.113.5")
+    assert "token_hash" not in session and "device_hash" not in session
+    assert opened.token.encode() not in everything and opened.device.encode() not in everything
