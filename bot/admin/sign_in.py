@@ -99,7 +99,10 @@ async def sign_in(request: Request, work: WorkDep, token: str) -> Response:
     sender = context.telegram.sender if context.telegram is not None else None
     if opened.new_browser:
         outgoing = Outgoing()
-        outgoing.send(*new_browser_notice(context.container.catalogs, opened))
+        chat, text, markup = new_browser_notice(context.container.catalogs, opened)
+        # kept: it follows the person's own sign-in and guards their account, so it goes
+        # even when they restricted processing of their data (docs/data-rights.md)
+        outgoing.send(chat, text, markup, kept=True)
         now = work.services.clock.now()
         stored = await to_outbox(work.work, outgoing.deliveries, sender, now)
     owner = allowed(opened.actor.role, Action.ORG_SETTINGS)  # managers: the board only

@@ -168,7 +168,7 @@ async def test_a_new_browser_sends_one_message_a_known_one_none(app, container, 
     sent = await _outbox(db_url)
     assert [chat for chat, _ in sent] == [owner.user.telegram_id, manager.user.telegram_id]
     (_, russian), (_, english) = sent
-    assert russian["method"] == "send"
+    assert russian["method"] == "send" and russian["kept"] is True  # even if restricted
     assert russian["params"]["text"] == (
         "🔐 <b>Новый вход</b> на веб-страницы Чистый дом из браузера, которым вы раньше не "
         "пользовались:\nFirefox 121, Linux\nАдрес: 198.51.100.7\nпн 2 мар., 12:30\n\n"
