@@ -1,5 +1,6 @@
-"""The browser side: sign-in from the bot's link, the settings and billing pages and their
-forms (CSRF-checked, post-redirect-get), in the signed-in owner's language."""
+"""The browser side: the settings and billing pages and their forms (CSRF-checked,
+post-redirect-get), in the signed-in owner's language, and signing out. Signing in from the
+bot's link is bot/admin/sign_in.py; the Sessions page bot/admin/sessions_page.py."""
 
 from __future__ import annotations
 

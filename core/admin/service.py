@@ -136,8 +136,8 @@ class AdminService:
             if session.expires_at <= now:
                 raise DomainError("session_invalid")
             actor = await scoped_actor(uow, session.user_id, session.organization_id)
-            before = seen_due(session, now) if ip is not None else None
-            if ip is not None and before is not None:
+            before = seen_due(session, now)
+            if ip is not None and before is not None:  # else: seen less than a minute ago
                 await uow.admin.touch_session(session.id, now, ip[:IP_MAX], before)
                 await uow.commit()
             return actor
