@@ -21,13 +21,12 @@ from core.ports import Clock, UnitOfWork
 
 # The text in each language the client messages speak (core/client_loop/templates.py keeps
 # the other client texts the same way: they reach people who never chose a bot language).
+# Short, so that with the organization's name it fits two SMS segments (Cyrillic: 134
+# characters in all; an SMS that cannot fit is tried by the next channel).
 CONFIRMATION = {
-    "en": "as you asked, we have restricted the processing of your personal data. It is kept "
-    "but not used, and we will send you no more messages until you ask us to lift the "
-    "restriction.",
-    "ru": "по вашей просьбе мы ограничили обработку ваших персональных данных. Они хранятся, "
-    "но не используются, и мы больше не будем присылать вам сообщений, пока вы не попросите "
-    "снять ограничение.",
+    "en": "as you asked, the processing of your data is restricted; we will send you no "
+    "more messages.",
+    "ru": "по вашей просьбе обработка ваших данных ограничена; сообщений больше не будет.",
 }
 
 

@@ -159,3 +159,28 @@ async def test_an_objection_and_a_correction_are_audited_and_close_their_request
     assert "client.objected" in [e.action for e in events]
     withdrawn = await w.services.clients.lift_restriction(owner, client.id, False)
     assert not withdrawn.no_ai
+
+
+async def test_an_sms_client_gets_one_confirmation_and_nothing_else(w):
+    """The one message confirming the restriction goes by SMS to a client without Telegram
+    (the booking's SMS queued before it fails), in the organization's language; restricting
+    again with a new note sends nothing more."""
+    from core.client_loop.restriction_notice import CONFIRMATION
+    from core.dialogs.data import ClientEditData
+    from core.dialogs.engine import DialogInput
+
+    owner = await _org(w, smtp=False)
+    client, order = await _book(w, owner)
+    await _confirm(w, order)  # queued by SMS before the restriction
+    chat = owner.user.telegram_id
+    for note in (NOTE, "by e-mail on 4 March"):
+        data = ClientEditData(client_id=client.id, field="restrict")
+        await w.services.dialogs.start(owner, chat, data.flow, data)
+        saved = await w.services.dialogs.answer(owner, chat, DialogInput(text=note))
+        told = saved.confirmed
+        assert (told is not None and told.channel == "sms") == (note == NOTE)
+    assert await w.run_jobs() >= 1
+    received = w.sms_peer.received(PHONE)
+    assert len(received) == 1 and CONFIRMATION["ru"] in received[0].text, received
+    statuses = sorted(m.status.value for m in await _log(w, owner, client))
+    assert statuses == [DeliveryStatus.FAILED.value, DeliveryStatus.SENT.value]
