@@ -357,6 +357,8 @@ def make_services(
         api_reads=ApiReads(uow, clock),
         own_bots=OwnBotService(uow, clock, adapters.secrets),
         board=BoardService(uow, clock, orders),
+        second_factor=admin.second_factor,
+        factor_setup=admin.factor_setup,
         orders=orders,
         files=files,
         notifications=NotificationService(uow, clock),

@@ -197,6 +197,17 @@ class ErrorCode(enum.StrEnum):
     DADATA_REFUSED = "dadata_refused"
     DADATA_BUSY = "dadata_busy"
     DADATA_UNAVAILABLE = "dadata_unavailable"
+    SECOND_FACTOR_PENDING = "second_factor_pending"  # the web sign-in's second factor
+    SECOND_FACTOR_SETUP = "second_factor_setup"
+    SECOND_FACTOR_NOT_FRESH = "second_factor_not_fresh"
+    SECOND_FACTOR_NONE = "second_factor_none"
+    SECOND_FACTOR_REQUIRED_OWNER = "second_factor_required_owner"
+    SECOND_FACTOR_YOURS_FIRST = "second_factor_yours_first"
+    TOTP_EXISTS = "totp_exists"
+    TOTP_NOT_STARTED = "totp_not_started"
+    PASSKEY_EXPIRED = "passkey_expired"
+    PASSKEY_INVALID = "passkey_invalid"
+    PASSKEY_EXISTS = "passkey_exists"
     QUOTE_ALREADY = "quote_already"  # quotes (core/quotes)
     QUOTE_EXPIRED = "quote_expired"
     QUOTE_NO_LINES = "quote_no_lines"

@@ -7,6 +7,9 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from core.admin.factor_ports import Passkeys as Passkeys
+from core.admin.factor_ports import SecondFactorRepository as SecondFactorRepository
+from core.admin.factor_ports import TotpCodes as TotpCodes
 from core.admin.ports import AdminRepository as AdminRepository
 from core.admin.ports import BillingRepository as BillingRepository
 from core.admin.ports import OrgSettingsRepository as OrgSettingsRepository
@@ -303,6 +306,7 @@ class UnitOfWork(Protocol):
     notifications: NotificationRepository
     calls: CallRepository
     admin: AdminRepository
+    factors: SecondFactorRepository  # second factors of the web sign-in
     org_settings: OrgSettingsRepository
     billing: BillingRepository
     client_loop: ClientLoopRepository

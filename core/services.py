@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from core.admin.factor_setup import FactorSetupService
 from core.admin.org_settings import OrgSettingsService
+from core.admin.second_factor import SecondFactorService
 from core.admin.service import AdminService
 from core.apikeys.reads import ApiReads
 from core.apikeys.service import ApiKeyService
@@ -112,3 +114,5 @@ class Services:
     quote_pages: QuotePages  # the client page of a quote
     own_bots: OwnBotService  # the organization's own bot (core/ownbot)
     board: BoardService  # the web board for managers (core/board)
+    second_factor: SecondFactorService  # passing the web sign-in's second factor
+    factor_setup: FactorSetupService  # adding and removing second factors

@@ -52,6 +52,29 @@ ADMIN_ERRORS: dict[str, str] = {
     "board_away": N_("{name} is away that day."),
     "session_invalid": N_("Your session has ended. Send /admin to the bot to sign in again."),
     "token_invalid": N_("This API token is not valid or was revoked."),
+    "second_factor_pending": N_(
+        "Confirm the sign-in with your second factor first: open the sign-in page again."
+    ),
+    "second_factor_setup": N_(
+        "The organization requires owners to use a second factor: add one on the "
+        "Sign-in security page first."
+    ),
+    "second_factor_not_fresh": N_("Confirm it is you with your second factor first."),
+    "second_factor_none": N_("You have no second factor yet."),
+    "second_factor_required_owner": N_(
+        "The organization requires owners to use a second factor, so the last one cannot be "
+        "removed."
+    ),
+    "second_factor_yours_first": N_(
+        "Add a second factor to your own sign-in before requiring one of all owners."
+    ),
+    "totp_exists": N_(
+        "An authenticator app is already set up. Remove it first to set up another."
+    ),
+    "totp_not_started": N_("Start the authenticator app's setup again."),
+    "passkey_expired": N_("The passkey request has expired. Try again."),
+    "passkey_invalid": N_("The passkey was not accepted. Try again."),
+    "passkey_exists": N_("This passkey is already added."),
     "csrf_invalid": N_("This form has expired. Reload the page and try again."),
     "api_tokens_limit": N_("An organization can have at most {limit} API tokens."),
     "api_key_invalid": N_("This API key is not valid or was revoked."),

@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.admin.factors import REQUIRED_SETTING
 from core.admin.model import AdminSession, ApiToken, Origin, SignInLink
 from storage.runtime.repository import _insert
 from storage.tables import (
@@ -21,9 +22,10 @@ from storage.tables import (
     OrgSettingRow,
     SignInLinkRow,
 )
+from storage.tables_factors import SecondFactorRow
 
 
-def _session(row: AdminSessionRow) -> AdminSession:
+def _session(row: AdminSessionRow, has_factor: bool = False, required: Any = None) -> AdminSession:
     assert row.id is not None
     return AdminSession(
         row.id,
@@ -35,7 +37,31 @@ def _session(row: AdminSessionRow) -> AdminSession:
         row.last_seen_at,
         row.user_agent or "",
         row.ip or "",
+        row.second_factor_at,
+        bool(has_factor),
+        required is True,
     )
+
+
+# Whether the session's person has a confirmed second factor, and whether the session's
+# organization requires one of its owners: read with the session, in its one statement.
+HAS_FACTOR = (
+    exists()
+    .where(
+        SecondFactorRow.user_id == AdminSessionRow.user_id,
+        SecondFactorRow.confirmed_at.is_not(None),
+    )
+    .label("has_factor")
+)
+REQUIRED = (
+    select(OrgSettingRow.value)
+    .where(
+        OrgSettingRow.organization_id == AdminSessionRow.organization_id,
+        OrgSettingRow.name == REQUIRED_SETTING,
+    )
+    .scalar_subquery()
+    .label("required")
+)
 
 
 def _token(row: ApiTokenRow) -> ApiToken:
@@ -184,9 +210,11 @@ class SqlAdminRepository:
         return int((await self._s.execute(stmt.values(revoked_at=now))).rowcount or 0)
 
     async def session(self, token_hash: str) -> AdminSession | None:
-        stmt = select(AdminSessionRow).where(AdminSessionRow.token_hash == token_hash)
-        row = (await self._s.execute(stmt)).scalar_one_or_none()
-        return _session(row) if row else None
+        stmt = select(AdminSessionRow, HAS_FACTOR, REQUIRED).where(
+            AdminSessionRow.token_hash == token_hash
+        )
+        found = (await self._s.execute(stmt)).one_or_none()
+        return _session(*found) if found else None
 
     async def revoke_session(self, token_hash: str, now: datetime) -> None:
         stmt = (

@@ -418,6 +418,7 @@ class AdminSessionRow(SQLModel, table=True):
     user_agent: str | None = Field(default=None, max_length=400)
     ip: str | None = Field(default=None, max_length=45)
     device_hash: str | None = Field(default=None, max_length=64)
+    second_factor_at: datetime | None = _ts()  # when this session last passed a second factor
 
 
 class ApiTokenRow(SQLModel, table=True):
@@ -902,6 +903,7 @@ import storage.tables_apikeys  # noqa: E402  (tables on this metadata)
 import storage.tables_availability  # noqa: E402  (tables on this metadata)
 import storage.tables_catalogue  # noqa: E402  (tables on this metadata)
 import storage.tables_checklists  # noqa: E402  (tables on this metadata)
+import storage.tables_factors  # noqa: E402  (tables on this metadata)
 import storage.tables_invoices  # noqa: E402  (tables on this metadata)
 import storage.tables_ownbot  # noqa: E402  (tables on this metadata)
 import storage.tables_policy  # noqa: E402  (tables on this metadata)

@@ -30,6 +30,7 @@ from storage.client_loop.repository import SqlClientLoopRepository
 from storage.clients.repository import SqlClientRepository
 from storage.day_map import SqlDayMapRepository
 from storage.db import WRITES, written
+from storage.factors import SqlSecondFactorRepository
 from storage.files.attachments import SqlAttachmentRepository
 from storage.invoices import SqlInvoiceRepository
 from storage.notifications.digests import SqlDigestRepository
@@ -81,6 +82,7 @@ class SqlUnitOfWork:
     day_map: ports.DayMapRepository
     notifications: ports.NotificationRepository
     admin: ports.AdminRepository
+    factors: ports.SecondFactorRepository
     org_settings: ports.OrgSettingsRepository
     billing: ports.BillingRepository
     calls: ports.CallRepository
@@ -202,6 +204,7 @@ REPOSITORIES: dict[str, Callable[[AsyncSession], object]] = {
     "day_map": SqlDayMapRepository,
     "notifications": SqlNotificationRepository,
     "admin": SqlAdminRepository,
+    "factors": SqlSecondFactorRepository,
     "org_settings": SqlOrgSettingsRepository,
     "billing": SqlBillingRepository,
     "calls": SqlCallRepository,

@@ -9,7 +9,7 @@ import secrets
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from bot.admin import (
     api,
@@ -26,6 +26,8 @@ from bot.admin import (
     client_photo,
     client_templates,
     data_rights,
+    factor_pages,
+    factor_passkeys,
     hooks,
     intake_api,
     intake_page,
@@ -68,6 +70,9 @@ STATUS = {
     "session_invalid": 401,
     "token_invalid": 401,
     "sign_in_invalid": 401,
+    "second_factor_pending": 403,  # signed in by the link; the second factor comes first
+    "second_factor_setup": 403,  # an owner who must add a second factor first
+    "second_factor_not_fresh": 403,
     "not_found": 404,
     "plan_members_limit": 402,
     "plan_orders_limit": 402,
@@ -119,6 +124,8 @@ def build_admin_app(
     app.include_router(pages.router)
     app.include_router(sign_in.router)
     app.include_router(sessions_page.router)
+    app.include_router(factor_pages.router)
+    app.include_router(factor_passkeys.router)
     app.include_router(numbers.router)
     app.include_router(day_map.router)
     app.include_router(order_page.router)
@@ -165,7 +172,10 @@ def _errors(app: FastAPI) -> None:
         context = admin_context(request)
         t = context.translator(request.headers.get("accept-language", "en")[:2].lower())
         status = STATUS.get(error.code, 422)
-        if not request.url.path.startswith("/api"):
+        page_request = not request.url.path.startswith("/api")
+        if page_request and error.code in factor_pages.REDIRECTS:
+            return RedirectResponse(factor_pages.REDIRECTS[error.code], status_code=303)
+        if page_request:
             return pages.error_page(request, t, describe(t, error), status)
         body = {"error": error.code, "message": describe(t, error)}
         return JSONResponse(body, status_code=status)

@@ -120,7 +120,7 @@ def page(t: SafeText, title: str, body: Safe, org: str | None = None, owner: boo
         [("Board", "/board"), *owners, ("Checklists", "/checklists")]
         if owner
         else [("Board", "/board"), ("Numbers", "/numbers"), ("Map", "/map")]
-    ) + [("Sessions", "/sessions")]
+    ) + [("Sessions", "/sessions"), ("Sign-in security", "/security")]
     nav = join(
         [
             tag("span", org or "AstraCRM", class_="org"),

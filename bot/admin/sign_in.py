@@ -21,6 +21,7 @@ from bot.admin.html import SafeText, button, join, page, tag
 from bot.admin.limits import retry_after
 from bot.admin.pages import error_page
 from bot.admin.security import COOKIE, DEVICE_COOKIE, RateLimited, SessionForged, client_key
+from core.admin.factors import SessionState
 from core.admin.model import DEVICE_DAYS, SESSION_HOURS, SIGN_IN_MINUTES, Origin
 from core.admin.sessions import Failure, SignInRefused
 from core.permissions import Action, allowed
@@ -31,6 +32,9 @@ from handlers.errors import describe
 from handlers.i18n import N_, Translator
 
 router = APIRouter(include_in_schema=False)
+# A session with its second factor to pass, or an owner's to set up first, starts there
+# (docs/second-factor.md).
+FIRST = {SessionState.PENDING: "/second-factor", SessionState.SETUP: "/security"}
 
 REFUSALS = {
     Failure.LINK_UNKNOWN: N_("This sign-in link is not valid."),
@@ -106,7 +110,7 @@ async def sign_in(request: Request, work: WorkDep, token: str) -> Response:
         now = work.services.clock.now()
         stored = await to_outbox(work.work, outgoing.deliveries, sender, now)
     owner = allowed(opened.actor.role, Action.ORG_SETTINGS)  # managers: the board only
-    where = "/settings" if owner else "/board"
+    where = FIRST.get(opened.state, "/settings" if owner else "/board")
     response = RedirectResponse(where, status_code=303, background=deliver(sender, stored))
     secure = context.secure_cookies
     _cookie(response, COOKIE, context.signer.sign(opened.token), SESSION_HOURS * 3600, secure)

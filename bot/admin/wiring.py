@@ -10,13 +10,17 @@ from dataclasses import dataclass
 import httpx
 
 from bot.settings import Settings
+from core.admin.factor_setup import FactorSetupService
 from core.admin.model import Terminal
 from core.admin.org_settings import OrgAddressSuggesters, OrgSettingsService
+from core.admin.second_factor import SecondFactorService
 from core.admin.service import AdminService
 from core.billing.plans import PlanGuard
 from core.billing.service import BillingService
 from core.ports import AddressSuggester, Clock, PaymentGateway, SecretBox, UowFactory
+from integrations.passkeys import WebAuthnPasskeys
 from integrations.tbank import HttpTBank
+from integrations.totp import PyotpCodes
 from storage.secrets import FernetSecretBox
 
 log = logging.getLogger(__name__)
@@ -77,6 +81,8 @@ class AdminParts:
     org_settings: OrgSettingsService
     billing: BillingService
     addresses: OrgAddressSuggesters
+    second_factor: SecondFactorService
+    factor_setup: FactorSetupService
 
 
 def admin_parts(
@@ -100,10 +106,13 @@ def admin_parts(
             success_url=f"{base}/billing",
         )
     org_settings = OrgSettingsService(uow, clock, box, fallback_credentials(settings))
+    totp, passkeys = PyotpCodes(), WebAuthnPasskeys(base)  # the relying party: PUBLIC_BASE_URL
     return AdminParts(
         plans,
         AdminService(uow, clock, base),
         org_settings,
         BillingService(uow, clock, plans, gateway, terminal),
         OrgAddressSuggesters(org_settings, address_for_key, addresses),
+        SecondFactorService(uow, clock, box, totp, passkeys),
+        FactorSetupService(uow, clock, box, totp, passkeys),
     )

@@ -85,6 +85,10 @@ class AdminSession:
     user_agent: str = ""  # the raw header, capped (core/admin/user_agent.py)
     ip: str = ""  # the client's address when it was last seen (TRUSTED_PROXIES honoured)
 
+    second_factor_at: datetime | None = None  # when this session last passed a factor
+    has_factor: bool = False  # the person has a confirmed second factor
+    factor_required: bool = False  # the organization requires one of its owners
+
 
 @dataclass(frozen=True, slots=True)
 class Origin:

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from core.admin.factors import SessionState, session_state
 from core.admin.model import (
     IP_MAX,
     MAX_API_TOKENS,
@@ -54,6 +55,7 @@ class OpenedSession:
     session: AdminSession
     device: str  # the browser's device id for its long-lived cookie (kept hashed)
     new_browser: bool  # the person signed in before, never from this browser
+    state: SessionState = SessionState.FULL  # pending: the second factor comes next
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,13 +121,20 @@ class AdminService:
                 given,
                 token_hash(device),
             )
+            opened = await uow.admin.session(token_hash(token))  # with its second factor
+            assert opened is not None
+            state = state_of(opened, actor)
             await record(uow, actor, AuditAction.ADMIN_SIGN_IN, now)
             await uow.commit()
-        return OpenedSession(token, expires, actor, session, device, earlier > 0 and here == 0)
+        return OpenedSession(
+            token, expires, actor, session, device, earlier > 0 and here == 0, state
+        )
 
     async def session_actor(self, session_token: str, ip: str | None = None) -> Actor:
-        """The session's member. With the caller's address (`ip`), the session's "last
-        seen" and address are written, at most once a minute: most requests write nothing."""
+        """The session's member, if the session passed its second factor (when it needs
+        one): a pending session is refused here, so every page and the API refuse it
+        alike. With the caller's address (`ip`), the session's "last seen" and address
+        are written, at most once a minute: most requests write nothing."""
         if not TOKEN_SHAPE.match(session_token):
             raise DomainError("session_invalid")
         now = self._clock.now()
@@ -136,6 +145,11 @@ class AdminService:
             if session.expires_at <= now:
                 raise DomainError("session_invalid")
             actor = await scoped_actor(uow, session.user_id, session.organization_id)
+            state = state_of(session, actor)
+            if state is SessionState.PENDING:
+                raise DomainError("second_factor_pending")
+            if state is SessionState.SETUP:
+                raise DomainError("second_factor_setup")
             before = seen_due(session, now)
             if ip is not None and before is not None:  # else: seen less than a minute ago
                 await uow.admin.touch_session(session.id, now, ip[:IP_MAX], before)
@@ -190,6 +204,13 @@ class AdminService:
             await uow.admin.touch_token(record.id, self._clock.now())
             await uow.commit()
             return actor
+
+
+def state_of(session: AdminSession, actor: Actor) -> SessionState:
+    owner = actor.role is Role.OWNER
+    return session_state(
+        session.has_factor, session.second_factor_at, session.factor_required, owner
+    )
 
 
 async def scoped_actor(uow: UnitOfWork, user_id: int, org_id: int) -> Actor:

@@ -40,6 +40,11 @@ class AuditAction(enum.StrEnum):
     ADMIN_SIGN_IN_FAILED = "admin.sign_in_failed"
     ADMIN_SIGNED_OUT = "admin.signed_out"  # one session ended from the sessions page
     ADMIN_SIGNED_OUT_EVERYWHERE = "admin.signed_out_everywhere"
+    SECOND_FACTOR_ADDED = "second_factor.added"
+    SECOND_FACTOR_REMOVED = "second_factor.removed"
+    SECOND_FACTOR_PASSED = "second_factor.passed"
+    SECOND_FACTOR_FAILED = "second_factor.failed"  # a wrong or replayed code: never the code
+    RECOVERY_CODES_CREATED = "second_factor.recovery_codes"
     API_KEY_CREATED = "api_key.created"
     API_KEY_REVOKED = "api_key.revoked"
     OWN_BOT_CONNECTED = "own_bot.connected"

@@ -42,6 +42,11 @@ AUDIT_NAMES = {
     "admin.sign_in_failed": N_("tried a used or expired sign-in link of member #{id}"),
     "admin.signed_out": N_("signed out admin panel session #{id}"),
     "admin.signed_out_everywhere": N_("signed out of the admin panel everywhere"),
+    "second_factor.added": N_("added a second factor to their sign-in (#{id})"),
+    "second_factor.removed": N_("removed a second factor of their sign-in (#{id})"),
+    "second_factor.passed": N_("passed the second factor of their sign-in"),
+    "second_factor.failed": N_("typed a wrong second-factor code"),
+    "second_factor.recovery_codes": N_("made new recovery codes"),
     "api_key.created": N_("created API key #{id}"),
     "api_key.revoked": N_("revoked API key #{id}"),
     "own_bot.connected": N_("connected the organization's own bot (id {id})"),
@@ -65,6 +70,7 @@ SETTING_NAMES = {
     "ai_speech": N_("speech recognition (SaluteSpeech)"),
     "ai_summaries": N_("AI summaries (OpenRouter)"),
     "ai_inbox": N_("AI reading of forwarded requests (YandexGPT)"),
+    "second_factor_owners": N_("a second factor required of owners"),
 }
 CREDENTIAL_STATES = {"set": N_("set"), "removed": N_("removed")}
 CREDENTIAL_SETTING = N_("the integration key {key}")

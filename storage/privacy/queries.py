@@ -53,6 +53,7 @@ from storage.team.orgs import to_org
 NOT_PERSONAL = frozenset(
     {"work_order", "order_message", "invite", "job", "dialog_state", "call", "pbx_account"}
     | {"payment", "api_token", "sign_in_link"}
+    | {"second_factor", "recovery_code"}  # sign-in credentials (docs/second-factor.md)
     | {"client_invite", "client_consent", "client_message", "client_template"}
 )
 PAYMENT_COLUMNS = (

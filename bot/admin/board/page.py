@@ -70,6 +70,7 @@ def board_page(context: AdminContext, who: Viewer) -> str:
             tag("a", t("Settings"), href="/settings") if owner else "",
             tag("a", t("Billing"), href="/billing") if owner else "",
             tag("a", t("Sessions"), href="/sessions"),
+            tag("a", t("Sign-in security"), href="/security"),
         ]
     )
     toolbar = Safe(

@@ -32,6 +32,8 @@ HERE = Path(__file__).parent
 VIA = "web board"
 STATUS = {
     "session_invalid": 401,
+    "second_factor_pending": 403,
+    "second_factor_setup": 403,
     "csrf_invalid": 403,
     "forbidden": 403,
     "access_revoked": 403,
