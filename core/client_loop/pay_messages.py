@@ -232,6 +232,8 @@ class PayMessages:
         chosen: dict[int, User] = {}
         for member in team:
             lead = allowed(member.membership.role, Action.ORDER_ASSIGN)
+            if member.user.restricted:  # restricted their own processing: not told
+                continue
             if member.membership.active and (lead or member.user.id == order.assignee_id):
                 chosen.setdefault(member.user.id, member.user)
         return order, list(chosen.values())

@@ -174,7 +174,9 @@ async def reach_of(
 async def leads_of(uow: UnitOfWork, org_id: int, order: Order) -> tuple[User, ...]:
     """Who hears about a client's rating or message: the owners, and the order's manager (the
     member who created it, when an active manager; else every active manager)."""
-    team = [v for v in await uow.members.team(org_id) if v.membership.active]
+    team = [
+        v for v in await uow.members.team(org_id) if v.membership.active and not v.user.restricted
+    ]  # a member who restricted their own processing hears nothing (docs/data-rights.md)
     owners = [v.user for v in team if v.membership.role is Role.OWNER]
     managers = [v.user for v in team if v.membership.role is Role.MANAGER]
     own = [u for u in managers if u.id == order.created_by]

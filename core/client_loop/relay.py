@@ -131,7 +131,7 @@ class ClientRelay(RelayCopies):
                     for v in team
                     if v.membership.active and v.membership.role is not Role.WORKER
                 ]
-        unique = {u.id: u for u in people}
+        unique = {u.id: u for u in people if not u.restricted}  # docs/data-rights.md
         return RelayNotice(
             logged.id, client.name if client else "—", org.name,
             order.id if order else None, order.number if order else None,

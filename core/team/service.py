@@ -129,7 +129,9 @@ class TeamService:
         return [
             v.user
             for v in team
-            if v.membership.active and v.membership.role in (Role.OWNER, Role.MANAGER)
+            if v.membership.active
+            and v.membership.role in (Role.OWNER, Role.MANAGER)
+            and not v.user.restricted  # restricted their own processing: not told
         ]
 
     async def organizations(self, actor: Actor) -> Sequence[OrgChoice]:

@@ -111,6 +111,7 @@ class SqlNotificationRepository:
                 UserRow.unreachable_at.is_(None),
                 UserRow.consent_at.is_not(None),
                 UserRow.deleted_at.is_(None),
+                UserRow.restricted_at.is_(None),  # restricted their own processing
             )
         )
 

@@ -187,3 +187,34 @@ async def test_a_restricted_workers_voice_note_is_kept_not_transcribed(uow_facto
     assert note.status is VoiceStatus.OWN_RESTRICTED
     async with uow_factory() as uow:
         assert (await uow.voice.get(note.id)).status is VoiceStatus.OWN_RESTRICTED
+
+
+async def test_job_notices_skip_a_person_who_restricted_their_processing(uow_factory, clock):
+    """Messages background jobs send straight to staff pick their recipients without anyone
+    restricted: digests and reminders, system and call alerts (leads), payment notices,
+    client messages relayed and rating alerts (leads_of)."""
+    from core.client_loop.ratings import leads_of
+    from core.domain import Role
+
+    services = services_for(uow_factory, clock)
+    owner = await owner_with_org(services)
+    org_id = owner.organization.id
+    order = await services.orders.create(owner, OrderDraft(None))
+
+    async def who() -> tuple[list[int], list[int], list[int], list[int]]:
+        async with uow_factory() as uow:
+            digests = await uow.notifications.recipients([Role.OWNER], [org_id])
+            relayed = await leads_of(uow, org_id, order)
+        _, paid = await services.client_payments.staff_to_tell(org_id, order.id)
+        leads = await services.team.leads(org_id)
+        return (
+            [r.user_id for r in digests], [u.id for u in relayed], [u.id for u in paid],
+            [u.id for u in leads],
+        )  # fmt: skip
+
+    me = owner.user.id
+    assert await who() == ([me], [me], [me], [me])
+    await services.users.restrict_self(owner, True)
+    assert await who() == ([], [], [], [])
+    await services.users.restrict_self(await services.users.identify(profile_of(owner)), False)
+    assert await who() == ([me], [me], [me], [me])
