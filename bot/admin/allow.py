@@ -1,13 +1,11 @@
 """405 Method Not Allowed with the whole `Allow` list: Starlette answers from the first route
 whose path matches, so a path served by two routes (GET and POST of a list, say) named only
-the first one's method (issue 25, item 14). Here every route of the app is asked."""
+the first one's method (issue 25, item 14). Here every route of the app is asked; the
+answer itself is a problem (bot/admin/problem_handlers.py)."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request, Response
-from fastapi.exception_handlers import http_exception_handler
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException
+from fastapi import FastAPI, Request
 from starlette.routing import Match
 
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
@@ -26,16 +24,3 @@ def allowed_methods(app: FastAPI, request: Request) -> list[str]:
     if "GET" in methods:
         methods.add("HEAD")
     return sorted(methods)
-
-
-def install_allow(app: FastAPI) -> None:
-    @app.exception_handler(HTTPException)
-    async def http_error(request: Request, error: HTTPException) -> Response:
-        if error.status_code != 405:
-            return await http_exception_handler(request, error)
-        allow = ", ".join(allowed_methods(app, request))
-        body = {
-            "error": "method_not_allowed",
-            "message": "This address does not take that method.",
-        }
-        return JSONResponse(body, status_code=405, headers={"Allow": allow})

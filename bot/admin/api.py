@@ -3,7 +3,7 @@ request is scoped to the caller's organization and checked against their role.""
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from bot.admin import models as m
 from bot.admin.auth_first import CredentialsFirst
 from bot.admin.context import ServicesDep, WorkDep, admin_context
+from bot.admin.problem import responses
 from bot.admin.security import Caller, RateLimited, authenticate, client_key
 from core.client_loop.providers import (
     MAX_KEY,
@@ -26,16 +27,7 @@ from core.client_loop.providers import (
 from core.domain import Actor
 from core.services import Services
 
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": m.ErrorOut, "description": text}
-    for code, text in (
-        (401, "Not signed in, or the token is not valid"),
-        (403, "The role does not allow this"),
-        (404, "No such thing in the organization"),
-        (422, "The request is not valid"),
-        (429, "Too many attempts"),
-    )
-}
+ERRORS = responses(401, 403, 404, 422, 429)  # with 400, 413 on a body and 500: problem.document
 router = APIRouter(prefix="/api", responses=ERRORS, tags=["admin"], route_class=CredentialsFirst)
 
 
@@ -118,11 +110,8 @@ async def billing(services: ServicesDep, who: CallerDep) -> m.BillingOut:
     return m.billing_out(await services.billing.overview(who.actor))
 
 
-BILLING_ERRORS: dict[int | str, dict[str, Any]] = {
-    402: {"model": m.ErrorOut, "description": "The bank declined"},
-    409: {"model": m.ErrorOut, "description": "Payments are not enabled on this server"},
-    502: {"model": m.ErrorOut, "description": "The bank did not answer"},
-}
+# 402 the bank declined, 409 payments not enabled on this server, 502 the bank did not answer
+BILLING_ERRORS = responses(402, 409, 502)
 
 
 @router.post("/billing/checkout", response_model=m.CheckoutOut, responses=BILLING_ERRORS)

@@ -7,9 +7,7 @@ from __future__ import annotations
 import logging
 import secrets
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi import FastAPI
 
 from bot.admin import (
     api,
@@ -33,6 +31,7 @@ from bot.admin import (
     intake_page,
     invoice_details,
     pages,
+    problem_handlers,
     quote_page,
     recurring,
     sessions_page,
@@ -42,44 +41,24 @@ from bot.admin import (
     webhooks_page,
     working_hours,
 )
-from bot.admin.allow import install_allow
 from bot.admin.board import live as board_live
 from bot.admin.board import routes as board_routes
-from bot.admin.context import AdminContext, admin_context
+from bot.admin.body_limit import BodyLimit
+from bot.admin.context import AdminContext
 from bot.admin.day_map import routes as day_map
 from bot.admin.headers import SecurityHeaders, docs_router
 from bot.admin.numbers import routes as numbers
 from bot.admin.order_page import files as order_files
 from bot.admin.order_page import routes as order_page
-from bot.admin.security import BodyLimit, RateLimited, SessionForged, Signer
+from bot.admin.problem import document
+from bot.admin.security import RateLimited, SessionForged, Signer
 from bot.admin.v1 import install as install_api_v1
 from bot.app import CrmApplication
 from bot.client_ip import parse_networks
 from bot.container import Container
 from bot.pbx import pbx_routes
-from core.errors import DomainError
-from handlers.errors import describe
 
 log = logging.getLogger(__name__)
-
-STATUS = {
-    "forbidden": 403,
-    "access_revoked": 403,
-    "csrf_invalid": 403,
-    "payment_forged": 403,
-    "session_invalid": 401,
-    "token_invalid": 401,
-    "sign_in_invalid": 401,
-    "second_factor_pending": 403,  # signed in by the link; the second factor comes first
-    "second_factor_setup": 403,  # an owner who must add a second factor first
-    "second_factor_not_fresh": 403,
-    "not_found": 404,
-    "plan_members_limit": 402,
-    "plan_orders_limit": 402,
-    "billing_unavailable": 409,
-    "credentials_unavailable": 409,
-    "payment_unavailable": 502,
-}
 
 
 def session_secret(container: Container) -> str:
@@ -158,40 +137,12 @@ def build_admin_app(
         app.include_router(hooks.webhook_router)
     for route in pbx_routes(container, container.jobs_added.fire):
         app.router.routes.append(route)
-    _errors(app)
-    install_allow(app)  # 405 with every method the path takes
-    install_api_v1(app)  # /api/v1 for integrations, its errors as problem details
+    install_api_v1(app)  # /api/v1 for integrations
+    problem_handlers.install(app)  # every JSON error a problem, 405 with the whole Allow
+    # too many sign-in attempts and a forged cookie: counted and audited; pages or problems
+    app.add_exception_handler(RateLimited, sign_in.too_many)  # type: ignore[arg-type]
+    app.add_exception_handler(SessionForged, sign_in.forged_cookie)  # type: ignore[arg-type]
+    document(app)  # the problem component on every error of the OpenAPI document
     app.add_middleware(BodyLimit)
     app.add_middleware(SecurityHeaders, https=public.startswith("https"))
     return app
-
-
-def _errors(app: FastAPI) -> None:
-    @app.exception_handler(DomainError)
-    async def domain_error(request: Request, error: DomainError) -> Response:
-        context = admin_context(request)
-        t = context.translator(request.headers.get("accept-language", "en")[:2].lower())
-        status = STATUS.get(error.code, 422)
-        page_request = not request.url.path.startswith("/api")
-        if page_request and error.code in factor_pages.REDIRECTS:
-            return RedirectResponse(factor_pages.REDIRECTS[error.code], status_code=303)
-        if page_request:
-            return pages.error_page(request, t, describe(t, error), status)
-        body = {"error": error.code, "message": describe(t, error)}
-        return JSONResponse(body, status_code=status)
-
-    app.add_exception_handler(RateLimited, sign_in.too_many)  # type: ignore[arg-type]
-    app.add_exception_handler(SessionForged, sign_in.forged_cookie)  # type: ignore[arg-type]
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid(request: Request, error: RequestValidationError) -> Response:
-        problems = [
-            {"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e.get("msg", "")}
-            for e in error.errors()
-        ]
-        body = {
-            "error": "invalid_request",
-            "message": "The request is not valid.",
-            "problems": problems,
-        }
-        return JSONResponse(body, status_code=422)

@@ -1,7 +1,8 @@
 """Passkeys in the browser: the script (a file: the pages allow no inline script), WebAuthn
 options for `navigator.credentials` and the answers to them, as JSON with the session's CSRF
 token in the `X-CSRF-Token` header. Passing a passkey answers where to go next; a refusal
-answers `{"error", "message"}` in the person's language (422, 429 after too many)."""
+answers problem details (bot/admin/problem.py) in the person's language (422, 429 after too
+many)."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from bot.admin.context import WorkDep, admin_context
 from bot.admin.factor_pages import Current, current, home, safe_next
 from bot.admin.factor_views import too_many, wrong_code
+from bot.admin.problem import problem
 from bot.admin.security import CSRF_HEADER
 from core.admin.factor_base import REGISTER, SIGN_IN
 from core.admin.factors import FAILURE_MINUTES, Outcome
@@ -39,16 +41,15 @@ def _options(text: str) -> Response:
     return Response(text, media_type="application/json", headers={"cache-control": "no-store"})
 
 
-def _refusal(now: Current, error: DomainError | None, outcome: Outcome | None = None) -> Response:
+def _refusal(
+    request: Request, now: Current, error: DomainError | None, outcome: Outcome | None = None
+) -> Response:
     if outcome is Outcome.LIMITED:
-        body = {"error": "second_factor_limited", "message": str(too_many(now.t))}
         headers = {"retry-after": str(FAILURE_MINUTES * 60)}
-        return JSONResponse(body, status_code=429, headers=headers)
+        return problem(request, 429, "second_factor_limited", str(too_many(now.t)), headers)
     if error is None:
-        body = {"error": "second_factor_wrong", "message": str(wrong_code(now.t))}
-    else:
-        body = {"error": error.code, "message": describe(now.t.translator, error)}
-    return JSONResponse(body, status_code=422)
+        return problem(request, 422, "second_factor_wrong", str(wrong_code(now.t)))
+    return problem(request, 422, error.code, describe(now.t.translator, error))
 
 
 @router.get("/second-factor/passkey.js")
@@ -69,7 +70,7 @@ async def sign_in(request: Request, work: WorkDep, next: str = "") -> Response:
     now, body = await _checked(request, work)
     checked = await work.services.second_factor.check_passkey(now.token, body)
     if checked.outcome is not Outcome.PASSED:
-        return _refusal(now, None, checked.outcome)
+        return _refusal(request, now, None, checked.outcome)
     return JSONResponse({"next": safe_next(next) or home(checked.actor)})
 
 
@@ -88,12 +89,12 @@ async def register(request: Request, work: WorkDep, name: str = "") -> Response:
         json.loads(body)
         checked = await work.services.factor_setup.register_passkey(now.token, body, name)
     except ValueError:
-        return _refusal(now, DomainError("passkey_invalid"))
+        return _refusal(request, now, DomainError("passkey_invalid"))
     except DomainError as error:
         if error.code in ("csrf_invalid", "session_invalid", "second_factor_pending"):
             raise
         await work.discard()
-        return _refusal(now, error)
+        return _refusal(request, now, error)
     return JSONResponse(
         {"next": "/security?saved=1", "codes": checked.recovery_codes},
         headers={"cache-control": "no-store"},

@@ -11,12 +11,12 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel
 
 from bot.admin.client_move import deliver, to_outbox
 from bot.admin.context import WorkDep, admin_context
 from bot.admin.intake_body import OrderIn, Refused, checked, parse
 from bot.admin.limits import retry_after
+from bot.admin.problem import problem, responses, translator
 from bot.admin.security import client_key
 from core.errors import DomainError
 from core.intake.model import HORIZON_DAYS, REQUIRABLE
@@ -25,6 +25,7 @@ from core.intake.settings import IntakeOrg
 from core.services import Services
 from handlers.delivery.outgoing import Outgoing
 from handlers.errors import describe
+from handlers.i18n import N_
 from handlers.orders.website_news import tell_website_request
 
 router = APIRouter(prefix="/api/public/v1", tags=["public intake"])
@@ -51,7 +52,10 @@ def _key(request: Request) -> str | None:
 
 
 def _answer(request: Request, body: object, status: int, found: IntakeOrg | None) -> Response:
-    response = JSONResponse(body, status_code=status)
+    return _cors(request, JSONResponse(body, status_code=status), found)
+
+
+def _cors(request: Request, response: Response, found: IntakeOrg | None) -> Response:
     origin = request.headers.get("origin")
     if found is not None and found.settings.allows(origin):
         response.headers["Access-Control-Allow-Origin"] = origin or ""
@@ -63,39 +67,34 @@ def _answer(request: Request, body: object, status: int, found: IntakeOrg | None
 def _error(
     request: Request, outcome: str, status: int, found: IntakeOrg | None, wait: float = 0
 ) -> Response:
+    """A problem (bot/admin/problem.py) whose `code` is the outcome."""
     _count(request, outcome)
-    body = {"error": outcome, "message": MESSAGES[outcome]}
-    response = _answer(request, body, status, found)
-    if status == 429:
-        response.headers["Retry-After"] = retry_after(wait)
-    return response
+    headers = {"Retry-After": retry_after(wait)} if status == 429 else None
+    detail = translator(request)(MESSAGES[outcome])
+    return _cors(request, problem(request, status, outcome, detail, headers), found)
 
 
 MESSAGES = {
-    "key_invalid": "The public key names no organization taking website requests.",
-    "origin_refused": "This website is not on the organization's list.",
-    "rate_limited": "Too many requests; try again later.",
-    "invalid": "Some fields are not valid.",
+    "key_invalid": N_("The public key names no organization taking website requests."),
+    "origin_refused": N_("This website is not on the organization's list."),
+    "rate_limited": N_("Too many requests; try again later."),
+    "invalid": N_("Some fields are not valid."),
 }
 
 
-class IntakeErrorOut(BaseModel):
-    """The widget's error body: a code, a sentence, and per-field errors on a 422."""
-
-    error: str
-    message: str
-    fieldErrors: dict[str, list[str]] | None = None  # noqa: N815 - the widget's protocol
-
-
 def _documented(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """Problems; a 422 also carries the widget's `fieldErrors` ({field: [messages]})."""
     meaning = {
         401: "The public key names no organization taking website requests",
         403: "The website (Origin) is not on the organization's list",
         413: "The body is larger than the limit",
-        422: "Some fields are not valid (fieldErrors)",
+        422: "Some fields are not valid (errors, and fieldErrors for the widget)",
         429: "Too many requests (Retry-After)",
     }
-    return {code: {"model": IntakeErrorOut, "description": meaning[code]} for code in codes}
+    documented = responses(*codes)
+    for code in codes:
+        documented[code]["description"] = meaning[code]
+    return documented
 
 
 async def _gate(
@@ -214,8 +213,8 @@ async def post_order(request: Request, work: WorkDep) -> Response:
         return _refused(request, error, found)
     except FieldError as error:
         await work.discard()
-        t = admin_context(request).translator(request.headers.get("accept-language", "")[:2])
-        return _refused(request, Refused({error.field: [describe(t, error)]}), found)
+        message = describe(translator(request), error)
+        return _refused(request, Refused({error.field: [message]}), found)
     except DomainError:
         await work.discard()
         raise
@@ -237,6 +236,13 @@ async def post_order(request: Request, work: WorkDep) -> Response:
 
 
 def _refused(request: Request, error: Refused, found: IntakeOrg) -> Response:
+    """422 `invalid`: `errors` as everywhere, and `fieldErrors` as the widget reads them."""
     _count(request, error.outcome)
-    body = {"error": "invalid", "message": MESSAGES["invalid"], "fieldErrors": error.errors}
-    return _answer(request, body, 422, found)
+    detail = translator(request)(MESSAGES["invalid"])
+    listed = [
+        {"field": field, "message": message}
+        for field, messages in error.errors.items()
+        for message in messages
+    ]
+    answer = problem(request, 422, "invalid", detail, errors=listed, fieldErrors=error.errors)
+    return _cors(request, answer, found)

@@ -32,11 +32,6 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
-class ErrorOut(BaseModel):
-    error: str
-    message: str
-
-
 class MeOut(BaseModel):
     user_id: int
     name: str

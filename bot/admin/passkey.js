@@ -43,7 +43,7 @@
       body: body || "{}",
     }).then(function (answer) {
       return answer.json().then(function (json) {
-        if (!answer.ok) throw new Error(json.message || box.dataset.failed);
+        if (!answer.ok) throw new Error(json.detail || box.dataset.failed);  // problem details
         return json;
       });
     });

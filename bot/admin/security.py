@@ -1,5 +1,5 @@
 """Who is calling: signed session cookies with CSRF tokens bound to them, API bearer tokens,
-per-client rate limits, and the request body size limit."""
+per-client rate limits (the request body size limit is bot/admin/body_limit.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 
 from fastapi import Request
 from starlette.requests import HTTPConnection
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from bot.client_ip import client_address
 from core.admin.service import AdminService
@@ -22,7 +21,6 @@ from core.errors import DomainError
 COOKIE = "astracrm_session"
 DEVICE_COOKIE = "astracrm_device"  # the browser's long-lived id: a browser seen before or not
 CSRF_FIELD, CSRF_HEADER = "csrf", "x-csrf-token"
-MAX_BODY = 64 * 1024
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -130,66 +128,24 @@ async def authenticate(
         if scheme.lower() != "bearer" or not token:
             raise DomainError("token_invalid")
         try:
-            return Caller(await admin.token_actor(token.strip()))
+            actor = await admin.token_actor(token.strip())
         except DomainError:
             if not failures.allow(client_key(request)):
                 raise RateLimited from None
             raise
+        remember_language(request, actor)
+        return Caller(actor)
     session = cookie_session(request, signer)
     actor = await admin.session_actor(session, client_key(request))
+    remember_language(request, actor)
     unsafe = request.method not in SAFE_METHODS
     if unsafe and not signer.csrf_ok(session, request.headers.get(CSRF_HEADER)):
         raise DomainError("csrf_invalid")
     return Caller(actor, session)
 
 
-class BodyLimit:
-    """Refuses request bodies over `limit` bytes with 413, declared or streamed."""
-
-    def __init__(self, app: ASGIApp, limit: int = MAX_BODY) -> None:
-        self._app = app
-        self._limit = limit
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
-        if declared.isdigit() and int(declared) > self._limit:
-            await _too_large(send, scope)
-            return
-        received = 0
-
-        async def counted() -> Message:
-            nonlocal received
-            message = await receive()
-            received += len(message.get("body", b""))
-            if received > self._limit:
-                raise BodyTooLarge
-            return message
-
-        try:
-            await self._app(scope, counted, send)
-        except BodyTooLarge:
-            await _too_large(send, scope)
-
-
-PROBLEM_TOO_LARGE = (
-    b'{"type":"urn:astracrm:problem:body_too_large","title":"Request body too large",'
-    b'"status":413,"detail":"The request body is larger than 64 KiB.","code":"body_too_large"}'
-)
-
-
-class BodyTooLarge(Exception):
-    pass
-
-
-async def _too_large(send: Send, scope: Scope) -> None:
-    body = b'{"error":"body_too_large","message":"The request body is larger than 64 KiB."}'
-    kind = b"application/json"
-    if str(scope.get("path", "")).startswith("/api/v1/"):  # RFC 9457 there (docs/rest-api.md)
-        body = PROBLEM_TOO_LARGE
-        kind = b"application/problem+json"
-    headers = [(b"content-type", kind), (b"content-length", b"%d" % len(body))]
-    await send({"type": "http.response.start", "status": 413, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+def remember_language(request: Request, actor: Actor) -> None:
+    """The signed-in person's language, for the problems this request may answer."""
+    chosen = actor.user.preferred_language("")
+    if chosen:
+        request.state.language = chosen

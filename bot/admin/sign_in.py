@@ -13,13 +13,14 @@ reason, never the token; the eleventh gets 429 with Retry-After. Both are counte
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from bot.admin.client_move import deliver, to_outbox
 from bot.admin.context import WorkDep, admin_context
 from bot.admin.html import SafeText, button, join, page, tag
 from bot.admin.limits import retry_after
 from bot.admin.pages import error_page
+from bot.admin.problem import is_json_api, problem, translator
 from bot.admin.security import COOKIE, DEVICE_COOKIE, RateLimited, SessionForged, client_key
 from core.admin.factors import SessionState
 from core.admin.model import DEVICE_DAYS, SESSION_HOURS, SIGN_IN_MINUTES, Origin
@@ -133,23 +134,24 @@ async def forged_cookie(request: Request, error: SessionForged) -> Response:
     except RateLimited as limited:
         return too_many(request, limited)
     await admin_context(request).container.services.admin.sessions.refused(Failure.COOKIE_FORGED)
-    t = _asked_language(request)
     response: Response
-    if request.url.path.startswith("/api"):
-        body = {"error": error.code, "message": describe(t, error)}
-        response = JSONResponse(body, status_code=401)
+    if is_json_api(request):  # a problem, as every refusal of the JSON APIs
+        response = problem(request, 401, error.code, describe(translator(request), error))
     else:
+        t = _asked_language(request)
         response = error_page(request, t, describe(t, error), 401)
     response.delete_cookie(COOKIE, path="/")
     return response
 
 
 def too_many(request: Request, error: RateLimited) -> Response:
-    """429 with Retry-After: a localized page for the browser's pages, JSON under /api."""
+    """429 with Retry-After: a localized page for the browser's pages, a problem for the
+    JSON APIs (bot/admin/problem.py)."""
     headers = {"Retry-After": error.retry_after}
-    if request.url.path.startswith("/api"):
-        body = {"error": "rate_limited", "message": "Too many attempts; wait a minute."}
-        return JSONResponse(body, status_code=429, headers=headers)
+    if is_json_api(request):
+        t = translator(request)
+        detail = t("Too many requests; retry in {seconds} s.", seconds=error.retry_after)
+        return problem(request, 429, "rate_limited", detail, headers)
     t = _asked_language(request)
     seconds = int(error.retry_after) if error.retry_after.isdigit() else 60
     text = t.n(

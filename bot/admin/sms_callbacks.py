@@ -19,10 +19,12 @@ from fastapi.responses import JSONResponse, PlainTextResponse, Response
 
 from bot.admin.api import own_caller
 from bot.admin.context import admin_context
+from bot.admin.problem import Problem
 from bot.admin.security import Caller
 from bot.admin.wiring import public_url
 from core.channels.sms import InboundSms, SmsStatus
 from core.client_loop.optout import SMS_PROVIDERS
+from handlers.i18n import N_
 from integrations import sms_ru, smsc
 
 router = APIRouter(include_in_schema=False)
@@ -58,7 +60,8 @@ async def new_sms_callback(
 ) -> Response:
     """Owners: a new callback URL for the organization's SMS provider (`sms_ru` or `smsc`)."""
     if provider not in SMS_PROVIDERS:
-        return JSONResponse({"error": "choose_option"}, status_code=422)
+        detail = N_("Choose the SMS provider: sms_ru or smsc.")
+        raise Problem(422, "provider_invalid", detail)
     container = admin_context(request).container
     path = await container.services.client_loop.optouts().rotate_sms_hook(who.actor, provider)
     return JSONResponse({"url": public_url(container.settings).rstrip("/") + path})

@@ -61,7 +61,8 @@ async def test_refusals_are_explained_audited_counted_and_limited(app, container
         answers.append(page.status_code)
         forger.cookies.update(FORGED)
         api = await forger.get("/api/me")
-        assert api.status_code == 401 and api.json()["error"] == "session_invalid"
+        assert api.status_code == 401 and api.json()["code"] == "session_invalid"
+        assert api.headers["content-type"] == "application/problem+json"
         answers.append(api.status_code)
         for _ in range(4):
             answers.append((await stranger.post(f"/signin/{UNKNOWN}")).status_code)

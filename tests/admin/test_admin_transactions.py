@@ -156,7 +156,7 @@ async def test_an_api_request_failing_in_its_second_use_case_leaves_nothing_writ
         json={"photos_required": 7, "digest_time": "05:10"},
         headers={"X-CSRF-Token": csrf},
     )
-    assert refused.status_code == 422 and refused.json()["error"] == "reminder_range"
+    assert refused.status_code == 422 and refused.json()["code"] == "reminder_range"
     assert len(cost.writes) >= 2 and cost.committed == 0
     monkeypatch.undo()
     assert (before["photos_required"], before["digest_time"]) != (7, "05:10")

@@ -46,7 +46,16 @@ async def test_managers_sign_in_to_the_board_and_workers_are_refused(client, wor
     with pytest.raises(DomainError, match="board_workers"):
         await services.admin.issue_link(world.peter)
     client.cookies.clear()
-    assert (await client.get("/board/api/view")).status_code == 401
+    anonymous = await client.get("/board/api/view", headers={"Accept-Language": "en"})
+    assert anonymous.headers["content-type"] == "application/problem+json"
+    assert anonymous.json() == {
+        "type": "urn:astracrm:problem:session_invalid",
+        "title": "Not authenticated",
+        "status": 401,
+        "detail": "Your session has ended. Send /admin to the bot to sign in again.",
+        "instance": "/board/api/view",
+        "code": "session_invalid",
+    }
     assert (await client.get("/board")).status_code == 401
 
 
@@ -58,7 +67,7 @@ async def test_a_manager_demoted_to_worker_loses_the_board(client, world):
     membership = next(v.membership for v in team if v.user.id == mila.user.id)
     await services.team.change_role(world.owner, membership.id, Role.WORKER)
     refused = await client.get("/board/api/view")
-    assert refused.status_code == 403 and refused.json()["error"] == "forbidden"
+    assert refused.status_code == 403 and refused.json()["code"] == "forbidden"
 
 
 async def test_the_day_its_columns_marks_filters_and_search(client, world):
@@ -104,7 +113,7 @@ async def test_a_drop_reassigns_and_reschedules_as_the_bot_does(client, world, d
     url = f"/board/api/orders/{world.assigned.id}/move"
     drop = {"worker_id": world.zina.user.id, "day": "2026-03-02", "time": "16:30"}
     forged = await client.post(url, json=drop)
-    assert forged.status_code == 403 and forged.json()["error"] == "csrf_invalid"
+    assert forged.status_code == 403 and forged.json()["code"] == "csrf_invalid"
     moved = await client.post(url, json=drop, headers={"X-CSRF-Token": csrf})
     assert moved.status_code == 200, moved.text
     card = moved.json()["cards"][0]
@@ -127,8 +136,10 @@ async def test_a_clash_or_an_absence_refuses_the_drop_with_the_reason(client, wo
     url = f"/board/api/orders/{world.late.id}/move"
     clash = {"worker_id": world.peter.user.id, "day": "2026-03-02", "time": "14:30"}
     refused = await client.post(url, json=clash, headers=headers)
-    assert refused.status_code == 409 and refused.json()["error"] == "board_clash"
-    assert "Пётр" in refused.json()["message"] and "14:00" in refused.json()["message"]
+    assert refused.status_code == 409 and refused.json()["code"] == "board_clash"
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert refused.json()["title"] == "Конфликт" and refused.json()["instance"] == url
+    assert "Пётр" in refused.json()["detail"] and "14:00" in refused.json()["detail"]
     async with services.orders._uow() as uow:
         await uow.availability.add_absence(
             world.org_id,
@@ -141,7 +152,7 @@ async def test_a_clash_or_an_absence_refuses_the_drop_with_the_reason(client, wo
         await uow.commit()
     away = {"worker_id": world.zina.user.id}
     refused = await client.post(url, json=away, headers=headers)
-    assert refused.status_code == 409 and "отсутствует" in refused.json()["message"]
+    assert refused.status_code == 409 and "отсутствует" in refused.json()["detail"]
     week = (await client.get("/board/api/view?days=7")).json()
     assert week["absences"][0]["first_day"] == "2026-03-02"
     untouched = await services.orders.raw(world.org_id, world.late.id)

@@ -71,7 +71,18 @@ async def test_keys_and_origins(client, site):
     good = {"X-Widget-Key": site, "Origin": SITE}
     for headers in ({"X-Widget-Key": "pk_live_1_nope"}, {}, {"X-Widget-Key": site + "x"}):
         refused = await client.post(ORDERS, json=_body(), headers=headers)
-        assert refused.status_code == 401 and refused.json()["error"] == "key_invalid"
+        assert refused.status_code == 401 and refused.json()["code"] == "key_invalid"
+    russian = await client.get("/api/public/v1/catalogue", headers={"Accept-Language": "ru"})
+    assert russian.headers["content-type"] == "application/problem+json"
+    assert russian.json() == {
+        "type": "urn:astracrm:problem:key_invalid",
+        "title": "Вход не выполнен",
+        "status": 401,
+        "detail": "Этот публичный ключ не относится ни к одной организации, "
+        "принимающей заявки с сайта.",
+        "instance": "/api/public/v1/catalogue",
+        "code": "key_invalid",
+    }
     other = await client.post(
         ORDERS, json=_body(), headers={**good, "Origin": "https://evil.example"}
     )
@@ -119,7 +130,17 @@ async def test_field_errors_and_nothing_made(client, world, site, container):
     async with _from(client, "10.0.2.2") as web:
         blank = await web.post(ORDERS, json=_body(description="\u200b\x00 "), headers=headers)
     assert blank.status_code == 422
-    assert blank.json()["fieldErrors"] == {"description": ["Please describe what needs doing."]}
+    assert blank.headers["content-type"] == "application/problem+json"
+    assert blank.json() == {  # problem details, and the widget's fieldErrors beside errors
+        "type": "urn:astracrm:problem:invalid",
+        "title": "Unprocessable content",
+        "status": 422,
+        "detail": "Some fields are not valid.",
+        "instance": ORDERS,
+        "code": "invalid",
+        "errors": [{"field": "description", "message": "Please describe what needs doing."}],
+        "fieldErrors": {"description": ["Please describe what needs doing."]},
+    }
     assert not (await world.services.clients.find(world.owner, "+79161234567")).items
     metrics = (await container.metrics.render()).decode()
     assert 'astracrm_intake_requests_total{outcome="honeypot"} 1.0' in metrics

@@ -42,13 +42,18 @@ async def test_totp_setup_then_a_pending_sign_in(client, container, clock, db_ur
         assert opened.headers["location"] == "/second-factor"
         refused = await web.get("/api/me")
         assert refused.status_code == 403
+        assert refused.headers["content-type"] == "application/problem+json"
         assert refused.json() == {
-            "error": "second_factor_pending",
-            "message": "Confirm the sign-in with your second factor first: open the sign-in "
+            "type": "urn:astracrm:problem:second_factor_pending",
+            "title": "Forbidden",
+            "status": 403,
+            "detail": "Confirm the sign-in with your second factor first: open the sign-in "
             "page again.",
+            "instance": "/api/me",
+            "code": "second_factor_pending",
         }
         russian = await web.get("/api/me", headers={"accept-language": "ru"})
-        assert russian.json()["message"] == (
+        assert russian.json()["detail"] == (
             "Сначала подтвердите вход вторым фактором: откройте страницу входа ещё раз."
         )
         for path in ("/settings", "/board", "/security", "/billing"):
@@ -175,7 +180,7 @@ async def test_an_owner_can_require_a_second_factor_of_owners(client, container,
         bounced = await web.get("/settings")
         assert (bounced.status_code, bounced.headers["location"]) == (303, "/security")
         api = await web.get("/api/settings")
-        assert api.status_code == 403 and api.json()["error"] == "second_factor_setup"
+        assert api.status_code == 403 and api.json()["code"] == "second_factor_setup"
         page = await web.get("/security")
         assert "The organization requires owners to use a second factor" in page.text
         await set_up_totp(web, clock)
@@ -231,14 +236,14 @@ async def test_a_passkey_is_registered_and_signs_in(client, container, db_url):
     refused = await client.post(
         "/security/passkey?name=Laptop", content=elsewhere.create(options), headers=headers
     )
-    assert refused.status_code == 422 and refused.json()["error"] == "passkey_invalid"
+    assert refused.status_code == 422 and refused.json()["code"] == "passkey_invalid"
     options = (await client.post("/security/passkey/options", headers=headers)).json()
     made = key.create(options)
     added = await client.post("/security/passkey?name=Laptop", content=made, headers=headers)
     assert added.status_code == 200 and added.json()["next"] == "/security?saved=1"
     assert len(added.json()["codes"]) == 10
     again = await client.post("/security/passkey?name=Laptop", content=made, headers=headers)
-    assert again.status_code == 422 and again.json()["error"] == "passkey_expired"
+    assert again.status_code == 422 and again.json()["code"] == "passkey_expired"
     credential = base64.urlsafe_b64encode(key.credential_id).decode().rstrip("=")
     stored = await rows(db_url, "SELECT kind, name, sign_count, credential_id FROM second_factor")
     assert stored == [("passkey", "Laptop", 0, credential)]
@@ -258,7 +263,7 @@ async def test_a_passkey_is_registered_and_signs_in(client, container, db_url):
         forged = await web.post(
             "/second-factor/passkey", content=impostor.get(options, "admin.test"), headers=headers
         )
-        assert forged.status_code == 422 and forged.json()["error"] == "second_factor_wrong"
+        assert forged.status_code == 422 and forged.json()["code"] == "second_factor_wrong"
         options = (await web.post("/second-factor/passkey/options", headers=headers)).json()
         passed = await web.post(
             "/second-factor/passkey", content=key.get(options, "admin.test"), headers=headers

@@ -98,7 +98,7 @@ async def test_two_instances_share_the_intake_budgets_per_address(containers):
         assert (await a.get(path, headers=headers)).status_code == 200
         assert (await b.get(path, headers=headers)).status_code == 200
         refused = await b.get(path, headers=headers)
-        assert refused.status_code == 429 and refused.json()["error"] == "rate_limited"
+        assert refused.status_code == 429 and refused.json()["code"] == "rate_limited"
         assert 1 <= int(refused.headers["retry-after"]) <= 60
         # Behind a trusted proxy each client has its own budget; a spoofed header from a
         # peer that is not a proxy is ignored (the peer is the client).

@@ -3,7 +3,8 @@ the board from the bot's /admin link (columns by status, the page's CSP); on the
 calendar she drags Ivan's order onto Petr's row at 16:00, and Petr gets "You have a new order"
 in the emulated Telegram; Petr taps Start there and the block turns "in progress" on the open
 board within a second of the change; the board's connection drops, an order is cancelled
-meanwhile, and the board catches up when it reconnects, without a reload."""
+meanwhile, and the board catches up when it reconnects, without a reload. A drop the server
+refuses (a clash) shows the refusal's reason from its problem details."""
 
 from __future__ import annotations
 
@@ -115,6 +116,15 @@ async def test_board_drag_live_and_catch_up(crm, page):
     assert "16:00" in await moved.inner_text()
     notice = await next_with(petr, "You have a new order")
     assert "16:00" in notice.text
+
+    # A refused drop (Petr has that order at 16:00): the board reads the problem's detail.
+    await page.locator(f'[data-testid="block-{second.number}"]').drag_to(
+        target, target_position={"x": at_four, "y": box["height"] / 2}
+    )
+    refusal = page.locator('[data-testid="message"].error')
+    await refusal.wait_for()
+    said = await refusal.inner_text()
+    assert "Petr" in said and f"№{first.number}" in said and "16:00" in said, said
 
     # A bot action: Petr starts the order from his chat; the open board shows it.
     await petr.tap("▶️ Start", message=notice)

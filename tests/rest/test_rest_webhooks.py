@@ -76,7 +76,7 @@ async def test_urls_that_are_not_public_https_are_refused(client, container):
         assert refused.headers["content-type"] == PROBLEM
         problem = refused.json()
         assert problem["code"] == "webhook_url_refused"
-        assert problem["errors"][0]["where"] == "body.url"
+        assert problem["errors"][0]["field"] == "body.url"
     unknown = await client.post(
         "/api/v1/webhooks", json={**HOOK, "events": ["order.deleted"]}, headers=headers
     )

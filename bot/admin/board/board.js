@@ -129,7 +129,7 @@ const Board = (() => {
     if (state.q) params.set("q", state.q);
     const answer = await fetch("/board/api/view?" + params, { credentials: "same-origin" });
     const data = await answer.json();
-    if (!answer.ok) { say(data.message || words.failed, "error"); return; }
+    if (!answer.ok) { say(data.detail || words.failed, "error"); return; }
     state.data = data;
     state.day = state.day || data.days[0];
     $("day").value = state.day;
@@ -181,7 +181,7 @@ const Board = (() => {
       body: JSON.stringify(change),
     });
     const data = await answer.json().catch(() => ({}));
-    if (!answer.ok) { say(data.message || words.failed, "error"); redraw(); return false; }
+    if (!answer.ok) { say(data.detail || words.failed, "error"); redraw(); return false; }
     const number = data.cards && data.cards[0] ? data.cards[0].number : orderId;
     say(words.moved.replace("{number}", number), "ok");
     apply(data.cards || []);

@@ -1,7 +1,7 @@
 """The board's HTTP routes: the page and its script and stylesheet (files: the page's
 Content-Security-Policy allows no inline script), the day and week as JSON, and a drop on the
-calendar (`POST`, CSRF token in the `X-CSRF-Token` header). Refusals answer JSON with the
-reason in the member's language."""
+calendar (`POST`, CSRF token in the `X-CSRF-Token` header). Refusals answer problem details
+(application/problem+json) with the reason in the member's language."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from bot.admin.board.page import PAGE_POLICY, board_page
 from bot.admin.board.session import Viewer, viewer
 from bot.admin.client_move import deliver, to_outbox
 from bot.admin.context import WorkDep, admin_context
+from bot.admin.problem import STATUS, problem, translator
 from bot.admin.security import SessionForged
 from core.errors import DomainError
 from core.orders.audiences import CLIENT_EVENTS
@@ -30,19 +31,6 @@ from handlers.orders.publish import tell_staff
 router = APIRouter(include_in_schema=False)
 HERE = Path(__file__).parent
 VIA = "web board"
-STATUS = {
-    "session_invalid": 401,
-    "second_factor_pending": 403,
-    "second_factor_setup": 403,
-    "csrf_invalid": 403,
-    "forbidden": 403,
-    "access_revoked": 403,
-    "board_workers": 403,
-    "not_found": 404,
-    "board_clash": 409,
-    "board_away": 409,
-    "stale": 409,
-}
 Ref = Annotated[int, Field(ge=1, le=2**62)]
 
 
@@ -53,12 +41,10 @@ class MoveIn(BaseModel):
     time: str | None = Field(None, pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
 
 
-def _refusal(request: Request, error: DomainError, language: str | None = None) -> JSONResponse:
-    context = admin_context(request)
-    lang = language or request.headers.get("accept-language", "en")[:2].lower()
-    message = describe(context.translator(lang), error)
-    body = {"error": error.code, "message": message}
-    return JSONResponse(body, status_code=STATUS.get(error.code, 422))
+def _refusal(request: Request, error: DomainError) -> JSONResponse:
+    """A problem (bot/admin/problem.py) in the member's language once they are known."""
+    message = describe(translator(request), error)
+    return problem(request, STATUS.get(error.code, 422), error.code, message)
 
 
 async def _viewer(request: Request, work: WorkDep) -> Viewer | JSONResponse:
@@ -105,7 +91,7 @@ async def view(
     try:
         shown = await work.services.board.view(who.actor, day, days, worker, category, q)
     except DomainError as error:
-        return _refusal(request, error, who.language)
+        return _refusal(request, error)
     return JSONResponse(view_json(shown))
 
 
@@ -133,7 +119,7 @@ async def move(request: Request, work: WorkDep, order_id: Ref, body: MoveIn) -> 
                 await queue_client_message(services, catalogs, outgoing, order, change.event, was)
     except DomainError as error:
         await work.discard()
-        return _refusal(request, error, who.language)
+        return _refusal(request, error)
     sender = context.telegram.sender if context.telegram is not None else None
     stored = await to_outbox(work.work, outgoing.deliveries, sender, services.clock.now())
     cards = await services.board.cards(who.actor, [order_id])

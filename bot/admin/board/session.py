@@ -46,6 +46,7 @@ async def viewer(connection: HTTPConnection, services: Services) -> Viewer:
     if unsafe and not context.signer.csrf_ok(token, connection.headers.get(CSRF_HEADER)):
         raise DomainError("csrf_invalid")
     language = actor.user.preferred_language(context.container.catalogs.default)
+    connection.scope.setdefault("state", {})["language"] = language  # for its problems
     return Viewer(actor, token, language, context.signer.csrf(token))
 
 

@@ -18,4 +18,3 @@ router.include_router(webhooks.router)
 
 def install(app: FastAPI) -> None:
     app.include_router(router)
-    problems.install(app)

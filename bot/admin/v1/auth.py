@@ -17,6 +17,7 @@ from bot.admin.v1.problems import Problem
 from core.apikeys.model import Scope
 from core.apikeys.service import KeyCaller
 from core.errors import DomainError
+from handlers.i18n import N_
 
 PER_KEY_PER_MINUTE = 120
 
@@ -49,7 +50,7 @@ async def key_caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
 ) -> KeyCaller:
     if credentials is None:
-        raise Problem(401, "api_key_missing", "Send the key as Authorization: Bearer <key>.")
+        raise Problem(401, "api_key_missing", N_("Send the key as Authorization: Bearer <key>."))
     try:
         caller = await work.services.api_keys.caller(credentials.credentials.strip())
     except DomainError:

@@ -25,6 +25,7 @@ from bot.admin.v1.problems import Problem
 from core.apikeys.model import IDEMPOTENCY_KEY_MAX, StoredAnswer
 from core.apikeys.service import KeyCaller
 from core.services import Services
+from handlers.i18n import N_
 
 HEADER = "idempotency-key"
 IdempotencyKey = Annotated[
@@ -63,7 +64,9 @@ def check_match(request: Request, current: BaseModel) -> None:
     tags = {tag.strip().removeprefix("W/") for tag in given.split(",")}
     if "*" not in tags and etag(current) not in tags:
         raise Problem(
-            412, "precondition_failed", "The resource changed since it was read: read it again."
+            412,
+            "precondition_failed",
+            N_("The resource changed since it was read: read it again."),
         )
 
 
@@ -82,7 +85,9 @@ async def once(
         return answer(await read(await make()), status)
     if not 0 < len(key) <= IDEMPOTENCY_KEY_MAX or not key.isprintable():
         raise Problem(
-            422, "idempotency_key_invalid", "An Idempotency-Key is 1 to 100 printable characters."
+            422,
+            "idempotency_key_invalid",
+            N_("An Idempotency-Key is 1 to 100 printable characters."),
         )
     digest = hashlib.sha256(
         f"{request.method} {request.url.path}\n{body.model_dump_json()}".encode()
@@ -93,12 +98,12 @@ async def once(
             raise Problem(
                 422,
                 "idempotency_key_reused",
-                "This Idempotency-Key was used for a different request.",
+                N_("This Idempotency-Key was used for a different request."),
             )
         made = int(json.loads(stored.body)["id"])
         return answer(await read(made), stored.status, Idempotent_Replayed="true")
     made = await make()
     kept = StoredAnswer(digest, status, json.dumps({"id": made}))
     if not await services.api_keys.keep_answer(caller, key, kept):
-        raise Problem(409, "idempotency_conflict", "The same request is being made: retry.")
+        raise Problem(409, "idempotency_conflict", N_("The same request is being made: retry."))
     return answer(await read(made), status)

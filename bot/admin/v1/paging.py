@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pydantic import BaseModel, Field
 
 from bot.admin.v1.problems import Problem
+from handlers.i18n import N_
 
 
 def encode(kind: str, after: int | None) -> str | None:
@@ -27,7 +28,7 @@ def decode(kind: str, cursor: str | None) -> int:
         text = ""
     given, _, number = text.partition(":")
     if given != kind or not number.isdigit() or len(number) > 18:
-        raise Problem(422, "cursor_invalid", "This cursor does not belong to this list.")
+        raise Problem(422, "cursor_invalid", N_("This cursor does not belong to this list."))
     return int(number)
 
 

@@ -27,6 +27,7 @@ from core.privacy.model import AuditAction
 from core.webhooks.model import DeliveryRecord, Subscription
 from core.webhooks.service import WebhookService
 from core.webhooks.urls import MAX_URL
+from handlers.i18n import N_
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"], responses={**PROBLEMS, **problems(503)})
 Event = Literal[
@@ -118,7 +119,7 @@ def delivery_out(d: DeliveryRecord) -> DeliveryOut:
 def _service(request: Request, work: RequestWork) -> WebhookService:
     service = webhook_service(admin_context(request).container, work.work.uow.session)
     if not service.available:
-        detail = "Webhooks need the deployment's ENCRYPTION_KEY."
+        detail = N_("Webhooks need the deployment's ENCRYPTION_KEY.")
         raise Problem(503, "webhooks_unavailable", detail)
     return service
 
@@ -129,8 +130,8 @@ def _org(who: KeyCaller) -> int:
 
 
 def _refused_url() -> Problem:
-    detail = "Use an https address that is not private, loopback or local."
-    where = [{"where": "body.url", "problem": detail}]
+    detail = N_("Use an https address that is not private, loopback or local.")
+    where = [{"field": "body.url", "message": detail}]
     return Problem(422, "webhook_url_refused", detail, errors=where)
 
 
