@@ -102,6 +102,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             await self.sender.send_now(deliveries)
             services.updates.note(update_id)
         else:
+            services.updates.applied(update_id)  # out of the inbox with the ledger's next batch
             await self.sender.deliver(stored)
 
     def _skip(self, update: Update) -> None:

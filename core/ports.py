@@ -240,11 +240,15 @@ class DialogRepository(Protocol):
 class ProcessedUpdateRepository(Protocol):
     async def seen(self, update_id: int) -> bool: ...
     async def claim(self, update_id: int, now: datetime) -> None:
-        """Record the update as applied; raises DuplicateUpdate if it already was."""
+        """Record the update as applied; raises DuplicateUpdate if it already was. Its inbox
+        copy stays (ignored) until the ledger's next batch drops it (`note`'s `leaving`)."""
         ...
 
-    async def note(self, update_ids: Sequence[int], now: datetime) -> None:
-        """Record updates that changed nothing, ignoring those already recorded."""
+    async def note(
+        self, update_ids: Sequence[int], now: datetime, leaving: Sequence[int] = ()
+    ) -> None:
+        """Record updates that changed nothing, ignoring those already recorded, and drop
+        them and `leaving` (recorded before) from the inbox."""
         ...
 
 

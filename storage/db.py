@@ -66,7 +66,12 @@ def create_engine(url: str, **options: Any) -> AsyncEngine:
     # and an update's first statement (storage/runtime/inbox.py) is retried once on a dropped
     # connection.
     options.setdefault("pool_recycle", 1800)
-    return create_async_engine(url, **options)
+    engine = create_async_engine(url, **options)
+    if engine.dialect.driver == "asyncpg":
+        dialect = engine.sync_engine.dialect
+        dialect.do_execute = _postgresql_execute  # type: ignore[method-assign]
+        dialect.do_executemany = _postgresql_executemany  # type: ignore[method-assign]
+    return engine
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:
@@ -84,19 +89,104 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             cursor.execute(pragma)
         cursor.close()
 
-    def _begin_immediate(dbapi_connection: Any) -> None:
-        # In place of the dialect's BEGIN (none: the driver's autocommit mode), straight on
-        # the driver's cursor: through `exec_driver_sql` in a "begin" event it cost about
-        # 0.08 ms of CPU per transaction (docs/cpu-per-update.md). Errors are SQLAlchemy's
-        # as before (the dialect's `do_begin` is called where they are wrapped); event
-        # listeners on statements do not see this one.
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute("BEGIN IMMEDIATE")
-        finally:
-            cursor.close()
+    dialect = engine.sync_engine.dialect
+    dialect.do_begin = _begin_immediate  # type: ignore[method-assign]
+    dialect.do_execute = _sqlite_execute  # type: ignore[method-assign]
+    dialect.do_executemany = _sqlite_executemany  # type: ignore[method-assign]
+    dialect.do_execute_no_params = _sqlite_execute_no_params  # type: ignore[method-assign]
 
-    engine.sync_engine.dialect.do_begin = _begin_immediate  # type: ignore[method-assign]
+
+def _begin_immediate(dbapi_connection: Any) -> None:
+    """The dialect's `do_begin` (it issues none: the driver is in autocommit mode). On the
+    inline connection, `BEGIN IMMEDIATE` waits for the transaction's first statement
+    (`_begin_pending`): a read run before it (`BEFORE_BEGIN`) and a transaction with no
+    statement take no write lock. Otherwise at once, straight on the driver's cursor: through
+    `exec_driver_sql` in a "begin" event it cost about 0.08 ms of CPU per transaction
+    (docs/cpu-per-update.md). Errors are SQLAlchemy's as before (`do_begin` and `do_execute`
+    are called where they are wrapped); event listeners on statements do not see it."""
+    inline = getattr(dbapi_connection, "_connection", None)
+    if isinstance(inline, sqlite_inline.InlineConnection):
+        inline.begin_pending = True
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    finally:
+        cursor.close()
+
+
+def _begin_pending(cursor: Any, context: Any) -> None:
+    inline = cursor._connection  # the driver's connection (InlineConnection or aiosqlite's)
+    if getattr(inline, "begin_pending", False) and not (
+        context is not None
+        and context.execution_options.get(BEFORE_BEGIN)
+        # a write needs the write lock (this process's queue on it) whatever it is marked
+        and not (context.isinsert or context.isupdate or context.isdelete)
+    ):
+        try:
+            inline.begin_now()
+        except Exception as error:  # noqa: BLE001 - the adapter's translation, re-raised
+            cursor._adapt_connection._handle_exception(error)
+
+
+def _sqlite_execute(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+    _begin_pending(cursor, context)
+    cursor.execute(statement, parameters)
+
+
+def _sqlite_executemany(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+    _begin_pending(cursor, context)
+    cursor.executemany(statement, parameters)
+
+
+def _sqlite_execute_no_params(cursor: Any, statement: str, context: Any = None) -> None:
+    _begin_pending(cursor, context)
+    cursor.execute(statement)
+
+
+def _postgresql_execute(cursor: Any, statement: str, parameters: Any, context: Any = None) -> None:
+    """asyncpg's adapter starts a transaction (a round trip: BEGIN) before a statement when
+    none is open; a `BEFORE_BEGIN` statement first in its transaction runs without one
+    (autocommit, one round trip instead of BEGIN, the statement and a ROLLBACK or COMMIT when
+    nothing follows). Under READ COMMITTED each statement reads what was committed when it
+    started, in a transaction or not, so a read sees the same rows, and one statement is
+    atomic on its own; the transaction begins with the next statement."""
+    _postgresql_run(cursor.execute, cursor, statement, parameters, context)
+
+
+def _postgresql_executemany(
+    cursor: Any, statement: str, parameters: Any, context: Any = None
+) -> None:
+    """As `_postgresql_execute`: asyncpg's `executemany` is atomic on its own (one implicit
+    transaction for all its rows when none is open)."""
+    _postgresql_run(cursor.executemany, cursor, statement, parameters, context)
+
+
+def _postgresql_run(
+    run: Callable[[str, Any], Any], cursor: Any, statement: str, parameters: Any, context: Any
+) -> None:
+    if context is not None and context.execution_options.get(BEFORE_BEGIN):
+        adapted = cursor._adapt_connection
+        if adapted._transaction is None and adapted.isolation_level != "autocommit":
+            level = adapted.isolation_level
+            adapted.isolation_level = "autocommit"
+            try:
+                run(statement, parameters)
+            finally:
+                adapted.isolation_level = level
+            return
+    run(statement, parameters)
+
+
+# An execution option for a statement that needs no transaction around it: when it is the
+# first statement of its transaction it runs on its own, before the transaction begins (on
+# SQLite without the write lock of `BEGIN IMMEDIATE`, reads only: a write there begins as
+# usual; on PostgreSQL without BEGIN, reads and single writes), and the transaction begins
+# with the next statement, if any. Taking no lock: nothing FOR UPDATE, no advisory or NOTIFY.
+# The update's arrival (storage/team/arrival.py): a read-only update then costs no
+# transaction of its own (docs/cpu-per-update.md, third round); the ledger's batch and the
+# inbox's insert alone on PostgreSQL (storage/runtime/).
+BEFORE_BEGIN = "astracrm_before_begin"
 
 
 # Statements that changed data in a session so far (inserts, updates, deletes, flushes), in

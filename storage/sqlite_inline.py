@@ -157,6 +157,10 @@ class InlineConnection:
         self._connection: sqlite3.Connection | None = self._conn
         self._tx = _RunNow(self)
         self._holding: WriteLock | None = None
+        # SQLAlchemy began a transaction and no statement has run in it yet: `BEGIN IMMEDIATE`
+        # (and the write lock) comes with its first statement (storage/db.py), so a read run
+        # before it (`BEFORE_BEGIN`) and a transaction with no statement take no lock.
+        self.begin_pending = False
 
     @property
     def isolation_level(self) -> str | None:
@@ -181,18 +185,31 @@ class InlineConnection:
         else:
             await_(self.take_write_lock())
 
+    def begin_now(self) -> None:
+        """`BEGIN IMMEDIATE` for the transaction SQLAlchemy began, before its first statement;
+        from SQLAlchemy's side of the bridge (a greenlet), like `take_write_lock_now`."""
+        self.begin_pending = False
+        self.take_write_lock_now()
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.release_write_lock()
+            raise
+
     def release_write_lock(self) -> None:
         lock, self._holding = self._holding, None
         if lock is not None and lock.locked():
             lock.release()
 
     def commit_now(self) -> None:
+        self.begin_pending = False
         try:
             self._conn.commit()
         finally:
             self.release_write_lock()
 
     def rollback_now(self) -> None:
+        self.begin_pending = False
         try:
             self._conn.rollback()
         finally:

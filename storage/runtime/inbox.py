@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from core.ports import Clock
 from core.runtime.updates import UpdateLedger
-from storage.db import once_more_if_dropped
+from storage.db import BEFORE_BEGIN, once_more_if_dropped
 from storage.tables import ProcessedUpdateRow, UpdateInboxRow
 
 _inbox = UpdateInboxRow.__table__
@@ -22,6 +22,7 @@ _ledger = ProcessedUpdateRow.__table__
 
 
 _DROP = delete(_inbox).where(_inbox.c.update_id.in_(bindparam("ids", expanding=True)))
+_SWEEP = delete(_inbox).where(exists().where(_ledger.c.update_id == _inbox.c.update_id))
 # Telegram redelivers an update it was not told about (a process killed after applying it): its
 # ledger record stands, so its copy is not stored (nothing would ever delete it). Checked in
 # the insert itself, row by row, on the ledger's key.
@@ -45,6 +46,9 @@ class SqlUpdateInbox:
             insert(_inbox)
             .from_select(["update_id", "payload", "received_at"], _UNAPPLIED)
             .on_conflict_do_nothing(index_elements=["update_id"])
+            # On PostgreSQL a batch with no notes is one statement: no BEGIN and COMMIT around
+            # it (storage/db.py); SQLite begins as usual (a write takes the write lock).
+            .execution_options(**{BEFORE_BEGIN: True})
         )
         self._note = insert(_ledger).on_conflict_do_nothing(index_elements=["update_id"])
         # When each update not applied yet first came in (issue 20, item 9: a tap has no time
@@ -65,24 +69,29 @@ class SqlUpdateInbox:
         ]
         if not rows:
             return
-        noted = ledger.unwritten() if ledger is not None else []
-        await once_more_if_dropped(lambda: self._insert(rows, noted, now), "update inbox")
+        noted, leaving = ledger.unwritten() if ledger is not None else ([], [])
+        await once_more_if_dropped(lambda: self._insert(rows, noted, leaving, now), "update inbox")
         for row in rows:
             self._arrived.setdefault(row["update_id"], now)
         if ledger is not None and noted:
-            ledger.written(noted)
+            ledger.written(noted, leaving)
 
-    async def _insert(self, rows: list[dict[str, Any]], noted: list[int], now: datetime) -> None:
+    async def _insert(
+        self, rows: list[dict[str, Any]], noted: list[int], leaving: list[int], now: datetime
+    ) -> None:
         async with self._engine.begin() as connection:
             if noted:  # read-only updates applied and answered: in the ledger, out of here
                 await connection.execute(
                     self._note, [{"update_id": u, "processed_at": now} for u in noted]
                 )
-                await connection.execute(_DROP, {"ids": noted})
+                # with them, the updates recorded by their own changes (`UpdateLedger.applied`)
+                await connection.execute(_DROP, {"ids": [*noted, *leaving]})
             await connection.execute(self._add, rows)
 
     async def pending(self, limit: int = 10_000) -> list[dict[str, Any]]:
-        """Updates received but not applied, oldest first (those a dead process left)."""
+        """Updates received but not applied, oldest first (those a dead process left). The
+        copies of applied updates a dead process left (the ledger drops them with its next
+        batch, core/runtime/updates.py) are deleted first."""
         applied = select(_ledger.c.update_id).where(_ledger.c.update_id == _inbox.c.update_id)
         stmt = (
             select(_inbox.c.payload, _inbox.c.received_at)
@@ -91,6 +100,7 @@ class SqlUpdateInbox:
             .limit(limit)
         )
         async with self._sessions.begin() as session:
+            await session.execute(_SWEEP)
             rows = list(await session.execute(stmt))
         for row in rows:  # the time it first came in, not this replay's
             self._arrived[int(row.payload["update_id"])] = row.received_at

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, select, update
+from sqlalchemy import BigInteger, any_, bindparam, delete, func, select, update
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.dialogs.data import state_from_json, state_to_json
 from core.dialogs.engine import DialogState
 from core.errors import ConcurrencyConflict, DuplicateUpdate
+from storage.db import BEFORE_BEGIN
 from storage.tables import DialogStateRow, JobRow, ProcessedUpdateRow, UpdateInboxRow
 
 _inbox = UpdateInboxRow.__table__  # an update's stored copy goes with its ledger record
@@ -99,6 +101,25 @@ _LEDGER_ADD = {
     "sqlite": sqlite_insert(_ledger).on_conflict_do_nothing(index_elements=["update_id"]),
 }
 _INBOX_DROP = delete(_inbox).where(_inbox.c.update_id.in_(bindparam("ids", expanding=True)))
+# On PostgreSQL the ledger's batch is one statement, the inbox's DELETE a CTE of its INSERT, run
+# on its own (`BEFORE_BEGIN`: one round trip instead of BEGIN, two statements and COMMIT).
+_PG_NOTE = (
+    pg_insert(_ledger)
+    .from_select(
+        ["update_id", "processed_at"],
+        select(
+            func.unnest(bindparam("ids", type_=ARRAY(BigInteger))),
+            bindparam("now", type_=_ledger.c.processed_at.type),
+        ),
+    )
+    .on_conflict_do_nothing(index_elements=["update_id"])
+    .add_cte(
+        delete(_inbox)
+        .where(_inbox.c.update_id == any_(bindparam("dropped", type_=ARRAY(BigInteger))))
+        .cte("dropped")
+    )
+    .execution_options(**{BEFORE_BEGIN: True})
+)
 
 
 class SqlProcessedUpdateRepository:
@@ -116,13 +137,22 @@ class SqlProcessedUpdateRepository:
         row = {"update_id": update_id, "processed_at": now}
         if not (await self._s.execute(self._add(), row)).rowcount:
             raise DuplicateUpdate(update_id)
-        await self._s.execute(_INBOX_DROP, {"ids": [update_id]})
+        # Its inbox copy leaves with the ledger's next batch (`note`, core/runtime/updates.py)
 
-    async def note(self, update_ids: Sequence[int], now: datetime) -> None:
-        rows = [{"update_id": u, "processed_at": now} for u in update_ids]
-        # executemany: compiled once (a multi-row VALUES is compiled anew every time)
-        await self._s.execute(self._add(), rows)
-        await self._s.execute(_INBOX_DROP, {"ids": list(update_ids)})
+    async def note(
+        self, update_ids: Sequence[int], now: datetime, leaving: Sequence[int] = ()
+    ) -> None:
+        if self._s.bind.dialect.name == "postgresql":
+            values = {"ids": list(update_ids), "now": now, "dropped": [*update_ids, *leaving]}
+            await self._s.execute(_PG_NOTE, values)
+            return
+        if update_ids:
+            rows = [{"update_id": u, "processed_at": now} for u in update_ids]
+            # executemany: compiled once (a multi-row VALUES is compiled anew every time)
+            await self._s.execute(self._add(), rows)
+        dropped = [*update_ids, *leaving]
+        if dropped:
+            await self._s.execute(_INBOX_DROP, {"ids": dropped})
 
 
 class SqlJobRepository:

@@ -31,6 +31,7 @@ from core.domain import (
     Role,
     User,
 )
+from storage.db import BEFORE_BEGIN
 from storage.tables import (
     ConsentRow,
     MembershipRow,
@@ -105,6 +106,9 @@ ARRIVAL = (
         ),
     )
     .outerjoin(_org, _org.c.id == _member.c.organization_id)
+    # Before the update's transaction begins (storage/db.py): a read-only update (/help) takes
+    # no write lock on SQLite and costs no BEGIN and ROLLBACK on PostgreSQL.
+    .execution_options(**{BEFORE_BEGIN: True})
 )
 
 

@@ -25,8 +25,9 @@ async def engines(tmp_path):
 
 async def _add(engine, n: int, hold: float, log: list[str]) -> None:
     async with engine.begin() as connection:
-        log.append(f"begin {n}")
+        # BEGIN IMMEDIATE, and the write lock, come with the transaction's first statement
         await connection.execute(text("INSERT INTO tally VALUES (:n)"), {"n": n})
+        log.append(f"begin {n}")
         await asyncio.sleep(hold)  # e.g. a Bot API call inside the transaction
         log.append(f"end {n}")
 

@@ -1,5 +1,6 @@
-"""The update inbox on both databases: a batch is stored once, what is applied leaves it in
-the transaction that records it in the ledger, and what is left comes back in order."""
+"""The update inbox on both databases: a batch is stored once, what the ledger records is no
+longer returned (and leaves it with the ledger's next batch, tests/integration/
+test_inbox_notes.py), and what is left comes back in order."""
 
 from __future__ import annotations
 
