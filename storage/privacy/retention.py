@@ -1,6 +1,7 @@
 """Retention rules: what the daily job deletes once it is older than its limit.
 
-Technical logs (the update ledger, finished jobs, the audit log), communication records (voice
+Technical logs (the update ledger, finished jobs, the audit log, web sign-in links and sessions
+a year after they ended), communication records (voice
 notes, recordings, call logs), financial records (finished orders, payments), each
 organization's business data past its own limit (finished orders lose their personal details,
 idle clients are erased), and records marked deleted. Tables that later issues add join by
@@ -26,7 +27,9 @@ from storage.privacy.erasure import (
     strip_orders,
 )
 from storage.privacy.schema import referencing
+from storage.tables_factors import FactorChallengeRow
 from storage.tables import (
+    AdminSessionRow,
     AttachmentRow,
     AuditEventRow,
     ClientRow,
@@ -35,6 +38,7 @@ from storage.tables import (
     OrderRow,
     ProcessedUpdateRow,
     RetentionPolicyRow,
+    SignInLinkRow,
     VoiceNoteRow,
     metadata,
 )
@@ -62,10 +66,17 @@ async def _count(session: AsyncSession, stmt: Any) -> int:
 
 async def _technical(session: AsyncSession, before: datetime, report: RetentionReport) -> None:
     finished = (JobStatus.DONE.value, JobStatus.DEAD.value)
+    ended_sessions = select(AdminSessionRow.id).where(
+        or_(AdminSessionRow.expires_at < before, AdminSessionRow.revoked_at < before)
+    )
     for stmt in (
         delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < before),
         delete(JobRow).where(JobRow.status.in_(finished), JobRow.updated_at < before),
         delete(AuditEventRow).where(AuditEventRow.created_at < before),
+        # web sign-ins: links and sessions (with their browser and address) once ended
+        delete(FactorChallengeRow).where(FactorChallengeRow.session_id.in_(ended_sessions)),
+        delete(AdminSessionRow).where(AdminSessionRow.id.in_(ended_sessions)),
+        delete(SignInLinkRow).where(SignInLinkRow.expires_at < before),
     ):
         report.add("technical", await _count(session, stmt))
     await _older_rows(session, TECHNICAL_TABLES, before, report, "technical")

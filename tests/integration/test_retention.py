@@ -10,7 +10,14 @@ from sqlalchemy import func, select
 from core.orders.rules import OrderAction
 from core.privacy.erasure import RETENTION_JOB
 from core.privacy.retention import next_daily_run
-from storage.tables import AuditEventRow, JobRow, ProcessedUpdateRow, VoiceNoteRow
+from storage.tables import (
+    AdminSessionRow,
+    AuditEventRow,
+    JobRow,
+    ProcessedUpdateRow,
+    SignInLinkRow,
+    VoiceNoteRow,
+)
 from tests.privacy_support import open_world, seed_client
 from tests.support import owner_with_org
 
@@ -109,3 +116,24 @@ async def test_only_offered_business_limits_are_accepted(w):
     assert await w.services.privacy.set_retention(owner, None) is None
     summary = await w.services.privacy.summary(owner)
     assert summary.retention_days is None and summary.is_owner
+
+
+async def test_web_sign_ins_go_a_year_after_they_ended(w, clock):
+    """A spent sign-in link and an ended session (with the browser and address it was
+    opened from) are technical records: kept a year after they ended, then removed."""
+    start = clock.now()
+    owner = await owner_with_org(w.services)
+    issued = await w.services.admin.issue_link(owner)
+    await w.services.admin.sign_in(issued.url.rsplit("/", 1)[-1])  # lives 12 hours
+    clock.set(start + timedelta(days=30))
+    await w.services.admin.issue_link(owner)  # never used; expires in minutes
+    assert await _count(w, AdminSessionRow) == 1 and await _count(w, SignInLinkRow) == 2
+    clock.set(start + timedelta(days=365))  # the session ended less than a year ago
+    await w.services.erasure.enforce()
+    assert await _count(w, AdminSessionRow) == 1 and await _count(w, SignInLinkRow) == 2
+    clock.set(start + timedelta(days=366))
+    await w.services.erasure.enforce()
+    assert await _count(w, AdminSessionRow) == 0 and await _count(w, SignInLinkRow) == 1
+    clock.set(start + timedelta(days=30 + 366))
+    await w.services.erasure.enforce()
+    assert await _count(w, SignInLinkRow) == 0
