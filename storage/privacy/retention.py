@@ -27,7 +27,6 @@ from storage.privacy.erasure import (
     strip_orders,
 )
 from storage.privacy.schema import referencing
-from storage.tables_factors import FactorChallengeRow
 from storage.tables import (
     AdminSessionRow,
     AttachmentRow,
@@ -42,6 +41,7 @@ from storage.tables import (
     VoiceNoteRow,
     metadata,
 )
+from storage.tables_factors import FactorChallengeRow
 
 RECORDINGS = ("voice", "audio", "video_note")
 FINISHED = (OrderStatus.DONE.value, OrderStatus.CANCELLED.value)
