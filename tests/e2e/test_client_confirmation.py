@@ -12,9 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
+from bot.local import LocalBot
 from core.client_loop.model import ClientLoopSettings, DeliveryStatus
 from sandbox.emulator import EmulatorServer, TelegramEmulator
+from tests.e2e.conftest import make_settings
 from tests.e2e.privacy_scenario import document_bytes
+from tests.e2e.processes import Process
 from tests.e2e.test_client_link import (
     INVITE_RU,
     _client_link,
@@ -235,15 +238,28 @@ async def test_created_and_assigned_confirmed_once_in_english_without_prices(crm
 @pytest.mark.timeout(180)
 async def test_a_confirmation_committed_but_not_sent_is_sent_once_after_a_kill(tmp_path, db_url):
     """The client's message is in the outbox with the change: the process is killed while
-    Telegram holds it (never delivered); the restarted process sends it and the .ics, once."""
+    Telegram holds it (never delivered); the restarted process sends it and the .ics, once.
+
+    The team, the order and the linked client are set up through an in-process bot without
+    flood control (as test_kill_many's setup), not through the process at one message a
+    second per chat; the process does its imports meanwhile (held, tests/e2e/processes.py),
+    and the one that replaces it does its own while the first works."""
     emulator = TelegramEmulator(TOKEN, bot_username="crm_bot")
     async with EmulatorServer(emulator) as server:
         first = _bot(tmp_path, db_url, server, "first")
-        await first.start()
+        second = _bot(tmp_path, db_url, server, "second")
         try:
+            await first.start(held=True)
+            local = LocalBot(make_settings(db_url, tmp_path), server=server)
+            await local.start_bot()
+            try:
+                olga, ivan = await _team(_Crm(emulator), (7261, 7262))
+                petr = await _linked(_Crm(emulator), olga, ivan, 7263)
+            finally:
+                await local.stop_bot()
+            await _serve(first)
             await first.ready()
-            olga, ivan = await _team(_Crm(emulator), (7261, 7262))
-            petr = await _linked(_Crm(emulator), olga, ivan, 7263)
+            await second.start(held=True)
             seen = len(petr.messages())
             emulator.hold_sends(petr.id)
             await olga.send("/order 1")
@@ -256,22 +272,25 @@ async def test_a_confirmation_committed_but_not_sent_is_sent_once_after_a_kill(t
                 lambda: _documents_to(emulator, petr.id) == 1, "the client's message is sent"
             )
             await first.kill()
-        finally:
-            await first.stop()
-        emulator.drop_held(petr.id)
-        assert len(petr.messages()) == seen, "the held message must not have been delivered"
-        second = _bot(tmp_path, db_url, server, "second")
-        await second.start()
-        try:
+            emulator.drop_held(petr.id)
+            assert len(petr.messages()) == seen, "the held message must not have been delivered"
+            await _serve(second)
             text = await petr.reply(timeout=60)  # the .ics captioned with the words
             await second.ready()
             await asyncio.sleep(1.0)  # a second copy, if any, would arrive meanwhile
         finally:
+            await first.stop()
             await second.stop()
         assert "перенесён" in text.text and day.strftime("%d.%m.%Y") in text.text
         assert text.media == "document"
         assert len(petr.messages()) == seen + 1
         assert _documents_to(emulator, petr.id) == 2, "one held and dropped, one delivered"
+
+
+async def _serve(process: Process) -> None:
+    """A held process starts serving once its imports are done."""
+    await process.held()
+    process.go()
 
 
 def _documents_to(emulator, chat_id: int) -> int:
