@@ -1,7 +1,8 @@
 """Client messages by SMS and e-mail (issue 19, item 2): a confirmation for a client who is not
 reachable in Telegram is logged as queued with its channel and enqueued as a durable job in the
-change's own transaction; the job renders the message for its channel, sends it through the
-organization's provider and marks the log sent with the provider's id.
+change's own transaction (core/client_loop/queueing.py); the job renders the message for its
+channel, sends it through the organization's provider and marks the log sent with the
+provider's id.
 
 Failures: a temporary one (a provider's limit or outage, an SMTP 4xx, a timeout) is raised to
 the job queue, which retries with backoff; a permanent one (bad credentials, a refused number
@@ -31,35 +32,21 @@ from core.channels.email import (
 )
 from core.channels.sms import SmsError, SmsGateway
 from core.client_loop.channels import sms_number
-from core.client_loop.confirm import ClientDraft, invitation_of
+from core.client_loop.confirm import invitation_of
 from core.client_loop.done_photos import mail_photos
 from core.client_loop.invoice_news import invoice_mail, pdf_attachment
-from core.client_loop.mail_replies import MailReplies, issue_reply, reply_address
-from core.client_loop.model import (
-    Channel,
-    DeliveryStatus,
-    MessageKind,
-    Purpose,
-    consent_state,
-)
-from core.client_loop.optout import (
-    OptOutService,
-    ensure_sms_hook,
-    issue_unsubscribe,
-    sms_callback_path,
-)
+from core.client_loop.mail_replies import issue_reply, reply_address
+from core.client_loop.model import Channel, DeliveryStatus, MessageKind, Purpose, consent_state
+from core.client_loop.optout import ensure_sms_hook, issue_unsubscribe, sms_callback_path
 from core.client_loop.outgoing import (
     EMAIL_JOB,
     SMS_JOB,
     NoRoute,
     email_parts,
-    enqueue_first,
     enqueue_next,
-    job_payload,
     outdated,
     rendered,
 )
-from core.client_loop.page_links import page_link
 from core.client_loop.providers import (
     SMS_SECRET,
     SMTP_SECRET,
@@ -68,12 +55,10 @@ from core.client_loop.providers import (
     sms_of,
     smtp_of,
 )
-from core.client_loop.setup import ClientLoopSetup
 from core.client_loop.staff_photo import photo_attachment, photo_of
-from core.domain import Actor, Job
 from core.domain import Attachment as FileRow
+from core.domain import Job
 from core.errors import ExternalServiceError
-from core.permissions import Action, require
 from core.ports import Clock, UnitOfWork, UowFactory
 from core.runtime.jobs import DEFAULT_MAX_ATTEMPTS, max_attempts_of
 
@@ -305,74 +290,3 @@ def opt_out_line(language: str, address: str, link: str | None = None) -> str:
     if language == "ru":
         return f"Чтобы не получать эти письма, ответьте на адрес {address} словом STOP."
     return f"To stop these e-mails, reply to {address} with the word STOP."
-
-
-class ClientChannels(ClientLoopSetup):
-    """The service's side: queue a draft for SMS or e-mail; build the jobs' runner."""
-
-    async def queue_elsewhere(
-        self, draft: ClientDraft, amount: str | None, once: str | None = None
-    ) -> bool:
-        """In the change's unit of work: log and enqueue the message on the first of the
-        draft's channels that takes it (False: none did). `once`: a message not about the
-        visit's time (a new total), sent once per key, with the amount and no calendar."""
-        payload = job_payload(draft, amount)
-        if once is not None:
-            payload.update(dedup=once, invitation=None)
-            payload["values"]["amount"] = amount
-        async with self._uow() as uow:
-            org = await uow.orgs.get(draft.organization_id)
-            payload["values"]["page_link"] = await page_link(
-                uow, self._pages, draft.kind, draft.organization_id, draft.order_id,
-                draft.client_id, self._clock.now(),
-            )  # fmt: skip
-            settings = await uow.client_loop.settings(draft.organization_id)
-            zone = org.timezone if org is not None else "UTC"
-            taken = await enqueue_first(
-                uow, self._clock, payload, draft.channels, zone, settings.quiet_hours
-            )
-            await uow.commit()
-        return taken is not None
-
-    def delivery(
-        self, credentials: Credentials, sms: SmsGateways, mail: Callable[[Clock], MailSender],
-        ics: IcsWriter, max_attempts: int = DEFAULT_MAX_ATTEMPTS, public_url: str | None = None,
-        reply_domain: str | None = None, files: FileReader | None = None,
-        objects: ObjectReader | None = None, reply_key: bytes | None = None,
-    ) -> ClientDelivery:  # fmt: skip
-        """The jobs' runner on this service's database and clock (`mail` gets the clock);
-        `public_url`: the admin app's, for unsubscribe links and SMS callbacks;
-        `reply_domain`: where clients' answers to e-mails are received (Reply-To);
-        `reply_key`: keeps a message's Reply-To the same on every attempt."""
-        clock = self._clock
-        return ClientDelivery(
-            self._uow, clock, credentials, sms, mail(clock), ics, max_attempts, public_url,
-            reply_domain, files, objects, reply_key,
-        )  # fmt: skip
-
-    def mail_replies(self, domain: str) -> MailReplies:
-        """What the inbound SMTP server asks of the database (replies to client e-mails)."""
-        return MailReplies(self._uow, self._clock, domain)
-
-    def optouts(self) -> OptOutService:
-        """Unsubscribe links and SMS provider callbacks on this service's database."""
-        return OptOutService(self._uow, self._clock)
-
-    async def channel_settings(
-        self, actor: Actor, credentials: Credentials
-    ) -> tuple[SmsSettings | None, SmtpSettings | None]:
-        """The organization's SMS provider and SMTP server as stored (owners' settings)."""
-        require(actor, Action.ORG_SETTINGS)
-        assert actor.organization is not None
-        org_id = actor.organization.id
-        async with self._uow() as uow:
-            sms = sms_of(await credentials(uow, org_id, SMS_SECRET))
-            smtp = smtp_of(await credentials(uow, org_id, SMTP_SECRET))
-        return sms, smtp
-
-    async def email_of(self, actor: Actor, client_id: int) -> str | None:
-        """The client card's e-mail address (for the card; e-mail messages read their own)."""
-        require(actor, Action.CLIENT_EDIT)
-        assert actor.organization is not None
-        async with self._uow() as uow:
-            return await uow.client_loop.client_email(actor.organization.id, client_id)

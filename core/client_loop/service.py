@@ -11,7 +11,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 from core.client_loop.channels import Reach, choose_channels
-from core.client_loop.delivery import ClientChannels
 from core.client_loop.invoice_news import ClientInvoices
 from core.client_loop.model import (
     Channel,
@@ -27,6 +26,7 @@ from core.client_loop.model import (
     Redeemed,
     consent_state,
 )
+from core.client_loop.queueing import ClientChannels
 from core.client_loop.rating_service import ClientRatings
 from core.client_loop.relay import ClientRelay
 from core.client_loop.tokens import (
