@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+from contextlib import AbstractAsyncContextManager
 from dataclasses import replace
 from typing import Any, cast
 
@@ -14,11 +16,14 @@ from bot.answers import CallbackAnswers
 from bot.background import Background
 from bot.backups import backup_schedule
 from bot.container import Container
+from bot.fleet import Fleet
 from bot.metrics import Metrics, update_kind
 from bot.ordering import PerChatUpdateProcessor
 from bot.outbox import LEASE, OutboxSender
+from bot.ownbot import refusal_teller
 from bot.telegram_bot import TolerantBot
 from core.errors import DuplicateUpdate
+from core.ownbot.routing import bot_of
 from core.runtime.binding import Binder
 from core.runtime.jobs import default_worker_id
 from core.runtime.outbox import Delivery
@@ -46,6 +51,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
     container: Container
     sessions: async_sessionmaker[AsyncSession]
     binder: Binder
+    fleet: Fleet
 
     async def replay_inbox(self) -> int:
         """Queue what a dead process received and did not apply, in the order it came, before
@@ -56,7 +62,8 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             return 0
         pending = await self.inbox.pending()
         for payload in pending:
-            await self.update_queue.put(Update.de_json(payload, self.bot))
+            bot = self.fleet.bot_of_update(int(payload["update_id"]))
+            await self.update_queue.put(Update.de_json(payload, bot))
         if pending:
             log.info("%s updates left in the inbox are applied first", len(pending))
         return len(pending)
@@ -84,7 +91,13 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             if arrival.seen:
                 self._skip(update)
                 return
-            scope = UpdateScope(bound, arrival.actor, received_at=received_at)
+            number = bot_of(update_id)  # the bot it came through (docs/own-bot.md)
+            scope = UpdateScope(bound, arrival.actor, received_at=received_at, bot=number)
+            spec = self.fleet.spec(number) if number else None
+            if spec is not None:
+                scope.bot_org, scope.bot_staff = spec.org_id, spec.serves_staff
+            if number and update.effective_chat is not None:
+                scope.outgoing.route(update.effective_chat.id, number)
             self.bot_data.scopes[update_id] = scope
             try:
                 await super().process_update(update)
@@ -107,11 +120,21 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
 
     def _skip(self, update: Update) -> None:
         log.info("update %s already applied; skipped", update.update_id)
-        self.answers.already_applied(update)
+        _answers(update, self.answers).already_applied(update)
 
     async def stop(self) -> None:
         await super().stop()
         await self.bot_data.services.updates.close()  # what was noted is written
+
+
+def _answers(update: object, shared: CallbackAnswers) -> CallbackAnswers:
+    """The tapped buttons' answers of the bot the update came through."""
+    if isinstance(update, Update):
+        with contextlib.suppress(RuntimeError):
+            bot = update.get_bot()
+            if isinstance(bot, TolerantBot):
+                return bot.answers
+    return shared
 
 
 def build_application(
@@ -119,18 +142,23 @@ def build_application(
     bot: TolerantBot,
     background: Background | None = None,
     polling: bool = True,
+    fleet: Fleet | None = None,
 ) -> CrmApplication:
     """Around the bot the composition root built (bot/process.py), with its job runners;
-    `polling=False`: no Updater; updates arrive through the admin endpoint's webhook."""
+    `polling=False`: no Updater; updates arrive through the admin endpoint's webhook.
+    `fleet`: the organizations' own bots served besides (bot/fleet.py)."""
     settings = container.settings
+    fleet = fleet or Fleet(container, bot)
+
+    def arrived(update: object) -> AbstractAsyncContextManager[None]:
+        return _answers(update, bot.answers).arrived(update)
+
     builder = (
         ApplicationBuilder()
         .application_class(CrmApplication)
         .bot(bot)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .concurrent_updates(
-            PerChatUpdateProcessor(settings.concurrent_updates, bot.answers.arrived)
-        )
+        .concurrent_updates(PerChatUpdateProcessor(settings.concurrent_updates, arrived))
         .post_init(_post_init)
         .post_stop(_post_stop)
     )
@@ -148,6 +176,8 @@ def build_application(
     app.container = container
     app.sessions = session_factory(container.engine)
     app.binder = Binder(container.services)
+    app.fleet = fleet
+    fleet.feed = app.update_queue.put
     process = background.process_id if background is not None else None
     app.sender = OutboxSender(
         app.bot,
@@ -158,7 +188,10 @@ def build_application(
         container.services.orders.map_of,
         f"{process or default_worker_id()}:outbox",
         liveness=process is not None and container.engine.dialect.name == "postgresql",
+        bots=fleet.bot,
+        refused=fleet.refused,
     )
+    fleet.on_refused = refusal_teller(container, bot)
     register(app)
     return app
 
@@ -167,6 +200,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     """Queue what the inbox holds, start the job runners, set the menu strangers see (/start,
     /help) in each language."""
     crm = cast(CrmApplication, app)
+    await crm.fleet.start()  # the own bots first: what they left in the inbox is theirs
     await crm.replay_inbox()
     await crm.sender.start()
     if app.bot_data.background is not None:
@@ -183,6 +217,7 @@ async def _post_init(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
 
 
 async def _post_stop(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    await cast(CrmApplication, app).fleet.stop()
     await cast(CrmApplication, app).sender.stop()
     if app.bot_data.background is not None:
         await app.bot_data.background.stop()

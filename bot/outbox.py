@@ -13,28 +13,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import logging
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
-from typing import cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import Bot, InlineKeyboardMarkup, InputFile, LinkPreviewOptions
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
+from telegram import Bot
+from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
-from bot.outbox_files import send_invoice_files
-from core.client_loop.confirm import invitation_of
+from bot.outbox_calls import MapDrawer, call
 from core.client_loop.model import DeliveryStatus
 from core.ports import Clock
 from core.runtime.binding import Binder
-from core.runtime.outbox import After, Delivery, Method, Sent, Stored
+from core.runtime.outbox import After, Delivery, Sent, Stored
 from core.services import Services
 from handlers.delivery.edits import gone, not_modified
 from handlers.delivery.follow_ups import FOLLOW_UPS
-from handlers.delivery.outgoing import markup_of
-from handlers.delivery.qr import qr_png
 from handlers.i18n import Catalogs
-from integrations.ical import invitation_ics
 from storage.update_work import UpdateWork
 
 log = logging.getLogger(__name__)
@@ -42,8 +38,6 @@ log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=60)  # a live holder sends within this; then anyone may take over
 RECOVERY_SECONDS = 60.0  # how often what others left is looked for (one short transaction)
 TRIES = 3
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-MapDrawer = Callable[[float, float], Awaitable[bytes | None]]
 
 
 class Failed(Exception):
@@ -61,11 +55,18 @@ class OutboxSender:
         draw_map: MapDrawer,
         owner: str,
         liveness: bool = False,
+        bots: Callable[[int], Bot] | None = None,
+        refused: Callable[[int], Awaitable[None]] | None = None,
     ) -> None:
         """`owner`: this process's holder name ("host:pid:tag:outbox"); `liveness`: this
         process holds a liveness mark (storage/runtime/liveness.py), so others may take over
-        what it holds the moment it dies, and it may take over from the dead."""
+        what it holds the moment it dies, and it may take over from the dead. `bots`: the
+        bot of a number (bot/fleet.py; a delivery names the bot it goes through), else
+        every delivery goes through `bot`; `refused`: told when Telegram refuses an own bot's
+        token (401), before its delivery goes through `bot` instead (docs/own-bot.md)."""
         self._bot = bot
+        self._bots = bots
+        self._on_refused = refused
         self._sessions = sessions
         self._clock = clock
         self._services = services
@@ -183,11 +184,25 @@ class OutboxSender:
     async def _send(self, item: Stored) -> Sent:
         delivery = item.delivery
         for attempt in range(1, TRIES + 1):
+            bot = self._bot_of(delivery)
+            # An own bot's chat written to through the shared bot (the own bot gone): the
+            # person may have no chat there, which says nothing of their own bot's chat.
+            instead = bool(delivery.bot) and bot is self._bot
             try:
-                return Sent(item.id, await self._call(delivery))
+                return Sent(item.id, await call(bot, delivery, self._services, self._draw_map))
+            except InvalidToken:
+                if not delivery.bot or self._on_refused is None or instead:
+                    log.error("delivery %s: the bot's token was refused", item.id)
+                    raise Failed from None
+                await self._on_refused(delivery.bot)
+                delivery = dataclasses.replace(delivery, bot=0)
             except Forbidden:
-                return Sent(item.id, None, unreachable=delivery.method.new_message)
+                unreachable = delivery.method.new_message and not instead
+                return Sent(item.id, None, unreachable=unreachable, failed=instead)
             except BadRequest as error:
+                if instead and "chat not found" in error.message.lower():
+                    log.info("delivery %s: no chat with the shared bot", item.id)
+                    return Sent(item.id, None, failed=True)
                 return self._refused(item, error)
             except RetryAfter as flood:
                 wait = flood.retry_after
@@ -214,81 +229,10 @@ class OutboxSender:
         log.info("delivery %s refused: %s", item.id, type(error).__name__)
         return Sent(item.id, None, failed=True)
 
-    async def _call(self, delivery: Delivery) -> int | None:
-        p, chat = delivery.params, delivery.chat_id
-        markup = markup_of(p.get("markup"))
-        if delivery.method is Method.SEND:
-            message = await self._bot.send_message(
-                chat,
-                str(p["text"]),
-                reply_markup=markup,
-                link_preview_options=NO_PREVIEW,
-            )
-            return message.message_id
-        if delivery.method is Method.PHOTO:
-            picture = await self._draw_map(float(str(p["latitude"])), float(str(p["longitude"])))
-            if picture is not None:
-                await self._bot.send_photo(chat, picture, disable_notification=True)
-            return None
-        if delivery.method is Method.CALENDAR:
-            invitation = invitation_of(cast(dict[str, object], p["invitation"]))
-            document = InputFile(invitation_ics(invitation), filename=str(p["filename"]))
-            caption = p.get("caption")
-            sent = await self._bot.send_document(
-                chat, document, caption=str(caption) if caption is not None else None
-            )
-            return sent.message_id
-        if delivery.method is Method.QR:
-            code = qr_png(str(p["link"]))
-            sent = await self._bot.send_photo(chat, code, caption=str(p["caption"]))
-            return sent.message_id
-        if delivery.method is Method.LIVE:
-            await self._live(delivery)
-            return None
-        if delivery.method in (Method.DOCUMENT, Method.DOCUMENTS):
-            return await send_invoice_files(self._bot, self._services, delivery)
-        if delivery.method is Method.DELETE:
-            await self._bot.delete_message(chat, int(str(p["message_id"])))
-            return None
-        if delivery.method is Method.PICTURE:
-            sent = await self._bot.send_photo(chat, str(p["file_id"]), caption=str(p["caption"]))
-            return sent.message_id
-        inline = p.get("inline_message_id")
-        inline_id = str(inline) if inline is not None else None
-        chat_id = None if inline_id is not None else chat
-        message_id = None if inline_id is not None else int(str(p["message_id"]))
-        inline_markup = markup if isinstance(markup, InlineKeyboardMarkup) else None
-        if delivery.method is Method.EDIT:
-            await self._bot.edit_message_text(
-                str(p["text"]),
-                chat_id=chat_id,
-                message_id=message_id,
-                inline_message_id=inline_id,
-                reply_markup=inline_markup,
-                link_preview_options=NO_PREVIEW,
-            )
-        else:
-            await self._bot.edit_message_reply_markup(
-                chat_id=chat_id,
-                message_id=message_id,
-                inline_message_id=inline_id,
-                reply_markup=inline_markup,
-            )
-        return None
-
-    async def _live(self, delivery: Delivery) -> None:
-        """The client's "on my way" message, edited unless a later edit superseded this one
-        (the trip knows its last edit and the message's id: core/client_loop/on_the_way.py)."""
-        p = delivery.params
-        trips = self._services.trips
-        target = await trips.live_target(
-            int(str(p["org"])), int(str(p["order"])), int(str(p["edit"]))
-        )
-        if target is not None:
-            await self._bot.edit_message_text(
-                str(p["text"]), chat_id=delivery.chat_id, message_id=target,
-                link_preview_options=NO_PREVIEW,
-            )  # fmt: skip
+    def _bot_of(self, delivery: Delivery) -> Bot:
+        if delivery.bot and self._bots is not None:
+            return self._bots(delivery.bot)
+        return self._bot
 
 
 async def client_message_sent(services: Services, delivery: Delivery, message_id: int) -> None:

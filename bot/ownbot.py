@@ -4,18 +4,21 @@ the owner what came of it (through the outbox, in the transaction that records t
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from telegram import Bot
 
 from bot.container import Container
 from bot.invoice_tell import outbox_runner
 from core.domain import LANGUAGES, Job
 from core.ownbot.model import OWNBOT_CHECK_JOB, BotIdentity, BotProfile, TokenRefused
+from core.ownbot.routing import RunningBot
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers.delivery.outgoing import Outgoing
 from handlers.i18n import Catalogs
 from handlers.menus import client_menu
-from handlers.ownbot import check_news
+from handlers.ownbot import check_news, refused_news
 from integrations.telegram_directory import HttpBotDirectory
 
 SHORT_LIMIT = 120  # Telegram's limit of a short description
@@ -70,3 +73,17 @@ def ownbot_jobs(container: Container, bot: Bot) -> dict[str, JobHandler]:
         await run(work)
 
     return {OWNBOT_CHECK_JOB: check}
+
+
+def refusal_teller(container: Container, bot: Bot) -> Callable[[RunningBot], Awaitable[None]]:
+    """What the fleet does when Telegram refuses a served bot's token (bot/fleet.py): the bot
+    is `revoked` and its owner told, in one transaction, through the shared bot."""
+    run, catalogs = outbox_runner(container, bot, "ownbot-outbox"), container.catalogs
+
+    async def tell(spec: RunningBot) -> None:
+        async def work(bound: Services, outgoing: Outgoing) -> None:
+            await refused_news(bound, catalogs, outgoing, spec.telegram_id)
+
+        await run(work)
+
+    return tell

@@ -30,6 +30,7 @@ from bot.admin.server import (
 from bot.app import CrmApplication, build_application
 from bot.background import Background
 from bot.container import Container, build_container
+from bot.fleet import Fleet
 from bot.inbound_mail import start_inbound_mail
 from bot.jobs import job_registry
 from bot.settings import Settings
@@ -178,7 +179,10 @@ def build_process(
     background = Background(container, job_registry(container, bot))
     app = None
     if role is not Role.WORKER:
-        app = build_application(container, bot, background, polling=role is Role.POLLING)
+        fleet = Fleet(container, bot, poll_timeout=poll_timeout, flood_control=api.flood_control)
+        app = build_application(
+            container, bot, background, polling=role is Role.POLLING, fleet=fleet
+        )
     return Process(role, container, bot, background, app, admin=admin, poll_timeout=poll_timeout)
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Self
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from core.domain import Actor
@@ -24,6 +26,9 @@ class UpdateScope:
     actor: Actor | None
     outgoing: Outgoing = field(default_factory=Outgoing)
     received_at: datetime | None = None  # when it first came in (the update inbox), if known
+    bot: int = 0  # the number of the bot it came through (core/ownbot/routing.py; 0 shared)
+    bot_org: int | None = None  # the organization whose own bot that is
+    bot_staff: bool = True  # whether that organization's staff work through it too
 
 
 class BotData:
@@ -60,6 +65,7 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         self._actor: Actor | None = None
         self._t: Translator | None = None
         self._scope: UpdateScope | None = None
+        self._bot: ExtBot[None] | None = None  # the bot the update came through
 
     @classmethod
     def from_update(
@@ -69,7 +75,18 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
         update_id = getattr(update, "update_id", None)
         if isinstance(update_id, int):
             context._scope = context.bot_data.scopes.get(update_id)
+        if isinstance(update, Update):
+            # An organization's own bot, or the shared one (docs/own-bot.md): what the
+            # handlers ask of Telegram (a file, a direct answer) goes through it.
+            with contextlib.suppress(RuntimeError):
+                bot = update.get_bot()
+                if isinstance(bot, ExtBot):
+                    context._bot = bot
         return context
+
+    @property
+    def bot(self) -> ExtBot[None]:
+        return self._bot if self._bot is not None else super().bot
 
     @property
     def in_update(self) -> bool:

@@ -22,6 +22,15 @@ async def identify(update: Update, ctx: BotContext) -> None:
     actor = ctx.actor
     if update.inline_query is not None:
         return
+    if _staff_on_client_bot(ctx):
+        await _refuse(
+            update,
+            ctx,
+            ctx.t(
+                "This is the business's bot for its clients. Staff work in @{bot}.",
+                bot=ctx.application.bot.username,
+            ),
+        )
     if actor.membership is None:  # a business's client, or someone opening a client's link
         from handlers.client_loop.chat import client_chat
 
@@ -43,6 +52,16 @@ async def identify(update: Update, ctx: BotContext) -> None:
         assert policy is not None
         await ask(update, ctx, policy)
         raise ApplicationHandlerStop
+
+
+def _staff_on_client_bot(ctx: BotContext) -> bool:
+    """A staff member writing to an organization's own bot that is not theirs to work in:
+    one for clients only, or another organization's (docs/own-bot.md)."""
+    scope = ctx.scope if ctx.in_update else None
+    if scope is None or not scope.bot or ctx.actor.membership is None:
+        return False
+    org = ctx.actor.organization
+    return not scope.bot_staff or org is None or org.id != scope.bot_org
 
 
 def profile_of(update: Update) -> TelegramProfile | None:

@@ -153,3 +153,25 @@ async def check_news(
             username=escape(identity.username),
         )
     outgoing.send(user.telegram_id, text)
+
+
+async def refused_news(
+    bound: Services, catalogs: Catalogs, outgoing: Outgoing, telegram_id: int
+) -> None:
+    """Telegram refused an active bot's token: it is `revoked` and the owner who connected
+    it is told (once), through the shared bot."""
+    bot = await bound.own_bots.refused(telegram_id)
+    if bot is None or bot.connected_by is None:
+        return
+    user = await bound.users.get(bot.connected_by)
+    if user is None:
+        return
+    t = catalogs.get(user.preferred_language(catalogs.default))
+    name = f"@{escape(bot.username)}" if bot.username else t("bot {id}", id=telegram_id)
+    text = t(
+        "⚠️ Telegram refused the token of {name}: it was revoked at @BotFather. Clients and "
+        "staff use the shared bot again. Send /ownbot with the bot's new token to connect it "
+        "again.",
+        name=name,
+    )
+    outgoing.send(user.telegram_id, text)

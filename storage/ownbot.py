@@ -8,7 +8,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ownbot.model import BotState, OwnBot
-from storage.tables_ownbot import OwnBotRow
+from storage.tables_ownbot import BotNumberRow, OwnBotRow
 
 
 def _bot(row: OwnBotRow) -> OwnBot:
@@ -54,7 +54,42 @@ class SqlOwnBotRepository:
             row.serves_staff = False
         row.telegram_id, row.token, row.state = telegram_id, sealed, BotState.CHECKING.value
         row.connected_by, row.connected_at, row.checked_at = user_id, now, None
+        if await self.number(telegram_id) is None:
+            self._s.add(BotNumberRow(telegram_id=telegram_id))
         await self._s.flush()
+        return _bot(row)
+
+    async def number(self, telegram_id: int) -> int | None:
+        stmt = select(BotNumberRow.id).where(BotNumberRow.telegram_id == telegram_id)
+        return (await self._s.execute(stmt)).scalar_one_or_none()
+
+    async def running(self) -> list[tuple[int, OwnBot, bytes]]:
+        """Every active bot with its number and its sealed token."""
+        stmt = (
+            select(BotNumberRow.id, OwnBotRow)
+            .join(BotNumberRow, BotNumberRow.telegram_id == OwnBotRow.telegram_id)
+            .where(OwnBotRow.state == BotState.ACTIVE.value)
+            .order_by(BotNumberRow.id)
+        )
+        rows = (await self._s.execute(stmt)).all()
+        return [(int(number), _bot(row), row.token) for number, row in rows]
+
+    async def refused(self, telegram_id: int, now: datetime) -> OwnBot | None:
+        """An active bot whose token Telegram refused is `revoked`; None if it was not active
+        (refused before, replaced or disconnected: nobody is told twice)."""
+        stmt = (
+            update(OwnBotRow)
+            .where(
+                OwnBotRow.telegram_id == telegram_id,
+                OwnBotRow.state == BotState.ACTIVE.value,
+            )
+            .values(state=BotState.REVOKED.value, checked_at=now)
+        )
+        if not (await self._s.execute(stmt)).rowcount:
+            return None
+        row = (
+            await self._s.execute(select(OwnBotRow).where(OwnBotRow.telegram_id == telegram_id))
+        ).scalar_one()
         return _bot(row)
 
     async def sealed_token(self, org_id: int) -> tuple[OwnBot, bytes] | None:

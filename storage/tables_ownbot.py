@@ -26,3 +26,14 @@ class OwnBotRow(SQLModel, table=True):
     connected_by: int | None = _fk("app_user.id", nullable=True, ondelete="SET NULL", index=False)
     connected_at: datetime = _ts(nullable=False)
     checked_at: datetime | None = _ts()
+
+
+class BotNumberRow(SQLModel, table=True):
+    """The number a bot's updates and messages are known by here (core/ownbot/routing.py):
+    given when its Telegram id is first connected, kept when it is disconnected (a row holds
+    no one's data), so a number never names two bots."""
+
+    __tablename__ = "bot_number"
+    __table_args__ = (UniqueConstraint("telegram_id"),)
+    id: int | None = _pk()
+    telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False))

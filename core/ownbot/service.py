@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from core.domain import Actor, Job
 from core.errors import DomainError
 from core.ownbot.model import OWNBOT_CHECK_JOB, BotIdentity, BotState, OwnBot, token_bot_id
+from core.ownbot.routing import RunningBot
 from core.permissions import Action, require
 from core.ports import Clock, UowFactory
 from core.privacy.audit import record
@@ -126,5 +127,26 @@ class OwnBotService:
             ):
                 return None
             bot = await uow.own_bots.get(check.org_id)
+            await uow.commit()
+        return bot
+
+    async def running(self) -> list[RunningBot]:
+        """The active bots processes serve, with their tokens (never logged)."""
+        if self._box is None:
+            return []
+        async with self._uow() as uow:
+            found = await uow.own_bots.running()
+        box = self._box
+        return [
+            RunningBot(number, bot.organization_id, bot.telegram_id, bot.serves_staff,
+                       box.decrypt(sealed).decode())
+            for number, bot, sealed in found
+        ]  # fmt: skip
+
+    async def refused(self, telegram_id: int) -> OwnBot | None:
+        """Telegram refused the active bot's token (401 on a call, revoked at @BotFather):
+        `revoked`, so everyone is on the shared bot; None if it was not active (told once)."""
+        async with self._uow() as uow:
+            bot = await uow.own_bots.refused(telegram_id, self._clock.now())
             await uow.commit()
         return bot

@@ -77,6 +77,9 @@ class Delivery:
     # Sent even to a person who restricted processing of their data (docs/data-rights.md):
     # an answer to their own update, or the one message confirming the restriction.
     kept: bool = False
+    # The bot it goes through (core/ownbot/routing.py): 0 the shared bot, else an
+    # organization's own bot by its number (the shared bot when that one is gone).
+    bot: int = 0
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
@@ -88,6 +91,8 @@ class Delivery:
         }
         if self.kept:
             data["kept"] = True
+        if self.bot:
+            data["bot"] = self.bot
         return data
 
     @classmethod
@@ -104,6 +109,7 @@ class Delivery:
             after_args=dict(args) if isinstance(args, dict) else {},
             quiet=bool(data.get("quiet", False)),
             kept=bool(data.get("kept", False)),
+            bot=int(str(data.get("bot") or 0)),
         )
 
 

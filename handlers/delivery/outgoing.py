@@ -7,6 +7,7 @@ and sent right after it commits (or, for an update that changed nothing, sent at
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
@@ -36,6 +37,12 @@ def markup_of(data: object) -> Markup:
 class Outgoing:
     def __init__(self) -> None:
         self.deliveries: list[Delivery] = []
+        self._routes: dict[int, int] = {}  # chat: the number of the bot it is written through
+
+    def route(self, chat_id: int, bot: int) -> None:
+        """What goes to this chat goes through bot number `bot` (docs/own-bot.md): the chat
+        an update came through is answered through the bot it came through."""
+        self._routes[chat_id] = bot
 
     def send(
         self,
@@ -155,6 +162,9 @@ class Outgoing:
         self._add(Delivery(chat_id, Method.LIVE, params, quiet=True))
 
     def _add(self, delivery: Delivery) -> None:
+        bot = self._routes.get(delivery.chat_id)
+        if bot and not delivery.bot:
+            delivery = dataclasses.replace(delivery, bot=bot)
         if delivery.method is Method.EDIT:
             # A whole new content supersedes what an earlier edit of the message would show
             # (a tapped card, then the same card refreshed with everyone else's).

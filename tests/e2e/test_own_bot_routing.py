@@ -1,0 +1,150 @@
+"""One process serves the shared bot and every organization's own bot (issue 23, item 2;
+docs/own-bot.md, Routing): two organizations each connect a bot on the emulator; without a
+restart the process polls both, each person's updates are answered through the bot they
+came through (taps answered by that bot too), nothing reaches another bot's chats, and a
+disconnected bot is no longer served."""
+
+from __future__ import annotations
+
+import asyncio
+
+from core.ownbot.routing import bot_of
+from sandbox.emulator import TelegramEmulator
+from tests.e2e.scenario import create_org, next_with, onboard
+
+TOKEN_A = "987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+TOKEN_B = "876543210:BBHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw2"
+
+
+async def _connect(crm, owner, token: str, username: str) -> None:
+    await owner.send(f"/ownbot {token}")
+    await owner.reply()
+    await next_with(owner, f"@{username}")
+
+
+async def _served(crm, count: int) -> list[int]:
+    fleet = crm.app.fleet
+    for _ in range(100):  # the fleet looks every 2 s on SQLite, at once on PostgreSQL
+        if len(fleet.numbers) == count:
+            return fleet.numbers
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"served {fleet.numbers}, not {count} bots")
+
+
+async def test_two_organizations_on_their_own_bots_and_the_shared_bot(admin_crm):
+    crm = admin_crm
+    own_a = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
+    own_b = crm.server.add_bot(TelegramEmulator(TOKEN_B, bot_username="green_garden_bot"))
+    olga = crm.emulator.user(7931, "Ольга", language_code="ru")
+    await create_org(olga)
+    await _connect(crm, olga, TOKEN_A, "clean_house_bot")
+    vera = crm.emulator.user(7932, "Вера", language_code="ru")
+    await create_org(vera, "Зелёный сад")
+    await _connect(crm, vera, TOKEN_B, "green_garden_bot")
+    numbers = await _served(crm, 2)
+    assert len(set(numbers)) == 2 and 0 not in numbers
+
+    # The same person writes to both bots and to the shared one: three chats, three answers.
+    anna_a = own_a.user(8001, "Anna", language_code="en")
+    anna_b = own_b.user(8001, "Anna", language_code="en")
+    anna_shared = crm.emulator.user(8001, "Anna", language_code="en")
+    await onboard(anna_a, "en")  # /start, taps on the language, age and policy buttons
+    welcome_a = await anna_a.reply()
+    assert anna_a.chat.messages and not anna_b.messages() and not anna_shared.messages()
+    await anna_b.send("/help")
+    help_b = await anna_b.reply()
+    assert help_b.text and not anna_shared.messages()
+    await anna_shared.send("/help")
+    help_shared = await anna_shared.reply()
+    assert help_shared.text == help_b.text  # the same answer, each through its own bot
+    assert welcome_a.text
+
+    # Each bot's messages are in its own chat only; taps were answered by the bot tapped.
+    assert len(anna_a.messages()) >= 4  # language, age, policy prompts and the welcome
+    assert len(anna_b.messages()) == 1 and len(anna_shared.messages()) == 1
+    assert len(own_a.calls_to("answerCallbackQuery")) == 3
+    assert not own_b.calls_to("answerCallbackQuery")
+
+    # The updates were keyed by their bot: the ledger holds each under its bot's number.
+    ledger = await _ledger_bots(crm)
+    assert {bot_of(key) for key in ledger} >= {0, *numbers}
+
+    # Disconnected: the process stops serving the bot, without a restart.
+    await olga.send("/ownbot")
+    status = await olga.reply()
+    await olga.tap("🔌 Отключить", message=status)
+    await olga.wait_edit(status.message_id)
+    await olga.tap("🔌 Да, отключить", message=status)
+    await olga.wait_edit(status.message_id)
+    await _served(crm, 1)
+    before = len(anna_a.messages())
+    await anna_a.send("/help")
+    await asyncio.sleep(1.0)
+    assert len(anna_a.messages()) == before
+    await anna_b.send("/help")
+    assert (await anna_b.reply()).text == help_b.text
+
+
+async def _ledger_bots(crm) -> list[int]:
+    from sqlalchemy import select
+
+    from storage.db import session_factory
+    from storage.tables import ProcessedUpdateRow
+
+    async with session_factory(crm.container.engine)() as session:
+        return list((await session.execute(select(ProcessedUpdateRow.update_id))).scalars())
+
+
+async def test_staff_on_a_client_bot_and_a_revoked_token_falls_back_to_the_shared_bot(
+    admin_crm,
+):
+    from core.runtime.outbox import Delivery, Method
+
+    crm = admin_crm
+    own_a = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
+    olga = crm.emulator.user(7941, "Ольга", language_code="ru")
+    await create_org(olga)
+    await _connect(crm, olga, TOKEN_A, "clean_house_bot")
+    (number,) = await _served(crm, 1)
+
+    # The owner is staff: the bot is for clients only until she lets staff use it too.
+    olga_a = own_a.user(7941, "Ольга", language_code="ru")
+    await olga_a.send("/orders")
+    refused = await olga_a.reply()
+    assert refused.text == "Это бот компании для её клиентов. Сотрудники работают в @astracrm_bot."
+    await olga.send("/ownbot")
+    status = await olga.reply()
+    await olga.tap("👥 Сотрудники тоже через него", message=status)
+    await olga.wait_edit(status.message_id)
+    for _ in range(50):  # picked up without a restart
+        if crm.app.fleet.spec(number).serves_staff:
+            break
+        await asyncio.sleep(0.1)
+    await olga_a.send("/orders")
+    assert "бот компании для её клиентов" not in (await olga_a.reply()).text
+
+    # Revoked at @BotFather: a message queued for the bot goes through the shared bot, the
+    # bot is no longer served, and the owner is told once.
+    anna_a = own_a.user(8011, "Anna", language_code="en")
+    anna_shared = crm.emulator.user(8011, "Anna", language_code="en")
+    await onboard(anna_a, "en")
+    await anna_a.reply()
+    await anna_shared.send("/help")  # she has a chat with the shared bot too
+    await anna_shared.reply()
+    crm.server.bots.revoke(TOKEN_A)
+    note = Delivery(8011, Method.SEND, {"text": "Your visit is tomorrow"}, bot=number)
+    await crm.app.sender.send_now([note])
+    assert (await anna_shared.reply()).text == "Your visit is tomorrow"
+    told = await next_with(olga, "не принял")
+    assert told.text.startswith("⚠️ Telegram не принял токен @clean_house_bot")
+    await _served(crm, 0)
+    await asyncio.sleep(0.5)
+    assert len([m for m in olga.messages() if "не принял" in m.text]) == 1
+    owner = await _owner(crm, 7941)
+    assert (await crm.container.services.own_bots.status(owner)).state.value == "revoked"
+
+
+async def _owner(crm, telegram_id: int):
+    from core.domain import TelegramProfile
+
+    return await crm.container.services.users.identify(TelegramProfile(telegram_id, "x"))
