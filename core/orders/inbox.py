@@ -17,7 +17,7 @@ from core.dialogs.service import DialogService
 from core.domain import Actor
 from core.errors import DomainError, ExternalServiceError
 from core.money import parse_money
-from core.orders.new_order import NEW_ORDER
+from core.orders.new_order_flow import NEW_ORDER
 from core.outcomes import Prompt
 from core.permissions import Action, require
 from core.ports import ChatModel, Clock, EntityFinder, UowFactory

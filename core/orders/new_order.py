@@ -1,6 +1,6 @@
 """/neworder as a flow: client (found or new, duplicate-safe), address, category, time,
 price, description, confirmation (create, or create and assign to a worker in one tap).
-Lookups happen in `enrich`, between steps."""
+Lookups happen in `enrich`, between steps; the steps are in core/orders/new_order_flow.py."""
 
 from __future__ import annotations
 
@@ -10,27 +10,21 @@ from zoneinfo import ZoneInfo
 
 from core.changes import ClientChange
 from core.clients.search import parse_query
-from core.dialogs.data import Candidate, ClientAnswer, NewOrderData, Place, Ref, Suggestion, Worker
-from core.dialogs.engine import DialogInput, Flow, Step, choice_of, required
+from core.dialogs.data import Candidate, ClientAnswer, NewOrderData, Ref, Suggestion, Worker
+from core.dialogs.engine import required
 from core.dialogs.service import Spec
 from core.domain import Actor, Client
 from core.errors import DomainError
 from core.orders.changes import booked
+from core.orders.new_order_flow import ASSIGN, EDITABLE, NEW_ORDER, NEW_ORDER_FLOW, chosen_client
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft, OrderService
 from core.orders.steps import (
-    SKIP,
     category_of,
     moment_of,
-    parse_address,
-    parse_address_pick,
-    parse_assignee,
-    parse_category,
-    parse_description,
-    parse_price,
     place_of,
 )
-from core.orders.when_steps import WHEN_STEPS, settle_year
+from core.orders.when_steps import settle_year
 from core.outcomes import Cancelled, OrderCreated, Outcome
 from core.permissions import Action, allowed, require
 from core.phones import EXAMPLE as PHONE_EXAMPLE
@@ -38,82 +32,7 @@ from core.phones import looks_like_phone
 from core.ports import AddressSuggesters, Clock, PhoneNormalizer, UnitOfWork
 from core.text import clean_name
 
-NEW_ORDER = NewOrderData.flow
-# What the confirmation card can send back for correction, and the answers that go with it.
-EDITABLE: dict[str, tuple[str, ...]] = {
-    "address": ("address", "address_pick", "suggestions"),
-    "category": ("category",),
-    "when": ("when", "when_year", "time"),
-    "price": ("price",),
-    "description": ("description",),
-}
 CANDIDATES = 6
-ASSIGN = "assign"  # "Create and assign…": the next step lists the workers
-CONFIRM = {"create": "create", ASSIGN: ASSIGN, "cancel": "cancel"}
-
-
-def _client(given: DialogInput, _data: NewOrderData) -> ClientAnswer:
-    if given.contact_phone:
-        return ClientAnswer(phone=given.contact_phone, name=given.contact_name)
-    text = (given.text or "").strip()
-    if not text or given.choice is not None:
-        raise DomainError("client_query_empty")
-    return ClientAnswer(query=text[:200])
-
-
-def _pick(given: DialogInput, data: NewOrderData) -> str:
-    options = {str(found.id): found.name for found in data.candidates or ()}
-    return choice_of({**options, "new": "new"})(given, data)
-
-
-def _name(given: DialogInput, _data: NewOrderData) -> str:
-    return clean_name(given.text, 200)
-
-
-def _address(given: DialogInput, data: NewOrderData) -> Place:
-    """As any order's address, or the client's own ("Client's address: …")."""
-    if given.choice == "client" and data.client_address:
-        return Place(text=data.client_address)
-    return parse_address(given, data)
-
-
-def _phone(given: DialogInput, _data: NewOrderData) -> str | None:
-    if given.choice == SKIP:
-        return None
-    if given.contact_phone:
-        return given.contact_phone
-    text = (given.text or "").strip()
-    if not text:
-        raise DomainError("phone_invalid", example=PHONE_EXAMPLE)
-    return text[:40]
-
-
-def _chosen_client(data: NewOrderData) -> bool:
-    return (data.client_pick or "new") != "new" or data.client_same == "yes"
-
-
-NEW_ORDER_FLOW = Flow(
-    NewOrderData,
-    (
-        Step("client", _client, skip=lambda d: d.resolved),
-        Step("client_pick", _pick, skip=lambda d: not d.candidates),
-        Step("client_name", _name, skip=lambda d: _chosen_client(d) or bool(d.new_name)),
-        Step("client_phone", _phone, skip=lambda d: _chosen_client(d) or bool(d.new_phone)),
-        Step(
-            "client_same",
-            choice_of({"yes": "yes", "no": "no"}),
-            skip=lambda d: _chosen_client(d) or d.same_candidate is None,
-        ),
-        Step("address", _address),
-        Step("address_pick", parse_address_pick, skip=lambda d: not d.suggestions),
-        Step("category", parse_category, skip=lambda d: not d.categories),
-        *WHEN_STEPS,
-        Step("price", parse_price),
-        Step("description", parse_description),
-        Step("confirm", choice_of({**CONFIRM, **{f"edit:{k}": k for k in EDITABLE}})),
-        Step("assignee", parse_assignee, skip=lambda d: d.confirm != ASSIGN),
-    ),
-)
 
 
 class NewOrderSpec(Spec[NewOrderData]):
@@ -207,7 +126,7 @@ class NewOrderSpec(Spec[NewOrderData]):
 
     async def _duplicates(self, uow: UnitOfWork, actor: Actor, data: NewOrderData) -> NewOrderData:
         """The 'same client?' check, once, for a new client whose phone is already known."""
-        if _chosen_client(data) or data.phone_checked or not data.new_phone:
+        if chosen_client(data) or data.phone_checked or not data.new_phone:
             return data
         if data.client_pick is None and data.candidates:
             return data

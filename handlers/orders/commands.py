@@ -6,7 +6,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from core.dialogs.data import order_flow_start
 from core.orders.listing import ListKind
-from core.orders.new_order import NEW_ORDER
+from core.orders.new_order_flow import NEW_ORDER
 from core.orders.rules import OrderAction, paid_in_full
 from core.permissions import Action, allowed
 from core.views import OrderCard

@@ -8,7 +8,7 @@ from telegram import InlineKeyboardMarkup, Update
 
 from core.clients.flows import NEW_CLIENT
 from core.domain import Order
-from core.orders.new_order import NEW_ORDER
+from core.orders.new_order_flow import NEW_ORDER
 from core.telephony.settings import TelephonyStatus
 from handlers import callbacks as cb
 from handlers.context import BotContext

@@ -14,7 +14,7 @@ from core.domain import Role
 from core.notifications.rules import Kind, Preferences, change
 from core.orders.flows import EDIT_FLOW, PAYMENT_FLOW, RESCHEDULE_FLOW
 from core.orders.listing import ListKind
-from core.orders.new_order import NEW_ORDER_FLOW
+from core.orders.new_order_flow import NEW_ORDER_FLOW
 from core.orders.rules import OrderAction
 from core.team.onboarding import LANGUAGE_LABELS, NEW_ORG_FLOW, ONBOARDING_FLOW
 from handlers import callbacks as cb
