@@ -1,4 +1,5 @@
-"""Orders, their event history, the messages that show them, and per-day workload."""
+"""Orders, their event history and per-day workload; the messages that show them are
+`OrderMessages`'s (storage/orders/messages.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +8,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    BigInteger,
-    String,
     and_,
     func,
-    insert,
-    literal,
     or_,
     select,
     update,
@@ -35,9 +32,9 @@ from storage.board import BOARD_FLAG
 from storage.columns import columns
 from storage.db import written
 from storage.orders.card_facts import card_facts, order_people
+from storage.orders.messages import OrderMessages
 from storage.orders.order_rows import ADD_EVENT, BY_NUMBER, CHANGE, GET, order_of
-from storage.tables import OrderEventRow, OrderMessageRow, OrderRow, OrganizationRow
-from storage.types import UtcDateTime
+from storage.tables import OrderEventRow, OrderRow, OrganizationRow
 from storage.webhooks import record as webhooks
 
 _OPEN = [s.value for s in OPEN_STATUSES]
@@ -81,7 +78,7 @@ def to_order(row: OrderRow) -> Order:
     )
 
 
-class SqlOrderRepository:
+class SqlOrderRepository(OrderMessages):
     def __init__(self, session: AsyncSession) -> None:
         self._s = session
         self._read: dict[tuple[int, int], tuple[object, int, Order | None]] = {}
@@ -249,52 +246,6 @@ class SqlOrderRepository:
             OrderEvent(r.id, r.order_id, r.actor_id, r.kind, dict(r.data), r.created_at)
             for r in (await self._s.execute(stmt)).scalars()
         ]
-
-    async def remember_message(
-        self, order: Order, viewer_id: int, chat_id: int, message_id: int, kind: str, now: datetime
-    ) -> None:
-        self._s.add(
-            OrderMessageRow(
-                organization_id=order.organization_id,
-                order_id=order.id,
-                viewer_id=viewer_id,
-                chat_id=chat_id,
-                message_id=message_id,
-                kind=kind,
-                created_at=now,
-            )
-        )
-
-    async def messages(self, org_id: int, order_id: int) -> list[tuple[int, int, int, str]]:
-        """(viewer user id, chat id, message id, kind) of every message showing the order."""
-        m = OrderMessageRow
-        stmt = (
-            select(m.viewer_id, m.chat_id, m.message_id, m.kind)
-            .where(m.organization_id == org_id, m.order_id == order_id)
-            .order_by(m.id)
-        )
-        return [tuple(r) for r in (await self._s.execute(stmt)).all()]
-
-    async def remember_drawn(
-        self, drawn: tuple[int, int, int], shown: tuple[int, int, int, str], now: datetime
-    ) -> bool:
-        """Remember a message (viewer, chat, message, kind) showing an order (organization,
-        order, version) only if the order is still at that version, in one statement
-        (False: it changed or is gone, and nothing was remembered)."""
-        (org_id, order_id, version), (viewer_id, chat_id, message_id, kind) = drawn, shown
-        o, m = OrderRow, OrderMessageRow.__table__
-        row = select(
-            o.organization_id,
-            o.id,
-            literal(viewer_id, BigInteger),
-            literal(chat_id, BigInteger),
-            literal(message_id, BigInteger),
-            literal(kind, String),
-            literal(now, UtcDateTime()),
-        ).where(o.organization_id == org_id, o.id == order_id, o.version == version)
-        names = ("organization_id", "order_id", "viewer_id", "chat_id", "message_id", "kind")
-        stmt = insert(m).from_select([*names, "created_at"], row).returning(m.c.id)
-        return (await self._s.execute(stmt)).first() is not None
 
 
 def _conditions(query: OrderFilter) -> list[Any]:
