@@ -8,8 +8,8 @@ from datetime import datetime
 from typing import TypeVar
 
 from core.changes import ClientChange, Keep
-from core.channels.email import normalize_address
 from core.clients import restriction as marks
+from core.clients.fields import ADDRESS_MAX, NOTES_MAX, clean_text, client_email
 from core.clients.requests import check_day, record_request, request_kind
 from core.clients.search import SearchQuery, company_terms, matches, parse_query
 from core.domain import Actor, Client, OrderStatus
@@ -21,12 +21,10 @@ from core.phones import looks_like_phone
 from core.ports import Clock, PhoneNormalizer, UnitOfWork, UowFactory
 from core.privacy.audit import record
 from core.privacy.model import AuditAction
-from core.text import clean_line, clean_name, search_key
+from core.text import clean_name, search_key
 from core.views import ClientCard, ClientView, Page, client_view
 
-NOTES_MAX = 2000
 T = TypeVar("T")
-ADDRESS_MAX = 300
 EDITABLE = ("name", "phone", "address", "notes")
 
 
@@ -47,24 +45,6 @@ async def served_clients(uow: UnitOfWork, actor: Actor, now: datetime) -> set[in
     org = actor.organization
     assert org is not None
     return await uow.orders.served_clients(org.id, actor.user.id, contacts_cutoff(org, now))
-
-
-def client_email(text: str | None) -> str | None:
-    """A client's e-mail address as `core.channels.email` accepts it; "-" or nothing clears
-    it; anything else is asked again."""
-    if text is None or text.strip() in ("", "-"):
-        return None
-    address = normalize_address(text)
-    if address is None:
-        raise DomainError("client_email_invalid")
-    return address
-
-
-def clean_text(text: str | None, limit: int, code: str = "text_too_long") -> str | None:
-    value = clean_line(text or "")
-    if len(value) > limit:
-        raise DomainError(code, limit=limit, length=len(value))
-    return value or None
 
 
 class ClientService:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from core.changes import ClientChange
-from core.clients.service import client_email
+from core.clients.fields import client_email
 from core.domain import Actor, Order, OrderStatus, Role, User
 from core.errors import DomainError
 from core.intake.catalogue import IntakeCatalogue

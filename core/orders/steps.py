@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from core.clients.service import ADDRESS_MAX, clean_text
+from core.clients.fields import ADDRESS_MAX, clean_text
 from core.dialogs.data import NewOrderData, OrderDetailsData, Place, WhenData
 from core.dialogs.engine import DialogData, DialogInput, choice_of, required
 from core.errors import DomainError

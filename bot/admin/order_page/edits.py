@@ -24,7 +24,7 @@ from core.catalogue.lines import LINE_EDIT_EVENT, LINE_EVENT
 from core.catalogue.model import NewLine
 from core.catalogue.parsing import EXAMPLE as LINE_EXAMPLE
 from core.catalogue.parsing import parse_line
-from core.clients.service import ADDRESS_MAX, clean_text
+from core.clients.fields import ADDRESS_MAX, clean_text
 from core.errors import DomainError
 from core.money import parse_money
 from core.orders.audiences import CLIENT_EVENTS
