@@ -1,5 +1,6 @@
 """Client-loop use cases: invitations and links, consents and opt-outs, the message log,
-client page tokens and what a client sees of an order. One unit of work each.
+client page tokens and what a client sees of an order (`core.client_loop.page_access`). One
+unit of work each.
 
 Settings and templates live in the base class (`core.client_loop.setup`). Calls without an
 actor come from the client's side (a Telegram user, a page, a provider's callback) or from
@@ -21,50 +22,30 @@ from core.client_loop.model import (
     DeliveryStatus,
     IssuedToken,
     NewClientMessage,
-    PageAccess,
     Purpose,
     Redeemed,
     consent_state,
 )
+from core.client_loop.page_access import ClientPages, client_order
 from core.client_loop.queueing import ClientChannels
 from core.client_loop.rating_service import ClientRatings
 from core.client_loop.relay import ClientRelay
 from core.client_loop.tokens import (
     MAX_INVITE_DAYS,
-    PAGE_GRACE,
     hash_token,
     looks_like_invite,
-    looks_like_page,
     new_invite_token,
-    new_page_token,
-    page_expiry,
 )
-from core.client_loop.views import ClientOrderView, client_order_view
-from core.domain import Actor, Order, OrgStatus, User
+from core.domain import Actor, OrgStatus, User
 from core.errors import DomainError
 from core.permissions import Action, allowed, require, require_writable
-from core.ports import UnitOfWork
 from core.privacy.audit import record
 from core.privacy.model import AuditAction
 
 BODY_MAX = 4096
 
 
-async def _client_order(
-    uow: UnitOfWork, org_id: int, client_id: int, order_id: int | None
-) -> Order | None:
-    """Check the client (and the order, if given, as theirs) exist in the organization."""
-    if await uow.clients.get(org_id, client_id) is None:
-        raise DomainError("not_found")
-    if order_id is None:
-        return None
-    order = await uow.orders.get(org_id, order_id)
-    if order is None or order.client_id != client_id:
-        raise DomainError("not_found")
-    return order
-
-
-class ClientLoopService(ClientInvoices, ClientChannels, ClientRatings, ClientRelay):
+class ClientLoopService(ClientPages, ClientInvoices, ClientChannels, ClientRatings, ClientRelay):
     async def invite(
         self, actor: Actor, client_id: int, order_id: int | None = None, days: int | None = None
     ) -> IssuedToken:
@@ -78,7 +59,7 @@ class ClientLoopService(ClientInvoices, ClientChannels, ClientRatings, ClientRel
         org_id = actor.organization.id
         token = new_invite_token()
         async with self._uow() as uow:
-            await _client_order(uow, org_id, client_id, order_id)
+            await client_order(uow, org_id, client_id, order_id)
             now = self._clock.now()
             expires = now + timedelta(days=days)
             added = await uow.client_loop.add_invite(
@@ -154,7 +135,7 @@ class ClientLoopService(ClientInvoices, ClientChannels, ClientRatings, ClientRel
         assert actor.organization is not None
         org_id = actor.organization.id
         async with self._uow() as uow:
-            await _client_order(uow, org_id, client_id, None)
+            await client_order(uow, org_id, client_id, None)
             now = self._clock.now()
             event = await uow.client_loop.add_consent(
                 org_id, client_id, channel, purpose, ConsentAction.BASIS, actor.user.id, now
@@ -173,7 +154,7 @@ class ClientLoopService(ClientInvoices, ClientChannels, ClientRatings, ClientRel
         with time and channel. No purpose: everything by that channel."""
         purposes = list(Purpose) if purpose is None else [purpose]
         async with self._uow() as uow:
-            await _client_order(uow, org_id, client_id, None)
+            await client_order(uow, org_id, client_id, None)
             now = self._clock.now()
             stop = ConsentAction.WITHDRAWN
             events = [
@@ -223,7 +204,7 @@ class ClientLoopService(ClientInvoices, ClientChannels, ClientRatings, ClientRel
         if len(new.body) > BODY_MAX:
             raise DomainError("text_too_long", limit=BODY_MAX, length=len(new.body))
         async with self._uow() as uow:
-            await _client_order(uow, org_id, new.client_id, new.order_id)
+            await client_order(uow, org_id, new.client_id, new.order_id)
             message = await uow.client_loop.add_message(org_id, new, self._clock.now())
             await uow.commit()
         return message
@@ -253,50 +234,3 @@ class ClientLoopService(ClientInvoices, ClientChannels, ClientRatings, ClientRel
             if order is None or not (mine or allowed(actor.role, Action.ORDER_VIEW_ALL)):
                 raise DomainError("not_found")
             return await uow.client_loop.order_messages(org_id, order_id)
-
-    async def issue_page(self, org_id: int, client_id: int, order_id: int) -> IssuedToken:
-        """A token for the client page of the client's order (`/c/<token>`)."""
-        token = new_page_token()
-        async with self._uow() as uow:
-            order = await _client_order(uow, org_id, client_id, order_id)
-            assert order is not None
-            now = self._clock.now()
-            expires = page_expiry(order, now)
-            page = await uow.client_loop.add_page(
-                org_id, client_id, order_id, hash_token(token), expires, now
-            )
-            await uow.commit()
-        return IssuedToken(page.id, token, expires)
-
-    async def resolve_page(self, token: str) -> PageAccess:
-        if not looks_like_page(token):
-            raise DomainError("client_page_unknown")
-        async with self._uow() as uow:
-            page = await uow.client_loop.page_by_hash(hash_token(token))
-            org = await uow.orgs.get(page.organization_id) if page else None
-            if page is None or org is None or org.status is OrgStatus.DELETED:
-                raise DomainError("client_page_unknown")
-        if page.expires_at <= self._clock.now():
-            raise DomainError("client_page_expired")
-        return PageAccess(page.organization_id, page.client_id, page.order_id, page.expires_at)
-
-    async def order_closed(self, org_id: int, order_id: int) -> int:
-        """The order was settled: its pages open for the grace period more at most."""
-        async with self._uow() as uow:
-            at = self._clock.now() + PAGE_GRACE
-            changed = await uow.client_loop.expire_pages(org_id, order_id, at)
-            await uow.commit()
-        return changed
-
-    async def order_view(self, org_id: int, client_id: int, order_id: int) -> ClientOrderView:
-        """What the client may see of their order (another client's order: not found)."""
-        async with self._uow() as uow:
-            org = await uow.orgs.get(org_id)
-            order = await uow.orders.get(org_id, order_id)
-            if org is None or order is None:
-                raise DomainError("not_found")
-            settings = await uow.client_loop.settings(org_id)
-            assignee = await uow.users.get(order.assignee_id) if order.assignee_id else None
-            categories = {c.id: c.name for c in await uow.categories.listing(org_id)}
-        category = categories.get(order.category_id) if order.category_id else None
-        return client_order_view(order, client_id, org, settings, assignee, category)
