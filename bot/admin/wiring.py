@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import httpx
 
 from bot.settings import Settings
+from core.admin.address_suggesters import OrgAddressSuggesters
 from core.admin.factor_setup import FactorSetupService
 from core.admin.model import Terminal
-from core.admin.org_settings import OrgAddressSuggesters, OrgSettingsService
+from core.admin.org_settings import OrgSettingsService
 from core.admin.second_factor import SecondFactorService
 from core.admin.service import AdminService
 from core.billing.plans import PlanGuard

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 from typing import Any
@@ -24,7 +24,7 @@ from core.notifications.rules import MAX_REMINDER_MINUTES, reminder_setting, wit
 from core.notifications.rules import Preferences as Personal
 from core.notifications.schedule import hhmm, parse_hhmm
 from core.permissions import Action, require
-from core.ports import AddressSuggester, Clock, SecretBox, UnitOfWork, UowFactory
+from core.ports import Clock, SecretBox, UnitOfWork, UowFactory
 from core.privacy.audit import record
 from core.privacy.model import AuditAction
 from core.recurring.occurrences import follow_zone
@@ -216,31 +216,6 @@ class OrgSettingsService:
             return CredentialView(name, None)
         plain = self._open(ciphertext, org_id, name)
         return CredentialView(name, mask(plain) if plain else "••••", readable=plain is not None)
-
-
-class OrgAddressSuggesters:
-    """DaData per organization: its own token, else the deployment's (one adapter per key)."""
-
-    def __init__(
-        self,
-        settings: OrgSettingsService,
-        make: Callable[[str], AddressSuggester] | None,
-        fallback: AddressSuggester | None = None,
-    ) -> None:
-        self._settings = settings
-        self._make = make
-        self._fallback = fallback
-        self._by_key: dict[str, AddressSuggester] = {}
-
-    async def for_org(self, uow: UnitOfWork, org_id: int) -> AddressSuggester | None:
-        if self._make is None:
-            return self._fallback
-        key = await self._settings.credential_in(uow, org_id, "dadata_token")
-        if key is None:
-            return None
-        if key not in self._by_key:
-            self._by_key[key] = self._make(key)
-        return self._by_key[key]
 
 
 def _profile_changes(

@@ -8,7 +8,8 @@ from datetime import time
 import pytest
 from sqlalchemy import text
 
-from core.admin.org_settings import OrgAddressSuggesters, OrgSettingsService
+from core.admin.address_suggesters import OrgAddressSuggesters
+from core.admin.org_settings import OrgSettingsService
 from core.errors import DomainError
 from storage.db import create_engine
 from storage.secrets import FernetSecretBox
