@@ -59,7 +59,7 @@ class CallbackAnswers:
 
     def __init__(self, post: Post, grace: float = GRACE) -> None:
         self._post = post
-        self._grace = grace
+        self.grace = grace  # public: a test under load may give handlers longer
         self._pending: dict[str, Pending] = {}
 
     @contextlib.asynccontextmanager
@@ -73,7 +73,7 @@ class CallbackAnswers:
         self._pending[query.id] = pending
         # A timer, not a task: most taps are answered by their handler well within GRACE.
         loop = asyncio.get_running_loop()
-        pending.timer = loop.call_later(self._grace, self._answer_late, pending)
+        pending.timer = loop.call_later(self.grace, self._answer_late, pending)
         token = _current.set(pending)
         try:
             yield
