@@ -13,6 +13,7 @@ from bot.admin import (
     api,
     api_keys,
     api_keys_page,
+    billing_pages,
     catalogue,
     checklists,
     checklists_form,
@@ -101,6 +102,7 @@ def build_admin_app(
     app.include_router(api_keys_page.router)
     app.include_router(data_rights.router)
     app.include_router(pages.router)
+    app.include_router(billing_pages.router)
     app.include_router(sign_in.router)
     app.include_router(sessions_page.router)
     app.include_router(factor_pages.router)

@@ -1,6 +1,7 @@
-"""The browser side: the settings and billing pages and their forms (CSRF-checked,
-post-redirect-get), in the signed-in owner's language, and signing out. Signing in from the
-bot's link is bot/admin/sign_in.py; the Sessions page bot/admin/sessions_page.py."""
+"""The browser side: the settings page and its forms (CSRF-checked, post-redirect-get), in
+the signed-in owner's language, and signing out. The billing page is bot/admin/billing_pages.py;
+signing in from the bot's link bot/admin/sign_in.py; the Sessions page
+bot/admin/sessions_page.py."""
 
 from __future__ import annotations
 
@@ -283,39 +284,3 @@ async def post_revoke(request: Request, work: WorkDep, token_id: int) -> Respons
         await services.admin.revoke_token(actor, token_id)
 
     return await _apply(request, work, revoke)
-
-
-async def _billing(
-    services: Services, current: Page, message: Safe | None = None, status: int = 200
-) -> Response:
-    overview = await services.billing.overview(current.actor)
-    assert current.actor.organization is not None
-    org = current.actor.organization.name
-    return HTMLResponse(
-        views.billing_page(current.t, org, overview, current.csrf, message), status_code=status
-    )
-
-
-@router.get("/billing")
-async def billing_page(request: Request, work: WorkDep) -> Response:
-    return await _billing(work.services, await _page(request, work.services))
-
-
-@router.post("/billing/checkout")
-async def post_checkout(request: Request) -> Response:
-    # Not one unit of work: the payment is committed before the bank is asked for its page
-    # (a payment the bank knows of is never lost), and no transaction waits on the bank.
-    services = _context(request).container.services
-    current, submitted = await _posted(request, services)
-    plan = _text(submitted, "plan")
-    try:
-        months = _number(submitted, f"months-{plan}", "months_range", limit=12)
-        done = await services.billing.checkout(
-            current.actor, plan, months, _text(submitted, f"email-{plan}")
-        )
-    except DomainError as error:
-        if error.code in AUTH_CODES:
-            raise
-        message = notice(describe(current.t.translator, error), "error")
-        return await _billing(services, current, message, 422)
-    return RedirectResponse(done.payment_url, status_code=303)

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from bot.admin.billing_view import billing_page
 from bot.admin.html import SafeText
-from bot.admin.views import billing_page
 from core.admin.model import BillingOverview
 from core.billing.rules import FREE
 from handlers.i18n import Catalogs
