@@ -23,6 +23,7 @@ COMMANDS = {
     "recovery": "bench.recovery",
     "deid": "bench.deid",
     "board": "bench.board",
+    "bots": "bench.bots",
 }
 
 

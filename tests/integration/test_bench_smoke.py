@@ -89,3 +89,14 @@ def test_quick_board_benchmark_delivers_every_change_to_every_board(tmp_path, ca
         assert run["boards"] == 10 and run["changes"] == 60 and run["missing"] == 0
         assert run["delivered"] == 600 and run["latency_ms"]["p95"] > 0
     assert "p95 ms" in capsys.readouterr().out
+
+
+def test_quick_bots_benchmark_each_bot_within_its_own_limit(tmp_path, capsys):
+    out = tmp_path / "results"
+    assert main(["bots", "--quick", "--out", str(out)]) == 0
+    [written] = out.glob("bots-*.json")
+    report = json.loads(written.read_text(encoding="utf-8"))
+    assert [(r["bots"], r["messages"]) for r in report["runs"]] == [(1, 40), (2, 80)]
+    for run in report["runs"]:
+        assert run["max_in_1s_per_bot"] <= 30 and run["refused_429"] == 0
+    assert "total msg/s" in capsys.readouterr().out
