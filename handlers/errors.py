@@ -1,4 +1,6 @@
-"""One place that turns domain error codes into localized replies, and logs the unexpected."""
+"""One place that turns domain error codes into localized replies, and logs the unexpected.
+The texts of some areas live beside it (handlers/client_loop_errors.py,
+handlers/lines_errors.py, and the admin, telephony and company modules)."""
 
 from __future__ import annotations
 
@@ -12,12 +14,14 @@ from telegram.error import BadRequest, Forbidden, RetryAfter
 
 from core.errors import DomainError, DuplicateUpdate
 from handlers.admin import ADMIN_ERRORS, PLAN_NAMES
+from handlers.client_loop_errors import CLIENT_LOOP_ERRORS
 from handlers.companies.render import COMPANY_ERRORS
 from handlers.context import BotContext
 from handlers.delivery.replies import reply
 from handlers.formatting import megabytes
 from handlers.gate import load_actor
 from handlers.i18n import N_, Translator
+from handlers.lines_errors import LINES_ERRORS
 from handlers.telephony.render import CALL_ERRORS
 from handlers.weekdays import WEEKDAY_NAMES, weekday_name
 
@@ -171,71 +175,8 @@ MESSAGES: dict[str, str] = {
     ),
     "contact_grace_range": N_("The grace period must be between 0 and {limit} hours."),
     "merge_nothing_found": N_("No other client matches. Try another name or phone."),
-    "client_button_foreign": N_("This button is not for you."),
-    "client_invite_expired": N_("This link has expired. Ask the business for a new one."),
-    "client_invite_unknown": N_("This link is not valid. Ask the business for a new one."),
-    "client_invite_used": N_("This link was already used. Ask the business for a new one."),
-    "client_unreachable": N_(
-        "The client cannot get messages now: they are not in Telegram, have no mobile number "
-        "or e-mail we can use, or asked not to be messaged."
-    ),
-    "client_message_text": N_("Please type your message to the client as text."),
-    "client_reason_empty": N_("Please write the reason in words."),
-    "working_day_invalid": N_(
-        "{day}: give the opening and closing time like 09:00 and 18:00, closing at least an "
-        "hour after opening, or mark the day closed."
-    ),
-    "working_days_none": N_("At least one day must be open."),
-    "client_linked_elsewhere": N_(
-        "This Telegram account is already linked to another client of this business."
-    ),
-    "client_page_expired": N_("This page has expired."),
-    "client_page_unknown": N_("This page does not exist."),
-    "consent_basis_channel": N_("A legal basis is recorded for SMS or e-mail only."),
-    "rating_delay_range": N_("The rating delay must be between 0 and {limit} minutes."),
-    "eta_detour_range": N_("The detour factor must be between {low} and {high}."),
-    "eta_speed_range": N_("The average speed must be between {low} and {high} km/h."),
-    "template_braces": N_("The braces in the text do not match (at character {position})."),
-    "template_empty": N_("The text cannot be empty."),
-    "template_missing_variable": N_("The text must contain {{{name}}}."),
-    "template_too_long": N_("The text is longer than {limit} characters."),
-    "template_unknown_variable": N_("{{{name}}} is not a variable this message can use."),
-    "catalogue_full": N_("The catalogue holds at most {limit} items. Archive some first."),
-    "line_invalid": N_("I could not read that line. Type it like this: {example}"),
-    "line_discount_range": N_("A discount must be between zero and the line's amount."),
-    "lines_too_many": N_("An order can have at most {limit} lines."),
-    "quantity_range": N_(
-        "The quantity must be more than zero, with at most three decimal places."
-    ),
-    "unit_too_long": N_("The unit is at most {limit} characters, for example “pcs” or “m”."),
-    "vat_rate_invalid": N_("That VAT rate is not one I know. Rates: {rates}."),
-    "inn_invalid": N_("The INN must be 10 or 12 digits with correct check digits."),
-    "kpp_invalid": N_("The KPP must be 9 digits."),
-    "bik_invalid": N_("The BIK must be 9 digits."),
-    "account_invalid": N_("A bank account number must be 20 digits."),
-    "price_is_lines": N_(
-        "Order №{number} has several lines: its price is their sum. Add a line instead."
-    ),
-    "approval_pending": N_(
-        "Order №{number} is waiting for the client to approve its new total. It can be "
-        "closed as done once they approve it."
-    ),
-    "approval_declined": N_(
-        "The client declined the new total of order №{number}. Change or remove a line in "
-        "🧾 Lines (the client is asked again), or cancel the order."
-    ),
-    "lines_done": N_(
-        "Order №{number} is done and its invoice issued: its lines can no longer be changed."
-    ),
-    "line_gone": N_("This line is no longer on the order."),
-    "quote_already": N_("This quote has already been answered."),
-    "quote_expired": N_("This quote was valid until {day} and can no longer be approved."),
-    "quote_no_lines": N_("A quote needs at least one line."),
-    "quote_not_sent": N_("This quote has not been sent yet."),
-    "quote_slot_taken": N_("That time has just been taken. Please pick another one."),
-    "quote_valid_far": N_("A quote can be valid for at most {days} days."),
-    "quote_valid_past": N_("The valid-until date must not be in the past."),
-    "quote_client_none": N_("No client matches that. Type another phone number or name."),
+    **CLIENT_LOOP_ERRORS,
+    **LINES_ERRORS,
     **ADMIN_ERRORS,
     **CALL_ERRORS,
     **COMPANY_ERRORS,
