@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.checklists.define_flow import NO_UNIT
 from core.checklists.rules import MAX_TEXT
-from core.dialogs.data import ChecklistItemData
+from core.dialogs.checklist_data import ChecklistItemData
 from core.dialogs.engine import DialogState, data_as
 from handlers import callbacks as cb
 from handlers.i18n import N_, Translator

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.checklists.model import CategoryChecklist, ItemKind, NewItem
 from core.checklists.rules import fingerprint
-from core.dialogs.data import ChecklistItemData
+from core.dialogs.checklist_data import ChecklistItemData
 from core.errors import DomainError
 from core.outcomes import ChecklistItemAdded
 from core.permissions import Action, allowed

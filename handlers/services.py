@@ -10,7 +10,7 @@ from typing import Literal
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.catalogue.model import CatalogueItem, ItemKind, vat_label
-from core.dialogs.data import ServiceNewData, ServicePriceData
+from core.dialogs.catalogue_data import ServiceNewData, ServicePriceData
 from core.errors import DomainError
 from core.outcomes import Outcome, ServiceSaved
 from core.permissions import Action, allowed

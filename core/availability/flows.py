@@ -10,7 +10,7 @@ from datetime import date
 from core.availability.model import AwaySaved, HoursSaved
 from core.availability.rules import AwayKind, local_day, parse_days, parse_hours
 from core.availability.service import AvailabilityService
-from core.dialogs.data import TimeOffData, WorkHoursData
+from core.dialogs.availability_data import TimeOffData, WorkHoursData
 from core.dialogs.engine import DialogInput, Flow, Step, required
 from core.dialogs.service import Spec
 from core.domain import Actor

@@ -11,13 +11,13 @@ from core.catalogue.lines import OrderLines
 from core.catalogue.model import ItemKind, NewItem, NewLine, check_item, parse_vat
 from core.catalogue.parsing import EXAMPLE, parse_line, parse_price
 from core.catalogue.service import CatalogueService
-from core.dialogs.data import (
+from core.dialogs.catalogue_data import (
     LineQuantityData,
     OrderLineData,
-    Ref,
     ServiceNewData,
     ServicePriceData,
 )
+from core.dialogs.data import Ref
 from core.dialogs.engine import DialogInput, Flow, Step, required
 from core.dialogs.service import Spec
 from core.domain import Actor

@@ -10,7 +10,7 @@ from dataclasses import replace
 from core.checklists.model import ItemKind, NewItem
 from core.checklists.rules import MAX_TEXT, MAX_UNIT, clean
 from core.checklists.service import add_item, category_checklist
-from core.dialogs.data import ChecklistItemData
+from core.dialogs.checklist_data import ChecklistItemData
 from core.dialogs.engine import DialogInput, Flow, Step, choice_of, required
 from core.dialogs.service import Spec
 from core.domain import Actor

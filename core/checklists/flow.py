@@ -9,7 +9,7 @@ from dataclasses import replace
 from core.checklists.model import ItemKind, OrderItem
 from core.checklists.rules import parse_number
 from core.checklists.service import answer_item, workable
-from core.dialogs.data import ChecklistNumberData, ChecklistPhotoData
+from core.dialogs.checklist_data import ChecklistNumberData, ChecklistPhotoData
 from core.dialogs.engine import DialogInput, Flow, Step, required
 from core.dialogs.service import Spec
 from core.domain import Actor, Order

@@ -27,7 +27,7 @@ from core.client_loop.visits import (
     linked_visit,
     refusal,
 )
-from core.dialogs.data import ClientCancelData
+from core.dialogs.client_data import ClientCancelData
 from core.dialogs.engine import DialogState
 from core.errors import DomainError
 from core.ports import Clock, UowFactory

@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from core.client_loop.refunds import PayRefunds, paid_online
-from core.dialogs.data import RefundData
 from core.dialogs.engine import DialogInput, Flow, Step, choice_of, required
+from core.dialogs.payment_data import RefundData
 from core.dialogs.service import Spec
 from core.domain import Actor
 from core.errors import DomainError

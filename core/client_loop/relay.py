@@ -40,7 +40,7 @@ from core.client_loop.relay_copies import RelayCopies, answered
 from core.client_loop.staff_photo import StaffPhoto, page_photo, photo_link
 from core.client_loop.templates import LANGUAGES, default, render
 from core.client_loop.views import client_first_name
-from core.dialogs.data import ClientReplyData
+from core.dialogs.client_data import ClientReplyData
 from core.domain import Actor, Order, OrgStatus, Role, User
 from core.domain import Attachment as FileRow
 from core.errors import DomainError

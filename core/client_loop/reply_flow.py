@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from core.client_loop.inbound import TEXT_MAX
 from core.client_loop.relay import staff_message
-from core.dialogs.data import ClientReplyData
+from core.dialogs.client_data import ClientReplyData
 from core.dialogs.engine import DialogInput, Flow, Step
 from core.dialogs.service import Spec
 from core.domain import Actor

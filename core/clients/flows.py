@@ -7,7 +7,8 @@ from dataclasses import replace
 from core.client_loop.restriction_notice import confirm_restriction
 from core.clients.search import parse_query
 from core.clients.service import ClientService
-from core.dialogs.data import ClientEditData, ClientMergeData, NewClientData, Ref
+from core.dialogs.client_data import ClientEditData, ClientMergeData, NewClientData
+from core.dialogs.data import Ref
 from core.dialogs.engine import DialogData, DialogInput, Flow, Step, choice_of, required
 from core.dialogs.service import Spec
 from core.domain import Actor

@@ -4,7 +4,8 @@ A field is named like the step that answers it (or the lookup that fills it) and
 is stored under, so conversations saved before these types existed read back the same: days
 and times as ISO strings, lists of offered things as JSON arrays ([id, name, ...]).
 `state_from_json` is the one way back from storage; data that does not fit its flow's type is
-no conversation (None), never an error halfway through a step."""
+no conversation (None), never an error halfway through a step. `KINDS` is the one registry of
+flows; some features' data classes live beside this module (core/dialogs/*_data.py)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,27 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from typing import NamedTuple
 
+from core.dialogs.availability_data import TimeOffData, WorkHoursData
+from core.dialogs.catalogue_data import (
+    LineQuantityData,
+    OrderLineData,
+    ServiceNewData,
+    ServicePriceData,
+)
+from core.dialogs.checklist_data import ChecklistItemData, ChecklistNumberData, ChecklistPhotoData
+from core.dialogs.client_data import (
+    ClientCancelData,
+    ClientEditData,
+    ClientMergeData,
+    ClientReplyData,
+    NewClientData,
+)
 from core.dialogs.company_data import ClientCompanyData
 from core.dialogs.engine import DialogData, DialogState
 from core.dialogs.json_form import Json, Malformed, encode, fields_of
 from core.dialogs.offered import Candidate as Candidate
 from core.dialogs.offered import Ref as Ref
+from core.dialogs.payment_data import PaymentData, RefundData
 from core.dialogs.quote_data import QuoteData, QuoteQuestionData
 
 log = logging.getLogger(__name__)
@@ -83,17 +100,6 @@ class NewOrgData(DialogData):
     name: str | None = None
     timezone: str | None = None
     currency: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PaymentData(DialogData):
-    flow = "payment"
-    order_id: int
-    number: int | None = None
-    rest: int | None = None  # what is still unpaid, in minor units
-    currency: str | None = None
-    amount: int | None = None
-    method: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -164,84 +170,12 @@ class NewOrderData(OrderDetailsData):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class NewClientData(DialogData):
-    flow = "new_client"
-    name: str | None = None
-    phone: str | None = None
-    e164: str | None = None
-    dup: Ref | None = None  # the card that already has this phone
-    same: str | None = None
-    address: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClientEditData(DialogData):
-    flow = "client_edit"
-    client_id: int
-    field: str
-    value: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
 class ProfileEditData(DialogData):
     """/settings: the person's own name or phone (core/team/profile.py)."""
 
     flow = "profile_edit"
     field: str
     value: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClientMergeData(DialogData):
-    flow = "client_merge"
-    client_id: int
-    query: str | None = None
-    candidates: tuple[Ref, ...] | None = None
-    pick: str | None = None
-    confirm: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClientReplyData(DialogData):
-    """A staff member's message to a client (a reply to the client's message, or from the
-    order card); the client's name and the order's number as the prompt shows them."""
-
-    flow = "client_reply"
-    client_id: int
-    order_id: int | None = None
-    message_id: int | None = None  # the client's message answered (None: from the card)
-    client_name: str | None = None
-    number: int | None = None
-    text: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ClientCancelData(DialogData):
-    """A business's client cancelling a visit from a reminder with a reason of their own: the
-    visit (organization, order, the order's time the reminder was about, in minutes since
-    the epoch) and the reason they type (`core.client_loop.reasons`)."""
-
-    flow = "client_cancel"
-    org_id: int
-    order_id: int
-    at: int
-    reason: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class RefundData(DialogData):
-    """Staff refunding (part of) an order's online payment to the client's card: what is
-    left to refund when the flow began, then the amount and the confirmation."""
-
-    flow = "refund"
-    order_id: int
-    number: int | None = None
-    paid: int | None = None  # the online payment, in minor units
-    refunded: int | None = None  # asked to refund before
-    left: int | None = None
-    currency: str | None = None
-    amount: int | None = None
-    sure: str | None = None
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -272,120 +206,6 @@ class SeriesEditData(DialogData):
     workers: tuple[Worker, ...] | None = None
     time: dt.time | None = None
     assignee: str | None = None  # a worker's id
-    price: int | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class WorkHoursData(DialogData):
-    """A member's weekly hours typed in /availability (`core.availability.flows`): kept as
-    "09:00-18:00 12345" (ISO weekdays)."""
-
-    flow = "work_hours"
-    hours: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class TimeOffData(DialogData):
-    """Days off or a vacation typed in /availability: the organization's local day when the
-    conversation began (`today`, ISO; a date without a year is its next occurrence from then)
-    and the days, "2026-03-10/2026-03-20"."""
-
-    flow = "time_off"
-    today: str | None = None
-    days: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChecklistNumberData(DialogData):
-    """A number item of an order's checklist tapped (`core.checklists.flow`): the number
-    typed (`reading`), and the order's number, the item's text and unit for the question."""
-
-    flow = "checklist_number"
-    order_id: int
-    item_id: int
-    number: int | None = None
-    text: str | None = None
-    unit: str | None = None
-    reading: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChecklistItemData(DialogData):
-    """/checklist's "➕ Add item" (`core.checklists.define_flow`): the item's text, whether it
-    is required (`yes`/`no`), its kind (`tick`, `number`, `photo`) and a number's unit
-    (blank: none); the category's name for the questions."""
-
-    flow = "checklist_item"
-    category_id: int
-    name: str | None = None
-    text: str | None = None
-    required: str | None = None
-    kind: str | None = None
-    unit: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ChecklistPhotoData(DialogData):
-    """A photo item of an order's checklist tapped (`core.checklists.flow`): the next photo
-    sent in the chat (`photo`, its attachment id), and the order's number and the item's text
-    for the question."""
-
-    flow = "checklist_photo"
-    order_id: int
-    item_id: int
-    number: int | None = None
-    text: str | None = None
-    photo: int | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class OrderLineData(DialogData):
-    """The "➕ Add line" of a card (`core.catalogue.flow`): a catalogue item picked and its
-    quantity, or a line typed whole; the order's number, the person's language (how they
-    write numbers) and the active items offered (id, name)."""
-
-    flow = "order_line"
-    order_id: int
-    number: int | None = None
-    language: str | None = None
-    items: tuple[Ref, ...] | None = None
-    line: str | None = None  # "item:<id>", or the typed line ("replace tap, 1 x 1500")
-    quantity: str | None = None  # of a picked item: "2,5" or "2,5 м"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LineQuantityData(DialogData):
-    """ "✏️" of a line in an order's "🧾 Lines" (`core.catalogue.flow`): its new quantity; the
-    order's number, the line's name and quantity for the question, the person's language."""
-
-    flow = "line_quantity"
-    order_id: int
-    line_id: int
-    number: int | None = None
-    name: str | None = None  # "" for the price as agreed
-    was: int | None = None  # the quantity now, in thousandths
-    language: str | None = None
-    items: tuple[Ref, ...] | None = None  # none offered (read as `core.catalogue.flow.Picking`)
-    quantity: str | None = None  # "2,5" or "2,5 м"
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ServiceNewData(DialogData):
-    """/services → "➕ Add": the item typed on one line ("name; unit; price; VAT")."""
-
-    flow = "service_new"
-    kind: str = "service"  # or "material"
-    language: str | None = None
-    item: str | None = None
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ServicePriceData(DialogData):
-    """/services → an item → "✏️ Price": its new price."""
-
-    flow = "service_price"
-    item_id: int
-    name: str | None = None
     price: int | None = None
 
 

@@ -8,8 +8,9 @@ from datetime import datetime
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from core.dialogs.data import OrderEditData, PaymentData, Ref, RescheduleData, WhenData
+from core.dialogs.data import OrderEditData, Ref, RescheduleData, WhenData
 from core.dialogs.engine import DialogData, DialogInput, Flow, Step, choice_of, required
+from core.dialogs.payment_data import PaymentData
 from core.dialogs.service import Spec
 from core.domain import Actor, Order, PaymentMethod
 from core.errors import DomainError

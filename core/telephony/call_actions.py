@@ -7,7 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from core.changes import CallChange
-from core.dialogs.data import ClientAnswer, NewClientData, NewOrderData, Place, When
+from core.dialogs.client_data import NewClientData
+from core.dialogs.data import ClientAnswer, NewOrderData, Place, When
 from core.domain import Actor, Order
 from core.errors import DomainError
 from core.orders.service import DESCRIPTION_MAX

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from core.dialogs.data import RefundData
+from core.dialogs.payment_data import RefundData
 from handlers import callbacks as cb
 from handlers.client_loop.refunds import asked_text
 from handlers.context import BotContext

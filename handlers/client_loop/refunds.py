@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
-from core.dialogs.data import RefundData
 from core.dialogs.engine import DialogState, data_as, required
+from core.dialogs.payment_data import RefundData
 from core.domain import PaymentMethod
 from core.outcomes import RefundRequested
 from core.views import OrderCard

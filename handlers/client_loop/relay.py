@@ -14,7 +14,7 @@ from telegram.error import BadRequest, Forbidden
 from core.client_loop.inbound import RELAY_JOB
 from core.client_loop.model import Channel
 from core.client_loop.relay import RelayNotice
-from core.dialogs.data import ClientReplyData
+from core.dialogs.client_data import ClientReplyData
 from core.domain import Job
 from core.runtime.jobs import JobHandler
 from core.services import Services

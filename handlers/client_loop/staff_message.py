@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from core.dialogs.data import ClientReplyData
+from core.dialogs.client_data import ClientReplyData
 from core.dialogs.engine import DialogState, data_as
 from core.domain import OrderEvent
 from core.outcomes import ClientMessaged

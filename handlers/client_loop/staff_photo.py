@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from telegram import Message, PhotoSize, Update
 
-from core.dialogs.data import ClientReplyData
+from core.dialogs.client_data import ClientReplyData
 from core.errors import DomainError
 from core.files.service import IncomingFile
 from handlers.client_loop.staff_message import client_messaged

@@ -11,8 +11,9 @@ from telegram import (
 )
 
 from core.clients.flows import NEW_CLIENT
+from core.dialogs.client_data import ClientEditData, ClientMergeData
 from core.dialogs.company_data import ClientCompanyData
-from core.dialogs.data import ClientEditData, ClientMergeData, NewOrderData
+from core.dialogs.data import NewOrderData
 from core.dialogs.engine import DialogData
 from core.permissions import Action, allowed
 from core.views import ClientView, Page

@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from core.dialogs.data import ClientEditData, ClientMergeData, NewClientData
+from core.dialogs.client_data import ClientEditData, ClientMergeData, NewClientData
 from core.dialogs.engine import DialogState, data_as, required
 from handlers import callbacks as cb
 from handlers.i18n import N_, Translator

@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.checklists.model import ChecklistAnswers, ItemKind, OrderItem
-from core.dialogs.data import ChecklistNumberData, ChecklistPhotoData
+from core.dialogs.checklist_data import ChecklistNumberData, ChecklistPhotoData
 from core.dialogs.engine import DialogData
 from core.domain import OrderStatus
 from core.orders.rules import OrderAction

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from core.dialogs.data import ChecklistPhotoData
+from core.dialogs.checklist_data import ChecklistPhotoData
 from core.dialogs.engine import DialogInput
 from handlers.client_loop.staff_photo import keep_photo
 from handlers.context import BotContext

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.dialogs.data import ChecklistNumberData, ChecklistPhotoData
+from core.dialogs.checklist_data import ChecklistNumberData, ChecklistPhotoData
 from core.dialogs.engine import DialogState, data_as
 from handlers.i18n import Translator
 from handlers.prompts import PromptEnv, Rendered

@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from core.catalogue.model import LineItem
 from core.catalogue.rules import may_change_lines
-from core.dialogs.data import LineQuantityData
+from core.dialogs.catalogue_data import LineQuantityData
 from core.domain import Order
 from handlers import callbacks as cb
 from handlers.context import BotContext

@@ -6,7 +6,12 @@ from __future__ import annotations
 from telegram import InlineKeyboardMarkup
 
 from core.catalogue.flow import ITEM, ITEM_EXAMPLE
-from core.dialogs.data import LineQuantityData, OrderLineData, ServiceNewData, ServicePriceData
+from core.dialogs.catalogue_data import (
+    LineQuantityData,
+    OrderLineData,
+    ServiceNewData,
+    ServicePriceData,
+)
 from core.dialogs.engine import DialogState, data_as
 from handlers.i18n import Translator
 from handlers.orders.line_render import AGREED

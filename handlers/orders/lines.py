@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import Update
 
 from core.catalogue.approval import Approval
-from core.dialogs.data import OrderLineData
+from core.dialogs.catalogue_data import OrderLineData
 from core.errors import DomainError
 from handlers import callbacks as cb
 from handlers.context import BotContext

@@ -9,8 +9,9 @@ from babel.dates import format_date
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from core.companies.model import Company, status_of
-from core.dialogs.data import Candidate, NewOrderData, PaymentData, WhenData
+from core.dialogs.data import Candidate, NewOrderData, WhenData
 from core.dialogs.engine import DialogState, data_as, required
+from core.dialogs.payment_data import PaymentData
 from core.domain import PaymentMethod
 from core.orders.steps import place_of
 from handlers import callbacks as cb

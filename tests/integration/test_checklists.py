@@ -15,7 +15,7 @@ from core.checklists.done import copy_checklist
 from core.checklists.model import AcceptanceMethod, ItemKind, NewItem
 from core.checklists.rules import fingerprint
 from core.checklists.service import ChecklistService, accept, add_item
-from core.dialogs.data import ChecklistPhotoData
+from core.dialogs.checklist_data import ChecklistPhotoData
 from core.dialogs.engine import DialogInput
 from core.domain import Role
 from core.errors import DomainError

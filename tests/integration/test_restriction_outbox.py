@@ -22,7 +22,7 @@ from core.client_loop.model import (
     Purpose,
 )
 from core.client_loop.restriction_notice import CONFIRMATION
-from core.dialogs.data import ClientEditData
+from core.dialogs.client_data import ClientEditData
 from core.dialogs.engine import DialogInput
 from core.domain import TelegramProfile, VoiceStatus
 from core.files.service import IncomingFile

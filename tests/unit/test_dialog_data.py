@@ -7,32 +7,28 @@ from datetime import date, datetime, time
 
 import pytest
 
-from core.dialogs.data import (
-    KINDS,
-    Candidate,
-    ChecklistItemData,
-    ChecklistNumberData,
-    ChecklistPhotoData,
-    ClientAnswer,
+from core.dialogs.catalogue_data import LineQuantityData, OrderLineData, ServicePriceData
+from core.dialogs.checklist_data import ChecklistItemData, ChecklistNumberData, ChecklistPhotoData
+from core.dialogs.client_data import (
     ClientCancelData,
-    ClientCompanyData,
     ClientEditData,
     ClientMergeData,
     ClientReplyData,
-    LineQuantityData,
     NewClientData,
+)
+from core.dialogs.data import (
+    KINDS,
+    Candidate,
+    ClientAnswer,
+    ClientCompanyData,
     NewOrderData,
     OrderEditData,
-    OrderLineData,
-    PaymentData,
     Place,
     ProfileEditData,
     Ref,
-    RefundData,
     RepeatData,
     RescheduleData,
     SeriesEditData,
-    ServicePriceData,
     Suggestion,
     When,
     Worker,
@@ -40,6 +36,7 @@ from core.dialogs.data import (
     state_to_json,
 )
 from core.dialogs.engine import DialogData, DialogState
+from core.dialogs.payment_data import PaymentData, RefundData
 from core.dialogs.quote_data import QuoteData, QuoteLine, QuoteQuestionData
 
 # What the code before typed dialog data stored, key for key (a /neworder at its last card).
