@@ -1,0 +1,66 @@
+"""Ports of orders: the orders themselves (versioned changes, listings, the facts their cards
+show, events, the messages that show them) and the organization's service categories. Part
+of the unit of work (`core.ports.UnitOfWork`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any, Protocol
+
+from core.bundles import CardFacts, OrderPeople
+from core.changes import NewOrder, OrderUpdate
+from core.domain import Category, Order, OrderEvent
+from core.orders.listing import OrderFilter
+
+
+class CategoryRepository(Protocol):
+    async def add_many(self, org_id: int, names: Sequence[str]) -> None: ...
+    async def names(self, org_id: int) -> list[str]: ...
+    async def listing(self, org_id: int) -> list[Category]: ...
+
+
+class OrderRepository(Protocol):
+    async def add(self, org_id: int, now: datetime, new: NewOrder) -> Order: ...
+    async def get(self, org_id: int, order_id: int) -> Order | None: ...
+    async def by_number(self, org_id: int, number: int) -> Order | None: ...
+    async def change(self, order: Order, now: datetime, change: OrderUpdate) -> Order | None:
+        """Apply the change only if the order is still at the version read; else None."""
+        ...
+
+    async def listing(
+        self, org_id: int, query: OrderFilter, limit: int, offset: int
+    ) -> list[Order]: ...
+    async def count(self, org_id: int, query: OrderFilter) -> int: ...
+    async def for_client(self, org_id: int, client_id: int, limit: int = 10) -> list[Order]: ...
+    async def holds_client(
+        self, org_id: int, user_id: int, client_id: int, settled_since: datetime
+    ) -> bool:
+        """Whether the user is assigned an order for the client that is not settled, or was
+        settled at `settled_since` or later (see `core.permissions.contacts_cutoff`)."""
+        ...
+
+    async def served_clients(
+        self, org_id: int, user_id: int, settled_since: datetime
+    ) -> set[int]: ...
+    async def card_facts(
+        self, org_id: int, orders: Sequence[Order], holders: Sequence[int], settled_since: datetime
+    ) -> CardFacts: ...
+    async def people(
+        self, org_id: int, user_ids: Sequence[int], shown: int | None = None
+    ) -> OrderPeople: ...
+    async def load(self, org_id: int, start: datetime, end: datetime) -> dict[int, int]: ...
+    async def add_event(
+        self, order: Order, actor_id: int | None, kind: str, data: dict[str, Any], now: datetime
+    ) -> None: ...
+    async def events(self, org_id: int, order_id: int) -> list[OrderEvent]: ...
+    async def remember_message(
+        self, order: Order, viewer_id: int, chat_id: int, message_id: int, kind: str, now: datetime
+    ) -> None: ...
+    async def messages(self, org_id: int, order_id: int) -> list[tuple[int, int, int, str]]: ...
+    async def remember_drawn(
+        self, drawn: tuple[int, int, int], shown: tuple[int, int, int, str], now: datetime
+    ) -> bool:
+        """Remember a message (viewer, chat, message, kind) showing an order (organization,
+        order, version) if the order is still at that version (else False)."""
+        ...
