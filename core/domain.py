@@ -1,12 +1,19 @@
-"""Domain types shared by every layer: enums and plain immutable records."""
+"""Domain types shared by every layer: enums and plain immutable records. Clients, files, voice
+notes and jobs are defined in core/clients/model.py, core/files/model.py, core/voice/model.py
+and core/runtime/job_model.py and re-exported here."""
 
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
-from core.companies.model import Company
+from core.clients.model import Client as Client
+from core.files.model import Attachment as Attachment
+from core.runtime.job_model import Job as Job
+from core.runtime.job_model import JobStatus as JobStatus
+from core.voice.model import VoiceNote as VoiceNote
+from core.voice.model import VoiceStatus as VoiceStatus
 
 
 class Role(enum.StrEnum):
@@ -39,13 +46,6 @@ class ConsentKind(enum.StrEnum):
     AGE_16 = "age_16"
     PRIVACY_POLICY = "privacy_policy"
     MARKETING = "marketing"
-
-
-class JobStatus(enum.StrEnum):
-    PENDING = "pending"
-    RUNNING = "running"
-    DONE = "done"
-    DEAD = "dead"
 
 
 LANGUAGES: tuple[str, ...] = ("en", "ru")
@@ -204,49 +204,12 @@ class Actor:
 
 
 @dataclass(frozen=True, slots=True)
-class Job:
-    id: int
-    kind: str
-    payload: dict[str, object]
-    attempts: int
-    organization_id: int | None = None
-    dedup_key: str | None = None
-    extra: dict[str, object] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
 class AddressSuggestion:
     """One address offered while typing: the text to keep and, when known, its coordinates."""
 
     value: str
     latitude: float | None = None
     longitude: float | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Client:
-    id: int
-    organization_id: int
-    name: str
-    phones: tuple[str, ...]
-    address: str | None
-    notes: str | None
-    created_at: datetime
-    # Restriction of processing on the client's request (docs/data-rights.md): since when,
-    # and the note of when and how it was asked; None: not restricted.
-    restricted_at: datetime | None = None
-    restriction_note: str | None = None
-    objected_at: datetime | None = None  # objects to automated processing (AI) since
-    company: Company | None = None  # a business client's registry details (issue 21.8)
-
-    @property
-    def restricted(self) -> bool:
-        return self.restricted_at is not None
-
-    @property
-    def no_ai(self) -> bool:
-        """Neither transcription nor AI summaries: restricted, or objecting to them."""
-        return self.restricted_at is not None or self.objected_at is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -315,49 +278,3 @@ class OrderEvent:
     kind: str
     data: dict[str, object]
     created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Attachment:
-    id: int
-    organization_id: int
-    order_id: int | None
-    kind: str
-    storage_key: str
-    sha256: str
-    size: int
-    mime: str
-    file_name: str | None
-    telegram_file_id: str | None
-    caption: str | None
-    stored: bool
-
-
-class VoiceStatus(enum.StrEnum):
-    RECEIVED = "received"
-    TRANSCRIBING = "transcribing"
-    SUMMARISING = "summarising"
-    READY = "ready"
-    FAILED = "failed"
-    OFF = "off"
-    QUOTA = "quota"  # the plan's monthly transcription minutes are used up
-    RESTRICTED = "restricted"  # the order's client restricted processing: kept, not used
-    NO_SUMMARY = "no_summary"  # transcribed; AI summaries are off for the organization
-    OWN_RESTRICTED = "own_restricted"  # its sender restricted processing of their own data
-
-
-@dataclass(frozen=True, slots=True)
-class VoiceNote:
-    id: int
-    organization_id: int
-    order_id: int | None
-    attachment_id: int | None
-    user_id: int | None
-    chat_id: int
-    status_message_id: int | None
-    status: VoiceStatus
-    duration_seconds: int
-    language: str
-    transcript: str | None
-    proposal: dict[str, object] | None
-    proposal_state: str | None
