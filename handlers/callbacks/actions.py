@@ -18,6 +18,15 @@ from handlers.callbacks.availability_actions import AbsenceRemove as AbsenceRemo
 from handlers.callbacks.availability_actions import AvailabilityAsk as AvailabilityAsk
 from handlers.callbacks.availability_actions import Reassign as Reassign
 from handlers.callbacks.availability_actions import SickToday as SickToday
+from handlers.callbacks.call_actions import CallAttach as CallAttach
+from handlers.callbacks.call_actions import CallAttachPick as CallAttachPick
+from handlers.callbacks.call_actions import CallBack as CallBack
+from handlers.callbacks.call_actions import CallFilter as CallFilter
+from handlers.callbacks.call_actions import CallNewClient as CallNewClient
+from handlers.callbacks.call_actions import CallOrder as CallOrder
+from handlers.callbacks.call_actions import CallsFilter as CallsFilter
+from handlers.callbacks.call_actions import Recording as Recording
+from handlers.callbacks.call_actions import Transcripts as Transcripts
 from handlers.callbacks.checklist_actions import AcceptanceLink as AcceptanceLink
 from handlers.callbacks.checklist_actions import AcceptWork as AcceptWork
 from handlers.callbacks.checklist_actions import ChecklistCategories as ChecklistCategories
@@ -52,6 +61,16 @@ from handlers.callbacks.line_actions import ServiceOpen as ServiceOpen
 from handlers.callbacks.ownbot_actions import OwnBotTap as OwnBotTap
 from handlers.callbacks.pay_actions import RefundAsk as RefundAsk
 from handlers.callbacks.pay_actions import RefundSure as RefundSure
+from handlers.callbacks.privacy_actions import AuditPage as AuditPage
+from handlers.callbacks.privacy_actions import EraseAsk as EraseAsk
+from handlers.callbacks.privacy_actions import EraseClient as EraseClient
+from handlers.callbacks.privacy_actions import EraseConfirm as EraseConfirm
+from handlers.callbacks.privacy_actions import Marketing as Marketing
+from handlers.callbacks.privacy_actions import PolicyAnswer as PolicyAnswer
+from handlers.callbacks.privacy_actions import RestoreOrg as RestoreOrg
+from handlers.callbacks.privacy_actions import RetentionAsk as RetentionAsk
+from handlers.callbacks.privacy_actions import RetentionKeep as RetentionKeep
+from handlers.callbacks.privacy_actions import RetentionSet as RetentionSet
 from handlers.callbacks.quote_actions import ClientQuote as ClientQuote
 from handlers.callbacks.quote_actions import QuoteAnswer as QuoteAnswer
 from handlers.callbacks.quote_actions import QuoteSlot as QuoteSlot
@@ -74,7 +93,6 @@ from handlers.callbacks.trip_actions import OnMyWayEta as OnMyWayEta
 
 Switch = Literal["on", "off"]
 Setting = Literal["digest_at", "plan_at", "reminder_min", "overdue_min", "quiet"]
-CallFilter = Literal["all", "missed", "unknown"]
 ClientField = Literal[
     "name", "phone", "address", "notes", "email", "restrict",
     "request_access", "request_correction", "request_deletion", "request_restriction",
@@ -191,50 +209,6 @@ class VoiceDismiss(Action, template="vd:{note_id}"):
     note_id: int
 
 
-# Telephony
-@dataclass(frozen=True)
-class CallsFilter(Action, template="cl:{kind}"):
-    kind: CallFilter
-
-
-@dataclass(frozen=True)
-class CallBack(Action, template="clb:{call_id}"):
-    call_id: int
-
-
-@dataclass(frozen=True)
-class CallOrder(Action, template="clo:{call_id}"):
-    call_id: int
-
-
-@dataclass(frozen=True)
-class CallNewClient(Action, template="cln:{call_id}"):
-    call_id: int
-
-
-@dataclass(frozen=True)
-class CallAttach(Action, template="cla:{call_id}"):
-    call_id: int
-
-
-@dataclass(frozen=True)
-class CallAttachPick(Action, template="clp:{call_id}:{order_id}"):
-    call_id: int
-    order_id: int
-
-
-@dataclass(frozen=True)
-class Recording(Action, template="tl:rec:{value}"):
-    """on asks the owner to confirm, yes is the confirmation, off switches it off."""
-
-    value: Literal["on", "off", "yes"]
-
-
-@dataclass(frozen=True)
-class Transcripts(Action, template="tl:tr:{value}"):
-    value: Switch
-
-
 # Team, invites, organizations
 @dataclass(frozen=True)
 class MemberCard(Action, template="tm:{membership_id}"):
@@ -309,61 +283,6 @@ class NotifyKind(Action, template="np:{kind}"):
 @dataclass(frozen=True)
 class NotifySetting(Action, template="np:{setting}"):
     setting: Setting
-
-
-# Privacy and erasure
-@dataclass(frozen=True)
-class Marketing(Action, template="pv:mk:{on}"):
-    on: Literal[0, 1]
-
-
-@dataclass(frozen=True)
-class RetentionAsk(Action, template="pv:rt:{days}"):
-    days: Small  # 0: until deleted
-
-
-@dataclass(frozen=True)
-class RetentionSet(Action, template="pv:rc:{days}"):
-    days: Small
-
-
-@dataclass(frozen=True)
-class RetentionKeep(Action, template="pv:rx:0"):
-    pass
-
-
-@dataclass(frozen=True)
-class RestoreOrg(Action, template="pv:ro:{organization_id}"):
-    organization_id: int
-
-
-@dataclass(frozen=True)
-class AuditPage(Action, template="pv:au:{page}"):
-    page: Small
-
-
-@dataclass(frozen=True)
-class PolicyAnswer(Action, template="pv:pa:{accepted}"):
-    """Accept (1) or decline (0) the privacy policy's version in force."""
-
-    accepted: Literal[0, 1]
-
-
-@dataclass(frozen=True)
-class EraseAsk(Action, template="er:fc:{client_id}"):
-    client_id: int
-
-
-@dataclass(frozen=True)
-class EraseClient(Action, template="er:fcy:{client_id}"):
-    client_id: int
-
-
-@dataclass(frozen=True)
-class EraseConfirm(Action, template="er:{what}"):
-    """What /deleteme, /deleteorg or /deactivate asked (`no` cancels)."""
-
-    what: Literal["me", "org", "off", "no"]
 
 
 Invitable = Literal[Role.WORKER, Role.MANAGER]
