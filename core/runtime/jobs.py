@@ -1,4 +1,5 @@
-"""Durable background jobs: the queue port and the runner that works the queue.
+"""Durable background jobs: the runner that works the queue (the queue's port and the wake-up
+signal are in core/runtime/job_queue.py, re-exported here).
 
 Every slow or external step (uploads, speech recognition, AI summaries, digests, exports,
 purges) is a row enqueued in the same transaction as the data it works on. A runner claims
@@ -15,13 +16,14 @@ import logging
 import os
 import random
 import socket
-from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import datetime, timedelta
-from typing import Protocol
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
 
 from core.domain import Job
 from core.ports import Clock
 from core.runtime.job_failures import PermanentJobError, backoff, describe, is_permanent, where
+from core.runtime.job_queue import JobQueue as JobQueue
+from core.runtime.job_queue import JobSignal as JobSignal
 
 __all__ = [
     "DeadLetterHook",
@@ -43,62 +45,6 @@ DeadLetterHook = Callable[[Job, str], Awaitable[None]]
 DEFAULT_MAX_ATTEMPTS = 8
 # A claim found past its limit was taken by processes that died (or hung) every time.
 LEASE_EXHAUSTED = "LeaseExpired: the job outlived its lease on its last attempt"
-
-
-class JobQueue(Protocol):
-    """Where jobs wait. Every call is its own short transaction.
-
-    A claimed job is fenced by (worker id, attempt number): `complete`, `retry`, `bury` and
-    `extend` change it only while the caller still holds it, and return False when its lease
-    expired and another worker claimed it since.
-    """
-
-    async def claim(
-        self, worker_id: str, kinds: Sequence[str], lease: timedelta, now: datetime
-    ) -> Job | None:
-        """The earliest due pending job, or a running one whose lease expired, of one of
-        `kinds`; it becomes running, held by `worker_id` until `now + lease`, attempts + 1."""
-        ...
-
-    async def claim_many(
-        self, worker_id: str, kinds: Sequence[str], lease: timedelta, now: datetime, limit: int
-    ) -> list[Job]:
-        """Up to `limit` jobs claimed as `claim` claims one, in one transaction, earliest
-        first; each is fenced on its own."""
-        ...
-
-    async def complete(self, job: Job, now: datetime) -> bool: ...
-    async def retry(self, job: Job, error: str, run_at: datetime, now: datetime) -> bool: ...
-    async def bury(self, job: Job, error: str, now: datetime) -> bool:
-        """Move the job to the dead-letter state; it is never claimed again."""
-        ...
-
-    async def extend(self, job: Job, lease: timedelta, now: datetime) -> bool:
-        """Heartbeat: hold the job until `now + lease`."""
-        ...
-
-    async def counts(self) -> dict[str, int]:
-        """How many jobs are in each status (every JobStatus is present), for monitoring."""
-        ...
-
-    async def next_due(self, kinds: Sequence[str]) -> datetime | None:
-        """When the next job of `kinds` becomes claimable: the earliest pending run_at or
-        running lease end; None when there is none."""
-        ...
-
-
-class JobSignal:
-    """Whom to wake when a transaction that added jobs commits (this process's runners)."""
-
-    def __init__(self) -> None:
-        self._listeners: list[Callable[[], None]] = []
-
-    def listen(self, callback: Callable[[], None]) -> None:
-        self._listeners.append(callback)
-
-    def fire(self) -> None:
-        for callback in list(self._listeners):
-            callback()
 
 
 def max_attempts_of(job: Job, default: int) -> int:
