@@ -1,24 +1,20 @@
-"""The admin endpoint's storage: sign-in links, sessions, API tokens, encrypted credentials,
-organization preferences and the category list as the settings page edits it."""
+"""The admin endpoint's storage: sign-in links, sessions and API tokens. An organization's
+encrypted credentials, preferences and category list are storage/org_settings.py."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import case, delete, exists, func, select, update
+from sqlalchemy import case, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.admin.factors import REQUIRED_SETTING
 from core.admin.model import AdminSession, ApiToken, Origin, SignInLink
-from storage.runtime.repository import _insert
 from storage.tables import (
     AdminSessionRow,
     ApiTokenRow,
-    CategoryRow,
     OrganizationRow,
-    OrgSecretRow,
     OrgSettingRow,
     SignInLinkRow,
 )
@@ -267,60 +263,3 @@ class SqlAdminRepository:
             .values(revoked_at=now)
         )
         return bool((await self._s.execute(stmt)).rowcount)
-
-
-class SqlOrgSettingsRepository:
-    def __init__(self, session: AsyncSession) -> None:
-        self._s = session
-
-    async def secrets(self, org_id: int) -> dict[str, bytes]:
-        stmt = select(OrgSecretRow).where(OrgSecretRow.organization_id == org_id)
-        rows = (await self._s.execute(stmt)).scalars()
-        return {row.name: row.ciphertext.encode() for row in rows}
-
-    async def set_secret(self, org_id: int, name: str, ciphertext: bytes, now: datetime) -> None:
-        values = dict(
-            organization_id=org_id, name=name, ciphertext=ciphertext.decode(), updated_at=now
-        )
-        stmt = _insert(self._s, OrgSecretRow).values(**values)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=["organization_id", "name"],
-            set_={"ciphertext": values["ciphertext"], "updated_at": now},
-        )
-        await self._s.execute(stmt)
-
-    async def delete_secret(self, org_id: int, name: str) -> None:
-        await self._s.execute(
-            delete(OrgSecretRow).where(
-                OrgSecretRow.organization_id == org_id, OrgSecretRow.name == name
-            )
-        )
-
-    async def preferences(self, org_id: int) -> dict[str, Any]:
-        stmt = select(OrgSettingRow).where(OrgSettingRow.organization_id == org_id)
-        return {row.name: row.value for row in (await self._s.execute(stmt)).scalars()}
-
-    async def set_preferences(self, org_id: int, values: Mapping[str, Any], now: datetime) -> None:
-        for name, value in values.items():
-            stmt = _insert(self._s, OrgSettingRow).values(
-                organization_id=org_id, name=name, value=value, updated_at=now
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=["organization_id", "name"],
-                set_={"value": stmt.excluded.value, "updated_at": now},
-            )
-            await self._s.execute(stmt)
-
-    async def set_categories(self, org_id: int, names: Sequence[str]) -> None:
-        stmt = select(CategoryRow).where(CategoryRow.organization_id == org_id)
-        existing = {row.name: row for row in (await self._s.execute(stmt)).scalars()}
-        wanted = list(dict.fromkeys(names))
-        for row in existing.values():
-            row.active = row.name in wanted
-        for position, name in enumerate(wanted):
-            found = existing.get(name)
-            if found is None:
-                self._s.add(CategoryRow(organization_id=org_id, name=name, position=position))
-            else:
-                found.position = position
-        await self._s.flush()

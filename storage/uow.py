@@ -18,7 +18,7 @@ from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from core import ports
 from core.ports import Clock
-from storage.admin import SqlAdminRepository, SqlOrgSettingsRepository
+from storage.admin import SqlAdminRepository
 from storage.api_reads import SqlApiReadRepository
 from storage.apikeys import SqlApiKeyRepository
 from storage.availability import SqlAvailabilityRepository
@@ -36,6 +36,7 @@ from storage.invoices import SqlInvoiceRepository
 from storage.notifications.digests import SqlDigestRepository
 from storage.notifications.repository import SqlNotificationRepository
 from storage.orders.repository import SqlOrderRepository
+from storage.org_settings import SqlOrgSettingsRepository
 from storage.ownbot import SqlOwnBotRepository
 from storage.privacy.audit import SqlAuditRepository
 from storage.privacy.policy import SqlPolicyRepository
