@@ -143,6 +143,7 @@ class NewAttachment:
     created_by: int
     file_name: str | None = None
     telegram_file_id: str | None = None
+    telegram_file_bot: int = 0
     caption: str | None = None
     media_group_id: str | None = None
 

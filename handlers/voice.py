@@ -13,6 +13,7 @@ from telegram.error import BadRequest, Forbidden
 from core.domain import VoiceNote, VoiceStatus
 from core.errors import DomainError
 from core.files.service import IncomingFile
+from core.ownbot.routing import SHARED_BOT
 from core.runtime.outbox import After
 from core.services import Services
 from core.voice.ai import Proposal
@@ -56,6 +57,7 @@ async def receive(update: Update, ctx: BotContext) -> None:
         getattr(media, "file_name", None),
         message.caption,
         media.file_id,
+        bot=ctx.scope.bot if ctx.in_update else SHARED_BOT,
     )
     duration = (
         int(media.duration.total_seconds())

@@ -10,6 +10,7 @@ from sqlalchemy import (
     JSON,
     BigInteger,
     Column,
+    Integer,
     Text,
 )
 from sqlmodel import Field, SQLModel
@@ -29,6 +30,9 @@ class AttachmentRow(SQLModel, table=True):
     mime: str | None = Field(default=None, max_length=128)
     file_name: str | None = Field(default=None, max_length=255)
     telegram_file_id: str | None = Field(default=None, max_length=256)
+    telegram_file_bot: int = Field(  # the number of the bot whose id that is (own bots)
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     telegram_unique_id: str | None = Field(default=None, max_length=128)
     caption: str | None = Field(default=None, sa_column=Column(Text))
     media_group_id: str | None = Field(default=None, max_length=64)

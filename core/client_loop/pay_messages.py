@@ -35,6 +35,7 @@ from core.client_loop.tokens import hash_token, new_page_token, page_expiry
 from core.client_loop.views import client_first_name, client_order_view, view_values
 from core.domain import Actor, Order, Organization, User
 from core.errors import DomainError
+from core.ownbot.routing import SHARED_BOT
 from core.permissions import Action, allowed, require
 from core.ports import Clock, UnitOfWork, UowFactory
 
@@ -214,7 +215,11 @@ class PayMessages:
         a done summary when the organization sends photos."""
         async with self._uow() as uow:
             files = await uow.attachments.for_order(org_id, order_id)
-        photos = [f.telegram_file_id for f in files if f.kind == "photo" and f.telegram_file_id]
+        photos = [  # sent through the shared bot: only its own file ids (docs/own-bot.md)
+            f.telegram_file_id
+            for f in files
+            if f.kind == "photo" and f.telegram_file_id and f.telegram_file_bot == SHARED_BOT
+        ]
         return photos[:limit]
 
     async def org_of(self, org_id: int) -> Organization | None:

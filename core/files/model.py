@@ -20,3 +20,4 @@ class Attachment:
     telegram_file_id: str | None
     caption: str | None
     stored: bool
+    telegram_file_bot: int = 0  # the bot `telegram_file_id` belongs to (docs/own-bot.md, Files)

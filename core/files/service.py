@@ -16,6 +16,7 @@ from core.errors import DomainError
 from core.files.rules import FileKind, accept, file_key, sha256
 from core.orders.listing import ListKind, build_filter
 from core.orders.rules import may_view
+from core.ownbot.routing import SHARED_BOT
 from core.permissions import Action, allowed, require_writable
 from core.ports import Clock, FileStore, UowFactory
 
@@ -33,6 +34,7 @@ class IncomingFile:
     caption: str | None
     telegram_file_id: str | None
     media_group_id: str | None = None
+    bot: int = 0  # the number of the bot the file came through: its file id is that bot's
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +105,7 @@ class FileService:
                 mime=file_type.mime,
                 file_name=file.file_name,
                 telegram_file_id=file.telegram_file_id,
+                telegram_file_bot=file.bot,
                 caption=caption,
                 media_group_id=file.media_group_id,
                 created_by=actor.user.id,
@@ -166,9 +169,15 @@ class FileService:
             return await self._store.get(attachment.storage_key)
         return await self._spool.get(attachment.storage_key)
 
-    async def remember_file_id(self, attachment: Attachment, file_id: str) -> None:
+    async def remember_file_id(self, attachment: Attachment, file_id: str, bot: int = 0) -> None:
+        """The file id a bot gave a file it was sent: kept when there is none, when it is the
+        same bot's (its old id was refused), or for the shared bot (it sends most); another
+        bot's id is never replaced by an own bot's (docs/own-bot.md, Files)."""
+        stored, owner = attachment.telegram_file_id, attachment.telegram_file_bot
+        if stored is not None and bot != owner and bot != SHARED_BOT:
+            return
         async with self._uow() as uow:
-            await uow.attachments.remember_file_id(attachment.id, file_id)
+            await uow.attachments.remember_file_id(attachment.id, file_id, bot)
             await uow.commit()
 
     async def album_ack(

@@ -10,6 +10,7 @@ from telegram import Message, PhotoSize, Update
 from core.dialogs.client_data import ClientReplyData
 from core.errors import DomainError
 from core.files.service import IncomingFile
+from core.ownbot.routing import SHARED_BOT
 from handlers.client_loop.staff_message import client_messaged
 from handlers.context import BotContext
 
@@ -44,7 +45,8 @@ async def keep_photo(ctx: BotContext, message: Message, photo: PhotoSize, order_
         size = round((photo.file_size or 0) / 2**20, 1)
         raise DomainError("file_too_large", limit_mb=20, size_mb=size)
     data = bytes(await (await photo.get_file()).download_as_bytearray())
-    incoming = IncomingFile(data, "image/jpeg", None, message.caption, photo.file_id, None)
+    bot = ctx.scope.bot if ctx.in_update else SHARED_BOT
+    incoming = IncomingFile(data, "image/jpeg", None, message.caption, photo.file_id, None, bot)
     attached = await ctx.services.files.attach(ctx.actor, order_id, incoming)
     stored = attached.duplicate or await ctx.services.files.upload_now(attached.attachment)
     if not stored and ctx.bot_data.background is not None:

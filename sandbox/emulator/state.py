@@ -269,7 +269,9 @@ class EmulatorState:
             kind, _extension(file_name)
         )
         stored = StoredFile(
-            file_id=f"{_FILE_PREFIXES.get(kind, 'BAAC')}AgIAAxkBAAI{number:06d}{kind[:3]}",
+            # the bot's id in it: one bot's file id is unknown to another, as on Telegram
+            file_id=f"{_FILE_PREFIXES.get(kind, 'BAAC')}AgIAAxkBAAI{number:06d}{kind[:3]}"
+            f"{self.bot.get('id', 0)}",
             file_unique_id=f"AQAD{number:06d}",
             file_path=f"{_FILE_DIRS.get(kind, kind + 's')}/file_{number}{extension}",
             data=data,

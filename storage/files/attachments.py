@@ -35,6 +35,7 @@ def _to_attachment(row: AttachmentRow) -> Attachment:
         telegram_file_id=row.telegram_file_id,
         caption=row.caption,
         stored=row.state == "stored",
+        telegram_file_bot=row.telegram_file_bot,
     )
 
 
@@ -113,11 +114,11 @@ class SqlAttachmentRepository:
         )
         await self._s.execute(stmt)
 
-    async def remember_file_id(self, attachment_id: int, file_id: str) -> None:
+    async def remember_file_id(self, attachment_id: int, file_id: str, bot: int) -> None:
         stmt = (
             update(AttachmentRow)
             .where(AttachmentRow.id == attachment_id)
-            .values(telegram_file_id=file_id)
+            .values(telegram_file_id=file_id, telegram_file_bot=bot)
         )
         await self._s.execute(stmt)
 
