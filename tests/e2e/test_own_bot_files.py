@@ -10,7 +10,7 @@ import asyncio
 from sandbox.emulator import TelegramEmulator
 from tests.e2e.scenario import next_with, started_order
 from tests.e2e.test_files import png
-from tests.e2e.test_own_bot_routing import TOKEN_A, _served
+from tests.e2e.test_own_bot_routing import TOKEN_A, _served, staff_use_on
 
 CLIENT = ("+7 916 111 22 33", "Анна", "Москва, Тверская, 1")
 
@@ -51,14 +51,7 @@ async def test_a_photo_through_the_own_bot_goes_back_through_the_shared_bot(admi
     await olga.reply()
     await next_with(olga, "@clean_house_bot")
     (number,) = await _served(crm, 1)
-    await olga.send("/ownbot")
-    status = await olga.reply()
-    await olga.tap("👥 Сотрудники тоже через него", message=status)
-    await olga.wait_edit(status.message_id)
-    for _ in range(50):  # picked up without a restart
-        if crm.app.fleet.spec(number).serves_staff:
-            break
-        await asyncio.sleep(0.1)
+    await staff_use_on(crm, olga, number)
 
     # The worker sends a photo to his started order through the own bot.
     ivan_own = own.user(7952, "Ivan", language_code="en")

@@ -31,6 +31,19 @@ async def _served(crm, count: int) -> list[int]:
     raise AssertionError(f"served {fleet.numbers}, not {count} bots")
 
 
+async def staff_use_on(crm, owner, number: int) -> None:
+    """The owner lets staff use the organization's bot too (/ownbot's button); the running
+    process picks it up without a restart."""
+    await owner.send("/ownbot")
+    status = await owner.reply()
+    await owner.tap("👥 Сотрудники тоже через него", message=status)
+    await owner.wait_edit(status.message_id)
+    for _ in range(50):
+        if crm.app.fleet.spec(number).serves_staff:
+            break
+        await asyncio.sleep(0.1)
+
+
 async def test_two_organizations_on_their_own_bots_and_the_shared_bot(admin_crm):
     crm = admin_crm
     own_a = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
@@ -112,14 +125,7 @@ async def test_staff_on_a_client_bot_and_a_revoked_token_falls_back_to_the_share
     await olga_a.send("/orders")
     refused = await olga_a.reply()
     assert refused.text == "Это бот компании для её клиентов. Сотрудники работают в @astracrm_bot."
-    await olga.send("/ownbot")
-    status = await olga.reply()
-    await olga.tap("👥 Сотрудники тоже через него", message=status)
-    await olga.wait_edit(status.message_id)
-    for _ in range(50):  # picked up without a restart
-        if crm.app.fleet.spec(number).serves_staff:
-            break
-        await asyncio.sleep(0.1)
+    await staff_use_on(crm, olga, number)
     await olga_a.send("/orders")
     assert "бот компании для её клиентов" not in (await olga_a.reply()).text
 
