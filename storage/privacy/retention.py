@@ -38,6 +38,7 @@ from storage.tables import (
     ProcessedUpdateRow,
     RetentionPolicyRow,
     SignInLinkRow,
+    UpdateInboxRow,
     VoiceNoteRow,
     metadata,
 )
@@ -69,7 +70,11 @@ async def _technical(session: AsyncSession, before: datetime, report: RetentionR
     ended_sessions = select(AdminSessionRow.id).where(
         or_(AdminSessionRow.expires_at < before, AdminSessionRow.revoked_at < before)
     )
+    applied = ProcessedUpdateRow.update_id == UpdateInboxRow.update_id
     for stmt in (
+        # copies of applied updates (with the people's words) that a process killed within a
+        # second of applying them left, where no poller started since to sweep them
+        delete(UpdateInboxRow).where(select(ProcessedUpdateRow.update_id).where(applied).exists()),
         delete(ProcessedUpdateRow).where(ProcessedUpdateRow.processed_at < before),
         delete(JobRow).where(JobRow.status.in_(finished), JobRow.updated_at < before),
         delete(AuditEventRow).where(AuditEventRow.created_at < before),

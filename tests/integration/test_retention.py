@@ -5,7 +5,7 @@ orders 7 years, an organization's own shorter limit for its business data)."""
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from core.orders.rules import OrderAction
 from core.privacy.erasure import RETENTION_JOB
@@ -16,6 +16,7 @@ from storage.tables import (
     JobRow,
     ProcessedUpdateRow,
     SignInLinkRow,
+    UpdateInboxRow,
     VoiceNoteRow,
 )
 from tests.privacy_support import open_world, seed_client
@@ -137,3 +138,27 @@ async def test_web_sign_ins_go_a_year_after_they_ended(w, clock):
     clock.set(start + timedelta(days=30 + 366))
     await w.services.erasure.enforce()
     assert await _count(w, SignInLinkRow) == 0
+
+
+async def test_copies_of_applied_updates_left_in_the_inbox_go_daily(w, clock):
+    """A process killed within a second of applying an update leaves its inbox copy (the
+    ledger drops copies in batches); a poller sweeps them when it starts, and the daily job
+    does wherever none starts (webhook mode). An update not applied yet stays."""
+    now = clock.now()
+    async with w.uow() as uow:
+        await uow._session.execute(
+            insert(UpdateInboxRow),
+            [
+                {"update_id": 7001, "payload": {"update_id": 7001}, "received_at": now},
+                {"update_id": 7002, "payload": {"update_id": 7002}, "received_at": now},
+            ],
+        )
+        await uow._session.execute(
+            insert(ProcessedUpdateRow), [{"update_id": 7001, "processed_at": now}]
+        )
+        await uow.commit()
+    report = await w.services.erasure.enforce()
+    assert report.removed == {"technical": 1}
+    async with w.uow() as uow:
+        left = (await uow._session.execute(select(UpdateInboxRow.update_id))).scalars().all()
+    assert left == [7002]
