@@ -90,6 +90,7 @@ def verify_page(
         )
     hint = t("No phone at hand? Type one of the recovery codes you saved.")
     parts.append(tag("p", hint, class_="muted"))
+    parts.append(form("/signout", csrf, button(t("Sign out"), "sign-out", "secondary")))
     return page(t, t("Second factor"), join(parts))
 
 

@@ -29,6 +29,7 @@ from bot.admin import working_hours_form as hours_form
 from bot.admin.client_templates_view import link_section
 from bot.admin.context import RequestWork, WorkDep
 from bot.admin.context import admin_context as _context
+from bot.admin.factor_pages import posted as factor_posted
 from bot.admin.html import Safe, SafeText, join, notice, page, tag
 from bot.admin.policy_banner import banner
 from bot.admin.security import COOKIE, CSRF_FIELD, RateLimited, client_key, cookie_session
@@ -87,8 +88,10 @@ async def home() -> Response:
 
 @router.post("/signout")
 async def sign_out(request: Request, work: WorkDep) -> Response:
-    current, _ = await _posted(request, work.services)
-    await work.services.admin.sign_out(current.session)
+    """Any session signs out, also one still waiting for its second factor (someone who
+    opened a link and cannot or will not confirm it)."""
+    current, _ = await factor_posted(request, work.services)
+    await work.services.admin.sign_out(current.token)
     response = HTMLResponse(page(current.t, current.t("Signed out"), join([])))
     response.delete_cookie(COOKIE, path="/")
     return response

@@ -285,3 +285,24 @@ async def test_a_passkey_is_registered_and_signs_in(client, container, db_url):
         db_url, "SELECT data FROM audit_event WHERE action = 'second_factor.failed'"
     )
     assert len(reasons) == 2 and "sign_count" in repr(reasons[1])
+
+
+async def test_a_pending_session_signs_out(client, container, clock, db_url):
+    """Someone who opened the link but cannot (or will not) confirm it ends that session from
+    the second-factor page; the session is revoked, not left open until it expires."""
+    services = container.services
+    owner = await owner_with_org(services)
+    await sign_in(client, services, owner)
+    await set_up_totp(client, clock)
+    async with browser(container) as web:
+        await sign_in(web, services, owner)
+        page = await web.get("/second-factor")
+        assert 'action="/signout"' in page.text
+        token = await csrf(web, "/second-factor")
+        assert (await web.post("/signout", data={"csrf": "forged"})).status_code == 403
+        out = await web.post("/signout", data={"csrf": token})
+        assert out.status_code == 200 and "Вы вышли" in out.text
+        assert (await web.get("/second-factor")).status_code in (401, 303)
+    revoked = await rows(db_url, "SELECT count(*) FROM admin_session WHERE revoked_at IS NOT NULL")
+    assert revoked == [(1,)]
+    assert (await client.get("/settings")).status_code == 200  # the other session stays
