@@ -20,7 +20,7 @@ from bot.admin.wiring import public_url
 from bot.backups import backup_jobs
 from bot.container import Container
 from bot.invoice_tell import invoice_teller
-from bot.ownbot import ownbot_jobs
+from bot.ownbot import own_file_fetcher, ownbot_jobs
 from bot.quote_jobs import quote_jobs
 from bot.settings import Settings
 from bot.telephony import telephony_jobs
@@ -149,7 +149,7 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
         **payment_jobs(bot, services, catalogs),
         **reminder_jobs(bot, services, catalogs),
         **rating_jobs(bot, services, catalogs, public_url(container.settings)),
-        **relay_jobs(bot, services, catalogs),
+        **relay_jobs(bot, services, catalogs, own_file_fetcher(container, bot)),
         **webhook_jobs(container, bot),
         **backup_jobs(container),
         **quote_jobs(container, bot),

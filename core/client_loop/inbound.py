@@ -69,8 +69,11 @@ async def record_incoming(
     now: datetime,
     photo: str | None = None,
     provider_id: str | None = None,
+    bot: int = 0,
 ) -> ClientMessage:
-    """Log the client's message, put it on the order's history and queue its relay."""
+    """Log the client's message, put it on the order's history and queue its relay. `bot`:
+    the number of the organization's own bot a Telegram photo came through (its file id is
+    that bot's only; 0: the shared bot)."""
     body = text.strip()[:TEXT_MAX] or PHOTO
     new = NewClientMessage(
         client_id=client_id, direction=Direction.IN, kind=MessageKind.CLIENT_MESSAGE,
@@ -82,6 +85,8 @@ async def record_incoming(
         data = {"by": "client", "text": body[:QUOTED], "channel": channel.value}
         await uow.orders.add_event(order, None, CLIENT_EVENT, data, now)
     payload: dict[str, Any] = {"org": org_id, "message": logged.id, "photo": photo}
+    if photo and bot:
+        payload["bot"] = bot
     await uow.jobs.enqueue(RELAY_JOB, payload, now, org_id, f"relay:{logged.id}")
     return logged
 

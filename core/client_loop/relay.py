@@ -80,9 +80,12 @@ def org_of(actor: Actor) -> int:
 
 
 class ClientRelay(RelayCopies):
-    async def client_wrote(self, user: User, text: str | None, photo: str | None) -> int | None:
-        """The linked client's text or photo: logged, on the order's history, and queued to
-        the staff (the log entry's id; None: not a client of any active organization)."""
+    async def client_wrote(
+        self, user: User, text: str | None, photo: str | None, bot: int = 0
+    ) -> int | None:
+        """The linked client's text or photo (through bot number `bot`): logged, on the
+        order's history, and queued to the staff (the log entry's id; None: not a client of
+        any active organization)."""
         body = (text or "").strip()[:TEXT_MAX]
         if not body and photo is None:
             return None
@@ -104,7 +107,7 @@ class ClientRelay(RelayCopies):
             org_id, client_id, order = chosen
             now = self._clock.now()
             logged = await record_incoming(
-                uow, org_id, client_id, order, Channel.TELEGRAM, body, now, photo
+                uow, org_id, client_id, order, Channel.TELEGRAM, body, now, photo, bot=bot
             )
             await uow.commit()
         return logged.id

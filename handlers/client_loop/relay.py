@@ -7,6 +7,7 @@ order card starts a one-step conversation whose text goes to the client
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 
 from telegram import Bot, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Forbidden
@@ -16,6 +17,7 @@ from core.client_loop.model import Channel
 from core.client_loop.relay import RelayNotice
 from core.dialogs.client_data import ClientReplyData
 from core.domain import Job
+from core.ownbot.routing import SHARED_BOT
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers import callbacks as cb
@@ -28,6 +30,7 @@ from handlers.outcomes import show
 
 log = logging.getLogger(__name__)
 CAPTION_MAX = 1024
+OwnFiles = Callable[[int, str], Awaitable[bytes | None]]  # (bot number, file id) -> bytes
 
 
 async def relay_from_client(update: Update, ctx: BotContext) -> bool:
@@ -39,7 +42,8 @@ async def relay_from_client(update: Update, ctx: BotContext) -> bool:
     text = message.text or message.caption
     if not text and photo is None:
         return False
-    logged = await ctx.services.client_loop.client_wrote(ctx.actor.user, text, photo)
+    number = ctx.scope.bot if ctx.in_update else SHARED_BOT
+    logged = await ctx.services.client_loop.client_wrote(ctx.actor.user, text, photo, number)
     if logged is None:
         return False
     await reply(ctx, update, ctx.t("✉️ Your message was passed on. The answer will come here."))
@@ -76,13 +80,22 @@ def notice_text(t: Translator, notice: RelayNotice) -> str:
     return f"{head}\n{escape(notice.text)}" if notice.text else head
 
 
-def relay_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
+def relay_jobs(
+    bot: Bot, services: Services, catalogs: Catalogs, own_files: OwnFiles | None = None
+) -> dict[str, JobHandler]:
+    """`own_files`: a photo's bytes fetched through the organization's own bot it came
+    through (a file id is one bot's; the staff hear through the shared bot)."""
+
     async def relay(job: Job) -> None:
         org_id, message_id = int(str(job.payload["org"])), int(str(job.payload["message"]))
         photo = job.payload.get("photo")
         notice = await services.client_loop.relay_notice(
             org_id, message_id, str(photo) if photo else None
         )
+        source: str | bytes | None = notice.photo
+        number = int(str(job.payload.get("bot") or SHARED_BOT))
+        if source is not None and number != SHARED_BOT:
+            source = await own_files(number, str(source)) if own_files is not None else None
         copies: list[tuple[int, int]] = []  # recorded: an answer removes their Reply buttons
         for user in notice.recipients:
             t = catalogs.get(user.preferred_language(catalogs.default))
@@ -90,12 +103,16 @@ def relay_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, Jo
                 [[button(t.raw("↩️ Reply"), cb.ReplyClient(notice.message_id))]]
             )
             text = notice_text(t, notice)
+            if notice.photo and source is None:  # its own bot is gone: the words, and why
+                text += "\n" + t("📷 The photo could not be fetched from the organization's bot.")
             try:
-                if notice.photo:
+                if source is not None:
                     sent = await bot.send_photo(
-                        user.telegram_id, notice.photo, caption=text[:CAPTION_MAX],
+                        user.telegram_id, source, caption=text[:CAPTION_MAX],
                         reply_markup=markup, **broadcast(bot),
                     )  # fmt: skip
+                    if isinstance(source, bytes) and sent.photo:  # uploaded once, then by id
+                        source = sent.photo[-1].file_id
                 else:
                     sent = await bot.send_message(
                         user.telegram_id, text, reply_markup=markup, **broadcast(bot)
