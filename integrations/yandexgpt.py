@@ -10,6 +10,7 @@ answers and credentials are never logged, only gRPC status codes.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from typing import Any
@@ -28,6 +29,7 @@ from core.errors import ExternalServiceError
 log = logging.getLogger(__name__)
 
 SERVICE = "yandexgpt"
+DEADLINE_SLACK = 0.5  # seconds past gRPC's own deadline before the monotonic one ends the call
 FINAL = frozenset(
     {
         common.Alternative.ALTERNATIVE_STATUS_FINAL,
@@ -92,8 +94,16 @@ class GrpcYandexGpt:
         metadata = (*self._auth, ("x-client-request-id", str(uuid.uuid4())))
         metadata += (("x-data-logging-enabled", "false"),)
         try:
-            call = self._connect().Completion(request, metadata=metadata, timeout=self._timeout)
-            return await _final_text(call)
+            async with asyncio.timeout(self._timeout + DEADLINE_SLACK):
+                call = self._connect().Completion(
+                    request, metadata=metadata, timeout=self._timeout
+                )
+                return await _final_text(call)
+        except TimeoutError:
+            # gRPC takes its deadline from the wall clock (time.time()): a clock stepped while
+            # the call waits moves it; the loop's monotonic clock ends the call as gRPC would.
+            log.warning("YandexGPT failed: gRPC DEADLINE_EXCEEDED (monotonic deadline)")
+            raise ExternalServiceError(SERVICE, "gRPC DEADLINE_EXCEEDED", True) from None
         except grpc.aio.AioRpcError as error:
             code = error.code()
             log.warning("YandexGPT failed: gRPC %s", code.name)

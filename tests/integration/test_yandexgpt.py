@@ -5,10 +5,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+import time
 from collections.abc import AsyncIterator
 
 import grpc
 import pytest
+import time_machine
 
 from core.deid import deidentify, restore
 from core.errors import ExternalServiceError
@@ -199,3 +201,16 @@ async def test_logs_hold_no_prompt_answer_or_key(model, gpt, caplog):
     for forbidden in ("prompt-xyz", "text-abc", "ответ-123", KEY, QUOTA):
         assert forbidden not in caplog.text
     assert "RESOURCE_EXHAUSTED" in caplog.text
+
+
+async def test_the_deadline_holds_when_the_wall_clock_jumps(gpt):
+    """gRPC reckons its deadline by time.time(); a wall clock moved hours ahead (NTP stepping
+    a machine's clock, or the suite's --wall-clock) would let a call wait for good. The
+    loop's monotonic clock ends it just after the deadline."""
+    gpt.delay = 5.0  # the answer would come, late: without the monotonic deadline, no error
+    model = GrpcYandexGpt(gpt.endpoint, FOLDER, api_key=KEY, secure=False, timeout=0.2)
+    later = time.time() + 3 * 3600
+    with time_machine.travel(later, tick=True), pytest.raises(ExternalServiceError) as raised:
+        await model.complete("s", "u")
+    await model.aclose()
+    assert (raised.value.reason, raised.value.retryable) == ("gRPC DEADLINE_EXCEEDED", True)
