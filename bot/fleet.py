@@ -29,6 +29,7 @@ from telegram.error import InvalidToken
 from bot.container import Container
 from bot.telegram_bot import TolerantBot, build_bot
 from core.ownbot.routing import RunningBot, bot_of, update_key
+from storage.db import once_more_if_dropped
 from storage.runtime.notify import listen
 
 log = logging.getLogger(__name__)
@@ -132,8 +133,11 @@ class Fleet:
                     await self._serve(spec)
 
     async def _look(self) -> None:
+        """A pooled connection a database restart dropped is retried once, as an update's or
+        a job's first statement is (the look after the listener reconnects is often the
+        first to meet one)."""
         try:
-            await self.refresh()
+            await once_more_if_dropped(self.refresh, "own bots")
         except Exception as error:  # noqa: BLE001 - the database is away: the next look
             log.warning("own bots not looked at: %s", type(error).__name__)
 
