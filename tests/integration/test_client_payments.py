@@ -122,7 +122,8 @@ async def _state(w: World, org_id: int, order_id: int):
         order = await uow.orders.get(org_id, order_id)
         events = [e.kind for e in await uow.orders.events(org_id, order_id)]
         payments = await uow.client_loop.order_payments(org_id, order_id)
-        jobs = (await uow.session.execute(select(JobRow.kind, JobRow.payload))).all()
+        query = select(JobRow.kind, JobRow.payload).order_by(JobRow.id)  # as they were queued
+        jobs = (await uow.session.execute(query)).all()
     recorded = [payload for kind, payload in jobs if kind == RECORDED_JOB]
     return order, events, payments, recorded
 
