@@ -24,6 +24,7 @@ from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.delivery.lanes import broadcast
 from handlers.delivery.replies import reply
+from handlers.files import bot_number
 from handlers.i18n import Catalogs, Translator, escape
 from handlers.keyboards import button
 from handlers.outcomes import show
@@ -42,8 +43,9 @@ async def relay_from_client(update: Update, ctx: BotContext) -> bool:
     text = message.text or message.caption
     if not text and photo is None:
         return False
-    number = ctx.scope.bot if ctx.in_update else SHARED_BOT
-    logged = await ctx.services.client_loop.client_wrote(ctx.actor.user, text, photo, number)
+    logged = await ctx.services.client_loop.client_wrote(
+        ctx.actor.user, text, photo, bot_number(ctx)
+    )
     if logged is None:
         return False
     await reply(ctx, update, ctx.t("✉️ Your message was passed on. The answer will come here."))
