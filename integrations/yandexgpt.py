@@ -29,7 +29,6 @@ from core.errors import ExternalServiceError
 log = logging.getLogger(__name__)
 
 SERVICE = "yandexgpt"
-DEADLINE_SLACK = 0.5  # seconds past gRPC's own deadline before the monotonic one ends the call
 FINAL = frozenset(
     {
         common.Alternative.ALTERNATIVE_STATUS_FINAL,
@@ -94,15 +93,13 @@ class GrpcYandexGpt:
         metadata = (*self._auth, ("x-client-request-id", str(uuid.uuid4())))
         metadata += (("x-data-logging-enabled", "false"),)
         try:
-            async with asyncio.timeout(self._timeout + DEADLINE_SLACK):
-                call = self._connect().Completion(
-                    request, metadata=metadata, timeout=self._timeout
-                )
+            # The deadline on the loop's monotonic clock, not gRPC's: gRPC reckons its own by
+            # time.time(), so a wall clock stepped back or ahead ends a call at once or never.
+            async with asyncio.timeout(self._timeout):
+                call = self._connect().Completion(request, metadata=metadata)
                 return await _final_text(call)
         except TimeoutError:
-            # gRPC takes its deadline from the wall clock (time.time()): a clock stepped while
-            # the call waits moves it; the loop's monotonic clock ends the call as gRPC would.
-            log.warning("YandexGPT failed: gRPC DEADLINE_EXCEEDED (monotonic deadline)")
+            log.warning("YandexGPT failed: gRPC DEADLINE_EXCEEDED")
             raise ExternalServiceError(SERVICE, "gRPC DEADLINE_EXCEEDED", True) from None
         except grpc.aio.AioRpcError as error:
             code = error.code()

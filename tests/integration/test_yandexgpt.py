@@ -209,8 +209,11 @@ async def test_the_deadline_holds_when_the_wall_clock_jumps(gpt):
     loop's monotonic clock ends it just after the deadline."""
     gpt.delay = 5.0  # the answer would come, late: without the monotonic deadline, no error
     model = GrpcYandexGpt(gpt.endpoint, FOLDER, api_key=KEY, secure=False, timeout=0.2)
-    later = time.time() + 3 * 3600
-    with time_machine.travel(later, tick=True), pytest.raises(ExternalServiceError) as raised:
-        await model.complete("s", "u")
+    for moved in (3 * 3600, -3 * 3600):  # ahead: it would wait for good; back: end at once
+        gpt.requests.clear()
+        later = time.time() + moved
+        with time_machine.travel(later, tick=True), pytest.raises(ExternalServiceError) as e:
+            await model.complete("s", "u")
+        assert (e.value.reason, e.value.retryable) == ("gRPC DEADLINE_EXCEEDED", True)
+        assert len(gpt.requests) == 1  # asked, then given up on: not refused before asking
     await model.aclose()
-    assert (raised.value.reason, raised.value.retryable) == ("gRPC DEADLINE_EXCEEDED", True)
