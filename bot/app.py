@@ -9,7 +9,7 @@ from dataclasses import replace
 from typing import Any, cast
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from telegram import BotCommand, BotCommandScopeDefault, Update
+from telegram import BotCommand, BotCommandScopeDefault, Chat, ChatMember, Update
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, ExtBot
 
 from bot.answers import CallbackAnswers
@@ -21,12 +21,15 @@ from bot.metrics import Metrics, update_kind
 from bot.ordering import PerChatUpdateProcessor
 from bot.outbox import LEASE, OutboxSender
 from bot.ownbot import refusal_teller
+from bot.routes import ClientRoutes
 from bot.telegram_bot import TolerantBot
+from core.domain import User
 from core.errors import DuplicateUpdate
 from core.ownbot.routing import bot_of
 from core.runtime.binding import Binder
 from core.runtime.jobs import default_worker_id
 from core.runtime.outbox import Delivery
+from core.services import Services
 from handlers.context import BotContext, BotData, UpdateScope
 from handlers.gate import profile_of
 from handlers.menus import menu
@@ -96,8 +99,12 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             spec = self.fleet.spec(number) if number else None
             if spec is not None:
                 scope.bot_org, scope.bot_staff = spec.org_id, spec.serves_staff
-            if number and update.effective_chat is not None:
-                scope.outgoing.route(update.effective_chat.id, number)
+            chat = update.effective_chat
+            if number and chat is not None:
+                scope.outgoing.route(chat.id, number)
+            started = None
+            if spec is not None and arrival.actor is not None and chat is not None:
+                started = await self._started(bound, update, number, arrival.actor.user)
             self.bot_data.scopes[update_id] = scope
             try:
                 await super().process_update(update)
@@ -109,6 +116,8 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             except DuplicateUpdate:
                 self._skip(update)  # another process applied it meanwhile: its answer stands
                 return
+        if started is not None:
+            self.fleet.know_chat(*started)
         if stored is None:
             # Noted (and so dropped from the inbox) only once answered: killed before, the
             # update is applied again and answered then.
@@ -117,6 +126,25 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
         else:
             services.updates.applied(update_id)  # out of the inbox with the ledger's next batch
             await self.sender.deliver(stored)
+
+    async def _started(
+        self, bound: Services, update: Update, number: int, user: User
+    ) -> tuple[int, int] | None:
+        """A person writing to an own bot in private: it may write to them (their
+        organization's messages go through it, docs/own-bot.md); recorded once (the fleet
+        remembers it once the update's transaction commits). Blocking the bot (Telegram's
+        `my_chat_member` update, "kicked") undoes it at once."""
+        chat, member = update.effective_chat, update.my_chat_member
+        if chat is None or chat.type != Chat.PRIVATE:
+            return None
+        if member is not None and member.new_chat_member.status == ChatMember.BANNED:
+            self.fleet.forget_chat(number, user.telegram_id)
+            await bound.own_bots.forget_chat(number, user.telegram_id)
+            return None
+        if self.fleet.knows_chat(number, user.telegram_id):
+            return None
+        await bound.own_bots.started(number, user.id)
+        return number, user.telegram_id
 
     def _skip(self, update: Update) -> None:
         log.info("update %s already applied; skipped", update.update_id)
@@ -177,6 +205,7 @@ def build_application(
     app.sessions = session_factory(container.engine)
     app.binder = Binder(container.services)
     app.fleet = fleet
+    app.bot_data.own_bot_username = fleet.username_of
     fleet.feed = app.update_queue.put
     process = background.process_id if background is not None else None
     app.sender = OutboxSender(
@@ -190,6 +219,7 @@ def build_application(
         liveness=process is not None and container.engine.dialect.name == "postgresql",
         bots=fleet.bot,
         refused=fleet.refused,
+        routes=ClientRoutes(fleet, container.services),
     )
     fleet.on_refused = refusal_teller(container, bot)
     register(app)

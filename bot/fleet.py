@@ -39,6 +39,7 @@ LOOK_SECONDS = 60.0  # PostgreSQL: what a missed notification costs at most
 SQLITE_LOOK_SECONDS = 2.0  # SQLite: no notifications; one process serves and looks
 OWN_POOL = 4  # HTTP connections of an own bot (its sender waits on its rate limit)
 RETRY_SECONDS = 1.0  # after a failed getUpdates
+CHATS = 100_000  # people remembered as having written to an own bot (then read again)
 
 Feed = Callable[[Update], Awaitable[None]]
 Refused = Callable[[RunningBot], Awaitable[None]]
@@ -74,6 +75,9 @@ class Fleet:
         self._tasks: list[asyncio.Task[None]] = []
         self._refresh_lock = asyncio.Lock()
         self.on_refused: Refused | None = None  # told when Telegram refuses a token (401)
+        # (bot number, Telegram id): people known to have written to that own bot; a cache
+        # of `bot_chat` (it only grows while they do not block the bot), emptied past CHATS
+        self._chats: set[tuple[int, int]] = set()
 
     def bot(self, number: int) -> TolerantBot:
         """The bot of that number; the shared bot for 0 or a bot not served (any more)."""
@@ -86,6 +90,26 @@ class Fleet:
     def spec(self, number: int) -> RunningBot | None:
         served = self._served.get(number)
         return served.spec if served is not None else None
+
+    def of_org(self, org_id: int) -> RunningBot | None:
+        """The organization's own bot, when this process serves one."""
+        return next((s.spec for s in self._served.values() if s.spec.org_id == org_id), None)
+
+    def username_of(self, org_id: int) -> str | None:
+        """The user name of the organization's own bot, when this process serves one."""
+        served = next((s for s in self._served.values() if s.spec.org_id == org_id), None)
+        return served.bot.username if served is not None else None
+
+    def knows_chat(self, number: int, telegram_id: int) -> bool:
+        return (number, telegram_id) in self._chats
+
+    def know_chat(self, number: int, telegram_id: int) -> None:
+        if len(self._chats) >= CHATS:
+            self._chats.clear()
+        self._chats.add((number, telegram_id))
+
+    def forget_chat(self, number: int, telegram_id: int) -> None:
+        self._chats.discard((number, telegram_id))
 
     @property
     def numbers(self) -> list[int]:

@@ -11,7 +11,9 @@ from collections.abc import Awaitable, Callable
 from telegram import Bot
 
 from bot.container import Container
+from bot.fleet import Fleet
 from bot.outbox import LEASE, OutboxSender
+from bot.routes import ClientRoutes
 from core.runtime.binding import Binder
 from core.runtime.jobs import default_worker_id
 from core.services import Services
@@ -24,15 +26,20 @@ from storage.update_work import UpdateWork
 Work = Callable[[Services, Outgoing], Awaitable[None]]
 
 
-def outbox_runner(container: Container, bot: Bot, tag: str) -> Callable[[Work], Awaitable[None]]:
+def outbox_runner(
+    container: Container, bot: Bot, tag: str, fleet: Fleet | None = None
+) -> Callable[[Work], Awaitable[None]]:
     """Run a work with services bound to one unit of work and its messages through the
-    outbox (`tag` names this runner's sender)."""
+    outbox (`tag` names this runner's sender; with `fleet`, clients' messages go through
+    the organization's own bot when they have a chat with it: bot/routes.py)."""
     services, catalogs = container.services, container.catalogs
     sessions = session_factory(container.engine)
     binder = Binder(services)
+    routes = ClientRoutes(fleet, services) if fleet is not None else None
     sender = OutboxSender(
         bot, sessions, services.clock, services, catalogs, services.orders.map_of,
-        f"{default_worker_id()}:{tag}",
+        f"{default_worker_id()}:{tag}", bots=fleet.bot if fleet else None,
+        refused=fleet.refused if fleet else None, routes=routes,
     )  # fmt: skip
 
     async def run(work_of: Work) -> None:
@@ -47,8 +54,9 @@ def outbox_runner(container: Container, bot: Bot, tag: str) -> Callable[[Work], 
     return run
 
 
-def invoice_teller(container: Container, bot: Bot) -> Tell:
-    run, catalogs = outbox_runner(container, bot, "invoice-outbox"), container.catalogs
+def invoice_teller(container: Container, fleet: Fleet) -> Tell:
+    run = outbox_runner(container, fleet.shared, "invoice-outbox", fleet)
+    catalogs = container.catalogs
 
     async def tell(org_id: int, invoice_id: int) -> None:
         async def work(bound: Services, outgoing: Outgoing) -> None:

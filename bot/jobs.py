@@ -19,10 +19,13 @@ from telegram import Bot
 from bot.admin.wiring import public_url
 from bot.backups import backup_jobs
 from bot.container import Container
+from bot.fleet import Fleet
 from bot.invoice_tell import invoice_teller
 from bot.ownbot import own_file_fetcher, ownbot_jobs
 from bot.quote_jobs import quote_jobs
+from bot.routes import ClientRoutes
 from bot.settings import Settings
+from bot.telegram_bot import TolerantBot
 from bot.telephony import telephony_jobs
 from bot.webhooks import webhook_jobs
 from core.billing.service import TICK_JOB
@@ -134,9 +137,15 @@ def reply_key(settings: Settings) -> bytes | None:
     return hashlib.sha256(b"astracrm reply-to tokens\0" + secret).digest()
 
 
-def job_registry(container: Container, bot: Bot) -> JobRegistry:
-    """Every job kind and its handler; voice notes report their progress through `bot`."""
+def job_registry(
+    container: Container, bot: TolerantBot, fleet: Fleet | None = None
+) -> JobRegistry:
+    """Every job kind and its handler; voice notes report their progress through `bot`.
+    `fleet`: the organizations' own bots, which clients who have a chat with theirs are
+    written to through (bot/routes.py; without it, everyone through `bot`)."""
     services, catalogs = container.services, container.catalogs
+    fleet = fleet if fleet is not None else Fleet(container, bot)
+    clients = ClientRoutes(fleet, services)
     services.voice.progress = progress_presenter(bot, services, catalogs)
     url = container.settings.privacy_policy_url
     messages = {
@@ -146,16 +155,16 @@ def job_registry(container: Container, bot: Bot) -> JobRegistry:
     handlers = {
         **service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages,
         **client_delivery(container),
-        **payment_jobs(bot, services, catalogs),
-        **reminder_jobs(bot, services, catalogs),
-        **rating_jobs(bot, services, catalogs, public_url(container.settings)),
+        **payment_jobs(clients, services, catalogs),
+        **reminder_jobs(clients, services, catalogs),
+        **rating_jobs(clients, services, catalogs, public_url(container.settings)),
         **relay_jobs(bot, services, catalogs, own_file_fetcher(container, bot)),
         **webhook_jobs(container, bot),
         **backup_jobs(container),
-        **quote_jobs(container, bot),
+        **quote_jobs(container, fleet),
         **ownbot_jobs(container, bot),
         **invoice_jobs(
-            services.invoices, catalogs, FpdfRenderer(), invoice_teller(container, bot)
+            services.invoices, catalogs, FpdfRenderer(), invoice_teller(container, fleet)
         ),
     }  # fmt: skip
     return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))

@@ -23,10 +23,12 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.outbox_calls import MapDrawer, call
+from bot.routes import ClientRoutes
 from core.client_loop.model import DeliveryStatus
+from core.ownbot.routing import message_ref
 from core.ports import Clock
 from core.runtime.binding import Binder
-from core.runtime.outbox import After, Delivery, Sent, Stored
+from core.runtime.outbox import After, Delivery, Method, Sent, Stored
 from core.services import Services
 from handlers.delivery.edits import gone, not_modified
 from handlers.delivery.follow_ups import FOLLOW_UPS
@@ -57,15 +59,18 @@ class OutboxSender:
         liveness: bool = False,
         bots: Callable[[int], Bot] | None = None,
         refused: Callable[[int], Awaitable[None]] | None = None,
+        routes: ClientRoutes | None = None,
     ) -> None:
         """`owner`: this process's holder name ("host:pid:tag:outbox"); `liveness`: this
         process holds a liveness mark (storage/runtime/liveness.py), so others may take over
         what it holds the moment it dies, and it may take over from the dead. `bots`: the
         bot of a number (bot/fleet.py; a delivery names the bot it goes through), else
         every delivery goes through `bot`; `refused`: told when Telegram refuses an own bot's
-        token (401), before its delivery goes through `bot` instead (docs/own-bot.md)."""
+        token (401), before its delivery goes through `bot` instead (docs/own-bot.md);
+        `routes`: which bot a client's message goes through (bot/routes.py)."""
         self._bot = bot
         self._bots = bots
+        self._routes = routes
         self._on_refused = refused
         self._sessions = sessions
         self._clock = clock
@@ -170,7 +175,8 @@ class OutboxSender:
                 elif outcome.unreachable:
                     await services.users.mark_unreachable(delivery.chat_id)
                 elif delivery.after is After.CLIENT_MESSAGE and outcome.message_id is not None:
-                    await client_message_sent(services, delivery, outcome.message_id)
+                    ref = message_ref(outcome.bot, outcome.message_id)
+                    await client_message_sent(services, delivery, ref)
                 elif delivery.after is not None and outcome.message_id is not None:
                     follow = FOLLOW_UPS[delivery.after]
                     args = delivery.after_args
@@ -181,15 +187,45 @@ class OutboxSender:
             await work.commit()
         await self.send_now(catch_up)
 
+    async def _routed(self, delivery: Delivery) -> Delivery | None:
+        """The delivery with the bot it goes through: a client's message through their chat
+        with the organization's own bot (bot/routes.py); the "on my way" edit through the
+        bot that sent the message, as an edit of it (None: a later edit superseded it)."""
+        if delivery.method is Method.LIVE:
+            p = delivery.params
+            target = await self._services.trips.live_target(
+                int(str(p["org"])), int(str(p["order"])), int(str(p["edit"]))
+            )
+            if target is None:
+                return None
+            params: dict[str, object] = {"text": p["text"], "message_id": target[1]}
+            return Delivery(delivery.chat_id, Method.EDIT, params, quiet=True, bot=target[0])
+        org = delivery.client_org
+        if delivery.bot or org is None or self._routes is None:
+            return delivery
+        number = await self._routes.number_for(org, delivery.chat_id)
+        return dataclasses.replace(delivery, bot=number) if number else delivery
+
     async def _send(self, item: Stored) -> Sent:
-        delivery = item.delivery
+        try:
+            routed = await self._routed(item.delivery)
+        except Exception as error:  # noqa: BLE001 - the database is away: later
+            log.info("delivery %s not routed: %s", item.id, type(error).__name__)
+            raise Failed from None
+        if routed is None:
+            return Sent(item.id, None)
+        chosen = routed.bot != item.delivery.bot  # the client's own-bot chat, by routing
+        delivery = routed
         for attempt in range(1, TRIES + 1):
             bot = self._bot_of(delivery)
             # An own bot's chat written to through the shared bot (the own bot gone): the
             # person may have no chat there, which says nothing of their own bot's chat.
             instead = bool(delivery.bot) and bot is self._bot
+            through = 0 if bot is self._bot else delivery.bot
+            made = delivery if through == delivery.bot else dataclasses.replace(delivery, bot=0)
             try:
-                return Sent(item.id, await call(bot, delivery, self._services, self._draw_map))
+                sent = await call(bot, made, self._services, self._draw_map, self._files)
+                return Sent(item.id, sent, bot=through)
             except InvalidToken:
                 if not delivery.bot or self._on_refused is None or instead:
                     log.error("delivery %s: the bot's token was refused", item.id)
@@ -197,6 +233,10 @@ class OutboxSender:
                 await self._on_refused(delivery.bot)
                 delivery = dataclasses.replace(delivery, bot=0)
             except Forbidden:
+                if chosen and self._routes is not None and delivery.method.new_message:
+                    await self._routes.blocked(delivery.bot, delivery.chat_id)
+                    delivery, chosen = dataclasses.replace(delivery, bot=0), False
+                    continue  # through the shared bot instead
                 unreachable = delivery.method.new_message and not instead
                 return Sent(item.id, None, unreachable=unreachable, failed=instead)
             except BadRequest as error:
@@ -234,12 +274,20 @@ class OutboxSender:
             return self._bots(delivery.bot)
         return self._bot
 
+    async def _files(self, number: int, file_id: str) -> bytes:
+        """A file's bytes through the bot of that number (whose file id it is), to send it
+        through another bot (docs/own-bot.md, Files)."""
+        bot = self._bots(number) if number and self._bots is not None else self._bot
+        found = await bot.get_file(file_id)
+        return bytes(await found.download_as_bytearray())
 
-async def client_message_sent(services: Services, delivery: Delivery, message_id: int) -> None:
-    """A client's message went out: its log entry says sent, with Telegram's message id."""
+
+async def client_message_sent(services: Services, delivery: Delivery, ref: str) -> None:
+    """A client's message went out: its log entry says sent, with the bot and Telegram's
+    message id (`core.ownbot.routing.message_ref`)."""
     args = delivery.after_args
     org_id, logged = int(args["org"]), int(args["message"])
-    await services.client_loop.mark(org_id, logged, DeliveryStatus.SENT, str(message_id))
+    await services.client_loop.mark(org_id, logged, DeliveryStatus.SENT, ref)
 
 
 async def client_message_dropped(services: Services, delivery: Delivery) -> None:

@@ -18,12 +18,15 @@ from integrations.ical import invitation_ics
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 MapDrawer = Callable[[float, float], Awaitable[bytes | None]]
+FileBytes = Callable[[int, str], Awaitable[bytes]]  # (bot number, its file id) -> bytes
 
 
 async def call(
-    bot: Bot, delivery: Delivery, services: Services, draw_map: MapDrawer
+    bot: Bot, delivery: Delivery, services: Services, draw_map: MapDrawer, files: FileBytes
 ) -> int | None:
-    """Make the Bot API call the delivery stands for through `bot`; the message id."""
+    """Make the Bot API call the delivery stands for through `bot`, the bot of number
+    `delivery.bot`; the message id. An "on my way" edit comes here as the edit of its
+    message (bot/outbox.py)."""
     p, chat = delivery.params, delivery.chat_id
     markup = markup_of(p.get("markup"))
     if delivery.method is Method.SEND:
@@ -51,16 +54,18 @@ async def call(
         code = qr_png(str(p["link"]))
         sent = await bot.send_photo(chat, code, caption=str(p["caption"]))
         return sent.message_id
-    if delivery.method is Method.LIVE:
-        await _live(bot, delivery, services)
-        return None
     if delivery.method in (Method.DOCUMENT, Method.DOCUMENTS):
         return await send_invoice_files(bot, services, delivery)
     if delivery.method is Method.DELETE:
         await bot.delete_message(chat, int(str(p["message_id"])))
         return None
     if delivery.method is Method.PICTURE:
-        sent = await bot.send_photo(chat, str(p["file_id"]), caption=str(p["caption"]))
+        # A file id is one bot's: through another bot the photo goes as its bytes.
+        photo: str | bytes = str(p["file_id"])
+        owner = int(str(p.get("file_bot") or 0))
+        if owner != delivery.bot:
+            photo = await files(owner, str(photo))
+        sent = await bot.send_photo(chat, photo, caption=str(p["caption"]))
         return sent.message_id
     inline = p.get("inline_message_id")
     inline_id = str(inline) if inline is not None else None
@@ -84,16 +89,3 @@ async def call(
             reply_markup=inline_markup,
         )
     return None
-
-
-async def _live(bot: Bot, delivery: Delivery, services: Services) -> None:
-    """The client's "on my way" message, edited unless a later edit superseded this one
-    (the trip knows its last edit and the message's id: core/client_loop/on_the_way.py)."""
-    p = delivery.params
-    trips = services.trips
-    target = await trips.live_target(int(str(p["org"])), int(str(p["order"])), int(str(p["edit"])))
-    if target is not None:
-        await bot.edit_message_text(
-            str(p["text"]), chat_id=delivery.chat_id, message_id=target,
-            link_preview_options=NO_PREVIEW,
-        )  # fmt: skip

@@ -33,6 +33,7 @@ from bot.container import Container, build_container
 from bot.fleet import Fleet
 from bot.inbound_mail import start_inbound_mail
 from bot.jobs import job_registry
+from bot.ownbot import refusal_teller
 from bot.settings import Settings
 from bot.telegram_bot import TolerantBot, build_bot
 from core.ports import Clock
@@ -78,8 +79,12 @@ class Process:
         *,
         admin: bool,
         poll_timeout: int,
+        fleet: Fleet | None = None,
     ) -> None:
+        """`fleet`: the own bots; a worker sends through them (the application of the bot
+        roles starts and stops it)."""
         self.role = role
+        self.fleet = fleet
         self.container = container
         self.bot = bot
         self.background = background
@@ -95,6 +100,8 @@ class Process:
         app = self.app
         if app is None:
             await self.bot.initialize()
+            if self.fleet is not None:
+                await self.fleet.start()
             self.background.start()
             return
         await app.initialize()
@@ -126,6 +133,8 @@ class Process:
                 await admin.stop()
             if self.app is None:
                 await self.background.stop()
+                if self.fleet is not None:
+                    await self.fleet.stop()
                 await self.bot.shutdown()
             else:
                 await _stop_application(self.app)
@@ -176,14 +185,18 @@ def build_process(
         api.file_url,
         metrics=container.metrics,
     )
-    background = Background(container, job_registry(container, bot))
+    fleet = Fleet(container, bot, poll_timeout=poll_timeout, flood_control=api.flood_control)
+    fleet.on_refused = refusal_teller(container, bot)
+    background = Background(container, job_registry(container, bot, fleet))
     app = None
     if role is not Role.WORKER:
-        fleet = Fleet(container, bot, poll_timeout=poll_timeout, flood_control=api.flood_control)
         app = build_application(
             container, bot, background, polling=role is Role.POLLING, fleet=fleet
         )
-    return Process(role, container, bot, background, app, admin=admin, poll_timeout=poll_timeout)
+    return Process(
+        role, container, bot, background, app, admin=admin, poll_timeout=poll_timeout,
+        fleet=fleet,
+    )  # fmt: skip
 
 
 def stop_on_signals() -> asyncio.Event:

@@ -5,9 +5,8 @@ the client's channel in the same unit of work (`bot.invoice_tell.outbox_runner`)
 
 from __future__ import annotations
 
-from telegram import Bot
-
 from bot.container import Container
+from bot.fleet import Fleet
 from bot.invoice_tell import outbox_runner
 from core.client_loop.model import MessageKind
 from core.domain import Job
@@ -18,8 +17,9 @@ from handlers.delivery.outgoing import Outgoing
 from handlers.quotes.delivery import send_quote
 
 
-def quote_jobs(container: Container, bot: Bot) -> dict[str, JobHandler]:
-    run, catalogs = outbox_runner(container, bot, "quote-outbox"), container.catalogs
+def quote_jobs(container: Container, fleet: Fleet) -> dict[str, JobHandler]:
+    run = outbox_runner(container, fleet.shared, "quote-outbox", fleet)
+    catalogs = container.catalogs
 
     async def remind(job: Job) -> None:
         org_id, quote_id = int(str(job.payload["org"])), int(str(job.payload["quote"]))

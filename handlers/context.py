@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Self
@@ -44,6 +45,9 @@ class BotData:
     # The update being applied, by id: set by the application around each update.
     scopes: dict[int, UpdateScope]
     background: JobRunners | None = None  # so a handler can nudge them after enqueueing
+    # The user name of an organization's own bot, when served (docs/own-bot.md): its
+    # clients' invitations open a chat with it.
+    own_bot_username: Callable[[int], str | None] = staticmethod(lambda org_id: None)
 
     def configure(self, services: Services, catalogs: Catalogs, privacy_policy_url: str) -> None:
         self.services = services

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ownbot.model import BotState, OwnBot
-from storage.tables_ownbot import BotNumberRow, OwnBotRow
+from storage.tables_ownbot import BotChatRow, BotNumberRow, OwnBotRow
+from storage.tables_team import UserRow
 
 
 def _bot(row: OwnBotRow) -> OwnBot:
@@ -125,3 +126,25 @@ class SqlOwnBotRepository:
             return None
         await self._s.execute(delete(OwnBotRow).where(OwnBotRow.id == row.id))
         return _bot(row)
+
+    async def started(self, bot: int, user_id: int, now: datetime) -> bool:
+        """Record that the person wrote to bot `bot`; False when known before."""
+        known = select(BotChatRow.bot).where(BotChatRow.bot == bot, BotChatRow.user_id == user_id)
+        if (await self._s.execute(known)).first() is not None:
+            return False
+        self._s.add(BotChatRow(bot=bot, user_id=user_id, started_at=now))
+        await self._s.flush()
+        return True
+
+    async def has_chat(self, bot: int, telegram_id: int) -> bool:
+        chat = (
+            select(BotChatRow.bot)
+            .join(UserRow, UserRow.id == BotChatRow.user_id)
+            .where(BotChatRow.bot == bot, UserRow.telegram_id == telegram_id)
+        )
+        return bool((await self._s.execute(select(exists(chat)))).scalar())
+
+    async def forget_chat(self, bot: int, telegram_id: int) -> None:
+        users = select(UserRow.id).where(UserRow.telegram_id == telegram_id)
+        stmt = delete(BotChatRow).where(BotChatRow.bot == bot, BotChatRow.user_id.in_(users))
+        await self._s.execute(stmt)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, LargeBinary, UniqueConstraint
+from sqlalchemy import BigInteger, Column, ForeignKey, Integer, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from storage.tables import _fk, _pk, _ts
+from storage.types import BigIntPK
 
 
 class OwnBotRow(SQLModel, table=True):
@@ -37,3 +38,17 @@ class BotNumberRow(SQLModel, table=True):
     __table_args__ = (UniqueConstraint("telegram_id"),)
     id: int | None = _pk()
     telegram_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+
+
+class BotChatRow(SQLModel, table=True):
+    """A person who has written to an own bot, which may therefore write to them: their
+    organization's messages go through it (docs/own-bot.md, Routing)."""
+
+    __tablename__ = "bot_chat"
+    bot: int = Field(sa_column=Column(Integer, primary_key=True, autoincrement=False))
+    user_id: int = Field(
+        sa_column=Column(
+            BigIntPK, ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True, index=True
+        )
+    )
+    started_at: datetime = _ts(nullable=False)

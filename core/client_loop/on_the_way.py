@@ -29,6 +29,7 @@ from core.client_loop.trips import Trip
 from core.domain import Actor, Order, OrderStatus
 from core.errors import DomainError
 from core.orders.times import acted_at
+from core.ownbot.routing import message_of
 from core.permissions import require_writable
 from core.ports import Clock, UowFactory
 
@@ -177,9 +178,10 @@ class OnTheWayService:
             return None
         return await self._arrive(order, trip, default_language, at)
 
-    async def live_target(self, org_id: int, order_id: int, edit: int) -> int | None:
-        """The Telegram message id an edit of the client's message goes to, when sent; None:
-        a later edit superseded it, the trip arrived, or the first message is not sent."""
+    async def live_target(self, org_id: int, order_id: int, edit: int) -> tuple[int, int] | None:
+        """The bot (its number) and the Telegram message id an edit of the client's message
+        goes to, when sent; None: a later edit superseded it, the trip arrived, or the first
+        message is not sent."""
         async with self._uow() as uow:
             trip = await uow.client_loop.trip(org_id, order_id)
             if trip is None or trip.edits != edit or trip.message_id is None:
@@ -187,8 +189,7 @@ class OnTheWayService:
             if trip.arrived_at is not None:
                 return None
             logged = await uow.client_loop.message(org_id, trip.message_id)
-        provider = logged.provider_id if logged is not None else None
-        return int(provider) if provider and provider.isdigit() else None
+        return message_of(logged.provider_id) if logged is not None else None
 
     def _edit_due(self, trip: Trip) -> bool:
         if trip.channel is not Channel.TELEGRAM:

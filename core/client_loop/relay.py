@@ -81,11 +81,17 @@ def org_of(actor: Actor) -> int:
 
 class ClientRelay(RelayCopies):
     async def client_wrote(
-        self, user: User, text: str | None, photo: str | None, bot: int = 0
+        self,
+        user: User,
+        text: str | None,
+        photo: str | None,
+        bot: int = 0,
+        bot_org: int | None = None,
     ) -> int | None:
-        """The linked client's text or photo (through bot number `bot`): logged, on the
-        order's history, and queued to the staff (the log entry's id; None: not a client of
-        any active organization)."""
+        """The linked client's text or photo (through bot number `bot`, the own bot of
+        organization `bot_org`: then for that organization only): logged, on the order's
+        history, and queued to the staff (the log entry's id; None: not a client of any
+        active organization, or not of the bot's)."""
         body = (text or "").strip()[:TEXT_MAX]
         if not body and photo is None:
             return None
@@ -93,6 +99,8 @@ class ClientRelay(RelayCopies):
             links = await uow.client_loop.links_of_user(user.id)
             chosen: tuple[int, int, Order | None] | None = None
             for link in links:
+                if bot_org is not None and link.organization_id != bot_org:
+                    continue  # an organization's own bot speaks for it alone
                 org = await uow.orgs.get(link.organization_id)
                 if org is None or org.status is not OrgStatus.ACTIVE:
                     continue

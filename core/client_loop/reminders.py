@@ -272,10 +272,11 @@ class ReminderDelivery:
             await uow.commit()
         return False
 
-    async def mark(self, payload: dict[str, Any], message_id: int | None) -> None:
-        """Sent with Telegram's message id, or failed (None: the client blocked the bot)."""
-        status = DeliveryStatus.SENT if message_id is not None else DeliveryStatus.FAILED
-        provider = str(message_id) if message_id is not None else None
+    async def mark(self, payload: dict[str, Any], sent: str | None) -> None:
+        """Sent (`sent`: the bot and Telegram's message id, core.ownbot.routing.message_ref),
+        or failed (None: the client blocked the bot)."""
+        status = DeliveryStatus.SENT if sent is not None else DeliveryStatus.FAILED
+        provider = sent
         async with self._uow() as uow:
             await uow.client_loop.set_status(
                 int(payload["org"]), int(payload["message"]), status, provider, self._clock.now()

@@ -42,6 +42,17 @@ class OwnBotRepository(Protocol):
         ...
 
     async def remove(self, org_id: int) -> OwnBot | None: ...
+    async def started(self, bot: int, user_id: int, now: datetime) -> bool:
+        """The person wrote to bot number `bot` (so it may write to them); False: known."""
+        ...
+
+    async def has_chat(self, bot: int, telegram_id: int) -> bool:
+        """Whether the person of that Telegram id wrote to bot number `bot`."""
+        ...
+
+    async def forget_chat(self, bot: int, telegram_id: int) -> None:
+        """The person blocked bot number `bot`: it no longer writes to them."""
+        ...
 
 
 class BotDirectory(Protocol):

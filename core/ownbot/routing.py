@@ -35,6 +35,20 @@ def update_id_of(key: int) -> int:
     return key & UPDATE_MASK if key > 0 else key
 
 
+def message_ref(bot: int, message_id: int) -> str:
+    """A sent message as a client message's log keeps it: its id in the chat, after the bot's
+    number and a colon for an own bot's (message ids count per chat of each bot)."""
+    return f"{bot}:{message_id}" if bot else str(message_id)
+
+
+def message_of(ref: str | None) -> tuple[int, int] | None:
+    """The bot's number and the message id a `message_ref` names; None for anything else."""
+    bot, colon, message = (ref or "").rpartition(":")
+    if not message.isdigit() or (colon and not bot.isdigit()):
+        return None
+    return int(bot or 0), int(message)
+
+
 @dataclass(frozen=True, slots=True)
 class RunningBot:
     """An own bot processes serve: its number, its organization and its token."""

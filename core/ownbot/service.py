@@ -150,3 +150,19 @@ class OwnBotService:
             bot = await uow.own_bots.refused(telegram_id, self._clock.now())
             await uow.commit()
         return bot
+
+    async def started(self, bot: int, user_id: int) -> None:
+        """The person wrote to own bot number `bot`: it may write to them from now on."""
+        async with self._uow() as uow:
+            if await uow.own_bots.started(bot, user_id, self._clock.now()):
+                await uow.commit()
+
+    async def has_chat(self, bot: int, telegram_id: int) -> bool:
+        async with self._uow() as uow:
+            return await uow.own_bots.has_chat(bot, telegram_id)
+
+    async def forget_chat(self, bot: int, telegram_id: int) -> None:
+        """The person blocked own bot number `bot`: their messages go through the shared bot."""
+        async with self._uow() as uow:
+            await uow.own_bots.forget_chat(bot, telegram_id)
+            await uow.commit()

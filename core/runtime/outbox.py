@@ -81,6 +81,16 @@ class Delivery:
     # organization's own bot by its number (the shared bot when that one is gone).
     bot: int = 0
 
+    @property
+    def client_org(self) -> int | None:
+        """The organization a message to its client is written for (its own bot, if the
+        client has a chat with it, carries it: docs/own-bot.md); None for anything else."""
+        if self.after is After.CLIENT_MESSAGE:
+            return int(self.after_args["org"])
+        if self.method is Method.LIVE:
+            return int(str(self.params["org"]))
+        return None
+
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {
             "method": self.method.value,
@@ -137,3 +147,4 @@ class Sent:
     unreachable: bool = False  # the person blocked the bot
     failed: bool = False  # refused for good (not sent, not retried)
     dropped: bool = False  # not sent: the recipient restricted processing of their data
+    bot: int = 0  # the number of the bot it went through (core/ownbot/routing.py)

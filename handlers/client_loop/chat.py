@@ -64,6 +64,8 @@ def opens_client_link(update: Update) -> str | None:
 async def client_chat(update: Update, ctx: BotContext) -> bool:
     """For a person without a membership: True if this update was a client's, answered here
     (the staff handlers must not see it)."""
+    if update.my_chat_member is not None:  # blocked or started again: nothing to answer
+        return bool(await ctx.services.client_loop.client_of(ctx.actor.user.id))
     payload = opens_client_link(update)
     if payload is not None:
         await _guarded(update, ctx, open_link(update, ctx, payload))

@@ -48,7 +48,8 @@ async def invite_tap(
     await query.answer()
     org = actor.organization
     assert org is not None
-    link = deep_link(ctx.bot.username, issued.token)
+    own = ctx.bot_data.own_bot_username(org.id)  # the organization's own bot, if it has one
+    link = deep_link(own or ctx.application.bot.username, issued.token)
     text = "\n\n".join(
         [
             t("🔗 <b>A link for your client to open our chat in Telegram</b>"),

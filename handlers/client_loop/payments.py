@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, InputMediaPhoto, Message
 from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.model import DeliveryStatus, MessageKind
@@ -32,9 +32,11 @@ from core.client_loop.payments import ONLINE, PaymentRecorded, recorded_of
 from core.client_loop.templates import render
 from core.domain import Job, Order
 from core.errors import ExternalServiceError
+from core.ownbot.routing import message_ref
 from core.runtime.jobs import DEFAULT_MAX_ATTEMPTS, JobHandler, max_attempts_of
 from core.services import Services
 from handlers.client_loop.acceptance import accept_markup
+from handlers.client_loop.client_bot import ClientBots, to_client
 from handlers.client_loop.confirm import fitted
 from handlers.context import BotContext
 from handlers.delivery.lanes import broadcast
@@ -45,7 +47,7 @@ log = logging.getLogger(__name__)
 
 
 async def _send(
-    bot: Bot,
+    bots: ClientBots,
     services: Services,
     draft: PayDraft,
     values: dict[str, str | None],
@@ -55,14 +57,14 @@ async def _send(
     if not draft.telegram:
         await services.client_payments.queue_elsewhere(draft, values)
         return
-    await _telegram(bot, services, [(draft, values)], markup)
+    await _telegram(bots, services, [(draft, values)], markup)
 
 
 Part = tuple[PayDraft, dict[str, str | None]]
 
 
 async def _telegram(
-    bot: Bot, services: Services, parts: list[Part], markup: InlineKeyboardMarkup | None
+    bots: ClientBots, services: Services, parts: list[Part], markup: InlineKeyboardMarkup | None
 ) -> None:
     """One Telegram message holding the parts' texts (each logged as its own kind, marked
     sent with the one message's id)."""
@@ -73,18 +75,21 @@ async def _telegram(
     ]
     first = parts[0][0]
     org_id = first.organization_id
+    text = escape(fitted("\n\n".join(texts)))
+
+    async def send_through(bot: Bot) -> Message:
+        return await bot.send_message(first.chat_id, text, reply_markup=markup, **broadcast(bot))
+
     try:
-        sent = await bot.send_message(
-            first.chat_id, escape(fitted("\n\n".join(texts))), reply_markup=markup,
-            **broadcast(bot),
-        )  # fmt: skip
+        number, sent = await to_client(bots, org_id, first.chat_id, send_through)
     except (BadRequest, Forbidden) as error:
         log.info("client message %s not delivered: %s", logged[0], type(error).__name__)
         for entry in logged:
             await services.client_loop.mark(org_id, entry, DeliveryStatus.FAILED)
         return
     for entry in logged:
-        await services.client_loop.mark(org_id, entry, DeliveryStatus.SENT, str(sent.message_id))
+        ref = message_ref(number, sent.message_id)
+        await services.client_loop.mark(org_id, entry, DeliveryStatus.SENT, ref)
 
 
 def _with_payment(summary: Part, ask: PayDraft, values: dict[str, str | None]) -> Part:
@@ -96,19 +101,38 @@ def _with_payment(summary: Part, ask: PayDraft, values: dict[str, str | None]) -
     return replace(draft, template=f"{draft.template}\n\n{literal}"), kept
 
 
-async def _photos(bot: Bot, chat_id: int, photos: list[str]) -> None:
-    """The work's photos after the summary (the organization allows it): one, or an album."""
+async def _photos(bots: ClientBots, org_id: int, chat_id: int, photos: list[str]) -> None:
+    """The work's photos after the summary (the organization allows it): one, or an album.
+    Their file ids are the shared bot's: through the organization's own bot they go as
+    their bytes, fetched through the shared bot (docs/own-bot.md, Files)."""
+    shared = bots.shared
+
+    async def send_through(bot: Bot) -> object:
+        sources: list[str | bytes] = list(photos)
+        if bot is not shared:
+            sources = [await _bytes(shared, file_id) for file_id in photos]
+        if len(sources) == 1:
+            return await bot.send_photo(chat_id, sources[0], **broadcast(bot))
+        return await bot.send_media_group(
+            chat_id, [InputMediaPhoto(source) for source in sources], **broadcast(bot)
+        )
+
+    if not photos:
+        return
     try:
-        if len(photos) == 1:
-            await bot.send_photo(chat_id, photos[0], **broadcast(bot))
-        elif photos:
-            album = [InputMediaPhoto(file_id) for file_id in photos]
-            await bot.send_media_group(chat_id, album, **broadcast(bot))
+        await to_client(bots, org_id, chat_id, send_through)
     except (BadRequest, Forbidden) as error:
         log.info("done photos not delivered: %s", type(error).__name__)
 
 
-def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
+async def _bytes(bot: Bot, file_id: str) -> bytes:
+    found = await bot.get_file(file_id)
+    return bytes(await found.download_as_bytearray())
+
+
+def payment_jobs(
+    bots: ClientBots, services: Services, catalogs: Catalogs
+) -> dict[str, JobHandler]:
     payments = services.client_payments
 
     async def done(job: Job) -> None:
@@ -153,13 +177,14 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
                 if elsewhere is not None:
                     await payments.queue_elsewhere(*elsewhere)
                     elsewhere = None
-                await _send(bot, services, ask, values)
+                await _send(bots, services, ask, values)
         if elsewhere is not None:
             await payments.queue_elsewhere(*elsewhere)
         if parts:
-            await _telegram(bot, services, parts, InlineKeyboardMarkup(rows))
+            await _telegram(bots, services, parts, InlineKeyboardMarkup(rows))
         if summary is not None and summary.telegram and summary.send_photos:
-            await _photos(bot, summary.chat_id, await payments.done_photos(org_id, order_id))
+            photos = await payments.done_photos(org_id, order_id)
+            await _photos(bots, org_id, summary.chat_id, photos)
 
     async def recorded(job: Job) -> None:
         news = recorded_of(dict(job.payload))
@@ -178,9 +203,9 @@ def payment_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, 
             elif news.amount_minor < 0:  # an online refund: the same kind, its own text
                 refunded = t.raw("{org_name}: the payment of {amount} was refunded.")
                 receipt = replace(receipt, template=refunded)
-            await _send(bot, services, receipt, values)
+            await _send(bots, services, receipt, values)
         if news.via == ONLINE:
-            await _tell_staff(bot, services, catalogs, news)
+            await _tell_staff(bots.shared, services, catalogs, news)
 
     return {
         LINK_JOB: done, RECORDED_JOB: recorded, REFUND_JOB: payments.refund_job,

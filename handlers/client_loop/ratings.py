@@ -9,15 +9,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.model import DeliveryStatus
 from core.client_loop.ratings import ALERT_JOB, LOW, RATING_JOB, RatingAlert
 from core.domain import Job
+from core.ownbot.routing import message_ref
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers import callbacks as cb
+from handlers.client_loop.client_bot import ClientBots, to_client
 from handlers.client_loop.confirm import fitted
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
@@ -104,7 +106,7 @@ def alert_text(t: Translator, alert: RatingAlert) -> str:
 
 
 def rating_jobs(
-    bot: Bot, services: Services, catalogs: Catalogs, base_url: str
+    clients: ClientBots, services: Services, catalogs: Catalogs, base_url: str
 ) -> dict[str, JobHandler]:
     """The question (sent here for Telegram, marked sent with Telegram's message id) and the
     low-rating alert."""
@@ -118,16 +120,21 @@ def rating_jobs(
         if asked is None:
             return  # not for this client, asked before, or by SMS or e-mail (their own jobs)
         markup = rating_keyboard(org_id, asked.rating_id)
-        try:
-            sent = await bot.send_message(
-                asked.chat_id, escape(fitted(asked.text)), reply_markup=markup, **broadcast(bot)
+        text = escape(fitted(asked.text))
+
+        async def send_through(bot: Bot) -> Message:
+            return await bot.send_message(
+                asked.chat_id, text, reply_markup=markup, **broadcast(bot)
             )
+
+        try:
+            number, sent = await to_client(clients, org_id, asked.chat_id, send_through)
         except (BadRequest, Forbidden) as error:
             log.info("rating question %s not delivered: %s", asked.rating_id, type(error).__name__)
             await services.client_loop.mark(org_id, asked.message_id, DeliveryStatus.FAILED)
             return
         await services.client_loop.mark(
-            org_id, asked.message_id, DeliveryStatus.SENT, str(sent.message_id)
+            org_id, asked.message_id, DeliveryStatus.SENT, message_ref(number, sent.message_id)
         )
 
     async def alert(job: Job) -> None:
@@ -136,6 +143,7 @@ def rating_jobs(
         found = await services.client_loop.rating_alert(org_id, rating_id, stage)
         if found is None or found.stars > LOW:
             return
+        bot = clients.shared
         for user in found.recipients:
             t = catalogs.get(user.preferred_language(catalogs.default))
             label = t("Open order №{number}", number=found.number)

@@ -43,8 +43,9 @@ async def relay_from_client(update: Update, ctx: BotContext) -> bool:
     text = message.text or message.caption
     if not text and photo is None:
         return False
+    bot_org = ctx.scope.bot_org if ctx.in_update else None
     logged = await ctx.services.client_loop.client_wrote(
-        ctx.actor.user, text, photo, bot_number(ctx)
+        ctx.actor.user, text, photo, bot_number(ctx), bot_org
     )
     if logged is None:
         return False

@@ -15,16 +15,18 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Update
+from telegram import Bot, CallbackQuery, InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.answers import FOREIGN, NOTICE_JOB, Answer, Outcome, minutes
 from core.client_loop.reminders import REMINDER_JOB
 from core.domain import Job
 from core.errors import DomainError
+from core.ownbot.routing import message_ref
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers import callbacks as cb
+from handlers.client_loop.client_bot import ClientBots, to_client
 from handlers.client_loop.confirm import tell_client
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
@@ -196,7 +198,9 @@ def times_keyboard(
     return InlineKeyboardMarkup([buttons[i : i + 2] for i in range(0, len(buttons), 2)])
 
 
-def reminder_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
+def reminder_jobs(
+    clients: ClientBots, services: Services, catalogs: Catalogs
+) -> dict[str, JobHandler]:
     """The Telegram reminder and the staff's notice of a client's answer."""
     delivery = services.client_reminders.delivery()
 
@@ -206,16 +210,20 @@ def reminder_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str,
             return  # sent already (a repeat after a lost lease), moved, started or cancelled
         t = catalogs.get(str(payload["language"]))
         at = minutes(datetime.fromisoformat(str(payload["at"])))
-        markup = reminder_keyboard(t, int(payload["org"]), int(payload["order"]), at)
+        org_id, chat_id = int(payload["org"]), int(payload["chat"])
+        markup = reminder_keyboard(t, org_id, int(payload["order"]), at)
+        text = escape(str(payload["text"]))
+
+        async def send_through(bot: Bot) -> Message:
+            return await bot.send_message(chat_id, text, reply_markup=markup)
+
         try:
-            sent = await bot.send_message(
-                int(payload["chat"]), escape(str(payload["text"])), reply_markup=markup
-            )
+            number, sent = await to_client(clients, org_id, chat_id, send_through)
         except (Forbidden, BadRequest) as error:
             log.info("client reminder %s not sent: %s", payload["message"], type(error).__name__)
             await delivery.mark(payload, None)
             return
-        await delivery.mark(payload, sent.message_id)
+        await delivery.mark(payload, message_ref(number, sent.message_id))
 
     async def notice(job: Job) -> None:
         payload: dict[str, Any] = dict(job.payload)
@@ -233,7 +241,7 @@ def reminder_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str,
                 [[button(t("Open №{number}", number=found.order.number),
                          cb.OpenOrder(found.order.id))]]
             )  # fmt: skip
-            await send(bot, services, person.telegram_id, text, markup)
+            await send(clients.shared, services, person.telegram_id, text, markup)
 
     return {REMINDER_JOB: remind, NOTICE_JOB: notice}
 

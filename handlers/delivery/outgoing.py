@@ -127,10 +127,14 @@ class Outgoing:
         caption: str,
         after: After | None = None,
         after_args: dict[str, int | str] | None = None,
+        file_bot: int = 0,
     ) -> None:
-        """A photo Telegram already has (its file id, e.g. one a staff member sent), with a
-        caption (HTML)."""
+        """A photo Telegram already has (its file id, e.g. one a staff member sent, of the bot
+        numbered `file_bot`: through another bot it goes as its bytes), with a caption
+        (HTML)."""
         params: dict[str, object] = {"file_id": file_id, "caption": caption}
+        if file_bot:
+            params["file_bot"] = file_bot
         self._add(
             Delivery(chat_id, Method.PICTURE, params, Lane.INTERACTIVE, after, after_args or {})
         )

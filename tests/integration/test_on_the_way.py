@@ -138,7 +138,7 @@ async def test_live_location_every_10_s_edits_at_most_once_a_minute_last_positio
     assert trip.position == away(10_000 - 5 * 180) and trip.edits == 3
     # only the last edit asked for goes out; an earlier one still pending is skipped
     org_id = order.organization_id
-    assert await trips.live_target(org_id, order.id, 3) == 777
+    assert await trips.live_target(org_id, order.id, 3) == (0, 777)
     assert await trips.live_target(org_id, order.id, 2) is None
 
     # closer than 150 m: arrived, the position forgotten, "arrived" for the client

@@ -1,0 +1,45 @@
+"""Which bot a message to a client goes through (docs/own-bot.md, Routing): the organization's
+own bot once the client has written to it (`bot_chat`; a bot may write only to people who
+started it), the shared bot otherwise, and the shared bot again for a client who blocked the
+own bot. The outbox's sender asks it for every client message (`Delivery.client_org`); the
+jobs that write to clients themselves ask it through `handlers.client_loop.client_bot`."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+
+from bot.fleet import Fleet
+from core.ownbot.routing import SHARED_BOT
+from core.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class ClientRoutes:
+    def __init__(self, fleet: Fleet, services: Services) -> None:
+        self._fleet = fleet
+        self._services = services
+        self.shared: Bot = fleet.shared
+
+    async def number_for(self, org_id: int, chat_id: int) -> int:
+        """The number of the bot the organization writes to that chat through."""
+        spec = self._fleet.of_org(org_id)
+        if spec is None:
+            return SHARED_BOT
+        if self._fleet.knows_chat(spec.number, chat_id):
+            return spec.number
+        if await self._services.own_bots.has_chat(spec.number, chat_id):
+            self._fleet.know_chat(spec.number, chat_id)
+            return spec.number
+        return SHARED_BOT
+
+    async def bot_for(self, org_id: int, chat_id: int) -> tuple[int, Bot]:
+        number = await self.number_for(org_id, chat_id)
+        return number, self._fleet.bot(number)
+
+    async def blocked(self, number: int, chat_id: int) -> None:
+        log.info("own bot %s blocked by a chat: the shared bot writes to it", number)
+        self._fleet.forget_chat(number, chat_id)
+        await self._services.own_bots.forget_chat(number, chat_id)
