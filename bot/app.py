@@ -100,7 +100,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             if spec is not None:
                 scope.bot_org, scope.bot_staff = spec.org_id, spec.serves_staff
             chat = update.effective_chat
-            if number and chat is not None:
+            if chat is not None:  # answers go through the bot it came through
                 scope.outgoing.route(chat.id, number)
             started = None
             if spec is not None and arrival.actor is not None and chat is not None:

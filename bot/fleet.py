@@ -8,6 +8,10 @@ also long-polls each own bot: a getUpdates batch is stored in the same update in
 shared bot's, each update keyed by the bot's number and its id, before the next getUpdates
 tells Telegram it arrived; then the updates go to the application's queue with their bot.
 
+In webhook mode (`hooks` set) each own bot is given its own webhook instead,
+`<public url>/telegram/<number>` with a secret derived from the process's webhook secret
+and the number (bot/admin/hooks.py applies what arrives there); no own bot is polled then.
+
 What is active is read again when `own_bot` changes (PostgreSQL: NOTIFY `astracrm_bots`
 from a trigger, migration 0050) and every LOOK_SECONDS anyway; on SQLite, where one process
 serves, every SQLITE_LOOK_SECONDS. A bot disconnected, revoked or given a new token is
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
+import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -39,10 +45,28 @@ LOOK_SECONDS = 60.0  # PostgreSQL: what a missed notification costs at most
 SQLITE_LOOK_SECONDS = 2.0  # SQLite: no notifications; one process serves and looks
 OWN_POOL = 4  # HTTP connections of an own bot (its sender waits on its rate limit)
 RETRY_SECONDS = 1.0  # after a failed getUpdates
+OWN_WEBHOOK_PATH = "/telegram/"  # then the bot's number
 CHATS = 100_000  # people remembered as having written to an own bot (then read again)
 
 Feed = Callable[[Update], Awaitable[None]]
 Refused = Callable[[RunningBot], Awaitable[None]]
+
+
+@dataclass(frozen=True, slots=True)
+class Hooks:
+    """Webhook mode: where Telegram POSTs each own bot's updates, and the secret they are
+    derived from (the process's own webhook secret; never logged)."""
+
+    base_url: str  # the admin endpoint's public address
+    secret: str
+
+    def url(self, number: int) -> str:
+        return f"{self.base_url}{OWN_WEBHOOK_PATH}{number}"
+
+    def secret_of(self, number: int) -> str:
+        """The secret Telegram sends back with bot `number`'s updates (64 hex digits)."""
+        message = f"astracrm own bot webhook {number}".encode()
+        return hmac.new(self.secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 @dataclass(slots=True)
@@ -75,6 +99,7 @@ class Fleet:
         self._tasks: list[asyncio.Task[None]] = []
         self._refresh_lock = asyncio.Lock()
         self.on_refused: Refused | None = None  # told when Telegram refuses a token (401)
+        self.hooks: Hooks | None = None  # webhook mode: set before `start`
         # (bot number, Telegram id): people known to have written to that own bot; a cache
         # of `bot_chat` (it only grows while they do not block the bot), emptied past CHATS
         self._chats: set[tuple[int, int]] = set()
@@ -94,6 +119,11 @@ class Fleet:
     def of_org(self, org_id: int) -> RunningBot | None:
         """The organization's own bot, when this process serves one."""
         return next((s.spec for s in self._served.values() if s.spec.org_id == org_id), None)
+
+    @property
+    def serves_staff(self) -> bool:
+        """Whether any bot served lets its organization's staff work in it."""
+        return any(served.spec.serves_staff for served in self._served.values())
 
     def username_of(self, org_id: int) -> str | None:
         """The user name of the organization's own bot, when this process serves one."""
@@ -194,12 +224,33 @@ class Fleet:
         except Exception as error:  # noqa: BLE001 - Telegram is away: the next look
             log.warning("own bot %s not started: %s", spec.number, type(error).__name__)
             return
+        try:
+            await self._receive(spec.number, bot)
+        except InvalidToken:
+            await self._refused(spec)
+            return
+        except Exception as error:  # noqa: BLE001 - Telegram is away: the next look
+            log.warning("own bot %s not started: %s", spec.number, type(error).__name__)
+            return
         served = _Served(spec, bot)
         self._served[spec.number] = served
-        if self.feed is not None:
+        if self.feed is not None and self.hooks is None:
             bot.keep_updates_in(lambda batch: self._keep(served, batch))
             served.polling = asyncio.get_running_loop().create_task(self._poll(served))
         log.info("own bot %s served", spec.number)
+
+    async def _receive(self, number: int, bot: TolerantBot) -> None:
+        """How the bot's updates reach this process: its webhook in webhook mode, else long
+        polling (a webhook set before must go first: Telegram refuses getUpdates then)."""
+        if self.hooks is not None:
+            await bot.set_webhook(
+                self.hooks.url(number),
+                secret_token=self.hooks.secret_of(number),
+                allowed_updates=Update.ALL_TYPES,
+                drop_pending_updates=False,
+            )
+        elif self.feed is not None:
+            await bot.delete_webhook(drop_pending_updates=False)
 
     async def _retire(self, number: int) -> None:
         served = self._served.pop(number, None)

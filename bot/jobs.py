@@ -146,7 +146,7 @@ def job_registry(
     services, catalogs = container.services, container.catalogs
     fleet = fleet if fleet is not None else Fleet(container, bot)
     clients = ClientRoutes(fleet, services)
-    services.voice.progress = progress_presenter(bot, services, catalogs)
+    services.voice.progress = progress_presenter(bot, services, catalogs, fleet.bot)
     url = container.settings.privacy_policy_url
     messages = {
         **notification_jobs(bot, services, catalogs),

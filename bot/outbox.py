@@ -25,7 +25,7 @@ from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, Re
 from bot.outbox_calls import MapDrawer, call
 from bot.routes import ClientRoutes
 from core.client_loop.model import DeliveryStatus
-from core.ownbot.routing import message_ref
+from core.ownbot.routing import message_key, message_ref
 from core.ports import Clock
 from core.runtime.binding import Binder
 from core.runtime.outbox import After, Delivery, Method, Sent, Stored
@@ -180,17 +180,17 @@ class OutboxSender:
                 elif delivery.after is not None and outcome.message_id is not None:
                     follow = FOLLOW_UPS[delivery.after]
                     args = delivery.after_args
-                    catch_up += await follow(
-                        services, self._catalogs, delivery.chat_id, outcome.message_id, args
-                    )
+                    key = message_key(outcome.bot, outcome.message_id)  # edited through it
+                    catch_up += await follow(services, self._catalogs, delivery.chat_id, key, args)
             await work.uow.outbox.mark(outcomes)
             await work.commit()
         await self.send_now(catch_up)
 
     async def _routed(self, delivery: Delivery) -> Delivery | None:
         """The delivery with the bot it goes through: a client's message through their chat
-        with the organization's own bot (bot/routes.py); the "on my way" edit through the
-        bot that sent the message, as an edit of it (None: a later edit superseded it)."""
+        with the organization's own bot, a staff member's new message through the own bot
+        they work in (bot/routes.py); the "on my way" edit through the bot that sent the
+        message, as an edit of it (None: a later edit superseded it)."""
         if delivery.method is Method.LIVE:
             p = delivery.params
             target = await self._services.trips.live_target(
@@ -201,9 +201,14 @@ class OutboxSender:
             params: dict[str, object] = {"text": p["text"], "message_id": target[1]}
             return Delivery(delivery.chat_id, Method.EDIT, params, quiet=True, bot=target[0])
         org = delivery.client_org
-        if delivery.bot or org is None or self._routes is None:
+        if delivery.bot is not None or self._routes is None:
             return delivery
-        number = await self._routes.number_for(org, delivery.chat_id)
+        if org is not None:
+            number = await self._routes.number_for(org, delivery.chat_id)
+        elif delivery.method.new_message:  # to staff: their own bot, if they work in one
+            number = await self._routes.staff_number(delivery.chat_id)
+        else:
+            return delivery
         return dataclasses.replace(delivery, bot=number) if number else delivery
 
     async def _send(self, item: Stored) -> Sent:
@@ -214,14 +219,14 @@ class OutboxSender:
             raise Failed from None
         if routed is None:
             return Sent(item.id, None)
-        chosen = routed.bot != item.delivery.bot  # the client's own-bot chat, by routing
+        chosen = item.delivery.bot is None and bool(routed.bot)  # an own bot, by the rules
         delivery = routed
         for attempt in range(1, TRIES + 1):
             bot = self._bot_of(delivery)
             # An own bot's chat written to through the shared bot (the own bot gone): the
             # person may have no chat there, which says nothing of their own bot's chat.
             instead = bool(delivery.bot) and bot is self._bot
-            through = 0 if bot is self._bot else delivery.bot
+            through = 0 if bot is self._bot else delivery.bot or 0
             made = delivery if through == delivery.bot else dataclasses.replace(delivery, bot=0)
             try:
                 sent = await call(bot, made, self._services, self._draw_map, self._files)
@@ -230,11 +235,11 @@ class OutboxSender:
                 if not delivery.bot or self._on_refused is None or instead:
                     log.error("delivery %s: the bot's token was refused", item.id)
                     raise Failed from None
-                await self._on_refused(delivery.bot)
+                await self._on_refused(delivery.bot or 0)
                 delivery = dataclasses.replace(delivery, bot=0)
             except Forbidden:
                 if chosen and self._routes is not None and delivery.method.new_message:
-                    await self._routes.blocked(delivery.bot, delivery.chat_id)
+                    await self._routes.blocked(delivery.bot or 0, delivery.chat_id)
                     delivery, chosen = dataclasses.replace(delivery, bot=0), False
                     continue  # through the shared bot instead
                 unreachable = delivery.method.new_message and not instead

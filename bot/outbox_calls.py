@@ -63,7 +63,7 @@ async def call(
         # A file id is one bot's: through another bot the photo goes as its bytes.
         photo: str | bytes = str(p["file_id"])
         owner = int(str(p.get("file_bot") or 0))
-        if owner != delivery.bot:
+        if owner != (delivery.bot or 0):
             photo = await files(owner, str(photo))
         sent = await bot.send_photo(chat, photo, caption=str(p["caption"]))
         return sent.message_id

@@ -30,7 +30,7 @@ from bot.admin.server import (
 from bot.app import CrmApplication, build_application
 from bot.background import Background
 from bot.container import Container, build_container
-from bot.fleet import Fleet
+from bot.fleet import Fleet, Hooks
 from bot.inbound_mail import start_inbound_mail
 from bot.jobs import job_registry
 from bot.ownbot import refusal_teller
@@ -104,12 +104,14 @@ class Process:
                 await self.fleet.start()
             self.background.start()
             return
+        secret = webhook_secret(self.container.settings) if self.role is Role.WEBHOOK else None
+        if secret is not None:  # the own bots get webhooks of their own (bot/fleet.py)
+            app.fleet.hooks = Hooks(self.container.services.admin.public_url, secret)
         await app.initialize()
         if app.post_init is not None:
             await app.post_init(app)
         await app.start()
         if self._serves_admin:
-            secret = webhook_secret(self.container.settings) if self.role is Role.WEBHOOK else None
             self.admin = await start_admin(self.container, app, secret)
             self.inbound_mail = await start_inbound_mail(self.container)
             if secret is not None:

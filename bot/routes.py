@@ -1,8 +1,10 @@
-"""Which bot a message to a client goes through (docs/own-bot.md, Routing): the organization's
-own bot once the client has written to it (`bot_chat`; a bot may write only to people who
-started it), the shared bot otherwise, and the shared bot again for a client who blocked the
-own bot. The outbox's sender asks it for every client message (`Delivery.client_org`); the
-jobs that write to clients themselves ask it through `handlers.client_loop.client_bot`."""
+"""Which bot a message goes through (docs/own-bot.md): to a client, the organization's own bot
+once the client has written to it (`bot_chat`; a bot may write only to people who started
+it), the shared bot otherwise, and the shared bot again for a client who blocked the own bot;
+to a staff member, their organization's own bot when its owner let staff use it and they have
+written to it. The outbox's sender asks it for every client message (`Delivery.client_org`)
+and every other new message; the jobs that write to clients themselves ask it through
+`handlers.client_loop.client_bot`."""
 
 from __future__ import annotations
 
@@ -34,6 +36,16 @@ class ClientRoutes:
             self._fleet.know_chat(spec.number, chat_id)
             return spec.number
         return SHARED_BOT
+
+    async def staff_number(self, chat_id: int) -> int:
+        """The number of the bot a staff member is written to through: their organization's
+        own bot when the owner let staff use it and they have written to it (read only while
+        this process serves such a bot), else the shared bot."""
+        if not self._fleet.serves_staff:
+            return SHARED_BOT
+        number = await self._services.own_bots.staff_bot(chat_id)
+        spec = self._fleet.spec(number) if number else None
+        return number if spec is not None and spec.serves_staff and number else SHARED_BOT
 
     async def bot_for(self, org_id: int, chat_id: int) -> tuple[int, Bot]:
         number = await self.number_for(org_id, chat_id)

@@ -12,6 +12,7 @@ from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from core.domain import Actor
+from core.ownbot.routing import message_key
 from core.services import Services
 from handlers.delivery.outgoing import Outgoing
 from handlers.i18n import Catalogs, Translator
@@ -91,6 +92,16 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], B
     @property
     def bot(self) -> ExtBot[None]:
         return self._bot if self._bot is not None else super().bot
+
+    def message_key(self, message_id: int) -> int:
+        """A message of this update's chat (the tapped one) as `Outgoing` names it: with the
+        bot the update came through (core/ownbot/routing.py)."""
+        return message_key(self.scope.bot if self.in_update else 0, message_id)
+
+    @property
+    def bot_number(self) -> int:
+        """The number of the bot the update came through (0: the shared bot)."""
+        return self.scope.bot if self.in_update else 0
 
     @property
     def in_update(self) -> bool:

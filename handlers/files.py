@@ -20,7 +20,6 @@ from telegram.error import BadRequest
 from core.domain import Attachment, Order
 from core.errors import DomainError
 from core.files.service import Attached, IncomingFile
-from core.ownbot.routing import SHARED_BOT
 from handlers import callbacks as cb
 from handlers.client_loop.staff_photo import reply_photo
 from handlers.context import BotContext
@@ -78,7 +77,7 @@ async def _store(
     name = file.file_name if isinstance(file, Document) else None
     mime = file.mime_type if isinstance(file, Document) else "image/jpeg"
     incoming = IncomingFile(
-        data, mime, name, message.caption, file.file_id, message.media_group_id, bot_number(ctx)
+        data, mime, name, message.caption, file.file_id, message.media_group_id, ctx.bot_number
     )
     attached = await ctx.services.files.attach(ctx.actor, order.id, incoming)
     if not attached.duplicate and not await ctx.services.files.upload_now(attached.attachment):
@@ -167,16 +166,11 @@ def batches(attachments: list[Attachment]) -> list[list[Attachment]]:
     return result
 
 
-def bot_number(ctx: BotContext) -> int:
-    """The number of the bot the update came through (0: the shared bot)."""
-    return ctx.scope.bot if ctx.in_update else SHARED_BOT
-
-
 async def _send_back(ctx: BotContext, chat_id: int, batch: list[Attachment]) -> None:
     """By Telegram's file ids where known to this bot (a file id is one bot's: another bot's
     is never tried, docs/own-bot.md, Files); a refused id (a photo that arrived as a file has
     a document's id) falls back to the stored bytes, whose new ids are kept for next time."""
-    files, bot = ctx.services.files, bot_number(ctx)
+    files, bot = ctx.services.files, ctx.bot_number
     sources = [
         a.telegram_file_id
         if a.telegram_file_id and a.telegram_file_bot == bot

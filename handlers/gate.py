@@ -21,6 +21,9 @@ async def identify(update: Update, ctx: BotContext) -> None:
         return
     actor = ctx.actor
     if update.inline_query is not None:
+        if _staff_on_client_bot(ctx):  # no organization's data through another's bot
+            await update.inline_query.answer([], cache_time=0, is_personal=True)
+            raise ApplicationHandlerStop
         return
     if _staff_on_client_bot(ctx):
         await _refuse(

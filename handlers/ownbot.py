@@ -67,7 +67,7 @@ async def ownbot(update: Update, ctx: BotContext) -> None:
     message = update.effective_message
     if args:
         if message is not None:  # the token does not stay in the chat's history
-            ctx.outgoing.delete(message.chat_id, message.message_id)
+            ctx.outgoing.delete(message.chat_id, ctx.message_key(message.message_id))
         bot = await ctx.services.own_bots.connect(actor, " ".join(args))
         await reply(
             ctx,

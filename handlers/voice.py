@@ -13,7 +13,7 @@ from telegram.error import BadRequest, Forbidden
 from core.domain import VoiceNote, VoiceStatus
 from core.errors import DomainError
 from core.files.service import IncomingFile
-from core.ownbot.routing import SHARED_BOT
+from core.ownbot.routing import SHARED_BOT, message_of_key
 from core.runtime.outbox import After
 from core.services import Services
 from core.voice.ai import Proposal
@@ -162,21 +162,25 @@ def status_buttons(t: Translator, note: VoiceNote) -> InlineKeyboardMarkup | Non
 
 
 def progress_presenter(
-    bot: Bot, services: Services, catalogs: Catalogs
+    bot: Bot, services: Services, catalogs: Catalogs, bots: Callable[[int], Bot] | None = None
 ) -> Callable[[VoiceNote], Awaitable[None]]:
-    """Edits the note's status message at each stage, in the worker's language."""
+    """Edits the note's status message at each stage, in the worker's language, through the
+    bot that sent it (`bots`: the bot of a number, core/ownbot/routing.py)."""
 
     async def show(note: VoiceNote) -> None:
         user = await services.users.get(note.user_id) if note.user_id else None
         t = catalogs.get(user.preferred_language(catalogs.default) if user else None)
         order = await services.orders.raw(note.organization_id, note.order_id or 0)
         number = order.number if order else 0
+        key = note.status_message_id
+        through, message_id = message_of_key(key) if key is not None else (0, None)
+        shown = bots(through) if bots is not None and through else bot
         try:
             if note.status in (VoiceStatus.TRANSCRIBING, VoiceStatus.SUMMARISING):
-                await bot.send_chat_action(note.chat_id, ChatAction.TYPING)
-            if note.status_message_id is not None:
+                await shown.send_chat_action(note.chat_id, ChatAction.TYPING)
+            if message_id is not None:
                 text, markup = status_text(t, note, number), status_buttons(t, note)
-                await edit_sent(bot, note.chat_id, note.status_message_id, text, markup)
+                await edit_sent(shown, note.chat_id, message_id, text, markup)
         except (BadRequest, Forbidden) as error:
             log.info("voice status not shown: %s", type(error).__name__)
 

@@ -9,7 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.ownbot.model import BotState, OwnBot
 from storage.tables_ownbot import BotChatRow, BotNumberRow, OwnBotRow
-from storage.tables_team import UserRow
+from storage.tables_team import MembershipRow, UserRow
 
 
 def _bot(row: OwnBotRow) -> OwnBot:
@@ -148,3 +148,23 @@ class SqlOwnBotRepository:
         users = select(UserRow.id).where(UserRow.telegram_id == telegram_id)
         stmt = delete(BotChatRow).where(BotChatRow.bot == bot, BotChatRow.user_id.in_(users))
         await self._s.execute(stmt)
+
+    async def staff_bot(self, telegram_id: int) -> int | None:
+        """The number of the own bot a staff member works in: their active organization's,
+        active, serving staff, which they have written to (None: the shared bot)."""
+        u, b, n, c, m = UserRow, OwnBotRow, BotNumberRow, BotChatRow, MembershipRow
+        stmt = (
+            select(n.id)
+            .select_from(u)
+            .join(b, b.organization_id == u.active_org_id)
+            .join(n, n.telegram_id == b.telegram_id)
+            .join(c, (c.bot == n.id) & (c.user_id == u.id))
+            .join(m, (m.user_id == u.id) & (m.organization_id == u.active_org_id))
+            .where(
+                u.telegram_id == telegram_id,
+                b.state == BotState.ACTIVE.value,
+                b.serves_staff.is_(True),
+                m.active.is_(True),
+            )
+        )
+        return (await self._s.execute(stmt)).scalar_one_or_none()

@@ -17,6 +17,7 @@ from telegram import Update
 from bot.admin.context import admin_context
 from bot.metrics import CONTENT_TYPE_LATEST
 from core.errors import DomainError
+from core.ownbot.routing import UPDATE_MASK, update_key
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +74,44 @@ async def telegram_webhook(request: Request) -> Response:
         log.warning("malformed webhook update skipped (%s)", type(error).__name__)
         return Response(status_code=200)
     await context.container.inbox.save([payload])  # one path for both modes: inbox first
+    await app.update_processor.process_update(update, app.process_update(update))
+    return Response(status_code=200)
+
+
+@webhook_router.post("/telegram/{number}")
+async def own_bot_webhook(number: int, request: Request) -> Response:
+    """An organization's own bot's update (bot/fleet.py, webhook mode): its secret is the
+    number's own; the update is keyed by the bot's number and applied like the shared bot's,
+    answered 200 once applied. A bot this process does not serve (disconnected, or connected
+    a moment ago and not looked at yet: it looks once) is answered 404; Telegram tries
+    again later."""
+    context = admin_context(request)
+    app, shared = context.telegram, context.webhook_secret
+    if app is None or not shared or number <= 0:
+        return Response(status_code=404)
+    hooks = app.fleet.hooks
+    given = request.headers.get(SECRET_HEADER, "")
+    expected = hooks.secret_of(number) if hooks is not None else ""
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return Response(status_code=403)
+    payload = await _json_object(request)
+    if payload is None:
+        return Response(status_code=400)
+    if app.fleet.spec(number) is None:
+        await app.fleet.refresh()
+        if app.fleet.spec(number) is None:
+            return Response(status_code=404)
+    raw = payload.get("update_id")
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= UPDATE_MASK:
+        log.warning("own bot update without a valid id skipped")
+        return Response(status_code=200)
+    keyed = {**payload, "update_id": update_key(number, raw)}
+    try:
+        update = Update.de_json(keyed, app.fleet.bot(number))
+    except Exception as error:  # noqa: BLE001 - a malformed update is skipped, never logged
+        log.warning("malformed own bot update skipped (%s)", type(error).__name__)
+        return Response(status_code=200)
+    await context.container.inbox.save([keyed])
     await app.update_processor.process_update(update, app.process_update(update))
     return Response(status_code=200)
 

@@ -50,6 +50,10 @@ class OwnBotRepository(Protocol):
         """Whether the person of that Telegram id wrote to bot number `bot`."""
         ...
 
+    async def staff_bot(self, telegram_id: int) -> int | None:
+        """The own bot (its number) a staff member works in, if any (docs/own-bot.md)."""
+        ...
+
     async def forget_chat(self, bot: int, telegram_id: int) -> None:
         """The person blocked bot number `bot`: it no longer writes to them."""
         ...

@@ -35,6 +35,18 @@ def update_id_of(key: int) -> int:
     return key & UPDATE_MASK if key > 0 else key
 
 
+def message_key(bot: int, message_id: int) -> int:
+    """A sent message as kept to be edited later (a card, a voice note's status): its id in
+    the chat with the bot's number above bit 40, as an update's key; the shared bot's are
+    their ids (message ids count per chat of each bot)."""
+    return update_key(bot, message_id)
+
+
+def message_of_key(key: int) -> tuple[int, int]:
+    """The bot's number and the message id a `message_key` holds."""
+    return bot_of(key), update_id_of(key)
+
+
 def message_ref(bot: int, message_id: int) -> str:
     """A sent message as a client message's log keeps it: its id in the chat, after the bot's
     number and a colon for an own bot's (message ids count per chat of each bot)."""

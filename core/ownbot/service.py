@@ -161,6 +161,12 @@ class OwnBotService:
         async with self._uow() as uow:
             return await uow.own_bots.has_chat(bot, telegram_id)
 
+    async def staff_bot(self, telegram_id: int) -> int | None:
+        """The own bot a staff member works in (their active organization's, serving staff,
+        which they wrote to); None: the shared bot."""
+        async with self._uow() as uow:
+            return await uow.own_bots.staff_bot(telegram_id)
+
     async def forget_chat(self, bot: int, telegram_id: int) -> None:
         """The person blocked own bot number `bot`: their messages go through the shared bot."""
         async with self._uow() as uow:

@@ -78,8 +78,11 @@ class Delivery:
     # an answer to their own update, or the one message confirming the restriction.
     kept: bool = False
     # The bot it goes through (core/ownbot/routing.py): 0 the shared bot, else an
-    # organization's own bot by its number (the shared bot when that one is gone).
-    bot: int = 0
+    # organization's own bot by its number (the shared bot when that one is gone); None:
+    # not decided by whoever wrote it (an answer goes through the bot of the update it
+    # answers), so the sender decides by its rules (a client's chat with their
+    # organization's bot, the own bot a staff member works in: bot/routes.py).
+    bot: int | None = None
 
     @property
     def client_org(self) -> int | None:
@@ -101,7 +104,7 @@ class Delivery:
         }
         if self.kept:
             data["kept"] = True
-        if self.bot:
+        if self.bot is not None:
             data["bot"] = self.bot
         return data
 
@@ -119,7 +122,7 @@ class Delivery:
             after_args=dict(args) if isinstance(args, dict) else {},
             quiet=bool(data.get("quiet", False)),
             kept=bool(data.get("kept", False)),
-            bot=int(str(data.get("bot") or 0)),
+            bot=int(str(data["bot"])) if data.get("bot") is not None else None,
         )
 
 

@@ -177,7 +177,7 @@ async def _show(
         if step.refusal is Refusal.NO_POINT:
             markup = eta_buttons(t, order_id)
     if text is not None and asked is not None:
-        ctx.outgoing.edit(chat_id, asked, text, markup)
+        ctx.outgoing.edit(chat_id, ctx.message_key(asked), text, markup)
     elif text is not None:
         ctx.outgoing.send(chat_id, text, markup)
 

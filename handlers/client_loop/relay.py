@@ -24,7 +24,6 @@ from handlers import callbacks as cb
 from handlers.context import BotContext
 from handlers.delivery.lanes import broadcast
 from handlers.delivery.replies import reply
-from handlers.files import bot_number
 from handlers.i18n import Catalogs, Translator, escape
 from handlers.keyboards import button
 from handlers.outcomes import show
@@ -45,7 +44,7 @@ async def relay_from_client(update: Update, ctx: BotContext) -> bool:
         return False
     bot_org = ctx.scope.bot_org if ctx.in_update else None
     logged = await ctx.services.client_loop.client_wrote(
-        ctx.actor.user, text, photo, bot_number(ctx), bot_org
+        ctx.actor.user, text, photo, ctx.bot_number, bot_org
     )
     if logged is None:
         return False

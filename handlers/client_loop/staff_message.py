@@ -53,9 +53,8 @@ async def client_messaged(update: Update, ctx: BotContext, sent: ClientMessaged)
         args: dict[str, int | str] = {"org": sent.organization_id, "message": sent.message_id}
         if sent.photo:  # the photo with the text as its caption (1024 characters at most)
             caption = escape(sent.text[:CAPTION_TEXT])
-            through = ctx.scope.bot if ctx.in_update else 0  # the photo's file id is its
             ctx.outgoing.picture(
-                sent.chat_id, sent.photo, caption, After.CLIENT_MESSAGE, args, through
+                sent.chat_id, sent.photo, caption, After.CLIENT_MESSAGE, args, ctx.bot_number
             )
         else:
             text = escape(fitted(sent.text))

@@ -64,7 +64,8 @@ async def edit_tapped(
     if shows(query.message, text, markup):
         return False
     chat_id, message_id = _tapped(query)
-    ctx.outgoing.edit(chat_id, message_id, text, markup, query.inline_message_id)
+    key = ctx.message_key(message_id) if message_id is not None else None
+    ctx.outgoing.edit(chat_id, key, text, markup, query.inline_message_id, ctx.bot_number)
     return True
 
 
@@ -76,7 +77,8 @@ async def edit_buttons(
     if isinstance(message, Message) and _same_markup(message.reply_markup, markup):
         return False
     chat_id, message_id = _tapped(query)
-    ctx.outgoing.buttons(chat_id, message_id, markup, query.inline_message_id)
+    key = ctx.message_key(message_id) if message_id is not None else None
+    ctx.outgoing.buttons(chat_id, key, markup, query.inline_message_id, ctx.bot_number)
     return True
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from telegram import InlineKeyboardMarkup, ReplyKeyboardMarkup, ReplyKeyboardRemove
 
+from core.ownbot.routing import message_of_key
 from core.runtime.outbox import After, Delivery, Lane, Method
 
 Markup = InlineKeyboardMarkup | ReplyKeyboardMarkup | ReplyKeyboardRemove | None
@@ -32,6 +33,10 @@ def markup_of(data: object) -> Markup:
     if data.get("remove_keyboard"):
         return ReplyKeyboardRemove.de_json(data, None)
     return None
+
+
+# Changes of sent messages name the bot that sent them (their key); never routed.
+CHANGES = (Method.EDIT, Method.MARKUP, Method.DELETE, Method.LIVE)
 
 
 class Outgoing:
@@ -61,35 +66,42 @@ class Outgoing:
         args = after_args or {}
         self._add(Delivery(chat_id, Method.SEND, params, Lane.INTERACTIVE, after, args, kept=kept))
 
+    # A sent message is named by its key (`core.ownbot.routing.message_key`): the bot that
+    # sent it and its id, so it is changed through that bot; a plain id is the shared bot's.
+    # An inline message (`inline_message_id`) is changed through bot number `bot`.
+
     def edit(
         self,
         chat_id: int,
-        message_id: int | None,
+        message_key: int | None,
         text: str,
         markup: InlineKeyboardMarkup | None = None,
         inline_message_id: str | None = None,
+        bot: int = 0,
     ) -> None:
         """Show `text` (HTML) and `markup` in a sent message; nothing if it already does."""
         params: dict[str, object] = {"text": text, "markup": markup_json(markup)}
-        params.update(_target(message_id, inline_message_id))
-        self._add(Delivery(chat_id, Method.EDIT, params, quiet=True))
+        bot = _targeted(params, message_key, inline_message_id, bot)
+        self._add(Delivery(chat_id, Method.EDIT, params, quiet=True, bot=bot))
 
     def buttons(
         self,
         chat_id: int,
-        message_id: int | None,
+        message_key: int | None,
         markup: InlineKeyboardMarkup | None,
         inline_message_id: str | None = None,
+        bot: int = 0,
     ) -> None:
         """Replace (None: remove) a sent message's buttons."""
         params: dict[str, object] = {"markup": markup_json(markup)}
-        params.update(_target(message_id, inline_message_id))
-        self._add(Delivery(chat_id, Method.MARKUP, params, quiet=True))
+        bot = _targeted(params, message_key, inline_message_id, bot)
+        self._add(Delivery(chat_id, Method.MARKUP, params, quiet=True, bot=bot))
 
-    def delete(self, chat_id: int, message_id: int) -> None:
+    def delete(self, chat_id: int, message_key: int) -> None:
         """Delete a message (one that holds a secret); already gone is fine."""
-        params: dict[str, object] = {"message_id": message_id}
-        self._add(Delivery(chat_id, Method.DELETE, params, quiet=True))
+        params: dict[str, object] = {}
+        bot = _targeted(params, message_key, None, 0)
+        self._add(Delivery(chat_id, Method.DELETE, params, quiet=True, bot=bot))
 
     def map(self, chat_id: int, latitude: float, longitude: float) -> None:
         """A small map of a place, drawn when it is sent."""
@@ -167,7 +179,7 @@ class Outgoing:
 
     def _add(self, delivery: Delivery) -> None:
         bot = self._routes.get(delivery.chat_id)
-        if bot and not delivery.bot:
+        if bot is not None and delivery.bot is None and delivery.method not in CHANGES:
             delivery = dataclasses.replace(delivery, bot=bot)
         if delivery.method is Method.EDIT:
             # A whole new content supersedes what an earlier edit of the message would show
@@ -181,12 +193,22 @@ class Outgoing:
         self.deliveries.append(delivery)
 
 
-def _target_of(delivery: Delivery) -> tuple[int, object, object]:
+def _target_of(delivery: Delivery) -> tuple[int, int | None, object, object]:
     params = delivery.params
-    return delivery.chat_id, params.get("message_id"), params.get("inline_message_id")
+    chat, bot = delivery.chat_id, delivery.bot
+    return chat, bot, params.get("message_id"), params.get("inline_message_id")
 
 
-def _target(message_id: int | None, inline_message_id: str | None) -> dict[str, object]:
+def _targeted(
+    params: dict[str, object], key: int | None, inline_message_id: str | None, bot: int
+) -> int:
+    """Name the message in `params`; the number of the bot it is changed through."""
     if inline_message_id is not None:
-        return {"inline_message_id": inline_message_id}
-    return {"message_id": message_id}
+        params["inline_message_id"] = inline_message_id
+        return bot
+    if key is None:
+        params["message_id"] = None
+        return bot
+    number, message_id = message_of_key(key)
+    params["message_id"] = message_id
+    return number

@@ -125,9 +125,14 @@ async def test_staff_on_a_client_bot_and_a_revoked_token_falls_back_to_the_share
     await olga_a.send("/orders")
     refused = await olga_a.reply()
     assert refused.text == "Это бот компании для её клиентов. Сотрудники работают в @astracrm_bot."
+    owner = await _owner(crm, 7941)
+    await crm.container.services.clients.create(owner, "Пётр Сидоров", "+79161234567")
+    assert await olga_a.inline_query("Пётр") == []  # no search through a clients' bot
+    assert len(await olga.inline_query("Пётр")) == 1  # in the shared bot, as always
     await staff_use_on(crm, olga, number)
     await olga_a.send("/orders")
     assert "бот компании для её клиентов" not in (await olga_a.reply()).text
+    assert len(await olga_a.inline_query("Пётр")) == 1
 
     # Revoked at @BotFather: a message queued for the bot goes through the shared bot, the
     # bot is no longer served, and the owner is told once.

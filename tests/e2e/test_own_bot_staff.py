@@ -1,0 +1,60 @@
+"""Staff working in their organization's own bot (issue 23; docs/own-bot.md, Routing): a card
+opened there is remembered with the bot that sent it, so a change made elsewhere edits it
+through that bot (message ids count per chat of each bot), while the same person's card in
+the shared bot is edited through the shared bot; a tapped card in the own bot is edited
+there too. A staff member who works in the own bot gets the notices of others' changes there;
+what they write to the shared bot is still answered in the shared bot."""
+
+from __future__ import annotations
+
+from sandbox.emulator import TelegramEmulator
+from tests.e2e.scenario import until_shown
+from tests.e2e.test_client_link import _order, _team
+from tests.e2e.test_own_bot_routing import TOKEN_A, _connect, _served, staff_use_on
+
+
+async def test_a_card_in_the_own_bot_is_edited_through_it(admin_crm):
+    crm = admin_crm
+    own = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
+    olga, ivan = await _team(crm, (7801, 7802))
+    card, ivans = await _order(olga, ivan)
+    await _connect(crm, olga, TOKEN_A, "clean_house_bot")
+    (number,) = await _served(crm, 1)
+    await staff_use_on(crm, olga, number)
+
+    olga_own = own.user(7801, "Ольга", language_code="ru")
+    await olga_own.send("/order 1")
+    own_card = await olga_own.reply()
+    assert "№1" in own_card.text
+    # The same message id may exist in both chats: each card is edited by its own bot.
+    shared_before = len(crm.emulator.calls_to("editMessageText"))
+    await ivan.tap("▶️ Start", message=ivans)
+    await ivan.tap("▶️ Yes, start now", message=await ivan.reply())
+    await until_shown(olga_own, own_card.message_id, "В работе")
+    await until_shown(olga, card.message_id, "В работе")
+    to_olga = [
+        c["message_id"] for c in crm.emulator.calls_to("editMessageText")[shared_before:]
+        if c["chat_id"] == 7801
+    ]  # fmt: skip
+    assert set(to_olga) == {card.message_id}  # her shared chat's card only
+    edited_own = {c["message_id"] for c in own.calls_to("editMessageText")}
+    assert own_card.message_id in edited_own
+
+    # A tap on the card in the own bot: edited there, not in the shared chat.
+    before = len(crm.emulator.calls_to("editMessageText"))
+    await olga_own.tap("📜 История", message=own_card)
+    history = await olga_own.reply()
+    assert "История" in history.text or "№1" in history.text
+    assert len(crm.emulator.calls_to("editMessageText")) == before
+
+    # Another's change: the owner's notice comes to the bot she works in, not the shared one.
+    shared_seen = len(olga.messages())
+    await ivan.tap("➕ Add line", message=ivans)
+    await ivan.reply()
+    await ivan.send("replace tap, 1 x 1500")
+    assert "Saved: order №1" in (await ivan.reply()).text
+    notice = await olga_own.reply()
+    assert "добавил(а) строку" in notice.text
+    await olga.send("/help")
+    assert (await olga.reply()).text  # answered where asked
+    assert len(olga.messages()) == shared_seen + 1
