@@ -16,7 +16,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sandbox.emulator.emulator import TelegramEmulator
-from sandbox.emulator.server import build_app
+from sandbox.emulator.server import Bots, build_app
 from sandbox.web.chats import ChatApi
 from sandbox.web.hub import ChatHub
 from sandbox.web.inputs import WebError, read_json
@@ -121,6 +121,17 @@ async def _http_error(request: Request, error: Exception) -> Response:
     return JSONResponse(body, status_code=error.status_code, headers=error.headers)
 
 
+def chat_pages(hub: ChatHub, outside: OutsideApi) -> list[BaseRoute]:
+    """A bot's web chat: the page, its state, personas, chats, media and events."""
+    return [
+        *PageApi(hub).routes(),
+        *ChatApi(hub).routes(),
+        *MediaApi(hub).routes(),
+        *EventStream(hub).routes(),
+        *outside.routes(),
+    ]
+
+
 def build_sandbox_app(
     emulator: TelegramEmulator,
     *,
@@ -128,21 +139,19 @@ def build_sandbox_app(
     keepalive: float = KEEPALIVE_SECONDS,
     max_upload: int = MAX_UPLOAD,
     outside: OutsideApi | None = None,
+    bots: Bots | None = None,
 ) -> Starlette:
     """The web chat plus the emulator's `/bot{token}/{method}` and `/file/bot{token}/...` routes.
 
     `app.state.sandbox` is the `ChatHub`; call its `close()` before stopping the server so open
     event streams end at once (`SandboxServer` does). `outside`: the SMS and mail fakes whose
-    messages `/api/outside` shows (none: an empty phone and mailbox).
+    messages `/api/outside` shows (none: an empty phone and mailbox); `bots`: every bot the
+    Bot API routes serve (the emulator's alone when not given).
     """
     hub = ChatHub(emulator, title=title, keepalive=keepalive, max_upload=max_upload)
     routes: list[BaseRoute] = [
-        *build_app(emulator).routes,
-        *PageApi(hub).routes(),
-        *ChatApi(hub).routes(),
-        *MediaApi(hub).routes(),
-        *EventStream(hub).routes(),
-        *(outside or OutsideApi()).routes(),
+        *build_app(bots or emulator).routes,
+        *chat_pages(hub, outside or OutsideApi()),
     ]
     app = Starlette(
         routes=routes,

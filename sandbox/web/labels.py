@@ -50,6 +50,13 @@ LABELS: dict[str, dict[str, str]] = {
         "send": "Send",
         "ok": "OK",
         "open_as": "Open the link as…",
+        "bots": "Bots:",
+        "add_bot": "+ bot",
+        "add_bot_prompt": "The business's bot name (as @BotFather asks):",
+        "bot_made": (
+            "Bot @{username} is ready. As the owner, send this to the shared bot to connect it: "
+            "/ownbot {token} (copied)"
+        ),
         "outside": "SMS & e-mail",
         "outside_title": "Clients' phones and mailboxes",
         "outside_hint": (
@@ -119,6 +126,13 @@ LABELS: dict[str, dict[str, str]] = {
         "send": "Отправить",
         "ok": "ОК",
         "open_as": "Открыть ссылку от имени…",
+        "bots": "Боты:",
+        "add_bot": "+ бот",
+        "add_bot_prompt": "Название бота компании (как спрашивает @BotFather):",
+        "bot_made": (
+            "Бот @{username} готов. Чтобы подключить его, отправьте от имени владельца в общий "
+            "бот: /ownbot {token} (скопировано)"
+        ),
         "outside": "SMS и почта",
         "outside_title": "Телефоны и почта клиентов",
         "outside_hint": (

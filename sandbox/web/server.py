@@ -6,7 +6,8 @@ from pathlib import Path
 
 from sandbox.emulator.emulator import TelegramEmulator
 from sandbox.emulator.server import EmulatorServer
-from sandbox.web.app import build_sandbox_app, hub_of
+from sandbox.web.app import build_sandbox_app, chat_pages, hub_of
+from sandbox.web.bots import SandboxBots
 from sandbox.web.hub import ChatHub
 from sandbox.web.outside import OutsideApi
 from sandbox.web.persist import WorldAutosave, load_world
@@ -34,9 +35,21 @@ class SandboxServer(EmulatorServer):
         super().__init__(emulator, port, host)
         if world_path is not None:
             load_world(emulator, world_path)  # before the app, so loaded history counts as read
-        self.web_app = build_sandbox_app(emulator, title=title, outside=outside)
+        outside = outside or OutsideApi()
+        self.web_app = build_sandbox_app(emulator, title=title, outside=outside, bots=self.bots)
         self.app = self.web_app
         self.autosave = WorldAutosave(emulator, world_path) if world_path is not None else None
+        hub = self.hub
+
+        def make_hub(bot: TelegramEmulator) -> ChatHub:
+            name = str(bot.state.bot.get("first_name") or title)
+            return ChatHub(bot, title=name, keepalive=hub.keepalive, max_upload=hub.max_upload)
+
+        self.more_bots = SandboxBots(
+            self.bots, self.add_bot, self.web_app, lambda h: chat_pages(h, outside), make_hub,
+            world_path.parent if world_path is not None else None, emulator.state.wall,
+        )  # fmt: skip
+        self.web_app.router.routes[0:0] = self.more_bots.routes()
 
     @property
     def hub(self) -> ChatHub:
@@ -46,13 +59,23 @@ class SandboxServer(EmulatorServer):
     async def start(self) -> None:
         """Serve, then start saving changes."""
         self.hub.closed = False
+        for hub in self.more_bots.hubs.values():
+            hub.closed = False
         await super().start()
         if self.autosave is not None:
             self.autosave.start()
+        self.more_bots.running = True
+        for autosave in self.more_bots.autosaves:
+            autosave.start()
 
     async def stop(self) -> None:
         """End event streams, stop serving, then save the final world."""
         self.hub.close()
+        for hub in self.more_bots.hubs.values():
+            hub.close()
         await super().stop()
+        self.more_bots.running = False
         if self.autosave is not None:
             await self.autosave.stop()
+        for autosave in self.more_bots.autosaves:
+            await autosave.stop()

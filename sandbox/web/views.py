@@ -26,7 +26,7 @@ _DESCRIPTIONS = {
 
 def media_url(file_id: str) -> str:
     """Where the page fetches a file's bytes."""
-    return f"/media/{file_id}"
+    return f"media/{file_id}"  # relative: each bot's page (/, /b/<bot>/) serves its own
 
 
 def message_view(state: EmulatorState, stored: StoredMessage) -> dict[str, Any]:

@@ -8,6 +8,9 @@ export class ApiError extends Error {
   }
 }
 
+// The page of an organization's own bot lives at /b/<username>/: its API is under that prefix.
+export const BASE = (location.pathname.match(/^\/b\/[A-Za-z0-9_]+/) || [""])[0];
+
 export async function api(path, { method = "GET", body, form } = {}) {
   const init = { method, headers: {} };
   if (body !== undefined) {
@@ -18,7 +21,7 @@ export async function api(path, { method = "GET", body, form } = {}) {
   }
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(path.startsWith("/api/") ? BASE + path : path, init);
   } catch (error) {
     throw new ApiError("the sandbox is not reachable", 0);
   }

@@ -1,6 +1,7 @@
 // The sandbox page: wires the personas column, the open chat, the composer and the live
 // event stream (/api/events) together. No framework and no build step: plain ES modules.
-import { api, chatPath, post } from "./api.js";
+import { api, BASE, chatPath, post } from "./api.js";
+import { otherBot, setupBots } from "./bots.js";
 import { ChatView } from "./chat.js";
 import { Composer } from "./composer.js";
 import { $, avatar } from "./dom.js";
@@ -150,7 +151,7 @@ function onCallbackAnswer(data) {
 }
 
 function connectEvents() {
-  const source = new EventSource("/api/events");
+  const source = new EventSource(`${BASE}/api/events`);
   let opened = false;
   const on = (kind, handler) => source.addEventListener(kind, (event) => handler(JSON.parse(event.data)));
   source.addEventListener("open", () => {
@@ -211,7 +212,25 @@ async function tap(view, button, element) {
 function openUrl(url) {
   const link = botLink(url, app.bot && app.bot.username);
   if (link) return openBotLink(link);
+  if (openOtherBot(url)) return;
   window.open(url, "_blank", "noopener");
+}
+
+// A link to another of the sandbox's bots (an organization's own bot) opens its page, which
+// then asks whose chat opens it (?start=<payload>).
+function openOtherBot(url) {
+  let parsed;
+  try {
+    parsed = new URL(url, location.href);
+  } catch {
+    return false;
+  }
+  const name = /^(t|telegram)\.me$/i.test(parsed.hostname) ? parsed.pathname.replace(/^\/|\/$/g, "") : null;
+  const bot = name ? otherBot(name) : null;
+  if (!bot) return false;
+  const start = parsed.searchParams.get("start");
+  window.open(start ? `${bot.path}?start=${encodeURIComponent(start)}` : bot.path, "_blank", "noopener");
+  return true;
 }
 
 async function openBotLink({ payload }) {
@@ -235,6 +254,8 @@ function onMessagesClick(event) {
   if (link) {
     event.preventDefault();
     openBotLink(link);
+  } else if (href && openOtherBot(href)) {
+    event.preventDefault();
   }
 }
 
@@ -263,11 +284,14 @@ function bindPage() {
 async function start() {
   bindPage();
   setupOutside();
+  await setupBots();
   await refresh();
   const fromHash = Number(location.hash.slice(1));
   if (fromHash && personas.get(fromHash)) await select(fromHash);
   else renderHeader();
   connectEvents();
+  const payload = new URLSearchParams(location.search).get("start");
+  if (payload) await openBotLink({ payload }); // opened from another bot's link
 }
 
 start();
