@@ -218,13 +218,6 @@ class Fleet:
         )
         try:
             await bot.initialize()  # getMe: its username for links
-        except InvalidToken:
-            await self._refused(spec)
-            return
-        except Exception as error:  # noqa: BLE001 - Telegram is away: the next look
-            log.warning("own bot %s not started: %s", spec.number, type(error).__name__)
-            return
-        try:
             await self._receive(spec.number, bot)
         except InvalidToken:
             await self._refused(spec)

@@ -149,18 +149,7 @@ async def test_a_worker_who_does_not_hold_the_order_cannot_reply_through_a_forge
 async def test_the_rating_question_in_telegram_once_and_a_low_rating_alerts(crm, language):
     ids = (7321, 7322, 7323) if language == "ru" else (7331, 7332, 7333)
     olga, _, petr, _ = await _linked_client(crm, ids, language)
-    services = crm.container.services
-    owner = await services.users.identify(TelegramProfile(ids[0], "Ольга"))
-    await payments_only(crm, owner)  # the invoice's own job would come between (see there)
-    settings = await services.client_loop.settings(owner)
-    await services.client_loop.update_settings(owner, replace(settings, rating_delay_minutes=0))
-    worker = await services.users.identify(TelegramProfile(ids[1], "Ivan Petrov"))
-    order = (await services.orders.by_number(owner, 1)).order
-    for action in (OrderAction.START, OrderAction.DONE):
-        await services.orders.act(worker, order.id, action)
-    await services.orders.act(
-        worker, order.id, OrderAction.PAY, amount_minor=350000, method="cash"
-    )
+    await done_and_paid(crm, ids[0], ids[1])
     question = await petr.reply(timeout=10)
     words = {"ru": "Оцените визит", "en": "Rate the visit"}[language]
     assert words in question.text and "Ivan" in question.text and "Petrov" not in question.text
@@ -185,3 +174,19 @@ async def test_the_rating_question_in_telegram_once_and_a_low_rating_alerts(crm,
     assert len(olga.messages()) == olga_seen
     questions = [m for m in petr.messages() if words in (m.text or "")]
     assert len(questions) == 1
+
+
+async def done_and_paid(crm, owner_id: int, worker_id: int) -> None:
+    """Order №1 started, done and paid in cash by its worker, the rating asked at once."""
+    services = crm.container.services
+    owner = await services.users.identify(TelegramProfile(owner_id, "Ольга"))
+    await payments_only(crm, owner)  # the invoice's own job would come between (see there)
+    settings = await services.client_loop.settings(owner)
+    await services.client_loop.update_settings(owner, replace(settings, rating_delay_minutes=0))
+    worker = await services.users.identify(TelegramProfile(worker_id, "Ivan Petrov"))
+    order = (await services.orders.by_number(owner, 1)).order
+    for action in (OrderAction.START, OrderAction.DONE):
+        await services.orders.act(worker, order.id, action)
+    await services.orders.act(
+        worker, order.id, OrderAction.PAY, amount_minor=350000, method="cash"
+    )

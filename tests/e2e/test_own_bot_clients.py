@@ -8,15 +8,11 @@ blocks the own bot is written to through the shared bot from then on."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 
-from core.domain import TelegramProfile
-from core.orders.rules import OrderAction
 from sandbox.emulator import TelegramEmulator
 from tests.e2e.scenario import create_org
 from tests.e2e.test_client_link import INVITE_RU, _invite, _order, _team
-from tests.e2e.test_client_payment import payments_only
-from tests.e2e.test_client_talk import PNG
+from tests.e2e.test_client_talk import PNG, done_and_paid
 from tests.e2e.test_own_bot_routing import TOKEN_A, TOKEN_B, _connect, _served
 
 
@@ -71,18 +67,7 @@ async def test_a_client_of_an_organization_with_its_own_bot_hears_from_it_alone(
     assert "Хорошо, жду" in (await olga.reply()).text
 
     # A job's message (the rating question) goes through the own bot too.
-    services = crm.container.services
-    owner = await services.users.identify(TelegramProfile(7601, "Ольга"))
-    await payments_only(crm, owner)
-    settings = await services.client_loop.settings(owner)
-    await services.client_loop.update_settings(owner, replace(settings, rating_delay_minutes=0))
-    worker = await services.users.identify(TelegramProfile(7602, "Ivan Petrov"))
-    order = (await services.orders.by_number(owner, 1)).order
-    for action in (OrderAction.START, OrderAction.DONE):
-        await services.orders.act(worker, order.id, action)
-    await services.orders.act(
-        worker, order.id, OrderAction.PAY, amount_minor=350000, method="cash"
-    )
+    await done_and_paid(crm, 7601, 7602)
     question = await petr.reply(timeout=10)
     assert "Оцените визит" in question.text
     await petr.tap("5 ⭐", message=question)

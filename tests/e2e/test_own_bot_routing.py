@@ -44,17 +44,23 @@ async def staff_use_on(crm, owner, number: int) -> None:
         await asyncio.sleep(0.1)
 
 
-async def test_two_organizations_on_their_own_bots_and_the_shared_bot(admin_crm):
-    crm = admin_crm
+async def two_organizations(crm, owners: tuple[int, int]):
+    """«Чистый дом» (owner Ольга) on @clean_house_bot and «Зелёный сад» (owner Вера) on
+    @green_garden_bot, both served: (the two bots' emulators, Ольга, their numbers)."""
     own_a = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
     own_b = crm.server.add_bot(TelegramEmulator(TOKEN_B, bot_username="green_garden_bot"))
-    olga = crm.emulator.user(7931, "Ольга", language_code="ru")
+    olga = crm.emulator.user(owners[0], "Ольга", language_code="ru")
     await create_org(olga)
     await _connect(crm, olga, TOKEN_A, "clean_house_bot")
-    vera = crm.emulator.user(7932, "Вера", language_code="ru")
+    vera = crm.emulator.user(owners[1], "Вера", language_code="ru")
     await create_org(vera, "Зелёный сад")
     await _connect(crm, vera, TOKEN_B, "green_garden_bot")
-    numbers = await _served(crm, 2)
+    return (own_a, own_b), olga, await _served(crm, 2)
+
+
+async def test_two_organizations_on_their_own_bots_and_the_shared_bot(admin_crm):
+    crm = admin_crm
+    (own_a, own_b), olga, numbers = await two_organizations(crm, (7931, 7932))
     assert len(set(numbers)) == 2 and 0 not in numbers
 
     # The same person writes to both bots and to the shared one: three chats, three answers.

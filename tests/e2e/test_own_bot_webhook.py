@@ -8,10 +8,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from sandbox.emulator import TelegramEmulator
 from tests.e2e.conftest import admin_settings, e2e_clock, local_bot
-from tests.e2e.scenario import create_org
-from tests.e2e.test_own_bot_routing import TOKEN_A, TOKEN_B, _connect, _served
+from tests.e2e.test_own_bot_routing import two_organizations
 
 SECRET = "X-Telegram-Bot-Api-Secret-Token"
 
@@ -27,15 +25,7 @@ async def crm(db_url, tmp_path):
 
 
 async def test_each_own_bot_has_its_own_webhook_and_secret(crm):
-    own_a = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
-    own_b = crm.server.add_bot(TelegramEmulator(TOKEN_B, bot_username="green_garden_bot"))
-    olga = crm.emulator.user(7701, "Ольга", language_code="ru")
-    await create_org(olga)
-    await _connect(crm, olga, TOKEN_A, "clean_house_bot")
-    vera = crm.emulator.user(7702, "Вера", language_code="ru")
-    await create_org(vera, "Зелёный сад")
-    await _connect(crm, vera, TOKEN_B, "green_garden_bot")
-    first, second = await _served(crm, 2)
+    (own_a, own_b), _, (first, second) = await two_organizations(crm, (7701, 7702))
 
     (shared_hook,) = crm.emulator.calls_to("setWebhook")
     (hook_a,) = own_a.calls_to("setWebhook")
