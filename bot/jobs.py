@@ -14,8 +14,6 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from telegram import Bot
-
 from bot.admin.wiring import public_url
 from bot.backups import backup_jobs
 from bot.container import Container
@@ -40,6 +38,7 @@ from core.runtime.jobs import DeadLetterHook, JobHandler
 from core.services import Services
 from core.telephony.call_log import RECORDING_JOBS
 from core.voice.service import SUMMARIZE_JOB, TRANSCRIBE_JOB
+from handlers.client_loop.client_bot import ChatBots
 from handlers.client_loop.payments import payment_jobs
 from handlers.client_loop.ratings import rating_jobs
 from handlers.client_loop.relay import relay_jobs
@@ -89,7 +88,7 @@ def service_jobs(services: Services) -> dict[str, JobHandler]:
     }
 
 
-def dead_letter(bot: Bot, services: Services, catalogs: Catalogs) -> DeadLetterHook:
+def dead_letter(bots: ChatBots, services: Services, catalogs: Catalogs) -> DeadLetterHook:
     """The job's own record says it failed, and its organization's leads are told."""
 
     async def gave_up(job: Job, error: str) -> None:
@@ -98,7 +97,7 @@ def dead_letter(bot: Bot, services: Services, catalogs: Catalogs) -> DeadLetterH
             await services.voice.failed(job)
         if job.kind in RECORDING_JOBS:
             await services.recordings.failed(job)
-        await dead_job_notice(bot, services, catalogs, job)
+        await dead_job_notice(bots, services, catalogs, job)
 
     return gave_up
 
@@ -149,8 +148,8 @@ def job_registry(
     services.voice.progress = progress_presenter(bot, services, catalogs, fleet.bot)
     url = container.settings.privacy_policy_url
     messages = {
-        **notification_jobs(bot, services, catalogs),
-        **policy_jobs(bot, services, catalogs, url),
+        **notification_jobs(clients, services, catalogs),
+        **policy_jobs(clients, services, catalogs, url),
     }
     handlers = {
         **service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages,
@@ -167,4 +166,4 @@ def job_registry(
             services.invoices, catalogs, FpdfRenderer(), invoice_teller(container, fleet)
         ),
     }  # fmt: skip
-    return JobRegistry(handlers, frozenset(messages), dead_letter(bot, services, catalogs))
+    return JobRegistry(handlers, frozenset(messages), dead_letter(clients, services, catalogs))

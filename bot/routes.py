@@ -47,6 +47,10 @@ class ClientRoutes:
         spec = self._fleet.spec(number) if number else None
         return number if spec is not None and spec.serves_staff and number else SHARED_BOT
 
+    async def staff_bot(self, chat_id: int) -> tuple[int, Bot]:
+        number = await self.staff_number(chat_id)
+        return number, self._fleet.bot(number)
+
     async def bot_for(self, org_id: int, chat_id: int) -> tuple[int, Bot]:
         number = await self.number_for(org_id, chat_id)
         return number, self._fleet.bot(number)

@@ -12,6 +12,7 @@ from core.files.service import ALBUM_JOB
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers.admin import billing_jobs
+from handlers.client_loop.client_bot import ChatBots, text_to, to_staff
 from handlers.delivery.lanes import broadcast
 from handlers.files import saved_text
 from handlers.i18n import N_, Catalogs
@@ -71,7 +72,9 @@ async def _send(bot: Bot, chat_id: int, text: str) -> None:
         log.info("job message not delivered: %s", type(error).__name__)
 
 
-async def dead_job_notice(bot: Bot, services: Services, catalogs: Catalogs, job: Job) -> None:
+async def dead_job_notice(
+    bots: ChatBots, services: Services, catalogs: Catalogs, job: Job
+) -> None:
     """Tell the organization's owners and managers that a background task finally failed."""
     if job.organization_id is None:
         return
@@ -84,6 +87,6 @@ async def dead_job_notice(bot: Bot, services: Services, catalogs: Catalogs, job:
             what=what,
         )
         try:
-            await bot.send_message(user.telegram_id, text, **broadcast(bot))
+            await to_staff(bots, user.telegram_id, text_to(user.telegram_id, text))
         except (BadRequest, Forbidden) as error:
             log.info("dead-job notice not delivered: %s", type(error).__name__)

@@ -1,27 +1,33 @@
-"""Which bot a client's message goes through, for the jobs that write to clients themselves
-(reminders, rating questions, the done summary and receipts): the organization's own bot when
-the client has a chat with it, else the shared bot (docs/own-bot.md, Routing). A client who
-blocked the own bot is written to through the shared bot instead, and the own bot is not
-tried for them again."""
+"""Which bot a message goes through, for the jobs that write to people themselves: to a client
+(reminders, rating questions, the done summary and receipts), the organization's own bot when
+the client has a chat with it; to a staff member (digests, reminders' and payments' notices,
+rating alerts, dead-job notices), the own bot they work in, if any; else the shared bot
+(docs/own-bot.md). A person who blocked the own bot is written to through the shared bot
+instead, and the own bot is not tried for them again."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
-from telegram import Bot
+from telegram import Bot, InlineKeyboardMarkup, Message
 from telegram.error import Forbidden
 
 from core.ownbot.routing import SHARED_BOT
+from handlers.delivery.lanes import broadcast
 
 T = TypeVar("T")
 
 
-class ClientBots(Protocol):
+class ChatBots(Protocol):
     shared: Bot
 
     async def bot_for(self, org_id: int, chat_id: int) -> tuple[int, Bot]:
         """The number and the bot the organization writes to that chat through."""
+        ...
+
+    async def staff_bot(self, chat_id: int) -> tuple[int, Bot]:
+        """The number and the bot a staff member is written to through."""
         ...
 
     async def blocked(self, number: int, chat_id: int) -> None:
@@ -38,16 +44,32 @@ class SharedOnly:
     async def bot_for(self, org_id: int, chat_id: int) -> tuple[int, Bot]:
         return SHARED_BOT, self.shared
 
+    async def staff_bot(self, chat_id: int) -> tuple[int, Bot]:
+        return SHARED_BOT, self.shared
+
     async def blocked(self, number: int, chat_id: int) -> None:
         return None
 
 
 async def to_client(
-    bots: ClientBots, org_id: int, chat_id: int, send: Callable[[Bot], Awaitable[T]]
+    bots: ChatBots, org_id: int, chat_id: int, send: Callable[[Bot], Awaitable[T]]
 ) -> tuple[int, T]:
     """`send` through the client's bot; the number of the bot it went through and what
     `send` returned. Refusals other than a blocked own bot are the caller's."""
-    number, bot = await bots.bot_for(org_id, chat_id)
+    return await _through(bots, chat_id, await bots.bot_for(org_id, chat_id), send)
+
+
+async def to_staff(
+    bots: ChatBots, chat_id: int, send: Callable[[Bot], Awaitable[T]]
+) -> tuple[int, T]:
+    """`send` through the bot the staff member works in, as `to_client`."""
+    return await _through(bots, chat_id, await bots.staff_bot(chat_id), send)
+
+
+async def _through(
+    bots: ChatBots, chat_id: int, chosen: tuple[int, Bot], send: Callable[[Bot], Awaitable[T]]
+) -> tuple[int, T]:
+    number, bot = chosen
     try:
         return number, await send(bot)
     except Forbidden:
@@ -55,3 +77,14 @@ async def to_client(
             raise
     await bots.blocked(number, chat_id)
     return SHARED_BOT, await send(bots.shared)
+
+
+def text_to(
+    chat_id: int, text: str, markup: InlineKeyboardMarkup | None = None
+) -> Callable[[Bot], Awaitable[Message]]:
+    """A text (HTML) sent in the broadcast lane through whichever bot is given."""
+
+    async def send_through(bot: Bot) -> Message:
+        return await bot.send_message(chat_id, text, reply_markup=markup, **broadcast(bot))
+
+    return send_through

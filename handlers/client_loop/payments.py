@@ -36,7 +36,7 @@ from core.ownbot.routing import message_ref
 from core.runtime.jobs import DEFAULT_MAX_ATTEMPTS, JobHandler, max_attempts_of
 from core.services import Services
 from handlers.client_loop.acceptance import accept_markup
-from handlers.client_loop.client_bot import ClientBots, to_client
+from handlers.client_loop.client_bot import ChatBots, text_to, to_client, to_staff
 from handlers.client_loop.confirm import fitted
 from handlers.context import BotContext
 from handlers.delivery.lanes import broadcast
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 
 async def _send(
-    bots: ClientBots,
+    bots: ChatBots,
     services: Services,
     draft: PayDraft,
     values: dict[str, str | None],
@@ -64,7 +64,7 @@ Part = tuple[PayDraft, dict[str, str | None]]
 
 
 async def _telegram(
-    bots: ClientBots, services: Services, parts: list[Part], markup: InlineKeyboardMarkup | None
+    bots: ChatBots, services: Services, parts: list[Part], markup: InlineKeyboardMarkup | None
 ) -> None:
     """One Telegram message holding the parts' texts (each logged as its own kind, marked
     sent with the one message's id)."""
@@ -101,7 +101,7 @@ def _with_payment(summary: Part, ask: PayDraft, values: dict[str, str | None]) -
     return replace(draft, template=f"{draft.template}\n\n{literal}"), kept
 
 
-async def _photos(bots: ClientBots, org_id: int, chat_id: int, photos: list[str]) -> None:
+async def _photos(bots: ChatBots, org_id: int, chat_id: int, photos: list[str]) -> None:
     """The work's photos after the summary (the organization allows it): one, or an album.
     Their file ids are the shared bot's: through the organization's own bot they go as
     their bytes, fetched through the shared bot (docs/own-bot.md, Files)."""
@@ -130,9 +130,7 @@ async def _bytes(bot: Bot, file_id: str) -> bytes:
     return bytes(await found.download_as_bytearray())
 
 
-def payment_jobs(
-    bots: ClientBots, services: Services, catalogs: Catalogs
-) -> dict[str, JobHandler]:
+def payment_jobs(bots: ChatBots, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
     payments = services.client_payments
 
     async def done(job: Job) -> None:
@@ -205,7 +203,7 @@ def payment_jobs(
                 receipt = replace(receipt, template=refunded)
             await _send(bots, services, receipt, values)
         if news.via == ONLINE:
-            await _tell_staff(bots.shared, services, catalogs, news)
+            await _tell_staff(bots, services, catalogs, news)
 
     return {
         LINK_JOB: done, RECORDED_JOB: recorded, REFUND_JOB: payments.refund_job,
@@ -214,7 +212,7 @@ def payment_jobs(
 
 
 async def _tell_staff(
-    bot: Bot, services: Services, catalogs: Catalogs, news: PaymentRecorded
+    bots: ChatBots, services: Services, catalogs: Catalogs, news: PaymentRecorded
 ) -> None:
     """The assignee and the owners and managers hear of an online payment or refund."""
     order, people = await services.client_payments.staff_to_tell(
@@ -234,7 +232,7 @@ async def _tell_staff(
             text = t("↩️ The online payment of order №{number} was refunded: {amount}.",
                      number=order.number, amount=amount)  # fmt: skip
         try:
-            await bot.send_message(person.telegram_id, text, **broadcast(bot))
+            await to_staff(bots, person.telegram_id, text_to(person.telegram_id, text))
         except (BadRequest, Forbidden) as error:
             log.info("payment notice not delivered: %s", type(error).__name__)
 

@@ -19,7 +19,7 @@ from core.ownbot.routing import message_ref
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers import callbacks as cb
-from handlers.client_loop.client_bot import ClientBots, to_client
+from handlers.client_loop.client_bot import ChatBots, text_to, to_client, to_staff
 from handlers.client_loop.confirm import fitted
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
@@ -106,7 +106,7 @@ def alert_text(t: Translator, alert: RatingAlert) -> str:
 
 
 def rating_jobs(
-    clients: ClientBots, services: Services, catalogs: Catalogs, base_url: str
+    clients: ChatBots, services: Services, catalogs: Catalogs, base_url: str
 ) -> dict[str, JobHandler]:
     """The question (sent here for Telegram, marked sent with Telegram's message id) and the
     low-rating alert."""
@@ -143,14 +143,15 @@ def rating_jobs(
         found = await services.client_loop.rating_alert(org_id, rating_id, stage)
         if found is None or found.stars > LOW:
             return
-        bot = clients.shared
         for user in found.recipients:
             t = catalogs.get(user.preferred_language(catalogs.default))
             label = t("Open order №{number}", number=found.number)
             markup = InlineKeyboardMarkup([[button(label, cb.OpenOrder(found.order_id))]])
             try:
-                await bot.send_message(
-                    user.telegram_id, alert_text(t, found), reply_markup=markup, **broadcast(bot)
+                await to_staff(
+                    clients,
+                    user.telegram_id,
+                    text_to(user.telegram_id, alert_text(t, found), markup),
                 )
             except (BadRequest, Forbidden) as error:
                 log.info("rating alert not delivered: %s", type(error).__name__)

@@ -26,7 +26,7 @@ from core.ownbot.routing import message_ref
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers import callbacks as cb
-from handlers.client_loop.client_bot import ClientBots, to_client
+from handlers.client_loop.client_bot import ChatBots, to_client
 from handlers.client_loop.confirm import tell_client
 from handlers.context import BotContext
 from handlers.delivery.edits import edit_tapped
@@ -199,7 +199,7 @@ def times_keyboard(
 
 
 def reminder_jobs(
-    clients: ClientBots, services: Services, catalogs: Catalogs
+    clients: ChatBots, services: Services, catalogs: Catalogs
 ) -> dict[str, JobHandler]:
     """The Telegram reminder and the staff's notice of a client's answer."""
     delivery = services.client_reminders.delivery()
@@ -241,7 +241,7 @@ def reminder_jobs(
                 [[button(t("Open №{number}", number=found.order.number),
                          cb.OpenOrder(found.order.id))]]
             )  # fmt: skip
-            await send(clients.shared, services, person.telegram_id, text, markup)
+            await send(clients, services, person.telegram_id, text, markup)
 
     return {REMINDER_JOB: remind, NOTICE_JOB: notice}
 

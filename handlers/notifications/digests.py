@@ -32,6 +32,7 @@ from core.numbers.rules import average_rating, share, tenths
 from core.runtime.jobs import JobHandler, PermanentJobError
 from core.services import Services
 from handlers import callbacks as cb
+from handlers.client_loop.client_bot import ChatBots, to_staff
 from handlers.delivery.lanes import broadcast
 from handlers.formatting import money
 from handlers.i18n import N_, Catalogs, Html, Translator, escape
@@ -213,7 +214,9 @@ RENDERERS: dict[str, Callable[[Translator, dict[str, Any]], Rendered]] = {
 }
 
 
-def notification_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
+def notification_jobs(
+    bots: ChatBots, services: Services, catalogs: Catalogs
+) -> dict[str, JobHandler]:
     """One delivery job kind per scheduled message kind; each sends one message."""
 
     async def deliver(job: Job) -> None:
@@ -222,7 +225,7 @@ def notification_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[
             return  # blocked the bot (or left): skipped, not retried
         chat_id, t = reader
         text, markup = RENDERERS[job.kind](t, job.payload)
-        await send(bot, services, chat_id, text, markup)
+        await send(bots, services, chat_id, text, markup)
 
     return dict.fromkeys(RENDERERS, deliver)
 
@@ -249,24 +252,24 @@ async def _reader(
 
 
 async def send(
-    bot: Bot,
+    bots: ChatBots,
     services: Services,
     chat_id: int,
     text: str,
     markup: InlineKeyboardMarkup | None,
     tries: int = SEND_TRIES,
 ) -> None:
-    """Send in the broadcast lane, waiting out flood control; a blocked bot marks the person
-    unreachable."""
+    """Send to a staff member (through the own bot they work in, if any) in the broadcast
+    lane, waiting out flood control; a blocked bot marks the person unreachable."""
+
+    async def send_through(bot: Bot) -> None:
+        await bot.send_message(
+            chat_id, text, reply_markup=markup, disable_web_page_preview=True, **broadcast(bot)
+        )
+
     for attempt in range(1, tries + 1):
         try:
-            await bot.send_message(
-                chat_id,
-                text,
-                reply_markup=markup,
-                disable_web_page_preview=True,
-                **broadcast(bot),
-            )
+            await to_staff(bots, chat_id, send_through)
             return
         except RetryAfter as flood:
             if attempt == tries:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from babel.dates import format_date
-from telegram import Bot, InlineKeyboardMarkup, Update
+from telegram import InlineKeyboardMarkup, Update
 
 from core.domain import LANGUAGES, Job, PolicyStanding, language_from_telegram
 from core.privacy.policy import PolicyStatus, PolicyVersion
@@ -22,6 +22,7 @@ from core.privacy.policy_service import NOTICE_JOB
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers import callbacks as cb
+from handlers.client_loop.client_bot import ChatBots
 from handlers.context import BotContext
 from handlers.delivery.replies import drop_keyboard, reply
 from handlers.i18n import Catalogs, Translator
@@ -161,7 +162,7 @@ def notice_text(t: Translator, version: PolicyVersion, url: str, staff: bool) ->
 
 
 def policy_jobs(
-    bot: Bot, services: Services, catalogs: Catalogs, url: str
+    bots: ChatBots, services: Services, catalogs: Catalogs, url: str
 ) -> dict[str, JobHandler]:
     """The notice of a material change: one message, in the broadcast lane."""
 
@@ -178,6 +179,6 @@ def policy_jobs(
         t = catalogs.get(language)
         version = services.policy.version(str(data["version"]))
         text = notice_text(t, version, url, bool(data.get("staff", True)))
-        await send(bot, services, int(str(data["chat_id"])), text, None)
+        await send(bots, services, int(str(data["chat_id"])), text, None)
 
     return {NOTICE_JOB: deliver}

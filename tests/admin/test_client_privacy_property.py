@@ -49,6 +49,7 @@ from core.orders.service import OrderDraft
 from core.outcomes import ClientMessaged
 from core.runtime.jobs import JobRunner
 from handlers.client_loop.chat import about_text, help_text
+from handlers.client_loop.client_bot import SharedOnly
 from handlers.client_loop.confirm import client_text, fitted
 from handlers.client_loop.payments import payment_jobs
 from handlers.client_loop.ratings import rating_jobs
@@ -130,8 +131,8 @@ async def loop(container, client, clock, db_url):
         )  # fmt: skip
         handlers = {
             **delivery.handlers(),
-            **payment_jobs(bot, services, catalogs),  # type: ignore[arg-type]
-            **rating_jobs(bot, services, catalogs, PUBLIC),  # type: ignore[arg-type]
+            **payment_jobs(SharedOnly(bot), services, catalogs),  # type: ignore[arg-type]
+            **rating_jobs(SharedOnly(bot), services, catalogs, PUBLIC),  # type: ignore[arg-type]
         }
         runner = JobRunner(SqlJobQueue(session_factory(engine)), handlers, clock, "t")
         try:

@@ -21,6 +21,7 @@ from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
 from core.outcomes import ClientMessaged
 from core.runtime.jobs import JobRunner
+from handlers.client_loop.client_bot import SharedOnly
 from handlers.client_loop.ratings import rating_jobs
 from handlers.i18n import Catalogs
 from handlers.notifications.digests import digest_view
@@ -47,7 +48,7 @@ async def w(db_url, clock, tmp_path):
     async with open_world(db_url, clock, tmp_path) as opened:
         handlers = {
             **opened.delivery.handlers(),
-            **rating_jobs(None, opened.services, Catalogs(), PAGE),  # type: ignore[arg-type]
+            **rating_jobs(SharedOnly(None), opened.services, Catalogs(), PAGE),  # type: ignore[arg-type]
         }
         opened.runner = JobRunner(
             SqlJobQueue(opened.sessions), handlers, clock, "test", retry_base=1.0

@@ -8,6 +8,7 @@ from telegram import Bot
 from telegram.error import RetryAfter
 
 from core.domain import Job, TelegramProfile
+from handlers.client_loop.client_bot import SharedOnly
 from handlers.i18n import Catalogs
 from handlers.notifications.digests import notification_jobs, send
 from sandbox.emulator import EmulatorServer, RateLimits, TelegramEmulator
@@ -38,8 +39,8 @@ def services(uow_factory, clock):
 
 async def test_a_429_is_waited_out_and_the_message_arrives(server, bot, services):
     chat = server.emulator.user(501, "Olga")
-    await send(bot, services, chat.id, "first", None)
-    await send(bot, services, chat.id, "second", None)  # within a second: 429, wait, again
+    await send(SharedOnly(bot), services, chat.id, "first", None)
+    await send(SharedOnly(bot), services, chat.id, "second", None)  # within a second: 429
     assert server.emulator.stats.refused_429 == 1
     assert [m.text for m in chat.messages()] == ["first", "second"]
 
@@ -48,9 +49,9 @@ async def test_flood_control_that_outlasts_the_tries_fails_the_job_for_a_retry(
     server, bot, services
 ):
     chat = server.emulator.user(502, "Olga")
-    await send(bot, services, chat.id, "first", None)
+    await send(SharedOnly(bot), services, chat.id, "first", None)
     with pytest.raises(RetryAfter):
-        await send(bot, services, chat.id, "second", None, tries=1)
+        await send(SharedOnly(bot), services, chat.id, "second", None, tries=1)
     assert [m.text for m in chat.messages()] == ["first"]
 
 
@@ -58,7 +59,7 @@ async def test_a_blocked_bot_marks_the_person_unreachable_and_completes(server, 
     person = server.emulator.user(503, "Olga", language_code="en")
     actor = await services.users.identify(TelegramProfile(503, "Olga", language_code="en"))
     await person.block()
-    handlers = notification_jobs(bot, services, Catalogs())
+    handlers = notification_jobs(SharedOnly(bot), services, Catalogs())
     payload = {
         "user_id": actor.user.id,
         "chat_id": 503,
@@ -74,3 +75,36 @@ async def test_a_blocked_bot_marks_the_person_unreachable_and_completes(server, 
     user = await services.users.get(actor.user.id)
     assert user is not None and user.unreachable_at is not None
     assert person.messages() == []
+
+
+class _OwnBotStaff(SharedOnly):
+    """A staff member working in own bot number 7 (bot/routes.py decides this for real)."""
+
+    def __init__(self, shared: Bot, own: Bot) -> None:
+        super().__init__(shared)
+        self.own, self.forgotten = own, []
+
+    async def staff_bot(self, chat_id: int) -> tuple[int, Bot]:
+        return (7, self.own) if (7, chat_id) not in self.forgotten else (0, self.shared)
+
+    async def blocked(self, number: int, chat_id: int) -> None:
+        self.forgotten.append((number, chat_id))
+
+
+async def test_a_staff_member_working_in_an_own_bot_gets_it_there_and_blocked_the_shared_one(
+    server, bot, services
+):
+    own_token = "987654321:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"
+    own_emulator = server.add_bot(TelegramEmulator(own_token))
+    own = Bot(own_token, base_url=server.api_base_url, base_file_url=server.file_base_url)
+    await own.initialize()
+    bots = _OwnBotStaff(bot, own)
+    in_own, in_shared = own_emulator.user(503, "Olga"), server.emulator.user(503, "Olga")
+    await send(bots, services, 503, "digest one", None)
+    assert [m.text for m in in_own.messages()] == ["digest one"] and not in_shared.messages()
+    await in_own.block()
+    await send(bots, services, 503, "digest two", None)  # refused by the own bot: shared
+    await send(bots, services, 503, "digest three", None)
+    assert [m.text for m in in_shared.messages()] == ["digest two", "digest three"]
+    assert bots.forgotten == [(7, 503)]
+    await own.shutdown()

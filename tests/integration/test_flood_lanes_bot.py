@@ -11,6 +11,7 @@ from bot.flood import Lane
 from bot.metrics import Metrics
 from bot.settings import Settings
 from bot.telegram_bot import build_bot
+from handlers.client_loop.client_bot import SharedOnly
 from handlers.delivery.lanes import BROADCAST, broadcast
 from handlers.jobs import _send
 from handlers.notifications.digests import send
@@ -40,7 +41,7 @@ async def test_scheduled_messages_are_broadcasts_and_replies_interactive(server)
     await bot.initialize()
     try:
         unused = None  # services: only for a person who blocked the bot
-        await send(bot, unused, 601, "digest", None)  # type: ignore[arg-type]
+        await send(SharedOnly(bot), unused, 601, "digest", None)  # type: ignore[arg-type]
         await _send(bot, 602, "album saved")
         await bot.send_message(603, "a reply")
     finally:

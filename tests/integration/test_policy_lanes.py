@@ -16,6 +16,7 @@ from bot.telegram_bot import build_bot
 from core.clock import FixedClock
 from core.domain import Job
 from core.privacy.policy_service import NOTICE_JOB
+from handlers.client_loop.client_bot import SharedOnly
 from handlers.i18n import Catalogs
 from handlers.privacy.policy import policy_jobs
 from sandbox.emulator import EmulatorServer, TelegramEmulator
@@ -44,7 +45,9 @@ async def test_notices_are_broadcasts_and_a_reply_goes_before_them(server):
         settings, TOKEN, 4, True, server.api_base_url, server.file_base_url, metrics=metrics
     )
     services = policy_services(_unused_uow, FixedClock(datetime(2026, 3, 2, 9, tzinfo=UTC)))
-    deliver = policy_jobs(bot, services, Catalogs(), "https://example.com/privacy")[NOTICE_JOB]
+    deliver = policy_jobs(SharedOnly(bot), services, Catalogs(), "https://example.com/privacy")[
+        NOTICE_JOB
+    ]
     finished: list[str] = []
 
     async def notice(chat: int) -> None:

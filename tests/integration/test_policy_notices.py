@@ -19,6 +19,7 @@ from core.errors import DomainError
 from core.notifications.rules import Preferences
 from core.privacy.policy_service import ANNOUNCE_JOB, NOTICE_JOB
 from core.runtime.jobs import JobRunner
+from handlers.client_loop.client_bot import SharedOnly
 from handlers.i18n import Catalogs
 from handlers.privacy.policy import policy_jobs
 from sandbox.emulator import EmulatorServer, TelegramEmulator
@@ -60,7 +61,7 @@ class Process:
         self.bot = Bot(TOKEN, base_url=server.api_base_url, base_file_url=server.file_base_url)
         self.handlers = {
             ANNOUNCE_JOB: self.services.policy.announce,
-            **policy_jobs(self.bot, self.services, Catalogs(), URL),
+            **policy_jobs(SharedOnly(self.bot), self.services, Catalogs(), URL),
         }
         self.runner = JobRunner(SqlJobQueue(sessions), self.handlers, clock, name)
 
