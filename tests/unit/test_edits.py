@@ -88,7 +88,10 @@ class _Query:
 
 
 def _ctx() -> SimpleNamespace:
-    return SimpleNamespace(outgoing=Outgoing())
+    """An update through the shared bot (number 0): a tapped message's key is its id."""
+    return SimpleNamespace(
+        outgoing=Outgoing(), message_key=lambda message_id: message_id, bot_number=0
+    )
 
 
 async def test_an_identical_edit_is_not_sent():
