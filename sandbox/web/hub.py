@@ -30,8 +30,17 @@ class ChatHub:
     """Personas and live streams over one emulator (one per web app)."""
 
     def __init__(
-        self, emulator: TelegramEmulator, *, title: str, keepalive: float, max_upload: int
+        self,
+        emulator: TelegramEmulator,
+        *,
+        title: str,
+        keepalive: float,
+        max_upload: int,
+        first_persona_id: int = FIRST_PERSONA_ID,
+        persona_range: int = MAX_PERSONA_ID,
     ) -> None:
+        """`first_persona_id` and `persona_range`: the ids new personas are given (another
+        bot's page gives its own, so a client made there is nobody in the shared bot)."""
         self.emulator = emulator
         self.title = title
         self.keepalive = keepalive
@@ -40,7 +49,8 @@ class ChatHub:
         # What existed before the page was served (e.g. a loaded world) counts as read.
         self._read_up_to = {chat_id: _last_id(chat) for chat_id, chat in self.state.chats.items()}
         self._streams: list[asyncio.Queue[Event]] = []
-        self._next_id = FIRST_PERSONA_ID
+        self._first_id, self._range = first_persona_id, persona_range
+        self._next_id = first_persona_id
 
     @property
     def state(self) -> EmulatorState:
@@ -88,7 +98,8 @@ class ChatHub:
             raise WebError(409, f"persona {user_id} already exists")
         self._check_username(fields.get("username"), user_id)
         if user_id is None:
-            taken = (chat_id + 1 for chat_id in self.state.chats if chat_id >= FIRST_PERSONA_ID)
+            first, last = self._first_id, self._first_id + self._range
+            taken = (chat_id + 1 for chat_id in self.state.chats if first <= chat_id < last)
             user_id = max([self._next_id, *taken])
         self._next_id = max(self._next_id, user_id + 1)
         driver = self.emulator.user(user_id, **fields)

@@ -13,6 +13,8 @@ from sandbox.web.outside import OutsideApi
 from sandbox.web.persist import WorldAutosave, load_world
 
 DEFAULT_PORT = 8080
+OWN_PERSONAS = 800_000_001  # new personas of an own bot's page: apart from the shared bot's
+OWN_PERSONA_STEP = 1_000_000
 
 
 class SandboxServer(EmulatorServer):
@@ -43,7 +45,11 @@ class SandboxServer(EmulatorServer):
 
         def make_hub(bot: TelegramEmulator) -> ChatHub:
             name = str(bot.state.bot.get("first_name") or title)
-            return ChatHub(bot, title=name, keepalive=hub.keepalive, max_upload=hub.max_upload)
+            first = OWN_PERSONAS + len(self.bots.all()) * OWN_PERSONA_STEP
+            return ChatHub(
+                bot, title=name, keepalive=hub.keepalive, max_upload=hub.max_upload,
+                first_persona_id=first, persona_range=OWN_PERSONA_STEP,
+            )  # fmt: skip
 
         self.more_bots = SandboxBots(
             self.bots, self.add_bot, self.web_app, lambda h: chat_pages(h, outside), make_hub,

@@ -45,6 +45,10 @@ async def test_a_second_bot_with_its_own_chats_kept_across_a_restart(tmp_path):
             assert page.status_code == 200 and "<title>Чистый дом</title>" in page.text
             own = await http.post(f"{bot['path']}api/personas", json={"first_name": "Пётр"})
             persona = own.json()["persona"]["id"]
+            same = {"first_name": "Ольга", "id": 700_000_001}  # a shared bot's persona, here too
+            assert (await http.post(f"{bot['path']}api/personas", json=same)).status_code == 201
+            other = await http.post(f"{bot['path']}api/personas", json={"first_name": "Анна"})
+            assert 800_000_000 < persona < other.json()["persona"]["id"] < 900_000_000
             sent = await http.post(
                 f"{bot['path']}api/chats/{persona}/send", json={"text": "/start"}
             )
@@ -67,6 +71,6 @@ async def test_a_second_bot_with_its_own_chats_kept_across_a_restart(tmp_path):
             assert len((await http.get("/sandbox/bots")).json()["bots"]) == 3
             assert (await http.post(f"/bot{token}/getMe")).json()["ok"] is True
             chats = (await http.get(f"{bot['path']}api/personas")).json()["personas"]
-            assert [c["first_name"] for c in chats] == ["Пётр"]
+            assert [c["first_name"] for c in chats] == ["Ольга", "Пётр", "Анна"]
     finally:
         await server.stop()
