@@ -117,7 +117,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
                 self._skip(update)  # another process applied it meanwhile: its answer stands
                 return
         if started is not None:
-            self.fleet.know_chat(*started)
+            self.fleet.chats.know(*started)
         if stored is None:
             # Noted (and so dropped from the inbox) only once answered: killed before, the
             # update is applied again and answered then.
@@ -138,10 +138,10 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
         if chat is None or chat.type != Chat.PRIVATE:
             return None
         if member is not None and member.new_chat_member.status == ChatMember.BANNED:
-            self.fleet.forget_chat(number, user.telegram_id)
+            self.fleet.chats.forget(number, user.telegram_id)
             await bound.own_bots.forget_chat(number, user.telegram_id)
             return None
-        if self.fleet.knows_chat(number, user.telegram_id):
+        if self.fleet.chats.knows(number, user.telegram_id) and not _starts(update):
             return None
         await bound.own_bots.started(number, user.id)
         return number, user.telegram_id
@@ -153,6 +153,15 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
     async def stop(self) -> None:
         await super().stop()
         await self.bot_data.services.updates.close()  # what was noted is written
+
+
+def _starts(update: Update) -> bool:
+    """/start or the bot unblocked: recorded whatever this process remembers (another may
+    have forgotten the chat meanwhile)."""
+    message = update.message
+    return update.my_chat_member is not None or bool(
+        message is not None and (message.text or "").startswith("/start")
+    )
 
 
 def _answers(update: object, shared: CallbackAnswers) -> CallbackAnswers:

@@ -1,16 +1,12 @@
 """One process serves every connected bot (docs/own-bot.md, Routing): the shared bot, and
 each organization's own bot, in the same event loop.
 
-The fleet knows the active own bots by their numbers (core/ownbot/routing.py) and builds a
-bot for each with the shared bot's address, its own HTTP pool and its own rate limiter
-(bot/telegram_bot.py keys the limiter by the token's bot id). With a feed (the bot roles) it
-also long-polls each own bot: a getUpdates batch is stored in the same update inbox as the
-shared bot's, each update keyed by the bot's number and its id, before the next getUpdates
-tells Telegram it arrived; then the updates go to the application's queue with their bot.
-
-In webhook mode (`hooks` set) each own bot is given its own webhook instead,
-`<public url>/telegram/<number>` with a secret derived from the process's webhook secret
-and the number (bot/admin/hooks.py applies what arrives there); no own bot is polled then.
+The fleet builds a bot for each active own bot (core/ownbot/routing.py numbers them) with the
+shared bot's address, its own HTTP pool and rate limiter (keyed by the token's bot id). With a
+feed (the bot roles) it long-polls each: a getUpdates batch is stored in the update inbox, each
+update keyed by the bot's number and its id, before the next getUpdates tells Telegram it
+arrived; then the updates go to the application's queue with their bot. In webhook mode
+(`hooks`, bot/fleet_parts.py) each gets a webhook of its own instead (bot/admin/hooks.py).
 
 What is active is read again when `own_bot` changes (PostgreSQL: NOTIFY `astracrm_bots`
 from a trigger, migration 0050) and every LOOK_SECONDS anyway; on SQLite, where one process
@@ -22,8 +18,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import hmac
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -33,6 +27,7 @@ from telegram import Update
 from telegram.error import InvalidToken
 
 from bot.container import Container
+from bot.fleet_parts import Hooks, KnownChats, without_token
 from bot.telegram_bot import TolerantBot, build_bot
 from core.ownbot.routing import RunningBot, bot_of, update_key
 from storage.db import once_more_if_dropped
@@ -45,28 +40,10 @@ LOOK_SECONDS = 60.0  # PostgreSQL: what a missed notification costs at most
 SQLITE_LOOK_SECONDS = 2.0  # SQLite: no notifications; one process serves and looks
 OWN_POOL = 4  # HTTP connections of an own bot (its sender waits on its rate limit)
 RETRY_SECONDS = 1.0  # after a failed getUpdates
-OWN_WEBHOOK_PATH = "/telegram/"  # then the bot's number
-CHATS = 100_000  # people remembered as having written to an own bot (then read again)
+MISS_SECONDS = 10.0  # a webhook of a bot not served looks again at most this often
 
 Feed = Callable[[Update], Awaitable[None]]
 Refused = Callable[[RunningBot], Awaitable[None]]
-
-
-@dataclass(frozen=True, slots=True)
-class Hooks:
-    """Webhook mode: where Telegram POSTs each own bot's updates, and the secret they are
-    derived from (the process's own webhook secret; never logged)."""
-
-    base_url: str  # the admin endpoint's public address
-    secret: str
-
-    def url(self, number: int) -> str:
-        return f"{self.base_url}{OWN_WEBHOOK_PATH}{number}"
-
-    def secret_of(self, number: int) -> str:
-        """The secret Telegram sends back with bot `number`'s updates (64 hex digits)."""
-        message = f"astracrm own bot webhook {number}".encode()
-        return hmac.new(self.secret.encode(), message, hashlib.sha256).hexdigest()
 
 
 @dataclass(slots=True)
@@ -100,9 +77,8 @@ class Fleet:
         self._refresh_lock = asyncio.Lock()
         self.on_refused: Refused | None = None  # told when Telegram refuses a token (401)
         self.hooks: Hooks | None = None  # webhook mode: set before `start`
-        # (bot number, Telegram id): people known to have written to that own bot; a cache
-        # of `bot_chat` (it only grows while they do not block the bot), emptied past CHATS
-        self._chats: set[tuple[int, int]] = set()
+        self._missed: dict[int, float] = {}  # a bot's number: when it was last looked for
+        self.chats = KnownChats()  # who wrote to which own bot: a cache of `bot_chat`
 
     def bot(self, number: int) -> TolerantBot:
         """The bot of that number; the shared bot for 0 or a bot not served (any more)."""
@@ -116,9 +92,26 @@ class Fleet:
         served = self._served.get(number)
         return served.spec if served is not None else None
 
+    async def look_for(self, number: int) -> RunningBot | None:
+        """The bot of that number, looking again if it is not served (at most every
+        MISS_SECONDS: a disconnected bot's webhook posts until Telegram gives up)."""
+        spec = self.spec(number)
+        if spec is not None:
+            return spec
+        now = asyncio.get_running_loop().time()
+        if now - self._missed.get(number, -MISS_SECONDS) < MISS_SECONDS:
+            return None
+        self._missed[number] = now
+        await self._look()
+        return self.spec(number)
+
     def of_org(self, org_id: int) -> RunningBot | None:
         """The organization's own bot, when this process serves one."""
-        return next((s.spec for s in self._served.values() if s.spec.org_id == org_id), None)
+        served = self._of_org(org_id)
+        return served.spec if served is not None else None
+
+    def _of_org(self, org_id: int) -> _Served | None:
+        return next((s for s in self._served.values() if s.spec.org_id == org_id), None)
 
     @property
     def serves_staff(self) -> bool:
@@ -127,26 +120,12 @@ class Fleet:
 
     def username_of(self, org_id: int) -> str | None:
         """The user name of the organization's own bot, when this process serves one."""
-        served = next((s for s in self._served.values() if s.spec.org_id == org_id), None)
+        served = self._of_org(org_id)
         return served.bot.username if served is not None else None
-
-    def knows_chat(self, number: int, telegram_id: int) -> bool:
-        return (number, telegram_id) in self._chats
-
-    def know_chat(self, number: int, telegram_id: int) -> None:
-        if len(self._chats) >= CHATS:
-            self._chats.clear()
-        self._chats.add((number, telegram_id))
-
-    def forget_chat(self, number: int, telegram_id: int) -> None:
-        self._chats.discard((number, telegram_id))
 
     @property
     def numbers(self) -> list[int]:
         return sorted(self._served)
-
-    def wake(self) -> None:
-        self._wake.set()
 
     async def start(self) -> None:
         """Serve the active bots now, then follow the changes."""
@@ -157,7 +136,7 @@ class Fleet:
         self._tasks = [loop.create_task(self._watch())]
         if engine.dialect.name == "postgresql":
             self._tasks.append(
-                loop.create_task(listen(engine, BOTS_CHANNEL, self.wake, self._stop))
+                loop.create_task(listen(engine, BOTS_CHANNEL, self._wake.set, self._stop))
             )
 
     async def stop(self) -> None:
@@ -212,18 +191,20 @@ class Fleet:
             spec.token,
             OWN_POOL,
             self._flood_control,
-            _without_token(str(self.shared.base_url), self.shared.token),
-            _without_token(str(self.shared.base_file_url), self.shared.token),
+            without_token(str(self.shared.base_url), self.shared.token),
+            without_token(str(self.shared.base_file_url), self.shared.token),
             metrics=self._container.metrics,
         )
         try:
             await bot.initialize()  # getMe: its username for links
             await self._receive(spec.number, bot)
-        except InvalidToken:
-            await self._refused(spec)
-            return
         except Exception as error:  # noqa: BLE001 - Telegram is away: the next look
-            log.warning("own bot %s not started: %s", spec.number, type(error).__name__)
+            with contextlib.suppress(Exception):
+                await bot.shutdown()  # its HTTP pool
+            if isinstance(error, InvalidToken):
+                await self._refused(spec)
+            else:
+                log.warning("own bot %s not started: %s", spec.number, type(error).__name__)
             return
         served = _Served(spec, bot)
         self._served[spec.number] = served
@@ -253,6 +234,9 @@ class Fleet:
             served.polling.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await served.polling
+        if self.hooks is not None and not self._stop.is_set():
+            with contextlib.suppress(Exception):  # disconnected: Telegram stops posting
+                await served.bot.delete_webhook()
         with contextlib.suppress(Exception):
             await served.bot.shutdown()
         log.info("own bot %s no longer served", number)
@@ -312,7 +296,3 @@ class Fleet:
                 log.warning(
                     "own bot %s refusal not recorded: %s", spec.number, type(error).__name__
                 )
-
-
-def _without_token(url: str, token: str) -> str:
-    return url.removesuffix(token)

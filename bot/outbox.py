@@ -23,7 +23,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.outbox_calls import MapDrawer, call
-from bot.routes import ClientRoutes
+from bot.routes import ClientRoutes, routed_delivery
 from core.client_loop.model import DeliveryStatus
 from core.ownbot.routing import message_key, message_ref
 from core.ports import Clock
@@ -37,6 +37,7 @@ from storage.update_work import UpdateWork
 
 log = logging.getLogger(__name__)
 
+CHANGES = (Method.EDIT, Method.MARKUP, Method.DELETE)  # of a message sent before
 LEASE = timedelta(seconds=60)  # a live holder sends within this; then anyone may take over
 RECOVERY_SECONDS = 60.0  # how often what others left is looked for (one short transaction)
 TRIES = 3
@@ -186,34 +187,9 @@ class OutboxSender:
             await work.commit()
         await self.send_now(catch_up)
 
-    async def _routed(self, delivery: Delivery) -> Delivery | None:
-        """The delivery with the bot it goes through: a client's message through their chat
-        with the organization's own bot, a staff member's new message through the own bot
-        they work in (bot/routes.py); the "on my way" edit through the bot that sent the
-        message, as an edit of it (None: a later edit superseded it)."""
-        if delivery.method is Method.LIVE:
-            p = delivery.params
-            target = await self._services.trips.live_target(
-                int(str(p["org"])), int(str(p["order"])), int(str(p["edit"]))
-            )
-            if target is None:
-                return None
-            params: dict[str, object] = {"text": p["text"], "message_id": target[1]}
-            return Delivery(delivery.chat_id, Method.EDIT, params, quiet=True, bot=target[0])
-        org = delivery.client_org
-        if delivery.bot is not None or self._routes is None:
-            return delivery
-        if org is not None:
-            number = await self._routes.number_for(org, delivery.chat_id)
-        elif delivery.method.new_message:  # to staff: their own bot, if they work in one
-            number = await self._routes.staff_number(delivery.chat_id)
-        else:
-            return delivery
-        return dataclasses.replace(delivery, bot=number) if number else delivery
-
     async def _send(self, item: Stored) -> Sent:
         try:
-            routed = await self._routed(item.delivery)
+            routed = await routed_delivery(item.delivery, self._services, self._routes)
         except Exception as error:  # noqa: BLE001 - the database is away: later
             log.info("delivery %s not routed: %s", item.id, type(error).__name__)
             raise Failed from None
@@ -226,6 +202,10 @@ class OutboxSender:
             # An own bot's chat written to through the shared bot (the own bot gone): the
             # person may have no chat there, which says nothing of their own bot's chat.
             instead = bool(delivery.bot) and bot is self._bot
+            if instead and delivery.method in CHANGES:
+                # Another bot's message ids name other messages: the change is dropped.
+                log.info("delivery %s: its bot is not served; the change is dropped", item.id)
+                return Sent(item.id, None)
             through = 0 if bot is self._bot else delivery.bot or 0
             made = delivery if through == delivery.bot else dataclasses.replace(delivery, bot=0)
             try:
@@ -239,7 +219,7 @@ class OutboxSender:
                 delivery = dataclasses.replace(delivery, bot=0)
             except Forbidden:
                 if chosen and self._routes is not None and delivery.method.new_message:
-                    await self._routes.blocked(delivery.bot or 0, delivery.chat_id)
+                    await self._blocked(delivery.bot or 0, delivery.chat_id)
                     delivery, chosen = dataclasses.replace(delivery, bot=0), False
                     continue  # through the shared bot instead
                 unreachable = delivery.method.new_message and not instead
@@ -273,6 +253,15 @@ class OutboxSender:
             return Sent(item.id, None, unreachable=delivery.method.new_message)
         log.info("delivery %s refused: %s", item.id, type(error).__name__)
         return Sent(item.id, None, failed=True)
+
+    async def _blocked(self, number: int, chat_id: int) -> None:
+        """The chat blocked own bot `number`: forgotten (the cache at least, if the database
+        is away), and the delivery goes through the shared bot."""
+        assert self._routes is not None
+        try:
+            await self._routes.blocked(number, chat_id)
+        except Exception as error:  # noqa: BLE001 - the send must still go
+            log.warning("own bot %s chat not forgotten: %s", number, type(error).__name__)
 
     def _bot_of(self, delivery: Delivery) -> Bot:
         if delivery.bot and self._bots is not None:

@@ -30,7 +30,8 @@ from bot.admin.server import (
 from bot.app import CrmApplication, build_application
 from bot.background import Background
 from bot.container import Container, build_container
-from bot.fleet import Fleet, Hooks
+from bot.fleet import Fleet
+from bot.fleet_parts import Hooks
 from bot.inbound_mail import start_inbound_mail
 from bot.jobs import job_registry
 from bot.ownbot import refusal_teller

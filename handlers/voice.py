@@ -175,6 +175,8 @@ def progress_presenter(
         key = note.status_message_id
         through, message_id = message_of_key(key) if key is not None else (0, None)
         shown = bots(through) if bots is not None and through else bot
+        if through and shown is bot:
+            message_id = None  # sent by an own bot no longer served: its id names nothing here
         try:
             if note.status in (VoiceStatus.TRANSCRIBING, VoiceStatus.SUMMARISING):
                 await shown.send_chat_action(note.chat_id, ChatAction.TYPING)

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import delete, exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from core.ownbot.model import BotState, OwnBot
 from storage.tables_ownbot import BotChatRow, BotNumberRow, OwnBotRow
@@ -150,9 +151,16 @@ class SqlOwnBotRepository:
         await self._s.execute(stmt)
 
     async def staff_bot(self, telegram_id: int) -> int | None:
-        """The number of the own bot a staff member works in: their active organization's,
-        active, serving staff, which they have written to (None: the shared bot)."""
+        """The number of the own bot a staff member works in: their organization's (they
+        are staff of that one alone: nothing of another goes through it), active, serving
+        staff, which they have written to (None: the shared bot)."""
         u, b, n, c, m = UserRow, OwnBotRow, BotNumberRow, BotChatRow, MembershipRow
+        other = aliased(MembershipRow)
+        elsewhere = exists().where(
+            other.user_id == u.id,
+            other.active.is_(True),
+            other.organization_id != m.organization_id,
+        )
         stmt = (
             select(n.id)
             .select_from(u)
@@ -165,6 +173,17 @@ class SqlOwnBotRepository:
                 b.state == BotState.ACTIVE.value,
                 b.serves_staff.is_(True),
                 m.active.is_(True),
+                ~elsewhere,
             )
         )
         return (await self._s.execute(stmt)).scalar_one_or_none()
+
+    async def chats_of(self, telegram_id: int) -> list[int]:
+        """The numbers of the own bots the person wrote to."""
+        stmt = (
+            select(BotChatRow.bot)
+            .join(UserRow, UserRow.id == BotChatRow.user_id)
+            .where(UserRow.telegram_id == telegram_id)
+            .order_by(BotChatRow.started_at)
+        )
+        return list((await self._s.execute(stmt)).scalars())

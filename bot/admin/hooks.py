@@ -97,10 +97,8 @@ async def own_bot_webhook(number: int, request: Request) -> Response:
     payload = await _json_object(request)
     if payload is None:
         return Response(status_code=400)
-    if app.fleet.spec(number) is None:
-        await app.fleet.refresh()
-        if app.fleet.spec(number) is None:
-            return Response(status_code=404)
+    if await app.fleet.look_for(number) is None:
+        return Response(status_code=404)
     raw = payload.get("update_id")
     if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= UPDATE_MASK:
         log.warning("own bot update without a valid id skipped")

@@ -54,6 +54,10 @@ class OwnBotRepository(Protocol):
         """The own bot (its number) a staff member works in, if any (docs/own-bot.md)."""
         ...
 
+    async def chats_of(self, telegram_id: int) -> list[int]:
+        """The numbers of the own bots the person wrote to, first started first."""
+        ...
+
     async def forget_chat(self, bot: int, telegram_id: int) -> None:
         """The person blocked bot number `bot`: it no longer writes to them."""
         ...

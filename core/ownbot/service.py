@@ -167,6 +167,10 @@ class OwnBotService:
         async with self._uow() as uow:
             return await uow.own_bots.staff_bot(telegram_id)
 
+    async def chats_of(self, telegram_id: int) -> list[int]:
+        async with self._uow() as uow:
+            return await uow.own_bots.chats_of(telegram_id)
+
     async def forget_chat(self, bot: int, telegram_id: int) -> None:
         """The person blocked own bot number `bot`: their messages go through the shared bot."""
         async with self._uow() as uow:

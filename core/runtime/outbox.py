@@ -92,7 +92,8 @@ class Delivery:
             return int(self.after_args["org"])
         if self.method is Method.LIVE:
             return int(str(self.params["org"]))
-        return None
+        org = self.params.get("client_org")  # a client's message that is logged on its own
+        return int(str(org)) if org is not None else None
 
     def to_json(self) -> dict[str, object]:
         data: dict[str, object] = {

@@ -30,6 +30,10 @@ class ChatBots(Protocol):
         """The number and the bot a staff member is written to through."""
         ...
 
+    async def any_bot(self, chat_id: int) -> tuple[int, Bot]:
+        """A bot the person has a chat with (for what is no organization's)."""
+        ...
+
     async def blocked(self, number: int, chat_id: int) -> None:
         """The chat blocked own bot `number`: it no longer goes through it."""
         ...
@@ -45,6 +49,9 @@ class SharedOnly:
         return SHARED_BOT, self.shared
 
     async def staff_bot(self, chat_id: int) -> tuple[int, Bot]:
+        return SHARED_BOT, self.shared
+
+    async def any_bot(self, chat_id: int) -> tuple[int, Bot]:
         return SHARED_BOT, self.shared
 
     async def blocked(self, number: int, chat_id: int) -> None:
@@ -64,6 +71,13 @@ async def to_staff(
 ) -> tuple[int, T]:
     """`send` through the bot the staff member works in, as `to_client`."""
     return await _through(bots, chat_id, await bots.staff_bot(chat_id), send)
+
+
+async def to_anyone(
+    bots: ChatBots, chat_id: int, send: Callable[[Bot], Awaitable[T]]
+) -> tuple[int, T]:
+    """`send` through a bot the person has a chat with, as `to_client`."""
+    return await _through(bots, chat_id, await bots.any_bot(chat_id), send)
 
 
 async def _through(

@@ -85,4 +85,4 @@ async def queue_client_message(
         outgoing.calendar(draft.chat_id, invitation, name, escape(text), after, args)
         return
     outgoing.send(draft.chat_id, escape(text), None, After.CLIENT_MESSAGE, args)
-    outgoing.calendar(draft.chat_id, invitation, name)
+    outgoing.calendar(draft.chat_id, invitation, name, client_org=draft.organization_id)

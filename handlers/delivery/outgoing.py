@@ -121,10 +121,14 @@ class Outgoing:
         caption: str | None = None,
         after: After | None = None,
         after_args: dict[str, int | str] | None = None,
+        client_org: int | None = None,
     ) -> None:
         """A visit's calendar invitation as an .ics document, written when it is sent, with
-        the message about it as its caption (HTML) when one is given."""
+        the message about it as its caption (HTML) when one is given; `client_org`: for that
+        organization's client (through their chat with its own bot, if any)."""
         params: dict[str, object] = {"invitation": invitation, "filename": filename}
+        if client_org is not None:
+            params["client_org"] = client_org
         if caption is not None:
             params["caption"] = caption
         delivery = Delivery(

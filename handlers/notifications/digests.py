@@ -32,7 +32,7 @@ from core.numbers.rules import average_rating, share, tenths
 from core.runtime.jobs import JobHandler, PermanentJobError
 from core.services import Services
 from handlers import callbacks as cb
-from handlers.client_loop.client_bot import ChatBots, to_staff
+from handlers.client_loop.client_bot import ChatBots, to_anyone, to_staff
 from handlers.delivery.lanes import broadcast
 from handlers.formatting import money
 from handlers.i18n import N_, Catalogs, Html, Translator, escape
@@ -258,9 +258,12 @@ async def send(
     text: str,
     markup: InlineKeyboardMarkup | None,
     tries: int = SEND_TRIES,
+    staff: bool = True,
 ) -> None:
-    """Send to a staff member (through the own bot they work in, if any) in the broadcast
-    lane, waiting out flood control; a blocked bot marks the person unreachable."""
+    """Send to a staff member (through the own bot they work in, if any; `staff=False`: a
+    client, through a bot they have a chat with) in the broadcast lane, waiting out flood
+    control; a blocked bot marks the person unreachable."""
+    through = to_staff if staff else to_anyone
 
     async def send_through(bot: Bot) -> None:
         await bot.send_message(
@@ -269,7 +272,7 @@ async def send(
 
     for attempt in range(1, tries + 1):
         try:
-            await to_staff(bots, chat_id, send_through)
+            await through(bots, chat_id, send_through)
             return
         except RetryAfter as flood:
             if attempt == tries:

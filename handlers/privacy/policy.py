@@ -178,7 +178,8 @@ def policy_jobs(
             )
         t = catalogs.get(language)
         version = services.policy.version(str(data["version"]))
-        text = notice_text(t, version, url, bool(data.get("staff", True)))
-        await send(bots, services, int(str(data["chat_id"])), text, None)
+        staff = bool(data.get("staff", True))
+        text = notice_text(t, version, url, staff)
+        await send(bots, services, int(str(data["chat_id"])), text, None, staff=staff)
 
     return {NOTICE_JOB: deliver}

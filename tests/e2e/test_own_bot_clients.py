@@ -95,7 +95,7 @@ async def test_a_client_of_an_organization_with_its_own_bot_hears_from_it_alone(
     # update): the own bot is refused once, the message goes through the shared bot, and the
     # own bot is not tried for this client again.
     await petr.unblock()
-    await _until(lambda: crm.app.fleet.knows_chat(crm.app.fleet.numbers[0], 7603))
+    await _until(lambda: crm.app.fleet.chats.knows(crm.app.fleet.numbers[0], 7603))
     await _write_to_client(olga, card, "Снова здесь")
     assert (await petr.reply()).text == "Чистый дом: Снова здесь"
     petr.chat.blocked = True

@@ -8,7 +8,7 @@ what they write to the shared bot is still answered in the shared bot."""
 from __future__ import annotations
 
 from sandbox.emulator import TelegramEmulator
-from tests.e2e.scenario import until_shown
+from tests.e2e.scenario import create_org, invite_link, next_with, until_shown
 from tests.e2e.test_client_link import _order, _team
 from tests.e2e.test_own_bot_routing import TOKEN_A, _connect, _served, staff_use_on
 
@@ -58,3 +58,41 @@ async def test_a_card_in_the_own_bot_is_edited_through_it(admin_crm):
     await olga.send("/help")
     assert (await olga.reply()).text  # answered where asked
     assert len(olga.messages()) == shared_seen + 1
+
+    # She joins a second organization: nothing goes through one organization's bot to a
+    # person who works for another too, so her notices come to the shared bot again.
+    vera = crm.emulator.user(7803, "Вера", language_code="ru")
+    await create_org(vera, "Зелёный сад")
+    token = await invite_link(vera, "Менеджер")
+    await olga.send(f"/start {token}")
+    assert "Зелёный сад" in (await olga.reply()).text
+    await vera.reply()
+    own_seen = len(olga_own.messages())
+    await ivan.tap("➕ Add line", message=ivans)
+    await ivan.reply()
+    await ivan.send("filter, 1 x 500")
+    assert "Saved: order №1" in (await ivan.reply()).text
+    assert "добавил(а) строку" in (await next_with(olga, "добавил(а) строку")).text
+    assert len(olga_own.messages()) == own_seen
+
+    # Disconnected: the card the own bot showed cannot change (its id names nothing in the
+    # shared chat), and nothing is edited in her shared chat by that id.
+    await olga.send("/org")
+    await olga.tap("Чистый дом", message=await olga.reply())
+    await olga.reply()
+    await olga.send("/ownbot")
+    status = await olga.reply()
+    await olga.tap("🔌 Отключить", message=status)
+    await olga.wait_edit(status.message_id)
+    await olga.tap("🔌 Да, отключить", message=status)
+    await olga.wait_edit(status.message_id)
+    await _served(crm, 0)
+    edits_before = len(crm.emulator.calls_to("editMessageText"))
+    await ivan.tap("✅ Done", message=ivans)
+    await ivan.reply()
+    await until_shown(olga, card.message_id, "Выполнен")
+    later = crm.emulator.calls_to("editMessageText")[edits_before:]
+    edited = {c["message_id"] for c in later if c["chat_id"] == 7801}
+    shown = {m.message_id: m.text for m in olga.messages()}
+    assert card.message_id in edited
+    assert all("№1" in shown[i] for i in edited)  # her shared chat's copies of the card only

@@ -87,6 +87,9 @@ class _OwnBotStaff(SharedOnly):
     async def staff_bot(self, chat_id: int) -> tuple[int, Bot]:
         return (7, self.own) if (7, chat_id) not in self.forgotten else (0, self.shared)
 
+    async def any_bot(self, chat_id: int) -> tuple[int, Bot]:
+        return await self.staff_bot(chat_id)  # the client wrote to own bot 7
+
     async def blocked(self, number: int, chat_id: int) -> None:
         self.forgotten.append((number, chat_id))
 
@@ -107,4 +110,7 @@ async def test_a_staff_member_working_in_an_own_bot_gets_it_there_and_blocked_th
     await send(bots, services, 503, "digest three", None)
     assert [m.text for m in in_shared.messages()] == ["digest two", "digest three"]
     assert bots.forgotten == [(7, 503)]
+    client = own_emulator.user(504, "Klara")  # wrote to the own bot only
+    await send(bots, services, 504, "policy changed", None, staff=False)
+    assert [m.text for m in client.messages()] == ["policy changed"]
     await own.shutdown()
