@@ -152,7 +152,7 @@ def job_registry(
         **policy_jobs(clients, services, catalogs, url),
     }
     handlers = {
-        **service_jobs(services), **presenter_jobs(bot, services, catalogs), **messages,
+        **service_jobs(services), **presenter_jobs(bot, services, catalogs, fleet.bot), **messages,
         **client_delivery(container),
         **payment_jobs(clients, services, catalogs),
         **reminder_jobs(clients, services, catalogs),

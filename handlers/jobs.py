@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden
@@ -44,9 +45,12 @@ JOB_NAMES = {
 }
 
 
-def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
+def presenter_jobs(
+    bot: Bot, services: Services, catalogs: Catalogs, bots: Callable[[int], Bot] | None = None
+) -> dict[str, JobHandler]:
     """Job kinds whose work is a message to someone, other than the scheduled messages
-    (handlers.notifications.digests.notification_jobs, a lane of their own: bot/jobs.py)."""
+    (handlers.notifications.digests.notification_jobs, a lane of their own: bot/jobs.py);
+    `bots`: the bot of a number, for a message an own bot sent (core/ownbot/routing.py)."""
 
     async def album_ack(job: Job) -> None:
         summary = await services.files.album_summary(job)
@@ -61,7 +65,7 @@ def presenter_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str
         ALBUM_JOB: album_ack,
         **billing_jobs(bot, services, catalogs),
         **call_presenters(bot, services, catalogs),
-        **export_jobs(bot, services, catalogs),
+        **export_jobs(bot, services, catalogs, bots),
     }
 
 

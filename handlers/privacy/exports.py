@@ -5,12 +5,14 @@ bots, a time-limited download link."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from telegram import Bot, Update
 from telegram.error import BadRequest, Forbidden
 
 from core.domain import Job
+from core.ownbot.routing import message_of_key
 from core.permissions import Action, require
 from core.privacy.model import ExportProgress, ExportReady, ExportStage
 from core.privacy.service import EXPORT_JOB
@@ -41,8 +43,8 @@ async def _request(update: Update, ctx: BotContext, personal: bool) -> None:
     text = ctx.t("⏳ Preparing the export. I will send it here when it is ready.")
     if personal:  # correction next to access (docs/data-rights.md)
         text += "\n" + ctx.t("To correct your name, phone or language: /settings.")
-    message = await reply_first(ctx, update, text)
-    message_id = message.message_id if message is not None else None
+    message = await reply_first(ctx, update, text)  # kept with its bot, to be edited
+    message_id = ctx.message_key(message.message_id) if message is not None else None
     await ctx.services.privacy.request_export(ctx.actor, chat.id, message_id, personal)
     wake_jobs(ctx)
 
@@ -53,7 +55,7 @@ async def client_package(update: Update, ctx: BotContext, client_id: int) -> Non
     assert chat is not None
     text = ctx.t("⏳ Preparing the client's data package. I will send it here when it is ready.")
     message = await reply_first(ctx, update, text)
-    message_id = message.message_id if message is not None else None
+    message_id = ctx.message_key(message.message_id) if message is not None else None
     await ctx.services.privacy.request_client_package(ctx.actor, client_id, chat.id, message_id)
     wake_jobs(ctx)
 
@@ -86,15 +88,22 @@ def ready_text(t: Translator, ready: ExportReady) -> str:
     )
 
 
-def export_jobs(bot: Bot, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:
-    """The export job: build, report progress, deliver, then delete the local copy."""
+def export_jobs(
+    shared: Bot, services: Services, catalogs: Catalogs, bots: Callable[[int], Bot] | None = None
+) -> dict[str, JobHandler]:
+    """The export job: build, report progress, deliver, then delete the local copy; through
+    the bot the request came through (`bots`: the bot of a number; its message is kept as a
+    key with the bot's number, core/ownbot/routing.py)."""
 
     async def run(job: Job) -> None:
         user = await services.users.get(int(str(job.payload["user_id"])))
         t = catalogs.get(user.preferred_language(catalogs.default) if user else None)
         chat_id = int(str(job.payload["chat_id"]))
-        message_id = job.payload.get("message_id")
-        shown = int(str(message_id)) if message_id is not None else None
+        key = job.payload.get("message_id")
+        number, shown = message_of_key(int(str(key))) if key is not None else (0, None)
+        bot = bots(number) if bots is not None and number else shared
+        if number and bot is shared:
+            shown = None  # its own bot is gone: that id names nothing in the shared chat
 
         async def progress(step: ExportProgress) -> None:
             if shown is not None:
