@@ -32,6 +32,7 @@ from bot.background import DELIVERY_SLOTS
 from bot.container import Container, build_container
 from bot.settings import Settings
 from core.runtime.jobs import JobRunner
+from handlers.client_loop.client_bot import SharedOnly
 from handlers.notifications.digests import RENDERERS, notification_jobs
 from sandbox.emulator import EmulatorServer, RateLimits, TelegramEmulator
 from storage.db import session_factory
@@ -210,7 +211,7 @@ async def _deliver(
 async def _work_the_queue(container: Container, bot: Bot, runners: tuple[int, int]) -> float:
     """Seconds from starting the runners until the queue holds no message job (polled)."""
     queue = SqlJobQueue(session_factory(container.engine))
-    handlers = notification_jobs(bot, container.services, container.catalogs)
+    handlers = notification_jobs(SharedOnly(bot), container.services, container.catalogs)
     clock = container.services.clock
     count, slots = runners
     poll = timedelta(seconds=0.2)
