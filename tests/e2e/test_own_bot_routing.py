@@ -31,6 +31,16 @@ async def _served(crm, count: int) -> list[int]:
     raise AssertionError(f"served {fleet.numbers}, not {count} bots")
 
 
+async def disconnect(owner) -> None:
+    """The owner disconnects the organization's bot (/ownbot, Disconnect, Yes)."""
+    await owner.send("/ownbot")
+    status = await owner.reply()
+    await owner.tap("🔌 Отключить", message=status)
+    await owner.wait_edit(status.message_id)
+    await owner.tap("🔌 Да, отключить", message=status)
+    await owner.wait_edit(status.message_id)
+
+
 async def staff_use_on(crm, owner, number: int) -> None:
     """The owner lets staff use the organization's bot too (/ownbot's button); the running
     process picks it up without a restart."""
@@ -89,12 +99,7 @@ async def test_two_organizations_on_their_own_bots_and_the_shared_bot(admin_crm)
     assert {bot_of(key) for key in ledger} >= {0, *numbers}
 
     # Disconnected: the process stops serving the bot, without a restart.
-    await olga.send("/ownbot")
-    status = await olga.reply()
-    await olga.tap("🔌 Отключить", message=status)
-    await olga.wait_edit(status.message_id)
-    await olga.tap("🔌 Да, отключить", message=status)
-    await olga.wait_edit(status.message_id)
+    await disconnect(olga)
     await _served(crm, 1)
     before = len(anna_a.messages())
     await anna_a.send("/help")

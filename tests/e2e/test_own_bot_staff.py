@@ -10,7 +10,7 @@ from __future__ import annotations
 from sandbox.emulator import TelegramEmulator
 from tests.e2e.scenario import create_org, invite_link, next_with, until_shown
 from tests.e2e.test_client_link import _order, _team
-from tests.e2e.test_own_bot_routing import TOKEN_A, _connect, _served, staff_use_on
+from tests.e2e.test_own_bot_routing import TOKEN_A, _connect, _served, disconnect, staff_use_on
 
 
 async def test_a_card_in_the_own_bot_is_edited_through_it(admin_crm):
@@ -80,12 +80,7 @@ async def test_a_card_in_the_own_bot_is_edited_through_it(admin_crm):
     await olga.send("/org")
     await olga.tap("Чистый дом", message=await olga.reply())
     await olga.reply()
-    await olga.send("/ownbot")
-    status = await olga.reply()
-    await olga.tap("🔌 Отключить", message=status)
-    await olga.wait_edit(status.message_id)
-    await olga.tap("🔌 Да, отключить", message=status)
-    await olga.wait_edit(status.message_id)
+    await disconnect(olga)
     await _served(crm, 0)
     edits_before = len(crm.emulator.calls_to("editMessageText"))
     await ivan.tap("✅ Done", message=ivans)
