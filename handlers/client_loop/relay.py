@@ -9,18 +9,19 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Bot, InlineKeyboardMarkup, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import Bot, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest, Forbidden, TelegramError
 
 from core.client_loop.inbound import RELAY_JOB
 from core.client_loop.model import Channel
 from core.client_loop.relay import RelayNotice
 from core.dialogs.client_data import ClientReplyData
 from core.domain import Job
-from core.ownbot.routing import SHARED_BOT
+from core.ownbot.routing import SHARED_BOT, message_key
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers import callbacks as cb
+from handlers.client_loop.client_bot import ChatBots
 from handlers.context import BotContext
 from handlers.delivery.lanes import broadcast
 from handlers.delivery.replies import reply
@@ -83,10 +84,14 @@ def notice_text(t: Translator, notice: RelayNotice) -> str:
 
 
 def relay_jobs(
-    bot: Bot, services: Services, catalogs: Catalogs, own_files: OwnFiles | None = None
+    bots: ChatBots, services: Services, catalogs: Catalogs, own_files: OwnFiles | None = None
 ) -> dict[str, JobHandler]:
-    """`own_files`: a photo's bytes fetched through the organization's own bot it came
-    through (a file id is one bot's; the staff hear through the shared bot)."""
+    """Each staff member hears through the bot they are written to through (bots.staff_bot: the
+    own bot they work in, else the shared bot). A photo goes by a file id of that bot when one
+    is known (the bot it came through, or one it was uploaded to here), else as its bytes:
+    fetched once, through the bot it came through (`own_files` for an organization's own bot),
+    uploaded once per bot. The copies are kept as keys with their bot's number, so an answer
+    removes their Reply buttons through the bot that sent them."""
 
     async def relay(job: Job) -> None:
         org_id, message_id = int(str(job.payload["org"])), int(str(job.payload["message"]))
@@ -94,10 +99,8 @@ def relay_jobs(
         notice = await services.client_loop.relay_notice(
             org_id, message_id, str(photo) if photo else None
         )
-        source: str | bytes | None = notice.photo
-        number = int(str(job.payload.get("bot") or SHARED_BOT))
-        if source is not None and number != SHARED_BOT:
-            source = await own_files(number, str(source)) if own_files is not None else None
+        came = int(str(job.payload.get("bot") or SHARED_BOT))
+        photos = Photos(notice.photo, came, bots.shared, own_files)
         copies: list[tuple[int, int]] = []  # recorded: an answer removes their Reply buttons
         for user in notice.recipients:
             t = catalogs.get(user.preferred_language(catalogs.default))
@@ -105,23 +108,79 @@ def relay_jobs(
                 [[button(t.raw("↩️ Reply"), cb.ReplyClient(notice.message_id))]]
             )
             text = notice_text(t, notice)
-            if notice.photo and source is None:  # its own bot is gone: the words, and why
-                text += "\n" + t("📷 The photo could not be fetched from the organization's bot.")
+            chat = user.telegram_id
             try:
-                if source is not None:
-                    sent = await bot.send_photo(
-                        user.telegram_id, source, caption=text[:CAPTION_MAX],
-                        reply_markup=markup, **broadcast(bot),
-                    )  # fmt: skip
-                    if isinstance(source, bytes) and sent.photo:  # uploaded once, then by id
-                        source = sent.photo[-1].file_id
-                else:
-                    sent = await bot.send_message(
-                        user.telegram_id, text, reply_markup=markup, **broadcast(bot)
-                    )
-                copies.append((user.telegram_id, sent.message_id))
+                through, bot = await bots.staff_bot(chat)
+                for _ in range(2):  # an own bot the person blocked: then the shared bot
+                    try:
+                        sent = await _relay_one(bot, through, chat, text, markup, photos, t)
+                        break
+                    except Forbidden:
+                        if through == SHARED_BOT:
+                            raise
+                        await bots.blocked(through, chat)
+                        through, bot = SHARED_BOT, bots.shared
+                copies.append((chat, message_key(through, sent.message_id)))
             except (BadRequest, Forbidden) as error:
                 log.info("client message %s not relayed: %s", message_id, type(error).__name__)
         await services.client_loop.relayed(org_id, notice.message_id, copies)
 
     return {RELAY_JOB: relay}
+
+
+class Photos:
+    """A client's photo for the staff: its file id per bot, and its bytes when needed."""
+
+    def __init__(
+        self, file_id: str | None, came: int, shared: Bot, own_files: OwnFiles | None
+    ) -> None:
+        self.ids: dict[int, str] = {came: file_id} if file_id else {}
+        self.wanted = file_id is not None
+        self._came, self._shared, self._own = came, shared, own_files
+        self._bytes: bytes | None = None
+        self._fetched = False
+
+    async def source(self, number: int) -> str | bytes | None:
+        """What to send through bot `number`: its file id, else the bytes (None: the photo
+        could not be fetched: its own bot is gone)."""
+        if number in self.ids:
+            return self.ids[number]
+        if not self._fetched and self.wanted:
+            self._fetched = True
+            self._bytes = await self._fetch(self.ids[self._came])
+        return self._bytes
+
+    def uploaded(self, number: int, sent: Message) -> None:
+        if number not in self.ids and sent.photo:
+            self.ids[number] = sent.photo[-1].file_id
+
+    async def _fetch(self, file_id: str) -> bytes | None:
+        if self._came != SHARED_BOT:
+            return await self._own(self._came, file_id) if self._own is not None else None
+        try:
+            found = await self._shared.get_file(file_id)
+            return bytes(await found.download_as_bytearray())
+        except TelegramError as error:
+            log.info("client photo not fetched: %s", type(error).__name__)
+            return None
+
+
+async def _relay_one(
+    bot: Bot,
+    through: int,
+    chat: int,
+    text: str,
+    markup: InlineKeyboardMarkup,
+    photos: Photos,
+    t: Translator,
+) -> Message:
+    source = await photos.source(through) if photos.wanted else None
+    if photos.wanted and source is None:  # its own bot is gone: the words, and why
+        text += "\n" + t("📷 The photo could not be fetched from the organization's bot.")
+    if source is None:
+        return await bot.send_message(chat, text, reply_markup=markup, **broadcast(bot))
+    sent = await bot.send_photo(
+        chat, source, caption=text[:CAPTION_MAX], reply_markup=markup, **broadcast(bot)
+    )
+    photos.uploaded(through, sent)
+    return sent

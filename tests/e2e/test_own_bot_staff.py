@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sandbox.emulator import TelegramEmulator
 from tests.e2e.scenario import create_org, invite_link, next_with, until_shown
-from tests.e2e.test_client_link import _order, _team
+from tests.e2e.test_client_link import INVITE_RU, _invite, _order, _team
 from tests.e2e.test_own_bot_routing import TOKEN_A, _connect, _served, disconnect, staff_use_on
 
 
@@ -46,6 +46,27 @@ async def test_a_card_in_the_own_bot_is_edited_through_it(admin_crm):
     history = await olga_own.reply()
     assert "История" in history.text or "№1" in history.text
     assert len(crm.emulator.calls_to("editMessageText")) == before
+
+    # A client invited from the card in the own bot opens it there; what the client writes
+    # reaches her in the own bot, and her answer there goes to the client and takes the
+    # Reply button off her copy, through the own bot.
+    _, token, _ = await _invite(olga_own, INVITE_RU, own_card)
+    petr = own.user(7809, "Пётр", language_code="ru")
+    await petr.send(f"/start {token}")
+    welcome = await petr.reply()
+    await petr.tap(welcome.labels[0], message=welcome)
+    await petr.wait_edit(welcome.message_id)
+    shared_before = len(olga.messages())
+    await petr.send("Когда приедете?")
+    await petr.reply()  # passed on
+    relayed = await next_with(olga_own, "Когда приедете?")
+    assert relayed.labels == ["↩️ Ответить"] and len(olga.messages()) == shared_before
+    await olga_own.tap("↩️ Ответить", message=relayed)
+    await olga_own.reply()
+    await olga_own.send("Завтра в 10:00")
+    assert "Отправлено клиенту" in (await olga_own.reply()).text
+    assert (await petr.reply()).text == "Чистый дом: Завтра в 10:00"
+    assert (await olga_own.wait_edit(relayed.message_id)).labels == []
 
     # Another's change: the owner's notice comes to the bot she works in, not the shared one.
     shared_seen = len(olga.messages())
