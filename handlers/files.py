@@ -63,7 +63,7 @@ async def receive(update: Update, ctx: BotContext) -> None:
     attached = await _store(ctx, message, file, order)
     if message.media_group_id:
         await ctx.services.files.album_ack(
-            ctx.actor, order, message.media_group_id, message.chat_id
+            ctx.actor, order, message.media_group_id, message.chat_id, ctx.bot_number
         )
         wake_jobs(ctx)
         return

@@ -59,7 +59,9 @@ def presenter_jobs(
             return
         t = catalogs.get(user.preferred_language(catalogs.default))
         attached, pending = summary
-        await _send(bot, int(str(job.payload["chat_id"])), saved_text(t, attached, pending))
+        number = int(str(job.payload.get("bot") or 0))  # the bot the album came through
+        through = bots(number) if bots is not None and number else bot
+        await _send(through, int(str(job.payload["chat_id"])), saved_text(t, attached, pending))
 
     return {
         ALBUM_JOB: album_ack,

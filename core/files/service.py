@@ -181,15 +181,17 @@ class FileService:
             await uow.commit()
 
     async def album_ack(
-        self, actor: Actor, order: Order, media_group_id: str, chat_id: int
+        self, actor: Actor, order: Order, media_group_id: str, chat_id: int, bot: int = 0
     ) -> None:
-        """An album arrives as several updates: answer once, shortly after the last one."""
+        """An album arrives as several updates: answer once, shortly after the last one,
+        through the bot it came through (`bot`, core/ownbot/routing.py)."""
         now = self._clock.now()
         payload = {
             "chat_id": chat_id,
             "order_id": order.id,
             "group": media_group_id,
             "user_id": actor.user.id,
+            "bot": bot,
         }
         async with self._uow() as uow:
             await uow.jobs.enqueue(

@@ -84,3 +84,19 @@ async def test_a_photo_through_the_own_bot_goes_back_through_the_shared_bot(admi
     sent = crm.emulator.calls_to("sendPhoto")
     assert len(sent) == 2 and sent[1]["photo"] == shared_id
     assert await _kept(crm) == (shared_id, 0)
+
+
+async def test_an_album_through_the_own_bot_is_acknowledged_there(admin_crm):
+    crm = admin_crm
+    own = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
+    olga, ivan, _card = await started_order(crm, (7961, 7962), CLIENT)
+    await olga.send(f"/ownbot {TOKEN_A}")
+    await olga.reply()
+    await next_with(olga, "@clean_house_bot")
+    (number,) = await _served(crm, 1)
+    await staff_use_on(crm, olga, number)
+    ivan_own = own.user(7962, "Ivan", language_code="en")
+    seen = len(ivan.messages())
+    await ivan_own.send_album([png(1), png(2)], caption="before")
+    assert "now 2 photos" in (await ivan_own.reply(timeout=10)).text
+    assert len(ivan.messages()) == seen  # nothing in his chat with the shared bot
