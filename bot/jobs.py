@@ -157,7 +157,7 @@ def job_registry(
         **payment_jobs(clients, services, catalogs),
         **reminder_jobs(clients, services, catalogs),
         **rating_jobs(clients, services, catalogs, public_url(container.settings)),
-        **relay_jobs(clients, services, catalogs, own_file_fetcher(container, bot)),
+        **relay_jobs(clients, services, catalogs, own_file_fetcher(fleet)),
         **webhook_jobs(container, bot),
         **backup_jobs(container),
         **quote_jobs(container, fleet),

@@ -30,6 +30,7 @@ from core.ports import Clock
 from core.runtime.binding import Binder
 from core.runtime.outbox import After, Delivery, Method, Sent, Stored
 from core.services import Services
+from handlers.client_loop.client_bot import file_bytes
 from handlers.delivery.edits import gone, not_modified
 from handlers.delivery.follow_ups import FOLLOW_UPS
 from handlers.i18n import Catalogs
@@ -272,8 +273,7 @@ class OutboxSender:
         """A file's bytes through the bot of that number (whose file id it is), to send it
         through another bot (docs/own-bot.md, Files)."""
         bot = self._bots(number) if number and self._bots is not None else self._bot
-        found = await bot.get_file(file_id)
-        return bytes(await found.download_as_bytearray())
+        return await file_bytes(bot, file_id)
 
 
 async def client_message_sent(services: Services, delivery: Delivery, ref: str) -> None:

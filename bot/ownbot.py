@@ -11,13 +11,14 @@ from telegram import Bot
 from telegram.error import TelegramError
 
 from bot.container import Container
+from bot.fleet import Fleet
 from bot.invoice_tell import outbox_runner
-from bot.telegram_bot import build_bot
 from core.domain import LANGUAGES, Job
 from core.ownbot.model import OWNBOT_CHECK_JOB, BotIdentity, BotProfile, TokenRefused
 from core.ownbot.routing import RunningBot
 from core.runtime.jobs import JobHandler
 from core.services import Services
+from handlers.client_loop.client_bot import file_bytes
 from handlers.client_loop.relay import OwnFiles
 from handlers.delivery.outgoing import Outgoing
 from handlers.i18n import Catalogs
@@ -96,22 +97,16 @@ def refusal_teller(container: Container, bot: Bot) -> Callable[[RunningBot], Awa
     return tell
 
 
-def own_file_fetcher(container: Container, shared: Bot) -> OwnFiles:
+def own_file_fetcher(fleet: Fleet) -> OwnFiles:
     """A photo's bytes through the own bot of that number (its file id is that bot's alone),
-    for a job that tells the staff through the shared bot; None when the bot is no longer
+    for a job that tells the staff through another bot; None when the bot is no longer
     served or Telegram refuses (the job then says so)."""
 
     async def fetch(number: int, file_id: str) -> bytes | None:
-        running = await container.services.own_bots.running()
-        spec = next((s for s in running if s.number == number), None)
-        if spec is None:
+        if fleet.spec(number) is None:
             return None
-        base, files = api_base(shared), str(shared.base_file_url).removesuffix(shared.token)
-        own = build_bot(container.settings, spec.token, 1, False, base, files)
         try:
-            async with own:
-                found = await own.get_file(file_id)
-                return bytes(await found.download_as_bytearray())
+            return await file_bytes(fleet.bot(number), file_id)
         except TelegramError as error:
             log.info("photo not fetched through own bot %s: %s", number, type(error).__name__)
             return None

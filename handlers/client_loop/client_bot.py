@@ -63,26 +63,28 @@ async def to_client(
 ) -> tuple[int, T]:
     """`send` through the client's bot; the number of the bot it went through and what
     `send` returned. Refusals other than a blocked own bot are the caller's."""
-    return await _through(bots, chat_id, await bots.bot_for(org_id, chat_id), send)
+    return await via(bots, chat_id, await bots.bot_for(org_id, chat_id), send)
 
 
 async def to_staff(
     bots: ChatBots, chat_id: int, send: Callable[[Bot], Awaitable[T]]
 ) -> tuple[int, T]:
     """`send` through the bot the staff member works in, as `to_client`."""
-    return await _through(bots, chat_id, await bots.staff_bot(chat_id), send)
+    return await via(bots, chat_id, await bots.staff_bot(chat_id), send)
 
 
 async def to_anyone(
     bots: ChatBots, chat_id: int, send: Callable[[Bot], Awaitable[T]]
 ) -> tuple[int, T]:
     """`send` through a bot the person has a chat with, as `to_client`."""
-    return await _through(bots, chat_id, await bots.any_bot(chat_id), send)
+    return await via(bots, chat_id, await bots.any_bot(chat_id), send)
 
 
-async def _through(
+async def via(
     bots: ChatBots, chat_id: int, chosen: tuple[int, Bot], send: Callable[[Bot], Awaitable[T]]
 ) -> tuple[int, T]:
+    """`send` through the `chosen` bot (its number and the bot), the shared bot instead when
+    the person blocked that own bot (then forgotten); the number it went through."""
     number, bot = chosen
     try:
         return number, await send(bot)
@@ -102,3 +104,10 @@ def text_to(
         return await bot.send_message(chat_id, text, reply_markup=markup, **broadcast(bot))
 
     return send_through
+
+
+async def file_bytes(bot: Bot, file_id: str) -> bytes:
+    """A file's bytes through the bot whose file id it is (to send it through another bot:
+    a file id is one bot's, docs/own-bot.md, Files)."""
+    found = await bot.get_file(file_id)
+    return bytes(await found.download_as_bytearray())

@@ -36,7 +36,7 @@ from core.ownbot.routing import message_ref
 from core.runtime.jobs import DEFAULT_MAX_ATTEMPTS, JobHandler, max_attempts_of
 from core.services import Services
 from handlers.client_loop.acceptance import accept_markup
-from handlers.client_loop.client_bot import ChatBots, text_to, to_client, to_staff
+from handlers.client_loop.client_bot import ChatBots, file_bytes, text_to, to_client, to_staff
 from handlers.client_loop.confirm import fitted
 from handlers.context import BotContext
 from handlers.delivery.lanes import broadcast
@@ -110,7 +110,7 @@ async def _photos(bots: ChatBots, org_id: int, chat_id: int, photos: list[str]) 
     async def send_through(bot: Bot) -> object:
         sources: list[str | bytes] = list(photos)
         if bot is not shared:
-            sources = [await _bytes(shared, file_id) for file_id in photos]
+            sources = [await file_bytes(shared, file_id) for file_id in photos]
         if len(sources) == 1:
             return await bot.send_photo(chat_id, sources[0], **broadcast(bot))
         return await bot.send_media_group(
@@ -123,11 +123,6 @@ async def _photos(bots: ChatBots, org_id: int, chat_id: int, photos: list[str]) 
         await to_client(bots, org_id, chat_id, send_through)
     except (BadRequest, Forbidden) as error:
         log.info("done photos not delivered: %s", type(error).__name__)
-
-
-async def _bytes(bot: Bot, file_id: str) -> bytes:
-    found = await bot.get_file(file_id)
-    return bytes(await found.download_as_bytearray())
 
 
 def payment_jobs(bots: ChatBots, services: Services, catalogs: Catalogs) -> dict[str, JobHandler]:

@@ -21,7 +21,7 @@ from core.ownbot.routing import SHARED_BOT, message_key
 from core.runtime.jobs import JobHandler
 from core.services import Services
 from handlers import callbacks as cb
-from handlers.client_loop.client_bot import ChatBots
+from handlers.client_loop.client_bot import ChatBots, file_bytes, via
 from handlers.context import BotContext
 from handlers.delivery.lanes import broadcast
 from handlers.delivery.replies import reply
@@ -107,19 +107,11 @@ def relay_jobs(
             markup = InlineKeyboardMarkup(
                 [[button(t.raw("↩️ Reply"), cb.ReplyClient(notice.message_id))]]
             )
-            text = notice_text(t, notice)
-            chat = user.telegram_id
+            text, chat = notice_text(t, notice), user.telegram_id
             try:
-                through, bot = await bots.staff_bot(chat)
-                for _ in range(2):  # an own bot the person blocked: then the shared bot
-                    try:
-                        sent = await _relay_one(bot, through, chat, text, markup, photos, t)
-                        break
-                    except Forbidden:
-                        if through == SHARED_BOT:
-                            raise
-                        await bots.blocked(through, chat)
-                        through, bot = SHARED_BOT, bots.shared
+                chosen = await bots.staff_bot(chat)
+                one = _relay_one(bots.shared, chosen[0], chat, text, markup, photos, t)
+                through, sent = await via(bots, chat, chosen, one)
                 copies.append((chat, message_key(through, sent.message_id)))
             except (BadRequest, Forbidden) as error:
                 log.info("client message %s not relayed: %s", message_id, type(error).__name__)
@@ -158,29 +150,36 @@ class Photos:
         if self._came != SHARED_BOT:
             return await self._own(self._came, file_id) if self._own is not None else None
         try:
-            found = await self._shared.get_file(file_id)
-            return bytes(await found.download_as_bytearray())
+            return await file_bytes(self._shared, file_id)
         except TelegramError as error:
             log.info("client photo not fetched: %s", type(error).__name__)
             return None
 
 
-async def _relay_one(
-    bot: Bot,
-    through: int,
+def _relay_one(
+    shared: Bot,
+    chosen: int,
     chat: int,
     text: str,
     markup: InlineKeyboardMarkup,
     photos: Photos,
     t: Translator,
-) -> Message:
-    source = await photos.source(through) if photos.wanted else None
-    if photos.wanted and source is None:  # its own bot is gone: the words, and why
-        text += "\n" + t("📷 The photo could not be fetched from the organization's bot.")
-    if source is None:
-        return await bot.send_message(chat, text, reply_markup=markup, **broadcast(bot))
-    sent = await bot.send_photo(
-        chat, source, caption=text[:CAPTION_MAX], reply_markup=markup, **broadcast(bot)
-    )
-    photos.uploaded(through, sent)
-    return sent
+) -> Callable[[Bot], Awaitable[Message]]:
+    """The copy for one staff member, sent through the bot `via` gives: the `chosen` one,
+    or the shared bot instead."""
+
+    async def send(bot: Bot) -> Message:
+        through = SHARED_BOT if bot is shared else chosen
+        source = await photos.source(through) if photos.wanted else None
+        words = text
+        if photos.wanted and source is None:  # its own bot is gone: the words, and why
+            words += "\n" + t("📷 The photo could not be fetched from the organization's bot.")
+        if source is None:
+            return await bot.send_message(chat, words, reply_markup=markup, **broadcast(bot))
+        sent = await bot.send_photo(
+            chat, source, caption=words[:CAPTION_MAX], reply_markup=markup, **broadcast(bot)
+        )
+        photos.uploaded(through, sent)
+        return sent
+
+    return send

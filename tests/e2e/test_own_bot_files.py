@@ -43,15 +43,22 @@ async def _kept_when(crm, done) -> tuple[str | None, int]:
     return kept
 
 
-async def test_a_photo_through_the_own_bot_goes_back_through_the_shared_bot(admin_crm):
-    crm = admin_crm
+async def _staff_on_own_bot(crm, ids: tuple[int, int]):
+    """A started order for the worker, the organization's own bot connected and staff let use
+    it: (its emulator, the worker in the shared bot, its number)."""
     own = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
-    olga, ivan, _card = await started_order(crm, (7951, 7952), CLIENT)
+    olga, ivan, _card = await started_order(crm, ids, CLIENT)
     await olga.send(f"/ownbot {TOKEN_A}")
     await olga.reply()
     await next_with(olga, "@clean_house_bot")
     (number,) = await _served(crm, 1)
     await staff_use_on(crm, olga, number)
+    return own, ivan, number
+
+
+async def test_a_photo_through_the_own_bot_goes_back_through_the_shared_bot(admin_crm):
+    crm = admin_crm
+    own, ivan, number = await _staff_on_own_bot(crm, (7951, 7952))
 
     # The worker sends a photo to his started order through the own bot.
     ivan_own = own.user(7952, "Ivan", language_code="en")
@@ -88,13 +95,7 @@ async def test_a_photo_through_the_own_bot_goes_back_through_the_shared_bot(admi
 
 async def test_an_album_through_the_own_bot_is_acknowledged_there(admin_crm):
     crm = admin_crm
-    own = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
-    olga, ivan, _card = await started_order(crm, (7961, 7962), CLIENT)
-    await olga.send(f"/ownbot {TOKEN_A}")
-    await olga.reply()
-    await next_with(olga, "@clean_house_bot")
-    (number,) = await _served(crm, 1)
-    await staff_use_on(crm, olga, number)
+    own, ivan, _ = await _staff_on_own_bot(crm, (7961, 7962))
     ivan_own = own.user(7962, "Ivan", language_code="en")
     seen = len(ivan.messages())
     await ivan_own.send_album([png(1), png(2)], caption="before")
