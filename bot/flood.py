@@ -34,7 +34,7 @@ from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
 from bot.flood_local import LocalBudget
-from bot.flood_rules import Budget, Lane, Limits
+from bot.flood_rules import Budget, Lane, Limits, Turn
 
 __all__ = ["FloodControl", "Lane", "Limits", "paced_chat"]
 
@@ -56,7 +56,7 @@ class Gate:
     def __init__(self, budget: Budget, sleep: Sleep) -> None:
         self._budget = budget
         self._sleep = sleep
-        self._lines: dict[Lane, deque[asyncio.Future[None]]] = {lane: deque() for lane in Lane}
+        self._lines: dict[Lane, deque[asyncio.Future[Turn]]] = {lane: deque() for lane in Lane}
         self._pump: asyncio.Task[None] | None = None
         self._napping_for: Lane | None = None
         self._wake = asyncio.Event()
@@ -64,14 +64,14 @@ class Gate:
     def waiting(self, lane: Lane) -> int:
         return sum(not future.done() for future in self._lines[lane])
 
-    async def turn(self, lane: Lane) -> None:
-        future = asyncio.get_running_loop().create_future()
+    async def turn(self, lane: Lane) -> Turn:
+        future: asyncio.Future[Turn] = asyncio.get_running_loop().create_future()
         self._lines[lane].append(future)
         if self._pump is None or self._pump.done():
             self._pump = asyncio.create_task(self._run(), name="flood-gate")
         elif lane is Lane.INTERACTIVE and self._napping_for is Lane.BROADCAST:
             self._wake.set()  # the pump waits for a broadcast's turn: a reply's may be sooner
-        await future
+        return await future
 
     async def close(self) -> None:
         if self._pump is not None:
@@ -90,11 +90,11 @@ class Gate:
             if turn.granted:
                 self._lines[lane].popleft()
                 if not future.done():
-                    future.set_result(None)
+                    future.set_result(turn)
             else:
                 await self._nap(lane, turn.wait)
 
-    def _head(self) -> tuple[Lane, asyncio.Future[None]] | None:
+    def _head(self) -> tuple[Lane, asyncio.Future[Turn]] | None:
         for lane in Lane:  # INTERACTIVE first
             line = self._lines[lane]
             while line and line[0].done():  # its caller was cancelled
@@ -171,8 +171,7 @@ class FloodControl(BaseRateLimiter[RateLimitArgs]):
         chat = paced_chat(endpoint, data)
         attempt = 0
         while True:
-            if chat is not None:
-                await self.turn(chat, lane)
+            turn = None if chat is None else await self.turn(chat, lane)
             try:
                 result = await callback(*args, **kwargs)
             except RetryAfter as flood:
@@ -189,11 +188,14 @@ class FloodControl(BaseRateLimiter[RateLimitArgs]):
                 if chat is None:  # not paced: the next try does not wait for a turn
                     await self._sleep(seconds)
                 continue
+            finally:
+                if turn is not None:  # counted from its answer: Telegram saw it by then
+                    await self.budget.sent(turn)
             if chat is not None and self._on_sent is not None:
                 self._on_sent(lane)
             return result
 
-    async def turn(self, chat: int | str, lane: Lane = Lane.INTERACTIVE) -> None:
+    async def turn(self, chat: int | str, lane: Lane = Lane.INTERACTIVE) -> Turn:
         """The chat's turn (taken again if a 429 held the chat meanwhile), then the bot's."""
         wait = await self.budget.chat_turn(chat, lane)
         while wait > 0:
@@ -201,7 +203,7 @@ class FloodControl(BaseRateLimiter[RateLimitArgs]):
             wait = 0.0
             if await self.budget.chat_held(chat) > 0:
                 wait = await self.budget.chat_turn(chat, lane)
-        await self.gate.turn(lane)
+        return await self.gate.turn(lane)
 
 
 def paced_chat(endpoint: str, data: dict[str, Any]) -> int | str | None:

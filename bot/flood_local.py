@@ -3,6 +3,7 @@ bot/flood_redis.py, kept in memory with an injectable clock (see docs/rate-limit
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections import deque
 from collections.abc import Callable
@@ -120,6 +121,14 @@ class LocalBudget:
             grants.append(now)
             return Turn(True, 0.0, now)
         return Turn(False, grants[len(grants) - cap] + window - now, now)
+
+    async def sent(self, turn: Turn) -> None:
+        grants = self._grants
+        # Still in the window: counted from its answer instead; out of it already: back in,
+        # since it may have arrived only now.
+        with contextlib.suppress(ValueError):
+            grants.remove(turn.at)
+        grants.append(self._clock())  # every grant is in the past: the deque stays sorted
 
     async def hold(self, chat: int | str | None, seconds: float) -> None:
         now = self._clock()

@@ -107,6 +107,17 @@ return {0, tonumber(oldest[2]) + window - now, now}
 """
 )
 
+# KEYS: the bot's grants. ARGV: now, window, the grant's member. The grant counts from now (its
+# message has been answered), in the window or back in it. Answers now.
+SENT = (
+    _NOW
+    + """
+redis.call('ZADD', KEYS[1], string.format('%.0f', now), ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(tonumber(ARGV[2]) / 1000) + 1000)
+return now
+"""
+)
+
 # KEYS: the holds to extend. ARGV: now, microseconds. Answers now.
 HOLD = (
     _NOW
@@ -142,6 +153,7 @@ class RedisBudget:
         self._chat_held = client.register_script(CHAT_HELD)
         self._bot_turn = client.register_script(BOT_TURN)
         self._hold = client.register_script(HOLD)
+        self._sent = client.register_script(SENT)
         self._broadcast_calls = asyncio.Semaphore(BROADCAST_CALLS)
         self._member = f"{os.getpid()}:{secrets.token_hex(4)}:"
         self._seq = itertools.count()
@@ -174,6 +186,7 @@ class RedisBudget:
     async def bot_turn(self, lane: Lane) -> Turn:
         limits = self.limits
         keys = [self._key("bot"), self._key("hold"), self._key("hold", "b"), self._key("i")]
+        member = f"{self._member}{next(self._seq)}"
         args: list[Any] = [
             self._now(),
             "b" if lane is Lane.BROADCAST else "i",
@@ -181,13 +194,20 @@ class RedisBudget:
             _us(span(limits)),
             limits.reserve,
             _us(limits.linger),
-            f"{self._member}{next(self._seq)}",
+            member,
         ]
         answer = await self._run(self._bot_turn, keys, args)
         if answer is None:
             return await self._fallback.bot_turn(lane)
         granted, wait, now = (int(value) for value in answer)
-        return Turn(granted == 1, wait / _US, now / _US)
+        return Turn(granted == 1, wait / _US, now / _US, member)
+
+    async def sent(self, turn: Turn) -> None:
+        if not turn.ticket:  # granted by the in-process fallback
+            await self._fallback.sent(turn)
+            return
+        args = [self._now(), _us(span(self.limits)), turn.ticket]
+        await self._run(self._sent, [self._key("bot")], args)
 
     async def hold(self, chat: int | str | None, seconds: float) -> None:
         await self._fallback.hold(chat, seconds)  # kept here too, in case Redis is away

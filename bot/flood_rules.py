@@ -21,8 +21,10 @@ class Limits:
 
     per_second: int = 30  # messages of the whole bot in any `window`...
     window: float = 1.0
-    # ...counted over a little more than the window: a message reaches Telegram a little
-    # after its turn, and not always equally late (network, a busy event loop).
+    # ...counted over a little more than the window (Telegram's clock is not ours). A message
+    # reaches Telegram after its turn, and not equally late (calls queue for a connection, the
+    # network, a busy event loop): each is counted from its turn until answered, then from its
+    # answer (Budget.sent), so a window never holds more arrivals than turns.
     margin: float = 0.1
     chat_interval: float = 1.0  # a private chat: one a second...
     chat_burst: int = 3  # ...after a short burst
@@ -36,11 +38,12 @@ class Limits:
 
 class Turn(NamedTuple):
     """A bot-wide budget's answer: granted now, or ask again in `wait` seconds; `at` is the
-    budget's clock (Redis's when shared)."""
+    budget's clock (Redis's when shared); `ticket` names the grant in a shared budget."""
 
     granted: bool
     wait: float
     at: float
+    ticket: str = ""
 
 
 class Budget(Protocol):
@@ -54,6 +57,14 @@ class Budget(Protocol):
 
     async def bot_turn(self, lane: Lane) -> Turn:
         """One message of `lane` out of the bot-wide budget, if it is there now."""
+
+    async def sent(self, turn: Turn) -> None:
+        """The message of a granted `turn` has been answered: it is counted from now on.
+
+        Telegram counts a message when it arrives, which may be well after its turn (calls
+        queue for a connection, the network, a busy event loop); a grant counted from its
+        answer instead lets the next turns come only when the window surely holds no more
+        than `per_second` arrivals."""
 
     async def hold(self, chat: int | str | None, seconds: float) -> None:
         """Telegram answered 429: hold that chat (and broadcasts) or, for no chat, the bot."""

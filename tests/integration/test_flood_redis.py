@@ -119,6 +119,27 @@ async def test_thirty_a_second_for_the_bot_and_a_reserve_for_replies(budgets, cl
     assert sum([(await a.bot_turn(Lane.BROADCAST)).granted for _ in range(31)]) == 30
 
 
+async def test_a_turn_counts_from_its_answer_once_its_message_was_sent(budgets, clock):
+    """A message reaches Telegram after its turn: once answered, it counts from the answer."""
+    a, b = budgets(), budgets()
+    turns = [await (a if n % 2 else b).bot_turn(Lane.BROADCAST) for n in range(30)]
+    clock.now += 0.2
+    for n, turn in enumerate(turns):  # answered 0.2 s after their turns, by either instance
+        await (b if n % 2 else a).sent(turn)
+    clock.now += 0.95  # 1.15 s after the turns, 0.95 s after the answers
+    turn = await a.bot_turn(Lane.BROADCAST)
+    assert (turn.granted, turn.wait) == (False, pytest.approx(0.15))
+    clock.now += 0.15
+    turns = [await b.bot_turn(Lane.BROADCAST) for _ in range(31)]
+    assert [turn.granted for turn in turns] == [True] * 30 + [False]
+    clock.now += 2.0  # answers 2 s after the turns, which had left the window: back in it
+    for turn in turns[:29]:
+        await a.sent(turn)
+    clock.now += 1.2  # those 29 have left it again; the 30th is answered only now
+    await a.sent(turns[29])
+    assert sum([(await a.bot_turn(Lane.BROADCAST)).granted for _ in range(30)]) == 29
+
+
 async def test_a_429_in_a_chat_holds_it_and_broadcasts_for_every_instance(budgets, clock):
     a, b = budgets(), budgets()
     await a.hold(7, 5.0)

@@ -9,6 +9,7 @@ import heapq
 import itertools
 from typing import Any
 
+import pytest
 from telegram.error import RetryAfter
 
 from bot.flood import FloodControl, Lane
@@ -100,6 +101,37 @@ async def test_a_reply_queued_after_many_broadcasts_goes_before_them():
     assert chats.index(5000) == 30
     assert chats[:30] == list(range(1, 31)) and chats[31:] == list(range(31, 91))
     assert most_in_one_second([at for _, at in telegram.sent]) == 30
+    await flood.shutdown()
+
+
+class LateTelegram(Telegram):
+    """The first `late` calls reach Telegram (are recorded) `seconds` after they are made (a
+    queue for connections, a slow network, a busy event loop), the rest at once."""
+
+    def __init__(self, time: VirtualTime, late: int, seconds: float) -> None:
+        super().__init__(time)
+        self.late = late
+        self.seconds = seconds
+
+    async def post(self, endpoint: str, data: dict[str, Any]) -> bool:
+        if self.late > 0:
+            self.late -= 1
+            await self.time.sleep(self.seconds)
+        return await super().post(endpoint, data)
+
+
+async def test_messages_that_reach_telegram_late_still_fit_its_window():
+    """30 broadcasts reach Telegram half a second after their turns, the next 10 at once: the
+    next turns wait for a window after the first 30 were answered, not after their grants."""
+    time = VirtualTime()
+    flood, telegram = limiter(time), LateTelegram(time, late=30, seconds=0.5)
+    broadcasts = [send(flood, telegram, chat, Lane.BROADCAST) for chat in range(1, 41)]
+    await time.run(*broadcasts)
+    arrivals = [at for _, at in telegram.sent]
+    assert arrivals[:30] == [1000.5] * 30
+    # Counted from the grants, the 31st would go at 1001.1: 40 arrivals in one second.
+    assert arrivals[30:] == [pytest.approx(1000.5 + 1.1)] * 10
+    assert most_in_one_second(arrivals) == 30
     await flood.shutdown()
 
 
