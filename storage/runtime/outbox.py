@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import Label
 
 from core.runtime.outbox import Delivery, Sent, Stored
+from storage.db import BEFORE_BEGIN
 from storage.runtime.liveness import HOLDER_GONE_OUTBOX
 from storage.tables import OutboxRow
 
@@ -34,7 +35,14 @@ _RESTRICTED: Label[bool] = literal_column(
     " AND rc.restricted_at IS NOT NULL))"
 ).label("restricted")
 _ADD = insert(_box).returning(_c.id, _c.chat_id, _c.lane, _c.body, _RESTRICTED)
-_MARK = delete(_box).where(_c.id.in_(bindparam("ids", expanding=True)))
+# The mark after sending is most often the only statement of its transaction (no follow-up
+# to record): on PostgreSQL it then runs on its own (`BEFORE_BEGIN`), one round trip instead
+# of BEGIN, DELETE and COMMIT; after a follow-up's statements it is part of their transaction.
+_MARK = (
+    delete(_box)
+    .where(_c.id.in_(bindparam("ids", expanding=True)))
+    .execution_options(**{BEFORE_BEGIN: True})
+)
 
 
 class SqlOutboxRepository:

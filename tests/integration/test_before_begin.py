@@ -7,12 +7,16 @@ third round)."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
 
+from core.runtime.outbox import Delivery, Method, Sent
 from storage import migrate
 from storage.db import BEFORE_BEGIN, create_engine
+from storage.runtime.outbox import SqlOutboxRepository
 
 _READ = text("SELECT count(*) FROM tally").execution_options(**{BEFORE_BEGIN: True})
 
@@ -76,3 +80,25 @@ async def test_a_transaction_without_statements_takes_no_write_lock(engine):
         assert not _began(idle)
         async with engine.begin() as other:  # would wait 10 s for a lock held by `idle`
             await asyncio.wait_for(other.execute(text("INSERT INTO tally VALUES (2)")), 2)
+
+
+async def test_the_outbox_mark_alone_opens_no_transaction_and_joins_one_that_is_open(engine):
+    """After sending, marking the rows is most often the only statement (the outbox sender):
+    on PostgreSQL it runs on its own; after another statement it is part of its transaction."""
+    async with AsyncSession(engine) as session:
+        outbox = SqlOutboxRepository(session)
+        now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+        hi = Delivery(chat_id=5, method=Method.SEND, params={"text": "hi"})
+        stored = await outbox.add([hi, hi], "me", now, timedelta(seconds=30))
+        await session.commit()
+        await outbox.mark([Sent(stored[0].id, 10)])
+        connection = await session.connection()
+        assert not _began(connection) or engine.dialect.name == "sqlite", "the DELETE alone"
+        await session.commit()
+        await session.execute(text("INSERT INTO tally VALUES (1)"))
+        await outbox.mark([Sent(stored[1].id, 11)])
+        await session.rollback()  # the mark with it
+        rows = await session.execute(text("SELECT id FROM outbox"))
+        assert [row.id for row in rows] == [stored[1].id]
+        await session.execute(text("DELETE FROM outbox"))
+        await session.commit()
