@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import socket
 import struct
 import time
@@ -30,10 +31,17 @@ from telegram import (
 )
 from telegram.constants import ChatAction
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
-from telegram.request import BaseRequest, HTTPXRequest
+from telegram.request import BaseRequest, HTTPXRequest, RequestData
+from telegram.request._requestparameter import RequestParameter
 
 from bot.settings import Settings
-from bot.telegram_request import AiohttpRequest, HttpClient, build_request, telegram_request
+from bot.telegram_request import (
+    AiohttpRequest,
+    HttpClient,
+    build_request,
+    request_body,
+    telegram_request,
+)
 from sandbox.emulator import EmulatorServer, RateLimits, TelegramEmulator
 
 TOKEN = "123456:TEST-TOKEN"
@@ -309,3 +317,25 @@ async def test_proxies_from_the_environment_are_read_once(monkeypatch: pytest.Mo
         assert given.proxy("http://127.0.0.1:8080/bot1:x/getMe") == "http://mine:1"
     async with AiohttpRequest(trust_env=False) as ignoring:
         assert ignoring.proxy("https://api.telegram.org/bot1:x/getMe") is None
+
+
+def test_a_call_without_files_is_one_compact_json_object():
+    """JSON rather than url-encoding (a Russian text quoted byte by byte in Python cost a tenth
+    of a /help's CPU): the text as it is, a keyboard as a nested object."""
+    keyboard = InlineKeyboardMarkup([[InlineKeyboardButton("Начать", callback_data="s:1")]])
+    data = RequestData(
+        [
+            RequestParameter.from_input("chat_id", 42),
+            RequestParameter.from_input("text", "Привет, <b>мир</b> & все"),
+            RequestParameter.from_input("reply_markup", keyboard),
+        ]
+    )
+    body = request_body(data)
+    assert isinstance(body, aiohttp.JsonPayload) and body.content_type == "application/json"
+    sent = body.decode()
+    assert json.loads(sent) == {
+        "chat_id": 42,
+        "text": "Привет, <b>мир</b> & все",
+        "reply_markup": {"inline_keyboard": [[{"text": "Начать", "callback_data": "s:1"}]]},
+    }
+    assert '"text":"Привет, <b>мир</b> & все"' in sent  # unescaped, no spaces
