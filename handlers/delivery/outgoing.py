@@ -22,19 +22,6 @@ def markup_json(markup: Markup) -> dict[str, Any] | None:
     return None if markup is None else markup.to_dict()
 
 
-def markup_of(data: object) -> Markup:
-    """The markup a delivery carries, as python-telegram-bot objects."""
-    if not isinstance(data, dict):
-        return None
-    if "inline_keyboard" in data:
-        return InlineKeyboardMarkup.de_json(data, None)
-    if "keyboard" in data:
-        return ReplyKeyboardMarkup.de_json(data, None)
-    if data.get("remove_keyboard"):
-        return ReplyKeyboardRemove.de_json(data, None)
-    return None
-
-
 # Changes of sent messages name the bot that sent them (their key); never routed.
 CHANGES = (Method.EDIT, Method.MARKUP, Method.DELETE, Method.LIVE)
 

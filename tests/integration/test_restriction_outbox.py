@@ -8,7 +8,7 @@ after), their voice notes are kept untranscribed, and lifting is explicit and au
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
+from typing import Any
 
 import pytest
 
@@ -43,14 +43,16 @@ NOTE = "by phone on 3 March"
 
 
 class TextBot:
-    """The sender's Bot API: each sendMessage recorded and answered with a message id."""
+    """The sender's Bot API (it posts a message's parameters as JSON, bot/outbox_calls.py):
+    each sendMessage recorded and answered with the message Telegram would return."""
 
     def __init__(self) -> None:
         self.sent: list[tuple[int, str]] = []
 
-    async def send_message(self, chat_id: int, text: str, **_kwargs):
-        self.sent.append((chat_id, text))
-        return SimpleNamespace(message_id=500 + len(self.sent))
+    async def _post(self, endpoint: str, data: dict[str, Any]) -> dict[str, Any]:
+        assert endpoint == "sendMessage" and data["parse_mode"] == "HTML"
+        self.sent.append((data["chat_id"], data["text"]))
+        return {"message_id": 500 + len(self.sent), "chat": {"id": data["chat_id"]}}
 
 
 @pytest.fixture
