@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from hypothesis import settings
 from sqlalchemy import text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
 
 from bench.travel import CLOCK_OFFSET_ENV
 from core.clock import FixedClock
@@ -54,6 +54,41 @@ def _cached(read: Callable[..., gettext.NullTranslations]) -> Callable[..., Any]
 
 i18n.load_catalog = _cached(i18n.load_catalog)
 
+
+class _CompiledOnce(dict):  # type: ignore[type-arg]
+    """SQLAlchemy's compiled statements shared by every engine a test process makes.
+
+    An engine keeps the statements it compiled (keyed by its own dialect object), and a
+    process of the product makes one engine; a test process makes one or more per test, and
+    compiled every statement again for each (about a tenth of an end-to-end test's CPU). The
+    key names the dialect by what the SQL depends on (its class and the server's version), so
+    engines of one kind share what they compiled."""
+
+    @staticmethod
+    def _shared(key: Any) -> Any:
+        dialect = key[0]
+        return (type(dialect), dialect.server_version_info, dialect.paramstyle, *key[1:])
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        return super().get(self._shared(key), default)
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        super().__setitem__(self._shared(key), value)
+
+
+def _sharing_compiled(init: Callable[..., None]) -> Callable[..., None]:
+    shared = _CompiledOnce()
+
+    @functools.wraps(init)
+    def made(engine: Engine, *args: Any, **kwargs: Any) -> None:
+        init(engine, *args, **kwargs)
+        if engine._compiled_cache is not None:
+            engine._compiled_cache = shared
+
+    return made
+
+
+Engine.__init__ = _sharing_compiled(Engine.__init__)  # type: ignore[method-assign]
 
 # Each test database migrated once per process, not once per use (tests/migrated.py).
 UPGRADES = Upgrades(migrate.upgrade)
