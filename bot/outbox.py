@@ -111,32 +111,37 @@ class OutboxSender:
                 await asyncio.wait_for(self._stop.wait(), timeout=RECOVERY_SECONDS)
 
     async def send_now(self, deliveries: Sequence[Delivery]) -> None:
-        """What an update that changed nothing calls for: sent, not recorded (the update
-        itself is applied again if this process dies first)."""
+        """What an update that changed nothing calls for: sent, not written to the outbox (the
+        update itself is applied again if this process dies first); what a sent message is
+        recorded by (a card, so later changes edit it: `After`) is recorded as it is for the
+        outbox's messages, in one transaction after sending."""
+        sent: list[tuple[Sent, Delivery]] = []
         for delivery in deliveries:
             with contextlib.suppress(Failed):
                 outcome = await self._send(Stored(0, delivery))
-                if outcome.unreachable:
-                    await self._services.users.mark_unreachable(delivery.chat_id)
+                if outcome.unreachable or (delivery.after and outcome.message_id):
+                    sent.append((outcome, delivery))
+        if sent:
+            await self._mark(sent)
 
     async def deliver(self, stored: Sequence[Stored]) -> None:
         """Send in order; each send is marked as soon as Telegram answers it."""
-        done: list[Sent] = []
+        done: list[tuple[Sent, Delivery]] = []
         for item in stored:
             if item.dropped:  # the recipient restricted processing since it was written
                 log.info("delivery %s dropped: the recipient restricted processing", item.id)
-                done.append(Sent(item.id, None, dropped=True))
+                done.append((Sent(item.id, None, dropped=True), item.delivery))
                 continue
             try:
                 outcome = await self._send(item)
             except Failed:
                 continue  # held until the lease lapses, then sent again by whoever takes it
-            done.append(outcome)
+            done.append((outcome, item.delivery))
             if item.delivery.method.new_message:
-                await self._mark(done, stored)
+                await self._mark(done)
                 done = []
         if done:
-            await self._mark(done, stored)
+            await self._mark(done)
 
     async def recover(self, limit: int = 100) -> int:
         """Take over and send what dead (or stuck) holders left; how many were taken."""
@@ -156,13 +161,13 @@ class OutboxSender:
             if len(taken) < limit:
                 return total
 
-    async def _mark(self, outcomes: list[Sent], stored: Sequence[Stored]) -> None:
-        by_id = {item.id: item.delivery for item in stored}
+    async def _mark(self, sent: list[tuple[Sent, Delivery]]) -> None:
+        """Record what the sent messages are remembered by and take the outbox's rows out (a
+        message sent for an update that changed nothing has none: id 0)."""
         catch_up: list[Delivery] = []
         async with UpdateWork(self._sessions, self._clock, None) as work:
             services = None
-            for outcome in outcomes:
-                delivery = by_id[outcome.id]
+            for outcome, delivery in sent:
                 needs = (
                     outcome.unreachable
                     or (delivery.after and outcome.message_id)
@@ -184,7 +189,7 @@ class OutboxSender:
                     args = delivery.after_args
                     key = message_key(outcome.bot, outcome.message_id)  # edited through it
                     catch_up += await follow(services, self._catalogs, delivery.chat_id, key, args)
-            await work.uow.outbox.mark(outcomes)
+            await work.uow.outbox.mark([outcome for outcome, _ in sent])
             await work.commit()
         await self.send_now(catch_up)
 

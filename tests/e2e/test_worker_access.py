@@ -52,6 +52,21 @@ async def test_starting_tomorrows_order_asks_first_and_the_card_has_the_notes(cr
     assert "In progress" in started.text, started.text
 
 
+async def test_a_card_from_today_follows_the_start_tapped_on_it(crm):
+    """/today changes nothing, so its answer is sent without the outbox; its cards are still
+    remembered, so a tap on one edits it (it stayed "Assigned" with its Start button)."""
+    services, owner, worker, ivan = await _team(crm)
+    order = await _order(services, owner, TODAY_12)
+    await services.orders.act(owner, order.id, OrderAction.ASSIGN, assignee_id=worker.user.id)
+    await ivan.send("/today")
+    header, card = await ivan.replies(2)
+    assert "Today: 1 order" in header.text, header.text
+    assert f"Order №{order.number}" in card.text and "▶️ Start" in card.labels, card.text
+    await ivan.tap("▶️ Start", message=card)
+    started = await ivan.wait_edit(card.message_id)
+    assert "In progress" in started.text and "▶️ Start" not in started.labels, started.text
+
+
 async def test_today_lists_open_offers_with_the_area_and_time_only(crm):
     services, owner, _, ivan = await _team(crm)
     order = await _order(services, owner, TOMORROW_10, price=350000)
