@@ -61,6 +61,12 @@ class OrderMessages:
             literal(kind, String),
             literal(now, UtcDateTime()),
         ).where(o.organization_id == org_id, o.id == order_id, o.version == version)
+        # The order's row locked (PostgreSQL; SQLite's transactions never overlap): a change
+        # committing meanwhile either waits for this one, and then draws its cards with this
+        # message among them, or this waits for it and finds the new version (the caller
+        # then catches the message up). Unlocked, a tap on a card as it was being remembered
+        # saw neither: the card kept its old state (docs/outbox.md).
+        row = row.with_for_update()
         names = ("organization_id", "order_id", "viewer_id", "chat_id", "message_id", "kind")
         stmt = insert(m).from_select([*names, "created_at"], row).returning(m.c.id)
         return (await self._s.execute(stmt)).first() is not None

@@ -4,6 +4,7 @@ sender of an update is identified in one statement."""
 
 from __future__ import annotations
 
+import asyncio
 from contextlib import asynccontextmanager
 from dataclasses import replace
 
@@ -14,7 +15,7 @@ from core.changes import NewAttachment
 from core.domain import PolicyStanding, Role
 from core.orders.rules import OrderAction
 from core.orders.service import OrderDraft
-from storage.tables import CategoryRow
+from storage.tables import CategoryRow, OrderRow
 from tests.support import onboard, owner_with_org, profile, profile_of, services_for
 
 PHONES = ["+79161234567", "+79169876543"]
@@ -137,6 +138,24 @@ async def test_a_sent_card_catches_up_only_when_its_order_changed(services, uow_
     assert [s.message_id for s in again.shown] == [11, 12]  # both remembered, not the gone one
     user, card = await services.orders.card_for(owner.user.id, again.card.order)
     assert user == owner.user and card == again.card
+
+
+async def test_a_card_remembered_while_a_change_commits_catches_up(services, uow_factory, clock):
+    """A tap on a card as the card is being remembered (two transactions at once): the record
+    waits for the change and finds the new version, so the card is caught up; before, it was
+    recorded as drawn, while the change had drawn the cards without it, and kept its old state."""
+    owner = await owner_with_org(services)
+    order, _ = await _order(services, uow_factory, clock, owner)
+    async with uow_factory() as tap:
+        await tap.session.execute(
+            update(OrderRow).where(OrderRow.id == order.id).values(version=OrderRow.version + 1)
+        )
+        remembering = asyncio.create_task(_shown(services, order, owner, 1, 11))
+        await asyncio.sleep(0.3)
+        assert not remembering.done(), "the record waits for the change"
+        await tap.commit()
+    late = await asyncio.wait_for(remembering, 5)
+    assert late is not None and late.version == order.version + 1
 
 
 @asynccontextmanager
