@@ -73,6 +73,9 @@ class Clock(Protocol):
 
 
 class DialogRepository(Protocol):
+    """Conversation state of a person in a chat, held with one bot: a unit of work's is that of
+    the bot its update came through (the shared bot's outside updates)."""
+
     async def get(self, chat_id: int, user_id: int) -> DialogState | None: ...
     async def save(self, chat_id: int, user_id: int, state: DialogState, now: datetime) -> None:
         """Insert or update; raises ConcurrencyConflict if someone saved a newer version."""

@@ -12,6 +12,7 @@ from sqlalchemy import (
     BigInteger,
     Column,
     Index,
+    Integer,
     String,
     Text,
     UniqueConstraint,
@@ -23,8 +24,11 @@ from storage.table_base import _fk, _pk, _ts, _where
 
 class DialogStateRow(SQLModel, table=True):
     __tablename__ = "dialog_state"
-    __table_args__ = (UniqueConstraint("chat_id", "user_id"),)
+    __table_args__ = (UniqueConstraint("bot", "chat_id", "user_id"),)
     id: int | None = _pk()
+    bot: int = Field(  # the number of the bot the conversation is held in (own bots)
+        default=0, sa_column=Column(Integer, nullable=False, server_default="0")
+    )
     chat_id: int = Field(sa_column=Column(BigInteger, nullable=False))
     user_id: int = _fk("app_user.id")
     flow: str = Field(max_length=32)

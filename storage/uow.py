@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import ORMExecuteState, Session, UOWTransaction
 
 from core import ports
+from core.ownbot.routing import bot_of
 from core.ports import Clock
 from storage.admin import SqlAdminRepository
 from storage.api_reads import SqlApiReadRepository
@@ -117,6 +118,11 @@ class SqlUnitOfWork:
         self._session: AsyncSession | None = None
 
     @property
+    def bot(self) -> int:
+        """The number of the bot the update came through (0: the shared bot, or no update)."""
+        return 0 if self.update_id is None else bot_of(self.update_id)
+
+    @property
     def session(self) -> AsyncSession:
         assert self._session is not None, "the unit of work is not open"
         return self._session
@@ -137,7 +143,10 @@ class SqlUnitOfWork:
         make = REPOSITORIES.get(name)
         if make is None:
             raise AttributeError(name)
-        repository = make(self.session)
+        if name == "dialogs":  # conversations are held with the update's bot
+            repository: object = SqlDialogRepository(self.session, self.bot)
+        else:
+            repository = make(self.session)
         self.__dict__[name] = repository
         return repository
 

@@ -37,13 +37,22 @@ def _insert(session: AsyncSession, table: Any) -> Any:
 
 
 class SqlDialogRepository:
-    def __init__(self, session: AsyncSession) -> None:
+    """Conversations held with one bot (`bot`: its number, 0 the shared bot): a person's chat
+    with each bot has the same id, and a dialog in one is not continued in another."""
+
+    def __init__(self, session: AsyncSession, bot: int = 0) -> None:
         self._s = session
+        self._bot = bot
+
+    def _of(self, chat_id: int, user_id: int) -> tuple[Any, ...]:
+        return (
+            DialogStateRow.bot == self._bot,
+            DialogStateRow.chat_id == chat_id,
+            DialogStateRow.user_id == user_id,
+        )
 
     async def get(self, chat_id: int, user_id: int) -> DialogState | None:
-        stmt = select(DialogStateRow).where(
-            DialogStateRow.chat_id == chat_id, DialogStateRow.user_id == user_id
-        )
+        stmt = select(DialogStateRow).where(*self._of(chat_id, user_id))
         row = (await self._s.execute(stmt)).scalar_one_or_none()
         if row is None:
             return None
@@ -56,6 +65,7 @@ class SqlDialogRepository:
             await self.clear(chat_id, user_id)
             self._s.add(
                 DialogStateRow(
+                    bot=self._bot,
                     chat_id=chat_id,
                     user_id=user_id,
                     flow=state.flow,
@@ -69,11 +79,7 @@ class SqlDialogRepository:
             return
         stmt = (
             update(DialogStateRow)
-            .where(
-                DialogStateRow.chat_id == chat_id,
-                DialogStateRow.user_id == user_id,
-                DialogStateRow.version == state.version,
-            )
+            .where(*self._of(chat_id, user_id), DialogStateRow.version == state.version)
             .values(
                 flow=state.flow,
                 step=state.step,
@@ -86,12 +92,7 @@ class SqlDialogRepository:
             raise ConcurrencyConflict("dialog_state")
 
     async def clear(self, chat_id: int, user_id: int) -> None:
-        await self._s.execute(
-            delete(DialogStateRow).where(
-                DialogStateRow.chat_id == chat_id,
-                DialogStateRow.user_id == user_id,
-            )
-        )
+        await self._s.execute(delete(DialogStateRow).where(*self._of(chat_id, user_id)))
 
 
 _ledger = ProcessedUpdateRow.__table__

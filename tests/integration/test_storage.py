@@ -69,6 +69,32 @@ async def test_dialog_state_refuses_a_stale_write(uow_factory, clock):
             )
 
 
+async def test_dialog_state_is_kept_per_bot_of_the_update(uow_factory, clock, db_url):
+    """The same chat and person, a conversation with the shared bot (updates of bot 0, or no
+    update) and one with own bot 3 (update keys 3 << 40 | id): each its own."""
+    engine = create_engine(db_url)
+    sessions = session_factory(engine)
+    own_update = (3 << 40) | 10
+    async with uow_factory() as uow:
+        user = await uow.users.add(profile(), clock.now())
+        await uow.dialogs.save(5, user.id, DialogState("name", NewOrgData()), clock.now())
+        await uow.commit()
+    async with SqlUnitOfWork(sessions, clock, update_id=own_update) as uow:
+        assert uow.bot == 3 and await uow.dialogs.get(5, user.id) is None
+        state = DialogState("timezone", NewOrgData(name="Свой бот"))
+        await uow.dialogs.save(5, user.id, state, clock.now())  # a fresh flow: bot 3's only
+        await uow.commit()
+    async with SqlUnitOfWork(sessions, clock, update_id=11) as uow:
+        shared = await uow.dialogs.get(5, user.id)
+        assert shared is not None and shared.step == "name"
+        await uow.dialogs.clear(5, user.id)
+        await uow.commit()
+    async with SqlUnitOfWork(sessions, clock, update_id=own_update + 1) as uow:
+        own = await uow.dialogs.get(5, user.id)
+    assert own is not None and own.step == "timezone" and own.data.name == "Свой бот"
+    await engine.dispose()
+
+
 async def test_concurrent_joins_cannot_exceed_the_use_limit(uow_factory, clock):
     services = services_for(uow_factory, clock)
     owner = await owner_with_org(services)
