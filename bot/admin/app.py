@@ -31,6 +31,7 @@ from bot.admin import (
     intake_api,
     intake_page,
     invoice_details,
+    ownbot_page,
     pages,
     problem_handlers,
     quote_page,
@@ -114,6 +115,7 @@ def build_admin_app(
     app.include_router(intake_page.router)
     app.include_router(intake_api.router)
     app.include_router(webhooks_page.router)
+    app.include_router(ownbot_page.router)
     app.include_router(client_templates.router)
     app.include_router(checklists.router)
     app.include_router(checklists_form.router)

@@ -18,6 +18,7 @@ from bot.admin import (
     api_keys,
     client_payments,
     intake_form,
+    ownbot_view,
     policy_banner,
     recurring_form,
     views,
@@ -123,6 +124,7 @@ async def _settings(
         details = await services.invoices.requisites(current.actor)
         html = channels.with_section(html, invoice_form.section(current.t, current.csrf, details))
         html = channels.with_section(html, await intake_form.shown(services, current))
+        html = channels.with_section(html, ownbot_view.link_section(current.t))
         html = channels.with_section(html, webhooks_view.link_section(current.t))
         html = channels.with_section(html, api_keys.link_section(current.t))
     if allowed(current.actor.role, Permission.CLIENT_EDIT):
