@@ -41,8 +41,11 @@ from core.errors import DomainError
 from core.permissions import Action, allowed, require, require_writable
 from core.privacy.audit import record
 from core.privacy.model import AuditAction
+from core.text import clean_line
 
 BODY_MAX = 4096
+NAME_MAX = 200  # a client's name, as /newclient keeps it
+WALK_IN = "telegram bot"  # the "created" event's `via` of a client who wrote to the own bot
 
 
 class ClientLoopService(ClientPages, ClientInvoices, ClientChannels, ClientRatings, ClientRelay):
@@ -99,6 +102,27 @@ class ClientLoopService(ClientPages, ClientInvoices, ClientChannels, ClientRatin
             await uow.commit()
         relinked = before is not None and before.user_id != user.id
         return Redeemed(link, org.id, invite.order_id, relinked)
+
+    async def walk_in(self, user: User, org_id: int, name: str) -> ClientLink:
+        """A person who wrote to the organization's own bot without a link (they found the
+        bot, nobody invited them): a client card of their Telegram name, linked to their
+        account, so what they write reaches the staff like any client's and the staff answer
+        them there. Someone already linked keeps their card."""
+        async with self._uow() as uow:
+            org = await uow.orgs.get(org_id)
+            if org is None or org.status is not OrgStatus.ACTIVE:
+                raise DomainError("client_invite_unknown")
+            current = await uow.client_loop.link_of_user(org_id, user.id)
+            if current is not None:
+                return current
+            now = self._clock.now()
+            named = clean_line(name)[:NAME_MAX] or f"Telegram {user.telegram_id}"
+            client = await uow.clients.add(org_id, named, [], None, None, now)
+            made = {"via": WALK_IN}
+            await uow.clients.add_event(org_id, client.id, None, "created", made, now)
+            link = await uow.client_loop.save_link(org_id, client.id, user.id, now)
+            await uow.commit()
+        return link
 
     async def answer_consent(
         self, user: User, org_id: int, purpose: Purpose, granted: bool

@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable
 
-from telegram import BotCommand, BotCommandScopeChat, Update
-from telegram.error import BadRequest, Forbidden
+from telegram import Update
 
 from core.client_loop.model import Channel, ClientLink, Purpose
 from core.domain import Organization
@@ -22,10 +21,12 @@ from handlers.client_loop.acceptance import accept_tap
 from handlers.client_loop.ratings import rating_comment, rating_tap
 from handlers.client_loop.relay import relay_from_client
 from handlers.client_loop.reminders import reason_typed, visit_tap
+from handlers.client_loop.walk_in import first_contact, own_bot_client
 from handlers.client_loop.welcome import (
     consent_keyboard,
     consent_question,
     news_question,
+    set_client_menu,
     welcome_text,
 )
 from handlers.context import BotContext
@@ -71,9 +72,16 @@ async def client_chat(update: Update, ctx: BotContext) -> bool:
         await _guarded(update, ctx, open_link(update, ctx, payload))
         return True
     actor = ctx.actor
+    command, argument = _command(update)
+    org_id = await own_bot_client(update, ctx, command, argument)
+    if org_id is not None:  # the organization's own bot: its clients, and no one else's
+        links = await ctx.services.client_loop.client_of(actor.user.id)
+        mine = [(link, org) for link, org in links if org.id == org_id]
+        answer = _answer(update, ctx, mine, command) if mine else None
+        await _guarded(update, ctx, answer or first_contact(update, ctx, org_id, command))
+        return True
     if actor.user.onboarded:
         return False
-    command, argument = _command(update)
     if command == "/start" and argument is not None:
         return False  # a staff invitation: onboarding as usual
     links = await ctx.services.client_loop.client_of(actor.user.id)
@@ -121,7 +129,7 @@ async def open_link(update: Update, ctx: BotContext, payload: str) -> None:
     else:
         await reply(ctx, update, text)
     if actor.membership is None:
-        await _client_menu(ctx, actor.user.telegram_id, t)
+        await set_client_menu(ctx, actor.user.telegram_id, t)
 
 
 async def consent_tap(update: Update, ctx: BotContext, tap: cb.ClientConsent) -> None:
@@ -206,7 +214,7 @@ async def _start(update: Update, ctx: BotContext, links: Links) -> None:
     for org in pending:
         text = f"<b>{escape(org.name)}</b>\n" + consent_question(t)
         await reply(ctx, update, text, consent_keyboard(t, org.id, Purpose.TRANSACTIONAL))
-    await _client_menu(ctx, ctx.actor.user.telegram_id, t)
+    await set_client_menu(ctx, ctx.actor.user.telegram_id, t)
 
 
 async def _stop(update: Update, ctx: BotContext, links: Links) -> None:
@@ -254,12 +262,3 @@ def about_text(t: Translator, links: Links) -> str:
         "this chat can do.",
         names=names,
     )
-
-
-async def _client_menu(ctx: BotContext, chat_id: int, t: Translator) -> None:
-    """The chat's command list for a client: /start, /stop, /help only."""
-    commands = [BotCommand(name, text) for name, text in client_menu(t)]
-    try:
-        await ctx.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
-    except (BadRequest, Forbidden) as error:
-        log.info("client menu not set: %s", type(error).__name__)

@@ -35,6 +35,19 @@ OwnFiles = Callable[[int, str], Awaitable[bytes | None]]  # (bot number, file id
 
 
 async def relay_from_client(update: Update, ctx: BotContext) -> bool:
+    """A linked client's text or photo, passed on to the organization and the client told
+    (False: neither)."""
+    if not await pass_on(update, ctx):
+        return False
+    await reply(ctx, update, passed_on(ctx.t))
+    return True
+
+
+def passed_on(t: Translator) -> str:
+    return t("✉️ Your message was passed on. The answer will come here.")
+
+
+async def pass_on(update: Update, ctx: BotContext) -> bool:
     """A linked client's text or photo, passed on to the organization (False: neither)."""
     message = update.effective_message
     if message is None:
@@ -47,10 +60,7 @@ async def relay_from_client(update: Update, ctx: BotContext) -> bool:
     logged = await ctx.services.client_loop.client_wrote(
         ctx.actor.user, text, photo, ctx.bot_number, bot_org
     )
-    if logged is None:
-        return False
-    await reply(ctx, update, ctx.t("✉️ Your message was passed on. The answer will come here."))
-    return True
+    return logged is not None
 
 
 async def reply_tap(

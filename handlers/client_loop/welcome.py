@@ -3,17 +3,23 @@ the link was made on the order's card) and the consent question with its two but
 
 from __future__ import annotations
 
+import logging
 from typing import Literal
 
-from telegram import InlineKeyboardMarkup
+from telegram import BotCommand, BotCommandScopeChat, InlineKeyboardMarkup
+from telegram.error import BadRequest, Forbidden
 
 from core.client_loop.model import Purpose
 from core.client_loop.views import ClientOrderView
 from core.domain import Organization
 from handlers import callbacks as cb
+from handlers.context import BotContext
 from handlers.formatting import when
 from handlers.i18n import Translator, escape
 from handlers.keyboards import button
+from handlers.menus import client_menu
+
+log = logging.getLogger(__name__)
 
 
 def welcome_text(t: Translator, org: Organization, view: ClientOrderView | None) -> str:
@@ -66,3 +72,12 @@ def consent_keyboard(t: Translator, org_id: int, purpose: Purpose) -> InlineKeyb
             [button(no, cb.ClientConsent(org_id, code, 0))],
         ]
     )
+
+
+async def set_client_menu(ctx: BotContext, chat_id: int, t: Translator) -> None:
+    """The chat's command list for a client: /start, /stop, /help only."""
+    commands = [BotCommand(name, text) for name, text in client_menu(t)]
+    try:
+        await ctx.bot.set_my_commands(commands, scope=BotCommandScopeChat(chat_id))
+    except (BadRequest, Forbidden) as error:
+        log.info("client menu not set: %s", type(error).__name__)
