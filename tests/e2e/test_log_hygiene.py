@@ -5,8 +5,10 @@ in production at its most verbose (DEBUG), and no captured log line contains any
 (With the libraries' own debug output let through, the same scenario logs thousands of lines
 quoting updates word for word: that is what `QUIET_LIBRARIES` prevents.)"""
 
+import contextlib
 import logging
 import re
+from collections.abc import Iterator
 
 import pytest
 
@@ -30,18 +32,28 @@ class Capture(logging.Handler):
         self.lines.append(self.format(record))
 
 
-@pytest.fixture
-def captured():
+@contextlib.contextmanager
+def captured_logs(redacted: bool = True) -> Iterator[list[str]]:
+    """Every log line as production writes it at DEBUG (`redacted=False`: before the filter
+    that rewrites tokens, to see what our code itself logs)."""
     root = logging.getLogger()
     saved = root.handlers[:], root.level, {n: logging.getLogger(n).level for n in QUIET_LIBRARIES}
     capture = Capture()
     configure_logging("DEBUG", capture)
+    if not redacted:
+        capture.filters.clear()
     try:
         yield capture.lines
     finally:
         root.handlers[:], root.level = saved[0], saved[1]
         for name, level in saved[2].items():
             logging.getLogger(name).setLevel(level)
+
+
+@pytest.fixture
+def captured():
+    with captured_logs() as lines:
+        yield lines
 
 
 async def test_no_log_line_carries_personal_data(captured, crm):

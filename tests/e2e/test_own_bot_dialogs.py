@@ -5,9 +5,7 @@ other."""
 
 from __future__ import annotations
 
-from sandbox.emulator import TelegramEmulator
-from tests.e2e.scenario import create_org
-from tests.e2e.test_own_bot_routing import TOKEN_A, _connect, _owner, _served, staff_use_on
+from tests.e2e.test_own_bot_routing import _owner, org_with_own_bot
 
 
 async def _new_client(person, name: str, phone: str) -> None:
@@ -21,12 +19,7 @@ async def _new_client(person, name: str, phone: str) -> None:
 
 async def test_a_dialog_in_the_shared_bot_and_one_in_the_own_bot_go_on_apart(admin_crm):
     crm = admin_crm
-    own = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
-    olga = crm.emulator.user(7851, "Ольга", language_code="ru")
-    await create_org(olga)
-    await _connect(crm, olga, TOKEN_A, "clean_house_bot")
-    (number,) = await _served(crm, 1)
-    await staff_use_on(crm, olga, number)
+    own, olga, _ = await org_with_own_bot(crm, 7851, staff=True)
     olga_own = own.user(7851, "Ольга", language_code="ru")
 
     await olga.send("/newclient")

@@ -7,43 +7,23 @@ with the safety net that rewrites tokens taken off, so a leak would show)."""
 
 from __future__ import annotations
 
-import logging
-
 import pytest
 
-from bot.logs import QUIET_LIBRARIES, configure_logging
 from sandbox.emulator import TelegramEmulator
 from tests.e2e.scenario import create_org, next_with
 from tests.e2e.test_admin import admin_link, sign_in
+from tests.e2e.test_log_hygiene import captured_logs
 from tests.e2e.test_own_bot import OWN_TOKEN
 
 PAGE = "/settings/ownbot"
 SECRET = OWN_TOKEN.split(":")[1]
 
 
-class Capture(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.DEBUG)
-        self.lines: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.lines.append(self.format(record))
-
-
 @pytest.fixture
 def raw_logs():
     """Every log line as production writes it at DEBUG, before the redacting filter."""
-    root = logging.getLogger()
-    saved = root.handlers[:], root.level, {n: logging.getLogger(n).level for n in QUIET_LIBRARIES}
-    capture = Capture()
-    configure_logging("DEBUG", capture)
-    capture.filters.clear()  # the filter would rewrite a token: see what our code logs
-    try:
-        yield capture.lines
-    finally:
-        root.handlers[:], root.level = saved[0], saved[1]
-        for name, level in saved[2].items():
-            logging.getLogger(name).setLevel(level)
+    with captured_logs(redacted=False) as lines:
+        yield lines
 
 
 async def test_an_owner_connects_the_bot_on_the_admin_page(raw_logs, admin_crm):

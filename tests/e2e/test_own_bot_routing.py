@@ -54,6 +54,19 @@ async def staff_use_on(crm, owner, number: int) -> None:
         await asyncio.sleep(0.1)
 
 
+async def org_with_own_bot(crm, owner_id: int, staff: bool = False):
+    """«Чистый дом» (owner Ольга, `owner_id`) with @clean_house_bot connected and served, its
+    staff using it too when `staff`: (the bot's emulator, Ольга, the bot's number)."""
+    own = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
+    olga = crm.emulator.user(owner_id, "Ольга", language_code="ru")
+    await create_org(olga)
+    await _connect(crm, olga, TOKEN_A, "clean_house_bot")
+    (number,) = await _served(crm, 1)
+    if staff:
+        await staff_use_on(crm, olga, number)
+    return own, olga, number
+
+
 async def two_organizations(crm, owners: tuple[int, int]):
     """«Чистый дом» (owner Ольга) on @clean_house_bot and «Зелёный сад» (owner Вера) on
     @green_garden_bot, both served: (the two bots' emulators, Ольга, their numbers)."""
@@ -128,11 +141,7 @@ async def test_staff_on_a_client_bot_and_a_revoked_token_falls_back_to_the_share
     from core.runtime.outbox import Delivery, Method
 
     crm = admin_crm
-    own_a = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
-    olga = crm.emulator.user(7941, "Ольга", language_code="ru")
-    await create_org(olga)
-    await _connect(crm, olga, TOKEN_A, "clean_house_bot")
-    (number,) = await _served(crm, 1)
+    own_a, olga, number = await org_with_own_bot(crm, 7941)
 
     # The owner is staff: the bot is for clients only until she lets staff use it too.
     olga_a = own_a.user(7941, "Ольга", language_code="ru")

@@ -10,25 +10,15 @@ from __future__ import annotations
 import asyncio
 
 from core.domain import TelegramProfile
-from sandbox.emulator import TelegramEmulator
-from tests.e2e.scenario import create_org, invite_link, next_with, onboard
-from tests.e2e.test_own_bot_routing import TOKEN_A, _connect, _owner, _served, staff_use_on
+from tests.e2e.scenario import invite_link, next_with, onboard
+from tests.e2e.test_own_bot_routing import _owner, org_with_own_bot
 
 QUESTION = "Hello, can you clean my windows on Friday?"
 
 
-async def _org_with_bot(crm, owner_id: int):
-    own = crm.server.add_bot(TelegramEmulator(TOKEN_A, bot_username="clean_house_bot"))
-    olga = crm.emulator.user(owner_id, "Ольга", language_code="ru")
-    await create_org(olga)
-    await _connect(crm, olga, TOKEN_A, "clean_house_bot")
-    (number,) = await _served(crm, 1)
-    return own, olga, number
-
-
 async def test_a_stranger_writing_to_the_own_bot_becomes_its_client(admin_crm):
     crm = admin_crm
-    own, olga, _ = await _org_with_bot(crm, 8100)
+    own, olga, _ = await org_with_own_bot(crm, 8100)
     seen = len(olga.messages())
 
     jane = own.user(8101, "Jane", last_name="Doe", language_code="en")
@@ -72,8 +62,7 @@ async def test_a_stranger_writing_to_the_own_bot_becomes_its_client(admin_crm):
 
 async def test_a_staff_invitation_opened_in_the_own_bot_is_still_onboarding(admin_crm):
     crm = admin_crm
-    own, olga, number = await _org_with_bot(crm, 8110)
-    await staff_use_on(crm, olga, number)
+    own, _, _ = await org_with_own_bot(crm, 8110, staff=True)
     olga_own = own.user(8110, "Ольга", language_code="ru")
     token = await invite_link(olga_own, "Работник")  # made in the own bot: a link to it
     ivan = own.user(8111, "Ivan", language_code="en")
