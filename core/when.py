@@ -1,8 +1,10 @@
 """Reading dates and times people type, in the organization's time zone, and storing UTC.
 
 Accepted: `25.12 14:30`, `25.12.2026 9:00`, `25/12 14:30`, `2026-12-25 14:30`, `14:30` (today),
-`завтра 10:00`, `tomorrow 10:00`, `сегодня`, `today`, `послезавтра`; a date without a time
-asks for the time next. A day and month already past this year is never moved to next year
+`завтра 10:00`, `tomorrow 10:00`, `сегодня`, `today`, `послезавтра`, a day of the week
+(`friday 10:00`, `fri 10am`, `в пятницу в 10:00`, `пт 10:00`: the next such day, a week ahead
+when it is today's); `at` / `в` before the time may be typed. A date without a time asks for
+the time next. A day and month already past this year is never moved to next year
 silently: `next_year` offers it, and the flow asks.
 """
 
@@ -19,6 +21,25 @@ RELATIVE_DAYS = {
     "today": 0, "сегодня": 0, "tomorrow": 1, "завтра": 1,
     "day after tomorrow": 2, "послезавтра": 2,
 }  # fmt: skip
+# Days of the week, Monday first: English names and abbreviations, Russian names (as said
+# after "в": пятницу) and abbreviations.
+WEEKDAYS = {
+    word: index
+    for index, words in enumerate(
+        (
+            ("monday", "mon", "понедельник", "пн"),
+            ("tuesday", "tue", "tues", "вторник", "вт"),
+            ("wednesday", "wed", "среда", "среду", "ср"),
+            ("thursday", "thu", "thur", "thurs", "четверг", "чт"),
+            ("friday", "fri", "пятница", "пятницу", "пт"),
+            ("saturday", "sat", "суббота", "субботу", "сб"),
+            ("sunday", "sun", "воскресенье", "вс"),
+        )
+    )
+    for word in words
+}
+_BEFORE_DAY = ("on ", "next ", "во ", "в ")  # "on friday", "в пятницу", "во вторник"
+_BEFORE_TIME = ("at ", "в ")  # "friday at 10", "в пятницу в 10:00"
 _TIME = re.compile(r"(?P<h>\d{1,2})(?:[:.](?P<m>\d{2})(?::00)?)?\s*(?P<ampm>am|pm)?$")
 _DOTTED = re.compile(r"^(?P<d>\d{1,2})[./](?P<mo>\d{1,2})(?:[./](?P<y>\d{2,4}))?(?:\s+|$)")
 _ISO = re.compile(r"^(?P<y>\d{4})-(?P<mo>\d{2})-(?P<d>\d{2})(?:[ t]+|$)")
@@ -40,7 +61,23 @@ def parse_when(text: str | None, today: date) -> WhenAnswer:
     if not raw:
         raise DomainError("date_invalid", example=EXAMPLE)
     day, rest, year_typed = _day(raw, today)
+    for word in _BEFORE_TIME:
+        rest = rest.removeprefix(word)
     return WhenAnswer(day, parse_time(rest) if rest else None, year_typed)
+
+
+def _weekday(raw: str, today: date) -> tuple[date, str] | None:
+    """A day of the week first: the next such day (a week ahead for today's), and the rest."""
+    for word in _BEFORE_DAY:
+        if raw.startswith(word):
+            raw = raw[len(word) :]
+            break
+    head, _, rest = raw.partition(" ")
+    index = WEEKDAYS.get(head.rstrip(".,"))
+    if index is None:
+        return None
+    ahead = (index - today.weekday()) % 7 or 7
+    return today + timedelta(days=ahead), rest.strip()
 
 
 def _day(raw: str, today: date) -> tuple[date, str, bool]:
@@ -52,6 +89,9 @@ def _day(raw: str, today: date) -> tuple[date, str, bool]:
         if match:
             day = _calendar(match, today)
             return day, raw[match.end() :].strip(), bool(match.group("y"))
+    weekday = _weekday(raw, today)
+    if weekday is not None:
+        return weekday[0], weekday[1], True
     if _TIME.match(raw):
         return today, raw, True
     raise DomainError("date_invalid", example=EXAMPLE)

@@ -29,6 +29,16 @@ TODAY = date(2026, 3, 2)
         ("2026-12-25 09:05", date(2026, 12, 25), time(9, 5)),
         ("25/12/2026 3pm", date(2026, 12, 25), time(15, 0)),
         ("послезавтра", date(2026, 3, 4), None),
+        ("tomorrow at 10", date(2026, 3, 3), time(10, 0)),
+        # Days of the week (TODAY is a Monday): the next such day, today's a week ahead.
+        ("Friday 10:00", date(2026, 3, 6), time(10, 0)),
+        ("fri 10am", date(2026, 3, 6), time(10, 0)),
+        ("в пятницу в 10:00", date(2026, 3, 6), time(10, 0)),
+        ("пт 18.30", date(2026, 3, 6), time(18, 30)),
+        ("monday", date(2026, 3, 9), None),
+        ("во вторник", date(2026, 3, 3), None),
+        ("on Sunday at 9", date(2026, 3, 8), time(9, 0)),
+        ("среда, 14:00", date(2026, 3, 4), time(14, 0)),
     ],
 )
 def test_dates_people_type(typed, day, at):
@@ -36,7 +46,10 @@ def test_dates_people_type(typed, day, at):
     assert (answer.day, answer.at) == (day, at)
 
 
-@pytest.mark.parametrize("typed", ["", "when?", "31.02 10:00", "25.12 25:00", "25.13", "10:61"])
+@pytest.mark.parametrize(
+    "typed",
+    ["", "when?", "31.02 10:00", "25.12 25:00", "25.13", "10:61", "fridays", "пятн 10", "в 10"],
+)
 def test_nonsense_asks_again_with_an_example(typed):
     with pytest.raises(DomainError) as refused:
         parse_when(typed, TODAY)
