@@ -77,9 +77,9 @@ async def show(update: Update, ctx: BotContext, outcome: Outcome) -> None:
         case Prompt(state) | Reask(state, _):
             language = chosen_language(state)
             tt = ctx.translator(language) if language else t
-            if isinstance(outcome, Reask):
-                await reply(ctx, update, describe(tt, outcome.error))
             text, markup = render_prompt(tt, state, prompt_env(ctx, update))
+            if isinstance(outcome, Reask):  # one message: what was wrong, then the question
+                text = describe(tt, outcome.error) + "\n\n" + text
             await reply(ctx, update, text, markup)
         case NoDialog():
             await reply(

@@ -126,3 +126,11 @@ async def next_with(person: UserDriver, needle: str) -> BotMessage:
         message = await person.reply()
         if needle in message.text:
             return message
+
+
+def reason_of(again: BotMessage, asked: BotMessage) -> str:
+    """A refused answer is answered with one message: why, a blank line, then the question as
+    `asked` showed it (the same text and buttons). Returns the why."""
+    assert again.text.endswith("\n\n" + asked.text), again.text
+    assert (again.buttons, again.keyboard) == (asked.buttons, asked.keyboard), again.describe()
+    return again.text.removesuffix("\n\n" + asked.text)

@@ -7,7 +7,7 @@ from telegram import Update
 from core.clock import SystemClock
 from storage.db import session_factory
 from storage.uow import SqlUnitOfWork
-from tests.e2e.scenario import create_org, invite_link, onboard
+from tests.e2e.scenario import create_org, invite_link, onboard, reason_of
 
 
 async def test_owner_onboards_in_russian_and_creates_an_organization(crm):
@@ -141,22 +141,36 @@ async def test_bad_input_during_onboarding(crm):
     await eve.send("/team")
     assert "/start" in (await eve.reply()).text
     await onboard(eve, "en")
-    await eve.reply()
+    name = await eve.reply()
     await eve.send("\u200b  ")
-    assert "cannot be empty" in (await eve.reply()).text
-    await eve.reply()
+    assert "cannot be empty" in reason_of(await eve.reply(), name)  # one message
     await eve.send("x" * 500)
-    assert "limit is 100" in (await eve.reply()).text
-    await eve.reply()
+    assert "limit is 100" in reason_of(await eve.reply(), name)
     await eve.send("Acme <b>&</b>")
-    await eve.reply()
+    zone = await eve.reply()
     await eve.send("Mars/Olympus")
-    assert "Mars/Olympus" in (await eve.reply()).text
-    await eve.reply()
+    assert "Mars/Olympus" in reason_of(await eve.reply(), zone)
     await eve.send("Berlin")
     await eve.reply()
     await eve.tap("EUR")
     assert "Acme &lt;b&gt;" in (await eve.reply()).html
+
+
+async def test_text_where_a_button_is_expected_is_one_message_in_the_chosen_language(crm):
+    """The reason and the question again, one message, in the language the dialog has: the
+    Telegram one before a language is picked, the picked one after."""
+    eve = crm.emulator.user(675, "Eve", language_code="en")
+    await eve.send("/start")
+    language = await eve.reply()
+    await eve.send("Russian, please")
+    assert reason_of(await eve.reply(), language) == "Please tap one of the buttons."
+    await eve.tap("Русский")
+    age = await eve.reply()
+    assert age.text == "Подтвердите, пожалуйста, что вам исполнилось 16 лет."
+    await eve.send("ну да")
+    assert reason_of(await eve.reply(), age) == "Пожалуйста, нажмите одну из кнопок."
+    await eve.tap(age.labels[0])
+    assert (await eve.reply()).text.startswith("Ваша конфиденциальность")  # nothing before
 
 
 async def test_declining_then_starting_again(crm):
