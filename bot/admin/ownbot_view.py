@@ -95,13 +95,14 @@ def status_section(
         back = tag("a", t("⬅️ Back"), href=PATH, data_testid="ownbot-back")
         shown += [tag("p", question), form(f"{PATH}/disconnect", csrf, sure, yes), back]
     else:
-        staff = (
-            form(f"{PATH}/staff", csrf, Safe('<input type="hidden" name="on" value="0">'),
-                 button(t("👥 Staff: shared bot instead"), "ownbot-staff-off", "secondary"))
+        turn = "0" if bot.serves_staff else "1"  # the switch sets the other way
+        label, testid = (
+            (t("👥 Staff: shared bot instead"), "ownbot-staff-off")
             if bot.serves_staff
-            else form(f"{PATH}/staff", csrf, Safe('<input type="hidden" name="on" value="1">'),
-                      button(t("👥 Staff use it too"), "ownbot-staff-on", "secondary"))
-        )  # fmt: skip
+            else (t("👥 Staff use it too"), "ownbot-staff-on")
+        )
+        on = Safe(f'<input type="hidden" name="on" value="{turn}">')
+        staff = form(f"{PATH}/staff", csrf, on, button(label, testid, "secondary"))
         off = button(t("🔌 Disconnect"), "ownbot-disconnect", "secondary")
         gone = form(f"{PATH}/disconnect", csrf, off)
         shown += [staff, gone]
