@@ -9,8 +9,8 @@ batch of them per bot and kind, rounds alternating ours and the bare bot, median
 reported with the ratio ours / bare. What each bot does is in bench/cpu_bots.py and
 bench/cpu_ours.py.
 
-`--profile DIR`: our bot's measured batches under cProfile, one file per database and kind
-(its CPU numbers are then the profiler's, not comparable).
+`--profile DIR`: each bot's measured batches under cProfile, one file per bot, database, way of
+arriving and kind (the CPU numbers are then the profiler's, not comparable).
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--users", type=int, default=200, help="people writing to each bot")
     parser.add_argument("--backends", default=None, help="sqlite,postgresql (default: both)")
     parser.add_argument("--http", choices=["aiohttp", "httpx"], default="aiohttp")
-    parser.add_argument("--profile", default=None, help="folder for cProfile files of ours")
+    parser.add_argument("--profile", default=None, help="folder for cProfile files of both bots")
     parser.add_argument("--out", default="bench/results", help="folder for the JSON file")
 
 
@@ -93,7 +93,11 @@ async def _compare(
             for bot in bots:
                 await _batch(thread, bot, await bot.pushes(kind, max(10, count // 4)), "one")
         profilers = (
-            {key: cProfile.Profile(time.thread_time) for key in samples}
+            {
+                (key, bot.name): cProfile.Profile(time.thread_time)
+                for key in samples
+                for bot in bots
+            }
             if profile is not None
             else {}
         )
@@ -101,11 +105,11 @@ async def _compare(
             for mode, kind in samples:
                 for bot in bots:
                     pushes = await bot.pushes(kind, count)
-                    mine = profilers.get((mode, kind)) if bot is ours else None
+                    mine = profilers.get(((mode, kind), bot.name))
                     sample = await _batch(thread, bot, pushes, mode, mine)
                     samples[mode, kind][bot.name].append(sample)
                     if mine is not None and profile is not None:
-                        _dump(mine, profile / f"crm-{backend}-{mode}-{kind}.prof")
+                        _dump(mine, profile / f"{bot.name}-{backend}-{mode}-{kind}.prof")
         started = await ours.started()
     run: dict[str, Any] = {
         mode: {kind: _summary(samples[mode, kind]) for kind in KINDS} for mode in MODES

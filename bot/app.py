@@ -21,6 +21,7 @@ from bot.metrics import Metrics, update_kind
 from bot.ordering import PerChatUpdateProcessor
 from bot.outbox import LEASE, OutboxSender
 from bot.ownbot import refusal_teller
+from bot.polled import Polled
 from bot.routes import ClientRoutes
 from bot.telegram_bot import TolerantBot
 from core.domain import User
@@ -50,6 +51,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
     metrics: Metrics
     answers: CallbackAnswers
     inbox: SqlUpdateInbox
+    polled: Polled
     sender: OutboxSender
     container: Container
     sessions: async_sessionmaker[AsyncSession]
@@ -77,6 +79,9 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             return
         with self.metrics.update(update_kind(update)):
             await self._apply_once(update)
+        # Applied and answered, or skipped: the next getUpdates may confirm it (one that
+        # raised is not: it is stored in the inbox before then, bot/polled.py).
+        self.polled.settled(update.update_id)
 
     async def _apply_once(self, update: Update) -> None:
         """One unit of work from the ledger check to the outbox rows (storage/update_work.py),
@@ -112,7 +117,9 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
                 del self.bot_data.scopes[update_id]
             deliveries = kept_for_sender(scope.outgoing.deliveries, update)
             try:
-                stored = await work.finish(deliveries, self.sender.owner, LEASE)
+                stored = await work.finish(
+                    deliveries, self.sender.owner, LEASE, self.sender.unmarked
+                )
             except DuplicateUpdate:
                 self._skip(update)  # another process applied it meanwhile: its answer stands
                 return
@@ -120,11 +127,14 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             self.fleet.chats.know(*started)
         if stored is None:
             # Noted (and so dropped from the inbox) only once answered: killed before, the
-            # update is applied again and answered then.
+            # update is applied again and answered then. Never stored (it settled before the
+            # next getUpdates, bot/polled.py): Telegram forgets it once answered, nothing to note.
             await self.sender.send_now(deliveries)
-            services.updates.note(update_id)
+            if self.inbox.release(update_id):
+                services.updates.note(update_id)
         else:
-            services.updates.applied(update_id)  # out of the inbox with the ledger's next batch
+            if self.inbox.release(update_id):  # out of the inbox with the ledger's next batch
+                services.updates.applied(update_id)
             await self.sender.deliver(stored)
 
     async def _started(
@@ -148,6 +158,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
 
     def _skip(self, update: Update) -> None:
         log.info("update %s already applied; skipped", update.update_id)
+        self.inbox.release(update.update_id)
         _answers(update, self.answers).already_applied(update)
 
     async def stop(self) -> None:
@@ -204,9 +215,10 @@ def build_application(
     app = cast(CrmApplication, builder.build())
     app.metrics = container.metrics
     app.inbox = container.inbox
+    app.polled = container.polled
     if polling:
-        inbox, ledger = container.inbox, container.services.updates
-        bot.keep_updates_in(lambda batch: inbox.save(batch, ledger))
+        poller = container.polled.poller()
+        bot.keep_updates_in(poller.fetched, poller.confirming)
     app.answers = bot.answers
     app.bot_data.configure(container.services, container.catalogs, settings.privacy_policy_url)
     app.bot_data.background = background

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from bot.admin.wiring import admin_parts, payment_gateway, public_url, secret_box
 from bot.backups import erasure_journal
 from bot.metrics import Metrics
+from bot.polled import Polled
 from bot.settings import Settings
 from bot.telephony import pbx_api_factory, telephony_services
 from core.apikeys.reads import ApiReads
@@ -145,6 +146,7 @@ class Container:
     catalogs: Catalogs
     adapters: Adapters
     inbox: SqlUpdateInbox
+    polled: Polled
     metrics: Metrics = field(default_factory=Metrics)
     jobs_added: JobSignal = field(default_factory=JobSignal)
 
@@ -253,8 +255,9 @@ def build_container(settings: Settings, clock: Clock | None = None) -> Container
 
     services = make_services(uow, clock, catalogs, settings, adapters)
     inbox = SqlUpdateInbox(sessions, clock)
+    polled = Polled(inbox, services.updates)
     container = Container(
-        settings, engine, http, services, catalogs, adapters, inbox, jobs_added=jobs_added
+        settings, engine, http, services, catalogs, adapters, inbox, polled, jobs_added=jobs_added
     )
     container.metrics.queue_reader = SqlJobQueue(sessions).waiting
     return container

@@ -3,10 +3,11 @@ each organization's own bot, in the same event loop.
 
 The fleet builds a bot for each active own bot (core/ownbot/routing.py numbers them) with the
 shared bot's address, its own HTTP pool and rate limiter (keyed by the token's bot id). With a
-feed (the bot roles) it long-polls each: a getUpdates batch is stored in the update inbox, each
-update keyed by the bot's number and its id, before the next getUpdates tells Telegram it
-arrived; then the updates go to the application's queue with their bot. In webhook mode
-(`hooks`, bot/fleet_parts.py) each gets a webhook of its own instead (bot/admin/hooks.py).
+feed (the bot roles) it long-polls each: each update of a getUpdates batch is keyed by the bot's
+number and its id and goes to the application's queue with its bot; what has not settled when
+the next getUpdates would tell Telegram it arrived is stored in the update inbox first
+(bot/polled.py). In webhook mode (`hooks`, bot/fleet_parts.py) each gets a webhook of its own
+instead (bot/admin/hooks.py).
 
 What is active is read again when `own_bot` changes (PostgreSQL: NOTIFY `astracrm_bots`
 from a trigger, migration 0050) and every LOOK_SECONDS anyway; on SQLite, where one process
@@ -28,6 +29,7 @@ from telegram.error import InvalidToken
 
 from bot.container import Container
 from bot.fleet_parts import Hooks, KnownChats, without_token
+from bot.polled import Poller
 from bot.telegram_bot import TolerantBot, build_bot
 from core.ownbot.routing import RunningBot, bot_of, update_key
 from storage.db import once_more_if_dropped
@@ -209,7 +211,8 @@ class Fleet:
         served = _Served(spec, bot)
         self._served[spec.number] = served
         if self.feed is not None and self.hooks is None:
-            bot.keep_updates_in(lambda batch: self._keep(served, batch))
+            poller = self._container.polled.poller()
+            bot.keep_updates_in(lambda batch: self._keep(served, batch, poller), poller.confirming)
             served.polling = asyncio.get_running_loop().create_task(self._poll(served))
         log.info("own bot %s served", spec.number)
 
@@ -241,16 +244,16 @@ class Fleet:
             await served.bot.shutdown()
         log.info("own bot %s no longer served", number)
 
-    async def _keep(self, served: _Served, batch: list[dict[str, Any]]) -> None:
-        """A getUpdates batch, keyed by the bot's number, into the update inbox."""
+    def _keep(self, served: _Served, batch: list[dict[str, Any]], poller: Poller) -> None:
+        """A getUpdates batch, keyed by the bot's number, to be applied (and stored in the
+        update inbox if it has not settled before the next getUpdates, bot/polled.py)."""
         number = served.spec.number
         keyed = [
             {**update, "update_id": update_key(number, update["update_id"])}
             for update in batch
             if isinstance(update.get("update_id"), int)
         ]
-        container = self._container
-        await container.inbox.save(keyed, container.services.updates)
+        poller.fetched(keyed)
         served.keyed.extend(keyed)
 
     async def _poll(self, served: _Served) -> None:

@@ -23,6 +23,7 @@ from telegram import Bot
 from telegram.error import BadRequest, Forbidden, InvalidToken, NetworkError, RetryAfter
 
 from bot.outbox_calls import MapDrawer, call
+from bot.outbox_marks import PendingMarks
 from bot.routes import ClientRoutes, routed_delivery
 from core.client_loop.model import DeliveryStatus
 from core.ownbot.routing import message_key, message_ref
@@ -84,6 +85,7 @@ class OutboxSender:
         self._liveness = liveness
         self._stop = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self.unmarked = PendingMarks(self._take_out)  # sent edits (bot/outbox_marks.py)
 
     async def start(self) -> None:
         """Send what a previous process left (on SQLite, where one process serves, all of
@@ -100,6 +102,7 @@ class OutboxSender:
         if self._task is not None:
             await self._task
             self._task = None
+        await self.unmarked.close()
 
     async def _watch(self) -> None:
         while not self._stop.is_set():
@@ -163,7 +166,11 @@ class OutboxSender:
 
     async def _mark(self, sent: list[tuple[Sent, Delivery]]) -> None:
         """Record what the sent messages are remembered by and take the outbox's rows out (a
-        message sent for an update that changed nothing has none: id 0)."""
+        message sent for an update that changed nothing has none: id 0). Edits with nothing
+        to record leave with the next update's commit (bot/outbox_marks.py)."""
+        if all(_repeatable(outcome, delivery) for outcome, delivery in sent):
+            self.unmarked.add([outcome for outcome, _ in sent])
+            return
         catch_up: list[Delivery] = []
         async with UpdateWork(self._sessions, self._clock, None) as work:
             services = None
@@ -192,6 +199,11 @@ class OutboxSender:
             await work.uow.outbox.mark([outcome for outcome, _ in sent])
             await work.commit()
         await self.send_now(catch_up)
+
+    async def _take_out(self, sent: list[Sent]) -> None:
+        async with UpdateWork(self._sessions, self._clock, None) as work:
+            await work.uow.outbox.mark(sent)
+            await work.commit()
 
     async def _send(self, item: Stored) -> Sent:
         try:
@@ -295,3 +307,13 @@ async def client_message_dropped(services: Services, delivery: Delivery) -> None
     args = delivery.after_args
     org_id, logged = int(args["org"]), int(args["message"])
     await services.client_loop.mark(org_id, logged, DeliveryStatus.FAILED)
+
+
+def _repeatable(outcome: Sent, delivery: Delivery) -> bool:
+    """A change of a sent message with nothing to record: sending it again changes nothing."""
+    return (
+        delivery.method in CHANGES
+        and not outcome.unreachable
+        and not outcome.dropped
+        and delivery.after is None
+    )

@@ -24,7 +24,8 @@ from bot.telegram_request import telegram_request
 
 log = logging.getLogger(__name__)
 
-Inbox = Callable[[list[dict[str, Any]]], Awaitable[None]]
+Fetched = Callable[[list[dict[str, Any]]], None]
+Confirming = Callable[[], Awaitable[None]]
 # The updates of the getUpdates call in progress in this task, parsed by `_post`.
 _PARSED: ContextVar[list[Update] | None] = ContextVar("parsed_updates", default=None)
 
@@ -43,12 +44,14 @@ class TolerantBot(ExtBot[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._answers = CallbackAnswers(self._post_now)  # the bot is frozen: "_" only
-        self._inbox: Inbox | None = None
+        self._fetched: Fetched | None = None
+        self._confirming: Confirming | None = None
 
-    def keep_updates_in(self, inbox: Inbox) -> None:
-        """Store every getUpdates batch there before returning it: the next getUpdates, which
-        tells Telegram the batch arrived, cannot happen before the batch is safe."""
-        self._inbox = inbox
+    def keep_updates_in(self, fetched: Fetched, confirming: Confirming) -> None:
+        """`fetched` is given every getUpdates batch before it is returned; `confirming` is
+        awaited before each getUpdates, which tells Telegram the batch before arrived: the
+        batch must be safe by then, applied or stored (bot/polled.py)."""
+        self._fetched, self._confirming = fetched, confirming
 
     @property
     def answers(self) -> CallbackAnswers:
@@ -58,6 +61,8 @@ class TolerantBot(ExtBot[None]):
         """Each update parsed once: `_post` parses them one by one (a malformed one alone is
         skipped) and hands python-telegram-bot an empty batch, which it would parse again
         (about 0.15-0.2 ms of CPU per update, docs/cpu-per-update.md)."""
+        if self._confirming is not None:
+            await self._confirming()
         parsed: list[Update] = []
         token = _PARSED.set(parsed)
         try:
@@ -75,8 +80,8 @@ class TolerantBot(ExtBot[None]):
                 return result
             checked = [self._checked(item) for item in result]
             batch = [item for item, _ in checked]
-            if batch and self._inbox is not None:
-                await self._inbox(batch)
+            if batch and self._fetched is not None:
+                self._fetched(batch)
             parsed = _PARSED.get()
             if parsed is None:
                 return batch

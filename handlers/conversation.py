@@ -6,6 +6,7 @@ from telegram import CallbackQuery, Contact, Message, Update
 
 from core.dialogs.data import chosen_language
 from core.dialogs.engine import DialogInput
+from core.domain import Role
 from core.outcomes import NoDialog, Prompt, Reask
 from handlers import callbacks as cb
 from handlers.client_loop.chat import CLIENT_PAYLOAD, open_link
@@ -33,16 +34,27 @@ async def start(update: Update, ctx: BotContext) -> None:
 
 async def help_command(update: Update, ctx: BotContext) -> None:
     """Every command this person may use: the menu's, then the rest under "More"."""
-    t, actor = ctx.t, ctx.actor
-    commands = commands_for(actor.role, actor.user.onboarded)
-    lines = [t("<b>What I can do</b>")]
-    if not actor.user.onboarded:
-        lines += [*command_lines(t, commands), "", t("Send /start to set up your account.")]
-    else:
-        rest = more_for(actor.role, actor.user.onboarded)
-        lines += command_lines(t, [c for c in commands if c not in rest])
-        lines += ["", t("<b>More</b>"), *command_lines(t, rest)]
-    await reply(ctx, update, "\n".join(lines))
+    actor = ctx.actor
+    await reply(ctx, update, help_text(ctx.t, actor.role, actor.user.onboarded))
+
+
+# /help's text per language, role and whether set up: made once (issue 18.10, CPU per update).
+_HELP: dict[tuple[str, Role | None, bool], str] = {}
+
+
+def help_text(t: Translator, role: Role | None, onboarded: bool) -> str:
+    key = (t.locale, role, onboarded)
+    if key not in _HELP:
+        commands = commands_for(role, onboarded)
+        lines = [t("<b>What I can do</b>")]
+        if not onboarded:
+            lines += [*command_lines(t, commands), "", t("Send /start to set up your account.")]
+        else:
+            rest = more_for(role, onboarded)
+            lines += command_lines(t, [c for c in commands if c not in rest])
+            lines += ["", t("<b>More</b>"), *command_lines(t, rest)]
+        _HELP[key] = "\n".join(lines)
+    return _HELP[key]
 
 
 async def more(update: Update, ctx: BotContext) -> None:

@@ -18,7 +18,7 @@ from typing import Self
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from core.ports import Clock
-from core.runtime.outbox import Delivery, Stored
+from core.runtime.outbox import Delivery, Stored, Unmarked
 from storage.uow import REPOSITORIES, SqlUnitOfWork
 
 
@@ -60,14 +60,26 @@ class UpdateWork:
         await self.uow.rollback()
 
     async def finish(
-        self, deliveries: Sequence[Delivery], owner: str, lease: timedelta
+        self,
+        deliveries: Sequence[Delivery],
+        owner: str,
+        lease: timedelta,
+        unmarked: Unmarked | None = None,
     ) -> list[Stored] | None:
         """Commit the update's changes, its ledger record and its deliveries (held by `owner`,
-        who sends them next) together. None: it changed nothing, and nothing is committed."""
+        who sends them next) together, and take out of the outbox the sent edits `unmarked`
+        holds (bot/outbox_marks.py). None: it changed nothing, and nothing is committed."""
         if not self.changed():
             return None
         stored = await self.uow.outbox.add(deliveries, owner, self._clock.now(), lease)
-        await self.uow.commit()
+        taken = unmarked.take() if unmarked is not None else []
+        try:
+            await self.uow.outbox.mark(taken)
+            await self.uow.commit()
+        except BaseException:
+            if unmarked is not None:
+                unmarked.back(taken)
+            raise
         return stored
 
     async def commit(self) -> None:

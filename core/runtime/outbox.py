@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Protocol
 
 
 class Method(StrEnum):
@@ -152,3 +153,12 @@ class Sent:
     failed: bool = False  # refused for good (not sent, not retried)
     dropped: bool = False  # not sent: the recipient restricted processing of their data
     bot: int = 0  # the number of the bot it went through (core/ownbot/routing.py)
+
+
+class Unmarked(Protocol):
+    """Sent deliveries whose outbox rows have not been taken out yet (bot/outbox_marks.py):
+    an update's commit takes them out with its own changes."""
+
+    def take(self) -> list[Sent]: ...
+
+    def back(self, taken: list[Sent]) -> None: ...

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import Row, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.client_loop.eta import Point
@@ -14,9 +15,12 @@ from core.client_loop.trips import TRIP_FIELDS, Trip
 from storage.tables import ClientTripRow
 
 _c = ClientTripRow.__table__.c
+_TRIP = select(*_c).where(
+    _c.organization_id == bindparam("org_id"), _c.order_id == bindparam("order_id")
+)
 
 
-def to_trip(row: ClientTripRow) -> Trip:
+def to_trip(row: ClientTripRow | Row[Any]) -> Trip:
     assert row.id is not None
     located = row.latitude is not None and row.longitude is not None
     return Trip(
@@ -44,8 +48,10 @@ class TripQueries:
         self._s = session
 
     async def trip(self, org_id: int, order_id: int) -> Trip | None:
-        stmt = select(ClientTripRow).where(_c.organization_id == org_id, _c.order_id == order_id)
-        row = (await self._s.execute(stmt)).scalar_one_or_none()
+        """Columns, not an ORM entity, from a statement built once: every Start of an order
+        with a client looks (docs/cpu-per-update.md)."""
+        found = await self._s.execute(_TRIP, {"org_id": org_id, "order_id": order_id})
+        row = found.one_or_none()
         return to_trip(row) if row is not None else None
 
     async def active_trip(self, worker_id: int) -> Trip | None:

@@ -54,6 +54,24 @@ class SqlUpdateInbox:
         # When each update not applied yet first came in (issue 20, item 9: a tap has no time
         # of its own; docs/work-times.md). Taken by `arrived` as the update is applied.
         self._arrived: dict[int, datetime] = {}
+        # The updates this process stored or found here and has not applied yet: only these
+        # need a ledger note or a drop once applied (`release`; bot/polled.py stores only
+        # what did not settle before the next getUpdates).
+        self._held: set[int] = set()
+
+    def received(self, update_ids: Sequence[int]) -> None:
+        """Updates fetched and not stored (bot/polled.py): when they came in."""
+        now = self._clock.now()
+        for update_id in update_ids:
+            self._arrived.setdefault(update_id, now)
+
+    def release(self, update_id: int) -> bool:
+        """The update is applied or skipped: whether this process stored it or found it
+        here (its copy must then leave with a ledger note or drop)."""
+        if update_id in self._held:
+            self._held.discard(update_id)
+            return True
+        return False
 
     async def save(
         self, updates: Sequence[dict[str, Any]], ledger: UpdateLedger | None = None
@@ -62,17 +80,23 @@ class SqlUpdateInbox:
         `ledger`: what it noted and has not written yet is written in the same transaction
         (see `UpdateLedger.unwritten`)."""
         now = self._clock.now()
+        arrived = self._arrived
         rows = [
-            {"update_id": u["update_id"], "payload": u, "received_at": now}
+            {
+                "update_id": u["update_id"],
+                "payload": u,
+                "received_at": arrived.get(u["update_id"], now),
+            }
             for u in updates
             if isinstance(u.get("update_id"), int)
         ]
         if not rows:
             return
+        for row in rows:  # before the insert: one applied meanwhile is noted (bot/app.py)
+            arrived.setdefault(row["update_id"], now)
+            self._held.add(row["update_id"])
         noted, leaving = ledger.unwritten() if ledger is not None else ([], [])
         await once_more_if_dropped(lambda: self._insert(rows, noted, leaving, now), "update inbox")
-        for row in rows:
-            self._arrived.setdefault(row["update_id"], now)
         if ledger is not None and noted:
             ledger.written(noted, leaving)
 
@@ -104,6 +128,7 @@ class SqlUpdateInbox:
             rows = list(await session.execute(stmt))
         for row in rows:  # the time it first came in, not this replay's
             self._arrived[int(row.payload["update_id"])] = row.received_at
+            self._held.add(int(row.payload["update_id"]))
         return [dict(row.payload) for row in rows]
 
     def arrived(self, update_id: int) -> datetime | None:

@@ -230,12 +230,17 @@ class Chaos:
                 found[chat] += min(count, max(0, self._broadcasts(chat) - done[chat]))
             inbox, ledger = UpdateInboxRow.__table__.c, ProcessedUpdateRow.__table__.c
             unrecorded = inbox.update_id.not_in(select(ledger.update_id))
-            for update_id, update in await connection.execute(
-                select(inbox.update_id, inbox.payload).where(unrecorded)
-            ):
-                # Applied again after the restart: from the inbox when polling; with a
-                # webhook, if Telegram still waits for its answer (one answered and not
-                # recorded stays in the inbox: kill_checks).
+            stored = select(inbox.update_id, inbox.payload).where(unrecorded)
+            again = {int(u): p for u, p in (await connection.execute(stored)).all()}
+            if not self.webhook:  # fetched, not stored and not confirmed: Telegram sends it again
+                recorded = {u for (u,) in await connection.execute(select(ledger.update_id))}
+                for update in self._emulator.state.updates:
+                    if int(update["update_id"]) not in recorded:
+                        again.setdefault(int(update["update_id"]), update)
+            for update_id, update in again.items():
+                # Applied again after the restart: from the inbox or Telegram's queue when
+                # polling; with a webhook, if Telegram still waits for its answer (one
+                # answered and not recorded stays in the inbox: kill_checks).
                 if not self.webhook or update_id in self._queued():
                     found[chat_of(update) or 0] += self._may_repeat(update_id)
         return +found, boxed

@@ -29,10 +29,10 @@ async def test_each_update_is_parsed_once_and_a_malformed_one_skipped(world, mon
     emulator, bot = world
     stored: list[list[dict[str, Any]]] = []
 
-    async def inbox(batch: list[dict[str, Any]]) -> None:
-        stored.append(batch)
+    async def confirming() -> None:
+        pass
 
-    bot.keep_updates_in(inbox)
+    bot.keep_updates_in(stored.append, confirming)
     await emulator.user(61, "Ann").send("/help")
     emulator.state.push_update("message", {"message_id": 1, "date": "then"})  # no date
     await emulator.user(62, "Bob").send("/start")
