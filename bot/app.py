@@ -79,9 +79,6 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             return
         with self.metrics.update(update_kind(update)):
             await self._apply_once(update)
-        # Applied and answered, or skipped: the next getUpdates may confirm it (one that
-        # raised is not: it is stored in the inbox before then, bot/polled.py).
-        self.polled.settled(update.update_id)
 
     async def _apply_once(self, update: Update) -> None:
         """One unit of work from the ledger check to the outbox rows (storage/update_work.py),
@@ -132,9 +129,11 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
             await self.sender.send_now(deliveries)
             if self.inbox.release(update_id):
                 services.updates.note(update_id)
+            self.polled.settled(update_id)  # answered: the next getUpdates may confirm it
         else:
             if self.inbox.release(update_id):  # out of the inbox with the ledger's next batch
                 services.updates.applied(update_id)
+            self.polled.settled(update_id)  # committed with its record and its messages
             await self.sender.deliver(stored)
 
     async def _started(
@@ -159,6 +158,7 @@ class CrmApplication(Application[ExtBot[None], BotContext, AnyDict, AnyDict, Bot
     def _skip(self, update: Update) -> None:
         log.info("update %s already applied; skipped", update.update_id)
         self.inbox.release(update.update_id)
+        self.polled.settled(update.update_id)
         _answers(update, self.answers).already_applied(update)
 
     async def stop(self) -> None:

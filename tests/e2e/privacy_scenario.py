@@ -8,8 +8,11 @@ import io
 import json
 import zipfile
 
+from sqlalchemy import func, select
+
 from core.clock import SystemClock
 from storage.db import session_factory
+from storage.tables import OutboxRow
 from storage.uow import SqlUnitOfWork
 from tests.e2e.scenario import create_org
 from tests.privacy_support import png
@@ -53,11 +56,17 @@ def zip_json(data: bytes, name: str) -> list[dict]:
 async def scan(crm, values) -> list[str]:
     """Where the bot's database still holds any of `values`, once the updates in flight are
     applied (the inbox holds an update's text until then, and read-only updates leave it with
-    the ledger's next batched write, within 50 ms)."""
-    assert crm.container is not None
+    the ledger's next batched write, within 50 ms) and the edits sent are taken out of the
+    outbox (with the next commit, or within 50 ms: bot/outbox_marks.py)."""
+    assert crm.container is not None and crm.app is not None
 
     async def settled() -> bool:
         await crm.container.services.updates.flush()
+        await crm.app.sender.unmarked.flush()
+        async with crm.container.engine.connect() as connection:
+            boxed = select(func.count()).select_from(OutboxRow.__table__)
+            if (await connection.execute(boxed)).scalar_one():
+                return False  # a message still being sent, or its mark on its way
         return not await crm.container.inbox.pending()
 
     assert await eventually(settled), "updates still waiting in the inbox"

@@ -242,7 +242,10 @@ async def test_berlin_local_times_hold_across_the_spring_change(crm):
 
 
 async def _handled(crm, update_id):
-    return await crm.container.services.updates.seen(update_id)
+    """Applied: confirmed to Telegram (the next getUpdates waits for it, bot/polled.py) and
+    not waiting in the inbox."""
+    queued = {u["update_id"] for u in crm.emulator.state.updates}
+    return update_id not in queued and not await crm.container.inbox.pending()
 
 
 async def _unreachable(crm, user_id):
